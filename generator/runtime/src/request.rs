@@ -1,0 +1,438 @@
+//! Description of one API call, filled in by generated operation methods.
+
+use std::fmt::{self, Display};
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{HeaderMap, Method};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+/// Everything but RFC 3986 "unreserved" characters. Used for path segments: encoding `/`, `?`,
+/// `#` and `%` is what stops a user-supplied ID from changing which resource is addressed, and
+/// encoding the sub-delimiters too is always valid and avoids server-specific surprises.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// The same set for query names and values. Notably `+` becomes `%2B` (a literal `+` means a
+/// space in `application/x-www-form-urlencoded`, which would silently corrupt values such as
+/// Clerk's `+field` order-by syntax), `&`, `=` and `,` are encoded, and a space becomes `%20`.
+const QUERY_COMPONENT: &AsciiSet = PATH_SEGMENT;
+
+/// One API call: operation, method, path, parameters and body.
+///
+/// Builder methods never fail immediately. The first problem found (a path parameter that
+/// would change the URL's structure, an invalid header, a body that cannot be serialized) is
+/// remembered and returned by [`Core::execute`](super::Core::execute) as
+/// [`Error::InvalidRequest`](super::Error::InvalidRequest) before any network I/O.
+pub struct RequestSpec {
+    pub(super) operation_id: &'static str,
+    pub(super) method: Method,
+    pub(super) path_template: &'static str,
+    path_params: Vec<(&'static str, String)>,
+    query: String,
+    pub(super) headers: HeaderMap,
+    pub(super) body: Option<Bytes>,
+    pub(super) idempotent: bool,
+    problem: Option<String>,
+}
+
+impl RequestSpec {
+    /// Starts a request for `operation_id` at `path_template` (e.g. `/users/{user_id}`), which
+    /// is appended to the client's base URL.
+    ///
+    /// Safe-to-repeat methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are marked idempotent;
+    /// POST, PATCH and others are not, so they are only retried when the request provably never
+    /// reached the server.
+    pub fn new(operation_id: &'static str, method: Method, path_template: &'static str) -> Self {
+        let idempotent = matches!(
+            method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+        );
+        RequestSpec {
+            operation_id,
+            method,
+            path_template,
+            path_params: Vec::new(),
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            idempotent,
+            problem: None,
+        }
+    }
+
+    /// Overrides whether repeating this request is harmless, e.g. for a POST that the API
+    /// documents as idempotent (or that carries an idempotency key).
+    pub fn idempotent(&mut self, yes: bool) {
+        self.idempotent = yes;
+    }
+
+    /// Sets the value substituted for `{name}` in the path template, percent-encoded as a
+    /// single RFC 3986 path segment.
+    ///
+    /// Empty values, `.` and `..` are rejected: they would make the URL address a different
+    /// resource (`/users//x`, `/users/..`) however they are encoded.
+    pub fn path_param(&mut self, name: &'static str, value: &str) {
+        if value.is_empty() || value == "." || value == ".." {
+            let shown = if value.is_empty() { "empty" } else { value };
+            self.fail(format!(
+                "path parameter `{name}` of `{}` is {shown}, which is not a valid path segment",
+                self.operation_id
+            ));
+            return;
+        }
+        let encoded = utf8_percent_encode(value, PATH_SEGMENT).to_string();
+        match self.path_params.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = encoded,
+            None => self.path_params.push((name, encoded)),
+        }
+    }
+
+    /// Adds `name=value` to the query string. Every set value is sent, including `0`, `false`
+    /// and the empty string; generated code skips parameters the caller left unset.
+    pub fn query(&mut self, name: &'static str, value: impl Display) {
+        let value = value.to_string();
+        self.push_query(name, &utf8_percent_encode(&value, QUERY_COMPONENT).to_string());
+    }
+
+    /// Adds an array-valued query parameter in OpenAPI `form` style: with `explode` each value
+    /// gets its own pair (`role=a&role=b`), without it the values are joined with literal
+    /// commas (`role=a,b`; commas inside values are encoded). An empty array adds nothing.
+    pub fn query_array<I>(&mut self, name: &'static str, values: I, explode: bool)
+    where
+        I: IntoIterator,
+        I::Item: Display,
+    {
+        let encoded = values
+            .into_iter()
+            .map(|v| utf8_percent_encode(&v.to_string(), QUERY_COMPONENT).to_string());
+        if explode {
+            for value in encoded {
+                self.push_query(name, &value);
+            }
+        } else {
+            let joined = encoded.collect::<Vec<_>>().join(",");
+            if !joined.is_empty() {
+                self.push_query(name, &joined);
+            }
+        }
+    }
+
+    /// Sets a request header. Names or values that are not valid HTTP (including any CR, LF or
+    /// NUL, which could otherwise smuggle extra headers) are rejected.
+    pub fn header(&mut self, name: &'static str, value: impl Display) {
+        match parse_header(name, &value.to_string()) {
+            Ok((name, value)) => {
+                self.headers.insert(name, value);
+            }
+            Err(msg) => self.fail(format!("{msg} (in `{}`)", self.operation_id)),
+        }
+    }
+
+    /// Serializes `body` as the JSON request body and sets `content-type: application/json`.
+    pub fn json_body<T: Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(Bytes::from(bytes));
+                self.headers
+                    .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            }
+            Err(e) => self.fail(format!(
+                "the request body of `{}` could not be serialized as JSON: {e}",
+                self.operation_id
+            )),
+        }
+    }
+
+    /// Sets a pre-encoded request body (multipart, form, binary upload) and its content type.
+    pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<Bytes>) {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => {
+                self.body = Some(body.into());
+                self.headers.insert(CONTENT_TYPE, value);
+            }
+            Err(_) => self.fail(format!("invalid content type {content_type:?}")),
+        }
+    }
+
+    /// The operation this request is for.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// Whether the request is considered safe to repeat.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    fn push_query(&mut self, name: &str, encoded_value: &str) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.extend(utf8_percent_encode(name, QUERY_COMPONENT));
+        self.query.push('=');
+        self.query.push_str(encoded_value);
+    }
+
+    fn fail(&mut self, msg: String) {
+        // Keep the first problem: later ones are often consequences of it.
+        self.problem.get_or_insert(msg);
+    }
+
+    /// The full URL for this request under `base_url` (which has no trailing slash), or the
+    /// first problem recorded while building it.
+    pub(super) fn url(&self, base_url: &str) -> Result<reqwest::Url, String> {
+        if let Some(problem) = &self.problem {
+            return Err(problem.clone());
+        }
+        let mut url = String::with_capacity(base_url.len() + self.path_template.len() + self.query.len() + 32);
+        url.push_str(base_url);
+        if !self.path_template.starts_with('/') {
+            url.push('/');
+        }
+        self.render_path(&mut url)?;
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        reqwest::Url::parse(&url)
+            .map_err(|e| format!("`{}` produced an invalid URL: {e}", self.operation_id))
+    }
+
+    fn render_path(&self, out: &mut String) -> Result<(), String> {
+        let mut rest = self.path_template;
+        while let Some((literal, after_open)) = rest.split_once('{') {
+            out.push_str(literal);
+            let Some((name, after_close)) = after_open.split_once('}') else {
+                return Err(format!("path template `{}` has an unclosed `{{`", self.path_template));
+            };
+            let Some((_, value)) = self.path_params.iter().find(|(n, _)| *n == name) else {
+                return Err(format!(
+                    "path parameter `{name}` of `{}` was not set",
+                    self.operation_id
+                ));
+            };
+            out.push_str(value);
+            rest = after_close;
+        }
+        out.push_str(rest);
+        // A parameter that matches no placeholder means generated code and template disagree;
+        // sending the request anyway would silently address the wrong resource.
+        if let Some((name, _)) = self
+            .path_params
+            .iter()
+            .find(|(n, _)| !self.path_template.contains(&format!("{{{n}}}")))
+        {
+            return Err(format!(
+                "path parameter `{name}` does not appear in `{}`",
+                self.path_template
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for RequestSpec {
+    // Values (path, query, headers, body) can hold personal data or credentials, so only the
+    // shape of the request is shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestSpec")
+            .field("operation_id", &self.operation_id)
+            .field("method", &self.method)
+            .field("path_template", &self.path_template)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("has_body", &self.body.is_some())
+            .field("idempotent", &self.idempotent)
+            .field("problem", &self.problem)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validates one header. The error names the header but never echoes the value, which may be
+/// a credential.
+pub(super) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("{name:?} is not a valid HTTP header name"))?;
+    if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\0')) {
+        return Err(format!("the value of header `{header_name}` contains CR, LF or NUL"));
+    }
+    let mut header_value = HeaderValue::from_str(value)
+        .map_err(|_| format!("the value of header `{header_name}` is not a valid HTTP header value"))?;
+    if is_sensitive(&header_name) {
+        header_value.set_sensitive(true);
+    }
+    Ok((header_name, header_value))
+}
+
+fn is_sensitive(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "x-api-key"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://api.example.com/v1";
+
+    fn get(template: &'static str) -> RequestSpec {
+        RequestSpec::new("Op", Method::GET, template)
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        let table = [
+            ("user_123", "user_123"),
+            ("a/b", "a%2Fb"),
+            ("a?b", "a%3Fb"),
+            ("a#b", "a%23b"),
+            ("100%", "100%25"),
+            ("a b", "a%20b"),
+            ("ünï😀", "%C3%BCn%C3%AF%F0%9F%98%80"),
+            ("-._~", "-._~"),
+            ("...", "..."),
+            ("a+b&c=d;e", "a%2Bb%26c%3Dd%3Be"),
+            ("%2e%2e", "%252e%252e"),
+        ];
+        for (raw, encoded) in table {
+            let mut spec = get("/users/{user_id}/x");
+            spec.path_param("user_id", raw);
+            let url = spec.url(BASE).unwrap();
+            assert_eq!(url.as_str(), format!("{BASE}/users/{encoded}/x"), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn structural_path_values_are_rejected() {
+        for bad in ["", ".", ".."] {
+            let mut spec = get("/users/{user_id}");
+            spec.path_param("user_id", bad);
+            let err = spec.url(BASE).unwrap_err();
+            assert!(err.contains("user_id"), "{err}");
+        }
+    }
+
+    #[test]
+    fn missing_unknown_and_malformed_placeholders() {
+        let spec = get("/users/{user_id}");
+        assert!(spec.url(BASE).unwrap_err().contains("`user_id`"));
+        let mut spec = get("/users");
+        spec.path_param("user_id", "x");
+        assert!(spec.url(BASE).unwrap_err().contains("does not appear"));
+        let mut spec = get("/users/{user_id");
+        spec.path_param("user_id", "x");
+        assert!(spec.url(BASE).unwrap_err().contains("unclosed"));
+        let mut spec = get("users/{a}/{b}");
+        spec.path_param("a", "1");
+        spec.path_param("b", "2");
+        spec.path_param("a", "3");
+        assert_eq!(spec.url(BASE).unwrap().as_str(), format!("{BASE}/users/3/2"));
+    }
+
+    #[test]
+    fn query_encoding() {
+        let mut spec = get("/users");
+        spec.query("order_by", "+created_at");
+        spec.query("user_id", "-user_1");
+        spec.query("limit", 0);
+        spec.query("banned", false);
+        spec.query("email", "");
+        spec.query("q", "a b&c=d,e#f");
+        spec.query_array("role", ["admin", "basic member"], true);
+        spec.query_array("id", ["a", "b,c", "+d"], false);
+        spec.query_array("none", Vec::<String>::new(), false);
+        spec.query_array("none", Vec::<String>::new(), true);
+        spec.query("filter[name]", "ü");
+        let url = spec.url(BASE).unwrap();
+        assert_eq!(
+            url.query().unwrap(),
+            "order_by=%2Bcreated_at&user_id=-user_1&limit=0&banned=false&email=\
+             &q=a%20b%26c%3Dd%2Ce%23f&role=admin&role=basic%20member&id=a,b%2Cc,%2Bd\
+             &filter%5Bname%5D=%C3%BC"
+        );
+    }
+
+    #[test]
+    fn header_injection_is_rejected() {
+        for bad in ["a\r\nX-Evil: 1", "a\nb", "a\rb", "a\0b", "caf\u{e9}\u{1}"] {
+            let mut spec = get("/x");
+            spec.header("x-custom", bad);
+            let err = spec.url(BASE).unwrap_err();
+            assert!(err.contains("x-custom") && !err.contains("Evil"), "{err}");
+        }
+        let mut spec = get("/x");
+        spec.header("bad name", "v");
+        assert!(spec.url(BASE).is_err());
+        let mut spec = get("/x");
+        spec.header("X-Custom", 7);
+        assert_eq!(spec.headers.get("x-custom").unwrap(), "7");
+        assert!(spec.url(BASE).is_ok());
+    }
+
+    #[test]
+    fn first_problem_wins() {
+        let mut spec = get("/users/{id}");
+        spec.path_param("id", "..");
+        spec.header("x", "\n");
+        assert!(spec.url(BASE).unwrap_err().contains("`id`"));
+    }
+
+    #[test]
+    fn json_body() {
+        let mut spec = RequestSpec::new("Create", Method::POST, "/users");
+        spec.json_body(&serde_json::json!({"a": 1}));
+        assert_eq!(spec.body.as_deref(), Some(&b"{\"a\":1}"[..]));
+        assert_eq!(spec.headers.get(CONTENT_TYPE).unwrap(), "application/json");
+
+        let mut bad = std::collections::BTreeMap::new();
+        bad.insert((1, 2), 3);
+        let mut spec = RequestSpec::new("Create", Method::POST, "/users");
+        spec.json_body(&bad);
+        assert!(spec.url(BASE).unwrap_err().contains("could not be serialized"));
+    }
+
+    #[test]
+    fn idempotency_defaults() {
+        for (method, expected) in [
+            (Method::GET, true),
+            (Method::HEAD, true),
+            (Method::PUT, true),
+            (Method::DELETE, true),
+            (Method::OPTIONS, true),
+            (Method::TRACE, true),
+            (Method::POST, false),
+            (Method::PATCH, false),
+        ] {
+            assert_eq!(RequestSpec::new("Op", method.clone(), "/").is_idempotent(), expected, "{method}");
+        }
+        let mut spec = RequestSpec::new("Op", Method::POST, "/");
+        spec.idempotent(true);
+        assert!(spec.is_idempotent());
+    }
+
+    #[test]
+    fn sensitive_headers_are_marked() {
+        let (_, v) = parse_header("Authorization", "Bearer x").unwrap();
+        assert!(v.is_sensitive());
+        assert_eq!(format!("{v:?}"), "Sensitive");
+        let (_, v) = parse_header("x-trace", "1").unwrap();
+        assert!(!v.is_sensitive());
+    }
+
+    #[test]
+    fn debug_hides_values() {
+        let mut spec = get("/users/{id}");
+        spec.path_param("id", "secret-user");
+        spec.query("email", "someone@example.com");
+        spec.header("x-token", "hunter2");
+        let dbg = format!("{spec:?}");
+        assert!(!dbg.contains("secret-user") && !dbg.contains("someone") && !dbg.contains("hunter2"));
+    }
+}

@@ -1,0 +1,123 @@
+//! Generator settings that the spec cannot carry: crate metadata and client defaults.
+//!
+//! Read from a small TOML file (for this repository `spec/sdkgen.toml`):
+//!
+//! ```toml
+//! spec = "clerk-organization-memberships.yaml"   # relative to this file
+//!
+//! [package]
+//! name = "clerk-backend"
+//! version = "0.1.0"
+//! description = "Typed async client for the Clerk Backend API"
+//!
+//! [client]
+//! secret_env_var = "CLERK_SECRET_KEY"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Settings for one generated crate.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The spec, relative to the config file.
+    #[serde(default)]
+    pub spec: Option<PathBuf>,
+    /// `[package]` of the generated `Cargo.toml`.
+    pub package: Package,
+    /// Client defaults.
+    #[serde(default)]
+    pub client: ClientConfig,
+    /// `[dev-dependencies]` written verbatim into the generated `Cargo.toml` (for the crate's
+    /// own tests and examples).
+    #[serde(default, rename = "dev-dependencies")]
+    pub dev_dependencies: toml::Table,
+}
+
+/// Crate metadata.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Package {
+    /// Crate name (kebab-case as on crates.io).
+    pub name: String,
+    /// Crate version.
+    #[serde(default = "default_version")]
+    pub version: String,
+    /// One-line description.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Client defaults baked into the generated crate.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// Environment variable `Client::from_env` reads the bearer token from.
+    #[serde(default)]
+    pub secret_env_var: Option<String>,
+    /// Product token for `User-Agent`; the crate name when unset. The version is appended.
+    #[serde(default)]
+    pub user_agent: Option<String>,
+}
+
+fn default_version() -> String {
+    "0.1.0".to_owned()
+}
+
+impl Config {
+    /// A config with only a crate name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            spec: None,
+            package: Package {
+                name: name.into(),
+                version: default_version(),
+                description: None,
+            },
+            client: ClientConfig::default(),
+            dev_dependencies: toml::Table::new(),
+        }
+    }
+
+    /// Parses a config file's text.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Reads a config file; `spec` comes back resolved against the file's folder.
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut config = Self::parse(&text)
+            .map_err(|e| format!("{} is not a valid config: {e}", path.display()))?;
+        if let (Some(spec), Some(dir)) = (&config.spec, path.parent()) {
+            config.spec = Some(dir.join(spec));
+        }
+        Ok(config)
+    }
+
+    /// The Rust library name: `clerk-backend` → `clerk_backend`.
+    pub fn lib_name(&self) -> String {
+        self.package.name.replace('-', "_")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_defaults() {
+        let config = Config::parse("[package]\nname = \"clerk-backend\"\n").unwrap();
+        assert_eq!(config, Config::named("clerk-backend"));
+        assert_eq!(config.lib_name(), "clerk_backend");
+    }
+
+    #[test]
+    fn rejects_unknown_keys() {
+        let err = Config::parse("[package]\nname = \"x\"\nnmae = \"y\"\n").unwrap_err();
+        assert!(err.contains("unknown field `nmae`"), "{err}");
+    }
+}

@@ -1,0 +1,199 @@
+//! `src/client.rs`: the `Client`, its defaults from the spec, and one accessor per group.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, paragraphs};
+use super::ident;
+use crate::config::Config;
+use crate::model::{Api, Auth, StatusMatch};
+
+/// Used when the spec has no retry policy: retry rate limits and server errors for a minute.
+const DEFAULT_RETRY: crate::model::RetryPolicy = crate::model::RetryPolicy {
+    initial_interval_ms: 500,
+    max_interval_ms: 10_000,
+    max_elapsed_ms: 60_000,
+    exponent: 2.0,
+    statuses: Vec::new(),
+    connection_errors: true,
+};
+
+pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
+    let base_url = api
+        .servers
+        .first()
+        .map(String::as_str)
+        .unwrap_or("http://localhost");
+    let env_var = config.client.secret_env_var.as_deref();
+    let env_tokens = match env_var {
+        Some(var) => quote!(Some(#var)),
+        None => quote!(None),
+    };
+    let user_agent = config
+        .client
+        .user_agent
+        .clone()
+        .unwrap_or_else(|| config.package.name.clone());
+    let user_agent = format!("{user_agent}/");
+    let retry = retry_tokens(api.retry.as_ref().unwrap_or(&DEFAULT_RETRY));
+
+    let accessors = api.groups.iter().map(|group| {
+        let method = ident(&group.method);
+        let ty = ident(&group.type_name);
+        let doc = doc_attrs(&paragraphs([
+            Some(format!("Operations tagged `{}`.", group.tag).as_str()),
+            group.doc.as_deref(),
+        ]));
+        quote! {
+            #doc
+            pub fn #method(&self) -> operations::#ty<'_> {
+                operations::#ty::new(self)
+            }
+        }
+    });
+
+    let lib = ident(&config.lib_name());
+    let (constructors, example) = match &api.auth {
+        Some(Auth::Bearer { doc, .. }) => {
+            let token_doc = doc_attrs(&paragraphs([
+                Some("A client that authenticates with the bearer token `token`."),
+                doc.as_deref().map(|d| format!("Token: {d}")).as_deref(),
+            ]));
+            let from_env = env_var.map(|var| {
+                let doc = doc_attrs(&format!(
+                    "A client that reads its bearer token from the `{var}` environment variable.\n\nFails with [`Error::Config`](crate::runtime::Error::Config) when the variable is unset or empty."
+                ));
+                quote! {
+                    #doc
+                    pub fn from_env() -> Result<Self, Error> {
+                        Self::builder().token_from_env().build()
+                    }
+                }
+            });
+            let constructors = quote! {
+                #token_doc
+                pub fn new(token: impl Into<Secret>) -> Result<Self, Error> {
+                    Self::builder().bearer_token(token).build()
+                }
+
+                #from_env
+            };
+            let example = match env_var {
+                Some(_) => format!("let client = {lib}::Client::from_env()?;"),
+                None => format!("let client = {lib}::Client::new(\"token\")?;"),
+            };
+            (constructors, example)
+        }
+        None => (
+            quote! {
+                /// A client with the defaults from the spec.
+                pub fn new() -> Result<Self, Error> {
+                    Self::builder().build()
+                }
+            },
+            format!("let client = {lib}::Client::new()?;"),
+        ),
+    };
+    let title = &api.title;
+    let client_doc = doc_attrs(&format!(
+        "A client for {title} (version {}).\n\nCheap to clone: clones share one connection pool. Build one with [`Client::builder`] to change the base URL, timeouts, retries or headers.\n\n```no_run\n# async fn run() -> Result<(), {lib}::Error> {{\n{example}\n# Ok(())\n# }}\n```",
+        api.version
+    ));
+    let env_const = env_var.map(|var| {
+        quote! {
+            /// The environment variable [`Client::from_env`] reads the token from.
+            pub const SECRET_ENV_VAR: &'static str = #var;
+        }
+    });
+
+    quote! {
+        //! The API client and its defaults.
+
+        use std::sync::Arc;
+        use std::time::Duration;
+
+        use crate::Error;
+        use crate::operations;
+        use crate::runtime::{ApiDefaults, ClientBuilder, Core, RetryPolicy, Secret, StatusMatch};
+
+        /// What the spec says about talking to this API.
+        const DEFAULTS: ApiDefaults = ApiDefaults {
+            base_url: #base_url,
+            secret_env_var: #env_tokens,
+            user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
+            retry: #retry,
+        };
+
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: Arc<Core>,
+        }
+
+        impl Client {
+            /// The base URL the spec names (`servers[0].url`).
+            pub const DEFAULT_BASE_URL: &'static str = #base_url;
+
+            #env_const
+
+            #constructors
+
+            /// A builder to configure the client before use.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(DEFAULTS)
+            }
+
+            pub(crate) fn core(&self) -> &Core {
+                &self.core
+            }
+
+            #(#accessors)*
+        }
+
+        impl ClientBuilder {
+            /// Builds the [`Client`]. Fails with [`Error::Config`](crate::runtime::Error::Config)
+            /// when a setting is invalid, such as a malformed base URL or header.
+            pub fn build(self) -> Result<Client, Error> {
+                Ok(Client {
+                    core: Arc::new(self.build_core()?),
+                })
+            }
+        }
+    }
+}
+
+/// The policy as a `const` expression; 429 is always retried (rate limits clear by waiting).
+fn retry_tokens(policy: &crate::model::RetryPolicy) -> TokenStream {
+    let mut statuses = policy.statuses.clone();
+    if statuses.is_empty() {
+        statuses.push(StatusMatch::Class(5));
+    }
+    if !statuses.contains(&StatusMatch::Exact(429)) && !statuses.contains(&StatusMatch::Class(4)) {
+        statuses.insert(0, StatusMatch::Exact(429));
+    }
+    let statuses = statuses.iter().map(|s| match s {
+        StatusMatch::Exact(code) => {
+            let code = Literal::u16_unsuffixed(*code);
+            quote!(StatusMatch::Exact(#code))
+        }
+        StatusMatch::Class(class) => {
+            let class = Literal::u8_unsuffixed(*class);
+            quote!(StatusMatch::Class(#class))
+        }
+    });
+    let initial = Literal::u64_unsuffixed(policy.initial_interval_ms);
+    let max_interval = Literal::u64_unsuffixed(policy.max_interval_ms);
+    let max_elapsed = Literal::u64_unsuffixed(policy.max_elapsed_ms);
+    let exponent = Literal::f64_unsuffixed(policy.exponent);
+    let connection = policy.connection_errors;
+    quote! {
+        RetryPolicy::backoff(
+            Duration::from_millis(#initial),
+            Duration::from_millis(#max_interval),
+            Duration::from_millis(#max_elapsed),
+            #exponent,
+            &[#(#statuses),*],
+            #connection,
+        )
+    }
+}

@@ -1,0 +1,191 @@
+//! `src/models.rs`: one Rust type per named schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{describe, doc_attrs, paragraphs};
+use super::{ident, type_tokens};
+use crate::model::{Api, Field, TypeDef, TypeKind, Variant};
+
+pub fn models_rs(api: &Api) -> TokenStream {
+    let types = api.types.iter().map(type_def);
+    quote! {
+        //! Request and response bodies: one type per schema of the spec.
+        //!
+        //! Optional fields are `Option`s and are left out of requests when `None`. String enums
+        //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+
+        use serde::{Deserialize, Serialize};
+
+        #(#types)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let docs = doc_attrs(&paragraphs([
+        Some(describe(&def.docs).as_str()).filter(|d| !d.is_empty()),
+        Some(default_doc(def).as_str()),
+    ]));
+    let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct {
+            fields,
+            deny_unknown_fields,
+        } => {
+            let deny = deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
+            let fields = fields.iter().map(field);
+            quote! {
+                #docs
+                #deprecated
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #deny
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+        TypeKind::Enum { variants } => open_enum(&name, &docs, deprecated, variants),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target, false);
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn default_doc(def: &TypeDef) -> String {
+    if def.docs.description.is_some() || def.docs.summary.is_some() {
+        String::new()
+    } else {
+        format!("The `{}` schema (`{}`).", def.name, def.origin)
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let ty = type_tokens(&field.ty, false);
+    let docs = describe(&field.docs);
+    let docs = doc_attrs(if docs.is_empty() {
+        &field.wire_name
+    } else {
+        &docs
+    });
+    let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
+    let unraw = field.rust_name.trim_start_matches("r#");
+    let rename = (unraw != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(#[serde(rename = #wire)])
+    });
+    let (ty, serde) = if field.constant {
+        // A single-value enum: it fills itself in, and a missing one is not an error.
+        (ty, quote!(#[serde(default)]))
+    } else if field.tri_state {
+        (
+            quote!(Option<Option<#ty>>),
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]),
+        )
+    } else if field.required && field.nullable {
+        // Always sent, possibly as `null`.
+        (quote!(Option<#ty>), quote!())
+    } else if field.required {
+        (ty, quote!())
+    } else {
+        (
+            quote!(Option<#ty>),
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+        )
+    };
+    quote! {
+        #docs
+        #deprecated
+        #rename
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// A string enum that accepts values it does not know, so a server adding one is not a break.
+fn open_enum(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    deprecated: Option<TokenStream>,
+    variants: &[Variant],
+) -> TokenStream {
+    let constant = variants.len() == 1;
+    let default = constant.then(|| quote!(Default,));
+    let decls = variants.iter().enumerate().map(|(i, v)| {
+        let doc = format!("`{}`", v.wire_name.replace('`', "'"));
+        let variant = ident(&v.rust_name);
+        let default = (constant && i == 0).then(|| quote!(#[default]));
+        quote!(#[doc = #doc] #default #variant,)
+    });
+    let to_str = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_name;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_str = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire_name;
+        quote!(#wire => Self::#variant,)
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#decls)*
+            /// A value this version of the SDK does not know.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}

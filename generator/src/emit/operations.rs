@@ -1,0 +1,620 @@
+//! `src/operations/`: one module per group, with a request builder per operation.
+//!
+//! Required parameters (and the required properties of inline JSON bodies) are arguments of the
+//! group method; everything optional is a builder method. `send()` returns the typed body,
+//! `send_with_response()` also the status and headers.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{describe, doc_attrs, paragraphs};
+use super::{ident, type_tokens};
+use crate::model::Scope;
+use crate::model::{
+    Api, Body, Field, Group, Operation, Param, ParamLocation, ResponseStatus, StatusMatch,
+    TypeKind, TypeRef,
+};
+
+pub fn mod_rs(api: &Api) -> TokenStream {
+    let modules = api.groups.iter().map(|g| {
+        let module = ident(&g.method);
+        let ty = ident(&g.type_name);
+        let doc = format!("Operations tagged `{}`.", g.tag);
+        quote! {
+            #[doc = #doc]
+            pub mod #module;
+            pub use self::#module::#ty;
+        }
+    });
+    quote! {
+        //! Operations, one module per tag of the spec. Reach them through the
+        //! [`Client`](crate::Client) accessors.
+
+        #(#modules)*
+    }
+}
+
+pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
+    let ty = ident(&group.type_name);
+    let doc = doc_attrs(&paragraphs([
+        Some(format!("Operations tagged `{}`.", group.tag).as_str()),
+        group.doc.as_deref(),
+    ]));
+    let ctor_doc = format!(
+        " Get one from [`Client::{}`].",
+        group.method.trim_start_matches("r#")
+    );
+    let module_doc = format!(
+        " Operations tagged `{}`: the [`{}`] group and its request builders.",
+        group.tag, group.type_name
+    );
+    let ops: Vec<OperationCode> = group
+        .operations
+        .iter()
+        .map(|op| OperationCode::new(op, api))
+        .collect();
+    let methods = ops.iter().map(OperationCode::group_method);
+    let builders = ops.iter().map(|op| op.builder(group));
+    quote! {
+        #![doc = #module_doc]
+
+        use crate::runtime::{RequestOptions, RequestSpec, Response};
+        #[allow(unused_imports)]
+        use crate::{Client, Error, ErrorBody, models};
+
+        #doc
+        #[doc = ""]
+        #[doc = #ctor_doc]
+        #[derive(Clone, Copy, Debug)]
+        pub struct #ty<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #ty<'a> {
+            pub(crate) fn new(client: &'a Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+/// The parameter type a builder method takes for a value of type `ty`.
+fn arg_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(impl Into<String>),
+        TypeRef::Named(_) => {
+            let ty = type_tokens(ty, true);
+            quote!(impl Into<#ty>)
+        }
+        TypeRef::Array(item) if matches!(**item, TypeRef::String | TypeRef::Named(_)) => {
+            let item = type_tokens(item, true);
+            quote!(impl IntoIterator<Item = impl Into<#item>>)
+        }
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, true);
+            quote!(impl IntoIterator<Item = #item>)
+        }
+        other => type_tokens(other, true),
+    }
+}
+
+/// Turns an argument `arg` (of [`arg_type`]) into the stored value.
+fn convert(ty: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
+    match ty {
+        TypeRef::String | TypeRef::Named(_) => quote!(#arg.into()),
+        TypeRef::Array(item) if matches!(**item, TypeRef::String | TypeRef::Named(_)) => {
+            quote!(#arg.into_iter().map(Into::into).collect())
+        }
+        TypeRef::Array(_) => quote!(#arg.into_iter().collect()),
+        _ => quote!(#arg),
+    }
+}
+
+/// One value the builder holds: a parameter or a property of a flattened body.
+struct Slot<'a> {
+    /// Builder field and method name.
+    name: String,
+    ty: &'a TypeRef,
+    required: bool,
+    docs: String,
+    kind: SlotKind<'a>,
+}
+
+enum SlotKind<'a> {
+    Param(&'a Param),
+    BodyField(&'a Field),
+    WholeBody,
+}
+
+struct OperationCode<'a> {
+    op: &'a Operation,
+    slots: Vec<Slot<'a>>,
+    flattened_body: Option<(&'a Body, Vec<&'a Field>)>,
+}
+
+impl<'a> OperationCode<'a> {
+    fn new(op: &'a Operation, api: &'a Api) -> Self {
+        let mut names = Scope::with_reserved(&[
+            "client",
+            "options",
+            "send",
+            "send_with_response",
+            "stream",
+            "body",
+        ]);
+        let mut slots: Vec<Slot<'a>> = op
+            .params
+            .iter()
+            .map(|p| Slot {
+                name: names.claim(p.rust_name.clone()),
+                ty: &p.ty,
+                required: p.required,
+                docs: describe(&p.docs),
+                kind: SlotKind::Param(p),
+            })
+            .collect();
+        let mut flattened_body = None;
+        if let Some(body) = &op.body {
+            match body_fields(body, api) {
+                Some(fields) => {
+                    for field in &fields {
+                        if field.constant {
+                            continue;
+                        }
+                        slots.push(Slot {
+                            name: names.claim(field.rust_name.clone()),
+                            ty: &field.ty,
+                            required: field.required && !field.nullable,
+                            docs: describe(&field.docs),
+                            kind: SlotKind::BodyField(field),
+                        });
+                    }
+                    flattened_body = Some((body, fields));
+                }
+                None => slots.push(Slot {
+                    name: "body".to_owned(),
+                    ty: &body.ty,
+                    required: body.required,
+                    docs: body
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| "The request body.".to_owned()),
+                    kind: SlotKind::WholeBody,
+                }),
+            }
+        }
+        Self {
+            op,
+            slots,
+            flattened_body,
+        }
+    }
+
+    fn builder_ident(&self) -> proc_macro2::Ident {
+        ident(&self.op.builder_name)
+    }
+
+    fn success_type(&self) -> TokenStream {
+        let success = self.op.responses.iter().find(|r| r.status.is_success());
+        match success.and_then(|r| r.body.as_ref()) {
+            Some(ty) => type_tokens(ty, true),
+            None => quote!(()),
+        }
+    }
+
+    /// The method on the group struct that starts this request.
+    fn group_method(&self) -> TokenStream {
+        let op = self.op;
+        let method = ident(&op.method_name);
+        let builder = self.builder_ident();
+        let required: Vec<&Slot<'_>> = self.slots.iter().filter(|s| s.required).collect();
+        let args = required.iter().map(|s| {
+            let name = ident(&s.name);
+            let arg = arg_type(s.ty);
+            quote!(#name: #arg)
+        });
+        let inits = self
+            .slots
+            .iter()
+            .filter(|s| !matches!(s.kind, SlotKind::BodyField(_)))
+            .map(|s| {
+                let name = ident(&s.name);
+                if s.required {
+                    let value = convert(s.ty, &name);
+                    quote!(#name: #value,)
+                } else {
+                    quote!(#name: None,)
+                }
+            });
+        let body_init = self.flattened_body.as_ref().map(|(body, fields)| {
+            let body_ty = type_tokens(&body.ty, true);
+            let fields = fields.iter().map(|f| {
+                let field = ident(&f.rust_name);
+                let slot = self
+                    .slots
+                    .iter()
+                    .find(|s| matches!(s.kind, SlotKind::BodyField(b) if std::ptr::eq(b, *f)));
+                match slot {
+                    Some(s) if s.required => {
+                        let value = convert(s.ty, &ident(&s.name));
+                        quote!(#field: #value,)
+                    }
+                    _ if f.constant => quote!(#field: Default::default(),),
+                    _ => quote!(#field: None,),
+                }
+            });
+            quote!(body: #body_ty { #(#fields)* },)
+        });
+        let mut doc = paragraphs([
+            op.summary.as_deref(),
+            op.description.as_deref(),
+            Some(format!("`{} {}` (operation `{}`)", op.http_method, op.path, op.id).as_str()),
+        ]);
+        if !required.is_empty() {
+            doc.push_str("\n\n# Arguments\n");
+            for s in &required {
+                let text = s.docs.replace("\n\n", " ").replace('\n', " ");
+                doc.push_str(&format!(
+                    "\n- `{}`: {}",
+                    s.name.trim_start_matches("r#"),
+                    text
+                ));
+            }
+        }
+        let optional: Vec<&Slot<'_>> = self.slots.iter().filter(|s| !s.required).collect();
+        if !optional.is_empty() {
+            let names: Vec<String> = optional
+                .iter()
+                .map(|s| {
+                    format!(
+                        "[`{name}`]({builder}::{name})",
+                        name = s.name.trim_start_matches("r#"),
+                        builder = op.builder_name
+                    )
+                })
+                .collect();
+            doc.push_str(&format!("\n\nOptional: {}.", names.join(", ")));
+        }
+        let doc = doc_attrs(&doc);
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let many_args = (required.len() > 6).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #doc
+            #deprecated
+            #many_args
+            pub fn #method(&self, #(#args),*) -> #builder {
+                #builder {
+                    client: self.client.clone(),
+                    options: RequestOptions::default(),
+                    #(#inits)*
+                    #body_init
+                }
+            }
+        }
+    }
+
+    fn builder(&self, group: &Group) -> TokenStream {
+        let op = self.op;
+        let builder = self.builder_ident();
+        let doc = format!(
+            "A `{} {}` request; start it with [`{}::{}`](super::{}::{}), then `.send()` it.",
+            op.http_method,
+            op.path,
+            group.type_name,
+            op.method_name.trim_start_matches("r#"),
+            group.type_name,
+            op.method_name.trim_start_matches("r#"),
+        );
+        let fields = self
+            .slots
+            .iter()
+            .filter(|s| !matches!(s.kind, SlotKind::BodyField(_)))
+            .map(|s| {
+                let name = ident(&s.name);
+                let ty = type_tokens(s.ty, true);
+                if s.required {
+                    quote!(#name: #ty,)
+                } else {
+                    quote!(#name: Option<#ty>,)
+                }
+            });
+        let body_field = self.flattened_body.as_ref().map(|(body, _)| {
+            let ty = type_tokens(&body.ty, true);
+            quote!(body: #ty,)
+        });
+        let setters = self.slots.iter().filter(|s| !s.required).map(setter);
+        let success = self.success_type();
+        let send_body = self.send_body();
+        let stream = self.stream();
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            #[derive(Clone, Debug)]
+            #[must_use = "a request does nothing until it is sent"]
+            pub struct #builder {
+                client: Client,
+                options: RequestOptions,
+                #(#fields)*
+                #body_field
+            }
+
+            impl #builder {
+                #(#setters)*
+
+                /// Overrides the client's timeout, retry policy or headers for this call only.
+                pub fn options(mut self, options: RequestOptions) -> Self {
+                    self.options = options;
+                    self
+                }
+
+                /// Sends the request and returns the decoded body.
+                pub async fn send(self) -> Result<#success, Error> {
+                    self.send_with_response().await.map(Response::into_body)
+                }
+
+                /// Sends the request and returns the decoded body with the status and headers.
+                pub async fn send_with_response(self) -> Result<Response<#success>, Error> {
+                    #send_body
+                }
+
+                #stream
+            }
+        }
+    }
+
+    fn send_body(&self) -> TokenStream {
+        let op = self.op;
+        let id = &op.id;
+        let method = proc_macro2::Ident::new(&op.http_method, proc_macro2::Span::call_site());
+        let path = &op.path;
+        let params = self.slots.iter().filter_map(|s| match s.kind {
+            SlotKind::Param(p) => Some(param_statement(s, p)),
+            _ => None,
+        });
+        let body = match (
+            &self.flattened_body,
+            self.slots
+                .iter()
+                .find(|s| matches!(s.kind, SlotKind::WholeBody)),
+        ) {
+            (Some(_), _) => Some(quote!(request.json_body(&self.body);)),
+            (None, Some(slot)) if slot.required => Some(quote!(request.json_body(&self.body);)),
+            (None, Some(_)) => Some(quote! {
+                if let Some(body) = &self.body {
+                    request.json_body(body);
+                }
+            }),
+            (None, None) => None,
+        };
+        let arms = self.response_arms();
+        quote! {
+            let mut request = RequestSpec::new(#id, reqwest::Method::#method, #path);
+            #(#params)*
+            #body
+            let raw = self.client.core().execute(request, &self.options).await?;
+            match raw.status().as_u16() {
+                #arms
+            }
+        }
+    }
+
+    fn response_arms(&self) -> TokenStream {
+        // Exact codes first: Rust takes the first matching arm, and a spec's `404` wins over
+        // its `4XX`.
+        let mut exact: Vec<(String, Vec<u16>)> = Vec::new();
+        let mut classes: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut outcomes: Vec<(String, TokenStream)> = Vec::new();
+        let mut default = quote!(_ => Err(raw.unexpected_status()),);
+        for response in &self.op.responses {
+            let (key, outcome) = if response.status.is_success() {
+                match &response.body {
+                    Some(_) => ("json".to_owned(), quote!(raw.json())),
+                    None => ("empty".to_owned(), quote!(raw.empty())),
+                }
+            } else {
+                match &response.body {
+                    Some(TypeRef::Named(name)) => {
+                        let variant = ident(name);
+                        (
+                            format!("error {name}"),
+                            quote!(Err(raw.api_error(ErrorBody::#variant))),
+                        )
+                    }
+                    _ => (
+                        "unexpected".to_owned(),
+                        quote!(Err(raw.unexpected_status())),
+                    ),
+                }
+            };
+            if !outcomes.iter().any(|(k, _)| *k == key) {
+                outcomes.push((key.clone(), outcome.clone()));
+            }
+            match response.status {
+                ResponseStatus::Status(StatusMatch::Exact(code)) => {
+                    push_grouped(&mut exact, key, code)
+                }
+                ResponseStatus::Status(StatusMatch::Class(class)) => {
+                    push_grouped(&mut classes, key, class)
+                }
+                ResponseStatus::Default => {
+                    default = quote! {
+                        status if !(200..=299).contains(&status) => #outcome,
+                        _ => Err(raw.unexpected_status()),
+                    };
+                }
+            }
+        }
+        let outcome_of = |key: &str| {
+            outcomes
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, o)| o.clone())
+        };
+        let exact_arms = exact.iter().map(|(key, codes)| {
+            let codes = codes.iter().map(|c| Literal::u16_unsuffixed(*c));
+            let outcome = outcome_of(key);
+            quote!(#(#codes)|* => #outcome,)
+        });
+        let class_arms = classes.iter().map(|(key, classes)| {
+            let ranges = classes.iter().map(|c| {
+                let low = Literal::u16_unsuffixed(u16::from(*c) * 100);
+                let high = Literal::u16_unsuffixed(u16::from(*c) * 100 + 99);
+                quote!(#low..=#high)
+            });
+            let outcome = outcome_of(key);
+            quote!(#(#ranges)|* => #outcome,)
+        });
+        quote! {
+            #(#exact_arms)*
+            #(#class_arms)*
+            #default
+        }
+    }
+
+    /// `stream()` for offset-paginated operations: every item across pages, fetched lazily.
+    fn stream(&self) -> Option<TokenStream> {
+        let pagination = self.op.pagination.as_ref()?;
+        let offset = ident(&pagination.offset_param);
+        let items = ident(&pagination.items_field);
+        let item_ty = type_tokens(&pagination.item_ty, true);
+        let total = match &pagination.total_field {
+            Some(total) => {
+                let total = ident(total);
+                quote!(Some(page.#total))
+            }
+            None => quote!(None),
+        };
+        let doc = doc_attrs(&format!(
+            "Every item across all pages, fetched lazily, one request per page.\n\nStarts at the `{offset}` set on this builder (else 0) and keeps `{limit}` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.",
+            offset = pagination.offset_param.trim_start_matches("r#"),
+            limit = pagination.limit_param.trim_start_matches("r#"),
+        ));
+        Some(quote! {
+            #doc
+            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item_ty, Error>> {
+                let first = self.#offset.unwrap_or(0);
+                crate::runtime::paginate(first, move |offset| {
+                    let mut request = self.clone();
+                    request.#offset = Some(offset);
+                    async move {
+                        let page = request.send().await?;
+                        Ok(crate::runtime::Page {
+                            items: page.#items,
+                            total_count: #total,
+                        })
+                    }
+                })
+            }
+        })
+    }
+}
+
+fn push_grouped<T>(groups: &mut Vec<(String, Vec<T>)>, key: String, value: T) {
+    match groups.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, values)) => values.push(value),
+        None => groups.push((key, vec![value])),
+    }
+}
+
+/// The properties of a flattened body, in document order.
+fn body_fields<'a>(body: &Body, api: &'a Api) -> Option<Vec<&'a Field>> {
+    let TypeRef::Named(name) = &body.ty else {
+        return None;
+    };
+    if !body.flattened {
+        return None;
+    }
+    match &api.types.iter().find(|t| &t.name == name)?.kind {
+        TypeKind::Struct { fields, .. } => Some(fields.iter().collect()),
+        _ => None,
+    }
+}
+
+fn setter(slot: &Slot<'_>) -> TokenStream {
+    let name = ident(&slot.name);
+    let arg = arg_type(slot.ty);
+    let value = convert(slot.ty, &format_ident!("value"));
+    let doc = doc_attrs(if slot.docs.is_empty() {
+        slot.name.trim_start_matches("r#")
+    } else {
+        &slot.docs
+    });
+    let deprecated = match slot.kind {
+        SlotKind::Param(p) => p.docs.deprecated,
+        SlotKind::BodyField(f) => f.docs.deprecated,
+        SlotKind::WholeBody => false,
+    }
+    .then(|| quote!(#[deprecated]));
+    let assign = match slot.kind {
+        SlotKind::BodyField(field) => {
+            let field = ident(&field.rust_name);
+            if slot_tri_state(slot) {
+                quote!(self.body.#field = Some(Some(#value));)
+            } else {
+                quote!(self.body.#field = Some(#value);)
+            }
+        }
+        _ => quote!(self.#name = Some(#value);),
+    };
+    let null_setter = slot_tri_state(slot).then(|| {
+        let SlotKind::BodyField(field) = slot.kind else {
+            return quote!();
+        };
+        let null_name = ident(&format!("{}_null", slot.name.trim_start_matches("r#")));
+        let field_ident = ident(&field.rust_name);
+        let doc = format!("Sends `{}` as an explicit `null`.", field.wire_name);
+        quote! {
+            #[doc = #doc]
+            pub fn #null_name(mut self) -> Self {
+                self.body.#field_ident = Some(None);
+                self
+            }
+        }
+    });
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(mut self, value: #arg) -> Self {
+            #assign
+            self
+        }
+
+        #null_setter
+    }
+}
+
+fn slot_tri_state(slot: &Slot<'_>) -> bool {
+    matches!(slot.kind, SlotKind::BodyField(f) if f.tri_state)
+}
+
+/// Adds one parameter to the `RequestSpec`.
+fn param_statement(slot: &Slot<'_>, param: &Param) -> TokenStream {
+    let name = ident(&slot.name);
+    let wire = &param.wire_name;
+    // `value` is a reference to the stored value.
+    let add = |value: TokenStream| match (param.location, &param.ty) {
+        (ParamLocation::Path, TypeRef::String) => quote!(request.path_param(#wire, #value);),
+        (ParamLocation::Path, _) => quote!(request.path_param(#wire, &#value.to_string());),
+        (ParamLocation::Query, TypeRef::Array(_)) => {
+            let explode = param.explode;
+            quote!(request.query_array(#wire, #value, #explode);)
+        }
+        (ParamLocation::Query, _) => quote!(request.query(#wire, #value);),
+        (ParamLocation::Header, _) => quote!(request.header(#wire, #value);),
+    };
+    if slot.required {
+        add(quote!(&self.#name))
+    } else {
+        let add = add(quote!(value));
+        quote! {
+            if let Some(value) = &self.#name {
+                #add
+            }
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Reads a spec document (YAML or JSON, told apart by content) into `openapiv3` types.
+//!
+//! Everything is first read into a `serde_json::Value`, so that YAML and JSON share one path,
+//! the OpenAPI version can be checked before the typed parse, and typed-parse failures can be
+//! reported as JSON pointers.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
+
+/// A parsed OpenAPI 3.0 document.
+pub type Document = openapiv3::OpenAPI;
+
+/// Parses `bytes` as an OpenAPI 3.0 document; `source` names it in diagnostics.
+pub fn load(bytes: &[u8], source: &str) -> Result<Document, Diagnostics> {
+    let value = parse_value(bytes, source)?;
+    check_version(&value)?;
+    let deserializer = value.into_deserializer();
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let pointer = pointer_of(error.path());
+        Diagnostic::error(
+            pointer,
+            format!("this is not a valid OpenAPI 3.0 object: {}", error.inner()),
+        )
+        .with_help(
+            "fix the value at this location so that it matches the OpenAPI 3.0.3 specification",
+        )
+        .into()
+    })
+}
+
+use serde::de::IntoDeserializer;
+
+/// YAML or JSON text → a JSON value, with line and column on syntax errors.
+fn parse_value(bytes: &[u8], source: &str) -> Result<serde_json::Value, Diagnostics> {
+    let root = Pointer::root();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::error(root, format!("{source} is empty"))
+            .with_help("point the generator at an OpenAPI 3.0 document in YAML or JSON")
+            .into());
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(Diagnostic::error(
+            root,
+            format!("{source} is not UTF-8 text (is it a binary file?)"),
+        )
+        .with_help("OpenAPI documents are YAML or JSON text encoded as UTF-8")
+        .into());
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\0') {
+        return Err(Diagnostic::error(
+            root,
+            format!("{source} contains NUL bytes (is it a binary file?)"),
+        )
+        .with_help("OpenAPI documents are YAML or JSON text")
+        .into());
+    }
+    let looks_like_json = text.trim_start().starts_with(['{', '[']);
+    if looks_like_json {
+        serde_json::from_str(text).map_err(|e| {
+            Diagnostic::error(
+                root,
+                format!(
+                    "{source} is not valid JSON: {e} (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+            .into()
+        })
+    } else {
+        let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
+            let at = e
+                .location()
+                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+                .unwrap_or_default();
+            Diagnostics::from(Diagnostic::error(
+                root.clone(),
+                format!("{source} is not valid YAML: {e}{at}"),
+            ))
+        })?;
+        yaml_to_json(yaml, &root)
+    }
+}
+
+/// Converts YAML to JSON. YAML allows non-string keys (`200:` is an integer); OpenAPI keys are
+/// strings, so scalar keys are turned into their text, as other OpenAPI tools do.
+fn yaml_to_json(
+    value: serde_norway::Value,
+    at: &Pointer,
+) -> Result<serde_json::Value, Diagnostics> {
+    use serde_json::Value as J;
+    use serde_norway::Value as Y;
+    Ok(match value {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(J::Number)
+                    .ok_or_else(|| {
+                        Diagnostic::error(
+                            at,
+                            format!("the number {n} cannot be represented in JSON"),
+                        )
+                    })?
+            }
+        }
+        Y::String(s) => J::String(s),
+        Y::Sequence(items) => J::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| yaml_to_json(item, &at.join(i)))
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut object = serde_json::Map::with_capacity(map.len());
+            for (key, item) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_owned(),
+                    other => {
+                        return Err(Diagnostic::error(
+                            at,
+                            format!("a mapping key must be a scalar, found {other:?}"),
+                        )
+                        .into());
+                    }
+                };
+                let child = at.join(&key);
+                object.insert(key, yaml_to_json(item, &child)?);
+            }
+            J::Object(object)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value, at)?,
+    })
+}
+
+/// Rejects documents that are not OpenAPI 3.0 with a message saying what they are instead.
+fn check_version(value: &serde_json::Value) -> Result<(), Diagnostics> {
+    let root = Pointer::root();
+    let Some(object) = value.as_object() else {
+        return Err(
+            Diagnostic::error(root, "the document is not a YAML/JSON object")
+                .with_help("an OpenAPI document is an object with `openapi`, `info` and `paths`")
+                .into(),
+        );
+    };
+    if let Some(swagger) = object.get("swagger") {
+        return Err(Diagnostic::error(
+            root.join("swagger"),
+            format!(
+                "Swagger {} documents are not supported",
+                display_scalar(swagger)
+            ),
+        )
+        .with_help("convert the document to OpenAPI 3.0 first (for example with swagger2openapi)")
+        .into());
+    }
+    let Some(version) = object.get("openapi") else {
+        return Err(
+            Diagnostic::error(root, "the document has no `openapi` version field")
+                .with_help("add `openapi: 3.0.3` at the top of the document")
+                .into(),
+        );
+    };
+    let version = display_scalar(version);
+    if version.starts_with("3.0") {
+        Ok(())
+    } else if version.starts_with("3.1") {
+        Err(Diagnostic::error(
+            root.join("openapi"),
+            format!("OpenAPI {version} is not supported yet"),
+        )
+        .with_help("only OpenAPI 3.0.x documents can be generated from for now")
+        .into())
+    } else {
+        Err(Diagnostic::error(
+            root.join("openapi"),
+            format!("unknown OpenAPI version `{version}`"),
+        )
+        .with_help("set `openapi` to a 3.0.x version such as `3.0.3`")
+        .into())
+    }
+}
+
+fn display_scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Turns serde_path_to_error's path into a JSON pointer.
+fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .fold(Pointer::root(), |pointer, segment| match segment {
+            Segment::Seq { index } => pointer.join(index),
+            Segment::Map { key } => pointer.join(key),
+            Segment::Enum { variant } => pointer.join(variant),
+            Segment::Unknown => pointer,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> String {
+        load(text.as_bytes(), "spec.yaml").unwrap_err().to_string()
+    }
+
+    const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn yaml_and_json_give_the_same_document() {
+        let yaml = load(MINIMAL.as_bytes(), "a.yaml").unwrap();
+        let json = load(
+            br#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}}"#,
+            "a.txt",
+        )
+        .unwrap();
+        assert_eq!(yaml, json);
+    }
+
+    #[test]
+    fn empty_file() {
+        assert_eq!(
+            error_of("  \n"),
+            "error: #: spec.yaml is empty\n  help: point the generator at an OpenAPI 3.0 document in YAML or JSON"
+        );
+    }
+
+    #[test]
+    fn binary_file() {
+        let err = load(&[0xff, 0xfe, 0x00, 0x01], "blob.bin").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error: #: blob.bin is not UTF-8 text (is it a binary file?)\n  help: OpenAPI documents are YAML or JSON text encoded as UTF-8"
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_has_line_and_column() {
+        let err = error_of("openapi: 3.0.3\ninfo: [unclosed\n");
+        assert!(
+            err.starts_with("error: #: spec.yaml is not valid YAML: "),
+            "{err}"
+        );
+        assert!(err.contains("(line 3, column 1)"), "{err}");
+    }
+
+    #[test]
+    fn invalid_json_has_line_and_column() {
+        let err = error_of("{\"openapi\": \"3.0.3\",\n  \"info\": }");
+        assert_eq!(
+            err,
+            "error: #: spec.yaml is not valid JSON: expected value at line 2 column 11 (line 2, column 11)"
+        );
+    }
+
+    #[test]
+    fn swagger_2_is_named() {
+        assert_eq!(
+            error_of("swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n"),
+            "error: #/swagger: Swagger 2.0 documents are not supported\n  help: convert the document to OpenAPI 3.0 first (for example with swagger2openapi)"
+        );
+    }
+
+    #[test]
+    fn openapi_3_1_is_named() {
+        assert_eq!(
+            error_of("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"),
+            "error: #/openapi: OpenAPI 3.1.0 is not supported yet\n  help: only OpenAPI 3.0.x documents can be generated from for now"
+        );
+    }
+
+    #[test]
+    fn typed_errors_carry_a_pointer() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /organizations:\n    post:\n      requestBody: 12\n      responses: {}\n";
+        let err = error_of(text);
+        assert!(
+            err.starts_with("error: #/paths/~1organizations/post/requestBody: this is not a valid OpenAPI 3.0 object"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn integer_yaml_keys_become_strings() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n";
+        let doc = load(text.as_bytes(), "a.yaml").unwrap();
+        let op = doc.paths.paths["/a"]
+            .as_item()
+            .unwrap()
+            .get
+            .as_ref()
+            .unwrap();
+        assert!(
+            op.responses
+                .responses
+                .contains_key(&openapiv3::StatusCode::Code(200))
+        );
+    }
+}

@@ -1,0 +1,819 @@
+//! Builds the [`Api`] model from a parsed document.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use openapiv3::{Parameter, QueryStyle, ReferenceOr, SecurityScheme};
+
+use super::names::{Scope, field_name, method_name, type_name};
+use super::schema::{Types, bounds, docs_of};
+use super::{
+    Api, Auth, Body, Docs, Group, Operation, Pagination, Param, ParamLocation, Response,
+    ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
+};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
+use crate::load::Document;
+
+/// Methods in the order a path item lists them.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Group for operations without tags.
+const UNTAGGED: &str = "default";
+
+/// Builds the model. Warnings come back with the model; errors instead of it.
+pub fn build(doc: &Document) -> Result<(Api, Diagnostics), Diagnostics> {
+    let mut types = Types::new(doc);
+    types.define_components();
+    let mut diagnostics = Diagnostics::default();
+
+    let auth = auth(doc, &mut diagnostics);
+    let mut groups: Vec<Group> = Vec::new();
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in &doc.paths.paths {
+        let item_pointer = Pointer::root().join("paths").join(path);
+        let ReferenceOr::Item(item) = item else {
+            diagnostics.push(
+                Diagnostic::error(
+                    &item_pointer,
+                    "path items given by `$ref` are not supported",
+                )
+                .with_help("inline the path item"),
+            );
+            continue;
+        };
+        for method in METHODS {
+            let Some(op) = operation_of(item, method) else {
+                continue;
+            };
+            let pointer = item_pointer.join(method);
+            let context = OperationContext {
+                doc,
+                path,
+                method,
+                path_params: &item.parameters,
+                pointer: &pointer,
+                default_auth: auth.is_some(),
+            };
+            let (operation, tag) = context.build(op, &mut types, &mut diagnostics);
+            if let Some(first) = seen_ids.insert(operation.id.clone(), pointer.to_string()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        pointer.join("operationId"),
+                        format!("operationId `{}` is also used at {first}", operation.id),
+                    )
+                    .with_help("operationIds must be unique across the document"),
+                );
+                continue;
+            }
+            group_for(&mut groups, &tag, doc).operations.push(operation);
+        }
+    }
+    for group in &mut groups {
+        name_methods(group);
+    }
+
+    let mut api_types: Vec<TypeDef> = std::mem::take(&mut types.defs).into_values().collect();
+    settle_directions(&mut api_types, &groups);
+    let error_bodies = error_bodies(&groups);
+
+    diagnostics.0.append(&mut types.diagnostics.0);
+    let diagnostics = diagnostics.sorted();
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let api = Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
+        auth,
+        retry: retry_policy(doc, &mut Diagnostics::default()),
+        groups,
+        types: api_types,
+        error_bodies,
+    };
+    Ok((api, diagnostics))
+}
+
+fn operation_of<'a>(
+    item: &'a openapiv3::PathItem,
+    method: &str,
+) -> Option<&'a openapiv3::Operation> {
+    match method {
+        "get" => item.get.as_ref(),
+        "put" => item.put.as_ref(),
+        "post" => item.post.as_ref(),
+        "delete" => item.delete.as_ref(),
+        "options" => item.options.as_ref(),
+        "head" => item.head.as_ref(),
+        "patch" => item.patch.as_ref(),
+        "trace" => item.trace.as_ref(),
+        _ => None,
+    }
+}
+
+fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &Document) -> &'g mut Group {
+    let index = match groups.iter().position(|g| g.tag == tag) {
+        Some(index) => index,
+        None => {
+            let mut scope = Scope::with_reserved(&["builder", "new", "from_env", "base_url"]);
+            for group in groups.iter() {
+                scope.claim(group.method.clone());
+            }
+            let method = scope.claim(field_name(tag));
+            groups.push(Group {
+                type_name: type_name(&method),
+                method,
+                tag: tag.to_owned(),
+                doc: doc
+                    .tags
+                    .iter()
+                    .find(|t| t.name == tag)
+                    .and_then(|t| t.description.clone()),
+                operations: Vec::new(),
+            });
+            groups.len() - 1
+        }
+    };
+    &mut groups[index]
+}
+
+/// Everything needed to turn one `openapiv3::Operation` into an [`Operation`].
+struct OperationContext<'a> {
+    doc: &'a Document,
+    path: &'a str,
+    method: &'a str,
+    path_params: &'a [ReferenceOr<Parameter>],
+    pointer: &'a Pointer,
+    default_auth: bool,
+}
+
+impl OperationContext<'_> {
+    fn build(
+        &self,
+        op: &openapiv3::Operation,
+        types: &mut Types<'_>,
+        diagnostics: &mut Diagnostics,
+    ) -> (Operation, String) {
+        let id = op.operation_id.clone().unwrap_or_else(|| self.derived_id());
+        let builder_name = type_name(&id);
+        let params = self.params(op, &builder_name, types, diagnostics);
+        let body = self.body(op, &builder_name, types, diagnostics);
+        let responses = self.responses(op, &builder_name, types, diagnostics);
+        let pagination = pagination(&params, &responses, &types.defs);
+        let authenticated = match &op.security {
+            Some(requirements) => !requirements.is_empty() && self.default_auth,
+            None => self.default_auth,
+        };
+        let method_name = op
+            .extensions
+            .get("x-speakeasy-name-override")
+            .and_then(|v| v.as_str())
+            .map(method_name)
+            .unwrap_or_default();
+        let operation = Operation {
+            id,
+            method_name,
+            builder_name,
+            http_method: self.method.to_ascii_uppercase(),
+            path: self.path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            pagination,
+            authenticated,
+        };
+        let tag = op
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| UNTAGGED.to_owned());
+        (operation, tag)
+    }
+
+    /// `get /users/{id}/keys` → `get_users_id_keys`, for operations without an operationId.
+    fn derived_id(&self) -> String {
+        format!("{} {}", self.method, self.path).to_snake_case()
+    }
+
+    fn params(
+        &self,
+        op: &openapiv3::Operation,
+        builder: &str,
+        types: &mut Types<'_>,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Param> {
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut merged: Vec<(Parameter, Pointer)> = Vec::new();
+        let levels = [
+            (self.path_params, self.pointer.join("..").join("parameters")),
+            (op.parameters.as_slice(), self.pointer.join("parameters")),
+        ];
+        for (list, base) in levels {
+            for (i, param) in list.iter().enumerate() {
+                let at = base.join(i);
+                let Some(param) = self.resolve_param(param, &at, diagnostics) else {
+                    continue;
+                };
+                let key = (
+                    param.parameter_data_ref().name.clone(),
+                    location_name(&param),
+                );
+                merged.retain(|(p, _)| {
+                    (p.parameter_data_ref().name.clone(), location_name(p)) != key
+                });
+                merged.push((param, at));
+            }
+        }
+
+        let mut names = Scope::with_reserved(&[
+            "client",
+            "options",
+            "body",
+            "send",
+            "send_with_response",
+            "stream",
+        ]);
+        let mut params = Vec::new();
+        for (param, at) in merged {
+            let (location, explode) = match &param {
+                Parameter::Path { .. } => (ParamLocation::Path, false),
+                Parameter::Query {
+                    style,
+                    parameter_data,
+                    ..
+                } => {
+                    if !matches!(style, QueryStyle::Form) {
+                        diagnostics.push(Diagnostic::warning(
+                            at.join("style"),
+                            format!("query style {style:?} is not supported yet; the parameter is sent form-style"),
+                        ));
+                    }
+                    (ParamLocation::Query, parameter_data.explode.unwrap_or(true))
+                }
+                Parameter::Header { .. } => (ParamLocation::Header, false),
+                Parameter::Cookie { parameter_data, .. } => {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &at,
+                            format!(
+                                "cookie parameter `{}` is not supported yet and is left out",
+                                parameter_data.name
+                            ),
+                        )
+                        .with_help("set the cookie through a default header on the client"),
+                    );
+                    continue;
+                }
+            };
+            let data = param.parameter_data_ref();
+            let hint = format!("{builder}{}", type_name(&data.name));
+            let (ty, docs) = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let converted = types.convert(schema, &at.join("schema"), &hint);
+                    let mut docs = match schema {
+                        ReferenceOr::Item(s) => docs_of(&s.schema_data),
+                        ReferenceOr::Reference { .. } => Docs::default(),
+                    };
+                    if let Some(s) = schema.as_item() {
+                        (docs.minimum, docs.maximum) = bounds(s);
+                    }
+                    (converted.ty, docs)
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => {
+                    diagnostics.push(Diagnostic::warning(
+                        at.join("content"),
+                        "parameters described by `content` are not supported yet; the value is sent as a string",
+                    ));
+                    (TypeRef::String, Docs::default())
+                }
+            };
+            let required = data.required || location == ParamLocation::Path;
+            if location == ParamLocation::Path && !self.path.contains(&format!("{{{}}}", data.name))
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        at.join("name"),
+                        format!(
+                            "path parameter `{}` does not appear in the path template `{}`",
+                            data.name, self.path
+                        ),
+                    )
+                    .with_help(format!(
+                        "add `{{{}}}` to the path or change the parameter's `in`",
+                        data.name
+                    )),
+                );
+            }
+            params.push(Param {
+                wire_name: data.name.clone(),
+                rust_name: names.claim(field_name(&data.name)),
+                location,
+                required,
+                ty,
+                explode,
+                docs: Docs {
+                    description: data.description.clone(),
+                    example: data.example.clone().or(docs.example),
+                    deprecated: data.deprecated.unwrap_or(false) || docs.deprecated,
+                    ..docs
+                },
+            });
+        }
+        for segment in template_params(self.path) {
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire_name == segment)
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        self.pointer.join("parameters"),
+                        format!("the path template has `{{{segment}}}` but no path parameter named `{segment}` is declared"),
+                    )
+                    .with_help(format!("declare `{{name: {segment}, in: path, required: true, schema: {{type: string}}}}`")),
+                );
+            }
+        }
+        params
+    }
+
+    fn resolve_param(
+        &self,
+        param: &ReferenceOr<Parameter>,
+        at: &Pointer,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Parameter> {
+        match param {
+            ReferenceOr::Item(p) => Some(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|key| self.doc.components.as_ref()?.parameters.get(key))
+                    .and_then(|p| p.as_item());
+                if found.is_none() {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            at,
+                            format!("`$ref: {reference}` does not resolve to a parameter"),
+                        )
+                        .with_help("define it under components/parameters or fix the reference"),
+                    );
+                }
+                found.cloned()
+            }
+        }
+    }
+
+    fn body(
+        &self,
+        op: &openapiv3::Operation,
+        builder: &str,
+        types: &mut Types<'_>,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Body> {
+        let at = self.pointer.join("requestBody");
+        let body = match op.request_body.as_ref()? {
+            ReferenceOr::Item(body) => body,
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|key| self.doc.components.as_ref()?.request_bodies.get(key))
+                    .and_then(|b| b.as_item());
+                match found {
+                    Some(body) => body,
+                    None => {
+                        diagnostics.push(Diagnostic::error(
+                            &at,
+                            format!("`$ref: {reference}` does not resolve to a request body"),
+                        ));
+                        return None;
+                    }
+                }
+            }
+        };
+        let Some((media, content)) = json_content(&body.content) else {
+            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            diagnostics.push(
+                Diagnostic::error(
+                    at.join("content"),
+                    format!(
+                        "request bodies of type {} are not supported yet",
+                        kinds.join(", ")
+                    ),
+                )
+                .with_help("only JSON request bodies can be generated for now"),
+            );
+            return None;
+        };
+        let schema_at = at.join("content").join(media).join("schema");
+        let (ty, flattened) = match &content.schema {
+            Some(schema) => {
+                let inline_object = schema.as_item().is_some();
+                let converted = types.convert(schema, &schema_at, &format!("{builder}Body"));
+                let flattened = inline_object
+                    && matches!(&converted.ty, TypeRef::Named(name) if matches!(types.defs.get(name).map(|d| &d.kind), Some(TypeKind::Struct { .. })));
+                (converted.ty, flattened)
+            }
+            None => (TypeRef::Json, false),
+        };
+        Some(Body {
+            required: body.required,
+            ty,
+            flattened,
+            description: body.description.clone(),
+        })
+    }
+
+    fn responses(
+        &self,
+        op: &openapiv3::Operation,
+        builder: &str,
+        types: &mut Types<'_>,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Response> {
+        let base = self.pointer.join("responses");
+        let entries = op
+            .responses
+            .responses
+            .iter()
+            .map(|(status, response)| {
+                let matched = match status {
+                    openapiv3::StatusCode::Code(code) => StatusMatch::Exact(*code),
+                    openapiv3::StatusCode::Range(class) => StatusMatch::Class(*class as u8),
+                };
+                (
+                    ResponseStatus::Status(matched),
+                    status.to_string(),
+                    response,
+                )
+            })
+            .chain(
+                op.responses
+                    .default
+                    .iter()
+                    .map(|r| (ResponseStatus::Default, "default".to_owned(), r)),
+            );
+        let mut out = Vec::new();
+        for (status, key, response) in entries {
+            let at = base.join(&key);
+            let response = match response {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/responses/")
+                        .and_then(|name| self.doc.components.as_ref()?.responses.get(name))
+                        .and_then(|r| r.as_item());
+                    match found {
+                        Some(r) => r,
+                        None => {
+                            diagnostics.push(
+                                Diagnostic::error(
+                                    &at,
+                                    format!("`$ref: {reference}` does not resolve to a response"),
+                                )
+                                .with_help(
+                                    "define it under components/responses or fix the reference",
+                                ),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let body =
+                json_content(&response.content).map(|(media, content)| match &content.schema {
+                    Some(schema) => {
+                        let hint = format!("{builder}Response{}", key.to_ascii_uppercase());
+                        let schema_at = at.join("content").join(media).join("schema");
+                        types.convert(schema, &schema_at, &hint).ty
+                    }
+                    None => TypeRef::Json,
+                });
+            out.push(Response {
+                status,
+                description: response.description.clone(),
+                body,
+            });
+        }
+        out.sort_by_key(|r| r.status);
+        out
+    }
+}
+
+fn location_name(param: &Parameter) -> &'static str {
+    match param {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+/// The `{name}` placeholders of a path template.
+fn template_params(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
+}
+
+/// The JSON entry of a content map (`application/json`, `application/problem+json`, …).
+fn json_content(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &openapiv3::MediaType)> {
+    content.iter().find_map(|(media, value)| {
+        let essence = media.split(';').next().unwrap_or(media).trim();
+        (essence == "application/json" || essence.ends_with("+json"))
+            .then_some((media.as_str(), value))
+    })
+}
+
+/// Names each operation's method on its group: the operationId with the group's own words
+/// taken out (`ListOrganizationMemberships` in `Organization Memberships` → `list`), unless the
+/// spec author named it (`x-speakeasy-name-override`). Falls back to the whole operationId
+/// whenever that would be empty or collide.
+fn name_methods(group: &mut Group) {
+    let tag_words: Vec<String> = group.method.split('_').map(str::to_owned).collect();
+    let singular: Vec<String> = tag_words
+        .iter()
+        .map(|w| w.strip_suffix('s').unwrap_or(w).to_owned())
+        .collect();
+    let proposals: Vec<String> = group
+        .operations
+        .iter()
+        .map(|op| {
+            if !op.method_name.is_empty() {
+                return op.method_name.clone();
+            }
+            let words: Vec<String> = op
+                .id
+                .to_snake_case()
+                .split('_')
+                .map(str::to_owned)
+                .collect();
+            let stripped = strip_run(&words, &tag_words).or_else(|| strip_run(&words, &singular));
+            match stripped {
+                Some(rest) if !rest.is_empty() => method_name(&rest.join("_")),
+                _ => method_name(&op.id),
+            }
+        })
+        .collect();
+    let mut scope = Scope::default();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &proposals {
+        *counts.entry(p.as_str()).or_default() += 1;
+    }
+    let names: Vec<String> = group
+        .operations
+        .iter()
+        .zip(&proposals)
+        .map(|(op, proposal)| {
+            let name = if counts[proposal.as_str()] > 1 {
+                method_name(&op.id)
+            } else {
+                proposal.clone()
+            };
+            scope.claim(name)
+        })
+        .collect();
+    for (op, name) in group.operations.iter_mut().zip(names) {
+        op.method_name = name;
+    }
+}
+
+/// `words` without the first contiguous occurrence of `run`, if there is one.
+fn strip_run(words: &[String], run: &[String]) -> Option<Vec<String>> {
+    if run.is_empty() || run.len() > words.len() {
+        return None;
+    }
+    let start = words.windows(run.len()).position(|w| w == run)?;
+    let mut rest = words[..start].to_vec();
+    rest.extend_from_slice(&words[start + run.len()..]);
+    Some(rest)
+}
+
+/// Offset pagination: `offset` and `limit` integer query parameters and a success body with an
+/// array property plus (optionally) an integer total.
+fn pagination(
+    params: &[Param],
+    responses: &[Response],
+    defs: &BTreeMap<String, TypeDef>,
+) -> Option<Pagination> {
+    let find = |name: &str| {
+        params.iter().find(|p| {
+            p.location == ParamLocation::Query && p.wire_name == name && p.ty == TypeRef::I64
+        })
+    };
+    let offset = find("offset")?;
+    let limit = find("limit")?;
+    let success = responses.iter().find(|r| r.status.is_success())?;
+    let Some(TypeRef::Named(name)) = &success.body else {
+        return None;
+    };
+    let TypeKind::Struct { fields, .. } = &defs.get(name)?.kind else {
+        return None;
+    };
+    let arrays: Vec<_> = fields
+        .iter()
+        .filter(|f| f.required && matches!(f.ty, TypeRef::Array(_)))
+        .collect();
+    let [items] = arrays.as_slice() else {
+        return None;
+    };
+    let TypeRef::Array(item_ty) = &items.ty else {
+        return None;
+    };
+    let total = fields.iter().find(|f| {
+        f.ty == TypeRef::I64 && (f.wire_name.contains("total") || f.wire_name == "count")
+    });
+    Some(Pagination {
+        offset_param: offset.rust_name.clone(),
+        limit_param: limit.rust_name.clone(),
+        items_field: items.rust_name.clone(),
+        item_ty: (**item_ty).clone(),
+        total_field: total.filter(|t| !t.nullable).map(|t| t.rust_name.clone()),
+    })
+}
+
+/// Decides what depends on whether a type is sent, received, or both: optional nullable fields
+/// of sent types are tri-state (absent vs `null`), and `additionalProperties: false` is only
+/// enforced on types that are never received, so a server adding a field never breaks decoding.
+fn settle_directions(types: &mut [TypeDef], groups: &[Group]) {
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let mut sent = BTreeSet::new();
+    let mut received = BTreeSet::new();
+    for op in groups.iter().flat_map(|g| &g.operations) {
+        if let Some(body) = &op.body {
+            reach(&body.ty, types, &index, &mut sent);
+        }
+        for p in &op.params {
+            reach(&p.ty, types, &index, &mut sent);
+        }
+        for r in &op.responses {
+            if let Some(ty) = &r.body {
+                reach(ty, types, &index, &mut received);
+            }
+        }
+    }
+    for def in types.iter_mut() {
+        if let TypeKind::Struct {
+            fields,
+            deny_unknown_fields,
+        } = &mut def.kind
+        {
+            let is_sent = sent.contains(&def.name);
+            *deny_unknown_fields &= is_sent && !received.contains(&def.name);
+            for field in fields {
+                field.tri_state = is_sent && !field.required && field.nullable && !field.constant;
+            }
+        }
+    }
+}
+
+fn reach(
+    ty: &TypeRef,
+    types: &[TypeDef],
+    index: &BTreeMap<String, usize>,
+    seen: &mut BTreeSet<String>,
+) {
+    match ty {
+        TypeRef::Array(inner) | TypeRef::Map(inner) => reach(inner, types, index, seen),
+        TypeRef::Named(name) => {
+            if !seen.insert(name.clone()) {
+                return;
+            }
+            let Some(def) = index.get(name).and_then(|&i| types.get(i)) else {
+                return;
+            };
+            match &def.kind {
+                TypeKind::Struct { fields, .. } => {
+                    for f in fields {
+                        reach(&f.ty, types, index, seen);
+                    }
+                }
+                TypeKind::Alias(inner) => reach(inner, types, index, seen),
+                TypeKind::Enum { .. } => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The named types of non-success responses, i.e. the variants of the generated `ErrorBody`.
+fn error_bodies(groups: &[Group]) -> Vec<String> {
+    let set: BTreeSet<String> = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .flat_map(|op| &op.responses)
+        .filter(|r| !r.status.is_success())
+        .filter_map(|r| match &r.body {
+            Some(TypeRef::Named(name)) => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Root security: the first requirement whose scheme is HTTP bearer.
+fn auth(doc: &Document, diagnostics: &mut Diagnostics) -> Option<Auth> {
+    let schemes = &doc.components.as_ref()?.security_schemes;
+    let requirements = doc.security.as_ref()?;
+    for requirement in requirements {
+        for name in requirement.keys() {
+            let at = Pointer::root()
+                .join("components")
+                .join("securitySchemes")
+                .join(name);
+            match schemes.get(name).and_then(|s| s.as_item()) {
+                Some(SecurityScheme::HTTP { scheme, bearer_format, description, .. })
+                    if scheme.eq_ignore_ascii_case("bearer") =>
+                {
+                    return Some(Auth::Bearer {
+                        scheme: name.clone(),
+                        doc: description.clone().or_else(|| bearer_format.clone()),
+                    });
+                }
+                Some(_) => diagnostics.push(
+                    Diagnostic::warning(&at, format!("security scheme `{name}` is not supported yet; requests are sent without it"))
+                        .with_help("add the credential as a default header on the client builder"),
+                ),
+                None => diagnostics.push(Diagnostic::error(
+                    Pointer::root().join("security"),
+                    format!("security requirement names `{name}`, which is not defined under components/securitySchemes"),
+                )),
+            }
+        }
+    }
+    None
+}
+
+/// Reads the root `x-speakeasy-retries` extension.
+fn retry_policy(doc: &Document, diagnostics: &mut Diagnostics) -> Option<RetryPolicy> {
+    let value = doc.extensions.get("x-speakeasy-retries")?;
+    let at = Pointer::root().join("x-speakeasy-retries");
+    let backoff = value.get("backoff");
+    let number = |key: &str| {
+        backoff
+            .and_then(|b| b.get(key))
+            .and_then(serde_json::Value::as_f64)
+    };
+    let statuses = value
+        .get("statusCodes")
+        .and_then(|s| s.as_array())
+        .map(|codes| {
+            codes
+                .iter()
+                .filter_map(|code| {
+                    let text = match code {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    let parsed = status_match(&text);
+                    if parsed.is_none() {
+                        diagnostics.push(Diagnostic::warning(
+                            &at,
+                            format!("ignoring status code `{text}`"),
+                        ));
+                    }
+                    parsed
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(RetryPolicy {
+        initial_interval_ms: number("initialInterval").unwrap_or(500.0) as u64,
+        max_interval_ms: number("maxInterval").unwrap_or(60_000.0) as u64,
+        max_elapsed_ms: number("maxElapsedTime").unwrap_or(3_600_000.0) as u64,
+        exponent: number("exponent").unwrap_or(1.5),
+        statuses,
+        connection_errors: value
+            .get("retryConnectionErrors")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+    })
+}
+
+fn status_match(text: &str) -> Option<StatusMatch> {
+    let upper = text.to_ascii_uppercase();
+    if let Some(class) = upper.strip_suffix("XX") {
+        return class
+            .parse::<u8>()
+            .ok()
+            .filter(|c| (1..=5).contains(c))
+            .map(StatusMatch::Class);
+    }
+    upper
+        .parse::<u16>()
+        .ok()
+        .filter(|c| (100..=599).contains(c))
+        .map(StatusMatch::Exact)
+}

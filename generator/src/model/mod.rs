@@ -1,0 +1,314 @@
+//! The intermediate model: what the SDK is, independent of YAML, `openapiv3` and token streams.
+//!
+//! [`build`] fills it from a parsed document; the emitters read it. Names in here are already
+//! Rust names (cased, keyword-escaped, collision-free); wire names are kept next to them.
+
+mod build;
+mod names;
+mod schema;
+
+pub use self::build::build;
+pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
+
+/// A whole API, ready to be emitted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `servers[].url`, in document order; the first is the default base URL.
+    pub servers: Vec<String>,
+    /// How requests authenticate, from `components.securitySchemes` and root `security`.
+    pub auth: Option<Auth>,
+    /// The root retry policy (`x-speakeasy-retries`), when the document has one.
+    pub retry: Option<RetryPolicy>,
+    /// Operation groups (one per tag), in the order tags first appear.
+    pub groups: Vec<Group>,
+    /// Named types, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// The distinct error bodies operations can return, sorted by name.
+    pub error_bodies: Vec<String>,
+}
+
+/// How the API authenticates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        /// The `components.securitySchemes` key.
+        scheme: String,
+        /// `bearerFormat` or the scheme description, for docs.
+        doc: Option<String>,
+    },
+}
+
+/// A retry policy as the document states it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryPolicy {
+    /// First backoff interval, milliseconds.
+    pub initial_interval_ms: u64,
+    /// Largest backoff interval, milliseconds.
+    pub max_interval_ms: u64,
+    /// Total time budget, milliseconds.
+    pub max_elapsed_ms: u64,
+    /// Backoff growth factor.
+    pub exponent: f64,
+    /// Statuses that are retried.
+    pub statuses: Vec<StatusMatch>,
+    /// Whether connection errors are retried.
+    pub connection_errors: bool,
+}
+
+/// A status code or a class of them, as in `404` or `5XX`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusMatch {
+    /// One status code.
+    Exact(u16),
+    /// A class: `Class(5)` is `5XX`.
+    Class(u8),
+}
+
+/// The operations that share a tag; becomes `client.<name>()`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Snake-case accessor name, e.g. `organization_memberships`.
+    pub method: String,
+    /// Pascal-case struct name, e.g. `OrganizationMemberships`.
+    pub type_name: String,
+    /// The tag as written in the document.
+    pub tag: String,
+    /// The tag description.
+    pub doc: Option<String>,
+    /// The operations, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId` (or one derived from method and path).
+    pub id: String,
+    /// Method on the group, e.g. `list`.
+    pub method_name: String,
+    /// Request builder type, e.g. `ListOrganizationMemberships`.
+    pub builder_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// Path template relative to the server URL, e.g. `/organizations/{organization_id}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated`.
+    pub deprecated: bool,
+    /// Parameters in declaration order (path-item ones first).
+    pub params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// Documented responses.
+    pub responses: Vec<Response>,
+    /// Offset pagination detected from the parameters and the success body.
+    pub pagination: Option<Pagination>,
+    /// Whether the operation requires authentication.
+    pub authenticated: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A `{name}` path segment.
+    Path,
+    /// A query string pair.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// An operation parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust argument/setter name.
+    pub rust_name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `explode` (query arrays: `a=1&a=2` when true, `a=1,2` when false).
+    pub explode: bool,
+    /// Documentation from the spec.
+    pub docs: Docs,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Its type (a named struct for object bodies).
+    pub ty: TypeRef,
+    /// Whether the builder takes the body's properties one by one (inline object bodies).
+    pub flattened: bool,
+    /// `requestBody.description`.
+    pub description: Option<String>,
+}
+
+/// A documented response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// Which statuses it covers.
+    pub status: ResponseStatus,
+    /// `description`.
+    pub description: String,
+    /// Its JSON body type, when it has one.
+    pub body: Option<TypeRef>,
+}
+
+/// The status key of a response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ResponseStatus {
+    /// One status or a class.
+    Status(StatusMatch),
+    /// `default`: any status not listed.
+    Default,
+}
+
+impl ResponseStatus {
+    /// Whether this covers success (2XX) statuses.
+    pub fn is_success(self) -> bool {
+        matches!(
+            self,
+            Self::Status(StatusMatch::Exact(200..=299)) | Self::Status(StatusMatch::Class(2))
+        )
+    }
+}
+
+/// Offset/limit pagination: the list lives in `items_field`, the total in `total_field`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// Rust name of the `offset` parameter.
+    pub offset_param: String,
+    /// Rust name of the `limit` parameter.
+    pub limit_param: String,
+    /// Rust name of the array field in the response.
+    pub items_field: String,
+    /// Type of one item.
+    pub item_ty: TypeRef,
+    /// Rust name of the total-count field, when present.
+    pub total_field: Option<String>,
+}
+
+/// Documentation gathered for an item.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Docs {
+    /// Title or summary line.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Default value, as JSON.
+    pub default: Option<serde_json::Value>,
+    /// Inclusive lower bound.
+    pub minimum: Option<f64>,
+    /// Inclusive upper bound.
+    pub maximum: Option<f64>,
+    /// An example value, as JSON.
+    pub example: Option<serde_json::Value>,
+    /// Whether the item is deprecated.
+    pub deprecated: bool,
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Where it was defined, as a JSON pointer.
+    pub origin: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// Its shape.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Fields in document order.
+        fields: Vec<Field>,
+        /// `additionalProperties: false` on a type that is only ever sent, never received.
+        deny_unknown_fields: bool,
+    },
+    /// A string enum; always open (unknown values decode into `Unknown(String)`).
+    Enum {
+        /// Known values.
+        variants: Vec<Variant>,
+    },
+    /// Another name for a type (`type Foo = Bar;`).
+    Alias(TypeRef),
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Type of a present, non-null value.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Whether absent and `null` must be told apart (optional + nullable, in a type that is sent).
+    pub tri_state: bool,
+    /// The only value a single-value enum allows: the field fills itself.
+    pub constant: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A value of a string enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// Value on the wire.
+    pub wire_name: String,
+    /// Rust variant name.
+    pub rust_name: String,
+}
+
+/// A reference to a type, as used by fields, parameters and bodies.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object (`serde_json::Map`), e.g. metadata.
+    JsonObject,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>` (`additionalProperties: {schema}`).
+    Map(Box<TypeRef>),
+    /// A [`TypeDef`] by Rust name.
+    Named(String),
+}
