@@ -29,10 +29,19 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[rustfmt::skip]
 mod client;
+
+#[rustfmt::skip]
 pub mod errors;
+
+#[rustfmt::skip]
 pub mod models;
+
+#[rustfmt::skip]
 pub mod operations;
+
+#[rustfmt::skip]
 pub mod runtime;
 
 pub use self::client::Client;

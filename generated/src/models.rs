@@ -199,7 +199,7 @@ pub struct OrganizationMembership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The organization the membership belongs to.
-    pub organization: serde_json::Map<String, serde_json::Value>,
+    pub organization: Organization,
     /// public_user_data
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
@@ -218,7 +218,7 @@ pub struct OrganizationMembership {
 /// Example: `organization_membership`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationMembershipObject {
-    ///`organization_membership`
+    /// `organization_membership`
     #[default]
     OrganizationMembership,
     /// A value this version of the SDK does not know.
@@ -339,7 +339,7 @@ pub struct OrganizationMemberships {
 /// Example: `organization`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrganizationObject {
-    ///`organization`
+    /// `organization`
     #[default]
     Organization,
     /// A value this version of the SDK does not know.

@@ -13,12 +13,11 @@ pub type Document = openapiv3::OpenAPI;
 pub fn load(bytes: &[u8], source: &str) -> Result<Document, Diagnostics> {
     let value = parse_value(bytes, source)?;
     check_version(&value)?;
-    let deserializer = value.into_deserializer();
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let pointer = pointer_of(error.path());
+    typed::<Document>(&value, Pointer::root()).map_err(|(pointer, message)| {
+        let (pointer, message) = narrow(&value, pointer, message);
         Diagnostic::error(
             pointer,
-            format!("this is not a valid OpenAPI 3.0 object: {}", error.inner()),
+            format!("this is not a valid OpenAPI 3.0 object: {message}"),
         )
         .with_help(
             "fix the value at this location so that it matches the OpenAPI 3.0.3 specification",
@@ -27,7 +26,97 @@ pub fn load(bytes: &[u8], source: &str) -> Result<Document, Diagnostics> {
     })
 }
 
-use serde::de::IntoDeserializer;
+/// Deserializes `value` (found at `at`) as `T`; on failure, where and why.
+fn typed<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+    at: Pointer,
+) -> Result<T, (Pointer, String)> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let pointer = error.path().iter().fold(at, |pointer, segment| {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => pointer.join(index),
+                Segment::Map { key } => pointer.join(key),
+                Segment::Enum { variant } => pointer.join(variant),
+                Segment::Unknown => pointer,
+            }
+        });
+        (pointer, error.into_inner().to_string())
+    })
+}
+
+/// `openapiv3` reads path items, operations and `$ref`-or-object values through flattened or
+/// untagged deserializers, which hide the failing key from serde_path_to_error: an error inside
+/// an operation lands on `#/paths`. Re-reading the parts one level at a time finds the deepest
+/// part that fails on its own, e.g. `#/paths/~1orgs/post/requestBody`.
+fn narrow(value: &serde_json::Value, pointer: Pointer, message: String) -> (Pointer, String) {
+    use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response};
+    let paths = Pointer::root().join("paths");
+    if pointer != paths {
+        return (pointer, message);
+    }
+    let items = value
+        .get("paths")
+        .and_then(|p| p.as_object())
+        .into_iter()
+        .flatten();
+    for (path, item) in items {
+        let item_at = paths.join(path);
+        let Err(item_error) = typed::<PathItem>(item, item_at.clone()) else {
+            continue;
+        };
+        for (key, part) in item.as_object().into_iter().flatten() {
+            let at = item_at.join(key);
+            if key == "parameters" {
+                if let Some(found) = first_failure::<ReferenceOr<Parameter>>(part, &at) {
+                    return found;
+                }
+                continue;
+            }
+            let Err(op_error) = typed::<Operation>(part, at.clone()) else {
+                continue;
+            };
+            for (field, inner) in part.as_object().into_iter().flatten() {
+                let field_at = at.join(field);
+                let found = match field.as_str() {
+                    "requestBody" => typed::<ReferenceOr<RequestBody>>(inner, field_at).err(),
+                    "parameters" => first_failure::<ReferenceOr<Parameter>>(inner, &field_at),
+                    "responses" => first_failure::<ReferenceOr<Response>>(inner, &field_at),
+                    _ => None,
+                };
+                if let Some(found) = found {
+                    return found;
+                }
+            }
+            return op_error;
+        }
+        return item_error;
+    }
+    (pointer, message)
+}
+
+/// The first element of an array or object (other than `x-` extensions) that is not a `T`.
+fn first_failure<T: serde::de::DeserializeOwned>(
+    container: &serde_json::Value,
+    at: &Pointer,
+) -> Option<(Pointer, String)> {
+    let entries: Vec<(String, &serde_json::Value)> = match container {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !k.starts_with("x-"))
+            .map(|(k, v)| (k.clone(), v))
+            .collect(),
+        _ => return None,
+    };
+    entries
+        .into_iter()
+        .find_map(|(key, value)| typed::<T>(value, at.join(key)).err())
+}
 
 /// YAML or JSON text → a JSON value, with line and column on syntax errors.
 fn parse_value(bytes: &[u8], source: &str) -> Result<serde_json::Value, Diagnostics> {
@@ -198,18 +287,6 @@ fn display_scalar(value: &serde_json::Value) -> String {
     }
 }
 
-/// Turns serde_path_to_error's path into a JSON pointer.
-fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .fold(Pointer::root(), |pointer, segment| match segment {
-            Segment::Seq { index } => pointer.join(index),
-            Segment::Map { key } => pointer.join(key),
-            Segment::Enum { variant } => pointer.join(variant),
-            Segment::Unknown => pointer,
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,6 +357,16 @@ mod tests {
         assert_eq!(
             error_of("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"),
             "error: #/openapi: OpenAPI 3.1.0 is not supported yet\n  help: only OpenAPI 3.0.x documents can be generated from for now"
+        );
+    }
+
+    #[test]
+    fn typed_errors_point_into_responses() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {content: {}}\n";
+        let err = error_of(text);
+        assert_eq!(
+            err,
+            "error: #/paths/~1a/get/responses/200: this is not a valid OpenAPI 3.0 object: missing field `description`\n  help: fix the value at this location so that it matches the OpenAPI 3.0.3 specification"
         );
     }
 

@@ -193,7 +193,7 @@ impl<'a> OrganizationMemberships<'a> {
     /// `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`)
     ///
     /// Optional: [`order_by`](InstanceGetOrganizationMemberships::order_by), [`limit`](InstanceGetOrganizationMemberships::limit), [`offset`](InstanceGetOrganizationMemberships::offset).
-    pub fn instance_get(&self) -> InstanceGetOrganizationMemberships {
+    pub fn list_for_instance(&self) -> InstanceGetOrganizationMemberships {
         InstanceGetOrganizationMemberships {
             client: self.client.clone(),
             options: RequestOptions::default(),
@@ -743,7 +743,7 @@ impl UpdateOrganizationMembershipMetadata {
     }
 }
 
-///A `GET /organization_memberships` request; start it with [`OrganizationMemberships::instance_get`](super::OrganizationMemberships::instance_get), then `.send()` it.
+///A `GET /organization_memberships` request; start it with [`OrganizationMemberships::list_for_instance`](super::OrganizationMemberships::list_for_instance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InstanceGetOrganizationMemberships {

@@ -153,23 +153,32 @@ impl ClientBuilder {
     /// Validates the configuration and builds the transport. All problems are reported as
     /// [`Error::Config`]; this never panics.
     pub fn build_core<B>(self) -> Result<Core, Error<B>> {
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url))
-            .map_err(Error::Config)?;
+        let base_url =
+            normalize_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url))
+                .map_err(Error::Config)?;
 
         let mut headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
-            let (name, value) =
-                parse_header(name, value).map_err(|e| Error::Config(format!("default header: {e}")))?;
+            let (name, value) = parse_header(name, value)
+                .map_err(|e| Error::Config(format!("default header: {e}")))?;
             headers.insert(name, value);
         }
-        let user_agent = self.user_agent.as_deref().unwrap_or(self.defaults.user_agent);
-        let user_agent = HeaderValue::from_str(user_agent)
-            .map_err(|_| Error::Config(format!("user agent {user_agent:?} is not a valid header value")))?;
+        let user_agent = self
+            .user_agent
+            .as_deref()
+            .unwrap_or(self.defaults.user_agent);
+        let user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+            Error::Config(format!(
+                "user agent {user_agent:?} is not a valid header value"
+            ))
+        })?;
         headers.insert(USER_AGENT, user_agent);
 
         let token = match self.credentials {
             Credentials::Token(token) => Some(token),
-            Credentials::FromEnv => Some(token_from_env(self.defaults.secret_env_var).map_err(Error::Config)?),
+            Credentials::FromEnv => {
+                Some(token_from_env(self.defaults.secret_env_var).map_err(Error::Config)?)
+            }
             Credentials::Anonymous => None,
             Credentials::Unset => match self.defaults.secret_env_var {
                 Some(var) => {
@@ -219,13 +228,29 @@ impl fmt::Debug for ClientBuilder {
             Credentials::Anonymous => "none",
         };
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url.as_deref().unwrap_or(self.defaults.base_url))
+            .field(
+                "base_url",
+                &self.base_url.as_deref().unwrap_or(self.defaults.base_url),
+            )
             .field("credentials", &credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
-            .field("default_headers", &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
-            .field("user_agent", &self.user_agent.as_deref().unwrap_or(self.defaults.user_agent))
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
+            )
+            .field(
+                "user_agent",
+                &self
+                    .user_agent
+                    .as_deref()
+                    .unwrap_or(self.defaults.user_agent),
+            )
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
@@ -241,7 +266,9 @@ fn normalize_base_url(raw: &str) -> Result<String, String> {
         return Err(format!("base URL {raw:?} has no host"));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("base URL {raw:?} must not have a query or fragment"));
+        return Err(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         // Credentials in the URL would end up in error messages and logs.
@@ -252,9 +279,11 @@ fn normalize_base_url(raw: &str) -> Result<String, String> {
 
 fn token_from_env(var: Option<&'static str>) -> Result<Secret, String> {
     let Some(var) = var else {
-        return Err("`.token_from_env()` was called but this API names no environment variable \
+        return Err(
+            "`.token_from_env()` was called but this API names no environment variable \
                     for its key; use `.bearer_token(..)`"
-            .to_owned());
+                .to_owned(),
+        );
     };
     match std::env::var(var) {
         Ok(value) if !value.trim().is_empty() => Ok(Secret::from(value.trim())),
@@ -278,7 +307,9 @@ fn bearer_header(token: &Secret) -> Result<HeaderValue, String> {
     }
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
         // Never echo the token, even in this message.
-        .map_err(|_| "the bearer token contains characters not allowed in an HTTP header".to_owned())?;
+        .map_err(|_| {
+            "the bearer token contains characters not allowed in an HTTP header".to_owned()
+        })?;
     // Keeps it out of HPACK tables and out of `HeaderMap`'s Debug output.
     value.set_sensitive(true);
     Ok(value)
@@ -349,9 +380,14 @@ impl Core {
     /// Sends `request`, retrying according to the effective [`RetryPolicy`], and returns the
     /// final response whatever its status; the generated operation interprets it.
     ///
-    /// Requests that are not idempotent are retried only when the connection could not be
-    /// established, unless [`RequestOptions::retry_non_idempotent`] says otherwise.
-    pub async fn execute<B>(&self, request: RequestSpec, options: &RequestOptions) -> Result<RawResponse, Error<B>> {
+    /// Requests that are not idempotent are retried only when the server provably did not act
+    /// on them (the connection could not be established, or it answered 429), unless
+    /// [`RequestOptions::retry_non_idempotent`] says otherwise.
+    pub async fn execute<B>(
+        &self,
+        request: RequestSpec,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error<B>> {
         // Only the template goes into the span: concrete paths and query strings carry user
         // IDs and e-mail addresses, and header values may carry credentials.
         let span = tracing::info_span!(
@@ -363,18 +399,31 @@ impl Core {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        self.run(request, options, &span).instrument(span.clone()).await
+        self.run(request, options, &span)
+            .instrument(span.clone())
+            .await
     }
 
-    async fn run<B>(&self, request: RequestSpec, options: &RequestOptions, span: &tracing::Span) -> Result<RawResponse, Error<B>> {
-        let url = request.url(&self.inner.base_url).map_err(Error::InvalidRequest)?;
+    async fn run<B>(
+        &self,
+        request: RequestSpec,
+        options: &RequestOptions,
+        span: &tracing::Span,
+    ) -> Result<RawResponse, Error<B>> {
+        let url = request
+            .url(&self.inner.base_url)
+            .map_err(Error::InvalidRequest)?;
         let mut headers = self.inner.headers.clone();
         for (name, value) in &request.headers {
             headers.insert(name.clone(), value.clone());
         }
         for (name, value) in &options.headers {
-            let (name, value) = parse_header(name, value)
-                .map_err(|e| Error::InvalidRequest(format!("{e} (in the options of `{}`)", request.operation_id)))?;
+            let (name, value) = parse_header(name, value).map_err(|e| {
+                Error::InvalidRequest(format!(
+                    "{e} (in the options of `{}`)",
+                    request.operation_id
+                ))
+            })?;
             headers.insert(name, value);
         }
 
@@ -387,20 +436,35 @@ impl Core {
         let outcome = loop {
             attempts = attempts.saturating_add(1);
             let outcome = self
-                .attempt(&request.method, &url, &headers, request.body.clone(), timeout)
+                .attempt(
+                    &request.method,
+                    &url,
+                    &headers,
+                    request.body.clone(),
+                    timeout,
+                )
                 .await;
             let (retryable, hint) = match &outcome {
-                Attempt::Response(status, headers, _) => (
-                    repeatable && policy.retries_status(status.as_u16()),
-                    server_retry_hint(headers, SystemTime::now()),
-                ),
+                Attempt::Response(status, headers, _) => {
+                    // A 429 is a refusal to handle the request at all, so repeating it is safe
+                    // even for POST; any other status may come after the server acted on it.
+                    let safe = repeatable || *status == StatusCode::TOO_MANY_REQUESTS;
+                    (
+                        safe && policy.retries_status(status.as_u16()),
+                        server_retry_hint(headers, SystemTime::now()),
+                    )
+                }
                 Attempt::ConnectFailed(_) => (policy.retries_connection_errors(), None),
                 Attempt::TransportFailed(_) | Attempt::TimedOut => {
                     (repeatable && policy.retries_connection_errors(), None)
                 }
                 Attempt::TooLarge(_) | Attempt::Fatal(_) => (false, None),
             };
-            let delay = if retryable { policy.next_delay(attempts, start.elapsed(), hint) } else { None };
+            let delay = if retryable {
+                policy.next_delay(attempts, start.elapsed(), hint)
+            } else {
+                None
+            };
             let Some(delay) = delay else { break outcome };
             tracing::debug!(
                 attempt = attempts,
@@ -417,17 +481,34 @@ impl Core {
 
         let elapsed = start.elapsed();
         span.record("attempts", attempts);
-        span.record("duration_ms", u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        span.record(
+            "duration_ms",
+            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+        );
         let operation_id = request.operation_id;
         let result = match outcome {
             Attempt::Response(status, headers, body) => {
                 span.record("status", status.as_u16());
-                Ok(RawResponse { operation_id, status, headers, body, attempts })
+                Ok(RawResponse {
+                    operation_id,
+                    status,
+                    headers,
+                    body,
+                    attempts,
+                })
             }
-            Attempt::ConnectFailed(source) | Attempt::TransportFailed(source) | Attempt::Fatal(source) => {
-                Err(Error::Transport { source, attempts, operation_id })
-            }
-            Attempt::TimedOut => Err(Error::Timeout { attempts, elapsed, operation_id }),
+            Attempt::ConnectFailed(source)
+            | Attempt::TransportFailed(source)
+            | Attempt::Fatal(source) => Err(Error::Transport {
+                source,
+                attempts,
+                operation_id,
+            }),
+            Attempt::TimedOut => Err(Error::Timeout {
+                attempts,
+                elapsed,
+                operation_id,
+            }),
             Attempt::TooLarge(status) => {
                 span.record("status", status.as_u16());
                 Err(Error::ResponseTooLarge {
@@ -439,7 +520,11 @@ impl Core {
             }
         };
         match &result {
-            Ok(response) => tracing::debug!(status = response.status.as_u16(), attempts, "request finished"),
+            Ok(response) => tracing::debug!(
+                status = response.status.as_u16(),
+                attempts,
+                "request finished"
+            ),
             Err(e) => tracing::debug!(error = %ErrorKind(e), attempts, "request failed"),
         }
         result
@@ -466,7 +551,9 @@ impl Core {
             self.read_bounded(response).await
         };
         match timeout {
-            Some(limit) => tokio::time::timeout(limit, exchange).await.unwrap_or(Attempt::TimedOut),
+            Some(limit) => tokio::time::timeout(limit, exchange)
+                .await
+                .unwrap_or(Attempt::TimedOut),
             None => exchange.await,
         }
     }
@@ -481,7 +568,8 @@ impl Core {
             return Attempt::TooLarge(status);
         }
         // Trust the declared length only up to a modest size for the initial allocation.
-        let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0).min(64 * 1024));
+        let mut body =
+            BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0).min(64 * 1024));
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
@@ -550,18 +638,38 @@ mod tests {
 
     #[test]
     fn base_urls_are_validated_and_normalized() {
-        let core = ClientBuilder::new(DEFAULTS).bearer_token("sk").build_core::<()>().unwrap();
+        let core = ClientBuilder::new(DEFAULTS)
+            .bearer_token("sk")
+            .build_core::<()>()
+            .unwrap();
         assert_eq!(core.base_url(), "https://api.example.com/v1");
         for (raw, expected) in [
             ("https://API.example.com/v1/", "https://api.example.com/v1"),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
             ("http://127.0.0.1:8080///", "http://127.0.0.1:8080"),
         ] {
-            let core = ClientBuilder::new(DEFAULTS).bearer_token("sk").base_url(raw).build_core::<()>().unwrap();
+            let core = ClientBuilder::new(DEFAULTS)
+                .bearer_token("sk")
+                .base_url(raw)
+                .build_core::<()>()
+                .unwrap();
             assert_eq!(core.base_url(), expected);
         }
-        for bad in ["", "not a url", "/relative", "ftp://x.com", "https://x.com/?a=1", "https://x.com/#f", "https://u:p@x.com", "mailto:a@b.c"] {
-            let msg = config_error(ClientBuilder::new(DEFAULTS).bearer_token("sk").base_url(bad));
+        for bad in [
+            "",
+            "not a url",
+            "/relative",
+            "ftp://x.com",
+            "https://x.com/?a=1",
+            "https://x.com/#f",
+            "https://u:p@x.com",
+            "mailto:a@b.c",
+        ] {
+            let msg = config_error(
+                ClientBuilder::new(DEFAULTS)
+                    .bearer_token("sk")
+                    .base_url(bad),
+            );
             assert!(msg.contains("base URL"), "{bad:?}: {msg}");
         }
     }
@@ -569,13 +677,27 @@ mod tests {
     #[test]
     fn credentials_are_required_and_validated() {
         let msg = config_error(ClientBuilder::new(DEFAULTS));
-        assert!(msg.contains("bearer_token") && msg.contains("SDKGEN_RUNTIME_UNIT_TEST_UNSET_VAR"), "{msg}");
+        assert!(
+            msg.contains("bearer_token") && msg.contains("SDKGEN_RUNTIME_UNIT_TEST_UNSET_VAR"),
+            "{msg}"
+        );
         let msg = config_error(ClientBuilder::new(DEFAULTS).token_from_env());
-        assert!(msg.contains("SDKGEN_RUNTIME_UNIT_TEST_UNSET_VAR is not set"), "{msg}");
-        let no_var = ApiDefaults { secret_env_var: None, ..DEFAULTS };
+        assert!(
+            msg.contains("SDKGEN_RUNTIME_UNIT_TEST_UNSET_VAR is not set"),
+            "{msg}"
+        );
+        let no_var = ApiDefaults {
+            secret_env_var: None,
+            ..DEFAULTS
+        };
         assert!(ClientBuilder::new(no_var).build_core::<()>().is_ok());
         assert!(config_error(ClientBuilder::new(no_var).token_from_env()).contains("bearer_token"));
-        assert!(ClientBuilder::new(DEFAULTS).unauthenticated().build_core::<()>().is_ok());
+        assert!(
+            ClientBuilder::new(DEFAULTS)
+                .unauthenticated()
+                .build_core::<()>()
+                .is_ok()
+        );
         assert!(config_error(ClientBuilder::new(DEFAULTS).bearer_token(" ")).contains("empty"));
         let msg = config_error(ClientBuilder::new(DEFAULTS).bearer_token("sk_live\r\nX-Evil: 1"));
         assert!(!msg.contains("sk_live"), "{msg}");
@@ -583,10 +705,22 @@ mod tests {
 
     #[test]
     fn headers_are_validated_at_build() {
-        let msg = config_error(ClientBuilder::new(DEFAULTS).unauthenticated().default_header("x-a", "1\r\nx-b: 2"));
+        let msg = config_error(
+            ClientBuilder::new(DEFAULTS)
+                .unauthenticated()
+                .default_header("x-a", "1\r\nx-b: 2"),
+        );
         assert!(msg.contains("x-a") && msg.contains("CR"), "{msg}");
-        config_error(ClientBuilder::new(DEFAULTS).unauthenticated().default_header("bad name", "1"));
-        config_error(ClientBuilder::new(DEFAULTS).unauthenticated().user_agent("ua\n"));
+        config_error(
+            ClientBuilder::new(DEFAULTS)
+                .unauthenticated()
+                .default_header("bad name", "1"),
+        );
+        config_error(
+            ClientBuilder::new(DEFAULTS)
+                .unauthenticated()
+                .user_agent("ua\n"),
+        );
     }
 
     #[test]
@@ -595,14 +729,23 @@ mod tests {
             .bearer_token("sk_live_topsecret")
             .default_header("x-extra", "also-secret");
         let dbg = format!("{builder:?}");
-        assert!(!dbg.contains("topsecret") && !dbg.contains("also-secret"), "{dbg}");
+        assert!(
+            !dbg.contains("topsecret") && !dbg.contains("also-secret"),
+            "{dbg}"
+        );
         let core = builder.build_core::<()>().unwrap();
         let dbg = format!("{core:?} {core:#?}");
-        assert!(!dbg.contains("topsecret") && !dbg.contains("also-secret"), "{dbg}");
+        assert!(
+            !dbg.contains("topsecret") && !dbg.contains("also-secret"),
+            "{dbg}"
+        );
         assert!(dbg.contains("authenticated: true"));
         let auth = core.inner.headers.get(AUTHORIZATION).unwrap();
         assert!(auth.is_sensitive());
         assert_eq!(auth, "Bearer sk_live_topsecret");
-        assert_eq!(core.inner.headers.get(USER_AGENT).unwrap(), "example-sdk/0.1.0");
+        assert_eq!(
+            core.inner.headers.get(USER_AGENT).unwrap(),
+            "example-sdk/0.1.0"
+        );
     }
 }

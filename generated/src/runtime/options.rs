@@ -56,7 +56,8 @@ impl RequestOptions {
     /// server may already have acted on an earlier attempt. Only enable this when repeating the
     /// call is harmless, e.g. because it carries an idempotency key.
     ///
-    /// Failures to connect are retried regardless: the server never saw those requests.
+    /// Failures to connect and 429 responses are retried regardless: the server did not act on
+    /// those requests.
     pub fn retry_non_idempotent(mut self, yes: bool) -> Self {
         self.retry_non_idempotent = yes;
         self
@@ -69,7 +70,10 @@ impl fmt::Debug for RequestOptions {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
-            .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
             .field("retry_non_idempotent", &self.retry_non_idempotent)
             .finish()
     }
@@ -90,6 +94,9 @@ mod tests {
         assert_eq!(opts.retry, Some(RetryPolicy::none()));
         assert!(opts.retry_non_idempotent);
         let dbg = format!("{opts:?}");
-        assert!(dbg.contains("authorization") && !dbg.contains("sk_test_secret"), "{dbg}");
+        assert!(
+            dbg.contains("authorization") && !dbg.contains("sk_test_secret"),
+            "{dbg}"
+        );
     }
 }

@@ -13,7 +13,11 @@ use serde::Serialize;
 /// Everything but RFC 3986 "unreserved" characters. Used for path segments: encoding `/`, `?`,
 /// `#` and `%` is what stops a user-supplied ID from changing which resource is addressed, and
 /// encoding the sub-delimiters too is always valid and avoids server-specific surprises.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The same set for query names and values. Notably `+` becomes `%2B` (a literal `+` means a
 /// space in `application/x-www-form-urlencoded`, which would silently corrupt values such as
@@ -43,12 +47,17 @@ impl RequestSpec {
     /// is appended to the client's base URL.
     ///
     /// Safe-to-repeat methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are marked idempotent;
-    /// POST, PATCH and others are not, so they are only retried when the request provably never
-    /// reached the server.
+    /// POST, PATCH and others are not, so they are only retried when the server provably did
+    /// not act on them (connection failures, 429).
     pub fn new(operation_id: &'static str, method: Method, path_template: &'static str) -> Self {
         let idempotent = matches!(
             method,
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+            Method::GET
+                | Method::HEAD
+                | Method::PUT
+                | Method::DELETE
+                | Method::OPTIONS
+                | Method::TRACE
         );
         RequestSpec {
             operation_id,
@@ -94,7 +103,10 @@ impl RequestSpec {
     /// and the empty string; generated code skips parameters the caller left unset.
     pub fn query(&mut self, name: &'static str, value: impl Display) {
         let value = value.to_string();
-        self.push_query(name, &utf8_percent_encode(&value, QUERY_COMPONENT).to_string());
+        self.push_query(
+            name,
+            &utf8_percent_encode(&value, QUERY_COMPONENT).to_string(),
+        );
     }
 
     /// Adds an array-valued query parameter in OpenAPI `form` style: with `explode` each value
@@ -176,7 +188,8 @@ impl RequestSpec {
         if !self.query.is_empty() {
             self.query.push('&');
         }
-        self.query.extend(utf8_percent_encode(name, QUERY_COMPONENT));
+        self.query
+            .extend(utf8_percent_encode(name, QUERY_COMPONENT));
         self.query.push('=');
         self.query.push_str(encoded_value);
     }
@@ -192,7 +205,9 @@ impl RequestSpec {
         if let Some(problem) = &self.problem {
             return Err(problem.clone());
         }
-        let mut url = String::with_capacity(base_url.len() + self.path_template.len() + self.query.len() + 32);
+        let mut url = String::with_capacity(
+            base_url.len() + self.path_template.len() + self.query.len() + 32,
+        );
         url.push_str(base_url);
         if !self.path_template.starts_with('/') {
             url.push('/');
@@ -211,7 +226,10 @@ impl RequestSpec {
         while let Some((literal, after_open)) = rest.split_once('{') {
             out.push_str(literal);
             let Some((name, after_close)) = after_open.split_once('}') else {
-                return Err(format!("path template `{}` has an unclosed `{{`", self.path_template));
+                return Err(format!(
+                    "path template `{}` has an unclosed `{{`",
+                    self.path_template
+                ));
             };
             let Some((_, value)) = self.path_params.iter().find(|(n, _)| *n == name) else {
                 return Err(format!(
@@ -261,10 +279,13 @@ pub(super) fn parse_header(name: &str, value: &str) -> Result<(HeaderName, Heade
     let header_name = HeaderName::from_bytes(name.as_bytes())
         .map_err(|_| format!("{name:?} is not a valid HTTP header name"))?;
     if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | b'\0')) {
-        return Err(format!("the value of header `{header_name}` contains CR, LF or NUL"));
+        return Err(format!(
+            "the value of header `{header_name}` contains CR, LF or NUL"
+        ));
     }
-    let mut header_value = HeaderValue::from_str(value)
-        .map_err(|_| format!("the value of header `{header_name}` is not a valid HTTP header value"))?;
+    let mut header_value = HeaderValue::from_str(value).map_err(|_| {
+        format!("the value of header `{header_name}` is not a valid HTTP header value")
+    })?;
     if is_sensitive(&header_name) {
         header_value.set_sensitive(true);
     }
@@ -335,7 +356,10 @@ mod tests {
         spec.path_param("a", "1");
         spec.path_param("b", "2");
         spec.path_param("a", "3");
-        assert_eq!(spec.url(BASE).unwrap().as_str(), format!("{BASE}/users/3/2"));
+        assert_eq!(
+            spec.url(BASE).unwrap().as_str(),
+            format!("{BASE}/users/3/2")
+        );
     }
 
     #[test]
@@ -397,7 +421,11 @@ mod tests {
         bad.insert((1, 2), 3);
         let mut spec = RequestSpec::new("Create", Method::POST, "/users");
         spec.json_body(&bad);
-        assert!(spec.url(BASE).unwrap_err().contains("could not be serialized"));
+        assert!(
+            spec.url(BASE)
+                .unwrap_err()
+                .contains("could not be serialized")
+        );
     }
 
     #[test]
@@ -412,7 +440,11 @@ mod tests {
             (Method::POST, false),
             (Method::PATCH, false),
         ] {
-            assert_eq!(RequestSpec::new("Op", method.clone(), "/").is_idempotent(), expected, "{method}");
+            assert_eq!(
+                RequestSpec::new("Op", method.clone(), "/").is_idempotent(),
+                expected,
+                "{method}"
+            );
         }
         let mut spec = RequestSpec::new("Op", Method::POST, "/");
         spec.idempotent(true);
@@ -435,6 +467,8 @@ mod tests {
         spec.query("email", "someone@example.com");
         spec.header("x-token", "hunter2");
         let dbg = format!("{spec:?}");
-        assert!(!dbg.contains("secret-user") && !dbg.contains("someone") && !dbg.contains("hunter2"));
+        assert!(
+            !dbg.contains("secret-user") && !dbg.contains("someone") && !dbg.contains("hunter2")
+        );
     }
 }

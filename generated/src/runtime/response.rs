@@ -79,7 +79,12 @@ impl RawResponse {
 
     /// A response without a meaningful body (e.g. 204); any body is ignored.
     pub fn empty<B>(self) -> Result<Response<()>, Error<B>> {
-        Ok(Response { status: self.status, headers: self.headers, body: (), attempts: self.attempts })
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: (),
+            attempts: self.attempts,
+        })
     }
 
     /// Builds [`Error::Api`] for a documented error status, decoding the body as `T` and
@@ -167,7 +172,11 @@ struct Failure {
 
 impl Failure {
     fn at_root(message: String) -> Self {
-        Failure { path: ".".to_owned(), message, source: None }
+        Failure {
+            path: ".".to_owned(),
+            message,
+            source: None,
+        }
     }
 }
 
@@ -189,7 +198,9 @@ fn decode_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<
         }
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Failure::at_root("expected a JSON body, got an empty one".to_owned()));
+        return Err(Failure::at_root(
+            "expected a JSON body, got an empty one".to_owned(),
+        ));
     }
     // serde_json limits nesting depth, so a hostile deeply nested document is an error, not a
     // stack overflow.
@@ -197,7 +208,11 @@ fn decode_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        Failure { path, message: inner.to_string(), source: Some(inner) }
+        Failure {
+            path,
+            message: inner.to_string(),
+            source: Some(inner),
+        }
     })?;
     deserializer.end().map_err(|e| Failure {
         path: ".".to_owned(),
@@ -246,16 +261,27 @@ mod tests {
 
     #[test]
     fn decodes_json() {
-        let r = raw(200, Some("application/json; charset=utf-8"), br#"{"data":[{"role":"admin"}]}"#);
+        let r = raw(
+            200,
+            Some("application/json; charset=utf-8"),
+            br#"{"data":[{"role":"admin"}]}"#,
+        );
         let resp = r.json::<List, ()>().unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         assert_eq!(resp.attempts(), 2);
         assert_eq!(resp.body().data.len(), 1);
         let (status, _headers, body) = resp.into_parts();
-        assert_eq!((status, body.data[0].role.as_str()), (StatusCode::OK, "admin"));
+        assert_eq!(
+            (status, body.data[0].role.as_str()),
+            (StatusCode::OK, "admin")
+        );
         // No content type at all is tolerated; +json types are JSON.
         assert!(raw(200, None, br#"{"data":[]}"#).json::<List, ()>().is_ok());
-        assert!(raw(200, Some("application/vnd.api+json"), br#"{"data":[]}"#).json::<List, ()>().is_ok());
+        assert!(
+            raw(200, Some("application/vnd.api+json"), br#"{"data":[]}"#)
+                .json::<List, ()>()
+                .is_ok()
+        );
     }
 
     #[test]
@@ -287,8 +313,14 @@ mod tests {
             assert!(!e.message().is_empty());
         }
         let deep = "[".repeat(100_000);
-        let r = RawResponse { body: Bytes::from(deep), ..raw(200, None, b"") };
-        assert!(matches!(r.json::<serde_json::Value, ()>(), Err(Error::Decode(_))));
+        let r = RawResponse {
+            body: Bytes::from(deep),
+            ..raw(200, None, b"")
+        };
+        assert!(matches!(
+            r.json::<serde_json::Value, ()>(),
+            Err(Error::Decode(_))
+        ));
     }
 
     #[test]
@@ -297,8 +329,12 @@ mod tests {
         struct Clerk {
             errors: Vec<serde_json::Value>,
         }
-        let ok = raw(422, Some("application/json"), br#"{"errors":[{"code":"x"}]}"#)
-            .api_error(|b: Clerk| b.errors.len());
+        let ok = raw(
+            422,
+            Some("application/json"),
+            br#"{"errors":[{"code":"x"}]}"#,
+        )
+        .api_error(|b: Clerk| b.errors.len());
         assert_eq!(ok.api_body(), Some(&1));
         assert_eq!(ok.attempts(), Some(2));
         let bad = raw(502, Some("text/html"), b"<html>").api_error(|b: Clerk| b.errors.len());

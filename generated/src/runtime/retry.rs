@@ -45,7 +45,7 @@ impl StatusMatch {
 /// response or error is returned instead.
 ///
 /// A `Retry-After` (seconds or HTTP date) or `retry-after-ms` header on a retryable response
-/// replaces the computed wait. If the server asks for more than `max_interval`, or more than
+/// sets the minimum wait (the computed backoff still applies when it is longer). If the server asks for more than `max_interval`, or more than
 /// the budget left, the call stops and returns that response rather than retrying early (which
 /// would only burn an attempt against a server that said "not yet").
 ///
@@ -192,7 +192,9 @@ impl RetryPolicy {
         };
         // Clamp the power so the float maths stays finite-or-infinite, never NaN; anything
         // that overflows ends up at max_interval anyway.
-        let power = i32::try_from(retry.saturating_sub(1)).unwrap_or(i32::MAX).min(1024);
+        let power = i32::try_from(retry.saturating_sub(1))
+            .unwrap_or(i32::MAX)
+            .min(1024);
         let secs = self.initial_interval.as_secs_f64() * exponent.powi(power);
         Duration::try_from_secs_f64(secs)
             .unwrap_or(self.max_interval)
@@ -219,7 +221,9 @@ impl RetryPolicy {
         }
         let delay = match server_hint {
             Some(hint) if hint > self.max_interval => return None,
-            Some(hint) => hint,
+            // The hint is a floor, not a replacement: a server answering `Retry-After: 0` to
+            // every attempt must not turn a long budget into a tight request loop.
+            Some(hint) => hint.max(self.jittered(attempts_made)),
             None => self.jittered(attempts_made),
         };
         if elapsed.saturating_add(delay) >= self.max_elapsed {
@@ -247,10 +251,18 @@ pub(super) fn server_retry_hint(headers: &HeaderMap, now: SystemTime) -> Option<
     {
         return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
     }
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // All digits but too large for u64 still means "a very long time", not "no hint".
-        return Some(value.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
@@ -325,7 +337,11 @@ mod tests {
         assert!(p.next_delay(1, Duration::ZERO, None).is_some());
         assert!(p.next_delay(4, Duration::ZERO, None).is_none());
         assert!(p.next_delay(1, Duration::from_secs(60), None).is_none());
-        assert!(RetryPolicy::none().next_delay(1, Duration::ZERO, None).is_none());
+        assert!(
+            RetryPolicy::none()
+                .next_delay(1, Duration::ZERO, None)
+                .is_none()
+        );
         assert!(!RetryPolicy::none().is_enabled());
         assert_eq!(RetryPolicy::none().max_attempts(0), RetryPolicy::none());
     }
@@ -335,10 +351,21 @@ mod tests {
         let p = RetryPolicy::DEFAULT;
         let two = Duration::from_secs(2);
         assert_eq!(p.next_delay(1, Duration::ZERO, Some(two)), Some(two));
+        // A zero hint does not bypass backoff.
+        let later = p
+            .next_delay(3, Duration::ZERO, Some(Duration::ZERO))
+            .unwrap();
+        assert!(later <= p.ceiling(3));
         // Longer than max_interval (30 s): stop instead of retrying too early.
-        assert_eq!(p.next_delay(1, Duration::ZERO, Some(Duration::from_secs(31))), None);
+        assert_eq!(
+            p.next_delay(1, Duration::ZERO, Some(Duration::from_secs(31))),
+            None
+        );
         // Fits max_interval but not the remaining budget.
-        assert_eq!(p.next_delay(1, Duration::from_secs(55), Some(Duration::from_secs(10))), None);
+        assert_eq!(
+            p.next_delay(1, Duration::from_secs(55), Some(Duration::from_secs(10))),
+            None
+        );
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -355,8 +382,14 @@ mod tests {
         let hint = |pairs: &[(&'static str, &'static str)]| server_retry_hint(&headers(pairs), now);
         assert_eq!(hint(&[("retry-after", "3")]), Some(Duration::from_secs(3)));
         assert_eq!(hint(&[("retry-after", " 0 ")]), Some(Duration::ZERO));
-        assert_eq!(hint(&[("retry-after", "99999999999999999999999")]), Some(Duration::MAX));
-        assert_eq!(hint(&[("retry-after-ms", "250")]), Some(Duration::from_millis(250)));
+        assert_eq!(
+            hint(&[("retry-after", "99999999999999999999999")]),
+            Some(Duration::MAX)
+        );
+        assert_eq!(
+            hint(&[("retry-after-ms", "250")]),
+            Some(Duration::from_millis(250))
+        );
         assert_eq!(
             hint(&[("retry-after-ms", "1.5"), ("retry-after", "9")]),
             Some(Duration::from_micros(1500))

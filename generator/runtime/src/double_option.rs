@@ -38,7 +38,12 @@ mod tests {
         for (patch, json) in [
             (Patch { name: None }, "{}"),
             (Patch { name: Some(None) }, r#"{"name":null}"#),
-            (Patch { name: Some(Some("a".into())) }, r#"{"name":"a"}"#),
+            (
+                Patch {
+                    name: Some(Some("a".into())),
+                },
+                r#"{"name":"a"}"#,
+            ),
         ] {
             assert_eq!(serde_json::to_string(&patch).unwrap(), json);
             assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);

@@ -135,22 +135,39 @@ impl<B: fmt::Debug> fmt::Display for Error<B> {
                 attempts_suffix(e.attempts)
             ),
             Error::Decode(e) => fmt::Display::fmt(e, f),
-            Error::Transport { source, attempts, operation_id } => {
+            Error::Transport {
+                source,
+                attempts,
+                operation_id,
+            } => {
                 let what = if source.is_connect() {
                     "could not connect to the API"
                 } else {
                     "HTTP transport error"
                 };
-                write!(f, "`{operation_id}` failed: {what}{}: {source}", attempts_suffix(*attempts))
+                write!(
+                    f,
+                    "`{operation_id}` failed: {what}{}: {source}",
+                    attempts_suffix(*attempts)
+                )
             }
-            Error::Timeout { attempts, elapsed, operation_id } => write!(
+            Error::Timeout {
+                attempts,
+                elapsed,
+                operation_id,
+            } => write!(
                 f,
                 "`{operation_id}` timed out{} ({} ms in total); raise the timeout with \
                  `RequestOptions::timeout` or `ClientBuilder::timeout`",
                 attempts_suffix(*attempts),
                 elapsed.as_millis()
             ),
-            Error::ResponseTooLarge { limit, status, operation_id, .. } => write!(
+            Error::ResponseTooLarge {
+                limit,
+                status,
+                operation_id,
+                ..
+            } => write!(
                 f,
                 "`{operation_id}` response (status {status}) is larger than the {limit}-byte \
                  limit; raise it with `ClientBuilder::max_response_bytes`"
@@ -167,19 +184,32 @@ impl<B: fmt::Debug> fmt::Debug for Error<B> {
             Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
             Error::UnexpectedStatus(e) => f.debug_tuple("UnexpectedStatus").field(e).finish(),
             Error::Decode(e) => f.debug_tuple("Decode").field(e).finish(),
-            Error::Transport { source, attempts, operation_id } => f
+            Error::Transport {
+                source,
+                attempts,
+                operation_id,
+            } => f
                 .debug_struct("Transport")
                 .field("source", source)
                 .field("attempts", attempts)
                 .field("operation_id", operation_id)
                 .finish(),
-            Error::Timeout { attempts, elapsed, operation_id } => f
+            Error::Timeout {
+                attempts,
+                elapsed,
+                operation_id,
+            } => f
                 .debug_struct("Timeout")
                 .field("attempts", attempts)
                 .field("elapsed", elapsed)
                 .field("operation_id", operation_id)
                 .finish(),
-            Error::ResponseTooLarge { limit, status, attempts, operation_id } => f
+            Error::ResponseTooLarge {
+                limit,
+                status,
+                attempts,
+                operation_id,
+            } => f
                 .debug_struct("ResponseTooLarge")
                 .field("limit", limit)
                 .field("status", status)
@@ -196,7 +226,10 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
-            Error::Decode(e) => e.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static)),
+            Error::Decode(e) => e
+                .source
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             _ => None,
         }
     }
@@ -343,7 +376,9 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -370,7 +405,10 @@ mod tests {
         assert_eq!(e.attempts(), Some(3));
         assert_eq!(e.api_body(), Some(&"slow down"));
         let msg = e.to_string();
-        assert!(msg.contains("GetUser") && msg.contains("429") && msg.contains("3 attempts"), "{msg}");
+        assert!(
+            msg.contains("GetUser") && msg.contains("429") && msg.contains("3 attempts"),
+            "{msg}"
+        );
 
         let e: Error<&str> = Error::UnexpectedStatus(Box::new(api(404, None, 1)));
         assert!(!e.is_retryable());
@@ -378,17 +416,27 @@ mod tests {
         assert!(e.to_string().contains("undocumented status 404"));
 
         let e: Error<()> = Error::Config("x".into());
-        assert_eq!((e.status(), e.attempts(), e.is_retryable()), (None, None, false));
-        let e: Error<()> =
-            Error::Timeout { attempts: 2, elapsed: Duration::from_millis(1500), operation_id: "Op" };
+        assert_eq!(
+            (e.status(), e.attempts(), e.is_retryable()),
+            (None, None, false)
+        );
+        let e: Error<()> = Error::Timeout {
+            attempts: 2,
+            elapsed: Duration::from_millis(1500),
+            operation_id: "Op",
+        };
         assert!(e.is_retryable());
-        assert!(e.to_string().contains("timed out after 2 attempts (1500 ms"));
+        assert!(
+            e.to_string()
+                .contains("timed out after 2 attempts (1500 ms")
+        );
     }
 
     #[test]
     fn api_error_accessors() {
         let mut e = api(500, None, 1);
-        e.headers.insert("x-request-id", http::HeaderValue::from_static("abc"));
+        e.headers
+            .insert("x-request-id", http::HeaderValue::from_static("abc"));
         assert_eq!(e.header("x-request-id"), Some("abc"));
         assert_eq!(e.header("missing"), None);
         assert_eq!(e.raw_body(), b"{}");

@@ -32,12 +32,20 @@ struct State<T, F> {
 /// from the offset it reached.
 ///
 /// The stream is not `Unpin`; pin it (`std::pin::pin!` or `Box::pin`) before calling `next()`.
-pub fn paginate<T, B, F, Fut>(first_offset: i64, fetch: F) -> impl Stream<Item = Result<T, Error<B>>>
+pub fn paginate<T, B, F, Fut>(
+    first_offset: i64,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error<B>>>
 where
     F: FnMut(i64) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error<B>>>,
 {
-    let state = State { fetch, offset: first_offset, buffer: VecDeque::new(), done: false };
+    let state = State {
+        fetch,
+        offset: first_offset,
+        buffer: VecDeque::new(),
+        done: false,
+    };
     futures_util::stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
@@ -90,14 +98,28 @@ mod tests {
                 return std::future::ready(Err(Error::InvalidRequest("boom".into())));
             }
             let items = (offset..total.min(offset + page_size)).collect();
-            std::future::ready(Ok(Page { items, total_count: report_total.then_some(total) }))
+            std::future::ready(Ok(Page {
+                items,
+                total_count: report_total.then_some(total),
+            }))
         }
     }
 
-    async fn run(total: i64, page: i64, report_total: bool, fail_at: Option<i64>) -> (Vec<Result<i64, String>>, Vec<i64>) {
+    async fn run(
+        total: i64,
+        page: i64,
+        report_total: bool,
+        fail_at: Option<i64>,
+    ) -> (Vec<Result<i64, String>>, Vec<i64>) {
         let calls = Rc::new(RefCell::new(Vec::new()));
-        let stream = paginate(0, endpoint(total, page, report_total, fail_at, calls.clone()));
-        let items = stream.map(|r| r.map_err(|e| format!("{e:?}"))).collect::<Vec<_>>().await;
+        let stream = paginate(
+            0,
+            endpoint(total, page, report_total, fail_at, calls.clone()),
+        );
+        let items = stream
+            .map(|r| r.map_err(|e| format!("{e:?}")))
+            .collect::<Vec<_>>()
+            .await;
         let calls = calls.borrow().clone();
         (items, calls)
     }
@@ -128,7 +150,10 @@ mod tests {
     #[tokio::test]
     async fn many_pages() {
         assert_eq!(run(25, 10, true, None).await, (oks(25), vec![0, 10, 20]));
-        assert_eq!(run(25, 10, false, None).await, (oks(25), vec![0, 10, 20, 25]));
+        assert_eq!(
+            run(25, 10, false, None).await,
+            (oks(25), vec![0, 10, 20, 25])
+        );
     }
 
     #[tokio::test]
@@ -153,7 +178,10 @@ mod tests {
     async fn overlong_pages_stop_at_total_count() {
         // A server that always returns a full page and a small total must not loop forever.
         let stream = paginate(0, |offset| async move {
-            Ok::<_, Error<()>>(Page { items: vec![offset; 3], total_count: Some(4) })
+            Ok::<_, Error<()>>(Page {
+                items: vec![offset; 3],
+                total_count: Some(4),
+            })
         });
         assert_eq!(stream.collect::<Vec<_>>().await.len(), 6);
     }

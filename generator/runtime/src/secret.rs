@@ -60,7 +60,10 @@ mod tests {
         let secret = Secret::from("sk_live_abc123");
         assert_eq!(format!("{secret:?}"), "[REDACTED]");
         assert_eq!(format!("{secret}"), "[REDACTED]");
-        assert_eq!(format!("{:#?}", Some(secret.clone())), "Some(\n    [REDACTED],\n)");
+        assert_eq!(
+            format!("{:#?}", Some(secret.clone())),
+            "Some(\n    [REDACTED],\n)"
+        );
         assert_eq!(secret.expose(), "sk_live_abc123");
     }
 

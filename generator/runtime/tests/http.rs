@@ -19,11 +19,18 @@ fn post(path_template: &'static str) -> RequestSpec {
 }
 
 async fn mount_once(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(any()).respond_with(response).up_to_n_times(1).mount(server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
 }
 
 async fn mount_always(server: &MockServer, response: ResponseTemplate) {
-    Mock::given(any()).respond_with(response).mount(server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(server)
+        .await;
 }
 
 async fn hits(server: &MockServer) -> usize {
@@ -37,15 +44,26 @@ fn ok_json() -> ResponseTemplate {
 #[tokio::test]
 async fn retry_after_seconds_is_honoured_on_429() {
     let server = MockServer::start().await;
-    mount_once(&server, ResponseTemplate::new(429).insert_header("retry-after", "1")).await;
+    mount_once(
+        &server,
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+    )
+    .await;
     mount_always(&server, ok_json()).await;
     let core = core_with(&server.uri(), FAST.max_interval(Duration::from_secs(2)));
 
     let start = Instant::now();
-    let raw = core.execute::<()>(get("/things"), &RequestOptions::new()).await.unwrap();
+    let raw = core
+        .execute::<()>(get("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!(raw.status(), 200);
     assert_eq!(raw.attempts(), 2);
-    assert!(start.elapsed() >= Duration::from_millis(950), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        start.elapsed()
+    );
     let body: serde_json::Value = raw.json::<_, ()>().unwrap().into_body();
     assert_eq!(body["ok"], true);
 }
@@ -53,7 +71,11 @@ async fn retry_after_seconds_is_honoured_on_429() {
 #[tokio::test]
 async fn retry_after_ms_is_honoured() {
     let server = MockServer::start().await;
-    mount_once(&server, ResponseTemplate::new(429).insert_header("retry-after-ms", "150")).await;
+    mount_once(
+        &server,
+        ResponseTemplate::new(429).insert_header("retry-after-ms", "150"),
+    )
+    .await;
     mount_always(&server, ok_json()).await;
     let start = Instant::now();
     let raw = core_with(&server.uri(), FAST.max_interval(Duration::from_secs(1)))
@@ -67,9 +89,16 @@ async fn retry_after_ms_is_honoured() {
 #[tokio::test]
 async fn retry_after_beyond_max_interval_returns_the_429_immediately() {
     let server = MockServer::start().await;
-    mount_always(&server, ResponseTemplate::new(429).insert_header("retry-after", "120")).await;
+    mount_always(
+        &server,
+        ResponseTemplate::new(429).insert_header("retry-after", "120"),
+    )
+    .await;
     let start = Instant::now();
-    let raw = core(&server.uri()).execute::<()>(get("/things"), &RequestOptions::new()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(get("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!((raw.status().as_u16(), raw.attempts()), (429, 1));
     assert!(start.elapsed() < Duration::from_secs(1));
     let err = raw.api_error::<serde_json::Value, serde_json::Value>(|v| v);
@@ -85,7 +114,10 @@ async fn server_error_then_success() {
     let server = MockServer::start().await;
     mount_once(&server, ResponseTemplate::new(503)).await;
     mount_always(&server, ok_json()).await;
-    let raw = core(&server.uri()).execute::<()>(get("/things"), &RequestOptions::new()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(get("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!((raw.status().as_u16(), raw.attempts()), (200, 2));
     assert_eq!(hits(&server).await, 2);
 }
@@ -94,7 +126,10 @@ async fn server_error_then_success() {
 async fn statuses_outside_the_policy_are_not_retried() {
     let server = MockServer::start().await;
     mount_always(&server, ResponseTemplate::new(404)).await;
-    let raw = core(&server.uri()).execute::<()>(get("/things"), &RequestOptions::new()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(get("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!((raw.status().as_u16(), raw.attempts()), (404, 1));
 }
 
@@ -102,16 +137,28 @@ async fn statuses_outside_the_policy_are_not_retried() {
 async fn connection_refused_then_success_even_for_post() {
     // Reserve a free port, release it, and only start listening on it after a delay: the first
     // attempts hit a closed port, which is safe to retry even for POST.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let base = format!("http://127.0.0.1:{port}");
     let server = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-        let app = axum::Router::new().route("/things", axum::routing::post(|| async { "{\"id\":1}" }));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let app =
+            axum::Router::new().route("/things", axum::routing::post(|| async { "{\"id\":1}" }));
         axum::serve(listener, app).await.unwrap();
     });
-    let policy = FAST.initial_interval(Duration::from_millis(50)).max_interval(Duration::from_millis(100));
-    let raw = core_with(&base, policy).execute::<()>(post("/things"), &RequestOptions::new()).await.unwrap();
+    let policy = FAST
+        .initial_interval(Duration::from_millis(50))
+        .max_interval(Duration::from_millis(100));
+    let raw = core_with(&base, policy)
+        .execute::<()>(post("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!(raw.status(), 200);
     assert!(raw.attempts() >= 2, "{}", raw.attempts());
     server.abort();
@@ -119,14 +166,20 @@ async fn connection_refused_then_success_even_for_post() {
 
 #[tokio::test]
 async fn connection_refused_exhausts_budget_with_transport_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let policy = FAST.max_elapsed(Duration::from_millis(200));
     let err = core_with(&format!("http://127.0.0.1:{port}"), policy)
         .execute::<()>(get("/things"), &RequestOptions::new())
         .await
         .unwrap_err();
     match &err {
-        Error::Transport { source, attempts, .. } => {
+        Error::Transport {
+            source, attempts, ..
+        } => {
             assert!(source.is_connect());
             assert!(*attempts > 1);
         }
@@ -141,11 +194,30 @@ async fn post_is_not_retried_after_reaching_the_server() {
     let server = MockServer::start().await;
     mount_once(&server, ResponseTemplate::new(503)).await;
     mount_always(&server, ok_json()).await;
-    let raw = core(&server.uri()).execute::<()>(post("/things"), &RequestOptions::new()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(post("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!((raw.status().as_u16(), raw.attempts()), (503, 1));
     assert_eq!(hits(&server).await, 1);
     let err = raw.unexpected_status::<()>();
     assert_eq!(err.attempts(), Some(1));
+}
+
+#[tokio::test]
+async fn post_is_retried_on_429_because_the_server_did_not_act_on_it() {
+    let server = MockServer::start().await;
+    mount_once(
+        &server,
+        ResponseTemplate::new(429).insert_header("retry-after-ms", "20"),
+    )
+    .await;
+    mount_always(&server, ok_json()).await;
+    let raw = core(&server.uri())
+        .execute::<()>(post("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
+    assert_eq!((raw.status().as_u16(), raw.attempts()), (200, 2));
 }
 
 #[tokio::test]
@@ -154,7 +226,10 @@ async fn post_is_retried_when_opted_in() {
     mount_once(&server, ResponseTemplate::new(503)).await;
     mount_always(&server, ok_json()).await;
     let options = RequestOptions::new().retry_non_idempotent(true);
-    let raw = core(&server.uri()).execute::<()>(post("/things"), &options).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(post("/things"), &options)
+        .await
+        .unwrap();
     assert_eq!((raw.status().as_u16(), raw.attempts()), (200, 2));
 
     // Marking the request idempotent (e.g. it carries an idempotency key) works the same way.
@@ -163,7 +238,10 @@ async fn post_is_retried_when_opted_in() {
     mount_always(&server, ok_json()).await;
     let mut spec = post("/things");
     spec.idempotent(true);
-    let raw = core(&server.uri()).execute::<()>(spec, &RequestOptions::new()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(spec, &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!(raw.attempts(), 2);
 }
 
@@ -173,7 +251,10 @@ async fn exhausted_budget_returns_last_response_with_attempts() {
     mount_always(&server, ResponseTemplate::new(503).set_body_string("down")).await;
     let policy = FAST.max_elapsed(Duration::from_millis(300));
     let start = Instant::now();
-    let raw = core_with(&server.uri(), policy).execute::<()>(get("/things"), &RequestOptions::new()).await.unwrap();
+    let raw = core_with(&server.uri(), policy)
+        .execute::<()>(get("/things"), &RequestOptions::new())
+        .await
+        .unwrap();
     let elapsed = start.elapsed();
     assert_eq!(raw.status(), 503);
     assert!(raw.attempts() > 2, "{}", raw.attempts());
@@ -196,7 +277,10 @@ async fn max_attempts_caps_retries() {
     assert_eq!(raw.attempts(), 3);
     assert_eq!(hits(&server).await, 3);
     // Per-call override: no retries at all.
-    let raw = core(&server.uri()).execute::<()>(get("/things"), &RequestOptions::new().no_retries()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(get("/things"), &RequestOptions::new().no_retries())
+        .await
+        .unwrap();
     assert_eq!(raw.attempts(), 1);
 }
 
@@ -207,20 +291,33 @@ async fn per_call_timeout() {
     let core = core(&server.uri());
 
     let start = Instant::now();
-    let options = RequestOptions::new().timeout(Duration::from_millis(100)).no_retries();
-    let err = core.execute::<()>(get("/slow"), &options).await.unwrap_err();
+    let options = RequestOptions::new()
+        .timeout(Duration::from_millis(100))
+        .no_retries();
+    let err = core
+        .execute::<()>(get("/slow"), &options)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
     assert!(start.elapsed() < Duration::from_secs(1));
     assert!(err.to_string().contains("timed out"), "{err}");
 
     // Idempotent: the timeout is retried.
-    let options = RequestOptions::new().timeout(Duration::from_millis(50)).retry(FAST.max_attempts(2));
-    let err = core.execute::<()>(get("/slow"), &options).await.unwrap_err();
+    let options = RequestOptions::new()
+        .timeout(Duration::from_millis(50))
+        .retry(FAST.max_attempts(2));
+    let err = core
+        .execute::<()>(get("/slow"), &options)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout { attempts: 2, .. }), "{err:?}");
 
     // POST: the server may have acted on it, so a timeout is final.
     let options = RequestOptions::new().timeout(Duration::from_millis(50));
-    let err = core.execute::<()>(post("/slow"), &options).await.unwrap_err();
+    let err = core
+        .execute::<()>(post("/slow"), &options)
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
 }
 
@@ -233,7 +330,10 @@ async fn client_timeout_applies_by_default() {
         .no_retries()
         .build_core::<()>()
         .unwrap();
-    let err = core.execute::<()>(get("/slow"), &RequestOptions::new()).await.unwrap_err();
+    let err = core
+        .execute::<()>(get("/slow"), &RequestOptions::new())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
 }
 
@@ -254,10 +354,16 @@ async fn path_parameters_are_encoded_on_the_wire() {
     for (raw, encoded) in table {
         let mut spec = get("/users/{user_id}/memberships");
         spec.path_param("user_id", raw);
-        core.execute::<()>(spec, &RequestOptions::new()).await.unwrap();
+        core.execute::<()>(spec, &RequestOptions::new())
+            .await
+            .unwrap();
         let requests = server.received_requests().await.unwrap();
         let last = requests.last().unwrap();
-        assert_eq!(last.url.path(), format!("/v1/users/{encoded}/memberships"), "{raw:?}");
+        assert_eq!(
+            last.url.path(),
+            format!("/v1/users/{encoded}/memberships"),
+            "{raw:?}"
+        );
         assert_eq!(last.url.query(), None);
     }
 }
@@ -265,12 +371,19 @@ async fn path_parameters_are_encoded_on_the_wire() {
 #[tokio::test]
 async fn bad_requests_are_rejected_before_any_network_io() {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(ok_json()).expect(0).mount(&server).await;
+    Mock::given(any())
+        .respond_with(ok_json())
+        .expect(0)
+        .mount(&server)
+        .await;
     let core = core(&server.uri());
     for bad in ["", ".", ".."] {
         let mut spec = get("/users/{user_id}");
         spec.path_param("user_id", bad);
-        let err = core.execute::<()>(spec, &RequestOptions::new()).await.unwrap_err();
+        let err = core
+            .execute::<()>(spec, &RequestOptions::new())
+            .await
+            .unwrap_err();
         match &err {
             Error::InvalidRequest(msg) => assert!(msg.contains("user_id"), "{msg}"),
             other => panic!("{other:?}"),
@@ -280,15 +393,27 @@ async fn bad_requests_are_rejected_before_any_network_io() {
     // Header injection, in an operation header and in a per-call header.
     let mut spec = get("/users");
     spec.header("x-tenant", "a\r\nx-injected: 1");
-    let err = core.execute::<()>(spec, &RequestOptions::new()).await.unwrap_err();
+    let err = core
+        .execute::<()>(spec, &RequestOptions::new())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     let options = RequestOptions::new().header("x-tenant", "a\nx-injected: 1");
-    let err = core.execute::<()>(get("/users"), &options).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("x-tenant")), "{err:?}");
+    let err = core
+        .execute::<()>(get("/users"), &options)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("x-tenant")),
+        "{err:?}"
+    );
     let options = RequestOptions::new().header("bad header", "1");
     assert!(core.execute::<()>(get("/users"), &options).await.is_err());
     // A placeholder with no value.
-    let err = core.execute::<()>(get("/users/{user_id}"), &RequestOptions::new()).await.unwrap_err();
+    let err = core
+        .execute::<()>(get("/users/{user_id}"), &RequestOptions::new())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)));
     assert_eq!(hits(&server).await, 0);
 }
@@ -305,7 +430,10 @@ async fn query_encoding_on_the_wire() {
     spec.query("limit", 0);
     spec.query("banned", false);
     spec.query("query", "");
-    core(&server.uri()).execute::<()>(spec, &RequestOptions::new()).await.unwrap();
+    core(&server.uri())
+        .execute::<()>(spec, &RequestOptions::new())
+        .await
+        .unwrap();
     let requests = server.received_requests().await.unwrap();
     let url = &requests[0].url;
     assert_eq!(
@@ -345,8 +473,13 @@ async fn headers_sent_and_precedence() {
     assert_eq!(h.get("content-type").unwrap(), "application/json");
     assert_eq!(requests[0].body, br#"{"name":"n"}"#);
 
-    let core = builder(&server.uri()).user_agent("custom/2").build_core::<()>().unwrap();
-    core.execute::<()>(get("/x"), &RequestOptions::new()).await.unwrap();
+    let core = builder(&server.uri())
+        .user_agent("custom/2")
+        .build_core::<()>()
+        .unwrap();
+    core.execute::<()>(get("/x"), &RequestOptions::new())
+        .await
+        .unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[1].headers.get("user-agent").unwrap(), "custom/2");
 }
@@ -355,10 +488,15 @@ async fn headers_sent_and_precedence() {
 async fn redirects_are_not_followed() {
     let server = MockServer::start().await;
     Mock::given(path("/old"))
-        .respond_with(ResponseTemplate::new(301).insert_header("location", "https://elsewhere.invalid/"))
+        .respond_with(
+            ResponseTemplate::new(301).insert_header("location", "https://elsewhere.invalid/"),
+        )
         .mount(&server)
         .await;
-    let raw = core(&server.uri()).execute::<()>(get("/old"), &RequestOptions::new()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(get("/old"), &RequestOptions::new())
+        .await
+        .unwrap();
     assert_eq!(raw.status(), 301);
 }
 
@@ -371,10 +509,16 @@ async fn documented_error_bodies_decode() {
         })))
         .mount(&server)
         .await;
-    let raw = core(&server.uri()).execute::<()>(get("/users/x"), &RequestOptions::new()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(get("/users/x"), &RequestOptions::new())
+        .await
+        .unwrap();
     let err = raw.api_error::<serde_json::Value, _>(|v| v);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
-    assert_eq!(err.api_body().unwrap()["errors"][0]["code"], "resource_not_found");
+    assert_eq!(
+        err.api_body().unwrap()["errors"][0]["code"],
+        "resource_not_found"
+    );
     assert!(!err.is_retryable());
     let msg = err.to_string();
     assert!(msg.contains("GetThing") && msg.contains("404"), "{msg}");

@@ -32,8 +32,14 @@ fn get() -> RequestSpec {
 
 async fn fetch(response: ResponseTemplate) -> RawResponse {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
-    core(&server.uri()).execute::<()>(get(), &RequestOptions::new()).await.unwrap()
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    core(&server.uri())
+        .execute::<()>(get(), &RequestOptions::new())
+        .await
+        .unwrap()
 }
 
 fn decode_path(raw: RawResponse) -> String {
@@ -77,7 +83,10 @@ async fn decode_error_carries_raw_body_and_status() {
             assert_eq!(e.status(), 200);
             assert_eq!(e.path(), "data[0].id");
             let msg = e.to_string();
-            assert!(msg.contains("data[0].id") && msg.contains("ListUsers"), "{msg}");
+            assert!(
+                msg.contains("data[0].id") && msg.contains("ListUsers"),
+                "{msg}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -87,18 +96,43 @@ async fn decode_error_carries_raw_body_and_status() {
 async fn bodies_over_the_limit_are_refused() {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![b'a'; 64 * 1024], "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(vec![b'a'; 64 * 1024], "application/json"),
+        )
         .mount(&server)
         .await;
-    let core = builder(&server.uri()).max_response_bytes(1024).build_core::<()>().unwrap();
-    let err = core.execute::<()>(get(), &RequestOptions::new()).await.unwrap_err();
-    assert!(matches!(err, Error::ResponseTooLarge { limit: 1024, attempts: 1, .. }), "{err:?}");
+    let core = builder(&server.uri())
+        .max_response_bytes(1024)
+        .build_core::<()>()
+        .unwrap();
+    let err = core
+        .execute::<()>(get(), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ResponseTooLarge {
+                limit: 1024,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("max_response_bytes"), "{err}");
     assert!(!err.is_retryable());
 
     // Exactly at the limit is fine.
-    let core = builder(&server.uri()).max_response_bytes(64 * 1024).build_core::<()>().unwrap();
-    assert!(core.execute::<()>(get(), &RequestOptions::new()).await.is_ok());
+    let core = builder(&server.uri())
+        .max_response_bytes(64 * 1024)
+        .build_core::<()>()
+        .unwrap();
+    assert!(
+        core.execute::<()>(get(), &RequestOptions::new())
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -116,9 +150,18 @@ async fn chunked_bodies_without_length_are_bounded_too() {
         }),
     );
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let core = builder(&format!("http://{addr}")).max_response_bytes(100_000).build_core::<()>().unwrap();
-    let err = core.execute::<()>(get(), &RequestOptions::new()).await.unwrap_err();
-    assert!(matches!(err, Error::ResponseTooLarge { limit: 100_000, .. }), "{err:?}");
+    let core = builder(&format!("http://{addr}"))
+        .max_response_bytes(100_000)
+        .build_core::<()>()
+        .unwrap();
+    let err = core
+        .execute::<()>(get(), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 100_000, .. }),
+        "{err:?}"
+    );
     server.abort();
 }
 
@@ -145,7 +188,10 @@ async fn connection_closed_mid_body_is_a_transport_error() {
     let reply = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"data\":[";
     let base = raw_server(reply, 3);
     let core = core_with(&base, FAST.max_attempts(3));
-    let err = core.execute::<()>(get(), &RequestOptions::new()).await.unwrap_err();
+    let err = core
+        .execute::<()>(get(), &RequestOptions::new())
+        .await
+        .unwrap_err();
     match &err {
         // Idempotent GET: retried, then reported with the attempt count.
         Error::Transport { attempts, .. } => assert_eq!(*attempts, 3),
@@ -157,8 +203,14 @@ async fn connection_closed_mid_body_is_a_transport_error() {
 async fn garbage_instead_of_http_is_a_transport_error() {
     let base = raw_server(b"SSH-2.0-OpenSSH_9.6\r\n", 1);
     let core = core_with(&base, sdkgen_runtime::RetryPolicy::none());
-    let err = core.execute::<()>(get(), &RequestOptions::new()).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
+    let err = core
+        .execute::<()>(get(), &RequestOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 1, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -168,7 +220,10 @@ async fn error_status_with_garbage_body_keeps_raw_body() {
         .respond_with(ResponseTemplate::new(500).set_body_raw("<h1>Internal</h1>", "text/html"))
         .mount(&server)
         .await;
-    let raw = core(&server.uri()).execute::<()>(get(), &RequestOptions::new().no_retries()).await.unwrap();
+    let raw = core(&server.uri())
+        .execute::<()>(get(), &RequestOptions::new().no_retries())
+        .await
+        .unwrap();
     match raw.api_error::<serde_json::Value, serde_json::Value>(|v| v) {
         Error::Api(e) => {
             assert_eq!(e.body(), None);

@@ -22,10 +22,17 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
+        // prettyplease formats these modules; keep rustfmt (`cargo fmt` in a workspace that
+        // contains this crate) from rewriting them.
+        #[rustfmt::skip]
         mod client;
+        #[rustfmt::skip]
         pub mod errors;
+        #[rustfmt::skip]
         pub mod models;
+        #[rustfmt::skip]
         pub mod operations;
+        #[rustfmt::skip]
         pub mod runtime;
 
         pub use self::client::Client;

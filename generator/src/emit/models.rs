@@ -117,7 +117,7 @@ fn open_enum(
     let constant = variants.len() == 1;
     let default = constant.then(|| quote!(Default,));
     let decls = variants.iter().enumerate().map(|(i, v)| {
-        let doc = format!("`{}`", v.wire_name.replace('`', "'"));
+        let doc = format!(" `{}`", v.wire_name.replace('`', "'"));
         let variant = ident(&v.rust_name);
         let default = (constant && i == 0).then(|| quote!(#[default]));
         quote!(#[doc = #doc] #default #variant,)

@@ -441,14 +441,25 @@ impl<'a> OperationCode<'a> {
                 ResponseStatus::Status(StatusMatch::Class(class)) => {
                     push_grouped(&mut classes, key, class)
                 }
-                ResponseStatus::Default => {
+                ResponseStatus::Default if key != "unexpected" => {
                     default = quote! {
                         status if !(200..=299).contains(&status) => #outcome,
                         _ => Err(raw.unexpected_status()),
                     };
                 }
+                ResponseStatus::Default => {}
             }
         }
+        // An exact code whose class arm has the same outcome adds nothing.
+        for (key, codes) in &mut exact {
+            let covered = |code: &u16| {
+                classes
+                    .iter()
+                    .any(|(k, cs)| k == key && cs.iter().any(|c| u16::from(*c) == code / 100))
+            };
+            codes.retain(|code| !covered(code));
+        }
+        exact.retain(|(_, codes)| !codes.is_empty());
         let outcome_of = |key: &str| {
             outcomes
                 .iter()
@@ -596,10 +607,10 @@ fn slot_tri_state(slot: &Slot<'_>) -> bool {
 fn param_statement(slot: &Slot<'_>, param: &Param) -> TokenStream {
     let name = ident(&slot.name);
     let wire = &param.wire_name;
-    // `value` is a reference to the stored value.
-    let add = |value: TokenStream| match (param.location, &param.ty) {
+    // `value` is a reference to the stored value, `place` the value itself.
+    let add = |value: TokenStream, place: TokenStream| match (param.location, &param.ty) {
         (ParamLocation::Path, TypeRef::String) => quote!(request.path_param(#wire, #value);),
-        (ParamLocation::Path, _) => quote!(request.path_param(#wire, &#value.to_string());),
+        (ParamLocation::Path, _) => quote!(request.path_param(#wire, &#place.to_string());),
         (ParamLocation::Query, TypeRef::Array(_)) => {
             let explode = param.explode;
             quote!(request.query_array(#wire, #value, #explode);)
@@ -608,9 +619,9 @@ fn param_statement(slot: &Slot<'_>, param: &Param) -> TokenStream {
         (ParamLocation::Header, _) => quote!(request.header(#wire, #value);),
     };
     if slot.required {
-        add(quote!(&self.#name))
+        add(quote!(&self.#name), quote!(self.#name))
     } else {
-        let add = add(quote!(value));
+        let add = add(quote!(value), quote!(value));
         quote! {
             if let Some(value) = &self.#name {
                 #add

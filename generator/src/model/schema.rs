@@ -208,6 +208,14 @@ impl<'d> Types<'d> {
                 };
                 plain(self.object(&object, &schema.schema_data, pointer, hint))
             }
+            SchemaKind::Any(any) if any.all_of.len() == 1 && any.properties.is_empty() => {
+                // `{type: object, allOf: [{$ref: X}]}`: a wrapper that only restates X.
+                let inner = self.convert(&any.all_of[0], &pointer.join("allOf").join(0), hint);
+                Converted {
+                    nullable: nullable || inner.nullable,
+                    ..inner
+                }
+            }
             SchemaKind::Any(any)
                 if !any.properties.is_empty() || any.typ.as_deref() == Some("object") =>
             {

@@ -29,13 +29,20 @@ pub const DEFAULTS: ApiDefaults = ApiDefaults {
 pub type E = Error<serde_json::Value>;
 
 pub fn builder(base_url: &str) -> ClientBuilder {
-    ClientBuilder::new(DEFAULTS).bearer_token(TOKEN).base_url(base_url)
+    ClientBuilder::new(DEFAULTS)
+        .bearer_token(TOKEN)
+        .base_url(base_url)
 }
 
 pub fn core(base_url: &str) -> Core {
-    builder(base_url).build_core::<serde_json::Value>().expect("valid test client")
+    builder(base_url)
+        .build_core::<serde_json::Value>()
+        .expect("valid test client")
 }
 
 pub fn core_with(base_url: &str, policy: RetryPolicy) -> Core {
-    builder(base_url).retry(policy).build_core::<serde_json::Value>().expect("valid test client")
+    builder(base_url)
+        .retry(policy)
+        .build_core::<serde_json::Value>()
+        .expect("valid test client")
 }
