@@ -4,6 +4,7 @@
 //! appear (`{Parent}{Property}`, `{OperationId}Body`, …), so the same spec always yields the same
 //! names.
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
@@ -89,27 +90,16 @@ impl<'d> Types<'d> {
     }
 
     /// Converts a schema or reference at `pointer`; inline named types are called `hint`.
-    pub fn convert(
+    /// (`openapiv3` boxes property and item schemas, hence `Borrow`.)
+    pub fn convert<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         pointer: &Pointer,
         hint: &str,
     ) -> Converted {
         match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
-        }
-    }
-
-    fn convert_boxed(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        pointer: &Pointer,
-        hint: &str,
-    ) -> Converted {
-        match schema {
-            ReferenceOr::Reference { reference } => self.reference(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
+            ReferenceOr::Item(schema) => self.inline(schema.borrow(), pointer, hint),
         }
     }
 
@@ -194,7 +184,7 @@ impl<'d> Types<'d> {
                 let item = match &a.items {
                     Some(items) => {
                         let hint = format!("{hint}Item");
-                        self.convert_boxed(items, &pointer.join("items"), &hint).ty
+                        self.convert(items, &pointer.join("items"), &hint).ty
                     }
                     None => TypeRef::Json,
                 };
@@ -328,7 +318,7 @@ impl<'d> Types<'d> {
         for (wire_name, property) in object.properties {
             let at = properties.join(wire_name);
             let hint = format!("{name}{}", type_name(wire_name));
-            let converted = self.convert_boxed(property, &at, &hint);
+            let converted = self.convert(property, &at, &hint);
             let docs = match property {
                 ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
                 ReferenceOr::Reference { .. } => Docs::default(),
