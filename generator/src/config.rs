@@ -104,6 +104,21 @@ impl Config {
     }
 }
 
+/// A crate name for an API title: `Clerk Backend API` → `clerk-backend-api`.
+pub fn crate_name_for(title: &str) -> String {
+    use heck::ToKebabCase;
+    let name: String = title
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .to_kebab_case();
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        Some(_) => format!("api-{name}"),
+        None => "api-client".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +128,14 @@ mod tests {
         let config = Config::parse("[package]\nname = \"clerk-backend\"\n").unwrap();
         assert_eq!(config, Config::named("clerk-backend"));
         assert_eq!(config.lib_name(), "clerk_backend");
+    }
+
+    #[test]
+    fn crate_names_from_titles() {
+        assert_eq!(crate_name_for("Clerk Backend API"), "clerk-backend-api");
+        assert_eq!(crate_name_for("Swagger Petstore"), "swagger-petstore");
+        assert_eq!(crate_name_for("3D — API"), "api-3d-api");
+        assert_eq!(crate_name_for("!!!"), "api-client");
     }
 
     #[test]

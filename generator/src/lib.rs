@@ -31,3 +31,52 @@ pub fn generate(spec: &[u8], spec_name: &str, config: &Config) -> Result<Output,
     let files = emit::emit(&api, config, spec_name);
     Ok(Output { files, warnings })
 }
+
+/// One generation run as a command line describes it: a spec file, and optionally a config
+/// file and a crate name that overrides the config's.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// The spec file.
+    pub spec: std::path::PathBuf,
+    /// How the spec is named in diagnostics and in the generated preamble.
+    pub spec_name: String,
+    /// The settings.
+    pub config: Config,
+}
+
+impl Job {
+    /// Reads the config (when given); without one, the crate is named `crate_name` or, failing
+    /// that, after the spec's title once it is loaded.
+    pub fn new(
+        spec: &std::path::Path,
+        crate_name: Option<&str>,
+        config: Option<&std::path::Path>,
+    ) -> Result<Self, String> {
+        let mut config = match config {
+            Some(path) => Config::read(path)?,
+            None => Config::named(""),
+        };
+        if let Some(name) = crate_name {
+            config.package.name = name.to_owned();
+        }
+        Ok(Self {
+            spec: spec.to_path_buf(),
+            spec_name: spec.to_string_lossy().replace('\\', "/"),
+            config,
+        })
+    }
+
+    /// Reads the spec and generates the crate.
+    pub fn run(&self) -> Result<Output, Diagnostics> {
+        let bytes = std::fs::read(&self.spec).map_err(|e| {
+            Diagnostic::error("#", format!("cannot read {}: {e}", self.spec.display()))
+                .with_help("check the path to the spec")
+        })?;
+        let mut config = self.config.clone();
+        if config.package.name.is_empty() {
+            let document = load::load(&bytes, &self.spec_name)?;
+            config.package.name = config::crate_name_for(&document.info.title);
+        }
+        generate(&bytes, &self.spec_name, &config)
+    }
+}

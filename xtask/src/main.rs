@@ -1,21 +1,89 @@
-//! Repository chores: `cargo xtask generate` and `cargo xtask check`.
+//! Repository chores: `cargo xtask generate | check | corpus` (and more, see `--help`).
+
+mod bench;
+mod corpus;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-commands:
-  generate   regenerate generated/ from spec/sdkgen.toml
-  check      fail with a diff when generated/ does not match the spec";
+#[derive(Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/ from spec/sdkgen.toml, or any spec into any folder with the flags.
+    Generate {
+        /// A spec other than the repository's.
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// Where to write the crate (with --spec).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Crate name (with --spec).
+        #[arg(long)]
+        crate_name: Option<String>,
+        /// Generator config (with --spec).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Fail with a diff when generated/ does not match the spec.
+    Check,
+    /// Generate, `cargo check` and `cargo clippy` a crate for every spec under ../shared/specs.
+    Corpus {
+        /// The folder of specs; default $SDKGEN_SHARED_SPECS or ../shared/specs.
+        #[arg(long)]
+        specs: Option<PathBuf>,
+        /// Only specs whose path contains this text.
+        #[arg(long)]
+        only: Option<String>,
+        /// Skip `cargo check`/`clippy` (generation only).
+        #[arg(long)]
+        no_compile: bool,
+    },
+    /// Benchmarks: generator speed and memory, and SDK overhead, side by side with peers.
+    Bench {
+        /// Extra arguments for the benchmark driver.
+        #[arg(trailing_var_arg = true)]
+        args: Vec<String>,
+    },
+    /// Long-running fuzzing of the generator and the SDK's response decoding.
+    Fuzz {
+        /// How long to run.
+        #[arg(long, default_value_t = 5)]
+        minutes: u64,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("generate") => generate(),
-        Some("check") => check(),
-        _ => Err(USAGE.to_owned()),
+    let result = match Cli::parse().command {
+        Command::Generate { spec: None, .. } => generate_repository(),
+        Command::Generate {
+            spec: Some(spec),
+            out,
+            crate_name,
+            config,
+        } => generate_any(
+            &spec,
+            out.as_deref().unwrap_or(Path::new(".")),
+            crate_name.as_deref(),
+            config.as_deref(),
+        ),
+        Command::Check => check(),
+        Command::Corpus {
+            specs,
+            only,
+            no_compile,
+        } => corpus::run(specs, only.as_deref(), !no_compile),
+        Command::Bench { args } => bench::run(&args),
+        Command::Fuzz { minutes } => fuzz::run(minutes),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -26,7 +94,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
+/// The workspace root.
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)
@@ -34,7 +103,7 @@ fn root() -> PathBuf {
 }
 
 /// Runs the generator on the repository's spec and returns the files for `generated/`.
-fn files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
+fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
     let root = root();
     let config = sdkgen::Config::read(&root.join("spec/sdkgen.toml"))?;
     let spec = config
@@ -54,14 +123,34 @@ fn files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
     Ok(output.files)
 }
 
-fn generate() -> Result<(), String> {
+fn generate_repository() -> Result<(), String> {
     let started = Instant::now();
-    let files = files()?;
-    let changed = sdkgen::output::write(&root().join("generated"), &files)
-        .map_err(|e| format!("cannot write generated/: {e}"))?;
+    let files = repository_files()?;
+    write(&root().join("generated"), &files, started)
+}
+
+fn generate_any(
+    spec: &Path,
+    out: &Path,
+    crate_name: Option<&str>,
+    config: Option<&Path>,
+) -> Result<(), String> {
+    let started = Instant::now();
+    let output = sdkgen::Job::new(spec, crate_name, config)?
+        .run()
+        .map_err(|d| d.to_string())?;
+    for warning in &output.warnings.0 {
+        eprintln!("{warning}");
+    }
+    write(out, &output.files, started)
+}
+
+fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Result<(), String> {
+    let changed = sdkgen::output::write(dir, files)
+        .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
     let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
     for path in &changed {
-        println!("  updated generated/{path}");
+        println!("  updated {}", dir.join(path).display());
     }
     println!(
         "generated {} files ({lines} lines, {} changed) in {} ms",
@@ -73,7 +162,7 @@ fn generate() -> Result<(), String> {
 }
 
 fn check() -> Result<(), String> {
-    let files = files()?;
+    let files = repository_files()?;
     sdkgen::output::check(&root().join("generated"), &files).map_err(|diff| {
         format!("{diff}\ngenerated/ is stale: run `cargo xtask generate` and commit the result")
     })?;
