@@ -48,6 +48,10 @@ pub struct Package {
     /// One-line description.
     #[serde(default)]
     pub description: Option<String>,
+    /// A Markdown file, relative to the crate folder, whose Rust code blocks are compiled as
+    /// the crate's doctests (so a README's examples cannot rot).
+    #[serde(default)]
+    pub readme_doctests: Option<String>,
 }
 
 /// Client defaults baked into the generated crate.
@@ -75,6 +79,7 @@ impl Config {
                 name: name.into(),
                 version: default_version(),
                 description: None,
+                readme_doctests: None,
             },
             client: ClientConfig::default(),
             dev_dependencies: toml::Table::new(),

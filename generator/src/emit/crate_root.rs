@@ -17,6 +17,15 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         };
         quote!(#![doc = #line])
     });
+    let readme = config.package.readme_doctests.as_ref().map(|path| {
+        let path = format!("../{path}");
+        quote! {
+            /// The code examples of the README, compiled as doctests.
+            #[cfg(doctest)]
+            #[doc = include_str!(#path)]
+            pub struct ReadmeDoctests;
+        }
+    });
     quote! {
         #(#docs)*
         #![deny(missing_docs)]
@@ -38,6 +47,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub use self::client::Client;
         pub use self::errors::{Error, ErrorBody};
         pub use self::runtime::{ClientBuilder, RequestOptions, Response, RetryPolicy, Secret};
+
+        #readme
     }
 }
 
