@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use crate::Error;
 use crate::operations;
-use crate::runtime::{ApiDefaults, ClientBuilder, Core, RetryPolicy, Secret, StatusMatch};
+use crate::runtime::{
+    ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, StatusMatch,
+};
 
 /// What the spec says about talking to this API.
 const DEFAULTS: ApiDefaults = ApiDefaults {
@@ -21,6 +23,7 @@ const DEFAULTS: ApiDefaults = ApiDefaults {
         &[StatusMatch::Exact(429), StatusMatch::Class(5)],
         true,
     ),
+    auth: AuthScheme::Bearer,
 };
 
 /// A client for Clerk Backend API — Organization Memberships (version 2026-05-12).
@@ -47,12 +50,12 @@ impl Client {
 
     /// A client that authenticates with the bearer token `token`.
     ///
-    /// Token: The instance secret key from the Clerk Dashboard, sent as a bearer token.
-    pub fn new(token: impl Into<Secret>) -> Result<Self, Error> {
+    /// Credential: The instance secret key from the Clerk Dashboard, sent as a bearer token.
+    pub fn new(token: impl Into<crate::runtime::Secret>) -> Result<Self, Error> {
         Self::builder().bearer_token(token).build()
     }
 
-    /// A client that reads its bearer token from the `CLERK_SECRET_KEY` environment variable.
+    /// A client that reads the credential from the `CLERK_SECRET_KEY` environment variable.
     ///
     /// Fails with [`Error::Config`](crate::runtime::Error::Config) when the variable is unset or empty.
     pub fn from_env() -> Result<Self, Error> {

@@ -5,7 +5,7 @@
 use std::fmt::{self, Display};
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
@@ -39,6 +39,7 @@ pub struct RequestSpec {
     pub(super) headers: HeaderMap,
     pub(super) body: Option<Bytes>,
     pub(super) idempotent: bool,
+    pub(super) authenticated: bool,
     problem: Option<String>,
 }
 
@@ -68,6 +69,7 @@ impl RequestSpec {
             headers: HeaderMap::new(),
             body: None,
             idempotent,
+            authenticated: true,
             problem: None,
         }
     }
@@ -169,6 +171,108 @@ impl RequestSpec {
         }
     }
 
+    /// Sends this request without the client's credential (`security: []` in the spec).
+    pub fn unauthenticated(&mut self) {
+        self.authenticated = false;
+    }
+
+    /// Serializes `body` as an `application/x-www-form-urlencoded` request body.
+    pub fn form_body<T: Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => {
+                self.body = Some(Bytes::from(text));
+                self.headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+            }
+            Err(e) => self.fail(format!(
+                "the request body of `{}` could not be form-encoded: {e}",
+                self.operation_id
+            )),
+        }
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart_body(&mut self, form: &super::Multipart) {
+        let (content_type, body) = form.encode();
+        match HeaderValue::from_str(&content_type) {
+            Ok(value) => {
+                self.body = Some(body);
+                self.headers.insert(CONTENT_TYPE, value);
+            }
+            Err(_) => self.fail(format!("invalid multipart content type {content_type:?}")),
+        }
+    }
+
+    /// Adds a structured query parameter: each property of an object as `name[key]=value`
+    /// (`deep`, OpenAPI `style: deepObject`), as its own `key=value` pair (`explode`), or as
+    /// `name=key,value,…`; arrays as repeated or comma-joined values; scalars as `name=value`.
+    pub fn query_object<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        deep: bool,
+        explode: bool,
+    ) {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => {
+                return self.fail(format!(
+                    "query parameter `{name}` of `{}` could not be serialized: {e}",
+                    self.operation_id
+                ));
+            }
+        };
+        match value {
+            serde_json::Value::Object(map) if deep => {
+                for (key, item) in &map {
+                    self.push_pair(&format!("{name}[{key}]"), &plain_text(item));
+                }
+            }
+            serde_json::Value::Object(map) if explode => {
+                for (key, item) in &map {
+                    self.push_pair(key, &plain_text(item));
+                }
+            }
+            serde_json::Value::Object(map) => {
+                let joined: Vec<String> = map
+                    .iter()
+                    .flat_map(|(key, item)| [key.clone(), plain_text(item)])
+                    .collect();
+                self.push_pair(name, &joined.join(","));
+            }
+            serde_json::Value::Array(items) => {
+                let texts: Vec<String> = items.iter().map(plain_text).collect();
+                self.query_array(name, texts, explode);
+            }
+            serde_json::Value::Null => {}
+            scalar => self.push_pair(name, &plain_text(&scalar)),
+        }
+    }
+
+    /// Adds a cookie (`in: cookie` parameters).
+    pub fn cookie(&mut self, name: &'static str, value: impl Display) {
+        let value = value.to_string();
+        if value.contains([';', '\r', '\n', '\0']) {
+            return self.fail(format!(
+                "cookie `{name}` of `{}` contains `;` or a control character",
+                self.operation_id
+            ));
+        }
+        let pair = format!("{name}={value}");
+        let joined = match self.headers.get(COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        match HeaderValue::from_str(&joined) {
+            Ok(value) => {
+                self.headers.insert(COOKIE, value);
+            }
+            Err(_) => self.fail(format!("cookie `{name}` is not a valid header value")),
+        }
+    }
+
     /// The operation this request is for.
     pub fn operation_id(&self) -> &'static str {
         self.operation_id
@@ -182,6 +286,11 @@ impl RequestSpec {
     /// Whether the request is considered safe to repeat.
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
+    }
+
+    fn push_pair(&mut self, name: &str, value: &str) {
+        let encoded = utf8_percent_encode(value, QUERY_COMPONENT).to_string();
+        self.push_query(name, &encoded);
     }
 
     fn push_query(&mut self, name: &str, encoded_value: &str) {
@@ -254,6 +363,16 @@ impl RequestSpec {
             ));
         }
         Ok(())
+    }
+}
+
+/// A value as text for a URL or header: strings without JSON quotes, everything else as JSON.
+pub fn plain_text<T: Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Null) => String::new(),
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
     }
 }
 
@@ -408,6 +527,23 @@ mod tests {
         spec.path_param("id", "..");
         spec.header("x", "\n");
         assert!(spec.url(BASE).unwrap_err().contains("`id`"));
+    }
+
+    #[test]
+    fn structured_query_parameters() {
+        let filter = serde_json::json!({"status": "open", "min": 2});
+        let mut spec = RequestSpec::new("op", Method::GET, "/x");
+        spec.query_object("filter", &filter, true, true);
+        spec.query_object("plain", &filter, false, true);
+        spec.query_object("joined", &filter, false, false);
+        spec.query_object("list", &serde_json::json!([1, "a b"]), false, true);
+        spec.query_object("absent", &serde_json::Value::Null, false, true);
+        assert_eq!(
+            spec.query,
+            "filter%5Bstatus%5D=open&filter%5Bmin%5D=2&status=open&min=2&joined=status%2Copen%2Cmin%2C2&list=1&list=a%20b"
+        );
+        assert_eq!(plain_text(&"quote\"d"), "quote\"d");
+        assert_eq!(plain_text(&serde_json::json!({"a": 1})), "{\"a\":1}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
+use http::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Method, StatusCode};
 use tracing::Instrument;
 
@@ -28,6 +28,25 @@ pub struct ApiDefaults {
     pub user_agent: &'static str,
     /// The default retry policy (from `x-speakeasy-retries`, else [`RetryPolicy::DEFAULT`]).
     pub retry: RetryPolicy,
+    /// How the credential is sent (from the spec's security scheme).
+    pub auth: AuthScheme,
+}
+
+/// How an API expects its credential, from the spec's `securitySchemes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// No credential.
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// The key in the named header.
+    ApiKeyHeader(&'static str),
+    /// The key in the named query parameter.
+    ApiKeyQuery(&'static str),
+    /// The key in the named cookie.
+    ApiKeyCookie(&'static str),
 }
 
 /// Default per-attempt timeout: generous enough for slow list endpoints, short enough that a
@@ -43,6 +62,7 @@ enum Credentials {
     /// clear error at start-up instead of a 401 on the first call.
     Unset,
     Token(Secret),
+    Basic { user: String, password: Secret },
     FromEnv,
     Anonymous,
 }
@@ -79,6 +99,23 @@ impl ClientBuilder {
     /// Authenticates every request with `Authorization: Bearer <token>`.
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
         self.credentials = Credentials::Token(token.into());
+        self
+    }
+
+    /// Authenticates every request with the API key `key`, sent where the spec says (a header,
+    /// a query parameter or a cookie). The same as [`bearer_token`](Self::bearer_token) for
+    /// bearer APIs.
+    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+        self.credentials = Credentials::Token(key.into());
+        self
+    }
+
+    /// Authenticates every request with HTTP basic authentication.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials = Credentials::Basic {
+            user: user.into(),
+            password: password.into(),
+        };
         self
     }
 
@@ -172,26 +209,33 @@ impl ClientBuilder {
         })?;
         headers.insert(USER_AGENT, user_agent);
 
-        let token = match self.credentials {
-            Credentials::Token(token) => Some(token),
-            Credentials::FromEnv => {
-                Some(token_from_env(self.defaults.secret_env_var).map_err(Error::Config)?)
-            }
+        let credential = match self.credentials {
+            Credentials::Token(token) => Some(Credential::Token(token)),
+            Credentials::Basic { user, password } => Some(Credential::Basic(user, password)),
+            Credentials::FromEnv => Some(Credential::Token(
+                token_from_env(self.defaults.secret_env_var).map_err(Error::Config)?,
+            )),
             Credentials::Anonymous => None,
-            Credentials::Unset => match self.defaults.secret_env_var {
-                Some(var) => {
-                    return Err(Error::Config(format!(
-                        "no API key configured: call `.bearer_token(..)`, or set {var} and call \
-                         `.token_from_env()` (or `.unauthenticated()` to send no credentials)"
-                    )));
-                }
-                None => None,
-            },
+            Credentials::Unset if self.defaults.auth == AuthScheme::None => None,
+            Credentials::Unset => {
+                let env = self
+                    .defaults
+                    .secret_env_var
+                    .map(|var| format!(", or set {var} and call `.token_from_env()`"))
+                    .unwrap_or_default();
+                return Err(Error::Config(format!(
+                    "no credential configured: call `.bearer_token(..)`/`.api_key(..)`{env} \
+                     (or `.unauthenticated()` to send none)"
+                )));
+            }
         };
-        let authenticated = token.is_some();
-        if let Some(token) = token {
-            headers.insert(AUTHORIZATION, bearer_header(&token).map_err(Error::Config)?);
-        }
+        let authenticated = credential.is_some();
+        let auth = match credential {
+            Some(credential) => {
+                Some(auth_parts(self.defaults.auth, credential).map_err(Error::Config)?)
+            }
+            None => None,
+        };
 
         let http = reqwest::Client::builder()
             .use_rustls_tls()
@@ -209,6 +253,7 @@ impl ClientBuilder {
                 base_url,
                 headers,
                 authenticated,
+                auth,
                 retry: self.retry,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
@@ -221,7 +266,8 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let credentials = match &self.credentials {
             Credentials::Unset => "unset",
-            Credentials::Token(_) => "bearer token [REDACTED]",
+            Credentials::Token(_) => "token [REDACTED]",
+            Credentials::Basic { .. } => "basic [REDACTED]",
             Credentials::FromEnv => "from environment",
             Credentials::Anonymous => "none",
         };
@@ -299,27 +345,99 @@ fn token_from_env(var: Option<&'static str>) -> Result<Secret, String> {
     }
 }
 
-fn bearer_header(token: &Secret) -> Result<HeaderValue, String> {
-    if token.expose().trim().is_empty() {
-        return Err("the bearer token is empty".to_owned());
-    }
-    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-        // Never echo the token, even in this message.
-        .map_err(|_| {
-            "the bearer token contains characters not allowed in an HTTP header".to_owned()
+
+/// A credential given to the builder, before it is placed according to the [`AuthScheme`].
+enum Credential {
+    Token(Secret),
+    Basic(String, Secret),
+}
+
+/// Where the credential goes on each authenticated request.
+enum AuthParts {
+    Header(HeaderName, HeaderValue),
+    Query(&'static str, Secret),
+}
+
+fn auth_parts(scheme: AuthScheme, credential: Credential) -> Result<AuthParts, String> {
+    let sensitive = |name: HeaderName, value: String| {
+        let mut value = HeaderValue::from_str(&value).map_err(|_| {
+            "the credential contains characters not allowed in an HTTP header".to_owned()
         })?;
-    // Keeps it out of HPACK tables and out of `HeaderMap`'s Debug output.
-    value.set_sensitive(true);
-    Ok(value)
+        // Keeps it out of HPACK tables and out of `HeaderMap`'s Debug output.
+        value.set_sensitive(true);
+        Ok(AuthParts::Header(name, value))
+    };
+    let token = |credential: Credential| match credential {
+        Credential::Token(token) if token.expose().trim().is_empty() => {
+            Err("the credential is empty".to_owned())
+        }
+        Credential::Token(token) => Ok(token),
+        Credential::Basic(..) => {
+            Err("this API takes a token or API key, not basic authentication".to_owned())
+        }
+    };
+    match scheme {
+        AuthScheme::Basic => {
+            let (user, password) = match credential {
+                Credential::Basic(user, password) => (user, password),
+                // A token for a basic-auth API is taken as `user:password`, as env vars hold it.
+                Credential::Token(token) => match token.expose().split_once(':') {
+                    Some((user, password)) => (user.to_owned(), Secret::new(password)),
+                    None => return Err("basic authentication needs `user:password`".to_owned()),
+                },
+            };
+            let encoded = base64_encode(format!("{user}:{}", password.expose()).as_bytes());
+            sensitive(AUTHORIZATION, format!("Basic {encoded}"))
+        }
+        AuthScheme::Bearer | AuthScheme::None => {
+            let token = token(credential)?;
+            sensitive(AUTHORIZATION, format!("Bearer {}", token.expose()))
+        }
+        AuthScheme::ApiKeyHeader(name) => {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("invalid API key header name {name:?}"))?;
+            sensitive(name, token(credential)?.expose().to_owned())
+        }
+        AuthScheme::ApiKeyCookie(name) => {
+            let token = token(credential)?;
+            sensitive(COOKIE, format!("{name}={}", token.expose()))
+        }
+        AuthScheme::ApiKeyQuery(name) => Ok(AuthParts::Query(name, token(credential)?)),
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), for basic authentication.
+fn base64_encode(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 struct Inner {
     http: reqwest::Client,
     /// Normalized, without trailing slash.
     base_url: String,
-    /// Auth, user agent and default headers.
+    /// User agent and default headers.
     headers: HeaderMap,
     authenticated: bool,
+    /// The credential, added to requests whose operation requires it.
+    auth: Option<AuthParts>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
     max_response_bytes: usize,
@@ -346,6 +464,9 @@ enum Attempt {
 
 impl Attempt {
     fn from_reqwest(e: reqwest::Error) -> Self {
+        // URLs can carry an API key (query-parameter auth) and personal data in filters: errors
+        // never repeat them.
+        let e = e.without_url();
         if e.is_builder() || e.is_redirect() {
             Attempt::Fatal(e)
         } else if e.is_connect() {
@@ -408,10 +529,19 @@ impl Core {
         options: &RequestOptions,
         span: &tracing::Span,
     ) -> Result<RawResponse, Error<B>> {
-        let url = request
+        let mut url = request
             .url(&self.inner.base_url)
             .map_err(Error::InvalidRequest)?;
         let mut headers = self.inner.headers.clone();
+        match (&self.inner.auth, request.authenticated) {
+            (Some(AuthParts::Header(name, value)), true) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            (Some(AuthParts::Query(name, key)), true) => {
+                url.query_pairs_mut().append_pair(name, key.expose());
+            }
+            _ => {}
+        }
         for (name, value) in &request.headers {
             headers.insert(name.clone(), value.clone());
         }
@@ -625,6 +755,7 @@ mod tests {
         secret_env_var: Some("SDKGEN_RUNTIME_UNIT_TEST_UNSET_VAR"),
         user_agent: "example-sdk/0.1.0",
         retry: RetryPolicy::DEFAULT,
+        auth: AuthScheme::Bearer,
     };
 
     fn config_error(builder: ClientBuilder) -> String {
@@ -686,6 +817,7 @@ mod tests {
         );
         let no_var = ApiDefaults {
             secret_env_var: None,
+            auth: AuthScheme::None,
             ..DEFAULTS
         };
         assert!(ClientBuilder::new(no_var).build_core::<()>().is_ok());
@@ -722,6 +854,55 @@ mod tests {
     }
 
     #[test]
+    fn credentials_go_where_the_scheme_says() {
+        let header = |scheme, builder: fn(ClientBuilder) -> ClientBuilder| {
+            let defaults = ApiDefaults { auth: scheme, ..DEFAULTS };
+            let core = builder(ClientBuilder::new(defaults)).build_core::<()>().unwrap();
+            match &core.inner.auth {
+                Some(AuthParts::Header(name, value)) => {
+                    assert!(value.is_sensitive());
+                    format!("{name}: {}", value.to_str().unwrap())
+                }
+                Some(AuthParts::Query(name, key)) => format!("?{name}={}", key.expose()),
+                None => "none".to_owned(),
+            }
+        };
+        assert_eq!(
+            header(AuthScheme::Basic, |b| b.basic_auth("aladdin", "opensesame")),
+            "authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l"
+        );
+        assert_eq!(
+            header(AuthScheme::Basic, |b| b.api_key("user:pw")),
+            "authorization: Basic dXNlcjpwdw=="
+        );
+        assert_eq!(
+            header(AuthScheme::ApiKeyHeader("X-Api-Key"), |b| b.api_key("k1")),
+            "x-api-key: k1"
+        );
+        assert_eq!(
+            header(AuthScheme::ApiKeyCookie("session"), |b| b.api_key("k2")),
+            "cookie: session=k2"
+        );
+        assert_eq!(header(AuthScheme::ApiKeyQuery("key"), |b| b.api_key("k3")), "?key=k3");
+        assert_eq!(header(AuthScheme::None, |b| b), "none");
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64_encode(input.as_bytes()), output);
+        }
+    }
+
+    #[test]
     fn debug_never_shows_the_secret() {
         let builder = ClientBuilder::new(DEFAULTS)
             .bearer_token("sk_live_topsecret")
@@ -738,7 +919,10 @@ mod tests {
             "{dbg}"
         );
         assert!(dbg.contains("authenticated: true"));
-        let auth = core.inner.headers.get(AUTHORIZATION).unwrap();
+        let Some(AuthParts::Header(name, auth)) = &core.inner.auth else {
+            panic!("bearer auth is a header");
+        };
+        assert_eq!(name, AUTHORIZATION);
         assert!(auth.is_sensitive());
         assert_eq!(auth, "Bearer sk_live_topsecret");
         assert_eq!(

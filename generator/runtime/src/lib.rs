@@ -9,6 +9,7 @@
 mod client;
 pub mod double_option;
 mod error;
+mod multipart;
 mod options;
 mod pagination;
 mod request;
@@ -16,11 +17,12 @@ mod response;
 mod retry;
 mod secret;
 
-pub use self::client::{ApiDefaults, ClientBuilder, Core};
+pub use self::client::{ApiDefaults, AuthScheme, ClientBuilder, Core};
+pub use self::multipart::Multipart;
 pub use self::error::{ApiError, DecodeError, Error};
 pub use self::options::RequestOptions;
 pub use self::pagination::{Page, paginate};
-pub use self::request::RequestSpec;
+pub use self::request::{RequestSpec, plain_text};
 pub use self::response::{RawResponse, Response};
 pub use self::retry::{RetryPolicy, StatusMatch};
 pub use self::secret::Secret;

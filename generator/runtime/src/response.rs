@@ -75,6 +75,16 @@ impl RawResponse {
         }
     }
 
+    /// The body as it came, for non-JSON responses (files, text).
+    pub fn bytes<B>(self) -> Result<Response<Bytes>, Error<B>> {
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            attempts: self.attempts,
+        })
+    }
+
     /// A response without a meaningful body (e.g. 204); any body is ignored.
     pub fn empty<B>(self) -> Result<Response<()>, Error<B>> {
         Ok(Response {
@@ -139,6 +149,16 @@ impl<T> Response<T> {
     /// The response headers (rate-limit counters, request IDs...).
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The same response with its body transformed.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            attempts: self.attempts,
+        }
     }
 
     /// The decoded body.

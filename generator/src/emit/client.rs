@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::{doc_attrs, paragraphs};
 use super::ident;
 use crate::config::Config;
-use crate::model::{Api, Auth, StatusMatch};
+use crate::model::{Api, AuthKind, StatusMatch};
 
 /// Used when the spec has no retry policy: retry rate limits and server errors for a minute.
 const DEFAULT_RETRY: crate::model::RetryPolicy = crate::model::RetryPolicy {
@@ -54,14 +54,23 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
 
     let lib = ident(&config.lib_name());
     let (constructors, example) = match &api.auth {
-        Some(Auth::Bearer { doc, .. }) => {
-            let token_doc = doc_attrs(&paragraphs([
-                Some("A client that authenticates with the bearer token `token`."),
-                doc.as_deref().map(|d| format!("Token: {d}")).as_deref(),
+        Some(auth) => {
+            let basic = auth.kind == AuthKind::Basic;
+            let what = match &auth.kind {
+                AuthKind::Bearer => "the bearer token `token`".to_owned(),
+                AuthKind::Basic => "HTTP basic authentication".to_owned(),
+                AuthKind::ApiKeyHeader(name) => format!("the API key `token`, sent in the `{name}` header"),
+                AuthKind::ApiKeyQuery(name) => format!("the API key `token`, sent as the `{name}` query parameter"),
+                AuthKind::ApiKeyCookie(name) => format!("the API key `token`, sent as the `{name}` cookie"),
+            };
+            let new_doc = doc_attrs(&paragraphs([
+                Some(format!("A client that authenticates with {what}.").as_str()),
+                auth.doc.as_deref().map(|d| format!("Credential: {d}")).as_deref(),
             ]));
             let from_env = env_var.map(|var| {
+                let holds = if basic { "`user:password`" } else { "the credential" };
                 let doc = doc_attrs(&format!(
-                    "A client that reads its bearer token from the `{var}` environment variable.\n\nFails with [`Error::Config`](crate::runtime::Error::Config) when the variable is unset or empty."
+                    "A client that reads {holds} from the `{var}` environment variable.\n\nFails with [`Error::Config`](crate::runtime::Error::Config) when the variable is unset or empty."
                 ));
                 quote! {
                     #doc
@@ -70,17 +79,33 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
                     }
                 }
             });
+            let new = match &auth.kind {
+                AuthKind::Basic => quote! {
+                    pub fn new(user: impl Into<String>, password: impl Into<crate::runtime::Secret>) -> Result<Self, Error> {
+                        Self::builder().basic_auth(user, password).build()
+                    }
+                },
+                AuthKind::Bearer => quote! {
+                    pub fn new(token: impl Into<crate::runtime::Secret>) -> Result<Self, Error> {
+                        Self::builder().bearer_token(token).build()
+                    }
+                },
+                _ => quote! {
+                    pub fn new(token: impl Into<crate::runtime::Secret>) -> Result<Self, Error> {
+                        Self::builder().api_key(token).build()
+                    }
+                },
+            };
             let constructors = quote! {
-                #token_doc
-                pub fn new(token: impl Into<Secret>) -> Result<Self, Error> {
-                    Self::builder().bearer_token(token).build()
-                }
+                #new_doc
+                #new
 
                 #from_env
             };
-            let example = match env_var {
-                Some(_) => format!("let client = {lib}::Client::from_env()?;"),
-                None => format!("let client = {lib}::Client::new(\"token\")?;"),
+            let example = match (env_var, basic) {
+                (Some(_), _) => format!("let client = {lib}::Client::from_env()?;"),
+                (None, true) => format!("let client = {lib}::Client::new(\"user\", \"password\")?;"),
+                (None, false) => format!("let client = {lib}::Client::new(\"token\")?;"),
             };
             (constructors, example)
         }
@@ -93,6 +118,14 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
             },
             format!("let client = {lib}::Client::new()?;"),
         ),
+    };
+    let auth_scheme = match api.auth.as_ref().map(|a| &a.kind) {
+        None => quote!(AuthScheme::None),
+        Some(AuthKind::Bearer) => quote!(AuthScheme::Bearer),
+        Some(AuthKind::Basic) => quote!(AuthScheme::Basic),
+        Some(AuthKind::ApiKeyHeader(name)) => quote!(AuthScheme::ApiKeyHeader(#name)),
+        Some(AuthKind::ApiKeyQuery(name)) => quote!(AuthScheme::ApiKeyQuery(#name)),
+        Some(AuthKind::ApiKeyCookie(name)) => quote!(AuthScheme::ApiKeyCookie(#name)),
     };
     let title = &api.title;
     let client_doc = doc_attrs(&format!(
@@ -114,7 +147,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
 
         use crate::Error;
         use crate::operations;
-        use crate::runtime::{ApiDefaults, ClientBuilder, Core, RetryPolicy, Secret, StatusMatch};
+        use crate::runtime::{ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, StatusMatch};
 
         /// What the spec says about talking to this API.
         const DEFAULTS: ApiDefaults = ApiDefaults {
@@ -122,6 +155,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
             secret_env_var: #env_tokens,
             user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
             retry: #retry,
+            auth: #auth_scheme,
         };
 
         #client_doc

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::paragraphs;
 use crate::config::Config;
-use crate::model::{Api, Auth, Operation, ParamLocation, TypeRef};
+use crate::model::{Api, AuthKind, Operation, ParamLocation, TypeRef};
 
 pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
     let docs = crate_docs(api, config);
@@ -54,13 +54,15 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 
 fn crate_docs(api: &Api, config: &Config) -> String {
     let lib = config.lib_name();
-    let client = match (&api.auth, &config.client.secret_env_var) {
-        (Some(Auth::Bearer { .. }), Some(_)) => format!("let client = {lib}::Client::from_env()?;"),
-        (Some(Auth::Bearer { .. }), None) => {
-            format!("let client = {lib}::Client::new(\"token\")?;")
-        }
+    let client = match (api.auth.as_ref().map(|a| &a.kind), &config.client.secret_env_var) {
         (None, _) => format!("let client = {lib}::Client::new()?;"),
+        (Some(_), Some(_)) => format!("let client = {lib}::Client::from_env()?;"),
+        (Some(AuthKind::Basic), None) => {
+            format!("let client = {lib}::Client::new(\"user\", \"password\")?;")
+        }
+        (Some(_), None) => format!("let client = {lib}::Client::new(\"token\")?;"),
     };
+
     let call = example_call(api).unwrap_or_default();
     let example = format!(
         "```no_run\n# async fn run() -> Result<(), {lib}::Error> {{\n{client}\n{call}# Ok(())\n# }}\n```"

@@ -128,6 +128,8 @@ fn type_tokens(ty: &TypeRef, models_prefix: bool) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Bytes => quote!(bytes::Bytes),
+        TypeRef::Multipart => quote!(crate::runtime::Multipart),
         TypeRef::Array(inner) => {
             let inner = type_tokens(inner, models_prefix);
             quote!(Vec<#inner>)

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{describe, doc_attrs, paragraphs};
 use super::{ident, type_tokens};
-use crate::model::{Api, Field, TypeDef, TypeKind, Variant};
+use crate::model::{Api, Field, TypeDef, TypeKind, UnionVariant, Variant};
 
 pub fn models_rs(api: &Api) -> TokenStream {
     let types = api.types.iter().map(type_def);
@@ -46,6 +46,10 @@ fn type_def(def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Enum { variants } => open_enum(&name, &docs, deprecated, variants),
+        TypeKind::Union {
+            variants,
+            discriminator,
+        } => union(&name, &docs, deprecated, variants, discriminator.as_deref()),
         TypeKind::Alias(target) => {
             let target = type_tokens(target, false);
             quote! {
@@ -67,6 +71,7 @@ fn default_doc(def: &TypeDef) -> String {
 fn field(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = type_tokens(&field.ty, false);
+    let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     let docs = describe(&field.docs);
     let docs = doc_attrs(if docs.is_empty() {
         &field.wire_name
@@ -185,6 +190,88 @@ fn open_enum(
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
                 Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+/// `oneOf`/`anyOf`. With a discriminator the tag picks the variant; without one the variants
+/// are tried in order. Either way a value that fits none is kept as `Unknown`.
+fn union(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    deprecated: Option<TokenStream>,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+) -> TokenStream {
+    let decls = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = type_tokens(&v.ty, false);
+        let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
+        let doc = match &v.tag {
+            Some(tag) => format!(" `{tag}`: [`{}`].", quote!(#ty).to_string().replace(' ', "")),
+            None => format!(" A [`{}`].", quote!(#ty).to_string().replace(' ', "")),
+        };
+        quote!(#[doc = #doc] #variant(#ty),)
+    });
+    let unknown = quote! {
+        /// A value that matches none of the known variants.
+        Unknown(serde_json::Value),
+    };
+    let Some(property) = discriminator else {
+        return quote! {
+            #docs
+            #deprecated
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#decls)*
+                #unknown
+            }
+        };
+    };
+    let serialize_arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        quote!(Self::#variant(value) => value.serialize(serializer),)
+    });
+    let deserialize_arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let tag = v.tag.as_deref().unwrap_or_default();
+        let wrap = if v.boxed {
+            quote!(|value| Self::#variant(Box::new(value)))
+        } else {
+            quote!(Self::#variant)
+        };
+        quote! {
+            Some(#tag) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#decls)*
+            #unknown
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
             }
         }
     }

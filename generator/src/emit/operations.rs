@@ -11,7 +11,7 @@ use super::docs::{describe, doc_attrs, paragraphs};
 use super::{ident, type_tokens};
 use crate::model::Scope;
 use crate::model::{
-    Api, Body, Field, Group, Operation, Param, ParamLocation, ResponseStatus, StatusMatch,
+    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, ResponseStatus, StatusMatch,
     TypeKind, TypeRef,
 };
 
@@ -86,6 +86,7 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
 fn arg_type(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(impl Into<String>),
+        TypeRef::Bytes => quote!(impl Into<bytes::Bytes>),
         TypeRef::Named(_) => {
             let ty = type_tokens(ty, true);
             quote!(impl Into<#ty>)
@@ -105,7 +106,7 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
 /// Turns an argument `arg` (of [`arg_type`]) into the stored value.
 fn convert(ty: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
     match ty {
-        TypeRef::String | TypeRef::Named(_) => quote!(#arg.into()),
+        TypeRef::String | TypeRef::Named(_) | TypeRef::Bytes => quote!(#arg.into()),
         TypeRef::Array(item) if matches!(**item, TypeRef::String | TypeRef::Named(_)) => {
             quote!(#arg.into_iter().map(Into::into).collect())
         }
@@ -132,6 +133,9 @@ enum SlotKind<'a> {
 
 struct OperationCode<'a> {
     op: &'a Operation,
+    api: &'a Api,
+    /// Whether the client carries a credential at all.
+    has_auth: bool,
     slots: Vec<Slot<'a>>,
     flattened_body: Option<(&'a Body, Vec<&'a Field>)>,
 }
@@ -189,6 +193,8 @@ impl<'a> OperationCode<'a> {
         }
         Self {
             op,
+            api,
+            has_auth: api.auth.is_some(),
             slots,
             flattened_body,
         }
@@ -199,10 +205,14 @@ impl<'a> OperationCode<'a> {
     }
 
     fn success_type(&self) -> TokenStream {
-        let success = self.op.responses.iter().find(|r| r.status.is_success());
-        match success.and_then(|r| r.body.as_ref()) {
-            Some(ty) => type_tokens(ty, true),
-            None => quote!(()),
+        match success_of(self.op) {
+            Success::Unit => quote!(()),
+            Success::One(ty) => type_tokens(ty, true),
+            Success::Optional(ty) => {
+                let ty = type_tokens(ty, true);
+                quote!(Option<#ty>)
+            }
+            Success::Any => quote!(serde_json::Value),
         }
     }
 
@@ -373,27 +383,39 @@ impl<'a> OperationCode<'a> {
         let method = proc_macro2::Ident::new(&op.http_method, proc_macro2::Span::call_site());
         let path = &op.path;
         let params = self.slots.iter().filter_map(|s| match s.kind {
-            SlotKind::Param(p) => Some(param_statement(s, p)),
+            SlotKind::Param(p) => Some(param_statement(s, p, self.api)),
             _ => None,
         });
+        let encode = |body: TokenStream| match self.op.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Form) => quote!(request.form_body(#body);),
+            Some(BodyKind::Multipart) => quote!(request.multipart_body(#body);),
+            Some(BodyKind::Raw(media)) => quote!(request.raw_body(#media, #body.clone());),
+            _ => quote!(request.json_body(#body);),
+        };
         let body = match (
             &self.flattened_body,
             self.slots
                 .iter()
                 .find(|s| matches!(s.kind, SlotKind::WholeBody)),
         ) {
-            (Some(_), _) => Some(quote!(request.json_body(&self.body);)),
-            (None, Some(slot)) if slot.required => Some(quote!(request.json_body(&self.body);)),
-            (None, Some(_)) => Some(quote! {
-                if let Some(body) = &self.body {
-                    request.json_body(body);
-                }
-            }),
+            (Some(_), _) => Some(encode(quote!(&self.body))),
+            (None, Some(slot)) if slot.required => Some(encode(quote!(&self.body))),
+            (None, Some(_)) => {
+                let encode = encode(quote!(body));
+                Some(quote! {
+                    if let Some(body) = &self.body {
+                        #encode
+                    }
+                })
+            }
             (None, None) => None,
         };
+        let unauthenticated =
+            (!op.authenticated && self.has_auth).then(|| quote!(request.unauthenticated();));
         let arms = self.response_arms();
         quote! {
             let mut request = RequestSpec::new(#id, reqwest::Method::#method, #path);
+            #unauthenticated
             #(#params)*
             #body
             let raw = self.client.core().execute(request, &self.options).await?;
@@ -412,10 +434,22 @@ impl<'a> OperationCode<'a> {
         let mut default = quote!(_ => Err(raw.unexpected_status()),);
         for response in &self.op.responses {
             let (key, outcome) = if response.status.is_success() {
-                match &response.body {
-                    Some(_) => ("json".to_owned(), quote!(raw.json())),
-                    None => ("empty".to_owned(), quote!(raw.empty())),
-                }
+                let read = match &response.body {
+                    Some(TypeRef::Bytes) => quote!(raw.bytes()),
+                    Some(_) => quote!(raw.json()),
+                    None => quote!(raw.empty()),
+                };
+                let (key, outcome) = match (success_of(self.op), &response.body) {
+                    (Success::Optional(_), Some(_)) => ("some", quote!(#read.map(|r| r.map(Some)))),
+                    (Success::Optional(_), None) => ("none", quote!(#read.map(|r| r.map(|()| None)))),
+                    (Success::Any, None) => {
+                        ("null", quote!(#read.map(|r| r.map(|()| serde_json::Value::Null))))
+                    }
+                    (_, Some(TypeRef::Bytes)) => ("bytes", read),
+                    (_, Some(_)) => ("json", read),
+                    (_, None) => ("empty", read),
+                };
+                (key.to_owned(), outcome)
             } else {
                 match &response.body {
                     Some(TypeRef::Named(name)) => {
@@ -525,6 +559,35 @@ impl<'a> OperationCode<'a> {
     }
 }
 
+/// What a successful call returns, given all its 2XX responses.
+enum Success<'a> {
+    /// No success response has a body.
+    Unit,
+    /// All that have a body share this type, and all have one.
+    One(&'a TypeRef),
+    /// Some have this body type, some (e.g. 204) none.
+    Optional(&'a TypeRef),
+    /// Bodies of different types: decoded as JSON values.
+    Any,
+}
+
+fn success_of(op: &Operation) -> Success<'_> {
+    let bodies: Vec<Option<&TypeRef>> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .map(|r| r.body.as_ref())
+        .collect();
+    let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
+    types.dedup();
+    match types.as_slice() {
+        [] => Success::Unit,
+        [one] if bodies.iter().all(Option::is_some) => Success::One(one),
+        [one] => Success::Optional(one),
+        _ => Success::Any,
+    }
+}
+
 fn push_grouped<T>(groups: &mut Vec<(String, Vec<T>)>, key: String, value: T) {
     match groups.iter_mut().find(|(k, _)| *k == key) {
         Some((_, values)) => values.push(value),
@@ -603,25 +666,67 @@ fn slot_tri_state(slot: &Slot<'_>) -> bool {
     matches!(slot.kind, SlotKind::BodyField(f) if f.tri_state)
 }
 
+/// Whether values of `ty` print as themselves with `Display` (scalars and string enums).
+fn displays(ty: &TypeRef, api: &Api) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => true,
+        TypeRef::Named(name) => api
+            .types
+            .iter()
+            .find(|t| &t.name == name)
+            .is_some_and(|t| match &t.kind {
+                TypeKind::Enum { .. } => true,
+                TypeKind::Alias(inner) => displays(inner, api),
+                _ => false,
+            }),
+        _ => false,
+    }
+}
+
 /// Adds one parameter to the `RequestSpec`.
-fn param_statement(slot: &Slot<'_>, param: &Param) -> TokenStream {
+fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
     let name = ident(&slot.name);
     let wire = &param.wire_name;
-    // `value` is a reference to the stored value, `place` the value itself.
-    let add = |value: TokenStream, place: TokenStream| match (param.location, &param.ty) {
-        (ParamLocation::Path, TypeRef::String) => quote!(request.path_param(#wire, #value);),
-        (ParamLocation::Path, _) => quote!(request.path_param(#wire, &#place.to_string());),
-        (ParamLocation::Query, TypeRef::Array(_)) => {
-            let explode = param.explode;
-            quote!(request.query_array(#wire, #value, #explode);)
+    let item_displays = matches!(&param.ty, TypeRef::Array(item) if displays(item, api));
+    // `value` is a reference to the stored value.
+    let add = |value: TokenStream| {
+        // Path segments, headers and cookies are single strings.
+        let text = if displays(&param.ty, api) {
+            quote!(#value)
+        } else if item_displays {
+            quote!(&#value.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
+        } else {
+            quote!(&crate::runtime::plain_text(#value))
+        };
+        match param.location {
+            ParamLocation::Path => {
+                let text = if param.ty == TypeRef::String {
+                    quote!(#value)
+                } else if displays(&param.ty, api) {
+                    quote!(&#value.to_string())
+                } else {
+                    text
+                };
+                quote!(request.path_param(#wire, #text);)
+            }
+            ParamLocation::Query if item_displays && !param.deep_object => {
+                let explode = param.explode;
+                quote!(request.query_array(#wire, #value, #explode);)
+            }
+            ParamLocation::Query if displays(&param.ty, api) => quote!(request.query(#wire, #value);),
+            ParamLocation::Query => {
+                let deep = param.deep_object;
+                let explode = param.explode;
+                quote!(request.query_object(#wire, #value, #deep, #explode);)
+            }
+            ParamLocation::Header => quote!(request.header(#wire, #text);),
+            ParamLocation::Cookie => quote!(request.cookie(#wire, #text);),
         }
-        (ParamLocation::Query, _) => quote!(request.query(#wire, #value);),
-        (ParamLocation::Header, _) => quote!(request.header(#wire, #value);),
     };
     if slot.required {
-        add(quote!(&self.#name), quote!(self.#name))
+        add(quote!(&self.#name))
     } else {
-        let add = add(quote!(value), quote!(value));
+        let add = add(quote!(value));
         quote! {
             if let Some(value) = &self.#name {
                 #add

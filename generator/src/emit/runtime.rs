@@ -11,6 +11,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
+    ("multipart.rs", include_str!("../../runtime/src/multipart.rs")),
     ("options.rs", include_str!("../../runtime/src/options.rs")),
     (
         "pagination.rs",

@@ -8,7 +8,7 @@ use openapiv3::{Parameter, QueryStyle, ReferenceOr, SecurityScheme};
 use super::names::{Scope, field_name, method_name, type_name};
 use super::schema::{Types, bounds, docs_of};
 use super::{
-    Api, Auth, Body, Docs, Group, Operation, Pagination, Param, ParamLocation, Response,
+    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation, Response,
     ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
@@ -76,6 +76,7 @@ pub fn build(doc: &Document) -> Result<(Api, Diagnostics), Diagnostics> {
 
     let mut api_types: Vec<TypeDef> = std::mem::take(&mut types.defs).into_values().collect();
     settle_directions(&mut api_types, &groups);
+    box_recursion(&mut api_types);
     let error_bodies = error_bodies(&groups);
 
     diagnostics.0.append(&mut types.diagnostics.0);
@@ -241,35 +242,24 @@ impl OperationContext<'_> {
         ]);
         let mut params = Vec::new();
         for (param, at) in merged {
-            let (location, explode) = match &param {
-                Parameter::Path { .. } => (ParamLocation::Path, false),
+            let (location, explode, deep_object) = match &param {
+                Parameter::Path { .. } => (ParamLocation::Path, false, false),
                 Parameter::Query {
                     style,
                     parameter_data,
                     ..
                 } => {
-                    if !matches!(style, QueryStyle::Form) {
+                    let deep = matches!(style, QueryStyle::DeepObject);
+                    if matches!(style, QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited) {
                         diagnostics.push(Diagnostic::warning(
                             at.join("style"),
                             format!("query style {style:?} is not supported yet; the parameter is sent form-style"),
                         ));
                     }
-                    (ParamLocation::Query, parameter_data.explode.unwrap_or(true))
+                    (ParamLocation::Query, parameter_data.explode.unwrap_or(true), deep)
                 }
-                Parameter::Header { .. } => (ParamLocation::Header, false),
-                Parameter::Cookie { parameter_data, .. } => {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            &at,
-                            format!(
-                                "cookie parameter `{}` is not supported yet and is left out",
-                                parameter_data.name
-                            ),
-                        )
-                        .with_help("set the cookie through a default header on the client"),
-                    );
-                    continue;
-                }
+                Parameter::Header { .. } => (ParamLocation::Header, false, false),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, false, false),
             };
             let data = param.parameter_data_ref();
             let hint = format!("{builder}{}", type_name(&data.name));
@@ -317,6 +307,7 @@ impl OperationContext<'_> {
                 required,
                 ty,
                 explode,
+                deep_object,
                 docs: Docs {
                     description: data.description.clone(),
                     example: data.example.clone().or(docs.example),
@@ -396,33 +387,50 @@ impl OperationContext<'_> {
                 }
             }
         };
-        let Some((media, content)) = json_content(&body.content) else {
-            let kinds: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        // JSON first, then forms, then anything else as bytes: the richest typing available.
+        let picked = json_content(&body.content)
+            .map(|(media, content)| (media, content, BodyKind::Json))
+            .or_else(|| {
+                body.content.iter().find_map(|(media, content)| {
+                    let essence = media_essence(media);
+                    let kind = match essence.as_str() {
+                        "application/x-www-form-urlencoded" => BodyKind::Form,
+                        "multipart/form-data" => BodyKind::Multipart,
+                        _ => return None,
+                    };
+                    Some((media.as_str(), content, kind))
+                })
+            })
+            .or_else(|| {
+                body.content
+                    .iter()
+                    .next()
+                    .map(|(media, content)| (media.as_str(), content, BodyKind::Raw(media_essence(media))))
+            });
+        let Some((media, content, kind)) = picked else {
             diagnostics.push(
-                Diagnostic::error(
-                    at.join("content"),
-                    format!(
-                        "request bodies of type {} are not supported yet",
-                        kinds.join(", ")
-                    ),
-                )
-                .with_help("only JSON request bodies can be generated for now"),
+                Diagnostic::warning(at.join("content"), "the request body has no content types; none is sent")
+                    .with_help("add a media type such as `application/json` under `content`"),
             );
             return None;
         };
         let schema_at = at.join("content").join(media).join("schema");
-        let (ty, flattened) = match &content.schema {
-            Some(schema) => {
+        let (ty, flattened) = match (&kind, &content.schema) {
+            (BodyKind::Multipart, _) => (TypeRef::Multipart, false),
+            (BodyKind::Raw(media), _) if media.starts_with("text/") => (TypeRef::String, false),
+            (BodyKind::Raw(_), _) => (TypeRef::Bytes, false),
+            (_, Some(schema)) => {
                 let inline_object = schema.as_item().is_some();
                 let converted = types.convert(schema, &schema_at, &format!("{builder}Body"));
                 let flattened = inline_object
                     && matches!(&converted.ty, TypeRef::Named(name) if matches!(types.defs.get(name).map(|d| &d.kind), Some(TypeKind::Struct { .. })));
                 (converted.ty, flattened)
             }
-            None => (TypeRef::Json, false),
+            (_, None) => (TypeRef::Json, false),
         };
         Some(Body {
             required: body.required,
+            kind,
             ty,
             flattened,
             description: body.description.clone(),
@@ -485,6 +493,10 @@ impl OperationContext<'_> {
                     }
                 }
             };
+            // A non-JSON payload (a file, text) is handed over as bytes.
+            let non_json = (!response.content.is_empty()
+                && json_content(&response.content).is_none())
+            .then_some(TypeRef::Bytes);
             let body =
                 json_content(&response.content).map(|(media, content)| match &content.schema {
                     Some(schema) => {
@@ -497,7 +509,7 @@ impl OperationContext<'_> {
             out.push(Response {
                 status,
                 description: response.description.clone(),
-                body,
+                body: body.or(non_json),
             });
         }
         out.sort_by_key(|r| r.status);
@@ -520,6 +532,11 @@ fn template_params(path: &str) -> Vec<&str> {
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
         .collect()
+}
+
+/// `Text/Plain; charset=utf-8` → `text/plain`.
+fn media_essence(media: &str) -> String {
+    media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase()
 }
 
 /// The JSON entry of a content map (`application/json`, `application/problem+json`, …).
@@ -701,10 +718,68 @@ fn reach(
                     }
                 }
                 TypeKind::Alias(inner) => reach(inner, types, index, seen),
+                TypeKind::Union { variants, .. } => {
+                    for v in variants {
+                        reach(&v.ty, types, index, seen);
+                    }
+                }
                 TypeKind::Enum { .. } => {}
             }
         }
         _ => {}
+    }
+}
+
+/// A type cannot contain itself by value: every by-value reference (a field, a union variant)
+/// that leads back to the type it is in gets boxed. `Vec` and maps already allocate.
+fn box_recursion(types: &mut [TypeDef]) {
+    let index: BTreeMap<String, usize> =
+        types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let by_value = |ty: &TypeRef| match ty {
+        TypeRef::Named(name) => index.get(name).copied(),
+        _ => None,
+    };
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| match &t.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| by_value(&f.ty)).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
+            TypeKind::Alias(ty) => by_value(ty).into_iter().collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+        })
+        .collect();
+    let reaches = |from: usize, to: usize| {
+        let mut stack = vec![from];
+        let mut seen = vec![false; edges.len()];
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[node], true) {
+                stack.extend(&edges[node]);
+            }
+        }
+        false
+    };
+    let mut boxes: Vec<(usize, usize)> = Vec::new();
+    for (owner, def) in types.iter().enumerate() {
+        let targets: Vec<Option<usize>> = match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| by_value(&f.ty)).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| by_value(&v.ty)).collect(),
+            _ => Vec::new(),
+        };
+        for (slot, target) in targets.into_iter().enumerate() {
+            if target.is_some_and(|t| reaches(t, owner)) {
+                boxes.push((owner, slot));
+            }
+        }
+    }
+    for (owner, slot) in boxes {
+        match &mut types[owner].kind {
+            TypeKind::Struct { fields, .. } => fields[slot].boxed = true,
+            TypeKind::Union { variants, .. } => variants[slot].boxed = true,
+            _ => {}
+        }
     }
 }
 
@@ -723,34 +798,68 @@ fn error_bodies(groups: &[Group]) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// Root security: the first requirement whose scheme is HTTP bearer.
+/// The credential the client sends: the first scheme named by the root `security` (or, when
+/// there is none, by the first operation that has one) that can be sent. OAuth 2 and OpenID
+/// Connect access tokens are bearer tokens; obtaining them is the caller's business.
 fn auth(doc: &Document, diagnostics: &mut Diagnostics) -> Option<Auth> {
     let schemes = &doc.components.as_ref()?.security_schemes;
-    let requirements = doc.security.as_ref()?;
+    let operation_level = doc
+        .paths
+        .paths
+        .values()
+        .filter_map(|item| item.as_item())
+        .flat_map(|item| METHODS.iter().filter_map(move |m| operation_of(item, m)))
+        .find_map(|op| op.security.as_ref().filter(|s| !s.is_empty()));
+    let requirements = doc.security.as_ref().filter(|s| !s.is_empty()).or(operation_level)?;
     for requirement in requirements {
         for name in requirement.keys() {
             let at = Pointer::root()
                 .join("components")
                 .join("securitySchemes")
                 .join(name);
-            match schemes.get(name).and_then(|s| s.as_item()) {
-                Some(SecurityScheme::HTTP { scheme, bearer_format, description, .. })
-                    if scheme.eq_ignore_ascii_case("bearer") =>
-                {
-                    return Some(Auth::Bearer {
-                        scheme: name.clone(),
-                        doc: description.clone().or_else(|| bearer_format.clone()),
-                    });
-                }
-                Some(_) => diagnostics.push(
-                    Diagnostic::warning(&at, format!("security scheme `{name}` is not supported yet; requests are sent without it"))
-                        .with_help("add the credential as a default header on the client builder"),
-                ),
-                None => diagnostics.push(Diagnostic::error(
+            let Some(scheme) = schemes.get(name).and_then(|s| s.as_item()) else {
+                diagnostics.push(Diagnostic::error(
                     Pointer::root().join("security"),
                     format!("security requirement names `{name}`, which is not defined under components/securitySchemes"),
-                )),
-            }
+                ));
+                continue;
+            };
+            let (kind, doc) = match scheme {
+                SecurityScheme::HTTP { scheme, bearer_format, description, .. }
+                    if scheme.eq_ignore_ascii_case("bearer") =>
+                {
+                    (AuthKind::Bearer, description.clone().or_else(|| bearer_format.clone()))
+                }
+                SecurityScheme::HTTP { scheme, description, .. }
+                    if scheme.eq_ignore_ascii_case("basic") =>
+                {
+                    (AuthKind::Basic, description.clone())
+                }
+                SecurityScheme::HTTP { scheme, .. } => {
+                    diagnostics.push(
+                        Diagnostic::warning(&at, format!("HTTP authentication scheme `{scheme}` is not supported yet; requests are sent without it"))
+                            .with_help("add the credential as a default header on the client builder"),
+                    );
+                    continue;
+                }
+                SecurityScheme::APIKey { location, name: key, description, .. } => {
+                    let kind = match location {
+                        openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(key.clone()),
+                        openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(key.clone()),
+                        openapiv3::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(key.clone()),
+                    };
+                    (kind, description.clone())
+                }
+                SecurityScheme::OAuth2 { description, .. }
+                | SecurityScheme::OpenIDConnect { description, .. } => {
+                    (AuthKind::Bearer, description.clone())
+                }
+            };
+            return Some(Auth {
+                scheme: name.clone(),
+                kind,
+                doc,
+            });
         }
     }
     None

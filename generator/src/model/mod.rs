@@ -33,16 +33,30 @@ pub struct Api {
     pub error_bodies: Vec<String>,
 }
 
-/// How the API authenticates.
+/// How the API authenticates: the first supported scheme of the root `security`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Auth {
+pub struct Auth {
+    /// The `components.securitySchemes` key.
+    pub scheme: String,
+    /// How the credential is sent.
+    pub kind: AuthKind,
+    /// `bearerFormat` or the scheme description, for docs.
+    pub doc: Option<String>,
+}
+
+/// Where a credential goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthKind {
     /// `Authorization: Bearer <token>`.
-    Bearer {
-        /// The `components.securitySchemes` key.
-        scheme: String,
-        /// `bearerFormat` or the scheme description, for docs.
-        doc: Option<String>,
-    },
+    Bearer,
+    /// `Authorization: Basic …`.
+    Basic,
+    /// An API key in the named header.
+    ApiKeyHeader(String),
+    /// An API key in the named query parameter.
+    ApiKeyQuery(String),
+    /// An API key in the named cookie.
+    ApiKeyCookie(String),
 }
 
 /// A retry policy as the document states it.
@@ -126,6 +140,8 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie.
+    Cookie,
 }
 
 /// An operation parameter.
@@ -143,8 +159,23 @@ pub struct Param {
     pub ty: TypeRef,
     /// `explode` (query arrays: `a=1&a=2` when true, `a=1,2` when false).
     pub explode: bool,
+    /// `style: deepObject` (`name[key]=value`).
+    pub deep_object: bool,
     /// Documentation from the spec.
     pub docs: Docs,
+}
+
+/// How a request body is encoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json` (and `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`, built with `runtime::Multipart`.
+    Multipart,
+    /// Any other media type, sent as bytes with this content type.
+    Raw(String),
 }
 
 /// A request body.
@@ -152,6 +183,8 @@ pub struct Param {
 pub struct Body {
     /// Whether the body must be sent.
     pub required: bool,
+    /// How it is encoded.
+    pub kind: BodyKind,
     /// Its type (a named struct for object bodies).
     pub ty: TypeRef,
     /// Whether the builder takes the body's properties one by one (inline object bodies).
@@ -252,8 +285,28 @@ pub enum TypeKind {
         /// Known values.
         variants: Vec<Variant>,
     },
+    /// `oneOf`/`anyOf`: one variant per member plus an `Unknown(serde_json::Value)` fallback.
+    Union {
+        /// Members in document order (the order untagged decoding tries them in).
+        variants: Vec<UnionVariant>,
+        /// The property that names the variant, when every variant has a tag value.
+        discriminator: Option<String>,
+    },
     /// Another name for a type (`type Foo = Bar;`).
     Alias(TypeRef),
+}
+
+/// A member of a [`TypeKind::Union`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The discriminator value that selects it.
+    pub tag: Option<String>,
+    /// Boxed, because the type contains itself through this variant.
+    pub boxed: bool,
 }
 
 /// A struct field.
@@ -273,6 +326,8 @@ pub struct Field {
     pub tri_state: bool,
     /// The only value a single-value enum allows: the field fills itself.
     pub constant: bool,
+    /// Boxed, because the type contains itself through this field.
+    pub boxed: bool,
     /// Documentation.
     pub docs: Docs,
 }
@@ -305,6 +360,10 @@ pub enum TypeRef {
     Json,
     /// A free-form JSON object (`serde_json::Map`), e.g. metadata.
     JsonObject,
+    /// Raw bytes (`bytes::Bytes`): files and other non-JSON payloads.
+    Bytes,
+    /// A `multipart/form-data` body (`runtime::Multipart`).
+    Multipart,
     /// `Vec<T>`.
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>` (`additionalProperties: {schema}`).

@@ -13,7 +13,7 @@ use openapiv3::{
 };
 
 use super::names::{Scope, field_name, type_name};
-use super::{Docs, Field, TypeDef, TypeKind, TypeRef, Variant};
+use super::{Docs, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::Document;
 
@@ -149,7 +149,7 @@ impl<'d> Types<'d> {
         }
     }
 
-    /// Converts an inline schema; objects and enums become named types called `hint`.
+    /// Converts an inline schema; objects, enums and unions become named types called `hint`.
     fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Converted {
         let nullable = schema.schema_data.nullable;
         let plain = |ty| Converted {
@@ -157,31 +157,30 @@ impl<'d> Types<'d> {
             nullable,
             constant: false,
         };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let values: Vec<&str> =
-                    s.enumeration.iter().flatten().map(String::as_str).collect();
+        match self.shape(schema) {
+            Shape::Named(named) => {
                 let name = self.inline_name(hint);
-                self.define_enum(&name, &values, &schema.schema_data, pointer);
+                let (enum_null, constant) = match &named {
+                    NamedShape::Enum { values, null } => (*null, values.len() == 1),
+                    _ => (false, false),
+                };
+                self.define_named(&name, named, &schema.schema_data, pointer);
                 Converted {
                     ty: TypeRef::Named(name),
-                    nullable: nullable || s.enumeration.contains(&None),
-                    constant: values.len() == 1,
+                    nullable: nullable || enum_null,
+                    constant,
                 }
             }
-            SchemaKind::Type(Type::String(_)) => plain(TypeRef::String),
-            SchemaKind::Type(Type::Integer(i)) => plain(match i.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                // Unformatted integers are i64: APIs put millisecond timestamps in them.
-                _ => TypeRef::I64,
-            }),
-            SchemaKind::Type(Type::Number(n)) => plain(match n.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            }),
-            SchemaKind::Type(Type::Boolean(_)) => plain(TypeRef::Bool),
-            SchemaKind::Type(Type::Array(a)) => {
-                let item = match &a.items {
+            Shape::Wrapper(inner) => {
+                let inner = self.convert(inner, &pointer.join("allOf").join(0), hint);
+                Converted {
+                    nullable: nullable || inner.nullable,
+                    ..inner
+                }
+            }
+            Shape::Scalar(ty) => plain(ty),
+            Shape::Array(items) => {
+                let item = match items {
                     Some(items) => {
                         let hint = format!("{hint}Item");
                         self.convert(items, &pointer.join("items"), &hint).ty
@@ -190,49 +189,18 @@ impl<'d> Types<'d> {
                 };
                 plain(TypeRef::Array(Box::new(item)))
             }
-            SchemaKind::Type(Type::Object(o)) => {
-                let object = ObjectShape {
-                    properties: &o.properties,
-                    required: &o.required,
-                    additional: o.additional_properties.as_ref(),
+            Shape::Map(value) => {
+                let ty = match value {
+                    Some(value) => {
+                        let hint = format!("{hint}Value");
+                        let value = self.convert(value, &pointer.join("additionalProperties"), &hint);
+                        TypeRef::Map(Box::new(value.ty))
+                    }
+                    None => TypeRef::JsonObject,
                 };
-                plain(self.object(&object, &schema.schema_data, pointer, hint))
+                plain(ty)
             }
-            SchemaKind::Any(any) if any.all_of.len() == 1 && any.properties.is_empty() => {
-                // `{type: object, allOf: [{$ref: X}]}`: a wrapper that only restates X.
-                let inner = self.convert(&any.all_of[0], &pointer.join("allOf").join(0), hint);
-                Converted {
-                    nullable: nullable || inner.nullable,
-                    ..inner
-                }
-            }
-            SchemaKind::Any(any)
-                if !any.properties.is_empty() || any.typ.as_deref() == Some("object") =>
-            {
-                let object = ObjectShape {
-                    properties: &any.properties,
-                    required: &any.required,
-                    additional: any.additional_properties.as_ref(),
-                };
-                plain(self.object(&object, &schema.schema_data, pointer, hint))
-            }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                // The nullable-wrapper idiom: `{nullable: true, allOf: [{$ref: X}]}`.
-                let inner = self.convert(&all_of[0], &pointer.join("allOf").join(0), hint);
-                Converted {
-                    nullable: nullable || inner.nullable,
-                    ..inner
-                }
-            }
-            SchemaKind::Any(any) if is_empty_any(any) => plain(TypeRef::Json),
-            other => {
-                let construct = match other {
-                    SchemaKind::OneOf { .. } => "oneOf",
-                    SchemaKind::AnyOf { .. } => "anyOf",
-                    SchemaKind::AllOf { .. } => "allOf with several schemas",
-                    SchemaKind::Not { .. } => "not",
-                    _ => "this combination of schema keywords",
-                };
+            Shape::Unsupported(construct) => {
                 self.diagnostics.push(
                     Diagnostic::warning(
                         pointer,
@@ -245,52 +213,10 @@ impl<'d> Types<'d> {
         }
     }
 
-    fn object(
-        &mut self,
-        object: &ObjectShape<'_>,
-        data: &openapiv3::SchemaData,
-        pointer: &Pointer,
-        hint: &str,
-    ) -> TypeRef {
-        if object.properties.is_empty() {
-            return match object.additional {
-                Some(AdditionalProperties::Schema(value)) => {
-                    let hint = format!("{hint}Value");
-                    let value = self.convert(value, &pointer.join("additionalProperties"), &hint);
-                    TypeRef::Map(Box::new(value.ty))
-                }
-                _ => TypeRef::JsonObject,
-            };
-        }
-        let name = self.inline_name(hint);
-        self.define_struct(&name, object, data, pointer);
-        TypeRef::Named(name)
-    }
-
     /// Defines the named type `name` from a component schema.
     fn define(&mut self, name: &str, schema: &Schema, pointer: &Pointer) {
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
-                let object = ObjectShape {
-                    properties: &o.properties,
-                    required: &o.required,
-                    additional: o.additional_properties.as_ref(),
-                };
-                self.define_struct(name, &object, &schema.schema_data, pointer);
-            }
-            SchemaKind::Any(any) if !any.properties.is_empty() => {
-                let object = ObjectShape {
-                    properties: &any.properties,
-                    required: &any.required,
-                    additional: any.additional_properties.as_ref(),
-                };
-                self.define_struct(name, &object, &schema.schema_data, pointer);
-            }
-            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let values: Vec<&str> =
-                    s.enumeration.iter().flatten().map(String::as_str).collect();
-                self.define_enum(name, &values, &schema.schema_data, pointer);
-            }
+        match self.shape(schema) {
+            Shape::Named(named) => self.define_named(name, named, &schema.schema_data, pointer),
             _ => {
                 // Anything else is an alias of what it converts to; the hint keeps inline
                 // parts named after the component.
@@ -305,6 +231,246 @@ impl<'d> Types<'d> {
         }
     }
 
+    /// What a schema becomes, before anything is named or defined.
+    fn shape<'s>(&self, schema: &'s Schema) -> Shape<'s>
+    where
+        'd: 's,
+    {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                Shape::Named(NamedShape::Enum {
+                    values: s.enumeration.iter().flatten().map(String::as_str).collect(),
+                    null: s.enumeration.contains(&None),
+                })
+            }
+            SchemaKind::Type(Type::String(_)) => Shape::Scalar(TypeRef::String),
+            SchemaKind::Type(Type::Integer(i)) => Shape::Scalar(match i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                // Unformatted integers are i64: APIs put millisecond timestamps in them.
+                _ => TypeRef::I64,
+            }),
+            SchemaKind::Type(Type::Number(n)) => Shape::Scalar(match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            }),
+            SchemaKind::Type(Type::Boolean(_)) => Shape::Scalar(TypeRef::Bool),
+            SchemaKind::Type(Type::Array(a)) => Shape::Array(a.items.as_ref()),
+            SchemaKind::Type(Type::Object(o)) => object_shape(ObjectShape::own(
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+            )),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, None),
+            SchemaKind::OneOf { one_of } => union_shape(one_of, "oneOf"),
+            SchemaKind::AnyOf { any_of } => union_shape(any_of, "anyOf"),
+            SchemaKind::Not { .. } => Shape::Unsupported("not"),
+            SchemaKind::Any(any) => {
+                let own = ObjectShape::own(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                );
+                if !any.all_of.is_empty() {
+                    self.all_of(&any.all_of, Some(own))
+                } else if !any.one_of.is_empty() && any.properties.is_empty() {
+                    union_shape(&any.one_of, "oneOf")
+                } else if !any.any_of.is_empty() && any.properties.is_empty() {
+                    union_shape(&any.any_of, "anyOf")
+                } else if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
+                    object_shape(own)
+                } else if any.typ.as_deref() == Some("array") || any.items.is_some() {
+                    Shape::Array(any.items.as_ref())
+                } else if let Some(scalar) = any.typ.as_deref().and_then(scalar_type) {
+                    Shape::Scalar(scalar)
+                } else if is_empty_any(any) {
+                    Shape::Scalar(TypeRef::Json)
+                } else {
+                    Shape::Unsupported("this combination of schema keywords")
+                }
+            }
+        }
+    }
+
+    /// `allOf`: a lone member (the nullable-wrapper idiom) stands for itself; several object
+    /// members merge into one struct, later members overriding earlier ones.
+    fn all_of<'s>(
+        &self,
+        members: &'s [ReferenceOr<Schema>],
+        own: Option<ObjectShape<'s>>,
+    ) -> Shape<'s>
+    where
+        'd: 's,
+    {
+        let own_is_empty = own.as_ref().is_none_or(|o| o.properties.is_empty());
+        if let ([only], true) = (members, own_is_empty) {
+            return Shape::Wrapper(only);
+        }
+        let mut merged = own.unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        for member in members {
+            if !self.merge_into(&mut merged, member, &mut seen, 0) {
+                return Shape::Unsupported("allOf with a member that is not an object");
+            }
+        }
+        object_shape(merged)
+    }
+
+    /// Adds an `allOf` member's properties to `merged`; false when the member is not an object.
+    fn merge_into<'s>(
+        &self,
+        merged: &mut ObjectShape<'s>,
+        member: &'s ReferenceOr<Schema>,
+        seen: &mut BTreeSet<String>,
+        depth: usize,
+    ) -> bool
+    where
+        'd: 's,
+    {
+        let doc: &'d Document = self.doc;
+        let schema: &'s Schema = match member {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => {
+                // A cycle of allOf references merges nothing more.
+                if depth > 32 || !seen.insert(reference.clone()) {
+                    return true;
+                }
+                let key = reference
+                    .strip_prefix(SCHEMA_PREFIX)
+                    .map(unescape_pointer_segment);
+                match key.and_then(|k| doc.components.as_ref()?.schemas.get(&k)?.as_item()) {
+                    Some(schema) => schema,
+                    None => return false,
+                }
+            }
+        };
+        let (own, nested): (Option<ObjectShape<'s>>, &'s [ReferenceOr<Schema>]) =
+            match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (
+                    Some(ObjectShape::own(
+                        &o.properties,
+                        &o.required,
+                        o.additional_properties.as_ref(),
+                    )),
+                    &[],
+                ),
+                SchemaKind::AllOf { all_of } => (None, all_of),
+                SchemaKind::Any(any) => (
+                    Some(ObjectShape::own(
+                        &any.properties,
+                        &any.required,
+                        any.additional_properties.as_ref(),
+                    )),
+                    &any.all_of,
+                ),
+                _ => return false,
+            };
+        for inner in nested {
+            if !self.merge_into(merged, inner, seen, depth + 1) {
+                return false;
+            }
+        }
+        if let Some(own) = own {
+            for (name, property) in own.properties {
+                merged.properties.retain(|(n, _)| *n != name);
+                merged.properties.push((name, property));
+            }
+            for required in own.required {
+                if !merged.required.contains(&required) {
+                    merged.required.push(required);
+                }
+            }
+        }
+        true
+    }
+
+    fn define_named(
+        &mut self,
+        name: &str,
+        named: NamedShape<'_>,
+        data: &openapiv3::SchemaData,
+        pointer: &Pointer,
+    ) {
+        match named {
+            NamedShape::Struct(object) => self.define_struct(name, &object, data, pointer),
+            NamedShape::Enum { values, .. } => self.define_enum(name, &values, data, pointer),
+            NamedShape::Union { members, keyword } => {
+                self.define_union(name, members, keyword, data, pointer)
+            }
+        }
+    }
+
+    /// `oneOf`/`anyOf`: an enum with one variant per member, tried in order (or picked by the
+    /// discriminator), and an `Unknown` fallback so that a new kind never fails to decode.
+    fn define_union(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        keyword: &str,
+        data: &openapiv3::SchemaData,
+        pointer: &Pointer,
+    ) {
+        let mut variant_names = Scope::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = pointer.join(keyword).join(i);
+            let base = match member {
+                ReferenceOr::Reference { reference } => reference
+                    .rsplit('/')
+                    .next()
+                    .map(type_name)
+                    .unwrap_or_else(|| format!("Variant{i}")),
+                ReferenceOr::Item(schema) => match &schema.schema_kind {
+                    SchemaKind::Type(Type::String(_)) => "String".to_owned(),
+                    SchemaKind::Type(Type::Integer(_)) => "Integer".to_owned(),
+                    SchemaKind::Type(Type::Number(_)) => "Number".to_owned(),
+                    SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_owned(),
+                    SchemaKind::Type(Type::Array(_)) => "Array".to_owned(),
+                    _ => schema
+                        .schema_data
+                        .title
+                        .as_deref()
+                        .map(type_name)
+                        .unwrap_or_else(|| format!("Variant{i}")),
+                },
+            };
+            let rust_name = variant_names.claim(base.trim_start_matches("r#").to_owned());
+            let hint = format!("{name}{rust_name}");
+            let converted = self.convert(member, &at, &hint);
+            let tag = match (&data.discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => Some(
+                    d.mapping
+                        .iter()
+                        .find(|(_, target)| *target == reference)
+                        .map(|(value, _)| value.clone())
+                        .unwrap_or_else(|| {
+                            reference.rsplit('/').next().unwrap_or_default().to_owned()
+                        }),
+                ),
+                _ => None,
+            };
+            variants.push(UnionVariant {
+                rust_name,
+                ty: converted.ty,
+                tag,
+                boxed: false,
+            });
+        }
+        let discriminator = data
+            .discriminator
+            .as_ref()
+            .filter(|_| variants.iter().all(|v| v.tag.is_some()))
+            .map(|d| d.property_name.clone());
+        self.insert(TypeDef {
+            name: name.to_owned(),
+            origin: pointer.to_string(),
+            docs: docs_of(data),
+            kind: TypeKind::Union {
+                variants,
+                discriminator,
+            },
+        });
+    }
+
     fn define_struct(
         &mut self,
         name: &str,
@@ -315,7 +481,7 @@ impl<'d> Types<'d> {
         let mut field_names = Scope::default();
         let mut fields = Vec::with_capacity(object.properties.len());
         let properties = pointer.join("properties");
-        for (wire_name, property) in object.properties {
+        for &(wire_name, property) in &object.properties {
             let at = properties.join(wire_name);
             let hint = format!("{name}{}", type_name(wire_name));
             let converted = self.convert(property, &at, &hint);
@@ -332,15 +498,16 @@ impl<'d> Types<'d> {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(field_name(wire_name)),
                 ty: converted.ty,
-                required: object.required.contains(wire_name),
+                required: object.required.contains(&wire_name),
                 nullable: converted.nullable,
                 tri_state: false,
                 constant: converted.constant,
+                boxed: false,
                 docs,
             });
         }
-        for required in object.required {
-            if !object.properties.contains_key(required) {
+        for &required in &object.required {
+            if !object.properties.iter().any(|(name, _)| *name == required) {
                 self.diagnostics.push(Diagnostic::warning(
                     pointer.join("required"),
                     format!("`{required}` is required but not among the properties; it is ignored"),
@@ -389,11 +556,84 @@ impl<'d> Types<'d> {
     }
 }
 
-/// The parts of an object schema, whether `openapiv3` parsed it as `type: object` or as "any".
+/// The parts of an object schema, whether `openapiv3` parsed it as `type: object` or as "any",
+/// or several `allOf` members merged.
+#[derive(Default)]
 struct ObjectShape<'a> {
-    properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &'a [String],
+    properties: Vec<(&'a String, &'a ReferenceOr<Box<Schema>>)>,
+    required: Vec<&'a String>,
     additional: Option<&'a AdditionalProperties>,
+}
+
+impl<'a> ObjectShape<'a> {
+    fn own(
+        properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+    ) -> Self {
+        Self {
+            properties: properties.iter().collect(),
+            required: required.iter().collect(),
+            additional,
+        }
+    }
+}
+
+/// What a schema turns into.
+enum Shape<'s> {
+    /// A type that gets a name of its own.
+    Named(NamedShape<'s>),
+    /// `allOf: [one]` (or a one-member union) and nothing else: the member itself.
+    Wrapper(&'s ReferenceOr<Schema>),
+    /// A built-in type.
+    Scalar(TypeRef),
+    /// `Vec<items>`.
+    Array(Option<&'s ReferenceOr<Box<Schema>>>),
+    /// A map: typed values, or free-form JSON when `None`.
+    Map(Option<&'s ReferenceOr<Schema>>),
+    /// Not supported; typed as `serde_json::Value` with a warning naming the construct.
+    Unsupported(&'static str),
+}
+
+enum NamedShape<'s> {
+    Struct(ObjectShape<'s>),
+    Enum {
+        values: Vec<&'s str>,
+        null: bool,
+    },
+    Union {
+        members: &'s [ReferenceOr<Schema>],
+        keyword: &'static str,
+    },
+}
+
+/// An object with properties is a struct; without, a map.
+fn object_shape(object: ObjectShape<'_>) -> Shape<'_> {
+    if !object.properties.is_empty() {
+        return Shape::Named(NamedShape::Struct(object));
+    }
+    match object.additional {
+        Some(AdditionalProperties::Schema(value)) => Shape::Map(Some(value)),
+        _ => Shape::Map(None),
+    }
+}
+
+fn union_shape<'s>(members: &'s [ReferenceOr<Schema>], keyword: &'static str) -> Shape<'s> {
+    match members {
+        [] => Shape::Scalar(TypeRef::Json),
+        [only] => Shape::Wrapper(only),
+        _ => Shape::Named(NamedShape::Union { members, keyword }),
+    }
+}
+
+fn scalar_type(typ: &str) -> Option<TypeRef> {
+    Some(match typ {
+        "string" => TypeRef::String,
+        "integer" => TypeRef::I64,
+        "number" => TypeRef::F64,
+        "boolean" => TypeRef::Bool,
+        _ => return None,
+    })
 }
 
 fn is_empty_any(any: &openapiv3::AnySchema) -> bool {

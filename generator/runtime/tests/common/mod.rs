@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sdkgen_runtime::{ApiDefaults, ClientBuilder, Core, Error, RetryPolicy, StatusMatch};
+use sdkgen_runtime::{AuthScheme, ApiDefaults, ClientBuilder, Core, Error, RetryPolicy, StatusMatch};
 
 pub const TOKEN: &str = "sk_test_Sup3rS3cretValue";
 
@@ -24,6 +24,7 @@ pub const DEFAULTS: ApiDefaults = ApiDefaults {
     secret_env_var: Some("SDKGEN_RUNTIME_TEST_SECRET"),
     user_agent: "sdkgen-test/1.0",
     retry: FAST,
+    auth: AuthScheme::Bearer,
 };
 
 pub type E = Error<serde_json::Value>;
