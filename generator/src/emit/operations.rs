@@ -688,13 +688,13 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
     let name = ident(&slot.name);
     let wire = &param.wire_name;
     let item_displays = matches!(&param.ty, TypeRef::Array(item) if displays(item, api));
-    // `value` is a reference to the stored value.
-    let add = |value: TokenStream| {
+    // `value` is a reference to the stored value, `place` the value itself.
+    let add = |value: TokenStream, place: TokenStream| {
         // Path segments, headers and cookies are single strings.
         let text = if displays(&param.ty, api) {
             quote!(#value)
         } else if item_displays {
-            quote!(&#value.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
+            quote!(&#place.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
         } else {
             quote!(&crate::runtime::plain_text(#value))
         };
@@ -703,7 +703,7 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
                 let text = if param.ty == TypeRef::String {
                     quote!(#value)
                 } else if displays(&param.ty, api) {
-                    quote!(&#value.to_string())
+                    quote!(&#place.to_string())
                 } else {
                     text
                 };
@@ -724,9 +724,9 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
         }
     };
     if slot.required {
-        add(quote!(&self.#name))
+        add(quote!(&self.#name), quote!(self.#name))
     } else {
-        let add = add(quote!(value));
+        let add = add(quote!(value), quote!(value));
         quote! {
             if let Some(value) = &self.#name {
                 #add
