@@ -5,6 +5,8 @@
 //! Optional fields are `Option`s and are left out of requests when `None`. String enums
 //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
 
+#![allow(deprecated)]
+
 use serde::{Deserialize, Serialize};
 
 /// A single problem found with the request.

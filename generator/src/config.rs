@@ -30,6 +30,9 @@ pub struct Config {
     /// Client defaults.
     #[serde(default)]
     pub client: ClientConfig,
+    /// What goes into the generated rustdoc.
+    #[serde(default)]
+    pub docs: DocsConfig,
     /// `[dev-dependencies]` written verbatim into the generated `Cargo.toml` (for the crate's
     /// own tests and examples).
     #[serde(default, rename = "dev-dependencies")]
@@ -66,6 +69,27 @@ pub struct ClientConfig {
     pub user_agent: Option<String>,
 }
 
+/// Rustdoc settings.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DocsConfig {
+    /// Copy the spec's prose (summaries, descriptions, examples) into rustdoc. Turn it off to
+    /// generate from a spec whose text may not be redistributed: docs then come from the
+    /// structure alone (paths, names, types, defaults, ranges).
+    #[serde(default = "yes")]
+    pub spec_prose: bool,
+}
+
+impl Default for DocsConfig {
+    fn default() -> Self {
+        Self { spec_prose: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
 fn default_version() -> String {
     "0.1.0".to_owned()
 }
@@ -82,6 +106,7 @@ impl Config {
                 readme_doctests: None,
             },
             client: ClientConfig::default(),
+            docs: DocsConfig::default(),
             dev_dependencies: toml::Table::new(),
         }
     }

@@ -27,7 +27,10 @@ pub struct Output {
 /// "generated, do not edit" preamble.
 pub fn generate(spec: &[u8], spec_name: &str, config: &Config) -> Result<Output, Diagnostics> {
     let document = load::load(spec, spec_name)?;
-    let (api, warnings) = model::build(&document)?;
+    let (mut api, warnings) = model::build(&document)?;
+    if !config.docs.spec_prose {
+        api.strip_prose();
+    }
     let files = emit::emit(&api, config, spec_name);
     Ok(Output { files, warnings })
 }

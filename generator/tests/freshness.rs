@@ -48,3 +48,49 @@ fn check_reports_a_changed_file_as_a_diff() {
     assert!(dir.join("src/hand_written.rs").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `generated/clerk-full/` is made from Clerk's published spec, which lives outside the
+/// repository; without it this check cannot run.
+#[test]
+fn full_clerk_crate_matches_the_shared_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shared = std::env::var_os("SDKGEN_SHARED_SPECS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/specs"));
+    let mut specs: Vec<_> = std::fs::read_dir(shared.join("clerk"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("bapi-"))
+        })
+        .collect();
+    specs.sort();
+    let Some(spec_path) = specs.pop() else {
+        eprintln!(
+            "skipping: no clerk/bapi-*.yml under {} (set SDKGEN_SHARED_SPECS)",
+            shared.display()
+        );
+        return;
+    };
+    let config =
+        sdkgen::Config::read(&root.join("spec/clerk-full.toml")).expect("spec/clerk-full.toml");
+    let spec = std::fs::read(&spec_path).expect("the shared spec is readable");
+    let name = format!(
+        "Clerk's published {}",
+        spec_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+    );
+    let output = sdkgen::generate(&spec, &name, &config)
+        .unwrap_or_else(|d| panic!("the full Clerk spec does not generate:\n{d}"));
+    if let Err(diff) = sdkgen::output::check(&root.join("generated/clerk-full"), &output.files) {
+        panic!(
+            "generated/clerk-full is stale; run `cargo xtask generate` and commit the result:\n{diff}"
+        );
+    }
+}

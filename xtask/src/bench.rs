@@ -1,5 +1,875 @@
-//! `cargo xtask bench`: not written yet.
+//! `cargo xtask bench`: generator speed and memory, and SDK overhead, side by side with peers.
+//!
+//! 1. Generation: our release `sdkgen` binary, `cargo-progenitor` and `openapi-generator -g rust`
+//!    on the memberships fragment and big real-world specs; each run is a fresh child process
+//!    measured with `wait4` (wall time, `ru_maxrss`, CPU). Median and min of `--runs`.
+//! 2. Each output: lines of Rust and `cargo check` (deps warm in a shared target dir, the crate
+//!    itself from scratch, `CARGO_INCREMENTAL=0`).
+//! 3. SDK overhead: the generated client against bare reqwest + serde on 127.0.0.1.
+//! 4. `--profile`: `perf record` of our generator on the biggest input it handles.
+//!
+//! A spec our generator refuses is a row `failed: <first diagnostic>`; when the refusal is
+//! confined to some operations, a `<spec>-subset` row (those operations dropped) compares all
+//! generators on the rest. Results: a table on stdout, `target/bench/bench.{json,md}`.
 
-pub fn run(_args: &[String]) -> Result<(), String> {
-    Err("`cargo xtask bench` is not implemented yet".into())
+mod measure;
+mod profile;
+mod sdk;
+mod subset;
+mod tools;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use serde_json::{Value, json};
+
+use tools::{Tool, Tools};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask bench",
+    about = "Generator speed/memory and SDK overhead, side by side with cargo-progenitor and openapi-generator"
+)]
+struct Args {
+    /// Generation runs per spec and tool (median and min are reported).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Timed `cargo check` runs per generated crate.
+    #[arg(long, default_value_t = 1)]
+    check_runs: usize,
+    /// Only inputs whose label contains this text (repeatable): memberships, clerk, nexus,
+    /// box, spotify.
+    #[arg(long)]
+    only: Vec<String>,
+    /// The spec corpus; default $SDKGEN_SHARED_SPECS or ../shared/specs.
+    #[arg(long)]
+    specs: Option<PathBuf>,
+    /// Our generator only.
+    #[arg(long)]
+    no_peers: bool,
+    /// Do not install missing peers (report them as unavailable).
+    #[arg(long)]
+    no_install: bool,
+    /// Skip generation (and so `cargo check`).
+    #[arg(long)]
+    no_generation: bool,
+    /// Skip `cargo check` of the outputs.
+    #[arg(long)]
+    no_check: bool,
+    /// Skip the SDK overhead benchmark.
+    #[arg(long)]
+    no_sdk: bool,
+    /// Do not make `-subset` inputs for specs our generator refuses.
+    #[arg(long)]
+    no_subsets: bool,
+    /// Also `perf record` our generator on the biggest input it handles.
+    #[arg(long)]
+    profile: bool,
+    /// SDK benchmark: warm-up requests per client and mode.
+    #[arg(long, default_value_t = 2_000)]
+    warmup: usize,
+    /// SDK benchmark: measured requests per client and mode.
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// Run in this build even when it is unoptimized (`cargo xtask` builds in debug; by default
+    /// the bench re-runs itself with `cargo run --release` so the SDK numbers mean something).
+    #[arg(long)]
+    allow_debug: bool,
+    /// SDK benchmark: requests in flight in the concurrent mode (1 = sequential only).
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+}
+
+/// One spec file to generate from.
+struct Input {
+    label: String,
+    path: PathBuf,
+    bytes: u64,
+    note: String,
+}
+
+/// One `cargo check` of a generated crate.
+struct Check {
+    ok: bool,
+    first_error: String,
+    /// The first check (dependencies possibly still being compiled), seconds.
+    first_secs: f64,
+    /// The crate alone with dependencies built, median seconds (when it compiles).
+    crate_secs: Option<f64>,
+}
+
+/// Successful generation runs of one tool on one input.
+struct Generated {
+    runs: usize,
+    median: Duration,
+    min: Duration,
+    cpu_median: Duration,
+    max_rss_kib: u64,
+    out: PathBuf,
+    crate_name: String,
+    files: usize,
+    lines: usize,
+    check: Option<Check>,
+}
+
+enum Outcome {
+    Unavailable(String),
+    Failed(String),
+    Done(Generated),
+}
+
+struct Row {
+    input: usize,
+    tool: Tool,
+    outcome: Outcome,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some((first, rest)) = args.split_first()
+        && first == measure::HELPER
+    {
+        return measure::helper(rest);
+    }
+    let parsed = match Args::try_parse_from(
+        std::iter::once("cargo xtask bench".to_owned()).chain(args.iter().cloned()),
+    ) {
+        Ok(args) => args,
+        Err(e) if !e.use_stderr() => {
+            print!("{e}");
+            return Ok(());
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let root = super::root();
+    if cfg!(debug_assertions) && !parsed.allow_debug {
+        eprintln!("bench: re-running in release (`cargo run --release -p xtask -- bench`)");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "xtask",
+                "--",
+                "bench",
+                "--",
+            ])
+            .args(args)
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err(format!("the release bench failed ({status})"))
+        };
+    }
+    let args = parsed;
+    let bench = root.join("target/bench");
+    std::fs::create_dir_all(&bench).map_err(|e| format!("{}: {e}", bench.display()))?;
+    measure::install_helper(&bench.join("tools"))?;
+    let result = bench_all(&args, &root, &bench);
+    measure::remove_helper();
+    result
+}
+
+fn bench_all(args: &Args, root: &Path, bench: &Path) -> Result<(), String> {
+    let started = Instant::now();
+
+    let needs_tools = !args.no_generation || args.profile;
+    let tools = if needs_tools {
+        Some(tools::prepare(root, !args.no_peers, !args.no_install)?)
+    } else {
+        None
+    };
+
+    let mut inputs = if needs_tools {
+        inputs(args, root)?
+    } else {
+        Vec::new()
+    };
+    let mut rows = Vec::new();
+    if let (Some(tools), false) = (&tools, args.no_generation) {
+        let mut index = 0;
+        while index < inputs.len() {
+            let input = &inputs[index];
+            let mut ours_failed = false;
+            for tool in Tool::ALL {
+                let outcome = generate(tools, tool, input, args.runs.max(1), bench);
+                eprintln!(
+                    "bench: {:<22} {:<26} {}",
+                    input.label,
+                    tool.name(),
+                    summary(&outcome)
+                );
+                ours_failed |= tool == Tool::Ours && matches!(outcome, Outcome::Failed(_));
+                rows.push(Row {
+                    input: index,
+                    tool,
+                    outcome,
+                });
+            }
+            if ours_failed && !args.no_subsets && input.note.is_empty() {
+                if let Some(subset) = subset_of(input, bench)? {
+                    inputs.insert(index + 1, subset);
+                }
+            }
+            index += 1;
+        }
+        if !args.no_check {
+            for row in &mut rows {
+                if let Outcome::Done(generated) = &mut row.outcome {
+                    eprintln!("bench: cargo check {}", generated.crate_name);
+                    generated.check = Some(check(generated, bench, args.check_runs.max(1)));
+                }
+            }
+        }
+    }
+    let baseline_kib = tools.as_ref().map_or(0, |t| baseline_rss(t, bench));
+
+    let sdk = if args.no_sdk {
+        None
+    } else {
+        Some(sdk::run(
+            args.warmup,
+            args.requests.max(2),
+            args.concurrency.max(1),
+        )?)
+    };
+
+    let profile = match (&tools, args.profile) {
+        (Some(_), true) => {
+            // The biggest input our generator handles.
+            let biggest = rows
+                .iter()
+                .filter(|r| r.tool == Tool::Ours && matches!(r.outcome, Outcome::Done(_)))
+                .map(|r| &inputs[r.input])
+                .chain(if args.no_generation {
+                    inputs.iter().collect::<Vec<_>>()
+                } else {
+                    Vec::new()
+                })
+                .max_by_key(|i| i.bytes);
+            match biggest {
+                Some(input) => Some(profile::run(root, &input.path, &input.label)?),
+                None => Some("no input generated successfully; nothing to profile".to_owned()),
+            }
+        }
+        _ => None,
+    };
+
+    let machine = machine(tools.as_ref());
+    let markdown = render(
+        &inputs,
+        &rows,
+        sdk.as_ref(),
+        baseline_kib,
+        &machine,
+        profile.as_deref(),
+        started.elapsed(),
+    );
+    println!("{markdown}");
+    let json = to_json(&inputs, &rows, sdk.as_ref(), baseline_kib, &machine);
+    std::fs::write(bench.join("bench.md"), &markdown).map_err(|e| e.to_string())?;
+    std::fs::write(
+        bench.join("bench.json"),
+        serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    eprintln!(
+        "bench: wrote {} and {}",
+        bench.join("bench.md").display(),
+        bench.join("bench.json").display()
+    );
+    Ok(())
+}
+
+/// A `-subset` input for a spec our generator refuses, when the refusal is confined to
+/// operations.
+fn subset_of(input: &Input, bench: &Path) -> Result<Option<Input>, String> {
+    eprintln!(
+        "bench: making a subset of {} that our generator accepts",
+        input.label
+    );
+    let Some((path, dropped)) = subset::make(&input.path, &input.label, &bench.join("specs"))?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Input {
+        label: format!("{}-subset", input.label),
+        bytes: std::fs::metadata(&path).map_or(0, |m| m.len()),
+        path,
+        note: format!(
+            "{} as JSON minus the {dropped} operation(s) our generator refuses today",
+            input.label
+        ),
+    }))
+}
+
+/// The specs, in a fixed order.
+fn inputs(args: &Args, root: &Path) -> Result<Vec<Input>, String> {
+    let corpus = args
+        .specs
+        .clone()
+        .or_else(|| std::env::var_os("SDKGEN_SHARED_SPECS").map(PathBuf::from))
+        .unwrap_or_else(|| root.join("../shared/specs"));
+    let all = [
+        (
+            "memberships",
+            root.join("spec/clerk-organization-memberships.yaml"),
+        ),
+        ("clerk", corpus.join("clerk/bapi-2026-05-12.yml")),
+        ("nexus", corpus.join("progenitor/nexus.json")),
+        ("box", corpus.join("box/openapi.json")),
+        ("spotify", corpus.join("spotify/fixed-spotify-open-api.yml")),
+    ];
+    let mut inputs = Vec::new();
+    for (label, path) in all {
+        if !args.only.is_empty() && !args.only.iter().any(|o| label.contains(o.as_str())) {
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(&path) else {
+            eprintln!(
+                "bench: skipping {label}: {} not found (set SDKGEN_SHARED_SPECS)",
+                path.display()
+            );
+            continue;
+        };
+        inputs.push(Input {
+            label: label.to_owned(),
+            path: path.clone(),
+            bytes: meta.len(),
+            note: String::new(),
+        });
+    }
+    Ok(inputs)
+}
+
+/// `runs` fresh-process generations of `input` by `tool` into a clean folder each time.
+fn generate(tools: &Tools, tool: Tool, input: &Input, runs: usize, bench: &Path) -> Outcome {
+    if let Err(why) = tools.available(tool) {
+        return Outcome::Unavailable(why);
+    }
+    let out = bench.join("out").join(tool.slug()).join(&input.label);
+    let logs = bench.join("logs");
+    let crate_name = tool.crate_name(&input.label);
+    let mut samples = Vec::new();
+    for run in 0..runs {
+        let _ = std::fs::remove_dir_all(&out);
+        let cmd = tools.command(tool, &input.path, &out, &crate_name);
+        let tag = format!("{}-{}-{run}", tool.slug(), input.label);
+        let sample = match measure::run(&cmd, &logs, &tag) {
+            Ok(sample) => sample,
+            Err(e) => return Outcome::Failed(e),
+        };
+        if !sample.success {
+            let text = format!("{}\n{}", sample.stderr, sample.stdout);
+            return Outcome::Failed(measure::first_diagnostic(&text));
+        }
+        samples.push(sample);
+    }
+    let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    let mut cpus: Vec<Duration> = samples.iter().map(|s| s.cpu).collect();
+    walls.sort_unstable();
+    cpus.sort_unstable();
+    let (files, lines) = rust_lines(&out);
+    Outcome::Done(Generated {
+        runs,
+        median: median(&walls),
+        min: walls[0],
+        cpu_median: median(&cpus),
+        max_rss_kib: samples.iter().map(|s| s.max_rss_kib).max().unwrap_or(0),
+        out,
+        crate_name,
+        files,
+        lines,
+        check: None,
+    })
+}
+
+fn median(sorted: &[Duration]) -> Duration {
+    match sorted.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    }
+}
+
+/// Peak RSS of `sdkgen --version`: the fixed cost of the process, whatever the input.
+fn baseline_rss(tools: &Tools, bench: &Path) -> u64 {
+    let mut cmd = Command::new(&tools.ours);
+    cmd.arg("--version");
+    measure::run(&cmd, &bench.join("logs"), "ours-baseline").map_or(0, |s| s.max_rss_kib)
+}
+
+/// `.rs` files and their lines under `dir`.
+fn rust_lines(dir: &Path) -> (usize, usize) {
+    let mut files = 0;
+    let mut lines = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                lines += std::fs::read_to_string(&path).map_or(0, |t| t.lines().count());
+            }
+        }
+    }
+    (files, lines)
+}
+
+/// `cargo check` of a generated crate as its own workspace, with a target dir shared by all
+/// outputs so common dependencies are compiled once.
+fn check(generated: &Generated, bench: &Path, runs: usize) -> Check {
+    let manifest = generated.out.join("Cargo.toml");
+    // Outputs live under this workspace's target/; make each its own workspace root.
+    if let Ok(text) = std::fs::read_to_string(&manifest)
+        && !text.lines().any(|l| l.trim() == "[workspace]")
+    {
+        let _ = std::fs::write(&manifest, format!("{text}\n[workspace]\n"));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let target = bench.join("check-target");
+    let package = package_name(&manifest).unwrap_or_else(|| generated.crate_name.clone());
+    let cargo_check = || {
+        let started = Instant::now();
+        let output = Command::new(&cargo)
+            .args(["check", "--quiet", "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_INCREMENTAL", "0")
+            .output();
+        (started.elapsed().as_secs_f64(), output)
+    };
+    let (first_secs, output) = cargo_check();
+    match output {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => {
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let errors = stderr.lines().filter(|l| l.starts_with("error")).count();
+            return Check {
+                ok: false,
+                first_error: format!(
+                    "{errors} error line(s); first: {}",
+                    measure::first_diagnostic(&stderr)
+                ),
+                first_secs,
+                crate_secs: None,
+            };
+        }
+        Err(e) => {
+            return Check {
+                ok: false,
+                first_error: format!("cargo did not run: {e}"),
+                first_secs,
+                crate_secs: None,
+            };
+        }
+    }
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let _ = Command::new(&cargo)
+            .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", &target)
+            .status();
+        let (secs, output) = cargo_check();
+        if output.is_ok_and(|o| o.status.success()) {
+            times.push(Duration::from_secs_f64(secs));
+        }
+    }
+    times.sort_unstable();
+    Check {
+        ok: true,
+        first_error: String::new(),
+        first_secs,
+        crate_secs: (!times.is_empty()).then(|| median(&times).as_secs_f64()),
+    }
+}
+
+/// `[package] name` of a manifest.
+fn package_name(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let mut in_package = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+        } else if in_package && let Some(value) = line.strip_prefix("name") {
+            let value = value
+                .trim_start()
+                .strip_prefix('=')?
+                .trim()
+                .trim_matches('"');
+            return Some(value.to_owned());
+        }
+    }
+    None
+}
+
+fn summary(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Unavailable(why) => format!("unavailable: {why}"),
+        Outcome::Failed(why) => format!("failed: {why}"),
+        Outcome::Done(g) => format!(
+            "median {} ms, min {} ms, peak {:.1} MiB, {} lines",
+            g.median.as_millis(),
+            g.min.as_millis(),
+            mib(g.max_rss_kib),
+            g.lines
+        ),
+    }
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Ours for the same input, when it succeeded.
+fn ours_for(rows: &[Row], input: usize) -> Option<&Generated> {
+    rows.iter()
+        .filter(|r| r.input == input && r.tool == Tool::Ours)
+        .find_map(|r| match &r.outcome {
+            Outcome::Done(g) => Some(g),
+            _ => None,
+        })
+}
+
+/// The machine, compiler and tool versions.
+fn machine(tools: Option<&Tools>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let lscpu = tools::version_of(Command::new("sh").args([
+        "-c",
+        "lscpu | grep -E '^(Model name|Architecture|CPU\\(s\\)|Thread\\(s\\) per core|Core\\(s\\) per socket|L3 cache|Hypervisor vendor):' | sed 's/  */ /g' | paste -sd ';' -",
+    ]));
+    out.push(("cpu (lscpu)".into(), lscpu));
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_default();
+    out.push(("memory".into(), memory));
+    out.push((
+        "kernel".into(),
+        tools::version_of(Command::new("uname").args(["-sr"])),
+    ));
+    out.push((
+        "rustc".into(),
+        tools::version_of(Command::new("rustc").arg("-V")),
+    ));
+    if let Some(tools) = tools {
+        for tool in Tool::ALL {
+            out.push((tool.name().into(), tools.version(tool).to_owned()));
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    inputs: &[Input],
+    rows: &[Row],
+    sdk: Option<&sdk::Report>,
+    baseline_kib: u64,
+    machine: &[(String, String)],
+    profile: Option<&str>,
+    elapsed: Duration,
+) -> String {
+    let mut md = String::from("# cargo xtask bench\n\n");
+    for (key, value) in machine {
+        let _ = writeln!(md, "- {key}: {value}");
+    }
+    let _ = writeln!(md, "- total bench time: {:.0} s\n", elapsed.as_secs_f64());
+
+    if !rows.is_empty() {
+        md.push_str("## Generation\n\n");
+        md.push_str(
+            "Wall time per fresh-process run (median / min), peak RSS (max over runs), CPU (median, user+sys), \
+             ratio = our median / this tool's median (< 1: ours is faster), Rust lines of the output, \
+             `cargo check` of the crate alone (dependencies already built).\n\n",
+        );
+        md.push_str("| input | KiB | tool | median ms | min ms | CPU ms | peak RSS MiB | RSS / input | ours/theirs | .rs lines | check s | compiles |\n");
+        md.push_str("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for row in rows {
+            let input = &inputs[row.input];
+            let kib = input.bytes as f64 / 1024.0;
+            let label = &input.label;
+            match &row.outcome {
+                Outcome::Unavailable(why) => {
+                    let _ = writeln!(
+                        md,
+                        "| {label} | {kib:.0} | {} | unavailable: {} |||||||||",
+                        row.tool.name(),
+                        why.replace('|', "\\|")
+                    );
+                }
+                Outcome::Failed(why) => {
+                    let _ = writeln!(
+                        md,
+                        "| {label} | {kib:.0} | {} | failed: {why} |||||||||",
+                        row.tool.name()
+                    );
+                }
+                Outcome::Done(g) => {
+                    let ratio = match (row.tool, ours_for(rows, row.input)) {
+                        (Tool::Ours, _) => "—".to_owned(),
+                        (_, Some(ours)) => format!("{:.3}", ms(ours.median) / ms(g.median)),
+                        (_, None) => "n/a".to_owned(),
+                    };
+                    let (check_s, compiles) = match &g.check {
+                        None => ("—".to_owned(), "not checked".to_owned()),
+                        Some(c) if c.ok => (
+                            c.crate_secs.map_or("—".to_owned(), |s| format!("{s:.1}")),
+                            "yes".to_owned(),
+                        ),
+                        Some(c) => ("—".to_owned(), format!("no: {}", c.first_error)),
+                    };
+                    let _ = writeln!(
+                        md,
+                        "| {label} | {kib:.0} | {} | {:.1} | {:.1} | {:.0} | {:.1} | {:.1}× | {ratio} | {} | {check_s} | {compiles} |",
+                        row.tool.name(),
+                        ms(g.median),
+                        ms(g.min),
+                        ms(g.cpu_median),
+                        mib(g.max_rss_kib),
+                        g.max_rss_kib as f64 * 1024.0 / input.bytes.max(1) as f64,
+                        g.lines,
+                    );
+                }
+            }
+        }
+        for input in inputs.iter().filter(|i| !i.note.is_empty()) {
+            let _ = writeln!(md, "\n`{}`: {}.", input.label, input.note);
+        }
+        let _ = writeln!(
+            md,
+            "\nOur process baseline (peak RSS of `sdkgen --version`): {:.1} MiB. Runs per tool and input: {}.\n",
+            mib(baseline_kib),
+            rows.iter()
+                .find_map(|r| match &r.outcome {
+                    Outcome::Done(g) => Some(g.runs),
+                    _ => None,
+                })
+                .unwrap_or(0)
+        );
+    }
+
+    if let Some(sdk) = sdk {
+        let _ = writeln!(
+            md,
+            "## SDK per-request overhead\n\nGET of a {}-membership list page ({} bytes of JSON) from an in-process axum server on 127.0.0.1, \
+             decoded into `clerk_backend::models::OrganizationMemberships`; {} warm-up + the measured requests per client, ABBA order. \
+             CPU = client thread user+sys per call. Ratio = generated / bare.\n",
+            100, sdk.body_bytes, sdk.warmup
+        );
+        md.push_str("| concurrency | client | requests | median µs | p99 µs | req/s | CPU µs/call |\n|---:|---|---:|---:|---:|---:|---:|\n");
+        for mode in &sdk.modes {
+            for (name, s) in [
+                ("generated clerk-backend", &mode.generated),
+                ("bare reqwest + serde", &mode.bare),
+            ] {
+                let _ = writeln!(
+                    md,
+                    "| {} | {name} | {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+                    mode.concurrency,
+                    s.requests,
+                    s.median_us,
+                    s.p99_us,
+                    s.per_second,
+                    s.cpu_us_per_call
+                );
+            }
+            let _ = writeln!(
+                md,
+                "| {} | **ratio** | | **{:.3}** | **{:.3}** | **{:.3}** | **{:.3}** |",
+                mode.concurrency,
+                mode.generated.median_us / mode.bare.median_us,
+                mode.generated.p99_us / mode.bare.p99_us,
+                mode.generated.per_second / mode.bare.per_second,
+                mode.generated.cpu_us_per_call / mode.bare.cpu_us_per_call,
+            );
+        }
+        md.push('\n');
+    }
+
+    md.push_str("## Targets\n\n");
+    for line in targets(inputs, rows, sdk, baseline_kib) {
+        let _ = writeln!(md, "- {line}");
+    }
+    if let Some(profile) = profile {
+        let _ = write!(md, "\n## Profile\n\n```text\n{profile}```\n");
+    }
+    md
+}
+
+/// The issue's targets, each with its verdict.
+fn targets(
+    inputs: &[Input],
+    rows: &[Row],
+    sdk: Option<&sdk::Report>,
+    baseline_kib: u64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let done = |input: usize, tool: Tool| {
+        rows.iter()
+            .filter(|r| r.input == input && r.tool == tool)
+            .find_map(|r| match &r.outcome {
+                Outcome::Done(g) => Some(g),
+                _ => None,
+            })
+    };
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    for (index, input) in inputs.iter().enumerate() {
+        if !input.label.starts_with("clerk") {
+            continue;
+        }
+        match (done(index, Tool::Ours), done(index, Tool::OpenApiGenerator)) {
+            (Some(ours), Some(oag)) => {
+                let speedup = ms(oag.median) / ms(ours.median);
+                out.push(format!(
+                    "{}: ≥10× faster than openapi-generator: {speedup:.1}× — {}",
+                    input.label,
+                    verdict(speedup >= 10.0)
+                ));
+            }
+            (None, _) => out.push(format!("{}: ≥10× faster than openapi-generator: not measurable, our generator fails", input.label)),
+            (_, None) => out.push(format!("{}: ≥10× faster than openapi-generator: not measurable, openapi-generator unavailable or failing", input.label)),
+        }
+    }
+    for (index, input) in inputs.iter().enumerate() {
+        if let (Some(ours), Some(progenitor)) =
+            (done(index, Tool::Ours), done(index, Tool::Progenitor))
+        {
+            let ratio = ms(ours.median) / ms(progenitor.median);
+            out.push(format!(
+                "{}: at least as fast as cargo-progenitor: ours/theirs {ratio:.2} — {}",
+                input.label,
+                verdict(ratio <= 1.0)
+            ));
+        }
+    }
+    if let Some(sdk) = sdk {
+        for mode in &sdk.modes {
+            let median = mode.generated.median_us / mode.bare.median_us;
+            let throughput = mode.bare.per_second / mode.generated.per_second;
+            out.push(format!(
+                "SDK overhead within 10% of bare reqwest (concurrency {}): median latency {median:.3}×, throughput cost {throughput:.3}× — {}",
+                mode.concurrency,
+                verdict(median <= 1.10 && throughput <= 1.10)
+            ));
+        }
+    }
+    for (index, input) in inputs.iter().enumerate() {
+        if let Some(ours) = done(index, Tool::Ours) {
+            let ratio = ours.max_rss_kib as f64 * 1024.0 / input.bytes.max(1) as f64;
+            let above = ours.max_rss_kib.saturating_sub(baseline_kib) as f64 * 1024.0
+                / input.bytes.max(1) as f64;
+            out.push(format!(
+                "{}: peak memory < 10× input: {ratio:.1}× ({above:.1}× above the {:.1} MiB process baseline) — {}",
+                input.label,
+                mib(baseline_kib),
+                verdict(ratio < 10.0)
+            ));
+        }
+    }
+    out
+}
+
+fn to_json(
+    inputs: &[Input],
+    rows: &[Row],
+    sdk: Option<&sdk::Report>,
+    baseline_kib: u64,
+    machine: &[(String, String)],
+) -> Value {
+    let generation: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            let input = &inputs[row.input];
+            let mut value = json!({
+                "input": input.label,
+                "spec": input.path.display().to_string(),
+                "input_bytes": input.bytes,
+                "tool": row.tool.name(),
+            });
+            match &row.outcome {
+                Outcome::Unavailable(why) => value["unavailable"] = json!(why),
+                Outcome::Failed(why) => value["failed"] = json!(why),
+                Outcome::Done(g) => {
+                    value["runs"] = json!(g.runs);
+                    value["median_ms"] = json!(ms(g.median));
+                    value["min_ms"] = json!(ms(g.min));
+                    value["cpu_median_ms"] = json!(ms(g.cpu_median));
+                    value["peak_rss_kib"] = json!(g.max_rss_kib);
+                    value["rust_files"] = json!(g.files);
+                    value["rust_lines"] = json!(g.lines);
+                    if row.tool != Tool::Ours
+                        && let Some(ours) = ours_for(rows, row.input)
+                    {
+                        value["ours_over_theirs"] = json!(ms(ours.median) / ms(g.median));
+                    }
+                    if let Some(c) = &g.check {
+                        value["check"] = json!({
+                            "compiles": c.ok,
+                            "first_error": c.first_error,
+                            "first_check_secs": c.first_secs,
+                            "crate_check_secs": c.crate_secs,
+                        });
+                    }
+                }
+            }
+            value
+        })
+        .collect();
+    let targets = targets(inputs, rows, sdk, baseline_kib);
+    let sdk = sdk.map(|sdk| {
+        let stats = |s: &sdk::Stats| {
+            json!({
+                "requests": s.requests,
+                "median_us": s.median_us,
+                "p99_us": s.p99_us,
+                "requests_per_second": s.per_second,
+                "cpu_us_per_call": s.cpu_us_per_call,
+            })
+        };
+        json!({
+            "body_bytes": sdk.body_bytes,
+            "warmup": sdk.warmup,
+            "modes": sdk.modes.iter().map(|m| json!({
+                "concurrency": m.concurrency,
+                "generated": stats(&m.generated),
+                "bare_reqwest": stats(&m.bare),
+                "median_ratio": m.generated.median_us / m.bare.median_us,
+                "p99_ratio": m.generated.p99_us / m.bare.p99_us,
+                "throughput_ratio": m.generated.per_second / m.bare.per_second,
+                "cpu_ratio": m.generated.cpu_us_per_call / m.bare.cpu_us_per_call,
+            })).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "machine": machine.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        "baseline_rss_kib": baseline_kib,
+        "generation": generation,
+        "sdk": sdk,
+        "targets": targets,
+    })
 }

@@ -126,7 +126,51 @@ fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
 fn generate_repository() -> Result<(), String> {
     let started = Instant::now();
     let files = repository_files()?;
-    write(&root().join("generated"), &files, started)
+    write(&root().join("generated"), &files, started)?;
+    match full_clerk_files()? {
+        Some(files) => write(&root().join(FULL_CRATE), &files, Instant::now()),
+        None => Ok(()),
+    }
+}
+
+/// Where the whole-API crate lives (see spec/clerk-full.toml).
+const FULL_CRATE: &str = "generated/clerk-full";
+
+/// The newest Clerk spec in the shared corpus, if it is there.
+pub(crate) fn shared_clerk_spec() -> Option<PathBuf> {
+    let dir = std::env::var_os("SDKGEN_SHARED_SPECS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/specs"))
+        .join("clerk");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.starts_with("bapi-") && (name.ends_with(".yml") || name.ends_with(".yaml"))
+        })
+        .collect();
+    specs.sort();
+    specs.pop()
+}
+
+/// The files of `generated/clerk-full/`, or `None` (with a note) without the shared spec.
+fn full_clerk_files() -> Result<Option<Vec<sdkgen::GeneratedFile>>, String> {
+    let Some(spec) = shared_clerk_spec() else {
+        eprintln!(
+            "skipping {FULL_CRATE}: no clerk/bapi-*.yml under $SDKGEN_SHARED_SPECS or ../shared/specs"
+        );
+        return Ok(None);
+    };
+    let config = sdkgen::Config::read(&root().join("spec/clerk-full.toml"))?;
+    let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let name = format!(
+        "Clerk's published {}",
+        spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec")
+    );
+    let output = sdkgen::generate(&bytes, &name, &config).map_err(|d| d.to_string())?;
+    Ok(Some(output.files))
 }
 
 fn generate_any(
@@ -167,5 +211,13 @@ fn check() -> Result<(), String> {
         format!("{diff}\ngenerated/ is stale: run `cargo xtask generate` and commit the result")
     })?;
     println!("generated/ is up to date");
+    if let Some(files) = full_clerk_files()? {
+        sdkgen::output::check(&root().join(FULL_CRATE), &files).map_err(|diff| {
+            format!(
+                "{diff}\n{FULL_CRATE} is stale: run `cargo xtask generate` and commit the result"
+            )
+        })?;
+        println!("{FULL_CRATE} is up to date");
+    }
     Ok(())
 }

@@ -2,6 +2,8 @@
 
 //! Operations tagged `Organization Memberships`: the [`OrganizationMemberships`] group and its request builders.
 
+#![allow(deprecated)]
+
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 
 #[allow(unused_imports)]

@@ -25,30 +25,3 @@ pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
-#[cfg(test)]
-mod tests {
-    use serde::{Deserialize, Serialize};
-
-    #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
-    struct Patch {
-        #[serde(default, skip_serializing_if = "Option::is_none", with = "super")]
-        name: Option<Option<String>>,
-    }
-
-    #[test]
-    fn absent_null_and_value_round_trip() {
-        for (patch, json) in [
-            (Patch { name: None }, "{}"),
-            (Patch { name: Some(None) }, r#"{"name":null}"#),
-            (
-                Patch {
-                    name: Some(Some("a".into())),
-                },
-                r#"{"name":"a"}"#,
-            ),
-        ] {
-            assert_eq!(serde_json::to_string(&patch).unwrap(), json);
-            assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);
-        }
-    }
-}

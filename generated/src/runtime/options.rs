@@ -79,24 +79,3 @@ impl fmt::Debug for RequestOptions {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn builder_and_redacted_debug() {
-        let opts = RequestOptions::new()
-            .timeout(Duration::from_secs(1))
-            .no_retries()
-            .header("authorization", "Bearer sk_test_secret")
-            .retry_non_idempotent(true);
-        assert_eq!(opts.timeout, Some(Duration::from_secs(1)));
-        assert_eq!(opts.retry, Some(RetryPolicy::none()));
-        assert!(opts.retry_non_idempotent);
-        let dbg = format!("{opts:?}");
-        assert!(
-            dbg.contains("authorization") && !dbg.contains("sk_test_secret"),
-            "{dbg}"
-        );
-    }
-}

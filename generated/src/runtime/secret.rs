@@ -53,26 +53,3 @@ impl From<&str> for Secret {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Secret;
-
-    #[test]
-    fn formatting_never_shows_the_value() {
-        let secret = Secret::from("sk_live_abc123");
-        assert_eq!(format!("{secret:?}"), "[REDACTED]");
-        assert_eq!(format!("{secret}"), "[REDACTED]");
-        assert_eq!(
-            format!("{:#?}", Some(secret.clone())),
-            "Some(\n    [REDACTED],\n)"
-        );
-        assert_eq!(secret.expose(), "sk_live_abc123");
-    }
-
-    #[test]
-    fn conversions() {
-        assert_eq!(Secret::from(String::from("a")).expose(), "a");
-        assert_eq!(Secret::new("b").expose(), "b");
-        assert!(Secret::from("").is_empty());
-    }
-}

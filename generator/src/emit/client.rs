@@ -59,13 +59,22 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
             let what = match &auth.kind {
                 AuthKind::Bearer => "the bearer token `token`".to_owned(),
                 AuthKind::Basic => "HTTP basic authentication".to_owned(),
-                AuthKind::ApiKeyHeader(name) => format!("the API key `token`, sent in the `{name}` header"),
-                AuthKind::ApiKeyQuery(name) => format!("the API key `token`, sent as the `{name}` query parameter"),
-                AuthKind::ApiKeyCookie(name) => format!("the API key `token`, sent as the `{name}` cookie"),
+                AuthKind::ApiKeyHeader(name) => {
+                    format!("the API key `token`, sent in the `{name}` header")
+                }
+                AuthKind::ApiKeyQuery(name) => {
+                    format!("the API key `token`, sent as the `{name}` query parameter")
+                }
+                AuthKind::ApiKeyCookie(name) => {
+                    format!("the API key `token`, sent as the `{name}` cookie")
+                }
             };
             let new_doc = doc_attrs(&paragraphs([
                 Some(format!("A client that authenticates with {what}.").as_str()),
-                auth.doc.as_deref().map(|d| format!("Credential: {d}")).as_deref(),
+                auth.doc
+                    .as_deref()
+                    .map(|d| format!("Credential: {d}"))
+                    .as_deref(),
             ]));
             let from_env = env_var.map(|var| {
                 let holds = if basic { "`user:password`" } else { "the credential" };
@@ -104,7 +113,9 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
             };
             let example = match (env_var, basic) {
                 (Some(_), _) => format!("let client = {lib}::Client::from_env()?;"),
-                (None, true) => format!("let client = {lib}::Client::new(\"user\", \"password\")?;"),
+                (None, true) => {
+                    format!("let client = {lib}::Client::new(\"user\", \"password\")?;")
+                }
                 (None, false) => format!("let client = {lib}::Client::new(\"token\")?;"),
             };
             (constructors, example)

@@ -54,7 +54,10 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 
 fn crate_docs(api: &Api, config: &Config) -> String {
     let lib = config.lib_name();
-    let client = match (api.auth.as_ref().map(|a| &a.kind), &config.client.secret_env_var) {
+    let client = match (
+        api.auth.as_ref().map(|a| &a.kind),
+        &config.client.secret_env_var,
+    ) {
         (None, _) => format!("let client = {lib}::Client::new()?;"),
         (Some(_), Some(_)) => format!("let client = {lib}::Client::from_env()?;"),
         (Some(AuthKind::Basic), None) => {

@@ -73,6 +73,7 @@ fn number(n: f64) -> String {
 /// i.e. a doctest), and trailing whitespace goes.
 fn sanitize(text: &str) -> Vec<String> {
     let mut in_fence = false;
+    let mut list_indent: Option<usize> = None;
     let mut out = Vec::new();
     for line in text.trim_end().lines() {
         let trimmed = line.trim_start();
@@ -97,6 +98,18 @@ fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() {
+            list_indent = None;
+        } else if let Some(marker) = list_marker(trimmed) {
+            list_indent = Some(indent.min(3) + marker);
+        } else if let Some(needed) = list_indent {
+            // A lazy continuation of a list item: indent it under the item's text, as rustdoc
+            // (and clippy's `doc_lazy_continuation`) expect.
+            if indent != needed {
+                out.push(format!("{}{}", " ".repeat(needed), trimmed.trim_end()));
+                continue;
+            }
+        }
         out.push(format!(
             "{}{}",
             " ".repeat(indent.min(3)),
@@ -110,6 +123,16 @@ fn sanitize(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// The width of a Markdown list marker with its space (`- `, `* `, `+ `, `12. `), if any.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
 #[cfg(test)]
@@ -130,6 +153,23 @@ mod tests {
                 "```json",
                 "{}",
                 "```"
+            ]
+        );
+    }
+
+    #[test]
+    fn lazy_list_continuations_are_indented() {
+        let lines = sanitize("Options:\n- first\ncontinued\n10. tenth\nmore\n\nafter");
+        assert_eq!(
+            lines,
+            [
+                "Options:",
+                "- first",
+                "  continued",
+                "10. tenth",
+                "    more",
+                "",
+                "after"
             ]
         );
     }

@@ -8,14 +8,22 @@ use super::{ident, type_tokens};
 use crate::model::{Api, Field, TypeDef, TypeKind, UnionVariant, Variant};
 
 pub fn models_rs(api: &Api) -> TokenStream {
-    let types = api.types.iter().map(type_def);
+    let types: Vec<TokenStream> = api.types.iter().map(type_def).collect();
+    let imports = (!types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! Request and response bodies: one type per schema of the spec.
         //!
         //! Optional fields are `Option`s and are left out of requests when `None`. String enums
         //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
 
-        use serde::{Deserialize, Serialize};
+        // Serde's derives touch deprecated fields; only users' code should be warned.
+        #![allow(deprecated)]
+
+        #imports
 
         #(#types)*
     }
@@ -137,6 +145,16 @@ fn open_enum(
         let wire = &v.wire_name;
         quote!(#wire => Self::#variant,)
     });
+    let from_body = if variants.is_empty() {
+        quote!(Self::Unknown(value.to_owned()))
+    } else {
+        quote! {
+            match value {
+                #(#from_str)*
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    };
     quote! {
         #docs
         #deprecated
@@ -165,10 +183,7 @@ fn open_enum(
 
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
-                }
+                #from_body
             }
         }
 
@@ -209,7 +224,10 @@ fn union(
         let ty = type_tokens(&v.ty, false);
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
         let doc = match &v.tag {
-            Some(tag) => format!(" `{tag}`: [`{}`].", quote!(#ty).to_string().replace(' ', "")),
+            Some(tag) => format!(
+                " `{tag}`: [`{}`].",
+                quote!(#ty).to_string().replace(' ', "")
+            ),
             None => format!(" A [`{}`].", quote!(#ty).to_string().replace(' ', "")),
         };
         quote!(#[doc = #doc] #variant(#ty),)
@@ -224,6 +242,7 @@ fn union(
             #deprecated
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#decls)*
                 #unknown
@@ -250,6 +269,7 @@ fn union(
         #docs
         #deprecated
         #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#decls)*
             #unknown

@@ -11,8 +11,8 @@ use super::docs::{describe, doc_attrs, paragraphs};
 use super::{ident, type_tokens};
 use crate::model::Scope;
 use crate::model::{
-    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, ResponseStatus, StatusMatch,
-    TypeKind, TypeRef,
+    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, ResponseStatus,
+    StatusMatch, TypeKind, TypeRef,
 };
 
 pub fn mod_rs(api: &Api) -> TokenStream {
@@ -57,6 +57,9 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
     let builders = ops.iter().map(|op| op.builder(group));
     quote! {
         #![doc = #module_doc]
+        // The builders of deprecated operations are themselves deprecated; building them here
+        // must not warn, only the caller's use should.
+        #![allow(deprecated)]
 
         use crate::runtime::{RequestOptions, RequestSpec, Response};
         #[allow(unused_imports)]
@@ -235,7 +238,11 @@ impl<'a> OperationCode<'a> {
                 let name = ident(&s.name);
                 if s.required {
                     let value = convert(s.ty, &name);
-                    quote!(#name: #value,)
+                    if value.to_string() == name.to_string() {
+                        quote!(#name,)
+                    } else {
+                        quote!(#name: #value,)
+                    }
                 } else {
                     quote!(#name: None,)
                 }
@@ -251,7 +258,11 @@ impl<'a> OperationCode<'a> {
                 match slot {
                     Some(s) if s.required => {
                         let value = convert(s.ty, &ident(&s.name));
-                        quote!(#field: #value,)
+                        if value.to_string() == field.to_string() {
+                            quote!(#field,)
+                        } else {
+                            quote!(#field: #value,)
+                        }
                     }
                     _ if f.constant => quote!(#field: Default::default(),),
                     _ => quote!(#field: None,),
@@ -389,7 +400,7 @@ impl<'a> OperationCode<'a> {
         let encode = |body: TokenStream| match self.op.body.as_ref().map(|b| &b.kind) {
             Some(BodyKind::Form) => quote!(request.form_body(#body);),
             Some(BodyKind::Multipart) => quote!(request.multipart_body(#body);),
-            Some(BodyKind::Raw(media)) => quote!(request.raw_body(#media, #body.clone());),
+            Some(BodyKind::Raw(media)) => quote!(request.raw_body(#media, Clone::clone(#body));),
             _ => quote!(request.json_body(#body);),
         };
         let body = match (
@@ -412,26 +423,39 @@ impl<'a> OperationCode<'a> {
         };
         let unauthenticated =
             (!op.authenticated && self.has_auth).then(|| quote!(request.unauthenticated();));
-        let arms = self.response_arms();
+        let params: Vec<TokenStream> = params.collect();
+        let mutated = unauthenticated.is_some() || !params.is_empty() || body.is_some();
+        let binding = if mutated {
+            quote!(let mut request)
+        } else {
+            quote!(let request)
+        };
+        let dispatch = match self.response_arms() {
+            Arms::Match(arms) => quote! {
+                match raw.status().as_u16() {
+                    #arms
+                }
+            },
+            Arms::Always(outcome) => outcome,
+        };
         quote! {
-            let mut request = RequestSpec::new(#id, reqwest::Method::#method, #path);
+            #binding = RequestSpec::new(#id, reqwest::Method::#method, #path);
             #unauthenticated
             #(#params)*
             #body
             let raw = self.client.core().execute(request, &self.options).await?;
-            match raw.status().as_u16() {
-                #arms
-            }
+            #dispatch
         }
     }
 
-    fn response_arms(&self) -> TokenStream {
+    fn response_arms(&self) -> Arms {
         // Exact codes first: Rust takes the first matching arm, and a spec's `404` wins over
         // its `4XX`.
         let mut exact: Vec<(String, Vec<u16>)> = Vec::new();
         let mut classes: Vec<(String, Vec<u8>)> = Vec::new();
         let mut outcomes: Vec<(String, TokenStream)> = Vec::new();
         let mut default = quote!(_ => Err(raw.unexpected_status()),);
+        let mut default_is_catch_all = true;
         for response in &self.op.responses {
             let (key, outcome) = if response.status.is_success() {
                 let read = match &response.body {
@@ -441,10 +465,13 @@ impl<'a> OperationCode<'a> {
                 };
                 let (key, outcome) = match (success_of(self.op), &response.body) {
                     (Success::Optional(_), Some(_)) => ("some", quote!(#read.map(|r| r.map(Some)))),
-                    (Success::Optional(_), None) => ("none", quote!(#read.map(|r| r.map(|()| None)))),
-                    (Success::Any, None) => {
-                        ("null", quote!(#read.map(|r| r.map(|()| serde_json::Value::Null))))
+                    (Success::Optional(_), None) => {
+                        ("none", quote!(#read.map(|r| r.map(|()| None))))
                     }
+                    (Success::Any, None) => (
+                        "null",
+                        quote!(#read.map(|r| r.map(|()| serde_json::Value::Null))),
+                    ),
                     (_, Some(TypeRef::Bytes)) => ("bytes", read),
                     (_, Some(_)) => ("json", read),
                     (_, None) => ("empty", read),
@@ -476,6 +503,7 @@ impl<'a> OperationCode<'a> {
                     push_grouped(&mut classes, key, class)
                 }
                 ResponseStatus::Default if key != "unexpected" => {
+                    default_is_catch_all = false;
                     default = quote! {
                         status if !(200..=299).contains(&status) => #outcome,
                         _ => Err(raw.unexpected_status()),
@@ -501,24 +529,42 @@ impl<'a> OperationCode<'a> {
                 .map(|(_, o)| o.clone())
         };
         let exact_arms = exact.iter().map(|(key, codes)| {
-            let codes = codes.iter().map(|c| Literal::u16_unsuffixed(*c));
+            let patterns = code_patterns(codes);
             let outcome = outcome_of(key);
-            quote!(#(#codes)|* => #outcome,)
+            quote!(#(#patterns)|* => #outcome,)
         });
         let class_arms = classes.iter().map(|(key, classes)| {
-            let ranges = classes.iter().map(|c| {
-                let low = Literal::u16_unsuffixed(u16::from(*c) * 100);
-                let high = Literal::u16_unsuffixed(u16::from(*c) * 100 + 99);
+            // Adjacent classes make one range: `4XX` and `5XX` → `400..=599`.
+            let mut sorted = classes.clone();
+            sorted.sort_unstable();
+            let mut runs: Vec<(u16, u16)> = Vec::new();
+            for class in sorted {
+                let (low, high) = (u16::from(class) * 100, u16::from(class) * 100 + 99);
+                match runs.last_mut() {
+                    Some(run) if run.1 + 1 == low => run.1 = high,
+                    _ => runs.push((low, high)),
+                }
+            }
+            let ranges = runs.iter().map(|(low, high)| {
+                let (low, high) = (
+                    Literal::u16_unsuffixed(*low),
+                    Literal::u16_unsuffixed(*high),
+                );
                 quote!(#low..=#high)
             });
             let outcome = outcome_of(key);
             quote!(#(#ranges)|* => #outcome,)
         });
-        quote! {
+        let exact_arms: Vec<TokenStream> = exact_arms.collect();
+        let class_arms: Vec<TokenStream> = class_arms.collect();
+        if exact_arms.is_empty() && class_arms.is_empty() && default_is_catch_all {
+            return Arms::Always(quote!(Err(raw.unexpected_status())));
+        }
+        Arms::Match(quote! {
             #(#exact_arms)*
             #(#class_arms)*
             #default
-        }
+        })
     }
 
     /// `stream()` for offset-paginated operations: every item across pages, fetched lazily.
@@ -559,6 +605,14 @@ impl<'a> OperationCode<'a> {
     }
 }
 
+/// How a response is turned into the call's result.
+enum Arms {
+    /// Dispatch on the status.
+    Match(TokenStream),
+    /// The same outcome whatever the status (no documented response).
+    Always(TokenStream),
+}
+
 /// What a successful call returns, given all its 2XX responses.
 enum Success<'a> {
     /// No success response has a body.
@@ -586,6 +640,31 @@ fn success_of(op: &Operation) -> Success<'_> {
         [one] => Success::Optional(one),
         _ => Success::Any,
     }
+}
+
+/// Status patterns, with runs of three or more consecutive codes as a range (`400..=403`).
+fn code_patterns(codes: &[u16]) -> Vec<TokenStream> {
+    let mut sorted = codes.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut patterns = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        let low = Literal::u16_unsuffixed(sorted[i]);
+        if j - i >= 2 {
+            let high = Literal::u16_unsuffixed(sorted[j]);
+            patterns.push(quote!(#low..=#high));
+            i = j + 1;
+        } else {
+            patterns.push(quote!(#low));
+            i += 1;
+        }
+    }
+    patterns
 }
 
 fn push_grouped<T>(groups: &mut Vec<(String, Vec<T>)>, key: String, value: T) {
@@ -669,16 +748,22 @@ fn slot_tri_state(slot: &Slot<'_>) -> bool {
 /// Whether values of `ty` print as themselves with `Display` (scalars and string enums).
 fn displays(ty: &TypeRef, api: &Api) -> bool {
     match ty {
-        TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool => true,
-        TypeRef::Named(name) => api
-            .types
-            .iter()
-            .find(|t| &t.name == name)
-            .is_some_and(|t| match &t.kind {
-                TypeKind::Enum { .. } => true,
-                TypeKind::Alias(inner) => displays(inner, api),
-                _ => false,
-            }),
+        TypeRef::String
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::Bool => true,
+        TypeRef::Named(name) => {
+            api.types
+                .iter()
+                .find(|t| &t.name == name)
+                .is_some_and(|t| match &t.kind {
+                    TypeKind::Enum { .. } => true,
+                    TypeKind::Alias(inner) => displays(inner, api),
+                    _ => false,
+                })
+        }
         _ => false,
     }
 }
@@ -688,8 +773,10 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
     let name = ident(&slot.name);
     let wire = &param.wire_name;
     let item_displays = matches!(&param.ty, TypeRef::Array(item) if displays(item, api));
-    // `value` is a reference to the stored value, `place` the value itself.
-    let add = |value: TokenStream, place: TokenStream| {
+    // `value` is a reference to the stored value, `place` the value itself, and `owned` what to
+    // hand to generic (`impl Display`) arguments: the value when `self` owns it, else the
+    // reference.
+    let add = |value: TokenStream, place: TokenStream, owned: TokenStream| {
         // Path segments, headers and cookies are single strings.
         let text = if displays(&param.ty, api) {
             quote!(#value)
@@ -711,22 +798,34 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
             }
             ParamLocation::Query if item_displays && !param.deep_object => {
                 let explode = param.explode;
-                quote!(request.query_array(#wire, #value, #explode);)
+                quote!(request.query_array(#wire, #owned, #explode);)
             }
-            ParamLocation::Query if displays(&param.ty, api) => quote!(request.query(#wire, #value);),
+            ParamLocation::Query if displays(&param.ty, api) => {
+                quote!(request.query(#wire, #owned);)
+            }
             ParamLocation::Query => {
                 let deep = param.deep_object;
                 let explode = param.explode;
                 quote!(request.query_object(#wire, #value, #deep, #explode);)
             }
-            ParamLocation::Header => quote!(request.header(#wire, #text);),
-            ParamLocation::Cookie => quote!(request.cookie(#wire, #text);),
+            ParamLocation::Header | ParamLocation::Cookie => {
+                // Generic `impl Display` arguments take the value itself where we own it.
+                let text = if displays(&param.ty, api) {
+                    owned.clone()
+                } else {
+                    text
+                };
+                match param.location {
+                    ParamLocation::Header => quote!(request.header(#wire, #text);),
+                    _ => quote!(request.cookie(#wire, #text);),
+                }
+            }
         }
     };
     if slot.required {
-        add(quote!(&self.#name), quote!(self.#name))
+        add(quote!(&self.#name), quote!(self.#name), quote!(self.#name))
     } else {
-        let add = add(quote!(value), quote!(value));
+        let add = add(quote!(value), quote!(value), quote!(value));
         quote! {
             if let Some(value) = &self.#name {
                 #add

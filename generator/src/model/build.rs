@@ -8,8 +8,8 @@ use openapiv3::{Parameter, QueryStyle, ReferenceOr, SecurityScheme};
 use super::names::{Scope, field_name, method_name, type_name};
 use super::schema::{Types, bounds, docs_of};
 use super::{
-    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation, Response,
-    ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
+    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation,
+    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::Document;
@@ -250,13 +250,20 @@ impl OperationContext<'_> {
                     ..
                 } => {
                     let deep = matches!(style, QueryStyle::DeepObject);
-                    if matches!(style, QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited) {
+                    if matches!(
+                        style,
+                        QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited
+                    ) {
                         diagnostics.push(Diagnostic::warning(
                             at.join("style"),
                             format!("query style {style:?} is not supported yet; the parameter is sent form-style"),
                         ));
                     }
-                    (ParamLocation::Query, parameter_data.explode.unwrap_or(true), deep)
+                    (
+                        ParamLocation::Query,
+                        parameter_data.explode.unwrap_or(true),
+                        deep,
+                    )
                 }
                 Parameter::Header { .. } => (ParamLocation::Header, false, false),
                 Parameter::Cookie { .. } => (ParamLocation::Cookie, false, false),
@@ -402,15 +409,17 @@ impl OperationContext<'_> {
                 })
             })
             .or_else(|| {
-                body.content
-                    .iter()
-                    .next()
-                    .map(|(media, content)| (media.as_str(), content, BodyKind::Raw(media_essence(media))))
+                body.content.iter().next().map(|(media, content)| {
+                    (media.as_str(), content, BodyKind::Raw(media_essence(media)))
+                })
             });
         let Some((media, content, kind)) = picked else {
             diagnostics.push(
-                Diagnostic::warning(at.join("content"), "the request body has no content types; none is sent")
-                    .with_help("add a media type such as `application/json` under `content`"),
+                Diagnostic::warning(
+                    at.join("content"),
+                    "the request body has no content types; none is sent",
+                )
+                .with_help("add a media type such as `application/json` under `content`"),
             );
             return None;
         };
@@ -536,7 +545,12 @@ fn template_params(path: &str) -> Vec<&str> {
 
 /// `Text/Plain; charset=utf-8` → `text/plain`.
 fn media_essence(media: &str) -> String {
-    media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase()
+    media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// The JSON entry of a content map (`application/json`, `application/problem+json`, …).
@@ -598,8 +612,12 @@ fn name_methods(group: &mut Group) {
             scope.claim(name)
         })
         .collect();
+    // Builders share a module with the group struct: their names must differ from it and
+    // from each other (`get-user` and `getUser` both case to `GetUser`).
+    let mut builders = Scope::with_reserved(&[group.type_name.as_str()]);
     for (op, name) in group.operations.iter_mut().zip(names) {
         op.method_name = name;
+        op.builder_name = builders.claim(op.builder_name.clone());
     }
 }
 
@@ -733,8 +751,11 @@ fn reach(
 /// A type cannot contain itself by value: every by-value reference (a field, a union variant)
 /// that leads back to the type it is in gets boxed. `Vec` and maps already allocate.
 fn box_recursion(types: &mut [TypeDef]) {
-    let index: BTreeMap<String, usize> =
-        types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
     let by_value = |ty: &TypeRef| match ty {
         TypeRef::Named(name) => index.get(name).copied(),
         _ => None,
@@ -742,8 +763,12 @@ fn box_recursion(types: &mut [TypeDef]) {
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
-            TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| by_value(&f.ty)).collect(),
-            TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().filter_map(|f| by_value(&f.ty)).collect()
+            }
+            TypeKind::Union { variants, .. } => {
+                variants.iter().filter_map(|v| by_value(&v.ty)).collect()
+            }
             TypeKind::Alias(ty) => by_value(ty).into_iter().collect(),
             TypeKind::Enum { .. } => Vec::new(),
         })
@@ -810,7 +835,11 @@ fn auth(doc: &Document, diagnostics: &mut Diagnostics) -> Option<Auth> {
         .filter_map(|item| item.as_item())
         .flat_map(|item| METHODS.iter().filter_map(move |m| operation_of(item, m)))
         .find_map(|op| op.security.as_ref().filter(|s| !s.is_empty()));
-    let requirements = doc.security.as_ref().filter(|s| !s.is_empty()).or(operation_level)?;
+    let requirements = doc
+        .security
+        .as_ref()
+        .filter(|s| !s.is_empty())
+        .or(operation_level)?;
     for requirement in requirements {
         for name in requirement.keys() {
             let at = Pointer::root()
@@ -825,16 +854,20 @@ fn auth(doc: &Document, diagnostics: &mut Diagnostics) -> Option<Auth> {
                 continue;
             };
             let (kind, doc) = match scheme {
-                SecurityScheme::HTTP { scheme, bearer_format, description, .. }
-                    if scheme.eq_ignore_ascii_case("bearer") =>
-                {
-                    (AuthKind::Bearer, description.clone().or_else(|| bearer_format.clone()))
-                }
-                SecurityScheme::HTTP { scheme, description, .. }
-                    if scheme.eq_ignore_ascii_case("basic") =>
-                {
-                    (AuthKind::Basic, description.clone())
-                }
+                SecurityScheme::HTTP {
+                    scheme,
+                    bearer_format,
+                    description,
+                    ..
+                } if scheme.eq_ignore_ascii_case("bearer") => (
+                    AuthKind::Bearer,
+                    description.clone().or_else(|| bearer_format.clone()),
+                ),
+                SecurityScheme::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } if scheme.eq_ignore_ascii_case("basic") => (AuthKind::Basic, description.clone()),
                 SecurityScheme::HTTP { scheme, .. } => {
                     diagnostics.push(
                         Diagnostic::warning(&at, format!("HTTP authentication scheme `{scheme}` is not supported yet; requests are sent without it"))
@@ -842,7 +875,12 @@ fn auth(doc: &Document, diagnostics: &mut Diagnostics) -> Option<Auth> {
                     );
                     continue;
                 }
-                SecurityScheme::APIKey { location, name: key, description, .. } => {
+                SecurityScheme::APIKey {
+                    location,
+                    name: key,
+                    description,
+                    ..
+                } => {
                     let kind = match location {
                         openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(key.clone()),
                         openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(key.clone()),

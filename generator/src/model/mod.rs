@@ -10,6 +10,46 @@ mod schema;
 pub use self::build::build;
 pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
 
+impl Api {
+    /// Drops the spec's prose (titles, summaries, descriptions, examples), keeping what is
+    /// structure: names, types, defaults and ranges.
+    pub fn strip_prose(&mut self) {
+        fn strip(docs: &mut Docs) {
+            docs.summary = None;
+            docs.description = None;
+            docs.example = None;
+        }
+        self.description = None;
+        if let Some(auth) = &mut self.auth {
+            auth.doc = None;
+        }
+        for group in &mut self.groups {
+            group.doc = None;
+            for op in &mut group.operations {
+                op.summary = None;
+                op.description = None;
+                for param in &mut op.params {
+                    strip(&mut param.docs);
+                }
+                if let Some(body) = &mut op.body {
+                    body.description = None;
+                }
+                for response in &mut op.responses {
+                    response.description.clear();
+                }
+            }
+        }
+        for def in &mut self.types {
+            strip(&mut def.docs);
+            if let TypeKind::Struct { fields, .. } = &mut def.kind {
+                for field in fields {
+                    strip(&mut field.docs);
+                }
+            }
+        }
+    }
+}
+
 /// A whole API, ready to be emitted.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {

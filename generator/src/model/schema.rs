@@ -193,7 +193,8 @@ impl<'d> Types<'d> {
                 let ty = match value {
                     Some(value) => {
                         let hint = format!("{hint}Value");
-                        let value = self.convert(value, &pointer.join("additionalProperties"), &hint);
+                        let value =
+                            self.convert(value, &pointer.join("additionalProperties"), &hint);
                         TypeRef::Map(Box::new(value.ty))
                     }
                     None => TypeRef::JsonObject,
@@ -302,12 +303,17 @@ impl<'d> Types<'d> {
         'd: 's,
     {
         let own_is_empty = own.as_ref().is_none_or(|o| o.properties.is_empty());
-        if let ([only], true) = (members, own_is_empty) {
+        // Members that only annotate (a description, an example) add no shape.
+        let shaped: Vec<&'s ReferenceOr<Schema>> = members
+            .iter()
+            .filter(|m| !matches!(m, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_empty_any(any))))
+            .collect();
+        if let ([only], true) = (shaped.as_slice(), own_is_empty) {
             return Shape::Wrapper(only);
         }
         let mut merged = own.unwrap_or_default();
         let mut seen = BTreeSet::new();
-        for member in members {
+        for member in shaped {
             if !self.merge_into(&mut merged, member, &mut seen, 0) {
                 return Shape::Unsupported("allOf with a member that is not an object");
             }
