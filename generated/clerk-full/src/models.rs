@@ -5472,7 +5472,8 @@ pub struct CreateMachineResponse200 {
     /// scoped_machines
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
     /// secret_key
-    pub secret_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_key: Option<String>,
 }
 
 /// The `CreateMachineResponse200Object` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
@@ -9485,7 +9486,8 @@ pub struct GetMachineSecretKeyResponse200 {
     #[serde(default)]
     pub object: GetMachineSecretKeyResponse200Object,
     /// secret
-    pub secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 }
 
 /// The `GetMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
@@ -15328,7 +15330,8 @@ pub struct RotateMachineSecretKeyResponse200 {
     #[serde(default)]
     pub object: RotateMachineSecretKeyResponse200Object,
     /// secret
-    pub secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
 }
 
 /// The `RotateMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).

@@ -504,7 +504,12 @@ impl<'d> Types<'d> {
                 wire_name: wire_name.clone(),
                 rust_name: field_names.claim(field_name(wire_name)),
                 ty: converted.ty,
-                required: object.required.contains(&wire_name),
+                // A read-only property is never sent and a write-only one never received, so
+                // neither can be required of both directions.
+                required: object.required.contains(&wire_name)
+                    && !property
+                        .as_item()
+                        .is_some_and(|p| p.schema_data.read_only || p.schema_data.write_only),
                 nullable: converted.nullable,
                 tri_state: false,
                 constant: converted.constant,
