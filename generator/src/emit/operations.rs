@@ -118,6 +118,11 @@ fn convert(ty: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
+/// Whether [`convert`] leaves an argument of this type as it is.
+fn is_stored_as_given(ty: &TypeRef) -> bool {
+    !matches!(ty, TypeRef::String | TypeRef::Named(_) | TypeRef::Bytes | TypeRef::Array(_))
+}
+
 /// One value the builder holds: a parameter or a property of a flattened body.
 struct Slot<'a> {
     /// Builder field and method name.
@@ -237,10 +242,10 @@ impl<'a> OperationCode<'a> {
             .map(|s| {
                 let name = ident(&s.name);
                 if s.required {
-                    let value = convert(s.ty, &name);
-                    if value.to_string() == name.to_string() {
+                    if is_stored_as_given(s.ty) {
                         quote!(#name,)
                     } else {
+                        let value = convert(s.ty, &name);
                         quote!(#name: #value,)
                     }
                 } else {
@@ -257,10 +262,11 @@ impl<'a> OperationCode<'a> {
                     .find(|s| matches!(s.kind, SlotKind::BodyField(b) if std::ptr::eq(b, *f)));
                 match slot {
                     Some(s) if s.required => {
-                        let value = convert(s.ty, &ident(&s.name));
-                        if value.to_string() == field.to_string() {
+                        let arg = ident(&s.name);
+                        if is_stored_as_given(s.ty) && arg == field {
                             quote!(#field,)
                         } else {
+                            let value = convert(s.ty, &arg);
                             quote!(#field: #value,)
                         }
                     }

@@ -346,25 +346,16 @@ impl OperationContext<'_> {
         at: &Pointer,
         diagnostics: &mut Diagnostics,
     ) -> Option<Parameter> {
-        match param {
-            ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|key| self.doc.components.as_ref()?.parameters.get(key))
-                    .and_then(|p| p.as_item());
-                if found.is_none() {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            at,
-                            format!("`$ref: {reference}` does not resolve to a parameter"),
-                        )
-                        .with_help("define it under components/parameters or fix the reference"),
-                    );
-                }
-                found.cloned()
-            }
-        }
+        resolve(
+            self.doc,
+            param,
+            "parameters",
+            "a parameter",
+            |c| &c.parameters,
+            at,
+            diagnostics,
+        )
+        .cloned()
     }
 
     fn body(
@@ -375,25 +366,15 @@ impl OperationContext<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Option<Body> {
         let at = self.pointer.join("requestBody");
-        let body = match op.request_body.as_ref()? {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|key| self.doc.components.as_ref()?.request_bodies.get(key))
-                    .and_then(|b| b.as_item());
-                match found {
-                    Some(body) => body,
-                    None => {
-                        diagnostics.push(Diagnostic::error(
-                            &at,
-                            format!("`$ref: {reference}` does not resolve to a request body"),
-                        ));
-                        return None;
-                    }
-                }
-            }
-        };
+        let body = resolve(
+            self.doc,
+            op.request_body.as_ref()?,
+            "requestBodies",
+            "a request body",
+            |c| &c.request_bodies,
+            &at,
+            diagnostics,
+        )?;
         // JSON first, then forms, then anything else as bytes: the richest typing available.
         let picked = json_content(&body.content)
             .map(|(media, content)| (media, content, BodyKind::Json))
@@ -478,29 +459,16 @@ impl OperationContext<'_> {
         let mut out = Vec::new();
         for (status, key, response) in entries {
             let at = base.join(&key);
-            let response = match response {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/responses/")
-                        .and_then(|name| self.doc.components.as_ref()?.responses.get(name))
-                        .and_then(|r| r.as_item());
-                    match found {
-                        Some(r) => r,
-                        None => {
-                            diagnostics.push(
-                                Diagnostic::error(
-                                    &at,
-                                    format!("`$ref: {reference}` does not resolve to a response"),
-                                )
-                                .with_help(
-                                    "define it under components/responses or fix the reference",
-                                ),
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let Some(response) = resolve(
+                self.doc,
+                response,
+                "responses",
+                "a response",
+                |c| &c.responses,
+                &at,
+                diagnostics,
+            ) else {
+                continue;
             };
             // A non-JSON payload (a file, text) is handed over as bytes.
             let non_json = (!response.content.is_empty()
@@ -524,6 +492,39 @@ impl OperationContext<'_> {
         out.sort_by_key(|r| r.status);
         out
     }
+}
+
+/// Resolves a `$ref` into `components/<section>` (reporting a dangling one at `at`), or returns
+/// the inline item.
+fn resolve<'d, T>(
+    doc: &'d Document,
+    item: &'d ReferenceOr<T>,
+    section: &str,
+    what: &str,
+    pick: fn(&'d openapiv3::Components) -> &'d indexmap::IndexMap<String, ReferenceOr<T>>,
+    at: &Pointer,
+    diagnostics: &mut Diagnostics,
+) -> Option<&'d T> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Some(item),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let found = reference
+        .strip_prefix(&format!("#/components/{section}/"))
+        .and_then(|key| pick(doc.components.as_ref()?).get(key))
+        .and_then(ReferenceOr::as_item);
+    if found.is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                at,
+                format!("`$ref: {reference}` does not resolve to {what}"),
+            )
+            .with_help(format!(
+                "define it under components/{section} or fix the reference"
+            )),
+        );
+    }
+    found
 }
 
 fn location_name(param: &Parameter) -> &'static str {
