@@ -28,10 +28,12 @@ pub struct Output {
 pub fn generate(spec: &[u8], spec_name: &str, config: &Config) -> Result<Output, Diagnostics> {
     let document = load::load(spec, spec_name)?;
     let (mut api, warnings) = model::build(&document)?;
+    // The model owns what emitting needs; the document can go before the largest allocations.
+    drop(document);
     if !config.docs.spec_prose {
         api.strip_prose();
     }
-    let files = emit::emit(&api, config, spec_name);
+    let files = emit::emit(&api, config, spec_name)?;
     Ok(Output { files, warnings })
 }
 

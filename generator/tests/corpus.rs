@@ -8,7 +8,10 @@ fn specs(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             specs(&path, out);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
             out.push(path);
         }
     }
@@ -24,7 +27,10 @@ fn every_corpus_spec_generates_parseable_rust_or_a_diagnostic() {
     specs(&dir, &mut files);
     files.sort();
     if files.is_empty() {
-        eprintln!("skipping: no specs under {} (set SDKGEN_SHARED_SPECS)", dir.display());
+        eprintln!(
+            "skipping: no specs under {} (set SDKGEN_SHARED_SPECS)",
+            dir.display()
+        );
         return;
     }
     let mut generated = 0;
@@ -51,5 +57,8 @@ fn every_corpus_spec_generates_parseable_rust_or_a_diagnostic() {
         }
     }
     eprintln!("{generated} of {} corpus specs generated", files.len());
-    assert!(generated >= files.len() / 2, "most of the corpus must generate");
+    assert!(
+        generated >= files.len() / 2,
+        "most of the corpus must generate"
+    );
 }

@@ -51,7 +51,7 @@ enum Command {
     /// Benchmarks: generator speed and memory, and SDK overhead, side by side with peers.
     Bench {
         /// Extra arguments for the benchmark driver.
-        #[arg(trailing_var_arg = true)]
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
     /// Long-running fuzzing of the generator and the SDK's response decoding.

@@ -16,6 +16,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Api, TypeRef};
 
 /// One file of the generated crate.
@@ -27,12 +28,30 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Every file of the crate for `api`, sorted by path.
-pub fn emit(api: &Api, config: &Config, spec_name: &str) -> Vec<GeneratedFile> {
+/// Every file of the crate for `api`, sorted by path. Fails only on a generator bug: an emitter
+/// that built tokens which are not valid Rust.
+pub fn emit(
+    api: &Api,
+    config: &Config,
+    spec_name: &str,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let preamble = preamble(spec_name);
-    let rust = |path: String, tokens: TokenStream| GeneratedFile {
-        contents: format!("{preamble}\n{}", format_tokens(tokens, &path)),
-        path,
+    let mut invalid = Diagnostics::default();
+    let mut rust = |path: String, tokens: TokenStream| {
+        let contents = match format_tokens(tokens) {
+            Ok(text) => format!("{preamble}\n{text}"),
+            Err(error) => {
+                invalid.push(
+                    Diagnostic::error(
+                        "#",
+                        format!("internal error: sdkgen built invalid Rust for {path}: {error}"),
+                    )
+                    .with_help("this is a bug in sdkgen; please report it with the spec"),
+                );
+                String::new()
+            }
+        };
+        GeneratedFile { path, contents }
     };
     let mut files = vec![
         GeneratedFile {
@@ -54,9 +73,12 @@ pub fn emit(api: &Api, config: &Config, spec_name: &str) -> Vec<GeneratedFile> {
             operations::group_rs(api, group),
         ));
     }
+    if invalid.has_errors() {
+        return Err(invalid);
+    }
     files.extend(runtime::files(&preamble));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    Ok(files)
 }
 
 /// The first line of every generated Rust file.
@@ -66,15 +88,10 @@ fn preamble(spec_name: &str) -> String {
     )
 }
 
-/// Pretty-prints a token stream. The emitters only build valid items, so a parse failure is a
-/// generator bug; the tokens are still written out (unformatted) so the compiler can point at it.
-fn format_tokens(tokens: TokenStream, path: &str) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => space_items(&prettyplease::unparse(&file)),
-        Err(error) => format!(
-            "compile_error!(\"sdkgen produced invalid Rust for {path}: {error}\");\n{tokens}\n"
-        ),
-    }
+/// Pretty-prints a token stream; a parse failure is a generator bug.
+fn format_tokens(tokens: TokenStream) -> Result<String, syn::Error> {
+    let file = syn::parse2::<syn::File>(tokens)?;
+    Ok(space_items(&prettyplease::unparse(&file)))
 }
 
 /// Puts a blank line between items, which prettyplease leaves out: between the module docs

@@ -120,7 +120,10 @@ fn convert(ty: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
 
 /// Whether [`convert`] leaves an argument of this type as it is.
 fn is_stored_as_given(ty: &TypeRef) -> bool {
-    !matches!(ty, TypeRef::String | TypeRef::Named(_) | TypeRef::Bytes | TypeRef::Array(_))
+    !matches!(
+        ty,
+        TypeRef::String | TypeRef::Named(_) | TypeRef::Bytes | TypeRef::Array(_)
+    )
 }
 
 /// One value the builder holds: a parameter or a property of a flattened body.

@@ -10,6 +10,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
         include_str!("../../runtime/src/double_option.rs"),
     ),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     (
         "multipart.rs",

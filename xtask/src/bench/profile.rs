@@ -89,7 +89,10 @@ pub fn run(root: &Path, spec: &Path, label: &str) -> Result<String, String> {
             .filter(|l| !l.trim().is_empty())
             .take(40)
         {
-            text.push_str(line);
+            // perf pads its columns; keep the percentages and the symbol.
+            let line = line.trim_end().trim_end_matches(['-', ' ']);
+            let line: String = line.chars().take(200).collect();
+            text.push_str(&line);
             text.push('\n');
         }
     }
