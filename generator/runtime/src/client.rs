@@ -10,6 +10,7 @@ use http::{HeaderMap, Method, StatusCode};
 use tracing::Instrument;
 
 use super::error::Error;
+use super::hooks::{AttemptError, Hooks, RequestInfo, ResponseInfo};
 use super::options::RequestOptions;
 use super::request::{RequestSpec, parse_header};
 use super::response::RawResponse;
@@ -62,7 +63,10 @@ enum Credentials {
     /// clear error at start-up instead of a 401 on the first call.
     Unset,
     Token(Secret),
-    Basic { user: String, password: Secret },
+    Basic {
+        user: String,
+        password: Secret,
+    },
     FromEnv,
     Anonymous,
 }
@@ -78,6 +82,7 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     user_agent: Option<String>,
     max_response_bytes: usize,
+    hooks: Hooks,
 }
 
 impl ClientBuilder {
@@ -93,6 +98,7 @@ impl ClientBuilder {
             default_headers: Vec::new(),
             user_agent: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            hooks: Hooks::default(),
         }
     }
 
@@ -185,6 +191,52 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds a hook that runs before every attempt (retries included), to add headers such as a
+    /// request ID or trace context, or to count calls. Hooks run in the order they were added,
+    /// inside the call's `http.request` tracing span.
+    ///
+    /// The hook sees the operation, method, path template, URL and headers, but never the
+    /// credential: it is added after the hooks ran, and credential headers (`Authorization`,
+    /// `Cookie`, the API's key header, per-call ones included) are hidden from the hook and
+    /// restored afterwards, whatever the hook did to them. Hooks run on the caller's task: keep
+    /// them short and non-blocking.
+    ///
+    /// ```ignore
+    /// let client = Client::builder()
+    ///     .on_request(|req| {
+    ///         req.headers_mut()
+    ///             .insert("x-request-id", HeaderValue::from_static("r-42"));
+    ///     })
+    ///     .build()?;
+    /// ```
+    pub fn on_request<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&mut RequestInfo<'_>) + Send + Sync + 'static,
+    {
+        self.hooks.on_request.push(Arc::new(hook));
+        self
+    }
+
+    /// Adds a hook that runs after every attempt (retries included) with its
+    /// [`ResponseInfo`]: status or failure kind, attempt number, durations, and whether it
+    /// will be retried. Meant for metrics and logs; hooks run in the order they were added,
+    /// inside the call's `http.request` tracing span.
+    ///
+    /// ```ignore
+    /// let client = Client::builder()
+    ///     .on_response(|res| {
+    ///         metrics.observe(res.operation_id, res.status.map(|s| s.as_u16()), res.elapsed);
+    ///     })
+    ///     .build()?;
+    /// ```
+    pub fn on_response<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&ResponseInfo<'_>) + Send + Sync + 'static,
+    {
+        self.hooks.on_response.push(Arc::new(hook));
+        self
+    }
+
     /// Validates the configuration and builds the transport. All problems are reported as
     /// [`Error::Config`]; this never panics.
     pub fn build_core<B>(self) -> Result<Core, Error<B>> {
@@ -257,6 +309,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
+                hooks: self.hooks,
             }),
         })
     }
@@ -296,6 +349,7 @@ impl fmt::Debug for ClientBuilder {
                     .unwrap_or(self.defaults.user_agent),
             )
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("hooks", &self.hooks)
             .finish()
     }
 }
@@ -344,7 +398,6 @@ fn token_from_env(var: Option<&'static str>) -> Result<Secret, String> {
         }
     }
 }
-
 
 /// A credential given to the builder, before it is placed according to the [`AuthScheme`].
 enum Credential {
@@ -408,8 +461,7 @@ fn auth_parts(scheme: AuthScheme, credential: Credential) -> Result<AuthParts, S
 
 /// Standard base64 with padding (RFC 4648), for basic authentication.
 fn base64_encode(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
         let b = [
@@ -441,6 +493,7 @@ struct Inner {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     max_response_bytes: usize,
+    hooks: Hooks,
 }
 
 /// The configured transport shared by a generated client's operations. Cheap to clone.
@@ -529,18 +582,17 @@ impl Core {
         options: &RequestOptions,
         span: &tracing::Span,
     ) -> Result<RawResponse, Error<B>> {
-        let mut url = request
+        let url = request
             .url(&self.inner.base_url)
             .map_err(Error::InvalidRequest)?;
+        // Everything but the credential, which is added per attempt after the hooks ran.
+        // Precedence: per-call options, then the operation, then the credential, then the
+        // client's default headers.
         let mut headers = self.inner.headers.clone();
-        match (&self.inner.auth, request.authenticated) {
-            (Some(AuthParts::Header(name, value)), true) => {
-                headers.insert(name.clone(), value.clone());
+        if let (Some(name), true) = (self.api_key_header(), request.authenticated) {
+            if name != COOKIE {
+                headers.remove(name);
             }
-            (Some(AuthParts::Query(name, key)), true) => {
-                url.query_pairs_mut().append_pair(name, key.expose());
-            }
-            _ => {}
         }
         for (name, value) in &request.headers {
             headers.insert(name.clone(), value.clone());
@@ -563,15 +615,33 @@ impl Core {
 
         let outcome = loop {
             attempts = attempts.saturating_add(1);
+            let mut attempt_headers = headers.clone();
+            self.inner.hooks.run_request(
+                RequestInfo {
+                    operation_id: request.operation_id,
+                    method: &request.method,
+                    path_template: request.path_template,
+                    url: &url,
+                    attempt: attempts,
+                    headers: &mut attempt_headers,
+                },
+                self.api_key_header(),
+            );
+            let mut attempt_url = url.clone();
+            if request.authenticated {
+                self.authorize(&mut attempt_headers, &mut attempt_url);
+            }
+            let attempt_start = tokio::time::Instant::now();
             let outcome = self
                 .attempt(
                     &request.method,
-                    &url,
-                    &headers,
+                    attempt_url,
+                    attempt_headers,
                     request.body.clone(),
                     timeout,
                 )
                 .await;
+            let attempt_elapsed = attempt_start.elapsed();
             let (retryable, hint) = match &outcome {
                 Attempt::Response(status, headers, _) => {
                     // A 429 is a refusal to handle the request at all, so repeating it is safe
@@ -593,6 +663,30 @@ impl Core {
             } else {
                 None
             };
+            if !self.inner.hooks.on_response.is_empty() {
+                let (status, response_headers, error) = match &outcome {
+                    Attempt::Response(status, headers, _) => (Some(*status), Some(headers), None),
+                    Attempt::TooLarge(status) => {
+                        (Some(*status), None, Some(AttemptError::ResponseTooLarge))
+                    }
+                    Attempt::ConnectFailed(_) => (None, None, Some(AttemptError::Connect)),
+                    Attempt::TransportFailed(_) => (None, None, Some(AttemptError::Transport)),
+                    Attempt::TimedOut => (None, None, Some(AttemptError::Timeout)),
+                    Attempt::Fatal(_) => (None, None, Some(AttemptError::Other)),
+                };
+                self.inner.hooks.run_response(&ResponseInfo {
+                    operation_id: request.operation_id,
+                    method: &request.method,
+                    path_template: request.path_template,
+                    attempt: attempts,
+                    status,
+                    headers: response_headers,
+                    error,
+                    elapsed: attempt_elapsed,
+                    total_elapsed: start.elapsed(),
+                    retry_in: delay,
+                });
+            }
             let Some(delay) = delay else { break outcome };
             tracing::debug!(
                 attempt = attempts,
@@ -658,16 +752,54 @@ impl Core {
         result
     }
 
+    /// The header the API's key travels in, hidden from request hooks.
+    fn api_key_header(&self) -> Option<&HeaderName> {
+        match &self.inner.auth {
+            Some(AuthParts::Header(name, _)) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Adds the credential. A header of the same name set by the operation or the per-call
+    /// options wins (a per-call `Authorization` replaces the client's), except `Cookie`, where
+    /// the key is added to the operation's cookies.
+    fn authorize(&self, headers: &mut HeaderMap, url: &mut reqwest::Url) {
+        match &self.inner.auth {
+            Some(AuthParts::Header(name, value)) if *name == COOKIE => {
+                let joined = headers
+                    .get(COOKIE)
+                    .and_then(|existing| {
+                        let mut bytes = existing.as_bytes().to_vec();
+                        bytes.extend_from_slice(b"; ");
+                        bytes.extend_from_slice(value.as_bytes());
+                        HeaderValue::from_bytes(&bytes).ok()
+                    })
+                    .map(|mut joined| {
+                        joined.set_sensitive(true);
+                        joined
+                    });
+                headers.insert(COOKIE, joined.unwrap_or_else(|| value.clone()));
+            }
+            Some(AuthParts::Header(name, value)) if !headers.contains_key(name) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            Some(AuthParts::Query(name, key)) => {
+                url.query_pairs_mut().append_pair(name, key.expose());
+            }
+            Some(AuthParts::Header(..)) | None => {}
+        }
+    }
+
     async fn attempt(
         &self,
         method: &Method,
-        url: &reqwest::Url,
-        headers: &HeaderMap,
+        url: reqwest::Url,
+        headers: HeaderMap,
         body: Option<Bytes>,
         timeout: Option<Duration>,
     ) -> Attempt {
-        let mut request = reqwest::Request::new(method.clone(), url.clone());
-        *request.headers_mut() = headers.clone();
+        let mut request = reqwest::Request::new(method.clone(), url);
+        *request.headers_mut() = headers;
         if let Some(body) = body {
             *request.body_mut() = Some(reqwest::Body::from(body));
         }
@@ -695,9 +827,9 @@ impl Core {
         if declared > u64::try_from(limit).unwrap_or(u64::MAX) {
             return Attempt::TooLarge(status);
         }
-        // Trust the declared length only up to a modest size for the initial allocation.
-        let mut body =
-            BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0).min(64 * 1024));
+        // The declared length was checked against the limit above, so it can size the buffer:
+        // a lying server costs at most `limit` bytes of capacity.
+        let mut body = BytesMut::with_capacity(usize::try_from(declared).unwrap_or(0).min(limit));
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
@@ -742,6 +874,7 @@ impl fmt::Debug for Core {
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("max_response_bytes", &self.inner.max_response_bytes)
+            .field("hooks", &self.inner.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -856,8 +989,13 @@ mod tests {
     #[test]
     fn credentials_go_where_the_scheme_says() {
         let header = |scheme, builder: fn(ClientBuilder) -> ClientBuilder| {
-            let defaults = ApiDefaults { auth: scheme, ..DEFAULTS };
-            let core = builder(ClientBuilder::new(defaults)).build_core::<()>().unwrap();
+            let defaults = ApiDefaults {
+                auth: scheme,
+                ..DEFAULTS
+            };
+            let core = builder(ClientBuilder::new(defaults))
+                .build_core::<()>()
+                .unwrap();
             match &core.inner.auth {
                 Some(AuthParts::Header(name, value)) => {
                     assert!(value.is_sensitive());
@@ -883,7 +1021,10 @@ mod tests {
             header(AuthScheme::ApiKeyCookie("session"), |b| b.api_key("k2")),
             "cookie: session=k2"
         );
-        assert_eq!(header(AuthScheme::ApiKeyQuery("key"), |b| b.api_key("k3")), "?key=k3");
+        assert_eq!(
+            header(AuthScheme::ApiKeyQuery("key"), |b| b.api_key("k3")),
+            "?key=k3"
+        );
         assert_eq!(header(AuthScheme::None, |b| b), "none");
     }
 

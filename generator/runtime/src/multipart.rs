@@ -53,18 +53,26 @@ impl Multipart {
 
     /// The `content-type` (with its boundary) and the encoded body.
     pub(super) fn encode(&self) -> (String, Bytes) {
-        let boundary = format!("sdkgen-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let boundary = format!(
+            "sdkgen-{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        );
         let mut body = BytesMut::new();
         for part in &self.parts {
             body.put_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quote(&part.name));
+            let mut disposition = format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                quote(&part.name)
+            );
             if let Some(filename) = &part.filename {
                 disposition.push_str(&format!("; filename=\"{}\"", quote(filename)));
             }
             body.put_slice(disposition.as_bytes());
             body.put_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                let content_type: String = content_type.chars().filter(|c| !c.is_control()).collect();
+                let content_type: String =
+                    content_type.chars().filter(|c| !c.is_control()).collect();
                 body.put_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
             }
             body.put_slice(b"\r\n");
@@ -72,14 +80,19 @@ impl Multipart {
             body.put_slice(b"\r\n");
         }
         body.put_slice(format!("--{boundary}--\r\n").as_bytes());
-        (format!("multipart/form-data; boundary={boundary}"), body.freeze())
+        (
+            format!("multipart/form-data; boundary={boundary}"),
+            body.freeze(),
+        )
     }
 }
 
 /// Escapes a field or file name the way browsers do (WHATWG HTML): quotes and line breaks
 /// would otherwise end the header early.
 fn quote(name: &str) -> String {
-    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 #[cfg(test)]
@@ -88,11 +101,16 @@ mod tests {
 
     #[test]
     fn encodes_fields_and_files() {
-        let form = Multipart::new()
-            .text("title", "a \"cat\"")
-            .file("image", "cat\r\n.png", "image/png", vec![1u8, 2, 3]);
+        let form = Multipart::new().text("title", "a \"cat\"").file(
+            "image",
+            "cat\r\n.png",
+            "image/png",
+            vec![1u8, 2, 3],
+        );
         let (content_type, body) = form.encode();
-        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap();
         let expected = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\na \"cat\"\r\n\
              --{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cat%0D%0A.png\"\r\n\

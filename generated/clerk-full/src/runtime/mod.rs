@@ -11,6 +11,7 @@
 mod client;
 pub mod double_option;
 mod error;
+mod hooks;
 mod multipart;
 mod options;
 mod pagination;
@@ -20,8 +21,9 @@ mod retry;
 mod secret;
 
 pub use self::client::{ApiDefaults, AuthScheme, ClientBuilder, Core};
-pub use self::multipart::Multipart;
 pub use self::error::{ApiError, DecodeError, Error};
+pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
+pub use self::multipart::Multipart;
 pub use self::options::RequestOptions;
 pub use self::pagination::{Page, paginate};
 pub use self::request::{RequestSpec, plain_text};

@@ -55,18 +55,26 @@ impl Multipart {
 
     /// The `content-type` (with its boundary) and the encoded body.
     pub(super) fn encode(&self) -> (String, Bytes) {
-        let boundary = format!("sdkgen-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let boundary = format!(
+            "sdkgen-{:016x}{:016x}",
+            fastrand::u64(..),
+            fastrand::u64(..)
+        );
         let mut body = BytesMut::new();
         for part in &self.parts {
             body.put_slice(format!("--{boundary}\r\n").as_bytes());
-            let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", quote(&part.name));
+            let mut disposition = format!(
+                "Content-Disposition: form-data; name=\"{}\"",
+                quote(&part.name)
+            );
             if let Some(filename) = &part.filename {
                 disposition.push_str(&format!("; filename=\"{}\"", quote(filename)));
             }
             body.put_slice(disposition.as_bytes());
             body.put_slice(b"\r\n");
             if let Some(content_type) = &part.content_type {
-                let content_type: String = content_type.chars().filter(|c| !c.is_control()).collect();
+                let content_type: String =
+                    content_type.chars().filter(|c| !c.is_control()).collect();
                 body.put_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
             }
             body.put_slice(b"\r\n");
@@ -74,13 +82,18 @@ impl Multipart {
             body.put_slice(b"\r\n");
         }
         body.put_slice(format!("--{boundary}--\r\n").as_bytes());
-        (format!("multipart/form-data; boundary={boundary}"), body.freeze())
+        (
+            format!("multipart/form-data; boundary={boundary}"),
+            body.freeze(),
+        )
     }
 }
 
 /// Escapes a field or file name the way browsers do (WHATWG HTML): quotes and line breaks
 /// would otherwise end the header early.
 fn quote(name: &str) -> String {
-    name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 

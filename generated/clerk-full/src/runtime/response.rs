@@ -223,7 +223,11 @@ fn decode_json<T: DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<
         ));
     }
     // serde_json limits nesting depth, so a hostile deeply nested document is an error, not a
-    // stack overflow.
+    // stack overflow. Path tracking costs an allocation per key, so it only runs again once the
+    // plain decode has failed, to say where.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use sdkgen_runtime::{AuthScheme, ApiDefaults, ClientBuilder, Core, Error, RetryPolicy, StatusMatch};
+use sdkgen_runtime::{
+    ApiDefaults, AuthScheme, ClientBuilder, Core, Error, RetryPolicy, StatusMatch,
+};
 
 pub const TOKEN: &str = "sk_test_Sup3rS3cretValue";
 
