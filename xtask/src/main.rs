@@ -127,8 +127,9 @@ fn generate_repository() -> Result<(), String> {
     let started = Instant::now();
     let files = repository_files()?;
     write(&root().join("generated"), &files, started)?;
+    let started = Instant::now();
     match full_clerk_files()? {
-        Some(files) => write(&root().join(FULL_CRATE), &files, Instant::now()),
+        Some(files) => write(&root().join(FULL_CRATE), &files, started),
         None => Ok(()),
     }
 }
