@@ -202,7 +202,7 @@ pub struct OrganizationMembership {
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The organization the membership belongs to.
     pub organization: Organization,
-    /// public_user_data
+    /// The `public_user_data` property: a [`OrganizationMembershipPublicUserData`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
     /// When the membership was created, as a Unix timestamp in milliseconds.

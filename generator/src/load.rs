@@ -145,30 +145,60 @@ fn parse_value(bytes: &[u8], source: &str) -> Result<serde_json::Value, Diagnost
     }
     let looks_like_json = text.trim_start().starts_with(['{', '[']);
     if looks_like_json {
-        serde_json::from_str(text).map_err(|e| {
-            Diagnostic::error(
-                root,
-                format!(
-                    "{source} is not valid JSON: {e} (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-            .into()
-        })
+        // serde_json's message already ends with the line and column.
+        serde_json::from_str(text)
+            .map_err(|e| Diagnostic::error(root, format!("{source} is not valid JSON: {e}")).into())
     } else {
+        check_flow_nesting(text, source)?;
+        // serde_norway's message already says where ("at line 3 column 1").
         let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
-            let at = e
-                .location()
-                .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
-                .unwrap_or_default();
             Diagnostics::from(Diagnostic::error(
                 root.clone(),
-                format!("{source} is not valid YAML: {e}{at}"),
+                format!("{source} is not valid YAML: {e}"),
             ))
         })?;
         yaml_to_json(yaml, &root)
     }
+}
+
+/// Deepest `[`/`{` nesting accepted in YAML. The YAML scanner's cost grows with the square of
+/// the depth, so a hostile file is refused up front rather than after minutes; real specs
+/// stay far below this.
+const MAX_FLOW_NESTING: usize = 256;
+
+/// Refuses YAML whose flow collections nest deeper than [`MAX_FLOW_NESTING`]. Quoted scalars
+/// are skipped; the scan is approximate (it ignores block scalars) but only needs to be right
+/// about pathological input.
+fn check_flow_nesting(text: &str, source: &str) -> Result<(), Diagnostics> {
+    let mut depth = 0usize;
+    for (number, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_FLOW_NESTING {
+                        return Err(Diagnostic::error(
+                            Pointer::root(),
+                            format!(
+                                "{source} nests `[`/`{{` more than {MAX_FLOW_NESTING} levels deep (line {})",
+                                number + 1
+                            ),
+                        )
+                        .with_help("no OpenAPI document needs this; the file is probably corrupt")
+                        .into());
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Converts YAML to JSON. YAML allows non-string keys (`200:` is an integer); OpenAPI keys are
@@ -332,7 +362,12 @@ mod tests {
             err.starts_with("error: #: spec.yaml is not valid YAML: "),
             "{err}"
         );
-        assert!(err.contains("(line 3, column 1)"), "{err}");
+        assert!(err.contains("at line 3 column 1"), "{err}");
+        assert_eq!(
+            err.matches("line 3").count(),
+            1,
+            "the location is said once: {err}"
+        );
     }
 
     #[test]
@@ -340,8 +375,15 @@ mod tests {
         let err = error_of("{\"openapi\": \"3.0.3\",\n  \"info\": }");
         assert_eq!(
             err,
-            "error: #: spec.yaml is not valid JSON: expected value at line 2 column 11 (line 2, column 11)"
+            "error: #: spec.yaml is not valid JSON: expected value at line 2 column 11"
         );
+    }
+
+    #[test]
+    fn deep_yaml_nesting_is_refused_quickly() {
+        let text = format!("openapi: 3.0.3\nx: {}", "[".repeat(100_000));
+        let err = error_of(&text);
+        assert!(err.contains("more than 256 levels deep (line 2)"), "{err}");
     }
 
     #[test]

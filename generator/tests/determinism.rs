@@ -15,7 +15,7 @@ mod strategies;
 use std::path::Path;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value};
 
 fn clerk() -> (Value, sdkgen::Config) {
@@ -204,10 +204,6 @@ fn random_documents_are_deterministic_under_reordering() {
     let sdk = sdkgen::Config::named("robust-sdk");
     let mut runner = TestRunner::new(config);
     let result = runner.run(&(strategies::document(), 1..u64::MAX), |(doc, seed)| {
-        // Bugs pinned in robustness.rs (some abort the process) are steered around.
-        if let Some(bug) = strategies::known_bug(&doc) {
-            return Err(TestCaseError::reject(bug));
-        }
         let first = run(&doc, &sdk);
         let second = run(&doc, &sdk);
         prop_assert_eq!(&first, &second, "two runs differ");

@@ -91,9 +91,6 @@ fn random_documents_never_panic_and_emit_valid_rust() {
         32,
         (strategies::document(), any::<bool>()),
         |(doc, yaml)| {
-            if let Some(bug) = strategies::known_bug(&doc) {
-                return Err(TestCaseError::reject(bug));
-            }
             let verdict =
                 generate_guarded(to_bytes(&doc, yaml), TIMEOUT).map_err(TestCaseError::fail)?;
             tally.add(&outcome(&verdict));
@@ -271,9 +268,6 @@ fn corpus_mutations_never_panic_or_hang() {
             for mutation in mutations {
                 mutations::apply(&mut doc, &spec.nodes, mutation);
             }
-            if let Some(bug) = strategies::known_bug(&doc) {
-                return Err(TestCaseError::reject(bug));
-            }
             let verdict = generate_guarded(to_bytes(&doc, yaml), TIMEOUT)
                 .map_err(|e| TestCaseError::fail(format!("{}: {e}", spec.name)))?;
             tally.add(&outcome(&verdict));
@@ -320,9 +314,6 @@ fn sampled_random_documents_compile() {
             .new_tree(&mut runner)
             .expect("a document")
             .current();
-        if strategies::known_bug(&doc).is_some() {
-            continue;
-        }
         let bytes = to_bytes(&doc, false);
         let Ok(output) =
             sdkgen::generate(&bytes, "fuzz.json", &sdkgen::Config::named("robust-sdk"))
@@ -382,10 +373,7 @@ fn minimal(schemas_yaml: &str, paths_yaml: &str) -> Vec<u8> {
 
 /// Found by `random_documents_never_panic_and_emit_valid_rust`.
 #[test]
-#[ignore = "bug: a property whose schema is `allOf: [{$ref: <the enclosing schema>}, \
-            {type: object}]` makes the generator recurse until the stack overflows (the process \
-            aborts)"]
-fn bug_self_reference_in_composite_all_of_overflows_the_stack() {
+fn self_reference_in_composite_all_of_becomes_a_recursive_type() {
     let spec = minimal(
         "    A:\n      type: object\n      properties:\n        p: {allOf: [{$ref: '#/components/schemas/A'}, {type: object}]}\n",
         " {}",
@@ -405,9 +393,7 @@ fn bug_self_reference_in_composite_all_of_overflows_the_stack() {
 
 /// Found by `random_documents_never_panic_and_emit_valid_rust`.
 #[test]
-#[ignore = "bug: a schema that is `allOf: [{$ref: itself}]`, used by a query parameter, makes \
-            the generator recurse until the stack overflows (the process aborts)"]
-fn bug_self_wrapping_schema_as_parameter_overflows_the_stack() {
+fn self_wrapping_schema_as_parameter_is_a_diagnostic() {
     let spec = minimal(
         "    A: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
         "\n  /a:\n    get:\n      parameters: [{name: q, in: query, schema: {$ref: '#/components/schemas/A'}}]\n      responses: {'204': {description: ok}}",
@@ -437,23 +423,16 @@ fn bug_self_wrapping_schema_as_parameter_overflows_the_stack() {
 /// Found by `extreme_nesting_is_a_diagnostic`: YAML is rejected past 128 levels, but only
 /// after a scan that is quadratic in the nesting depth.
 #[test]
-#[ignore = "bug: 100 KB of `[` in a YAML document takes about 50 s (debug build) to be \
-            rejected: the YAML scanner is quadratic in flow nesting; the loader could refuse \
-            deep nesting before handing the text to the YAML parser"]
-fn bug_deep_yaml_flow_nesting_is_quadratic() {
+fn deep_yaml_flow_nesting_is_refused_before_parsing() {
     let text = format!("openapi: 3.0.3\nx: {}", "[".repeat(100_000));
-    let started = std::time::Instant::now();
+    // `generate_guarded` fails the case when it runs past TIMEOUT.
     let verdict = generate_guarded(text.into_bytes(), TIMEOUT);
     assert!(matches!(verdict, Ok(Some(_))), "{verdict:?}");
-    let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
 }
 
 /// Found by `random_documents_never_panic_and_emit_valid_rust`.
 #[test]
-#[ignore = "bug: a bare CR (not part of CRLF) in a summary or description is copied into a \
-            `///` comment, and a bare CR is not allowed in doc comments: the file does not parse"]
-fn bug_bare_carriage_return_in_summary_breaks_doc_comment() {
+fn bare_carriage_return_in_summary_is_dropped_from_docs() {
     let spec = br#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
         "paths": {"/a": {"get": {"operationId": "GetA", "summary": "one\rtwo",
         "responses": {"204": {"description": "ok"}}}}}}"#;
@@ -464,10 +443,7 @@ fn bug_bare_carriage_return_in_summary_breaks_doc_comment() {
 
 /// Found by `random_documents_never_panic_and_emit_valid_rust`.
 #[test]
-#[ignore = "bug: a CRLF in the description of a required inline-body property ends up as a \
-            bare CR inside the `# Arguments` list of the operation's `///` docs: the file does \
-            not parse"]
-fn bug_crlf_in_body_property_description_breaks_argument_docs() {
+fn crlf_in_body_property_description_is_dropped_from_docs() {
     let spec = br#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
         "paths": {"/a": {"post": {"operationId": "PostA",
         "requestBody": {"required": true, "content": {"application/json": {"schema": {
@@ -481,10 +457,7 @@ fn bug_crlf_in_body_property_description_breaks_argument_docs() {
 
 /// Found by `sampled_random_documents_compile`.
 #[test]
-#[ignore = "bug: a bidi control character (U+202E) in a description is copied into a `///` \
-            comment; rustc's deny-by-default `text_direction_codepoint_in_comment` lint then \
-            rejects the crate"]
-fn bug_bidi_control_in_description_is_a_compile_error() {
+fn bidi_control_in_description_is_escaped() {
     let spec = "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \
         \"paths\": {}, \"components\": {\"schemas\": {\"A\": {\"type\": \"object\", \
         \"description\": \"abc \\u202e def\"}}}}";
@@ -505,9 +478,7 @@ fn generated_file(spec: &[u8], path: &str) -> String {
 
 /// Found by `sampled_random_documents_compile` (seed 3).
 #[test]
-#[ignore = "bug: a schema that is an array of itself (`A: {type: array, items: {$ref: A}}`) \\
-            is emitted as `pub type A = Vec<A>;`, which does not compile (E0391 cycle)"]
-fn bug_self_referential_array_is_a_cyclic_type_alias() {
+fn self_referential_array_is_a_newtype() {
     let models = generated_file(
         &minimal(
             "    A: {type: array, items: {$ref: '#/components/schemas/A'}}\n",
@@ -520,9 +491,7 @@ fn bug_self_referential_array_is_a_cyclic_type_alias() {
 
 /// Found by `sampled_random_documents_compile` (seed 3).
 #[test]
-#[ignore = "bug: a property named \"\" without a description gets no doc comment, and the \\
-            generated crate is `#![deny(missing_docs)]`: it does not compile"]
-fn bug_empty_property_name_leaves_the_field_undocumented() {
+fn empty_property_name_is_documented() {
     let models = generated_file(
         &minimal(
             "    A:\n      type: object\n      properties:\n        '': {type: string}\n",
@@ -548,9 +517,7 @@ fn bug_empty_property_name_leaves_the_field_undocumented() {
 
 /// Found by `sampled_random_documents_compile` (seed 3): writing the crate failed.
 #[test]
-#[ignore = "bug: a 300-character tag becomes a 300-byte file name under src/operations/, \\
-            longer than file systems allow (255): `output::write` fails with ENAMETOOLONG"]
-fn bug_long_tag_gives_a_file_name_too_long() {
+fn long_tag_gives_a_short_file_name() {
     let tag = "a_b".repeat(100);
     let spec = minimal(
         "    A: {type: string}\n",

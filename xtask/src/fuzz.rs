@@ -7,9 +7,6 @@
 //! with a `fuzz-report: target=… cases=… failures=…` line. The minutes are shared between the
 //! targets by weight. Builds use the release profile (more cases per minute) unless
 //! `SDKGEN_FUZZ_PROFILE=debug`; build time is not counted.
-//!
-//! `SDKGEN_FUZZ_KNOWN_BUGS=1` stops the generator properties from steering around the bugs
-//! already pinned by `#[ignore = "bug: …"]` tests, to check whether they are fixed.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -12,26 +12,26 @@ use serde::{Deserialize, Serialize};
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ActorToken {
-    /// object
+    /// The `object` property: a [`ActorTokenObject`].
     #[serde(default)]
     pub object: ActorTokenObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// status
+    /// The `status` property: a [`ActorTokenStatus`].
     pub status: ActorTokenStatus,
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// actor
+    /// The `actor` property.
     pub actor: serde_json::Map<String, serde_json::Value>,
-    /// token
+    /// The `token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// url
+    /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -161,11 +161,11 @@ impl<'de> Deserialize<'de> for ActorTokenStatus {
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AddDomainBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// is_satellite
+    /// The `is_satellite` property.
     pub is_satellite: bool,
-    /// proxy_url
+    /// The `proxy_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -177,12 +177,12 @@ pub struct AddDomainBody {
 /// The `AddRolesToRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AddRolesToRoleSetBody {
-    /// role_keys
+    /// The `role_keys` property.
     pub role_keys: Vec<String>,
-    /// default_role_key
+    /// The `default_role_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
-    /// creator_role_key
+    /// The `creator_role_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<String>,
 }
@@ -191,16 +191,16 @@ pub struct AddRolesToRoleSetBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdjustCreditBalanceRequest {
-    /// amount
+    /// The `amount` property.
     pub amount: i64,
-    /// action
+    /// The `action` property: a [`AdjustCreditBalanceRequestAction`].
     pub action: AdjustCreditBalanceRequestAction,
-    /// currency
+    /// The `currency` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// idempotency_key
+    /// The `idempotency_key` property.
     pub idempotency_key: String,
-    /// note
+    /// The `note` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -269,17 +269,17 @@ impl<'de> Deserialize<'de> for AdjustCreditBalanceRequestAction {
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgentTask {
-    /// object
+    /// The `object` property: a [`AgentTaskObject`].
     #[serde(default)]
     pub object: AgentTaskObject,
-    /// agent_id
+    /// The `agent_id` property.
     pub agent_id: String,
-    /// agent_task_id
+    /// The `agent_task_id` property.
     pub agent_task_id: String,
-    /// task_id
+    /// The `task_id` property.
     #[deprecated]
     pub task_id: String,
-    /// url
+    /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -345,28 +345,28 @@ impl<'de> Deserialize<'de> for AgentTaskObject {
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AllowlistIdentifier {
-    /// object
+    /// The `object` property: a [`AllowlistIdentifierObject`].
     #[serde(default)]
     pub object: AllowlistIdentifierObject,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// invitation_id
+    /// The `invitation_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<String>,
-    /// identifier
+    /// The `identifier` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// identifier_type
+    /// The `identifier_type` property: a [`AllowlistIdentifierIdentifierType`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<AllowlistIdentifierIdentifierType>,
-    /// instance_id
+    /// The `instance_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// updated_at
+    /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
@@ -498,7 +498,7 @@ impl<'de> Deserialize<'de> for AllowlistIdentifierObject {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApplyCommerceDiscountRequest {
-    /// discount_id
+    /// The `discount_id` property.
     pub discount_id: String,
 }
 
@@ -506,34 +506,34 @@ pub struct ApplyCommerceDiscountRequest {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttemptEmailAddressVerificationBody {
-    /// verification_id
+    /// The `verification_id` property.
     pub verification_id: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `AttemptEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttemptEmailAddressVerificationResponse200 {
-    /// object
+    /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// status
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// strategy
+    /// The `strategy` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
-    /// attempts
+    /// The `attempts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
-    /// channel
+    /// The `channel` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
@@ -542,34 +542,34 @@ pub struct AttemptEmailAddressVerificationResponse200 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttemptPhoneNumberVerificationBody {
-    /// verification_id
+    /// The `verification_id` property.
     pub verification_id: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `AttemptPhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttemptPhoneNumberVerificationResponse200 {
-    /// object
+    /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// status
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// strategy
+    /// The `strategy` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
-    /// attempts
+    /// The `attempts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
-    /// channel
+    /// The `channel` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
@@ -577,64 +577,64 @@ pub struct AttemptPhoneNumberVerificationResponse200 {
 /// The `BillingDiscountsResponse` schema (`#/components/schemas/BillingDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillingDiscountsResponse {
-    /// proration
+    /// The `proration` property: a [`BillingProrationDiscountDetail`].
     pub proration: Option<BillingProrationDiscountDetail>,
-    /// total
+    /// The `total` property: a [`CommerceMoneyResponse`].
     pub total: CommerceMoneyResponse,
 }
 
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillingPaymentAttempt {
-    /// object
+    /// The `object` property: a [`BillingPaymentAttemptObject`].
     #[serde(default)]
     pub object: BillingPaymentAttemptObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// payment_id
+    /// The `payment_id` property.
     pub payment_id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// charge_type
+    /// The `charge_type` property.
     pub charge_type: String,
-    /// payee_id
+    /// The `payee_id` property.
     pub payee_id: String,
-    /// payee
+    /// The `payee` property.
     pub payee: serde_json::Map<String, serde_json::Value>,
-    /// payer_id
+    /// The `payer_id` property.
     pub payer_id: String,
-    /// payer
+    /// The `payer` property: a [`CommercePayerResponse`].
     pub payer: CommercePayerResponse,
-    /// subscription_item_id
+    /// The `subscription_item_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item_id: Option<String>,
-    /// subscription_item
+    /// The `subscription_item` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item: Option<serde_json::Map<String, serde_json::Value>>,
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
-    /// totals
+    /// The `totals` property: a [`CommerceTotalsResponse2`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
-    /// payment_method_id
+    /// The `payment_method_id` property.
     pub payment_method_id: String,
-    /// payment_method
+    /// The `payment_method` property: a [`CommercePaymentMethodResponse`].
     pub payment_method: CommercePaymentMethodResponse,
-    /// statement_id
+    /// The `statement_id` property.
     pub statement_id: String,
-    /// gateway_external_id
+    /// The `gateway_external_id` property.
     pub gateway_external_id: Option<String>,
-    /// gateway_external_url
+    /// The `gateway_external_url` property.
     pub gateway_external_url: Option<String>,
-    /// status
+    /// The `status` property: a [`BillingPaymentAttemptStatus`].
     pub status: BillingPaymentAttemptStatus,
-    /// paid_at
+    /// The `paid_at` property.
     pub paid_at: Option<i64>,
-    /// failed_at
+    /// The `failed_at` property.
     pub failed_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -764,35 +764,35 @@ impl<'de> Deserialize<'de> for BillingPaymentAttemptStatus {
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillingPriceResponse {
-    /// object
+    /// The `object` property: a [`BillingPriceResponseObject`].
     #[serde(default)]
     pub object: BillingPriceResponseObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// plan_id
+    /// The `plan_id` property.
     pub plan_id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// currency
+    /// The `currency` property.
     pub currency: String,
-    /// currency_symbol
+    /// The `currency_symbol` property.
     pub currency_symbol: String,
-    /// amount
+    /// The `amount` property.
     pub amount: i64,
-    /// annual_monthly_amount
+    /// The `annual_monthly_amount` property.
     pub annual_monthly_amount: i64,
-    /// fee
+    /// The `fee` property: a [`CommerceMoneyResponse`].
     pub fee: Option<CommerceMoneyResponse>,
-    /// annual_monthly_fee
+    /// The `annual_monthly_fee` property: a [`CommerceMoneyResponse`].
     pub annual_monthly_fee: Option<CommerceMoneyResponse>,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// is_default
+    /// The `is_default` property.
     pub is_default: bool,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// supported_billing_periods
+    /// The `supported_billing_periods` property: a [`BillingPriceResponseSupportedBillingPeriods`].
     pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
 }
 
@@ -922,47 +922,47 @@ impl<'de> Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillingProrationDiscountDetail {
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
-    /// cycle_days_passed
+    /// The `cycle_days_passed` property.
     pub cycle_days_passed: i64,
-    /// cycle_days_total
+    /// The `cycle_days_total` property.
     pub cycle_days_total: i64,
-    /// cycle_passed_percent
+    /// The `cycle_passed_percent` property.
     pub cycle_passed_percent: f64,
 }
 
 /// The `BillingStatement` schema (`#/components/schemas/BillingStatement`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillingStatement {
-    /// object
+    /// The `object` property: a [`BillingStatementObject`].
     #[serde(default)]
     pub object: BillingStatementObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// timestamp
+    /// The `timestamp` property.
     pub timestamp: i64,
-    /// payer
+    /// The `payer` property: a [`CommercePayerResponse`].
     pub payer: CommercePayerResponse,
-    /// status
+    /// The `status` property: a [`BillingStatementStatus`].
     pub status: BillingStatementStatus,
-    /// totals
+    /// The `totals` property: a [`BillingStatementTotals`].
     pub totals: BillingStatementTotals,
-    /// groups
+    /// The `groups` property.
     pub groups: Vec<BillingStatementGroupsItem>,
 }
 
 /// The `BillingStatementGroupsItem` schema (`#/components/schemas/BillingStatement/properties/groups/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillingStatementGroupsItem {
-    /// object
+    /// The `object` property: a [`BillingStatementGroupsItemObject`].
     #[serde(default)]
     pub object: BillingStatementGroupsItemObject,
-    /// timestamp
+    /// The `timestamp` property.
     pub timestamp: i64,
-    /// items
+    /// The `items` property.
     pub items: Vec<BillingPaymentAttempt>,
 }
 
@@ -1146,38 +1146,38 @@ impl<'de> Deserialize<'de> for BillingStatementStatus {
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BillingStatementTotals {
-    /// grand_total
+    /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
-    /// subtotal
+    /// The `subtotal` property: a [`CommerceMoneyResponse`].
     pub subtotal: CommerceMoneyResponse,
-    /// base_fee
+    /// The `base_fee` property: a [`CommerceMoneyResponse`].
     pub base_fee: CommerceMoneyResponse,
-    /// tax_total
+    /// The `tax_total` property: a [`CommerceMoneyResponse`].
     pub tax_total: CommerceMoneyResponse,
 }
 
 /// The `BlocklistIdentifier` schema (`#/components/schemas/BlocklistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlocklistIdentifier {
-    /// object
+    /// The `object` property: a [`BlocklistIdentifierObject`].
     #[serde(default)]
     pub object: BlocklistIdentifierObject,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// identifier
+    /// The `identifier` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// identifier_type
+    /// The `identifier_type` property: a [`BlocklistIdentifierIdentifierType`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<BlocklistIdentifierIdentifierType>,
-    /// instance_id
+    /// The `instance_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// updated_at
+    /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
@@ -1308,20 +1308,20 @@ impl<'de> Deserialize<'de> for BlocklistIdentifierObject {
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlocklistIdentifiers {
-    /// data
+    /// The `data` property.
     pub data: Vec<BlocklistIdentifier>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `CNameTarget` schema (`#/components/schemas/CNameTarget`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CNameTarget {
-    /// host
+    /// The `host` property.
     pub host: String,
-    /// value
+    /// The `value` property.
     pub value: String,
-    /// required
+    /// The `required` property.
     pub required: bool,
 }
 
@@ -1329,10 +1329,10 @@ pub struct CNameTarget {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeProductionInstanceDomainBody {
-    /// home_url
+    /// The `home_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
-    /// is_secondary
+    /// The `is_secondary` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
@@ -1340,13 +1340,13 @@ pub struct ChangeProductionInstanceDomainBody {
 /// The `ClerkError` schema (`#/components/schemas/ClerkError`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClerkError {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
-    /// meta
+    /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -1354,12 +1354,12 @@ pub struct ClerkError {
 /// The `ClerkErrors` schema (`#/components/schemas/ClerkErrors`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClerkErrors {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<ClerkError>,
-    /// meta
+    /// The `meta` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-    /// clerk_trace_id
+    /// The `clerk_trace_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
@@ -1367,26 +1367,26 @@ pub struct ClerkErrors {
 /// The `ClientModel` schema (`#/components/schemas/Client`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClientModel {
-    /// object
+    /// The `object` property: a [`ClientModelObject`].
     #[serde(default)]
     pub object: ClientModelObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// session_ids
+    /// The `session_ids` property.
     pub session_ids: Vec<String>,
-    /// sessions
+    /// The `sessions` property.
     pub sessions: Vec<Session>,
-    /// sign_in_id
+    /// The `sign_in_id` property.
     pub sign_in_id: Option<String>,
-    /// sign_up_id
+    /// The `sign_up_id` property.
     pub sign_up_id: Option<String>,
-    /// last_active_session_id
+    /// The `last_active_session_id` property.
     pub last_active_session_id: Option<String>,
-    /// last_authentication_strategy
+    /// The `last_authentication_strategy` property.
     pub last_authentication_strategy: Option<String>,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
 }
 
@@ -1451,87 +1451,87 @@ impl<'de> Deserialize<'de> for ClientModelObject {
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceCreditBalanceResponse {
-    /// object
+    /// The `object` property.
     pub object: String,
-    /// balance
+    /// The `balance` property: a [`CommerceMoneyResponse`].
     pub balance: Option<CommerceMoneyResponse>,
 }
 
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceCreditLedgerResponse {
-    /// object
+    /// The `object` property.
     pub object: String,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// payer_id
+    /// The `payer_id` property.
     pub payer_id: String,
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
-    /// source_type
+    /// The `source_type` property.
     pub source_type: String,
-    /// source_id
+    /// The `source_id` property.
     pub source_id: String,
-    /// note
+    /// The `note` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: String,
 }
 
 /// The `CommerceCreditsResponse` schema (`#/components/schemas/CommerceCreditsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceCreditsResponse {
-    /// proration
+    /// The `proration` property: a [`CommerceProrationCreditDetailResponse`].
     pub proration: Option<CommerceProrationCreditDetailResponse>,
-    /// payer
+    /// The `payer` property: a [`CommercePayerCreditResponse`].
     pub payer: Option<CommercePayerCreditResponse>,
-    /// total
+    /// The `total` property: a [`CommerceMoneyResponse`].
     pub total: CommerceMoneyResponse,
 }
 
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceDiscountRedemptionResponse {
-    /// object
+    /// The `object` property: a [`CommerceDiscountRedemptionResponseObject`].
     #[serde(default)]
     pub object: CommerceDiscountRedemptionResponseObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// subscription_item_id
+    /// The `subscription_item_id` property.
     pub subscription_item_id: String,
-    /// discount_id
+    /// The `discount_id` property.
     pub discount_id: String,
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// source
+    /// The `source` property: a [`CommerceDiscountRedemptionResponseSource`].
     pub source: CommerceDiscountRedemptionResponseSource,
-    /// promo_code
+    /// The `promo_code` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<String>,
-    /// effect
+    /// The `effect` property: a [`CommerceDiscountRedemptionResponseEffect`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<CommerceDiscountRedemptionResponseEffect>,
-    /// percent_off
+    /// The `percent_off` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
-    /// amount_off
+    /// The `amount_off` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<CommerceMoneyResponse>,
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
-    /// cycles_remaining
+    /// The `cycles_remaining` property.
     pub cycles_remaining: Option<i32>,
-    /// cycles_applied
+    /// The `cycles_applied` property.
     pub cycles_applied: i32,
-    /// status
+    /// The `status` property: a [`CommerceDiscountRedemptionResponseStatus`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CommerceDiscountRedemptionResponseStatus>,
-    /// redeemed_at
+    /// The `redeemed_at` property.
     pub redeemed_at: i64,
-    /// redeemed_by
+    /// The `redeemed_by` property.
     pub redeemed_by: Option<String>,
 }
 
@@ -1787,72 +1787,72 @@ impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceDiscountsResponse {
-    /// proration
+    /// The `proration` property: a [`CommerceProrationDiscountResponse`].
     pub proration: Option<CommerceProrationDiscountResponse>,
-    /// total
+    /// The `total` property: a [`CommerceMoneyResponse`].
     pub total: CommerceMoneyResponse,
 }
 
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceMoneyResponse {
-    /// amount
+    /// The `amount` property.
     pub amount: i64,
-    /// amount_formatted
+    /// The `amount_formatted` property.
     pub amount_formatted: String,
-    /// currency
+    /// The `currency` property.
     pub currency: String,
-    /// currency_symbol
+    /// The `currency_symbol` property.
     pub currency_symbol: String,
 }
 
 /// The `CommercePayerCreditResponse` schema (`#/components/schemas/CommercePayerCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePayerCreditResponse {
-    /// remaining_balance
+    /// The `remaining_balance` property: a [`CommerceMoneyResponse`].
     pub remaining_balance: CommerceMoneyResponse,
-    /// applied_amount
+    /// The `applied_amount` property: a [`CommerceMoneyResponse`].
     pub applied_amount: CommerceMoneyResponse,
 }
 
 /// The `CommercePayerResponse` schema (`#/components/schemas/CommercePayerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePayerResponse {
-    /// object
+    /// The `object` property: a [`CommercePayerResponseObject`].
     #[serde(default)]
     pub object: CommercePayerResponseObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// email
+    /// The `email` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// organization_name
+    /// The `organization_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
-    /// image_url
+    /// The `image_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// credits_balance
+    /// The `credits_balance` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// updated_at
+    /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
@@ -1860,36 +1860,36 @@ pub struct CommercePayerResponse {
 /// The `CommercePayerResponse2` schema (`#/components/schemas/CommercePayerResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePayerResponse2 {
-    /// object
+    /// The `object` property: a [`CommercePayerResponse2Object`].
     #[serde(default)]
     pub object: CommercePayerResponse2Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// first_name
+    /// The `first_name` property.
     pub first_name: String,
-    /// last_name
+    /// The `last_name` property.
     pub last_name: String,
-    /// email
+    /// The `email` property.
     pub email: String,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// organization_name
+    /// The `organization_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
-    /// image_url
+    /// The `image_url` property.
     pub image_url: String,
-    /// credits_balance
+    /// The `credits_balance` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -2012,46 +2012,46 @@ impl<'de> Deserialize<'de> for CommercePayerResponseObject {
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePaymentMethodResponse {
-    /// object
+    /// The `object` property: a [`CommercePaymentMethodResponseObject`].
     #[serde(default)]
     pub object: CommercePaymentMethodResponseObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// payer_id
+    /// The `payer_id` property.
     pub payer_id: String,
-    /// payment_type
+    /// The `payment_type` property: a [`CommercePaymentMethodResponsePaymentType`].
     pub payment_type: CommercePaymentMethodResponsePaymentType,
-    /// is_default
+    /// The `is_default` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// gateway
+    /// The `gateway` property.
     pub gateway: String,
-    /// gateway_external_id
+    /// The `gateway_external_id` property.
     pub gateway_external_id: String,
-    /// gateway_external_account_id
+    /// The `gateway_external_account_id` property.
     pub gateway_external_account_id: Option<String>,
-    /// last4
+    /// The `last4` property.
     pub last4: Option<String>,
-    /// status
+    /// The `status` property: a [`CommercePaymentMethodResponseStatus`].
     pub status: CommercePaymentMethodResponseStatus,
-    /// wallet_type
+    /// The `wallet_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_type: Option<String>,
-    /// card_type
+    /// The `card_type` property.
     pub card_type: Option<String>,
-    /// expiry_year
+    /// The `expiry_year` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// expiry_month
+    /// The `expiry_month` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// updated_at
+    /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
-    /// is_removable
+    /// The `is_removable` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
@@ -2243,44 +2243,44 @@ impl<'de> Deserialize<'de> for CommercePaymentMethodResponseStatus {
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePaymentSourceResponse {
-    /// object
+    /// The `object` property: a [`CommercePaymentSourceResponseObject`].
     #[serde(default)]
     pub object: CommercePaymentSourceResponseObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// payer_id
+    /// The `payer_id` property.
     pub payer_id: String,
-    /// payment_method
+    /// The `payment_method` property: a [`CommercePaymentSourceResponsePaymentMethod`].
     pub payment_method: CommercePaymentSourceResponsePaymentMethod,
-    /// is_default
+    /// The `is_default` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// gateway
+    /// The `gateway` property.
     pub gateway: String,
-    /// gateway_external_id
+    /// The `gateway_external_id` property.
     pub gateway_external_id: String,
-    /// gateway_external_account_id
+    /// The `gateway_external_account_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_external_account_id: Option<String>,
-    /// last4
+    /// The `last4` property.
     pub last4: String,
-    /// status
+    /// The `status` property: a [`CommercePaymentSourceResponseStatus`].
     pub status: CommercePaymentSourceResponseStatus,
-    /// wallet_type
+    /// The `wallet_type` property.
     pub wallet_type: String,
-    /// card_type
+    /// The `card_type` property.
     pub card_type: String,
-    /// expiry_year
+    /// The `expiry_year` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
-    /// expiry_month
+    /// The `expiry_month` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// is_removable
+    /// The `is_removable` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
@@ -2472,92 +2472,92 @@ impl<'de> Deserialize<'de> for CommercePaymentSourceResponseStatus {
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePerUnitTotal {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// block_size
+    /// The `block_size` property.
     pub block_size: i64,
-    /// tiers
+    /// The `tiers` property.
     pub tiers: Vec<CommercePerUnitTotalTier>,
 }
 
 /// The `CommercePerUnitTotal2` schema (`#/components/schemas/CommercePerUnitTotal-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePerUnitTotal2 {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// block_size
+    /// The `block_size` property.
     pub block_size: i64,
-    /// tiers
+    /// The `tiers` property.
     pub tiers: Vec<CommercePerUnitTotalTier2>,
 }
 
 /// The `CommercePerUnitTotalTier` schema (`#/components/schemas/CommercePerUnitTotalTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePerUnitTotalTier {
-    /// quantity
+    /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// fee_per_block
+    /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
-    /// total
+    /// The `total` property: a [`CommerceMoneyResponse`].
     pub total: CommerceMoneyResponse,
 }
 
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePerUnitTotalTier2 {
-    /// quantity
+    /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
-    /// fee_per_block
+    /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
-    /// total
+    /// The `total` property: a [`CommerceMoneyResponse`].
     pub total: CommerceMoneyResponse,
 }
 
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePlan {
-    /// object
+    /// The `object` property: a [`CommercePlanObject`].
     #[serde(default)]
     pub object: CommercePlanObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// fee
+    /// The `fee` property: a [`CommerceMoneyResponse`].
     pub fee: Option<CommerceMoneyResponse>,
-    /// annual_monthly_fee
+    /// The `annual_monthly_fee` property: a [`CommerceMoneyResponse`].
     pub annual_monthly_fee: Option<CommerceMoneyResponse>,
-    /// annual_fee
+    /// The `annual_fee` property: a [`CommerceMoneyResponse`].
     pub annual_fee: Option<CommerceMoneyResponse>,
-    /// description
+    /// The `description` property.
     pub description: Option<String>,
-    /// product_id
+    /// The `product_id` property.
     #[deprecated]
     pub product_id: String,
-    /// is_default
+    /// The `is_default` property.
     pub is_default: bool,
-    /// is_recurring
+    /// The `is_recurring` property.
     pub is_recurring: bool,
-    /// publicly_visible
+    /// The `publicly_visible` property.
     pub publicly_visible: bool,
-    /// has_base_fee
+    /// The `has_base_fee` property.
     pub has_base_fee: bool,
-    /// for_payer_type
+    /// The `for_payer_type` property.
     pub for_payer_type: String,
-    /// slug
+    /// The `slug` property.
     pub slug: String,
-    /// avatar_url
+    /// The `avatar_url` property.
     pub avatar_url: Option<String>,
-    /// features
+    /// The `features` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<FeatureResponse>>,
-    /// free_trial_enabled
+    /// The `free_trial_enabled` property.
     pub free_trial_enabled: bool,
-    /// free_trial_days
+    /// The `free_trial_days` property.
     pub free_trial_days: Option<i64>,
-    /// unit_prices
+    /// The `unit_prices` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
@@ -2565,67 +2565,67 @@ pub struct CommercePlan {
 /// The `CommercePlan2` schema (`#/components/schemas/CommercePlan-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePlan2 {
-    /// object
+    /// The `object` property: a [`CommercePlan2Object`].
     #[serde(default)]
     pub object: CommercePlan2Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// fee
+    /// The `fee` property: a [`CommerceMoneyResponse`].
     pub fee: Option<CommerceMoneyResponse>,
-    /// annual_monthly_fee
+    /// The `annual_monthly_fee` property: a [`CommerceMoneyResponse`].
     pub annual_monthly_fee: Option<CommerceMoneyResponse>,
-    /// annual_fee
+    /// The `annual_fee` property: a [`CommerceMoneyResponse`].
     pub annual_fee: Option<CommerceMoneyResponse>,
-    /// amount
+    /// The `amount` property.
     pub amount: i64,
-    /// amount_formatted
+    /// The `amount_formatted` property.
     pub amount_formatted: String,
-    /// annual_monthly_amount
+    /// The `annual_monthly_amount` property.
     pub annual_monthly_amount: i64,
-    /// annual_monthly_amount_formatted
+    /// The `annual_monthly_amount_formatted` property.
     pub annual_monthly_amount_formatted: String,
-    /// annual_amount
+    /// The `annual_amount` property.
     pub annual_amount: i64,
-    /// annual_amount_formatted
+    /// The `annual_amount_formatted` property.
     pub annual_amount_formatted: String,
-    /// currency_symbol
+    /// The `currency_symbol` property.
     pub currency_symbol: String,
-    /// currency
+    /// The `currency` property.
     pub currency: String,
-    /// description
+    /// The `description` property.
     pub description: String,
-    /// product_id
+    /// The `product_id` property.
     pub product_id: String,
-    /// is_default
+    /// The `is_default` property.
     pub is_default: bool,
-    /// is_recurring
+    /// The `is_recurring` property.
     pub is_recurring: bool,
-    /// publicly_visible
+    /// The `publicly_visible` property.
     pub publicly_visible: bool,
-    /// has_base_fee
+    /// The `has_base_fee` property.
     pub has_base_fee: bool,
-    /// payer_type
+    /// The `payer_type` property.
     pub payer_type: Vec<String>,
-    /// for_payer_type
+    /// The `for_payer_type` property.
     pub for_payer_type: String,
-    /// slug
+    /// The `slug` property.
     pub slug: String,
-    /// avatar_url
+    /// The `avatar_url` property.
     pub avatar_url: String,
-    /// period
+    /// The `period` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
-    /// interval
+    /// The `interval` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
-    /// features
+    /// The `features` property.
     pub features: Vec<FeatureResponse2>,
-    /// free_trial_enabled
+    /// The `free_trial_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_trial_enabled: Option<bool>,
-    /// free_trial_days
+    /// The `free_trial_days` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_trial_days: Option<i64>,
 }
@@ -2749,48 +2749,48 @@ impl<'de> Deserialize<'de> for CommercePlanObject {
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePlanUnitPrice {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// block_size
+    /// The `block_size` property.
     pub block_size: i64,
-    /// tiers
+    /// The `tiers` property.
     pub tiers: Vec<CommercePlanUnitPriceTier>,
 }
 
 /// The `CommercePlanUnitPriceTier` schema (`#/components/schemas/CommercePlanUnitPriceTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePlanUnitPriceTier {
-    /// starts_at_block
+    /// The `starts_at_block` property.
     pub starts_at_block: i64,
-    /// ends_after_block
+    /// The `ends_after_block` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_after_block: Option<i64>,
-    /// fee_per_block
+    /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
 }
 
 /// The `CommercePriceTransitionDetails` schema (`#/components/schemas/CommercePriceTransitionDetails`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePriceTransitionDetails {
-    /// previous_plan
+    /// The `previous_plan` property: a [`CommercePlan2`].
     pub previous_plan: CommercePlan2,
-    /// previous_price
+    /// The `previous_price` property: a [`BillingPriceResponse`].
     pub previous_price: BillingPriceResponse,
-    /// effective_at
+    /// The `effective_at` property.
     pub effective_at: i64,
-    /// effective_mode
+    /// The `effective_mode` property: a [`CommercePriceTransitionDetailsEffectiveMode`].
     pub effective_mode: CommercePriceTransitionDetailsEffectiveMode,
-    /// next_billing_date
+    /// The `next_billing_date` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_date: Option<i64>,
-    /// charged_immediately
+    /// The `charged_immediately` property.
     pub charged_immediately: bool,
-    /// immediate_charge
+    /// The `immediate_charge` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immediate_charge: Option<CommerceMoneyResponse>,
-    /// previous_subscription_item_status
+    /// The `previous_subscription_item_status` property: a [`CommercePriceTransitionDetailsPreviousSubscriptionItemStatus`].
     pub previous_subscription_item_status: CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
-    /// previous_subscription_item_id
+    /// The `previous_subscription_item_id` property.
     pub previous_subscription_item_id: String,
 }
 
@@ -2924,12 +2924,12 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommercePriceTransitionResponse {
-    /// object
+    /// The `object` property: a [`CommercePriceTransitionResponseObject`].
     #[serde(default)]
     pub object: CommercePriceTransitionResponseObject,
-    /// subscription_item
+    /// The `subscription_item` property: a [`CommerceSubscriptionItem2`].
     pub subscription_item: CommerceSubscriptionItem2,
-    /// transition
+    /// The `transition` property: a [`CommercePriceTransitionDetails`].
     pub transition: CommercePriceTransitionDetails,
 }
 
@@ -2994,57 +2994,57 @@ impl<'de> Deserialize<'de> for CommercePriceTransitionResponseObject {
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceProrationCreditDetailResponse {
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
-    /// cycle_days_remaining
+    /// The `cycle_days_remaining` property.
     pub cycle_days_remaining: i64,
-    /// cycle_days_total
+    /// The `cycle_days_total` property.
     pub cycle_days_total: i64,
-    /// cycle_remaining_percent
+    /// The `cycle_remaining_percent` property.
     pub cycle_remaining_percent: f64,
 }
 
 /// The `CommerceProrationDiscountResponse` schema (`#/components/schemas/CommerceProrationDiscountResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceProrationDiscountResponse {
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
-    /// cycle_days_passed
+    /// The `cycle_days_passed` property.
     pub cycle_days_passed: i64,
-    /// cycle_days_total
+    /// The `cycle_days_total` property.
     pub cycle_days_total: i64,
-    /// cycle_passed_percent
+    /// The `cycle_passed_percent` property.
     pub cycle_passed_percent: f32,
 }
 
 /// The `CommerceSubscription` schema (`#/components/schemas/CommerceSubscription`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceSubscription {
-    /// object
+    /// The `object` property: a [`CommerceSubscriptionObject`].
     #[serde(default)]
     pub object: CommerceSubscriptionObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// status
+    /// The `status` property: a [`CommerceSubscriptionStatus`].
     pub status: CommerceSubscriptionStatus,
-    /// payer_id
+    /// The `payer_id` property.
     pub payer_id: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// active_at
+    /// The `active_at` property.
     pub active_at: Option<i64>,
-    /// past_due_at
+    /// The `past_due_at` property.
     pub past_due_at: Option<i64>,
-    /// subscription_items
+    /// The `subscription_items` property.
     pub subscription_items: Vec<CommerceSubscriptionItem>,
-    /// next_payment
+    /// The `next_payment` property: a [`CommerceSubscriptionNextPayment`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionNextPayment>,
-    /// eligible_for_free_trial
+    /// The `eligible_for_free_trial` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible_for_free_trial: Option<bool>,
 }
@@ -3052,10 +3052,10 @@ pub struct CommerceSubscription {
 /// The `CommerceSubscriptionCreditResponse` schema (`#/components/schemas/CommerceSubscriptionCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceSubscriptionCreditResponse {
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
-    /// cycle_remaining_percent
+    /// The `cycle_remaining_percent` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_remaining_percent: Option<f32>,
 }
@@ -3063,70 +3063,70 @@ pub struct CommerceSubscriptionCreditResponse {
 /// The `CommerceSubscriptionItem` schema (`#/components/schemas/CommerceSubscriptionItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceSubscriptionItem {
-    /// object
+    /// The `object` property: a [`CommerceSubscriptionItemObject`].
     #[serde(default)]
     pub object: CommerceSubscriptionItemObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// status
+    /// The `status` property: a [`CommerceSubscriptionItemStatus`].
     pub status: CommerceSubscriptionItemStatus,
-    /// credit
+    /// The `credit` property: a [`CommerceSubscriptionCreditResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
-    /// credits
+    /// The `credits` property: a [`CommerceCreditsResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
-    /// plan_id
+    /// The `plan_id` property.
     pub plan_id: Option<String>,
-    /// price_id
+    /// The `price_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
-    /// plan
+    /// The `plan` property: a [`CommercePlan`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<CommercePlan>,
-    /// plan_period
+    /// The `plan_period` property: a [`CommerceSubscriptionItemPlanPeriod`].
     pub plan_period: CommerceSubscriptionItemPlanPeriod,
-    /// payment_method
+    /// The `payment_method` property: a [`CommercePaymentMethodResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CommercePaymentMethodResponse>,
-    /// lifetime_paid
+    /// The `lifetime_paid` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
-    /// next_payment
+    /// The `next_payment` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
-    /// payer_id
+    /// The `payer_id` property.
     pub payer_id: String,
-    /// payer
+    /// The `payer` property: a [`CommercePayerResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse>,
-    /// is_free_trial
+    /// The `is_free_trial` property.
     pub is_free_trial: bool,
-    /// period_start
+    /// The `period_start` property.
     pub period_start: i64,
-    /// period_end
+    /// The `period_end` property.
     pub period_end: Option<i64>,
-    /// proration_date
+    /// The `proration_date` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_date: Option<String>,
-    /// canceled_at
+    /// The `canceled_at` property.
     pub canceled_at: Option<i64>,
-    /// past_due_at
+    /// The `past_due_at` property.
     pub past_due_at: Option<i64>,
-    /// ended_at
+    /// The `ended_at` property.
     pub ended_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// updated_at
+    /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
-    /// seats
+    /// The `seats` property: a [`CommerceSubscriptionItemSeatsResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<CommerceSubscriptionItemSeatsResponse>,
-    /// totals
+    /// The `totals` property: a [`CommerceTotalsResponse2`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
 }
@@ -3134,71 +3134,71 @@ pub struct CommerceSubscriptionItem {
 /// The `CommerceSubscriptionItem2` schema (`#/components/schemas/CommerceSubscriptionItem-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceSubscriptionItem2 {
-    /// object
+    /// The `object` property: a [`CommerceSubscriptionItem2Object`].
     #[serde(default)]
     pub object: CommerceSubscriptionItem2Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// status
+    /// The `status` property: a [`CommerceSubscriptionItem2Status`].
     pub status: CommerceSubscriptionItem2Status,
-    /// credit
+    /// The `credit` property: a [`CommerceSubscriptionCreditResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
-    /// plan_id
+    /// The `plan_id` property.
     pub plan_id: String,
-    /// price_id
+    /// The `price_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
-    /// plan
+    /// The `plan` property: a [`CommercePlan2`].
     pub plan: Option<CommercePlan2>,
-    /// plan_period
+    /// The `plan_period` property: a [`CommerceSubscriptionItem2PlanPeriod`].
     pub plan_period: CommerceSubscriptionItem2PlanPeriod,
-    /// payment_source_id
+    /// The `payment_source_id` property.
     pub payment_source_id: String,
-    /// payment_source
+    /// The `payment_source` property: a [`CommercePaymentSourceResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<CommercePaymentSourceResponse>,
-    /// lifetime_paid
+    /// The `lifetime_paid` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
-    /// next_invoice
+    /// The `next_invoice` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_invoice: Option<CommerceSubscriptionItemNextPaymentResponse>,
-    /// next_payment
+    /// The `next_payment` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
-    /// payer_id
+    /// The `payer_id` property.
     pub payer_id: String,
-    /// payer
+    /// The `payer` property: a [`CommercePayerResponse2`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse2>,
-    /// is_free_trial
+    /// The `is_free_trial` property.
     pub is_free_trial: bool,
-    /// period_start
+    /// The `period_start` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<i64>,
-    /// period_end
+    /// The `period_end` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<i64>,
-    /// proration_date
+    /// The `proration_date` property.
     pub proration_date: String,
-    /// canceled_at
+    /// The `canceled_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<i64>,
-    /// past_due_at
+    /// The `past_due_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<i64>,
-    /// ended_at
+    /// The `ended_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -3401,16 +3401,16 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItem2Status {
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
-    /// date
+    /// The `date` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
-    /// per_unit_totals
+    /// The `per_unit_totals` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
-    /// totals
+    /// The `totals` property: a [`CommerceTotalsResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse>,
 }
@@ -3537,9 +3537,9 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceSubscriptionItemSeatsResponse {
-    /// quantity
+    /// The `quantity` property.
     pub quantity: Option<i64>,
-    /// tiers
+    /// The `tiers` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<CommercePerUnitTotalTier2>>,
 }
@@ -3632,14 +3632,14 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItemStatus {
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceSubscriptionNextPayment {
-    /// date
+    /// The `date` property.
     pub date: i64,
-    /// amount
+    /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
-    /// per_unit_totals
+    /// The `per_unit_totals` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal2>>,
-    /// totals
+    /// The `totals` property: a [`CommerceTotalsResponse2`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
 }
@@ -3782,21 +3782,21 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionStatus {
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceTotalsResponse {
-    /// subtotal
+    /// The `subtotal` property: a [`CommerceMoneyResponse`].
     pub subtotal: CommerceMoneyResponse,
-    /// base_fee
+    /// The `base_fee` property: a [`CommerceMoneyResponse`].
     pub base_fee: CommerceMoneyResponse,
-    /// tax_total
+    /// The `tax_total` property: a [`CommerceMoneyResponse`].
     pub tax_total: CommerceMoneyResponse,
-    /// grand_total
+    /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
-    /// per_unit_totals
+    /// The `per_unit_totals` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
-    /// credits
+    /// The `credits` property: a [`CommerceCreditsResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
-    /// discounts
+    /// The `discounts` property: a [`CommerceDiscountsResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<CommerceDiscountsResponse>,
 }
@@ -3804,21 +3804,21 @@ pub struct CommerceTotalsResponse {
 /// The `CommerceTotalsResponse2` schema (`#/components/schemas/CommerceTotalsResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CommerceTotalsResponse2 {
-    /// subtotal
+    /// The `subtotal` property: a [`CommerceMoneyResponse`].
     pub subtotal: CommerceMoneyResponse,
-    /// base_fee
+    /// The `base_fee` property: a [`CommerceMoneyResponse`].
     pub base_fee: CommerceMoneyResponse,
-    /// tax_total
+    /// The `tax_total` property: a [`CommerceMoneyResponse`].
     pub tax_total: CommerceMoneyResponse,
-    /// grand_total
+    /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
-    /// per_unit_totals
+    /// The `per_unit_totals` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal2>>,
-    /// credits
+    /// The `credits` property: a [`CommerceCreditsResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
-    /// discounts
+    /// The `discounts` property: a [`BillingDiscountsResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<BillingDiscountsResponse>,
 }
@@ -3826,10 +3826,10 @@ pub struct CommerceTotalsResponse2 {
 /// The `Cookies` schema (`#/components/schemas/Cookies`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Cookies {
-    /// object
+    /// The `object` property: a [`CookiesObject`].
     #[serde(default)]
     pub object: CookiesObject,
-    /// cookies
+    /// The `cookies` property.
     pub cookies: Vec<String>,
 }
 
@@ -3895,9 +3895,9 @@ impl<'de> Deserialize<'de> for CookiesObject {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateActorTokenBody {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// actor
+    /// The `actor` property: a [`CreateActorTokenBodyActor`].
     pub actor: CreateActorTokenBodyActor,
     /// Default: `3600`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3910,7 +3910,7 @@ pub struct CreateActorTokenBody {
 /// The `CreateActorTokenBodyActor` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateActorTokenBodyActor {
-    /// sub
+    /// The `sub` property.
     pub sub: String,
 }
 
@@ -3918,13 +3918,13 @@ pub struct CreateActorTokenBodyActor {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAdminPortalLinkTokenBody {
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// it_contact_id
+    /// The `it_contact_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
-    /// scopes
+    /// The `scopes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Default: `3600`. Range: 0..=86400.
@@ -3935,34 +3935,34 @@ pub struct CreateAdminPortalLinkTokenBody {
 /// The `CreateAdminPortalLinkTokenResponse201` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse201 {
-    /// object
+    /// The `object` property: a [`CreateAdminPortalLinkTokenResponse201Object`].
     #[serde(default)]
     pub object: CreateAdminPortalLinkTokenResponse201Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// admin_portal_link_id
+    /// The `admin_portal_link_id` property.
     pub admin_portal_link_id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// organization_id
+    /// The `organization_id` property.
     pub organization_id: Option<String>,
-    /// it_contact_id
+    /// The `it_contact_id` property.
     pub it_contact_id: Option<String>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Option<Vec<String>>,
-    /// token
+    /// The `token` property.
     pub token: String,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -4027,72 +4027,72 @@ impl<'de> Deserialize<'de> for CreateAdminPortalLinkTokenResponse201Object {
 /// The `CreateAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse400ErrorsItem>,
 }
 
 /// The `CreateAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `CreateAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse401 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse401ErrorsItem>,
 }
 
 /// The `CreateAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `CreateAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse403 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse403ErrorsItem>,
 }
 
 /// The `CreateAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `CreateAdminPortalLinkTokenResponse409` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse409 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse409ErrorsItem>,
 }
 
 /// The `CreateAdminPortalLinkTokenResponse409ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -4100,16 +4100,16 @@ pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAgentTaskBody {
-    /// on_behalf_of
+    /// The `on_behalf_of` property: a [`CreateAgentTaskBodyOnBehalfOf`].
     pub on_behalf_of: CreateAgentTaskBodyOnBehalfOf,
-    /// permissions
+    /// The `permissions` property: a [`CreateAgentTaskBodyPermissions`].
     #[serde(default)]
     pub permissions: CreateAgentTaskBodyPermissions,
-    /// agent_name
+    /// The `agent_name` property.
     pub agent_name: String,
-    /// task_description
+    /// The `task_description` property.
     pub task_description: String,
-    /// redirect_url
+    /// The `redirect_url` property.
     pub redirect_url: String,
     /// Default: `1800`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4119,10 +4119,10 @@ pub struct CreateAgentTaskBody {
 /// The `CreateAgentTaskBodyOnBehalfOf` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAgentTaskBodyOnBehalfOf {
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// identifier
+    /// The `identifier` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
@@ -4189,7 +4189,7 @@ impl<'de> Deserialize<'de> for CreateAgentTaskBodyPermissions {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAllowlistIdentifierBody {
-    /// identifier
+    /// The `identifier` property.
     pub identifier: String,
     /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4203,18 +4203,18 @@ pub struct CreateApiKeyBody {
     /// Default: `api_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// claims
+    /// The `claims` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -4224,7 +4224,7 @@ pub struct CreateApiKeyBody {
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// created_by
+    /// The `created_by` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -4243,41 +4243,41 @@ pub struct CreateApiKeyBody {
 /// The `CreateApiKeyResponse200` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateApiKeyResponse200 {
-    /// object
+    /// The `object` property: a [`CreateApiKeyResponse200Object`].
     #[serde(default)]
     pub object: CreateApiKeyResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// claims
+    /// The `claims` property.
     pub claims: Option<serde_json::Value>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Vec<String>,
-    /// secret
+    /// The `secret` property.
     pub secret: String,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_by
+    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -4342,36 +4342,36 @@ impl<'de> Deserialize<'de> for CreateApiKeyResponse200Object {
 /// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateApiKeyResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateApiKeyResponse400ErrorsItem>,
 }
 
 /// The `CreateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateApiKeyResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `CreateApiKeyResponse409` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateApiKeyResponse409 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateApiKeyResponse409ErrorsItem>,
 }
 
 /// The `CreateApiKeyResponse409ErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateApiKeyResponse409ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -4379,24 +4379,24 @@ pub struct CreateApiKeyResponse409ErrorsItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBillingPriceRequest {
-    /// plan_id
+    /// The `plan_id` property.
     pub plan_id: String,
     /// Default: `USD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// amount
+    /// The `amount` property.
     pub amount: Option<i64>,
-    /// annual_monthly_amount
+    /// The `annual_monthly_amount` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub annual_monthly_amount: Option<Option<i64>>,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// supported_billing_periods
+    /// The `supported_billing_periods` property: a [`CreateBillingPriceRequestSupportedBillingPeriods`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_billing_periods: Option<
         CreateBillingPriceRequestSupportedBillingPeriods,
@@ -4472,7 +4472,7 @@ impl<'de> Deserialize<'de> for CreateBillingPriceRequestSupportedBillingPeriods 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBlocklistIdentifierBody {
-    /// identifier
+    /// The `identifier` property.
     pub identifier: String,
 }
 
@@ -4480,16 +4480,16 @@ pub struct CreateBlocklistIdentifierBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBulkInvitationsBodyItem {
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// redirect_url
+    /// The `redirect_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -4589,7 +4589,7 @@ impl<'de> Deserialize<'de> for CreateBulkInvitationsBodyItemTemplateSlug {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateBulkWaitlistEntriesBodyItem {
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
     #[serde(
@@ -4603,14 +4603,14 @@ pub struct CreateBulkWaitlistEntriesBodyItem {
 /// The `CreateDirectoryBody` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateDirectoryBody {
-    /// enterprise_connection_id
+    /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// group_role_mappings
+    /// The `group_role_mappings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateDirectoryBodyGroupRoleMappingsItem>>,
 }
@@ -4618,19 +4618,19 @@ pub struct CreateDirectoryBody {
 /// The `CreateDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateDirectoryBodyGroupRoleMappingsItem {
-    /// directory_group_id
+    /// The `directory_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
-    /// scim_group_id
+    /// The `scim_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
-    /// directory_group_display_name
+    /// The `directory_group_display_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_group_display_name: Option<String>,
-    /// scim_group_display_name
+    /// The `scim_group_display_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
-    /// role_id
+    /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4640,13 +4640,13 @@ pub struct CreateDirectoryBodyGroupRoleMappingsItem {
 /// The `CreateDirectoryGroupRoleMappingBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateDirectoryGroupRoleMappingBody {
-    /// directory_group_id
+    /// The `directory_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
-    /// scim_group_id
+    /// The `scim_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
-    /// role_id
+    /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4656,18 +4656,18 @@ pub struct CreateDirectoryGroupRoleMappingBody {
 /// The `CreateEmailAddressBody` schema (`#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateEmailAddressBody {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// verified
+    /// The `verified` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
-    /// primary
+    /// The `primary` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -4687,48 +4687,48 @@ pub struct CreateEmailAddressBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseConnectionBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// provider
+    /// The `provider` property: a [`CreateEnterpriseConnectionBodyProvider`].
     pub provider: CreateEnterpriseConnectionBodyProvider,
-    /// domains
+    /// The `domains` property.
     pub domains: Vec<String>,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
-    /// active
+    /// The `active` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
-    /// saml
+    /// The `saml` property: a [`CreateEnterpriseConnectionBodySaml`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub saml: Option<Option<CreateEnterpriseConnectionBodySaml>>,
-    /// oidc
+    /// The `oidc` property: a [`CreateEnterpriseConnectionBodyOidc`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oidc: Option<Option<CreateEnterpriseConnectionBodyOidc>>,
-    /// custom_attributes
+    /// The `custom_attributes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<CreateEnterpriseConnectionBodyCustomAttributesItem>,
@@ -4739,20 +4739,20 @@ pub struct CreateEnterpriseConnectionBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// sso_path
+    /// The `sso_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
-    /// scim_path
+    /// The `scim_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
-    /// directory_path
+    /// The `directory_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
-    /// multi_valued
+    /// The `multi_valued` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
@@ -4761,49 +4761,49 @@ pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseConnectionBodyOidc {
-    /// client_id
+    /// The `client_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id: Option<Option<String>>,
-    /// client_secret
+    /// The `client_secret` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_secret: Option<Option<String>>,
-    /// discovery_url
+    /// The `discovery_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub discovery_url: Option<Option<String>>,
-    /// auth_url
+    /// The `auth_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub auth_url: Option<Option<String>>,
-    /// token_url
+    /// The `token_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub token_url: Option<Option<String>>,
-    /// user_info_url
+    /// The `user_info_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_info_url: Option<Option<String>>,
-    /// requires_pkce
+    /// The `requires_pkce` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -4897,42 +4897,42 @@ impl<'de> Deserialize<'de> for CreateEnterpriseConnectionBodyProvider {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseConnectionBodySaml {
-    /// idp_entity_id
+    /// The `idp_entity_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
-    /// idp_sso_url
+    /// The `idp_sso_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
-    /// idp_certificate
+    /// The `idp_certificate` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
-    /// idp_metadata
+    /// The `idp_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
-    /// attribute_mapping
+    /// The `attribute_mapping` property: a [`CreateEnterpriseConnectionBodySamlAttributeMapping`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -4941,28 +4941,28 @@ pub struct CreateEnterpriseConnectionBodySaml {
     pub attribute_mapping: Option<
         Option<CreateEnterpriseConnectionBodySamlAttributeMapping>,
     >,
-    /// allow_subdomains
+    /// The `allow_subdomains` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
-    /// force_authn
+    /// The `force_authn` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub force_authn: Option<Option<bool>>,
-    /// login_hint
+    /// The `login_hint` property: a [`CreateEnterpriseConnectionBodySamlLoginHint`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -4975,28 +4975,28 @@ pub struct CreateEnterpriseConnectionBodySaml {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
-    /// user_id
+    /// The `user_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_id: Option<Option<String>>,
-    /// email_address
+    /// The `email_address` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub email_address: Option<Option<String>>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5009,9 +5009,9 @@ pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEnterpriseConnectionBodySamlLoginHint {
-    /// mode
+    /// The `mode` property: a [`CreateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: CreateEnterpriseConnectionBodySamlLoginHintMode,
-    /// source
+    /// The `source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -5085,12 +5085,12 @@ impl<'de> Deserialize<'de> for CreateEnterpriseConnectionBodySamlLoginHintMode {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitationBody {
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// redirect_url
+    /// The `redirect_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// Default: `true`.
@@ -5114,7 +5114,7 @@ pub struct CreateInvitationBody {
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
-    /// template_slug
+    /// The `template_slug` property: a [`CreateInvitationBodyTemplateSlug`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateInvitationBodyTemplateSlug>,
 }
@@ -5183,9 +5183,9 @@ impl<'de> Deserialize<'de> for CreateInvitationBodyTemplateSlug {
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateJwtTemplateBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// claims
+    /// The `claims` property.
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
     #[serde(
@@ -5201,17 +5201,17 @@ pub struct CreateJwtTemplateBody {
         with = "crate::runtime::double_option"
     )]
     pub allowed_clock_skew: Option<Option<i64>>,
-    /// custom_signing_key
+    /// The `custom_signing_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
-    /// signing_algorithm
+    /// The `signing_algorithm` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_algorithm: Option<Option<String>>,
-    /// signing_key
+    /// The `signing_key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5234,7 +5234,7 @@ pub struct CreateM2mTokenBody {
         with = "crate::runtime::double_option"
     )]
     pub seconds_until_expiration: Option<Option<f64>>,
-    /// claims
+    /// The `claims` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5312,34 +5312,34 @@ impl<'de> Deserialize<'de> for CreateM2mTokenBodyTokenFormat {
 /// The `CreateM2mTokenResponse201` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateM2mTokenResponse201 {
-    /// object
+    /// The `object` property: a [`CreateM2mTokenResponse201Object`].
     #[serde(default)]
     pub object: CreateM2mTokenResponse201Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// claims
+    /// The `claims` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// token
+    /// The `token` property.
     pub token: String,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -5404,45 +5404,45 @@ impl<'de> Deserialize<'de> for CreateM2mTokenResponse201Object {
 /// The `CreateM2mTokenResponse400` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateM2mTokenResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateM2mTokenResponse400ErrorsItem>,
 }
 
 /// The `CreateM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateM2mTokenResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `CreateM2mTokenResponse409` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateM2mTokenResponse409 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<CreateM2mTokenResponse409ErrorsItem>,
 }
 
 /// The `CreateM2mTokenResponse409ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateM2mTokenResponse409ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateMachineBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// scoped_machines
+    /// The `scoped_machines` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
     /// Default: `3600`. Range: 1..=315360000.
@@ -5453,25 +5453,25 @@ pub struct CreateMachineBody {
 /// The `CreateMachineResponse200` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateMachineResponse200 {
-    /// object
+    /// The `object` property: a [`CreateMachineResponse200Object`].
     #[serde(default)]
     pub object: CreateMachineResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
-    /// scoped_machines
+    /// The `scoped_machines` property.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
-    /// secret_key
+    /// The `secret_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
 }
@@ -5537,23 +5537,23 @@ impl<'de> Deserialize<'de> for CreateMachineResponse200Object {
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateMachineScopeBody {
-    /// to_machine_id
+    /// The `to_machine_id` property.
     pub to_machine_id: String,
 }
 
 /// The `CreateOAuthApplicationBody` schema (`#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateOAuthApplicationBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// redirect_uris
+    /// The `redirect_uris` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_uris: Option<Option<Vec<String>>>,
-    /// callback_url
+    /// The `callback_url` property.
     #[deprecated]
     #[serde(
         default,
@@ -5582,7 +5582,7 @@ pub struct CreateOAuthApplicationBody {
         with = "crate::runtime::double_option"
     )]
     pub pkce_required: Option<Option<bool>>,
-    /// public
+    /// The `public` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5594,30 +5594,30 @@ pub struct CreateOAuthApplicationBody {
 /// The `CreateOrganizationBody` schema (`#/paths/~1organizations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrganizationBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// created_by
+    /// The `created_by` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_by: Option<Option<String>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// slug
+    /// The `slug` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5631,14 +5631,14 @@ pub struct CreateOrganizationBody {
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
-    /// role_set_key
+    /// The `role_set_key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5651,13 +5651,13 @@ pub struct CreateOrganizationBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganizationDomainBody {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// enrollment_mode
+    /// The `enrollment_mode` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<String>,
-    /// verified
+    /// The `verified` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5669,32 +5669,32 @@ pub struct CreateOrganizationDomainBody {
 /// The `CreateOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrganizationInvitationBody {
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// inviter_user_id
+    /// The `inviter_user_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub inviter_user_id: Option<Option<String>>,
-    /// role
+    /// The `role` property.
     pub role: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// redirect_url
+    /// The `redirect_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5720,32 +5720,32 @@ pub struct CreateOrganizationInvitationBody {
 /// The `CreateOrganizationInvitationBulkBodyItem` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrganizationInvitationBulkBodyItem {
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// inviter_user_id
+    /// The `inviter_user_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub inviter_user_id: Option<Option<String>>,
-    /// role
+    /// The `role` property.
     pub role: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// redirect_url
+    /// The `redirect_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5771,18 +5771,18 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrganizationMembershipBody {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// role
+    /// The `role` property.
     pub role: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5794,11 +5794,11 @@ pub struct CreateOrganizationMembershipBody {
 /// The `CreateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrganizationPermissionBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -5807,25 +5807,25 @@ pub struct CreateOrganizationPermissionBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganizationRoleBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// description
+    /// The `description` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
-    /// permissions
+    /// The `permissions` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub permissions: Option<Option<Vec<String>>>,
-    /// include_in_initial_role_set
+    /// The `include_in_initial_role_set` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5837,25 +5837,25 @@ pub struct CreateOrganizationRoleBody {
 /// The `CreatePhoneNumberBody` schema (`#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreatePhoneNumberBody {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// phone_number
+    /// The `phone_number` property.
     pub phone_number: String,
-    /// verified
+    /// The `verified` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
-    /// primary
+    /// The `primary` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
-    /// reserved_for_second_factor
+    /// The `reserved_for_second_factor` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -5867,7 +5867,7 @@ pub struct CreatePhoneNumberBody {
 /// The `CreateRedirectUrlBody` schema (`#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateRedirectUrlBody {
-    /// url
+    /// The `url` property.
     pub url: String,
 }
 
@@ -5875,26 +5875,26 @@ pub struct CreateRedirectUrlBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRoleSetBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// description
+    /// The `description` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
-    /// default_role_key
+    /// The `default_role_key` property.
     pub default_role_key: String,
-    /// creator_role_key
+    /// The `creator_role_key` property.
     pub creator_role_key: String,
-    /// type
+    /// The `type` property: a [`CreateRoleSetBodyType`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateRoleSetBodyType>,
-    /// roles
+    /// The `roles` property.
     pub roles: Vec<String>,
 }
 
@@ -5963,70 +5963,70 @@ impl<'de> Deserialize<'de> for CreateRoleSetBodyType {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSamlConnectionBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// domain
+    /// The `domain` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// domains
+    /// The `domains` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    /// provider
+    /// The `provider` property: a [`CreateSamlConnectionBodyProvider`].
     pub provider: CreateSamlConnectionBodyProvider,
-    /// idp_entity_id
+    /// The `idp_entity_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
-    /// idp_sso_url
+    /// The `idp_sso_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
-    /// idp_certificate
+    /// The `idp_certificate` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
-    /// idp_metadata
+    /// The `idp_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
-    /// attribute_mapping
+    /// The `attribute_mapping` property: a [`CreateSamlConnectionBodyAttributeMapping`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub attribute_mapping: Option<Option<CreateSamlConnectionBodyAttributeMapping>>,
-    /// force_authn
+    /// The `force_authn` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
-    /// login_hint
+    /// The `login_hint` property: a [`CreateSamlConnectionBodyLoginHint`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -6039,16 +6039,16 @@ pub struct CreateSamlConnectionBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSamlConnectionBodyAttributeMapping {
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// email_address
+    /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
@@ -6057,9 +6057,9 @@ pub struct CreateSamlConnectionBodyAttributeMapping {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSamlConnectionBodyLoginHint {
-    /// mode
+    /// The `mode` property: a [`CreateSamlConnectionBodyLoginHintMode`].
     pub mode: CreateSamlConnectionBodyLoginHintMode,
-    /// source
+    /// The `source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -6201,14 +6201,14 @@ impl<'de> Deserialize<'de> for CreateSamlConnectionBodyProvider {
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateScimDirectoryBody {
-    /// enterprise_connection_id
+    /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// group_role_mappings
+    /// The `group_role_mappings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateScimDirectoryBodyGroupRoleMappingsItem>>,
 }
@@ -6216,12 +6216,12 @@ pub struct CreateScimDirectoryBody {
 /// The `CreateScimDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
-    /// scim_group_id
+    /// The `scim_group_id` property.
     pub scim_group_id: String,
-    /// scim_group_display_name
+    /// The `scim_group_display_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
-    /// role_id
+    /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6231,9 +6231,9 @@ pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
 /// The `CreateScimGroupRoleMappingBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateScimGroupRoleMappingBody {
-    /// scim_group_id
+    /// The `scim_group_id` property.
     pub scim_group_id: String,
-    /// role_id
+    /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6243,9 +6243,9 @@ pub struct CreateScimGroupRoleMappingBody {
 /// The `CreateSessionBody` schema (`#/paths/~1sessions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateSessionBody {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// active_organization_id
+    /// The `active_organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_organization_id: Option<String>,
 }
@@ -6277,10 +6277,10 @@ pub struct CreateSessionTokenFromTemplateBody {
 /// The `CreateSessionTokenFromTemplateResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateSessionTokenFromTemplateResponse200 {
-    /// object
+    /// The `object` property: a [`CreateSessionTokenFromTemplateResponse200Object`].
     #[serde(default)]
     pub object: CreateSessionTokenFromTemplateResponse200Object,
-    /// jwt
+    /// The `jwt` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
@@ -6346,10 +6346,10 @@ impl<'de> Deserialize<'de> for CreateSessionTokenFromTemplateResponse200Object {
 /// The `CreateSessionTokenResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateSessionTokenResponse200 {
-    /// object
+    /// The `object` property: a [`CreateSessionTokenResponse200Object`].
     #[serde(default)]
     pub object: CreateSessionTokenResponse200Object,
-    /// jwt
+    /// The `jwt` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
@@ -6415,9 +6415,9 @@ impl<'de> Deserialize<'de> for CreateSessionTokenResponse200Object {
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateSignInTokenBody {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// org_id
+    /// The `org_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -6437,174 +6437,174 @@ pub struct CreateSignInTokenBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserBody {
-    /// external_id
+    /// The `external_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
-    /// locale
+    /// The `locale` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub locale: Option<Option<String>>,
-    /// email_address
+    /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
-    /// email_address_identification_status
+    /// The `email_address_identification_status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_identification_status: Option<
         Vec<CreateUserBodyEmailAddressIdentificationStatusItem>,
     >,
-    /// phone_number
+    /// The `phone_number` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
-    /// phone_number_identification_status
+    /// The `phone_number_identification_status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_identification_status: Option<
         Vec<CreateUserBodyPhoneNumberIdentificationStatusItem>,
     >,
-    /// web3_wallet
+    /// The `web3_wallet` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
-    /// username
+    /// The `username` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub username: Option<Option<String>>,
-    /// password
+    /// The `password` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password: Option<Option<String>>,
-    /// password_digest
+    /// The `password_digest` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password_digest: Option<Option<String>>,
-    /// password_hasher
+    /// The `password_hasher` property: a [`PasswordHasher`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
-    /// skip_password_checks
+    /// The `skip_password_checks` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_checks: Option<Option<bool>>,
-    /// skip_password_requirement
+    /// The `skip_password_requirement` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_requirement: Option<Option<bool>>,
-    /// totp_secret
+    /// The `totp_secret` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub totp_secret: Option<Option<String>>,
-    /// backup_codes
+    /// The `backup_codes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// delete_self_enabled
+    /// The `delete_self_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delete_self_enabled: Option<Option<bool>>,
-    /// legal_accepted_at
+    /// The `legal_accepted_at` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub legal_accepted_at: Option<Option<String>>,
-    /// skip_legal_checks
+    /// The `skip_legal_checks` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_legal_checks: Option<Option<bool>>,
-    /// skip_user_requirement
+    /// The `skip_user_requirement` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_user_requirement: Option<Option<bool>>,
-    /// create_organization_enabled
+    /// The `create_organization_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organization_enabled: Option<Option<bool>>,
-    /// create_organizations_limit
+    /// The `create_organizations_limit` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organizations_limit: Option<Option<i64>>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
-    /// bypass_client_trust
+    /// The `bypass_client_trust` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub bypass_client_trust: Option<Option<bool>>,
-    /// banned
+    /// The `banned` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub banned: Option<Option<bool>>,
-    /// locked
+    /// The `locked` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -6738,7 +6738,7 @@ impl<'de> Deserialize<'de> for CreateUserBodyPhoneNumberIdentificationStatusItem
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateWaitlistEntryBody {
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
     #[serde(
@@ -6752,12 +6752,12 @@ pub struct CreateWaitlistEntryBody {
 /// The `DeleteApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteApiKeyResponse200 {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// object
+    /// The `object` property: a [`DeleteApiKeyResponse200Object`].
     #[serde(default)]
     pub object: DeleteApiKeyResponse200Object,
-    /// deleted
+    /// The `deleted` property.
     pub deleted: bool,
 }
 
@@ -6822,43 +6822,43 @@ impl<'de> Deserialize<'de> for DeleteApiKeyResponse200Object {
 /// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteApiKeyResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<DeleteApiKeyResponse400ErrorsItem>,
 }
 
 /// The `DeleteApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteApiKeyResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `DeleteApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteApiKeyResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<DeleteApiKeyResponse404ErrorsItem>,
 }
 
 /// The `DeleteApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteApiKeyResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `DeleteBackupCodeResponse200` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteBackupCodeResponse200 {
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -6866,12 +6866,12 @@ pub struct DeleteBackupCodeResponse200 {
 /// The `DeleteDirectoryGroupRoleMappingResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteDirectoryGroupRoleMappingResponse200 {
-    /// object
+    /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponse200Object`].
     #[serde(default)]
     pub object: DeleteDirectoryGroupRoleMappingResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// deleted
+    /// The `deleted` property.
     pub deleted: bool,
 }
 
@@ -6936,12 +6936,12 @@ impl<'de> Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse200Object 
 /// The `DeleteMachineResponse200` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteMachineResponse200 {
-    /// object
+    /// The `object` property: a [`DeleteMachineResponse200Object`].
     #[serde(default)]
     pub object: DeleteMachineResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// deleted
+    /// The `deleted` property.
     pub deleted: bool,
 }
 
@@ -7006,14 +7006,14 @@ impl<'de> Deserialize<'de> for DeleteMachineResponse200Object {
 /// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteMachineScopeResponse200 {
-    /// object
+    /// The `object` property: a [`DeleteMachineScopeResponse200Object`].
     #[serde(default)]
     pub object: DeleteMachineScopeResponse200Object,
-    /// from_machine_id
+    /// The `from_machine_id` property.
     pub from_machine_id: String,
-    /// to_machine_id
+    /// The `to_machine_id` property.
     pub to_machine_id: String,
-    /// deleted
+    /// The `deleted` property.
     pub deleted: bool,
 }
 
@@ -7078,12 +7078,12 @@ impl<'de> Deserialize<'de> for DeleteMachineScopeResponse200Object {
 /// The `DeleteScimGroupRoleMappingResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteScimGroupRoleMappingResponse200 {
-    /// object
+    /// The `object` property: a [`DeleteScimGroupRoleMappingResponse200Object`].
     #[serde(default)]
     pub object: DeleteScimGroupRoleMappingResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// deleted
+    /// The `deleted` property.
     pub deleted: bool,
 }
 
@@ -7148,7 +7148,7 @@ impl<'de> Deserialize<'de> for DeleteScimGroupRoleMappingResponse200Object {
 /// The `DeleteTotpResponse200` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeleteTotpResponse200 {
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -7156,17 +7156,17 @@ pub struct DeleteTotpResponse200 {
 /// The `DeletedObject` schema (`#/components/schemas/DeletedObject`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeletedObject {
-    /// object
+    /// The `object` property.
     pub object: String,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// slug
+    /// The `slug` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    /// deleted
+    /// The `deleted` property.
     pub deleted: bool,
-    /// external_id
+    /// The `external_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
@@ -7177,57 +7177,57 @@ pub type Directories = Vec<Directory>;
 /// The `Directory` schema (`#/components/schemas/Directory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Directory {
-    /// object
+    /// The `object` property: a [`DirectoryObject`].
     #[serde(default)]
     pub object: DirectoryObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// enterprise_connection_id
+    /// The `enterprise_connection_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    /// endpoint_url
+    /// The `endpoint_url` property.
     pub endpoint_url: String,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// enabled
+    /// The `enabled` property.
     pub enabled: bool,
-    /// group_role_mapping_enabled
+    /// The `group_role_mapping_enabled` property.
     pub group_role_mapping_enabled: bool,
-    /// attribute_mapping
+    /// The `attribute_mapping` property.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
-    /// custom_attributes
+    /// The `custom_attributes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<DirectoryCustomAttributesItem>>,
-    /// api_key
+    /// The `api_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
 /// The `DirectoryCustomAttributesItem` schema (`#/components/schemas/Directory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DirectoryCustomAttributesItem {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// key
+    /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// sso_path
+    /// The `sso_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
-    /// scim_path
+    /// The `scim_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
-    /// directory_path
+    /// The `directory_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
-    /// multi_valued
+    /// The `multi_valued` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
@@ -7235,31 +7235,31 @@ pub struct DirectoryCustomAttributesItem {
 /// The `DirectoryGroupRoleMapping` schema (`#/components/schemas/DirectoryGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DirectoryGroupRoleMapping {
-    /// object
+    /// The `object` property: a [`DirectoryGroupRoleMappingObject`].
     #[serde(default)]
     pub object: DirectoryGroupRoleMappingObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// directory_id
+    /// The `directory_id` property.
     pub directory_id: String,
-    /// scim_directory_id
+    /// The `scim_directory_id` property.
     pub scim_directory_id: String,
-    /// directory_group_id
+    /// The `directory_group_id` property.
     pub directory_group_id: String,
-    /// scim_group_id
+    /// The `scim_group_id` property.
     pub scim_group_id: String,
-    /// directory_group_display_name
+    /// The `directory_group_display_name` property.
     pub directory_group_display_name: String,
-    /// scim_group_display_name
+    /// The `scim_group_display_name` property.
     pub scim_group_display_name: String,
-    /// role
+    /// The `role` property: a [`Role`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
-    /// precedence
+    /// The `precedence` property.
     pub precedence: i64,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -7385,7 +7385,7 @@ impl<'de> Deserialize<'de> for DirectoryObject {
 /// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DisableMfaResponse200 {
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -7393,26 +7393,26 @@ pub struct DisableMfaResponse200 {
 /// The `Domain` schema (`#/components/schemas/Domain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Domain {
-    /// object
+    /// The `object` property: a [`DomainObject`].
     #[serde(default)]
     pub object: DomainObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// is_satellite
+    /// The `is_satellite` property.
     pub is_satellite: bool,
-    /// frontend_api_url
+    /// The `frontend_api_url` property.
     pub frontend_api_url: String,
-    /// accounts_portal_url
+    /// The `accounts_portal_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts_portal_url: Option<String>,
-    /// proxy_url
+    /// The `proxy_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
-    /// development_origin
+    /// The `development_origin` property.
     pub development_origin: String,
-    /// cname_targets
+    /// The `cname_targets` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname_targets: Option<Vec<CNameTarget>>,
 }
@@ -7478,35 +7478,35 @@ impl<'de> Deserialize<'de> for DomainObject {
 /// The `Domains` schema (`#/components/schemas/Domains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Domains {
-    /// data
+    /// The `data` property.
     pub data: Vec<Domain>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `EmailAddress` schema (`#/components/schemas/EmailAddress`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EmailAddress {
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// object
+    /// The `object` property: a [`EmailAddressObject`].
     #[serde(default)]
     pub object: EmailAddressObject,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// reserved
+    /// The `reserved` property.
     pub reserved: bool,
-    /// verification
+    /// The `verification` property: a [`EmailAddressVerification`].
     pub verification: Option<EmailAddressVerification>,
-    /// linked_to
+    /// The `linked_to` property.
     pub linked_to: Vec<IdentificationLink>,
-    /// matches_sso_connection
+    /// The `matches_sso_connection` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -7658,41 +7658,41 @@ impl<'de> Deserialize<'de> for EmailAddressVerification {
 /// The `EnterpriseAccount` schema (`#/components/schemas/EnterpriseAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAccount {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// object
+    /// The `object` property: a [`EnterpriseAccountObject`].
     #[serde(default)]
     pub object: EnterpriseAccountObject,
-    /// protocol
+    /// The `protocol` property: a [`EnterpriseAccountProtocol`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EnterpriseAccountProtocol>,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// active
+    /// The `active` property.
     pub active: bool,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// first_name
+    /// The `first_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// provider_user_id
+    /// The `provider_user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
-    /// enterprise_connection_id
+    /// The `enterprise_connection_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// verification
+    /// The `verification` property: a [`EnterpriseAccountVerification`].
     pub verification: Option<EnterpriseAccountVerification>,
-    /// enterprise_connection
+    /// The `enterprise_connection` property: a [`EnterpriseAccountConnection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection: Option<EnterpriseAccountConnection>,
-    /// last_authenticated_at
+    /// The `last_authenticated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
@@ -7700,36 +7700,36 @@ pub struct EnterpriseAccount {
 /// The `EnterpriseAccountConnection` schema (`#/components/schemas/EnterpriseAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseAccountConnection {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// protocol
+    /// The `protocol` property.
     pub protocol: String,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// logo_public_url
+    /// The `logo_public_url` property.
     pub logo_public_url: Option<String>,
-    /// domain
+    /// The `domain` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// domains
+    /// The `domains` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    /// active
+    /// The `active` property.
     pub active: bool,
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property.
     pub sync_user_attributes: bool,
-    /// allow_subdomains
+    /// The `allow_subdomains` property.
     pub allow_subdomains: bool,
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property.
     pub allow_idp_initiated: bool,
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property.
     pub disable_additional_identifications: bool,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -7910,66 +7910,66 @@ impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
 /// The `EnterpriseConnection` schema (`#/components/schemas/EnterpriseConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnection {
-    /// object
+    /// The `object` property: a [`EnterpriseConnectionObject`].
     #[serde(default)]
     pub object: EnterpriseConnectionObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// logo_public_url
+    /// The `logo_public_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
-    /// active
+    /// The `active` property.
     pub active: bool,
-    /// domains
+    /// The `domains` property.
     pub domains: Vec<String>,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<bool>,
-    /// custom_attributes
+    /// The `custom_attributes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<EnterpriseConnectionCustomAttributesItem>>,
-    /// saml_connection
+    /// The `saml_connection` property: a [`EnterpriseConnectionSamlConnection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<EnterpriseConnectionSamlConnection>,
-    /// oauth_config
+    /// The `oauth_config` property: a [`EnterpriseConnectionOauthConfig`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth_config: Option<EnterpriseConnectionOauthConfig>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionCustomAttributesItem {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// sso_path
+    /// The `sso_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
-    /// scim_path
+    /// The `scim_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
-    /// directory_path
+    /// The `directory_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
-    /// multi_valued
+    /// The `multi_valued` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
@@ -7977,40 +7977,40 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 /// The `EnterpriseConnectionOauthConfig` schema (`#/components/schemas/EnterpriseConnection/properties/oauth_config`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionOauthConfig {
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// provider_key
+    /// The `provider_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key: Option<String>,
-    /// client_id
+    /// The `client_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// discovery_url
+    /// The `discovery_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_url: Option<String>,
-    /// auth_url
+    /// The `auth_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
-    /// token_url
+    /// The `token_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
-    /// user_info_url
+    /// The `user_info_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info_url: Option<String>,
-    /// requires_pkce
+    /// The `requires_pkce` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_pkce: Option<bool>,
-    /// logo_public_url
+    /// The `logo_public_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    /// updated_at
+    /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
@@ -8076,43 +8076,43 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionObject {
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionSamlConnection {
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// idp_entity_id
+    /// The `idp_entity_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_entity_id: Option<String>,
-    /// idp_sso_url
+    /// The `idp_sso_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_sso_url: Option<String>,
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
-    /// acs_url
+    /// The `acs_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_url: Option<String>,
-    /// sp_entity_id
+    /// The `sp_entity_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
-    /// sp_metadata_url
+    /// The `sp_metadata_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_metadata_url: Option<String>,
-    /// active
+    /// The `active` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
-    /// allow_subdomains
+    /// The `allow_subdomains` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
-    /// force_authn
+    /// The `force_authn` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
-    /// login_hint
+    /// The `login_hint` property: a [`EnterpriseConnectionSamlConnectionLoginHint`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
@@ -8120,9 +8120,9 @@ pub struct EnterpriseConnectionSamlConnection {
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
-    /// mode
+    /// The `mode` property: a [`EnterpriseConnectionSamlConnectionLoginHintMode`].
     pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
-    /// source
+    /// The `source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -8195,25 +8195,25 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRun {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// status
+    /// The `status` property: a [`EnterpriseConnectionTestRunStatus`].
     pub status: EnterpriseConnectionTestRunStatus,
-    /// connection_type
+    /// The `connection_type` property: a [`EnterpriseConnectionTestRunConnectionType`].
     pub connection_type: EnterpriseConnectionTestRunConnectionType,
-    /// parsed_user_info
+    /// The `parsed_user_info` property: a [`EnterpriseConnectionTestRunParsedUserInfo`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parsed_user_info: Option<EnterpriseConnectionTestRunParsedUserInfo>,
-    /// logs
+    /// The `logs` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<EnterpriseConnectionTestRunLogsItem>>,
-    /// saml
+    /// The `saml` property: a [`EnterpriseConnectionTestRunSaml`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml: Option<EnterpriseConnectionTestRunSaml>,
-    /// oauth
+    /// The `oauth` property: a [`EnterpriseConnectionTestRunOauth`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth: Option<EnterpriseConnectionTestRunOauth>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
 }
 
@@ -8281,28 +8281,28 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRunLogsItem {
-    /// level
+    /// The `level` property.
     pub level: String,
-    /// code
+    /// The `code` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// short_message
+    /// The `short_message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
-    /// message
+    /// The `message` property.
     pub message: String,
 }
 
 /// The `EnterpriseConnectionTestRunOauth` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRunOauth {
-    /// id_token
+    /// The `id_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
-    /// access_token
+    /// The `access_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    /// user_info
+    /// The `user_info` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<String>,
 }
@@ -8310,16 +8310,16 @@ pub struct EnterpriseConnectionTestRunOauth {
 /// The `EnterpriseConnectionTestRunParsedUserInfo` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
-    /// email_address
+    /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -8327,20 +8327,20 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 /// The `EnterpriseConnectionTestRunResponse` schema (`#/components/schemas/EnterpriseConnectionTestRunResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRunResponse {
-    /// url
+    /// The `url` property.
     pub url: String,
 }
 
 /// The `EnterpriseConnectionTestRunSaml` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRunSaml {
-    /// saml_request
+    /// The `saml_request` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_request: Option<String>,
-    /// saml_response
+    /// The `saml_response` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_response: Option<String>,
-    /// relay_state
+    /// The `relay_state` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay_state: Option<String>,
 }
@@ -8413,18 +8413,18 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunStatus {
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnectionTestRuns {
-    /// data
+    /// The `data` property.
     pub data: Vec<EnterpriseConnectionTestRun>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `EnterpriseConnections` schema (`#/components/schemas/EnterpriseConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EnterpriseConnections {
-    /// data
+    /// The `data` property.
     pub data: Vec<EnterpriseConnection>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -8432,57 +8432,57 @@ pub struct EnterpriseConnections {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtendFreeTrialRequest {
-    /// extend_to
+    /// The `extend_to` property.
     pub extend_to: String,
 }
 
 /// The `ExternalAccountWithVerification` schema (`#/components/schemas/ExternalAccountWithVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExternalAccountWithVerification {
-    /// object
+    /// The `object` property: a [`ExternalAccountWithVerificationObject`].
     pub object: ExternalAccountWithVerificationObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// identification_id
+    /// The `identification_id` property.
     pub identification_id: String,
-    /// provider_user_id
+    /// The `provider_user_id` property.
     pub provider_user_id: String,
-    /// approved_scopes
+    /// The `approved_scopes` property.
     pub approved_scopes: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// email_address_verified
+    /// The `email_address_verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_verified: Option<bool>,
-    /// first_name
+    /// The `first_name` property.
     pub first_name: String,
-    /// last_name
+    /// The `last_name` property.
     pub last_name: String,
-    /// avatar_url
+    /// The `avatar_url` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    /// image_url
+    /// The `image_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// username
+    /// The `username` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// phone_number
+    /// The `phone_number` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// label
+    /// The `label` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// verification
+    /// The `verification` property: a [`ExternalAccountWithVerificationVerification`].
     pub verification: Option<ExternalAccountWithVerificationVerification>,
 }
 
@@ -8601,36 +8601,36 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
 /// The `FeatureResponse` schema (`#/components/schemas/FeatureResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeatureResponse {
-    /// object
+    /// The `object` property: a [`FeatureResponseObject`].
     #[serde(default)]
     pub object: FeatureResponseObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     pub description: Option<String>,
-    /// slug
+    /// The `slug` property.
     pub slug: String,
-    /// avatar_url
+    /// The `avatar_url` property.
     pub avatar_url: Option<String>,
 }
 
 /// The `FeatureResponse2` schema (`#/components/schemas/FeatureResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeatureResponse2 {
-    /// object
+    /// The `object` property: a [`FeatureResponse2Object`].
     #[serde(default)]
     pub object: FeatureResponse2Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     pub description: String,
-    /// slug
+    /// The `slug` property.
     pub slug: String,
-    /// avatar_url
+    /// The `avatar_url` property.
     pub avatar_url: String,
 }
 
@@ -8753,39 +8753,39 @@ impl<'de> Deserialize<'de> for FeatureResponseObject {
 /// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeyResponse200 {
-    /// object
+    /// The `object` property: a [`GetApiKeyResponse200Object`].
     #[serde(default)]
     pub object: GetApiKeyResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// claims
+    /// The `claims` property.
     pub claims: Option<serde_json::Value>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Vec<String>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_by
+    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -8850,79 +8850,79 @@ impl<'de> Deserialize<'de> for GetApiKeyResponse200Object {
 /// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeyResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetApiKeyResponse400ErrorsItem>,
 }
 
 /// The `GetApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeyResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `GetApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeyResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetApiKeyResponse404ErrorsItem>,
 }
 
 /// The `GetApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeyResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `GetApiKeySecretResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeySecretResponse200 {
-    /// secret
+    /// The `secret` property.
     pub secret: String,
 }
 
 /// The `GetApiKeySecretResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeySecretResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetApiKeySecretResponse400ErrorsItem>,
 }
 
 /// The `GetApiKeySecretResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeySecretResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `GetApiKeySecretResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeySecretResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetApiKeySecretResponse404ErrorsItem>,
 }
 
 /// The `GetApiKeySecretResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeySecretResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -8992,48 +8992,48 @@ impl<'de> Deserialize<'de> for GetApiKeysIncludeInvalid {
 /// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeysResponse200 {
-    /// data
+    /// The `data` property.
     pub data: Vec<GetApiKeysResponse200DataItem>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: f64,
 }
 
 /// The `GetApiKeysResponse200DataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeysResponse200DataItem {
-    /// object
+    /// The `object` property: a [`GetApiKeysResponse200DataItemObject`].
     #[serde(default)]
     pub object: GetApiKeysResponse200DataItemObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// claims
+    /// The `claims` property.
     pub claims: Option<serde_json::Value>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Vec<String>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_by
+    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -9098,36 +9098,36 @@ impl<'de> Deserialize<'de> for GetApiKeysResponse200DataItemObject {
 /// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeysResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetApiKeysResponse400ErrorsItem>,
 }
 
 /// The `GetApiKeysResponse400ErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeysResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `GetApiKeysResponse404` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeysResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetApiKeysResponse404ErrorsItem>,
 }
 
 /// The `GetApiKeysResponse404ErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetApiKeysResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -9329,41 +9329,41 @@ impl<'de> Deserialize<'de> for GetCommerceSubscriptionItemListStatus {
 /// The `GetM2mTokensResponse200` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse200 {
-    /// m2m_tokens
+    /// The `m2m_tokens` property.
     pub m2m_tokens: Vec<GetM2mTokensResponse200M2mTokensItem>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: f64,
 }
 
 /// The `GetM2mTokensResponse200M2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse200M2mTokensItem {
-    /// object
+    /// The `object` property: a [`GetM2mTokensResponse200M2mTokensItemObject`].
     #[serde(default)]
     pub object: GetM2mTokensResponse200M2mTokensItemObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// claims
+    /// The `claims` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -9428,64 +9428,64 @@ impl<'de> Deserialize<'de> for GetM2mTokensResponse200M2mTokensItemObject {
 /// The `GetM2mTokensResponse400` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse400ErrorsItem>,
 }
 
 /// The `GetM2mTokensResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `GetM2mTokensResponse403` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse403 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse403ErrorsItem>,
 }
 
 /// The `GetM2mTokensResponse403ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse403ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `GetM2mTokensResponse404` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse404ErrorsItem>,
 }
 
 /// The `GetM2mTokensResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetM2mTokensResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `GetMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GetMachineSecretKeyResponse200 {
-    /// object
+    /// The `object` property: a [`GetMachineSecretKeyResponse200Object`].
     #[serde(default)]
     pub object: GetMachineSecretKeyResponse200Object,
-    /// secret
+    /// The `secret` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
@@ -9754,35 +9754,35 @@ impl<'de> Deserialize<'de> for GetTemplateTemplateType {
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdentificationLink {
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// id
+    /// The `id` property.
     pub id: String,
 }
 
 /// The `Instance` schema (`#/components/schemas/Instance`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
-    /// object
+    /// The `object` property: a [`InstanceObject`].
     #[serde(default)]
     pub object: InstanceObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// environment_type
+    /// The `environment_type` property.
     pub environment_type: String,
-    /// allowed_origins
+    /// The `allowed_origins` property.
     pub allowed_origins: Option<Vec<String>>,
-    /// workspace_id
+    /// The `workspace_id` property.
     pub workspace_id: Option<String>,
 }
 
 /// The `InstanceCommunication` schema (`#/components/schemas/InstanceCommunication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstanceCommunication {
-    /// object
+    /// The `object` property: a [`InstanceCommunicationObject`].
     #[serde(default)]
     pub object: InstanceCommunicationObject,
-    /// blocked_country_codes
+    /// The `blocked_country_codes` property.
     pub blocked_country_codes: Vec<String>,
 }
 
@@ -9905,14 +9905,14 @@ impl<'de> Deserialize<'de> for InstanceObject {
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstanceProtect {
-    /// object
+    /// The `object` property: a [`InstanceProtectObject`].
     #[serde(default)]
     pub object: InstanceProtectObject,
-    /// rules_enabled
+    /// The `rules_enabled` property.
     pub rules_enabled: bool,
-    /// specter_enabled
+    /// The `specter_enabled` property.
     pub specter_enabled: bool,
-    /// checks_bypassed
+    /// The `checks_bypassed` property.
     pub checks_bypassed: bool,
 }
 
@@ -9977,18 +9977,18 @@ impl<'de> Deserialize<'de> for InstanceProtectObject {
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstanceRestrictions {
-    /// object
+    /// The `object` property: a [`InstanceRestrictionsObject`].
     #[serde(default)]
     pub object: InstanceRestrictionsObject,
-    /// allowlist
+    /// The `allowlist` property.
     pub allowlist: bool,
-    /// blocklist
+    /// The `blocklist` property.
     pub blocklist: bool,
-    /// allowlist_blocklist_disabled_on_sign_in
+    /// The `allowlist_blocklist_disabled_on_sign_in` property.
     pub allowlist_blocklist_disabled_on_sign_in: bool,
-    /// block_email_subaddresses
+    /// The `block_email_subaddresses` property.
     pub block_email_subaddresses: bool,
-    /// block_disposable_email_domains
+    /// The `block_disposable_email_domains` property.
     pub block_disposable_email_domains: bool,
 }
 
@@ -10053,29 +10053,29 @@ impl<'de> Deserialize<'de> for InstanceRestrictionsObject {
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Invitation {
-    /// object
+    /// The `object` property: a [`InvitationObject`].
     #[serde(default)]
     pub object: InvitationObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// revoked
+    /// The `revoked` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
-    /// status
+    /// The `status` property: a [`InvitationStatus`].
     pub status: InvitationStatus,
-    /// url
+    /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// expires_at
+    /// The `expires_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -10221,7 +10221,7 @@ pub struct InviteWaitlistEntryBody {
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Jwks {
-    /// keys
+    /// The `keys` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<JwksKeysItem>>,
 }
@@ -10229,34 +10229,34 @@ pub struct Jwks {
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwksEcdsaPrivateKey {
-    /// kid
+    /// The `kid` property.
     pub kid: String,
-    /// alg
+    /// The `alg` property.
     pub alg: String,
-    /// use
+    /// The `use` property.
     pub r#use: String,
-    /// kty
+    /// The `kty` property: a [`JwksEcdsaPrivateKeyKty`].
     #[serde(default)]
     pub kty: JwksEcdsaPrivateKeyKty,
-    /// crv
+    /// The `crv` property.
     pub crv: String,
-    /// x
+    /// The `x` property.
     pub x: String,
-    /// y
+    /// The `y` property.
     pub y: String,
-    /// d
+    /// The `d` property.
     pub d: String,
-    /// x5c
+    /// The `x5c` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    /// x5t
+    /// The `x5t` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    /// x5t#S256
+    /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    /// x5u
+    /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
@@ -10322,32 +10322,32 @@ impl<'de> Deserialize<'de> for JwksEcdsaPrivateKeyKty {
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwksEcdsaPublicKey {
-    /// kid
+    /// The `kid` property.
     pub kid: String,
-    /// alg
+    /// The `alg` property.
     pub alg: String,
-    /// use
+    /// The `use` property.
     pub r#use: String,
-    /// kty
+    /// The `kty` property: a [`JwksEcdsaPublicKeyKty`].
     #[serde(default)]
     pub kty: JwksEcdsaPublicKeyKty,
-    /// crv
+    /// The `crv` property.
     pub crv: String,
-    /// x
+    /// The `x` property.
     pub x: String,
-    /// y
+    /// The `y` property.
     pub y: String,
-    /// x5c
+    /// The `x5c` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    /// x5t
+    /// The `x5t` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    /// x5t#S256
+    /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    /// x5u
+    /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
@@ -10413,33 +10413,33 @@ impl<'de> Deserialize<'de> for JwksEcdsaPublicKeyKty {
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwksEd25519PrivateKey {
-    /// kid
+    /// The `kid` property.
     pub kid: String,
-    /// alg
+    /// The `alg` property.
     pub alg: String,
-    /// use
+    /// The `use` property.
     pub r#use: String,
-    /// kty
+    /// The `kty` property: a [`JwksEd25519PrivateKeyKty`].
     #[serde(default)]
     pub kty: JwksEd25519PrivateKeyKty,
-    /// crv
+    /// The `crv` property: a [`JwksEd25519PrivateKeyCrv`].
     #[serde(default)]
     pub crv: JwksEd25519PrivateKeyCrv,
-    /// x
+    /// The `x` property.
     pub x: String,
-    /// d
+    /// The `d` property.
     pub d: String,
-    /// x5c
+    /// The `x5c` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    /// x5t
+    /// The `x5t` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    /// x5t#S256
+    /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    /// x5u
+    /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
@@ -10563,31 +10563,31 @@ impl<'de> Deserialize<'de> for JwksEd25519PrivateKeyKty {
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwksEd25519PublicKey {
-    /// kid
+    /// The `kid` property.
     pub kid: String,
-    /// alg
+    /// The `alg` property.
     pub alg: String,
-    /// use
+    /// The `use` property.
     pub r#use: String,
-    /// kty
+    /// The `kty` property: a [`JwksEd25519PublicKeyKty`].
     #[serde(default)]
     pub kty: JwksEd25519PublicKeyKty,
-    /// crv
+    /// The `crv` property: a [`JwksEd25519PublicKeyCrv`].
     #[serde(default)]
     pub crv: JwksEd25519PublicKeyCrv,
-    /// x
+    /// The `x` property.
     pub x: String,
-    /// x5c
+    /// The `x5c` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    /// x5t
+    /// The `x5t` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    /// x5t#S256
+    /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    /// x5u
+    /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
@@ -10734,45 +10734,45 @@ pub enum JwksKeysItem {
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwksRsaPrivateKey {
-    /// kid
+    /// The `kid` property.
     pub kid: String,
-    /// alg
+    /// The `alg` property.
     pub alg: String,
-    /// use
+    /// The `use` property.
     pub r#use: String,
-    /// kty
+    /// The `kty` property: a [`JwksRsaPrivateKeyKty`].
     #[serde(default)]
     pub kty: JwksRsaPrivateKeyKty,
-    /// n
+    /// The `n` property.
     pub n: String,
-    /// e
+    /// The `e` property.
     pub e: String,
-    /// d
+    /// The `d` property.
     pub d: String,
-    /// p
+    /// The `p` property.
     pub p: String,
-    /// q
+    /// The `q` property.
     pub q: String,
-    /// dp
+    /// The `dp` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
-    /// dq
+    /// The `dq` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
-    /// qi
+    /// The `qi` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
-    /// x5c
+    /// The `x5c` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    /// x5t
+    /// The `x5t` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    /// x5t#S256
+    /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    /// x5u
+    /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
@@ -10838,30 +10838,30 @@ impl<'de> Deserialize<'de> for JwksRsaPrivateKeyKty {
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwksRsaPublicKey {
-    /// kid
+    /// The `kid` property.
     pub kid: String,
-    /// alg
+    /// The `alg` property.
     pub alg: String,
-    /// use
+    /// The `use` property.
     pub r#use: String,
-    /// kty
+    /// The `kty` property: a [`JwksRsaPublicKeyKty`].
     #[serde(default)]
     pub kty: JwksRsaPublicKeyKty,
-    /// n
+    /// The `n` property.
     pub n: String,
-    /// e
+    /// The `e` property.
     pub e: String,
-    /// x5c
+    /// The `x5c` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    /// x5t
+    /// The `x5t` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    /// x5t#S256
+    /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    /// x5u
+    /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
@@ -10927,28 +10927,28 @@ impl<'de> Deserialize<'de> for JwksRsaPublicKeyKty {
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwksSymmetricKey {
-    /// kid
+    /// The `kid` property.
     pub kid: String,
-    /// alg
+    /// The `alg` property.
     pub alg: String,
-    /// use
+    /// The `use` property.
     pub r#use: String,
-    /// kty
+    /// The `kty` property: a [`JwksSymmetricKeyKty`].
     #[serde(default)]
     pub kty: JwksSymmetricKeyKty,
-    /// k
+    /// The `k` property.
     pub k: String,
-    /// x5c
+    /// The `x5c` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    /// x5t
+    /// The `x5t` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    /// x5t#S256
+    /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    /// x5u
+    /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
@@ -11014,26 +11014,26 @@ impl<'de> Deserialize<'de> for JwksSymmetricKeyKty {
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JwtTemplate {
-    /// object
+    /// The `object` property: a [`JwtTemplateObject`].
     #[serde(default)]
     pub object: JwtTemplateObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// claims
+    /// The `claims` property.
     pub claims: serde_json::Map<String, serde_json::Value>,
-    /// lifetime
+    /// The `lifetime` property.
     pub lifetime: i64,
-    /// allowed_clock_skew
+    /// The `allowed_clock_skew` property.
     pub allowed_clock_skew: i64,
-    /// custom_signing_key
+    /// The `custom_signing_key` property.
     pub custom_signing_key: bool,
-    /// signing_algorithm
+    /// The `signing_algorithm` property.
     pub signing_algorithm: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -11244,18 +11244,18 @@ impl<'de> Deserialize<'de> for ListAllOrganizationDomainsVerified {
 /// The `ListDirectoriesResponse200` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListDirectoriesResponse200 {
-    /// data
+    /// The `data` property: a [`Directories`].
     pub data: Directories,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `ListDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListDirectoryGroupRoleMappingsResponse200 {
-    /// data
+    /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -11465,9 +11465,9 @@ impl<'de> Deserialize<'de> for ListInvitationsStatus {
 /// The `ListMachinesResponse200` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListMachinesResponse200 {
-    /// data
+    /// The `data` property.
     pub data: Vec<Machine>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -11543,36 +11543,36 @@ impl<'de> Deserialize<'de> for ListOrganizationInvitationsStatus {
 /// The `ListScimDirectoriesResponse200` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListScimDirectoriesResponse200 {
-    /// data
+    /// The `data` property: a [`ScimDirectories`].
     pub data: ScimDirectories,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `ListScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListScimGroupRoleMappingsResponse200 {
-    /// data
+    /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `ListUserTrustedDevicesResponse200` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListUserTrustedDevicesResponse200 {
-    /// data
+    /// The `data` property.
     pub data: Vec<TrustedDevice>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `ListWaitlistEntriesResponse200` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListWaitlistEntriesResponse200 {
-    /// data
+    /// The `data` property.
     pub data: Vec<WaitlistEntry>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -11648,23 +11648,23 @@ impl<'de> Deserialize<'de> for ListWaitlistEntriesStatus {
 /// The `Machine` schema (`#/components/schemas/Machine`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Machine {
-    /// object
+    /// The `object` property: a [`MachineObject`].
     #[serde(default)]
     pub object: MachineObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
-    /// scoped_machines
+    /// The `scoped_machines` property.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
 }
 
@@ -11729,14 +11729,14 @@ impl<'de> Deserialize<'de> for MachineObject {
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MachineScope {
-    /// object
+    /// The `object` property: a [`MachineScopeObject`].
     #[serde(default)]
     pub object: MachineScopeObject,
-    /// from_machine_id
+    /// The `from_machine_id` property.
     pub from_machine_id: String,
-    /// to_machine_id
+    /// The `to_machine_id` property.
     pub to_machine_id: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
 }
 
@@ -11801,18 +11801,18 @@ impl<'de> Deserialize<'de> for MachineScopeObject {
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MachineWithoutScopedMachines {
-    /// object
+    /// The `object` property: a [`MachineWithoutScopedMachinesObject`].
     #[serde(default)]
     pub object: MachineWithoutScopedMachinesObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11881,10 +11881,10 @@ impl<'de> Deserialize<'de> for MachineWithoutScopedMachinesObject {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MergeOrganizationMetadataBody {
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -11895,30 +11895,30 @@ pub type OAuthAccessToken = Vec<OAuthAccessTokenInnerItem>;
 /// The `OAuthAccessTokenInnerItem` schema (`#/components/schemas/OAuthAccessToken/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuthAccessTokenInnerItem {
-    /// object
+    /// The `object` property: a [`OAuthAccessTokenInnerItemObject`].
     #[serde(default)]
     pub object: OAuthAccessTokenInnerItemObject,
-    /// external_account_id
+    /// The `external_account_id` property.
     pub external_account_id: String,
-    /// provider_user_id
+    /// The `provider_user_id` property.
     pub provider_user_id: String,
-    /// token
+    /// The `token` property.
     pub token: String,
-    /// expires_at
+    /// The `expires_at` property.
     pub expires_at: Option<i64>,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// label
+    /// The `label` property.
     pub label: Option<String>,
-    /// scopes
+    /// The `scopes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// id_token
+    /// The `id_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
-    /// token_secret
+    /// The `token_secret` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
@@ -11984,49 +11984,49 @@ impl<'de> Deserialize<'de> for OAuthAccessTokenInnerItemObject {
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuthApplication {
-    /// object
+    /// The `object` property: a [`OAuthApplicationObject`].
     #[serde(default)]
     pub object: OAuthApplicationObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// client_id
+    /// The `client_id` property.
     pub client_id: String,
-    /// client_uri
+    /// The `client_uri` property.
     pub client_uri: Option<String>,
-    /// client_image_url
+    /// The `client_image_url` property.
     pub client_image_url: Option<String>,
-    /// dynamically_registered
+    /// The `dynamically_registered` property.
     pub dynamically_registered: bool,
-    /// consent_screen_enabled
+    /// The `consent_screen_enabled` property.
     pub consent_screen_enabled: bool,
-    /// pkce_required
+    /// The `pkce_required` property.
     pub pkce_required: bool,
-    /// public
+    /// The `public` property.
     pub public: bool,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: String,
-    /// redirect_uris
+    /// The `redirect_uris` property.
     pub redirect_uris: Vec<String>,
-    /// callback_url
+    /// The `callback_url` property.
     #[deprecated]
     pub callback_url: String,
-    /// authorize_url
+    /// The `authorize_url` property.
     pub authorize_url: String,
-    /// token_fetch_url
+    /// The `token_fetch_url` property.
     pub token_fetch_url: String,
-    /// user_info_url
+    /// The `user_info_url` property.
     pub user_info_url: String,
-    /// discovery_url
+    /// The `discovery_url` property.
     pub discovery_url: String,
-    /// token_introspection_url
+    /// The `token_introspection_url` property.
     pub token_introspection_url: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -12091,20 +12091,20 @@ impl<'de> Deserialize<'de> for OAuthApplicationObject {
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuthApplicationSettings {
-    /// object
+    /// The `object` property: a [`OAuthApplicationSettingsObject`].
     #[serde(default)]
     pub object: OAuthApplicationSettingsObject,
-    /// dynamic_oauth_client_registration
+    /// The `dynamic_oauth_client_registration` property.
     pub dynamic_oauth_client_registration: bool,
-    /// default_scopes
+    /// The `default_scopes` property.
     pub default_scopes: Option<Vec<String>>,
-    /// oauth_jwt_access_tokens
+    /// The `oauth_jwt_access_tokens` property.
     pub oauth_jwt_access_tokens: bool,
-    /// client_id_metadata_documents_advertised
+    /// The `client_id_metadata_documents_advertised` property.
     pub client_id_metadata_documents_advertised: bool,
-    /// client_id_metadata_documents_only_allow_pre_registered_clients
+    /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property.
     pub client_id_metadata_documents_only_allow_pre_registered_clients: bool,
-    /// client_id_metadata_documents_block_implicitly_allowed_clients
+    /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property.
     pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
 }
 
@@ -12169,51 +12169,51 @@ impl<'de> Deserialize<'de> for OAuthApplicationSettingsObject {
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuthApplicationWithSecret {
-    /// object
+    /// The `object` property: a [`OAuthApplicationWithSecretObject`].
     #[serde(default)]
     pub object: OAuthApplicationWithSecretObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// client_id
+    /// The `client_id` property.
     pub client_id: String,
-    /// client_uri
+    /// The `client_uri` property.
     pub client_uri: Option<String>,
-    /// client_image_url
+    /// The `client_image_url` property.
     pub client_image_url: Option<String>,
-    /// dynamically_registered
+    /// The `dynamically_registered` property.
     pub dynamically_registered: bool,
-    /// consent_screen_enabled
+    /// The `consent_screen_enabled` property.
     pub consent_screen_enabled: bool,
-    /// pkce_required
+    /// The `pkce_required` property.
     pub pkce_required: bool,
-    /// public
+    /// The `public` property.
     pub public: bool,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: String,
-    /// redirect_uris
+    /// The `redirect_uris` property.
     pub redirect_uris: Vec<String>,
-    /// callback_url
+    /// The `callback_url` property.
     #[deprecated]
     pub callback_url: String,
-    /// authorize_url
+    /// The `authorize_url` property.
     pub authorize_url: String,
-    /// token_fetch_url
+    /// The `token_fetch_url` property.
     pub token_fetch_url: String,
-    /// user_info_url
+    /// The `user_info_url` property.
     pub user_info_url: String,
-    /// discovery_url
+    /// The `discovery_url` property.
     pub discovery_url: String,
-    /// token_introspection_url
+    /// The `token_introspection_url` property.
     pub token_introspection_url: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// client_secret
+    /// The `client_secret` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -12279,58 +12279,58 @@ impl<'de> Deserialize<'de> for OAuthApplicationWithSecretObject {
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OAuthApplications {
-    /// data
+    /// The `data` property.
     pub data: Vec<OAuthApplication>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `Organization` schema (`#/components/schemas/Organization`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Organization {
-    /// object
+    /// The `object` property: a [`OrganizationObject`].
     #[serde(default)]
     pub object: OrganizationObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// slug
+    /// The `slug` property.
     pub slug: String,
-    /// image_url
+    /// The `image_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// has_image
+    /// The `has_image` property.
     pub has_image: bool,
-    /// members_count
+    /// The `members_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    /// missing_member_with_elevated_permissions
+    /// The `missing_member_with_elevated_permissions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    /// pending_invitations_count
+    /// The `pending_invitations_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
-    /// max_allowed_memberships
+    /// The `max_allowed_memberships` property.
     pub max_allowed_memberships: i64,
-    /// admin_delete_enabled
+    /// The `admin_delete_enabled` property.
     pub admin_delete_enabled: bool,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// created_by
+    /// The `created_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// last_active_at
+    /// The `last_active_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
-    /// role_set_key
+    /// The `role_set_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
@@ -12338,36 +12338,36 @@ pub struct Organization {
 /// The `OrganizationDomain` schema (`#/components/schemas/OrganizationDomain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationDomain {
-    /// object
+    /// The `object` property: a [`OrganizationDomainObject`].
     #[serde(default)]
     pub object: OrganizationDomainObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// organization_id
+    /// The `organization_id` property.
     pub organization_id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// enrollment_mode
+    /// The `enrollment_mode` property: a [`OrganizationDomainEnrollmentMode`].
     pub enrollment_mode: OrganizationDomainEnrollmentMode,
-    /// affiliation_email_address
+    /// The `affiliation_email_address` property.
     pub affiliation_email_address: Option<String>,
-    /// affiliation_verification
+    /// The `affiliation_verification` property: a [`OrganizationDomainVerification`].
     pub affiliation_verification: Option<OrganizationDomainVerification>,
-    /// ownership_verification
+    /// The `ownership_verification` property: a [`OrganizationDomainVerification`].
     pub ownership_verification: Option<OrganizationDomainVerification>,
-    /// verification
+    /// The `verification` property: a [`OrganizationDomainVerification`].
     #[deprecated]
     pub verification: Option<OrganizationDomainVerification>,
-    /// total_pending_invitations
+    /// The `total_pending_invitations` property.
     pub total_pending_invitations: i32,
-    /// total_pending_suggestions
+    /// The `total_pending_suggestions` property.
     pub total_pending_suggestions: i32,
-    /// public_organization_data
+    /// The `public_organization_data` property: a [`OrganizationInvitationPublicOrganizationData`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -12501,63 +12501,63 @@ impl<'de> Deserialize<'de> for OrganizationDomainObject {
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationDomainVerification {
-    /// status
+    /// The `status` property.
     pub status: String,
-    /// strategy
+    /// The `strategy` property.
     pub strategy: String,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// verified_at
+    /// The `verified_at` property.
     pub verified_at: Option<i64>,
 }
 
 /// The `OrganizationDomains` schema (`#/components/schemas/OrganizationDomains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationDomains {
-    /// data
+    /// The `data` property.
     pub data: Vec<OrganizationDomain>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `OrganizationInvitation` schema (`#/components/schemas/OrganizationInvitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitation {
-    /// object
+    /// The `object` property: a [`OrganizationInvitationObject`].
     #[serde(default)]
     pub object: OrganizationInvitationObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// role
+    /// The `role` property.
     pub role: String,
-    /// role_name
+    /// The `role_name` property.
     pub role_name: String,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// inviter_id
+    /// The `inviter_id` property.
     pub inviter_id: Option<String>,
-    /// public_inviter_data
+    /// The `public_inviter_data` property: a [`OrganizationInvitationPublicUserData`].
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
-    /// status
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// url
+    /// The `url` property.
     pub url: Option<String>,
-    /// expires_at
+    /// The `expires_at` property.
     pub expires_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -12622,74 +12622,74 @@ impl<'de> Deserialize<'de> for OrganizationInvitationObject {
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitationPublicOrganizationData {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// slug
+    /// The `slug` property.
     pub slug: String,
-    /// image_url
+    /// The `image_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// has_image
+    /// The `has_image` property.
     pub has_image: bool,
 }
 
 /// The `OrganizationInvitationPublicUserData` schema (`#/components/schemas/OrganizationInvitationPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitationPublicUserData {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// first_name
+    /// The `first_name` property.
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     pub last_name: Option<String>,
-    /// image_url
+    /// The `image_url` property.
     pub image_url: String,
-    /// has_image
+    /// The `has_image` property.
     pub has_image: bool,
-    /// identifier
+    /// The `identifier` property.
     pub identifier: String,
 }
 
 /// The `OrganizationInvitationWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitationWithPublicOrganizationData {
-    /// object
+    /// The `object` property: a [`OrganizationInvitationWithPublicOrganizationDataObject`].
     #[serde(default)]
     pub object: OrganizationInvitationWithPublicOrganizationDataObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// role
+    /// The `role` property.
     pub role: String,
-    /// role_name
+    /// The `role_name` property.
     pub role_name: String,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// inviter_id
+    /// The `inviter_id` property.
     pub inviter_id: Option<String>,
-    /// public_inviter_data
+    /// The `public_inviter_data` property: a [`OrganizationInvitationPublicUserData`].
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
-    /// status
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// url
+    /// The `url` property.
     pub url: Option<String>,
-    /// expires_at
+    /// The `expires_at` property.
     pub expires_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// public_organization_data
+    /// The `public_organization_data` property: a [`OrganizationInvitationPublicOrganizationData`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
 }
@@ -12755,49 +12755,49 @@ impl<'de> Deserialize<'de> for OrganizationInvitationWithPublicOrganizationDataO
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitations {
-    /// data
+    /// The `data` property.
     pub data: Vec<OrganizationInvitation>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `OrganizationInvitationsWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
-    /// data
+    /// The `data` property.
     pub data: Vec<OrganizationInvitationWithPublicOrganizationData>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `OrganizationMembership` schema (`#/components/schemas/OrganizationMembership`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationMembership {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// object
+    /// The `object` property: a [`OrganizationMembershipObject`].
     #[serde(default)]
     pub object: OrganizationMembershipObject,
-    /// role
+    /// The `role` property.
     pub role: String,
-    /// role_name
+    /// The `role_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    /// permissions
+    /// The `permissions` property.
     pub permissions: Vec<String>,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// organization
+    /// The `organization` property: a [`Organization`].
     pub organization: Organization,
-    /// public_user_data
+    /// The `public_user_data` property: a [`OrganizationMembershipPublicUserData`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -12862,29 +12862,29 @@ impl<'de> Deserialize<'de> for OrganizationMembershipObject {
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationMembershipPublicUserData {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// first_name
+    /// The `first_name` property.
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     pub last_name: Option<String>,
-    /// profile_image_url
+    /// The `profile_image_url` property.
     #[deprecated]
     pub profile_image_url: Option<String>,
-    /// image_url
+    /// The `image_url` property.
     pub image_url: String,
-    /// has_image
+    /// The `has_image` property.
     pub has_image: bool,
-    /// identifier
+    /// The `identifier` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// username
+    /// The `username` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// banned
+    /// The `banned` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
-    /// deprovisioned
+    /// The `deprovisioned` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
@@ -12892,9 +12892,9 @@ pub struct OrganizationMembershipPublicUserData {
 /// The `OrganizationMemberships` schema (`#/components/schemas/OrganizationMemberships`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationMemberships {
-    /// data
+    /// The `data` property.
     pub data: Vec<OrganizationMembership>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -12959,38 +12959,38 @@ impl<'de> Deserialize<'de> for OrganizationObject {
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationSettings {
-    /// object
+    /// The `object` property: a [`OrganizationSettingsObject`].
     #[serde(default)]
     pub object: OrganizationSettingsObject,
-    /// enabled
+    /// The `enabled` property.
     pub enabled: bool,
-    /// max_allowed_memberships
+    /// The `max_allowed_memberships` property.
     pub max_allowed_memberships: i64,
-    /// max_allowed_roles
+    /// The `max_allowed_roles` property.
     pub max_allowed_roles: i64,
-    /// max_role_sets_allowed
+    /// The `max_role_sets_allowed` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_role_sets_allowed: Option<i64>,
-    /// max_allowed_domains
+    /// The `max_allowed_domains` property.
     pub max_allowed_domains: i64,
-    /// max_allowed_permissions
+    /// The `max_allowed_permissions` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_permissions: Option<i64>,
-    /// creator_role
+    /// The `creator_role` property.
     pub creator_role: String,
-    /// admin_delete_enabled
+    /// The `admin_delete_enabled` property.
     pub admin_delete_enabled: bool,
-    /// domains_enabled
+    /// The `domains_enabled` property.
     pub domains_enabled: bool,
-    /// slug_disabled
+    /// The `slug_disabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<bool>,
-    /// domains_enrollment_modes
+    /// The `domains_enrollment_modes` property.
     pub domains_enrollment_modes: Vec<OrganizationSettingsDomainsEnrollmentModesItem>,
-    /// domains_default_role
+    /// The `domains_default_role` property.
     pub domains_default_role: String,
-    /// initial_role_set_key
+    /// The `initial_role_set_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_role_set_key: Option<String>,
 }
@@ -13121,53 +13121,53 @@ impl<'de> Deserialize<'de> for OrganizationSettingsObject {
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationWithLogo {
-    /// object
+    /// The `object` property: a [`OrganizationWithLogoObject`].
     #[serde(default)]
     pub object: OrganizationWithLogoObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// slug
+    /// The `slug` property.
     pub slug: String,
-    /// members_count
+    /// The `members_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    /// missing_member_with_elevated_permissions
+    /// The `missing_member_with_elevated_permissions` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    /// pending_invitations_count
+    /// The `pending_invitations_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
-    /// max_allowed_memberships
+    /// The `max_allowed_memberships` property.
     pub max_allowed_memberships: i64,
-    /// admin_delete_enabled
+    /// The `admin_delete_enabled` property.
     pub admin_delete_enabled: bool,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// created_by
+    /// The `created_by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// last_active_at
+    /// The `last_active_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
-    /// role_set_key
+    /// The `role_set_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
-    /// logo_url
+    /// The `logo_url` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
-    /// image_url
+    /// The `image_url` property.
     pub image_url: String,
-    /// has_image
+    /// The `has_image` property.
     pub has_image: bool,
 }
 
@@ -13232,71 +13232,71 @@ impl<'de> Deserialize<'de> for OrganizationWithLogoObject {
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Organizations {
-    /// data
+    /// The `data` property.
     pub data: Vec<Organization>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `PaginatedBillingPaymentAttemptResponse` schema (`#/components/schemas/PaginatedBillingPaymentAttemptResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedBillingPaymentAttemptResponse {
-    /// data
+    /// The `data` property.
     pub data: Vec<BillingPaymentAttempt>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `PaginatedBillingPriceResponse` schema (`#/components/schemas/PaginatedBillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedBillingPriceResponse {
-    /// data
+    /// The `data` property.
     pub data: Vec<BillingPriceResponse>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `PaginatedBillingStatementResponse` schema (`#/components/schemas/PaginatedBillingStatementResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedBillingStatementResponse {
-    /// data
+    /// The `data` property.
     pub data: Vec<BillingStatement>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `PaginatedCommercePlanResponse` schema (`#/components/schemas/PaginatedCommercePlanResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedCommercePlanResponse {
-    /// data
+    /// The `data` property.
     pub data: Vec<CommercePlan>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `PaginatedCommerceSubscriptionItemResponse` schema (`#/components/schemas/PaginatedCommerceSubscriptionItemResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PaginatedCommerceSubscriptionItemResponse {
-    /// data
+    /// The `data` property.
     pub data: Vec<CommerceSubscriptionItem>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `Passkey` schema (`#/components/schemas/Passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Passkey {
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// object
+    /// The `object` property: a [`PasskeyObject`].
     #[serde(default)]
     pub object: PasskeyObject,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: i64,
-    /// verification
+    /// The `verification` property: a [`VerificationPasskey`].
     pub verification: Option<VerificationPasskey>,
 }
 
@@ -13364,22 +13364,22 @@ pub type PasswordHasher = String;
 /// The `Permission` schema (`#/components/schemas/Permission`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Permission {
-    /// object
+    /// The `object` property: a [`PermissionObject`].
     #[serde(default)]
     pub object: PermissionObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// description
+    /// The `description` property.
     pub description: String,
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -13444,41 +13444,41 @@ impl<'de> Deserialize<'de> for PermissionObject {
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Permissions {
-    /// data
+    /// The `data` property.
     pub data: Vec<Permission>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `PhoneNumber` schema (`#/components/schemas/PhoneNumber`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PhoneNumber {
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// object
+    /// The `object` property: a [`PhoneNumberObject`].
     #[serde(default)]
     pub object: PhoneNumberObject,
-    /// phone_number
+    /// The `phone_number` property.
     pub phone_number: String,
-    /// reserved_for_second_factor
+    /// The `reserved_for_second_factor` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
-    /// default_second_factor
+    /// The `default_second_factor` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
-    /// reserved
+    /// The `reserved` property.
     pub reserved: bool,
-    /// verification
+    /// The `verification` property: a [`PhoneNumberVerification`].
     pub verification: Option<PhoneNumberVerification>,
-    /// linked_to
+    /// The `linked_to` property.
     pub linked_to: Vec<IdentificationLink>,
-    /// backup_codes
+    /// The `backup_codes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -13590,25 +13590,25 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
 /// The `PrepareEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PrepareEmailAddressVerificationResponse200 {
-    /// object
+    /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// status
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// strategy
+    /// The `strategy` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
-    /// attempts
+    /// The `attempts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
-    /// channel
+    /// The `channel` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
@@ -13616,25 +13616,25 @@ pub struct PrepareEmailAddressVerificationResponse200 {
 /// The `PreparePhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PreparePhoneNumberVerificationResponse200 {
-    /// object
+    /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// status
+    /// The `status` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// strategy
+    /// The `strategy` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
-    /// attempts
+    /// The `attempts` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
-    /// channel
+    /// The `channel` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
@@ -13643,20 +13643,20 @@ pub struct PreparePhoneNumberVerificationResponse200 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewTemplateBody {
-    /// subject
+    /// The `subject` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub subject: Option<Option<String>>,
-    /// body
+    /// The `body` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// from_email_name
+    /// The `from_email_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
-    /// reply_to_email_name
+    /// The `reply_to_email_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
@@ -13665,31 +13665,31 @@ pub struct PreviewTemplateBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceTransitionRequest {
-    /// from_price_id
+    /// The `from_price_id` property.
     pub from_price_id: String,
-    /// to_price_id
+    /// The `to_price_id` property.
     pub to_price_id: String,
 }
 
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProxyCheck {
-    /// object
+    /// The `object` property: a [`ProxyCheckObject`].
     #[serde(default)]
     pub object: ProxyCheckObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// domain_id
+    /// The `domain_id` property.
     pub domain_id: String,
-    /// last_run_at
+    /// The `last_run_at` property.
     pub last_run_at: Option<i64>,
-    /// proxy_url
+    /// The `proxy_url` property.
     pub proxy_url: String,
-    /// successful
+    /// The `successful` property.
     pub successful: bool,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -13757,16 +13757,16 @@ pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
 /// The `RedirectUrl` schema (`#/components/schemas/RedirectURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RedirectUrl {
-    /// object
+    /// The `object` property: a [`RedirectUrlObject`].
     #[serde(default)]
     pub object: RedirectUrlObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// url
+    /// The `url` property.
     pub url: String,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -13832,13 +13832,13 @@ impl<'de> Deserialize<'de> for RedirectUrlObject {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshSessionBody {
-    /// expired_token
+    /// The `expired_token` property.
     pub expired_token: String,
-    /// refresh_token
+    /// The `refresh_token` property.
     pub refresh_token: String,
-    /// request_origin
+    /// The `request_origin` property.
     pub request_origin: String,
-    /// request_headers
+    /// The `request_headers` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -13852,7 +13852,7 @@ pub struct RefreshSessionBody {
         with = "crate::runtime::double_option"
     )]
     pub format: Option<Option<RefreshSessionBodyFormat>>,
-    /// request_originating_ip
+    /// The `request_originating_ip` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -13936,29 +13936,29 @@ pub struct RemoveUserPasswordBody {
 /// The `ReplaceDirectoryGroupRoleMappingsBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsBody {
-    /// mappings
+    /// The `mappings` property.
     pub mappings: Vec<ReplaceDirectoryGroupRoleMappingsBodyMappingsItem>,
 }
 
 /// The `ReplaceDirectoryGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
-    /// directory_group_id
+    /// The `directory_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
-    /// scim_group_id
+    /// The `scim_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
-    /// role_id
+    /// The `role_id` property.
     pub role_id: String,
 }
 
 /// The `ReplaceDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
-    /// data
+    /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -13966,10 +13966,10 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplaceOrganizationMetadataBody {
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -13977,18 +13977,18 @@ pub struct ReplaceOrganizationMetadataBody {
 /// The `ReplaceRoleInRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceRoleInRoleSetBody {
-    /// role_key
+    /// The `role_key` property.
     pub role_key: String,
-    /// to_role_key
+    /// The `to_role_key` property.
     pub to_role_key: String,
 }
 
 /// The `ReplaceRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceRoleSetBody {
-    /// dest_role_set_key
+    /// The `dest_role_set_key` property.
     pub dest_role_set_key: String,
-    /// reassignment_mappings
+    /// The `reassignment_mappings` property: a [`ReassignmentMappings`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
@@ -13996,25 +13996,25 @@ pub struct ReplaceRoleSetBody {
 /// The `ReplaceScimGroupRoleMappingsBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceScimGroupRoleMappingsBody {
-    /// mappings
+    /// The `mappings` property.
     pub mappings: Vec<ReplaceScimGroupRoleMappingsBodyMappingsItem>,
 }
 
 /// The `ReplaceScimGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
-    /// scim_group_id
+    /// The `scim_group_id` property.
     pub scim_group_id: String,
-    /// role_id
+    /// The `role_id` property.
     pub role_id: String,
 }
 
 /// The `ReplaceScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceScimGroupRoleMappingsResponse200 {
-    /// data
+    /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -14022,7 +14022,7 @@ pub struct ReplaceScimGroupRoleMappingsResponse200 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplaceUserEmailAddressBody {
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
     /// Default: `verified`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14107,13 +14107,13 @@ impl<'de> Deserialize<'de> for ReplaceUserEmailAddressBodyIdentificationStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplaceUserMetadataBody {
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -14122,7 +14122,7 @@ pub struct ReplaceUserMetadataBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplaceUserPhoneNumberBody {
-    /// phone_number
+    /// The `phone_number` property.
     pub phone_number: String,
     /// Default: `verified`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14261,7 +14261,7 @@ impl<'de> Deserialize<'de> for RevertTemplateTemplateType {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeAdminPortalLinkTokenBody {
-    /// revocation_reason
+    /// The `revocation_reason` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -14273,32 +14273,32 @@ pub struct RevokeAdminPortalLinkTokenBody {
 /// The `RevokeAdminPortalLinkTokenResponse200` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse200 {
-    /// object
+    /// The `object` property: a [`RevokeAdminPortalLinkTokenResponse200Object`].
     #[serde(default)]
     pub object: RevokeAdminPortalLinkTokenResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// admin_portal_link_id
+    /// The `admin_portal_link_id` property.
     pub admin_portal_link_id: String,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// organization_id
+    /// The `organization_id` property.
     pub organization_id: Option<String>,
-    /// it_contact_id
+    /// The `it_contact_id` property.
     pub it_contact_id: Option<String>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Option<Vec<String>>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -14363,72 +14363,72 @@ impl<'de> Deserialize<'de> for RevokeAdminPortalLinkTokenResponse200Object {
 /// The `RevokeAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse400ErrorsItem>,
 }
 
 /// The `RevokeAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `RevokeAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse401 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse401ErrorsItem>,
 }
 
 /// The `RevokeAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `RevokeAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse403 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse403ErrorsItem>,
 }
 
 /// The `RevokeAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `RevokeAdminPortalLinkTokenResponse404` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse404ErrorsItem>,
 }
 
 /// The `RevokeAdminPortalLinkTokenResponse404ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -14436,7 +14436,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeApiKeyBody {
-    /// revocation_reason
+    /// The `revocation_reason` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -14448,39 +14448,39 @@ pub struct RevokeApiKeyBody {
 /// The `RevokeApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeApiKeyResponse200 {
-    /// object
+    /// The `object` property: a [`RevokeApiKeyResponse200Object`].
     #[serde(default)]
     pub object: RevokeApiKeyResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// claims
+    /// The `claims` property.
     pub claims: Option<serde_json::Value>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Vec<String>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_by
+    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -14545,65 +14545,65 @@ impl<'de> Deserialize<'de> for RevokeApiKeyResponse200Object {
 /// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeApiKeyResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeApiKeyResponse400ErrorsItem>,
 }
 
 /// The `RevokeApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeApiKeyResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `RevokeApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeApiKeyResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeApiKeyResponse404ErrorsItem>,
 }
 
 /// The `RevokeApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeApiKeyResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `RevokeInvitationResponse200` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeInvitationResponse200 {
-    /// object
+    /// The `object` property: a [`RevokeInvitationResponse200Object`].
     #[serde(default)]
     pub object: RevokeInvitationResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// url
+    /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// expires_at
+    /// The `expires_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// revoked
+    /// The `revoked` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
-    /// status
+    /// The `status` property: a [`RevokeInvitationResponse200Status`].
     #[serde(default)]
     pub status: RevokeInvitationResponse200Status,
 }
@@ -14728,7 +14728,7 @@ impl<'de> Deserialize<'de> for RevokeInvitationResponse200Status {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeM2mTokenBody {
-    /// revocation_reason
+    /// The `revocation_reason` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -14740,32 +14740,32 @@ pub struct RevokeM2mTokenBody {
 /// The `RevokeM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeM2mTokenResponse200 {
-    /// object
+    /// The `object` property: a [`RevokeM2mTokenResponse200Object`].
     #[serde(default)]
     pub object: RevokeM2mTokenResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// claims
+    /// The `claims` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -14830,36 +14830,36 @@ impl<'de> Deserialize<'de> for RevokeM2mTokenResponse200Object {
 /// The `RevokeM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeM2mTokenResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenResponse400ErrorsItem>,
 }
 
 /// The `RevokeM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeM2mTokenResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `RevokeM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeM2mTokenResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenResponse404ErrorsItem>,
 }
 
 /// The `RevokeM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeM2mTokenResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -14867,14 +14867,14 @@ pub struct RevokeM2mTokenResponse404ErrorsItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeOAuthApplicationTokenBody {
-    /// token
+    /// The `token` property.
     pub token: String,
 }
 
 /// The `RevokeOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RevokeOrganizationInvitationBody {
-    /// requesting_user_id
+    /// The `requesting_user_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -14886,24 +14886,24 @@ pub struct RevokeOrganizationInvitationBody {
 /// The `Role` schema (`#/components/schemas/Role`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Role {
-    /// object
+    /// The `object` property: a [`RoleObject`].
     #[serde(default)]
     pub object: RoleObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// description
+    /// The `description` property.
     pub description: Option<String>,
-    /// is_creator_eligible
+    /// The `is_creator_eligible` property.
     pub is_creator_eligible: bool,
-    /// permissions
+    /// The `permissions` property.
     pub permissions: Vec<Permission>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -14968,59 +14968,59 @@ impl<'de> Deserialize<'de> for RoleObject {
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleSet {
-    /// object
+    /// The `object` property: a [`RoleSetObject`].
     #[serde(default)]
     pub object: RoleSetObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// description
+    /// The `description` property.
     pub description: Option<String>,
-    /// roles
+    /// The `roles` property.
     pub roles: Vec<RoleSetItem>,
-    /// default_role
+    /// The `default_role` property: a [`RoleSetItem`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleSetItem>,
-    /// creator_role
+    /// The `creator_role` property: a [`RoleSetItem`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_role: Option<RoleSetItem>,
-    /// type
+    /// The `type` property: a [`RoleSetType`].
     pub r#type: RoleSetType,
-    /// role_set_migration
+    /// The `role_set_migration` property: a [`RoleSetMigration`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_migration: Option<RoleSetMigration>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
 /// The `RoleSetItem` schema (`#/components/schemas/RoleSetItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleSetItem {
-    /// object
+    /// The `object` property: a [`RoleSetItemObject`].
     #[serde(default)]
     pub object: RoleSetItemObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// description
+    /// The `description` property.
     pub description: Option<String>,
-    /// members_count
+    /// The `members_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    /// has_members
+    /// The `has_members` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_members: Option<bool>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -15085,39 +15085,39 @@ impl<'de> Deserialize<'de> for RoleSetItemObject {
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleSetMigration {
-    /// object
+    /// The `object` property: a [`RoleSetMigrationObject`].
     #[serde(default)]
     pub object: RoleSetMigrationObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// instance_id
+    /// The `instance_id` property.
     pub instance_id: String,
-    /// source_role_set_id
+    /// The `source_role_set_id` property.
     pub source_role_set_id: String,
-    /// dest_role_set_id
+    /// The `dest_role_set_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_role_set_id: Option<String>,
-    /// trigger_type
+    /// The `trigger_type` property.
     pub trigger_type: String,
-    /// status
+    /// The `status` property.
     pub status: String,
-    /// migrated_members
+    /// The `migrated_members` property.
     pub migrated_members: i64,
-    /// mappings
+    /// The `mappings` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<std::collections::BTreeMap<String, String>>,
-    /// started_at
+    /// The `started_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
-    /// completed_at
+    /// The `completed_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -15301,18 +15301,18 @@ impl<'de> Deserialize<'de> for RoleSetType {
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoleSets {
-    /// data
+    /// The `data` property.
     pub data: Vec<RoleSet>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
 /// The `Roles` schema (`#/components/schemas/Roles`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Roles {
-    /// data
+    /// The `data` property.
     pub data: Vec<Role>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -15326,10 +15326,10 @@ pub struct RotateMachineSecretKeyBody {
 /// The `RotateMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RotateMachineSecretKeyResponse200 {
-    /// object
+    /// The `object` property: a [`RotateMachineSecretKeyResponse200Object`].
     #[serde(default)]
     pub object: RotateMachineSecretKeyResponse200Object,
-    /// secret
+    /// The `secret` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
@@ -15395,35 +15395,35 @@ impl<'de> Deserialize<'de> for RotateMachineSecretKeyResponse200Object {
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SamlAccount {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// object
+    /// The `object` property: a [`SamlAccountObject`].
     #[serde(default)]
     pub object: SamlAccountObject,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// active
+    /// The `active` property.
     pub active: bool,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// first_name
+    /// The `first_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// provider_user_id
+    /// The `provider_user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
-    /// last_authenticated_at
+    /// The `last_authenticated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// verification
+    /// The `verification` property: a [`SamlAccountVerification`].
     pub verification: Option<SamlAccountVerification>,
-    /// saml_connection
+    /// The `saml_connection` property: a [`SamlAccountConnection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
@@ -15431,35 +15431,35 @@ pub struct SamlAccount {
 /// The `SamlAccountConnection` schema (`#/components/schemas/SAMLAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SamlAccountConnection {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// domain
+    /// The `domain` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// domains
+    /// The `domains` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    /// active
+    /// The `active` property.
     pub active: bool,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property.
     pub sync_user_attributes: bool,
-    /// allow_subdomains
+    /// The `allow_subdomains` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -15571,96 +15571,96 @@ impl<'de> Deserialize<'de> for SamlAccountVerification {
 /// The `SamlConnection` schema (`#/components/schemas/SAMLConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SamlConnection {
-    /// object
+    /// The `object` property: a [`SamlConnectionObject`].
     #[serde(default)]
     pub object: SamlConnectionObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// domain
+    /// The `domain` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// domains
+    /// The `domains` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    /// idp_entity_id
+    /// The `idp_entity_id` property.
     pub idp_entity_id: Option<String>,
-    /// idp_sso_url
+    /// The `idp_sso_url` property.
     pub idp_sso_url: Option<String>,
-    /// idp_certificate
+    /// The `idp_certificate` property.
     pub idp_certificate: Option<String>,
-    /// idp_certificate_issued_at
+    /// The `idp_certificate_issued_at` property.
     pub idp_certificate_issued_at: Option<i64>,
-    /// idp_certificate_expires_at
+    /// The `idp_certificate_expires_at` property.
     pub idp_certificate_expires_at: Option<i64>,
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
-    /// idp_metadata
+    /// The `idp_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
-    /// acs_url
+    /// The `acs_url` property.
     pub acs_url: String,
-    /// sp_entity_id
+    /// The `sp_entity_id` property.
     pub sp_entity_id: String,
-    /// sp_metadata_url
+    /// The `sp_metadata_url` property.
     pub sp_metadata_url: String,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// attribute_mapping
+    /// The `attribute_mapping` property: a [`SamlConnectionAttributeMapping`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionAttributeMapping>,
-    /// active
+    /// The `active` property.
     pub active: bool,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// user_count
+    /// The `user_count` property.
     pub user_count: i64,
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property.
     pub sync_user_attributes: bool,
-    /// allow_subdomains
+    /// The `allow_subdomains` property.
     pub allow_subdomains: bool,
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property.
     pub allow_idp_initiated: bool,
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property.
     pub disable_additional_identifications: bool,
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property.
     pub allow_organization_account_linking: bool,
-    /// force_authn
+    /// The `force_authn` property.
     pub force_authn: bool,
-    /// login_hint
+    /// The `login_hint` property: a [`SamlConnectionLoginHint`].
     pub login_hint: SamlConnectionLoginHint,
-    /// enterprise_connection_id
+    /// The `enterprise_connection_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SamlConnectionAttributeMapping {
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// first_name
+    /// The `first_name` property.
     pub first_name: String,
-    /// last_name
+    /// The `last_name` property.
     pub last_name: String,
 }
 
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SamlConnectionLoginHint {
-    /// mode
+    /// The `mode` property: a [`SamlConnectionLoginHintMode`].
     pub mode: SamlConnectionLoginHintMode,
-    /// source
+    /// The `source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -15791,9 +15791,9 @@ impl<'de> Deserialize<'de> for SamlConnectionObject {
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SamlConnections {
-    /// data
+    /// The `data` property.
     pub data: Vec<SamlConnection>,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -15803,57 +15803,57 @@ pub type ScimDirectories = Vec<ScimDirectory>;
 /// The `ScimDirectory` schema (`#/components/schemas/SCIMDirectory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScimDirectory {
-    /// object
+    /// The `object` property: a [`ScimDirectoryObject`].
     #[serde(default)]
     pub object: ScimDirectoryObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// enterprise_connection_id
+    /// The `enterprise_connection_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    /// endpoint_url
+    /// The `endpoint_url` property.
     pub endpoint_url: String,
-    /// provider
+    /// The `provider` property.
     pub provider: String,
-    /// enabled
+    /// The `enabled` property.
     pub enabled: bool,
-    /// group_role_mapping_enabled
+    /// The `group_role_mapping_enabled` property.
     pub group_role_mapping_enabled: bool,
-    /// attribute_mapping
+    /// The `attribute_mapping` property.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
-    /// custom_attributes
+    /// The `custom_attributes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<ScimDirectoryCustomAttributesItem>>,
-    /// api_key
+    /// The `api_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
 /// The `ScimDirectoryCustomAttributesItem` schema (`#/components/schemas/SCIMDirectory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScimDirectoryCustomAttributesItem {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// key
+    /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// sso_path
+    /// The `sso_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
-    /// scim_path
+    /// The `scim_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
-    /// directory_path
+    /// The `directory_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
-    /// multi_valued
+    /// The `multi_valued` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
@@ -15919,31 +15919,31 @@ impl<'de> Deserialize<'de> for ScimDirectoryObject {
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScimGroupRoleMapping {
-    /// object
+    /// The `object` property: a [`ScimGroupRoleMappingObject`].
     #[serde(default)]
     pub object: ScimGroupRoleMappingObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// scim_directory_id
+    /// The `scim_directory_id` property.
     pub scim_directory_id: String,
-    /// directory_id
+    /// The `directory_id` property.
     pub directory_id: String,
-    /// scim_group_id
+    /// The `scim_group_id` property.
     pub scim_group_id: String,
-    /// directory_group_id
+    /// The `directory_group_id` property.
     pub directory_group_id: String,
-    /// scim_group_display_name
+    /// The `scim_group_display_name` property.
     pub scim_group_display_name: String,
-    /// directory_group_display_name
+    /// The `directory_group_display_name` property.
     pub directory_group_display_name: String,
-    /// role
+    /// The `role` property: a [`Role`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
-    /// precedence
+    /// The `precedence` property.
     pub precedence: i64,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -16011,49 +16011,49 @@ pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
 /// The `ScimUserMetadata` schema (`#/components/schemas/SCIMUserMetadata`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScimUserMetadata {
-    /// directory_id
+    /// The `directory_id` property.
     pub directory_id: String,
-    /// directory_enabled
+    /// The `directory_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_enabled: Option<bool>,
-    /// external_id
+    /// The `external_id` property.
     pub external_id: Option<String>,
 }
 
 /// The `Session` schema (`#/components/schemas/Session`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Session {
-    /// object
+    /// The `object` property: a [`SessionObject`].
     #[serde(default)]
     pub object: SessionObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// client_id
+    /// The `client_id` property.
     pub client_id: String,
-    /// actor
+    /// The `actor` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
-    /// status
+    /// The `status` property: a [`SessionStatus`].
     pub status: SessionStatus,
-    /// last_active_organization_id
+    /// The `last_active_organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
-    /// last_active_at
+    /// The `last_active_at` property.
     pub last_active_at: i64,
-    /// latest_activity
+    /// The `latest_activity` property: a [`SessionActivityResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivityResponse>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: i64,
-    /// abandon_at
+    /// The `abandon_at` property.
     pub abandon_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// tasks
+    /// The `tasks` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<SessionTask>>,
 }
@@ -16061,28 +16061,28 @@ pub struct Session {
 /// The `SessionActivityResponse` schema (`#/components/schemas/SessionActivityResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionActivityResponse {
-    /// object
+    /// The `object` property.
     pub object: String,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// device_type
+    /// The `device_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
-    /// is_mobile
+    /// The `is_mobile` property.
     pub is_mobile: bool,
-    /// browser_name
+    /// The `browser_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
-    /// browser_version
+    /// The `browser_version` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
-    /// ip_address
+    /// The `ip_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    /// city
+    /// The `city` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// country
+    /// The `country` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
@@ -16246,7 +16246,7 @@ impl<'de> Deserialize<'de> for SessionStatus {
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionTask {
-    /// key
+    /// The `key` property.
     pub key: String,
 }
 
@@ -16254,7 +16254,7 @@ pub struct SessionTask {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetUserPasswordCompromisedBody {
-    /// revoke_all_sessions
+    /// The `revoke_all_sessions` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -16266,24 +16266,24 @@ pub struct SetUserPasswordCompromisedBody {
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignInToken {
-    /// object
+    /// The `object` property: a [`SignInTokenObject`].
     #[serde(default)]
     pub object: SignInTokenObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// status
+    /// The `status` property: a [`SignInTokenStatus`].
     pub status: SignInTokenStatus,
-    /// user_id
+    /// The `user_id` property.
     pub user_id: String,
-    /// token
+    /// The `token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    /// url
+    /// The `url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 
@@ -16413,59 +16413,59 @@ impl<'de> Deserialize<'de> for SignInTokenStatus {
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignUp {
-    /// object
+    /// The `object` property: a [`SignUpObject`].
     #[serde(default)]
     pub object: SignUpObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// status
+    /// The `status` property: a [`SignUpStatus`].
     pub status: SignUpStatus,
-    /// required_fields
+    /// The `required_fields` property.
     pub required_fields: Vec<String>,
-    /// optional_fields
+    /// The `optional_fields` property.
     pub optional_fields: Vec<String>,
-    /// missing_fields
+    /// The `missing_fields` property.
     pub missing_fields: Vec<String>,
-    /// unverified_fields
+    /// The `unverified_fields` property.
     pub unverified_fields: Vec<String>,
-    /// verifications
+    /// The `verifications` property: a [`SignUpVerifications`].
     pub verifications: SignUpVerifications,
-    /// username
+    /// The `username` property.
     pub username: Option<String>,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: Option<String>,
-    /// phone_number
+    /// The `phone_number` property.
     pub phone_number: Option<String>,
-    /// web3_wallet
+    /// The `web3_wallet` property.
     pub web3_wallet: Option<String>,
-    /// password_enabled
+    /// The `password_enabled` property.
     pub password_enabled: bool,
-    /// first_name
+    /// The `first_name` property.
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     pub last_name: Option<String>,
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// custom_action
+    /// The `custom_action` property.
     pub custom_action: bool,
-    /// external_id
+    /// The `external_id` property.
     pub external_id: Option<String>,
-    /// created_session_id
+    /// The `created_session_id` property.
     pub created_session_id: Option<String>,
-    /// created_user_id
+    /// The `created_user_id` property.
     pub created_user_id: Option<String>,
-    /// abandon_at
+    /// The `abandon_at` property.
     pub abandon_at: i64,
-    /// legal_accepted_at
+    /// The `legal_accepted_at` property.
     pub legal_accepted_at: Option<i64>,
-    /// locale
+    /// The `locale` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// external_account
+    /// The `external_account` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
@@ -16597,10 +16597,10 @@ impl<'de> Deserialize<'de> for SignUpStatus {
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignUpVerification {
-    /// next_action
+    /// The `next_action` property: a [`SignUpVerificationNextAction`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<SignUpVerificationNextAction>,
-    /// supported_strategies
+    /// The `supported_strategies` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
@@ -16673,96 +16673,96 @@ impl<'de> Deserialize<'de> for SignUpVerificationNextAction {
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignUpVerifications {
-    /// email_address
+    /// The `email_address` property: a [`SignUpVerification`].
     pub email_address: Option<SignUpVerification>,
-    /// phone_number
+    /// The `phone_number` property: a [`SignUpVerification`].
     pub phone_number: Option<SignUpVerification>,
-    /// web3_wallet
+    /// The `web3_wallet` property: a [`SignUpVerification`].
     pub web3_wallet: Option<SignUpVerification>,
-    /// external_account
+    /// The `external_account` property.
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The `SvixUrl` schema (`#/components/schemas/SvixURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SvixUrl {
-    /// svix_url
+    /// The `svix_url` property.
     pub svix_url: String,
 }
 
 /// The `Template` schema (`#/components/schemas/Template`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Template {
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// object
+    /// The `object` property: a [`TemplateObject`].
     #[serde(default)]
     pub object: TemplateObject,
-    /// instance_id
+    /// The `instance_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// resource_type
+    /// The `resource_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// template_type
+    /// The `template_type` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// slug
+    /// The `slug` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    /// position
+    /// The `position` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
-    /// can_revert
+    /// The `can_revert` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_revert: Option<bool>,
-    /// can_delete
+    /// The `can_delete` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<bool>,
-    /// can_edit_body
+    /// The `can_edit_body` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_edit_body: Option<bool>,
-    /// can_toggle
+    /// The `can_toggle` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_toggle: Option<bool>,
-    /// subject
+    /// The `subject` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// markup
+    /// The `markup` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markup: Option<String>,
-    /// body
+    /// The `body` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// available_variables
+    /// The `available_variables` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_variables: Option<Vec<String>>,
-    /// required_variables
+    /// The `required_variables` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_variables: Option<Vec<String>>,
-    /// from_email_name
+    /// The `from_email_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
-    /// reply_to_email_name
+    /// The `reply_to_email_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
-    /// delivered_by_clerk
+    /// The `delivered_by_clerk` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
-    /// enabled
+    /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// flagged_as_suspicious
+    /// The `flagged_as_suspicious` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged_as_suspicious: Option<bool>,
-    /// updated_at
+    /// The `updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
 }
@@ -16828,12 +16828,12 @@ impl<'de> Deserialize<'de> for TemplateObject {
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TestingToken {
-    /// object
+    /// The `object` property: a [`TestingTokenObject`].
     #[serde(default)]
     pub object: TestingTokenObject,
-    /// token
+    /// The `token` property.
     pub token: String,
-    /// expires_at
+    /// The `expires_at` property.
     pub expires_at: i64,
 }
 
@@ -16899,7 +16899,7 @@ impl<'de> Deserialize<'de> for TestingTokenObject {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ToggleTemplateDeliveryBody {
-    /// delivered_by_clerk
+    /// The `delivered_by_clerk` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
@@ -16968,10 +16968,10 @@ impl<'de> Deserialize<'de> for ToggleTemplateDeliveryTemplateType {
 /// The `Token` schema (`#/components/schemas/Token`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Token {
-    /// object
+    /// The `object` property: a [`TokenObject`].
     #[serde(default)]
     pub object: TokenObject,
-    /// jwt
+    /// The `jwt` property.
     pub jwt: String,
 }
 
@@ -17036,10 +17036,10 @@ impl<'de> Deserialize<'de> for TokenObject {
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TotalCount {
-    /// object
+    /// The `object` property: a [`TotalCountObject`].
     #[serde(default)]
     pub object: TotalCountObject,
-    /// total_count
+    /// The `total_count` property.
     pub total_count: i64,
 }
 
@@ -17104,31 +17104,31 @@ impl<'de> Deserialize<'de> for TotalCountObject {
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TrustedDevice {
-    /// object
+    /// The `object` property: a [`TrustedDeviceObject`].
     #[serde(default)]
     pub object: TrustedDeviceObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// platform
+    /// The `platform` property: a [`TrustedDevicePlatform`].
     pub platform: TrustedDevicePlatform,
-    /// app_identifier
+    /// The `app_identifier` property.
     pub app_identifier: String,
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// algorithm
+    /// The `algorithm` property: a [`TrustedDeviceAlgorithm`].
     #[serde(default)]
     pub algorithm: TrustedDeviceAlgorithm,
-    /// status
+    /// The `status` property: a [`TrustedDeviceStatus`].
     pub status: TrustedDeviceStatus,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// last_used_at
+    /// The `last_used_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<i64>,
-    /// revoked_at
+    /// The `revoked_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<i64>,
 }
@@ -17375,24 +17375,24 @@ impl<'de> Deserialize<'de> for TrustedDeviceStatus {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateApiKeyBody {
-    /// claims
+    /// The `claims` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub claims: Option<Option<serde_json::Value>>,
-    /// scopes
+    /// The `scopes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// description
+    /// The `description` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
-    /// subject
+    /// The `subject` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Minimum: 0.
@@ -17407,39 +17407,39 @@ pub struct UpdateApiKeyBody {
 /// The `UpdateApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateApiKeyResponse200 {
-    /// object
+    /// The `object` property: a [`UpdateApiKeyResponse200Object`].
     #[serde(default)]
     pub object: UpdateApiKeyResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// claims
+    /// The `claims` property.
     pub claims: Option<serde_json::Value>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Vec<String>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_by
+    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -17504,55 +17504,55 @@ impl<'de> Deserialize<'de> for UpdateApiKeyResponse200Object {
 /// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateApiKeyResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<UpdateApiKeyResponse400ErrorsItem>,
 }
 
 /// The `UpdateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateApiKeyResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `UpdateApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateApiKeyResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<UpdateApiKeyResponse404ErrorsItem>,
 }
 
 /// The `UpdateApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateApiKeyResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateDirectoryBody {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// enabled
+    /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// provider
+    /// The `provider` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// attribute_mapping
+    /// The `attribute_mapping` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
-    /// group_role_mapping_enabled
+    /// The `group_role_mapping_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
@@ -17561,21 +17561,21 @@ pub struct UpdateDirectoryBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDomainBody {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// proxy_url
+    /// The `proxy_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub proxy_url: Option<Option<String>>,
-    /// is_secondary
+    /// The `is_secondary` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17587,14 +17587,14 @@ pub struct UpdateDomainBody {
 /// The `UpdateEmailAddressBody` schema (`#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateEmailAddressBody {
-    /// verified
+    /// The `verified` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
-    /// primary
+    /// The `primary` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17614,70 +17614,70 @@ pub struct UpdateEmailAddressBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnterpriseConnectionBody {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// domains
+    /// The `domains` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains: Option<Option<Vec<String>>>,
-    /// active
+    /// The `active` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sync_user_attributes: Option<Option<bool>>,
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub disable_additional_identifications: Option<Option<bool>>,
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
-    /// saml
+    /// The `saml` property: a [`UpdateEnterpriseConnectionBodySaml`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub saml: Option<Option<UpdateEnterpriseConnectionBodySaml>>,
-    /// oidc
+    /// The `oidc` property: a [`UpdateEnterpriseConnectionBodyOidc`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oidc: Option<Option<UpdateEnterpriseConnectionBodyOidc>>,
-    /// custom_attributes
+    /// The `custom_attributes` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17692,20 +17692,20 @@ pub struct UpdateEnterpriseConnectionBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// key
+    /// The `key` property.
     pub key: String,
-    /// sso_path
+    /// The `sso_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
-    /// scim_path
+    /// The `scim_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
-    /// directory_path
+    /// The `directory_path` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
-    /// multi_valued
+    /// The `multi_valued` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
@@ -17714,49 +17714,49 @@ pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnterpriseConnectionBodyOidc {
-    /// client_id
+    /// The `client_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id: Option<Option<String>>,
-    /// client_secret
+    /// The `client_secret` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_secret: Option<Option<String>>,
-    /// discovery_url
+    /// The `discovery_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub discovery_url: Option<Option<String>>,
-    /// auth_url
+    /// The `auth_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub auth_url: Option<Option<String>>,
-    /// token_url
+    /// The `token_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub token_url: Option<Option<String>>,
-    /// user_info_url
+    /// The `user_info_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_info_url: Option<Option<String>>,
-    /// requires_pkce
+    /// The `requires_pkce` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17769,49 +17769,49 @@ pub struct UpdateEnterpriseConnectionBodyOidc {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnterpriseConnectionBodySaml {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// idp_entity_id
+    /// The `idp_entity_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
-    /// idp_sso_url
+    /// The `idp_sso_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
-    /// idp_certificate
+    /// The `idp_certificate` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
-    /// idp_metadata
+    /// The `idp_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
-    /// attribute_mapping
+    /// The `attribute_mapping` property: a [`UpdateEnterpriseConnectionBodySamlAttributeMapping`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17820,28 +17820,28 @@ pub struct UpdateEnterpriseConnectionBodySaml {
     pub attribute_mapping: Option<
         Option<UpdateEnterpriseConnectionBodySamlAttributeMapping>,
     >,
-    /// allow_subdomains
+    /// The `allow_subdomains` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
-    /// force_authn
+    /// The `force_authn` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub force_authn: Option<Option<bool>>,
-    /// login_hint
+    /// The `login_hint` property: a [`UpdateEnterpriseConnectionBodySamlLoginHint`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17854,28 +17854,28 @@ pub struct UpdateEnterpriseConnectionBodySaml {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
-    /// user_id
+    /// The `user_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_id: Option<Option<String>>,
-    /// email_address
+    /// The `email_address` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub email_address: Option<Option<String>>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17888,9 +17888,9 @@ pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
-    /// mode
+    /// The `mode` property: a [`UpdateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: UpdateEnterpriseConnectionBodySamlLoginHintMode,
-    /// source
+    /// The `source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -17971,21 +17971,21 @@ pub struct UpdateInstanceAuthConfigBody {
         with = "crate::runtime::double_option"
     )]
     pub restricted_to_allowlist: Option<Option<bool>>,
-    /// from_email_address
+    /// The `from_email_address` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub from_email_address: Option<Option<String>>,
-    /// progressive_sign_up
+    /// The `progressive_sign_up` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub progressive_sign_up: Option<Option<bool>>,
-    /// test_mode
+    /// The `test_mode` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -17997,22 +17997,22 @@ pub struct UpdateInstanceAuthConfigBody {
 /// The `UpdateInstanceAuthConfigResponse200` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateInstanceAuthConfigResponse200 {
-    /// object
+    /// The `object` property: a [`UpdateInstanceAuthConfigResponse200Object`].
     #[serde(default)]
     pub object: UpdateInstanceAuthConfigResponse200Object,
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// restricted_to_allowlist
+    /// The `restricted_to_allowlist` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
-    /// from_email_address
+    /// The `from_email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    /// progressive_sign_up
+    /// The `progressive_sign_up` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progressive_sign_up: Option<bool>,
-    /// enhanced_email_deliverability
+    /// The `enhanced_email_deliverability` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_email_deliverability: Option<bool>,
@@ -18080,45 +18080,45 @@ impl<'de> Deserialize<'de> for UpdateInstanceAuthConfigResponse200Object {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceBody {
-    /// test_mode
+    /// The `test_mode` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub test_mode: Option<Option<bool>>,
-    /// hibp
+    /// The `hibp` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub hibp: Option<Option<bool>>,
-    /// support_email
+    /// The `support_email` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub support_email: Option<Option<String>>,
-    /// clerk_js_version
+    /// The `clerk_js_version` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub clerk_js_version: Option<Option<String>>,
-    /// development_origin
+    /// The `development_origin` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub development_origin: Option<Option<String>>,
-    /// allowed_origins
+    /// The `allowed_origins` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
-    /// cookieless_dev
+    /// The `cookieless_dev` property.
     #[deprecated]
     #[serde(
         default,
@@ -18126,14 +18126,14 @@ pub struct UpdateInstanceBody {
         with = "crate::runtime::double_option"
     )]
     pub cookieless_dev: Option<Option<bool>>,
-    /// url_based_session_syncing
+    /// The `url_based_session_syncing` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub url_based_session_syncing: Option<Option<bool>>,
-    /// preferred_sign_in_strategy_when_password_required
+    /// The `preferred_sign_in_strategy_when_password_required` property: a [`UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18216,7 +18216,7 @@ for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceCommunicationBody {
-    /// blocked_country_codes
+    /// The `blocked_country_codes` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18229,35 +18229,35 @@ pub struct UpdateInstanceCommunicationBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceOAuthApplicationSettingsBody {
-    /// dynamic_oauth_client_registration
+    /// The `dynamic_oauth_client_registration` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub dynamic_oauth_client_registration: Option<Option<bool>>,
-    /// default_scopes
+    /// The `default_scopes` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub default_scopes: Option<Option<Vec<String>>>,
-    /// oauth_jwt_access_tokens
+    /// The `oauth_jwt_access_tokens` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oauth_jwt_access_tokens: Option<Option<bool>>,
-    /// client_id_metadata_documents_advertised
+    /// The `client_id_metadata_documents_advertised` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id_metadata_documents_advertised: Option<Option<bool>>,
-    /// client_id_metadata_documents_only_allow_pre_registered_clients
+    /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18266,7 +18266,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
     pub client_id_metadata_documents_only_allow_pre_registered_clients: Option<
         Option<bool>,
     >,
-    /// client_id_metadata_documents_block_implicitly_allowed_clients
+    /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18281,52 +18281,52 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceOrganizationSettingsBody {
-    /// enabled
+    /// The `enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub enabled: Option<Option<bool>>,
-    /// max_allowed_memberships
+    /// The `max_allowed_memberships` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
-    /// admin_delete_enabled
+    /// The `admin_delete_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub admin_delete_enabled: Option<Option<bool>>,
-    /// domains_enabled
+    /// The `domains_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains_enabled: Option<Option<bool>>,
-    /// slug_disabled
+    /// The `slug_disabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub slug_disabled: Option<Option<bool>>,
-    /// domains_enrollment_modes
+    /// The `domains_enrollment_modes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains_enrollment_modes: Option<Vec<String>>,
-    /// creator_role_id
+    /// The `creator_role_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub creator_role_id: Option<Option<String>>,
-    /// domains_default_role_id
+    /// The `domains_default_role_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18339,14 +18339,14 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceProtectBody {
-    /// rules_enabled
+    /// The `rules_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub rules_enabled: Option<Option<bool>>,
-    /// specter_enabled
+    /// The `specter_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18359,35 +18359,35 @@ pub struct UpdateInstanceProtectBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateInstanceRestrictionsBody {
-    /// allowlist
+    /// The `allowlist` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowlist: Option<Option<bool>>,
-    /// blocklist
+    /// The `blocklist` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub blocklist: Option<Option<bool>>,
-    /// allowlist_blocklist_disabled_on_sign_in
+    /// The `allowlist_blocklist_disabled_on_sign_in` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowlist_blocklist_disabled_on_sign_in: Option<Option<bool>>,
-    /// block_email_subaddresses
+    /// The `block_email_subaddresses` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub block_email_subaddresses: Option<Option<bool>>,
-    /// block_disposable_email_domains
+    /// The `block_disposable_email_domains` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18399,9 +18399,9 @@ pub struct UpdateInstanceRestrictionsBody {
 /// The `UpdateJwtTemplateBody` schema (`#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateJwtTemplateBody {
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// claims
+    /// The `claims` property.
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
     #[serde(
@@ -18417,17 +18417,17 @@ pub struct UpdateJwtTemplateBody {
         with = "crate::runtime::double_option"
     )]
     pub allowed_clock_skew: Option<Option<i64>>,
-    /// custom_signing_key
+    /// The `custom_signing_key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
-    /// signing_algorithm
+    /// The `signing_algorithm` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_algorithm: Option<Option<String>>,
-    /// signing_key
+    /// The `signing_key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18439,7 +18439,7 @@ pub struct UpdateJwtTemplateBody {
 /// The `UpdateMachineBody` schema (`#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateMachineBody {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Range: 1..=315360000.
@@ -18451,21 +18451,21 @@ pub struct UpdateMachineBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOAuthApplicationBody {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// redirect_uris
+    /// The `redirect_uris` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_uris: Option<Option<Vec<String>>>,
-    /// callback_url
+    /// The `callback_url` property.
     #[deprecated]
     #[serde(
         default,
@@ -18480,21 +18480,21 @@ pub struct UpdateOAuthApplicationBody {
         with = "crate::runtime::double_option"
     )]
     pub scopes: Option<Option<String>>,
-    /// consent_screen_enabled
+    /// The `consent_screen_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub consent_screen_enabled: Option<Option<bool>>,
-    /// pkce_required
+    /// The `pkce_required` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub pkce_required: Option<Option<bool>>,
-    /// public
+    /// The `public` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18507,14 +18507,14 @@ pub struct UpdateOAuthApplicationBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationBody {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// slug
+    /// The `slug` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18528,21 +18528,21 @@ pub struct UpdateOrganizationBody {
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
-    /// admin_delete_enabled
+    /// The `admin_delete_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub admin_delete_enabled: Option<Option<bool>>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
-    /// role_set_key
+    /// The `role_set_key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18554,14 +18554,14 @@ pub struct UpdateOrganizationBody {
 /// The `UpdateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateOrganizationDomainBody {
-    /// enrollment_mode
+    /// The `enrollment_mode` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub enrollment_mode: Option<Option<String>>,
-    /// verified
+    /// The `verified` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18573,7 +18573,7 @@ pub struct UpdateOrganizationDomainBody {
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateOrganizationMembershipBody {
-    /// role
+    /// The `role` property.
     pub role: String,
 }
 
@@ -18581,10 +18581,10 @@ pub struct UpdateOrganizationMembershipBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationMembershipMetadataBody {
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -18592,13 +18592,13 @@ pub struct UpdateOrganizationMembershipMetadataBody {
 /// The `UpdateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateOrganizationPermissionBody {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// key
+    /// The `key` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -18606,28 +18606,28 @@ pub struct UpdateOrganizationPermissionBody {
 /// The `UpdateOrganizationRoleBody` schema (`#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateOrganizationRoleBody {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// key
+    /// The `key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub key: Option<Option<String>>,
-    /// description
+    /// The `description` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
-    /// permissions
+    /// The `permissions` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18639,21 +18639,21 @@ pub struct UpdateOrganizationRoleBody {
 /// The `UpdatePhoneNumberBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdatePhoneNumberBody {
-    /// verified
+    /// The `verified` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
-    /// primary
+    /// The `primary` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
-    /// reserved_for_second_factor
+    /// The `reserved_for_second_factor` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18666,10 +18666,10 @@ pub struct UpdatePhoneNumberBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProductionInstanceDomainBody {
-    /// home_url
+    /// The `home_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
-    /// is_secondary
+    /// The `is_secondary` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
@@ -18677,38 +18677,38 @@ pub struct UpdateProductionInstanceDomainBody {
 /// The `UpdateRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateRoleSetBody {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// key
+    /// The `key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub key: Option<Option<String>>,
-    /// description
+    /// The `description` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
-    /// type
+    /// The `type` property: a [`UpdateRoleSetBodyType`].
     #[serde(default)]
     pub r#type: UpdateRoleSetBodyType,
-    /// default_role_key
+    /// The `default_role_key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub default_role_key: Option<Option<String>>,
-    /// creator_role_key
+    /// The `creator_role_key` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18779,14 +18779,14 @@ impl<'de> Deserialize<'de> for UpdateRoleSetBodyType {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSamlConnectionBody {
-    /// name
+    /// The `name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
-    /// domain
+    /// The `domain` property.
     #[deprecated]
     #[serde(
         default,
@@ -18794,115 +18794,115 @@ pub struct UpdateSamlConnectionBody {
         with = "crate::runtime::double_option"
     )]
     pub domain: Option<Option<String>>,
-    /// domains
+    /// The `domains` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains: Option<Option<Vec<String>>>,
-    /// idp_entity_id
+    /// The `idp_entity_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
-    /// idp_sso_url
+    /// The `idp_sso_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
-    /// idp_certificate
+    /// The `idp_certificate` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
-    /// idp_metadata
+    /// The `idp_metadata` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
-    /// organization_id
+    /// The `organization_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
-    /// attribute_mapping
+    /// The `attribute_mapping` property: a [`UpdateSamlConnectionBodyAttributeMapping`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub attribute_mapping: Option<Option<UpdateSamlConnectionBodyAttributeMapping>>,
-    /// active
+    /// The `active` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sync_user_attributes: Option<Option<bool>>,
-    /// allow_subdomains
+    /// The `allow_subdomains` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub disable_additional_identifications: Option<Option<bool>>,
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
-    /// force_authn
+    /// The `force_authn` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
-    /// login_hint
+    /// The `login_hint` property: a [`UpdateSamlConnectionBodyLoginHint`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub login_hint: Option<Option<UpdateSamlConnectionBodyLoginHint>>,
-    /// consent_verified_domains_deletion
+    /// The `consent_verified_domains_deletion` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -18915,16 +18915,16 @@ pub struct UpdateSamlConnectionBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSamlConnectionBodyAttributeMapping {
-    /// user_id
+    /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// email_address
+    /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
@@ -18933,9 +18933,9 @@ pub struct UpdateSamlConnectionBodyAttributeMapping {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSamlConnectionBodyLoginHint {
-    /// mode
+    /// The `mode` property: a [`UpdateSamlConnectionBodyLoginHintMode`].
     pub mode: UpdateSamlConnectionBodyLoginHintMode,
-    /// source
+    /// The `source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -19008,19 +19008,19 @@ impl<'de> Deserialize<'de> for UpdateSamlConnectionBodyLoginHintMode {
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateScimDirectoryBody {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// enabled
+    /// The `enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// provider
+    /// The `provider` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// attribute_mapping
+    /// The `attribute_mapping` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
-    /// group_role_mapping_enabled
+    /// The `group_role_mapping_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
@@ -19028,14 +19028,14 @@ pub struct UpdateScimDirectoryBody {
 /// The `UpdateSignUpBody` schema (`#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UpdateSignUpBody {
-    /// external_id
+    /// The `external_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
-    /// custom_action
+    /// The `custom_action` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -19048,35 +19048,35 @@ pub struct UpdateSignUpBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserBody {
-    /// external_id
+    /// The `external_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
-    /// first_name
+    /// The `first_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
-    /// last_name
+    /// The `last_name` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
-    /// locale
+    /// The `locale` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub locale: Option<Option<String>>,
-    /// primary_email_address_id
+    /// The `primary_email_address_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -19090,114 +19090,114 @@ pub struct UpdateUserBody {
         with = "crate::runtime::double_option"
     )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
-    /// primary_phone_number_id
+    /// The `primary_phone_number_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_phone_number_id: Option<Option<String>>,
-    /// primary_web3_wallet_id
+    /// The `primary_web3_wallet_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_web3_wallet_id: Option<Option<String>>,
-    /// username
+    /// The `username` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub username: Option<Option<String>>,
-    /// profile_image_id
+    /// The `profile_image_id` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub profile_image_id: Option<Option<String>>,
-    /// password
+    /// The `password` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password: Option<Option<String>>,
-    /// password_digest
+    /// The `password_digest` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
-    /// password_hasher
+    /// The `password_hasher` property: a [`PasswordHasher`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
-    /// skip_password_checks
+    /// The `skip_password_checks` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_checks: Option<Option<bool>>,
-    /// sign_out_of_other_sessions
+    /// The `sign_out_of_other_sessions` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sign_out_of_other_sessions: Option<Option<bool>>,
-    /// totp_secret
+    /// The `totp_secret` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub totp_secret: Option<Option<String>>,
-    /// backup_codes
+    /// The `backup_codes` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
-    /// delete_self_enabled
+    /// The `delete_self_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delete_self_enabled: Option<Option<bool>>,
-    /// create_organization_enabled
+    /// The `create_organization_enabled` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organization_enabled: Option<Option<bool>>,
-    /// legal_accepted_at
+    /// The `legal_accepted_at` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub legal_accepted_at: Option<Option<String>>,
-    /// skip_legal_checks
+    /// The `skip_legal_checks` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_legal_checks: Option<Option<bool>>,
-    /// create_organizations_limit
+    /// The `create_organizations_limit` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organizations_limit: Option<Option<i64>>,
-    /// created_at
+    /// The `created_at` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
-    /// bypass_client_trust
+    /// The `bypass_client_trust` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -19210,13 +19210,13 @@ pub struct UpdateUserBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserMetadataBody {
-    /// public_metadata
+    /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -19225,37 +19225,37 @@ pub struct UpdateUserMetadataBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpsertTemplateBody {
-    /// name
+    /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// subject
+    /// The `subject` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub subject: Option<Option<String>>,
-    /// markup
+    /// The `markup` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub markup: Option<Option<String>>,
-    /// body
+    /// The `body` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// delivered_by_clerk
+    /// The `delivered_by_clerk` property.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delivered_by_clerk: Option<Option<bool>>,
-    /// from_email_name
+    /// The `from_email_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
-    /// reply_to_email_name
+    /// The `reply_to_email_name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
@@ -19324,109 +19324,109 @@ impl<'de> Deserialize<'de> for UpsertTemplateTemplateType {
 /// The `User` schema (`#/components/schemas/User`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct User {
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// object
+    /// The `object` property: a [`UserObject`].
     #[serde(default)]
     pub object: UserObject,
-    /// external_id
+    /// The `external_id` property.
     pub external_id: Option<String>,
-    /// primary_email_address_id
+    /// The `primary_email_address_id` property.
     pub primary_email_address_id: Option<String>,
-    /// primary_phone_number_id
+    /// The `primary_phone_number_id` property.
     pub primary_phone_number_id: Option<String>,
-    /// primary_web3_wallet_id
+    /// The `primary_web3_wallet_id` property.
     pub primary_web3_wallet_id: Option<String>,
-    /// username
+    /// The `username` property.
     pub username: Option<String>,
-    /// first_name
+    /// The `first_name` property.
     pub first_name: Option<String>,
-    /// last_name
+    /// The `last_name` property.
     pub last_name: Option<String>,
-    /// locale
+    /// The `locale` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// profile_image_url
+    /// The `profile_image_url` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
-    /// image_url
+    /// The `image_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// has_image
+    /// The `has_image` property.
     pub has_image: bool,
-    /// public_metadata
+    /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    /// private_metadata
+    /// The `private_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// email_addresses
+    /// The `email_addresses` property.
     pub email_addresses: Vec<EmailAddress>,
-    /// phone_numbers
+    /// The `phone_numbers` property.
     pub phone_numbers: Vec<PhoneNumber>,
-    /// web3_wallets
+    /// The `web3_wallets` property.
     pub web3_wallets: Vec<Web3Wallet>,
-    /// passkeys
+    /// The `passkeys` property.
     pub passkeys: Vec<Passkey>,
-    /// password_enabled
+    /// The `password_enabled` property.
     pub password_enabled: bool,
-    /// two_factor_enabled
+    /// The `two_factor_enabled` property.
     pub two_factor_enabled: bool,
-    /// totp_enabled
+    /// The `totp_enabled` property.
     pub totp_enabled: bool,
-    /// backup_code_enabled
+    /// The `backup_code_enabled` property.
     pub backup_code_enabled: bool,
-    /// mfa_enabled_at
+    /// The `mfa_enabled_at` property.
     pub mfa_enabled_at: Option<i64>,
-    /// mfa_disabled_at
+    /// The `mfa_disabled_at` property.
     pub mfa_disabled_at: Option<i64>,
-    /// password_last_updated_at
+    /// The `password_last_updated_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_updated_at: Option<i64>,
-    /// external_accounts
+    /// The `external_accounts` property.
     pub external_accounts: Vec<ExternalAccountWithVerification>,
-    /// saml_accounts
+    /// The `saml_accounts` property.
     pub saml_accounts: Vec<SamlAccount>,
-    /// enterprise_accounts
+    /// The `enterprise_accounts` property.
     pub enterprise_accounts: Vec<EnterpriseAccount>,
-    /// organization_memberships
+    /// The `organization_memberships` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
-    /// last_sign_in_at
+    /// The `last_sign_in_at` property.
     pub last_sign_in_at: Option<i64>,
-    /// banned
+    /// The `banned` property.
     pub banned: bool,
-    /// locked
+    /// The `locked` property.
     pub locked: bool,
-    /// deprovisioned
+    /// The `deprovisioned` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
-    /// lockout_expires_in_seconds
+    /// The `lockout_expires_in_seconds` property.
     pub lockout_expires_in_seconds: Option<i64>,
-    /// verification_attempts_remaining
+    /// The `verification_attempts_remaining` property.
     pub verification_attempts_remaining: Option<i64>,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// delete_self_enabled
+    /// The `delete_self_enabled` property.
     pub delete_self_enabled: bool,
-    /// create_organization_enabled
+    /// The `create_organization_enabled` property.
     pub create_organization_enabled: bool,
-    /// create_organizations_limit
+    /// The `create_organizations_limit` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_organizations_limit: Option<i64>,
-    /// last_active_at
+    /// The `last_active_at` property.
     pub last_active_at: Option<i64>,
-    /// legal_accepted_at
+    /// The `legal_accepted_at` property.
     pub legal_accepted_at: Option<i64>,
     /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_client_trust: Option<bool>,
-    /// scim
+    /// The `scim` property: a [`ScimUserMetadata`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
@@ -19492,7 +19492,7 @@ impl<'de> Deserialize<'de> for UserObject {
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UsersBanBody {
-    /// user_ids
+    /// The `user_ids` property.
     pub user_ids: Vec<String>,
 }
 
@@ -19568,27 +19568,27 @@ impl<'de> Deserialize<'de> for UsersGetOrganizationInvitationsStatus {
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UsersUnbanBody {
-    /// user_ids
+    /// The `user_ids` property.
     pub user_ids: Vec<String>,
 }
 
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationAdmin {
-    /// object
+    /// The `object` property: a [`VerificationAdminObject`].
     #[serde(default)]
     pub object: VerificationAdminObject,
-    /// status
+    /// The `status` property: a [`VerificationAdminStatus`].
     #[serde(default)]
     pub status: VerificationAdminStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationAdminStrategy`].
     #[serde(default)]
     pub strategy: VerificationAdminStrategy,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -19770,19 +19770,19 @@ impl<'de> Deserialize<'de> for VerificationAdminStrategy {
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationEmailLink {
-    /// object
+    /// The `object` property: a [`VerificationEmailLinkObject`].
     #[serde(default)]
     pub object: VerificationEmailLinkObject,
-    /// status
+    /// The `status` property: a [`VerificationEmailLinkStatus`].
     pub status: VerificationEmailLinkStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationEmailLinkStrategy`].
     #[serde(default)]
     pub strategy: VerificationEmailLinkStrategy,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -19975,21 +19975,21 @@ impl<'de> Deserialize<'de> for VerificationEmailLinkStrategy {
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationFromOauth {
-    /// object
+    /// The `object` property: a [`VerificationFromOauthObject`].
     #[serde(default)]
     pub object: VerificationFromOauthObject,
-    /// status
+    /// The `status` property: a [`VerificationFromOauthStatus`].
     pub status: VerificationFromOauthStatus,
-    /// strategy
+    /// The `strategy` property.
     pub strategy: String,
-    /// error
+    /// The `error` property: a [`ClerkError`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -20116,22 +20116,22 @@ impl<'de> Deserialize<'de> for VerificationFromOauthStatus {
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationGoogleOneTap {
-    /// object
+    /// The `object` property: a [`VerificationGoogleOneTapObject`].
     #[serde(default)]
     pub object: VerificationGoogleOneTapObject,
-    /// status
+    /// The `status` property: a [`VerificationGoogleOneTapStatus`].
     pub status: VerificationGoogleOneTapStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationGoogleOneTapStrategy`].
     #[serde(default)]
     pub strategy: VerificationGoogleOneTapStrategy,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
-    /// error
+    /// The `error` property: a [`ClerkError`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
 }
@@ -20316,24 +20316,24 @@ impl<'de> Deserialize<'de> for VerificationGoogleOneTapStrategy {
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationOauth {
-    /// object
+    /// The `object` property: a [`VerificationOauthObject`].
     #[serde(default)]
     pub object: VerificationOauthObject,
-    /// status
+    /// The `status` property: a [`VerificationOauthStatus`].
     pub status: VerificationOauthStatus,
-    /// strategy
+    /// The `strategy` property.
     pub strategy: String,
-    /// external_verification_redirect_url
+    /// The `external_verification_redirect_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    /// error
+    /// The `error` property: a [`ClerkError`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: i64,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -20472,21 +20472,21 @@ impl<'de> Deserialize<'de> for VerificationOauthStatus {
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationOtp {
-    /// object
+    /// The `object` property: a [`VerificationOtpObject`].
     #[serde(default)]
     pub object: VerificationOtpObject,
-    /// status
+    /// The `status` property: a [`VerificationOtpStatus`].
     pub status: VerificationOtpStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationOtpStrategy`].
     pub strategy: VerificationOtpStrategy,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// channel
+    /// The `channel` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -20686,26 +20686,26 @@ impl<'de> Deserialize<'de> for VerificationOtpStrategy {
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationPasskey {
-    /// object
+    /// The `object` property: a [`VerificationPasskeyObject`].
     #[serde(default)]
     pub object: VerificationPasskeyObject,
-    /// status
+    /// The `status` property: a [`VerificationPasskeyStatus`].
     #[serde(default)]
     pub status: VerificationPasskeyStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationPasskeyStrategy`].
     #[serde(default)]
     pub strategy: VerificationPasskeyStrategy,
-    /// nonce
+    /// The `nonce` property: a [`VerificationPasskeyNonce`].
     #[serde(default)]
     pub nonce: VerificationPasskeyNonce,
-    /// message
+    /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -20945,26 +20945,26 @@ impl<'de> Deserialize<'de> for VerificationPasskeyStrategy {
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationSaml {
-    /// object
+    /// The `object` property: a [`VerificationSamlObject`].
     #[serde(default)]
     pub object: VerificationSamlObject,
-    /// status
+    /// The `status` property: a [`VerificationSamlStatus`].
     pub status: VerificationSamlStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationSamlStrategy`].
     #[serde(default)]
     pub strategy: VerificationSamlStrategy,
-    /// external_verification_redirect_url
+    /// The `external_verification_redirect_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    /// error
+    /// The `error` property: a [`ClerkError`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
-    /// expire_at
+    /// The `expire_at` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -21161,18 +21161,18 @@ impl<'de> Deserialize<'de> for VerificationSamlStrategy {
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationScim {
-    /// object
+    /// The `object` property: a [`VerificationScimObject`].
     #[serde(default)]
     pub object: VerificationScimObject,
-    /// status
+    /// The `status` property: a [`VerificationScimStatus`].
     #[serde(default)]
     pub status: VerificationScimStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationScimStrategy`].
     #[serde(default)]
     pub strategy: VerificationScimStrategy,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
 }
 
@@ -21353,19 +21353,19 @@ impl<'de> Deserialize<'de> for VerificationScimStrategy {
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationTicket {
-    /// object
+    /// The `object` property: a [`VerificationTicketObject`].
     #[serde(default)]
     pub object: VerificationTicketObject,
-    /// status
+    /// The `status` property: a [`VerificationTicketStatus`].
     pub status: VerificationTicketStatus,
-    /// strategy
+    /// The `strategy` property: a [`VerificationTicketStrategy`].
     #[serde(default)]
     pub strategy: VerificationTicketStrategy,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -21554,24 +21554,24 @@ impl<'de> Deserialize<'de> for VerificationTicketStrategy {
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerificationWeb3 {
-    /// object
+    /// The `object` property: a [`VerificationWeb3Object`].
     #[serde(default)]
     pub object: VerificationWeb3Object,
-    /// status
+    /// The `status` property: a [`VerificationWeb3Status`].
     pub status: VerificationWeb3Status,
-    /// strategy
+    /// The `strategy` property: a [`VerificationWeb3Strategy`].
     pub strategy: VerificationWeb3Strategy,
-    /// nonce
+    /// The `nonce` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
-    /// message
+    /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// attempts
+    /// The `attempts` property.
     pub attempts: Option<i64>,
-    /// expire_at
+    /// The `expire_at` property.
     pub expire_at: Option<i64>,
-    /// verified_at_client
+    /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
@@ -21780,46 +21780,46 @@ impl<'de> Deserialize<'de> for VerificationWeb3Strategy {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyApiKeyBody {
-    /// secret
+    /// The `secret` property.
     pub secret: String,
 }
 
 /// The `VerifyApiKeyResponse200` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyApiKeyResponse200 {
-    /// object
+    /// The `object` property: a [`VerifyApiKeyResponse200Object`].
     #[serde(default)]
     pub object: VerifyApiKeyResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// type
+    /// The `type` property.
     pub r#type: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// name
+    /// The `name` property.
     pub name: String,
-    /// description
+    /// The `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// claims
+    /// The `claims` property.
     pub claims: Option<serde_json::Value>,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Vec<String>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_by
+    /// The `created_by` property.
     pub created_by: Option<String>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -21884,36 +21884,36 @@ impl<'de> Deserialize<'de> for VerifyApiKeyResponse200Object {
 /// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyApiKeyResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<VerifyApiKeyResponse400ErrorsItem>,
 }
 
 /// The `VerifyApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyApiKeyResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `VerifyApiKeyResponse404` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyApiKeyResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<VerifyApiKeyResponse404ErrorsItem>,
 }
 
 /// The `VerifyApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyApiKeyResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -21921,17 +21921,17 @@ pub struct VerifyApiKeyResponse404ErrorsItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyClientBody {
-    /// token
+    /// The `token` property.
     pub token: String,
 }
 
 /// The `VerifyDomainProxyBody` schema (`#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyDomainProxyBody {
-    /// domain_id
+    /// The `domain_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// proxy_url
+    /// The `proxy_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
@@ -21940,39 +21940,39 @@ pub struct VerifyDomainProxyBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyM2mTokenBody {
-    /// token
+    /// The `token` property.
     pub token: String,
 }
 
 /// The `VerifyM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyM2mTokenResponse200 {
-    /// object
+    /// The `object` property: a [`VerifyM2mTokenResponse200Object`].
     #[serde(default)]
     pub object: VerifyM2mTokenResponse200Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// claims
+    /// The `claims` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// last_used_at
+    /// The `last_used_at` property.
     pub last_used_at: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -22037,46 +22037,46 @@ impl<'de> Deserialize<'de> for VerifyM2mTokenResponse200Object {
 /// The `VerifyM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyM2mTokenResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenResponse400ErrorsItem>,
 }
 
 /// The `VerifyM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyM2mTokenResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `VerifyM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyM2mTokenResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenResponse404ErrorsItem>,
 }
 
 /// The `VerifyM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyM2mTokenResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyOAuthAccessTokenBody {
-    /// access_token
+    /// The `access_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    /// secret
+    /// The `secret` property.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -22098,28 +22098,28 @@ pub enum VerifyOAuthAccessTokenResponse200 {
 /// The `VerifyOAuthAccessTokenResponse200Variant0` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse200Variant0 {
-    /// object
+    /// The `object` property: a [`VerifyOAuthAccessTokenResponse200Variant0Object`].
     #[serde(default)]
     pub object: VerifyOAuthAccessTokenResponse200Variant0Object,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// client_id
+    /// The `client_id` property.
     pub client_id: String,
-    /// subject
+    /// The `subject` property.
     pub subject: String,
-    /// scopes
+    /// The `scopes` property.
     pub scopes: Vec<String>,
-    /// revoked
+    /// The `revoked` property.
     pub revoked: bool,
-    /// revocation_reason
+    /// The `revocation_reason` property.
     pub revocation_reason: Option<String>,
-    /// expired
+    /// The `expired` property.
     pub expired: bool,
-    /// expiration
+    /// The `expiration` property.
     pub expiration: Option<f64>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: f64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: f64,
 }
 
@@ -22184,43 +22184,43 @@ impl<'de> Deserialize<'de> for VerifyOAuthAccessTokenResponse200Variant0Object {
 /// The `VerifyOAuthAccessTokenResponse200Variant1` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse200Variant1 {
-    /// active
+    /// The `active` property.
     pub active: bool,
 }
 
 /// The `VerifyOAuthAccessTokenResponse400` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse400 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenResponse400ErrorsItem>,
 }
 
 /// The `VerifyOAuthAccessTokenResponse400ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `VerifyOAuthAccessTokenResponse404` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse404 {
-    /// errors
+    /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenResponse404ErrorsItem>,
 }
 
 /// The `VerifyOAuthAccessTokenResponse404ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
-    /// message
+    /// The `message` property.
     pub message: String,
-    /// long_message
+    /// The `long_message` property.
     pub long_message: String,
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
@@ -22228,14 +22228,14 @@ pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyPasswordBody {
-    /// password
+    /// The `password` property.
     pub password: String,
 }
 
 /// The `VerifyPasswordResponse200` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyPasswordResponse200 {
-    /// verified
+    /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
@@ -22244,17 +22244,17 @@ pub struct VerifyPasswordResponse200 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyTotpBody {
-    /// code
+    /// The `code` property.
     pub code: String,
 }
 
 /// The `VerifyTotpResponse200` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyTotpResponse200 {
-    /// verified
+    /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    /// code_type
+    /// The `code_type` property: a [`VerifyTotpResponse200CodeType`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_type: Option<VerifyTotpResponse200CodeType>,
 }
@@ -22323,23 +22323,23 @@ impl<'de> Deserialize<'de> for VerifyTotpResponse200CodeType {
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WaitlistEntry {
-    /// object
+    /// The `object` property: a [`WaitlistEntryObject`].
     #[serde(default)]
     pub object: WaitlistEntryObject,
-    /// id
+    /// The `id` property.
     pub id: String,
-    /// email_address
+    /// The `email_address` property.
     pub email_address: String,
-    /// status
+    /// The `status` property: a [`WaitlistEntryStatus`].
     pub status: WaitlistEntryStatus,
-    /// is_locked
+    /// The `is_locked` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
-    /// invitation
+    /// The `invitation` property: a [`Invitation`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<Invitation>,
 }
@@ -22474,19 +22474,19 @@ impl<'de> Deserialize<'de> for WaitlistEntryStatus {
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Web3Wallet {
-    /// id
+    /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// object
+    /// The `object` property: a [`Web3WalletObject`].
     #[serde(default)]
     pub object: Web3WalletObject,
-    /// web3_wallet
+    /// The `web3_wallet` property.
     pub web3_wallet: String,
-    /// verification
+    /// The `verification` property: a [`Web3WalletVerification`].
     pub verification: Option<Web3WalletVerification>,
-    /// created_at
+    /// The `created_at` property.
     pub created_at: i64,
-    /// updated_at
+    /// The `updated_at` property.
     pub updated_at: i64,
 }
 

@@ -91,7 +91,30 @@ fn preamble(spec_name: &str) -> String {
 /// Pretty-prints a token stream; a parse failure is a generator bug.
 fn format_tokens(tokens: TokenStream) -> Result<String, syn::Error> {
     let file = syn::parse2::<syn::File>(tokens)?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(clean_text(&space_items(&prettyplease::unparse(&file))))
+}
+
+/// Spec prose lands in `///` comments verbatim, so characters that are harmless in YAML but
+/// not in Rust source are taken out: a bare carriage return ends a doc comment in a way the
+/// parser rejects, and bidirectional-override characters are denied by rustc (they can make
+/// code read differently from how it compiles). Those are written as `\u{…}` text instead.
+fn clean_text(text: &str) -> String {
+    const BIDI: &[char] = &[
+        '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+        '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+    ];
+    if !text.contains(|c| c == '\r' || BIDI.contains(&c)) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\r' => {}
+            c if BIDI.contains(&c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Puts a blank line between items, which prettyplease leaves out: between the module docs

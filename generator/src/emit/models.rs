@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{describe, doc_attrs, paragraphs};
 use super::{ident, type_tokens};
-use crate::model::{Api, Field, TypeDef, TypeKind, UnionVariant, Variant};
+use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn models_rs(api: &Api) -> TokenStream {
     let types: Vec<TokenStream> = api.types.iter().map(type_def).collect();
@@ -58,6 +58,16 @@ fn type_def(def: &TypeDef) -> TokenStream {
             variants,
             discriminator,
         } => union(&name, &docs, deprecated, variants, discriminator.as_deref()),
+        TypeKind::Newtype(target) => {
+            let target = type_tokens(target, false);
+            quote! {
+                #docs
+                #deprecated
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
         TypeKind::Alias(target) => {
             let target = type_tokens(target, false);
             quote! {
@@ -81,11 +91,15 @@ fn field(field: &Field) -> TokenStream {
     let ty = type_tokens(&field.ty, false);
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     let docs = describe(&field.docs);
-    let docs = doc_attrs(if docs.is_empty() {
-        &field.wire_name
-    } else {
-        &docs
-    });
+    // Undocumented properties still get a line (the crate denies missing docs): their wire name.
+    let fallback = match &field.ty {
+        TypeRef::Named(name) => format!(
+            "The `{}` property: a [`{name}`].",
+            field.wire_name.replace('`', "'")
+        ),
+        _ => format!("The `{}` property.", field.wire_name.replace('`', "'")),
+    };
+    let docs = doc_attrs(if docs.is_empty() { &fallback } else { &docs });
     let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
     let unraw = field.rust_name.trim_start_matches("r#");
     let rename = (unraw != field.wire_name).then(|| {

@@ -756,6 +756,14 @@ fn slot_tri_state(slot: &Slot<'_>) -> bool {
 
 /// Whether values of `ty` print as themselves with `Display` (scalars and string enums).
 fn displays(ty: &TypeRef, api: &Api) -> bool {
+    displays_within(ty, api, 0)
+}
+
+fn displays_within(ty: &TypeRef, api: &Api, depth: usize) -> bool {
+    // Alias chains are finite (cycles are errors by now), but never trust that with the stack.
+    if depth > 32 {
+        return false;
+    }
     match ty {
         TypeRef::String
         | TypeRef::I32
@@ -769,7 +777,7 @@ fn displays(ty: &TypeRef, api: &Api) -> bool {
                 .find(|t| &t.name == name)
                 .is_some_and(|t| match &t.kind {
                     TypeKind::Enum { .. } => true,
-                    TypeKind::Alias(inner) => displays(inner, api),
+                    TypeKind::Alias(inner) => displays_within(inner, api, depth + 1),
                     _ => false,
                 })
         }

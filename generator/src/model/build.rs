@@ -76,6 +76,7 @@ pub fn build(doc: &Document) -> Result<(Api, Diagnostics), Diagnostics> {
 
     let mut api_types: Vec<TypeDef> = std::mem::take(&mut types.defs).into_values().collect();
     settle_directions(&mut api_types, &groups);
+    break_alias_cycles(&mut api_types, &mut diagnostics);
     box_recursion(&mut api_types);
     let error_bodies = error_bodies(&groups);
 
@@ -123,7 +124,17 @@ fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &Document) -> &'g m
             for group in groups.iter() {
                 scope.claim(group.method.clone());
             }
-            let method = scope.claim(field_name(tag));
+            // File systems cap names at 255 bytes and the module file is named after this.
+            let mut method = field_name(tag);
+            if method.len() > 64 {
+                let cut = (0..=64)
+                    .rev()
+                    .find(|&i| method.is_char_boundary(i))
+                    .unwrap_or(0);
+                method.truncate(cut);
+                method = field_name(method.trim_end_matches('_'));
+            }
+            let method = scope.claim(method);
             groups.push(Group {
                 type_name: type_name(&method),
                 method,
@@ -736,7 +747,9 @@ fn reach(
                         reach(&f.ty, types, index, seen);
                     }
                 }
-                TypeKind::Alias(inner) => reach(inner, types, index, seen),
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => {
+                    reach(inner, types, index, seen)
+                }
                 TypeKind::Union { variants, .. } => {
                     for v in variants {
                         reach(&v.ty, types, index, seen);
@@ -746,6 +759,59 @@ fn reach(
             }
         }
         _ => {}
+    }
+}
+
+/// Rust type aliases cannot refer to themselves. An alias that contains itself through a
+/// `Vec` or map becomes a newtype struct; one that is nothing but itself (`A: {$ref: B}`,
+/// `B: {allOf: [{$ref: A}]}`) has no shape at all and is an error.
+fn break_alias_cycles(types: &mut [TypeDef], diagnostics: &mut Diagnostics) {
+    let index: BTreeMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let alias_of = |name: &str| match index.get(name).map(|&i| &types[i].kind) {
+        Some(TypeKind::Alias(target)) => Some(target),
+        _ => None,
+    };
+    // Names reachable from `ty` through aliases, and whether only bare aliases were crossed.
+    let reaches_itself = |start: &str| -> Option<bool> {
+        let mut stack: Vec<(&TypeRef, bool)> =
+            alias_of(start).map(|t| (t, true)).into_iter().collect();
+        let mut seen = BTreeSet::new();
+        while let Some((ty, bare)) = stack.pop() {
+            match ty {
+                TypeRef::Named(name) if name == start => return Some(bare),
+                TypeRef::Named(name) if seen.insert(name.clone()) => {
+                    if let Some(target) = alias_of(name) {
+                        stack.push((target, bare));
+                    }
+                }
+                TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push((inner, false)),
+                _ => {}
+            }
+        }
+        None
+    };
+    let verdicts: Vec<(usize, bool)> = types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| reaches_itself(&t.name).map(|bare| (i, bare)))
+        .collect();
+    for (i, bare) in verdicts {
+        let def = &mut types[i];
+        if bare {
+            diagnostics.push(
+                Diagnostic::error(
+                    def.origin.as_str(),
+                    format!("`{}` is defined only as a reference to itself (a cycle of `$ref`/`allOf` wrappers)", def.name),
+                )
+                .with_help("give one schema of the cycle a type or properties"),
+            );
+        } else if let TypeKind::Alias(target) = &def.kind {
+            def.kind = TypeKind::Newtype(target.clone());
+        }
     }
 }
 
@@ -770,7 +836,7 @@ fn box_recursion(types: &mut [TypeDef]) {
             TypeKind::Union { variants, .. } => {
                 variants.iter().filter_map(|v| by_value(&v.ty)).collect()
             }
-            TypeKind::Alias(ty) => by_value(ty).into_iter().collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => by_value(ty).into_iter().collect(),
             TypeKind::Enum { .. } => Vec::new(),
         })
         .collect();

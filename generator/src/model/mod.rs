@@ -334,6 +334,9 @@ pub enum TypeKind {
     },
     /// Another name for a type (`type Foo = Bar;`).
     Alias(TypeRef),
+    /// A wrapper struct (`struct Foo(Vec<Foo>);`): an alias that contains itself, which Rust
+    /// type aliases cannot.
+    Newtype(TypeRef),
 }
 
 /// A member of a [`TypeKind::Union`].

@@ -36,7 +36,16 @@ pub(super) struct Types<'d> {
     scope: Scope,
     pub defs: BTreeMap<String, TypeDef>,
     pub diagnostics: Diagnostics,
+    /// Inline schemas being defined right now, by identity, with the name they get: meeting
+    /// one again means the schema contains itself (e.g. through an `allOf` that points back at
+    /// the enclosing component), so it refers to its own name instead of recursing forever.
+    in_progress: Vec<(*const Schema, String)>,
+    /// How deep `convert` is nested: a last line of defence against unbounded recursion.
+    depth: usize,
 }
+
+/// Deeper than any real schema nests; past this a value is typed `serde_json::Value`.
+const MAX_DEPTH: usize = 64;
 
 impl<'d> Types<'d> {
     pub fn new(doc: &'d Document) -> Self {
@@ -55,6 +64,8 @@ impl<'d> Types<'d> {
             scope,
             defs: BTreeMap::new(),
             diagnostics: Diagnostics::default(),
+            in_progress: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -97,10 +108,24 @@ impl<'d> Types<'d> {
         pointer: &Pointer,
         hint: &str,
     ) -> Converted {
-        match schema {
+        if self.depth >= MAX_DEPTH {
+            self.diagnostics.push(
+                Diagnostic::warning(pointer, format!("schemas nest more than {MAX_DEPTH} levels deep here; the value is typed as `serde_json::Value`"))
+                    .with_help("flatten the schema or move parts of it into components/schemas"),
+            );
+            return Converted {
+                ty: TypeRef::Json,
+                nullable: false,
+                constant: false,
+            };
+        }
+        self.depth += 1;
+        let converted = match schema {
             ReferenceOr::Reference { reference } => self.reference(reference, pointer),
             ReferenceOr::Item(schema) => self.inline(schema.borrow(), pointer, hint),
-        }
+        };
+        self.depth -= 1;
+        converted
     }
 
     /// Resolves `#/components/schemas/X` to its named type.
@@ -157,6 +182,10 @@ impl<'d> Types<'d> {
             nullable,
             constant: false,
         };
+        let identity: *const Schema = schema;
+        if let Some((_, name)) = self.in_progress.iter().find(|(s, _)| *s == identity) {
+            return plain(TypeRef::Named(name.clone()));
+        }
         match self.shape(schema) {
             Shape::Named(named) => {
                 let name = self.inline_name(hint);
@@ -164,7 +193,9 @@ impl<'d> Types<'d> {
                     NamedShape::Enum { values, null } => (*null, values.len() == 1),
                     _ => (false, false),
                 };
+                self.in_progress.push((identity, name.clone()));
                 self.define_named(&name, named, &schema.schema_data, pointer);
+                self.in_progress.pop();
                 Converted {
                     ty: TypeRef::Named(name),
                     nullable: nullable || enum_null,
@@ -200,6 +231,13 @@ impl<'d> Types<'d> {
                     None => TypeRef::JsonObject,
                 };
                 plain(ty)
+            }
+            Shape::Invalid(problem) => {
+                self.diagnostics.push(
+                    Diagnostic::error(pointer, problem)
+                        .with_help("use one of string, number, integer, boolean, array or object"),
+                );
+                plain(TypeRef::Json)
             }
             Shape::Unsupported(construct) => {
                 self.diagnostics.push(
@@ -265,6 +303,16 @@ impl<'d> Types<'d> {
             SchemaKind::OneOf { one_of } => union_shape(one_of, "oneOf"),
             SchemaKind::AnyOf { any_of } => union_shape(any_of, "anyOf"),
             SchemaKind::Not { .. } => Shape::Unsupported("not"),
+            SchemaKind::Any(any)
+                if any.typ.as_deref().is_some_and(|t| {
+                    !["string", "number", "integer", "boolean", "array", "object"].contains(&t)
+                }) =>
+            {
+                Shape::Invalid(format!(
+                    "`type: {}` is not a JSON Schema type",
+                    any.typ.as_deref().unwrap_or_default()
+                ))
+            }
             SchemaKind::Any(any) => {
                 let own = ObjectShape::own(
                     &any.properties,
@@ -604,6 +652,8 @@ enum Shape<'s> {
     Map(Option<&'s ReferenceOr<Schema>>),
     /// Not supported; typed as `serde_json::Value` with a warning naming the construct.
     Unsupported(&'static str),
+    /// Not valid OpenAPI: an error.
+    Invalid(String),
 }
 
 enum NamedShape<'s> {
