@@ -185,8 +185,8 @@ impl Client {
     }
 
     /// Operations tagged `Redirect URLs`.
-    pub fn redirect_ur_ls(&self) -> operations::RedirectUrLs<'_> {
-        operations::RedirectUrLs::new(self)
+    pub fn redirect_urls(&self) -> operations::RedirectUrls<'_> {
+        operations::RedirectUrls::new(self)
     }
 
     /// Operations tagged `Sign-in Tokens`.

@@ -50,9 +50,27 @@ pub fn escape_ident(name: &str) -> String {
 /// Keeps only characters valid in identifiers, turning the rest into word breaks,
 /// so `x-rate-limit`, `$ref` and `a.b` all case cleanly.
 fn words(raw: &str) -> String {
-    raw.chars()
+    let spaced: String = raw
+        .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect()
+        .collect();
+    // A plural acronym (`URLs`, `IDs`) would otherwise split before its last capital
+    // (`ur_ls`): read it as one word.
+    spaced
+        .split(' ')
+        .map(|word| match word.strip_suffix('s') {
+            Some(acronym)
+                if acronym.chars().count() >= 2
+                    && acronym.chars().all(|c| c.is_ascii_uppercase()) =>
+            {
+                let mut chars = acronym.chars();
+                let first = chars.next().unwrap_or_default();
+                format!("{first}{}s", chars.as_str().to_ascii_lowercase())
+            }
+            _ => word.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Makes a cased name a valid identifier start: Rust identifiers cannot start with a digit.
@@ -126,6 +144,9 @@ mod tests {
         assert_eq!(type_name("JWKS.ed25519.PublicKey"), "JwksEd25519PublicKey");
         assert_eq!(field_name("userId"), "user_id");
         assert_eq!(field_name("x-rate-limit"), "x_rate_limit");
+        assert_eq!(field_name("Redirect URLs"), "redirect_urls");
+        assert_eq!(type_name("user IDs"), "UserIds");
+        assert_eq!(field_name("APIs"), "apis");
         assert_eq!(
             method_name("ListOrganizationMemberships"),
             "list_organization_memberships"

@@ -119,9 +119,9 @@ pub mod proxy_checks;
 pub use self::proxy_checks::ProxyChecks;
 
 ///Operations tagged `Redirect URLs`.
-pub mod redirect_ur_ls;
+pub mod redirect_urls;
 
-pub use self::redirect_ur_ls::RedirectUrLs;
+pub use self::redirect_urls::RedirectUrls;
 
 ///Operations tagged `Sign-in Tokens`.
 pub mod sign_in_tokens;
