@@ -145,8 +145,6 @@ enum SlotKind<'a> {
 struct OperationCode<'a> {
     op: &'a Operation,
     api: &'a Api,
-    /// Whether the client carries a credential at all.
-    has_auth: bool,
     slots: Vec<Slot<'a>>,
     flattened_body: Option<(&'a Body, Vec<&'a Field>)>,
 }
@@ -205,7 +203,6 @@ impl<'a> OperationCode<'a> {
         Self {
             op,
             api,
-            has_auth: api.auth.is_some(),
             slots,
             flattened_body,
         }
@@ -431,7 +428,8 @@ impl<'a> OperationCode<'a> {
             (None, None) => None,
         };
         let unauthenticated =
-            (!op.authenticated && self.has_auth).then(|| quote!(request.unauthenticated();));
+            // Without any credential on the client there is nothing to leave out.
+            (!op.authenticated && self.api.auth.is_some()).then(|| quote!(request.unauthenticated();));
         let params: Vec<TokenStream> = params.collect();
         let mutated = unauthenticated.is_some() || !params.is_empty() || body.is_some();
         let binding = if mutated {

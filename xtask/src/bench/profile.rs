@@ -9,20 +9,9 @@ pub fn run(root: &Path, spec: &Path, label: &str) -> Result<String, String> {
     let bench = root.join("target/bench");
     let target = bench.join("profile-target");
     eprintln!("bench: building sdkgen (release + line tables) for profiling");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "sdkgen",
-            "--bin",
-            "sdkgen",
-        ])
+    let built = super::tools::release_build(root)
         .env("CARGO_TARGET_DIR", &target)
         .env("CARGO_PROFILE_RELEASE_DEBUG", "line-tables-only")
-        .current_dir(root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !built.success() {

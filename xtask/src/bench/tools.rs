@@ -128,10 +128,10 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-/// Builds our release binary and finds (installing if asked) the peers.
-pub fn prepare(root: &Path, peers: bool, install: bool) -> Result<Tools, String> {
-    eprintln!("bench: building the release sdkgen binary");
-    let status = Command::new(cargo())
+/// `cargo build --release` of our `sdkgen` binary, run from `root`; callers may add `env`s.
+pub fn release_build(root: &Path) -> Command {
+    let mut command = Command::new(cargo());
+    command
         .args([
             "build",
             "--release",
@@ -141,7 +141,14 @@ pub fn prepare(root: &Path, peers: bool, install: bool) -> Result<Tools, String>
             "--bin",
             "sdkgen",
         ])
-        .current_dir(root)
+        .current_dir(root);
+    command
+}
+
+/// Builds our release binary and finds (installing if asked) the peers.
+pub fn prepare(root: &Path, peers: bool, install: bool) -> Result<Tools, String> {
+    eprintln!("bench: building the release sdkgen binary");
+    let status = release_build(root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
