@@ -27,6 +27,15 @@ pub struct Output {
 /// "generated, do not edit" preamble.
 pub fn generate(spec: &[u8], spec_name: &str, config: &Config) -> Result<Output, Diagnostics> {
     let document = load::load(spec, spec_name)?;
+    generate_document(document, spec_name, config)
+}
+
+/// The pipeline after loading.
+fn generate_document(
+    document: load::Document,
+    spec_name: &str,
+    config: &Config,
+) -> Result<Output, Diagnostics> {
     let (mut api, warnings) = model::build(&document)?;
     // The model owns what emitting needs; the document can go before the largest allocations.
     drop(document);
@@ -77,11 +86,11 @@ impl Job {
             Diagnostic::error("#", format!("cannot read {}: {e}", self.spec.display()))
                 .with_help("check the path to the spec")
         })?;
+        let document = load::load(&bytes, &self.spec_name)?;
         let mut config = self.config.clone();
         if config.package.name.is_empty() {
-            let document = load::load(&bytes, &self.spec_name)?;
             config.package.name = config::crate_name_for(&document.info.title);
         }
-        generate(&bytes, &self.spec_name, &config)
+        generate_document(document, &self.spec_name, &config)
     }
 }
