@@ -36,9 +36,8 @@ fn generate_document(
     spec_name: &str,
     config: &Config,
 ) -> Result<Output, Diagnostics> {
-    let (mut api, warnings) = model::build(&document)?;
-    // The model owns what emitting needs; the document can go before the largest allocations.
-    drop(document);
+    // The model owns what emitting needs; the document is gone before emitting allocates.
+    let (mut api, warnings) = model::build(document)?;
     if !config.docs.spec_prose {
         api.strip_prose();
     }
@@ -87,6 +86,7 @@ impl Job {
                 .with_help("check the path to the spec")
         })?;
         let document = load::load(&bytes, &self.spec_name)?;
+        drop(bytes);
         let mut config = self.config.clone();
         if config.package.name.is_empty() {
             config.package.name = config::crate_name_for(&document.info.title);

@@ -13,8 +13,14 @@ pub type Document = openapiv3::OpenAPI;
 pub fn load(bytes: &[u8], source: &str) -> Result<Document, Diagnostics> {
     let value = parse_value(bytes, source)?;
     check_version(&value)?;
-    typed::<Document>(&value, Pointer::root()).map_err(|(pointer, message)| {
-        let (pointer, message) = narrow(&value, pointer, message);
+    // The value is consumed so that its strings move into the document instead of being
+    // copied: the two are never alive in full at the same time.
+    typed::<Document>(value, Pointer::root()).map_err(|(pointer, message)| {
+        // Finding the failing part needs the value again; failures are rare, parse it anew.
+        let (pointer, message) = match parse_value(bytes, source) {
+            Ok(value) => narrow(&value, pointer, message),
+            Err(_) => (pointer, message),
+        };
         Diagnostic::error(
             pointer,
             format!("this is not a valid OpenAPI 3.0 object: {message}"),
@@ -27,8 +33,8 @@ pub fn load(bytes: &[u8], source: &str) -> Result<Document, Diagnostics> {
 }
 
 /// Deserializes `value` (found at `at`) as `T`; on failure, where and why.
-fn typed<T: serde::de::DeserializeOwned>(
-    value: &serde_json::Value,
+fn typed<'de, T: serde::de::DeserializeOwned>(
+    value: impl serde::Deserializer<'de, Error = serde_json::Error>,
     at: Pointer,
 ) -> Result<T, (Pointer, String)> {
     serde_path_to_error::deserialize(value).map_err(|error| {
@@ -147,17 +153,14 @@ fn parse_value(bytes: &[u8], source: &str) -> Result<serde_json::Value, Diagnost
     if looks_like_json {
         // serde_json's message already ends with the line and column.
         serde_json::from_str(text)
+            .map(|JsonValue(value)| value)
             .map_err(|e| Diagnostic::error(root, format!("{source} is not valid JSON: {e}")).into())
     } else {
         check_flow_nesting(text, source)?;
         // serde_norway's message already says where ("at line 3 column 1").
-        let yaml: serde_norway::Value = serde_norway::from_str(text).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                root.clone(),
-                format!("{source} is not valid YAML: {e}"),
-            ))
-        })?;
-        yaml_to_json(yaml, &root)
+        serde_norway::from_str(text)
+            .map(|JsonValue(value)| value)
+            .map_err(|e| Diagnostic::error(root, format!("{source} is not valid YAML: {e}")).into())
     }
 }
 
@@ -201,65 +204,136 @@ fn check_flow_nesting(text: &str, source: &str) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-/// Converts YAML to JSON. YAML allows non-string keys (`200:` is an integer); OpenAPI keys are
-/// strings, so scalar keys are turned into their text, as other OpenAPI tools do.
-fn yaml_to_json(
-    value: serde_norway::Value,
-    at: &Pointer,
-) -> Result<serde_json::Value, Diagnostics> {
-    use serde_json::Value as J;
-    use serde_norway::Value as Y;
-    Ok(match value {
-        Y::Null => J::Null,
-        Y::Bool(b) => J::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                J::from(i)
-            } else if let Some(u) = n.as_u64() {
-                J::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f)
-                    .map(J::Number)
-                    .ok_or_else(|| {
-                        Diagnostic::error(
-                            at,
-                            format!("the number {n} cannot be represented in JSON"),
-                        )
-                    })?
+/// A JSON value read from any self-describing format, built straight from the parser's events
+/// (no intermediate YAML value). YAML allows non-string keys (`200:` is an integer); OpenAPI
+/// keys are strings, so scalar keys are turned into their text, as other OpenAPI tools do.
+/// A tagged YAML value (`!foo bar`) is read as its value.
+struct JsonValue(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for JsonValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor).map(JsonValue)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a value that JSON can represent")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        serde_json::Number::from_f64(v)
+            .map(serde_json::Value::Number)
+            .ok_or_else(|| E::custom(format!("the number {v} cannot be represented in JSON")))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(JsonValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(ScalarKey(key)) = map.next_key()? {
+            let JsonValue(value) = map.next_value()?;
+            if object.contains_key(&key) {
+                // JSON parsers differ on which duplicate wins; do not guess.
+                return Err(serde::de::Error::custom(format!("duplicate key `{key}`")));
+            }
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (serde::de::IgnoredAny, value) = data.variant()?;
+        value.newtype_variant::<JsonValue>().map(|v| v.0)
+    }
+}
+
+/// A mapping key: any scalar, as its text.
+struct ScalarKey(String);
+
+impl<'de> serde::Deserialize<'de> for ScalarKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = String;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a scalar mapping key")
+            }
+
+            fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<String, E> {
+                Ok(v)
+            }
+
+            fn visit_unit<E>(self) -> Result<String, E> {
+                Ok("null".to_owned())
             }
         }
-        Y::String(s) => J::String(s),
-        Y::Sequence(items) => J::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &at.join(i)))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut object = serde_json::Map::with_capacity(map.len());
-            for (key, item) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => {
-                        return Err(Diagnostic::error(
-                            at,
-                            format!("a mapping key must be a scalar, found {other:?}"),
-                        )
-                        .into());
-                    }
-                };
-                let child = at.join(&key);
-                object.insert(key, yaml_to_json(item, &child)?);
-            }
-            J::Object(object)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at)?,
-    })
+        deserializer.deserialize_any(KeyVisitor).map(ScalarKey)
+    }
 }
 
 /// Rejects documents that are not OpenAPI 3.0 with a message saying what they are instead.
@@ -436,6 +510,46 @@ mod tests {
             op.responses
                 .responses
                 .contains_key(&openapiv3::StatusCode::Code(200))
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_in_yaml_and_json() {
+        let yaml =
+            error_of("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\npaths: {}\n");
+        assert_eq!(
+            yaml,
+            "error: #: spec.yaml is not valid YAML: duplicate key `paths`"
+        );
+        let json = error_of(
+            "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"},\n \"paths\": {}, \"paths\": {}}",
+        );
+        assert_eq!(
+            json,
+            "error: #: spec.yaml is not valid JSON: duplicate key `paths` at line 2 column 26"
+        );
+    }
+
+    #[test]
+    fn scalar_keys_and_tags_read_as_json() {
+        let text = "openapi: 3.0.3\ninfo: {title: !custom T, version: '1'}\npaths: {}\nx-keys: {true: a, 1.5: b, null: c, 7: d}\n";
+        let doc = load(text.as_bytes(), "a.yaml").unwrap();
+        assert_eq!(doc.info.title, "T");
+        let keys: Vec<&String> = doc.extensions["x-keys"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(keys, ["true", "1.5", "null", "7"]);
+    }
+
+    #[test]
+    fn numbers_json_cannot_hold_are_refused() {
+        let err =
+            error_of("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-n: .inf\n");
+        assert!(
+            err.contains("the number inf cannot be represented in JSON"),
+            "{err}"
         );
     }
 }

@@ -10,6 +10,11 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+/// Counts live heap bytes so `cargo xtask bench` can report the generator's peak heap; the
+/// bookkeeping is two relaxed atomics per allocation.
+#[global_allocator]
+static ALLOCATOR: bench::heap::Counting = bench::heap::Counting;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
 struct Cli {

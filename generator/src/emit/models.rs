@@ -4,29 +4,33 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{describe, doc_attrs, paragraphs};
+use super::format::{Piece, piece};
 use super::{ident, type_tokens};
 use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-pub fn models_rs(api: &Api) -> TokenStream {
-    let types: Vec<TokenStream> = api.types.iter().map(type_def).collect();
-    let imports = (!types.is_empty()).then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
+/// The file's pieces: its header, then one per type (see [`super::format`]).
+pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
+    let header = piece(move || {
+        let imports = (!api.types.is_empty()).then(|| {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        });
+        quote! {
+            //! Request and response bodies: one type per schema of the spec.
+            //!
+            //! Optional fields are `Option`s and are left out of requests when `None`. String enums
+            //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+
+            // Serde's derives touch deprecated fields; only users' code should be warned.
+            #![allow(deprecated)]
+
+            #imports
+        }
     });
-    quote! {
-        //! Request and response bodies: one type per schema of the spec.
-        //!
-        //! Optional fields are `Option`s and are left out of requests when `None`. String enums
-        //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
-
-        // Serde's derives touch deprecated fields; only users' code should be warned.
-        #![allow(deprecated)]
-
-        #imports
-
-        #(#types)*
-    }
+    std::iter::once(header)
+        .chain(api.types.iter().map(|def| piece(move || type_def(def))))
+        .collect()
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {

@@ -8,6 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{describe, doc_attrs, paragraphs};
+use super::format::{Piece, piece};
 use super::{ident, type_tokens};
 use crate::model::Scope;
 use crate::model::{
@@ -34,7 +35,22 @@ pub fn mod_rs(api: &Api) -> TokenStream {
     }
 }
 
-pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
+/// The file's pieces: the group type with its methods, then one per request builder (see
+/// [`super::format`]).
+pub fn group_rs<'a>(api: &'a Api, group: &'a Group) -> Vec<Piece<'a>> {
+    let head = piece(move || group_head(api, group));
+    std::iter::once(head)
+        .chain(
+            group
+                .operations
+                .iter()
+                .map(move |op| piece(move || OperationCode::new(op, api).builder(group))),
+        )
+        .collect()
+}
+
+/// The group's module docs, imports and its type, whose methods start each operation.
+fn group_head(api: &Api, group: &Group) -> TokenStream {
     let ty = ident(&group.type_name);
     let doc = doc_attrs(&paragraphs([
         Some(format!("Operations tagged `{}`.", group.tag).as_str()),
@@ -54,7 +70,6 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
         .map(|op| OperationCode::new(op, api))
         .collect();
     let methods = ops.iter().map(OperationCode::group_method);
-    let builders = ops.iter().map(|op| op.builder(group));
     quote! {
         #![doc = #module_doc]
         // The builders of deprecated operations are themselves deprecated; building them here
@@ -80,8 +95,6 @@ pub fn group_rs(api: &Api, group: &Group) -> TokenStream {
 
             #(#methods)*
         }
-
-        #(#builders)*
     }
 }
 

@@ -23,7 +23,12 @@ const METHODS: [&str; 8] = [
 const UNTAGGED: &str = "default";
 
 /// Builds the model. Warnings come back with the model; errors instead of it.
-pub fn build(doc: &Document) -> Result<(Api, Diagnostics), Diagnostics> {
+///
+/// Takes the document so that each path item is freed once its operations are in the model:
+/// the paths are most of a document, and the model grows while they are read.
+pub fn build(mut document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
+    let paths = std::mem::take(&mut document.paths.paths);
+    let doc = &document;
     let mut types = Types::new(doc);
     types.define_components();
     let mut diagnostics = Diagnostics::default();
@@ -31,7 +36,8 @@ pub fn build(doc: &Document) -> Result<(Api, Diagnostics), Diagnostics> {
     let auth = auth(doc, &mut diagnostics);
     let mut groups: Vec<Group> = Vec::new();
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in &doc.paths.paths {
+    for (path, item) in paths {
+        let path = path.as_str();
         let item_pointer = Pointer::root().join("paths").join(path);
         let ReferenceOr::Item(item) = item else {
             diagnostics.push(
@@ -44,7 +50,7 @@ pub fn build(doc: &Document) -> Result<(Api, Diagnostics), Diagnostics> {
             continue;
         };
         for method in METHODS {
-            let Some(op) = operation_of(item, method) else {
+            let Some(op) = operation_of(&item, method) else {
                 continue;
             };
             let pointer = item_pointer.join(method);

@@ -1,0 +1,292 @@
+//! Token streams → Rust text: each item is printed on its own, on worker threads.
+//!
+//! Printing a whole file at once keeps its token stream, syn's copy of it and the syntax tree
+//! alive together; for a large spec's `models.rs` that was most of the generator's peak memory.
+//! Here a file is a list of [`Piece`]s (usually one item each), and a piece's tokens and tree
+//! live only while that piece is printed. prettyplease prints top-level items independently of
+//! their neighbours, so the concatenated pieces are the text the whole file would have given;
+//! the blank lines between items are added afterwards, over the whole file.
+//!
+//! Token streams are not `Send`, so a piece is a closure that *builds* its tokens, run on the
+//! thread that prints them. Pieces are handed out in order and their texts are put back in order,
+//! so the output does not depend on the number of threads or on scheduling.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proc_macro2::TokenStream;
+
+/// Builds the tokens of one or more consecutive items of a file (the first piece of a file may
+/// start with its inner attributes, `//!` docs included).
+pub(super) type Piece<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// Wraps a closure as a [`Piece`].
+pub(super) fn piece<'a>(build: impl Fn() -> TokenStream + Send + Sync + 'a) -> Piece<'a> {
+    Box::new(build)
+}
+
+/// The Rust files of a crate, as pieces not printed yet.
+#[derive(Default)]
+pub(super) struct RustFiles<'a> {
+    /// Path of each file, and how many of `pieces` (taken in order) make it up.
+    files: Vec<(String, usize)>,
+    pieces: Vec<Piece<'a>>,
+}
+
+impl<'a> RustFiles<'a> {
+    /// Adds a file made of `pieces`, in order.
+    pub(super) fn add(&mut self, path: String, pieces: impl IntoIterator<Item = Piece<'a>>) {
+        let before = self.pieces.len();
+        self.pieces.extend(pieces);
+        self.files.push((path, self.pieces.len() - before));
+    }
+
+    /// Prints every file: its path and text, or the first piece that did not parse as Rust
+    /// (a generator bug). Files keep the order they were added in.
+    pub(super) fn print(self) -> Vec<(String, Result<String, syn::Error>)> {
+        let mut texts = print_all(&self.pieces).into_iter();
+        self.files
+            .into_iter()
+            .map(|(path, count)| {
+                let mut file = String::new();
+                let mut error = None;
+                for text in texts.by_ref().take(count) {
+                    match text {
+                        Ok(text) => file.push_str(&text),
+                        Err(e) => error = error.or(Some(e)),
+                    }
+                }
+                let result = match error {
+                    Some(error) => Err(error),
+                    None => Ok(clean_text(&space_items(&file))),
+                };
+                (path, result)
+            })
+            .collect()
+    }
+}
+
+/// Prints each piece, in parallel; the texts come back in the order of `pieces`.
+fn print_all(pieces: &[Piece<'_>]) -> Vec<Result<String, syn::Error>> {
+    // syn::Error is not Send either (it holds spans), so workers send its message.
+    let slots: Vec<Mutex<Option<Result<String, String>>>> =
+        pieces.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(piece) = pieces.get(index) else {
+                break;
+            };
+            let text = print(piece()).map_err(|e| e.to_string());
+            *slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(pieces.len());
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+    slots
+        .into_iter()
+        .map(|slot| {
+            match slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                Some(Ok(text)) => Ok(text),
+                Some(Err(message)) => Err(syn::Error::new(proc_macro2::Span::call_site(), message)),
+                // Only reachable if a worker panicked, and then the scope re-raises the panic.
+                None => Err(syn::Error::new(
+                    proc_macro2::Span::call_site(),
+                    "a piece was not printed",
+                )),
+            }
+        })
+        .collect()
+}
+
+/// Pretty-prints the tokens of one piece. Parsing takes `tokens` by value: a shared stream
+/// would make syn deep-copy it first.
+fn print(tokens: TokenStream) -> Result<String, syn::Error> {
+    let file = syn::parse2::<syn::File>(tokens)?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Spec prose lands in `///` comments verbatim, so characters that are harmless in YAML but
+/// not in Rust source are taken out: a bare carriage return ends a doc comment in a way the
+/// parser rejects, and bidirectional-override characters are denied by rustc (they can make
+/// code read differently from how it compiles). Those are written as `\u{…}` text instead.
+fn clean_text(text: &str) -> String {
+    const BIDI: &[char] = &[
+        '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+        '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+    ];
+    if !text.contains(|c| c == '\r' || BIDI.contains(&c)) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\r' => {}
+            c if BIDI.contains(&c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Puts a blank line between items, which prettyplease leaves out: between the module docs
+/// and the code, and before an item (or its docs) that follows the end of another.
+fn space_items(text: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "mod ", "use ", "struct ", "enum ",
+        "type ", "async ",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut previous = "";
+    for line in text.lines() {
+        let current = line.trim_start();
+        let in_docs = previous.starts_with("//");
+        let ends_item = !in_docs && (previous.ends_with('}') || previous.ends_with(';'));
+        let declaration = |l: &str| {
+            let l = l.strip_prefix("pub ").unwrap_or(l);
+            ["use ", "mod "].into_iter().find(|k| l.starts_with(k))
+        };
+        let after_imports =
+            declaration(previous).is_some() && declaration(previous) == declaration(current);
+        let after_module_docs = (previous.starts_with("//!") && !current.starts_with("//!"))
+            || (previous.starts_with("#![") && !current.starts_with("#!["));
+        let starts_item = STARTS.iter().any(|s| current.starts_with(s));
+        if after_module_docs || (ends_item && starts_item && !after_imports) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = current;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::{format_ident, quote};
+
+    use super::*;
+
+    fn print_files(
+        files: Vec<(&str, Vec<Piece<'static>>)>,
+    ) -> Vec<(String, Result<String, String>)> {
+        let mut rust = RustFiles::default();
+        for (path, pieces) in files {
+            rust.add(path.to_owned(), pieces);
+        }
+        rust.print()
+            .into_iter()
+            .map(|(path, text)| (path, text.map_err(|e| e.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn pieces_print_as_the_whole_file_would() {
+        let header = || {
+            quote! {
+                //! Module docs.
+                #![allow(deprecated)]
+                use serde::Serialize;
+            }
+        };
+        let first = || {
+            quote! {
+                /// A thing.
+                #[derive(Serialize)]
+                pub struct Thing { pub id: String }
+                impl Thing { pub fn id(&self) -> &str { &self.id } }
+            }
+        };
+        let second = || {
+            quote!(
+                pub type Things = Vec<Thing>;
+            )
+        };
+        let (a, b, c) = (header(), first(), second());
+        let whole = print(quote!(#a #b #c)).unwrap();
+        let files = print_files(vec![(
+            "src/x.rs",
+            vec![piece(header), piece(first), piece(second)],
+        )]);
+        assert_eq!(files[0].1, Ok(clean_text(&space_items(&whole))));
+    }
+
+    #[test]
+    fn pieces_keep_their_order_across_threads() {
+        let pieces: Vec<Piece<'static>> = (0..500)
+            .map(|i| {
+                piece(move || {
+                    let name = format_ident!("C{i}");
+                    let value = proc_macro2::Literal::u32_unsuffixed(i);
+                    quote!(pub const #name: u32 = #value;)
+                })
+            })
+            .collect();
+        let files = print_files(vec![
+            ("a.rs", pieces),
+            (
+                "b.rs",
+                vec![piece(|| {
+                    quote!(
+                        pub fn b() {}
+                    )
+                })],
+            ),
+        ]);
+        let text = files[0].1.as_ref().unwrap();
+        let expected: Vec<String> = (0..500)
+            .map(|i| format!("pub const C{i}: u32 = {i};\n"))
+            .collect();
+        // Not assert_eq: a mismatch would print both 500-line texts.
+        assert!(
+            *text == expected.join("\n"),
+            "out of order: {:?}",
+            text.get(..200)
+        );
+        assert_eq!(
+            files[1],
+            ("b.rs".to_owned(), Ok("pub fn b() {}\n".to_owned()))
+        );
+    }
+
+    #[test]
+    fn an_invalid_piece_fails_only_its_file() {
+        let files = print_files(vec![
+            (
+                "bad.rs",
+                vec![
+                    piece(|| {
+                        quote!(
+                            pub fn ok() {}
+                        )
+                    }),
+                    piece(|| quote!(struct {})),
+                ],
+            ),
+            (
+                "good.rs",
+                vec![piece(|| {
+                    quote!(
+                        pub struct Good;
+                    )
+                })],
+            ),
+        ]);
+        assert!(
+            files[0]
+                .1
+                .as_ref()
+                .is_err_and(|e| e.starts_with("expected identifier")),
+            "{files:?}"
+        );
+        assert_eq!(files[1].1, Ok("pub struct Good;\n".to_owned()));
+    }
+}
