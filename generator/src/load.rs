@@ -156,52 +156,54 @@ fn parse_value(bytes: &[u8], source: &str) -> Result<serde_json::Value, Diagnost
             .map(|JsonValue(value)| value)
             .map_err(|e| Diagnostic::error(root, format!("{source} is not valid JSON: {e}")).into())
     } else {
-        check_flow_nesting(text, source)?;
-        // serde_norway's message already says where ("at line 3 column 1").
-        serde_norway::from_str(text)
+        serde_saphyr::from_str_with_options(text, yaml_options(text.len()))
             .map(|JsonValue(value)| value)
-            .map_err(|e| Diagnostic::error(root, format!("{source} is not valid YAML: {e}")).into())
+            .map_err(|e| {
+                Diagnostic::error(
+                    root,
+                    format!("{source} is not valid YAML: {}", yaml_error(&e)),
+                )
+                .into()
+            })
     }
 }
 
-/// Deepest `[`/`{` nesting accepted in YAML. The YAML scanner's cost grows with the square of
-/// the depth, so a hostile file is refused up front rather than after minutes; real specs
-/// stay far below this.
-const MAX_FLOW_NESTING: usize = 256;
-
-/// Refuses YAML whose flow collections nest deeper than [`MAX_FLOW_NESTING`]. Quoted scalars
-/// are skipped; the scan is approximate (it ignores block scalars) but only needs to be right
-/// about pathological input.
-fn check_flow_nesting(text: &str, source: &str) -> Result<(), Diagnostics> {
-    let mut depth = 0usize;
-    for (number, line) in text.lines().enumerate() {
-        let mut quote: Option<char> = None;
-        for c in line.chars() {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '\'' | '"') => quote = Some(c),
-                (None, '#') => break,
-                (None, '[' | '{') => {
-                    depth += 1;
-                    if depth > MAX_FLOW_NESTING {
-                        return Err(Diagnostic::error(
-                            Pointer::root(),
-                            format!(
-                                "{source} nests `[`/`{{` more than {MAX_FLOW_NESTING} levels deep (line {})",
-                                number + 1
-                            ),
-                        )
-                        .with_help("no OpenAPI document needs this; the file is probably corrupt")
-                        .into());
-                    }
-                }
-                (None, ']' | '}') => depth = depth.saturating_sub(1),
-                _ => {}
-            }
-        }
+/// How YAML is read. serde-saphyr parses as it deserializes, without first collecting the whole
+/// document's events (which took about nine bytes of memory per byte of input).
+fn yaml_options(input_len: usize) -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    // YAML 1.2: `yes`, `no`, `on` and `off` are strings (an enum of country codes keeps `NO`).
+    options.strict_booleans = true;
+    // The default budgets stop hostile input; the ones that count what any document has
+    // plenty of grow with the input, so that a big but ordinary spec is not refused. The
+    // default depth (64) stays: real specs nest up to about 20 levels, and the deserializer
+    // recurses once per level on a thread's stack.
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_events = budget.max_events.max(input_len);
+        budget.max_nodes = budget.max_nodes.max(input_len);
     }
-    Ok(())
+    options
+}
+
+/// A YAML error in one line, worded for whoever wrote the file (not for the code that reads
+/// it: serde-saphyr's developer wording names its own options).
+fn yaml_error(error: &serde_saphyr::Error) -> String {
+    use serde_saphyr::MessageFormatter as _;
+    use serde_saphyr::budget::BudgetBreach;
+    let error = error.without_snippet();
+    let message = match error {
+        serde_saphyr::Error::Budget {
+            breach: BudgetBreach::Depth { depth },
+            ..
+        } => format!("nesting deeper than {} levels", depth.saturating_sub(1)).into(),
+        _ => serde_saphyr::UserMessageFormatter.format_message(error),
+    };
+    match error.location() {
+        Some(at) if at.line() > 0 => {
+            format!("{message} at line {} column {}", at.line(), at.column())
+        }
+        _ => message.into_owned(),
+    }
 }
 
 /// A JSON value read from any self-describing format, built straight from the parser's events
@@ -431,16 +433,9 @@ mod tests {
 
     #[test]
     fn invalid_yaml_has_line_and_column() {
-        let err = error_of("openapi: 3.0.3\ninfo: [unclosed\n");
-        assert!(
-            err.starts_with("error: #: spec.yaml is not valid YAML: "),
-            "{err}"
-        );
-        assert!(err.contains("at line 3 column 1"), "{err}");
         assert_eq!(
-            err.matches("line 3").count(),
-            1,
-            "the location is said once: {err}"
+            error_of("openapi: 3.0.3\ninfo: [unclosed\n"),
+            "error: #: spec.yaml is not valid YAML: unclosed bracket '[' at line 2 column 7"
         );
     }
 
@@ -457,7 +452,10 @@ mod tests {
     fn deep_yaml_nesting_is_refused_quickly() {
         let text = format!("openapi: 3.0.3\nx: {}", "[".repeat(100_000));
         let err = error_of(&text);
-        assert!(err.contains("more than 256 levels deep (line 2)"), "{err}");
+        assert_eq!(
+            err,
+            "error: #: spec.yaml is not valid YAML: recursion limit exceeded at line 2 column 259"
+        );
     }
 
     #[test]
@@ -519,7 +517,7 @@ mod tests {
             error_of("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\npaths: {}\n");
         assert_eq!(
             yaml,
-            "error: #: spec.yaml is not valid YAML: duplicate key `paths`"
+            "error: #: spec.yaml is not valid YAML: duplicate mapping key: paths not allowed here at line 4 column 1"
         );
         let json = error_of(
             "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"},\n \"paths\": {}, \"paths\": {}}",
@@ -547,9 +545,19 @@ mod tests {
     fn numbers_json_cannot_hold_are_refused() {
         let err =
             error_of("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-n: .inf\n");
-        assert!(
-            err.contains("the number inf cannot be represented in JSON"),
-            "{err}"
+        assert_eq!(
+            err,
+            "error: #: spec.yaml is not valid YAML: value `.inf` is not a finite number at line 4 column 6"
+        );
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_strings() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-codes: [yes, no, NO, on, off, true]\n";
+        let doc = load(text.as_bytes(), "a.yaml").unwrap();
+        assert_eq!(
+            doc.extensions["x-codes"],
+            serde_json::json!(["yes", "no", "NO", "on", "off", true])
         );
     }
 }
