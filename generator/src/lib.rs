@@ -89,7 +89,7 @@ impl Job {
         drop(bytes);
         let mut config = self.config.clone();
         if config.package.name.is_empty() {
-            config.package.name = config::crate_name_for(&document.info.title);
+            config.package.name = config::crate_name_for(&document.openapi.info.title);
         }
         generate_document(document, &self.spec_name, &config)
     }

@@ -3,33 +3,77 @@
 //! Everything is first read into a `serde_json::Value`, so that YAML and JSON share one path,
 //! the OpenAPI version can be checked before the typed parse, and typed-parse failures can be
 //! reported as JSON pointers.
+//!
+//! Path items stay JSON until the model reads them, one at a time ([`PathItems`]): typed, they
+//! take about twice the memory of their JSON, and they are most of a document.
+
+use openapiv3::{PathItem, ReferenceOr};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 
 /// A parsed OpenAPI 3.0 document.
-pub type Document = openapiv3::OpenAPI;
+#[derive(Debug)]
+pub struct Document {
+    /// Everything but the path items: `openapi.paths` holds only the `x-` extensions of
+    /// the Paths object.
+    pub openapi: openapiv3::OpenAPI,
+    /// The path items, typed as they are iterated.
+    pub paths: PathItems,
+}
 
 /// Parses `bytes` as an OpenAPI 3.0 document; `source` names it in diagnostics.
 pub fn load(bytes: &[u8], source: &str) -> Result<Document, Diagnostics> {
-    let value = parse_value(bytes, source)?;
+    let mut value = parse_value(bytes, source)?;
     check_version(&value)?;
+    // A `paths` that is not an object stays, for the typed parse to report.
+    let paths = match value.get_mut("paths") {
+        Some(serde_json::Value::Object(paths)) => {
+            let (extensions, items) = std::mem::take(paths)
+                .into_iter()
+                .partition(|(key, _)| key.starts_with("x-"));
+            *paths = extensions;
+            items
+        }
+        _ => serde_json::Map::new(),
+    };
     // The value is consumed so that its strings move into the document instead of being
     // copied: the two are never alive in full at the same time.
-    typed::<Document>(value, Pointer::root()).map_err(|(pointer, message)| {
-        // Finding the failing part needs the value again; failures are rare, parse it anew.
-        let (pointer, message) = match parse_value(bytes, source) {
-            Ok(value) => narrow(&value, pointer, message),
-            Err(_) => (pointer, message),
-        };
-        Diagnostic::error(
-            pointer,
-            format!("this is not a valid OpenAPI 3.0 object: {message}"),
-        )
-        .with_help(
-            "fix the value at this location so that it matches the OpenAPI 3.0.3 specification",
-        )
-        .into()
+    let openapi = typed(value, Pointer::root()).map_err(invalid)?;
+    Ok(Document {
+        openapi,
+        paths: PathItems {
+            items: paths.into_iter(),
+        },
     })
+}
+
+/// The path items of a document in document order, each typed when it is reached. One that
+/// is not a valid OpenAPI path item is an error at the deepest part that fails on its own.
+#[derive(Debug)]
+pub struct PathItems {
+    items: serde_json::map::IntoIter,
+}
+
+impl Iterator for PathItems {
+    type Item = Result<(String, ReferenceOr<PathItem>), Diagnostic>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (path, value) = self.items.next()?;
+        let at = Pointer::root().join("paths").join(&path);
+        // Typed from a borrow: on failure the value is needed again to find the failing part.
+        let item = typed::<ReferenceOr<PathItem>>(&value, at.clone())
+            .map_err(|_| invalid(narrow(&value, at)));
+        Some(item.map(|item| (path, item)))
+    }
+}
+
+/// The diagnostic for a part of the document that does not deserialize.
+fn invalid((pointer, message): (Pointer, String)) -> Diagnostic {
+    Diagnostic::error(
+        pointer,
+        format!("this is not a valid OpenAPI 3.0 object: {message}"),
+    )
+    .with_help("fix the value at this location so that it matches the OpenAPI 3.0.3 specification")
 }
 
 /// Deserializes `value` (found at `at`) as `T`; on failure, where and why.
@@ -53,52 +97,45 @@ fn typed<'de, T: serde::de::DeserializeOwned>(
 
 /// `openapiv3` reads path items, operations and `$ref`-or-object values through flattened or
 /// untagged deserializers, which hide the failing key from serde_path_to_error: an error inside
-/// an operation lands on `#/paths`. Re-reading the parts one level at a time finds the deepest
-/// part that fails on its own, e.g. `#/paths/~1orgs/post/requestBody`.
-fn narrow(value: &serde_json::Value, pointer: Pointer, message: String) -> (Pointer, String) {
-    use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response};
-    let paths = Pointer::root().join("paths");
-    if pointer != paths {
-        return (pointer, message);
-    }
-    let items = value
-        .get("paths")
-        .and_then(|p| p.as_object())
-        .into_iter()
-        .flatten();
-    for (path, item) in items {
-        let item_at = paths.join(path);
-        let Err(item_error) = typed::<PathItem>(item, item_at.clone()) else {
+/// an operation lands on the path item. Re-reading the parts one level at a time finds the
+/// deepest part that fails on its own, e.g. `#/paths/~1orgs/post/requestBody`.
+fn narrow(item: &serde_json::Value, item_at: Pointer) -> (Pointer, String) {
+    use openapiv3::{Operation, Parameter, RequestBody, Response};
+    let item_error = match typed::<PathItem>(item, item_at.clone()) {
+        Ok(_) => {
+            return (
+                item_at,
+                "neither a path item nor a `$ref` to one".to_owned(),
+            );
+        }
+        Err(error) => error,
+    };
+    for (key, part) in item.as_object().into_iter().flatten() {
+        let at = item_at.join(key);
+        if key == "parameters" {
+            if let Some(found) = first_failure::<ReferenceOr<Parameter>>(part, &at) {
+                return found;
+            }
+            continue;
+        }
+        let Err(op_error) = typed::<Operation>(part, at.clone()) else {
             continue;
         };
-        for (key, part) in item.as_object().into_iter().flatten() {
-            let at = item_at.join(key);
-            if key == "parameters" {
-                if let Some(found) = first_failure::<ReferenceOr<Parameter>>(part, &at) {
-                    return found;
-                }
-                continue;
-            }
-            let Err(op_error) = typed::<Operation>(part, at.clone()) else {
-                continue;
+        for (field, inner) in part.as_object().into_iter().flatten() {
+            let field_at = at.join(field);
+            let found = match field.as_str() {
+                "requestBody" => typed::<ReferenceOr<RequestBody>>(inner, field_at).err(),
+                "parameters" => first_failure::<ReferenceOr<Parameter>>(inner, &field_at),
+                "responses" => first_failure::<ReferenceOr<Response>>(inner, &field_at),
+                _ => None,
             };
-            for (field, inner) in part.as_object().into_iter().flatten() {
-                let field_at = at.join(field);
-                let found = match field.as_str() {
-                    "requestBody" => typed::<ReferenceOr<RequestBody>>(inner, field_at).err(),
-                    "parameters" => first_failure::<ReferenceOr<Parameter>>(inner, &field_at),
-                    "responses" => first_failure::<ReferenceOr<Response>>(inner, &field_at),
-                    _ => None,
-                };
-                if let Some(found) = found {
-                    return found;
-                }
+            if let Some(found) = found {
+                return found;
             }
-            return op_error;
         }
-        return item_error;
+        return op_error;
     }
-    (pointer, message)
+    item_error
 }
 
 /// The first element of an array or object (other than `x-` extensions) that is not a `T`.
@@ -397,8 +434,22 @@ fn display_scalar(value: &serde_json::Value) -> String {
 mod tests {
     use super::*;
 
+    /// The first error of loading `text`, or else of typing its path items.
     fn error_of(text: &str) -> String {
-        load(text.as_bytes(), "spec.yaml").unwrap_err().to_string()
+        match load(text.as_bytes(), "spec.yaml") {
+            Err(diagnostics) => diagnostics.to_string(),
+            Ok(doc) => {
+                let mut items = doc.paths;
+                let invalid = items.find_map(Result::err).expect("an error");
+                Diagnostics::from(invalid).to_string()
+            }
+        }
+    }
+
+    fn path_items(doc: Document) -> Vec<(String, ReferenceOr<PathItem>)> {
+        doc.paths
+            .map(|item| item.expect("a valid path item"))
+            .collect()
     }
 
     const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
@@ -411,7 +462,8 @@ mod tests {
             "a.txt",
         )
         .unwrap();
-        assert_eq!(yaml, json);
+        assert_eq!(yaml.openapi, json.openapi);
+        assert_eq!(path_items(yaml), path_items(json));
     }
 
     #[test]
@@ -498,16 +550,42 @@ mod tests {
     fn integer_yaml_keys_become_strings() {
         let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n";
         let doc = load(text.as_bytes(), "a.yaml").unwrap();
-        let op = doc.paths.paths["/a"]
-            .as_item()
-            .unwrap()
-            .get
-            .as_ref()
-            .unwrap();
+        let items = path_items(doc);
+        let op = items[0].1.as_item().unwrap().get.as_ref().unwrap();
         assert!(
             op.responses
                 .responses
                 .contains_key(&openapiv3::StatusCode::Code(200))
+        );
+    }
+
+    #[test]
+    fn path_items_are_typed_in_order_and_extensions_stay_typed() {
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /b: {}\n  x-note: 1\n  /a:\n    $ref: '#/x'\n  /c: {get: 12}\n";
+        let doc = load(text.as_bytes(), "a.yaml").unwrap();
+        assert_eq!(doc.openapi.paths.extensions["x-note"], serde_json::json!(1));
+        assert!(doc.openapi.paths.paths.is_empty());
+        let items: Vec<_> = doc.paths.collect();
+        assert_eq!(items.len(), 3);
+        assert!(matches!(&items[0], Ok((path, ReferenceOr::Item(_))) if path == "/b"));
+        assert!(matches!(&items[1], Ok((path, ReferenceOr::Reference { .. })) if path == "/a"));
+        let Err(invalid) = &items[2] else {
+            panic!("{:?}", items[2]);
+        };
+        assert!(
+            invalid
+                .to_string()
+                .starts_with("error: #/paths/~1c/get: this is not a valid OpenAPI 3.0 object: invalid type: integer `12`"),
+            "{invalid}"
+        );
+    }
+
+    #[test]
+    fn paths_that_are_not_an_object_are_refused_when_loading() {
+        assert!(
+            error_of("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: 12\n").starts_with(
+                "error: #/paths: this is not a valid OpenAPI 3.0 object: invalid type: integer `12`"
+            ),
         );
     }
 
@@ -532,8 +610,8 @@ mod tests {
     fn scalar_keys_and_tags_read_as_json() {
         let text = "openapi: 3.0.3\ninfo: {title: !custom T, version: '1'}\npaths: {}\nx-keys: {true: a, 1.5: b, null: c, 7: d}\n";
         let doc = load(text.as_bytes(), "a.yaml").unwrap();
-        assert_eq!(doc.info.title, "T");
-        let keys: Vec<&String> = doc.extensions["x-keys"]
+        assert_eq!(doc.openapi.info.title, "T");
+        let keys: Vec<&String> = doc.openapi.extensions["x-keys"]
             .as_object()
             .unwrap()
             .keys()
@@ -556,7 +634,7 @@ mod tests {
         let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-codes: [yes, no, NO, on, off, true]\n";
         let doc = load(text.as_bytes(), "a.yaml").unwrap();
         assert_eq!(
-            doc.extensions["x-codes"],
+            doc.openapi.extensions["x-codes"],
             serde_json::json!(["yes", "no", "NO", "on", "off", true])
         );
     }

@@ -13,6 +13,7 @@ use super::{
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::Document;
+use openapiv3::OpenAPI;
 
 /// Methods in the order a path item lists them.
 const METHODS: [&str; 8] = [
@@ -24,11 +25,11 @@ const UNTAGGED: &str = "default";
 
 /// Builds the model. Warnings come back with the model; errors instead of it.
 ///
-/// Takes the document so that each path item is freed once its operations are in the model:
-/// the paths are most of a document, and the model grows while they are read.
-pub fn build(mut document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
-    let paths = std::mem::take(&mut document.paths.paths);
-    let doc = &document;
+/// Path items are typed one at a time as they are read (see [`crate::load::PathItems`]), so
+/// the document's biggest part is never held typed in full while the model grows.
+pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
+    let Document { openapi, paths } = document;
+    let doc = &openapi;
     let mut types = Types::new(doc);
     types.define_components();
     let mut diagnostics = Diagnostics::default();
@@ -36,7 +37,14 @@ pub fn build(mut document: Document) -> Result<(Api, Diagnostics), Diagnostics> 
     let auth = auth(doc, &mut diagnostics);
     let mut groups: Vec<Group> = Vec::new();
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
-    for (path, item) in paths {
+    for item in paths {
+        let (path, item) = match item {
+            Ok(item) => item,
+            Err(invalid) => {
+                diagnostics.push(invalid);
+                continue;
+            }
+        };
         let path = path.as_str();
         let item_pointer = Pointer::root().join("paths").join(path);
         let ReferenceOr::Item(item) = item else {
@@ -122,7 +130,7 @@ fn operation_of<'a>(
     }
 }
 
-fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &Document) -> &'g mut Group {
+fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &OpenAPI) -> &'g mut Group {
     let index = match groups.iter().position(|g| g.tag == tag) {
         Some(index) => index,
         None => {
@@ -160,7 +168,7 @@ fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &Document) -> &'g m
 
 /// Everything needed to turn one `openapiv3::Operation` into an [`Operation`].
 struct OperationContext<'a> {
-    doc: &'a Document,
+    doc: &'a OpenAPI,
     path: &'a str,
     method: &'a str,
     path_params: &'a [ReferenceOr<Parameter>],
@@ -514,7 +522,7 @@ impl OperationContext<'_> {
 /// Resolves a `$ref` into `components/<section>` (reporting a dangling one at `at`), or returns
 /// the inline item.
 fn resolve<'d, T>(
-    doc: &'d Document,
+    doc: &'d OpenAPI,
     item: &'d ReferenceOr<T>,
     section: &str,
     what: &str,
@@ -899,7 +907,7 @@ fn error_bodies(groups: &[Group]) -> Vec<String> {
 /// The credential the client sends: the first scheme named by the root `security` (or, when
 /// there is none, by the first operation that has one) that can be sent. OAuth 2 and OpenID
 /// Connect access tokens are bearer tokens; obtaining them is the caller's business.
-fn auth(doc: &Document, diagnostics: &mut Diagnostics) -> Option<Auth> {
+fn auth(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<Auth> {
     let schemes = &doc.components.as_ref()?.security_schemes;
     let operation_level = doc
         .paths
@@ -977,7 +985,7 @@ fn auth(doc: &Document, diagnostics: &mut Diagnostics) -> Option<Auth> {
 }
 
 /// Reads the root `x-speakeasy-retries` extension.
-fn retry_policy(doc: &Document, diagnostics: &mut Diagnostics) -> Option<RetryPolicy> {
+fn retry_policy(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<RetryPolicy> {
     let value = doc.extensions.get("x-speakeasy-retries")?;
     let at = Pointer::root().join("x-speakeasy-retries");
     let backoff = value.get("backoff");

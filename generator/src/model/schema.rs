@@ -8,14 +8,13 @@ use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, NumberFormat, OpenAPI, ReferenceOr, Schema, SchemaKind,
+    Type, VariantOrUnknownOrEmpty,
 };
 
 use super::names::{Scope, field_name, type_name};
 use super::{Docs, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
-use crate::load::Document;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -30,7 +29,7 @@ pub(super) struct Converted {
 
 /// Collects named types while schemas are converted.
 pub(super) struct Types<'d> {
-    doc: &'d Document,
+    doc: &'d OpenAPI,
     /// Component schema key → Rust name, assigned up front so refs resolve in any order.
     components: BTreeMap<String, String>,
     scope: Scope,
@@ -48,7 +47,7 @@ pub(super) struct Types<'d> {
 const MAX_DEPTH: usize = 64;
 
 impl<'d> Types<'d> {
-    pub fn new(doc: &'d Document) -> Self {
+    pub fn new(doc: &'d OpenAPI) -> Self {
         let mut scope = Scope::default();
         let components = doc
             .components
@@ -380,7 +379,7 @@ impl<'d> Types<'d> {
     where
         'd: 's,
     {
-        let doc: &'d Document = self.doc;
+        let doc: &'d OpenAPI = self.doc;
         let schema: &'s Schema = match member {
             ReferenceOr::Item(schema) => schema,
             ReferenceOr::Reference { reference } => {
