@@ -2,7 +2,9 @@
 //!
 //! 1. Generation: our release `sdkgen` binary, `cargo-progenitor` and `openapi-generator -g rust`
 //!    on the memberships fragment and big real-world specs; each run is a fresh child process
-//!    measured with `wait4` (wall time, `ru_maxrss`, CPU). Median and min of `--runs`.
+//!    measured with `wait4` (wall time, `ru_maxrss`, CPU). Median and min of `--runs`. Ours
+//!    also runs once in-process under a counting allocator for its peak heap, and once on a
+//!    one-operation spec for the fixed cost of any run.
 //! 2. Each output: lines of Rust and `cargo check` (deps warm in a shared target dir, the crate
 //!    itself from scratch, `CARGO_INCREMENTAL=0`).
 //! 3. SDK overhead: the generated client against bare reqwest + serde on 127.0.0.1.
