@@ -110,12 +110,18 @@ fn narrow(item: &serde_json::Value, item_at: Pointer) -> (Pointer, String) {
         }
         Err(error) => error,
     };
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
     for (key, part) in item.as_object().into_iter().flatten() {
         let at = item_at.join(key);
         if key == "parameters" {
             if let Some(found) = first_failure::<ReferenceOr<Parameter>>(part, &at) {
                 return found;
             }
+            continue;
+        }
+        if !METHODS.contains(&key.as_str()) {
             continue;
         }
         let Err(op_error) = typed::<Operation>(part, at.clone()) else {
@@ -561,7 +567,7 @@ mod tests {
 
     #[test]
     fn path_items_are_typed_in_order_and_extensions_stay_typed() {
-        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /b: {}\n  x-note: 1\n  /a:\n    $ref: '#/x'\n  /c: {get: 12}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /b: {}\n  x-note: 1\n  /a:\n    $ref: '#/x'\n  /c: {summary: S, get: 12}\n";
         let doc = load(text.as_bytes(), "a.yaml").unwrap();
         assert_eq!(doc.openapi.paths.extensions["x-note"], serde_json::json!(1));
         assert!(doc.openapi.paths.paths.is_empty());
