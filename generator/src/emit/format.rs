@@ -41,9 +41,10 @@ impl<'a> RustFiles<'a> {
         self.files.push((path, self.pieces.len() - before));
     }
 
-    /// Prints every file: its path and text, or the first piece that did not parse as Rust
-    /// (a generator bug). Files keep the order they were added in.
-    pub(super) fn print(self) -> Vec<(String, Result<String, syn::Error>)> {
+    /// Prints every file: its path and text (starting with the line `preamble`), or the first
+    /// piece that did not parse as Rust (a generator bug). Files keep the order they were added
+    /// in.
+    pub(super) fn print(self, preamble: &str) -> Vec<(String, Result<String, syn::Error>)> {
         let mut texts = print_all(&self.pieces).into_iter();
         self.files
             .into_iter()
@@ -56,9 +57,20 @@ impl<'a> RustFiles<'a> {
                         Err(e) => error = error.or(Some(e)),
                     }
                 }
+                // Written into one buffer, in place where possible: for a big models.rs every
+                // extra copy of the file was a visible share of the generator's peak memory.
                 let result = match error {
                     Some(error) => Err(error),
-                    None => Ok(clean_text(&space_items(&file))),
+                    None => {
+                        let mut text = String::with_capacity(
+                            preamble.len() + 1 + file.len() + file.len() / 20,
+                        );
+                        text.push_str(preamble);
+                        text.push('\n');
+                        space_items(&file, &mut text);
+                        drop(file);
+                        Ok(clean_text(text))
+                    }
                 };
                 (path, result)
             })
@@ -118,13 +130,13 @@ fn print(tokens: TokenStream) -> Result<String, syn::Error> {
 /// not in Rust source are taken out: a bare carriage return ends a doc comment in a way the
 /// parser rejects, and bidirectional-override characters are denied by rustc (they can make
 /// code read differently from how it compiles). Those are written as `\u{…}` text instead.
-fn clean_text(text: &str) -> String {
+fn clean_text(text: String) -> String {
     const BIDI: &[char] = &[
         '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
         '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
     ];
     if !text.contains(|c| c == '\r' || BIDI.contains(&c)) {
-        return text.to_owned();
+        return text;
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -137,14 +149,14 @@ fn clean_text(text: &str) -> String {
     out
 }
 
-/// Puts a blank line between items, which prettyplease leaves out: between the module docs
-/// and the code, and before an item (or its docs) that follows the end of another.
-fn space_items(text: &str) -> String {
+/// Appends `text` to `out` with a blank line between items, which prettyplease leaves out:
+/// between the module docs and the code, and before an item (or its docs) that follows the end
+/// of another.
+fn space_items(text: &str, out: &mut String) {
     const STARTS: &[&str] = &[
         "///", "#[", "pub ", "pub(", "fn ", "impl", "const ", "mod ", "use ", "struct ", "enum ",
         "type ", "async ",
     ];
-    let mut out = String::with_capacity(text.len() + text.len() / 20);
     let mut previous = "";
     for line in text.lines() {
         let current = line.trim_start();
@@ -166,7 +178,6 @@ fn space_items(text: &str) -> String {
         out.push('\n');
         previous = current;
     }
-    out
 }
 
 #[cfg(test)]
@@ -182,9 +193,16 @@ mod tests {
         for (path, pieces) in files {
             rust.add(path.to_owned(), pieces);
         }
-        rust.print()
+        rust.print("// preamble\n")
             .into_iter()
-            .map(|(path, text)| (path, text.map_err(|e| e.to_string())))
+            .map(|(path, text)| {
+                let text = text.map(|t| {
+                    let body = t.strip_prefix("// preamble\n\n");
+                    body.expect("every file starts with the preamble")
+                        .to_owned()
+                });
+                (path, text.map_err(|e| e.to_string()))
+            })
             .collect()
     }
 
@@ -212,11 +230,13 @@ mod tests {
         };
         let (a, b, c) = (header(), first(), second());
         let whole = print(quote!(#a #b #c)).unwrap();
+        let mut expected = String::new();
+        space_items(&whole, &mut expected);
         let files = print_files(vec![(
             "src/x.rs",
             vec![piece(header), piece(first), piece(second)],
         )]);
-        assert_eq!(files[0].1, Ok(clean_text(&space_items(&whole))));
+        assert_eq!(files[0].1, Ok(expected));
     }
 
     #[test]
@@ -288,5 +308,14 @@ mod tests {
             "{files:?}"
         );
         assert_eq!(files[1].1, Ok("pub struct Good;\n".to_owned()));
+    }
+
+    #[test]
+    fn carriage_returns_go_and_bidi_controls_are_spelled_out() {
+        assert_eq!(
+            clean_text("/// a\r\n/// b\u{202E}c\n".to_owned()),
+            "/// a\n/// b\\u{202e}c\n"
+        );
+        assert_eq!(clean_text("/// plain\n".to_owned()), "/// plain\n");
     }
 }

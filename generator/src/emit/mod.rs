@@ -69,12 +69,9 @@ pub fn emit(
         path: "Cargo.toml".to_owned(),
         contents: cargo::manifest(api, config, spec_name),
     }];
-    for (path, text) in rust.print() {
+    for (path, text) in rust.print(&preamble) {
         match text {
-            Ok(text) => files.push(GeneratedFile {
-                path,
-                contents: format!("{preamble}\n{text}"),
-            }),
+            Ok(contents) => files.push(GeneratedFile { path, contents }),
             Err(error) => invalid.push(
                 Diagnostic::error(
                     "#",
