@@ -57,8 +57,8 @@ impl<'a> RustFiles<'a> {
                         Err(e) => error = error.or(Some(e)),
                     }
                 }
-                // Written into one buffer, in place where possible: for a big models.rs every
-                // extra copy of the file was a visible share of the generator's peak memory.
+                // One buffer, preamble first, so the file is not copied again on its way out:
+                // for a big models.rs each copy was a visible share of the peak memory.
                 let result = match error {
                     Some(error) => Err(error),
                     None => {
