@@ -6,7 +6,7 @@ use quote::quote;
 use super::docs::{describe, doc_attrs, paragraphs};
 use super::format::{Piece, piece};
 use super::{ident, type_tokens};
-use crate::model::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::model::{Api, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 /// The file's pieces: its header, then one per type (see [`super::format`]).
 pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
@@ -110,24 +110,20 @@ fn field(field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });
-    let (ty, serde) = if field.constant {
-        // A single-value enum: it fills itself in, and a missing one is not an error.
-        (ty, quote!(#[serde(default)]))
-    } else if field.tri_state {
-        (
-            quote!(Option<Option<#ty>>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]),
-        )
-    } else if field.required && field.nullable {
+    let (ty, serde) = match field.presence {
+        Presence::Required => (ty, quote!()),
         // Always sent, possibly as `null`.
-        (quote!(Option<#ty>), quote!())
-    } else if field.required {
-        (ty, quote!())
-    } else {
-        (
+        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
+        Presence::Optional => (
             quote!(Option<#ty>),
             quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-        )
+        ),
+        Presence::OptionalNullable => (
+            quote!(Option<Option<#ty>>),
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]),
+        ),
+        // A single-value enum: it fills itself in, and a missing one is not an error.
+        Presence::Constant => (ty, quote!(#[serde(default)])),
     };
     quote! {
         #docs

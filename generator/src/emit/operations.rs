@@ -12,8 +12,8 @@ use super::format::{Piece, piece};
 use super::{ident, type_tokens};
 use crate::model::Scope;
 use crate::model::{
-    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, ResponseStatus,
-    StatusMatch, TypeKind, TypeRef,
+    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, Response,
+    ResponseStatus, StatusMatch, TypeKind, TypeRef,
 };
 
 pub fn mod_rs(api: &Api) -> TokenStream {
@@ -188,13 +188,13 @@ impl<'a> OperationCode<'a> {
             match body_fields(body, api) {
                 Some(fields) => {
                     for field in &fields {
-                        if field.constant {
+                        if field.presence == Presence::Constant {
                             continue;
                         }
                         slots.push(Slot {
                             name: names.claim(field.rust_name.clone()),
                             ty: &field.ty,
-                            required: field.required && !field.nullable,
+                            required: field.presence == Presence::Required,
                             docs: describe(&field.docs),
                             kind: SlotKind::BodyField(field),
                         });
@@ -283,7 +283,7 @@ impl<'a> OperationCode<'a> {
                             quote!(#field: #value,)
                         }
                     }
-                    _ if f.constant => quote!(#field: Default::default(),),
+                    _ if f.presence == Presence::Constant => quote!(#field: Default::default(),),
                     _ => quote!(#field: None,),
                 }
             });
@@ -469,122 +469,7 @@ impl<'a> OperationCode<'a> {
     }
 
     fn response_arms(&self) -> Arms {
-        // Exact codes first: Rust takes the first matching arm, and a spec's `404` wins over
-        // its `4XX`.
-        let mut exact: Vec<(String, Vec<u16>)> = Vec::new();
-        let mut classes: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut outcomes: Vec<(String, TokenStream)> = Vec::new();
-        let mut default = quote!(_ => Err(raw.unexpected_status()),);
-        let mut default_is_catch_all = true;
-        for response in &self.op.responses {
-            let (key, outcome) = if response.status.is_success() {
-                let read = match &response.body {
-                    Some(TypeRef::Bytes) => quote!(raw.bytes()),
-                    Some(_) => quote!(raw.json()),
-                    None => quote!(raw.empty()),
-                };
-                let (key, outcome) = match (success_of(self.op), &response.body) {
-                    (Success::Optional(_), Some(_)) => ("some", quote!(#read.map(|r| r.map(Some)))),
-                    (Success::Optional(_), None) => {
-                        ("none", quote!(#read.map(|r| r.map(|()| None))))
-                    }
-                    (Success::Any, None) => (
-                        "null",
-                        quote!(#read.map(|r| r.map(|()| serde_json::Value::Null))),
-                    ),
-                    (_, Some(TypeRef::Bytes)) => ("bytes", read),
-                    (_, Some(_)) => ("json", read),
-                    (_, None) => ("empty", read),
-                };
-                (key.to_owned(), outcome)
-            } else {
-                match &response.body {
-                    Some(TypeRef::Named(name)) => {
-                        let variant = ident(name);
-                        (
-                            format!("error {name}"),
-                            quote!(Err(raw.api_error(ErrorBody::#variant))),
-                        )
-                    }
-                    _ => (
-                        "unexpected".to_owned(),
-                        quote!(Err(raw.unexpected_status())),
-                    ),
-                }
-            };
-            if !outcomes.iter().any(|(k, _)| *k == key) {
-                outcomes.push((key.clone(), outcome.clone()));
-            }
-            match response.status {
-                ResponseStatus::Status(StatusMatch::Exact(code)) => {
-                    push_grouped(&mut exact, key, code)
-                }
-                ResponseStatus::Status(StatusMatch::Class(class)) => {
-                    push_grouped(&mut classes, key, class)
-                }
-                ResponseStatus::Default if key != "unexpected" => {
-                    default_is_catch_all = false;
-                    default = quote! {
-                        status if !(200..=299).contains(&status) => #outcome,
-                        _ => Err(raw.unexpected_status()),
-                    };
-                }
-                ResponseStatus::Default => {}
-            }
-        }
-        // An exact code whose class arm has the same outcome adds nothing.
-        for (key, codes) in &mut exact {
-            let covered = |code: &u16| {
-                classes
-                    .iter()
-                    .any(|(k, cs)| k == key && cs.iter().any(|c| u16::from(*c) == code / 100))
-            };
-            codes.retain(|code| !covered(code));
-        }
-        exact.retain(|(_, codes)| !codes.is_empty());
-        let outcome_of = |key: &str| {
-            outcomes
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, o)| o.clone())
-        };
-        let exact_arms = exact.iter().map(|(key, codes)| {
-            let patterns = code_patterns(codes);
-            let outcome = outcome_of(key);
-            quote!(#(#patterns)|* => #outcome,)
-        });
-        let class_arms = classes.iter().map(|(key, classes)| {
-            // Adjacent classes make one range: `4XX` and `5XX` → `400..=599`.
-            let mut sorted = classes.clone();
-            sorted.sort_unstable();
-            let mut runs: Vec<(u16, u16)> = Vec::new();
-            for class in sorted {
-                let (low, high) = (u16::from(class) * 100, u16::from(class) * 100 + 99);
-                match runs.last_mut() {
-                    Some(run) if run.1 + 1 == low => run.1 = high,
-                    _ => runs.push((low, high)),
-                }
-            }
-            let ranges = runs.iter().map(|(low, high)| {
-                let (low, high) = (
-                    Literal::u16_unsuffixed(*low),
-                    Literal::u16_unsuffixed(*high),
-                );
-                quote!(#low..=#high)
-            });
-            let outcome = outcome_of(key);
-            quote!(#(#ranges)|* => #outcome,)
-        });
-        let exact_arms: Vec<TokenStream> = exact_arms.collect();
-        let class_arms: Vec<TokenStream> = class_arms.collect();
-        if exact_arms.is_empty() && class_arms.is_empty() && default_is_catch_all {
-            return Arms::Always(quote!(Err(raw.unexpected_status())));
-        }
-        Arms::Match(quote! {
-            #(#exact_arms)*
-            #(#class_arms)*
-            #default
-        })
+        Dispatch::new(self.op).arms()
     }
 
     /// `stream()` for offset-paginated operations: every item across pages, fetched lazily.
@@ -631,6 +516,207 @@ enum Arms {
     Match(TokenStream),
     /// The same outcome whatever the status (no documented response).
     Always(TokenStream),
+}
+
+/// How the body of a response is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Read {
+    /// Decoded from JSON: `raw.json()`.
+    Json,
+    /// Handed over as bytes: `raw.bytes()`.
+    Bytes,
+    /// No body: `raw.empty()`.
+    Empty,
+}
+
+impl Read {
+    fn of(body: Option<&TypeRef>) -> Self {
+        match body {
+            Some(TypeRef::Bytes) => Self::Bytes,
+            Some(_) => Self::Json,
+            None => Self::Empty,
+        }
+    }
+
+    fn tokens(self) -> TokenStream {
+        match self {
+            Self::Json => quote!(raw.json()),
+            Self::Bytes => quote!(raw.bytes()),
+            Self::Empty => quote!(raw.empty()),
+        }
+    }
+}
+
+/// What a response turns into: the match arms of `send_with_response` are grouped by this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome<'a> {
+    /// The body, as the call's success type.
+    Body(Read),
+    /// A body, where other successes have none: `Some(body)`.
+    SomeBody(Read),
+    /// No body, where other successes have one: `None`.
+    NoBody,
+    /// No body, where the successes have bodies of different types: `Value::Null`.
+    NullBody,
+    /// A documented error body: `Error::Api` carrying `ErrorBody::<name>`.
+    ApiError(&'a str),
+    /// `Error::UnexpectedStatus` with the raw body.
+    Unexpected,
+}
+
+impl<'a> Outcome<'a> {
+    fn of(response: &'a Response, success: &Success<'_>) -> Self {
+        let body = response.body.as_ref();
+        if !response.status.is_success() {
+            return match body {
+                Some(TypeRef::Named(name)) => Self::ApiError(name),
+                _ => Self::Unexpected,
+            };
+        }
+        match (success, body) {
+            (Success::Optional(_), Some(_)) => Self::SomeBody(Read::of(body)),
+            (Success::Optional(_), None) => Self::NoBody,
+            (Success::Any, None) => Self::NullBody,
+            _ => Self::Body(Read::of(body)),
+        }
+    }
+
+    fn tokens(self) -> TokenStream {
+        match self {
+            Self::Body(read) => read.tokens(),
+            Self::SomeBody(read) => {
+                let read = read.tokens();
+                quote!(#read.map(|r| r.map(Some)))
+            }
+            Self::NoBody => quote!(raw.empty().map(|r| r.map(|()| None))),
+            Self::NullBody => quote!(raw.empty().map(|r| r.map(|()| serde_json::Value::Null))),
+            Self::ApiError(name) => {
+                let variant = ident(name);
+                quote!(Err(raw.api_error(ErrorBody::#variant)))
+            }
+            Self::Unexpected => quote!(Err(raw.unexpected_status())),
+        }
+    }
+}
+
+/// An operation's documented responses, grouped by outcome for the status `match`.
+struct Dispatch<'a> {
+    /// Exact codes per outcome, outcomes in the order they first appear.
+    exact: Vec<(Outcome<'a>, Vec<u16>)>,
+    /// Classes (`4` is `4XX`) per outcome.
+    classes: Vec<(Outcome<'a>, Vec<u8>)>,
+    /// What the `default` response turns into, when it is more than an unexpected status.
+    default: Option<Outcome<'a>>,
+}
+
+impl<'a> Dispatch<'a> {
+    fn new(op: &'a Operation) -> Self {
+        let success = success_of(op);
+        let mut dispatch = Self {
+            exact: Vec::new(),
+            classes: Vec::new(),
+            default: None,
+        };
+        for response in &op.responses {
+            let outcome = Outcome::of(response, &success);
+            match response.status {
+                ResponseStatus::Status(StatusMatch::Exact(code)) => {
+                    grouped(&mut dispatch.exact, outcome).push(code)
+                }
+                ResponseStatus::Status(StatusMatch::Class(class)) => {
+                    grouped(&mut dispatch.classes, outcome).push(class)
+                }
+                ResponseStatus::Default if outcome != Outcome::Unexpected => {
+                    dispatch.default = Some(outcome)
+                }
+                ResponseStatus::Default => {}
+            }
+        }
+        // An exact code whose class arm has the same outcome adds nothing.
+        let classes = &dispatch.classes;
+        for (outcome, codes) in &mut dispatch.exact {
+            codes.retain(|code| {
+                !classes
+                    .iter()
+                    .any(|(o, cs)| o == outcome && cs.iter().any(|c| u16::from(*c) == code / 100))
+            });
+        }
+        dispatch.exact.retain(|(_, codes)| !codes.is_empty());
+        dispatch
+    }
+
+    /// The arms: exact codes first (Rust takes the first matching arm, and a spec's `404`
+    /// wins over its `4XX`), then classes, then `default` for the remaining non-2XX statuses.
+    fn arms(&self) -> Arms {
+        if self.exact.is_empty() && self.classes.is_empty() && self.default.is_none() {
+            return Arms::Always(Outcome::Unexpected.tokens());
+        }
+        let exact = self.exact.iter().map(|(outcome, codes)| {
+            let patterns = code_patterns(codes);
+            let outcome = outcome.tokens();
+            quote!(#(#patterns)|* => #outcome,)
+        });
+        let classes = self.classes.iter().map(|(outcome, classes)| {
+            let ranges = class_ranges(classes);
+            let outcome = outcome.tokens();
+            quote!(#(#ranges)|* => #outcome,)
+        });
+        let unexpected = Outcome::Unexpected.tokens();
+        let default = match self.default {
+            Some(outcome) => {
+                let outcome = outcome.tokens();
+                quote! {
+                    status if !(200..=299).contains(&status) => #outcome,
+                    _ => #unexpected,
+                }
+            }
+            None => quote!(_ => #unexpected,),
+        };
+        Arms::Match(quote! {
+            #(#exact)*
+            #(#classes)*
+            #default
+        })
+    }
+}
+
+/// The entry for `outcome` in `groups`, added at the end when it is new.
+fn grouped<'g, 'a, T>(
+    groups: &'g mut Vec<(Outcome<'a>, Vec<T>)>,
+    outcome: Outcome<'a>,
+) -> &'g mut Vec<T> {
+    let index = match groups.iter().position(|(o, _)| *o == outcome) {
+        Some(index) => index,
+        None => {
+            groups.push((outcome, Vec::new()));
+            groups.len() - 1
+        }
+    };
+    &mut groups[index].1
+}
+
+/// Range patterns for status classes; adjacent classes make one range (`4XX` and `5XX` →
+/// `400..=599`).
+fn class_ranges(classes: &[u8]) -> Vec<TokenStream> {
+    let mut sorted = classes.to_vec();
+    sorted.sort_unstable();
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for class in sorted {
+        let (low, high) = (u16::from(class) * 100, u16::from(class) * 100 + 99);
+        match runs.last_mut() {
+            Some(run) if run.1 + 1 == low => run.1 = high,
+            _ => runs.push((low, high)),
+        }
+    }
+    runs.iter()
+        .map(|(low, high)| {
+            let (low, high) = (
+                Literal::u16_unsuffixed(*low),
+                Literal::u16_unsuffixed(*high),
+            );
+            quote!(#low..=#high)
+        })
+        .collect()
 }
 
 /// What a successful call returns, given all its 2XX responses.
@@ -687,13 +773,6 @@ fn code_patterns(codes: &[u16]) -> Vec<TokenStream> {
     patterns
 }
 
-fn push_grouped<T>(groups: &mut Vec<(String, Vec<T>)>, key: String, value: T) {
-    match groups.iter_mut().find(|(k, _)| *k == key) {
-        Some((_, values)) => values.push(value),
-        None => groups.push((key, vec![value])),
-    }
-}
-
 /// The properties of a flattened body, in document order.
 fn body_fields<'a>(body: &Body, api: &'a Api) -> Option<Vec<&'a Field>> {
     let TypeRef::Named(name) = &body.ty else {
@@ -702,7 +781,7 @@ fn body_fields<'a>(body: &Body, api: &'a Api) -> Option<Vec<&'a Field>> {
     if !body.flattened {
         return None;
     }
-    match &api.types.iter().find(|t| &t.name == name)?.kind {
+    match &api.type_def(name)?.kind {
         TypeKind::Struct { fields, .. } => Some(fields.iter().collect()),
         _ => None,
     }
@@ -762,7 +841,7 @@ fn setter(slot: &Slot<'_>) -> TokenStream {
 }
 
 fn slot_tri_state(slot: &Slot<'_>) -> bool {
-    matches!(slot.kind, SlotKind::BodyField(f) if f.tri_state)
+    matches!(slot.kind, SlotKind::BodyField(f) if f.presence == Presence::OptionalNullable)
 }
 
 /// Whether values of `ty` print as themselves with `Display` (scalars and string enums).
@@ -782,16 +861,11 @@ fn displays_within(ty: &TypeRef, api: &Api, depth: usize) -> bool {
         | TypeRef::F32
         | TypeRef::F64
         | TypeRef::Bool => true,
-        TypeRef::Named(name) => {
-            api.types
-                .iter()
-                .find(|t| &t.name == name)
-                .is_some_and(|t| match &t.kind {
-                    TypeKind::Enum { .. } => true,
-                    TypeKind::Alias(inner) => displays_within(inner, api, depth + 1),
-                    _ => false,
-                })
-        }
+        TypeRef::Named(name) => api.type_def(name).is_some_and(|t| match &t.kind {
+            TypeKind::Enum { .. } => true,
+            TypeKind::Alias(inner) => displays_within(inner, api, depth + 1),
+            _ => false,
+        }),
         _ => false,
     }
 }

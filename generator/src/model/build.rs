@@ -9,7 +9,8 @@ use super::names::{Scope, field_name, method_name, type_name};
 use super::schema::{Types, bounds, docs_of};
 use super::{
     Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation,
-    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
+    Presence, Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
+    TypeTable,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::Document;
@@ -88,7 +89,7 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
         name_methods(group);
     }
 
-    let mut api_types: Vec<TypeDef> = std::mem::take(&mut types.defs).into_values().collect();
+    let mut api_types = TypeTable::new(std::mem::take(&mut types.defs).into_values().collect());
     settle_directions(&mut api_types, &groups);
     break_alias_cycles(&mut api_types, &mut diagnostics);
     box_recursion(&mut api_types);
@@ -234,7 +235,53 @@ impl OperationContext<'_> {
         types: &mut Types<'_>,
         diagnostics: &mut Diagnostics,
     ) -> Vec<Param> {
-        // Operation-level parameters override path-level ones with the same name and location.
+        let mut names = Scope::with_reserved(&[
+            "client",
+            "options",
+            "body",
+            "send",
+            "send_with_response",
+            "stream",
+        ]);
+        let params: Vec<Param> = self
+            .merged_params(op, diagnostics)
+            .into_iter()
+            .map(|(param, at)| {
+                let (location, explode, deep_object) = param_style(&param, &at, diagnostics);
+                let data = param.parameter_data_ref();
+                let hint = format!("{builder}{}", type_name(&data.name));
+                let (ty, docs) = param_type(data, &at, &hint, types, diagnostics);
+                if location == ParamLocation::Path {
+                    self.check_in_template(&data.name, &at, diagnostics);
+                }
+                Param {
+                    wire_name: data.name.clone(),
+                    rust_name: names.claim(field_name(&data.name)),
+                    location,
+                    required: data.required || location == ParamLocation::Path,
+                    ty,
+                    explode,
+                    deep_object,
+                    docs: Docs {
+                        description: data.description.clone(),
+                        example: data.example.clone().or(docs.example),
+                        deprecated: data.deprecated.unwrap_or(false) || docs.deprecated,
+                        ..docs
+                    },
+                }
+            })
+            .collect();
+        self.check_template_declared(&params, diagnostics);
+        params
+    }
+
+    /// The path item's parameters, then the operation's: an operation-level parameter replaces
+    /// a path-level one with the same name and location. Each comes with where it was found.
+    fn merged_params(
+        &self,
+        op: &openapiv3::Operation,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<(Parameter, Pointer)> {
         let mut merged: Vec<(Parameter, Pointer)> = Vec::new();
         let levels = [
             (self.path_params, self.pointer.join("..").join("parameters")),
@@ -256,98 +303,30 @@ impl OperationContext<'_> {
                 merged.push((param, at));
             }
         }
+        merged
+    }
 
-        let mut names = Scope::with_reserved(&[
-            "client",
-            "options",
-            "body",
-            "send",
-            "send_with_response",
-            "stream",
-        ]);
-        let mut params = Vec::new();
-        for (param, at) in merged {
-            let (location, explode, deep_object) = match &param {
-                Parameter::Path { .. } => (ParamLocation::Path, false, false),
-                Parameter::Query {
-                    style,
-                    parameter_data,
-                    ..
-                } => {
-                    let deep = matches!(style, QueryStyle::DeepObject);
-                    if matches!(
-                        style,
-                        QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited
-                    ) {
-                        diagnostics.push(Diagnostic::warning(
-                            at.join("style"),
-                            format!("query style {style:?} is not supported yet; the parameter is sent form-style"),
-                        ));
-                    }
-                    (
-                        ParamLocation::Query,
-                        parameter_data.explode.unwrap_or(true),
-                        deep,
-                    )
-                }
-                Parameter::Header { .. } => (ParamLocation::Header, false, false),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, false, false),
-            };
-            let data = param.parameter_data_ref();
-            let hint = format!("{builder}{}", type_name(&data.name));
-            let (ty, docs) = match &data.format {
-                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
-                    let converted = types.convert(schema, &at.join("schema"), &hint);
-                    let mut docs = match schema {
-                        ReferenceOr::Item(s) => docs_of(&s.schema_data),
-                        ReferenceOr::Reference { .. } => Docs::default(),
-                    };
-                    if let Some(s) = schema.as_item() {
-                        (docs.minimum, docs.maximum) = bounds(s);
-                    }
-                    (converted.ty, docs)
-                }
-                openapiv3::ParameterSchemaOrContent::Content(_) => {
-                    diagnostics.push(Diagnostic::warning(
-                        at.join("content"),
-                        "parameters described by `content` are not supported yet; the value is sent as a string",
-                    ));
-                    (TypeRef::String, Docs::default())
-                }
-            };
-            let required = data.required || location == ParamLocation::Path;
-            if location == ParamLocation::Path && !self.path.contains(&format!("{{{}}}", data.name))
-            {
-                diagnostics.push(
-                    Diagnostic::error(
-                        at.join("name"),
-                        format!(
-                            "path parameter `{}` does not appear in the path template `{}`",
-                            data.name, self.path
-                        ),
-                    )
-                    .with_help(format!(
-                        "add `{{{}}}` to the path or change the parameter's `in`",
-                        data.name
-                    )),
-                );
-            }
-            params.push(Param {
-                wire_name: data.name.clone(),
-                rust_name: names.claim(field_name(&data.name)),
-                location,
-                required,
-                ty,
-                explode,
-                deep_object,
-                docs: Docs {
-                    description: data.description.clone(),
-                    example: data.example.clone().or(docs.example),
-                    deprecated: data.deprecated.unwrap_or(false) || docs.deprecated,
-                    ..docs
-                },
-            });
+    /// A path parameter whose `{name}` is not in the template is an error: it could not be sent.
+    fn check_in_template(&self, name: &str, at: &Pointer, diagnostics: &mut Diagnostics) {
+        if self.path.contains(&format!("{{{name}}}")) {
+            return;
         }
+        diagnostics.push(
+            Diagnostic::error(
+                at.join("name"),
+                format!(
+                    "path parameter `{name}` does not appear in the path template `{}`",
+                    self.path
+                ),
+            )
+            .with_help(format!(
+                "add `{{{name}}}` to the path or change the parameter's `in`"
+            )),
+        );
+    }
+
+    /// Every `{name}` of the template needs its path parameter, or no URL can be built.
+    fn check_template_declared(&self, params: &[Param], diagnostics: &mut Diagnostics) {
         for segment in template_params(self.path) {
             if !params
                 .iter()
@@ -362,7 +341,6 @@ impl OperationContext<'_> {
                 );
             }
         }
-        params
     }
 
     fn resolve_param(
@@ -516,6 +494,70 @@ impl OperationContext<'_> {
         }
         out.sort_by_key(|r| r.status);
         out
+    }
+}
+
+/// Where a parameter goes and how it is serialized: `(location, explode, deep_object)`.
+fn param_style(
+    param: &Parameter,
+    at: &Pointer,
+    diagnostics: &mut Diagnostics,
+) -> (ParamLocation, bool, bool) {
+    match param {
+        Parameter::Path { .. } => (ParamLocation::Path, false, false),
+        Parameter::Query {
+            style,
+            parameter_data,
+            ..
+        } => {
+            let deep = matches!(style, QueryStyle::DeepObject);
+            if matches!(
+                style,
+                QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited
+            ) {
+                diagnostics.push(Diagnostic::warning(
+                    at.join("style"),
+                    format!("query style {style:?} is not supported yet; the parameter is sent form-style"),
+                ));
+            }
+            (
+                ParamLocation::Query,
+                parameter_data.explode.unwrap_or(true),
+                deep,
+            )
+        }
+        Parameter::Header { .. } => (ParamLocation::Header, false, false),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, false, false),
+    }
+}
+
+/// A parameter's type, and the docs its schema carries (default, bounds, example).
+fn param_type(
+    data: &openapiv3::ParameterData,
+    at: &Pointer,
+    hint: &str,
+    types: &mut Types<'_>,
+    diagnostics: &mut Diagnostics,
+) -> (TypeRef, Docs) {
+    match &data.format {
+        openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+            let converted = types.convert(schema, &at.join("schema"), hint);
+            let mut docs = match schema {
+                ReferenceOr::Item(s) => docs_of(&s.schema_data),
+                ReferenceOr::Reference { .. } => Docs::default(),
+            };
+            if let Some(s) = schema.as_item() {
+                (docs.minimum, docs.maximum) = bounds(s);
+            }
+            (converted.ty, docs)
+        }
+        openapiv3::ParameterSchemaOrContent::Content(_) => {
+            diagnostics.push(Diagnostic::warning(
+                at.join("content"),
+                "parameters described by `content` are not supported yet; the value is sent as a string",
+            ));
+            (TypeRef::String, Docs::default())
+        }
     }
 }
 
@@ -681,7 +723,7 @@ fn pagination(
     };
     let arrays: Vec<_> = fields
         .iter()
-        .filter(|f| f.required && matches!(f.ty, TypeRef::Array(_)))
+        .filter(|f| f.presence == Presence::Required && matches!(f.ty, TypeRef::Array(_)))
         .collect();
     let [items] = arrays.as_slice() else {
         return None;
@@ -697,31 +739,28 @@ fn pagination(
         limit_param: limit.rust_name.clone(),
         items_field: items.rust_name.clone(),
         item_ty: (**item_ty).clone(),
-        total_field: total.filter(|t| !t.nullable).map(|t| t.rust_name.clone()),
+        total_field: total
+            .filter(|t| t.presence == Presence::Required)
+            .map(|t| t.rust_name.clone()),
     })
 }
 
 /// Decides what depends on whether a type is sent, received, or both: optional nullable fields
 /// of sent types are tri-state (absent vs `null`), and `additionalProperties: false` is only
 /// enforced on types that are never received, so a server adding a field never breaks decoding.
-fn settle_directions(types: &mut [TypeDef], groups: &[Group]) {
-    let index: BTreeMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+fn settle_directions(types: &mut TypeTable, groups: &[Group]) {
     let mut sent = BTreeSet::new();
     let mut received = BTreeSet::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
         if let Some(body) = &op.body {
-            reach(&body.ty, types, &index, &mut sent);
+            reach(&body.ty, types, &mut sent);
         }
         for p in &op.params {
-            reach(&p.ty, types, &index, &mut sent);
+            reach(&p.ty, types, &mut sent);
         }
         for r in &op.responses {
             if let Some(ty) = &r.body {
-                reach(ty, types, &index, &mut received);
+                reach(ty, types, &mut received);
             }
         }
     }
@@ -734,39 +773,36 @@ fn settle_directions(types: &mut [TypeDef], groups: &[Group]) {
             let is_sent = sent.contains(&def.name);
             *deny_unknown_fields &= is_sent && !received.contains(&def.name);
             for field in fields {
-                field.tri_state = is_sent && !field.required && field.nullable && !field.constant;
+                // Only a sent value needs `null` apart from absent; decoding maps both to `None`.
+                if field.presence == Presence::OptionalNullable && !is_sent {
+                    field.presence = Presence::Optional;
+                }
             }
         }
     }
 }
 
-fn reach(
-    ty: &TypeRef,
-    types: &[TypeDef],
-    index: &BTreeMap<String, usize>,
-    seen: &mut BTreeSet<String>,
-) {
+/// Adds the names of every type `ty` reaches to `seen`.
+fn reach(ty: &TypeRef, types: &TypeTable, seen: &mut BTreeSet<String>) {
     match ty {
-        TypeRef::Array(inner) | TypeRef::Map(inner) => reach(inner, types, index, seen),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => reach(inner, types, seen),
         TypeRef::Named(name) => {
             if !seen.insert(name.clone()) {
                 return;
             }
-            let Some(def) = index.get(name).and_then(|&i| types.get(i)) else {
+            let Some(def) = types.get(name) else {
                 return;
             };
             match &def.kind {
                 TypeKind::Struct { fields, .. } => {
                     for f in fields {
-                        reach(&f.ty, types, index, seen);
+                        reach(&f.ty, types, seen);
                     }
                 }
-                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => {
-                    reach(inner, types, index, seen)
-                }
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => reach(inner, types, seen),
                 TypeKind::Union { variants, .. } => {
                     for v in variants {
-                        reach(&v.ty, types, index, seen);
+                        reach(&v.ty, types, seen);
                     }
                 }
                 TypeKind::Enum { .. } => {}
@@ -779,13 +815,8 @@ fn reach(
 /// Rust type aliases cannot refer to themselves. An alias that contains itself through a
 /// `Vec` or map becomes a newtype struct; one that is nothing but itself (`A: {$ref: B}`,
 /// `B: {allOf: [{$ref: A}]}`) has no shape at all and is an error.
-fn break_alias_cycles(types: &mut [TypeDef], diagnostics: &mut Diagnostics) {
-    let index: BTreeMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
-    let alias_of = |name: &str| match index.get(name).map(|&i| &types[i].kind) {
+fn break_alias_cycles(types: &mut TypeTable, diagnostics: &mut Diagnostics) {
+    let alias_of = |name: &str| match types.get(name).map(|def| &def.kind) {
         Some(TypeKind::Alias(target)) => Some(target),
         _ => None,
     };
@@ -814,7 +845,9 @@ fn break_alias_cycles(types: &mut [TypeDef], diagnostics: &mut Diagnostics) {
         .filter_map(|(i, t)| reaches_itself(&t.name).map(|bare| (i, bare)))
         .collect();
     for (i, bare) in verdicts {
-        let def = &mut types[i];
+        let Some(def) = types.iter_mut().nth(i) else {
+            continue;
+        };
         if bare {
             diagnostics.push(
                 Diagnostic::error(
@@ -831,14 +864,9 @@ fn break_alias_cycles(types: &mut [TypeDef], diagnostics: &mut Diagnostics) {
 
 /// A type cannot contain itself by value: every by-value reference (a field, a union variant)
 /// that leads back to the type it is in gets boxed. `Vec` and maps already allocate.
-fn box_recursion(types: &mut [TypeDef]) {
-    let index: BTreeMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+fn box_recursion(types: &mut TypeTable) {
     let by_value = |ty: &TypeRef| match ty {
-        TypeRef::Named(name) => index.get(name).copied(),
+        TypeRef::Named(name) => types.position(name),
         _ => None,
     };
     let edges: Vec<Vec<usize>> = types
@@ -881,7 +909,10 @@ fn box_recursion(types: &mut [TypeDef]) {
         }
     }
     for (owner, slot) in boxes {
-        match &mut types[owner].kind {
+        let Some(def) = types.iter_mut().nth(owner) else {
+            continue;
+        };
+        match &mut def.kind {
             TypeKind::Struct { fields, .. } => fields[slot].boxed = true,
             TypeKind::Union { variants, .. } => variants[slot].boxed = true,
             _ => {}

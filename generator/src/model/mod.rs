@@ -11,6 +11,11 @@ pub use self::build::build;
 pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
 
 impl Api {
+    /// The named type called `name` (a [`TypeRef::Named`] target).
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+
     /// Drops the spec's prose (titles, summaries, descriptions, examples), keeping what is
     /// structure: names, types, defaults and ranges.
     pub fn strip_prose(&mut self) {
@@ -39,7 +44,7 @@ impl Api {
                 }
             }
         }
-        for def in &mut self.types {
+        for def in self.types.iter_mut() {
             strip(&mut def.docs);
             if let TypeKind::Struct { fields, .. } = &mut def.kind {
                 for field in fields {
@@ -47,6 +52,71 @@ impl Api {
                 }
             }
         }
+    }
+}
+
+/// The named types of an API, sorted by Rust name and looked up by it: built once, so no
+/// step needs an index of its own or a linear search.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TypeTable(Vec<TypeDef>);
+
+impl TypeTable {
+    /// A table of `defs`, which may come in any order; names must be unique.
+    pub fn new(mut defs: Vec<TypeDef>) -> Self {
+        defs.sort_by(|a, b| a.name.cmp(&b.name));
+        debug_assert!(defs.windows(2).all(|w| w[0].name != w[1].name));
+        Self(defs)
+    }
+
+    /// The type called `name`.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.position(name).map(|i| &self.0[i])
+    }
+
+    /// The type called `name`, to change it (its name must stay).
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut TypeDef> {
+        self.position(name).map(|i| &mut self.0[i])
+    }
+
+    /// Where the type called `name` is in [`TypeTable::as_slice`].
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.0
+            .binary_search_by(|def| def.name.as_str().cmp(name))
+            .ok()
+    }
+
+    /// The types, by name.
+    pub fn iter(&self) -> std::slice::Iter<'_, TypeDef> {
+        self.0.iter()
+    }
+
+    /// The types, by name, to change them (their names must stay).
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, TypeDef> {
+        self.0.iter_mut()
+    }
+
+    /// The types, by name; index `i` is what [`TypeTable::position`] returns.
+    pub fn as_slice(&self) -> &[TypeDef] {
+        &self.0
+    }
+
+    /// How many types there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a TypeTable {
+    type Item = &'a TypeDef;
+    type IntoIter = std::slice::Iter<'a, TypeDef>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 
@@ -68,7 +138,7 @@ pub struct Api {
     /// Operation groups (one per tag), in the order tags first appear.
     pub groups: Vec<Group>,
     /// Named types, sorted by Rust name.
-    pub types: Vec<TypeDef>,
+    pub types: TypeTable,
     /// The distinct error bodies operations can return, sorted by name.
     pub error_bodies: Vec<String>,
 }
@@ -361,18 +431,53 @@ pub struct Field {
     pub rust_name: String,
     /// Type of a present, non-null value.
     pub ty: TypeRef,
-    /// Listed in `required`.
-    pub required: bool,
-    /// `nullable: true`.
-    pub nullable: bool,
-    /// Whether absent and `null` must be told apart (optional + nullable, in a type that is sent).
-    pub tri_state: bool,
-    /// The only value a single-value enum allows: the field fills itself.
-    pub constant: bool,
+    /// Whether it must be there and whether it may be `null`.
+    pub presence: Presence,
     /// Boxed, because the type contains itself through this field.
     pub boxed: bool,
     /// Documentation.
     pub docs: Docs,
+}
+
+/// Whether a field must be present and whether it may be `null`; its Rust type and serde
+/// attributes follow from this alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Listed in `required`, never `null`: `T`.
+    Required,
+    /// Listed in `required` and `nullable`: `Option<T>`, always sent (`None` as `null`).
+    RequiredNullable,
+    /// May be left out: `Option<T>`, skipped when `None`. Optional nullable fields of types
+    /// that are never sent end up here too (absent and `null` both decode as `None`).
+    Optional,
+    /// Optional and nullable in a type that is sent: absent, `null` and a value stay apart
+    /// (`Option<Option<T>>`). Until `settle_directions` runs, every optional nullable field.
+    OptionalNullable,
+    /// A single-value enum: the field fills itself in, and a missing one is not an error.
+    Constant,
+}
+
+impl Presence {
+    /// The presence of a property, as the schema states it.
+    pub fn of(required: bool, nullable: bool, constant: bool) -> Self {
+        match (constant, required, nullable) {
+            (true, _, _) => Self::Constant,
+            (false, true, false) => Self::Required,
+            (false, true, true) => Self::RequiredNullable,
+            (false, false, false) => Self::Optional,
+            (false, false, true) => Self::OptionalNullable,
+        }
+    }
+
+    /// Whether a value is always there (`Required` and `Constant`).
+    pub fn always_present(self) -> bool {
+        matches!(self, Self::Required | Self::Constant)
+    }
+
+    /// Whether `null` is a valid value.
+    pub fn nullable(self) -> bool {
+        matches!(self, Self::RequiredNullable | Self::OptionalNullable)
+    }
 }
 
 /// A value of a string enum.

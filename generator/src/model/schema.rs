@@ -13,7 +13,7 @@ use openapiv3::{
 };
 
 use super::names::{Scope, field_name, type_name};
-use super::{Docs, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use super::{Docs, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -553,13 +553,14 @@ impl<'d> Types<'d> {
                 ty: converted.ty,
                 // A read-only property is never sent and a write-only one never received, so
                 // neither can be required of both directions.
-                required: object.required.contains(&wire_name)
-                    && !property
-                        .as_item()
-                        .is_some_and(|p| p.schema_data.read_only || p.schema_data.write_only),
-                nullable: converted.nullable,
-                tri_state: false,
-                constant: converted.constant,
+                presence: Presence::of(
+                    object.required.contains(&wire_name)
+                        && !property
+                            .as_item()
+                            .is_some_and(|p| p.schema_data.read_only || p.schema_data.write_only),
+                    converted.nullable,
+                    converted.constant,
+                ),
                 boxed: false,
                 docs,
             });
