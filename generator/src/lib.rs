@@ -5,10 +5,12 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod record;
 
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -21,6 +23,8 @@ pub struct Output {
     pub files: Vec<GeneratedFile>,
     /// Warnings (constructs that were generated with a fallback).
     pub warnings: Diagnostics,
+    /// The model the files were emitted from (also recorded in them, see [`record`]).
+    pub api: model::Api,
 }
 
 /// Generates a crate from spec text. `spec_name` names the spec in diagnostics and in the
@@ -42,7 +46,11 @@ fn generate_document(
         api.strip_prose();
     }
     let files = emit::emit(&api, config, spec_name)?;
-    Ok(Output { files, warnings })
+    Ok(Output {
+        files,
+        warnings,
+        api,
+    })
 }
 
 /// One generation run as a command line describes it: a spec file, and optionally a config
@@ -93,4 +101,45 @@ impl Job {
         }
         generate_document(document, &self.spec_name, &config)
     }
+}
+
+/// The model of `path` as `config` would generate it: a spec (loaded and built as `generate`
+/// does) or a model recorded by a generated crate (`sdkgen-model.json`).
+pub fn model_of(path: &std::path::Path, config: &Config) -> Result<model::Api, String> {
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if record::is_record(&bytes) {
+        let text = String::from_utf8(bytes)
+            .map_err(|e| format!("{} is not UTF-8: {e}", path.display()))?;
+        return record::from_text(&text).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let name = path.to_string_lossy().replace('\\', "/");
+    let document = load::load(&bytes, &name).map_err(|d| d.to_string())?;
+    drop(bytes);
+    let (mut api, _warnings) = model::build(document).map_err(|d| d.to_string())?;
+    if !config.docs.spec_prose {
+        api.strip_prose();
+    }
+    Ok(api)
+}
+
+/// What generating `api` into the crate folder `dir` changes, compared with the model the
+/// crate there recorded: the report's summary and its breaking entries, for a terminal. `None`
+/// on a first generation (no record yet).
+pub fn regeneration_summary(
+    dir: &std::path::Path,
+    api: &model::Api,
+    config: &Config,
+) -> Option<String> {
+    let old = match record::read(dir)? {
+        Ok(old) => old,
+        Err(e) => return Some(format!("no summary of changes: {e}")),
+    };
+    let report = diff::diff(&old, api);
+    let labels = diff::Labels {
+        old: format!("{}/{}", dir.display(), record::FILE),
+        new: "this generation".to_owned(),
+        version: Some(config.package.version.clone()),
+    };
+    Some(report.brief(&labels))
 }

@@ -65,10 +65,16 @@ pub fn emit(
 
     let preamble = preamble(spec_name);
     let mut invalid = Diagnostics::default();
-    let mut files = vec![GeneratedFile {
-        path: "Cargo.toml".to_owned(),
-        contents: cargo::manifest(api, config, spec_name),
-    }];
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: cargo::manifest(api, config, spec_name),
+        },
+        GeneratedFile {
+            path: crate::record::FILE.to_owned(),
+            contents: crate::record::to_text(api, spec_name),
+        },
+    ];
     for (path, text) in rust.print(&preamble) {
         match text {
             Ok(contents) => files.push(GeneratedFile { path, contents }),

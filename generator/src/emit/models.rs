@@ -6,7 +6,9 @@ use quote::quote;
 use super::docs::{describe, doc_attrs, paragraphs};
 use super::format::{Piece, piece};
 use super::{ident, type_tokens};
-use crate::model::{Api, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::model::{
+    Api, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Usage, Variant,
+};
 
 /// The file's pieces: its header, then one per type (see [`super::format`]).
 pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
@@ -21,6 +23,10 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
             //!
             //! Optional fields are `Option`s and are left out of requests when `None`. String enums
             //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+            //!
+            //! Enums, unions and the structs you never build yourself (replies) are
+            //! `#[non_exhaustive]`, so a later version of the API may add variants and fields
+            //! without breaking your code: match them with a `_` arm, and read replies' fields.
 
             // Serde's derives touch deprecated fields; only users' code should be warned.
             #![allow(deprecated)]
@@ -28,12 +34,20 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
             #imports
         }
     });
+    // Decided once for all types, so each piece carries only its own answer.
+    let usage = Usage::of(api);
     std::iter::once(header)
-        .chain(api.types.iter().map(|def| piece(move || type_def(def))))
+        .chain(api.types.iter().map(|def| {
+            let non_exhaustive = usage.non_exhaustive(def);
+            piece(move || type_def(def, non_exhaustive))
+        }))
         .collect()
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+/// One named type. `non_exhaustive` (see [`Usage::non_exhaustive`]) makes a new field or
+/// variant a compatible change for callers.
+fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
+    let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let docs = doc_attrs(&paragraphs([
         Some(describe(&def.docs).as_str()).filter(|d| !d.is_empty()),
         Some(default_doc(def).as_str()),
@@ -52,16 +66,26 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 #deprecated
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
                 #deny
+                #non_exhaustive
                 pub struct #name {
                     #(#fields)*
                 }
             }
         }
-        TypeKind::Enum { variants } => open_enum(&name, &docs, deprecated, variants),
+        TypeKind::Enum { variants } => {
+            open_enum(&name, &docs, deprecated, non_exhaustive, variants)
+        }
         TypeKind::Union {
             variants,
             discriminator,
-        } => union(&name, &docs, deprecated, variants, discriminator.as_deref()),
+        } => union(
+            &name,
+            &docs,
+            deprecated,
+            non_exhaustive,
+            variants,
+            discriminator.as_deref(),
+        ),
         TypeKind::Newtype(target) => {
             let target = type_tokens(target, false);
             quote! {
@@ -139,6 +163,7 @@ fn open_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     deprecated: Option<TokenStream>,
+    non_exhaustive: Option<TokenStream>,
     variants: &[Variant],
 ) -> TokenStream {
     let constant = variants.len() == 1;
@@ -173,6 +198,7 @@ fn open_enum(
         #docs
         #deprecated
         #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #non_exhaustive
         pub enum #name {
             #(#decls)*
             /// A value this version of the SDK does not know.
@@ -230,6 +256,7 @@ fn union(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     deprecated: Option<TokenStream>,
+    non_exhaustive: Option<TokenStream>,
     variants: &[UnionVariant],
     discriminator: Option<&str>,
 ) -> TokenStream {
@@ -257,6 +284,7 @@ fn union(
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
+            #non_exhaustive
             pub enum #name {
                 #(#decls)*
                 #unknown
@@ -284,6 +312,7 @@ fn union(
         #deprecated
         #[derive(Clone, Debug, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #non_exhaustive
         pub enum #name {
             #(#decls)*
             #unknown

@@ -6,9 +6,13 @@
 mod build;
 mod names;
 mod schema;
+mod usage;
 
 pub use self::build::build;
 pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
+pub use self::usage::Usage;
+
+use serde::{Deserialize, Serialize};
 
 impl Api {
     /// The named type called `name` (a [`TypeRef::Named`] target).
@@ -121,7 +125,7 @@ impl<'a> IntoIterator for &'a TypeTable {
 }
 
 /// A whole API, ready to be emitted.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     /// `info.title`.
     pub title: String,
@@ -144,7 +148,7 @@ pub struct Api {
 }
 
 /// How the API authenticates: the first supported scheme of the root `security`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auth {
     /// The `components.securitySchemes` key.
     pub scheme: String,
@@ -155,7 +159,7 @@ pub struct Auth {
 }
 
 /// Where a credential goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthKind {
     /// `Authorization: Bearer <token>`.
     Bearer,
@@ -170,7 +174,7 @@ pub enum AuthKind {
 }
 
 /// A retry policy as the document states it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// First backoff interval, milliseconds.
     pub initial_interval_ms: u64,
@@ -187,7 +191,7 @@ pub struct RetryPolicy {
 }
 
 /// A status code or a class of them, as in `404` or `5XX`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum StatusMatch {
     /// One status code.
     Exact(u16),
@@ -196,7 +200,7 @@ pub enum StatusMatch {
 }
 
 /// The operations that share a tag; becomes `client.<name>()`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Snake-case accessor name, e.g. `organization_memberships`.
     pub method: String,
@@ -211,7 +215,7 @@ pub struct Group {
 }
 
 /// One HTTP operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// `operationId` (or one derived from method and path).
     pub id: String,
@@ -242,7 +246,7 @@ pub struct Operation {
 }
 
 /// Where a parameter goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParamLocation {
     /// A `{name}` path segment.
     Path,
@@ -255,7 +259,7 @@ pub enum ParamLocation {
 }
 
 /// An operation parameter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// Name on the wire.
     pub wire_name: String,
@@ -276,7 +280,7 @@ pub struct Param {
 }
 
 /// How a request body is encoded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyKind {
     /// `application/json` (and `+json`).
     Json,
@@ -289,7 +293,7 @@ pub enum BodyKind {
 }
 
 /// A request body.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// Whether the body must be sent.
     pub required: bool,
@@ -304,7 +308,7 @@ pub struct Body {
 }
 
 /// A documented response.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// Which statuses it covers.
     pub status: ResponseStatus,
@@ -315,7 +319,7 @@ pub struct Response {
 }
 
 /// The status key of a response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ResponseStatus {
     /// One status or a class.
     Status(StatusMatch),
@@ -334,7 +338,7 @@ impl ResponseStatus {
 }
 
 /// Offset/limit pagination: the list lives in `items_field`, the total in `total_field`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// Rust name of the `offset` parameter.
     pub offset_param: String,
@@ -348,27 +352,36 @@ pub struct Pagination {
     pub total_field: Option<String>,
 }
 
-/// Documentation gathered for an item.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Documentation gathered for an item. Absent parts are left out of the recorded model
+/// (`sdkgen-model.json`), where most items have no docs at all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Docs {
     /// Title or summary line.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Longer description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Default value, as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// Inclusive lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     /// Inclusive upper bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     /// An example value, as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
     /// Whether the item is deprecated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
 }
 
 /// A named type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
     /// Rust name.
     pub name: String,
@@ -381,7 +394,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a named type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TypeKind {
     /// An object with known properties.
     Struct {
@@ -410,7 +423,7 @@ pub enum TypeKind {
 }
 
 /// A member of a [`TypeKind::Union`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnionVariant {
     /// Rust variant name.
     pub rust_name: String,
@@ -423,7 +436,7 @@ pub struct UnionVariant {
 }
 
 /// A struct field.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// Name on the wire.
     pub wire_name: String,
@@ -481,7 +494,7 @@ impl Presence {
 }
 
 /// A value of a string enum.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// Value on the wire.
     pub wire_name: String,
@@ -490,7 +503,7 @@ pub struct Variant {
 }
 
 /// A reference to a type, as used by fields, parameters and bodies.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TypeRef {
     /// `String`.
     String,
