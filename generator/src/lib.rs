@@ -108,13 +108,16 @@ impl Job {
 pub fn model_of(path: &std::path::Path, config: &Config) -> Result<model::Api, String> {
     let bytes =
         std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    model_from(bytes, &path.to_string_lossy().replace('\\', "/"), config)
+}
+
+/// [`model_of`] for contents already read; `name` names them in messages.
+pub fn model_from(bytes: Vec<u8>, name: &str, config: &Config) -> Result<model::Api, String> {
     if record::is_record(&bytes) {
-        let text = String::from_utf8(bytes)
-            .map_err(|e| format!("{} is not UTF-8: {e}", path.display()))?;
-        return record::from_text(&text).map_err(|e| format!("{}: {e}", path.display()));
+        let text = String::from_utf8(bytes).map_err(|e| format!("{name} is not UTF-8: {e}"))?;
+        return record::from_text(&text).map_err(|e| format!("{name}: {e}"));
     }
-    let name = path.to_string_lossy().replace('\\', "/");
-    let document = load::load(&bytes, &name).map_err(|d| d.to_string())?;
+    let document = load::load(&bytes, name).map_err(|d| d.to_string())?;
     drop(bytes);
     let (mut api, _warnings) = model::build(document).map_err(|d| d.to_string())?;
     if !config.docs.spec_prose {

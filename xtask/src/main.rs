@@ -2,6 +2,7 @@
 
 mod bench;
 mod corpus;
+mod diff;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +42,19 @@ enum Command {
     },
     /// Fail with a diff when generated/ does not match the spec.
     Check,
+    /// What the working tree changes in the repository's generated crates since a git revision:
+    /// the `sdkgen diff` report of each crate's recorded model there against its model now.
+    Diff {
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+        /// Output format: text, markdown or json.
+        #[arg(long, default_value = "text")]
+        format: sdkgen::diff::Format,
+        /// Fail on breaking changes (Rust API or wire), or on any change.
+        #[arg(long)]
+        fail_on: Option<diff::FailOn>,
+    },
     /// Generate, `cargo check` and `cargo clippy` a crate for every spec under ../shared/specs.
     Corpus {
         /// The folder of specs; default $SDKGEN_SHARED_SPECS or ../shared/specs.
@@ -82,6 +96,11 @@ fn main() -> ExitCode {
             config.as_deref(),
         ),
         Command::Check => check(),
+        Command::Diff {
+            base,
+            format,
+            fail_on,
+        } => diff::run(&base, format, fail_on),
         Command::Corpus {
             specs,
             only,
@@ -107,14 +126,20 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Runs the generator on the repository's spec and returns the files for `generated/`.
-fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
-    let root = root();
-    let config = sdkgen::Config::read(&root.join("spec/sdkgen.toml"))?;
+/// The repository's crate config and spec (`spec/sdkgen.toml`).
+pub(crate) fn repository_job() -> Result<(sdkgen::Config, PathBuf), String> {
+    let config = sdkgen::Config::read(&root().join("spec/sdkgen.toml"))?;
     let spec = config
         .spec
         .clone()
         .ok_or("spec/sdkgen.toml has no `spec` entry")?;
+    Ok((config, spec))
+}
+
+/// Runs the generator on the repository's spec: the files for `generated/` and the model.
+fn repository_files() -> Result<(sdkgen::Output, sdkgen::Config), String> {
+    let root = root();
+    let (config, spec) = repository_job()?;
     let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let name = spec
         .strip_prefix(&root)
@@ -125,22 +150,22 @@ fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
     for warning in &output.warnings.0 {
         eprintln!("{warning}");
     }
-    Ok(output.files)
+    Ok((output, config))
 }
 
 fn generate_repository() -> Result<(), String> {
     let started = Instant::now();
-    let files = repository_files()?;
-    write(&root().join("generated"), &files, started)?;
+    let (output, config) = repository_files()?;
+    write(&root().join("generated"), &output, &config, started)?;
     let started = Instant::now();
     match full_clerk_files()? {
-        Some(files) => write(&root().join(FULL_CRATE), &files, started),
+        Some((output, config)) => write(&root().join(FULL_CRATE), &output, &config, started),
         None => Ok(()),
     }
 }
 
 /// Where the whole-API crate lives (see spec/clerk-full.toml).
-const FULL_CRATE: &str = "generated/clerk-full";
+pub(crate) const FULL_CRATE: &str = "generated/clerk-full";
 
 /// The newest Clerk spec in the shared corpus, if it is there.
 pub(crate) fn shared_clerk_spec() -> Option<PathBuf> {
@@ -161,22 +186,27 @@ pub(crate) fn shared_clerk_spec() -> Option<PathBuf> {
     specs.pop()
 }
 
+/// The config of `generated/clerk-full/`.
+pub(crate) fn full_clerk_config() -> Result<sdkgen::Config, String> {
+    sdkgen::Config::read(&root().join("spec/clerk-full.toml"))
+}
+
 /// The files of `generated/clerk-full/`, or `None` (with a note) without the shared spec.
-fn full_clerk_files() -> Result<Option<Vec<sdkgen::GeneratedFile>>, String> {
+fn full_clerk_files() -> Result<Option<(sdkgen::Output, sdkgen::Config)>, String> {
     let Some(spec) = shared_clerk_spec() else {
         eprintln!(
             "skipping {FULL_CRATE}: no clerk/bapi-*.yml under $SDKGEN_SHARED_SPECS or ../shared/specs"
         );
         return Ok(None);
     };
-    let config = sdkgen::Config::read(&root().join("spec/clerk-full.toml"))?;
+    let config = full_clerk_config()?;
     let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let name = format!(
         "Clerk's published {}",
         spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec")
     );
     let output = sdkgen::generate(&bytes, &name, &config).map_err(|d| d.to_string())?;
-    Ok(Some(output.files))
+    Ok(Some((output, config)))
 }
 
 fn generate_any(
@@ -186,16 +216,24 @@ fn generate_any(
     config: Option<&Path>,
 ) -> Result<(), String> {
     let started = Instant::now();
-    let output = sdkgen::Job::new(spec, crate_name, config)?
-        .run()
-        .map_err(|d| d.to_string())?;
+    let job = sdkgen::Job::new(spec, crate_name, config)?;
+    let output = job.run().map_err(|d| d.to_string())?;
     for warning in &output.warnings.0 {
         eprintln!("{warning}");
     }
-    write(out, &output.files, started)
+    write(out, &output, &job.config, started)
 }
 
-fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Result<(), String> {
+/// Writes a crate and prints what changed: the files, then what the regeneration does to the
+/// crate's users (compared with the model the crate recorded last time).
+fn write(
+    dir: &Path,
+    output: &sdkgen::Output,
+    config: &sdkgen::Config,
+    started: Instant,
+) -> Result<(), String> {
+    let files = &output.files;
+    let summary = sdkgen::regeneration_summary(dir, &output.api, config);
     let changed = sdkgen::output::write(dir, files)
         .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
     let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
@@ -208,17 +246,20 @@ fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Resul
         changed.len(),
         started.elapsed().as_millis()
     );
+    if let Some(summary) = summary {
+        print!("{summary}");
+    }
     Ok(())
 }
 
 fn check() -> Result<(), String> {
-    let files = repository_files()?;
-    sdkgen::output::check(&root().join("generated"), &files).map_err(|diff| {
+    let (output, _) = repository_files()?;
+    sdkgen::output::check(&root().join("generated"), &output.files).map_err(|diff| {
         format!("{diff}\ngenerated/ is stale: run `cargo xtask generate` and commit the result")
     })?;
     println!("generated/ is up to date");
-    if let Some(files) = full_clerk_files()? {
-        sdkgen::output::check(&root().join(FULL_CRATE), &files).map_err(|diff| {
+    if let Some((output, _)) = full_clerk_files()? {
+        sdkgen::output::check(&root().join(FULL_CRATE), &output.files).map_err(|diff| {
             format!(
                 "{diff}\n{FULL_CRATE} is stale: run `cargo xtask generate` and commit the result"
             )

@@ -4,6 +4,10 @@
 //!
 //! Optional fields are `Option`s and are left out of requests when `None`. String enums
 //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+//!
+//! Enums, unions and the structs you never build yourself (replies) are
+//! `#[non_exhaustive]`, so a later version of the API may add variants and fields
+//! without breaking your code: match them with a `_` arm, and read replies' fields.
 
 #![allow(deprecated)]
 
@@ -11,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActorToken {
     /// The `object` property: a [`ActorTokenObject`].
     #[serde(default)]
@@ -37,6 +42,7 @@ pub struct ActorToken {
 
 /// The `ActorTokenObject` schema (`#/components/schemas/ActorToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActorTokenObject {
     /// `actor_token`
     #[default]
@@ -95,6 +101,7 @@ impl<'de> Deserialize<'de> for ActorTokenObject {
 
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActorTokenStatus {
     /// `pending`
     Pending,
@@ -160,6 +167,7 @@ impl<'de> Deserialize<'de> for ActorTokenStatus {
 
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddDomainBody {
     /// The `name` property.
     pub name: String,
@@ -176,6 +184,7 @@ pub struct AddDomainBody {
 
 /// The `AddRolesToRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddRolesToRoleSetBody {
     /// The `role_keys` property.
     pub role_keys: Vec<String>,
@@ -207,6 +216,7 @@ pub struct AdjustCreditBalanceRequest {
 
 /// The `AdjustCreditBalanceRequestAction` schema (`#/components/schemas/AdjustCreditBalanceRequest/properties/action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdjustCreditBalanceRequestAction {
     /// `increase`
     Increase,
@@ -268,6 +278,7 @@ impl<'de> Deserialize<'de> for AdjustCreditBalanceRequestAction {
 
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentTask {
     /// The `object` property: a [`AgentTaskObject`].
     #[serde(default)]
@@ -286,6 +297,7 @@ pub struct AgentTask {
 
 /// The `AgentTaskObject` schema (`#/components/schemas/AgentTask/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentTaskObject {
     /// `agent_task`
     #[default]
@@ -344,6 +356,7 @@ impl<'de> Deserialize<'de> for AgentTaskObject {
 
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// The `object` property: a [`AllowlistIdentifierObject`].
     #[serde(default)]
@@ -373,6 +386,7 @@ pub struct AllowlistIdentifier {
 
 /// The `AllowlistIdentifierIdentifierType` schema (`#/components/schemas/AllowlistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllowlistIdentifierIdentifierType {
     /// `email_address`
     EmailAddress,
@@ -438,6 +452,7 @@ impl<'de> Deserialize<'de> for AllowlistIdentifierIdentifierType {
 
 /// The `AllowlistIdentifierObject` schema (`#/components/schemas/AllowlistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllowlistIdentifierObject {
     /// `allowlist_identifier`
     #[default]
@@ -505,6 +520,7 @@ pub struct ApplyCommerceDiscountRequest {
 /// The `AttemptEmailAddressVerificationBody` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AttemptEmailAddressVerificationBody {
     /// The `verification_id` property.
     pub verification_id: String,
@@ -514,6 +530,7 @@ pub struct AttemptEmailAddressVerificationBody {
 
 /// The `AttemptEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttemptEmailAddressVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -541,6 +558,7 @@ pub struct AttemptEmailAddressVerificationResponse200 {
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationBody {
     /// The `verification_id` property.
     pub verification_id: String,
@@ -550,6 +568,7 @@ pub struct AttemptPhoneNumberVerificationBody {
 
 /// The `AttemptPhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -576,6 +595,7 @@ pub struct AttemptPhoneNumberVerificationResponse200 {
 
 /// The `BillingDiscountsResponse` schema (`#/components/schemas/BillingDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// The `proration` property: a [`BillingProrationDiscountDetail`].
     pub proration: Option<BillingProrationDiscountDetail>,
@@ -585,6 +605,7 @@ pub struct BillingDiscountsResponse {
 
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// The `object` property: a [`BillingPaymentAttemptObject`].
     #[serde(default)]
@@ -640,6 +661,7 @@ pub struct BillingPaymentAttempt {
 
 /// The `BillingPaymentAttemptObject` schema (`#/components/schemas/BillingPaymentAttempt/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPaymentAttemptObject {
     /// `commerce_payment`
     #[default]
@@ -698,6 +720,7 @@ impl<'de> Deserialize<'de> for BillingPaymentAttemptObject {
 
 /// The `BillingPaymentAttemptStatus` schema (`#/components/schemas/BillingPaymentAttempt/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPaymentAttemptStatus {
     /// `pending`
     Pending,
@@ -763,6 +786,7 @@ impl<'de> Deserialize<'de> for BillingPaymentAttemptStatus {
 
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingPriceResponse {
     /// The `object` property: a [`BillingPriceResponseObject`].
     #[serde(default)]
@@ -798,6 +822,7 @@ pub struct BillingPriceResponse {
 
 /// The `BillingPriceResponseObject` schema (`#/components/schemas/BillingPriceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPriceResponseObject {
     /// `commerce_price`
     #[default]
@@ -856,6 +881,7 @@ impl<'de> Deserialize<'de> for BillingPriceResponseObject {
 
 /// The `BillingPriceResponseSupportedBillingPeriods` schema (`#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPriceResponseSupportedBillingPeriods {
     /// `month`
     Month,
@@ -921,6 +947,7 @@ impl<'de> Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
 
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
@@ -934,6 +961,7 @@ pub struct BillingProrationDiscountDetail {
 
 /// The `BillingStatement` schema (`#/components/schemas/BillingStatement`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatement {
     /// The `object` property: a [`BillingStatementObject`].
     #[serde(default)]
@@ -956,6 +984,7 @@ pub struct BillingStatement {
 
 /// The `BillingStatementGroupsItem` schema (`#/components/schemas/BillingStatement/properties/groups/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatementGroupsItem {
     /// The `object` property: a [`BillingStatementGroupsItemObject`].
     #[serde(default)]
@@ -968,6 +997,7 @@ pub struct BillingStatementGroupsItem {
 
 /// The `BillingStatementGroupsItemObject` schema (`#/components/schemas/BillingStatement/properties/groups/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingStatementGroupsItemObject {
     /// `commerce_statement_group`
     #[default]
@@ -1026,6 +1056,7 @@ impl<'de> Deserialize<'de> for BillingStatementGroupsItemObject {
 
 /// The `BillingStatementObject` schema (`#/components/schemas/BillingStatement/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingStatementObject {
     /// `commerce_statement`
     #[default]
@@ -1084,6 +1115,7 @@ impl<'de> Deserialize<'de> for BillingStatementObject {
 
 /// The `BillingStatementStatus` schema (`#/components/schemas/BillingStatement/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingStatementStatus {
     /// `open`
     Open,
@@ -1145,6 +1177,7 @@ impl<'de> Deserialize<'de> for BillingStatementStatus {
 
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatementTotals {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
@@ -1158,6 +1191,7 @@ pub struct BillingStatementTotals {
 
 /// The `BlocklistIdentifier` schema (`#/components/schemas/BlocklistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// The `object` property: a [`BlocklistIdentifierObject`].
     #[serde(default)]
@@ -1184,6 +1218,7 @@ pub struct BlocklistIdentifier {
 
 /// The `BlocklistIdentifierIdentifierType` schema (`#/components/schemas/BlocklistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlocklistIdentifierIdentifierType {
     /// `email_address`
     EmailAddress,
@@ -1249,6 +1284,7 @@ impl<'de> Deserialize<'de> for BlocklistIdentifierIdentifierType {
 
 /// The `BlocklistIdentifierObject` schema (`#/components/schemas/BlocklistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlocklistIdentifierObject {
     /// `blocklist_identifier`
     #[default]
@@ -1307,6 +1343,7 @@ impl<'de> Deserialize<'de> for BlocklistIdentifierObject {
 
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlocklistIdentifiers {
     /// The `data` property.
     pub data: Vec<BlocklistIdentifier>,
@@ -1316,6 +1353,7 @@ pub struct BlocklistIdentifiers {
 
 /// The `CNameTarget` schema (`#/components/schemas/CNameTarget`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CNameTarget {
     /// The `host` property.
     pub host: String,
@@ -1328,6 +1366,7 @@ pub struct CNameTarget {
 /// The `ChangeProductionInstanceDomainBody` schema (`#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChangeProductionInstanceDomainBody {
     /// The `home_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1339,6 +1378,7 @@ pub struct ChangeProductionInstanceDomainBody {
 
 /// The `ClerkError` schema (`#/components/schemas/ClerkError`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClerkError {
     /// The `message` property.
     pub message: String,
@@ -1353,6 +1393,7 @@ pub struct ClerkError {
 
 /// The `ClerkErrors` schema (`#/components/schemas/ClerkErrors`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClerkErrors {
     /// The `errors` property.
     pub errors: Vec<ClerkError>,
@@ -1366,6 +1407,7 @@ pub struct ClerkErrors {
 
 /// The `ClientModel` schema (`#/components/schemas/Client`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClientModel {
     /// The `object` property: a [`ClientModelObject`].
     #[serde(default)]
@@ -1392,6 +1434,7 @@ pub struct ClientModel {
 
 /// The `ClientModelObject` schema (`#/components/schemas/Client/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClientModelObject {
     /// `client`
     #[default]
@@ -1450,6 +1493,7 @@ impl<'de> Deserialize<'de> for ClientModelObject {
 
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
     /// The `object` property.
     pub object: String,
@@ -1459,6 +1503,7 @@ pub struct CommerceCreditBalanceResponse {
 
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
     /// The `object` property.
     pub object: String,
@@ -1481,6 +1526,7 @@ pub struct CommerceCreditLedgerResponse {
 
 /// The `CommerceCreditsResponse` schema (`#/components/schemas/CommerceCreditsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceCreditsResponse {
     /// The `proration` property: a [`CommerceProrationCreditDetailResponse`].
     pub proration: Option<CommerceProrationCreditDetailResponse>,
@@ -1492,6 +1538,7 @@ pub struct CommerceCreditsResponse {
 
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// The `object` property: a [`CommerceDiscountRedemptionResponseObject`].
     #[serde(default)]
@@ -1537,6 +1584,7 @@ pub struct CommerceDiscountRedemptionResponse {
 
 /// The `CommerceDiscountRedemptionResponseEffect` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseEffect {
     /// `percentage`
     Percentage,
@@ -1598,6 +1646,7 @@ impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
 
 /// The `CommerceDiscountRedemptionResponseObject` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseObject {
     /// `commerce_discount_redemption`
     #[default]
@@ -1656,6 +1705,7 @@ impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseObject {
 
 /// The `CommerceDiscountRedemptionResponseSource` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseSource {
     /// `promotion`
     Promotion,
@@ -1721,6 +1771,7 @@ impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
 
 /// The `CommerceDiscountRedemptionResponseStatus` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseStatus {
     /// `active`
     Active,
@@ -1786,6 +1837,7 @@ impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
 
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     /// The `proration` property: a [`CommerceProrationDiscountResponse`].
     pub proration: Option<CommerceProrationDiscountResponse>,
@@ -1795,6 +1847,7 @@ pub struct CommerceDiscountsResponse {
 
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceMoneyResponse {
     /// The `amount` property.
     pub amount: i64,
@@ -1808,6 +1861,7 @@ pub struct CommerceMoneyResponse {
 
 /// The `CommercePayerCreditResponse` schema (`#/components/schemas/CommercePayerCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePayerCreditResponse {
     /// The `remaining_balance` property: a [`CommerceMoneyResponse`].
     pub remaining_balance: CommerceMoneyResponse,
@@ -1817,6 +1871,7 @@ pub struct CommercePayerCreditResponse {
 
 /// The `CommercePayerResponse` schema (`#/components/schemas/CommercePayerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePayerResponse {
     /// The `object` property: a [`CommercePayerResponseObject`].
     #[serde(default)]
@@ -1859,6 +1914,7 @@ pub struct CommercePayerResponse {
 
 /// The `CommercePayerResponse2` schema (`#/components/schemas/CommercePayerResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePayerResponse2 {
     /// The `object` property: a [`CommercePayerResponse2Object`].
     #[serde(default)]
@@ -1895,6 +1951,7 @@ pub struct CommercePayerResponse2 {
 
 /// The `CommercePayerResponse2Object` schema (`#/components/schemas/CommercePayerResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePayerResponse2Object {
     /// `commerce_payer`
     #[default]
@@ -1953,6 +2010,7 @@ impl<'de> Deserialize<'de> for CommercePayerResponse2Object {
 
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePayerResponseObject {
     /// `commerce_payer`
     #[default]
@@ -2011,6 +2069,7 @@ impl<'de> Deserialize<'de> for CommercePayerResponseObject {
 
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePaymentMethodResponse {
     /// The `object` property: a [`CommercePaymentMethodResponseObject`].
     #[serde(default)]
@@ -2058,6 +2117,7 @@ pub struct CommercePaymentMethodResponse {
 
 /// The `CommercePaymentMethodResponseObject` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponseObject {
     /// `commerce_payment_method`
     #[default]
@@ -2116,6 +2176,7 @@ impl<'de> Deserialize<'de> for CommercePaymentMethodResponseObject {
 
 /// The `CommercePaymentMethodResponsePaymentType` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `card`
     Card,
@@ -2181,6 +2242,7 @@ impl<'de> Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
 
 /// The `CommercePaymentMethodResponseStatus` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponseStatus {
     /// `active`
     Active,
@@ -2242,6 +2304,7 @@ impl<'de> Deserialize<'de> for CommercePaymentMethodResponseStatus {
 
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePaymentSourceResponse {
     /// The `object` property: a [`CommercePaymentSourceResponseObject`].
     #[serde(default)]
@@ -2287,6 +2350,7 @@ pub struct CommercePaymentSourceResponse {
 
 /// The `CommercePaymentSourceResponseObject` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponseObject {
     /// `commerce_source`
     #[default]
@@ -2345,6 +2409,7 @@ impl<'de> Deserialize<'de> for CommercePaymentSourceResponseObject {
 
 /// The `CommercePaymentSourceResponsePaymentMethod` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponsePaymentMethod {
     /// `card`
     Card,
@@ -2410,6 +2475,7 @@ impl<'de> Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
 
 /// The `CommercePaymentSourceResponseStatus` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponseStatus {
     /// `active`
     Active,
@@ -2471,6 +2537,7 @@ impl<'de> Deserialize<'de> for CommercePaymentSourceResponseStatus {
 
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotal {
     /// The `name` property.
     pub name: String,
@@ -2482,6 +2549,7 @@ pub struct CommercePerUnitTotal {
 
 /// The `CommercePerUnitTotal2` schema (`#/components/schemas/CommercePerUnitTotal-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotal2 {
     /// The `name` property.
     pub name: String,
@@ -2493,6 +2561,7 @@ pub struct CommercePerUnitTotal2 {
 
 /// The `CommercePerUnitTotalTier` schema (`#/components/schemas/CommercePerUnitTotalTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2505,6 +2574,7 @@ pub struct CommercePerUnitTotalTier {
 
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotalTier2 {
     /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2517,6 +2587,7 @@ pub struct CommercePerUnitTotalTier2 {
 
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlan {
     /// The `object` property: a [`CommercePlanObject`].
     #[serde(default)]
@@ -2564,6 +2635,7 @@ pub struct CommercePlan {
 
 /// The `CommercePlan2` schema (`#/components/schemas/CommercePlan-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlan2 {
     /// The `object` property: a [`CommercePlan2Object`].
     #[serde(default)]
@@ -2632,6 +2704,7 @@ pub struct CommercePlan2 {
 
 /// The `CommercePlan2Object` schema (`#/components/schemas/CommercePlan-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePlan2Object {
     /// `commerce_plan`
     #[default]
@@ -2690,6 +2763,7 @@ impl<'de> Deserialize<'de> for CommercePlan2Object {
 
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePlanObject {
     /// `commerce_plan`
     #[default]
@@ -2748,6 +2822,7 @@ impl<'de> Deserialize<'de> for CommercePlanObject {
 
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlanUnitPrice {
     /// The `name` property.
     pub name: String,
@@ -2759,6 +2834,7 @@ pub struct CommercePlanUnitPrice {
 
 /// The `CommercePlanUnitPriceTier` schema (`#/components/schemas/CommercePlanUnitPriceTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
     /// The `starts_at_block` property.
     pub starts_at_block: i64,
@@ -2771,6 +2847,7 @@ pub struct CommercePlanUnitPriceTier {
 
 /// The `CommercePriceTransitionDetails` schema (`#/components/schemas/CommercePriceTransitionDetails`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     /// The `previous_plan` property: a [`CommercePlan2`].
     pub previous_plan: CommercePlan2,
@@ -2796,6 +2873,7 @@ pub struct CommercePriceTransitionDetails {
 
 /// The `CommercePriceTransitionDetailsEffectiveMode` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// `immediate`
     Immediate,
@@ -2857,6 +2935,7 @@ impl<'de> Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
 
 /// The `CommercePriceTransitionDetailsPreviousSubscriptionItemStatus` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// `canceled`
     Canceled,
@@ -2923,6 +3002,7 @@ for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
 
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
     /// The `object` property: a [`CommercePriceTransitionResponseObject`].
     #[serde(default)]
@@ -2935,6 +3015,7 @@ pub struct CommercePriceTransitionResponse {
 
 /// The `CommercePriceTransitionResponseObject` schema (`#/components/schemas/CommercePriceTransitionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionResponseObject {
     /// `commerce_price_transition`
     #[default]
@@ -2993,6 +3074,7 @@ impl<'de> Deserialize<'de> for CommercePriceTransitionResponseObject {
 
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
@@ -3006,6 +3088,7 @@ pub struct CommerceProrationCreditDetailResponse {
 
 /// The `CommerceProrationDiscountResponse` schema (`#/components/schemas/CommerceProrationDiscountResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
@@ -3019,6 +3102,7 @@ pub struct CommerceProrationDiscountResponse {
 
 /// The `CommerceSubscription` schema (`#/components/schemas/CommerceSubscription`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscription {
     /// The `object` property: a [`CommerceSubscriptionObject`].
     #[serde(default)]
@@ -3051,6 +3135,7 @@ pub struct CommerceSubscription {
 
 /// The `CommerceSubscriptionCreditResponse` schema (`#/components/schemas/CommerceSubscriptionCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3062,6 +3147,7 @@ pub struct CommerceSubscriptionCreditResponse {
 
 /// The `CommerceSubscriptionItem` schema (`#/components/schemas/CommerceSubscriptionItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// The `object` property: a [`CommerceSubscriptionItemObject`].
     #[serde(default)]
@@ -3133,6 +3219,7 @@ pub struct CommerceSubscriptionItem {
 
 /// The `CommerceSubscriptionItem2` schema (`#/components/schemas/CommerceSubscriptionItem-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// The `object` property: a [`CommerceSubscriptionItem2Object`].
     #[serde(default)]
@@ -3204,6 +3291,7 @@ pub struct CommerceSubscriptionItem2 {
 
 /// The `CommerceSubscriptionItem2Object` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2Object {
     /// `commerce_subscription_item`
     #[default]
@@ -3262,6 +3350,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItem2Object {
 
 /// The `CommerceSubscriptionItem2PlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2PlanPeriod {
     /// `month`
     Month,
@@ -3323,6 +3412,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
 
 /// The `CommerceSubscriptionItem2Status` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2Status {
     /// `active`
     Active,
@@ -3400,6 +3490,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItem2Status {
 
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3417,6 +3508,7 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 
 /// The `CommerceSubscriptionItemObject` schema (`#/components/schemas/CommerceSubscriptionItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemObject {
     /// `commerce_subscription_item`
     #[default]
@@ -3475,6 +3567,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItemObject {
 
 /// The `CommerceSubscriptionItemPlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `month`
     Month,
@@ -3536,6 +3629,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
 
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// The `quantity` property.
     pub quantity: Option<i64>,
@@ -3546,6 +3640,7 @@ pub struct CommerceSubscriptionItemSeatsResponse {
 
 /// The `CommerceSubscriptionItemStatus` schema (`#/components/schemas/CommerceSubscriptionItem/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemStatus {
     /// `active`
     Active,
@@ -3631,6 +3726,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionItemStatus {
 
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     /// The `date` property.
     pub date: i64,
@@ -3646,6 +3742,7 @@ pub struct CommerceSubscriptionNextPayment {
 
 /// The `CommerceSubscriptionObject` schema (`#/components/schemas/CommerceSubscription/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionObject {
     /// `commerce_subscription`
     #[default]
@@ -3704,6 +3801,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionObject {
 
 /// The `CommerceSubscriptionStatus` schema (`#/components/schemas/CommerceSubscription/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionStatus {
     /// `active`
     Active,
@@ -3781,6 +3879,7 @@ impl<'de> Deserialize<'de> for CommerceSubscriptionStatus {
 
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceTotalsResponse {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
     pub subtotal: CommerceMoneyResponse,
@@ -3803,6 +3902,7 @@ pub struct CommerceTotalsResponse {
 
 /// The `CommerceTotalsResponse2` schema (`#/components/schemas/CommerceTotalsResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceTotalsResponse2 {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
     pub subtotal: CommerceMoneyResponse,
@@ -3825,6 +3925,7 @@ pub struct CommerceTotalsResponse2 {
 
 /// The `Cookies` schema (`#/components/schemas/Cookies`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cookies {
     /// The `object` property: a [`CookiesObject`].
     #[serde(default)]
@@ -3835,6 +3936,7 @@ pub struct Cookies {
 
 /// The `CookiesObject` schema (`#/components/schemas/Cookies/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CookiesObject {
     /// `cookies`
     #[default]
@@ -3894,6 +3996,7 @@ impl<'de> Deserialize<'de> for CookiesObject {
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateActorTokenBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -3917,6 +4020,7 @@ pub struct CreateActorTokenBodyActor {
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBody {
     /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3934,6 +4038,7 @@ pub struct CreateAdminPortalLinkTokenBody {
 
 /// The `CreateAdminPortalLinkTokenResponse201` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse201 {
     /// The `object` property: a [`CreateAdminPortalLinkTokenResponse201Object`].
     #[serde(default)]
@@ -3968,6 +4073,7 @@ pub struct CreateAdminPortalLinkTokenResponse201 {
 
 /// The `CreateAdminPortalLinkTokenResponse201Object` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateAdminPortalLinkTokenResponse201Object {
     /// `admin_portal_link_token`
     #[default]
@@ -4026,6 +4132,7 @@ impl<'de> Deserialize<'de> for CreateAdminPortalLinkTokenResponse201Object {
 
 /// The `CreateAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse400ErrorsItem>,
@@ -4033,6 +4140,7 @@ pub struct CreateAdminPortalLinkTokenResponse400 {
 
 /// The `CreateAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4044,6 +4152,7 @@ pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
 
 /// The `CreateAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse401 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse401ErrorsItem>,
@@ -4051,6 +4160,7 @@ pub struct CreateAdminPortalLinkTokenResponse401 {
 
 /// The `CreateAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4062,6 +4172,7 @@ pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
 
 /// The `CreateAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse403 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse403ErrorsItem>,
@@ -4069,6 +4180,7 @@ pub struct CreateAdminPortalLinkTokenResponse403 {
 
 /// The `CreateAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4080,6 +4192,7 @@ pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
 
 /// The `CreateAdminPortalLinkTokenResponse409` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse409 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse409ErrorsItem>,
@@ -4087,6 +4200,7 @@ pub struct CreateAdminPortalLinkTokenResponse409 {
 
 /// The `CreateAdminPortalLinkTokenResponse409ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4099,6 +4213,7 @@ pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAgentTaskBody {
     /// The `on_behalf_of` property: a [`CreateAgentTaskBodyOnBehalfOf`].
     pub on_behalf_of: CreateAgentTaskBodyOnBehalfOf,
@@ -4129,6 +4244,7 @@ pub struct CreateAgentTaskBodyOnBehalfOf {
 
 /// The `CreateAgentTaskBodyPermissions` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateAgentTaskBodyPermissions {
     /// `*`
     #[default]
@@ -4188,6 +4304,7 @@ impl<'de> Deserialize<'de> for CreateAgentTaskBodyPermissions {
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAllowlistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
@@ -4199,6 +4316,7 @@ pub struct CreateAllowlistIdentifierBody {
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateApiKeyBody {
     /// Default: `api_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4242,6 +4360,7 @@ pub struct CreateApiKeyBody {
 
 /// The `CreateApiKeyResponse200` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse200 {
     /// The `object` property: a [`CreateApiKeyResponse200Object`].
     #[serde(default)]
@@ -4283,6 +4402,7 @@ pub struct CreateApiKeyResponse200 {
 
 /// The `CreateApiKeyResponse200Object` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -4341,6 +4461,7 @@ impl<'de> Deserialize<'de> for CreateApiKeyResponse200Object {
 
 /// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<CreateApiKeyResponse400ErrorsItem>,
@@ -4348,6 +4469,7 @@ pub struct CreateApiKeyResponse400 {
 
 /// The `CreateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4359,6 +4481,7 @@ pub struct CreateApiKeyResponse400ErrorsItem {
 
 /// The `CreateApiKeyResponse409` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse409 {
     /// The `errors` property.
     pub errors: Vec<CreateApiKeyResponse409ErrorsItem>,
@@ -4366,6 +4489,7 @@ pub struct CreateApiKeyResponse409 {
 
 /// The `CreateApiKeyResponse409ErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse409ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4405,6 +4529,7 @@ pub struct CreateBillingPriceRequest {
 
 /// The `CreateBillingPriceRequestSupportedBillingPeriods` schema (`#/components/schemas/CreateBillingPriceRequest/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     /// `month`
     Month,
@@ -4471,6 +4596,7 @@ impl<'de> Deserialize<'de> for CreateBillingPriceRequestSupportedBillingPeriods 
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBlocklistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
@@ -4526,6 +4652,7 @@ pub struct CreateBulkInvitationsBodyItem {
 ///
 /// The `CreateBulkInvitationsBodyItemTemplateSlug` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     /// `invitation`
     Invitation,
@@ -4602,6 +4729,7 @@ pub struct CreateBulkWaitlistEntriesBodyItem {
 
 /// The `CreateDirectoryBody` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
@@ -4639,6 +4767,7 @@ pub struct CreateDirectoryBodyGroupRoleMappingsItem {
 
 /// The `CreateDirectoryGroupRoleMappingBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingBody {
     /// The `directory_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4655,6 +4784,7 @@ pub struct CreateDirectoryGroupRoleMappingBody {
 
 /// The `CreateEmailAddressBody` schema (`#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateEmailAddressBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -4686,6 +4816,7 @@ pub struct CreateEmailAddressBody {
 /// The `CreateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionBody {
     /// The `name` property.
     pub name: String,
@@ -4814,6 +4945,7 @@ pub struct CreateEnterpriseConnectionBodyOidc {
 
 /// The `CreateEnterpriseConnectionBodyProvider` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateEnterpriseConnectionBodyProvider {
     /// `saml_custom`
     SamlCustom,
@@ -5018,6 +5150,7 @@ pub struct CreateEnterpriseConnectionBodySamlLoginHint {
 
 /// The `CreateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -5084,6 +5217,7 @@ impl<'de> Deserialize<'de> for CreateEnterpriseConnectionBodySamlLoginHintMode {
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -5121,6 +5255,7 @@ pub struct CreateInvitationBody {
 
 /// The `CreateInvitationBodyTemplateSlug` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateInvitationBodyTemplateSlug {
     /// `invitation`
     Invitation,
@@ -5182,6 +5317,7 @@ impl<'de> Deserialize<'de> for CreateInvitationBodyTemplateSlug {
 
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateJwtTemplateBody {
     /// The `name` property.
     pub name: String,
@@ -5223,6 +5359,7 @@ pub struct CreateJwtTemplateBody {
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateM2mTokenBody {
     /// Default: `opaque`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5250,6 +5387,7 @@ pub struct CreateM2mTokenBody {
 ///
 /// The `CreateM2mTokenBodyTokenFormat` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateM2mTokenBodyTokenFormat {
     /// `opaque`
     Opaque,
@@ -5311,6 +5449,7 @@ impl<'de> Deserialize<'de> for CreateM2mTokenBodyTokenFormat {
 
 /// The `CreateM2mTokenResponse201` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse201 {
     /// The `object` property: a [`CreateM2mTokenResponse201Object`].
     #[serde(default)]
@@ -5345,6 +5484,7 @@ pub struct CreateM2mTokenResponse201 {
 
 /// The `CreateM2mTokenResponse201Object` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateM2mTokenResponse201Object {
     /// `machine_to_machine_token`
     #[default]
@@ -5403,6 +5543,7 @@ impl<'de> Deserialize<'de> for CreateM2mTokenResponse201Object {
 
 /// The `CreateM2mTokenResponse400` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<CreateM2mTokenResponse400ErrorsItem>,
@@ -5410,6 +5551,7 @@ pub struct CreateM2mTokenResponse400 {
 
 /// The `CreateM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -5421,6 +5563,7 @@ pub struct CreateM2mTokenResponse400ErrorsItem {
 
 /// The `CreateM2mTokenResponse409` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse409 {
     /// The `errors` property.
     pub errors: Vec<CreateM2mTokenResponse409ErrorsItem>,
@@ -5428,6 +5571,7 @@ pub struct CreateM2mTokenResponse409 {
 
 /// The `CreateM2mTokenResponse409ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse409ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -5439,6 +5583,7 @@ pub struct CreateM2mTokenResponse409ErrorsItem {
 
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMachineBody {
     /// The `name` property.
     pub name: String,
@@ -5452,6 +5597,7 @@ pub struct CreateMachineBody {
 
 /// The `CreateMachineResponse200` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMachineResponse200 {
     /// The `object` property: a [`CreateMachineResponse200Object`].
     #[serde(default)]
@@ -5478,6 +5624,7 @@ pub struct CreateMachineResponse200 {
 
 /// The `CreateMachineResponse200Object` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMachineResponse200Object {
     /// `machine`
     #[default]
@@ -5536,6 +5683,7 @@ impl<'de> Deserialize<'de> for CreateMachineResponse200Object {
 
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMachineScopeBody {
     /// The `to_machine_id` property.
     pub to_machine_id: String,
@@ -5543,6 +5691,7 @@ pub struct CreateMachineScopeBody {
 
 /// The `CreateOAuthApplicationBody` schema (`#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOAuthApplicationBody {
     /// The `name` property.
     pub name: String,
@@ -5593,6 +5742,7 @@ pub struct CreateOAuthApplicationBody {
 
 /// The `CreateOrganizationBody` schema (`#/paths/~1organizations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationBody {
     /// The `name` property.
     pub name: String,
@@ -5650,6 +5800,7 @@ pub struct CreateOrganizationBody {
 /// The `CreateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateOrganizationDomainBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5668,6 +5819,7 @@ pub struct CreateOrganizationDomainBody {
 
 /// The `CreateOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -5770,6 +5922,7 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
 
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -5793,6 +5946,7 @@ pub struct CreateOrganizationMembershipBody {
 
 /// The `CreateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationPermissionBody {
     /// The `name` property.
     pub name: String,
@@ -5806,6 +5960,7 @@ pub struct CreateOrganizationPermissionBody {
 /// The `CreateOrganizationRoleBody` schema (`#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateOrganizationRoleBody {
     /// The `name` property.
     pub name: String,
@@ -5836,6 +5991,7 @@ pub struct CreateOrganizationRoleBody {
 
 /// The `CreatePhoneNumberBody` schema (`#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePhoneNumberBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -5866,6 +6022,7 @@ pub struct CreatePhoneNumberBody {
 
 /// The `CreateRedirectUrlBody` schema (`#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateRedirectUrlBody {
     /// The `url` property.
     pub url: String,
@@ -5874,6 +6031,7 @@ pub struct CreateRedirectUrlBody {
 /// The `CreateRoleSetBody` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateRoleSetBody {
     /// The `name` property.
     pub name: String,
@@ -5900,6 +6058,7 @@ pub struct CreateRoleSetBody {
 
 /// The `CreateRoleSetBodyType` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateRoleSetBodyType {
     /// `initial`
     Initial,
@@ -5962,6 +6121,7 @@ impl<'de> Deserialize<'de> for CreateRoleSetBodyType {
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionBody {
     /// The `name` property.
     pub name: String,
@@ -6066,6 +6226,7 @@ pub struct CreateSamlConnectionBodyLoginHint {
 
 /// The `CreateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSamlConnectionBodyLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -6131,6 +6292,7 @@ impl<'de> Deserialize<'de> for CreateSamlConnectionBodyLoginHintMode {
 
 /// The `CreateSamlConnectionBodyProvider` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSamlConnectionBodyProvider {
     /// `saml_custom`
     SamlCustom,
@@ -6200,6 +6362,7 @@ impl<'de> Deserialize<'de> for CreateSamlConnectionBodyProvider {
 
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateScimDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
@@ -6230,6 +6393,7 @@ pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
 
 /// The `CreateScimGroupRoleMappingBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateScimGroupRoleMappingBody {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
@@ -6242,6 +6406,7 @@ pub struct CreateScimGroupRoleMappingBody {
 
 /// The `CreateSessionBody` schema (`#/paths/~1sessions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -6252,6 +6417,7 @@ pub struct CreateSessionBody {
 
 /// The `CreateSessionTokenBody` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenBody {
     /// Range: 30..=315360000.
     #[serde(
@@ -6264,6 +6430,7 @@ pub struct CreateSessionTokenBody {
 
 /// The `CreateSessionTokenFromTemplateBody` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateBody {
     /// Range: 30..=315360000.
     #[serde(
@@ -6276,6 +6443,7 @@ pub struct CreateSessionTokenFromTemplateBody {
 
 /// The `CreateSessionTokenFromTemplateResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateResponse200 {
     /// The `object` property: a [`CreateSessionTokenFromTemplateResponse200Object`].
     #[serde(default)]
@@ -6287,6 +6455,7 @@ pub struct CreateSessionTokenFromTemplateResponse200 {
 
 /// The `CreateSessionTokenFromTemplateResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSessionTokenFromTemplateResponse200Object {
     /// `token`
     #[default]
@@ -6345,6 +6514,7 @@ impl<'de> Deserialize<'de> for CreateSessionTokenFromTemplateResponse200Object {
 
 /// The `CreateSessionTokenResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenResponse200 {
     /// The `object` property: a [`CreateSessionTokenResponse200Object`].
     #[serde(default)]
@@ -6356,6 +6526,7 @@ pub struct CreateSessionTokenResponse200 {
 
 /// The `CreateSessionTokenResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSessionTokenResponse200Object {
     /// `token`
     #[default]
@@ -6414,6 +6585,7 @@ impl<'de> Deserialize<'de> for CreateSessionTokenResponse200Object {
 
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSignInTokenBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -6436,6 +6608,7 @@ pub struct CreateSignInTokenBody {
 /// The `CreateUserBody` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUserBody {
     /// The `external_id` property.
     #[serde(
@@ -6615,6 +6788,7 @@ pub struct CreateUserBody {
 
 /// The `CreateUserBodyEmailAddressIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     /// `verified`
     Verified,
@@ -6676,6 +6850,7 @@ impl<'de> Deserialize<'de> for CreateUserBodyEmailAddressIdentificationStatusIte
 
 /// The `CreateUserBodyPhoneNumberIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/phone_number_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     /// `verified`
     Verified,
@@ -6737,6 +6912,7 @@ impl<'de> Deserialize<'de> for CreateUserBodyPhoneNumberIdentificationStatusItem
 
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateWaitlistEntryBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -6751,6 +6927,7 @@ pub struct CreateWaitlistEntryBody {
 
 /// The `DeleteApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse200 {
     /// The `id` property.
     pub id: String,
@@ -6763,6 +6940,7 @@ pub struct DeleteApiKeyResponse200 {
 
 /// The `DeleteApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -6821,6 +6999,7 @@ impl<'de> Deserialize<'de> for DeleteApiKeyResponse200Object {
 
 /// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<DeleteApiKeyResponse400ErrorsItem>,
@@ -6828,6 +7007,7 @@ pub struct DeleteApiKeyResponse400 {
 
 /// The `DeleteApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -6839,6 +7019,7 @@ pub struct DeleteApiKeyResponse400ErrorsItem {
 
 /// The `DeleteApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<DeleteApiKeyResponse404ErrorsItem>,
@@ -6846,6 +7027,7 @@ pub struct DeleteApiKeyResponse404 {
 
 /// The `DeleteApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -6857,6 +7039,7 @@ pub struct DeleteApiKeyResponse404ErrorsItem {
 
 /// The `DeleteBackupCodeResponse200` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteBackupCodeResponse200 {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6865,6 +7048,7 @@ pub struct DeleteBackupCodeResponse200 {
 
 /// The `DeleteDirectoryGroupRoleMappingResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDirectoryGroupRoleMappingResponse200 {
     /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponse200Object`].
     #[serde(default)]
@@ -6877,6 +7061,7 @@ pub struct DeleteDirectoryGroupRoleMappingResponse200 {
 
 /// The `DeleteDirectoryGroupRoleMappingResponse200Object` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
     /// `directory_group_role_mapping`
     #[default]
@@ -6935,6 +7120,7 @@ impl<'de> Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse200Object 
 
 /// The `DeleteMachineResponse200` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteMachineResponse200 {
     /// The `object` property: a [`DeleteMachineResponse200Object`].
     #[serde(default)]
@@ -6947,6 +7133,7 @@ pub struct DeleteMachineResponse200 {
 
 /// The `DeleteMachineResponse200Object` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteMachineResponse200Object {
     /// `machine`
     #[default]
@@ -7005,6 +7192,7 @@ impl<'de> Deserialize<'de> for DeleteMachineResponse200Object {
 
 /// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteMachineScopeResponse200 {
     /// The `object` property: a [`DeleteMachineScopeResponse200Object`].
     #[serde(default)]
@@ -7019,6 +7207,7 @@ pub struct DeleteMachineScopeResponse200 {
 
 /// The `DeleteMachineScopeResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteMachineScopeResponse200Object {
     /// `machine_scope`
     #[default]
@@ -7077,6 +7266,7 @@ impl<'de> Deserialize<'de> for DeleteMachineScopeResponse200Object {
 
 /// The `DeleteScimGroupRoleMappingResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteScimGroupRoleMappingResponse200 {
     /// The `object` property: a [`DeleteScimGroupRoleMappingResponse200Object`].
     #[serde(default)]
@@ -7089,6 +7279,7 @@ pub struct DeleteScimGroupRoleMappingResponse200 {
 
 /// The `DeleteScimGroupRoleMappingResponse200Object` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteScimGroupRoleMappingResponse200Object {
     /// `scim_group_role_mapping`
     #[default]
@@ -7147,6 +7338,7 @@ impl<'de> Deserialize<'de> for DeleteScimGroupRoleMappingResponse200Object {
 
 /// The `DeleteTotpResponse200` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteTotpResponse200 {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7155,6 +7347,7 @@ pub struct DeleteTotpResponse200 {
 
 /// The `DeletedObject` schema (`#/components/schemas/DeletedObject`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedObject {
     /// The `object` property.
     pub object: String,
@@ -7176,6 +7369,7 @@ pub type Directories = Vec<Directory>;
 
 /// The `Directory` schema (`#/components/schemas/Directory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Directory {
     /// The `object` property: a [`DirectoryObject`].
     #[serde(default)]
@@ -7211,6 +7405,7 @@ pub struct Directory {
 
 /// The `DirectoryCustomAttributesItem` schema (`#/components/schemas/Directory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7234,6 +7429,7 @@ pub struct DirectoryCustomAttributesItem {
 
 /// The `DirectoryGroupRoleMapping` schema (`#/components/schemas/DirectoryGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryGroupRoleMapping {
     /// The `object` property: a [`DirectoryGroupRoleMappingObject`].
     #[serde(default)]
@@ -7265,6 +7461,7 @@ pub struct DirectoryGroupRoleMapping {
 
 /// The `DirectoryGroupRoleMappingObject` schema (`#/components/schemas/DirectoryGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectoryGroupRoleMappingObject {
     /// `directory_group_role_mapping`
     #[default]
@@ -7326,6 +7523,7 @@ pub type DirectoryGroupRoleMappings = Vec<DirectoryGroupRoleMapping>;
 
 /// The `DirectoryObject` schema (`#/components/schemas/Directory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectoryObject {
     /// `directory`
     #[default]
@@ -7384,6 +7582,7 @@ impl<'de> Deserialize<'de> for DirectoryObject {
 
 /// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DisableMfaResponse200 {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7392,6 +7591,7 @@ pub struct DisableMfaResponse200 {
 
 /// The `Domain` schema (`#/components/schemas/Domain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Domain {
     /// The `object` property: a [`DomainObject`].
     #[serde(default)]
@@ -7419,6 +7619,7 @@ pub struct Domain {
 
 /// The `DomainObject` schema (`#/components/schemas/Domain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DomainObject {
     /// `domain`
     #[default]
@@ -7477,6 +7678,7 @@ impl<'de> Deserialize<'de> for DomainObject {
 
 /// The `Domains` schema (`#/components/schemas/Domains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Domains {
     /// The `data` property.
     pub data: Vec<Domain>,
@@ -7486,6 +7688,7 @@ pub struct Domains {
 
 /// The `EmailAddress` schema (`#/components/schemas/EmailAddress`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddress {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7512,6 +7715,7 @@ pub struct EmailAddress {
 
 /// The `EmailAddressObject` schema (`#/components/schemas/EmailAddress/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailAddressObject {
     /// `email_address`
     #[default]
@@ -7571,6 +7775,7 @@ impl<'de> Deserialize<'de> for EmailAddressObject {
 /// The `EmailAddressVerification` schema (`#/components/schemas/EmailAddress/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum EmailAddressVerification {
     /// `verification_otp`: [`VerificationOtp`].
     VerificationOtp(VerificationOtp),
@@ -7657,6 +7862,7 @@ impl<'de> Deserialize<'de> for EmailAddressVerification {
 
 /// The `EnterpriseAccount` schema (`#/components/schemas/EnterpriseAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccount {
     /// The `id` property.
     pub id: String,
@@ -7699,6 +7905,7 @@ pub struct EnterpriseAccount {
 
 /// The `EnterpriseAccountConnection` schema (`#/components/schemas/EnterpriseAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
     pub id: String,
@@ -7735,6 +7942,7 @@ pub struct EnterpriseAccountConnection {
 
 /// The `EnterpriseAccountObject` schema (`#/components/schemas/EnterpriseAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseAccountObject {
     /// `enterprise_account`
     #[default]
@@ -7793,6 +8001,7 @@ impl<'de> Deserialize<'de> for EnterpriseAccountObject {
 
 /// The `EnterpriseAccountProtocol` schema (`#/components/schemas/EnterpriseAccount/properties/protocol`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseAccountProtocol {
     /// `oauth`
     Oauth,
@@ -7855,6 +8064,7 @@ impl<'de> Deserialize<'de> for EnterpriseAccountProtocol {
 /// The `EnterpriseAccountVerification` schema (`#/components/schemas/EnterpriseAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum EnterpriseAccountVerification {
     /// `verification_ticket`: [`VerificationTicket`].
     VerificationTicket(VerificationTicket),
@@ -7909,6 +8119,7 @@ impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
 
 /// The `EnterpriseConnection` schema (`#/components/schemas/EnterpriseConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnection {
     /// The `object` property: a [`EnterpriseConnectionObject`].
     #[serde(default)]
@@ -7955,6 +8166,7 @@ pub struct EnterpriseConnection {
 
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// The `name` property.
     pub name: String,
@@ -7976,6 +8188,7 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 
 /// The `EnterpriseConnectionOauthConfig` schema (`#/components/schemas/EnterpriseConnection/properties/oauth_config`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionOauthConfig {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8017,6 +8230,7 @@ pub struct EnterpriseConnectionOauthConfig {
 
 /// The `EnterpriseConnectionObject` schema (`#/components/schemas/EnterpriseConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionObject {
     /// `enterprise_connection`
     #[default]
@@ -8075,6 +8289,7 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionObject {
 
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8119,6 +8334,7 @@ pub struct EnterpriseConnectionSamlConnection {
 
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// The `mode` property: a [`EnterpriseConnectionSamlConnectionLoginHintMode`].
     pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
@@ -8129,6 +8345,7 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
 
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -8194,6 +8411,7 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
 
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRun {
     /// The `id` property.
     pub id: String,
@@ -8219,6 +8437,7 @@ pub struct EnterpriseConnectionTestRun {
 
 /// The `EnterpriseConnectionTestRunConnectionType` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionTestRunConnectionType {
     /// `saml`
     Saml,
@@ -8280,6 +8499,7 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
 
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
     /// The `level` property.
     pub level: String,
@@ -8295,6 +8515,7 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 
 /// The `EnterpriseConnectionTestRunOauth` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunOauth {
     /// The `id_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8309,6 +8530,7 @@ pub struct EnterpriseConnectionTestRunOauth {
 
 /// The `EnterpriseConnectionTestRunParsedUserInfo` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
     /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8326,6 +8548,7 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 
 /// The `EnterpriseConnectionTestRunResponse` schema (`#/components/schemas/EnterpriseConnectionTestRunResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
     /// The `url` property.
     pub url: String,
@@ -8333,6 +8556,7 @@ pub struct EnterpriseConnectionTestRunResponse {
 
 /// The `EnterpriseConnectionTestRunSaml` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunSaml {
     /// The `saml_request` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8347,6 +8571,7 @@ pub struct EnterpriseConnectionTestRunSaml {
 
 /// The `EnterpriseConnectionTestRunStatus` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionTestRunStatus {
     /// `pending`
     Pending,
@@ -8412,6 +8637,7 @@ impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunStatus {
 
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     /// The `data` property.
     pub data: Vec<EnterpriseConnectionTestRun>,
@@ -8421,6 +8647,7 @@ pub struct EnterpriseConnectionTestRuns {
 
 /// The `EnterpriseConnections` schema (`#/components/schemas/EnterpriseConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnections {
     /// The `data` property.
     pub data: Vec<EnterpriseConnection>,
@@ -8438,6 +8665,7 @@ pub struct ExtendFreeTrialRequest {
 
 /// The `ExternalAccountWithVerification` schema (`#/components/schemas/ExternalAccountWithVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// The `object` property: a [`ExternalAccountWithVerificationObject`].
     pub object: ExternalAccountWithVerificationObject,
@@ -8488,6 +8716,7 @@ pub struct ExternalAccountWithVerification {
 
 /// The `ExternalAccountWithVerificationObject` schema (`#/components/schemas/ExternalAccountWithVerification/properties/object`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationObject {
     /// `external_account`
     ExternalAccount,
@@ -8554,6 +8783,7 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationObject {
 /// The `ExternalAccountWithVerificationVerification` schema (`#/components/schemas/ExternalAccountWithVerification/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationVerification {
     /// `verification_oauth`: [`VerificationOauth`].
     VerificationOauth(VerificationOauth),
@@ -8600,6 +8830,7 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
 
 /// The `FeatureResponse` schema (`#/components/schemas/FeatureResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeatureResponse {
     /// The `object` property: a [`FeatureResponseObject`].
     #[serde(default)]
@@ -8618,6 +8849,7 @@ pub struct FeatureResponse {
 
 /// The `FeatureResponse2` schema (`#/components/schemas/FeatureResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeatureResponse2 {
     /// The `object` property: a [`FeatureResponse2Object`].
     #[serde(default)]
@@ -8636,6 +8868,7 @@ pub struct FeatureResponse2 {
 
 /// The `FeatureResponse2Object` schema (`#/components/schemas/FeatureResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureResponse2Object {
     /// `feature`
     #[default]
@@ -8694,6 +8927,7 @@ impl<'de> Deserialize<'de> for FeatureResponse2Object {
 
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureResponseObject {
     /// `feature`
     #[default]
@@ -8752,6 +8986,7 @@ impl<'de> Deserialize<'de> for FeatureResponseObject {
 
 /// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse200 {
     /// The `object` property: a [`GetApiKeyResponse200Object`].
     #[serde(default)]
@@ -8791,6 +9026,7 @@ pub struct GetApiKeyResponse200 {
 
 /// The `GetApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -8849,6 +9085,7 @@ impl<'de> Deserialize<'de> for GetApiKeyResponse200Object {
 
 /// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeyResponse400ErrorsItem>,
@@ -8856,6 +9093,7 @@ pub struct GetApiKeyResponse400 {
 
 /// The `GetApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8867,6 +9105,7 @@ pub struct GetApiKeyResponse400ErrorsItem {
 
 /// The `GetApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeyResponse404ErrorsItem>,
@@ -8874,6 +9113,7 @@ pub struct GetApiKeyResponse404 {
 
 /// The `GetApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8885,6 +9125,7 @@ pub struct GetApiKeyResponse404ErrorsItem {
 
 /// The `GetApiKeySecretResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse200 {
     /// The `secret` property.
     pub secret: String,
@@ -8892,6 +9133,7 @@ pub struct GetApiKeySecretResponse200 {
 
 /// The `GetApiKeySecretResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeySecretResponse400ErrorsItem>,
@@ -8899,6 +9141,7 @@ pub struct GetApiKeySecretResponse400 {
 
 /// The `GetApiKeySecretResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8910,6 +9153,7 @@ pub struct GetApiKeySecretResponse400ErrorsItem {
 
 /// The `GetApiKeySecretResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeySecretResponse404ErrorsItem>,
@@ -8917,6 +9161,7 @@ pub struct GetApiKeySecretResponse404 {
 
 /// The `GetApiKeySecretResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8930,6 +9175,7 @@ pub struct GetApiKeySecretResponse404ErrorsItem {
 ///
 /// The `GetApiKeysIncludeInvalid` schema (`#/paths/~1api_keys/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetApiKeysIncludeInvalid {
     /// `true`
     True,
@@ -8991,6 +9237,7 @@ impl<'de> Deserialize<'de> for GetApiKeysIncludeInvalid {
 
 /// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse200 {
     /// The `data` property.
     pub data: Vec<GetApiKeysResponse200DataItem>,
@@ -9000,6 +9247,7 @@ pub struct GetApiKeysResponse200 {
 
 /// The `GetApiKeysResponse200DataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse200DataItem {
     /// The `object` property: a [`GetApiKeysResponse200DataItemObject`].
     #[serde(default)]
@@ -9039,6 +9287,7 @@ pub struct GetApiKeysResponse200DataItem {
 
 /// The `GetApiKeysResponse200DataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetApiKeysResponse200DataItemObject {
     /// `api_key`
     #[default]
@@ -9097,6 +9346,7 @@ impl<'de> Deserialize<'de> for GetApiKeysResponse200DataItemObject {
 
 /// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeysResponse400ErrorsItem>,
@@ -9104,6 +9354,7 @@ pub struct GetApiKeysResponse400 {
 
 /// The `GetApiKeysResponse400ErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9115,6 +9366,7 @@ pub struct GetApiKeysResponse400ErrorsItem {
 
 /// The `GetApiKeysResponse404` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeysResponse404ErrorsItem>,
@@ -9122,6 +9374,7 @@ pub struct GetApiKeysResponse404 {
 
 /// The `GetApiKeysResponse404ErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9133,6 +9386,7 @@ pub struct GetApiKeysResponse404ErrorsItem {
 
 /// The `GetCommercePlanListPayerType` schema (`#/paths/~1billing~1plans/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetCommercePlanListPayerType {
     /// `user`
     User,
@@ -9194,6 +9448,7 @@ impl<'de> Deserialize<'de> for GetCommercePlanListPayerType {
 
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListPayerType {
     /// `user`
     User,
@@ -9255,6 +9510,7 @@ impl<'de> Deserialize<'de> for GetCommerceSubscriptionItemListPayerType {
 
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListStatus {
     /// `active`
     Active,
@@ -9328,6 +9584,7 @@ impl<'de> Deserialize<'de> for GetCommerceSubscriptionItemListStatus {
 
 /// The `GetM2mTokensResponse200` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse200 {
     /// The `m2m_tokens` property.
     pub m2m_tokens: Vec<GetM2mTokensResponse200M2mTokensItem>,
@@ -9337,6 +9594,7 @@ pub struct GetM2mTokensResponse200 {
 
 /// The `GetM2mTokensResponse200M2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse200M2mTokensItem {
     /// The `object` property: a [`GetM2mTokensResponse200M2mTokensItemObject`].
     #[serde(default)]
@@ -9369,6 +9627,7 @@ pub struct GetM2mTokensResponse200M2mTokensItem {
 
 /// The `GetM2mTokensResponse200M2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetM2mTokensResponse200M2mTokensItemObject {
     /// `machine_to_machine_token`
     #[default]
@@ -9427,6 +9686,7 @@ impl<'de> Deserialize<'de> for GetM2mTokensResponse200M2mTokensItemObject {
 
 /// The `GetM2mTokensResponse400` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse400ErrorsItem>,
@@ -9434,6 +9694,7 @@ pub struct GetM2mTokensResponse400 {
 
 /// The `GetM2mTokensResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9445,6 +9706,7 @@ pub struct GetM2mTokensResponse400ErrorsItem {
 
 /// The `GetM2mTokensResponse403` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse403 {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse403ErrorsItem>,
@@ -9452,6 +9714,7 @@ pub struct GetM2mTokensResponse403 {
 
 /// The `GetM2mTokensResponse403ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse403ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9463,6 +9726,7 @@ pub struct GetM2mTokensResponse403ErrorsItem {
 
 /// The `GetM2mTokensResponse404` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse404ErrorsItem>,
@@ -9470,6 +9734,7 @@ pub struct GetM2mTokensResponse404 {
 
 /// The `GetM2mTokensResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9481,6 +9746,7 @@ pub struct GetM2mTokensResponse404ErrorsItem {
 
 /// The `GetMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetMachineSecretKeyResponse200 {
     /// The `object` property: a [`GetMachineSecretKeyResponse200Object`].
     #[serde(default)]
@@ -9492,6 +9758,7 @@ pub struct GetMachineSecretKeyResponse200 {
 
 /// The `GetMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetMachineSecretKeyResponse200Object {
     /// `machine_secret_key`
     #[default]
@@ -9550,6 +9817,7 @@ impl<'de> Deserialize<'de> for GetMachineSecretKeyResponse200Object {
 
 /// The `GetSessionListStatus` schema (`#/paths/~1sessions/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetSessionListStatus {
     /// `abandoned`
     Abandoned,
@@ -9631,6 +9899,7 @@ impl<'de> Deserialize<'de> for GetSessionListStatus {
 
 /// The `GetTemplateListTemplateType` schema (`#/paths/~1templates~1{template_type}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetTemplateListTemplateType {
     /// `email`
     Email,
@@ -9692,6 +9961,7 @@ impl<'de> Deserialize<'de> for GetTemplateListTemplateType {
 
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetTemplateTemplateType {
     /// `email`
     Email,
@@ -9753,6 +10023,7 @@ impl<'de> Deserialize<'de> for GetTemplateTemplateType {
 
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IdentificationLink {
     /// The `type` property.
     pub r#type: String,
@@ -9762,6 +10033,7 @@ pub struct IdentificationLink {
 
 /// The `Instance` schema (`#/components/schemas/Instance`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Instance {
     /// The `object` property: a [`InstanceObject`].
     #[serde(default)]
@@ -9778,6 +10050,7 @@ pub struct Instance {
 
 /// The `InstanceCommunication` schema (`#/components/schemas/InstanceCommunication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceCommunication {
     /// The `object` property: a [`InstanceCommunicationObject`].
     #[serde(default)]
@@ -9788,6 +10061,7 @@ pub struct InstanceCommunication {
 
 /// The `InstanceCommunicationObject` schema (`#/components/schemas/InstanceCommunication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceCommunicationObject {
     /// `instance_communication`
     #[default]
@@ -9846,6 +10120,7 @@ impl<'de> Deserialize<'de> for InstanceCommunicationObject {
 
 /// The `InstanceObject` schema (`#/components/schemas/Instance/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceObject {
     /// `instance`
     #[default]
@@ -9904,6 +10179,7 @@ impl<'de> Deserialize<'de> for InstanceObject {
 
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceProtect {
     /// The `object` property: a [`InstanceProtectObject`].
     #[serde(default)]
@@ -9918,6 +10194,7 @@ pub struct InstanceProtect {
 
 /// The `InstanceProtectObject` schema (`#/components/schemas/InstanceProtect/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceProtectObject {
     /// `instance_protect`
     #[default]
@@ -9976,6 +10253,7 @@ impl<'de> Deserialize<'de> for InstanceProtectObject {
 
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceRestrictions {
     /// The `object` property: a [`InstanceRestrictionsObject`].
     #[serde(default)]
@@ -9994,6 +10272,7 @@ pub struct InstanceRestrictions {
 
 /// The `InstanceRestrictionsObject` schema (`#/components/schemas/InstanceRestrictions/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceRestrictionsObject {
     /// `instance_restrictions`
     #[default]
@@ -10052,6 +10331,7 @@ impl<'de> Deserialize<'de> for InstanceRestrictionsObject {
 
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Invitation {
     /// The `object` property: a [`InvitationObject`].
     #[serde(default)]
@@ -10081,6 +10361,7 @@ pub struct Invitation {
 
 /// The `InvitationObject` schema (`#/components/schemas/Invitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvitationObject {
     /// `invitation`
     #[default]
@@ -10139,6 +10420,7 @@ impl<'de> Deserialize<'de> for InvitationObject {
 
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvitationStatus {
     /// `pending`
     Pending,
@@ -10208,6 +10490,7 @@ impl<'de> Deserialize<'de> for InvitationStatus {
 
 /// The `InviteWaitlistEntryBody` schema (`#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InviteWaitlistEntryBody {
     /// Default: `false`.
     #[serde(
@@ -10220,6 +10503,7 @@ pub struct InviteWaitlistEntryBody {
 
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Jwks {
     /// The `keys` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10228,6 +10512,7 @@ pub struct Jwks {
 
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     /// The `kid` property.
     pub kid: String,
@@ -10263,6 +10548,7 @@ pub struct JwksEcdsaPrivateKey {
 
 /// The `JwksEcdsaPrivateKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEcdsaPrivateKeyKty {
     /// `EC`
     #[default]
@@ -10321,6 +10607,7 @@ impl<'de> Deserialize<'de> for JwksEcdsaPrivateKeyKty {
 
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
     /// The `kid` property.
     pub kid: String,
@@ -10354,6 +10641,7 @@ pub struct JwksEcdsaPublicKey {
 
 /// The `JwksEcdsaPublicKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEcdsaPublicKeyKty {
     /// `EC`
     #[default]
@@ -10412,6 +10700,7 @@ impl<'de> Deserialize<'de> for JwksEcdsaPublicKeyKty {
 
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
     /// The `kid` property.
     pub kid: String,
@@ -10446,6 +10735,7 @@ pub struct JwksEd25519PrivateKey {
 
 /// The `JwksEd25519PrivateKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PrivateKeyCrv {
     /// `Ed25519`
     #[default]
@@ -10504,6 +10794,7 @@ impl<'de> Deserialize<'de> for JwksEd25519PrivateKeyCrv {
 
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PrivateKeyKty {
     /// `OKP`
     #[default]
@@ -10562,6 +10853,7 @@ impl<'de> Deserialize<'de> for JwksEd25519PrivateKeyKty {
 
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     /// The `kid` property.
     pub kid: String,
@@ -10594,6 +10886,7 @@ pub struct JwksEd25519PublicKey {
 
 /// The `JwksEd25519PublicKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PublicKeyCrv {
     /// `Ed25519`
     #[default]
@@ -10652,6 +10945,7 @@ impl<'de> Deserialize<'de> for JwksEd25519PublicKeyCrv {
 
 /// The `JwksEd25519PublicKeyKty` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PublicKeyKty {
     /// `OKP`
     #[default]
@@ -10712,6 +11006,7 @@ impl<'de> Deserialize<'de> for JwksEd25519PublicKeyKty {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum JwksKeysItem {
     /// A [`JwksEd25519PublicKey`].
     JwksEd25519PublicKey(JwksEd25519PublicKey),
@@ -10733,6 +11028,7 @@ pub enum JwksKeysItem {
 
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     /// The `kid` property.
     pub kid: String,
@@ -10779,6 +11075,7 @@ pub struct JwksRsaPrivateKey {
 
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksRsaPrivateKeyKty {
     /// `RSA`
     #[default]
@@ -10837,6 +11134,7 @@ impl<'de> Deserialize<'de> for JwksRsaPrivateKeyKty {
 
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksRsaPublicKey {
     /// The `kid` property.
     pub kid: String,
@@ -10868,6 +11166,7 @@ pub struct JwksRsaPublicKey {
 
 /// The `JwksRsaPublicKeyKty` schema (`#/components/schemas/JWKS.rsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksRsaPublicKeyKty {
     /// `RSA`
     #[default]
@@ -10926,6 +11225,7 @@ impl<'de> Deserialize<'de> for JwksRsaPublicKeyKty {
 
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksSymmetricKey {
     /// The `kid` property.
     pub kid: String,
@@ -10955,6 +11255,7 @@ pub struct JwksSymmetricKey {
 
 /// The `JwksSymmetricKeyKty` schema (`#/components/schemas/JWKS.symmetric.Key/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksSymmetricKeyKty {
     /// `oct`
     #[default]
@@ -11013,6 +11314,7 @@ impl<'de> Deserialize<'de> for JwksSymmetricKeyKty {
 
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwtTemplate {
     /// The `object` property: a [`JwtTemplateObject`].
     #[serde(default)]
@@ -11039,6 +11341,7 @@ pub struct JwtTemplate {
 
 /// The `JwtTemplateObject` schema (`#/components/schemas/JWTTemplate/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwtTemplateObject {
     /// `jwt_template`
     #[default]
@@ -11097,6 +11400,7 @@ impl<'de> Deserialize<'de> for JwtTemplateObject {
 
 /// The `ListAllOrganizationDomainsEnrollmentModeItem` schema (`#/paths/~1organization_domains/get/parameters/2/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `manual_invitation`
     ManualInvitation,
@@ -11182,6 +11486,7 @@ impl<'de> Deserialize<'de> for ListAllOrganizationDomainsEnrollmentModeItem {
 
 /// The `ListAllOrganizationDomainsVerified` schema (`#/paths/~1organization_domains/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsVerified {
     /// `true`
     True,
@@ -11243,6 +11548,7 @@ impl<'de> Deserialize<'de> for ListAllOrganizationDomainsVerified {
 
 /// The `ListDirectoriesResponse200` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListDirectoriesResponse200 {
     /// The `data` property: a [`Directories`].
     pub data: Directories,
@@ -11252,6 +11558,7 @@ pub struct ListDirectoriesResponse200 {
 
 /// The `ListDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListDirectoryGroupRoleMappingsResponse200 {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
@@ -11261,6 +11568,7 @@ pub struct ListDirectoryGroupRoleMappingsResponse200 {
 
 /// The `ListEnterpriseConnectionTestRunsStatusItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}~1test_runs/get/parameters/1/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `pending`
     Pending,
@@ -11326,6 +11634,7 @@ impl<'de> Deserialize<'de> for ListEnterpriseConnectionTestRunsStatusItem {
 
 /// The `ListInstanceOrganizationInvitationsStatus` schema (`#/paths/~1organization_invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListInstanceOrganizationInvitationsStatus {
     /// `pending`
     Pending,
@@ -11395,6 +11704,7 @@ impl<'de> Deserialize<'de> for ListInstanceOrganizationInvitationsStatus {
 
 /// The `ListInvitationsStatus` schema (`#/paths/~1invitations/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListInvitationsStatus {
     /// `pending`
     Pending,
@@ -11464,6 +11774,7 @@ impl<'de> Deserialize<'de> for ListInvitationsStatus {
 
 /// The `ListMachinesResponse200` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListMachinesResponse200 {
     /// The `data` property.
     pub data: Vec<Machine>,
@@ -11473,6 +11784,7 @@ pub struct ListMachinesResponse200 {
 
 /// The `ListOrganizationInvitationsStatus` schema (`#/paths/~1organizations~1{organization_id}~1invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListOrganizationInvitationsStatus {
     /// `pending`
     Pending,
@@ -11542,6 +11854,7 @@ impl<'de> Deserialize<'de> for ListOrganizationInvitationsStatus {
 
 /// The `ListScimDirectoriesResponse200` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListScimDirectoriesResponse200 {
     /// The `data` property: a [`ScimDirectories`].
     pub data: ScimDirectories,
@@ -11551,6 +11864,7 @@ pub struct ListScimDirectoriesResponse200 {
 
 /// The `ListScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListScimGroupRoleMappingsResponse200 {
     /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
@@ -11560,6 +11874,7 @@ pub struct ListScimGroupRoleMappingsResponse200 {
 
 /// The `ListUserTrustedDevicesResponse200` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListUserTrustedDevicesResponse200 {
     /// The `data` property.
     pub data: Vec<TrustedDevice>,
@@ -11569,6 +11884,7 @@ pub struct ListUserTrustedDevicesResponse200 {
 
 /// The `ListWaitlistEntriesResponse200` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListWaitlistEntriesResponse200 {
     /// The `data` property.
     pub data: Vec<WaitlistEntry>,
@@ -11578,6 +11894,7 @@ pub struct ListWaitlistEntriesResponse200 {
 
 /// The `ListWaitlistEntriesStatus` schema (`#/paths/~1waitlist_entries/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListWaitlistEntriesStatus {
     /// `pending`
     Pending,
@@ -11647,6 +11964,7 @@ impl<'de> Deserialize<'de> for ListWaitlistEntriesStatus {
 
 /// The `Machine` schema (`#/components/schemas/Machine`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Machine {
     /// The `object` property: a [`MachineObject`].
     #[serde(default)]
@@ -11670,6 +11988,7 @@ pub struct Machine {
 
 /// The `MachineObject` schema (`#/components/schemas/Machine/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MachineObject {
     /// `machine`
     #[default]
@@ -11728,6 +12047,7 @@ impl<'de> Deserialize<'de> for MachineObject {
 
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MachineScope {
     /// The `object` property: a [`MachineScopeObject`].
     #[serde(default)]
@@ -11742,6 +12062,7 @@ pub struct MachineScope {
 
 /// The `MachineScopeObject` schema (`#/components/schemas/MachineScope/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MachineScopeObject {
     /// `machine_scope`
     #[default]
@@ -11800,6 +12121,7 @@ impl<'de> Deserialize<'de> for MachineScopeObject {
 
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MachineWithoutScopedMachines {
     /// The `object` property: a [`MachineWithoutScopedMachinesObject`].
     #[serde(default)]
@@ -11821,6 +12143,7 @@ pub struct MachineWithoutScopedMachines {
 
 /// The `MachineWithoutScopedMachinesObject` schema (`#/components/schemas/MachineWithoutScopedMachines/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MachineWithoutScopedMachinesObject {
     /// `machine`
     #[default]
@@ -11880,6 +12203,7 @@ impl<'de> Deserialize<'de> for MachineWithoutScopedMachinesObject {
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MergeOrganizationMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11894,6 +12218,7 @@ pub type OAuthAccessToken = Vec<OAuthAccessTokenInnerItem>;
 
 /// The `OAuthAccessTokenInnerItem` schema (`#/components/schemas/OAuthAccessToken/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthAccessTokenInnerItem {
     /// The `object` property: a [`OAuthAccessTokenInnerItemObject`].
     #[serde(default)]
@@ -11925,6 +12250,7 @@ pub struct OAuthAccessTokenInnerItem {
 
 /// The `OAuthAccessTokenInnerItemObject` schema (`#/components/schemas/OAuthAccessToken/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthAccessTokenInnerItemObject {
     /// `oauth_access_token`
     #[default]
@@ -11983,6 +12309,7 @@ impl<'de> Deserialize<'de> for OAuthAccessTokenInnerItemObject {
 
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplication {
     /// The `object` property: a [`OAuthApplicationObject`].
     #[serde(default)]
@@ -12032,6 +12359,7 @@ pub struct OAuthApplication {
 
 /// The `OAuthApplicationObject` schema (`#/components/schemas/OAuthApplication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthApplicationObject {
     /// `oauth_application`
     #[default]
@@ -12090,6 +12418,7 @@ impl<'de> Deserialize<'de> for OAuthApplicationObject {
 
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplicationSettings {
     /// The `object` property: a [`OAuthApplicationSettingsObject`].
     #[serde(default)]
@@ -12110,6 +12439,7 @@ pub struct OAuthApplicationSettings {
 
 /// The `OAuthApplicationSettingsObject` schema (`#/components/schemas/OAuthApplicationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthApplicationSettingsObject {
     /// `oauth_application_settings`
     #[default]
@@ -12168,6 +12498,7 @@ impl<'de> Deserialize<'de> for OAuthApplicationSettingsObject {
 
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     /// The `object` property: a [`OAuthApplicationWithSecretObject`].
     #[serde(default)]
@@ -12220,6 +12551,7 @@ pub struct OAuthApplicationWithSecret {
 
 /// The `OAuthApplicationWithSecretObject` schema (`#/components/schemas/OAuthApplicationWithSecret/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthApplicationWithSecretObject {
     /// `oauth_application`
     #[default]
@@ -12278,6 +12610,7 @@ impl<'de> Deserialize<'de> for OAuthApplicationWithSecretObject {
 
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplications {
     /// The `data` property.
     pub data: Vec<OAuthApplication>,
@@ -12287,6 +12620,7 @@ pub struct OAuthApplications {
 
 /// The `Organization` schema (`#/components/schemas/Organization`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// The `object` property: a [`OrganizationObject`].
     #[serde(default)]
@@ -12337,6 +12671,7 @@ pub struct Organization {
 
 /// The `OrganizationDomain` schema (`#/components/schemas/OrganizationDomain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomain {
     /// The `object` property: a [`OrganizationDomainObject`].
     #[serde(default)]
@@ -12373,6 +12708,7 @@ pub struct OrganizationDomain {
 
 /// The `OrganizationDomainEnrollmentMode` schema (`#/components/schemas/OrganizationDomain/properties/enrollment_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationDomainEnrollmentMode {
     /// `manual_invitation`
     ManualInvitation,
@@ -12442,6 +12778,7 @@ impl<'de> Deserialize<'de> for OrganizationDomainEnrollmentMode {
 
 /// The `OrganizationDomainObject` schema (`#/components/schemas/OrganizationDomain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationDomainObject {
     /// `organization_domain`
     #[default]
@@ -12500,6 +12837,7 @@ impl<'de> Deserialize<'de> for OrganizationDomainObject {
 
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// The `status` property.
     pub status: String,
@@ -12515,6 +12853,7 @@ pub struct OrganizationDomainVerification {
 
 /// The `OrganizationDomains` schema (`#/components/schemas/OrganizationDomains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomains {
     /// The `data` property.
     pub data: Vec<OrganizationDomain>,
@@ -12524,6 +12863,7 @@ pub struct OrganizationDomains {
 
 /// The `OrganizationInvitation` schema (`#/components/schemas/OrganizationInvitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitation {
     /// The `object` property: a [`OrganizationInvitationObject`].
     #[serde(default)]
@@ -12563,6 +12903,7 @@ pub struct OrganizationInvitation {
 
 /// The `OrganizationInvitationObject` schema (`#/components/schemas/OrganizationInvitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationInvitationObject {
     /// `organization_invitation`
     #[default]
@@ -12621,6 +12962,7 @@ impl<'de> Deserialize<'de> for OrganizationInvitationObject {
 
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     /// The `id` property.
     pub id: String,
@@ -12637,6 +12979,7 @@ pub struct OrganizationInvitationPublicOrganizationData {
 
 /// The `OrganizationInvitationPublicUserData` schema (`#/components/schemas/OrganizationInvitationPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     /// The `user_id` property.
     pub user_id: String,
@@ -12654,6 +12997,7 @@ pub struct OrganizationInvitationPublicUserData {
 
 /// The `OrganizationInvitationWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `object` property: a [`OrganizationInvitationWithPublicOrganizationDataObject`].
     #[serde(default)]
@@ -12696,6 +13040,7 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 
 /// The `OrganizationInvitationWithPublicOrganizationDataObject` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     /// `organization_invitation`
     #[default]
@@ -12754,6 +13099,7 @@ impl<'de> Deserialize<'de> for OrganizationInvitationWithPublicOrganizationDataO
 
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitations {
     /// The `data` property.
     pub data: Vec<OrganizationInvitation>,
@@ -12763,6 +13109,7 @@ pub struct OrganizationInvitations {
 
 /// The `OrganizationInvitationsWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     /// The `data` property.
     pub data: Vec<OrganizationInvitationWithPublicOrganizationData>,
@@ -12772,6 +13119,7 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 
 /// The `OrganizationMembership` schema (`#/components/schemas/OrganizationMembership`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembership {
     /// The `id` property.
     pub id: String,
@@ -12803,6 +13151,7 @@ pub struct OrganizationMembership {
 
 /// The `OrganizationMembershipObject` schema (`#/components/schemas/OrganizationMembership/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationMembershipObject {
     /// `organization_membership`
     #[default]
@@ -12861,6 +13210,7 @@ impl<'de> Deserialize<'de> for OrganizationMembershipObject {
 
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
     pub user_id: String,
@@ -12891,6 +13241,7 @@ pub struct OrganizationMembershipPublicUserData {
 
 /// The `OrganizationMemberships` schema (`#/components/schemas/OrganizationMemberships`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The `data` property.
     pub data: Vec<OrganizationMembership>,
@@ -12900,6 +13251,7 @@ pub struct OrganizationMemberships {
 
 /// The `OrganizationObject` schema (`#/components/schemas/Organization/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationObject {
     /// `organization`
     #[default]
@@ -12958,6 +13310,7 @@ impl<'de> Deserialize<'de> for OrganizationObject {
 
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSettings {
     /// The `object` property: a [`OrganizationSettingsObject`].
     #[serde(default)]
@@ -12997,6 +13350,7 @@ pub struct OrganizationSettings {
 
 /// The `OrganizationSettingsDomainsEnrollmentModesItem` schema (`#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// `manual_invitation`
     ManualInvitation,
@@ -13062,6 +13416,7 @@ impl<'de> Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
 
 /// The `OrganizationSettingsObject` schema (`#/components/schemas/OrganizationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSettingsObject {
     /// `organization_settings`
     #[default]
@@ -13120,6 +13475,7 @@ impl<'de> Deserialize<'de> for OrganizationSettingsObject {
 
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// The `object` property: a [`OrganizationWithLogoObject`].
     #[serde(default)]
@@ -13173,6 +13529,7 @@ pub struct OrganizationWithLogo {
 
 /// The `OrganizationWithLogoObject` schema (`#/components/schemas/OrganizationWithLogo/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationWithLogoObject {
     /// `organization`
     #[default]
@@ -13231,6 +13588,7 @@ impl<'de> Deserialize<'de> for OrganizationWithLogoObject {
 
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Organizations {
     /// The `data` property.
     pub data: Vec<Organization>,
@@ -13240,6 +13598,7 @@ pub struct Organizations {
 
 /// The `PaginatedBillingPaymentAttemptResponse` schema (`#/components/schemas/PaginatedBillingPaymentAttemptResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// The `data` property.
     pub data: Vec<BillingPaymentAttempt>,
@@ -13249,6 +13608,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
 
 /// The `PaginatedBillingPriceResponse` schema (`#/components/schemas/PaginatedBillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     /// The `data` property.
     pub data: Vec<BillingPriceResponse>,
@@ -13258,6 +13618,7 @@ pub struct PaginatedBillingPriceResponse {
 
 /// The `PaginatedBillingStatementResponse` schema (`#/components/schemas/PaginatedBillingStatementResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     /// The `data` property.
     pub data: Vec<BillingStatement>,
@@ -13267,6 +13628,7 @@ pub struct PaginatedBillingStatementResponse {
 
 /// The `PaginatedCommercePlanResponse` schema (`#/components/schemas/PaginatedCommercePlanResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     /// The `data` property.
     pub data: Vec<CommercePlan>,
@@ -13276,6 +13638,7 @@ pub struct PaginatedCommercePlanResponse {
 
 /// The `PaginatedCommerceSubscriptionItemResponse` schema (`#/components/schemas/PaginatedCommerceSubscriptionItemResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// The `data` property.
     pub data: Vec<CommerceSubscriptionItem>,
@@ -13285,6 +13648,7 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 
 /// The `Passkey` schema (`#/components/schemas/Passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Passkey {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13302,6 +13666,7 @@ pub struct Passkey {
 
 /// The `PasskeyObject` schema (`#/components/schemas/Passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PasskeyObject {
     /// `passkey`
     #[default]
@@ -13363,6 +13728,7 @@ pub type PasswordHasher = String;
 
 /// The `Permission` schema (`#/components/schemas/Permission`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Permission {
     /// The `object` property: a [`PermissionObject`].
     #[serde(default)]
@@ -13385,6 +13751,7 @@ pub struct Permission {
 
 /// The `PermissionObject` schema (`#/components/schemas/Permission/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PermissionObject {
     /// `permission`
     #[default]
@@ -13443,6 +13810,7 @@ impl<'de> Deserialize<'de> for PermissionObject {
 
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Permissions {
     /// The `data` property.
     pub data: Vec<Permission>,
@@ -13452,6 +13820,7 @@ pub struct Permissions {
 
 /// The `PhoneNumber` schema (`#/components/schemas/PhoneNumber`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13484,6 +13853,7 @@ pub struct PhoneNumber {
 
 /// The `PhoneNumberObject` schema (`#/components/schemas/PhoneNumber/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PhoneNumberObject {
     /// `phone_number`
     #[default]
@@ -13543,6 +13913,7 @@ impl<'de> Deserialize<'de> for PhoneNumberObject {
 /// The `PhoneNumberVerification` schema (`#/components/schemas/PhoneNumber/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum PhoneNumberVerification {
     /// `verification_otp`: [`VerificationOtp`].
     VerificationOtp(VerificationOtp),
@@ -13589,6 +13960,7 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
 
 /// The `PrepareEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrepareEmailAddressVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13615,6 +13987,7 @@ pub struct PrepareEmailAddressVerificationResponse200 {
 
 /// The `PreparePhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreparePhoneNumberVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13642,6 +14015,7 @@ pub struct PreparePhoneNumberVerificationResponse200 {
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PreviewTemplateBody {
     /// The `subject` property.
     #[serde(
@@ -13673,6 +14047,7 @@ pub struct PriceTransitionRequest {
 
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProxyCheck {
     /// The `object` property: a [`ProxyCheckObject`].
     #[serde(default)]
@@ -13695,6 +14070,7 @@ pub struct ProxyCheck {
 
 /// The `ProxyCheckObject` schema (`#/components/schemas/ProxyCheck/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProxyCheckObject {
     /// `proxy_check`
     #[default]
@@ -13756,6 +14132,7 @@ pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
 
 /// The `RedirectUrl` schema (`#/components/schemas/RedirectURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RedirectUrl {
     /// The `object` property: a [`RedirectUrlObject`].
     #[serde(default)]
@@ -13772,6 +14149,7 @@ pub struct RedirectUrl {
 
 /// The `RedirectUrlObject` schema (`#/components/schemas/RedirectURL/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedirectUrlObject {
     /// `redirect_url`
     #[default]
@@ -13831,6 +14209,7 @@ impl<'de> Deserialize<'de> for RedirectUrlObject {
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RefreshSessionBody {
     /// The `expired_token` property.
     pub expired_token: String,
@@ -13865,6 +14244,7 @@ pub struct RefreshSessionBody {
 ///
 /// The `RefreshSessionBodyFormat` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefreshSessionBodyFormat {
     /// `token`
     Token,
@@ -13927,6 +14307,7 @@ impl<'de> Deserialize<'de> for RefreshSessionBodyFormat {
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemoveUserPasswordBody {
     /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13935,6 +14316,7 @@ pub struct RemoveUserPasswordBody {
 
 /// The `ReplaceDirectoryGroupRoleMappingsBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsBody {
     /// The `mappings` property.
     pub mappings: Vec<ReplaceDirectoryGroupRoleMappingsBodyMappingsItem>,
@@ -13955,6 +14337,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 
 /// The `ReplaceDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
@@ -13965,6 +14348,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceOrganizationMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13976,6 +14360,7 @@ pub struct ReplaceOrganizationMetadataBody {
 
 /// The `ReplaceRoleInRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleInRoleSetBody {
     /// The `role_key` property.
     pub role_key: String,
@@ -13985,6 +14370,7 @@ pub struct ReplaceRoleInRoleSetBody {
 
 /// The `ReplaceRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleSetBody {
     /// The `dest_role_set_key` property.
     pub dest_role_set_key: String,
@@ -13995,6 +14381,7 @@ pub struct ReplaceRoleSetBody {
 
 /// The `ReplaceScimGroupRoleMappingsBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsBody {
     /// The `mappings` property.
     pub mappings: Vec<ReplaceScimGroupRoleMappingsBodyMappingsItem>,
@@ -14011,6 +14398,7 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
 
 /// The `ReplaceScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsResponse200 {
     /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
@@ -14021,6 +14409,7 @@ pub struct ReplaceScimGroupRoleMappingsResponse200 {
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceUserEmailAddressBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -14040,6 +14429,7 @@ pub struct ReplaceUserEmailAddressBody {
 ///
 /// The `ReplaceUserEmailAddressBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     /// `verified`
     Verified,
@@ -14106,6 +14496,7 @@ impl<'de> Deserialize<'de> for ReplaceUserEmailAddressBodyIdentificationStatus {
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceUserMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14121,6 +14512,7 @@ pub struct ReplaceUserMetadataBody {
 /// The `ReplaceUserPhoneNumberBody` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceUserPhoneNumberBody {
     /// The `phone_number` property.
     pub phone_number: String,
@@ -14133,6 +14525,7 @@ pub struct ReplaceUserPhoneNumberBody {
 ///
 /// The `ReplaceUserPhoneNumberBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema/properties/identification_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     /// `verified`
     Verified,
@@ -14198,6 +14591,7 @@ impl<'de> Deserialize<'de> for ReplaceUserPhoneNumberBodyIdentificationStatus {
 
 /// The `RevertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1revert/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevertTemplateTemplateType {
     /// `email`
     Email,
@@ -14260,6 +14654,7 @@ impl<'de> Deserialize<'de> for RevertTemplateTemplateType {
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBody {
     /// The `revocation_reason` property.
     #[serde(
@@ -14272,6 +14667,7 @@ pub struct RevokeAdminPortalLinkTokenBody {
 
 /// The `RevokeAdminPortalLinkTokenResponse200` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse200 {
     /// The `object` property: a [`RevokeAdminPortalLinkTokenResponse200Object`].
     #[serde(default)]
@@ -14304,6 +14700,7 @@ pub struct RevokeAdminPortalLinkTokenResponse200 {
 
 /// The `RevokeAdminPortalLinkTokenResponse200Object` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeAdminPortalLinkTokenResponse200Object {
     /// `admin_portal_link_token`
     #[default]
@@ -14362,6 +14759,7 @@ impl<'de> Deserialize<'de> for RevokeAdminPortalLinkTokenResponse200Object {
 
 /// The `RevokeAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse400ErrorsItem>,
@@ -14369,6 +14767,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400 {
 
 /// The `RevokeAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14380,6 +14779,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
 
 /// The `RevokeAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse401 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse401ErrorsItem>,
@@ -14387,6 +14787,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401 {
 
 /// The `RevokeAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14398,6 +14799,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
 
 /// The `RevokeAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse403 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse403ErrorsItem>,
@@ -14405,6 +14807,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403 {
 
 /// The `RevokeAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14416,6 +14819,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
 
 /// The `RevokeAdminPortalLinkTokenResponse404` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse404ErrorsItem>,
@@ -14423,6 +14827,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404 {
 
 /// The `RevokeAdminPortalLinkTokenResponse404ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14435,6 +14840,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeApiKeyBody {
     /// The `revocation_reason` property.
     #[serde(
@@ -14447,6 +14853,7 @@ pub struct RevokeApiKeyBody {
 
 /// The `RevokeApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse200 {
     /// The `object` property: a [`RevokeApiKeyResponse200Object`].
     #[serde(default)]
@@ -14486,6 +14893,7 @@ pub struct RevokeApiKeyResponse200 {
 
 /// The `RevokeApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -14544,6 +14952,7 @@ impl<'de> Deserialize<'de> for RevokeApiKeyResponse200Object {
 
 /// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<RevokeApiKeyResponse400ErrorsItem>,
@@ -14551,6 +14960,7 @@ pub struct RevokeApiKeyResponse400 {
 
 /// The `RevokeApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14562,6 +14972,7 @@ pub struct RevokeApiKeyResponse400ErrorsItem {
 
 /// The `RevokeApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<RevokeApiKeyResponse404ErrorsItem>,
@@ -14569,6 +14980,7 @@ pub struct RevokeApiKeyResponse404 {
 
 /// The `RevokeApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14580,6 +14992,7 @@ pub struct RevokeApiKeyResponse404ErrorsItem {
 
 /// The `RevokeInvitationResponse200` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeInvitationResponse200 {
     /// The `object` property: a [`RevokeInvitationResponse200Object`].
     #[serde(default)]
@@ -14610,6 +15023,7 @@ pub struct RevokeInvitationResponse200 {
 
 /// The `RevokeInvitationResponse200Object` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeInvitationResponse200Object {
     /// `invitation`
     #[default]
@@ -14668,6 +15082,7 @@ impl<'de> Deserialize<'de> for RevokeInvitationResponse200Object {
 
 /// The `RevokeInvitationResponse200Status` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeInvitationResponse200Status {
     /// `revoked`
     #[default]
@@ -14727,6 +15142,7 @@ impl<'de> Deserialize<'de> for RevokeInvitationResponse200Status {
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenBody {
     /// The `revocation_reason` property.
     #[serde(
@@ -14739,6 +15155,7 @@ pub struct RevokeM2mTokenBody {
 
 /// The `RevokeM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse200 {
     /// The `object` property: a [`RevokeM2mTokenResponse200Object`].
     #[serde(default)]
@@ -14771,6 +15188,7 @@ pub struct RevokeM2mTokenResponse200 {
 
 /// The `RevokeM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeM2mTokenResponse200Object {
     /// `machine_to_machine_token`
     #[default]
@@ -14829,6 +15247,7 @@ impl<'de> Deserialize<'de> for RevokeM2mTokenResponse200Object {
 
 /// The `RevokeM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenResponse400ErrorsItem>,
@@ -14836,6 +15255,7 @@ pub struct RevokeM2mTokenResponse400 {
 
 /// The `RevokeM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14847,6 +15267,7 @@ pub struct RevokeM2mTokenResponse400ErrorsItem {
 
 /// The `RevokeM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenResponse404ErrorsItem>,
@@ -14854,6 +15275,7 @@ pub struct RevokeM2mTokenResponse404 {
 
 /// The `RevokeM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14866,6 +15288,7 @@ pub struct RevokeM2mTokenResponse404ErrorsItem {
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenBody {
     /// The `token` property.
     pub token: String,
@@ -14873,6 +15296,7 @@ pub struct RevokeOAuthApplicationTokenBody {
 
 /// The `RevokeOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeOrganizationInvitationBody {
     /// The `requesting_user_id` property.
     #[serde(
@@ -14885,6 +15309,7 @@ pub struct RevokeOrganizationInvitationBody {
 
 /// The `Role` schema (`#/components/schemas/Role`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Role {
     /// The `object` property: a [`RoleObject`].
     #[serde(default)]
@@ -14909,6 +15334,7 @@ pub struct Role {
 
 /// The `RoleObject` schema (`#/components/schemas/Role/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleObject {
     /// `role`
     #[default]
@@ -14967,6 +15393,7 @@ impl<'de> Deserialize<'de> for RoleObject {
 
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSet {
     /// The `object` property: a [`RoleSetObject`].
     #[serde(default)]
@@ -15000,6 +15427,7 @@ pub struct RoleSet {
 
 /// The `RoleSetItem` schema (`#/components/schemas/RoleSetItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSetItem {
     /// The `object` property: a [`RoleSetItemObject`].
     #[serde(default)]
@@ -15026,6 +15454,7 @@ pub struct RoleSetItem {
 
 /// The `RoleSetItemObject` schema (`#/components/schemas/RoleSetItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetItemObject {
     /// `role_set_item`
     #[default]
@@ -15084,6 +15513,7 @@ impl<'de> Deserialize<'de> for RoleSetItemObject {
 
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSetMigration {
     /// The `object` property: a [`RoleSetMigrationObject`].
     #[serde(default)]
@@ -15123,6 +15553,7 @@ pub struct RoleSetMigration {
 
 /// The `RoleSetMigrationObject` schema (`#/components/schemas/RoleSetMigration/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetMigrationObject {
     /// `role_set_migration`
     #[default]
@@ -15181,6 +15612,7 @@ impl<'de> Deserialize<'de> for RoleSetMigrationObject {
 
 /// The `RoleSetObject` schema (`#/components/schemas/RoleSet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetObject {
     /// `role_set`
     #[default]
@@ -15239,6 +15671,7 @@ impl<'de> Deserialize<'de> for RoleSetObject {
 
 /// The `RoleSetType` schema (`#/components/schemas/RoleSet/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetType {
     /// `initial`
     Initial,
@@ -15300,6 +15733,7 @@ impl<'de> Deserialize<'de> for RoleSetType {
 
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSets {
     /// The `data` property.
     pub data: Vec<RoleSet>,
@@ -15309,6 +15743,7 @@ pub struct RoleSets {
 
 /// The `Roles` schema (`#/components/schemas/Roles`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Roles {
     /// The `data` property.
     pub data: Vec<Role>,
@@ -15318,6 +15753,7 @@ pub struct Roles {
 
 /// The `RotateMachineSecretKeyBody` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RotateMachineSecretKeyBody {
     /// Range: 0..=28800.
     pub previous_token_ttl: i64,
@@ -15325,6 +15761,7 @@ pub struct RotateMachineSecretKeyBody {
 
 /// The `RotateMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RotateMachineSecretKeyResponse200 {
     /// The `object` property: a [`RotateMachineSecretKeyResponse200Object`].
     #[serde(default)]
@@ -15336,6 +15773,7 @@ pub struct RotateMachineSecretKeyResponse200 {
 
 /// The `RotateMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RotateMachineSecretKeyResponse200Object {
     /// `machine_secret_key`
     #[default]
@@ -15394,6 +15832,7 @@ impl<'de> Deserialize<'de> for RotateMachineSecretKeyResponse200Object {
 
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccount {
     /// The `id` property.
     pub id: String,
@@ -15430,6 +15869,7 @@ pub struct SamlAccount {
 
 /// The `SamlAccountConnection` schema (`#/components/schemas/SAMLAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccountConnection {
     /// The `id` property.
     pub id: String,
@@ -15465,6 +15905,7 @@ pub struct SamlAccountConnection {
 
 /// The `SamlAccountObject` schema (`#/components/schemas/SAMLAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlAccountObject {
     /// `saml_account`
     #[default]
@@ -15524,6 +15965,7 @@ impl<'de> Deserialize<'de> for SamlAccountObject {
 /// The `SamlAccountVerification` schema (`#/components/schemas/SAMLAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum SamlAccountVerification {
     /// `verification_saml`: [`VerificationSaml`].
     VerificationSaml(VerificationSaml),
@@ -15570,6 +16012,7 @@ impl<'de> Deserialize<'de> for SamlAccountVerification {
 
 /// The `SamlConnection` schema (`#/components/schemas/SAMLConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnection {
     /// The `object` property: a [`SamlConnectionObject`].
     #[serde(default)]
@@ -15644,6 +16087,7 @@ pub struct SamlConnection {
 
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
     pub user_id: String,
@@ -15657,6 +16101,7 @@ pub struct SamlConnectionAttributeMapping {
 
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property: a [`SamlConnectionLoginHintMode`].
     pub mode: SamlConnectionLoginHintMode,
@@ -15667,6 +16112,7 @@ pub struct SamlConnectionLoginHint {
 
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlConnectionLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -15732,6 +16178,7 @@ impl<'de> Deserialize<'de> for SamlConnectionLoginHintMode {
 
 /// The `SamlConnectionObject` schema (`#/components/schemas/SAMLConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlConnectionObject {
     /// `saml_connection`
     #[default]
@@ -15790,6 +16237,7 @@ impl<'de> Deserialize<'de> for SamlConnectionObject {
 
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnections {
     /// The `data` property.
     pub data: Vec<SamlConnection>,
@@ -15802,6 +16250,7 @@ pub type ScimDirectories = Vec<ScimDirectory>;
 
 /// The `ScimDirectory` schema (`#/components/schemas/SCIMDirectory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimDirectory {
     /// The `object` property: a [`ScimDirectoryObject`].
     #[serde(default)]
@@ -15837,6 +16286,7 @@ pub struct ScimDirectory {
 
 /// The `ScimDirectoryCustomAttributesItem` schema (`#/components/schemas/SCIMDirectory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15860,6 +16310,7 @@ pub struct ScimDirectoryCustomAttributesItem {
 
 /// The `ScimDirectoryObject` schema (`#/components/schemas/SCIMDirectory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScimDirectoryObject {
     /// `scim_directory`
     #[default]
@@ -15918,6 +16369,7 @@ impl<'de> Deserialize<'de> for ScimDirectoryObject {
 
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimGroupRoleMapping {
     /// The `object` property: a [`ScimGroupRoleMappingObject`].
     #[serde(default)]
@@ -15949,6 +16401,7 @@ pub struct ScimGroupRoleMapping {
 
 /// The `ScimGroupRoleMappingObject` schema (`#/components/schemas/SCIMGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScimGroupRoleMappingObject {
     /// `scim_group_role_mapping`
     #[default]
@@ -16010,6 +16463,7 @@ pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
 
 /// The `ScimUserMetadata` schema (`#/components/schemas/SCIMUserMetadata`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
     pub directory_id: String,
@@ -16022,6 +16476,7 @@ pub struct ScimUserMetadata {
 
 /// The `Session` schema (`#/components/schemas/Session`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Session {
     /// The `object` property: a [`SessionObject`].
     #[serde(default)]
@@ -16060,6 +16515,7 @@ pub struct Session {
 
 /// The `SessionActivityResponse` schema (`#/components/schemas/SessionActivityResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionActivityResponse {
     /// The `object` property.
     pub object: String,
@@ -16089,6 +16545,7 @@ pub struct SessionActivityResponse {
 
 /// The `SessionObject` schema (`#/components/schemas/Session/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionObject {
     /// `session`
     #[default]
@@ -16149,6 +16606,7 @@ impl<'de> Deserialize<'de> for SessionObject {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum SessionRefresh {
     /// A [`Token`].
     Token(Token),
@@ -16160,6 +16618,7 @@ pub enum SessionRefresh {
 
 /// The `SessionStatus` schema (`#/components/schemas/Session/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionStatus {
     /// `active`
     Active,
@@ -16245,6 +16704,7 @@ impl<'de> Deserialize<'de> for SessionStatus {
 
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionTask {
     /// The `key` property.
     pub key: String,
@@ -16253,6 +16713,7 @@ pub struct SessionTask {
 /// The `SetUserPasswordCompromisedBody` schema (`#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SetUserPasswordCompromisedBody {
     /// The `revoke_all_sessions` property.
     #[serde(
@@ -16265,6 +16726,7 @@ pub struct SetUserPasswordCompromisedBody {
 
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignInToken {
     /// The `object` property: a [`SignInTokenObject`].
     #[serde(default)]
@@ -16289,6 +16751,7 @@ pub struct SignInToken {
 
 /// The `SignInTokenObject` schema (`#/components/schemas/SignInToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignInTokenObject {
     /// `sign_in_token`
     #[default]
@@ -16347,6 +16810,7 @@ impl<'de> Deserialize<'de> for SignInTokenObject {
 
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignInTokenStatus {
     /// `pending`
     Pending,
@@ -16412,6 +16876,7 @@ impl<'de> Deserialize<'de> for SignInTokenStatus {
 
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignUp {
     /// The `object` property: a [`SignUpObject`].
     #[serde(default)]
@@ -16473,6 +16938,7 @@ pub struct SignUp {
 
 /// The `SignUpObject` schema (`#/components/schemas/SignUp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpObject {
     /// `sign_up_attempt`
     #[default]
@@ -16531,6 +16997,7 @@ impl<'de> Deserialize<'de> for SignUpObject {
 
 /// The `SignUpStatus` schema (`#/components/schemas/SignUp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpStatus {
     /// `missing_requirements`
     MissingRequirements,
@@ -16596,6 +17063,7 @@ impl<'de> Deserialize<'de> for SignUpStatus {
 
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property: a [`SignUpVerificationNextAction`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16607,6 +17075,7 @@ pub struct SignUpVerification {
 
 /// The `SignUpVerificationNextAction` schema (`#/components/schemas/SignUpVerification/properties/next_action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpVerificationNextAction {
     /// `needs_prepare`
     NeedsPrepare,
@@ -16672,6 +17141,7 @@ impl<'de> Deserialize<'de> for SignUpVerificationNextAction {
 
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property: a [`SignUpVerification`].
     pub email_address: Option<SignUpVerification>,
@@ -16685,6 +17155,7 @@ pub struct SignUpVerifications {
 
 /// The `SvixUrl` schema (`#/components/schemas/SvixURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SvixUrl {
     /// The `svix_url` property.
     pub svix_url: String,
@@ -16692,6 +17163,7 @@ pub struct SvixUrl {
 
 /// The `Template` schema (`#/components/schemas/Template`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Template {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16769,6 +17241,7 @@ pub struct Template {
 
 /// The `TemplateObject` schema (`#/components/schemas/Template/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TemplateObject {
     /// `template`
     #[default]
@@ -16827,6 +17300,7 @@ impl<'de> Deserialize<'de> for TemplateObject {
 
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestingToken {
     /// The `object` property: a [`TestingTokenObject`].
     #[serde(default)]
@@ -16839,6 +17313,7 @@ pub struct TestingToken {
 
 /// The `TestingTokenObject` schema (`#/components/schemas/TestingToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TestingTokenObject {
     /// `testing_token`
     #[default]
@@ -16898,6 +17373,7 @@ impl<'de> Deserialize<'de> for TestingTokenObject {
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ToggleTemplateDeliveryBody {
     /// The `delivered_by_clerk` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16906,6 +17382,7 @@ pub struct ToggleTemplateDeliveryBody {
 
 /// The `ToggleTemplateDeliveryTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToggleTemplateDeliveryTemplateType {
     /// `email`
     Email,
@@ -16967,6 +17444,7 @@ impl<'de> Deserialize<'de> for ToggleTemplateDeliveryTemplateType {
 
 /// The `Token` schema (`#/components/schemas/Token`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Token {
     /// The `object` property: a [`TokenObject`].
     #[serde(default)]
@@ -16977,6 +17455,7 @@ pub struct Token {
 
 /// The `TokenObject` schema (`#/components/schemas/Token/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenObject {
     /// `token`
     #[default]
@@ -17035,6 +17514,7 @@ impl<'de> Deserialize<'de> for TokenObject {
 
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TotalCount {
     /// The `object` property: a [`TotalCountObject`].
     #[serde(default)]
@@ -17045,6 +17525,7 @@ pub struct TotalCount {
 
 /// The `TotalCountObject` schema (`#/components/schemas/TotalCount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TotalCountObject {
     /// `total_count`
     #[default]
@@ -17103,6 +17584,7 @@ impl<'de> Deserialize<'de> for TotalCountObject {
 
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TrustedDevice {
     /// The `object` property: a [`TrustedDeviceObject`].
     #[serde(default)]
@@ -17135,6 +17617,7 @@ pub struct TrustedDevice {
 
 /// The `TrustedDeviceAlgorithm` schema (`#/components/schemas/TrustedDevice/properties/algorithm`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDeviceAlgorithm {
     /// `ES256`
     #[default]
@@ -17193,6 +17676,7 @@ impl<'de> Deserialize<'de> for TrustedDeviceAlgorithm {
 
 /// The `TrustedDeviceObject` schema (`#/components/schemas/TrustedDevice/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDeviceObject {
     /// `trusted_device`
     #[default]
@@ -17251,6 +17735,7 @@ impl<'de> Deserialize<'de> for TrustedDeviceObject {
 
 /// The `TrustedDevicePlatform` schema (`#/components/schemas/TrustedDevice/properties/platform`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDevicePlatform {
     /// `ios`
     Ios,
@@ -17312,6 +17797,7 @@ impl<'de> Deserialize<'de> for TrustedDevicePlatform {
 
 /// The `TrustedDeviceStatus` schema (`#/components/schemas/TrustedDevice/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDeviceStatus {
     /// `active`
     Active,
@@ -17374,6 +17860,7 @@ impl<'de> Deserialize<'de> for TrustedDeviceStatus {
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateApiKeyBody {
     /// The `claims` property.
     #[serde(
@@ -17406,6 +17893,7 @@ pub struct UpdateApiKeyBody {
 
 /// The `UpdateApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse200 {
     /// The `object` property: a [`UpdateApiKeyResponse200Object`].
     #[serde(default)]
@@ -17445,6 +17933,7 @@ pub struct UpdateApiKeyResponse200 {
 
 /// The `UpdateApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -17503,6 +17992,7 @@ impl<'de> Deserialize<'de> for UpdateApiKeyResponse200Object {
 
 /// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<UpdateApiKeyResponse400ErrorsItem>,
@@ -17510,6 +18000,7 @@ pub struct UpdateApiKeyResponse400 {
 
 /// The `UpdateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -17521,6 +18012,7 @@ pub struct UpdateApiKeyResponse400ErrorsItem {
 
 /// The `UpdateApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<UpdateApiKeyResponse404ErrorsItem>,
@@ -17528,6 +18020,7 @@ pub struct UpdateApiKeyResponse404 {
 
 /// The `UpdateApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -17539,6 +18032,7 @@ pub struct UpdateApiKeyResponse404ErrorsItem {
 
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDirectoryBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17560,6 +18054,7 @@ pub struct UpdateDirectoryBody {
 /// The `UpdateDomainBody` schema (`#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateDomainBody {
     /// The `name` property.
     #[serde(
@@ -17586,6 +18081,7 @@ pub struct UpdateDomainBody {
 
 /// The `UpdateEmailAddressBody` schema (`#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateEmailAddressBody {
     /// The `verified` property.
     #[serde(
@@ -17613,6 +18109,7 @@ pub struct UpdateEmailAddressBody {
 /// The `UpdateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionBody {
     /// The `name` property.
     #[serde(
@@ -17897,6 +18394,7 @@ pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
 
 /// The `UpdateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -17963,6 +18461,7 @@ impl<'de> Deserialize<'de> for UpdateEnterpriseConnectionBodySamlLoginHintMode {
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceAuthConfigBody {
     /// Default: `false`.
     #[serde(
@@ -17996,6 +18495,7 @@ pub struct UpdateInstanceAuthConfigBody {
 
 /// The `UpdateInstanceAuthConfigResponse200` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceAuthConfigResponse200 {
     /// The `object` property: a [`UpdateInstanceAuthConfigResponse200Object`].
     #[serde(default)]
@@ -18020,6 +18520,7 @@ pub struct UpdateInstanceAuthConfigResponse200 {
 
 /// The `UpdateInstanceAuthConfigResponse200Object` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateInstanceAuthConfigResponse200Object {
     /// `instance_settings`
     #[default]
@@ -18079,6 +18580,7 @@ impl<'de> Deserialize<'de> for UpdateInstanceAuthConfigResponse200Object {
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceBody {
     /// The `test_mode` property.
     #[serde(
@@ -18146,6 +18648,7 @@ pub struct UpdateInstanceBody {
 
 /// The `UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
     /// `password`
     Password,
@@ -18215,6 +18718,7 @@ for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceCommunicationBody {
     /// The `blocked_country_codes` property.
     #[serde(
@@ -18228,6 +18732,7 @@ pub struct UpdateInstanceCommunicationBody {
 /// The `UpdateInstanceOAuthApplicationSettingsBody` schema (`#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsBody {
     /// The `dynamic_oauth_client_registration` property.
     #[serde(
@@ -18280,6 +18785,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
 /// The `UpdateInstanceOrganizationSettingsBody` schema (`#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsBody {
     /// The `enabled` property.
     #[serde(
@@ -18338,6 +18844,7 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 /// The `UpdateInstanceProtectBody` schema (`#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceProtectBody {
     /// The `rules_enabled` property.
     #[serde(
@@ -18358,6 +18865,7 @@ pub struct UpdateInstanceProtectBody {
 /// The `UpdateInstanceRestrictionsBody` schema (`#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceRestrictionsBody {
     /// The `allowlist` property.
     #[serde(
@@ -18398,6 +18906,7 @@ pub struct UpdateInstanceRestrictionsBody {
 
 /// The `UpdateJwtTemplateBody` schema (`#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateJwtTemplateBody {
     /// The `name` property.
     pub name: String,
@@ -18438,6 +18947,7 @@ pub struct UpdateJwtTemplateBody {
 
 /// The `UpdateMachineBody` schema (`#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateMachineBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18450,6 +18960,7 @@ pub struct UpdateMachineBody {
 /// The `UpdateOAuthApplicationBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOAuthApplicationBody {
     /// The `name` property.
     #[serde(
@@ -18506,6 +19017,7 @@ pub struct UpdateOAuthApplicationBody {
 /// The `UpdateOrganizationBody` schema (`#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOrganizationBody {
     /// The `name` property.
     #[serde(
@@ -18553,6 +19065,7 @@ pub struct UpdateOrganizationBody {
 
 /// The `UpdateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationDomainBody {
     /// The `enrollment_mode` property.
     #[serde(
@@ -18572,6 +19085,7 @@ pub struct UpdateOrganizationDomainBody {
 
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// The `role` property.
     pub role: String,
@@ -18580,6 +19094,7 @@ pub struct UpdateOrganizationMembershipBody {
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18591,6 +19106,7 @@ pub struct UpdateOrganizationMembershipMetadataBody {
 
 /// The `UpdateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationPermissionBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18605,6 +19121,7 @@ pub struct UpdateOrganizationPermissionBody {
 
 /// The `UpdateOrganizationRoleBody` schema (`#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRoleBody {
     /// The `name` property.
     #[serde(
@@ -18638,6 +19155,7 @@ pub struct UpdateOrganizationRoleBody {
 
 /// The `UpdatePhoneNumberBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePhoneNumberBody {
     /// The `verified` property.
     #[serde(
@@ -18665,6 +19183,7 @@ pub struct UpdatePhoneNumberBody {
 /// The `UpdateProductionInstanceDomainBody` schema (`#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateProductionInstanceDomainBody {
     /// The `home_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18676,6 +19195,7 @@ pub struct UpdateProductionInstanceDomainBody {
 
 /// The `UpdateRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRoleSetBody {
     /// The `name` property.
     #[serde(
@@ -18719,6 +19239,7 @@ pub struct UpdateRoleSetBody {
 
 /// The `UpdateRoleSetBodyType` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateRoleSetBodyType {
     /// `initial`
     #[default]
@@ -18778,6 +19299,7 @@ impl<'de> Deserialize<'de> for UpdateRoleSetBodyType {
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSamlConnectionBody {
     /// The `name` property.
     #[serde(
@@ -18942,6 +19464,7 @@ pub struct UpdateSamlConnectionBodyLoginHint {
 
 /// The `UpdateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateSamlConnectionBodyLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -19007,6 +19530,7 @@ impl<'de> Deserialize<'de> for UpdateSamlConnectionBodyLoginHintMode {
 
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateScimDirectoryBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19027,6 +19551,7 @@ pub struct UpdateScimDirectoryBody {
 
 /// The `UpdateSignUpBody` schema (`#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSignUpBody {
     /// The `external_id` property.
     #[serde(
@@ -19047,6 +19572,7 @@ pub struct UpdateSignUpBody {
 /// The `UpdateUserBody` schema (`#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateUserBody {
     /// The `external_id` property.
     #[serde(
@@ -19209,6 +19735,7 @@ pub struct UpdateUserBody {
 /// The `UpdateUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateUserMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19224,6 +19751,7 @@ pub struct UpdateUserMetadataBody {
 /// The `UpsertTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpsertTemplateBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19262,6 +19790,7 @@ pub struct UpsertTemplateBody {
 
 /// The `UpsertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpsertTemplateTemplateType {
     /// `email`
     Email,
@@ -19323,6 +19852,7 @@ impl<'de> Deserialize<'de> for UpsertTemplateTemplateType {
 
 /// The `User` schema (`#/components/schemas/User`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// The `id` property.
     pub id: String,
@@ -19433,6 +19963,7 @@ pub struct User {
 
 /// The `UserObject` schema (`#/components/schemas/User/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserObject {
     /// `user`
     #[default]
@@ -19491,6 +20022,7 @@ impl<'de> Deserialize<'de> for UserObject {
 
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsersBanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
@@ -19498,6 +20030,7 @@ pub struct UsersBanBody {
 
 /// The `UsersGetOrganizationInvitationsStatus` schema (`#/paths/~1users~1{user_id}~1organization_invitations/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsersGetOrganizationInvitationsStatus {
     /// `pending`
     Pending,
@@ -19567,6 +20100,7 @@ impl<'de> Deserialize<'de> for UsersGetOrganizationInvitationsStatus {
 
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsersUnbanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
@@ -19574,6 +20108,7 @@ pub struct UsersUnbanBody {
 
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationAdmin {
     /// The `object` property: a [`VerificationAdminObject`].
     #[serde(default)]
@@ -19595,6 +20130,7 @@ pub struct VerificationAdmin {
 
 /// The `VerificationAdminObject` schema (`#/components/schemas/verification_admin/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAdminObject {
     /// `verification_admin`
     #[default]
@@ -19653,6 +20189,7 @@ impl<'de> Deserialize<'de> for VerificationAdminObject {
 
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAdminStatus {
     /// `verified`
     #[default]
@@ -19711,6 +20248,7 @@ impl<'de> Deserialize<'de> for VerificationAdminStatus {
 
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAdminStrategy {
     /// `admin`
     #[default]
@@ -19769,6 +20307,7 @@ impl<'de> Deserialize<'de> for VerificationAdminStrategy {
 
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationEmailLink {
     /// The `object` property: a [`VerificationEmailLinkObject`].
     #[serde(default)]
@@ -19789,6 +20328,7 @@ pub struct VerificationEmailLink {
 
 /// The `VerificationEmailLinkObject` schema (`#/components/schemas/verification_email_link/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkObject {
     /// `verification_email_link`
     #[default]
@@ -19847,6 +20387,7 @@ impl<'de> Deserialize<'de> for VerificationEmailLinkObject {
 
 /// The `VerificationEmailLinkStatus` schema (`#/components/schemas/verification_email_link/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkStatus {
     /// `unverified`
     Unverified,
@@ -19916,6 +20457,7 @@ impl<'de> Deserialize<'de> for VerificationEmailLinkStatus {
 
 /// The `VerificationEmailLinkStrategy` schema (`#/components/schemas/verification_email_link/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkStrategy {
     /// `email_link`
     #[default]
@@ -19974,6 +20516,7 @@ impl<'de> Deserialize<'de> for VerificationEmailLinkStrategy {
 
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationFromOauth {
     /// The `object` property: a [`VerificationFromOauthObject`].
     #[serde(default)]
@@ -19996,6 +20539,7 @@ pub struct VerificationFromOauth {
 
 /// The `VerificationFromOauthObject` schema (`#/components/schemas/verification_from_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationFromOauthObject {
     /// `verification_from_oauth`
     #[default]
@@ -20054,6 +20598,7 @@ impl<'de> Deserialize<'de> for VerificationFromOauthObject {
 
 /// The `VerificationFromOauthStatus` schema (`#/components/schemas/verification_from_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationFromOauthStatus {
     /// `unverified`
     Unverified,
@@ -20115,6 +20660,7 @@ impl<'de> Deserialize<'de> for VerificationFromOauthStatus {
 
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// The `object` property: a [`VerificationGoogleOneTapObject`].
     #[serde(default)]
@@ -20138,6 +20684,7 @@ pub struct VerificationGoogleOneTap {
 
 /// The `VerificationGoogleOneTapObject` schema (`#/components/schemas/verification_google_one_tap/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapObject {
     /// `verification_google_one_tap`
     #[default]
@@ -20196,6 +20743,7 @@ impl<'de> Deserialize<'de> for VerificationGoogleOneTapObject {
 
 /// The `VerificationGoogleOneTapStatus` schema (`#/components/schemas/verification_google_one_tap/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapStatus {
     /// `unverified`
     Unverified,
@@ -20257,6 +20805,7 @@ impl<'de> Deserialize<'de> for VerificationGoogleOneTapStatus {
 
 /// The `VerificationGoogleOneTapStrategy` schema (`#/components/schemas/verification_google_one_tap/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapStrategy {
     /// `google_one_tap`
     #[default]
@@ -20315,6 +20864,7 @@ impl<'de> Deserialize<'de> for VerificationGoogleOneTapStrategy {
 
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOauth {
     /// The `object` property: a [`VerificationOauthObject`].
     #[serde(default)]
@@ -20340,6 +20890,7 @@ pub struct VerificationOauth {
 
 /// The `VerificationOauthObject` schema (`#/components/schemas/verification_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOauthObject {
     /// `verification_oauth`
     #[default]
@@ -20398,6 +20949,7 @@ impl<'de> Deserialize<'de> for VerificationOauthObject {
 
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOauthStatus {
     /// `unverified`
     Unverified,
@@ -20471,6 +21023,7 @@ impl<'de> Deserialize<'de> for VerificationOauthStatus {
 
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOtp {
     /// The `object` property: a [`VerificationOtpObject`].
     #[serde(default)]
@@ -20493,6 +21046,7 @@ pub struct VerificationOtp {
 
 /// The `VerificationOtpObject` schema (`#/components/schemas/verification_otp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpObject {
     /// `verification_otp`
     #[default]
@@ -20551,6 +21105,7 @@ impl<'de> Deserialize<'de> for VerificationOtpObject {
 
 /// The `VerificationOtpStatus` schema (`#/components/schemas/verification_otp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpStatus {
     /// `unverified`
     Unverified,
@@ -20620,6 +21175,7 @@ impl<'de> Deserialize<'de> for VerificationOtpStatus {
 
 /// The `VerificationOtpStrategy` schema (`#/components/schemas/verification_otp/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpStrategy {
     /// `phone_code`
     PhoneCode,
@@ -20685,6 +21241,7 @@ impl<'de> Deserialize<'de> for VerificationOtpStrategy {
 
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationPasskey {
     /// The `object` property: a [`VerificationPasskeyObject`].
     #[serde(default)]
@@ -20712,6 +21269,7 @@ pub struct VerificationPasskey {
 
 /// The `VerificationPasskeyNonce` schema (`#/components/schemas/verification_passkey/properties/nonce`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyNonce {
     /// `nonce`
     #[default]
@@ -20770,6 +21328,7 @@ impl<'de> Deserialize<'de> for VerificationPasskeyNonce {
 
 /// The `VerificationPasskeyObject` schema (`#/components/schemas/verification_passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyObject {
     /// `verification_passkey`
     #[default]
@@ -20828,6 +21387,7 @@ impl<'de> Deserialize<'de> for VerificationPasskeyObject {
 
 /// The `VerificationPasskeyStatus` schema (`#/components/schemas/verification_passkey/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyStatus {
     /// `verified`
     #[default]
@@ -20886,6 +21446,7 @@ impl<'de> Deserialize<'de> for VerificationPasskeyStatus {
 
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyStrategy {
     /// `passkey`
     #[default]
@@ -20944,6 +21505,7 @@ impl<'de> Deserialize<'de> for VerificationPasskeyStrategy {
 
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationSaml {
     /// The `object` property: a [`VerificationSamlObject`].
     #[serde(default)]
@@ -20971,6 +21533,7 @@ pub struct VerificationSaml {
 
 /// The `VerificationSamlObject` schema (`#/components/schemas/verification_saml/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationSamlObject {
     /// `verification_saml`
     #[default]
@@ -21029,6 +21592,7 @@ impl<'de> Deserialize<'de> for VerificationSamlObject {
 
 /// The `VerificationSamlStatus` schema (`#/components/schemas/verification_saml/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationSamlStatus {
     /// `unverified`
     Unverified,
@@ -21102,6 +21666,7 @@ impl<'de> Deserialize<'de> for VerificationSamlStatus {
 
 /// The `VerificationSamlStrategy` schema (`#/components/schemas/verification_saml/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationSamlStrategy {
     /// `saml`
     #[default]
@@ -21160,6 +21725,7 @@ impl<'de> Deserialize<'de> for VerificationSamlStrategy {
 
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationScim {
     /// The `object` property: a [`VerificationScimObject`].
     #[serde(default)]
@@ -21178,6 +21744,7 @@ pub struct VerificationScim {
 
 /// The `VerificationScimObject` schema (`#/components/schemas/verification_scim/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationScimObject {
     /// `verification_scim`
     #[default]
@@ -21236,6 +21803,7 @@ impl<'de> Deserialize<'de> for VerificationScimObject {
 
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationScimStatus {
     /// `verified`
     #[default]
@@ -21294,6 +21862,7 @@ impl<'de> Deserialize<'de> for VerificationScimStatus {
 
 /// The `VerificationScimStrategy` schema (`#/components/schemas/verification_scim/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationScimStrategy {
     /// `scim`
     #[default]
@@ -21352,6 +21921,7 @@ impl<'de> Deserialize<'de> for VerificationScimStrategy {
 
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationTicket {
     /// The `object` property: a [`VerificationTicketObject`].
     #[serde(default)]
@@ -21372,6 +21942,7 @@ pub struct VerificationTicket {
 
 /// The `VerificationTicketObject` schema (`#/components/schemas/verification_ticket/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationTicketObject {
     /// `verification_ticket`
     #[default]
@@ -21430,6 +22001,7 @@ impl<'de> Deserialize<'de> for VerificationTicketObject {
 
 /// The `VerificationTicketStatus` schema (`#/components/schemas/verification_ticket/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationTicketStatus {
     /// `unverified`
     Unverified,
@@ -21495,6 +22067,7 @@ impl<'de> Deserialize<'de> for VerificationTicketStatus {
 
 /// The `VerificationTicketStrategy` schema (`#/components/schemas/verification_ticket/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationTicketStrategy {
     /// `ticket`
     #[default]
@@ -21553,6 +22126,7 @@ impl<'de> Deserialize<'de> for VerificationTicketStrategy {
 
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationWeb3 {
     /// The `object` property: a [`VerificationWeb3Object`].
     #[serde(default)]
@@ -21578,6 +22152,7 @@ pub struct VerificationWeb3 {
 
 /// The `VerificationWeb3Object` schema (`#/components/schemas/verification_web3/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Object {
     /// `verification_web3`
     #[default]
@@ -21636,6 +22211,7 @@ impl<'de> Deserialize<'de> for VerificationWeb3Object {
 
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Status {
     /// `unverified`
     Unverified,
@@ -21705,6 +22281,7 @@ impl<'de> Deserialize<'de> for VerificationWeb3Status {
 
 /// The `VerificationWeb3Strategy` schema (`#/components/schemas/verification_web3/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Strategy {
     /// `web3_metamask_signature`
     Web3MetamaskSignature,
@@ -21779,6 +22356,7 @@ impl<'de> Deserialize<'de> for VerificationWeb3Strategy {
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyApiKeyBody {
     /// The `secret` property.
     pub secret: String,
@@ -21786,6 +22364,7 @@ pub struct VerifyApiKeyBody {
 
 /// The `VerifyApiKeyResponse200` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse200 {
     /// The `object` property: a [`VerifyApiKeyResponse200Object`].
     #[serde(default)]
@@ -21825,6 +22404,7 @@ pub struct VerifyApiKeyResponse200 {
 
 /// The `VerifyApiKeyResponse200Object` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -21883,6 +22463,7 @@ impl<'de> Deserialize<'de> for VerifyApiKeyResponse200Object {
 
 /// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<VerifyApiKeyResponse400ErrorsItem>,
@@ -21890,6 +22471,7 @@ pub struct VerifyApiKeyResponse400 {
 
 /// The `VerifyApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -21901,6 +22483,7 @@ pub struct VerifyApiKeyResponse400ErrorsItem {
 
 /// The `VerifyApiKeyResponse404` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<VerifyApiKeyResponse404ErrorsItem>,
@@ -21908,6 +22491,7 @@ pub struct VerifyApiKeyResponse404 {
 
 /// The `VerifyApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -21920,6 +22504,7 @@ pub struct VerifyApiKeyResponse404ErrorsItem {
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyClientBody {
     /// The `token` property.
     pub token: String,
@@ -21927,6 +22512,7 @@ pub struct VerifyClientBody {
 
 /// The `VerifyDomainProxyBody` schema (`#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDomainProxyBody {
     /// The `domain_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21939,6 +22525,7 @@ pub struct VerifyDomainProxyBody {
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenBody {
     /// The `token` property.
     pub token: String,
@@ -21946,6 +22533,7 @@ pub struct VerifyM2mTokenBody {
 
 /// The `VerifyM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse200 {
     /// The `object` property: a [`VerifyM2mTokenResponse200Object`].
     #[serde(default)]
@@ -21978,6 +22566,7 @@ pub struct VerifyM2mTokenResponse200 {
 
 /// The `VerifyM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyM2mTokenResponse200Object {
     /// `machine_to_machine_token`
     #[default]
@@ -22036,6 +22625,7 @@ impl<'de> Deserialize<'de> for VerifyM2mTokenResponse200Object {
 
 /// The `VerifyM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenResponse400ErrorsItem>,
@@ -22043,6 +22633,7 @@ pub struct VerifyM2mTokenResponse400 {
 
 /// The `VerifyM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22054,6 +22645,7 @@ pub struct VerifyM2mTokenResponse400ErrorsItem {
 
 /// The `VerifyM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenResponse404ErrorsItem>,
@@ -22061,6 +22653,7 @@ pub struct VerifyM2mTokenResponse404 {
 
 /// The `VerifyM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22072,6 +22665,7 @@ pub struct VerifyM2mTokenResponse404ErrorsItem {
 
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBody {
     /// The `access_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22086,6 +22680,7 @@ pub struct VerifyOAuthAccessTokenBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse200 {
     /// A [`VerifyOAuthAccessTokenResponse200Variant0`].
     Variant0(VerifyOAuthAccessTokenResponse200Variant0),
@@ -22097,6 +22692,7 @@ pub enum VerifyOAuthAccessTokenResponse200 {
 
 /// The `VerifyOAuthAccessTokenResponse200Variant0` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse200Variant0 {
     /// The `object` property: a [`VerifyOAuthAccessTokenResponse200Variant0Object`].
     #[serde(default)]
@@ -22125,6 +22721,7 @@ pub struct VerifyOAuthAccessTokenResponse200Variant0 {
 
 /// The `VerifyOAuthAccessTokenResponse200Variant0Object` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
     /// `clerk_idp_oauth_access_token`
     #[default]
@@ -22183,6 +22780,7 @@ impl<'de> Deserialize<'de> for VerifyOAuthAccessTokenResponse200Variant0Object {
 
 /// The `VerifyOAuthAccessTokenResponse200Variant1` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse200Variant1 {
     /// The `active` property.
     pub active: bool,
@@ -22190,6 +22788,7 @@ pub struct VerifyOAuthAccessTokenResponse200Variant1 {
 
 /// The `VerifyOAuthAccessTokenResponse400` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenResponse400ErrorsItem>,
@@ -22197,6 +22796,7 @@ pub struct VerifyOAuthAccessTokenResponse400 {
 
 /// The `VerifyOAuthAccessTokenResponse400ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22208,6 +22808,7 @@ pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
 
 /// The `VerifyOAuthAccessTokenResponse404` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenResponse404ErrorsItem>,
@@ -22215,6 +22816,7 @@ pub struct VerifyOAuthAccessTokenResponse404 {
 
 /// The `VerifyOAuthAccessTokenResponse404ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22227,6 +22829,7 @@ pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
 /// The `VerifyPasswordBody` schema (`#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyPasswordBody {
     /// The `password` property.
     pub password: String,
@@ -22234,6 +22837,7 @@ pub struct VerifyPasswordBody {
 
 /// The `VerifyPasswordResponse200` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyPasswordResponse200 {
     /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22243,6 +22847,7 @@ pub struct VerifyPasswordResponse200 {
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyTotpBody {
     /// The `code` property.
     pub code: String,
@@ -22250,6 +22855,7 @@ pub struct VerifyTotpBody {
 
 /// The `VerifyTotpResponse200` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyTotpResponse200 {
     /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22261,6 +22867,7 @@ pub struct VerifyTotpResponse200 {
 
 /// The `VerifyTotpResponse200CodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyTotpResponse200CodeType {
     /// `totp`
     Totp,
@@ -22322,6 +22929,7 @@ impl<'de> Deserialize<'de> for VerifyTotpResponse200CodeType {
 
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntry {
     /// The `object` property: a [`WaitlistEntryObject`].
     #[serde(default)]
@@ -22346,6 +22954,7 @@ pub struct WaitlistEntry {
 
 /// The `WaitlistEntryObject` schema (`#/components/schemas/WaitlistEntry/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WaitlistEntryObject {
     /// `waitlist_entry`
     #[default]
@@ -22404,6 +23013,7 @@ impl<'de> Deserialize<'de> for WaitlistEntryObject {
 
 /// The `WaitlistEntryStatus` schema (`#/components/schemas/WaitlistEntry/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WaitlistEntryStatus {
     /// `pending`
     Pending,
@@ -22473,6 +23083,7 @@ impl<'de> Deserialize<'de> for WaitlistEntryStatus {
 
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Web3Wallet {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22492,6 +23103,7 @@ pub struct Web3Wallet {
 
 /// The `Web3WalletObject` schema (`#/components/schemas/Web3Wallet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Web3WalletObject {
     /// `web3_wallet`
     #[default]
@@ -22551,6 +23163,7 @@ impl<'de> Deserialize<'de> for Web3WalletObject {
 /// The `Web3WalletVerification` schema (`#/components/schemas/Web3Wallet/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Web3WalletVerification {
     /// `verification_web3`: [`VerificationWeb3`].
     VerificationWeb3(VerificationWeb3),
