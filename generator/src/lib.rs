@@ -106,8 +106,7 @@ impl Job {
 /// The model of `path` as `config` would generate it: a spec (loaded and built as `generate`
 /// does) or a model recorded by a generated crate (`sdkgen-model.json`).
 pub fn model_of(path: &std::path::Path, config: &Config) -> Result<model::Api, String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     model_from(bytes, &path.to_string_lossy().replace('\\', "/"), config)
 }
 

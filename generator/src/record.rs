@@ -69,9 +69,17 @@ pub fn to_text(api: &Api, spec_name: &str) -> String {
         out.push_str(",\"operations\": [\n");
         for (j, op) in group.operations.iter().enumerate() {
             out.push_str(&json(op));
-            out.push_str(if j + 1 < group.operations.len() { ",\n" } else { "\n" });
+            out.push_str(if j + 1 < group.operations.len() {
+                ",\n"
+            } else {
+                "\n"
+            });
         }
-        out.push_str(if i + 1 < api.groups.len() { "]},\n" } else { "]}\n" });
+        out.push_str(if i + 1 < api.groups.len() {
+            "]},\n"
+        } else {
+            "]}\n"
+        });
     }
     out.push_str("],\n\"types\": [\n");
     for (i, def) in api.types.iter().enumerate() {

@@ -78,7 +78,9 @@ fn report(
     fail_on: Option<FailOn>,
 ) -> Result<usize, String> {
     let Some(old) = old else {
-        eprintln!("skipping {name}: {base} has no recorded model of it (and no spec in the repository)");
+        eprintln!(
+            "skipping {name}: {base} has no recorded model of it (and no spec in the repository)"
+        );
         return Ok(0);
     };
     let report = sdkgen::diff::diff(&old?, &new?);

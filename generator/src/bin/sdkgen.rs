@@ -177,7 +177,11 @@ fn diff(
         return Err(format!(
             "sdkgen diff: failing on {} change(s) (--fail-on {})",
             match fail_on {
-                Some(FailOn::Breaking) => report.changes.iter().filter(|c| c.effect.is_breaking()).count(),
+                Some(FailOn::Breaking) => report
+                    .changes
+                    .iter()
+                    .filter(|c| c.effect.is_breaking())
+                    .count(),
                 _ => report.changes.len(),
             },
             match fail_on {

@@ -1,10 +1,10 @@
 //! The crate as a whole: `Client` (server, authentication, retries), `ErrorBody` and the API's
 //! title and version.
 
+use super::Side;
 use super::aspect::{Aspect, Changes, Place, pair};
 use super::change::{Effect, Kind};
 use super::surface::{constructor_text, find_type};
-use super::Side;
 use crate::diagnostics::Pointer;
 use crate::model::{Api, AuthKind, StatusMatch};
 
@@ -56,7 +56,14 @@ const SERVER: &[Aspect<Api>] = &[
     },
     Aspect {
         kind: Kind::DocsChanged,
-        read: |api| api.servers.iter().skip(1).cloned().collect::<Vec<_>>().join(", "),
+        read: |api| {
+            api.servers
+                .iter()
+                .skip(1)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
         effect: |_, _| Some(Effect::Docs),
         prose: false,
     },

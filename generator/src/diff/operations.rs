@@ -3,11 +3,13 @@
 
 use super::aspect::{Aspect, Changes, Place, flag, pair, shown, transition};
 use super::change::{Effect, Kind};
-use super::surface::{Slot, SlotKind, flattened_fields, return_text, slots, type_text};
+use super::surface::{
+    Slot, SlotKind, flattened_fields, return_text, slots, spec_required, type_text,
+};
 use super::{Side, documented_values, prose};
 use crate::diagnostics::Pointer;
 use crate::model::{
-    Api, BodyKind, Group, Operation, ParamLocation, Response, ResponseStatus, StatusMatch,
+    Api, BodyKind, Group, Operation, ParamLocation, Presence, Response, ResponseStatus, StatusMatch,
 };
 
 pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
@@ -184,84 +186,90 @@ impl OpView<'_> {
 /// The aspects of an operation (a function: views borrow the model).
 fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 12] {
     [
-    Aspect {
-        kind: Kind::BuilderRenamed,
-        read: |v| v.op.builder_name.clone(),
-        effect: |_, _| Some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::PathChanged,
-        read: |v| v.op.path.clone(),
-        effect: |_, _| Some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::HttpMethodChanged,
-        read: |v| v.op.http_method.clone(),
-        effect: |_, _| Some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::AuthRequirementChanged,
-        read: |v| {
-            if v.op.authenticated {
-                "credential sent".to_owned()
-            } else {
-                "no credential".to_owned()
-            }
+        Aspect {
+            kind: Kind::BuilderRenamed,
+            read: |v| v.op.builder_name.clone(),
+            effect: |_, _| Some(Effect::Breaking),
+            prose: false,
         },
-        effect: |_, _| Some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::ReturnTypeChanged,
-        read: |v| return_text(v.op),
-        effect: |_, _| Some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::StreamAdded,
-        read: OpView::stream,
-        effect: |o, n| (o.stream().is_empty() && !n.stream().is_empty()).then_some(Effect::Compatible),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::StreamRemoved,
-        read: OpView::stream,
-        effect: |o, n| (!o.stream().is_empty() && n.stream().is_empty()).then_some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::StreamChanged,
-        read: OpView::stream,
-        effect: |o, n| (!o.stream().is_empty() && !n.stream().is_empty()).then_some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::BodyEncodingChanged,
-        read: OpView::body_encoding,
-        effect: |o, n| o.both_have_body(n).then_some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::BodyShapeChanged,
-        read: OpView::body_shape,
-        effect: |o, n| o.both_have_body(n).then_some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::DeprecationChanged,
-        read: |v| flag(v.op.deprecated),
-        effect: |_, _| Some(Effect::Compatible),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::DocsChanged,
-        read: |v| format!("{:?}{:?}", v.op.summary, v.op.description),
-        effect: |_, _| Some(Effect::Docs),
-        prose: true,
-    },
+        Aspect {
+            kind: Kind::PathChanged,
+            read: |v| v.op.path.clone(),
+            effect: |_, _| Some(Effect::Wire),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::HttpMethodChanged,
+            read: |v| v.op.http_method.clone(),
+            effect: |_, _| Some(Effect::Wire),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::AuthRequirementChanged,
+            read: |v| {
+                if v.op.authenticated {
+                    "credential sent".to_owned()
+                } else {
+                    "no credential".to_owned()
+                }
+            },
+            effect: |_, _| Some(Effect::Wire),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::ReturnTypeChanged,
+            read: |v| return_text(v.op),
+            effect: |_, _| Some(Effect::Breaking),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::StreamAdded,
+            read: OpView::stream,
+            effect: |o, n| {
+                (o.stream().is_empty() && !n.stream().is_empty()).then_some(Effect::Compatible)
+            },
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::StreamRemoved,
+            read: OpView::stream,
+            effect: |o, n| {
+                (!o.stream().is_empty() && n.stream().is_empty()).then_some(Effect::Breaking)
+            },
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::StreamChanged,
+            read: OpView::stream,
+            effect: |o, n| {
+                (!o.stream().is_empty() && !n.stream().is_empty()).then_some(Effect::Breaking)
+            },
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::BodyEncodingChanged,
+            read: OpView::body_encoding,
+            effect: |o, n| o.both_have_body(n).then_some(Effect::Wire),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::BodyShapeChanged,
+            read: OpView::body_shape,
+            effect: |o, n| o.both_have_body(n).then_some(Effect::Breaking),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::DeprecationChanged,
+            read: |v| flag(v.op.deprecated),
+            effect: |_, _| Some(Effect::Compatible),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::DocsChanged,
+            read: |v| format!("{:?}{:?}", v.op.summary, v.op.description),
+            effect: |_, _| Some(Effect::Docs),
+            prose: true,
+        },
     ]
 }
 
@@ -292,13 +300,25 @@ fn builder(o: &OpRef<'_>, n: &OpRef<'_>, old: &Api, new: &Api, out: &mut Changes
     let (same, removed, added) = pair(&old_refs, &new_refs, |s| s.name.clone());
     let (renamed, removed, added) = pair(&removed, &added, |s| (location(s), wire(s)));
     let place = |o_slot: Option<&Slot<'_>>, n_slot: Option<&Slot<'_>>| Place {
-        item: format!("{}.{}", n.item(), n_slot.or(o_slot).map(|s| s.name.trim_start_matches("r#")).unwrap_or_default()),
+        item: format!(
+            "{}.{}",
+            n.item(),
+            n_slot
+                .or(o_slot)
+                .map(|s| s.name.trim_start_matches("r#"))
+                .unwrap_or_default()
+        ),
         old: o_slot.map(|s| slot_pointer(o.op, s)),
         new: n_slot.map(|s| slot_pointer(n.op, s)),
     };
     for &(os, ns) in &renamed {
         let detail = transition(&os.name, &ns.name);
-        out.push(Kind::RustNameChanged, Effect::Breaking, &place(Some(os), Some(ns)), detail);
+        out.push(
+            Kind::RustNameChanged,
+            Effect::Breaking,
+            &place(Some(os), Some(ns)),
+            detail,
+        );
     }
     for &(os, ns) in same.iter().chain(&renamed) {
         out.compare(&slot_aspects(), os, ns, &place(Some(os), Some(ns)));
@@ -315,9 +335,19 @@ fn builder(o: &OpRef<'_>, n: &OpRef<'_>, old: &Api, new: &Api, out: &mut Changes
     for s in added {
         let detail = format!("{}, {}", what_slot(s), shown(&type_text(s.ty)));
         if s.required {
-            out.push(Kind::ArgumentAdded, Effect::Breaking, &place(None, Some(s)), detail);
+            out.push(
+                Kind::ArgumentAdded,
+                Effect::Breaking,
+                &place(None, Some(s)),
+                detail,
+            );
         } else {
-            out.push(Kind::SetterAdded, Effect::Compatible, &place(None, Some(s)), detail);
+            out.push(
+                Kind::SetterAdded,
+                Effect::Compatible,
+                &place(None, Some(s)),
+                detail,
+            );
         }
     }
 
@@ -325,7 +355,10 @@ fn builder(o: &OpRef<'_>, n: &OpRef<'_>, old: &Api, new: &Api, out: &mut Changes
     let order = |pairs: &mut Vec<(&Slot<'_>, &Slot<'_>)>, by_new: bool, slots: &[Slot<'_>]| {
         let index = |s: &Slot<'_>| slots.iter().position(|x| std::ptr::eq(x, s)).unwrap_or(0);
         pairs.sort_by_key(|(os, ns)| index(if by_new { ns } else { os }));
-        pairs.iter().map(|(_, ns)| ns.name.clone()).collect::<Vec<_>>()
+        pairs
+            .iter()
+            .map(|(_, ns)| ns.name.clone())
+            .collect::<Vec<_>>()
     };
     let mut required: Vec<(&Slot<'_>, &Slot<'_>)> = same
         .iter()
@@ -391,13 +424,13 @@ fn style(slot: &Slot<'_>) -> String {
 fn wire_required(slot: &Slot<'_>) -> bool {
     match slot.kind {
         SlotKind::Param(p) => p.required,
-        SlotKind::BodyField(f) => f.required,
+        SlotKind::BodyField(f) => spec_required(f),
         SlotKind::WholeBody(b) => b.required,
     }
 }
 
 fn null_setter(slot: &Slot<'_>) -> bool {
-    matches!(slot.kind, SlotKind::BodyField(f) if f.tri_state)
+    matches!(slot.kind, SlotKind::BodyField(f) if f.presence == Presence::OptionalNullable)
 }
 
 fn slot_docs(slot: &Slot<'_>) -> (String, String) {
@@ -419,83 +452,83 @@ fn deprecated(slot: &Slot<'_>) -> bool {
 /// The aspects of a builder slot (a function: slots borrow the model).
 fn slot_aspects<'a>() -> [Aspect<Slot<'a>>; 12] {
     [
-    Aspect {
-        kind: Kind::BecameRequired,
-        read: |s| flag(s.required),
-        effect: |o, n| (!o.required && n.required).then_some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::BecameOptional,
-        read: |s| flag(s.required),
-        effect: |o, n| (o.required && !n.required).then_some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::TypeChanged,
-        read: |s| type_text(s.ty),
-        effect: |_, _| Some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::WireNameChanged,
-        read: wire,
-        effect: |_, _| Some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::ParamLocationChanged,
-        read: location,
-        effect: |_, _| Some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::ParamStyleChanged,
-        read: style,
-        effect: |_, _| Some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::NullSetterAdded,
-        read: |s| flag(null_setter(s)),
-        effect: |o, n| (!null_setter(o) && null_setter(n)).then_some(Effect::Compatible),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::NullSetterRemoved,
-        read: |s| flag(null_setter(s)),
-        effect: |o, n| (null_setter(o) && !null_setter(n)).then_some(Effect::Breaking),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::PresenceChanged,
-        read: |s| flag(wire_required(s)),
-        // When the argument/setter changed too, that entry says it.
-        effect: |o, n| match (o.required == n.required, wire_required(n)) {
-            (false, _) => None,
-            (true, true) => Some(Effect::Wire),
-            (true, false) => Some(Effect::Compatible),
+        Aspect {
+            kind: Kind::BecameRequired,
+            read: |s| flag(s.required),
+            effect: |o, n| (!o.required && n.required).then_some(Effect::Breaking),
+            prose: false,
         },
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::DeprecationChanged,
-        read: |s| flag(deprecated(s)),
-        effect: |_, _| Some(Effect::Compatible),
-        prose: false,
-    },
-    Aspect {
-        kind: Kind::DocsChanged,
-        read: |s| slot_docs(s).0,
-        effect: |_, _| Some(Effect::Docs),
-        prose: true,
-    },
-    Aspect {
-        kind: Kind::DocsChanged,
-        read: |s| slot_docs(s).1,
-        effect: |_, _| Some(Effect::Docs),
-        prose: false,
-    },
+        Aspect {
+            kind: Kind::BecameOptional,
+            read: |s| flag(s.required),
+            effect: |o, n| (o.required && !n.required).then_some(Effect::Breaking),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::TypeChanged,
+            read: |s| type_text(s.ty),
+            effect: |_, _| Some(Effect::Breaking),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::WireNameChanged,
+            read: wire,
+            effect: |_, _| Some(Effect::Wire),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::ParamLocationChanged,
+            read: location,
+            effect: |_, _| Some(Effect::Wire),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::ParamStyleChanged,
+            read: style,
+            effect: |_, _| Some(Effect::Wire),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::NullSetterAdded,
+            read: |s| flag(null_setter(s)),
+            effect: |o, n| (!null_setter(o) && null_setter(n)).then_some(Effect::Compatible),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::NullSetterRemoved,
+            read: |s| flag(null_setter(s)),
+            effect: |o, n| (null_setter(o) && !null_setter(n)).then_some(Effect::Breaking),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::PresenceChanged,
+            read: |s| flag(wire_required(s)),
+            // When the argument/setter changed too, that entry says it.
+            effect: |o, n| match (o.required == n.required, wire_required(n)) {
+                (false, _) => None,
+                (true, true) => Some(Effect::Wire),
+                (true, false) => Some(Effect::Compatible),
+            },
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::DeprecationChanged,
+            read: |s| flag(deprecated(s)),
+            effect: |_, _| Some(Effect::Compatible),
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::DocsChanged,
+            read: |s| slot_docs(s).0,
+            effect: |_, _| Some(Effect::Docs),
+            prose: true,
+        },
+        Aspect {
+            kind: Kind::DocsChanged,
+            read: |s| slot_docs(s).1,
+            effect: |_, _| Some(Effect::Docs),
+            prose: false,
+        },
     ]
 }
 
@@ -546,11 +579,21 @@ fn responses(o: &OpRef<'_>, n: &OpRef<'_>, out: &mut Changes) {
         // A documented status the new spec drops: the call now fails with
         // `UnexpectedStatus` where it used to succeed or carry a typed error body.
         let place = Place::old(item(r), pointer(o.op, r));
-        out.push(Kind::ResponseRemoved, Effect::Wire, &place, response_detail(r));
+        out.push(
+            Kind::ResponseRemoved,
+            Effect::Wire,
+            &place,
+            response_detail(r),
+        );
     }
     for r in added {
         let place = Place::new(item(r), pointer(n.op, r));
-        out.push(Kind::ResponseAdded, Effect::Compatible, &place, response_detail(r));
+        out.push(
+            Kind::ResponseAdded,
+            Effect::Compatible,
+            &place,
+            response_detail(r),
+        );
     }
 }
 

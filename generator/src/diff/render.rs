@@ -190,8 +190,11 @@ fn text(report: &Report, labels: &Labels) -> String {
 const BRIEF_ENTRIES: usize = 20;
 
 pub(super) fn brief(report: &Report, labels: &Labels) -> String {
-    let mut out = format!("what changed ({} → {}):
-", labels.old, labels.new);
+    let mut out = format!(
+        "what changed ({} → {}):
+",
+        labels.old, labels.new
+    );
     for line in wrap(&summary(report, labels), 96).lines() {
         let _ = writeln!(out, "  {line}");
     }
@@ -210,7 +213,12 @@ pub(super) fn brief(report: &Report, labels: &Labels) -> String {
         } else {
             format!(": {}", change.detail)
         };
-        let _ = writeln!(out, "  - {tag}: {} — {}{detail}", change.item, change.kind.label());
+        let _ = writeln!(
+            out,
+            "  - {tag}: {} — {}{detail}",
+            change.item,
+            change.kind.label()
+        );
     }
     if breaking.len() > BRIEF_ENTRIES {
         let _ = writeln!(
@@ -266,7 +274,11 @@ fn markdown_with(report: &Report, labels: &Labels, limit: usize) -> String {
                 out,
                 "<details><summary>{} {}</summary>\n\n",
                 changes.len(),
-                if changes.len() == 1 { "change" } else { "changes" }
+                if changes.len() == 1 {
+                    "change"
+                } else {
+                    "changes"
+                }
             );
         }
         out.push_str("| Change | Item | Detail | In the spec |\n|---|---|---|---|\n");
@@ -318,13 +330,11 @@ struct Versions<'a> {
 
 fn json(report: &Report, labels: &Labels) -> String {
     let bump = report.bump();
-    let version = labels.version.as_deref().and_then(|from| {
-        bump.next(from).map(|to| Versions { from, to })
-    });
-    let counts = Effect::ALL
-        .iter()
-        .map(|&e| (e, report.count(e)))
-        .collect();
+    let version = labels
+        .version
+        .as_deref()
+        .and_then(|from| bump.next(from).map(|to| Versions { from, to }));
+    let counts = Effect::ALL.iter().map(|&e| (e, report.count(e))).collect();
     let value = JsonReport {
         old: &labels.old,
         new: &labels.new,

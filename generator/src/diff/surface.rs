@@ -3,7 +3,7 @@
 //! tests at the bottom hold it to the code the emitter actually writes.
 
 use crate::model::{
-    Api, AuthKind, Body, Field, Operation, Param, Scope, TypeDef, TypeKind, TypeRef,
+    Api, AuthKind, Body, Field, Operation, Param, Presence, Scope, TypeDef, TypeKind, TypeRef,
 };
 
 /// How the crate spells a type (`Vec<User>`, `BTreeMap<String, i64>`), without module paths.
@@ -28,16 +28,24 @@ pub(super) fn type_text(ty: &TypeRef) -> String {
 /// The declared type of a struct field (see `emit/models.rs`, `field`).
 pub(super) fn field_text(field: &Field) -> String {
     let ty = type_text(&field.ty);
-    let ty = if field.boxed { format!("Box<{ty}>") } else { ty };
-    if field.constant {
-        ty
-    } else if field.tri_state {
-        format!("Option<Option<{ty}>>")
-    } else if field.required && !field.nullable {
-        ty
+    let ty = if field.boxed {
+        format!("Box<{ty}>")
     } else {
-        format!("Option<{ty}>")
+        ty
+    };
+    match field.presence {
+        Presence::Required | Presence::Constant => ty,
+        Presence::OptionalNullable => format!("Option<Option<{ty}>>"),
+        Presence::RequiredNullable | Presence::Optional => format!("Option<{ty}>"),
     }
+}
+
+/// Whether the spec lists the field in `required` (it must be on the wire, maybe as `null`).
+pub(super) fn spec_required(field: &Field) -> bool {
+    matches!(
+        field.presence,
+        Presence::Required | Presence::RequiredNullable
+    )
 }
 
 /// What `send()` returns (see `emit/operations.rs`, `success_of`).
@@ -113,11 +121,11 @@ pub(super) fn slots<'a>(op: &'a Operation, api: &'a Api) -> Vec<Slot<'a>> {
     if let Some(body) = &op.body {
         match flattened_fields(body, api) {
             Some(fields) => {
-                for field in fields.iter().filter(|f| !f.constant) {
+                for field in fields.iter().filter(|f| f.presence != Presence::Constant) {
                     slots.push(Slot {
                         name: names.claim(field.rust_name.clone()),
                         ty: &field.ty,
-                        required: field.required && !field.nullable,
+                        required: field.presence == Presence::Required,
                         kind: SlotKind::BodyField(field),
                     });
                 }
@@ -149,11 +157,7 @@ pub(super) fn flattened_fields<'a>(body: &Body, api: &'a Api) -> Option<&'a [Fie
 
 /// A named type of `api`.
 pub(super) fn find_type<'a>(api: &'a Api, name: &str) -> Option<&'a TypeDef> {
-    api.types
-        .binary_search_by(|t| t.name.as_str().cmp(name))
-        .ok()
-        .map(|i| &api.types[i])
-        .or_else(|| api.types.iter().find(|t| t.name == name))
+    api.type_def(name)
 }
 
 #[cfg(test)]
@@ -229,7 +233,10 @@ mod tests {
         assert!(checked > 0);
 
         for group in &api.groups {
-            let path = format!("src/operations/{}.rs", group.method.trim_start_matches("r#"));
+            let path = format!(
+                "src/operations/{}.rs",
+                group.method.trim_start_matches("r#")
+            );
             let module = file(&path);
             let impls: Vec<&syn::ItemImpl> = module
                 .items
@@ -290,7 +297,10 @@ mod tests {
                     .map(|s| normalize(&s.name))
                     .collect();
                 assert_eq!(setters, optional, "setters of {}", op.id);
-                let send = builder.iter().find(|m| m.sig.ident == "send").expect("send");
+                let send = builder
+                    .iter()
+                    .find(|m| m.sig.ident == "send")
+                    .expect("send");
                 let syn::ReturnType::Type(_, returned) = &send.sig.output else {
                     panic!("send returns a Result");
                 };

@@ -4,9 +4,9 @@
 
 use super::aspect::{Aspect, Changes, Place, flag, pair, shown, transition};
 use super::change::{Effect, Kind};
-use super::surface::{field_text, type_text};
+use super::surface::{field_text, spec_required, type_text};
 use super::{Side, documented_values, prose};
-use crate::model::{Field, TypeDef, TypeKind, UnionVariant, Variant};
+use crate::model::{Field, Presence, TypeDef, TypeKind, UnionVariant, Variant};
 
 pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
     let old_types: Vec<&TypeDef> = visible(old);
@@ -124,11 +124,13 @@ fn type_aspects<'a>() -> [Aspect<TypeView<'a>>; 8] {
             kind: Kind::NonExhaustiveChanged,
             read: |v| flag(v.non_exhaustive),
             // Callers who built it can no longer; the other way round they gain the right.
-            effect: |_, n| Some(if n.non_exhaustive {
-                Effect::Breaking
-            } else {
-                Effect::Compatible
-            }),
+            effect: |_, n| {
+                Some(if n.non_exhaustive {
+                    Effect::Breaking
+                } else {
+                    Effect::Compatible
+                })
+            },
             prose: false,
         },
         Aspect {
@@ -141,11 +143,13 @@ fn type_aspects<'a>() -> [Aspect<TypeView<'a>>; 8] {
         Aspect {
             kind: Kind::EnumDefaultChanged,
             read: |v| flag(v.has_default()),
-            effect: |_, n| Some(if n.has_default() {
-                Effect::Compatible
-            } else {
-                Effect::Breaking
-            }),
+            effect: |_, n| {
+                Some(if n.has_default() {
+                    Effect::Compatible
+                } else {
+                    Effect::Breaking
+                })
+            },
             prose: false,
         },
         Aspect {
@@ -235,10 +239,10 @@ fn field_aspects<'a>() -> [Aspect<FieldView<'a>>; 7] {
         },
         Aspect {
             kind: Kind::PresenceChanged,
-            read: |v| flag(v.field.required),
+            read: |v| flag(spec_required(v.field)),
             // Sent: a server that now requires it rejects clients that leave it out. Received:
             // with the Rust type unchanged the field was an `Option` already.
-            effect: |o, n| match (retyped(o, n), n.sent && n.field.required) {
+            effect: |o, n| match (retyped(o, n), n.sent && spec_required(n.field)) {
                 (true, _) => None,
                 (false, true) => Some(Effect::Wire),
                 (false, false) => Some(Effect::Compatible),
@@ -247,10 +251,10 @@ fn field_aspects<'a>() -> [Aspect<FieldView<'a>>; 7] {
         },
         Aspect {
             kind: Kind::NullabilityChanged,
-            read: |v| flag(v.field.nullable),
+            read: |v| flag(v.field.presence.nullable()),
             // Sent: a server that no longer accepts `null` rejects clients that send it.
             // Received: an `Option` already decodes `null`.
-            effect: |o, n| match (retyped(o, n), n.sent && !n.field.nullable) {
+            effect: |o, n| match (retyped(o, n), n.sent && !n.field.presence.nullable()) {
                 (true, _) => None,
                 (false, true) => Some(Effect::Wire),
                 (false, false) => Some(Effect::Compatible),
@@ -259,7 +263,7 @@ fn field_aspects<'a>() -> [Aspect<FieldView<'a>>; 7] {
         },
         Aspect {
             kind: Kind::SelfFillingChanged,
-            read: |v| flag(v.field.constant),
+            read: |v| flag(v.field.presence == Presence::Constant),
             effect: |o, n| (!retyped(o, n)).then_some(Effect::Compatible),
             prose: false,
         },
@@ -271,7 +275,13 @@ fn field_aspects<'a>() -> [Aspect<FieldView<'a>>; 7] {
         },
         Aspect {
             kind: Kind::DocsChanged,
-            read: |v| format!("{}{}", prose(&v.field.docs), documented_values(&v.field.docs)),
+            read: |v| {
+                format!(
+                    "{}{}",
+                    prose(&v.field.docs),
+                    documented_values(&v.field.docs)
+                )
+            },
             effect: |_, _| Some(Effect::Docs),
             prose: true,
         },
@@ -339,7 +349,7 @@ fn fields(
         } else {
             Effect::Breaking
         };
-        let required = if f.required { ", required" } else { "" };
+        let required = if spec_required(f) { ", required" } else { "" };
         let detail = format!("`{}`: {}{required}", f.wire_name, shown(&field_text(f)));
         out.push(Kind::FieldAdded, effect, &place(None, Some(f)), detail);
     }

@@ -61,8 +61,16 @@ impl Api {
 
 /// The named types of an API, sorted by Rust name and looked up by it: built once, so no
 /// step needs an index of its own or a linear search.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<TypeDef>")]
 pub struct TypeTable(Vec<TypeDef>);
+
+impl From<Vec<TypeDef>> for TypeTable {
+    /// A recorded model is read back sorted, whatever order the file lists it in.
+    fn from(defs: Vec<TypeDef>) -> Self {
+        Self::new(defs)
+    }
+}
 
 impl TypeTable {
     /// A table of `defs`, which may come in any order; names must be unique.
@@ -454,7 +462,7 @@ pub struct Field {
 
 /// Whether a field must be present and whether it may be `null`; its Rust type and serde
 /// attributes follow from this alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Presence {
     /// Listed in `required`, never `null`: `T`.
     Required,
