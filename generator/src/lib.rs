@@ -135,7 +135,7 @@ pub fn regeneration_summary(
 ) -> Option<String> {
     let old = match record::read(dir)? {
         Ok(old) => old,
-        Err(e) => return Some(format!("no summary of changes: {e}")),
+        Err(e) => return Some(format!("no summary of changes: {e}\n")),
     };
     let report = diff::diff(&old, api);
     let labels = diff::Labels {
