@@ -35,8 +35,7 @@ const PAIRS: [(&str, &str, &str); 4] = [
 
 /// Where a `history:` or `specs:` name is, or why the test cannot run.
 fn locate(name: &str) -> Result<PathBuf, String> {
-    let specs = std::env::var_os("SDKGEN_SHARED_SPECS")
-        .ok_or("SDKGEN_SHARED_SPECS is not set")?;
+    let specs = std::env::var_os("SDKGEN_SHARED_SPECS").ok_or("SDKGEN_SHARED_SPECS is not set")?;
     let specs = PathBuf::from(specs);
     let path = match name.split_once(':') {
         Some(("history", file)) => specs

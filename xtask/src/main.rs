@@ -3,6 +3,7 @@
 mod bench;
 mod corpus;
 mod diff;
+mod diff_compare;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,9 @@ enum Command {
         #[arg(long)]
         fail_on: Option<diff::FailOn>,
     },
+    /// `sdkgen diff` on the Clerk history next to cargo-semver-checks and openapi-diff: what
+    /// each finds that the other misses (slow: generates and documents both crates per pair).
+    DiffCompare(diff_compare::Args),
     /// Generate, `cargo check` and `cargo clippy` a crate for every spec under ../shared/specs.
     Corpus {
         /// The folder of specs; default $SDKGEN_SHARED_SPECS or ../shared/specs.
@@ -101,6 +105,7 @@ fn main() -> ExitCode {
             format,
             fail_on,
         } => diff::run(&base, format, fail_on),
+        Command::DiffCompare(args) => diff_compare::run(&args),
         Command::Corpus {
             specs,
             only,
@@ -166,6 +171,13 @@ fn generate_repository() -> Result<(), String> {
 
 /// Where the whole-API crate lives (see spec/clerk-full.toml).
 pub(crate) const FULL_CRATE: &str = "generated/clerk-full";
+
+/// The shared spec corpus: `$SDKGEN_SHARED_SPECS`, or `../shared/specs`.
+pub(crate) fn shared_specs_dir() -> PathBuf {
+    std::env::var_os("SDKGEN_SHARED_SPECS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/specs"))
+}
 
 /// The newest Clerk spec in the shared corpus, if it is there.
 pub(crate) fn shared_clerk_spec() -> Option<PathBuf> {
