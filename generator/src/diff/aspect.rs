@@ -83,7 +83,7 @@ impl Changes {
                 continue;
             };
             let detail = if aspect.prose {
-                "docs changed".to_owned()
+                "the spec's prose (not shown)".to_owned()
             } else {
                 transition(&before, &after)
             };
