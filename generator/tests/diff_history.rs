@@ -4,6 +4,7 @@
 //! them, never their prose (the report says "docs changed" only).
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use sdkgen::Config;
 use sdkgen::diff::{Effect, Format, Labels, Report};
@@ -57,8 +58,23 @@ fn model(path: &Path) -> sdkgen::model::Api {
         .unwrap_or_else(|e| panic!("{} does not build: {e}", path.display()))
 }
 
-/// The report of one pair, or `None` (with a printed reason) when the specs are absent.
-fn pair(old: &str, new: &str) -> Option<(Report, Labels)> {
+/// The report of one pair, or `None` (with a printed reason) when the specs are absent. Built
+/// once per test binary: each model build of a full Clerk spec takes seconds in debug.
+fn pair(old: &str, new: &str) -> Option<&'static (Report, Labels)> {
+    static REPORTS: OnceLock<Vec<Option<(Report, Labels)>>> = OnceLock::new();
+    let reports = REPORTS.get_or_init(|| PAIRS.iter().map(|(_, o, n)| build(o, n)).collect());
+    let at = PAIRS
+        .iter()
+        .position(|(_, o, n)| (*o, *n) == (old, new))
+        .expect("a pair of PAIRS");
+    let found = reports[at].as_ref();
+    if found.is_none() {
+        println!("skipping: the specs of {old} → {new} are absent");
+    }
+    found
+}
+
+fn build(old: &str, new: &str) -> Option<(Report, Labels)> {
     let (old_path, new_path) = match (locate(old), locate(new)) {
         (Ok(o), Ok(n)) => (o, n),
         (Err(e), _) | (_, Err(e)) => {
@@ -84,7 +100,7 @@ fn reports_of_the_clerk_history() {
         };
         insta::assert_snapshot!(
             format!("diff_history_{name}"),
-            report.render(Format::Text, &labels)
+            report.render(Format::Text, labels)
         );
     }
 }
@@ -95,7 +111,7 @@ fn markdown_of_the_new_api_version_fits_a_pull_request_comment() {
     let Some((report, labels)) = pair(old, new) else {
         return;
     };
-    let markdown = report.render(Format::Markdown, &labels);
+    let markdown = report.render(Format::Markdown, labels);
     // GitHub refuses comments over 65,536 characters.
     assert!(markdown.len() < 65_536, "{} characters", markdown.len());
     assert!(markdown.contains("<details>"), "long sections fold");
@@ -112,7 +128,7 @@ fn json_of_the_history_round_trips_its_counts() {
             return;
         };
         let json: serde_json::Value =
-            serde_json::from_str(&report.render(Format::Json, &labels)).expect("valid JSON");
+            serde_json::from_str(&report.render(Format::Json, labels)).expect("valid JSON");
         let changes = json["changes"].as_array().expect("a changes array");
         assert_eq!(changes.len(), report.changes.len());
         for change in changes {
