@@ -480,3 +480,40 @@ fn a_change_and_its_reverse_are_both_reported() {
         );
     }
 }
+
+#[test]
+fn a_recorded_model_reads_back_as_the_same_model() {
+    let api = model(BASE, "base.yaml");
+    let text = sdkgen::record::to_text(&api, "base.yaml");
+    assert!(sdkgen::record::is_record(text.as_bytes()));
+    let back = sdkgen::model_from(
+        text.into_bytes(),
+        "sdkgen-model.json",
+        &Config::named("pets"),
+    )
+    .expect("a record reads back");
+    assert_eq!(back, api);
+    assert!(sdkgen::diff::diff(&back, &api).changes.is_empty());
+}
+
+#[test]
+fn regenerating_a_crate_summarizes_what_changed() {
+    let dir = std::env::temp_dir().join(format!("sdkgen-diff-regen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = Config::named("pets");
+    // A first generation has nothing to compare with.
+    let first = sdkgen::generate(BASE.as_bytes(), "pets.yaml", &config).expect("generates");
+    assert_eq!(
+        sdkgen::regeneration_summary(&dir, &first.api, &config),
+        None
+    );
+    sdkgen::output::write(&dir, &first.files).expect("writes");
+
+    let new = BASE.replacen(PET_PROPS, "", 1);
+    let second = sdkgen::generate(new.as_bytes(), "pets.yaml", &config).expect("generates");
+    let summary = sdkgen::regeneration_summary(&dir, &second.api, &config).expect("a summary");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(summary.contains("major release"), "{summary}");
+    assert!(summary.contains("models::Pet::nickname"), "{summary}");
+    assert!(summary.ends_with('\n'), "{summary:?}");
+}
