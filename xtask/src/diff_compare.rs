@@ -234,8 +234,16 @@ pub(crate) fn run_semver_checks(
     for (spec, side) in [(old, "old"), (new, "new")] {
         let job = sdkgen::Job::new(spec, Some("clerk-diff"), None)?;
         let output = job.run().map_err(|d| d.to_string())?;
-        sdkgen::output::write(&work.join(side), &output.files)
+        let dir = work.join(side);
+        sdkgen::output::write(&dir, &output.files)
             .map_err(|e| format!("cannot write {}: {e}", work.display()))?;
+        // Under `target/` the crate would belong to this repository's workspace.
+        let manifest = dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+        if !text.contains("\n[workspace]") {
+            std::fs::write(&manifest, format!("{text}\n[workspace]\n"))
+                .map_err(|e| e.to_string())?;
+        }
     }
     // One target folder for every pair: dependencies are built once.
     let target = crate::root().join("target/diff-compare/target");
@@ -280,7 +288,8 @@ fn parse_semver_checks(text: &str) -> Vec<Finding> {
             in_items = false;
         } else if line.trim() == "Failed in:" {
             in_items = true;
-        } else if in_items && line.starts_with("  ") && !line.trim().is_empty() {
+        } else if in_items && line.starts_with("  ") && !line.starts_with("   ") {
+            // Items are indented by two spaces; cargo's status lines by more.
             if let Some(lint) = &lint {
                 findings.push(Finding {
                     lint: lint.clone(),
@@ -672,7 +681,7 @@ mod tests {
 
     #[test]
     fn semver_checks_output_is_parsed() {
-        let text = "--- failure struct_missing: pub struct removed or renamed ---\n\nDescription:\nx\n\nFailed in:\n  struct clerk_diff::models::Foo, previously in file /a/models.rs:3\n  struct clerk_diff::models::Bar, previously in file /a/models.rs:9\n\n--- failure enum_variant_missing: pub enum variant removed ---\nFailed in:\n  variant Kind::Cat, previously in file /a/models.rs:12\n";
+        let text = "--- failure struct_missing: pub struct removed or renamed ---\n\nDescription:\nx\n\nFailed in:\n  struct clerk_diff::models::Foo, previously in file /a/models.rs:3\n  struct clerk_diff::models::Bar, previously in file /a/models.rs:9\n    Building clerk-diff v0.1.0 (current)\n\n--- failure enum_variant_missing: pub enum variant removed ---\nFailed in:\n  variant Kind::Cat, previously in file /a/models.rs:12\n";
         let found = parse_semver_checks(text);
         assert_eq!(found.len(), 3);
         assert_eq!(found[2].lint, "enum_variant_missing");

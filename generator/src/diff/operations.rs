@@ -329,7 +329,12 @@ fn builder(o: &OpRef<'_>, n: &OpRef<'_>, old: &Api, new: &Api, out: &mut Changes
         } else {
             (Kind::SetterRemoved, "setter")
         };
-        let detail = format!("{what} of {}", what_slot(s));
+        let mut detail = format!("{what} of {}", what_slot(s));
+        if null_setter(s) {
+            // The builder loses its `…_null()` setter with it.
+            let name = s.name.trim_start_matches("r#");
+            detail.push_str(&format!(", and `{name}_null()`"));
+        }
         out.push(kind, Effect::Breaking, &place(Some(s), None), detail);
     }
     for s in added {
