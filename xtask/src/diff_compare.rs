@@ -286,6 +286,9 @@ fn parse_semver_checks(text: &str) -> Vec<Finding> {
         if let Some(rest) = line.strip_prefix("--- failure ") {
             lint = rest.split(':').next().map(str::to_owned);
             in_items = false;
+        } else if let Some(rest) = line.strip_prefix("--- warning ") {
+            lint = rest.split(':').next().map(|l| format!("warning {l}"));
+            in_items = false;
         } else if line.trim() == "Failed in:" {
             in_items = true;
         } else if in_items && line.starts_with("  ") && !line.starts_with("   ") {
@@ -681,9 +684,10 @@ mod tests {
 
     #[test]
     fn semver_checks_output_is_parsed() {
-        let text = "--- failure struct_missing: pub struct removed or renamed ---\n\nDescription:\nx\n\nFailed in:\n  struct clerk_diff::models::Foo, previously in file /a/models.rs:3\n  struct clerk_diff::models::Bar, previously in file /a/models.rs:9\n    Building clerk-diff v0.1.0 (current)\n\n--- failure enum_variant_missing: pub enum variant removed ---\nFailed in:\n  variant Kind::Cat, previously in file /a/models.rs:12\n";
+        let text = "--- failure struct_missing: pub struct removed or renamed ---\n\nDescription:\nx\n\nFailed in:\n  struct clerk_diff::models::Foo, previously in file /a/models.rs:3\n  struct clerk_diff::models::Bar, previously in file /a/models.rs:9\n    Building clerk-diff v0.1.0 (current)\n\n--- failure enum_variant_missing: pub enum variant removed ---\nFailed in:\n  variant Kind::Cat, previously in file /a/models.rs:12\n--- warning partial_ord_enum_variants_reordered: x ---\nFailed in:\n  Kind::Unknown moved from position 1 to 2, in /a/models.rs:12\n";
         let found = parse_semver_checks(text);
-        assert_eq!(found.len(), 3);
+        assert_eq!(found.len(), 4);
+        assert_eq!(found[3].lint, "warning partial_ord_enum_variants_reordered");
         assert_eq!(found[2].lint, "enum_variant_missing");
         assert_eq!(finding_names(&found[0].item), ["Foo"]);
         assert_eq!(finding_names(&found[2].item), ["Kind", "Cat"]);
