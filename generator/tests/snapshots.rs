@@ -285,3 +285,76 @@ components:
     ));
     insta::assert_snapshot!(file(&files, "src/models.rs"));
 }
+
+/// Names the generated code uses itself (issue 18 defects 6 and 7, issue 12 class 3): a tag
+/// `Core` gets the accessor `core2` (`Client::core` exists), a builder that would be called
+/// `RequestOptions` or `Option` gets `…Request`, a schema called `Serialize` gets `…Model`; a
+/// tag or schema named `Default`, `From` or `Clone` keeps its name, since the generated code
+/// spells those with full paths.
+#[test]
+fn names_the_generated_code_uses() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /core:
+    get:
+      operationId: requestOptions
+      tags: [Core]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Default'}
+  /defaults:
+    post:
+      operationId: Option
+      tags: [Default]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                send: {type: string}
+                clone: {type: string, nullable: true}
+                clone_null: {type: string}
+                kind: {type: string, enum: [event]}
+      responses:
+        '204': {description: done}
+    get:
+      operationId: new
+      tags: [Default]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Serialize'}
+components:
+  schemas:
+    Default:
+      type: object
+      properties:
+        from: {$ref: '#/components/schemas/From'}
+    From:
+      type: string
+      enum: [Ok, Err, Unknown]
+    Serialize:
+      type: object
+      properties:
+        clone: {$ref: '#/components/schemas/Clone'}
+    Clone: {type: string}
+"#,
+    ));
+    let all = [
+        "src/client.rs",
+        "src/operations/mod.rs",
+        "src/operations/default.rs",
+        "src/models.rs",
+    ]
+    .map(|path| format!("--- {path} ---\n{}", file(&files, path)))
+    .join("\n");
+    insta::assert_snapshot!(all);
+}

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Memberships`.
@@ -206,7 +204,7 @@ impl<'a> OrganizationMemberships<'a> {
     }
 }
 
-///A `GET /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::list`](super::OrganizationMemberships::list), then `.send()` it.
+/// A `GET /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::list`](super::OrganizationMemberships::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationMemberships {
@@ -517,7 +515,7 @@ impl ListOrganizationMemberships {
     }
 }
 
-///A `POST /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::create`](super::OrganizationMemberships::create), then `.send()` it.
+/// A `POST /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::create`](super::OrganizationMemberships::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationMembership {
@@ -539,7 +537,7 @@ impl CreateOrganizationMembership {
         self
     }
 
-    ///Sends `public_metadata` as an explicit `null`.
+    /// Sends `public_metadata` as an explicit `null`.
     pub fn public_metadata_null(mut self) -> Self {
         self.body.public_metadata = Some(None);
         self
@@ -556,7 +554,7 @@ impl CreateOrganizationMembership {
         self
     }
 
-    ///Sends `private_metadata` as an explicit `null`.
+    /// Sends `private_metadata` as an explicit `null`.
     pub fn private_metadata_null(mut self) -> Self {
         self.body.private_metadata = Some(None);
         self
@@ -593,7 +591,7 @@ impl CreateOrganizationMembership {
     }
 }
 
-///A `DELETE /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::delete`](super::OrganizationMemberships::delete), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::delete`](super::OrganizationMemberships::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationMembership {
@@ -635,7 +633,7 @@ impl DeleteOrganizationMembership {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::update`](super::OrganizationMemberships::update), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::update`](super::OrganizationMemberships::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationMembership {
@@ -679,7 +677,7 @@ impl UpdateOrganizationMembership {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` request; start it with [`OrganizationMemberships::update_metadata`](super::OrganizationMemberships::update_metadata), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` request; start it with [`OrganizationMemberships::update_metadata`](super::OrganizationMemberships::update_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationMembershipMetadata {
@@ -745,7 +743,7 @@ impl UpdateOrganizationMembershipMetadata {
     }
 }
 
-///A `GET /organization_memberships` request; start it with [`OrganizationMemberships::list_for_instance`](super::OrganizationMemberships::list_for_instance), then `.send()` it.
+/// A `GET /organization_memberships` request; start it with [`OrganizationMemberships::list_for_instance`](super::OrganizationMemberships::list_for_instance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InstanceGetOrganizationMemberships {

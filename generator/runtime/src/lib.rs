@@ -11,6 +11,7 @@ pub mod double_option;
 mod error;
 mod hooks;
 mod multipart;
+mod open_enum;
 mod options;
 mod pagination;
 mod request;
@@ -22,6 +23,9 @@ pub use self::client::{ApiDefaults, AuthScheme, ClientBuilder, Core};
 pub use self::error::{ApiError, DecodeError, Error};
 pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
 pub use self::multipart::Multipart;
+// Generated string enums call `crate::runtime::open_enum!`; a crate without any does not.
+#[allow(unused_imports)]
+pub(crate) use self::open_enum::open_enum;
 pub use self::options::RequestOptions;
 pub use self::pagination::{Page, paginate};
 pub use self::request::{RequestSpec, plain_text};

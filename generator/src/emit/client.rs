@@ -3,10 +3,22 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, paragraphs};
+use super::docs::{Doc, doc_attrs, paragraphs};
 use super::ident;
 use crate::config::Config;
 use crate::model::{Api, AuthKind, StatusMatch};
+
+/// What the generated `Client` defines (methods, associated constants, and `clone` from its
+/// derive): group accessors must not take these names.
+pub const CLIENT_MEMBERS: &[&str] = &[
+    "DEFAULT_BASE_URL",
+    "SECRET_ENV_VAR",
+    "builder",
+    "clone",
+    "core",
+    "from_env",
+    "new",
+];
 
 /// Used when the spec has no retry policy: retry rate limits and server errors for a minute.
 const DEFAULT_RETRY: crate::model::RetryPolicy = crate::model::RetryPolicy {
@@ -32,12 +44,14 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         tokens: constructors,
         example,
     } = constructors(api, config);
-    let client_doc = doc_attrs(&format!(
-        "A client for {title} (version {version}).\n\nCheap to clone: clones share one connection pool. Build one with [`Client::builder`] to change the base URL, timeouts, retries or headers.\n\n```no_run\n# async fn run() -> Result<(), {lib}::Error> {{\n{example}\n# Ok(())\n# }}\n```",
-        title = api.title,
-        version = api.version,
-        lib = config.lib_name(),
-    ));
+    let client_doc = Doc::new()
+        .prose(&format!("A client for {} (version {}).", api.title, api.version))
+        .prose("Cheap to clone: clones share one connection pool. Build one with [`Client::builder`] to change the base URL, timeouts, retries or headers.")
+        .example(&format!(
+            "# async fn run() -> Result<(), {lib}::Error> {{\n{example}\n# Ok(())\n# }}",
+            lib = config.lib_name(),
+        ))
+        .outer();
     let accessors = accessors(api);
 
     quote! {

@@ -16,6 +16,10 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
         "multipart.rs",
         include_str!("../../runtime/src/multipart.rs"),
     ),
+    (
+        "open_enum.rs",
+        include_str!("../../runtime/src/open_enum.rs"),
+    ),
     ("options.rs", include_str!("../../runtime/src/options.rs")),
     (
         "pagination.rs",

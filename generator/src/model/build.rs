@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToSnakeCase;
 use openapiv3::{Parameter, QueryStyle, ReferenceOr, SecurityScheme};
 
-use super::names::{Scope, field_name, method_name, type_name};
+use super::names::{field_name, method_name, places, type_name};
 use super::schema::{Types, bounds, docs_of};
 use super::{
     Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation,
@@ -135,9 +135,11 @@ fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &OpenAPI) -> &'g mu
     let index = match groups.iter().position(|g| g.tag == tag) {
         Some(index) => index,
         None => {
-            let mut scope = Scope::with_reserved(&["builder", "new", "from_env", "base_url"]);
+            let mut methods = places::accessors();
+            let mut types = places::group_types();
             for group in groups.iter() {
-                scope.claim(group.method.clone());
+                methods.claim(group.method.clone());
+                types.claim(group.type_name.clone());
             }
             // File systems cap names at 255 bytes and the module file is named after this.
             let mut method = field_name(tag);
@@ -149,9 +151,9 @@ fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &OpenAPI) -> &'g mu
                 method.truncate(cut);
                 method = field_name(method.trim_end_matches('_'));
             }
-            let method = scope.claim(method);
+            let method = methods.claim(method);
             groups.push(Group {
-                type_name: type_name(&method),
+                type_name: types.claim(type_name(method.trim_start_matches("r#"))),
                 method,
                 tag: tag.to_owned(),
                 doc: doc
@@ -235,14 +237,7 @@ impl OperationContext<'_> {
         types: &mut Types<'_>,
         diagnostics: &mut Diagnostics,
     ) -> Vec<Param> {
-        let mut names = Scope::with_reserved(&[
-            "client",
-            "options",
-            "body",
-            "send",
-            "send_with_response",
-            "stream",
-        ]);
+        let mut names = places::builder_members();
         let params: Vec<Param> = self
             .merged_params(op, diagnostics)
             .into_iter()
@@ -662,7 +657,7 @@ fn name_methods(group: &mut Group) {
             }
         })
         .collect();
-    let mut scope = Scope::default();
+    let mut scope = places::operation_methods();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &proposals {
         *counts.entry(p.as_str()).or_default() += 1;
@@ -682,7 +677,7 @@ fn name_methods(group: &mut Group) {
         .collect();
     // Builders share a module with the group struct: their names must differ from it and
     // from each other (`get-user` and `getUser` both case to `GetUser`).
-    let mut builders = Scope::with_reserved(&[group.type_name.as_str()]);
+    let mut builders = places::builders(&group.type_name);
     for (op, name) in group.operations.iter_mut().zip(names) {
         op.method_name = name;
         op.builder_name = builders.claim(op.builder_name.clone());

@@ -8,7 +8,7 @@ mod names;
 mod schema;
 
 pub use self::build::build;
-pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
+pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
 
 impl Api {
     /// The named type called `name` (a [`TypeRef::Named`] target).

@@ -12,7 +12,7 @@ use openapiv3::{
     Type, VariantOrUnknownOrEmpty,
 };
 
-use super::names::{Scope, field_name, type_name};
+use super::names::{Scope, field_name, places, type_name};
 use super::{Docs, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 
@@ -48,7 +48,7 @@ const MAX_DEPTH: usize = 64;
 
 impl<'d> Types<'d> {
     pub fn new(doc: &'d OpenAPI) -> Self {
-        let mut scope = Scope::default();
+        let mut scope = places::models();
         let components = doc
             .components
             .iter()
@@ -462,7 +462,7 @@ impl<'d> Types<'d> {
         data: &openapiv3::SchemaData,
         pointer: &Pointer,
     ) {
-        let mut variant_names = Scope::with_reserved(&["Unknown"]);
+        let mut variant_names = places::variants();
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = pointer.join(keyword).join(i);
@@ -593,7 +593,7 @@ impl<'d> Types<'d> {
         data: &openapiv3::SchemaData,
         pointer: &Pointer,
     ) {
-        let mut variant_names = Scope::with_reserved(&["Unknown"]);
+        let mut variant_names = places::variants();
         let variants = values
             .iter()
             .map(|value| Variant {

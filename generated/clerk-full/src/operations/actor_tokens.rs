@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Actor Tokens`.
@@ -61,7 +59,7 @@ impl<'a> ActorTokens<'a> {
     }
 }
 
-///A `POST /actor_tokens` request; start it with [`ActorTokens::create`](super::ActorTokens::create), then `.send()` it.
+/// A `POST /actor_tokens` request; start it with [`ActorTokens::create`](super::ActorTokens::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateActorToken {
@@ -113,7 +111,7 @@ impl CreateActorToken {
     }
 }
 
-///A `POST /actor_tokens/{actor_token_id}/revoke` request; start it with [`ActorTokens::revoke`](super::ActorTokens::revoke), then `.send()` it.
+/// A `POST /actor_tokens/{actor_token_id}/revoke` request; start it with [`ActorTokens::revoke`](super::ActorTokens::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeActorToken {

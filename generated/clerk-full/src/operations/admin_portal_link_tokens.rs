@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Admin Portal Link Tokens`.
@@ -60,7 +58,7 @@ impl<'a> AdminPortalLinkTokens<'a> {
     }
 }
 
-///A `POST /admin_portal_link_tokens` request; start it with [`AdminPortalLinkTokens::create`](super::AdminPortalLinkTokens::create), then `.send()` it.
+/// A `POST /admin_portal_link_tokens` request; start it with [`AdminPortalLinkTokens::create`](super::AdminPortalLinkTokens::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAdminPortalLinkToken {
@@ -129,7 +127,7 @@ impl CreateAdminPortalLinkToken {
     }
 }
 
-///A `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` request; start it with [`AdminPortalLinkTokens::revoke`](super::AdminPortalLinkTokens::revoke), then `.send()` it.
+/// A `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` request; start it with [`AdminPortalLinkTokens::revoke`](super::AdminPortalLinkTokens::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeAdminPortalLinkToken {
@@ -146,7 +144,7 @@ impl RevokeAdminPortalLinkToken {
         self
     }
 
-    ///Sends `revocation_reason` as an explicit `null`.
+    /// Sends `revocation_reason` as an explicit `null`.
     pub fn revocation_reason_null(mut self) -> Self {
         self.body.revocation_reason = Some(None);
         self

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Agent Tasks`.
@@ -44,7 +42,7 @@ impl<'a> AgentTasks<'a> {
             options: RequestOptions::default(),
             body: models::CreateAgentTaskBody {
                 on_behalf_of: on_behalf_of.into(),
-                permissions: Default::default(),
+                permissions: ::core::default::Default::default(),
                 agent_name: agent_name.into(),
                 task_description: task_description.into(),
                 redirect_url: redirect_url.into(),
@@ -67,7 +65,7 @@ impl<'a> AgentTasks<'a> {
     }
 }
 
-///A `POST /agents/tasks` request; start it with [`AgentTasks::create`](super::AgentTasks::create), then `.send()` it.
+/// A `POST /agents/tasks` request; start it with [`AgentTasks::create`](super::AgentTasks::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAgentTask {
@@ -111,7 +109,7 @@ impl CreateAgentTask {
     }
 }
 
-///A `POST /agents/tasks/{agent_task_id}/revoke` request; start it with [`AgentTasks::revoke`](super::AgentTasks::revoke), then `.send()` it.
+/// A `POST /agents/tasks/{agent_task_id}/revoke` request; start it with [`AgentTasks::revoke`](super::AgentTasks::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeAgentTask {

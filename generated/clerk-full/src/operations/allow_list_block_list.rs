@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Allow-list / Block-list`.
@@ -115,7 +113,7 @@ impl<'a> AllowListBlockList<'a> {
     }
 }
 
-///A `GET /allowlist_identifiers` request; start it with [`AllowListBlockList::list_allowlist_identifiers`](super::AllowListBlockList::list_allowlist_identifiers), then `.send()` it.
+/// A `GET /allowlist_identifiers` request; start it with [`AllowListBlockList::list_allowlist_identifiers`](super::AllowListBlockList::list_allowlist_identifiers), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllowlistIdentifiers {
@@ -183,7 +181,7 @@ impl ListAllowlistIdentifiers {
     }
 }
 
-///A `POST /allowlist_identifiers` request; start it with [`AllowListBlockList::create_allowlist_identifier`](super::AllowListBlockList::create_allowlist_identifier), then `.send()` it.
+/// A `POST /allowlist_identifiers` request; start it with [`AllowListBlockList::create_allowlist_identifier`](super::AllowListBlockList::create_allowlist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAllowlistIdentifier {
@@ -229,7 +227,7 @@ impl CreateAllowlistIdentifier {
     }
 }
 
-///A `DELETE /allowlist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_allowlist_identifier`](super::AllowListBlockList::delete_allowlist_identifier), then `.send()` it.
+/// A `DELETE /allowlist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_allowlist_identifier`](super::AllowListBlockList::delete_allowlist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAllowlistIdentifier {
@@ -269,7 +267,7 @@ impl DeleteAllowlistIdentifier {
     }
 }
 
-///A `GET /blocklist_identifiers` request; start it with [`AllowListBlockList::list_blocklist_identifiers`](super::AllowListBlockList::list_blocklist_identifiers), then `.send()` it.
+/// A `GET /blocklist_identifiers` request; start it with [`AllowListBlockList::list_blocklist_identifiers`](super::AllowListBlockList::list_blocklist_identifiers), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListBlocklistIdentifiers {
@@ -307,7 +305,7 @@ impl ListBlocklistIdentifiers {
     }
 }
 
-///A `POST /blocklist_identifiers` request; start it with [`AllowListBlockList::create_blocklist_identifier`](super::AllowListBlockList::create_blocklist_identifier), then `.send()` it.
+/// A `POST /blocklist_identifiers` request; start it with [`AllowListBlockList::create_blocklist_identifier`](super::AllowListBlockList::create_blocklist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBlocklistIdentifier {
@@ -347,7 +345,7 @@ impl CreateBlocklistIdentifier {
     }
 }
 
-///A `DELETE /blocklist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_blocklist_identifier`](super::AllowListBlockList::delete_blocklist_identifier), then `.send()` it.
+/// A `DELETE /blocklist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_blocklist_identifier`](super::AllowListBlockList::delete_blocklist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBlocklistIdentifier {

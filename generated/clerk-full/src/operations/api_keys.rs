@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `API Keys`.
@@ -166,7 +164,7 @@ impl<'a> ApiKeys<'a> {
     }
 }
 
-///A `GET /api_keys` request; start it with [`ApiKeys::get_api_keys`](super::ApiKeys::get_api_keys), then `.send()` it.
+/// A `GET /api_keys` request; start it with [`ApiKeys::get_api_keys`](super::ApiKeys::get_api_keys), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKeys {
@@ -260,7 +258,7 @@ impl GetApiKeys {
     }
 }
 
-///A `POST /api_keys` request; start it with [`ApiKeys::create`](super::ApiKeys::create), then `.send()` it.
+/// A `POST /api_keys` request; start it with [`ApiKeys::create`](super::ApiKeys::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateApiKey {
@@ -282,7 +280,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -294,7 +292,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -312,7 +310,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `created_by` as an explicit `null`.
+    /// Sends `created_by` as an explicit `null`.
     pub fn created_by_null(mut self) -> Self {
         self.body.created_by = Some(None);
         self
@@ -324,7 +322,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -361,7 +359,7 @@ impl CreateApiKey {
     }
 }
 
-///A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get_api_key`](super::ApiKeys::get_api_key), then `.send()` it.
+/// A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get_api_key`](super::ApiKeys::get_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKey {
@@ -402,7 +400,7 @@ impl GetApiKey {
     }
 }
 
-///A `DELETE /api_keys/{apiKeyID}` request; start it with [`ApiKeys::delete`](super::ApiKeys::delete), then `.send()` it.
+/// A `DELETE /api_keys/{apiKeyID}` request; start it with [`ApiKeys::delete`](super::ApiKeys::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteApiKey {
@@ -443,7 +441,7 @@ impl DeleteApiKey {
     }
 }
 
-///A `PATCH /api_keys/{apiKeyID}` request; start it with [`ApiKeys::update`](super::ApiKeys::update), then `.send()` it.
+/// A `PATCH /api_keys/{apiKeyID}` request; start it with [`ApiKeys::update`](super::ApiKeys::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateApiKey {
@@ -460,7 +458,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -478,7 +476,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -496,7 +494,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -534,7 +532,7 @@ impl UpdateApiKey {
     }
 }
 
-///A `GET /api_keys/{apiKeyID}/secret` request; start it with [`ApiKeys::get_secret`](super::ApiKeys::get_secret), then `.send()` it.
+/// A `GET /api_keys/{apiKeyID}/secret` request; start it with [`ApiKeys::get_secret`](super::ApiKeys::get_secret), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKeySecret {
@@ -575,7 +573,7 @@ impl GetApiKeySecret {
     }
 }
 
-///A `POST /api_keys/{apiKeyID}/revoke` request; start it with [`ApiKeys::revoke`](super::ApiKeys::revoke), then `.send()` it.
+/// A `POST /api_keys/{apiKeyID}/revoke` request; start it with [`ApiKeys::revoke`](super::ApiKeys::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeApiKey {
@@ -592,7 +590,7 @@ impl RevokeApiKey {
         self
     }
 
-    ///Sends `revocation_reason` as an explicit `null`.
+    /// Sends `revocation_reason` as an explicit `null`.
     pub fn revocation_reason_null(mut self) -> Self {
         self.body.revocation_reason = Some(None);
         self
@@ -630,7 +628,7 @@ impl RevokeApiKey {
     }
 }
 
-///A `POST /api_keys/verify` request; start it with [`ApiKeys::verify`](super::ApiKeys::verify), then `.send()` it.
+/// A `POST /api_keys/verify` request; start it with [`ApiKeys::verify`](super::ApiKeys::verify), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyApiKey {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Billing`.
@@ -227,7 +225,7 @@ impl<'a> Billing<'a> {
     }
 }
 
-///A `GET /billing/plans` request; start it with [`Billing::list_plans`](super::Billing::list_plans), then `.send()` it.
+/// A `GET /billing/plans` request; start it with [`Billing::list_plans`](super::Billing::list_plans), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommercePlanList {
@@ -332,7 +330,7 @@ impl GetCommercePlanList {
     }
 }
 
-///A `GET /billing/prices` request; start it with [`Billing::list_prices`](super::Billing::list_prices), then `.send()` it.
+/// A `GET /billing/prices` request; start it with [`Billing::list_prices`](super::Billing::list_prices), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingPriceList {
@@ -434,7 +432,7 @@ impl GetBillingPriceList {
     }
 }
 
-///A `POST /billing/prices` request; start it with [`Billing::create_price`](super::Billing::create_price), then `.send()` it.
+/// A `POST /billing/prices` request; start it with [`Billing::create_price`](super::Billing::create_price), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBillingPrice {
@@ -474,7 +472,7 @@ impl CreateBillingPrice {
     }
 }
 
-///A `GET /billing/subscription_items` request; start it with [`Billing::list_subscription_items`](super::Billing::list_subscription_items), then `.send()` it.
+/// A `GET /billing/subscription_items` request; start it with [`Billing::list_subscription_items`](super::Billing::list_subscription_items), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommerceSubscriptionItemList {
@@ -626,7 +624,7 @@ impl GetCommerceSubscriptionItemList {
     }
 }
 
-///A `DELETE /billing/subscription_items/{subscription_item_id}` request; start it with [`Billing::cancel_subscription_item`](super::Billing::cancel_subscription_item), then `.send()` it.
+/// A `DELETE /billing/subscription_items/{subscription_item_id}` request; start it with [`Billing::cancel_subscription_item`](super::Billing::cancel_subscription_item), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelCommerceSubscriptionItem {
@@ -678,7 +676,7 @@ impl CancelCommerceSubscriptionItem {
     }
 }
 
-///A `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` request; start it with [`Billing::extend_subscription_item_free_trial`](super::Billing::extend_subscription_item_free_trial), then `.send()` it.
+/// A `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` request; start it with [`Billing::extend_subscription_item_free_trial`](super::Billing::extend_subscription_item_free_trial), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExtendBillingSubscriptionItemFreeTrial {
@@ -722,7 +720,7 @@ impl ExtendBillingSubscriptionItemFreeTrial {
     }
 }
 
-///A `POST /billing/subscription_items/{subscription_item_id}/price_transition` request; start it with [`Billing::create_price_transition`](super::Billing::create_price_transition), then `.send()` it.
+/// A `POST /billing/subscription_items/{subscription_item_id}/price_transition` request; start it with [`Billing::create_price_transition`](super::Billing::create_price_transition), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBillingPriceTransition {
@@ -766,7 +764,7 @@ impl CreateBillingPriceTransition {
     }
 }
 
-///A `POST /billing/subscription_items/{subscription_item_id}/discounts` request; start it with [`Billing::apply_subscription_item_discount`](super::Billing::apply_subscription_item_discount), then `.send()` it.
+/// A `POST /billing/subscription_items/{subscription_item_id}/discounts` request; start it with [`Billing::apply_subscription_item_discount`](super::Billing::apply_subscription_item_discount), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApplyBillingSubscriptionItemDiscount {
@@ -812,7 +810,7 @@ impl ApplyBillingSubscriptionItemDiscount {
     }
 }
 
-///A `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` request; start it with [`Billing::remove_subscription_item_discount`](super::Billing::remove_subscription_item_discount), then `.send()` it.
+/// A `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` request; start it with [`Billing::remove_subscription_item_discount`](super::Billing::remove_subscription_item_discount), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveBillingSubscriptionItemDiscount {
@@ -858,7 +856,7 @@ impl RemoveBillingSubscriptionItemDiscount {
     }
 }
 
-///A `GET /billing/statements` request; start it with [`Billing::list_statements`](super::Billing::list_statements), then `.send()` it.
+/// A `GET /billing/statements` request; start it with [`Billing::list_statements`](super::Billing::list_statements), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingStatementList {
@@ -950,7 +948,7 @@ impl GetBillingStatementList {
     }
 }
 
-///A `GET /billing/statements/{statementID}` request; start it with [`Billing::get_statement`](super::Billing::get_statement), then `.send()` it.
+/// A `GET /billing/statements/{statementID}` request; start it with [`Billing::get_statement`](super::Billing::get_statement), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingStatement {
@@ -990,7 +988,7 @@ impl GetBillingStatement {
     }
 }
 
-///A `GET /billing/statements/{statementID}/payment_attempts` request; start it with [`Billing::get_statement_payment_attempts`](super::Billing::get_statement_payment_attempts), then `.send()` it.
+/// A `GET /billing/statements/{statementID}/payment_attempts` request; start it with [`Billing::get_statement_payment_attempts`](super::Billing::get_statement_payment_attempts), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingStatementPaymentAttempts {

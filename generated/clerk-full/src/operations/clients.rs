@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Clients`.
@@ -65,7 +63,7 @@ impl<'a> Clients<'a> {
     }
 }
 
-///A `GET /clients` request; start it with [`Clients::list`](super::Clients::list), then `.send()` it.
+/// A `GET /clients` request; start it with [`Clients::list`](super::Clients::list), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -134,7 +132,7 @@ impl GetClientList {
     }
 }
 
-///A `POST /clients/verify` request; start it with [`Clients::verify`](super::Clients::verify), then `.send()` it.
+/// A `POST /clients/verify` request; start it with [`Clients::verify`](super::Clients::verify), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyClient {
@@ -174,7 +172,7 @@ impl VerifyClient {
     }
 }
 
-///A `GET /clients/{client_id}` request; start it with [`Clients::get`](super::Clients::get), then `.send()` it.
+/// A `GET /clients/{client_id}` request; start it with [`Clients::get`](super::Clients::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetClient {

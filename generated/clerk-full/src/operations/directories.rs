@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Directories`.
@@ -208,7 +206,7 @@ impl<'a> Directories<'a> {
     }
 }
 
-///A `GET /directories` request; start it with [`Directories::list`](super::Directories::list), then `.send()` it.
+/// A `GET /directories` request; start it with [`Directories::list`](super::Directories::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDirectories {
@@ -266,7 +264,7 @@ impl ListDirectories {
     }
 }
 
-///A `POST /directories` request; start it with [`Directories::create`](super::Directories::create), then `.send()` it.
+/// A `POST /directories` request; start it with [`Directories::create`](super::Directories::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDirectory {
@@ -323,7 +321,7 @@ impl CreateDirectory {
     }
 }
 
-///A `GET /directories/{directory_id}` request; start it with [`Directories::get`](super::Directories::get), then `.send()` it.
+/// A `GET /directories/{directory_id}` request; start it with [`Directories::get`](super::Directories::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDirectory {
@@ -361,7 +359,7 @@ impl GetDirectory {
     }
 }
 
-///A `DELETE /directories/{directory_id}` request; start it with [`Directories::delete`](super::Directories::delete), then `.send()` it.
+/// A `DELETE /directories/{directory_id}` request; start it with [`Directories::delete`](super::Directories::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDirectory {
@@ -401,7 +399,7 @@ impl DeleteDirectory {
     }
 }
 
-///A `PATCH /directories/{directory_id}` request; start it with [`Directories::update`](super::Directories::update), then `.send()` it.
+/// A `PATCH /directories/{directory_id}` request; start it with [`Directories::update`](super::Directories::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDirectory {
@@ -474,7 +472,7 @@ impl UpdateDirectory {
     }
 }
 
-///A `POST /directories/{directory_id}/rotate_api_key` request; start it with [`Directories::rotate_api_key`](super::Directories::rotate_api_key), then `.send()` it.
+/// A `POST /directories/{directory_id}/rotate_api_key` request; start it with [`Directories::rotate_api_key`](super::Directories::rotate_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateDirectoryApiKey {
@@ -512,7 +510,7 @@ impl RotateDirectoryApiKey {
     }
 }
 
-///A `GET /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::list_group_role_mappings`](super::Directories::list_group_role_mappings), then `.send()` it.
+/// A `GET /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::list_group_role_mappings`](super::Directories::list_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDirectoryGroupRoleMappings {
@@ -554,7 +552,7 @@ impl ListDirectoryGroupRoleMappings {
     }
 }
 
-///A `PUT /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::replace_group_role_mappings`](super::Directories::replace_group_role_mappings), then `.send()` it.
+/// A `PUT /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::replace_group_role_mappings`](super::Directories::replace_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceDirectoryGroupRoleMappings {
@@ -598,7 +596,7 @@ impl ReplaceDirectoryGroupRoleMappings {
     }
 }
 
-///A `POST /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::create_group_role_mapping`](super::Directories::create_group_role_mapping), then `.send()` it.
+/// A `POST /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::create_group_role_mapping`](super::Directories::create_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDirectoryGroupRoleMapping {
@@ -658,7 +656,7 @@ impl CreateDirectoryGroupRoleMapping {
     }
 }
 
-///A `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` request; start it with [`Directories::delete_group_role_mapping`](super::Directories::delete_group_role_mapping), then `.send()` it.
+/// A `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` request; start it with [`Directories::delete_group_role_mapping`](super::Directories::delete_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDirectoryGroupRoleMapping {

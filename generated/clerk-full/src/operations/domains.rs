@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Domains`.
@@ -84,7 +82,7 @@ impl<'a> Domains<'a> {
     }
 }
 
-///A `GET /domains` request; start it with [`Domains::list`](super::Domains::list), then `.send()` it.
+/// A `GET /domains` request; start it with [`Domains::list`](super::Domains::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDomains {
@@ -115,7 +113,7 @@ impl ListDomains {
     }
 }
 
-///A `POST /domains` request; start it with [`Domains::add`](super::Domains::add), then `.send()` it.
+/// A `POST /domains` request; start it with [`Domains::add`](super::Domains::add), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddDomain {
@@ -131,7 +129,7 @@ impl AddDomain {
         self
     }
 
-    ///Sends `proxy_url` as an explicit `null`.
+    /// Sends `proxy_url` as an explicit `null`.
     pub fn proxy_url_null(mut self) -> Self {
         self.body.proxy_url = Some(None);
         self
@@ -165,7 +163,7 @@ impl AddDomain {
     }
 }
 
-///A `DELETE /domains/{domain_id}` request; start it with [`Domains::delete`](super::Domains::delete), then `.send()` it.
+/// A `DELETE /domains/{domain_id}` request; start it with [`Domains::delete`](super::Domains::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDomain {
@@ -205,7 +203,7 @@ impl DeleteDomain {
     }
 }
 
-///A `PATCH /domains/{domain_id}` request; start it with [`Domains::update`](super::Domains::update), then `.send()` it.
+/// A `PATCH /domains/{domain_id}` request; start it with [`Domains::update`](super::Domains::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDomain {
@@ -222,7 +220,7 @@ impl UpdateDomain {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -234,7 +232,7 @@ impl UpdateDomain {
         self
     }
 
-    ///Sends `proxy_url` as an explicit `null`.
+    /// Sends `proxy_url` as an explicit `null`.
     pub fn proxy_url_null(mut self) -> Self {
         self.body.proxy_url = Some(None);
         self
@@ -246,7 +244,7 @@ impl UpdateDomain {
         self
     }
 
-    ///Sends `is_secondary` as an explicit `null`.
+    /// Sends `is_secondary` as an explicit `null`.
     pub fn is_secondary_null(mut self) -> Self {
         self.body.is_secondary = Some(None);
         self

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Enterprise Connections`.
@@ -168,7 +166,7 @@ impl<'a> EnterpriseConnections<'a> {
     }
 }
 
-///A `GET /enterprise_connections` request; start it with [`EnterpriseConnections::list`](super::EnterpriseConnections::list), then `.send()` it.
+/// A `GET /enterprise_connections` request; start it with [`EnterpriseConnections::list`](super::EnterpriseConnections::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEnterpriseConnections {
@@ -270,7 +268,7 @@ impl ListEnterpriseConnections {
     }
 }
 
-///A `POST /enterprise_connections` request; start it with [`EnterpriseConnections::create`](super::EnterpriseConnections::create), then `.send()` it.
+/// A `POST /enterprise_connections` request; start it with [`EnterpriseConnections::create`](super::EnterpriseConnections::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEnterpriseConnection {
@@ -286,7 +284,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -298,7 +296,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `allow_organization_account_linking` as an explicit `null`.
+    /// Sends `allow_organization_account_linking` as an explicit `null`.
     pub fn allow_organization_account_linking_null(mut self) -> Self {
         self.body.allow_organization_account_linking = Some(None);
         self
@@ -310,7 +308,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `active` as an explicit `null`.
+    /// Sends `active` as an explicit `null`.
     pub fn active_null(mut self) -> Self {
         self.body.active = Some(None);
         self
@@ -325,7 +323,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `saml` as an explicit `null`.
+    /// Sends `saml` as an explicit `null`.
     pub fn saml_null(mut self) -> Self {
         self.body.saml = Some(None);
         self
@@ -340,7 +338,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `oidc` as an explicit `null`.
+    /// Sends `oidc` as an explicit `null`.
     pub fn oidc_null(mut self) -> Self {
         self.body.oidc = Some(None);
         self
@@ -387,7 +385,7 @@ impl CreateEnterpriseConnection {
     }
 }
 
-///A `GET /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::get`](super::EnterpriseConnections::get), then `.send()` it.
+/// A `GET /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::get`](super::EnterpriseConnections::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEnterpriseConnection {
@@ -427,7 +425,7 @@ impl GetEnterpriseConnection {
     }
 }
 
-///A `DELETE /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::delete`](super::EnterpriseConnections::delete), then `.send()` it.
+/// A `DELETE /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::delete`](super::EnterpriseConnections::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEnterpriseConnection {
@@ -467,7 +465,7 @@ impl DeleteEnterpriseConnection {
     }
 }
 
-///A `PATCH /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::update`](super::EnterpriseConnections::update), then `.send()` it.
+/// A `PATCH /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::update`](super::EnterpriseConnections::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEnterpriseConnection {
@@ -484,7 +482,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -499,7 +497,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `domains` as an explicit `null`.
+    /// Sends `domains` as an explicit `null`.
     pub fn domains_null(mut self) -> Self {
         self.body.domains = Some(None);
         self
@@ -511,7 +509,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `active` as an explicit `null`.
+    /// Sends `active` as an explicit `null`.
     pub fn active_null(mut self) -> Self {
         self.body.active = Some(None);
         self
@@ -523,7 +521,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `sync_user_attributes` as an explicit `null`.
+    /// Sends `sync_user_attributes` as an explicit `null`.
     pub fn sync_user_attributes_null(mut self) -> Self {
         self.body.sync_user_attributes = Some(None);
         self
@@ -535,7 +533,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `disable_additional_identifications` as an explicit `null`.
+    /// Sends `disable_additional_identifications` as an explicit `null`.
     pub fn disable_additional_identifications_null(mut self) -> Self {
         self.body.disable_additional_identifications = Some(None);
         self
@@ -547,7 +545,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `allow_organization_account_linking` as an explicit `null`.
+    /// Sends `allow_organization_account_linking` as an explicit `null`.
     pub fn allow_organization_account_linking_null(mut self) -> Self {
         self.body.allow_organization_account_linking = Some(None);
         self
@@ -559,7 +557,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -574,7 +572,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `saml` as an explicit `null`.
+    /// Sends `saml` as an explicit `null`.
     pub fn saml_null(mut self) -> Self {
         self.body.saml = Some(None);
         self
@@ -589,7 +587,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `oidc` as an explicit `null`.
+    /// Sends `oidc` as an explicit `null`.
     pub fn oidc_null(mut self) -> Self {
         self.body.oidc = Some(None);
         self
@@ -608,7 +606,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `custom_attributes` as an explicit `null`.
+    /// Sends `custom_attributes` as an explicit `null`.
     pub fn custom_attributes_null(mut self) -> Self {
         self.body.custom_attributes = Some(None);
         self
@@ -645,7 +643,7 @@ impl UpdateEnterpriseConnection {
     }
 }
 
-///A `GET /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::list_test_runs`](super::EnterpriseConnections::list_test_runs), then `.send()` it.
+/// A `GET /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::list_test_runs`](super::EnterpriseConnections::list_test_runs), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEnterpriseConnectionTestRuns {
@@ -746,7 +744,7 @@ impl ListEnterpriseConnectionTestRuns {
     }
 }
 
-///A `POST /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::create_test_run`](super::EnterpriseConnections::create_test_run), then `.send()` it.
+/// A `POST /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::create_test_run`](super::EnterpriseConnections::create_test_run), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEnterpriseConnectionTestRun {

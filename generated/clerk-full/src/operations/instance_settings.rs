@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Instance Settings`.
@@ -170,7 +168,7 @@ impl<'a> InstanceSettings<'a> {
     }
 }
 
-///A `GET /instance` request; start it with [`InstanceSettings::get`](super::InstanceSettings::get), then `.send()` it.
+/// A `GET /instance` request; start it with [`InstanceSettings::get`](super::InstanceSettings::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstance {
@@ -201,7 +199,7 @@ impl GetInstance {
     }
 }
 
-///A `PATCH /instance` request; start it with [`InstanceSettings::update`](super::InstanceSettings::update), then `.send()` it.
+/// A `PATCH /instance` request; start it with [`InstanceSettings::update`](super::InstanceSettings::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstance {
@@ -217,7 +215,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `test_mode` as an explicit `null`.
+    /// Sends `test_mode` as an explicit `null`.
     pub fn test_mode_null(mut self) -> Self {
         self.body.test_mode = Some(None);
         self
@@ -229,7 +227,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `hibp` as an explicit `null`.
+    /// Sends `hibp` as an explicit `null`.
     pub fn hibp_null(mut self) -> Self {
         self.body.hibp = Some(None);
         self
@@ -241,7 +239,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `support_email` as an explicit `null`.
+    /// Sends `support_email` as an explicit `null`.
     pub fn support_email_null(mut self) -> Self {
         self.body.support_email = Some(None);
         self
@@ -253,7 +251,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `clerk_js_version` as an explicit `null`.
+    /// Sends `clerk_js_version` as an explicit `null`.
     pub fn clerk_js_version_null(mut self) -> Self {
         self.body.clerk_js_version = Some(None);
         self
@@ -265,7 +263,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `development_origin` as an explicit `null`.
+    /// Sends `development_origin` as an explicit `null`.
     pub fn development_origin_null(mut self) -> Self {
         self.body.development_origin = Some(None);
         self
@@ -287,7 +285,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `cookieless_dev` as an explicit `null`.
+    /// Sends `cookieless_dev` as an explicit `null`.
     pub fn cookieless_dev_null(mut self) -> Self {
         self.body.cookieless_dev = Some(None);
         self
@@ -299,7 +297,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `url_based_session_syncing` as an explicit `null`.
+    /// Sends `url_based_session_syncing` as an explicit `null`.
     pub fn url_based_session_syncing_null(mut self) -> Self {
         self.body.url_based_session_syncing = Some(None);
         self
@@ -318,7 +316,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `preferred_sign_in_strategy_when_password_required` as an explicit `null`.
+    /// Sends `preferred_sign_in_strategy_when_password_required` as an explicit `null`.
     pub fn preferred_sign_in_strategy_when_password_required_null(mut self) -> Self {
         self.body.preferred_sign_in_strategy_when_password_required = Some(None);
         self
@@ -352,7 +350,7 @@ impl UpdateInstance {
     }
 }
 
-///A `PATCH /instance/restrictions` request; start it with [`InstanceSettings::update_restrictions`](super::InstanceSettings::update_restrictions), then `.send()` it.
+/// A `PATCH /instance/restrictions` request; start it with [`InstanceSettings::update_restrictions`](super::InstanceSettings::update_restrictions), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceRestrictions {
@@ -368,7 +366,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `allowlist` as an explicit `null`.
+    /// Sends `allowlist` as an explicit `null`.
     pub fn allowlist_null(mut self) -> Self {
         self.body.allowlist = Some(None);
         self
@@ -380,7 +378,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `blocklist` as an explicit `null`.
+    /// Sends `blocklist` as an explicit `null`.
     pub fn blocklist_null(mut self) -> Self {
         self.body.blocklist = Some(None);
         self
@@ -392,7 +390,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `allowlist_blocklist_disabled_on_sign_in` as an explicit `null`.
+    /// Sends `allowlist_blocklist_disabled_on_sign_in` as an explicit `null`.
     pub fn allowlist_blocklist_disabled_on_sign_in_null(mut self) -> Self {
         self.body.allowlist_blocklist_disabled_on_sign_in = Some(None);
         self
@@ -404,7 +402,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `block_email_subaddresses` as an explicit `null`.
+    /// Sends `block_email_subaddresses` as an explicit `null`.
     pub fn block_email_subaddresses_null(mut self) -> Self {
         self.body.block_email_subaddresses = Some(None);
         self
@@ -416,7 +414,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `block_disposable_email_domains` as an explicit `null`.
+    /// Sends `block_disposable_email_domains` as an explicit `null`.
     pub fn block_disposable_email_domains_null(mut self) -> Self {
         self.body.block_disposable_email_domains = Some(None);
         self
@@ -452,7 +450,7 @@ impl UpdateInstanceRestrictions {
     }
 }
 
-///A `GET /instance/protect` request; start it with [`InstanceSettings::get_instance_protect`](super::InstanceSettings::get_instance_protect), then `.send()` it.
+/// A `GET /instance/protect` request; start it with [`InstanceSettings::get_instance_protect`](super::InstanceSettings::get_instance_protect), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceProtect {
@@ -489,7 +487,7 @@ impl GetInstanceProtect {
     }
 }
 
-///A `PATCH /instance/protect` request; start it with [`InstanceSettings::update_instance_protect`](super::InstanceSettings::update_instance_protect), then `.send()` it.
+/// A `PATCH /instance/protect` request; start it with [`InstanceSettings::update_instance_protect`](super::InstanceSettings::update_instance_protect), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceProtect {
@@ -505,7 +503,7 @@ impl UpdateInstanceProtect {
         self
     }
 
-    ///Sends `rules_enabled` as an explicit `null`.
+    /// Sends `rules_enabled` as an explicit `null`.
     pub fn rules_enabled_null(mut self) -> Self {
         self.body.rules_enabled = Some(None);
         self
@@ -517,7 +515,7 @@ impl UpdateInstanceProtect {
         self
     }
 
-    ///Sends `specter_enabled` as an explicit `null`.
+    /// Sends `specter_enabled` as an explicit `null`.
     pub fn specter_enabled_null(mut self) -> Self {
         self.body.specter_enabled = Some(None);
         self
@@ -553,7 +551,7 @@ impl UpdateInstanceProtect {
     }
 }
 
-///A `GET /instance/communication` request; start it with [`InstanceSettings::get_communication`](super::InstanceSettings::get_communication), then `.send()` it.
+/// A `GET /instance/communication` request; start it with [`InstanceSettings::get_communication`](super::InstanceSettings::get_communication), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceCommunication {
@@ -590,7 +588,7 @@ impl GetInstanceCommunication {
     }
 }
 
-///A `PATCH /instance/communication` request; start it with [`InstanceSettings::update_communication`](super::InstanceSettings::update_communication), then `.send()` it.
+/// A `PATCH /instance/communication` request; start it with [`InstanceSettings::update_communication`](super::InstanceSettings::update_communication), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceCommunication {
@@ -611,7 +609,7 @@ impl UpdateInstanceCommunication {
         self
     }
 
-    ///Sends `blocked_country_codes` as an explicit `null`.
+    /// Sends `blocked_country_codes` as an explicit `null`.
     pub fn blocked_country_codes_null(mut self) -> Self {
         self.body.blocked_country_codes = Some(None);
         self
@@ -647,7 +645,7 @@ impl UpdateInstanceCommunication {
     }
 }
 
-///A `GET /instance/oauth_application_settings` request; start it with [`InstanceSettings::get_o_auth_application_settings`](super::InstanceSettings::get_o_auth_application_settings), then `.send()` it.
+/// A `GET /instance/oauth_application_settings` request; start it with [`InstanceSettings::get_o_auth_application_settings`](super::InstanceSettings::get_o_auth_application_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceOAuthApplicationSettings {
@@ -684,7 +682,7 @@ impl GetInstanceOAuthApplicationSettings {
     }
 }
 
-///A `PATCH /instance/oauth_application_settings` request; start it with [`InstanceSettings::update_o_auth_application_settings`](super::InstanceSettings::update_o_auth_application_settings), then `.send()` it.
+/// A `PATCH /instance/oauth_application_settings` request; start it with [`InstanceSettings::update_o_auth_application_settings`](super::InstanceSettings::update_o_auth_application_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceOAuthApplicationSettings {
@@ -700,7 +698,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `dynamic_oauth_client_registration` as an explicit `null`.
+    /// Sends `dynamic_oauth_client_registration` as an explicit `null`.
     pub fn dynamic_oauth_client_registration_null(mut self) -> Self {
         self.body.dynamic_oauth_client_registration = Some(None);
         self
@@ -717,7 +715,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `default_scopes` as an explicit `null`.
+    /// Sends `default_scopes` as an explicit `null`.
     pub fn default_scopes_null(mut self) -> Self {
         self.body.default_scopes = Some(None);
         self
@@ -729,7 +727,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `oauth_jwt_access_tokens` as an explicit `null`.
+    /// Sends `oauth_jwt_access_tokens` as an explicit `null`.
     pub fn oauth_jwt_access_tokens_null(mut self) -> Self {
         self.body.oauth_jwt_access_tokens = Some(None);
         self
@@ -741,7 +739,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `client_id_metadata_documents_advertised` as an explicit `null`.
+    /// Sends `client_id_metadata_documents_advertised` as an explicit `null`.
     pub fn client_id_metadata_documents_advertised_null(mut self) -> Self {
         self.body.client_id_metadata_documents_advertised = Some(None);
         self
@@ -758,7 +756,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `client_id_metadata_documents_only_allow_pre_registered_clients` as an explicit `null`.
+    /// Sends `client_id_metadata_documents_only_allow_pre_registered_clients` as an explicit `null`.
     pub fn client_id_metadata_documents_only_allow_pre_registered_clients_null(
         mut self,
     ) -> Self {
@@ -779,7 +777,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `client_id_metadata_documents_block_implicitly_allowed_clients` as an explicit `null`.
+    /// Sends `client_id_metadata_documents_block_implicitly_allowed_clients` as an explicit `null`.
     pub fn client_id_metadata_documents_block_implicitly_allowed_clients_null(
         mut self,
     ) -> Self {
@@ -819,7 +817,7 @@ impl UpdateInstanceOAuthApplicationSettings {
     }
 }
 
-///A `GET /instance/organization_settings` request; start it with [`InstanceSettings::get_organization_settings`](super::InstanceSettings::get_organization_settings), then `.send()` it.
+/// A `GET /instance/organization_settings` request; start it with [`InstanceSettings::get_organization_settings`](super::InstanceSettings::get_organization_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceOrganizationSettings {
@@ -857,7 +855,7 @@ impl GetInstanceOrganizationSettings {
     }
 }
 
-///A `PATCH /instance/organization_settings` request; start it with [`InstanceSettings::update_organization_settings`](super::InstanceSettings::update_organization_settings), then `.send()` it.
+/// A `PATCH /instance/organization_settings` request; start it with [`InstanceSettings::update_organization_settings`](super::InstanceSettings::update_organization_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceOrganizationSettings {
@@ -873,7 +871,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `enabled` as an explicit `null`.
+    /// Sends `enabled` as an explicit `null`.
     pub fn enabled_null(mut self) -> Self {
         self.body.enabled = Some(None);
         self
@@ -885,7 +883,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -897,7 +895,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `admin_delete_enabled` as an explicit `null`.
+    /// Sends `admin_delete_enabled` as an explicit `null`.
     pub fn admin_delete_enabled_null(mut self) -> Self {
         self.body.admin_delete_enabled = Some(None);
         self
@@ -909,7 +907,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `domains_enabled` as an explicit `null`.
+    /// Sends `domains_enabled` as an explicit `null`.
     pub fn domains_enabled_null(mut self) -> Self {
         self.body.domains_enabled = Some(None);
         self
@@ -921,7 +919,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `slug_disabled` as an explicit `null`.
+    /// Sends `slug_disabled` as an explicit `null`.
     pub fn slug_disabled_null(mut self) -> Self {
         self.body.slug_disabled = Some(None);
         self
@@ -944,7 +942,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `creator_role_id` as an explicit `null`.
+    /// Sends `creator_role_id` as an explicit `null`.
     pub fn creator_role_id_null(mut self) -> Self {
         self.body.creator_role_id = Some(None);
         self
@@ -956,7 +954,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `domains_default_role_id` as an explicit `null`.
+    /// Sends `domains_default_role_id` as an explicit `null`.
     pub fn domains_default_role_id_null(mut self) -> Self {
         self.body.domains_default_role_id = Some(None);
         self

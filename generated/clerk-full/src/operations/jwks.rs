@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `JWKS`.
 ///
@@ -31,7 +29,7 @@ impl<'a> Jwks<'a> {
     }
 }
 
-///A `GET /jwks` request; start it with [`Jwks::get_jwks`](super::Jwks::get_jwks), then `.send()` it.
+/// A `GET /jwks` request; start it with [`Jwks::get_jwks`](super::Jwks::get_jwks), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetJwks {

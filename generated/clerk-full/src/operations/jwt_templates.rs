@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `JWT Templates`.
@@ -121,7 +119,7 @@ impl<'a> JwtTemplates<'a> {
     }
 }
 
-///A `GET /jwt_templates` request; start it with [`JwtTemplates::list`](super::JwtTemplates::list), then `.send()` it.
+/// A `GET /jwt_templates` request; start it with [`JwtTemplates::list`](super::JwtTemplates::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListJwtTemplates {
@@ -188,7 +186,7 @@ impl ListJwtTemplates {
     }
 }
 
-///A `POST /jwt_templates` request; start it with [`JwtTemplates::create`](super::JwtTemplates::create), then `.send()` it.
+/// A `POST /jwt_templates` request; start it with [`JwtTemplates::create`](super::JwtTemplates::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateJwtTemplate {
@@ -204,7 +202,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `lifetime` as an explicit `null`.
+    /// Sends `lifetime` as an explicit `null`.
     pub fn lifetime_null(mut self) -> Self {
         self.body.lifetime = Some(None);
         self
@@ -216,7 +214,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `allowed_clock_skew` as an explicit `null`.
+    /// Sends `allowed_clock_skew` as an explicit `null`.
     pub fn allowed_clock_skew_null(mut self) -> Self {
         self.body.allowed_clock_skew = Some(None);
         self
@@ -234,7 +232,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `signing_algorithm` as an explicit `null`.
+    /// Sends `signing_algorithm` as an explicit `null`.
     pub fn signing_algorithm_null(mut self) -> Self {
         self.body.signing_algorithm = Some(None);
         self
@@ -246,7 +244,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `signing_key` as an explicit `null`.
+    /// Sends `signing_key` as an explicit `null`.
     pub fn signing_key_null(mut self) -> Self {
         self.body.signing_key = Some(None);
         self
@@ -282,7 +280,7 @@ impl CreateJwtTemplate {
     }
 }
 
-///A `GET /jwt_templates/{template_id}` request; start it with [`JwtTemplates::get`](super::JwtTemplates::get), then `.send()` it.
+/// A `GET /jwt_templates/{template_id}` request; start it with [`JwtTemplates::get`](super::JwtTemplates::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetJwtTemplate {
@@ -322,7 +320,7 @@ impl GetJwtTemplate {
     }
 }
 
-///A `DELETE /jwt_templates/{template_id}` request; start it with [`JwtTemplates::delete`](super::JwtTemplates::delete), then `.send()` it.
+/// A `DELETE /jwt_templates/{template_id}` request; start it with [`JwtTemplates::delete`](super::JwtTemplates::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteJwtTemplate {
@@ -362,7 +360,7 @@ impl DeleteJwtTemplate {
     }
 }
 
-///A `PATCH /jwt_templates/{template_id}` request; start it with [`JwtTemplates::update`](super::JwtTemplates::update), then `.send()` it.
+/// A `PATCH /jwt_templates/{template_id}` request; start it with [`JwtTemplates::update`](super::JwtTemplates::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateJwtTemplate {
@@ -379,7 +377,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `lifetime` as an explicit `null`.
+    /// Sends `lifetime` as an explicit `null`.
     pub fn lifetime_null(mut self) -> Self {
         self.body.lifetime = Some(None);
         self
@@ -391,7 +389,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `allowed_clock_skew` as an explicit `null`.
+    /// Sends `allowed_clock_skew` as an explicit `null`.
     pub fn allowed_clock_skew_null(mut self) -> Self {
         self.body.allowed_clock_skew = Some(None);
         self
@@ -409,7 +407,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `signing_algorithm` as an explicit `null`.
+    /// Sends `signing_algorithm` as an explicit `null`.
     pub fn signing_algorithm_null(mut self) -> Self {
         self.body.signing_algorithm = Some(None);
         self
@@ -421,7 +419,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `signing_key` as an explicit `null`.
+    /// Sends `signing_key` as an explicit `null`.
     pub fn signing_key_null(mut self) -> Self {
         self.body.signing_key = Some(None);
         self

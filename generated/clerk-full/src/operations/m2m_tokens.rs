@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `M2M Tokens`.
@@ -91,7 +89,7 @@ impl<'a> M2mTokens<'a> {
     }
 }
 
-///A `GET /m2m_tokens` request; start it with [`M2mTokens::list_tokens`](super::M2mTokens::list_tokens), then `.send()` it.
+/// A `GET /m2m_tokens` request; start it with [`M2mTokens::list_tokens`](super::M2mTokens::list_tokens), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetM2mTokens {
@@ -173,7 +171,7 @@ impl GetM2mTokens {
     }
 }
 
-///A `POST /m2m_tokens` request; start it with [`M2mTokens::create_token`](super::M2mTokens::create_token), then `.send()` it.
+/// A `POST /m2m_tokens` request; start it with [`M2mTokens::create_token`](super::M2mTokens::create_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateM2mToken {
@@ -198,7 +196,7 @@ impl CreateM2mToken {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -210,7 +208,7 @@ impl CreateM2mToken {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -253,7 +251,7 @@ impl CreateM2mToken {
     }
 }
 
-///A `POST /m2m_tokens/{m2m_token_id}/revoke` request; start it with [`M2mTokens::revoke_token`](super::M2mTokens::revoke_token), then `.send()` it.
+/// A `POST /m2m_tokens/{m2m_token_id}/revoke` request; start it with [`M2mTokens::revoke_token`](super::M2mTokens::revoke_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeM2mToken {
@@ -270,7 +268,7 @@ impl RevokeM2mToken {
         self
     }
 
-    ///Sends `revocation_reason` as an explicit `null`.
+    /// Sends `revocation_reason` as an explicit `null`.
     pub fn revocation_reason_null(mut self) -> Self {
         self.body.revocation_reason = Some(None);
         self
@@ -308,7 +306,7 @@ impl RevokeM2mToken {
     }
 }
 
-///A `POST /m2m_tokens/verify` request; start it with [`M2mTokens::verify_token`](super::M2mTokens::verify_token), then `.send()` it.
+/// A `POST /m2m_tokens/verify` request; start it with [`M2mTokens::verify_token`](super::M2mTokens::verify_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyM2mToken {

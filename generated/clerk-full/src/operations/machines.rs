@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Machines`.
@@ -175,7 +173,7 @@ impl<'a> Machines<'a> {
     }
 }
 
-///A `GET /machines` request; start it with [`Machines::list`](super::Machines::list), then `.send()` it.
+/// A `GET /machines` request; start it with [`Machines::list`](super::Machines::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachines {
@@ -277,7 +275,7 @@ impl ListMachines {
     }
 }
 
-///A `POST /machines` request; start it with [`Machines::create`](super::Machines::create), then `.send()` it.
+/// A `POST /machines` request; start it with [`Machines::create`](super::Machines::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachine {
@@ -332,7 +330,7 @@ impl CreateMachine {
     }
 }
 
-///A `GET /machines/{machine_id}` request; start it with [`Machines::get`](super::Machines::get), then `.send()` it.
+/// A `GET /machines/{machine_id}` request; start it with [`Machines::get`](super::Machines::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachine {
@@ -370,7 +368,7 @@ impl GetMachine {
     }
 }
 
-///A `DELETE /machines/{machine_id}` request; start it with [`Machines::delete`](super::Machines::delete), then `.send()` it.
+/// A `DELETE /machines/{machine_id}` request; start it with [`Machines::delete`](super::Machines::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachine {
@@ -410,7 +408,7 @@ impl DeleteMachine {
     }
 }
 
-///A `PATCH /machines/{machine_id}` request; start it with [`Machines::update`](super::Machines::update), then `.send()` it.
+/// A `PATCH /machines/{machine_id}` request; start it with [`Machines::update`](super::Machines::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMachine {
@@ -462,7 +460,7 @@ impl UpdateMachine {
     }
 }
 
-///A `GET /machines/{machine_id}/secret_key` request; start it with [`Machines::get_secret_key`](super::Machines::get_secret_key), then `.send()` it.
+/// A `GET /machines/{machine_id}/secret_key` request; start it with [`Machines::get_secret_key`](super::Machines::get_secret_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineSecretKey {
@@ -502,7 +500,7 @@ impl GetMachineSecretKey {
     }
 }
 
-///A `POST /machines/{machine_id}/secret_key/rotate` request; start it with [`Machines::rotate_secret_key`](super::Machines::rotate_secret_key), then `.send()` it.
+/// A `POST /machines/{machine_id}/secret_key/rotate` request; start it with [`Machines::rotate_secret_key`](super::Machines::rotate_secret_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateMachineSecretKey {
@@ -544,7 +542,7 @@ impl RotateMachineSecretKey {
     }
 }
 
-///A `POST /machines/{machine_id}/scopes` request; start it with [`Machines::create_scope`](super::Machines::create_scope), then `.send()` it.
+/// A `POST /machines/{machine_id}/scopes` request; start it with [`Machines::create_scope`](super::Machines::create_scope), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachineScope {
@@ -588,7 +586,7 @@ impl CreateMachineScope {
     }
 }
 
-///A `DELETE /machines/{machine_id}/scopes/{other_machine_id}` request; start it with [`Machines::delete_scope`](super::Machines::delete_scope), then `.send()` it.
+/// A `DELETE /machines/{machine_id}/scopes/{other_machine_id}` request; start it with [`Machines::delete_scope`](super::Machines::delete_scope), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineScope {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `OAuth Applications`.
@@ -172,7 +170,7 @@ impl<'a> OAuthApplications<'a> {
     }
 }
 
-///A `GET /oauth_applications` request; start it with [`OAuthApplications::list`](super::OAuthApplications::list), then `.send()` it.
+/// A `GET /oauth_applications` request; start it with [`OAuthApplications::list`](super::OAuthApplications::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOAuthApplications {
@@ -274,7 +272,7 @@ impl ListOAuthApplications {
     }
 }
 
-///A `POST /oauth_applications` request; start it with [`OAuthApplications::create`](super::OAuthApplications::create), then `.send()` it.
+/// A `POST /oauth_applications` request; start it with [`OAuthApplications::create`](super::OAuthApplications::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOAuthApplication {
@@ -295,7 +293,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `redirect_uris` as an explicit `null`.
+    /// Sends `redirect_uris` as an explicit `null`.
     pub fn redirect_uris_null(mut self) -> Self {
         self.body.redirect_uris = Some(None);
         self
@@ -308,7 +306,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `callback_url` as an explicit `null`.
+    /// Sends `callback_url` as an explicit `null`.
     pub fn callback_url_null(mut self) -> Self {
         self.body.callback_url = Some(None);
         self
@@ -320,7 +318,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `scopes` as an explicit `null`.
+    /// Sends `scopes` as an explicit `null`.
     pub fn scopes_null(mut self) -> Self {
         self.body.scopes = Some(None);
         self
@@ -332,7 +330,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `consent_screen_enabled` as an explicit `null`.
+    /// Sends `consent_screen_enabled` as an explicit `null`.
     pub fn consent_screen_enabled_null(mut self) -> Self {
         self.body.consent_screen_enabled = Some(None);
         self
@@ -344,7 +342,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `pkce_required` as an explicit `null`.
+    /// Sends `pkce_required` as an explicit `null`.
     pub fn pkce_required_null(mut self) -> Self {
         self.body.pkce_required = Some(None);
         self
@@ -356,7 +354,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `public` as an explicit `null`.
+    /// Sends `public` as an explicit `null`.
     pub fn public_null(mut self) -> Self {
         self.body.public = Some(None);
         self
@@ -392,7 +390,7 @@ impl CreateOAuthApplication {
     }
 }
 
-///A `GET /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::get`](super::OAuthApplications::get), then `.send()` it.
+/// A `GET /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::get`](super::OAuthApplications::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOAuthApplication {
@@ -432,7 +430,7 @@ impl GetOAuthApplication {
     }
 }
 
-///A `DELETE /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::delete`](super::OAuthApplications::delete), then `.send()` it.
+/// A `DELETE /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::delete`](super::OAuthApplications::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOAuthApplication {
@@ -472,7 +470,7 @@ impl DeleteOAuthApplication {
     }
 }
 
-///A `PATCH /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::update`](super::OAuthApplications::update), then `.send()` it.
+/// A `PATCH /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::update`](super::OAuthApplications::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOAuthApplication {
@@ -489,7 +487,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -506,7 +504,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `redirect_uris` as an explicit `null`.
+    /// Sends `redirect_uris` as an explicit `null`.
     pub fn redirect_uris_null(mut self) -> Self {
         self.body.redirect_uris = Some(None);
         self
@@ -519,7 +517,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `callback_url` as an explicit `null`.
+    /// Sends `callback_url` as an explicit `null`.
     pub fn callback_url_null(mut self) -> Self {
         self.body.callback_url = Some(None);
         self
@@ -531,7 +529,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `scopes` as an explicit `null`.
+    /// Sends `scopes` as an explicit `null`.
     pub fn scopes_null(mut self) -> Self {
         self.body.scopes = Some(None);
         self
@@ -543,7 +541,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `consent_screen_enabled` as an explicit `null`.
+    /// Sends `consent_screen_enabled` as an explicit `null`.
     pub fn consent_screen_enabled_null(mut self) -> Self {
         self.body.consent_screen_enabled = Some(None);
         self
@@ -555,7 +553,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `pkce_required` as an explicit `null`.
+    /// Sends `pkce_required` as an explicit `null`.
     pub fn pkce_required_null(mut self) -> Self {
         self.body.pkce_required = Some(None);
         self
@@ -567,7 +565,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `public` as an explicit `null`.
+    /// Sends `public` as an explicit `null`.
     pub fn public_null(mut self) -> Self {
         self.body.public = Some(None);
         self
@@ -604,7 +602,7 @@ impl UpdateOAuthApplication {
     }
 }
 
-///A `PUT /oauth_applications/{oauth_application_id}/logo` request; start it with [`OAuthApplications::upload_logo`](super::OAuthApplications::upload_logo), then `.send()` it.
+/// A `PUT /oauth_applications/{oauth_application_id}/logo` request; start it with [`OAuthApplications::upload_logo`](super::OAuthApplications::upload_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadOAuthApplicationLogo {
@@ -654,7 +652,7 @@ impl UploadOAuthApplicationLogo {
     }
 }
 
-///A `POST /oauth_applications/{oauth_application_id}/rotate_secret` request; start it with [`OAuthApplications::rotate_secret`](super::OAuthApplications::rotate_secret), then `.send()` it.
+/// A `POST /oauth_applications/{oauth_application_id}/rotate_secret` request; start it with [`OAuthApplications::rotate_secret`](super::OAuthApplications::rotate_secret), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateOAuthApplicationSecret {
@@ -694,7 +692,7 @@ impl RotateOAuthApplicationSecret {
     }
 }
 
-///A `POST /oauth_applications/{oauth_application_id}/revoke_token` request; start it with [`OAuthApplications::revoke_token`](super::OAuthApplications::revoke_token), then `.send()` it.
+/// A `POST /oauth_applications/{oauth_application_id}/revoke_token` request; start it with [`OAuthApplications::revoke_token`](super::OAuthApplications::revoke_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeOAuthApplicationToken {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Domains`.
@@ -146,7 +144,7 @@ impl<'a> OrganizationDomains<'a> {
     }
 }
 
-///A `GET /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::list`](super::OrganizationDomains::list), then `.send()` it.
+/// A `GET /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::list`](super::OrganizationDomains::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationDomains {
@@ -250,7 +248,7 @@ impl ListOrganizationDomains {
     }
 }
 
-///A `POST /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::create`](super::OrganizationDomains::create), then `.send()` it.
+/// A `POST /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::create`](super::OrganizationDomains::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationDomain {
@@ -279,7 +277,7 @@ impl CreateOrganizationDomain {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -316,7 +314,7 @@ impl CreateOrganizationDomain {
     }
 }
 
-///A `DELETE /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::delete`](super::OrganizationDomains::delete), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::delete`](super::OrganizationDomains::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationDomain {
@@ -358,7 +356,7 @@ impl DeleteOrganizationDomain {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::update`](super::OrganizationDomains::update), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::update`](super::OrganizationDomains::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationDomain {
@@ -376,7 +374,7 @@ impl UpdateOrganizationDomain {
         self
     }
 
-    ///Sends `enrollment_mode` as an explicit `null`.
+    /// Sends `enrollment_mode` as an explicit `null`.
     pub fn enrollment_mode_null(mut self) -> Self {
         self.body.enrollment_mode = Some(None);
         self
@@ -388,7 +386,7 @@ impl UpdateOrganizationDomain {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -426,7 +424,7 @@ impl UpdateOrganizationDomain {
     }
 }
 
-///A `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` request; start it with [`OrganizationDomains::verify_ownership`](super::OrganizationDomains::verify_ownership), then `.send()` it.
+/// A `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` request; start it with [`OrganizationDomains::verify_ownership`](super::OrganizationDomains::verify_ownership), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyOrganizationDomainOwnership {
@@ -468,7 +466,7 @@ impl VerifyOrganizationDomainOwnership {
     }
 }
 
-///A `GET /organization_domains` request; start it with [`OrganizationDomains::list_all`](super::OrganizationDomains::list_all), then `.send()` it.
+/// A `GET /organization_domains` request; start it with [`OrganizationDomains::list_all`](super::OrganizationDomains::list_all), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllOrganizationDomains {

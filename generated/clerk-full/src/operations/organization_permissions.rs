@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Permissions`.
@@ -113,7 +111,7 @@ impl<'a> OrganizationPermissions<'a> {
     }
 }
 
-///A `GET /organization_permissions` request; start it with [`OrganizationPermissions::list`](super::OrganizationPermissions::list), then `.send()` it.
+/// A `GET /organization_permissions` request; start it with [`OrganizationPermissions::list`](super::OrganizationPermissions::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationPermissions {
@@ -215,7 +213,7 @@ impl ListOrganizationPermissions {
     }
 }
 
-///A `POST /organization_permissions` request; start it with [`OrganizationPermissions::create`](super::OrganizationPermissions::create), then `.send()` it.
+/// A `POST /organization_permissions` request; start it with [`OrganizationPermissions::create`](super::OrganizationPermissions::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationPermission {
@@ -261,7 +259,7 @@ impl CreateOrganizationPermission {
     }
 }
 
-///A `GET /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::get`](super::OrganizationPermissions::get), then `.send()` it.
+/// A `GET /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::get`](super::OrganizationPermissions::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationPermission {
@@ -301,7 +299,7 @@ impl GetOrganizationPermission {
     }
 }
 
-///A `DELETE /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::delete`](super::OrganizationPermissions::delete), then `.send()` it.
+/// A `DELETE /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::delete`](super::OrganizationPermissions::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationPermission {
@@ -341,7 +339,7 @@ impl DeleteOrganizationPermission {
     }
 }
 
-///A `PATCH /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::update`](super::OrganizationPermissions::update), then `.send()` it.
+/// A `PATCH /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::update`](super::OrganizationPermissions::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationPermission {

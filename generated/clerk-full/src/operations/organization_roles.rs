@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Roles`.
@@ -154,7 +152,7 @@ impl<'a> OrganizationRoles<'a> {
     }
 }
 
-///A `GET /organization_roles` request; start it with [`OrganizationRoles::list`](super::OrganizationRoles::list), then `.send()` it.
+/// A `GET /organization_roles` request; start it with [`OrganizationRoles::list`](super::OrganizationRoles::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationRoles {
@@ -254,7 +252,7 @@ impl ListOrganizationRoles {
     }
 }
 
-///A `POST /organization_roles` request; start it with [`OrganizationRoles::create`](super::OrganizationRoles::create), then `.send()` it.
+/// A `POST /organization_roles` request; start it with [`OrganizationRoles::create`](super::OrganizationRoles::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationRole {
@@ -270,7 +268,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -285,7 +283,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    ///Sends `permissions` as an explicit `null`.
+    /// Sends `permissions` as an explicit `null`.
     pub fn permissions_null(mut self) -> Self {
         self.body.permissions = Some(None);
         self
@@ -297,7 +295,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    ///Sends `include_in_initial_role_set` as an explicit `null`.
+    /// Sends `include_in_initial_role_set` as an explicit `null`.
     pub fn include_in_initial_role_set_null(mut self) -> Self {
         self.body.include_in_initial_role_set = Some(None);
         self
@@ -331,7 +329,7 @@ impl CreateOrganizationRole {
     }
 }
 
-///A `GET /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::get`](super::OrganizationRoles::get), then `.send()` it.
+/// A `GET /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::get`](super::OrganizationRoles::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationRole {
@@ -369,7 +367,7 @@ impl GetOrganizationRole {
     }
 }
 
-///A `DELETE /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::delete`](super::OrganizationRoles::delete), then `.send()` it.
+/// A `DELETE /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::delete`](super::OrganizationRoles::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationRole {
@@ -409,7 +407,7 @@ impl DeleteOrganizationRole {
     }
 }
 
-///A `PATCH /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::update`](super::OrganizationRoles::update), then `.send()` it.
+/// A `PATCH /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::update`](super::OrganizationRoles::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationRole {
@@ -426,7 +424,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -438,7 +436,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `key` as an explicit `null`.
+    /// Sends `key` as an explicit `null`.
     pub fn key_null(mut self) -> Self {
         self.body.key = Some(None);
         self
@@ -450,7 +448,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -465,7 +463,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `permissions` as an explicit `null`.
+    /// Sends `permissions` as an explicit `null`.
     pub fn permissions_null(mut self) -> Self {
         self.body.permissions = Some(None);
         self
@@ -500,7 +498,7 @@ impl UpdateOrganizationRole {
     }
 }
 
-///A `POST /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::assign_permission`](super::OrganizationRoles::assign_permission), then `.send()` it.
+/// A `POST /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::assign_permission`](super::OrganizationRoles::assign_permission), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AssignPermissionToOrganizationRole {
@@ -540,7 +538,7 @@ impl AssignPermissionToOrganizationRole {
     }
 }
 
-///A `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::remove_permission`](super::OrganizationRoles::remove_permission), then `.send()` it.
+/// A `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::remove_permission`](super::OrganizationRoles::remove_permission), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemovePermissionFromOrganizationRole {

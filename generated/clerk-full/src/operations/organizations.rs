@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organizations`.
@@ -248,7 +246,7 @@ impl<'a> Organizations<'a> {
     }
 }
 
-///A `GET /organizations` request; start it with [`Organizations::list`](super::Organizations::list), then `.send()` it.
+/// A `GET /organizations` request; start it with [`Organizations::list`](super::Organizations::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizations {
@@ -399,7 +397,7 @@ impl ListOrganizations {
     }
 }
 
-///A `POST /organizations` request; start it with [`Organizations::create`](super::Organizations::create), then `.send()` it.
+/// A `POST /organizations` request; start it with [`Organizations::create`](super::Organizations::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganization {
@@ -415,7 +413,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `created_by` as an explicit `null`.
+    /// Sends `created_by` as an explicit `null`.
     pub fn created_by_null(mut self) -> Self {
         self.body.created_by = Some(None);
         self
@@ -430,7 +428,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `private_metadata` as an explicit `null`.
+    /// Sends `private_metadata` as an explicit `null`.
     pub fn private_metadata_null(mut self) -> Self {
         self.body.private_metadata = Some(None);
         self
@@ -445,7 +443,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `public_metadata` as an explicit `null`.
+    /// Sends `public_metadata` as an explicit `null`.
     pub fn public_metadata_null(mut self) -> Self {
         self.body.public_metadata = Some(None);
         self
@@ -457,7 +455,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `slug` as an explicit `null`.
+    /// Sends `slug` as an explicit `null`.
     pub fn slug_null(mut self) -> Self {
         self.body.slug = Some(None);
         self
@@ -469,7 +467,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -481,7 +479,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -493,7 +491,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `role_set_key` as an explicit `null`.
+    /// Sends `role_set_key` as an explicit `null`.
     pub fn role_set_key_null(mut self) -> Self {
         self.body.role_set_key = Some(None);
         self
@@ -529,7 +527,7 @@ impl CreateOrganization {
     }
 }
 
-///A `GET /organizations/{organization_id}` request; start it with [`Organizations::get`](super::Organizations::get), then `.send()` it.
+/// A `GET /organizations/{organization_id}` request; start it with [`Organizations::get`](super::Organizations::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganization {
@@ -592,7 +590,7 @@ impl GetOrganization {
     }
 }
 
-///A `DELETE /organizations/{organization_id}` request; start it with [`Organizations::delete`](super::Organizations::delete), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}` request; start it with [`Organizations::delete`](super::Organizations::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganization {
@@ -632,7 +630,7 @@ impl DeleteOrganization {
     }
 }
 
-///A `PATCH /organizations/{organization_id}` request; start it with [`Organizations::update`](super::Organizations::update), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}` request; start it with [`Organizations::update`](super::Organizations::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganization {
@@ -649,7 +647,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -661,7 +659,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `slug` as an explicit `null`.
+    /// Sends `slug` as an explicit `null`.
     pub fn slug_null(mut self) -> Self {
         self.body.slug = Some(None);
         self
@@ -673,7 +671,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -685,7 +683,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `admin_delete_enabled` as an explicit `null`.
+    /// Sends `admin_delete_enabled` as an explicit `null`.
     pub fn admin_delete_enabled_null(mut self) -> Self {
         self.body.admin_delete_enabled = Some(None);
         self
@@ -697,7 +695,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -709,7 +707,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `role_set_key` as an explicit `null`.
+    /// Sends `role_set_key` as an explicit `null`.
     pub fn role_set_key_null(mut self) -> Self {
         self.body.role_set_key = Some(None);
         self
@@ -746,7 +744,7 @@ impl UpdateOrganization {
     }
 }
 
-///A `PUT /organizations/{organization_id}/metadata` request; start it with [`Organizations::replace_metadata`](super::Organizations::replace_metadata), then `.send()` it.
+/// A `PUT /organizations/{organization_id}/metadata` request; start it with [`Organizations::replace_metadata`](super::Organizations::replace_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceOrganizationMetadata {
@@ -806,7 +804,7 @@ impl ReplaceOrganizationMetadata {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/metadata` request; start it with [`Organizations::merge_metadata`](super::Organizations::merge_metadata), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/metadata` request; start it with [`Organizations::merge_metadata`](super::Organizations::merge_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MergeOrganizationMetadata {
@@ -866,7 +864,7 @@ impl MergeOrganizationMetadata {
     }
 }
 
-///A `PUT /organizations/{organization_id}/logo` request; start it with [`Organizations::upload_logo`](super::Organizations::upload_logo), then `.send()` it.
+/// A `PUT /organizations/{organization_id}/logo` request; start it with [`Organizations::upload_logo`](super::Organizations::upload_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadOrganizationLogo {
@@ -916,7 +914,7 @@ impl UploadOrganizationLogo {
     }
 }
 
-///A `DELETE /organizations/{organization_id}/logo` request; start it with [`Organizations::delete_logo`](super::Organizations::delete_logo), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}/logo` request; start it with [`Organizations::delete_logo`](super::Organizations::delete_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationLogo {
@@ -956,7 +954,7 @@ impl DeleteOrganizationLogo {
     }
 }
 
-///A `GET /organizations/{organization_id}/billing/subscription` request; start it with [`Organizations::get_billing_subscription`](super::Organizations::get_billing_subscription), then `.send()` it.
+/// A `GET /organizations/{organization_id}/billing/subscription` request; start it with [`Organizations::get_billing_subscription`](super::Organizations::get_billing_subscription), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationBillingSubscription {
@@ -998,7 +996,7 @@ impl GetOrganizationBillingSubscription {
     }
 }
 
-///A `GET /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::get_billing_credit_balance`](super::Organizations::get_billing_credit_balance), then `.send()` it.
+/// A `GET /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::get_billing_credit_balance`](super::Organizations::get_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationBillingCreditBalance {
@@ -1040,7 +1038,7 @@ impl GetOrganizationBillingCreditBalance {
     }
 }
 
-///A `POST /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::adjust_billing_credit_balance`](super::Organizations::adjust_billing_credit_balance), then `.send()` it.
+/// A `POST /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::adjust_billing_credit_balance`](super::Organizations::adjust_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdjustOrganizationBillingCreditBalance {

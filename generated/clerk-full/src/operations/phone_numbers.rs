@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Phone Numbers`.
@@ -159,7 +157,7 @@ impl<'a> PhoneNumbers<'a> {
     }
 }
 
-///A `POST /phone_numbers` request; start it with [`PhoneNumbers::create`](super::PhoneNumbers::create), then `.send()` it.
+/// A `POST /phone_numbers` request; start it with [`PhoneNumbers::create`](super::PhoneNumbers::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePhoneNumber {
@@ -175,7 +173,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -187,7 +185,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    ///Sends `primary` as an explicit `null`.
+    /// Sends `primary` as an explicit `null`.
     pub fn primary_null(mut self) -> Self {
         self.body.primary = Some(None);
         self
@@ -199,7 +197,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    ///Sends `reserved_for_second_factor` as an explicit `null`.
+    /// Sends `reserved_for_second_factor` as an explicit `null`.
     pub fn reserved_for_second_factor_null(mut self) -> Self {
         self.body.reserved_for_second_factor = Some(None);
         self
@@ -235,7 +233,7 @@ impl CreatePhoneNumber {
     }
 }
 
-///A `GET /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::get`](super::PhoneNumbers::get), then `.send()` it.
+/// A `GET /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::get`](super::PhoneNumbers::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPhoneNumber {
@@ -275,7 +273,7 @@ impl GetPhoneNumber {
     }
 }
 
-///A `DELETE /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::delete`](super::PhoneNumbers::delete), then `.send()` it.
+/// A `DELETE /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::delete`](super::PhoneNumbers::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePhoneNumber {
@@ -315,7 +313,7 @@ impl DeletePhoneNumber {
     }
 }
 
-///A `PATCH /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::update`](super::PhoneNumbers::update), then `.send()` it.
+/// A `PATCH /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::update`](super::PhoneNumbers::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePhoneNumber {
@@ -332,7 +330,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -344,7 +342,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    ///Sends `primary` as an explicit `null`.
+    /// Sends `primary` as an explicit `null`.
     pub fn primary_null(mut self) -> Self {
         self.body.primary = Some(None);
         self
@@ -356,7 +354,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    ///Sends `reserved_for_second_factor` as an explicit `null`.
+    /// Sends `reserved_for_second_factor` as an explicit `null`.
     pub fn reserved_for_second_factor_null(mut self) -> Self {
         self.body.reserved_for_second_factor = Some(None);
         self
@@ -393,7 +391,7 @@ impl UpdatePhoneNumber {
     }
 }
 
-///A `POST /phone_numbers/{phone_number_id}/prepare_verification` request; start it with [`PhoneNumbers::prepare_verification`](super::PhoneNumbers::prepare_verification), then `.send()` it.
+/// A `POST /phone_numbers/{phone_number_id}/prepare_verification` request; start it with [`PhoneNumbers::prepare_verification`](super::PhoneNumbers::prepare_verification), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PreparePhoneNumberVerification {
@@ -437,7 +435,7 @@ impl PreparePhoneNumberVerification {
     }
 }
 
-///A `POST /phone_numbers/{phone_number_id}/attempt_verification` request; start it with [`PhoneNumbers::attempt_verification`](super::PhoneNumbers::attempt_verification), then `.send()` it.
+/// A `POST /phone_numbers/{phone_number_id}/attempt_verification` request; start it with [`PhoneNumbers::attempt_verification`](super::PhoneNumbers::attempt_verification), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AttemptPhoneNumberVerification {
@@ -481,7 +479,7 @@ impl AttemptPhoneNumberVerification {
     }
 }
 
-///A `PUT /users/{user_id}/phone_number` request; start it with [`PhoneNumbers::replace_for_user`](super::PhoneNumbers::replace_for_user), then `.send()` it.
+/// A `PUT /users/{user_id}/phone_number` request; start it with [`PhoneNumbers::replace_for_user`](super::PhoneNumbers::replace_for_user), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceUserPhoneNumber {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Redirect URLs`.
@@ -77,7 +75,7 @@ impl<'a> RedirectUrls<'a> {
     }
 }
 
-///A `GET /redirect_urls` request; start it with [`RedirectUrls::list`](super::RedirectUrls::list), then `.send()` it.
+/// A `GET /redirect_urls` request; start it with [`RedirectUrls::list`](super::RedirectUrls::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRedirectUrLs {
@@ -144,7 +142,7 @@ impl ListRedirectUrLs {
     }
 }
 
-///A `POST /redirect_urls` request; start it with [`RedirectUrls::create`](super::RedirectUrls::create), then `.send()` it.
+/// A `POST /redirect_urls` request; start it with [`RedirectUrls::create`](super::RedirectUrls::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRedirectUrl {
@@ -184,7 +182,7 @@ impl CreateRedirectUrl {
     }
 }
 
-///A `GET /redirect_urls/{id}` request; start it with [`RedirectUrls::get`](super::RedirectUrls::get), then `.send()` it.
+/// A `GET /redirect_urls/{id}` request; start it with [`RedirectUrls::get`](super::RedirectUrls::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRedirectUrl {
@@ -224,7 +222,7 @@ impl GetRedirectUrl {
     }
 }
 
-///A `DELETE /redirect_urls/{id}` request; start it with [`RedirectUrls::delete`](super::RedirectUrls::delete), then `.send()` it.
+/// A `DELETE /redirect_urls/{id}` request; start it with [`RedirectUrls::delete`](super::RedirectUrls::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRedirectUrl {

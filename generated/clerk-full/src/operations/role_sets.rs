@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Role Sets`.
@@ -97,7 +95,7 @@ impl<'a> RoleSets<'a> {
                 name: None,
                 key: None,
                 description: None,
-                r#type: Default::default(),
+                r#type: ::core::default::Default::default(),
                 default_role_key: None,
                 creator_role_key: None,
             },
@@ -178,7 +176,7 @@ impl<'a> RoleSets<'a> {
     }
 }
 
-///A `GET /role_sets` request; start it with [`RoleSets::list`](super::RoleSets::list), then `.send()` it.
+/// A `GET /role_sets` request; start it with [`RoleSets::list`](super::RoleSets::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRoleSets {
@@ -278,7 +276,7 @@ impl ListRoleSets {
     }
 }
 
-///A `POST /role_sets` request; start it with [`RoleSets::create`](super::RoleSets::create), then `.send()` it.
+/// A `POST /role_sets` request; start it with [`RoleSets::create`](super::RoleSets::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRoleSet {
@@ -300,7 +298,7 @@ impl CreateRoleSet {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -340,7 +338,7 @@ impl CreateRoleSet {
     }
 }
 
-///A `GET /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::get`](super::RoleSets::get), then `.send()` it.
+/// A `GET /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::get`](super::RoleSets::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleSet {
@@ -378,7 +376,7 @@ impl GetRoleSet {
     }
 }
 
-///A `PATCH /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::update`](super::RoleSets::update), then `.send()` it.
+/// A `PATCH /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::update`](super::RoleSets::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRoleSet {
@@ -395,7 +393,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -407,7 +405,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `key` as an explicit `null`.
+    /// Sends `key` as an explicit `null`.
     pub fn key_null(mut self) -> Self {
         self.body.key = Some(None);
         self
@@ -419,7 +417,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -431,7 +429,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `default_role_key` as an explicit `null`.
+    /// Sends `default_role_key` as an explicit `null`.
     pub fn default_role_key_null(mut self) -> Self {
         self.body.default_role_key = Some(None);
         self
@@ -443,7 +441,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `creator_role_key` as an explicit `null`.
+    /// Sends `creator_role_key` as an explicit `null`.
     pub fn creator_role_key_null(mut self) -> Self {
         self.body.creator_role_key = Some(None);
         self
@@ -478,7 +476,7 @@ impl UpdateRoleSet {
     }
 }
 
-///A `POST /role_sets/{role_set_key_or_id}/replace` request; start it with [`RoleSets::replace`](super::RoleSets::replace), then `.send()` it.
+/// A `POST /role_sets/{role_set_key_or_id}/replace` request; start it with [`RoleSets::replace`](super::RoleSets::replace), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceRoleSet {
@@ -529,7 +527,7 @@ impl ReplaceRoleSet {
     }
 }
 
-///A `POST /role_sets/{role_set_key_or_id}/roles` request; start it with [`RoleSets::add_roles`](super::RoleSets::add_roles), then `.send()` it.
+/// A `POST /role_sets/{role_set_key_or_id}/roles` request; start it with [`RoleSets::add_roles`](super::RoleSets::add_roles), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddRolesToRoleSet {
@@ -581,7 +579,7 @@ impl AddRolesToRoleSet {
     }
 }
 
-///A `POST /role_sets/{role_set_key_or_id}/roles/replace` request; start it with [`RoleSets::replace_role`](super::RoleSets::replace_role), then `.send()` it.
+/// A `POST /role_sets/{role_set_key_or_id}/roles/replace` request; start it with [`RoleSets::replace_role`](super::RoleSets::replace_role), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceRoleInRoleSet {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `SAML Connections`.
@@ -139,7 +137,7 @@ impl<'a> SamlConnections<'a> {
     }
 }
 
-///A `GET /saml_connections` request; start it with [`SamlConnections::list`](super::SamlConnections::list), then `.send()` it.
+/// A `GET /saml_connections` request; start it with [`SamlConnections::list`](super::SamlConnections::list), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -255,7 +253,7 @@ impl ListSamlConnections {
     }
 }
 
-///A `POST /saml_connections` request; start it with [`SamlConnections::create`](super::SamlConnections::create), then `.send()` it.
+/// A `POST /saml_connections` request; start it with [`SamlConnections::create`](super::SamlConnections::create), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -288,7 +286,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_entity_id` as an explicit `null`.
+    /// Sends `idp_entity_id` as an explicit `null`.
     pub fn idp_entity_id_null(mut self) -> Self {
         self.body.idp_entity_id = Some(None);
         self
@@ -300,7 +298,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_sso_url` as an explicit `null`.
+    /// Sends `idp_sso_url` as an explicit `null`.
     pub fn idp_sso_url_null(mut self) -> Self {
         self.body.idp_sso_url = Some(None);
         self
@@ -312,7 +310,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_certificate` as an explicit `null`.
+    /// Sends `idp_certificate` as an explicit `null`.
     pub fn idp_certificate_null(mut self) -> Self {
         self.body.idp_certificate = Some(None);
         self
@@ -324,7 +322,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata_url` as an explicit `null`.
+    /// Sends `idp_metadata_url` as an explicit `null`.
     pub fn idp_metadata_url_null(mut self) -> Self {
         self.body.idp_metadata_url = Some(None);
         self
@@ -336,7 +334,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata` as an explicit `null`.
+    /// Sends `idp_metadata` as an explicit `null`.
     pub fn idp_metadata_null(mut self) -> Self {
         self.body.idp_metadata = Some(None);
         self
@@ -348,7 +346,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -363,7 +361,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `attribute_mapping` as an explicit `null`.
+    /// Sends `attribute_mapping` as an explicit `null`.
     pub fn attribute_mapping_null(mut self) -> Self {
         self.body.attribute_mapping = Some(None);
         self
@@ -384,7 +382,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `login_hint` as an explicit `null`.
+    /// Sends `login_hint` as an explicit `null`.
     pub fn login_hint_null(mut self) -> Self {
         self.body.login_hint = Some(None);
         self
@@ -420,7 +418,7 @@ impl CreateSamlConnection {
     }
 }
 
-///A `GET /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::get`](super::SamlConnections::get), then `.send()` it.
+/// A `GET /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::get`](super::SamlConnections::get), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -461,7 +459,7 @@ impl GetSamlConnection {
     }
 }
 
-///A `DELETE /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::delete`](super::SamlConnections::delete), then `.send()` it.
+/// A `DELETE /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::delete`](super::SamlConnections::delete), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -502,7 +500,7 @@ impl DeleteSamlConnection {
     }
 }
 
-///A `PATCH /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::update`](super::SamlConnections::update), then `.send()` it.
+/// A `PATCH /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::update`](super::SamlConnections::update), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -520,7 +518,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -533,7 +531,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `domain` as an explicit `null`.
+    /// Sends `domain` as an explicit `null`.
     pub fn domain_null(mut self) -> Self {
         self.body.domain = Some(None);
         self
@@ -548,7 +546,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `domains` as an explicit `null`.
+    /// Sends `domains` as an explicit `null`.
     pub fn domains_null(mut self) -> Self {
         self.body.domains = Some(None);
         self
@@ -560,7 +558,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_entity_id` as an explicit `null`.
+    /// Sends `idp_entity_id` as an explicit `null`.
     pub fn idp_entity_id_null(mut self) -> Self {
         self.body.idp_entity_id = Some(None);
         self
@@ -572,7 +570,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_sso_url` as an explicit `null`.
+    /// Sends `idp_sso_url` as an explicit `null`.
     pub fn idp_sso_url_null(mut self) -> Self {
         self.body.idp_sso_url = Some(None);
         self
@@ -584,7 +582,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_certificate` as an explicit `null`.
+    /// Sends `idp_certificate` as an explicit `null`.
     pub fn idp_certificate_null(mut self) -> Self {
         self.body.idp_certificate = Some(None);
         self
@@ -596,7 +594,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata_url` as an explicit `null`.
+    /// Sends `idp_metadata_url` as an explicit `null`.
     pub fn idp_metadata_url_null(mut self) -> Self {
         self.body.idp_metadata_url = Some(None);
         self
@@ -608,7 +606,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata` as an explicit `null`.
+    /// Sends `idp_metadata` as an explicit `null`.
     pub fn idp_metadata_null(mut self) -> Self {
         self.body.idp_metadata = Some(None);
         self
@@ -620,7 +618,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -635,7 +633,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `attribute_mapping` as an explicit `null`.
+    /// Sends `attribute_mapping` as an explicit `null`.
     pub fn attribute_mapping_null(mut self) -> Self {
         self.body.attribute_mapping = Some(None);
         self
@@ -647,7 +645,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `active` as an explicit `null`.
+    /// Sends `active` as an explicit `null`.
     pub fn active_null(mut self) -> Self {
         self.body.active = Some(None);
         self
@@ -659,7 +657,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `sync_user_attributes` as an explicit `null`.
+    /// Sends `sync_user_attributes` as an explicit `null`.
     pub fn sync_user_attributes_null(mut self) -> Self {
         self.body.sync_user_attributes = Some(None);
         self
@@ -671,7 +669,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_subdomains` as an explicit `null`.
+    /// Sends `allow_subdomains` as an explicit `null`.
     pub fn allow_subdomains_null(mut self) -> Self {
         self.body.allow_subdomains = Some(None);
         self
@@ -683,7 +681,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_idp_initiated` as an explicit `null`.
+    /// Sends `allow_idp_initiated` as an explicit `null`.
     pub fn allow_idp_initiated_null(mut self) -> Self {
         self.body.allow_idp_initiated = Some(None);
         self
@@ -695,7 +693,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `disable_additional_identifications` as an explicit `null`.
+    /// Sends `disable_additional_identifications` as an explicit `null`.
     pub fn disable_additional_identifications_null(mut self) -> Self {
         self.body.disable_additional_identifications = Some(None);
         self
@@ -707,7 +705,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_organization_account_linking` as an explicit `null`.
+    /// Sends `allow_organization_account_linking` as an explicit `null`.
     pub fn allow_organization_account_linking_null(mut self) -> Self {
         self.body.allow_organization_account_linking = Some(None);
         self
@@ -728,7 +726,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `login_hint` as an explicit `null`.
+    /// Sends `login_hint` as an explicit `null`.
     pub fn login_hint_null(mut self) -> Self {
         self.body.login_hint = Some(None);
         self
@@ -740,7 +738,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `consent_verified_domains_deletion` as an explicit `null`.
+    /// Sends `consent_verified_domains_deletion` as an explicit `null`.
     pub fn consent_verified_domains_deletion_null(mut self) -> Self {
         self.body.consent_verified_domains_deletion = Some(None);
         self

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `SCIM Directories`.
@@ -209,7 +207,7 @@ impl<'a> ScimDirectories<'a> {
     }
 }
 
-///A `GET /scim_directories` request; start it with [`ScimDirectories::list`](super::ScimDirectories::list), then `.send()` it.
+/// A `GET /scim_directories` request; start it with [`ScimDirectories::list`](super::ScimDirectories::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScimDirectories {
@@ -267,7 +265,7 @@ impl ListScimDirectories {
     }
 }
 
-///A `POST /scim_directories` request; start it with [`ScimDirectories::create`](super::ScimDirectories::create), then `.send()` it.
+/// A `POST /scim_directories` request; start it with [`ScimDirectories::create`](super::ScimDirectories::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScimDirectory {
@@ -326,7 +324,7 @@ impl CreateScimDirectory {
     }
 }
 
-///A `GET /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::get`](super::ScimDirectories::get), then `.send()` it.
+/// A `GET /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::get`](super::ScimDirectories::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetScimDirectory {
@@ -366,7 +364,7 @@ impl GetScimDirectory {
     }
 }
 
-///A `DELETE /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::delete`](super::ScimDirectories::delete), then `.send()` it.
+/// A `DELETE /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::delete`](super::ScimDirectories::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScimDirectory {
@@ -406,7 +404,7 @@ impl DeleteScimDirectory {
     }
 }
 
-///A `PATCH /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::update`](super::ScimDirectories::update), then `.send()` it.
+/// A `PATCH /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::update`](super::ScimDirectories::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateScimDirectory {
@@ -481,7 +479,7 @@ impl UpdateScimDirectory {
     }
 }
 
-///A `POST /scim_directories/{scim_directory_id}/rotate_api_key` request; start it with [`ScimDirectories::rotate_api_key`](super::ScimDirectories::rotate_api_key), then `.send()` it.
+/// A `POST /scim_directories/{scim_directory_id}/rotate_api_key` request; start it with [`ScimDirectories::rotate_api_key`](super::ScimDirectories::rotate_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateScimDirectoryApiKey {
@@ -521,7 +519,7 @@ impl RotateScimDirectoryApiKey {
     }
 }
 
-///A `GET /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::list_group_role_mappings`](super::ScimDirectories::list_group_role_mappings), then `.send()` it.
+/// A `GET /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::list_group_role_mappings`](super::ScimDirectories::list_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScimGroupRoleMappings {
@@ -563,7 +561,7 @@ impl ListScimGroupRoleMappings {
     }
 }
 
-///A `PUT /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::replace_group_role_mappings`](super::ScimDirectories::replace_group_role_mappings), then `.send()` it.
+/// A `PUT /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::replace_group_role_mappings`](super::ScimDirectories::replace_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceScimGroupRoleMappings {
@@ -607,7 +605,7 @@ impl ReplaceScimGroupRoleMappings {
     }
 }
 
-///A `POST /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::create_group_role_mapping`](super::ScimDirectories::create_group_role_mapping), then `.send()` it.
+/// A `POST /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::create_group_role_mapping`](super::ScimDirectories::create_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScimGroupRoleMapping {
@@ -655,7 +653,7 @@ impl CreateScimGroupRoleMapping {
     }
 }
 
-///A `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` request; start it with [`ScimDirectories::delete_group_role_mapping`](super::ScimDirectories::delete_group_role_mapping), then `.send()` it.
+/// A `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` request; start it with [`ScimDirectories::delete_group_role_mapping`](super::ScimDirectories::delete_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScimGroupRoleMapping {

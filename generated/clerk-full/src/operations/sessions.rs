@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Sessions`.
@@ -157,7 +155,7 @@ impl<'a> Sessions<'a> {
     }
 }
 
-///A `GET /sessions` request; start it with [`Sessions::list`](super::Sessions::list), then `.send()` it.
+/// A `GET /sessions` request; start it with [`Sessions::list`](super::Sessions::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSessionList {
@@ -255,7 +253,7 @@ impl GetSessionList {
     }
 }
 
-///A `POST /sessions` request; start it with [`Sessions::create`](super::Sessions::create), then `.send()` it.
+/// A `POST /sessions` request; start it with [`Sessions::create`](super::Sessions::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSession {
@@ -299,7 +297,7 @@ impl CreateSession {
     }
 }
 
-///A `GET /sessions/{session_id}` request; start it with [`Sessions::get`](super::Sessions::get), then `.send()` it.
+/// A `GET /sessions/{session_id}` request; start it with [`Sessions::get`](super::Sessions::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSession {
@@ -337,7 +335,7 @@ impl GetSession {
     }
 }
 
-///A `POST /sessions/{session_id}/refresh` request; start it with [`Sessions::refresh`](super::Sessions::refresh), then `.send()` it.
+/// A `POST /sessions/{session_id}/refresh` request; start it with [`Sessions::refresh`](super::Sessions::refresh), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshSession {
@@ -357,7 +355,7 @@ impl RefreshSession {
         self
     }
 
-    ///Sends `request_headers` as an explicit `null`.
+    /// Sends `request_headers` as an explicit `null`.
     pub fn request_headers_null(mut self) -> Self {
         self.body.request_headers = Some(None);
         self
@@ -369,7 +367,7 @@ impl RefreshSession {
         self
     }
 
-    ///Sends `format` as an explicit `null`.
+    /// Sends `format` as an explicit `null`.
     pub fn format_null(mut self) -> Self {
         self.body.format = Some(None);
         self
@@ -381,7 +379,7 @@ impl RefreshSession {
         self
     }
 
-    ///Sends `request_originating_ip` as an explicit `null`.
+    /// Sends `request_originating_ip` as an explicit `null`.
     pub fn request_originating_ip_null(mut self) -> Self {
         self.body.request_originating_ip = Some(None);
         self
@@ -418,7 +416,7 @@ impl RefreshSession {
     }
 }
 
-///A `POST /sessions/{session_id}/revoke` request; start it with [`Sessions::revoke`](super::Sessions::revoke), then `.send()` it.
+/// A `POST /sessions/{session_id}/revoke` request; start it with [`Sessions::revoke`](super::Sessions::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeSession {
@@ -456,7 +454,7 @@ impl RevokeSession {
     }
 }
 
-///A `POST /sessions/{session_id}/tokens` request; start it with [`Sessions::create_token`](super::Sessions::create_token), then `.send()` it.
+/// A `POST /sessions/{session_id}/tokens` request; start it with [`Sessions::create_token`](super::Sessions::create_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSessionToken {
@@ -473,7 +471,7 @@ impl CreateSessionToken {
         self
     }
 
-    ///Sends `expires_in_seconds` as an explicit `null`.
+    /// Sends `expires_in_seconds` as an explicit `null`.
     pub fn expires_in_seconds_null(mut self) -> Self {
         self.body.expires_in_seconds = Some(None);
         self
@@ -510,7 +508,7 @@ impl CreateSessionToken {
     }
 }
 
-///A `POST /sessions/{session_id}/tokens/{template_name}` request; start it with [`Sessions::create_token_from_template`](super::Sessions::create_token_from_template), then `.send()` it.
+/// A `POST /sessions/{session_id}/tokens/{template_name}` request; start it with [`Sessions::create_token_from_template`](super::Sessions::create_token_from_template), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSessionTokenFromTemplate {
@@ -528,7 +526,7 @@ impl CreateSessionTokenFromTemplate {
         self
     }
 
-    ///Sends `expires_in_seconds` as an explicit `null`.
+    /// Sends `expires_in_seconds` as an explicit `null`.
     pub fn expires_in_seconds_null(mut self) -> Self {
         self.body.expires_in_seconds = Some(None);
         self

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Users`.
@@ -707,7 +705,7 @@ impl<'a> Users<'a> {
     }
 }
 
-///A `GET /users` request; start it with [`Users::list`](super::Users::list), then `.send()` it.
+/// A `GET /users` request; start it with [`Users::list`](super::Users::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserList {
@@ -1028,7 +1026,7 @@ impl GetUserList {
     }
 }
 
-///A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
+/// A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateUser {
@@ -1044,7 +1042,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `external_id` as an explicit `null`.
+    /// Sends `external_id` as an explicit `null`.
     pub fn external_id_null(mut self) -> Self {
         self.body.external_id = Some(None);
         self
@@ -1056,7 +1054,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `first_name` as an explicit `null`.
+    /// Sends `first_name` as an explicit `null`.
     pub fn first_name_null(mut self) -> Self {
         self.body.first_name = Some(None);
         self
@@ -1068,7 +1066,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `last_name` as an explicit `null`.
+    /// Sends `last_name` as an explicit `null`.
     pub fn last_name_null(mut self) -> Self {
         self.body.last_name = Some(None);
         self
@@ -1080,7 +1078,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `locale` as an explicit `null`.
+    /// Sends `locale` as an explicit `null`.
     pub fn locale_null(mut self) -> Self {
         self.body.locale = Some(None);
         self
@@ -1145,7 +1143,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `username` as an explicit `null`.
+    /// Sends `username` as an explicit `null`.
     pub fn username_null(mut self) -> Self {
         self.body.username = Some(None);
         self
@@ -1157,7 +1155,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `password` as an explicit `null`.
+    /// Sends `password` as an explicit `null`.
     pub fn password_null(mut self) -> Self {
         self.body.password = Some(None);
         self
@@ -1169,7 +1167,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `password_digest` as an explicit `null`.
+    /// Sends `password_digest` as an explicit `null`.
     pub fn password_digest_null(mut self) -> Self {
         self.body.password_digest = Some(None);
         self
@@ -1187,7 +1185,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_password_checks` as an explicit `null`.
+    /// Sends `skip_password_checks` as an explicit `null`.
     pub fn skip_password_checks_null(mut self) -> Self {
         self.body.skip_password_checks = Some(None);
         self
@@ -1199,7 +1197,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_password_requirement` as an explicit `null`.
+    /// Sends `skip_password_requirement` as an explicit `null`.
     pub fn skip_password_requirement_null(mut self) -> Self {
         self.body.skip_password_requirement = Some(None);
         self
@@ -1211,7 +1209,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `totp_secret` as an explicit `null`.
+    /// Sends `totp_secret` as an explicit `null`.
     pub fn totp_secret_null(mut self) -> Self {
         self.body.totp_secret = Some(None);
         self
@@ -1259,7 +1257,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `delete_self_enabled` as an explicit `null`.
+    /// Sends `delete_self_enabled` as an explicit `null`.
     pub fn delete_self_enabled_null(mut self) -> Self {
         self.body.delete_self_enabled = Some(None);
         self
@@ -1271,7 +1269,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `legal_accepted_at` as an explicit `null`.
+    /// Sends `legal_accepted_at` as an explicit `null`.
     pub fn legal_accepted_at_null(mut self) -> Self {
         self.body.legal_accepted_at = Some(None);
         self
@@ -1283,7 +1281,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_legal_checks` as an explicit `null`.
+    /// Sends `skip_legal_checks` as an explicit `null`.
     pub fn skip_legal_checks_null(mut self) -> Self {
         self.body.skip_legal_checks = Some(None);
         self
@@ -1295,7 +1293,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_user_requirement` as an explicit `null`.
+    /// Sends `skip_user_requirement` as an explicit `null`.
     pub fn skip_user_requirement_null(mut self) -> Self {
         self.body.skip_user_requirement = Some(None);
         self
@@ -1307,7 +1305,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `create_organization_enabled` as an explicit `null`.
+    /// Sends `create_organization_enabled` as an explicit `null`.
     pub fn create_organization_enabled_null(mut self) -> Self {
         self.body.create_organization_enabled = Some(None);
         self
@@ -1319,7 +1317,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `create_organizations_limit` as an explicit `null`.
+    /// Sends `create_organizations_limit` as an explicit `null`.
     pub fn create_organizations_limit_null(mut self) -> Self {
         self.body.create_organizations_limit = Some(None);
         self
@@ -1331,7 +1329,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -1343,7 +1341,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `bypass_client_trust` as an explicit `null`.
+    /// Sends `bypass_client_trust` as an explicit `null`.
     pub fn bypass_client_trust_null(mut self) -> Self {
         self.body.bypass_client_trust = Some(None);
         self
@@ -1355,7 +1353,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `banned` as an explicit `null`.
+    /// Sends `banned` as an explicit `null`.
     pub fn banned_null(mut self) -> Self {
         self.body.banned = Some(None);
         self
@@ -1367,7 +1365,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `locked` as an explicit `null`.
+    /// Sends `locked` as an explicit `null`.
     pub fn locked_null(mut self) -> Self {
         self.body.locked = Some(None);
         self
@@ -1401,7 +1399,7 @@ impl CreateUser {
     }
 }
 
-///A `GET /users/count` request; start it with [`Users::count`](super::Users::count), then `.send()` it.
+/// A `GET /users/count` request; start it with [`Users::count`](super::Users::count), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUsersCount {
@@ -1684,7 +1682,7 @@ impl GetUsersCount {
     }
 }
 
-///A `GET /users/{user_id}` request; start it with [`Users::get`](super::Users::get), then `.send()` it.
+/// A `GET /users/{user_id}` request; start it with [`Users::get`](super::Users::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUser {
@@ -1722,7 +1720,7 @@ impl GetUser {
     }
 }
 
-///A `DELETE /users/{user_id}` request; start it with [`Users::delete`](super::Users::delete), then `.send()` it.
+/// A `DELETE /users/{user_id}` request; start it with [`Users::delete`](super::Users::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUser {
@@ -1762,7 +1760,7 @@ impl DeleteUser {
     }
 }
 
-///A `PATCH /users/{user_id}` request; start it with [`Users::update`](super::Users::update), then `.send()` it.
+/// A `PATCH /users/{user_id}` request; start it with [`Users::update`](super::Users::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateUser {
@@ -1779,7 +1777,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `external_id` as an explicit `null`.
+    /// Sends `external_id` as an explicit `null`.
     pub fn external_id_null(mut self) -> Self {
         self.body.external_id = Some(None);
         self
@@ -1791,7 +1789,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `first_name` as an explicit `null`.
+    /// Sends `first_name` as an explicit `null`.
     pub fn first_name_null(mut self) -> Self {
         self.body.first_name = Some(None);
         self
@@ -1803,7 +1801,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `last_name` as an explicit `null`.
+    /// Sends `last_name` as an explicit `null`.
     pub fn last_name_null(mut self) -> Self {
         self.body.last_name = Some(None);
         self
@@ -1815,7 +1813,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `locale` as an explicit `null`.
+    /// Sends `locale` as an explicit `null`.
     pub fn locale_null(mut self) -> Self {
         self.body.locale = Some(None);
         self
@@ -1827,7 +1825,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_email_address_id` as an explicit `null`.
+    /// Sends `primary_email_address_id` as an explicit `null`.
     pub fn primary_email_address_id_null(mut self) -> Self {
         self.body.primary_email_address_id = Some(None);
         self
@@ -1839,7 +1837,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `notify_primary_email_address_changed` as an explicit `null`.
+    /// Sends `notify_primary_email_address_changed` as an explicit `null`.
     pub fn notify_primary_email_address_changed_null(mut self) -> Self {
         self.body.notify_primary_email_address_changed = Some(None);
         self
@@ -1851,7 +1849,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_phone_number_id` as an explicit `null`.
+    /// Sends `primary_phone_number_id` as an explicit `null`.
     pub fn primary_phone_number_id_null(mut self) -> Self {
         self.body.primary_phone_number_id = Some(None);
         self
@@ -1863,7 +1861,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_web3_wallet_id` as an explicit `null`.
+    /// Sends `primary_web3_wallet_id` as an explicit `null`.
     pub fn primary_web3_wallet_id_null(mut self) -> Self {
         self.body.primary_web3_wallet_id = Some(None);
         self
@@ -1875,7 +1873,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `username` as an explicit `null`.
+    /// Sends `username` as an explicit `null`.
     pub fn username_null(mut self) -> Self {
         self.body.username = Some(None);
         self
@@ -1887,7 +1885,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `profile_image_id` as an explicit `null`.
+    /// Sends `profile_image_id` as an explicit `null`.
     pub fn profile_image_id_null(mut self) -> Self {
         self.body.profile_image_id = Some(None);
         self
@@ -1899,7 +1897,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `password` as an explicit `null`.
+    /// Sends `password` as an explicit `null`.
     pub fn password_null(mut self) -> Self {
         self.body.password = Some(None);
         self
@@ -1923,7 +1921,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `skip_password_checks` as an explicit `null`.
+    /// Sends `skip_password_checks` as an explicit `null`.
     pub fn skip_password_checks_null(mut self) -> Self {
         self.body.skip_password_checks = Some(None);
         self
@@ -1935,7 +1933,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `sign_out_of_other_sessions` as an explicit `null`.
+    /// Sends `sign_out_of_other_sessions` as an explicit `null`.
     pub fn sign_out_of_other_sessions_null(mut self) -> Self {
         self.body.sign_out_of_other_sessions = Some(None);
         self
@@ -1947,7 +1945,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `totp_secret` as an explicit `null`.
+    /// Sends `totp_secret` as an explicit `null`.
     pub fn totp_secret_null(mut self) -> Self {
         self.body.totp_secret = Some(None);
         self
@@ -1968,7 +1966,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `delete_self_enabled` as an explicit `null`.
+    /// Sends `delete_self_enabled` as an explicit `null`.
     pub fn delete_self_enabled_null(mut self) -> Self {
         self.body.delete_self_enabled = Some(None);
         self
@@ -1980,7 +1978,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `create_organization_enabled` as an explicit `null`.
+    /// Sends `create_organization_enabled` as an explicit `null`.
     pub fn create_organization_enabled_null(mut self) -> Self {
         self.body.create_organization_enabled = Some(None);
         self
@@ -1992,7 +1990,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `legal_accepted_at` as an explicit `null`.
+    /// Sends `legal_accepted_at` as an explicit `null`.
     pub fn legal_accepted_at_null(mut self) -> Self {
         self.body.legal_accepted_at = Some(None);
         self
@@ -2004,7 +2002,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `skip_legal_checks` as an explicit `null`.
+    /// Sends `skip_legal_checks` as an explicit `null`.
     pub fn skip_legal_checks_null(mut self) -> Self {
         self.body.skip_legal_checks = Some(None);
         self
@@ -2016,7 +2014,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `create_organizations_limit` as an explicit `null`.
+    /// Sends `create_organizations_limit` as an explicit `null`.
     pub fn create_organizations_limit_null(mut self) -> Self {
         self.body.create_organizations_limit = Some(None);
         self
@@ -2028,7 +2026,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -2040,7 +2038,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `bypass_client_trust` as an explicit `null`.
+    /// Sends `bypass_client_trust` as an explicit `null`.
     pub fn bypass_client_trust_null(mut self) -> Self {
         self.body.bypass_client_trust = Some(None);
         self
@@ -2075,7 +2073,7 @@ impl UpdateUser {
     }
 }
 
-///A `POST /users/{user_id}/ban` request; start it with [`Users::ban`](super::Users::ban), then `.send()` it.
+/// A `POST /users/{user_id}/ban` request; start it with [`Users::ban`](super::Users::ban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BanUser {
@@ -2113,7 +2111,7 @@ impl BanUser {
     }
 }
 
-///A `POST /users/{user_id}/unban` request; start it with [`Users::unban`](super::Users::unban), then `.send()` it.
+/// A `POST /users/{user_id}/unban` request; start it with [`Users::unban`](super::Users::unban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnbanUser {
@@ -2151,7 +2149,7 @@ impl UnbanUser {
     }
 }
 
-///A `POST /users/ban` request; start it with [`Users::bulk_ban`](super::Users::bulk_ban), then `.send()` it.
+/// A `POST /users/ban` request; start it with [`Users::bulk_ban`](super::Users::bulk_ban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersBan {
@@ -2189,7 +2187,7 @@ impl UsersBan {
     }
 }
 
-///A `POST /users/unban` request; start it with [`Users::bulk_unban`](super::Users::bulk_unban), then `.send()` it.
+/// A `POST /users/unban` request; start it with [`Users::bulk_unban`](super::Users::bulk_unban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersUnban {
@@ -2227,7 +2225,7 @@ impl UsersUnban {
     }
 }
 
-///A `POST /users/{user_id}/lock` request; start it with [`Users::lock`](super::Users::lock), then `.send()` it.
+/// A `POST /users/{user_id}/lock` request; start it with [`Users::lock`](super::Users::lock), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct LockUser {
@@ -2265,7 +2263,7 @@ impl LockUser {
     }
 }
 
-///A `POST /users/{user_id}/unlock` request; start it with [`Users::unlock`](super::Users::unlock), then `.send()` it.
+/// A `POST /users/{user_id}/unlock` request; start it with [`Users::unlock`](super::Users::unlock), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlockUser {
@@ -2303,7 +2301,7 @@ impl UnlockUser {
     }
 }
 
-///A `POST /users/{user_id}/profile_image` request; start it with [`Users::set_profile_image`](super::Users::set_profile_image), then `.send()` it.
+/// A `POST /users/{user_id}/profile_image` request; start it with [`Users::set_profile_image`](super::Users::set_profile_image), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetUserProfileImage {
@@ -2343,7 +2341,7 @@ impl SetUserProfileImage {
     }
 }
 
-///A `DELETE /users/{user_id}/profile_image` request; start it with [`Users::delete_profile_image`](super::Users::delete_profile_image), then `.send()` it.
+/// A `DELETE /users/{user_id}/profile_image` request; start it with [`Users::delete_profile_image`](super::Users::delete_profile_image), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUserProfileImage {
@@ -2381,7 +2379,7 @@ impl DeleteUserProfileImage {
     }
 }
 
-///A `PUT /users/{user_id}/metadata` request; start it with [`Users::replace_metadata`](super::Users::replace_metadata), then `.send()` it.
+/// A `PUT /users/{user_id}/metadata` request; start it with [`Users::replace_metadata`](super::Users::replace_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceUserMetadata {
@@ -2448,7 +2446,7 @@ impl ReplaceUserMetadata {
     }
 }
 
-///A `PATCH /users/{user_id}/metadata` request; start it with [`Users::update_metadata`](super::Users::update_metadata), then `.send()` it.
+/// A `PATCH /users/{user_id}/metadata` request; start it with [`Users::update_metadata`](super::Users::update_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateUserMetadata {
@@ -2515,7 +2513,7 @@ impl UpdateUserMetadata {
     }
 }
 
-///A `GET /users/{user_id}/billing/subscription` request; start it with [`Users::get_billing_subscription`](super::Users::get_billing_subscription), then `.send()` it.
+/// A `GET /users/{user_id}/billing/subscription` request; start it with [`Users::get_billing_subscription`](super::Users::get_billing_subscription), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserBillingSubscription {
@@ -2557,7 +2555,7 @@ impl GetUserBillingSubscription {
     }
 }
 
-///A `GET /users/{user_id}/billing/credits` request; start it with [`Users::get_billing_credit_balance`](super::Users::get_billing_credit_balance), then `.send()` it.
+/// A `GET /users/{user_id}/billing/credits` request; start it with [`Users::get_billing_credit_balance`](super::Users::get_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserBillingCreditBalance {
@@ -2599,7 +2597,7 @@ impl GetUserBillingCreditBalance {
     }
 }
 
-///A `POST /users/{user_id}/billing/credits` request; start it with [`Users::adjust_billing_credit_balance`](super::Users::adjust_billing_credit_balance), then `.send()` it.
+/// A `POST /users/{user_id}/billing/credits` request; start it with [`Users::adjust_billing_credit_balance`](super::Users::adjust_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdjustUserBillingCreditBalance {
@@ -2643,7 +2641,7 @@ impl AdjustUserBillingCreditBalance {
     }
 }
 
-///A `GET /users/{user_id}/oauth_access_tokens/{provider}` request; start it with [`Users::get_o_auth_access_token`](super::Users::get_o_auth_access_token), then `.send()` it.
+/// A `GET /users/{user_id}/oauth_access_tokens/{provider}` request; start it with [`Users::get_o_auth_access_token`](super::Users::get_o_auth_access_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOAuthAccessToken {
@@ -2715,7 +2713,7 @@ impl GetOAuthAccessToken {
     }
 }
 
-///A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
+/// A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGetOrganizationMemberships {
@@ -2801,7 +2799,7 @@ impl UsersGetOrganizationMemberships {
     }
 }
 
-///A `GET /users/{user_id}/organization_invitations` request; start it with [`Users::get_organization_invitations`](super::Users::get_organization_invitations), then `.send()` it.
+/// A `GET /users/{user_id}/organization_invitations` request; start it with [`Users::get_organization_invitations`](super::Users::get_organization_invitations), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGetOrganizationInvitations {
@@ -2905,7 +2903,7 @@ impl UsersGetOrganizationInvitations {
     }
 }
 
-///A `POST /users/{user_id}/remove_password` request; start it with [`Users::remove_password`](super::Users::remove_password), then `.send()` it.
+/// A `POST /users/{user_id}/remove_password` request; start it with [`Users::remove_password`](super::Users::remove_password), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveUserPassword {
@@ -2951,7 +2949,7 @@ impl RemoveUserPassword {
     }
 }
 
-///A `POST /users/{user_id}/verify_password` request; start it with [`Users::verify_password`](super::Users::verify_password), then `.send()` it.
+/// A `POST /users/{user_id}/verify_password` request; start it with [`Users::verify_password`](super::Users::verify_password), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyPassword {
@@ -2994,7 +2992,7 @@ impl VerifyPassword {
     }
 }
 
-///A `POST /users/{user_id}/verify_totp` request; start it with [`Users::verify_totp`](super::Users::verify_totp), then `.send()` it.
+/// A `POST /users/{user_id}/verify_totp` request; start it with [`Users::verify_totp`](super::Users::verify_totp), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyTotp {
@@ -3037,7 +3035,7 @@ impl VerifyTotp {
     }
 }
 
-///A `DELETE /users/{user_id}/mfa` request; start it with [`Users::disable_mfa`](super::Users::disable_mfa), then `.send()` it.
+/// A `DELETE /users/{user_id}/mfa` request; start it with [`Users::disable_mfa`](super::Users::disable_mfa), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableMfa {
@@ -3077,7 +3075,7 @@ impl DisableMfa {
     }
 }
 
-///A `DELETE /users/{user_id}/backup_code` request; start it with [`Users::delete_backup_codes`](super::Users::delete_backup_codes), then `.send()` it.
+/// A `DELETE /users/{user_id}/backup_code` request; start it with [`Users::delete_backup_codes`](super::Users::delete_backup_codes), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBackupCode {
@@ -3117,7 +3115,7 @@ impl DeleteBackupCode {
     }
 }
 
-///A `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` request; start it with [`Users::delete_passkey`](super::Users::delete_passkey), then `.send()` it.
+/// A `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` request; start it with [`Users::delete_passkey`](super::Users::delete_passkey), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserPasskeyDelete {
@@ -3159,7 +3157,7 @@ impl UserPasskeyDelete {
     }
 }
 
-///A `GET /users/{user_id}/trusted_devices` request; start it with [`Users::list_trusted_devices`](super::Users::list_trusted_devices), then `.send()` it.
+/// A `GET /users/{user_id}/trusted_devices` request; start it with [`Users::list_trusted_devices`](super::Users::list_trusted_devices), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserTrustedDevices {
@@ -3199,7 +3197,7 @@ impl ListUserTrustedDevices {
     }
 }
 
-///A `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` request; start it with [`Users::revoke_trusted_device`](super::Users::revoke_trusted_device), then `.send()` it.
+/// A `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` request; start it with [`Users::revoke_trusted_device`](super::Users::revoke_trusted_device), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeUserTrustedDevice {
@@ -3241,7 +3239,7 @@ impl RevokeUserTrustedDevice {
     }
 }
 
-///A `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` request; start it with [`Users::delete_web3_wallet`](super::Users::delete_web3_wallet), then `.send()` it.
+/// A `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` request; start it with [`Users::delete_web3_wallet`](super::Users::delete_web3_wallet), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserWeb3WalletDelete {
@@ -3287,7 +3285,7 @@ impl UserWeb3WalletDelete {
     }
 }
 
-///A `DELETE /users/{user_id}/totp` request; start it with [`Users::delete_totp`](super::Users::delete_totp), then `.send()` it.
+/// A `DELETE /users/{user_id}/totp` request; start it with [`Users::delete_totp`](super::Users::delete_totp), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTotp {
@@ -3327,7 +3325,7 @@ impl DeleteTotp {
     }
 }
 
-///A `DELETE /users/{user_id}/external_accounts/{external_account_id}` request; start it with [`Users::delete_external_account`](super::Users::delete_external_account), then `.send()` it.
+/// A `DELETE /users/{user_id}/external_accounts/{external_account_id}` request; start it with [`Users::delete_external_account`](super::Users::delete_external_account), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteExternalAccount {
@@ -3369,7 +3367,7 @@ impl DeleteExternalAccount {
     }
 }
 
-///A `POST /users/{user_id}/password/set_compromised` request; start it with [`Users::set_password_compromised`](super::Users::set_password_compromised), then `.send()` it.
+/// A `POST /users/{user_id}/password/set_compromised` request; start it with [`Users::set_password_compromised`](super::Users::set_password_compromised), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetUserPasswordCompromised {
@@ -3386,7 +3384,7 @@ impl SetUserPasswordCompromised {
         self
     }
 
-    ///Sends `revoke_all_sessions` as an explicit `null`.
+    /// Sends `revoke_all_sessions` as an explicit `null`.
     pub fn revoke_all_sessions_null(mut self) -> Self {
         self.body.revoke_all_sessions = Some(None);
         self
@@ -3421,7 +3419,7 @@ impl SetUserPasswordCompromised {
     }
 }
 
-///A `POST /users/{user_id}/password/unset_compromised` request; start it with [`Users::unset_password_compromised`](super::Users::unset_password_compromised), then `.send()` it.
+/// A `POST /users/{user_id}/password/unset_compromised` request; start it with [`Users::unset_password_compromised`](super::Users::unset_password_compromised), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnsetUserPasswordCompromised {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Waitlist Entries`.
@@ -111,7 +109,7 @@ impl<'a> WaitlistEntries<'a> {
     }
 }
 
-///A `GET /waitlist_entries` request; start it with [`WaitlistEntries::list`](super::WaitlistEntries::list), then `.send()` it.
+/// A `GET /waitlist_entries` request; start it with [`WaitlistEntries::list`](super::WaitlistEntries::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWaitlistEntries {
@@ -225,7 +223,7 @@ impl ListWaitlistEntries {
     }
 }
 
-///A `POST /waitlist_entries` request; start it with [`WaitlistEntries::create`](super::WaitlistEntries::create), then `.send()` it.
+/// A `POST /waitlist_entries` request; start it with [`WaitlistEntries::create`](super::WaitlistEntries::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWaitlistEntry {
@@ -241,7 +239,7 @@ impl CreateWaitlistEntry {
         self
     }
 
-    ///Sends `notify` as an explicit `null`.
+    /// Sends `notify` as an explicit `null`.
     pub fn notify_null(mut self) -> Self {
         self.body.notify = Some(None);
         self
@@ -277,7 +275,7 @@ impl CreateWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/bulk` request; start it with [`WaitlistEntries::bulk_create`](super::WaitlistEntries::bulk_create), then `.send()` it.
+/// A `POST /waitlist_entries/bulk` request; start it with [`WaitlistEntries::bulk_create`](super::WaitlistEntries::bulk_create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBulkWaitlistEntries {
@@ -330,7 +328,7 @@ impl CreateBulkWaitlistEntries {
     }
 }
 
-///A `DELETE /waitlist_entries/{waitlist_entry_id}` request; start it with [`WaitlistEntries::delete`](super::WaitlistEntries::delete), then `.send()` it.
+/// A `DELETE /waitlist_entries/{waitlist_entry_id}` request; start it with [`WaitlistEntries::delete`](super::WaitlistEntries::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWaitlistEntry {
@@ -370,7 +368,7 @@ impl DeleteWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/{waitlist_entry_id}/invite` request; start it with [`WaitlistEntries::invite`](super::WaitlistEntries::invite), then `.send()` it.
+/// A `POST /waitlist_entries/{waitlist_entry_id}/invite` request; start it with [`WaitlistEntries::invite`](super::WaitlistEntries::invite), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InviteWaitlistEntry {
@@ -387,7 +385,7 @@ impl InviteWaitlistEntry {
         self
     }
 
-    ///Sends `ignore_existing` as an explicit `null`.
+    /// Sends `ignore_existing` as an explicit `null`.
     pub fn ignore_existing_null(mut self) -> Self {
         self.body.ignore_existing = Some(None);
         self
@@ -424,7 +422,7 @@ impl InviteWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/{waitlist_entry_id}/reject` request; start it with [`WaitlistEntries::reject`](super::WaitlistEntries::reject), then `.send()` it.
+/// A `POST /waitlist_entries/{waitlist_entry_id}/reject` request; start it with [`WaitlistEntries::reject`](super::WaitlistEntries::reject), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectWaitlistEntry {

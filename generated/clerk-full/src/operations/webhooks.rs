@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Webhooks`.
@@ -47,7 +45,7 @@ impl<'a> Webhooks<'a> {
     }
 }
 
-///A `POST /webhooks/svix` request; start it with [`Webhooks::create_svix_app`](super::Webhooks::create_svix_app), then `.send()` it.
+/// A `POST /webhooks/svix` request; start it with [`Webhooks::create_svix_app`](super::Webhooks::create_svix_app), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSvixApp {
@@ -83,7 +81,7 @@ impl CreateSvixApp {
     }
 }
 
-///A `DELETE /webhooks/svix` request; start it with [`Webhooks::delete_svix_app`](super::Webhooks::delete_svix_app), then `.send()` it.
+/// A `DELETE /webhooks/svix` request; start it with [`Webhooks::delete_svix_app`](super::Webhooks::delete_svix_app), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSvixApp {
@@ -119,7 +117,7 @@ impl DeleteSvixApp {
     }
 }
 
-///A `POST /webhooks/svix_url` request; start it with [`Webhooks::generate_svix_auth_url`](super::Webhooks::generate_svix_auth_url), then `.send()` it.
+/// A `POST /webhooks/svix_url` request; start it with [`Webhooks::generate_svix_auth_url`](super::Webhooks::generate_svix_auth_url), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateSvixAuthUrl {
