@@ -344,7 +344,9 @@ fn sampled_random_documents_compile() {
 /// A document that uses every name of the pool (`strategies::name_pool`: odd names, Rust's
 /// prelude, and every name the generated code reserves) as a tag, an operationId, a schema, a
 /// property, a query parameter and an enum value, with error bodies and `oneOf` members
-/// named after them too.
+/// named after them too. Each tag's group also has the operations whose code calls std items
+/// (a constant body field's `Default::default()`, a raw body's `Clone::clone`, a header
+/// array's `ToString::to_string`), so a group type named after one of them would show.
 fn every_name_in_every_role(pool: &[&str]) -> Value {
     let mut paths = serde_json::Map::new();
     let mut schemas = serde_json::Map::new();
@@ -364,6 +366,24 @@ fn every_name_in_every_role(pool: &[&str]) -> Value {
                     "404": { "description": "missing", "content": { "application/json": {
                         "schema": schema_ref(next) } } },
                 },
+            },
+            "post": {
+                "operationId": format!("{name} post"),
+                "tags": [name],
+                "parameters": [{ "name": name, "in": "header",
+                    "schema": { "type": "array", "items": { "type": "string" } } }],
+                "requestBody": { "required": true, "content": { "application/json": {
+                    "schema": { "type": "object", "required": [name], "properties": {
+                        "kind": { "type": "string", "enum": ["constant"] },
+                        *name: { "type": "string" } } } } } },
+                "responses": { "204": { "description": "done" } },
+            },
+            "put": {
+                "operationId": format!("{name} put"),
+                "tags": [name],
+                "requestBody": { "required": true, "content": { "text/plain": {
+                    "schema": { "type": "string" } } } },
+                "responses": { "204": { "description": "done" } },
             } }),
         );
         schemas.insert(
