@@ -51,7 +51,8 @@ fn generate_document(
 pub struct Job {
     /// The spec file.
     pub spec: std::path::PathBuf,
-    /// How the spec is named in diagnostics and in the generated preamble.
+    /// How the spec is named in diagnostics: the path as typed. The generated files name it by
+    /// its file name alone (see [`Job::run`]).
     pub spec_name: String,
     /// The settings.
     pub config: Config,
@@ -80,6 +81,10 @@ impl Job {
     }
 
     /// Reads the spec and generates the crate.
+    ///
+    /// The "generated from" preamble of each file names the spec by its file name alone, not
+    /// the path as typed: the same spec generated on two machines, or from two folders, gives
+    /// byte-identical files.
     pub fn run(&self) -> Result<Output, Diagnostics> {
         let bytes = std::fs::read(&self.spec).map_err(|e| {
             Diagnostic::error("#", format!("cannot read {}: {e}", self.spec.display()))
@@ -91,6 +96,15 @@ impl Job {
         if config.package.name.is_empty() {
             config.package.name = config::crate_name_for(&document.openapi.info.title);
         }
-        generate_document(document, &self.spec_name, &config)
+        generate_document(document, &self.file_name(), &config)
+    }
+
+    /// The spec's file name (`a/b/spec.yaml` → `spec.yaml`), or the name as typed when the path
+    /// has none (`..`).
+    fn file_name(&self) -> String {
+        self.spec.file_name().map_or_else(
+            || self.spec_name.clone(),
+            |name| name.to_string_lossy().into_owned(),
+        )
     }
 }

@@ -358,3 +358,21 @@ components:
     .join("\n");
     insta::assert_snapshot!(all);
 }
+
+/// Issue 12, class 8: a title that already ends in "API" gave the description "… API API".
+#[test]
+fn the_crate_description_says_api_once() {
+    for (title, description) in [
+        ("Widgets API", "Typed async client for the Widgets API"),
+        ("Widgets", "Typed async client for the Widgets API"),
+    ] {
+        let files = generate(&format!(
+            "openapi: 3.0.3\ninfo: {{title: {title}, version: '1'}}\npaths: {{}}\n"
+        ));
+        let manifest = file(&files, "Cargo.toml");
+        assert!(
+            manifest.contains(&format!("\ndescription = \"{description}\"\n")),
+            "{manifest}"
+        );
+    }
+}
