@@ -3,7 +3,8 @@
 use crate::config::Config;
 use crate::model::Api;
 
-/// The runtime's dependencies. Keep equal to `generator/runtime/Cargo.toml`.
+/// The runtime's dependencies. `tests::the_runtime_is_built_with_the_dependencies_it_ships_with`
+/// fails when this differs from `generator/runtime/Cargo.toml` and the workspace's versions.
 const DEPENDENCIES: &str = r#"bytes = "1"
 fastrand = "2"
 futures-core = "0.3"
@@ -71,7 +72,87 @@ fn toml_string(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::default_description;
+    use super::{DEPENDENCIES, default_description};
+
+    fn read_toml(path: &str) -> toml::Table {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        text.parse()
+            .unwrap_or_else(|e| panic!("{} is not TOML: {e}", path.display()))
+    }
+
+    /// A dependency as `(version, default-features, features)`.
+    fn spec_of(value: &toml::Value) -> (String, bool, Vec<String>) {
+        match value {
+            toml::Value::String(version) => (version.clone(), true, Vec::new()),
+            toml::Value::Table(table) => (
+                table["version"].as_str().expect("a version").to_owned(),
+                table
+                    .get("default-features")
+                    .and_then(toml::Value::as_bool)
+                    .unwrap_or(true),
+                table
+                    .get("features")
+                    .and_then(toml::Value::as_array)
+                    .map(|list| {
+                        let mut names: Vec<String> = list
+                            .iter()
+                            .filter_map(|f| f.as_str().map(str::to_owned))
+                            .collect();
+                        names.sort();
+                        names
+                    })
+                    .unwrap_or_default(),
+            ),
+            other => panic!("unexpected dependency entry {other}"),
+        }
+    }
+
+    /// The runtime's versions live in three files: what generated crates get (here), what the
+    /// runtime crate depends on (`generator/runtime/Cargo.toml`), and the versions the workspace
+    /// builds and tests it with (the root `Cargo.toml`). They must name the same crates with the
+    /// same features, and the workspace's version must be one the generated requirement accepts
+    /// (`"1"` accepts `"1.0"`, `"0.1"` accepts `"0.1.20"`).
+    #[test]
+    fn the_runtime_is_built_with_the_dependencies_it_ships_with() {
+        let shipped: toml::Table = DEPENDENCIES.parse().expect("DEPENDENCIES is TOML");
+        let runtime = read_toml("runtime/Cargo.toml");
+        let workspace = read_toml("../Cargo.toml");
+        let runtime_deps = runtime["dependencies"].as_table().expect("[dependencies]");
+        let workspace_deps = workspace["workspace"]["dependencies"]
+            .as_table()
+            .expect("[workspace.dependencies]");
+        let names = |table: &toml::Table| table.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            names(&shipped),
+            names(runtime_deps),
+            "generated crates and generator/runtime/Cargo.toml list different dependencies"
+        );
+        for (name, entry) in &shipped {
+            let (version, default_features, features) = spec_of(entry);
+            assert_eq!(
+                runtime_deps[name].to_string(),
+                "{ workspace = true }",
+                "generator/runtime/Cargo.toml: `{name}` should be `{name}.workspace = true`"
+            );
+            let (built, built_default, built_features) = spec_of(&workspace_deps[name]);
+            let accepts = version
+                .split('.')
+                .zip(built.split('.'))
+                .all(|(a, b)| a == b)
+                && version.split('.').count() <= built.split('.').count();
+            assert!(
+                accepts,
+                "`{name}`: generated crates ask for {version:?}, the runtime is built with {built:?}"
+            );
+            assert_eq!(
+                (default_features, &features),
+                (built_default, &built_features),
+                "`{name}`: generated crates and the runtime's build use different features"
+            );
+        }
+    }
 
     /// Issue 12, class 8: "… API API" when the title already ends in "API".
     #[test]
