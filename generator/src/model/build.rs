@@ -1071,3 +1071,208 @@ fn status_match(text: &str) -> Option<StatusMatch> {
         .filter(|c| (100..=599).contains(c))
         .map(StatusMatch::Exact)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::build;
+    use crate::model::{Api, Presence, TypeKind};
+
+    fn api(paths: &str, schemas: &str) -> Api {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:{paths}\ncomponents:\n  schemas:{schemas}\n"
+        );
+        let document = crate::load::load(spec.as_bytes(), "t.yaml").expect("the spec loads");
+        build(document).expect("the model builds").0
+    }
+
+    /// `(operationId, method, builder)` of each operation of the group tagged `tag`.
+    fn names(api: &Api, tag: &str) -> Vec<(String, String, String)> {
+        let group = api.groups.iter().find(|g| g.tag == tag).expect("the group");
+        group
+            .operations
+            .iter()
+            .map(|op| {
+                (
+                    op.id.clone(),
+                    op.method_name.clone(),
+                    op.builder_name.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn get(path: &str, id: &str, tag: &str, extra: &str) -> String {
+        format!(
+            "\n  {path}:\n    get:\n      operationId: {id}\n      tags: ['{tag}']{extra}\n      responses: {{'204': {{description: ok}}}}"
+        )
+    }
+
+    #[test]
+    fn name_methods_takes_the_group_words_out() {
+        let paths = [
+            get(
+                "/a",
+                "ListOrganizationMemberships",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/b",
+                "GetOrganizationMembership",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/c",
+                "organizationMembershipsMerge",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/d",
+                "OrganizationMemberships",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/e",
+                "DeleteOrganizationMembership",
+                "Organization Memberships",
+                "\n      x-speakeasy-name-override: remove",
+            ),
+        ]
+        .concat();
+        let api = api(&paths, " {}");
+        let methods: Vec<String> = names(&api, "Organization Memberships")
+            .into_iter()
+            .map(|(_, method, _)| method)
+            .collect();
+        // Plural and singular runs go; nothing left means the whole operationId; an override
+        // wins.
+        assert_eq!(
+            methods,
+            ["list", "get", "merge", "organization_memberships", "remove"]
+        );
+    }
+
+    #[test]
+    fn name_methods_falls_back_to_the_operation_id_on_collisions_and_reserved_names() {
+        let paths = [
+            get("/a", "GetUsers", "Users", ""),
+            get("/b", "GetUser", "Users", ""),
+            get("/c", "newUser", "Users", ""),
+            get("/d", "cloneUsers", "Users", ""),
+            get("/e", "get-thing", "Users", ""),
+            get("/f", "getThing", "Users", ""),
+            get("/g", "Users", "Users", ""),
+        ]
+        .concat();
+        let api = api(&paths, " {}");
+        assert_eq!(
+            names(&api, "Users"),
+            [
+                // Both strip to `get`: both keep their whole operationId.
+                ("GetUsers", "get_users", "GetUsers"),
+                ("GetUser", "get_user", "GetUser"),
+                // `new` and `clone` are the group type's own.
+                ("newUser", "new2", "NewUser"),
+                ("cloneUsers", "clone2", "CloneUsers"),
+                // Two ids that case alike: methods and builders get numbered.
+                ("get-thing", "get_thing", "GetThing"),
+                ("getThing", "get_thing2", "GetThing2"),
+                // The builder cannot share the group type's name.
+                ("Users", "users", "Users2"),
+            ]
+            .map(|(id, method, builder)| (
+                id.to_owned(),
+                method.to_owned(),
+                builder.to_owned()
+            ))
+        );
+    }
+
+    /// `(presence, deny_unknown_fields)` of the type `name`'s field `field`.
+    fn settled(api: &Api, name: &str, field: &str) -> (Presence, bool) {
+        let def = api.type_def(name).expect("the type");
+        let TypeKind::Struct {
+            fields,
+            deny_unknown_fields,
+        } = &def.kind
+        else {
+            panic!("{name} is not a struct: {:?}", def.kind)
+        };
+        let field = fields
+            .iter()
+            .find(|f| f.wire_name == field)
+            .expect("the field");
+        (field.presence, *deny_unknown_fields)
+    }
+
+    #[test]
+    fn settle_directions_keeps_tri_states_and_closed_objects_for_sent_types_only() {
+        let schema = |name: &str| {
+            format!(
+                "\n    {name}:\n      type: object\n      additionalProperties: false\n      properties:\n        note: {{type: string, nullable: true}}"
+            )
+        };
+        let schemas = [
+            schema("Sent"),
+            schema("Received"),
+            schema("Both"),
+            schema("Unused"),
+            schema("Inner"),
+            schema("InUnion"),
+            "\n    SentWrapper:\n      type: object\n      properties:\n        items: {type: array, items: {$ref: '#/components/schemas/Inner'}}\n        either: {oneOf: [{$ref: '#/components/schemas/InUnion'}, {type: string}]}".to_owned(),
+        ]
+        .concat();
+        let response = |name: &str| {
+            format!(
+                "\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{name}'}}"
+            )
+        };
+        let body = |name: &str| {
+            format!(
+                "\n      requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/{name}'}}"
+            )
+        };
+        let op = |path: &str, id: &str, sends: Option<&str>, receives: &str| {
+            format!(
+                "\n  {path}:\n    post:\n      operationId: {id}{}{}",
+                sends.map(body).unwrap_or_default(),
+                response(receives)
+            )
+        };
+        let paths = [
+            op("/a", "a", Some("Sent"), "Received"),
+            op("/b", "b", Some("Both"), "Both"),
+            op("/c", "c", Some("SentWrapper"), "Received"),
+        ]
+        .concat();
+        let api = api(&paths, &schemas);
+        // Sent only: `null` and absent stay apart, unknown fields are refused.
+        assert_eq!(
+            settled(&api, "Sent", "note"),
+            (Presence::OptionalNullable, true)
+        );
+        // Received (also) or never used: both decode as `None`, and a server adding a field
+        // must not break decoding.
+        assert_eq!(
+            settled(&api, "Received", "note"),
+            (Presence::Optional, false)
+        );
+        assert_eq!(
+            settled(&api, "Both", "note"),
+            (Presence::OptionalNullable, false)
+        );
+        assert_eq!(settled(&api, "Unused", "note"), (Presence::Optional, false));
+        // Reached through an array and a union of a sent type: sent.
+        assert_eq!(
+            settled(&api, "Inner", "note"),
+            (Presence::OptionalNullable, true)
+        );
+        assert_eq!(
+            settled(&api, "InUnion", "note"),
+            (Presence::OptionalNullable, true)
+        );
+    }
+}
