@@ -226,6 +226,7 @@ pub enum OrganizationMembershipObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationMembershipObject { OrganizationMembership = "organization_membership" }
 );
@@ -302,6 +303,7 @@ pub enum OrganizationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).

@@ -445,7 +445,7 @@ fn every_name_in_every_role(pool: &[&str]) -> Value {
 }
 
 /// Every name a spec could take from the generated code, in every role at once: the crate
-/// compiles without a warning. `cargo check` makes it slow, hence `#[ignore]` (CI runs it).
+/// compiles, and clippy finds nothing (`-D warnings`). Slow, hence `#[ignore]` (CI runs it).
 #[test]
 #[ignore = "slow: compiles a generated crate; run with --ignored"]
 fn every_reserved_and_prelude_name_compiles() {
@@ -453,7 +453,7 @@ fn every_reserved_and_prelude_name_compiles() {
     let bytes = to_bytes(&doc, false);
     let output = sdkgen::generate(&bytes, "names.json", &sdkgen::Config::named("names-sdk"))
         .unwrap_or_else(|d| panic!("generation failed:\n{d}"));
-    if let Err(failure) = harness::cargo_check("every-name", &output, &bytes) {
+    if let Err(failure) = harness::cargo_clippy("every-name", &output, &bytes) {
         panic!("{failure}");
     }
 }

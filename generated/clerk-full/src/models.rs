@@ -44,6 +44,7 @@ pub enum ActorTokenObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(ActorTokenObject { ActorToken = "actor_token" });
 
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
@@ -58,6 +59,7 @@ pub enum ActorTokenStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ActorTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
 );
@@ -119,6 +121,7 @@ pub enum AdjustCreditBalanceRequestAction {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     AdjustCreditBalanceRequestAction { Increase = "increase", Decrease = "decrease" }
 );
@@ -150,6 +153,7 @@ pub enum AgentTaskObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
@@ -193,6 +197,7 @@ pub enum AllowlistIdentifierIdentifierType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     AllowlistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
     "phone_number", Web3Wallet = "web3_wallet" }
@@ -207,6 +212,7 @@ pub enum AllowlistIdentifierObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     AllowlistIdentifierObject { AllowlistIdentifier = "allowlist_identifier" }
 );
@@ -364,6 +370,7 @@ pub enum BillingPaymentAttemptObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BillingPaymentAttemptObject { CommercePayment = "commerce_payment" }
 );
@@ -380,6 +387,7 @@ pub enum BillingPaymentAttemptStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BillingPaymentAttemptStatus { Pending = "pending", Paid = "paid", Failed = "failed" }
 );
@@ -428,6 +436,7 @@ pub enum BillingPriceResponseObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BillingPriceResponseObject { CommercePrice = "commerce_price" }
 );
@@ -444,6 +453,7 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BillingPriceResponseSupportedBillingPeriods { Month = "month", Annual = "annual",
     Both = "both" }
@@ -505,6 +515,7 @@ pub enum BillingStatementGroupsItemObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BillingStatementGroupsItemObject { CommerceStatementGroup =
     "commerce_statement_group" }
@@ -519,6 +530,7 @@ pub enum BillingStatementObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BillingStatementObject { CommerceStatement = "commerce_statement" }
 );
@@ -533,6 +545,7 @@ pub enum BillingStatementStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(BillingStatementStatus { Open = "open", Closed = "closed" });
 
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
@@ -586,6 +599,7 @@ pub enum BlocklistIdentifierIdentifierType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BlocklistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
     "phone_number", Web3Wallet = "web3_wallet" }
@@ -600,6 +614,7 @@ pub enum BlocklistIdentifierObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     BlocklistIdentifierObject { BlocklistIdentifier = "blocklist_identifier" }
 );
@@ -698,6 +713,7 @@ pub enum ClientModelObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(ClientModelObject { Client = "client" });
 
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
@@ -797,6 +813,7 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseEffect { Percentage = "percentage", FixedAmount =
     "fixed_amount" }
@@ -811,6 +828,7 @@ pub enum CommerceDiscountRedemptionResponseObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseObject { CommerceDiscountRedemption =
     "commerce_discount_redemption" }
@@ -828,6 +846,7 @@ pub enum CommerceDiscountRedemptionResponseSource {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseSource { Promotion = "promotion", Manual =
     "manual", PromoCode = "promo_code" }
@@ -845,6 +864,7 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseStatus { Active = "active", Exhausted =
     "exhausted", Removed = "removed" }
@@ -968,6 +988,7 @@ pub enum CommercePayerResponse2Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePayerResponse2Object { CommercePayer = "commerce_payer" }
 );
@@ -981,6 +1002,7 @@ pub enum CommercePayerResponseObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePayerResponseObject { CommercePayer = "commerce_payer" }
 );
@@ -1041,6 +1063,7 @@ pub enum CommercePaymentMethodResponseObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePaymentMethodResponseObject { CommercePaymentMethod =
     "commerce_payment_method" }
@@ -1058,6 +1081,7 @@ pub enum CommercePaymentMethodResponsePaymentType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePaymentMethodResponsePaymentType { Card = "card", Link = "link", PayerCredits
     = "payer-credits" }
@@ -1073,6 +1097,7 @@ pub enum CommercePaymentMethodResponseStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePaymentMethodResponseStatus { Active = "active", Disconnected =
     "disconnected" }
@@ -1132,6 +1157,7 @@ pub enum CommercePaymentSourceResponseObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePaymentSourceResponseObject { CommerceSource = "commerce_source" }
 );
@@ -1148,6 +1174,7 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePaymentSourceResponsePaymentMethod { Card = "card", ApplePay = "apple_pay",
     GooglePay = "google_pay" }
@@ -1163,6 +1190,7 @@ pub enum CommercePaymentSourceResponseStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePaymentSourceResponseStatus { Active = "active", Disconnected =
     "disconnected" }
@@ -1338,6 +1366,7 @@ pub enum CommercePlan2Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(CommercePlan2Object { CommercePlan = "commerce_plan" });
 
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
@@ -1349,6 +1378,7 @@ pub enum CommercePlanObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(CommercePlanObject { CommercePlan = "commerce_plan" });
 
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
@@ -1409,6 +1439,7 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePriceTransitionDetailsEffectiveMode { Immediate = "immediate", EndOfPeriod =
     "end_of_period" }
@@ -1426,6 +1457,7 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePriceTransitionDetailsPreviousSubscriptionItemStatus { Canceled = "canceled",
     Ended = "ended", Abandoned = "abandoned" }
@@ -1452,6 +1484,7 @@ pub enum CommercePriceTransitionResponseObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommercePriceTransitionResponseObject { CommercePriceTransition =
     "commerce_price_transition" }
@@ -1677,6 +1710,7 @@ pub enum CommerceSubscriptionItem2Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2Object { CommerceSubscriptionItem =
     "commerce_subscription_item" }
@@ -1692,6 +1726,7 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2PlanPeriod { Month = "month", Annual = "annual" }
 );
@@ -1714,6 +1749,7 @@ pub enum CommerceSubscriptionItem2Status {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2Status { Active = "active", Ended = "ended", PastDue =
     "past_due", Upcoming = "upcoming", Incomplete = "incomplete", Abandoned = "abandoned"
@@ -1746,6 +1782,7 @@ pub enum CommerceSubscriptionItemObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionItemObject { CommerceSubscriptionItem =
     "commerce_subscription_item" }
@@ -1761,6 +1798,7 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionItemPlanPeriod { Month = "month", Annual = "annual" }
 );
@@ -1797,6 +1835,7 @@ pub enum CommerceSubscriptionItemStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionItemStatus { Active = "active", Canceled = "canceled", Expired =
     "expired", Ended = "ended", PastDue = "past_due", Upcoming = "upcoming", Incomplete =
@@ -1827,6 +1866,7 @@ pub enum CommerceSubscriptionObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionObject { CommerceSubscription = "commerce_subscription" }
 );
@@ -1849,6 +1889,7 @@ pub enum CommerceSubscriptionStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CommerceSubscriptionStatus { Active = "active", PastDue = "past_due", Canceled =
     "canceled", Ended = "ended", Abandoned = "abandoned", Incomplete = "incomplete" }
@@ -1917,6 +1958,7 @@ pub enum CookiesObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(CookiesObject { Cookies = "cookies" });
 
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
@@ -2003,6 +2045,7 @@ pub enum CreateAdminPortalLinkTokenResponse201Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateAdminPortalLinkTokenResponse201Object { AdminPortalLinkToken =
     "admin_portal_link_token" }
@@ -2120,6 +2163,7 @@ pub enum CreateAgentTaskBodyPermissions {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Type = "*" });
 
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
@@ -2227,6 +2271,7 @@ pub enum CreateApiKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(CreateApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
@@ -2305,6 +2350,7 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual =
     "annual", Both = "both" }
@@ -2376,6 +2422,7 @@ pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateBulkInvitationsBodyItemTemplateSlug { Invitation = "invitation",
     WaitlistInvitation = "waitlist_invitation" }
@@ -2628,6 +2675,7 @@ pub enum CreateEnterpriseConnectionBodyProvider {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateEnterpriseConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
     "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft", OidcCustom
@@ -2770,6 +2818,7 @@ pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
@@ -2823,6 +2872,7 @@ pub enum CreateInvitationBodyTemplateSlug {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateInvitationBodyTemplateSlug { Invitation = "invitation", WaitlistInvitation =
     "waitlist_invitation" }
@@ -2906,6 +2956,7 @@ pub enum CreateM2mTokenBodyTokenFormat {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" }
 );
@@ -2953,6 +3004,7 @@ pub enum CreateM2mTokenResponse201Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateM2mTokenResponse201Object { MachineToMachineToken = "machine_to_machine_token"
     }
@@ -3042,6 +3094,7 @@ pub enum CreateMachineResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(CreateMachineResponse200Object { Machine = "machine" });
 
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
@@ -3418,6 +3471,7 @@ pub enum CreateRoleSetBodyType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateRoleSetBodyType { Initial = "initial", Custom = "custom" }
 );
@@ -3539,6 +3593,7 @@ pub enum CreateSamlConnectionBodyLoginHintMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
@@ -3558,6 +3613,7 @@ pub enum CreateSamlConnectionBodyProvider {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateSamlConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
     "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft" }
@@ -3659,6 +3715,7 @@ pub enum CreateSessionTokenFromTemplateResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateSessionTokenFromTemplateResponse200Object { Token = "token" }
 );
@@ -3683,6 +3740,7 @@ pub enum CreateSessionTokenResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(CreateSessionTokenResponse200Object { Token = "token" });
 
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
@@ -3896,6 +3954,7 @@ pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified", Reserved
     = "reserved" }
@@ -3911,6 +3970,7 @@ pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     CreateUserBodyPhoneNumberIdentificationStatusItem { Verified = "verified", Reserved =
     "reserved" }
@@ -3951,6 +4011,7 @@ pub enum DeleteApiKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(DeleteApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
@@ -4018,6 +4079,7 @@ pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     DeleteDirectoryGroupRoleMappingResponse200Object { DirectoryGroupRoleMapping =
     "directory_group_role_mapping" }
@@ -4044,6 +4106,7 @@ pub enum DeleteMachineResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(DeleteMachineResponse200Object { Machine = "machine" });
 
 /// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
@@ -4069,6 +4132,7 @@ pub enum DeleteMachineScopeResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     DeleteMachineScopeResponse200Object { MachineScope = "machine_scope" }
 );
@@ -4094,6 +4158,7 @@ pub enum DeleteScimGroupRoleMappingResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     DeleteScimGroupRoleMappingResponse200Object { ScimGroupRoleMapping =
     "scim_group_role_mapping" }
@@ -4226,6 +4291,7 @@ pub enum DirectoryGroupRoleMappingObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     DirectoryGroupRoleMappingObject { DirectoryGroupRoleMapping =
     "directory_group_role_mapping" }
@@ -4243,6 +4309,7 @@ pub enum DirectoryObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
 /// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
@@ -4289,6 +4356,7 @@ pub enum DomainObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(DomainObject { Domain = "domain" });
 
 /// The `Domains` schema (`#/components/schemas/Domains`).
@@ -4335,6 +4403,7 @@ pub enum EmailAddressObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(EmailAddressObject { EmailAddress = "email_address" });
 
 /// The `EmailAddressVerification` schema (`#/components/schemas/EmailAddress/properties/verification`).
@@ -4511,6 +4580,7 @@ pub enum EnterpriseAccountObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     EnterpriseAccountObject { EnterpriseAccount = "enterprise_account" }
 );
@@ -4525,6 +4595,7 @@ pub enum EnterpriseAccountProtocol {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(EnterpriseAccountProtocol { Oauth = "oauth", Saml = "saml" });
 
 /// The `EnterpriseAccountVerification` schema (`#/components/schemas/EnterpriseAccount/properties/verification`).
@@ -4699,6 +4770,7 @@ pub enum EnterpriseConnectionObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     EnterpriseConnectionObject { EnterpriseConnection = "enterprise_connection" }
 );
@@ -4769,6 +4841,7 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     EnterpriseConnectionSamlConnectionLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
@@ -4809,6 +4882,7 @@ pub enum EnterpriseConnectionTestRunConnectionType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     EnterpriseConnectionTestRunConnectionType { Saml = "saml", Oauth = "oauth" }
 );
@@ -4892,6 +4966,7 @@ pub enum EnterpriseConnectionTestRunStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     EnterpriseConnectionTestRunStatus { Pending = "pending", Success = "success", Failed
     = "failed" }
@@ -4985,6 +5060,7 @@ pub enum ExternalAccountWithVerificationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ExternalAccountWithVerificationObject { ExternalAccount = "external_account",
     FacebookAccount = "facebook_account", GoogleAccount = "google_account" }
@@ -5082,6 +5158,7 @@ pub enum FeatureResponse2Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(FeatureResponse2Object { Feature = "feature" });
 
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
@@ -5093,6 +5170,7 @@ pub enum FeatureResponseObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
 /// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
@@ -5143,6 +5221,7 @@ pub enum GetApiKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(GetApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
@@ -5236,6 +5315,7 @@ pub enum GetApiKeysIncludeInvalid {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "false" });
 
 /// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
@@ -5295,6 +5375,7 @@ pub enum GetApiKeysResponse200DataItemObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(GetApiKeysResponse200DataItemObject { ApiKey = "api_key" });
 
 /// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
@@ -5343,6 +5424,7 @@ pub enum GetCommercePlanListPayerType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(GetCommercePlanListPayerType { User = "user", Org = "org" });
 
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
@@ -5355,6 +5437,7 @@ pub enum GetCommerceSubscriptionItemListPayerType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" }
 );
@@ -5375,6 +5458,7 @@ pub enum GetCommerceSubscriptionItemListStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     GetCommerceSubscriptionItemListStatus { Active = "active", Ended = "ended", PastDue =
     "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
@@ -5430,6 +5514,7 @@ pub enum GetM2mTokensResponse200M2mTokensItemObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     GetM2mTokensResponse200M2mTokensItemObject { MachineToMachineToken =
     "machine_to_machine_token" }
@@ -5509,6 +5594,7 @@ pub enum GetMachineSecretKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     GetMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
 );
@@ -5533,6 +5619,7 @@ pub enum GetSessionListStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     GetSessionListStatus { Abandoned = "abandoned", Active = "active", Ended = "ended",
     Expired = "expired", Removed = "removed", Replaced = "replaced", Revoked = "revoked"
@@ -5549,6 +5636,7 @@ pub enum GetTemplateListTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(GetTemplateListTemplateType { Email = "email", Sms = "sms" });
 
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
@@ -5561,6 +5649,7 @@ pub enum GetTemplateTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(GetTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
@@ -5607,6 +5696,7 @@ pub enum InstanceCommunicationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     InstanceCommunicationObject { InstanceCommunication = "instance_communication" }
 );
@@ -5620,6 +5710,7 @@ pub enum InstanceObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(InstanceObject { Instance = "instance" });
 
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
@@ -5645,6 +5736,7 @@ pub enum InstanceProtectObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     InstanceProtectObject { InstanceProtect = "instance_protect" }
 );
@@ -5676,6 +5768,7 @@ pub enum InstanceRestrictionsObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     InstanceRestrictionsObject { InstanceRestrictions = "instance_restrictions" }
 );
@@ -5718,6 +5811,7 @@ pub enum InvitationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(InvitationObject { Invitation = "invitation" });
 
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
@@ -5734,6 +5828,7 @@ pub enum InvitationStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     InvitationStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
     Expired = "expired" }
@@ -5803,6 +5898,7 @@ pub enum JwksEcdsaPrivateKeyKty {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
 
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
@@ -5847,6 +5943,7 @@ pub enum JwksEcdsaPublicKeyKty {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksEcdsaPublicKeyKty { Ec = "EC" });
 
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
@@ -5892,6 +5989,7 @@ pub enum JwksEd25519PrivateKeyCrv {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksEd25519PrivateKeyCrv { Ed25519 = "Ed25519" });
 
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
@@ -5903,6 +6001,7 @@ pub enum JwksEd25519PrivateKeyKty {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
 
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
@@ -5946,6 +6045,7 @@ pub enum JwksEd25519PublicKeyCrv {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksEd25519PublicKeyCrv { Ed25519 = "Ed25519" });
 
 /// The `JwksEd25519PublicKeyKty` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`).
@@ -5957,6 +6057,7 @@ pub enum JwksEd25519PublicKeyKty {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksEd25519PublicKeyKty { Okp = "OKP" });
 
 /// The `JwksKeysItem` schema (`#/components/schemas/JWKS/properties/keys/items`).
@@ -6037,6 +6138,7 @@ pub enum JwksRsaPrivateKeyKty {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
 
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
@@ -6079,6 +6181,7 @@ pub enum JwksRsaPublicKeyKty {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksRsaPublicKeyKty { Rsa = "RSA" });
 
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
@@ -6119,6 +6222,7 @@ pub enum JwksSymmetricKeyKty {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwksSymmetricKeyKty { Oct = "oct" });
 
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
@@ -6156,6 +6260,7 @@ pub enum JwtTemplateObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(JwtTemplateObject { JwtTemplate = "jwt_template" });
 
 /// The `ListAllOrganizationDomainsEnrollmentModeItem` schema (`#/paths/~1organization_domains/get/parameters/2/schema/items`).
@@ -6180,6 +6285,7 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation =
     "manual_invitation", AutomaticInvitation = "automatic_invitation",
@@ -6199,6 +6305,7 @@ pub enum ListAllOrganizationDomainsVerified {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ListAllOrganizationDomainsVerified { True = "true", False = "false" }
 );
@@ -6233,6 +6340,7 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success =
     "success", Failed = "failed" }
@@ -6252,6 +6360,7 @@ pub enum ListInstanceOrganizationInvitationsStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted =
     "accepted", Revoked = "revoked", Expired = "expired" }
@@ -6271,6 +6380,7 @@ pub enum ListInvitationsStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked =
     "revoked", Expired = "expired" }
@@ -6299,6 +6409,7 @@ pub enum ListOrganizationInvitationsStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ListOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
     Revoked = "revoked", Expired = "expired" }
@@ -6354,6 +6465,7 @@ pub enum ListWaitlistEntriesStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ListWaitlistEntriesStatus { Pending = "pending", Invited = "invited", Completed =
     "completed", Rejected = "rejected" }
@@ -6391,6 +6503,7 @@ pub enum MachineObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(MachineObject { Machine = "machine" });
 
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
@@ -6416,6 +6529,7 @@ pub enum MachineScopeObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(MachineScopeObject { MachineScope = "machine_scope" });
 
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
@@ -6448,6 +6562,7 @@ pub enum MachineWithoutScopedMachinesObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machine" });
 
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
@@ -6505,6 +6620,7 @@ pub enum OAuthAccessTokenInnerItemObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OAuthAccessTokenInnerItemObject { OauthAccessToken = "oauth_access_token" }
 );
@@ -6567,6 +6683,7 @@ pub enum OAuthApplicationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OAuthApplicationObject { OauthApplication = "oauth_application" }
 );
@@ -6600,6 +6717,7 @@ pub enum OAuthApplicationSettingsObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OAuthApplicationSettingsObject { OauthApplicationSettings =
     "oauth_application_settings" }
@@ -6666,6 +6784,7 @@ pub enum OAuthApplicationWithSecretObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OAuthApplicationWithSecretObject { OauthApplication = "oauth_application" }
 );
@@ -6779,6 +6898,7 @@ pub enum OrganizationDomainEnrollmentMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationDomainEnrollmentMode { ManualInvitation = "manual_invitation",
     AutomaticInvitation = "automatic_invitation", AutomaticSuggestion =
@@ -6794,6 +6914,7 @@ pub enum OrganizationDomainObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationDomainObject { OrganizationDomain = "organization_domain" }
 );
@@ -6870,6 +6991,7 @@ pub enum OrganizationInvitationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationInvitationObject { OrganizationInvitation = "organization_invitation" }
 );
@@ -6958,6 +7080,7 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation =
     "organization_invitation" }
@@ -7021,6 +7144,7 @@ pub enum OrganizationMembershipObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationMembershipObject { OrganizationMembership = "organization_membership" }
 );
@@ -7073,6 +7197,7 @@ pub enum OrganizationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
@@ -7126,6 +7251,7 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationSettingsDomainsEnrollmentModesItem { ManualInvitation =
     "manual_invitation", AutomaticInvitation = "automatic_invitation",
@@ -7141,6 +7267,7 @@ pub enum OrganizationSettingsObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     OrganizationSettingsObject { OrganizationSettings = "organization_settings" }
 );
@@ -7207,6 +7334,7 @@ pub enum OrganizationWithLogoObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organization" });
 
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
@@ -7289,6 +7417,7 @@ pub enum PasskeyObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(PasskeyObject { Passkey = "passkey" });
 
 /// The `PasswordHasher` schema (`#/components/schemas/PasswordHasher`).
@@ -7325,6 +7454,7 @@ pub enum PermissionObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(PermissionObject { Permission = "permission" });
 
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
@@ -7377,6 +7507,7 @@ pub enum PhoneNumberObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(PhoneNumberObject { PhoneNumber = "phone_number" });
 
 /// The `PhoneNumberVerification` schema (`#/components/schemas/PhoneNumber/properties/verification`).
@@ -7541,6 +7672,7 @@ pub enum ProxyCheckObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(ProxyCheckObject { ProxyCheck = "proxy_check" });
 
 /// The `ReassignmentMappings` schema (`#/components/schemas/ReassignmentMappings`).
@@ -7571,6 +7703,7 @@ pub enum RedirectUrlObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RedirectUrlObject { RedirectUrl = "redirect_url" });
 
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
@@ -7618,6 +7751,7 @@ pub enum RefreshSessionBodyFormat {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     RefreshSessionBodyFormat { Token = "token", Cookie = "cookie" }
 );
@@ -7748,6 +7882,7 @@ pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved =
     "reserved", Unverified = "unverified" }
@@ -7793,6 +7928,7 @@ pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved =
     "reserved", Unverified = "unverified" }
@@ -7808,6 +7944,7 @@ pub enum RevertTemplateTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -7864,6 +8001,7 @@ pub enum RevokeAdminPortalLinkTokenResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     RevokeAdminPortalLinkTokenResponse200Object { AdminPortalLinkToken =
     "admin_portal_link_token" }
@@ -8002,6 +8140,7 @@ pub enum RevokeApiKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RevokeApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
@@ -8079,6 +8218,7 @@ pub enum RevokeInvitationResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     RevokeInvitationResponse200Object { Invitation = "invitation" }
 );
@@ -8092,6 +8232,7 @@ pub enum RevokeInvitationResponse200Status {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RevokeInvitationResponse200Status { Revoked = "revoked" });
 
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -8148,6 +8289,7 @@ pub enum RevokeM2mTokenResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     RevokeM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
@@ -8242,6 +8384,7 @@ pub enum RoleObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RoleObject { Role = "role" });
 
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
@@ -8312,6 +8455,7 @@ pub enum RoleSetItemObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RoleSetItemObject { RoleSetItem = "role_set_item" });
 
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
@@ -8362,6 +8506,7 @@ pub enum RoleSetMigrationObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     RoleSetMigrationObject { RoleSetMigration = "role_set_migration" }
 );
@@ -8375,6 +8520,7 @@ pub enum RoleSetObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RoleSetObject { RoleSet = "role_set" });
 
 /// The `RoleSetType` schema (`#/components/schemas/RoleSet/properties/type`).
@@ -8387,6 +8533,7 @@ pub enum RoleSetType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(RoleSetType { Initial = "initial", Custom = "custom" });
 
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
@@ -8434,6 +8581,7 @@ pub enum RotateMachineSecretKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     RotateMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
 );
@@ -8518,6 +8666,7 @@ pub enum SamlAccountObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(SamlAccountObject { SamlAccount = "saml_account" });
 
 /// The `SamlAccountVerification` schema (`#/components/schemas/SAMLAccount/properties/verification`).
@@ -8676,6 +8825,7 @@ pub enum SamlConnectionLoginHintMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     SamlConnectionLoginHintMode { EmailAddress = "email_address", CustomAttribute =
     "custom_attribute", Off = "off" }
@@ -8690,6 +8840,7 @@ pub enum SamlConnectionObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(SamlConnectionObject { SamlConnection = "saml_connection" });
 
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
@@ -8771,6 +8922,7 @@ pub enum ScimDirectoryObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(ScimDirectoryObject { ScimDirectory = "scim_directory" });
 
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
@@ -8813,6 +8965,7 @@ pub enum ScimGroupRoleMappingObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ScimGroupRoleMappingObject { ScimGroupRoleMapping = "scim_group_role_mapping" }
 );
@@ -8908,6 +9061,7 @@ pub enum SessionObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(SessionObject { Session = "session" });
 
 /// The `SessionRefresh` schema (`#/components/schemas/SessionRefresh`).
@@ -8945,6 +9099,7 @@ pub enum SessionStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     SessionStatus { Active = "active", Revoked = "revoked", Ended = "ended", Expired =
     "expired", Removed = "removed", Abandoned = "abandoned", Replaced = "replaced",
@@ -9004,6 +9159,7 @@ pub enum SignInTokenObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(SignInTokenObject { SignInToken = "sign_in_token" });
 
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
@@ -9018,6 +9174,7 @@ pub enum SignInTokenStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     SignInTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
 );
@@ -9092,6 +9249,7 @@ pub enum SignUpObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(SignUpObject { SignUpAttempt = "sign_up_attempt" });
 
 /// The `SignUpStatus` schema (`#/components/schemas/SignUp/properties/status`).
@@ -9106,6 +9264,7 @@ pub enum SignUpStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete",
     Abandoned = "abandoned" }
@@ -9134,6 +9293,7 @@ pub enum SignUpVerificationNextAction {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt =
     "needs_attempt", Type = "" }
@@ -9245,6 +9405,7 @@ pub enum TemplateObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(TemplateObject { Template = "template" });
 
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
@@ -9268,6 +9429,7 @@ pub enum TestingTokenObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(TestingTokenObject { TestingToken = "testing_token" });
 
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
@@ -9289,6 +9451,7 @@ pub enum ToggleTemplateDeliveryTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" }
 );
@@ -9312,6 +9475,7 @@ pub enum TokenObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(TokenObject { Token = "token" });
 
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
@@ -9333,6 +9497,7 @@ pub enum TotalCountObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(TotalCountObject { TotalCount = "total_count" });
 
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
@@ -9376,6 +9541,7 @@ pub enum TrustedDeviceAlgorithm {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(TrustedDeviceAlgorithm { Es256 = "ES256" });
 
 /// The `TrustedDeviceObject` schema (`#/components/schemas/TrustedDevice/properties/object`).
@@ -9387,6 +9553,7 @@ pub enum TrustedDeviceObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(TrustedDeviceObject { TrustedDevice = "trusted_device" });
 
 /// The `TrustedDevicePlatform` schema (`#/components/schemas/TrustedDevice/properties/platform`).
@@ -9399,6 +9566,7 @@ pub enum TrustedDevicePlatform {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(TrustedDevicePlatform { Ios = "ios", Android = "android" });
 
 /// The `TrustedDeviceStatus` schema (`#/components/schemas/TrustedDevice/properties/status`).
@@ -9411,6 +9579,7 @@ pub enum TrustedDeviceStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     TrustedDeviceStatus { Active = "active", Revoked = "revoked" }
 );
@@ -9496,6 +9665,7 @@ pub enum UpdateApiKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(UpdateApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
@@ -9904,6 +10074,7 @@ pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     UpdateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
@@ -9976,6 +10147,7 @@ pub enum UpdateInstanceAuthConfigResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     UpdateInstanceAuthConfigResponse200Object { InstanceSettings = "instance_settings" }
 );
@@ -10060,6 +10232,7 @@ pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired { Password =
     "password", Otp = "otp", Type = "" }
@@ -10579,6 +10752,7 @@ pub enum UpdateRoleSetBodyType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(UpdateRoleSetBodyType { Initial = "initial" });
 
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
@@ -10758,6 +10932,7 @@ pub enum UpdateSamlConnectionBodyLoginHintMode {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     UpdateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
@@ -11028,6 +11203,7 @@ pub enum UpsertTemplateTemplateType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `User` schema (`#/components/schemas/User`).
@@ -11149,6 +11325,7 @@ pub enum UserObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(UserObject { User = "user" });
 
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
@@ -11172,6 +11349,7 @@ pub enum UsersGetOrganizationInvitationsStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     UsersGetOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
     Revoked = "revoked", Expired = "expired" }
@@ -11214,6 +11392,7 @@ pub enum VerificationAdminObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationAdminObject { VerificationAdmin = "verification_admin" }
 );
@@ -11227,6 +11406,7 @@ pub enum VerificationAdminStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationAdminStatus { Verified = "verified" });
 
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
@@ -11238,6 +11418,7 @@ pub enum VerificationAdminStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
@@ -11269,6 +11450,7 @@ pub enum VerificationEmailLinkObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationEmailLinkObject { VerificationEmailLink = "verification_email_link" }
 );
@@ -11287,6 +11469,7 @@ pub enum VerificationEmailLinkStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationEmailLinkStatus { Unverified = "unverified", Verified = "verified",
     Failed = "failed", Expired = "expired" }
@@ -11301,6 +11484,7 @@ pub enum VerificationEmailLinkStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_link" });
 
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
@@ -11334,6 +11518,7 @@ pub enum VerificationFromOauthObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationFromOauthObject { VerificationFromOauth = "verification_from_oauth" }
 );
@@ -11348,6 +11533,7 @@ pub enum VerificationFromOauthStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationFromOauthStatus { Unverified = "unverified", Verified = "verified" }
 );
@@ -11384,6 +11570,7 @@ pub enum VerificationGoogleOneTapObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationGoogleOneTapObject { VerificationGoogleOneTap =
     "verification_google_one_tap" }
@@ -11399,6 +11586,7 @@ pub enum VerificationGoogleOneTapStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationGoogleOneTapStatus { Unverified = "unverified", Verified = "verified" }
 );
@@ -11412,6 +11600,7 @@ pub enum VerificationGoogleOneTapStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationGoogleOneTapStrategy { GoogleOneTap = "google_one_tap" }
 );
@@ -11450,6 +11639,7 @@ pub enum VerificationOauthObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationOauthObject { VerificationOauth = "verification_oauth" }
 );
@@ -11470,6 +11660,7 @@ pub enum VerificationOauthStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired", Transferable = "transferable" }
@@ -11506,6 +11697,7 @@ pub enum VerificationOtpObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationOtpObject { VerificationOtp = "verification_otp" }
 );
@@ -11524,6 +11716,7 @@ pub enum VerificationOtpStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationOtpStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired" }
@@ -11541,6 +11734,7 @@ pub enum VerificationOtpStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationOtpStrategy { PhoneCode = "phone_code", EmailCode = "email_code",
     ResetPasswordEmailCode = "reset_password_email_code" }
@@ -11582,6 +11776,7 @@ pub enum VerificationPasskeyNonce {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationPasskeyNonce { Nonce = "nonce" });
 
 /// The `VerificationPasskeyObject` schema (`#/components/schemas/verification_passkey/properties/object`).
@@ -11593,6 +11788,7 @@ pub enum VerificationPasskeyObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationPasskeyObject { VerificationPasskey = "verification_passkey" }
 );
@@ -11606,6 +11802,7 @@ pub enum VerificationPasskeyStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationPasskeyStatus { Verified = "verified" });
 
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
@@ -11617,6 +11814,7 @@ pub enum VerificationPasskeyStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
@@ -11655,6 +11853,7 @@ pub enum VerificationSamlObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationSamlObject { VerificationSaml = "verification_saml" }
 );
@@ -11675,6 +11874,7 @@ pub enum VerificationSamlStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationSamlStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired", Transferable = "transferable" }
@@ -11689,6 +11889,7 @@ pub enum VerificationSamlStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
@@ -11718,6 +11919,7 @@ pub enum VerificationScimObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationScimObject { VerificationScim = "verification_scim" }
 );
@@ -11731,6 +11933,7 @@ pub enum VerificationScimStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationScimStatus { Verified = "verified" });
 
 /// The `VerificationScimStrategy` schema (`#/components/schemas/verification_scim/properties/strategy`).
@@ -11742,6 +11945,7 @@ pub enum VerificationScimStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
@@ -11773,6 +11977,7 @@ pub enum VerificationTicketObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationTicketObject { VerificationTicket = "verification_ticket" }
 );
@@ -11789,6 +11994,7 @@ pub enum VerificationTicketStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationTicketStatus { Unverified = "unverified", Verified = "verified", Expired
     = "expired" }
@@ -11803,6 +12009,7 @@ pub enum VerificationTicketStrategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
@@ -11839,6 +12046,7 @@ pub enum VerificationWeb3Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationWeb3Object { VerificationWeb3 = "verification_web3" }
 );
@@ -11857,6 +12065,7 @@ pub enum VerificationWeb3Status {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired" }
@@ -11878,6 +12087,7 @@ pub enum VerificationWeb3Strategy {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerificationWeb3Strategy { Web3MetamaskSignature = "web3_metamask_signature",
     Web3BaseSignature = "web3_base_signature", Web3CoinbaseWalletSignature =
@@ -11941,6 +12151,7 @@ pub enum VerifyApiKeyResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(VerifyApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
@@ -12047,6 +12258,7 @@ pub enum VerifyM2mTokenResponse200Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerifyM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
@@ -12150,6 +12362,7 @@ pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerifyOAuthAccessTokenResponse200Variant0Object { ClerkIdpOauthAccessToken =
     "clerk_idp_oauth_access_token" }
@@ -12243,6 +12456,7 @@ pub enum VerifyTotpResponse200CodeType {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     VerifyTotpResponse200CodeType { Totp = "totp", BackupCode = "backup_code" }
 );
@@ -12280,6 +12494,7 @@ pub enum WaitlistEntryObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(WaitlistEntryObject { WaitlistEntry = "waitlist_entry" });
 
 /// The `WaitlistEntryStatus` schema (`#/components/schemas/WaitlistEntry/properties/status`).
@@ -12296,6 +12511,7 @@ pub enum WaitlistEntryStatus {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(
     WaitlistEntryStatus { Pending = "pending", Invited = "invited", Rejected =
     "rejected", Completed = "completed" }
@@ -12329,6 +12545,7 @@ pub enum Web3WalletObject {
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
+
 crate::runtime::open_enum!(Web3WalletObject { Web3Wallet = "web3_wallet" });
 
 /// The `Web3WalletVerification` schema (`#/components/schemas/Web3Wallet/properties/verification`).

@@ -153,6 +153,9 @@ fn sanitize(text: &str) -> Vec<String> {
     let mut fence: Option<(char, usize)> = None;
     let mut list_indent: Option<usize> = None;
     let mut out = Vec::new();
+    // Tabs go first, so indentation is measured in spaces (clippy's `tabs_in_doc_comments`
+    // refuses them anyway).
+    let text = text.replace('\t', "    ");
     for line in text.trim_end().lines() {
         let trimmed = line.trim_start();
         if let Some((marker, len)) = fence {
@@ -266,6 +269,11 @@ mod tests {
                 "```"
             ]
         );
+    }
+
+    #[test]
+    fn tabs_become_spaces_before_indentation_is_read() {
+        assert_eq!(sanitize("a\tb\n\tindented"), ["a    b", "   indented"]);
     }
 
     #[test]

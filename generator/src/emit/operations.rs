@@ -16,8 +16,9 @@ use crate::model::{
     ResponseStatus, StatusMatch, TypeKind, TypeRef,
 };
 
-/// Files in `src/operations/` that are not a group's: group modules avoid these names.
-pub const DIR_FILES: &[&str] = &["mod"];
+/// Names a group module in `src/operations/` cannot take: the directory's own `mod.rs`, and
+/// `operations` (a module named like its parent, clippy's `module_inception`).
+pub const DIR_FILES: &[&str] = &["mod", "operations"];
 
 /// What a group type defines (`new`, and `clone` from its derive): operation methods avoid
 /// these names.
@@ -969,13 +970,17 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
     // hand to generic (`impl Display`) arguments: the value when `self` owns it, else the
     // reference.
     let add = |value: TokenStream, place: TokenStream, owned: TokenStream| {
-        // Path segments, headers and cookies are single strings.
+        // Path segments, headers and cookies are single strings: `as_text` makes one of a value
+        // that does not display itself, `text` borrows it for `&str` arguments.
+        let as_text = if item_displays {
+            quote!(#place.iter().map(::std::string::ToString::to_string).collect::<Vec<_>>().join(","))
+        } else {
+            quote!(crate::runtime::plain_text(#value))
+        };
         let text = if displays(&param.ty, api) {
             quote!(#value)
-        } else if item_displays {
-            quote!(&#place.iter().map(::std::string::ToString::to_string).collect::<Vec<_>>().join(","))
         } else {
-            quote!(&crate::runtime::plain_text(#value))
+            quote!(&#as_text)
         };
         match param.location {
             ParamLocation::Path => {
@@ -1001,11 +1006,12 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
                 quote!(request.query_object(#wire, #value, #deep, #explode);)
             }
             ParamLocation::Header | ParamLocation::Cookie => {
-                // Generic `impl Display` arguments take the value itself where we own it.
+                // Generic `impl Display` arguments take the value itself where we own it, and a
+                // made string without a borrow.
                 let text = if displays(&param.ty, api) {
                     owned.clone()
                 } else {
-                    text
+                    as_text
                 };
                 match param.location {
                     ParamLocation::Header => quote!(request.header(#wire, #text);),

@@ -96,7 +96,12 @@ pub fn type_name(raw: &str) -> String {
 
 /// `userId` → `user_id`, `type` → `r#type`.
 pub fn field_name(raw: &str) -> String {
-    escape_ident(&fix_start(words(raw).to_snake_case(), "_", "value"))
+    let name = fix_start(words(raw).to_snake_case(), "_", "value");
+    // `_1` or `_1_5` says nothing (clippy's `just_underscores_and_digits`).
+    if name.chars().all(|c| c == '_' || c.is_ascii_digit()) {
+        return format!("value{name}");
+    }
+    escape_ident(&name)
 }
 
 /// `ListOrganizationMemberships` → `list_organization_memberships`.
@@ -258,6 +263,8 @@ mod tests {
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("$ref"), "r#ref");
         assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(field_name("12"), "value_12");
+        assert_eq!(field_name("1.5"), "value_1_5");
         assert_eq!(field_name(""), "value");
         assert_eq!(field_name("+"), "value");
         assert_eq!(type_name("2xx"), "T2xx");

@@ -133,6 +133,15 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
 /// Fails on a compile error and on any warning in the generated code: computed imports and
 /// qualified paths must leave nothing unused or ambiguous.
 pub fn cargo_check(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), String> {
+    cargo(name, output, spec, &["check"])
+}
+
+/// Like [`cargo_check`], with clippy's default lints as errors (as CI lints generated crates).
+pub fn cargo_clippy(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), String> {
+    cargo(name, output, spec, &["clippy"])
+}
+
+fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> Result<(), String> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = scratch(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -145,13 +154,13 @@ pub fn cargo_check(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(
     std::fs::write(&manifest, cargo_toml).map_err(|e| e.to_string())?;
     let _ = std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"));
     let run = std::process::Command::new(env!("CARGO"))
-        .args([
-            "check",
-            "--quiet",
-            "--all-targets",
-            "--message-format",
-            "short",
-        ])
+        .args(command)
+        .args(["--quiet", "--all-targets", "--message-format", "short"])
+        .args(if command == ["clippy"] {
+            &["--", "-D", "warnings"][..]
+        } else {
+            &[]
+        })
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", scratch("target"))
         .output()
@@ -161,7 +170,12 @@ pub fn cargo_check(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(
         .lines()
         .filter(|line| line.contains(": error") || line.contains(": warning"))
         .collect();
-    println!("{}: cargo check: {}", dir.display(), run.status);
+    println!(
+        "{}: cargo {}: {}",
+        dir.display(),
+        command.join(" "),
+        run.status
+    );
     if run.status.success() && problems.is_empty() {
         return Ok(());
     }
