@@ -54,10 +54,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 
 fn crate_docs(api: &Api, config: &Config) -> String {
     let lib = config.lib_name();
-    let client = match (
-        api.auth.as_ref().map(|a| &a.kind),
-        &config.client.secret_env_var,
-    ) {
+    let env_var = super::client::secret_env_var(api, config);
+    let client = match (api.primary_auth().map(|a| &a.kind), &env_var) {
         (None, _) => format!("let client = {lib}::Client::new()?;"),
         (Some(_), Some(_)) => format!("let client = {lib}::Client::from_env()?;"),
         (Some(AuthKind::Basic), None) => {
@@ -70,11 +68,9 @@ fn crate_docs(api: &Api, config: &Config) -> String {
     let example = format!(
         "```no_run\n# async fn run() -> Result<(), {lib}::Error> {{\n{client}\n{call}# Ok(())\n# }}\n```"
     );
-    let env = config
-        .client
-        .secret_env_var
-        .as_ref()
-        .map(|var| format!("`Client::from_env()` reads the token from `{var}`."));
+    let env = env_var.as_ref().map(|var| {
+        format!("`Client::from_env()` reads the credential from `{var}`; `Client::builder()` sets it (or another of the API's credentials) in code.")
+    });
     paragraphs([
         Some(format!("# {}", api.title).as_str()),
         api.description.as_deref(),

@@ -234,6 +234,7 @@ impl GetApiKeys {
             reqwest::Method::GET,
             "/api_keys",
         );
+        request.accept("application/json");
         if let Some(value) = &self.r#type {
             request.query("type", value);
         }
@@ -350,6 +351,7 @@ impl CreateApiKey {
             reqwest::Method::POST,
             "/api_keys",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -391,6 +393,7 @@ impl GetApiKey {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -432,6 +435,7 @@ impl DeleteApiKey {
             reqwest::Method::DELETE,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -522,6 +526,7 @@ impl UpdateApiKey {
             reqwest::Method::PATCH,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -564,6 +569,7 @@ impl GetApiKeySecret {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}/secret",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -618,6 +624,7 @@ impl RevokeApiKey {
             reqwest::Method::POST,
             "/api_keys/{apiKeyID}/revoke",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -660,6 +667,7 @@ impl VerifyApiKey {
             reqwest::Method::POST,
             "/api_keys/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

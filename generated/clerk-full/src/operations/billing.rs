@@ -287,6 +287,7 @@ impl GetCommercePlanList {
             reqwest::Method::GET,
             "/billing/plans",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -389,6 +390,7 @@ impl GetBillingPriceList {
             reqwest::Method::GET,
             "/billing/prices",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -464,6 +466,7 @@ impl CreateBillingPrice {
             reqwest::Method::POST,
             "/billing/prices",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -567,6 +570,7 @@ impl GetCommerceSubscriptionItemList {
             reqwest::Method::GET,
             "/billing/subscription_items",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -663,6 +667,7 @@ impl CancelCommerceSubscriptionItem {
             reqwest::Method::DELETE,
             "/billing/subscription_items/{subscription_item_id}",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         if let Some(value) = &self.end_now {
             request.query("end_now", value);
@@ -709,6 +714,7 @@ impl ExtendBillingSubscriptionItemFreeTrial {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/extend_free_trial",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -753,6 +759,7 @@ impl CreateBillingPriceTransition {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/price_transition",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -799,6 +806,7 @@ impl ApplyBillingSubscriptionItemDiscount {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/discounts",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -845,6 +853,7 @@ impl RemoveBillingSubscriptionItemDiscount {
             reqwest::Method::DELETE,
             "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.path_param("discount_id", &self.discount_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -908,6 +917,7 @@ impl GetBillingStatementList {
             reqwest::Method::GET,
             "/billing/statements",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -980,6 +990,7 @@ impl GetBillingStatement {
             reqwest::Method::GET,
             "/billing/statements/{statementID}",
         );
+        request.accept("application/json");
         request.path_param("statementID", &self.statement_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1043,6 +1054,7 @@ impl GetBillingStatementPaymentAttempts {
             reqwest::Method::GET,
             "/billing/statements/{statementID}/payment_attempts",
         );
+        request.accept("application/json");
         request.path_param("statementID", &self.statement_id);
         if let Some(value) = &self.paginated {
             request.query("paginated", value);

@@ -251,6 +251,7 @@ impl ListDirectories {
             reqwest::Method::GET,
             "/directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -313,6 +314,7 @@ impl CreateDirectory {
             reqwest::Method::POST,
             "/directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -351,6 +353,7 @@ impl GetDirectory {
             reqwest::Method::GET,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -391,6 +394,7 @@ impl DeleteDirectory {
             reqwest::Method::DELETE,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -463,6 +467,7 @@ impl UpdateDirectory {
             reqwest::Method::PATCH,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -502,6 +507,7 @@ impl RotateDirectoryApiKey {
             reqwest::Method::POST,
             "/directories/{directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -544,6 +550,7 @@ impl ListDirectoryGroupRoleMappings {
             reqwest::Method::GET,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -587,6 +594,7 @@ impl ReplaceDirectoryGroupRoleMappings {
             reqwest::Method::PUT,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -647,6 +655,7 @@ impl CreateDirectoryGroupRoleMapping {
             reqwest::Method::POST,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -691,6 +700,7 @@ impl DeleteDirectoryGroupRoleMapping {
             reqwest::Method::DELETE,
             "/directories/{directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

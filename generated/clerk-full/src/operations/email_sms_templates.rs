@@ -221,6 +221,7 @@ impl GetTemplateList {
             reqwest::Method::GET,
             "/templates/{template_type}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
@@ -270,6 +271,7 @@ impl GetTemplate {
             reqwest::Method::GET,
             "/templates/{template_type}/{slug}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -372,6 +374,7 @@ impl UpsertTemplate {
             reqwest::Method::PUT,
             "/templates/{template_type}/{slug}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
@@ -414,6 +417,7 @@ impl RevertTemplate {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/revert",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -490,6 +494,7 @@ impl PreviewTemplate {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/preview",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type);
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
@@ -539,6 +544,7 @@ impl ToggleTemplateDelivery {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/toggle_delivery",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);

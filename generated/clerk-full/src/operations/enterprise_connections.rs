@@ -225,6 +225,7 @@ impl ListEnterpriseConnections {
             reqwest::Method::GET,
             "/enterprise_connections",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -377,6 +378,7 @@ impl CreateEnterpriseConnection {
             reqwest::Method::POST,
             "/enterprise_connections",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -417,6 +419,7 @@ impl GetEnterpriseConnection {
             reqwest::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -457,6 +460,7 @@ impl DeleteEnterpriseConnection {
             reqwest::Method::DELETE,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -634,6 +638,7 @@ impl UpdateEnterpriseConnection {
             reqwest::Method::PATCH,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -701,9 +706,10 @@ impl ListEnterpriseConnectionTestRuns {
             reqwest::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         if let Some(value) = &self.status {
-            request.query_array("status", value, true);
+            request.query_array("status", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -778,6 +784,7 @@ impl CreateEnterpriseConnectionTestRun {
             reqwest::Method::POST,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

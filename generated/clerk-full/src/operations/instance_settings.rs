@@ -192,7 +192,12 @@ impl GetInstance {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::Instance>, Error> {
-        let request = RequestSpec::new("GetInstance", reqwest::Method::GET, "/instance");
+        let mut request = RequestSpec::new(
+            "GetInstance",
+            reqwest::Method::GET,
+            "/instance",
+        );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -342,6 +347,7 @@ impl UpdateInstance {
             reqwest::Method::PATCH,
             "/instance",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -442,6 +448,7 @@ impl UpdateInstanceRestrictions {
             reqwest::Method::PATCH,
             "/instance/restrictions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -476,11 +483,12 @@ impl GetInstanceProtect {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::InstanceProtect>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceProtect",
             reqwest::Method::GET,
             "/instance/protect",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -543,6 +551,7 @@ impl UpdateInstanceProtect {
             reqwest::Method::PATCH,
             "/instance/protect",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -577,11 +586,12 @@ impl GetInstanceCommunication {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::InstanceCommunication>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceCommunication",
             reqwest::Method::GET,
             "/instance/communication",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -637,6 +647,7 @@ impl UpdateInstanceCommunication {
             reqwest::Method::PATCH,
             "/instance/communication",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -671,11 +682,12 @@ impl GetInstanceOAuthApplicationSettings {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::OAuthApplicationSettings>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceOAuthApplicationSettings",
             reqwest::Method::GET,
             "/instance/oauth_application_settings",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -809,6 +821,7 @@ impl UpdateInstanceOAuthApplicationSettings {
             reqwest::Method::PATCH,
             "/instance/oauth_application_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -843,11 +856,12 @@ impl GetInstanceOrganizationSettings {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::OrganizationSettings>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceOrganizationSettings",
             reqwest::Method::GET,
             "/instance/organization_settings",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -982,6 +996,7 @@ impl UpdateInstanceOrganizationSettings {
             reqwest::Method::PATCH,
             "/instance/organization_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -157,6 +157,7 @@ impl ListInvitations {
             reqwest::Method::GET,
             "/invitations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.status {
             request.query("status", value);
         }
@@ -273,6 +274,7 @@ impl CreateInvitation {
             reqwest::Method::POST,
             "/invitations",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -322,6 +324,7 @@ impl CreateBulkInvitations {
             reqwest::Method::POST,
             "/invitations/bulk",
         );
+        request.accept("application/json");
         if let Some(body) = &self.body {
             request.json_body(body);
         }
@@ -364,6 +367,7 @@ impl RevokeInvitation {
             reqwest::Method::POST,
             "/invitations/{invitation_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("invitation_id", &self.invitation_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -232,6 +232,7 @@ impl ListMachines {
             reqwest::Method::GET,
             "/machines",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -322,6 +323,7 @@ impl CreateMachine {
             reqwest::Method::POST,
             "/machines",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -360,6 +362,7 @@ impl GetMachine {
             reqwest::Method::GET,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -400,6 +403,7 @@ impl DeleteMachine {
             reqwest::Method::DELETE,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -451,6 +455,7 @@ impl UpdateMachine {
             reqwest::Method::PATCH,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -492,6 +497,7 @@ impl GetMachineSecretKey {
             reqwest::Method::GET,
             "/machines/{machine_id}/secret_key",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -533,6 +539,7 @@ impl RotateMachineSecretKey {
             reqwest::Method::POST,
             "/machines/{machine_id}/secret_key/rotate",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -575,6 +582,7 @@ impl CreateMachineScope {
             reqwest::Method::POST,
             "/machines/{machine_id}/scopes",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -619,6 +627,7 @@ impl DeleteMachineScope {
             reqwest::Method::DELETE,
             "/machines/{machine_id}/scopes/{other_machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.path_param("other_machine_id", &self.other_machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;

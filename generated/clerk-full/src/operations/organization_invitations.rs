@@ -250,6 +250,7 @@ impl ListInstanceOrganizationInvitations {
             reqwest::Method::GET,
             "/organization_invitations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
@@ -368,6 +369,7 @@ impl ListOrganizationInvitations {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.status {
             request.query("status", value);
@@ -528,6 +530,7 @@ impl CreateOrganizationInvitation {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -570,6 +573,7 @@ impl CreateOrganizationInvitationBulk {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations/bulk",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -626,6 +630,7 @@ impl ListPendingOrganizationInvitations {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations/pending",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -699,6 +704,7 @@ impl GetOrganizationInvitation {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations/{invitation_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -754,6 +760,7 @@ impl RevokeOrganizationInvitation {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
         request.json_body(&self.body);

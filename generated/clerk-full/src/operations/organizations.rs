@@ -342,6 +342,7 @@ impl ListOrganizations {
             reqwest::Method::GET,
             "/organizations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
         }
@@ -352,10 +353,10 @@ impl ListOrganizations {
             request.query("query", value);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
@@ -519,6 +520,7 @@ impl CreateOrganization {
             reqwest::Method::POST,
             "/organizations",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -576,6 +578,7 @@ impl GetOrganization {
             reqwest::Method::GET,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
@@ -622,6 +625,7 @@ impl DeleteOrganization {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -735,6 +739,7 @@ impl UpdateOrganization {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -795,6 +800,7 @@ impl ReplaceOrganizationMetadata {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -855,6 +861,7 @@ impl MergeOrganizationMetadata {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -903,6 +910,7 @@ impl UploadOrganizationLogo {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(body) = &self.body {
             request.multipart_body(body);
@@ -946,6 +954,7 @@ impl DeleteOrganizationLogo {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -986,6 +995,7 @@ impl GetOrganizationBillingSubscription {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1028,6 +1038,7 @@ impl GetOrganizationBillingCreditBalance {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1071,6 +1082,7 @@ impl AdjustOrganizationBillingCreditBalance {
             reqwest::Method::POST,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -225,6 +225,7 @@ impl CreatePhoneNumber {
             reqwest::Method::POST,
             "/phone_numbers",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -265,6 +266,7 @@ impl GetPhoneNumber {
             reqwest::Method::GET,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -305,6 +307,7 @@ impl DeletePhoneNumber {
             reqwest::Method::DELETE,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -382,6 +385,7 @@ impl UpdatePhoneNumber {
             reqwest::Method::PATCH,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -425,6 +429,7 @@ impl PreparePhoneNumberVerification {
             reqwest::Method::POST,
             "/phone_numbers/{phone_number_id}/prepare_verification",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -470,6 +475,7 @@ impl AttemptPhoneNumberVerification {
             reqwest::Method::POST,
             "/phone_numbers/{phone_number_id}/attempt_verification",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -521,6 +527,7 @@ impl ReplaceUserPhoneNumber {
             reqwest::Method::PUT,
             "/users/{user_id}/phone_number",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -233,6 +233,7 @@ impl ListRoleSets {
             reqwest::Method::GET,
             "/role_sets",
         );
+        request.accept("application/json");
         if let Some(value) = &self.query {
             request.query("query", value);
         }
@@ -330,6 +331,7 @@ impl CreateRoleSet {
             reqwest::Method::POST,
             "/role_sets",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -368,6 +370,7 @@ impl GetRoleSet {
             reqwest::Method::GET,
             "/role_sets/{role_set_key_or_id}",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -467,6 +470,7 @@ impl UpdateRoleSet {
             reqwest::Method::PATCH,
             "/role_sets/{role_set_key_or_id}",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -518,6 +522,7 @@ impl ReplaceRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/replace",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -570,6 +575,7 @@ impl AddRolesToRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -610,6 +616,7 @@ impl ReplaceRoleInRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles/replace",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

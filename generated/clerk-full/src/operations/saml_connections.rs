@@ -207,6 +207,7 @@ impl ListSamlConnections {
             reqwest::Method::GET,
             "/saml_connections",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -220,7 +221,7 @@ impl ListSamlConnections {
             request.query("order_by", value);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -410,6 +411,7 @@ impl CreateSamlConnection {
             reqwest::Method::POST,
             "/saml_connections",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -451,6 +453,7 @@ impl GetSamlConnection {
             reqwest::Method::GET,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -492,6 +495,7 @@ impl DeleteSamlConnection {
             reqwest::Method::DELETE,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -766,6 +770,7 @@ impl UpdateSamlConnection {
             reqwest::Method::PATCH,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

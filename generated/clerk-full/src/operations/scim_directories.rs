@@ -252,6 +252,7 @@ impl ListScimDirectories {
             reqwest::Method::GET,
             "/scim_directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -316,6 +317,7 @@ impl CreateScimDirectory {
             reqwest::Method::POST,
             "/scim_directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -356,6 +358,7 @@ impl GetScimDirectory {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -396,6 +399,7 @@ impl DeleteScimDirectory {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -470,6 +474,7 @@ impl UpdateScimDirectory {
             reqwest::Method::PATCH,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -511,6 +516,7 @@ impl RotateScimDirectoryApiKey {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -553,6 +559,7 @@ impl ListScimGroupRoleMappings {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -596,6 +603,7 @@ impl ReplaceScimGroupRoleMappings {
             reqwest::Method::PUT,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -644,6 +652,7 @@ impl CreateScimGroupRoleMapping {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -688,6 +697,7 @@ impl DeleteScimGroupRoleMapping {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

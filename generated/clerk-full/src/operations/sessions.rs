@@ -228,6 +228,7 @@ impl GetSessionList {
             reqwest::Method::GET,
             "/sessions",
         );
+        request.accept("application/json");
         if let Some(value) = &self.client_id {
             request.query("client_id", value);
         }
@@ -289,6 +290,7 @@ impl CreateSession {
             reqwest::Method::POST,
             "/sessions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -327,6 +329,7 @@ impl GetSession {
             reqwest::Method::GET,
             "/sessions/{session_id}",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -407,6 +410,7 @@ impl RefreshSession {
             reqwest::Method::POST,
             "/sessions/{session_id}/refresh",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -446,6 +450,7 @@ impl RevokeSession {
             reqwest::Method::POST,
             "/sessions/{session_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -499,6 +504,7 @@ impl CreateSessionToken {
             reqwest::Method::POST,
             "/sessions/{session_id}/tokens",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -556,6 +562,7 @@ impl CreateSessionTokenFromTemplate {
             reqwest::Method::POST,
             "/sessions/{session_id}/tokens/{template_name}",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.path_param("template_name", &self.template_name);
         request.json_body(&self.body);

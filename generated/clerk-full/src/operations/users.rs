@@ -941,26 +941,27 @@ impl GetUserList {
             reqwest::Method::GET,
             "/users",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1005,7 +1006,7 @@ impl GetUserList {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -1391,6 +1392,7 @@ impl CreateUser {
             reqwest::Method::POST,
             "/users",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1609,26 +1611,27 @@ impl GetUsersCount {
             reqwest::Method::GET,
             "/users/count",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1673,7 +1676,7 @@ impl GetUsersCount {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1712,6 +1715,7 @@ impl GetUser {
             reqwest::Method::GET,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1752,6 +1756,7 @@ impl DeleteUser {
             reqwest::Method::DELETE,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2064,6 +2069,7 @@ impl UpdateUser {
             reqwest::Method::PATCH,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2103,6 +2109,7 @@ impl BanUser {
             reqwest::Method::POST,
             "/users/{user_id}/ban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2141,6 +2148,7 @@ impl UnbanUser {
             reqwest::Method::POST,
             "/users/{user_id}/unban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2179,6 +2187,7 @@ impl UsersBan {
             reqwest::Method::POST,
             "/users/ban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2217,6 +2226,7 @@ impl UsersUnban {
             reqwest::Method::POST,
             "/users/unban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2255,6 +2265,7 @@ impl LockUser {
             reqwest::Method::POST,
             "/users/{user_id}/lock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2293,6 +2304,7 @@ impl UnlockUser {
             reqwest::Method::POST,
             "/users/{user_id}/unlock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2332,6 +2344,7 @@ impl SetUserProfileImage {
             reqwest::Method::POST,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.multipart_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2371,6 +2384,7 @@ impl DeleteUserProfileImage {
             reqwest::Method::DELETE,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2437,6 +2451,7 @@ impl ReplaceUserMetadata {
             reqwest::Method::PUT,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2504,6 +2519,7 @@ impl UpdateUserMetadata {
             reqwest::Method::PATCH,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2545,6 +2561,7 @@ impl GetUserBillingSubscription {
             reqwest::Method::GET,
             "/users/{user_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2587,6 +2604,7 @@ impl GetUserBillingCreditBalance {
             reqwest::Method::GET,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2630,6 +2648,7 @@ impl AdjustUserBillingCreditBalance {
             reqwest::Method::POST,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2695,6 +2714,7 @@ impl GetOAuthAccessToken {
             reqwest::Method::GET,
             "/users/{user_id}/oauth_access_tokens/{provider}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("provider", &self.provider);
         if let Some(value) = &self.paginated {
@@ -2759,6 +2779,7 @@ impl UsersGetOrganizationMemberships {
             reqwest::Method::GET,
             "/users/{user_id}/organization_memberships",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2860,6 +2881,7 @@ impl UsersGetOrganizationInvitations {
             reqwest::Method::GET,
             "/users/{user_id}/organization_invitations",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2940,6 +2962,7 @@ impl RemoveUserPassword {
             reqwest::Method::POST,
             "/users/{user_id}/remove_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2982,6 +3005,7 @@ impl VerifyPassword {
             reqwest::Method::POST,
             "/users/{user_id}/verify_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3025,6 +3049,7 @@ impl VerifyTotp {
             reqwest::Method::POST,
             "/users/{user_id}/verify_totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3067,6 +3092,7 @@ impl DisableMfa {
             reqwest::Method::DELETE,
             "/users/{user_id}/mfa",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3107,6 +3133,7 @@ impl DeleteBackupCode {
             reqwest::Method::DELETE,
             "/users/{user_id}/backup_code",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3148,6 +3175,7 @@ impl UserPasskeyDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/passkeys/{passkey_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("passkey_identification_id", &self.passkey_identification_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3189,6 +3217,7 @@ impl ListUserTrustedDevices {
             reqwest::Method::GET,
             "/users/{user_id}/trusted_devices",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3230,6 +3259,7 @@ impl RevokeUserTrustedDevice {
             reqwest::Method::DELETE,
             "/users/{user_id}/trusted_devices/{trusted_device_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("trusted_device_id", &self.trusted_device_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3272,6 +3302,7 @@ impl UserWeb3WalletDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request
             .path_param(
@@ -3317,6 +3348,7 @@ impl DeleteTotp {
             reqwest::Method::DELETE,
             "/users/{user_id}/totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3358,6 +3390,7 @@ impl DeleteExternalAccount {
             reqwest::Method::DELETE,
             "/users/{user_id}/external_accounts/{external_account_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("external_account_id", &self.external_account_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3410,6 +3443,7 @@ impl SetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/set_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3449,6 +3483,7 @@ impl UnsetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/unset_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
