@@ -325,7 +325,6 @@ impl Keyring {
             .collect();
         names.join(" or ")
     }
-
 }
 
 impl fmt::Debug for Keyring {

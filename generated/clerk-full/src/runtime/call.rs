@@ -153,13 +153,10 @@ impl<'a> Call<'a> {
             })?;
             headers.insert(name, value);
         }
-        let deadline = options
-            .deadline
-            .or(core.deadline)
-            .map(|limit| Deadline {
-                limit,
-                at: start + limit,
-            });
+        let deadline = options.deadline.or(core.deadline).map(|limit| Deadline {
+            limit,
+            at: start + limit,
+        });
         Ok(Call {
             core,
             request,
@@ -220,9 +217,7 @@ impl<'a> Call<'a> {
             (None, None) => None,
         };
         let ending = match limit {
-            Some((limit, cut)) => tokio::time::timeout(limit, exchange)
-                .await
-                .unwrap_or(cut),
+            Some((limit, cut)) => tokio::time::timeout(limit, exchange).await.unwrap_or(cut),
             None => exchange.await,
         };
         Attempt {
@@ -278,9 +273,10 @@ impl<'a> Call<'a> {
                 )
             }
             Ending::ConnectFailed(_) => (self.policy.retries_connection_errors(), None),
-            Ending::TransportFailed(_) | Ending::TimedOut => {
-                (self.repeatable && self.policy.retries_connection_errors(), None)
-            }
+            Ending::TransportFailed(_) | Ending::TimedOut => (
+                self.repeatable && self.policy.retries_connection_errors(),
+                None,
+            ),
             Ending::DeadlinePassed | Ending::TooLarge(_) | Ending::Fatal(_) => (false, None),
         };
         if !retryable {
@@ -302,9 +298,7 @@ impl<'a> Call<'a> {
         }
         let (status, headers, error) = match &attempt.ending {
             Ending::Response(status, headers, _) => (Some(*status), Some(headers), None),
-            Ending::TooLarge(status) => {
-                (Some(*status), None, Some(AttemptError::ResponseTooLarge))
-            }
+            Ending::TooLarge(status) => (Some(*status), None, Some(AttemptError::ResponseTooLarge)),
             Ending::ConnectFailed(_) => (None, None, Some(AttemptError::Connect)),
             Ending::TransportFailed(_) => (None, None, Some(AttemptError::Transport)),
             Ending::TimedOut | Ending::DeadlinePassed => (None, None, Some(AttemptError::Timeout)),

@@ -16,7 +16,6 @@ use super::request::parse_header;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
 
-
 /// Compile-time facts about one API, written by the generator as a `const`.
 #[derive(Debug, Clone, Copy)]
 pub struct ApiDefaults {

@@ -40,8 +40,8 @@ pub use self::options::RequestOptions;
 pub use self::pagination::{Page, paginate};
 #[doc(hidden)]
 pub use self::request::{RequestSpec, plain_text};
-pub use self::response::Response;
 #[doc(hidden)]
 pub use self::response::RawResponse;
+pub use self::response::Response;
 pub use self::retry::{RetryPolicy, StatusMatch};
 pub use self::secret::Secret;
