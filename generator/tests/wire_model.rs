@@ -296,6 +296,14 @@ paths:
         Some("idempotency-key"),
         "a declared header is kept"
     );
+    // A configured header named like a builder method gets another Rust name.
+    let (mut api, _) = build(spec);
+    api.send_idempotency_keys("Options");
+    let param = op(&api, "CreateRefund").params.last().unwrap();
+    assert_eq!(
+        (param.wire_name.as_str(), param.rust_name.as_str()),
+        ("Options", "options2")
+    );
 
     let config = sdkgen::Config::parse(
         "[package]\nname = \"x\"\n[client]\nidempotency_header = \"Idem Key\"\n",
