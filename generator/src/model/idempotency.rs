@@ -46,7 +46,14 @@ impl Api {
             }
             // The builder's own methods are taken too, as in `params` (a header named `Body`).
             let mut taken: Vec<&str> = op.params.iter().map(|p| p.rust_name.as_str()).collect();
-            taken.extend(["client", "options", "body", "send", "send_with_response", "stream"]);
+            taken.extend([
+                "client",
+                "options",
+                "body",
+                "send",
+                "send_with_response",
+                "stream",
+            ]);
             let rust_name = Scope::with_reserved(&taken).claim(field_name(header));
             op.params.push(Param {
                 wire_name: header.to_owned(),
