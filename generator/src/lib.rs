@@ -38,6 +38,21 @@ fn generate_document(
 ) -> Result<Output, Diagnostics> {
     // The model owns what emitting needs; the document is gone before emitting allocates.
     let (mut api, warnings) = model::build(document)?;
+    if let Some(header) = &config.client.idempotency_header {
+        // RFC 9110 token characters: anything else would fail every call at run time.
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if header.is_empty() || !header.chars().all(token) {
+            return Err(Diagnostic::error(
+                "#",
+                format!(
+                    "the config's `idempotency_header` {header:?} is not a valid HTTP header name"
+                ),
+            )
+            .with_help("use a name such as `Idempotency-Key`")
+            .into());
+        }
+        api.send_idempotency_keys(header);
+    }
     if !config.docs.spec_prose {
         api.strip_prose();
     }

@@ -376,3 +376,97 @@ fn the_crate_description_says_api_once() {
         );
     }
 }
+
+/// Security declared only on operations, with alternatives, a combination and a public
+/// operation; OAuth 2 as the main credential: `Client::new(token)`, `from_env` reading
+/// `EXAMPLE_SDK_TOKEN` (derived from the crate name), one `SecurityScheme` per scheme.
+#[test]
+fn security_per_operation() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /me:
+    get:
+      operationId: GetMe
+      tags: [Users]
+      security: [{oauth: [profile]}]
+      responses: {'204': {description: ok}}
+  /users:
+    get:
+      operationId: ListUsers
+      tags: [Users]
+      security: [{oauth: [admin]}, {key: []}]
+      responses: {'204': {description: ok}}
+    post:
+      operationId: CreateUser
+      tags: [Users]
+      security: [{oauth: [admin], key: []}]
+      responses: {'204': {description: ok}}
+  /status:
+    get:
+      operationId: GetStatus
+      tags: [Users]
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      description: An access token from the authorization server.
+      flows: {authorizationCode: {authorizationUrl: 'https://example.com/auth', tokenUrl: 'https://example.com/token', scopes: {profile: p, admin: a}}}
+    key: {type: apiKey, in: header, name: X-Api-Key}
+"#,
+    ));
+    insta::assert_snapshot!(
+        "security_per_operation__client",
+        file(&files, "src/client.rs")
+    );
+    insta::assert_snapshot!(
+        "security_per_operation__users",
+        file(&files, "src/operations/users.rs")
+    );
+}
+
+/// What goes on the wire: form bodies with arrays and an Encoding Object, space- and
+/// pipe-delimited and deepObject queries, an idempotency key, and `Accept` for a PDF with JSON
+/// errors.
+#[test]
+fn form_bodies_query_styles_and_idempotency_keys() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /messages:
+    post:
+      operationId: CreateMessage
+      tags: [Messages]
+      parameters:
+        - {name: Idempotency-Key, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [To]
+              properties:
+                To: {type: string}
+                MediaUrl: {type: array, items: {type: string}}
+                StatusCallbackEvent: {type: array, items: {type: string}}
+            encoding:
+              StatusCallbackEvent: {style: form, explode: false}
+      responses:
+        '201': {description: ok, content: {application/json: {schema: {type: object}}}}
+  /messages/search:
+    get:
+      operationId: SearchMessages
+      tags: [Messages]
+      parameters:
+        - {name: scope, in: query, style: spaceDelimited, schema: {type: array, items: {type: string}}}
+        - {name: fields, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {status: {type: string}}}}
+      responses:
+        '200': {description: ok, content: {application/pdf: {}}}
+        4XX: {description: no, content: {application/problem+json: {schema: {type: object}}}}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/operations/messages.rs"));
+}

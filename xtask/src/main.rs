@@ -107,14 +107,22 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Runs the generator on the repository's spec and returns the files for `generated/`.
-fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
+/// The crates generated from the repository's own specs: config, and the folder it fills.
+/// `generated/` is the hand-reviewed memberships crate; `generated/wire-fixture/` exists for
+/// its tests of what generated code puts on the wire.
+const REPOSITORY_CRATES: &[(&str, &str)] = &[
+    ("spec/sdkgen.toml", "generated"),
+    ("spec/wire-fixture.toml", "generated/wire-fixture"),
+];
+
+/// Runs the generator with the config at `config` (relative to the root).
+fn crate_files(config: &str) -> Result<Vec<sdkgen::GeneratedFile>, String> {
     let root = root();
-    let config = sdkgen::Config::read(&root.join("spec/sdkgen.toml"))?;
+    let config = sdkgen::Config::read(&root.join(config))?;
     let spec = config
         .spec
         .clone()
-        .ok_or("spec/sdkgen.toml has no `spec` entry")?;
+        .ok_or("the config has no `spec` entry")?;
     let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let name = spec
         .strip_prefix(&root)
@@ -129,9 +137,11 @@ fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
 }
 
 fn generate_repository() -> Result<(), String> {
-    let started = Instant::now();
-    let files = repository_files()?;
-    write(&root().join("generated"), &files, started)?;
+    for (config, out) in REPOSITORY_CRATES {
+        let started = Instant::now();
+        let files = crate_files(config)?;
+        write(&root().join(out), &files, started)?;
+    }
     let started = Instant::now();
     match full_clerk_files()? {
         Some(files) => write(&root().join(FULL_CRATE), &files, started),
@@ -212,11 +222,13 @@ fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Resul
 }
 
 fn check() -> Result<(), String> {
-    let files = repository_files()?;
-    sdkgen::output::check(&root().join("generated"), &files).map_err(|diff| {
-        format!("{diff}\ngenerated/ is stale: run `cargo xtask generate` and commit the result")
-    })?;
-    println!("generated/ is up to date");
+    for (config, out) in REPOSITORY_CRATES {
+        let files = crate_files(config)?;
+        sdkgen::output::check(&root().join(out), &files).map_err(|diff| {
+            format!("{diff}\n{out}/ is stale: run `cargo xtask generate` and commit the result")
+        })?;
+        println!("{out}/ is up to date");
+    }
     if let Some(files) = full_clerk_files()? {
         sdkgen::output::check(&root().join(FULL_CRATE), &files).map_err(|diff| {
             format!(

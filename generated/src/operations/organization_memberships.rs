@@ -425,27 +425,28 @@ impl ListOrganizationMemberships {
             reqwest::Method::GET,
             "/organizations/{organization_id}/memberships",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.role {
-            request.query_array("role", value, true);
+            request.query_array("role", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -580,6 +581,7 @@ impl CreateOrganizationMembership {
             reqwest::Method::POST,
             "/organizations/{organization_id}/memberships",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -622,6 +624,7 @@ impl DeleteOrganizationMembership {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/memberships/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -665,6 +668,7 @@ impl UpdateOrganizationMembership {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
@@ -731,6 +735,7 @@ impl UpdateOrganizationMembershipMetadata {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
@@ -803,6 +808,7 @@ impl InstanceGetOrganizationMemberships {
             reqwest::Method::GET,
             "/organization_memberships",
         );
+        request.accept("application/json");
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }

@@ -16,9 +16,9 @@ reqwest = { version = "0.12", default-features = false, features = ["json", "rus
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["preserve_order"] }
 serde_path_to_error = "0.1"
-serde_urlencoded = "0.7"
 tokio = { version = "1", features = ["time"] }
 tracing = "0.1"
+uuid = { version = "1", features = ["v4"] }
 "#;
 
 pub fn manifest(api: &Api, config: &Config, spec_name: &str) -> String {

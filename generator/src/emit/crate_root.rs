@@ -75,10 +75,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
 /// The crate's front page: the API's title and description, and how to make a first call.
 fn crate_docs(api: &Api, config: &Config) -> Doc {
     let lib = config.lib_name();
-    let client = match (
-        api.auth.as_ref().map(|a| &a.kind),
-        &config.client.secret_env_var,
-    ) {
+    let env_var = super::client::secret_env_var(api, config);
+    let client = match (api.primary_auth().map(|a| &a.kind), &env_var) {
         (None, _) => format!("let client = {lib}::Client::new()?;"),
         (Some(_), Some(_)) => format!("let client = {lib}::Client::from_env()?;"),
         (Some(AuthKind::Basic), None) => {
@@ -90,11 +88,12 @@ fn crate_docs(api: &Api, config: &Config) -> Doc {
     let call = example_call(api).unwrap_or_default();
     let example =
         format!("# async fn run() -> Result<(), {lib}::Error> {{\n{client}\n{call}# Ok(())\n# }}");
-    let env = config
-        .client
-        .secret_env_var
-        .as_ref()
-        .map(|var| format!("`Client::from_env()` reads the token from {}.", code(var)));
+    let env = env_var.as_ref().map(|var| {
+        format!(
+            "`Client::from_env()` reads the credential from {}; `Client::builder()` sets it (or another of the API's credentials) in code.",
+            code(var)
+        )
+    });
     Doc::new()
         .prose(&format!("# {}", api.title))
         .prose(api.description.as_deref().unwrap_or_default())

@@ -12,8 +12,8 @@ use super::format::{Piece, piece};
 use super::{ident, type_tokens};
 use crate::model::places;
 use crate::model::{
-    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, Response,
-    ResponseStatus, StatusMatch, TypeKind, TypeRef,
+    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
+    Response, ResponseStatus, StatusMatch, TypeKind, TypeRef,
 };
 
 /// Names a group module in `src/operations/` cannot take: the directory's own `mod.rs`, and
@@ -503,11 +503,24 @@ impl<'a> OperationCode<'a> {
         let method = proc_macro2::Ident::new(&op.http_method, proc_macro2::Span::call_site());
         let path = &op.path;
         let params = self.slots.iter().filter_map(|s| match s.kind {
+            SlotKind::Param(p) if op.idempotency_key.as_ref() == Some(&p.wire_name) => {
+                Some(idempotency_statement(s, p))
+            }
             SlotKind::Param(p) => Some(param_statement(s, p, self.api)),
             _ => None,
         });
+        let form_encoding = self
+            .op
+            .body
+            .iter()
+            .flat_map(|b| &b.encoding)
+            .map(|(name, style)| {
+                let style = style_tokens(*style);
+                quote!((#name, #style))
+            });
+        let form_encoding = quote!(&[#(#form_encoding),*]);
         let encode = |body: TokenStream| match self.op.body.as_ref().map(|b| &b.kind) {
-            Some(BodyKind::Form) => quote!(request.form_body(#body);),
+            Some(BodyKind::Form) => quote!(request.form_body(#body, #form_encoding);),
             Some(BodyKind::Multipart) => quote!(request.multipart_body(#body);),
             Some(BodyKind::Raw(media)) => {
                 quote!(request.raw_body(#media, ::core::clone::Clone::clone(#body));)
@@ -532,11 +545,22 @@ impl<'a> OperationCode<'a> {
             }
             (None, None) => None,
         };
-        let unauthenticated =
-            // Without any credential on the client there is nothing to leave out.
-            (!op.authenticated && self.api.auth.is_some()).then(|| quote!(request.unauthenticated();));
+        let security = match &op.security {
+            Some(security) if security.is_empty() => Some(quote!(request.unauthenticated();)),
+            Some(security) => {
+                let security = super::client::security_tokens(security);
+                Some(quote!(request.security(#security);))
+            }
+            None => None,
+        };
+        let accept = op.accept();
+        let accept = (!accept.is_empty()).then(|| {
+            let accept = accept.join(", ");
+            quote!(request.accept(#accept);)
+        });
         let params: Vec<TokenStream> = params.collect();
-        let mutated = unauthenticated.is_some() || !params.is_empty() || body.is_some();
+        let mutated =
+            security.is_some() || accept.is_some() || !params.is_empty() || body.is_some();
         let binding = if mutated {
             quote!(let mut request)
         } else {
@@ -552,7 +576,8 @@ impl<'a> OperationCode<'a> {
         };
         quote! {
             #binding = RequestSpec::new(#id, reqwest::Method::#method, #path);
-            #unauthenticated
+            #security
+            #accept
             #(#params)*
             #body
             let raw = self.client.core().execute(request, &self.options).await?;
@@ -993,17 +1018,16 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
                 };
                 quote!(request.path_param(#wire, #text);)
             }
-            ParamLocation::Query if item_displays && !param.deep_object => {
-                let explode = param.explode;
-                quote!(request.query_array(#wire, #owned, #explode);)
+            ParamLocation::Query if item_displays => {
+                let style = style_tokens(param.style);
+                quote!(request.query_array(#wire, #owned, #style);)
             }
             ParamLocation::Query if displays(&param.ty, api) => {
                 quote!(request.query(#wire, #owned);)
             }
             ParamLocation::Query => {
-                let deep = param.deep_object;
-                let explode = param.explode;
-                quote!(request.query_object(#wire, #value, #deep, #explode);)
+                let style = style_tokens(param.style);
+                quote!(request.query_object(#wire, #value, #style);)
             }
             ParamLocation::Header | ParamLocation::Cookie => {
                 // Generic `impl Display` arguments take the value itself where we own it, and a
@@ -1030,4 +1054,27 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// A `runtime::Style` value.
+fn style_tokens(style: QueryStyle) -> TokenStream {
+    match style {
+        QueryStyle::Form { explode: true } => quote!(crate::runtime::Style::FORM),
+        QueryStyle::Form { explode: false } => quote!(crate::runtime::Style::FORM_UNEXPLODED),
+        QueryStyle::SpaceDelimited => quote!(crate::runtime::Style::SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(crate::runtime::Style::PipeDelimited),
+        QueryStyle::DeepObject => quote!(crate::runtime::Style::DeepObject),
+    }
+}
+
+/// The idempotency key header: the caller's key, else a fresh one per call (kept on retries).
+fn idempotency_statement(slot: &Slot<'_>, param: &Param) -> TokenStream {
+    let name = ident(&slot.name);
+    let wire = &param.wire_name;
+    let key = if param.ty == TypeRef::String {
+        quote!(self.#name.as_deref())
+    } else {
+        quote!(self.#name.as_ref().map(crate::runtime::plain_text).as_deref())
+    };
+    quote!(request.idempotency_key(#wire, #key);)
 }

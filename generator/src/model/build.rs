@@ -3,14 +3,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
-use openapiv3::{Parameter, QueryStyle, ReferenceOr, SecurityScheme};
+use openapiv3::{Parameter, ReferenceOr};
 
 use super::names::{field_name, method_name, places, type_name};
 use super::schema::{Types, bounds, docs_of};
+use super::security::Schemes;
 use super::{
-    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation,
-    Presence, Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
-    TypeTable,
+    Api, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation, Presence,
+    QueryStyle, Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
+    TypeTable, idempotency,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::Document;
@@ -35,7 +36,14 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
     types.define_components();
     let mut diagnostics = Diagnostics::default();
 
-    let auth = auth(doc, &mut diagnostics);
+    let mut schemes = Schemes::new(doc);
+    let root_security = doc.security.as_ref().map(|requirements| {
+        schemes.requirements(
+            requirements,
+            &Pointer::root().join("security"),
+            &mut diagnostics,
+        )
+    });
     let mut groups: Vec<Group> = Vec::new();
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     for item in paths {
@@ -69,9 +77,12 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
                 method,
                 path_params: &item.parameters,
                 pointer: &pointer,
-                default_auth: auth.is_some(),
             };
-            let (operation, tag) = context.build(op, &mut types, &mut diagnostics);
+            let (mut operation, tag) = context.build(op, &mut types, &mut diagnostics);
+            operation.security = op.security.as_ref().map(|requirements| {
+                schemes.requirements(requirements, &pointer.join("security"), &mut diagnostics)
+            });
+            idempotency::detect(&mut operation);
             if let Some(first) = seen_ids.insert(operation.id.clone(), pointer.to_string()) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -88,6 +99,8 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
     for group in &mut groups {
         name_methods(group);
     }
+    let (security_schemes, security) = schemes.settle(root_security, &mut groups);
+    let retry = retry_policy(doc, &mut diagnostics);
 
     let mut api_types = TypeTable::new(std::mem::take(&mut types.defs).into_values().collect());
     settle_directions(&mut api_types, &groups);
@@ -105,8 +118,9 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
         servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
-        auth,
-        retry: retry_policy(doc, &mut Diagnostics::default()),
+        security_schemes,
+        security,
+        retry,
         groups,
         types: api_types,
         error_bodies,
@@ -176,7 +190,6 @@ struct OperationContext<'a> {
     method: &'a str,
     path_params: &'a [ReferenceOr<Parameter>],
     pointer: &'a Pointer,
-    default_auth: bool,
 }
 
 impl OperationContext<'_> {
@@ -192,10 +205,6 @@ impl OperationContext<'_> {
         let body = self.body(op, &builder_name, types, diagnostics);
         let responses = self.responses(op, &builder_name, types, diagnostics);
         let pagination = pagination(&params, &responses, &types.defs);
-        let authenticated = match &op.security {
-            Some(requirements) => !requirements.is_empty() && self.default_auth,
-            None => self.default_auth,
-        };
         let method_name = op
             .extensions
             .get("x-speakeasy-name-override")
@@ -215,7 +224,8 @@ impl OperationContext<'_> {
             body,
             responses,
             pagination,
-            authenticated,
+            security: None,
+            idempotency_key: None,
         };
         let tag = op
             .tags
@@ -242,7 +252,7 @@ impl OperationContext<'_> {
             .merged_params(op, diagnostics)
             .into_iter()
             .map(|(param, at)| {
-                let (location, explode, deep_object) = param_style(&param, &at, diagnostics);
+                let (location, style) = param_style(&param);
                 let data = param.parameter_data_ref();
                 let hint = format!("{builder}{}", type_name(&data.name));
                 let (ty, docs) = param_type(data, &at, &hint, types, diagnostics);
@@ -255,8 +265,7 @@ impl OperationContext<'_> {
                     location,
                     required: data.required || location == ParamLocation::Path,
                     ty,
-                    explode,
-                    deep_object,
+                    style,
                     docs: Docs {
                         description: data.description.clone(),
                         example: data.example.clone().or(docs.example),
@@ -416,11 +425,16 @@ impl OperationContext<'_> {
             }
             (_, None) => (TypeRef::Json, false),
         };
+        let encoding = match kind {
+            BodyKind::Form => form_encoding(content, &at.join("content").join(media), diagnostics),
+            _ => Vec::new(),
+        };
         Some(Body {
             required: body.required,
             kind,
             ty,
             flattened,
+            encoding,
             description: body.description.clone(),
         })
     }
@@ -481,10 +495,17 @@ impl OperationContext<'_> {
                     }
                     None => TypeRef::Json,
                 });
+            let mut media_types: Vec<String> = Vec::new();
+            for media in response.content.keys().map(|m| media_essence(m)) {
+                if !media_types.contains(&media) {
+                    media_types.push(media);
+                }
+            }
             out.push(Response {
                 status,
                 description: response.description.clone(),
                 body: body.or(non_json),
+                media_types,
             });
         }
         out.sort_by_key(|r| r.status);
@@ -492,37 +513,21 @@ impl OperationContext<'_> {
     }
 }
 
-/// Where a parameter goes and how it is serialized: `(location, explode, deep_object)`.
-fn param_style(
-    param: &Parameter,
-    at: &Pointer,
-    diagnostics: &mut Diagnostics,
-) -> (ParamLocation, bool, bool) {
+/// Where a parameter goes and how it is serialized.
+fn param_style(param: &Parameter) -> (ParamLocation, QueryStyle) {
+    let single = QueryStyle::Form { explode: false };
     match param {
-        Parameter::Path { .. } => (ParamLocation::Path, false, false),
+        Parameter::Path { .. } => (ParamLocation::Path, single),
         Parameter::Query {
             style,
             parameter_data,
             ..
-        } => {
-            let deep = matches!(style, QueryStyle::DeepObject);
-            if matches!(
-                style,
-                QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited
-            ) {
-                diagnostics.push(Diagnostic::warning(
-                    at.join("style"),
-                    format!("query style {style:?} is not supported yet; the parameter is sent form-style"),
-                ));
-            }
-            (
-                ParamLocation::Query,
-                parameter_data.explode.unwrap_or(true),
-                deep,
-            )
-        }
-        Parameter::Header { .. } => (ParamLocation::Header, false, false),
-        Parameter::Cookie { .. } => (ParamLocation::Cookie, false, false),
+        } => (
+            ParamLocation::Query,
+            query_style(style, parameter_data.explode),
+        ),
+        Parameter::Header { .. } => (ParamLocation::Header, single),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, single),
     }
 }
 
@@ -554,6 +559,53 @@ fn param_type(
             (TypeRef::String, Docs::default())
         }
     }
+}
+
+/// A query parameter's `style` and `explode` as one value. `explode` defaults to true for
+/// `form` only; an exploded `spaceDelimited` or `pipeDelimited` array is written as repeated
+/// keys, exactly as `form` writes it.
+fn query_style(style: &openapiv3::QueryStyle, explode: Option<bool>) -> QueryStyle {
+    use openapiv3::QueryStyle as Spec;
+    let explode = explode.unwrap_or(matches!(style, Spec::Form));
+    match style {
+        Spec::Form => QueryStyle::Form { explode },
+        Spec::SpaceDelimited | Spec::PipeDelimited if explode => QueryStyle::Form { explode },
+        Spec::SpaceDelimited => QueryStyle::SpaceDelimited,
+        Spec::PipeDelimited => QueryStyle::PipeDelimited,
+        Spec::DeepObject => QueryStyle::DeepObject,
+    }
+}
+
+/// The styles a form body's Encoding Object gives its properties. (`openapiv3` reads an
+/// absent `explode` as `false`; an Encoding Object that names `style: form` is taken to mean
+/// what it says about `explode`, one without `style` gets OpenAPI's default, exploded `form`.)
+fn form_encoding(
+    content: &openapiv3::MediaType,
+    at: &Pointer,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, QueryStyle)> {
+    let mut styles = Vec::new();
+    for (property, encoding) in &content.encoding {
+        if let Some(media) = encoding
+            .content_type
+            .as_deref()
+            .filter(|m| media_essence(m) != "text/plain")
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    at.join("encoding").join(property).join("contentType"),
+                    format!("form property `{property}` with content type `{media}` is not supported yet; it is sent form-encoded"),
+                )
+                .with_help("remove `contentType`, or send the value pre-encoded as a string"),
+            );
+        }
+        let style = match &encoding.style {
+            Some(style) => query_style(style, Some(encoding.explode)),
+            None => QueryStyle::Form { explode: true },
+        };
+        styles.push((property.clone(), style));
+    }
+    styles
 }
 
 /// Resolves a `$ref` into `components/<section>` (reporting a dangling one at `at`), or returns
@@ -928,86 +980,6 @@ fn error_bodies(groups: &[Group]) -> Vec<String> {
         })
         .collect();
     set.into_iter().collect()
-}
-
-/// The credential the client sends: the first scheme named by the root `security` (or, when
-/// there is none, by the first operation that has one) that can be sent. OAuth 2 and OpenID
-/// Connect access tokens are bearer tokens; obtaining them is the caller's business.
-fn auth(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<Auth> {
-    let schemes = &doc.components.as_ref()?.security_schemes;
-    let operation_level = doc
-        .paths
-        .paths
-        .values()
-        .filter_map(|item| item.as_item())
-        .flat_map(|item| METHODS.iter().filter_map(move |m| operation_of(item, m)))
-        .find_map(|op| op.security.as_ref().filter(|s| !s.is_empty()));
-    let requirements = doc
-        .security
-        .as_ref()
-        .filter(|s| !s.is_empty())
-        .or(operation_level)?;
-    for requirement in requirements {
-        for name in requirement.keys() {
-            let at = Pointer::root()
-                .join("components")
-                .join("securitySchemes")
-                .join(name);
-            let Some(scheme) = schemes.get(name).and_then(|s| s.as_item()) else {
-                diagnostics.push(Diagnostic::error(
-                    Pointer::root().join("security"),
-                    format!("security requirement names `{name}`, which is not defined under components/securitySchemes"),
-                ));
-                continue;
-            };
-            let (kind, doc) = match scheme {
-                SecurityScheme::HTTP {
-                    scheme,
-                    bearer_format,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("bearer") => (
-                    AuthKind::Bearer,
-                    description.clone().or_else(|| bearer_format.clone()),
-                ),
-                SecurityScheme::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("basic") => (AuthKind::Basic, description.clone()),
-                SecurityScheme::HTTP { scheme, .. } => {
-                    diagnostics.push(
-                        Diagnostic::warning(&at, format!("HTTP authentication scheme `{scheme}` is not supported yet; requests are sent without it"))
-                            .with_help("add the credential as a default header on the client builder"),
-                    );
-                    continue;
-                }
-                SecurityScheme::APIKey {
-                    location,
-                    name: key,
-                    description,
-                    ..
-                } => {
-                    let kind = match location {
-                        openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(key.clone()),
-                        openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(key.clone()),
-                        openapiv3::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(key.clone()),
-                    };
-                    (kind, description.clone())
-                }
-                SecurityScheme::OAuth2 { description, .. }
-                | SecurityScheme::OpenIDConnect { description, .. } => {
-                    (AuthKind::Bearer, description.clone())
-                }
-            };
-            return Some(Auth {
-                scheme: name.clone(),
-                kind,
-                doc,
-            });
-        }
-    }
-    None
 }
 
 /// Reads the root `x-speakeasy-retries` extension.

@@ -101,6 +101,7 @@ impl CreateActorToken {
             reqwest::Method::POST,
             "/actor_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -141,6 +142,7 @@ impl RevokeActorToken {
             reqwest::Method::POST,
             "/actor_tokens/{actor_token_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("actor_token_id", &self.actor_token_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -114,6 +114,7 @@ impl CreateAdminPortalLinkToken {
             reqwest::Method::POST,
             "/admin_portal_link_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -172,6 +173,7 @@ impl RevokeAdminPortalLinkToken {
             reqwest::Method::POST,
             "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
         );
+        request.accept("application/json");
         request.path_param("adminPortalLinkTokenID", &self.admin_portal_link_token_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -99,6 +99,7 @@ impl CreateAgentTask {
             reqwest::Method::POST,
             "/agents/tasks",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -137,6 +138,7 @@ impl RevokeAgentTask {
             reqwest::Method::POST,
             "/agents/tasks/{agent_task_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("agent_task_id", &self.agent_task_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

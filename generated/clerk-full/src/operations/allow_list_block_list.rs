@@ -163,6 +163,7 @@ impl ListAllowlistIdentifiers {
             reqwest::Method::GET,
             "/allowlist_identifiers",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -217,6 +218,7 @@ impl CreateAllowlistIdentifier {
             reqwest::Method::POST,
             "/allowlist_identifiers",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -257,6 +259,7 @@ impl DeleteAllowlistIdentifier {
             reqwest::Method::DELETE,
             "/allowlist_identifiers/{identifier_id}",
         );
+        request.accept("application/json");
         request.path_param("identifier_id", &self.identifier_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -291,11 +294,12 @@ impl ListBlocklistIdentifiers {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::BlocklistIdentifiers>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "ListBlocklistIdentifiers",
             reqwest::Method::GET,
             "/blocklist_identifiers",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -335,6 +339,7 @@ impl CreateBlocklistIdentifier {
             reqwest::Method::POST,
             "/blocklist_identifiers",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -375,6 +380,7 @@ impl DeleteBlocklistIdentifier {
             reqwest::Method::DELETE,
             "/blocklist_identifiers/{identifier_id}",
         );
+        request.accept("application/json");
         request.path_param("identifier_id", &self.identifier_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

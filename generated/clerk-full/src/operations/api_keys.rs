@@ -232,6 +232,7 @@ impl GetApiKeys {
             reqwest::Method::GET,
             "/api_keys",
         );
+        request.accept("application/json");
         if let Some(value) = &self.r#type {
             request.query("type", value);
         }
@@ -348,6 +349,7 @@ impl CreateApiKey {
             reqwest::Method::POST,
             "/api_keys",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -389,6 +391,7 @@ impl GetApiKey {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -430,6 +433,7 @@ impl DeleteApiKey {
             reqwest::Method::DELETE,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -520,6 +524,7 @@ impl UpdateApiKey {
             reqwest::Method::PATCH,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -562,6 +567,7 @@ impl GetApiKeySecret {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}/secret",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -616,6 +622,7 @@ impl RevokeApiKey {
             reqwest::Method::POST,
             "/api_keys/{apiKeyID}/revoke",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -658,6 +665,7 @@ impl VerifyApiKey {
             reqwest::Method::POST,
             "/api_keys/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

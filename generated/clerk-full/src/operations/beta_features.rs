@@ -146,6 +146,7 @@ impl UpdateInstanceAuthConfig {
             reqwest::Method::PATCH,
             "/beta_features/instance_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -197,6 +198,7 @@ impl UpdateProductionInstanceDomain {
             reqwest::Method::PUT,
             "/beta_features/domain",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -247,6 +249,7 @@ impl ChangeProductionInstanceDomain {
             reqwest::Method::POST,
             "/instance/change_domain",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

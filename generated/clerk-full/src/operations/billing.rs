@@ -285,6 +285,7 @@ impl GetCommercePlanList {
             reqwest::Method::GET,
             "/billing/plans",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -387,6 +388,7 @@ impl GetBillingPriceList {
             reqwest::Method::GET,
             "/billing/prices",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -462,6 +464,7 @@ impl CreateBillingPrice {
             reqwest::Method::POST,
             "/billing/prices",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -565,6 +568,7 @@ impl GetCommerceSubscriptionItemList {
             reqwest::Method::GET,
             "/billing/subscription_items",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -661,6 +665,7 @@ impl CancelCommerceSubscriptionItem {
             reqwest::Method::DELETE,
             "/billing/subscription_items/{subscription_item_id}",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         if let Some(value) = &self.end_now {
             request.query("end_now", value);
@@ -707,6 +712,7 @@ impl ExtendBillingSubscriptionItemFreeTrial {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/extend_free_trial",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -751,6 +757,7 @@ impl CreateBillingPriceTransition {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/price_transition",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -797,6 +804,7 @@ impl ApplyBillingSubscriptionItemDiscount {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/discounts",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -843,6 +851,7 @@ impl RemoveBillingSubscriptionItemDiscount {
             reqwest::Method::DELETE,
             "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.path_param("discount_id", &self.discount_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -906,6 +915,7 @@ impl GetBillingStatementList {
             reqwest::Method::GET,
             "/billing/statements",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -978,6 +988,7 @@ impl GetBillingStatement {
             reqwest::Method::GET,
             "/billing/statements/{statementID}",
         );
+        request.accept("application/json");
         request.path_param("statementID", &self.statement_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1041,6 +1052,7 @@ impl GetBillingStatementPaymentAttempts {
             reqwest::Method::GET,
             "/billing/statements/{statementID}/payment_attempts",
         );
+        request.accept("application/json");
         request.path_param("statementID", &self.statement_id);
         if let Some(value) = &self.paginated {
             request.query("paginated", value);

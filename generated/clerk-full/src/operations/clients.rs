@@ -114,6 +114,7 @@ impl GetClientList {
             reqwest::Method::GET,
             "/clients",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -162,6 +163,7 @@ impl VerifyClient {
             reqwest::Method::POST,
             "/clients/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -202,6 +204,7 @@ impl GetClient {
             reqwest::Method::GET,
             "/clients/{client_id}",
         );
+        request.accept("application/json");
         request.path_param("client_id", &self.client_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -249,6 +249,7 @@ impl ListDirectories {
             reqwest::Method::GET,
             "/directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -311,6 +312,7 @@ impl CreateDirectory {
             reqwest::Method::POST,
             "/directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -349,6 +351,7 @@ impl GetDirectory {
             reqwest::Method::GET,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -389,6 +392,7 @@ impl DeleteDirectory {
             reqwest::Method::DELETE,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -461,6 +465,7 @@ impl UpdateDirectory {
             reqwest::Method::PATCH,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -500,6 +505,7 @@ impl RotateDirectoryApiKey {
             reqwest::Method::POST,
             "/directories/{directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -542,6 +548,7 @@ impl ListDirectoryGroupRoleMappings {
             reqwest::Method::GET,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -585,6 +592,7 @@ impl ReplaceDirectoryGroupRoleMappings {
             reqwest::Method::PUT,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -645,6 +653,7 @@ impl CreateDirectoryGroupRoleMapping {
             reqwest::Method::POST,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -689,6 +698,7 @@ impl DeleteDirectoryGroupRoleMapping {
             reqwest::Method::DELETE,
             "/directories/{directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -104,7 +104,12 @@ impl ListDomains {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::Domains>, Error> {
-        let request = RequestSpec::new("ListDomains", reqwest::Method::GET, "/domains");
+        let mut request = RequestSpec::new(
+            "ListDomains",
+            reqwest::Method::GET,
+            "/domains",
+        );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -153,6 +158,7 @@ impl AddDomain {
             reqwest::Method::POST,
             "/domains",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -193,6 +199,7 @@ impl DeleteDomain {
             reqwest::Method::DELETE,
             "/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("domain_id", &self.domain_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -268,6 +275,7 @@ impl UpdateDomain {
             reqwest::Method::PATCH,
             "/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("domain_id", &self.domain_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

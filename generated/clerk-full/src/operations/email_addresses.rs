@@ -224,6 +224,7 @@ impl CreateEmailAddress {
             reqwest::Method::POST,
             "/email_addresses",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -266,6 +267,7 @@ impl GetEmailAddress {
             reqwest::Method::GET,
             "/email_addresses/{email_address_id}",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -306,6 +308,7 @@ impl DeleteEmailAddress {
             reqwest::Method::DELETE,
             "/email_addresses/{email_address_id}",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -383,6 +386,7 @@ impl UpdateEmailAddress {
             reqwest::Method::PATCH,
             "/email_addresses/{email_address_id}",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -426,6 +430,7 @@ impl PrepareEmailAddressVerification {
             reqwest::Method::POST,
             "/email_addresses/{email_address_id}/prepare_verification",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -469,6 +474,7 @@ impl AttemptEmailAddressVerification {
             reqwest::Method::POST,
             "/email_addresses/{email_address_id}/attempt_verification",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -532,6 +538,7 @@ impl ReplaceUserEmailAddress {
             reqwest::Method::PUT,
             "/users/{user_id}/email_address",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -219,6 +219,7 @@ impl GetTemplateList {
             reqwest::Method::GET,
             "/templates/{template_type}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
@@ -268,6 +269,7 @@ impl GetTemplate {
             reqwest::Method::GET,
             "/templates/{template_type}/{slug}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -370,6 +372,7 @@ impl UpsertTemplate {
             reqwest::Method::PUT,
             "/templates/{template_type}/{slug}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
@@ -412,6 +415,7 @@ impl RevertTemplate {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/revert",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -488,6 +492,7 @@ impl PreviewTemplate {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/preview",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type);
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
@@ -537,6 +542,7 @@ impl ToggleTemplateDelivery {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/toggle_delivery",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);

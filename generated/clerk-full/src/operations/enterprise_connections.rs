@@ -223,6 +223,7 @@ impl ListEnterpriseConnections {
             reqwest::Method::GET,
             "/enterprise_connections",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -375,6 +376,7 @@ impl CreateEnterpriseConnection {
             reqwest::Method::POST,
             "/enterprise_connections",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -415,6 +417,7 @@ impl GetEnterpriseConnection {
             reqwest::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -455,6 +458,7 @@ impl DeleteEnterpriseConnection {
             reqwest::Method::DELETE,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -632,6 +636,7 @@ impl UpdateEnterpriseConnection {
             reqwest::Method::PATCH,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -699,9 +704,10 @@ impl ListEnterpriseConnectionTestRuns {
             reqwest::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         if let Some(value) = &self.status {
-            request.query_array("status", value, true);
+            request.query_array("status", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -776,6 +782,7 @@ impl CreateEnterpriseConnectionTestRun {
             reqwest::Method::POST,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -190,7 +190,12 @@ impl GetInstance {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::Instance>, Error> {
-        let request = RequestSpec::new("GetInstance", reqwest::Method::GET, "/instance");
+        let mut request = RequestSpec::new(
+            "GetInstance",
+            reqwest::Method::GET,
+            "/instance",
+        );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -340,6 +345,7 @@ impl UpdateInstance {
             reqwest::Method::PATCH,
             "/instance",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -440,6 +446,7 @@ impl UpdateInstanceRestrictions {
             reqwest::Method::PATCH,
             "/instance/restrictions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -474,11 +481,12 @@ impl GetInstanceProtect {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::InstanceProtect>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceProtect",
             reqwest::Method::GET,
             "/instance/protect",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -541,6 +549,7 @@ impl UpdateInstanceProtect {
             reqwest::Method::PATCH,
             "/instance/protect",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -575,11 +584,12 @@ impl GetInstanceCommunication {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::InstanceCommunication>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceCommunication",
             reqwest::Method::GET,
             "/instance/communication",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -635,6 +645,7 @@ impl UpdateInstanceCommunication {
             reqwest::Method::PATCH,
             "/instance/communication",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -669,11 +680,12 @@ impl GetInstanceOAuthApplicationSettings {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::OAuthApplicationSettings>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceOAuthApplicationSettings",
             reqwest::Method::GET,
             "/instance/oauth_application_settings",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -807,6 +819,7 @@ impl UpdateInstanceOAuthApplicationSettings {
             reqwest::Method::PATCH,
             "/instance/oauth_application_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -841,11 +854,12 @@ impl GetInstanceOrganizationSettings {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::OrganizationSettings>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceOrganizationSettings",
             reqwest::Method::GET,
             "/instance/organization_settings",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -980,6 +994,7 @@ impl UpdateInstanceOrganizationSettings {
             reqwest::Method::PATCH,
             "/instance/organization_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -155,6 +155,7 @@ impl ListInvitations {
             reqwest::Method::GET,
             "/invitations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.status {
             request.query("status", value);
         }
@@ -271,6 +272,7 @@ impl CreateInvitation {
             reqwest::Method::POST,
             "/invitations",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -320,6 +322,7 @@ impl CreateBulkInvitations {
             reqwest::Method::POST,
             "/invitations/bulk",
         );
+        request.accept("application/json");
         if let Some(body) = &self.body {
             request.json_body(body);
         }
@@ -362,6 +365,7 @@ impl RevokeInvitation {
             reqwest::Method::POST,
             "/invitations/{invitation_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("invitation_id", &self.invitation_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

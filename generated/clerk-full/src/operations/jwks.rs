@@ -51,7 +51,8 @@ impl GetJwks {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::Jwks>, Error> {
-        let request = RequestSpec::new("GetJWKS", reqwest::Method::GET, "/jwks");
+        let mut request = RequestSpec::new("GetJWKS", reqwest::Method::GET, "/jwks");
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),

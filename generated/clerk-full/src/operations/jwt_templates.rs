@@ -169,6 +169,7 @@ impl ListJwtTemplates {
             reqwest::Method::GET,
             "/jwt_templates",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -270,6 +271,7 @@ impl CreateJwtTemplate {
             reqwest::Method::POST,
             "/jwt_templates",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -310,6 +312,7 @@ impl GetJwtTemplate {
             reqwest::Method::GET,
             "/jwt_templates/{template_id}",
         );
+        request.accept("application/json");
         request.path_param("template_id", &self.template_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -350,6 +353,7 @@ impl DeleteJwtTemplate {
             reqwest::Method::DELETE,
             "/jwt_templates/{template_id}",
         );
+        request.accept("application/json");
         request.path_param("template_id", &self.template_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -445,6 +449,7 @@ impl UpdateJwtTemplate {
             reqwest::Method::PATCH,
             "/jwt_templates/{template_id}",
         );
+        request.accept("application/json");
         request.path_param("template_id", &self.template_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -147,6 +147,7 @@ impl GetM2mTokens {
             reqwest::Method::GET,
             "/m2m_tokens",
         );
+        request.accept("application/json");
         request.query("subject", self.subject);
         if let Some(value) = &self.revoked {
             request.query("revoked", value);
@@ -240,6 +241,7 @@ impl CreateM2mToken {
             reqwest::Method::POST,
             "/m2m_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -294,6 +296,7 @@ impl RevokeM2mToken {
             reqwest::Method::POST,
             "/m2m_tokens/{m2m_token_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("m2m_token_id", &self.m2m_token_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -336,6 +339,7 @@ impl VerifyM2mToken {
             reqwest::Method::POST,
             "/m2m_tokens/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

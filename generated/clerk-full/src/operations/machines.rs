@@ -230,6 +230,7 @@ impl ListMachines {
             reqwest::Method::GET,
             "/machines",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -320,6 +321,7 @@ impl CreateMachine {
             reqwest::Method::POST,
             "/machines",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -358,6 +360,7 @@ impl GetMachine {
             reqwest::Method::GET,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -398,6 +401,7 @@ impl DeleteMachine {
             reqwest::Method::DELETE,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -449,6 +453,7 @@ impl UpdateMachine {
             reqwest::Method::PATCH,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -490,6 +495,7 @@ impl GetMachineSecretKey {
             reqwest::Method::GET,
             "/machines/{machine_id}/secret_key",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -531,6 +537,7 @@ impl RotateMachineSecretKey {
             reqwest::Method::POST,
             "/machines/{machine_id}/secret_key/rotate",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -573,6 +580,7 @@ impl CreateMachineScope {
             reqwest::Method::POST,
             "/machines/{machine_id}/scopes",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -617,6 +625,7 @@ impl DeleteMachineScope {
             reqwest::Method::DELETE,
             "/machines/{machine_id}/scopes/{other_machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.path_param("other_machine_id", &self.other_machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;

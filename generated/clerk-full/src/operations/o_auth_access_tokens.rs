@@ -78,6 +78,7 @@ impl VerifyOAuthAccessToken {
             reqwest::Method::POST,
             "/oauth_applications/access_tokens/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -227,6 +227,7 @@ impl ListOAuthApplications {
             reqwest::Method::GET,
             "/oauth_applications",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -380,6 +381,7 @@ impl CreateOAuthApplication {
             reqwest::Method::POST,
             "/oauth_applications",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -420,6 +422,7 @@ impl GetOAuthApplication {
             reqwest::Method::GET,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -460,6 +463,7 @@ impl DeleteOAuthApplication {
             reqwest::Method::DELETE,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -591,6 +595,7 @@ impl UpdateOAuthApplication {
             reqwest::Method::PATCH,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -639,6 +644,7 @@ impl UploadOAuthApplicationLogo {
             reqwest::Method::PUT,
             "/oauth_applications/{oauth_application_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         if let Some(body) = &self.body {
             request.multipart_body(body);
@@ -682,6 +688,7 @@ impl RotateOAuthApplicationSecret {
             reqwest::Method::POST,
             "/oauth_applications/{oauth_application_id}/rotate_secret",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -721,6 +728,7 @@ impl RevokeOAuthApplicationToken {
             reqwest::Method::POST,
             "/oauth_applications/{oauth_application_id}/revoke_token",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

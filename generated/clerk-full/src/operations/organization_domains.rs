@@ -202,6 +202,7 @@ impl ListOrganizationDomains {
             reqwest::Method::GET,
             "/organizations/{organization_id}/domains",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.verified {
             request.query("verified", value);
@@ -303,6 +304,7 @@ impl CreateOrganizationDomain {
             reqwest::Method::POST,
             "/organizations/{organization_id}/domains",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -345,6 +347,7 @@ impl DeleteOrganizationDomain {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("domain_id", &self.domain_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -412,6 +415,7 @@ impl UpdateOrganizationDomain {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("domain_id", &self.domain_id);
         request.json_body(&self.body);
@@ -455,6 +459,7 @@ impl VerifyOrganizationDomainOwnership {
             reqwest::Method::POST,
             "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("domain_id", &self.domain_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -562,6 +567,7 @@ impl ListAllOrganizationDomains {
             reqwest::Method::GET,
             "/organization_domains",
         );
+        request.accept("application/json");
         if let Some(value) = &self.organization_id {
             request.query("organization_id", value);
         }
@@ -569,13 +575,18 @@ impl ListAllOrganizationDomains {
             request.query("verified", value);
         }
         if let Some(value) = &self.enrollment_mode {
-            request.query_array("enrollment_mode", value, false);
+            request
+                .query_array(
+                    "enrollment_mode",
+                    value,
+                    crate::runtime::Style::FORM_UNEXPLODED,
+                );
         }
         if let Some(value) = &self.query {
             request.query("query", value);
         }
         if let Some(value) = &self.domains {
-            request.query_array("domains", value, true);
+            request.query_array("domains", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.order_by {
             request.query("order_by", value);

@@ -248,6 +248,7 @@ impl ListInstanceOrganizationInvitations {
             reqwest::Method::GET,
             "/organization_invitations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
@@ -366,6 +367,7 @@ impl ListOrganizationInvitations {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.status {
             request.query("status", value);
@@ -526,6 +528,7 @@ impl CreateOrganizationInvitation {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -568,6 +571,7 @@ impl CreateOrganizationInvitationBulk {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations/bulk",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -624,6 +628,7 @@ impl ListPendingOrganizationInvitations {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations/pending",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -697,6 +702,7 @@ impl GetOrganizationInvitation {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations/{invitation_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -752,6 +758,7 @@ impl RevokeOrganizationInvitation {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
         request.json_body(&self.body);

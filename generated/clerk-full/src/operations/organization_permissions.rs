@@ -168,6 +168,7 @@ impl ListOrganizationPermissions {
             reqwest::Method::GET,
             "/organization_permissions",
         );
+        request.accept("application/json");
         if let Some(value) = &self.query {
             request.query("query", value);
         }
@@ -249,6 +250,7 @@ impl CreateOrganizationPermission {
             reqwest::Method::POST,
             "/organization_permissions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -289,6 +291,7 @@ impl GetOrganizationPermission {
             reqwest::Method::GET,
             "/organization_permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -329,6 +332,7 @@ impl DeleteOrganizationPermission {
             reqwest::Method::DELETE,
             "/organization_permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -388,6 +392,7 @@ impl UpdateOrganizationPermission {
             reqwest::Method::PATCH,
             "/organization_permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

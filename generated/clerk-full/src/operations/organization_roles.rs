@@ -207,6 +207,7 @@ impl ListOrganizationRoles {
             reqwest::Method::GET,
             "/organization_roles",
         );
+        request.accept("application/json");
         if let Some(value) = &self.query {
             request.query("query", value);
         }
@@ -319,6 +320,7 @@ impl CreateOrganizationRole {
             reqwest::Method::POST,
             "/organization_roles",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -357,6 +359,7 @@ impl GetOrganizationRole {
             reqwest::Method::GET,
             "/organization_roles/{organization_role_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -397,6 +400,7 @@ impl DeleteOrganizationRole {
             reqwest::Method::DELETE,
             "/organization_roles/{organization_role_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -487,6 +491,7 @@ impl UpdateOrganizationRole {
             reqwest::Method::PATCH,
             "/organization_roles/{organization_role_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -527,6 +532,7 @@ impl AssignPermissionToOrganizationRole {
             reqwest::Method::POST,
             "/organization_roles/{organization_role_id}/permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -567,6 +573,7 @@ impl RemovePermissionFromOrganizationRole {
             reqwest::Method::DELETE,
             "/organization_roles/{organization_role_id}/permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;

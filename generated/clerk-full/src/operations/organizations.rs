@@ -340,6 +340,7 @@ impl ListOrganizations {
             reqwest::Method::GET,
             "/organizations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
         }
@@ -350,10 +351,10 @@ impl ListOrganizations {
             request.query("query", value);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
@@ -517,6 +518,7 @@ impl CreateOrganization {
             reqwest::Method::POST,
             "/organizations",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -574,6 +576,7 @@ impl GetOrganization {
             reqwest::Method::GET,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
@@ -620,6 +623,7 @@ impl DeleteOrganization {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -733,6 +737,7 @@ impl UpdateOrganization {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -793,6 +798,7 @@ impl ReplaceOrganizationMetadata {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -853,6 +859,7 @@ impl MergeOrganizationMetadata {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -901,6 +908,7 @@ impl UploadOrganizationLogo {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(body) = &self.body {
             request.multipart_body(body);
@@ -944,6 +952,7 @@ impl DeleteOrganizationLogo {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -984,6 +993,7 @@ impl GetOrganizationBillingSubscription {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1026,6 +1036,7 @@ impl GetOrganizationBillingCreditBalance {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1069,6 +1080,7 @@ impl AdjustOrganizationBillingCreditBalance {
             reqwest::Method::POST,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -223,6 +223,7 @@ impl CreatePhoneNumber {
             reqwest::Method::POST,
             "/phone_numbers",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -263,6 +264,7 @@ impl GetPhoneNumber {
             reqwest::Method::GET,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -303,6 +305,7 @@ impl DeletePhoneNumber {
             reqwest::Method::DELETE,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -380,6 +383,7 @@ impl UpdatePhoneNumber {
             reqwest::Method::PATCH,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -423,6 +427,7 @@ impl PreparePhoneNumberVerification {
             reqwest::Method::POST,
             "/phone_numbers/{phone_number_id}/prepare_verification",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -468,6 +473,7 @@ impl AttemptPhoneNumberVerification {
             reqwest::Method::POST,
             "/phone_numbers/{phone_number_id}/attempt_verification",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -519,6 +525,7 @@ impl ReplaceUserPhoneNumber {
             reqwest::Method::PUT,
             "/users/{user_id}/phone_number",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -77,6 +77,7 @@ impl VerifyDomainProxy {
             reqwest::Method::POST,
             "/proxy_checks",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -125,6 +125,7 @@ impl ListRedirectUrLs {
             reqwest::Method::GET,
             "/redirect_urls",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -172,6 +173,7 @@ impl CreateRedirectUrl {
             reqwest::Method::POST,
             "/redirect_urls",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -212,6 +214,7 @@ impl GetRedirectUrl {
             reqwest::Method::GET,
             "/redirect_urls/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -252,6 +255,7 @@ impl DeleteRedirectUrl {
             reqwest::Method::DELETE,
             "/redirect_urls/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

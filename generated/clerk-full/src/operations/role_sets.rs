@@ -231,6 +231,7 @@ impl ListRoleSets {
             reqwest::Method::GET,
             "/role_sets",
         );
+        request.accept("application/json");
         if let Some(value) = &self.query {
             request.query("query", value);
         }
@@ -328,6 +329,7 @@ impl CreateRoleSet {
             reqwest::Method::POST,
             "/role_sets",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -366,6 +368,7 @@ impl GetRoleSet {
             reqwest::Method::GET,
             "/role_sets/{role_set_key_or_id}",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -465,6 +468,7 @@ impl UpdateRoleSet {
             reqwest::Method::PATCH,
             "/role_sets/{role_set_key_or_id}",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -516,6 +520,7 @@ impl ReplaceRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/replace",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -568,6 +573,7 @@ impl AddRolesToRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -608,6 +614,7 @@ impl ReplaceRoleInRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles/replace",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -205,6 +205,7 @@ impl ListSamlConnections {
             reqwest::Method::GET,
             "/saml_connections",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -218,7 +219,7 @@ impl ListSamlConnections {
             request.query("order_by", value);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -408,6 +409,7 @@ impl CreateSamlConnection {
             reqwest::Method::POST,
             "/saml_connections",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -449,6 +451,7 @@ impl GetSamlConnection {
             reqwest::Method::GET,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -490,6 +493,7 @@ impl DeleteSamlConnection {
             reqwest::Method::DELETE,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -764,6 +768,7 @@ impl UpdateSamlConnection {
             reqwest::Method::PATCH,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -250,6 +250,7 @@ impl ListScimDirectories {
             reqwest::Method::GET,
             "/scim_directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -314,6 +315,7 @@ impl CreateScimDirectory {
             reqwest::Method::POST,
             "/scim_directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -354,6 +356,7 @@ impl GetScimDirectory {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -394,6 +397,7 @@ impl DeleteScimDirectory {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -468,6 +472,7 @@ impl UpdateScimDirectory {
             reqwest::Method::PATCH,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -509,6 +514,7 @@ impl RotateScimDirectoryApiKey {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -551,6 +557,7 @@ impl ListScimGroupRoleMappings {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -594,6 +601,7 @@ impl ReplaceScimGroupRoleMappings {
             reqwest::Method::PUT,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -642,6 +650,7 @@ impl CreateScimGroupRoleMapping {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -686,6 +695,7 @@ impl DeleteScimGroupRoleMapping {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -226,6 +226,7 @@ impl GetSessionList {
             reqwest::Method::GET,
             "/sessions",
         );
+        request.accept("application/json");
         if let Some(value) = &self.client_id {
             request.query("client_id", value);
         }
@@ -287,6 +288,7 @@ impl CreateSession {
             reqwest::Method::POST,
             "/sessions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -325,6 +327,7 @@ impl GetSession {
             reqwest::Method::GET,
             "/sessions/{session_id}",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -405,6 +408,7 @@ impl RefreshSession {
             reqwest::Method::POST,
             "/sessions/{session_id}/refresh",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -444,6 +448,7 @@ impl RevokeSession {
             reqwest::Method::POST,
             "/sessions/{session_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -497,6 +502,7 @@ impl CreateSessionToken {
             reqwest::Method::POST,
             "/sessions/{session_id}/tokens",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -554,6 +560,7 @@ impl CreateSessionTokenFromTemplate {
             reqwest::Method::POST,
             "/sessions/{session_id}/tokens/{template_name}",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.path_param("template_name", &self.template_name);
         request.json_body(&self.body);

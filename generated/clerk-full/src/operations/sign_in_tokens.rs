@@ -107,6 +107,7 @@ impl CreateSignInToken {
             reqwest::Method::POST,
             "/sign_in_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -147,6 +148,7 @@ impl RevokeSignInToken {
             reqwest::Method::POST,
             "/sign_in_tokens/{sign_in_token_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("sign_in_token_id", &self.sign_in_token_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

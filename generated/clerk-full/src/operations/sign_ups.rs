@@ -81,6 +81,7 @@ impl GetSignUp {
             reqwest::Method::GET,
             "/sign_ups/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -144,6 +145,7 @@ impl UpdateSignUp {
             reqwest::Method::PATCH,
             "/sign_ups/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

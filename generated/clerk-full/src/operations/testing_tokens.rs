@@ -53,11 +53,12 @@ impl CreateTestingToken {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::TestingToken>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "CreateTestingToken",
             reqwest::Method::POST,
             "/testing_tokens",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),

@@ -939,26 +939,27 @@ impl GetUserList {
             reqwest::Method::GET,
             "/users",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1003,7 +1004,7 @@ impl GetUserList {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -1389,6 +1390,7 @@ impl CreateUser {
             reqwest::Method::POST,
             "/users",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1607,26 +1609,27 @@ impl GetUsersCount {
             reqwest::Method::GET,
             "/users/count",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1671,7 +1674,7 @@ impl GetUsersCount {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1710,6 +1713,7 @@ impl GetUser {
             reqwest::Method::GET,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1750,6 +1754,7 @@ impl DeleteUser {
             reqwest::Method::DELETE,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2062,6 +2067,7 @@ impl UpdateUser {
             reqwest::Method::PATCH,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2101,6 +2107,7 @@ impl BanUser {
             reqwest::Method::POST,
             "/users/{user_id}/ban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2139,6 +2146,7 @@ impl UnbanUser {
             reqwest::Method::POST,
             "/users/{user_id}/unban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2177,6 +2185,7 @@ impl UsersBan {
             reqwest::Method::POST,
             "/users/ban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2215,6 +2224,7 @@ impl UsersUnban {
             reqwest::Method::POST,
             "/users/unban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2253,6 +2263,7 @@ impl LockUser {
             reqwest::Method::POST,
             "/users/{user_id}/lock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2291,6 +2302,7 @@ impl UnlockUser {
             reqwest::Method::POST,
             "/users/{user_id}/unlock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2330,6 +2342,7 @@ impl SetUserProfileImage {
             reqwest::Method::POST,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.multipart_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2369,6 +2382,7 @@ impl DeleteUserProfileImage {
             reqwest::Method::DELETE,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2435,6 +2449,7 @@ impl ReplaceUserMetadata {
             reqwest::Method::PUT,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2502,6 +2517,7 @@ impl UpdateUserMetadata {
             reqwest::Method::PATCH,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2543,6 +2559,7 @@ impl GetUserBillingSubscription {
             reqwest::Method::GET,
             "/users/{user_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2585,6 +2602,7 @@ impl GetUserBillingCreditBalance {
             reqwest::Method::GET,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2628,6 +2646,7 @@ impl AdjustUserBillingCreditBalance {
             reqwest::Method::POST,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2693,6 +2712,7 @@ impl GetOAuthAccessToken {
             reqwest::Method::GET,
             "/users/{user_id}/oauth_access_tokens/{provider}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("provider", &self.provider);
         if let Some(value) = &self.paginated {
@@ -2757,6 +2777,7 @@ impl UsersGetOrganizationMemberships {
             reqwest::Method::GET,
             "/users/{user_id}/organization_memberships",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2858,6 +2879,7 @@ impl UsersGetOrganizationInvitations {
             reqwest::Method::GET,
             "/users/{user_id}/organization_invitations",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2938,6 +2960,7 @@ impl RemoveUserPassword {
             reqwest::Method::POST,
             "/users/{user_id}/remove_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2980,6 +3003,7 @@ impl VerifyPassword {
             reqwest::Method::POST,
             "/users/{user_id}/verify_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3023,6 +3047,7 @@ impl VerifyTotp {
             reqwest::Method::POST,
             "/users/{user_id}/verify_totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3065,6 +3090,7 @@ impl DisableMfa {
             reqwest::Method::DELETE,
             "/users/{user_id}/mfa",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3105,6 +3131,7 @@ impl DeleteBackupCode {
             reqwest::Method::DELETE,
             "/users/{user_id}/backup_code",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3146,6 +3173,7 @@ impl UserPasskeyDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/passkeys/{passkey_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("passkey_identification_id", &self.passkey_identification_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3187,6 +3215,7 @@ impl ListUserTrustedDevices {
             reqwest::Method::GET,
             "/users/{user_id}/trusted_devices",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3228,6 +3257,7 @@ impl RevokeUserTrustedDevice {
             reqwest::Method::DELETE,
             "/users/{user_id}/trusted_devices/{trusted_device_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("trusted_device_id", &self.trusted_device_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3270,6 +3300,7 @@ impl UserWeb3WalletDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request
             .path_param(
@@ -3315,6 +3346,7 @@ impl DeleteTotp {
             reqwest::Method::DELETE,
             "/users/{user_id}/totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3356,6 +3388,7 @@ impl DeleteExternalAccount {
             reqwest::Method::DELETE,
             "/users/{user_id}/external_accounts/{external_account_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("external_account_id", &self.external_account_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3408,6 +3441,7 @@ impl SetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/set_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3447,6 +3481,7 @@ impl UnsetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/unset_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -176,6 +176,7 @@ impl ListWaitlistEntries {
             reqwest::Method::GET,
             "/waitlist_entries",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -265,6 +266,7 @@ impl CreateWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -316,6 +318,7 @@ impl CreateBulkWaitlistEntries {
             reqwest::Method::POST,
             "/waitlist_entries/bulk",
         );
+        request.accept("application/json");
         if let Some(body) = &self.body {
             request.json_body(body);
         }
@@ -358,6 +361,7 @@ impl DeleteWaitlistEntry {
             reqwest::Method::DELETE,
             "/waitlist_entries/{waitlist_entry_id}",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -411,6 +415,7 @@ impl InviteWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/invite",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -452,6 +457,7 @@ impl RejectWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/reject",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

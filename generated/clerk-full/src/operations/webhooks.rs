@@ -67,11 +67,12 @@ impl CreateSvixApp {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::SvixUrl>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "CreateSvixApp",
             reqwest::Method::POST,
             "/webhooks/svix",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -103,11 +104,12 @@ impl DeleteSvixApp {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "DeleteSvixApp",
             reqwest::Method::DELETE,
             "/webhooks/svix",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             204 => raw.empty(),
@@ -139,11 +141,12 @@ impl GenerateSvixAuthUrl {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::SvixUrl>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GenerateSvixAuthURL",
             reqwest::Method::POST,
             "/webhooks/svix_url",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
