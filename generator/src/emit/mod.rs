@@ -21,6 +21,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Api, TypeRef};
 use format::{RustFiles, piece};
 
+pub use operations::{ArgSource, BuilderArg, builder_args};
+
 /// One file of the generated crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
