@@ -285,3 +285,36 @@ components:
     ));
     insta::assert_snapshot!(file(&files, "src/models.rs"));
 }
+
+/// `default` alone documents every status, success included: a 2XX reply is the call's result
+/// (here with the default's body), any other status an `Error::Api` with the same body.
+#[test]
+fn default_only_responses() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /pings:
+    get:
+      operationId: ListPings
+      tags: [Pings]
+      responses:
+        default:
+          description: the pings, or what went wrong
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Ping'}
+    delete:
+      operationId: DeletePings
+      tags: [Pings]
+      responses:
+        default: {description: done}
+components:
+  schemas:
+    Ping:
+      type: object
+      properties:
+        at: {type: string}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/operations/pings.rs"));
+}

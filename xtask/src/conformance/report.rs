@@ -154,6 +154,20 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
             report.decoded += 1;
             continue;
         }
+        if let Some(error) = mock_error(outcome) {
+            // Prism could not produce a reply: no response or schema to build one from, a
+            // complex example for a text type, a schema too complex for its generator.
+            let title = serde_json::from_str::<Value>(outcome["body"].as_str().unwrap_or_default())
+                .ok()
+                .and_then(|b| b["title"].as_str().map(str::to_owned))
+                .unwrap_or_default();
+            report.not_ours.push(fail(
+                &mode,
+                format!("mock: Prism could not produce a reply ({error})"),
+                format!("status {}: {title}", outcome["status"]),
+            ));
+            continue;
+        }
         if outcome["kind"] == "decode" {
             if let Some(violation) = matching_response_violation(line) {
                 let cause = if mode == "static" {
@@ -179,13 +193,26 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
     }
 }
 
+/// Prism's own errors that mean it did not serve the request as valid (any other error of its
+/// own means it could not produce a reply).
+const REFUSALS: [&str; 8] = [
+    "UNPROCESSABLE_ENTITY",
+    "UNAUTHORIZED",
+    "INVALID_CONTENT_TYPE",
+    "NOT_ACCEPTABLE",
+    "NOT_FOUND",
+    "NO_PATH_MATCHED_ERROR",
+    "NO_METHOD_MATCHED_ERROR",
+    "NO_SERVER_MATCHED_ERROR",
+];
+
 /// Whether Prism (or the SDK, or the harness) kept the request from being served.
 fn rejected(line: &Value) -> bool {
     let outcome = &line["outcome"];
     let kind = outcome["kind"].as_str().unwrap_or_default();
     !request_violations(line).is_empty()
         || matches!(kind, "argument" | "invalid_request" | "transport")
-        || (matches!(kind, "api" | "unexpected_status") && mock_error(outcome).is_some())
+        || mock_error(outcome).is_some_and(|e| REFUSALS.contains(&e.as_str()))
 }
 
 fn request_violations(line: &Value) -> Vec<String> {

@@ -184,14 +184,8 @@ async fn attempt(
     }
     let result = call.await;
     let seen = seen.lock().map(|s| s.clone()).unwrap_or_default();
-    let violations: Value = match &seen.violations {
-        Some(text) => serde_json::from_str(text).unwrap_or_else(|_| json!(text)),
-        None => json!([]),
-    };
-    let request_violation = violations
-        .as_array()
-        .map(|list| list.iter().any(|v| v["location"][0] == "request"))
-        .unwrap_or(true);
+    let violations = seen.violations.as_deref().map(parse_violations).unwrap_or_default();
+    let request_violation = violations.iter().any(|v| v["location"][0] == "request");
     let (outcome, refused) = match result {
         Ok(()) => (json!({"kind": "ok"}), false),
         Err(Failure::Argument(message)) => (json!({"kind": "argument", "message": message}), true),
@@ -212,13 +206,49 @@ async fn attempt(
     request_violation || refused
 }
 
+/// The violations of an `sl-violations` header. Prism cuts a long one at 8 KiB behind
+/// `Too many violations! `; every complete entry before the cut is kept.
+fn parse_violations(header: &str) -> Vec<Value> {
+    let text = header.strip_prefix("Too many violations! ").unwrap_or(header);
+    if let Ok(Value::Array(list)) = serde_json::from_str(text) {
+        return list;
+    }
+    let mut list = Vec::new();
+    let mut rest = text.strip_prefix('[').unwrap_or(text);
+    while let Some(start) = rest.find('{') {
+        let mut stream = serde_json::Deserializer::from_str(&rest[start..]).into_iter::<Value>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                list.push(value);
+                rest = &rest[start + stream.byte_offset()..];
+            }
+            _ => break,
+        }
+    }
+    list
+}
+
+/// Prism's own errors that mean it did not serve the request as valid.
+const REFUSALS: [&str; 8] = [
+    "UNPROCESSABLE_ENTITY",
+    "UNAUTHORIZED",
+    "INVALID_CONTENT_TYPE",
+    "NOT_ACCEPTABLE",
+    "NOT_FOUND",
+    "NO_PATH_MATCHED_ERROR",
+    "NO_METHOD_MATCHED_ERROR",
+    "NO_SERVER_MATCHED_ERROR",
+];
+
 /// The JSON form of an SDK error, and whether it means the request never got through.
 fn describe(error: sdk::Error) -> (Value, bool) {
     fn text(bytes: &[u8]) -> String {
         String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]).into_owned()
     }
     fn mock_error(body: &str) -> bool {
-        body.contains("stoplight.io/prism/errors#")
+        REFUSALS
+            .iter()
+            .any(|kind| body.contains(&format!("stoplight.io/prism/errors#{kind}\"")))
     }
     match error {
         sdk::Error::Decode(e) => (
@@ -282,6 +312,13 @@ fn operation(
             ),
             ArgSource::Body => body_values.clone(),
         };
+        // Deprecated parameters are left out unless required, as a careful caller would
+        // (Prism reports sending them as a violation).
+        if let ArgSource::Param(i) = &arg.source {
+            if !arg.required && op.params[*i].docs.deprecated {
+                continue;
+            }
+        }
         let synthesized = synthesized.or_else(|| example.clone());
         let example = example.or_else(|| synthesized.clone());
         let (Some(example), Some(synthesized)) = (example, synthesized) else {

@@ -144,8 +144,9 @@ impl<'a> Values<'a> {
         }
     }
 
-    /// `allOf`, or a union next to properties of its own: one schema with every member's
-    /// properties and requirements, then a value for that.
+    /// `allOf`, or a union next to a shape of its own: one schema with every member's
+    /// properties and requirements (a union adds its first member, as `allOf` would), then a
+    /// value for that.
     fn build_merged<'s>(&self, schema: &'s Value, ctx: Ctx) -> Option<Value>
     where
         'a: 's,
@@ -153,11 +154,25 @@ impl<'a> Values<'a> {
         let mut merged = Map::new();
         let mut unions = Vec::new();
         self.merge_into(schema, &mut merged, &mut unions, 0);
-        let mut value = self.build(&Value::Object(merged.clone()), ctx)?;
-        // Each union contributes its first member that builds; objects merge key by key.
-        for (holder, members) in unions {
-            if let Some(part) = self.build_union(holder, members, ctx) {
-                merge_values(&mut value, part);
+        let mut tags = Vec::new();
+        let mut next = 0;
+        // Merging a member may bring unions of its own; they are taken in turn.
+        while let Some(&(holder, members)) = unions.get(next) {
+            next += 1;
+            let Some(member) = members.first() else {
+                continue;
+            };
+            if let (Some(property), Some(tag)) =
+                (discriminator(holder), self.tag_of(holder, member))
+            {
+                tags.push((property.to_owned(), tag));
+            }
+            self.merge_into(member, &mut merged, &mut unions, 1);
+        }
+        let mut value = self.build(&Value::Object(merged), ctx)?;
+        if let Value::Object(object) = &mut value {
+            for (property, tag) in tags {
+                object.insert(property, Value::String(tag));
             }
         }
         Some(value)
@@ -234,13 +249,7 @@ impl<'a> Values<'a> {
                 continue;
             };
             // The discriminator names the member; set it the way the mapping says.
-            if let (Some(property), Value::Object(object)) = (
-                holder
-                    .get("discriminator")
-                    .and_then(|d| d.get("propertyName"))
-                    .and_then(Value::as_str),
-                &mut value,
-            ) {
+            if let (Some(property), Value::Object(object)) = (discriminator(holder), &mut value) {
                 if let Some(tag) = self.tag_of(holder, member) {
                     object.insert(property.to_owned(), Value::String(tag));
                 }
@@ -371,7 +380,16 @@ fn has_union(map: &Map<String, Value>) -> bool {
 
 /// Whether a schema says more than its union (properties, a type), to be merged with it.
 fn has_own_shape(map: &Map<String, Value>) -> bool {
-    map.contains_key("properties") || map.contains_key("required")
+    ["properties", "required", "type", "additionalProperties"]
+        .iter()
+        .any(|key| map.contains_key(*key))
+}
+
+fn discriminator(holder: &Map<String, Value>) -> Option<&str> {
+    holder
+        .get("discriminator")
+        .and_then(|d| d.get("propertyName"))
+        .and_then(Value::as_str)
 }
 
 fn union_members(map: &Map<String, Value>) -> Option<&[Value]> {
@@ -590,6 +608,20 @@ mod tests {
         assert_eq!(
             value(&spec, pet, Source::Synthesized),
             json!({"name": "sdkgen", "lives": 9, "kind": "cat"})
+        );
+    }
+
+    #[test]
+    fn unions_that_only_add_requirements_are_merged() {
+        let spec = json!({});
+        let schema = json!({
+            "type": "object",
+            "properties": {"domain": {"type": "string"}, "domains": {"type": "array", "items": {"type": "string"}}},
+            "anyOf": [{"required": ["domain"]}, {"required": ["domains"]}]
+        });
+        assert_eq!(
+            value(&spec, schema, Source::Synthesized),
+            json!({"domain": "sdkgen", "domains": ["sdkgen"]})
         );
     }
 
