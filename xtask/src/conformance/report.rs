@@ -170,10 +170,12 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
         }
         if outcome["kind"] == "decode" {
             if let Some(violation) = matching_response_violation(line) {
-                let cause = if mode == "static" {
-                    "spec: the static example breaks its own schema"
-                } else {
-                    "mock: Prism generated data that breaks the schema"
+                let cause = match (mode.as_str(), info.reply_example) {
+                    ("static", true) => "spec: the response example breaks its own schema",
+                    ("static", false) => {
+                        "mock: Prism's static reply, sampled from the schema, breaks it"
+                    }
+                    _ => "mock: Prism generated data that breaks the schema",
                 };
                 report.not_ours.push(fail(
                     &mode,
@@ -549,6 +551,7 @@ mod tests {
                 call: "client.pets().list(…)".into(),
                 examples: vec![("limit".into(), json!("ten"), json!(1))],
                 unbuildable: Vec::new(),
+                reply_example: true,
             }],
         }
     }

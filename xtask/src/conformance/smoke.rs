@@ -27,6 +27,9 @@ pub struct OperationInfo {
     pub examples: Vec<(String, Value, Value)>,
     /// Arguments for which no value could be built from the spec (a default was used).
     pub unbuildable: Vec<String>,
+    /// Whether the success reply Prism serves statically is an example the spec wrote (else
+    /// Prism samples one from the schema).
+    pub reply_example: bool,
 }
 
 /// The program's source and what each operation index stands for.
@@ -301,6 +304,7 @@ fn operation(
         call: String::new(),
         examples: Vec::new(),
         unbuildable: Vec::new(),
+        reply_example: raw.reply_example(values),
     };
     for (n, arg) in args.iter().enumerate() {
         let local = format!("a{n}");
@@ -477,6 +481,7 @@ fn literal(text: &str) -> String {
 struct RawOperation<'a> {
     params: Vec<&'a Value>,
     body: Option<&'a Value>,
+    responses: Option<&'a Value>,
 }
 
 impl<'a> RawOperation<'a> {
@@ -501,7 +506,36 @@ impl<'a> RawOperation<'a> {
         let body = operation
             .and_then(|o| o.get("requestBody"))
             .map(|b| values.resolve(b));
-        Self { params, body }
+        let responses = operation.and_then(|o| o.get("responses"));
+        Self {
+            params,
+            body,
+            responses,
+        }
+    }
+
+    /// Whether the first 2XX response (the one Prism serves) has an `example` or `examples`.
+    fn reply_example(&self, values: &Values<'_>) -> bool {
+        let Some(Value::Object(responses)) = self.responses else {
+            return false;
+        };
+        let mut success: Vec<(&String, &Value)> = responses
+            .iter()
+            .filter(|(code, _)| code.starts_with('2'))
+            .collect();
+        success.sort_by_key(|(code, _)| code.as_str());
+        let Some((_, response)) = success.first() else {
+            return false;
+        };
+        values
+            .resolve(response)
+            .get("content")
+            .and_then(Value::as_object)
+            .is_some_and(|content| {
+                content
+                    .values()
+                    .any(|media| media.get("example").is_some() || media.get("examples").is_some())
+            })
     }
 
     /// (example, synthesized) values of one parameter.
