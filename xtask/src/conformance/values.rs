@@ -419,18 +419,6 @@ fn schema_type(map: &Map<String, Value>) -> Option<String> {
     }
 }
 
-/// Merges `part` into `value`: objects key by key, anything else replaces.
-fn merge_values(value: &mut Value, part: Value) {
-    match (value, part) {
-        (Value::Object(target), Value::Object(part)) => {
-            for (key, v) in part {
-                target.insert(key, v);
-            }
-        }
-        (target, part) => *target = part,
-    }
-}
-
 fn string_value(map: &Map<String, Value>, nth: usize) -> String {
     let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
     let max = map.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
