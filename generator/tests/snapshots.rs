@@ -318,3 +318,38 @@ components:
     ));
     insta::assert_snapshot!(file(&files, "src/operations/pings.rs"));
 }
+
+/// A name in `required` with no property schema must still be sent: it becomes a field of any
+/// JSON value, always sent (`None` as `null`), that decodes as `None` when a reply leaves it
+/// out (here `token`, next to the declared `label`; `Grant` is both sent and received).
+#[test]
+fn required_names_without_a_property_schema() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /grants:
+    post:
+      operationId: CreateGrant
+      tags: [Grants]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Grant'}
+      responses:
+        '200':
+          description: the grant
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Grant'}
+components:
+  schemas:
+    Grant:
+      type: object
+      required: [label, token]
+      properties:
+        label: {type: string}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/models.rs"));
+}
