@@ -71,12 +71,19 @@ pub fn run(selection: Selection) -> Result<(), String> {
                 eprintln!("== {}: not generated", input.name);
                 // Specs the generator refuses are part of the table only when asked for.
                 if selection.all || !selection.specs.is_empty() {
-                    reports.push(SpecReport::failed(&input.name, Status::NotGenerated(message)));
+                    reports.push(SpecReport::failed(
+                        &input.name,
+                        Status::NotGenerated(message),
+                    ));
                 }
             }
         }
     }
-    write_workspace(&root, &scratch, prepared.iter().map(|(_, slug, _, _)| slug.as_str()))?;
+    write_workspace(
+        &root,
+        &scratch,
+        prepared.iter().map(|(_, slug, _, _)| slug.as_str()),
+    )?;
 
     // Build on a thread, one smoke program after another, while the main thread runs the
     // ones already built.
@@ -92,7 +99,11 @@ pub fn run(selection: Selection) -> Result<(), String> {
             let result = build(&build_dir, &slug);
             eprintln!(
                 "== {name}: smoke program {} in {} s",
-                if result.is_ok() { "built" } else { "failed to build" },
+                if result.is_ok() {
+                    "built"
+                } else {
+                    "failed to build"
+                },
                 started.elapsed().as_secs()
             );
             if built_tx.send((slug, result)).is_err() {

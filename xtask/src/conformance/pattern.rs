@@ -70,7 +70,10 @@ fn pick(class: &Class) -> Option<char> {
             .map(|r| (char::from(r.start()), char::from(r.end().min(0x7f))))
             .collect(),
     };
-    let preferred = ['a', 'A', '0'].into_iter().chain('b'..='z').chain('1'..='9');
+    let preferred = ['a', 'A', '0']
+        .into_iter()
+        .chain('b'..='z')
+        .chain('1'..='9');
     for want in preferred {
         if ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&want)) {
             return Some(want);
@@ -98,8 +101,12 @@ mod tests {
             ("[[:alpha:]]", 0, None),
             ("^\\+[1-9]\\d{1,14}$", 0, None),
         ] {
-            let s = matching(pattern, min, max).unwrap_or_else(|| panic!("no string for {pattern}"));
-            assert!(regex::Regex::new(pattern).unwrap().is_match(&s), "{pattern}: {s}");
+            let s =
+                matching(pattern, min, max).unwrap_or_else(|| panic!("no string for {pattern}"));
+            assert!(
+                regex::Regex::new(pattern).unwrap().is_match(&s),
+                "{pattern}: {s}"
+            );
             assert!(s.chars().count() >= min, "{pattern}: {s}");
         }
     }

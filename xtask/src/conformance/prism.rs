@@ -19,13 +19,20 @@ pub fn install(root: &Path) -> Result<PathBuf, String> {
     let lock = dir.join("package-lock.json");
     // The same stamp as .ci/contract.sh: the lock the installed tree came from.
     let stamp = dir.join("node_modules/.contract-lock");
-    let current = std::fs::read(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
+    let current =
+        std::fs::read(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
     if bin.exists() && std::fs::read(&stamp).ok().as_ref() == Some(&current) {
         return Ok(bin);
     }
     eprintln!("== installing Prism (npm ci in {})", dir.display());
     let status = Command::new("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"])
+        .args([
+            "ci",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ])
         .current_dir(&dir)
         .status()
         .map_err(|e| format!("cannot run npm (Node >= 18.20 is needed for Prism): {e}"))?;
@@ -61,8 +68,14 @@ impl Prism {
                 .map_err(|e| format!("cannot start Prism: {e}"))?;
             let (lines, log) = mpsc::channel();
             for stream in [
-                child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-                child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+                child
+                    .stdout
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+                child
+                    .stderr
+                    .take()
+                    .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
             ]
             .into_iter()
             .flatten()
@@ -105,7 +118,10 @@ impl Prism {
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(format!("Prism exited before it was ready:\n{}", tail.join("\n")));
+                    return Err(format!(
+                        "Prism exited before it was ready:\n{}",
+                        tail.join("\n")
+                    ));
                 }
             }
             if let Ok(Some(status)) = self.child.try_wait() {

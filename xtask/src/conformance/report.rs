@@ -136,7 +136,11 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
             .examples
             .iter()
             .map(|(name, example, synthesized)| {
-                format!("`{name}`: example `{}` (accepted instead: `{}`)", clip(&example.to_string(), 200), clip(&synthesized.to_string(), 120))
+                format!(
+                    "`{name}`: example `{}` (accepted instead: `{}`)",
+                    clip(&example.to_string(), 200),
+                    clip(&synthesized.to_string(), 120)
+                )
             })
             .collect();
         report.not_ours.push(fail(
@@ -146,7 +150,11 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
         ));
     }
     report.accepted += 1;
-    for line in lines.iter().filter(|l| l["mode"] != "static").chain([*last]) {
+    for line in lines
+        .iter()
+        .filter(|l| l["mode"] != "static")
+        .chain([*last])
+    {
         let mode = line["mode"].as_str().unwrap_or_default().to_owned();
         let outcome = &line["outcome"];
         if outcome["kind"] == "ok" {
@@ -347,7 +355,11 @@ fn matching_response_violation(line: &Value) -> Option<String> {
             if path.is_empty() {
                 return location.is_empty();
             }
-            let common = path.iter().zip(&location).take_while(|(a, b)| a == b).count();
+            let common = path
+                .iter()
+                .zip(&location)
+                .take_while(|(a, b)| a == b)
+                .count();
             common == path.len().min(location.len())
         })
         .map(|v| {
@@ -435,7 +447,10 @@ fn percent(part: usize, whole: usize) -> String {
     if whole == 0 {
         "–".into()
     } else {
-        format!("{part}/{whole} ({:.0}%)", 100.0 * part as f64 / whole as f64)
+        format!(
+            "{part}/{whole} ({:.0}%)",
+            100.0 * part as f64 / whole as f64
+        )
     }
 }
 
@@ -460,7 +475,9 @@ pub fn summary_table(reports: &[SpecReport]) -> String {
     for r in reports {
         let causes = match &r.status {
             Status::NotGenerated(m) => format!("not generated: {}", clip(m, 160)),
-            Status::NotBuilt(m) => format!("SDK or smoke program did not compile: {}", clip(m, 160)),
+            Status::NotBuilt(m) => {
+                format!("SDK or smoke program did not compile: {}", clip(m, 160))
+            }
             Status::MockFailed(m) => format!("Prism could not serve it: {}", clip(m, 160)),
             Status::Ran => top_causes(r, 3)
                 .iter()
@@ -514,7 +531,12 @@ pub fn render(reports: &[SpecReport], prism_version: &str) -> String {
             let mut causes: Vec<_> = by_cause.into_iter().collect();
             causes.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
             for (cause, failures) in causes {
-                let _ = writeln!(out, "- **{}** ({}×)", cause.replace('|', "\\|"), failures.len());
+                let _ = writeln!(
+                    out,
+                    "- **{}** ({}×)",
+                    cause.replace('|', "\\|"),
+                    failures.len()
+                );
                 const SHOWN: usize = 8;
                 for f in failures.iter().take(SHOWN) {
                     let _ = writeln!(
@@ -533,7 +555,9 @@ pub fn render(reports: &[SpecReport], prism_version: &str) -> String {
         }
     };
     details(&mut out, "Failures", &|r| &r.failures);
-    details(&mut out, "Spec and mock bugs (not counted)", &|r| &r.not_ours);
+    details(&mut out, "Spec and mock bugs (not counted)", &|r| {
+        &r.not_ours
+    });
     out
 }
 
@@ -567,16 +591,25 @@ mod tests {
             .map(|m| line(m, "synthesized", json!([]), ok.clone()))
             .join("\n");
         let report = analyze("pets", &program("listPets"), &out);
-        assert_eq!((report.accepted, report.responses, report.decoded), (1, 4, 4));
+        assert_eq!(
+            (report.accepted, report.responses, report.decoded),
+            (1, 4, 4)
+        );
         assert!(report.is_clean());
     }
 
     #[test]
     fn a_refused_example_with_an_accepted_fallback_is_a_spec_bug() {
-        let violation = json!([{"location": ["request", "query", "limit"], "message": "must be integer"}]);
+        let violation =
+            json!([{"location": ["request", "query", "limit"], "message": "must be integer"}]);
         let ok = json!({"kind": "ok"});
         let out = [
-            line("static", "examples", violation, json!({"kind": "api", "status": 422, "body": "{}"})),
+            line(
+                "static",
+                "examples",
+                violation,
+                json!({"kind": "api", "status": 422, "body": "{}"}),
+            ),
             line("static", "synthesized", json!([]), ok.clone()),
             line("seed 1", "synthesized", json!([]), ok.clone()),
             line("seed 2", "synthesized", json!([]), ok.clone()),
@@ -586,7 +619,11 @@ mod tests {
         let report = analyze("pets", &program("listPets"), &out);
         assert!(report.is_clean(), "{report:?}");
         assert_eq!(report.not_ours.len(), 1);
-        assert!(report.not_ours[0].detail.contains("request.query.limit: must be integer"));
+        assert!(
+            report.not_ours[0]
+                .detail
+                .contains("request.query.limit: must be integer")
+        );
     }
 
     #[test]
@@ -600,19 +637,45 @@ mod tests {
         .join("\n");
         let report = analyze("pets", &program("listPets"), &out);
         assert_eq!(report.not_ours.len(), 1);
+        // The spec wrote the static reply itself: its example breaks its own schema.
+        assert_eq!(
+            report.not_ours[0].cause,
+            "spec: the response example breaks its own schema"
+        );
         assert_eq!(report.failures.len(), 1);
-        assert_eq!(report.failures[0].cause, "reply does not decode: invalid type");
+        assert_eq!(
+            report.failures[0].cause,
+            "reply does not decode: invalid type"
+        );
         assert_eq!((report.responses, report.decoded), (1, 0));
         assert!(!report.is_clean());
+
+        // Without an example, Prism sampled the static reply from the schema: its bug, not
+        // the spec's.
+        let mut sampled = program("listPets");
+        sampled.operations[0].reply_example = false;
+        let report = analyze("pets", &sampled, &out);
+        assert_eq!(
+            report.not_ours[0].cause,
+            "mock: Prism's static reply, sampled from the schema, breaks it"
+        );
     }
 
     #[test]
     fn refused_requests_are_grouped_by_a_normalized_cause() {
         let violation = json!([{"location": ["request", "body"], "message": "must have required property 'name'"}]);
-        let out = line("static", "synthesized", violation, json!({"kind": "api", "status": 422, "body": "{}"}));
+        let out = line(
+            "static",
+            "synthesized",
+            violation,
+            json!({"kind": "api", "status": 422, "body": "{}"}),
+        );
         let report = analyze("pets", &program("listPets"), &out);
         assert_eq!(report.accepted, 0);
-        assert_eq!(report.failures[0].cause, "request body: must have required property …");
+        assert_eq!(
+            report.failures[0].cause,
+            "request body: must have required property …"
+        );
         assert!(report.failures[0].detail.contains("sent `/pets?limit=1`"));
     }
 }

@@ -71,7 +71,10 @@ pub fn program(api: &Api, spec: &Value) -> Program {
         Some(AuthKind::Basic) => ".basic_auth(\"sdkgen\", \"conformance\")",
         Some(_) => ".api_key(\"sdkgen-conformance-key\")",
     };
-    let main_rs = PRELUDE.replace("/*AUTH*/", auth).replace("/*CALLS*/\n", &calls) + &functions;
+    let main_rs = PRELUDE
+        .replace("/*AUTH*/", auth)
+        .replace("/*CALLS*/\n", &calls)
+        + &functions;
     Program {
         main_rs,
         operations,
@@ -381,10 +384,7 @@ fn binding(
     op: &Operation,
 ) -> String {
     match &arg.ty {
-        TypeRef::Multipart => format!(
-            "    let {local} = {};\n",
-            raw.multipart(synthesized, op)
-        ),
+        TypeRef::Multipart => format!("    let {local} = {};\n", raw.multipart(synthesized, op)),
         TypeRef::Bytes => {
             let bytes = |v: &Value| match v {
                 Value::String(s) => s.clone(),
@@ -434,16 +434,18 @@ fn fallback(ty: &TypeRef, api: &Api) -> Value {
         TypeRef::I32 | TypeRef::I64 => 1.into(),
         TypeRef::F32 | TypeRef::F64 => 1.5.into(),
         TypeRef::Bool => true.into(),
-        TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Multipart => Value::Object(Default::default()),
+        TypeRef::JsonObject | TypeRef::Map(_) | TypeRef::Multipart => {
+            Value::Object(Default::default())
+        }
         TypeRef::Array(_) => Value::Array(Vec::new()),
         TypeRef::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
             Some(sdkgen::model::TypeKind::Enum { variants }) => variants
                 .first()
                 .map(|v| Value::String(v.wire_name.clone()))
                 .unwrap_or_default(),
-            Some(sdkgen::model::TypeKind::Alias(inner) | sdkgen::model::TypeKind::Newtype(inner)) => {
-                fallback(inner, api)
-            }
+            Some(
+                sdkgen::model::TypeKind::Alias(inner) | sdkgen::model::TypeKind::Newtype(inner),
+            ) => fallback(inner, api),
             _ => Value::Object(Default::default()),
         },
     }
@@ -556,7 +558,11 @@ impl<'a> RawOperation<'a> {
         }) else {
             return (None, None);
         };
-        let min_items = if param.location == ParamLocation::Query { 2 } else { 1 };
+        let min_items = if param.location == ParamLocation::Query {
+            2
+        } else {
+            1
+        };
         let schema = raw.get("schema").or_else(|| {
             raw.get("content")
                 .and_then(Value::as_object)

@@ -276,7 +276,10 @@ impl<'a> Values<'a> {
         'a: 's,
     {
         let min = map.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let max = map.get("maxItems").and_then(Value::as_u64).map(|m| m as usize);
+        let max = map
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .map(|m| m as usize);
         let mut count = min.max(ctx.min_items).max(1);
         if let Some(max) = max {
             count = count.min(max);
@@ -360,7 +363,10 @@ impl<'a> Values<'a> {
                 object.insert((*name).to_owned(), value);
             }
         }
-        let min_properties = map.get("minProperties").and_then(Value::as_u64).unwrap_or(0);
+        let min_properties = map
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
         let mut key = 0;
         while (object.len() as u64) < min_properties {
             let value = match map.get("additionalProperties") {
@@ -421,7 +427,10 @@ fn schema_type(map: &Map<String, Value>) -> Option<String> {
 
 fn string_value(map: &Map<String, Value>, nth: usize) -> String {
     let min = map.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = map.get("maxLength").and_then(Value::as_u64).map(|m| m as usize);
+    let max = map
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map(|m| m as usize);
     if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
         if let Some(value) = pattern::matching(pattern, min, max) {
             return value;
@@ -482,7 +491,11 @@ fn integer_value(map: &Map<String, Value>) -> Value {
     if let Some(high) = high {
         value = value.min(high);
     }
-    if let Some(step) = map.get("multipleOf").and_then(Value::as_f64).filter(|s| *s >= 1.0) {
+    if let Some(step) = map
+        .get("multipleOf")
+        .and_then(Value::as_f64)
+        .filter(|s| *s >= 1.0)
+    {
         value = (value / step).ceil() * step;
     }
     json!(value as i64)
@@ -497,7 +510,11 @@ fn number_value(map: &Map<String, Value>) -> Value {
     if let Some(high) = high {
         value = value.min(high);
     }
-    if let Some(step) = map.get("multipleOf").and_then(Value::as_f64).filter(|s| *s > 0.0) {
+    if let Some(step) = map
+        .get("multipleOf")
+        .and_then(Value::as_f64)
+        .filter(|s| *s > 0.0)
+    {
         value = (value / step).ceil() * step;
     }
     json!(value)
@@ -538,21 +555,43 @@ mod tests {
     fn scalars_follow_formats_bounds_and_patterns() {
         let spec = json!({});
         let cases = [
-            (json!({"type": "string", "format": "date-time"}), json!("2024-01-02T03:04:05Z")),
-            (json!({"type": "string", "format": "uuid"}), json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")),
+            (
+                json!({"type": "string", "format": "date-time"}),
+                json!("2024-01-02T03:04:05Z"),
+            ),
+            (
+                json!({"type": "string", "format": "uuid"}),
+                json!("3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+            ),
             (json!({"type": "string", "minLength": 8}), json!("sdkgenxx")),
             (json!({"type": "string", "maxLength": 3}), json!("sdk")),
-            (json!({"type": "string", "pattern": "^AC[0-9a-f]{4}$"}), json!("ACaaaa")),
-            (json!({"type": "integer", "minimum": 10, "maximum": 500}), json!(10)),
+            (
+                json!({"type": "string", "pattern": "^AC[0-9a-f]{4}$"}),
+                json!("ACaaaa"),
+            ),
+            (
+                json!({"type": "integer", "minimum": 10, "maximum": 500}),
+                json!(10),
+            ),
             (json!({"type": "integer", "maximum": 0}), json!(0)),
-            (json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}), json!(1)),
-            (json!({"type": "integer", "minimum": 3, "multipleOf": 5}), json!(5)),
+            (
+                json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}),
+                json!(1),
+            ),
+            (
+                json!({"type": "integer", "minimum": 3, "multipleOf": 5}),
+                json!(5),
+            ),
             (json!({"type": "number", "maximum": 1}), json!(1.0)),
             (json!({"type": "string", "enum": ["b", "a"]}), json!("b")),
             (json!({"type": ["null", "boolean"]}), json!(true)),
         ];
         for (schema, expected) in cases {
-            assert_eq!(value(&spec, schema.clone(), Source::Synthesized), expected, "{schema}");
+            assert_eq!(
+                value(&spec, schema.clone(), Source::Synthesized),
+                expected,
+                "{schema}"
+            );
         }
     }
 
@@ -577,8 +616,12 @@ mod tests {
     #[test]
     fn examples_win_unless_synthesizing() {
         let spec = json!({});
-        let schema = json!({"type": "object", "properties": {"n": {"type": "integer", "example": 42}}});
-        assert_eq!(value(&spec, schema.clone(), Source::Examples), json!({"n": 42}));
+        let schema =
+            json!({"type": "object", "properties": {"n": {"type": "integer", "example": 42}}});
+        assert_eq!(
+            value(&spec, schema.clone(), Source::Examples),
+            json!({"n": 42})
+        );
         assert_eq!(value(&spec, schema, Source::Synthesized), json!({"n": 1}));
     }
 
@@ -617,7 +660,9 @@ mod tests {
     fn example_objects_are_read_through_references() {
         let spec = json!({"components": {"examples": {"E": {"value": {"a": 1}}}}});
         let values = Values::new(&spec);
-        let media = Box::leak(Box::new(json!({"examples": {"first": {"$ref": "#/components/examples/E"}}})));
+        let media = Box::leak(Box::new(
+            json!({"examples": {"first": {"$ref": "#/components/examples/E"}}}),
+        ));
         assert_eq!(values.example_of(media), Some(json!({"a": 1})));
     }
 }
