@@ -157,7 +157,9 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
     {
         let mode = line["mode"].as_str().unwrap_or_default().to_owned();
         let outcome = &line["outcome"];
-        if outcome["kind"] == "ok" {
+        // A documented non-2XX reply (Prism serves one when the operation lists no 2XX) that
+        // the SDK decoded into its typed `Error::Api` body is a decoded reply too.
+        if outcome["kind"] == "ok" || (outcome["kind"] == "api" && outcome["decoded"] == true) {
             report.responses += 1;
             report.decoded += 1;
             continue;
@@ -659,6 +661,20 @@ mod tests {
             report.not_ours[0].cause,
             "mock: Prism's static reply, sampled from the schema, breaks it"
         );
+    }
+
+    #[test]
+    fn documented_error_replies_decoded_into_their_type_count_as_decoded() {
+        let typed = json!({"kind": "api", "status": 307, "decoded": true, "body": "{}"});
+        let untyped = json!({"kind": "api", "status": 307, "decoded": false, "body": "x"});
+        let out = [
+            line("static", "synthesized", json!([]), typed),
+            line("seed 1", "synthesized", json!([]), untyped),
+        ]
+        .join("\n");
+        let report = analyze("pets", &program("listPets"), &out);
+        assert_eq!((report.responses, report.decoded), (2, 1));
+        assert_eq!(report.failures.len(), 1);
     }
 
     #[test]
