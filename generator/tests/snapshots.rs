@@ -470,3 +470,73 @@ paths:
     ));
     insta::assert_snapshot!(file(&files, "src/operations/messages.rs"));
 }
+
+
+/// `default` alone documents every status, success included: a 2XX reply is the call's result
+/// (here with the default's body), any other status an `Error::Api` with the same body.
+#[test]
+fn default_only_responses() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /pings:
+    get:
+      operationId: ListPings
+      tags: [Pings]
+      responses:
+        default:
+          description: the pings, or what went wrong
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Ping'}
+    delete:
+      operationId: DeletePings
+      tags: [Pings]
+      responses:
+        default: {description: done}
+components:
+  schemas:
+    Ping:
+      type: object
+      properties:
+        at: {type: string}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/operations/pings.rs"));
+}
+
+
+/// A name in `required` with no property schema must still be sent: it becomes a field of any
+/// JSON value, always sent (`None` as `null`), that decodes as `None` when a reply leaves it
+/// out (here `token`, next to the declared `label`; `Grant` is both sent and received).
+#[test]
+fn required_names_without_a_property_schema() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /grants:
+    post:
+      operationId: CreateGrant
+      tags: [Grants]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Grant'}
+      responses:
+        '200':
+          description: the grant
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Grant'}
+components:
+  schemas:
+    Grant:
+      type: object
+      required: [label, token]
+      properties:
+        label: {type: string}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/models.rs"));
+}

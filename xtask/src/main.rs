@@ -1,6 +1,8 @@
-//! Repository chores: `cargo xtask generate | check | corpus` (and more, see `--help`).
+//! Repository chores: `cargo xtask generate | check | corpus | conformance` (and more, see
+//! `--help`).
 
 mod bench;
+mod conformance;
 mod corpus;
 mod fuzz;
 
@@ -53,6 +55,23 @@ enum Command {
         #[arg(long)]
         no_compile: bool,
     },
+    /// Call every operation of every spec through the generated SDK against Prism (a validating
+    /// mock of that spec); writes CONFORMANCE.md. Default: the fragment and every corpus spec
+    /// the generator accepts.
+    Conformance {
+        /// Just this spec (repeatable).
+        #[arg(long)]
+        spec: Vec<PathBuf>,
+        /// The CI subset: the fragment, the newest Clerk Backend API spec and the small specs.
+        #[arg(long, conflicts_with = "spec")]
+        ci: bool,
+        /// The whole corpus, specs the generator refuses included (as rows of the table).
+        #[arg(long, conflicts_with_all = ["spec", "ci"])]
+        all: bool,
+        /// Of the selection, only specs whose name contains this text.
+        #[arg(long)]
+        only: Option<String>,
+    },
     /// Benchmarks: generator speed and memory, and SDK overhead, side by side with peers.
     Bench {
         /// Extra arguments for the benchmark driver.
@@ -87,6 +106,17 @@ fn main() -> ExitCode {
             only,
             no_compile,
         } => corpus::run(specs, only.as_deref(), !no_compile),
+        Command::Conformance {
+            spec,
+            ci,
+            all,
+            only,
+        } => conformance::run(conformance::Selection {
+            specs: spec,
+            ci,
+            all,
+            only,
+        }),
         Command::Bench { args } => bench::run(&args),
         Command::Fuzz { minutes } => fuzz::run(minutes),
     };

@@ -4697,6 +4697,10 @@ pub struct EnterpriseConnection {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+    /// The `authenticatable` property.
+    pub authenticatable: Option<serde_json::Value>,
+    /// The `disable_jit_provisioning` property.
+    pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
@@ -6127,6 +6131,8 @@ pub struct JwksRsaPrivateKey {
     /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
+    /// The `crv` property.
+    pub crv: Option<serde_json::Value>,
 }
 
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
@@ -8788,6 +8794,10 @@ pub struct SamlConnection {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+    /// The `authenticatable` property.
+    pub authenticatable: Option<serde_json::Value>,
+    /// The `disable_jit_provisioning` property.
+    pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).

@@ -100,6 +100,8 @@ pub const PRELUDE_IN_USE: &[&str] = &[
     "Vec",
 ];
 
+pub use operations::{ArgSource, BuilderArg, builder_args};
+
 /// One file of the generated crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {

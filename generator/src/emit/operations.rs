@@ -1078,3 +1078,53 @@ fn idempotency_statement(slot: &Slot<'_>, param: &Param) -> TokenStream {
     };
     quote!(request.idempotency_key(#wire, #key);)
 }
+
+/// One argument of a group method, or one setter, of an operation's request builder: the
+/// surface a caller of the generated SDK sees. Tools that write code against generated crates
+/// (the conformance harness's smoke programs) read it here instead of parsing generated Rust.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuilderArg {
+    /// The argument or setter name (`r#`-escaped where it is a keyword).
+    pub name: String,
+    /// The stored type; the method takes anything that converts into it.
+    pub ty: TypeRef,
+    /// An argument of the group method when true, else a setter on the builder.
+    pub required: bool,
+    /// What the value becomes on the wire.
+    pub source: ArgSource,
+}
+
+/// Where a [`BuilderArg`] goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgSource {
+    /// The operation's parameter at this index of [`Operation::params`].
+    Param(usize),
+    /// A property of a flattened body, by its wire name.
+    BodyField(String),
+    /// The whole request body.
+    Body,
+}
+
+/// The arguments and setters of `op`'s request builder, in the order the group method takes
+/// the required ones.
+pub fn builder_args(op: &Operation, api: &Api) -> Vec<BuilderArg> {
+    OperationCode::new(op, api)
+        .slots
+        .into_iter()
+        .map(|slot| BuilderArg {
+            name: slot.name,
+            ty: slot.ty.clone(),
+            required: slot.required,
+            source: match slot.kind {
+                SlotKind::Param(param) => ArgSource::Param(
+                    op.params
+                        .iter()
+                        .position(|p| std::ptr::eq(p, param))
+                        .unwrap_or_default(),
+                ),
+                SlotKind::BodyField(field) => ArgSource::BodyField(field.wire_name.clone()),
+                SlotKind::WholeBody => ArgSource::Body,
+            },
+        })
+        .collect()
+}

@@ -508,6 +508,17 @@ impl OperationContext<'_> {
                 media_types,
             });
         }
+        // `default` covers every status the operation does not list, success included: with no
+        // 2XX listed, it is also what a 2XX reply carries (`responses: {default: …}` alone is
+        // how some specs document success).
+        if !out.iter().any(|r| r.status.is_success()) {
+            if let Some(default) = out.iter().find(|r| r.status == ResponseStatus::Default) {
+                out.push(Response {
+                    status: ResponseStatus::Status(StatusMatch::Class(2)),
+                    ..default.clone()
+                });
+            }
+        }
         out.sort_by_key(|r| r.status);
         out
     }

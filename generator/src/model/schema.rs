@@ -565,12 +565,20 @@ impl<'d> Types<'d> {
                 docs,
             });
         }
+        // A name listed in `required` without a property schema still must be present, with
+        // any value (`null` included): dropping it would make every request the SDK sends
+        // invalid. Such names are often left behind when a property is removed, so a reply
+        // without it still decodes (`None`), and `None` is sent as `null`.
         for &required in &object.required {
             if !object.properties.iter().any(|(name, _)| *name == required) {
-                self.diagnostics.push(Diagnostic::warning(
-                    pointer.join("required"),
-                    format!("`{required}` is required but not among the properties; it is ignored"),
-                ));
+                fields.push(Field {
+                    wire_name: required.clone(),
+                    rust_name: field_names.claim(field_name(required)),
+                    ty: TypeRef::Json,
+                    presence: Presence::RequiredNullable,
+                    boxed: false,
+                    docs: Docs::default(),
+                });
             }
         }
         let closed = matches!(object.additional, Some(AdditionalProperties::Any(false)));
