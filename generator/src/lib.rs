@@ -42,6 +42,21 @@ fn generate_document(
 ) -> Result<Output, Diagnostics> {
     // The model owns what emitting needs; the document is gone before emitting allocates.
     let (mut api, warnings) = model::build(document)?;
+    if let Some(header) = &config.client.idempotency_header {
+        // RFC 9110 token characters: anything else would fail every call at run time.
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if header.is_empty() || !header.chars().all(token) {
+            return Err(Diagnostic::error(
+                "#",
+                format!(
+                    "the config's `idempotency_header` {header:?} is not a valid HTTP header name"
+                ),
+            )
+            .with_help("use a name such as `Idempotency-Key`")
+            .into());
+        }
+        api.send_idempotency_keys(header);
+    }
     if !config.docs.spec_prose {
         api.strip_prose();
     }
@@ -59,7 +74,8 @@ fn generate_document(
 pub struct Job {
     /// The spec file.
     pub spec: std::path::PathBuf,
-    /// How the spec is named in diagnostics and in the generated preamble.
+    /// How the spec is named in diagnostics: the path as typed. The generated files name it by
+    /// its file name alone (see [`Job::run`]).
     pub spec_name: String,
     /// The settings.
     pub config: Config,
@@ -88,6 +104,10 @@ impl Job {
     }
 
     /// Reads the spec and generates the crate.
+    ///
+    /// The "generated from" preamble of each file names the spec by its file name alone, not
+    /// the path as typed: the same spec generated on two machines, or from two folders, gives
+    /// byte-identical files.
     pub fn run(&self) -> Result<Output, Diagnostics> {
         let bytes = std::fs::read(&self.spec).map_err(|e| {
             Diagnostic::error("#", format!("cannot read {}: {e}", self.spec.display()))
@@ -99,7 +119,16 @@ impl Job {
         if config.package.name.is_empty() {
             config.package.name = config::crate_name_for(&document.openapi.info.title);
         }
-        generate_document(document, &self.spec_name, &config)
+        generate_document(document, &self.file_name(), &config)
+    }
+
+    /// The spec's file name (`a/b/spec.yaml` → `spec.yaml`), or the name as typed when the path
+    /// has none (`..`).
+    fn file_name(&self) -> String {
+        self.spec.file_name().map_or_else(
+            || self.spec_name.clone(),
+            |name| name.to_string_lossy().into_owned(),
+        )
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Api, Auth, RetryPolicy};
+use crate::model::{Api, Auth, RetryPolicy, Security};
 
 /// The record's file name, at the crate root.
 pub const FILE: &str = "sdkgen-model.json";
@@ -18,7 +18,7 @@ pub const FILE: &str = "sdkgen-model.json";
 const MARKER_KEY: &str = "@generated";
 
 /// Bumped when the model changes in a way old records cannot be read as.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The top of a record: everything but the groups and types, which follow one per line.
 #[derive(Serialize)]
@@ -27,7 +27,8 @@ struct Head<'a> {
     version: &'a String,
     description: &'a Option<String>,
     servers: &'a Vec<String>,
-    auth: &'a Option<Auth>,
+    security_schemes: &'a Vec<Auth>,
+    security: &'a Security,
     retry: &'a Option<RetryPolicy>,
     error_bodies: &'a Vec<String>,
 }
@@ -49,7 +50,8 @@ pub fn to_text(api: &Api, spec_name: &str) -> String {
         version: &api.version,
         description: &api.description,
         servers: &api.servers,
-        auth: &api.auth,
+        security_schemes: &api.security_schemes,
+        security: &api.security,
         retry: &api.retry,
         error_bodies: &api.error_bodies,
     };

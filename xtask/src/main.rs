@@ -1,6 +1,8 @@
-//! Repository chores: `cargo xtask generate | check | corpus` (and more, see `--help`).
+//! Repository chores: `cargo xtask generate | check | corpus | conformance` (and more, see
+//! `--help`).
 
 mod bench;
+mod conformance;
 mod corpus;
 mod diff;
 mod diff_compare;
@@ -71,6 +73,23 @@ enum Command {
         #[arg(long)]
         no_compile: bool,
     },
+    /// Call every operation of every spec through the generated SDK against Prism (a validating
+    /// mock of that spec); writes CONFORMANCE.md. Default: the fragment and every corpus spec
+    /// the generator accepts.
+    Conformance {
+        /// Just this spec (repeatable).
+        #[arg(long)]
+        spec: Vec<PathBuf>,
+        /// The CI subset: the fragment, the newest Clerk Backend API spec and the small specs.
+        #[arg(long, conflicts_with = "spec")]
+        ci: bool,
+        /// The whole corpus, specs the generator refuses included (as rows of the table).
+        #[arg(long, conflicts_with_all = ["spec", "ci"])]
+        all: bool,
+        /// Of the selection, only specs whose name contains this text.
+        #[arg(long)]
+        only: Option<String>,
+    },
     /// Benchmarks: generator speed and memory, and SDK overhead, side by side with peers.
     Bench {
         /// Extra arguments for the benchmark driver.
@@ -111,6 +130,17 @@ fn main() -> ExitCode {
             only,
             no_compile,
         } => corpus::run(specs, only.as_deref(), !no_compile),
+        Command::Conformance {
+            spec,
+            ci,
+            all,
+            only,
+        } => conformance::run(conformance::Selection {
+            specs: spec,
+            ci,
+            all,
+            only,
+        }),
         Command::Bench { args } => bench::run(&args),
         Command::Fuzz { minutes } => fuzz::run(minutes),
     };
@@ -141,10 +171,22 @@ pub(crate) fn repository_job() -> Result<(sdkgen::Config, PathBuf), String> {
     Ok((config, spec))
 }
 
-/// Runs the generator on the repository's spec: the files for `generated/` and the model.
-fn repository_files() -> Result<(sdkgen::Output, sdkgen::Config), String> {
+/// The crates generated from the repository's own specs: config, and the folder it fills.
+/// `generated/` is the hand-reviewed memberships crate; `generated/wire-fixture/` exists for
+/// its tests of what generated code puts on the wire.
+const REPOSITORY_CRATES: &[(&str, &str)] = &[
+    ("spec/sdkgen.toml", "generated"),
+    ("spec/wire-fixture.toml", "generated/wire-fixture"),
+];
+
+/// Runs the generator with the config at `config` (relative to the root): the files and the model.
+fn crate_files(config: &str) -> Result<(sdkgen::Output, sdkgen::Config), String> {
     let root = root();
-    let (config, spec) = repository_job()?;
+    let config = sdkgen::Config::read(&root.join(config))?;
+    let spec = config
+        .spec
+        .clone()
+        .ok_or("the config has no `spec` entry")?;
     let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let name = spec
         .strip_prefix(&root)
@@ -159,9 +201,11 @@ fn repository_files() -> Result<(sdkgen::Output, sdkgen::Config), String> {
 }
 
 fn generate_repository() -> Result<(), String> {
-    let started = Instant::now();
-    let (output, config) = repository_files()?;
-    write(&root().join("generated"), &output, &config, started)?;
+    for (config, out) in REPOSITORY_CRATES {
+        let started = Instant::now();
+        let (output, config) = crate_files(config)?;
+        write(&root().join(out), &output, &config, started)?;
+    }
     let started = Instant::now();
     match full_clerk_files()? {
         Some((output, config)) => write(&root().join(FULL_CRATE), &output, &config, started),
@@ -265,11 +309,13 @@ fn write(
 }
 
 fn check() -> Result<(), String> {
-    let (output, _) = repository_files()?;
-    sdkgen::output::check(&root().join("generated"), &output.files).map_err(|diff| {
-        format!("{diff}\ngenerated/ is stale: run `cargo xtask generate` and commit the result")
-    })?;
-    println!("generated/ is up to date");
+    for (config, out) in REPOSITORY_CRATES {
+        let (output, _) = crate_files(config)?;
+        sdkgen::output::check(&root().join(out), &output.files).map_err(|diff| {
+            format!("{diff}\n{out}/ is stale: run `cargo xtask generate` and commit the result")
+        })?;
+        println!("{out}/ is up to date");
+    }
     if let Some((output, _)) = full_clerk_files()? {
         sdkgen::output::check(&root().join(FULL_CRATE), &output.files).map_err(|diff| {
             format!(

@@ -51,53 +51,7 @@ pub enum ActorTokenObject {
     Unknown(String),
 }
 
-impl ActorTokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActorToken => "actor_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ActorTokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ActorTokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "actor_token" => Self::ActorToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ActorTokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ActorTokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ActorTokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ActorTokenObject { ActorToken = "actor_token" });
 
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -113,57 +67,9 @@ pub enum ActorTokenStatus {
     Unknown(String),
 }
 
-impl ActorTokenStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ActorTokenStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ActorTokenStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ActorTokenStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ActorTokenStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ActorTokenStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ActorTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
+);
 
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -226,55 +132,9 @@ pub enum AdjustCreditBalanceRequestAction {
     Unknown(String),
 }
 
-impl AdjustCreditBalanceRequestAction {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Increase => "increase",
-            Self::Decrease => "decrease",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AdjustCreditBalanceRequestAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AdjustCreditBalanceRequestAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "increase" => Self::Increase,
-            "decrease" => Self::Decrease,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AdjustCreditBalanceRequestAction {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AdjustCreditBalanceRequestAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AdjustCreditBalanceRequestAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    AdjustCreditBalanceRequestAction { Increase = "increase", Decrease = "decrease" }
+);
 
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -306,53 +166,7 @@ pub enum AgentTaskObject {
     Unknown(String),
 }
 
-impl AgentTaskObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AgentTask => "agent_task",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AgentTaskObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AgentTaskObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "agent_task" => Self::AgentTask,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AgentTaskObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AgentTaskObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AgentTaskObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -398,57 +212,10 @@ pub enum AllowlistIdentifierIdentifierType {
     Unknown(String),
 }
 
-impl AllowlistIdentifierIdentifierType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::PhoneNumber => "phone_number",
-            Self::Web3Wallet => "web3_wallet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AllowlistIdentifierIdentifierType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AllowlistIdentifierIdentifierType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "phone_number" => Self::PhoneNumber,
-            "web3_wallet" => Self::Web3Wallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AllowlistIdentifierIdentifierType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AllowlistIdentifierIdentifierType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AllowlistIdentifierIdentifierType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    AllowlistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
+    "phone_number", Web3Wallet = "web3_wallet" }
+);
 
 /// The `AllowlistIdentifierObject` schema (`#/components/schemas/AllowlistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -461,53 +228,9 @@ pub enum AllowlistIdentifierObject {
     Unknown(String),
 }
 
-impl AllowlistIdentifierObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowlistIdentifier => "allowlist_identifier",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AllowlistIdentifierObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AllowlistIdentifierObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "allowlist_identifier" => Self::AllowlistIdentifier,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AllowlistIdentifierObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AllowlistIdentifierObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AllowlistIdentifierObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    AllowlistIdentifierObject { AllowlistIdentifier = "allowlist_identifier" }
+);
 
 /// The `ApplyCommerceDiscountRequest` schema (`#/components/schemas/ApplyCommerceDiscountRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -670,53 +393,9 @@ pub enum BillingPaymentAttemptObject {
     Unknown(String),
 }
 
-impl BillingPaymentAttemptObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePayment => "commerce_payment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPaymentAttemptObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPaymentAttemptObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payment" => Self::CommercePayment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPaymentAttemptObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPaymentAttemptObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPaymentAttemptObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPaymentAttemptObject { CommercePayment = "commerce_payment" }
+);
 
 /// The `BillingPaymentAttemptStatus` schema (`#/components/schemas/BillingPaymentAttempt/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -732,57 +411,9 @@ pub enum BillingPaymentAttemptStatus {
     Unknown(String),
 }
 
-impl BillingPaymentAttemptStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPaymentAttemptStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPaymentAttemptStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "paid" => Self::Paid,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPaymentAttemptStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPaymentAttemptStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPaymentAttemptStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPaymentAttemptStatus { Pending = "pending", Paid = "paid", Failed = "failed" }
+);
 
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -831,53 +462,9 @@ pub enum BillingPriceResponseObject {
     Unknown(String),
 }
 
-impl BillingPriceResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePrice => "commerce_price",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPriceResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPriceResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_price" => Self::CommercePrice,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPriceResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPriceResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPriceResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPriceResponseObject { CommercePrice = "commerce_price" }
+);
 
 /// The `BillingPriceResponseSupportedBillingPeriods` schema (`#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -893,57 +480,10 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     Unknown(String),
 }
 
-impl BillingPriceResponseSupportedBillingPeriods {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Both => "both",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPriceResponseSupportedBillingPeriods {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            "both" => Self::Both,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPriceResponseSupportedBillingPeriods {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPriceResponseSupportedBillingPeriods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPriceResponseSupportedBillingPeriods { Month = "month", Annual = "annual",
+    Both = "both" }
+);
 
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1006,53 +546,10 @@ pub enum BillingStatementGroupsItemObject {
     Unknown(String),
 }
 
-impl BillingStatementGroupsItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceStatementGroup => "commerce_statement_group",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingStatementGroupsItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingStatementGroupsItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_statement_group" => Self::CommerceStatementGroup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingStatementGroupsItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingStatementGroupsItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingStatementGroupsItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingStatementGroupsItemObject { CommerceStatementGroup =
+    "commerce_statement_group" }
+);
 
 /// The `BillingStatementObject` schema (`#/components/schemas/BillingStatement/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1065,53 +562,9 @@ pub enum BillingStatementObject {
     Unknown(String),
 }
 
-impl BillingStatementObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceStatement => "commerce_statement",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingStatementObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingStatementObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_statement" => Self::CommerceStatement,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingStatementObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingStatementObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingStatementObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingStatementObject { CommerceStatement = "commerce_statement" }
+);
 
 /// The `BillingStatementStatus` schema (`#/components/schemas/BillingStatement/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1125,55 +578,7 @@ pub enum BillingStatementStatus {
     Unknown(String),
 }
 
-impl BillingStatementStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingStatementStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingStatementStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingStatementStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingStatementStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingStatementStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(BillingStatementStatus { Open = "open", Closed = "closed" });
 
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1230,57 +635,10 @@ pub enum BlocklistIdentifierIdentifierType {
     Unknown(String),
 }
 
-impl BlocklistIdentifierIdentifierType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::PhoneNumber => "phone_number",
-            Self::Web3Wallet => "web3_wallet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BlocklistIdentifierIdentifierType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BlocklistIdentifierIdentifierType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "phone_number" => Self::PhoneNumber,
-            "web3_wallet" => Self::Web3Wallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BlocklistIdentifierIdentifierType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BlocklistIdentifierIdentifierType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BlocklistIdentifierIdentifierType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BlocklistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
+    "phone_number", Web3Wallet = "web3_wallet" }
+);
 
 /// The `BlocklistIdentifierObject` schema (`#/components/schemas/BlocklistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1293,53 +651,9 @@ pub enum BlocklistIdentifierObject {
     Unknown(String),
 }
 
-impl BlocklistIdentifierObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlocklistIdentifier => "blocklist_identifier",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BlocklistIdentifierObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BlocklistIdentifierObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "blocklist_identifier" => Self::BlocklistIdentifier,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BlocklistIdentifierObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BlocklistIdentifierObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BlocklistIdentifierObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BlocklistIdentifierObject { BlocklistIdentifier = "blocklist_identifier" }
+);
 
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1438,58 +752,12 @@ pub struct ClientModel {
 pub enum ClientModelObject {
     /// `client`
     #[default]
-    ClientModel,
+    Client,
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
 
-impl ClientModelObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientModel => "client",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ClientModelObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ClientModelObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "client" => Self::ClientModel,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ClientModelObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ClientModelObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ClientModelObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ClientModelObject { Client = "client" });
 
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1594,55 +862,10 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseEffect {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Percentage => "percentage",
-            Self::FixedAmount => "fixed_amount",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseEffect {
-    fn from(value: &str) -> Self {
-        match value {
-            "percentage" => Self::Percentage,
-            "fixed_amount" => Self::FixedAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseEffect {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseEffect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseEffect { Percentage = "percentage", FixedAmount =
+    "fixed_amount" }
+);
 
 /// The `CommerceDiscountRedemptionResponseObject` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1655,53 +878,10 @@ pub enum CommerceDiscountRedemptionResponseObject {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceDiscountRedemption => "commerce_discount_redemption",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_discount_redemption" => Self::CommerceDiscountRedemption,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseObject { CommerceDiscountRedemption =
+    "commerce_discount_redemption" }
+);
 
 /// The `CommerceDiscountRedemptionResponseSource` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1717,57 +897,10 @@ pub enum CommerceDiscountRedemptionResponseSource {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseSource {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Promotion => "promotion",
-            Self::Manual => "manual",
-            Self::PromoCode => "promo_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "promotion" => Self::Promotion,
-            "manual" => Self::Manual,
-            "promo_code" => Self::PromoCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseSource {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseSource { Promotion = "promotion", Manual =
+    "manual", PromoCode = "promo_code" }
+);
 
 /// The `CommerceDiscountRedemptionResponseStatus` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1783,57 +916,10 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Exhausted => "exhausted",
-            Self::Removed => "removed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "exhausted" => Self::Exhausted,
-            "removed" => Self::Removed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseStatus { Active = "active", Exhausted =
+    "exhausted", Removed = "removed" }
+);
 
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1960,53 +1046,9 @@ pub enum CommercePayerResponse2Object {
     Unknown(String),
 }
 
-impl CommercePayerResponse2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePayer => "commerce_payer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePayerResponse2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePayerResponse2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payer" => Self::CommercePayer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePayerResponse2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePayerResponse2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePayerResponse2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePayerResponse2Object { CommercePayer = "commerce_payer" }
+);
 
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2019,53 +1061,9 @@ pub enum CommercePayerResponseObject {
     Unknown(String),
 }
 
-impl CommercePayerResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePayer => "commerce_payer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePayerResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePayerResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payer" => Self::CommercePayer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePayerResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePayerResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePayerResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePayerResponseObject { CommercePayer = "commerce_payer" }
+);
 
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2126,53 +1124,10 @@ pub enum CommercePaymentMethodResponseObject {
     Unknown(String),
 }
 
-impl CommercePaymentMethodResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePaymentMethod => "commerce_payment_method",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentMethodResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentMethodResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payment_method" => Self::CommercePaymentMethod,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentMethodResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentMethodResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentMethodResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentMethodResponseObject { CommercePaymentMethod =
+    "commerce_payment_method" }
+);
 
 /// The `CommercePaymentMethodResponsePaymentType` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2188,57 +1143,10 @@ pub enum CommercePaymentMethodResponsePaymentType {
     Unknown(String),
 }
 
-impl CommercePaymentMethodResponsePaymentType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::Link => "link",
-            Self::PayerCredits => "payer-credits",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentMethodResponsePaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentMethodResponsePaymentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "link" => Self::Link,
-            "payer-credits" => Self::PayerCredits,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentMethodResponsePaymentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentMethodResponsePaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentMethodResponsePaymentType { Card = "card", Link = "link", PayerCredits
+    = "payer-credits" }
+);
 
 /// The `CommercePaymentMethodResponseStatus` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2252,55 +1160,10 @@ pub enum CommercePaymentMethodResponseStatus {
     Unknown(String),
 }
 
-impl CommercePaymentMethodResponseStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Disconnected => "disconnected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentMethodResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentMethodResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "disconnected" => Self::Disconnected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentMethodResponseStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentMethodResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentMethodResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentMethodResponseStatus { Active = "active", Disconnected =
+    "disconnected" }
+);
 
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2359,53 +1222,9 @@ pub enum CommercePaymentSourceResponseObject {
     Unknown(String),
 }
 
-impl CommercePaymentSourceResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSource => "commerce_source",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentSourceResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentSourceResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_source" => Self::CommerceSource,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentSourceResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentSourceResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentSourceResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentSourceResponseObject { CommerceSource = "commerce_source" }
+);
 
 /// The `CommercePaymentSourceResponsePaymentMethod` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2421,57 +1240,10 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
     Unknown(String),
 }
 
-impl CommercePaymentSourceResponsePaymentMethod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::ApplePay => "apple_pay",
-            Self::GooglePay => "google_pay",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentSourceResponsePaymentMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "apple_pay" => Self::ApplePay,
-            "google_pay" => Self::GooglePay,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentSourceResponsePaymentMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentSourceResponsePaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentSourceResponsePaymentMethod { Card = "card", ApplePay = "apple_pay",
+    GooglePay = "google_pay" }
+);
 
 /// The `CommercePaymentSourceResponseStatus` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2485,55 +1257,10 @@ pub enum CommercePaymentSourceResponseStatus {
     Unknown(String),
 }
 
-impl CommercePaymentSourceResponseStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Disconnected => "disconnected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentSourceResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentSourceResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "disconnected" => Self::Disconnected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentSourceResponseStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentSourceResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentSourceResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentSourceResponseStatus { Active = "active", Disconnected =
+    "disconnected" }
+);
 
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2713,53 +1440,7 @@ pub enum CommercePlan2Object {
     Unknown(String),
 }
 
-impl CommercePlan2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePlan => "commerce_plan",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePlan2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePlan2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_plan" => Self::CommercePlan,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePlan2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePlan2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePlan2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CommercePlan2Object { CommercePlan = "commerce_plan" });
 
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2772,53 +1453,7 @@ pub enum CommercePlanObject {
     Unknown(String),
 }
 
-impl CommercePlanObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePlan => "commerce_plan",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePlanObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePlanObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_plan" => Self::CommercePlan,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePlanObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePlanObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePlanObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CommercePlanObject { CommercePlan = "commerce_plan" });
 
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2883,55 +1518,10 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     Unknown(String),
 }
 
-impl CommercePriceTransitionDetailsEffectiveMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Immediate => "immediate",
-            Self::EndOfPeriod => "end_of_period",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePriceTransitionDetailsEffectiveMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "immediate" => Self::Immediate,
-            "end_of_period" => Self::EndOfPeriod,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePriceTransitionDetailsEffectiveMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePriceTransitionDetailsEffectiveMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePriceTransitionDetailsEffectiveMode { Immediate = "immediate", EndOfPeriod =
+    "end_of_period" }
+);
 
 /// The `CommercePriceTransitionDetailsPreviousSubscriptionItemStatus` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2947,58 +1537,10 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     Unknown(String),
 }
 
-impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "canceled",
-            Self::Ended => "ended",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "canceled" => Self::Canceled,
-            "ended" => Self::Ended,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePriceTransitionDetailsPreviousSubscriptionItemStatus { Canceled = "canceled",
+    Ended = "ended", Abandoned = "abandoned" }
+);
 
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3024,53 +1566,10 @@ pub enum CommercePriceTransitionResponseObject {
     Unknown(String),
 }
 
-impl CommercePriceTransitionResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePriceTransition => "commerce_price_transition",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePriceTransitionResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePriceTransitionResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_price_transition" => Self::CommercePriceTransition,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePriceTransitionResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePriceTransitionResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePriceTransitionResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePriceTransitionResponseObject { CommercePriceTransition =
+    "commerce_price_transition" }
+);
 
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3300,53 +1799,10 @@ pub enum CommerceSubscriptionItem2Object {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItem2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSubscriptionItem => "commerce_subscription_item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItem2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItem2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_subscription_item" => Self::CommerceSubscriptionItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItem2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItem2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItem2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItem2Object { CommerceSubscriptionItem =
+    "commerce_subscription_item" }
+);
 
 /// The `CommerceSubscriptionItem2PlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3360,55 +1816,9 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItem2PlanPeriod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItem2PlanPeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItem2PlanPeriod {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItem2PlanPeriod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItem2PlanPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItem2PlanPeriod { Month = "month", Annual = "annual" }
+);
 
 /// The `CommerceSubscriptionItem2Status` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3430,63 +1840,11 @@ pub enum CommerceSubscriptionItem2Status {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItem2Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::PastDue => "past_due",
-            Self::Upcoming => "upcoming",
-            Self::Incomplete => "incomplete",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    CommerceSubscriptionItem2Status { Active = "active", Ended = "ended", PastDue =
+    "past_due", Upcoming = "upcoming", Incomplete = "incomplete", Abandoned = "abandoned"
     }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItem2Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItem2Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "ended" => Self::Ended,
-            "past_due" => Self::PastDue,
-            "upcoming" => Self::Upcoming,
-            "incomplete" => Self::Incomplete,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItem2Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItem2Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItem2Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3517,53 +1875,10 @@ pub enum CommerceSubscriptionItemObject {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSubscriptionItem => "commerce_subscription_item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_subscription_item" => Self::CommerceSubscriptionItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItemObject { CommerceSubscriptionItem =
+    "commerce_subscription_item" }
+);
 
 /// The `CommerceSubscriptionItemPlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3577,55 +1892,9 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItemPlanPeriod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItemPlanPeriod {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItemPlanPeriod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItemPlanPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItemPlanPeriod { Month = "month", Annual = "annual" }
+);
 
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3662,67 +1931,11 @@ pub enum CommerceSubscriptionItemStatus {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItemStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Canceled => "canceled",
-            Self::Expired => "expired",
-            Self::Ended => "ended",
-            Self::PastDue => "past_due",
-            Self::Upcoming => "upcoming",
-            Self::Incomplete => "incomplete",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItemStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "canceled" => Self::Canceled,
-            "expired" => Self::Expired,
-            "ended" => Self::Ended,
-            "past_due" => Self::PastDue,
-            "upcoming" => Self::Upcoming,
-            "incomplete" => Self::Incomplete,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItemStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItemStatus { Active = "active", Canceled = "canceled", Expired =
+    "expired", Ended = "ended", PastDue = "past_due", Upcoming = "upcoming", Incomplete =
+    "incomplete", Abandoned = "abandoned" }
+);
 
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3751,53 +1964,9 @@ pub enum CommerceSubscriptionObject {
     Unknown(String),
 }
 
-impl CommerceSubscriptionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSubscription => "commerce_subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_subscription" => Self::CommerceSubscription,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionObject { CommerceSubscription = "commerce_subscription" }
+);
 
 /// The `CommerceSubscriptionStatus` schema (`#/components/schemas/CommerceSubscription/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3819,63 +1988,10 @@ pub enum CommerceSubscriptionStatus {
     Unknown(String),
 }
 
-impl CommerceSubscriptionStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::PastDue => "past_due",
-            Self::Canceled => "canceled",
-            Self::Ended => "ended",
-            Self::Abandoned => "abandoned",
-            Self::Incomplete => "incomplete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "past_due" => Self::PastDue,
-            "canceled" => Self::Canceled,
-            "ended" => Self::Ended,
-            "abandoned" => Self::Abandoned,
-            "incomplete" => Self::Incomplete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionStatus { Active = "active", PastDue = "past_due", Canceled =
+    "canceled", Ended = "ended", Abandoned = "abandoned", Incomplete = "incomplete" }
+);
 
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3945,53 +2061,7 @@ pub enum CookiesObject {
     Unknown(String),
 }
 
-impl CookiesObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cookies => "cookies",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CookiesObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CookiesObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "cookies" => Self::Cookies,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CookiesObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CookiesObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CookiesObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CookiesObject { Cookies = "cookies" });
 
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4082,53 +2152,10 @@ pub enum CreateAdminPortalLinkTokenResponse201Object {
     Unknown(String),
 }
 
-impl CreateAdminPortalLinkTokenResponse201Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminPortalLinkToken => "admin_portal_link_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateAdminPortalLinkTokenResponse201Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateAdminPortalLinkTokenResponse201Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin_portal_link_token" => Self::AdminPortalLinkToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateAdminPortalLinkTokenResponse201Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateAdminPortalLinkTokenResponse201Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateAdminPortalLinkTokenResponse201Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateAdminPortalLinkTokenResponse201Object { AdminPortalLinkToken =
+    "admin_portal_link_token" }
+);
 
 /// The `CreateAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4253,53 +2280,7 @@ pub enum CreateAgentTaskBodyPermissions {
     Unknown(String),
 }
 
-impl CreateAgentTaskBodyPermissions {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Type => "*",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateAgentTaskBodyPermissions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateAgentTaskBodyPermissions {
-    fn from(value: &str) -> Self {
-        match value {
-            "*" => Self::Type,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateAgentTaskBodyPermissions {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateAgentTaskBodyPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateAgentTaskBodyPermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Type = "*" });
 
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4411,53 +2392,7 @@ pub enum CreateApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl CreateApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4541,57 +2476,10 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     Unknown(String),
 }
 
-impl CreateBillingPriceRequestSupportedBillingPeriods {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Both => "both",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            "both" => Self::Both,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateBillingPriceRequestSupportedBillingPeriods {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual =
+    "annual", Both = "both" }
+);
 
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4662,55 +2550,10 @@ pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     Unknown(String),
 }
 
-impl CreateBulkInvitationsBodyItemTemplateSlug {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::WaitlistInvitation => "waitlist_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            "waitlist_invitation" => Self::WaitlistInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateBulkInvitationsBodyItemTemplateSlug {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateBulkInvitationsBodyItemTemplateSlug { Invitation = "invitation",
+    WaitlistInvitation = "waitlist_invitation" }
+);
 
 /// The `CreateBulkWaitlistEntriesBodyItem` schema (`#/paths/~1waitlist_entries~1bulk/post/requestBody/content/application~1json/schema/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4965,65 +2808,12 @@ pub enum CreateEnterpriseConnectionBodyProvider {
     Unknown(String),
 }
 
-impl CreateEnterpriseConnectionBodyProvider {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlCustom => "saml_custom",
-            Self::SamlOkta => "saml_okta",
-            Self::SamlGoogle => "saml_google",
-            Self::SamlMicrosoft => "saml_microsoft",
-            Self::OidcCustom => "oidc_custom",
-            Self::OidcGithubEnterprise => "oidc_github_enterprise",
-            Self::OidcGitlab => "oidc_gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateEnterpriseConnectionBodyProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateEnterpriseConnectionBodyProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_custom" => Self::SamlCustom,
-            "saml_okta" => Self::SamlOkta,
-            "saml_google" => Self::SamlGoogle,
-            "saml_microsoft" => Self::SamlMicrosoft,
-            "oidc_custom" => Self::OidcCustom,
-            "oidc_github_enterprise" => Self::OidcGithubEnterprise,
-            "oidc_gitlab" => Self::OidcGitlab,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateEnterpriseConnectionBodyProvider {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateEnterpriseConnectionBodyProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateEnterpriseConnectionBodyProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateEnterpriseConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
+    "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft", OidcCustom
+    = "oidc_custom", OidcGithubEnterprise = "oidc_github_enterprise", OidcGitlab =
+    "oidc_gitlab" }
+);
 
 /// The `CreateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5162,57 +2952,10 @@ pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
-impl CreateEnterpriseConnectionBodySamlLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5265,55 +3008,10 @@ pub enum CreateInvitationBodyTemplateSlug {
     Unknown(String),
 }
 
-impl CreateInvitationBodyTemplateSlug {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::WaitlistInvitation => "waitlist_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateInvitationBodyTemplateSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateInvitationBodyTemplateSlug {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            "waitlist_invitation" => Self::WaitlistInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateInvitationBodyTemplateSlug {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateInvitationBodyTemplateSlug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateInvitationBodyTemplateSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateInvitationBodyTemplateSlug { Invitation = "invitation", WaitlistInvitation =
+    "waitlist_invitation" }
+);
 
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5397,55 +3095,9 @@ pub enum CreateM2mTokenBodyTokenFormat {
     Unknown(String),
 }
 
-impl CreateM2mTokenBodyTokenFormat {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opaque => "opaque",
-            Self::Jwt => "jwt",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateM2mTokenBodyTokenFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateM2mTokenBodyTokenFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "opaque" => Self::Opaque,
-            "jwt" => Self::Jwt,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateM2mTokenBodyTokenFormat {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateM2mTokenBodyTokenFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateM2mTokenBodyTokenFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" }
+);
 
 /// The `CreateM2mTokenResponse201` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5493,53 +3145,10 @@ pub enum CreateM2mTokenResponse201Object {
     Unknown(String),
 }
 
-impl CreateM2mTokenResponse201Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    CreateM2mTokenResponse201Object { MachineToMachineToken = "machine_to_machine_token"
     }
-}
-
-impl std::fmt::Display for CreateM2mTokenResponse201Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateM2mTokenResponse201Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateM2mTokenResponse201Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateM2mTokenResponse201Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateM2mTokenResponse201Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `CreateM2mTokenResponse400` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5633,53 +3242,7 @@ pub enum CreateMachineResponse200Object {
     Unknown(String),
 }
 
-impl CreateMachineResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateMachineResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateMachineResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateMachineResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateMachineResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMachineResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateMachineResponse200Object { Machine = "machine" });
 
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -6068,55 +3631,9 @@ pub enum CreateRoleSetBodyType {
     Unknown(String),
 }
 
-impl CreateRoleSetBodyType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initial => "initial",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateRoleSetBodyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateRoleSetBodyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateRoleSetBodyType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateRoleSetBodyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateRoleSetBodyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateRoleSetBodyType { Initial = "initial", Custom = "custom" }
+);
 
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -6238,57 +3755,10 @@ pub enum CreateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
-impl CreateSamlConnectionBodyLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSamlConnectionBodyLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSamlConnectionBodyLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSamlConnectionBodyLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSamlConnectionBodyLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSamlConnectionBodyLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `CreateSamlConnectionBodyProvider` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6306,59 +3776,10 @@ pub enum CreateSamlConnectionBodyProvider {
     Unknown(String),
 }
 
-impl CreateSamlConnectionBodyProvider {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlCustom => "saml_custom",
-            Self::SamlOkta => "saml_okta",
-            Self::SamlGoogle => "saml_google",
-            Self::SamlMicrosoft => "saml_microsoft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSamlConnectionBodyProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSamlConnectionBodyProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_custom" => Self::SamlCustom,
-            "saml_okta" => Self::SamlOkta,
-            "saml_google" => Self::SamlGoogle,
-            "saml_microsoft" => Self::SamlMicrosoft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSamlConnectionBodyProvider {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSamlConnectionBodyProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSamlConnectionBodyProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateSamlConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
+    "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft" }
+);
 
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -6464,53 +3885,9 @@ pub enum CreateSessionTokenFromTemplateResponse200Object {
     Unknown(String),
 }
 
-impl CreateSessionTokenFromTemplateResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSessionTokenFromTemplateResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSessionTokenFromTemplateResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSessionTokenFromTemplateResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSessionTokenFromTemplateResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSessionTokenFromTemplateResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateSessionTokenFromTemplateResponse200Object { Token = "token" }
+);
 
 /// The `CreateSessionTokenResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -6535,53 +3912,7 @@ pub enum CreateSessionTokenResponse200Object {
     Unknown(String),
 }
 
-impl CreateSessionTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSessionTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSessionTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSessionTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSessionTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSessionTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateSessionTokenResponse200Object { Token = "token" });
 
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -6798,55 +4129,10 @@ pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     Unknown(String),
 }
 
-impl CreateUserBodyEmailAddressIdentificationStatusItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateUserBodyEmailAddressIdentificationStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified", Reserved
+    = "reserved" }
+);
 
 /// The `CreateUserBodyPhoneNumberIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/phone_number_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6860,55 +4146,10 @@ pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     Unknown(String),
 }
 
-impl CreateUserBodyPhoneNumberIdentificationStatusItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateUserBodyPhoneNumberIdentificationStatusItem { Verified = "verified", Reserved =
+    "reserved" }
+);
 
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -6949,53 +4190,7 @@ pub enum DeleteApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl DeleteApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DeleteApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -7070,53 +4265,10 @@ pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
     Unknown(String),
 }
 
-impl DeleteDirectoryGroupRoleMappingResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DirectoryGroupRoleMapping => "directory_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "directory_group_role_mapping" => Self::DirectoryGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteDirectoryGroupRoleMappingResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DeleteDirectoryGroupRoleMappingResponse200Object { DirectoryGroupRoleMapping =
+    "directory_group_role_mapping" }
+);
 
 /// The `DeleteMachineResponse200` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -7142,53 +4294,7 @@ pub enum DeleteMachineResponse200Object {
     Unknown(String),
 }
 
-impl DeleteMachineResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteMachineResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteMachineResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteMachineResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteMachineResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMachineResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DeleteMachineResponse200Object { Machine = "machine" });
 
 /// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -7216,53 +4322,9 @@ pub enum DeleteMachineScopeResponse200Object {
     Unknown(String),
 }
 
-impl DeleteMachineScopeResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineScope => "machine_scope",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteMachineScopeResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteMachineScopeResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_scope" => Self::MachineScope,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteMachineScopeResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteMachineScopeResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMachineScopeResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DeleteMachineScopeResponse200Object { MachineScope = "machine_scope" }
+);
 
 /// The `DeleteScimGroupRoleMappingResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -7288,53 +4350,10 @@ pub enum DeleteScimGroupRoleMappingResponse200Object {
     Unknown(String),
 }
 
-impl DeleteScimGroupRoleMappingResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScimGroupRoleMapping => "scim_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteScimGroupRoleMappingResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteScimGroupRoleMappingResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim_group_role_mapping" => Self::ScimGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteScimGroupRoleMappingResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteScimGroupRoleMappingResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteScimGroupRoleMappingResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DeleteScimGroupRoleMappingResponse200Object { ScimGroupRoleMapping =
+    "scim_group_role_mapping" }
+);
 
 /// The `DeleteTotpResponse200` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -7470,53 +4489,10 @@ pub enum DirectoryGroupRoleMappingObject {
     Unknown(String),
 }
 
-impl DirectoryGroupRoleMappingObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DirectoryGroupRoleMapping => "directory_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DirectoryGroupRoleMappingObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DirectoryGroupRoleMappingObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "directory_group_role_mapping" => Self::DirectoryGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DirectoryGroupRoleMappingObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DirectoryGroupRoleMappingObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DirectoryGroupRoleMappingObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DirectoryGroupRoleMappingObject { DirectoryGroupRoleMapping =
+    "directory_group_role_mapping" }
+);
 
 /// The `DirectoryGroupRoleMappings` schema (`#/components/schemas/DirectoryGroupRoleMappings`).
 pub type DirectoryGroupRoleMappings = Vec<DirectoryGroupRoleMapping>;
@@ -7532,53 +4508,7 @@ pub enum DirectoryObject {
     Unknown(String),
 }
 
-impl DirectoryObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Directory => "directory",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DirectoryObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DirectoryObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "directory" => Self::Directory,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DirectoryObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DirectoryObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DirectoryObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
 /// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -7628,53 +4558,7 @@ pub enum DomainObject {
     Unknown(String),
 }
 
-impl DomainObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DomainObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DomainObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "domain" => Self::Domain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DomainObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DomainObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DomainObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DomainObject { Domain = "domain" });
 
 /// The `Domains` schema (`#/components/schemas/Domains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -7724,53 +4608,7 @@ pub enum EmailAddressObject {
     Unknown(String),
 }
 
-impl EmailAddressObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EmailAddressObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EmailAddressObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EmailAddressObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EmailAddressObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EmailAddressObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(EmailAddressObject { EmailAddress = "email_address" });
 
 /// The `EmailAddressVerification` schema (`#/components/schemas/EmailAddress/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
@@ -7951,53 +4789,9 @@ pub enum EnterpriseAccountObject {
     Unknown(String),
 }
 
-impl EnterpriseAccountObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnterpriseAccount => "enterprise_account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseAccountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseAccountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "enterprise_account" => Self::EnterpriseAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseAccountObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseAccountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAccountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseAccountObject { EnterpriseAccount = "enterprise_account" }
+);
 
 /// The `EnterpriseAccountProtocol` schema (`#/components/schemas/EnterpriseAccount/properties/protocol`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8011,55 +4805,7 @@ pub enum EnterpriseAccountProtocol {
     Unknown(String),
 }
 
-impl EnterpriseAccountProtocol {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth => "oauth",
-            Self::Saml => "saml",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseAccountProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseAccountProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth" => Self::Oauth,
-            "saml" => Self::Saml,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseAccountProtocol {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseAccountProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAccountProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(EnterpriseAccountProtocol { Oauth = "oauth", Saml = "saml" });
 
 /// The `EnterpriseAccountVerification` schema (`#/components/schemas/EnterpriseAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
@@ -8162,6 +4908,10 @@ pub struct EnterpriseConnection {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+    /// The `authenticatable` property.
+    pub authenticatable: Option<serde_json::Value>,
+    /// The `disable_jit_provisioning` property.
+    pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
@@ -8239,53 +4989,9 @@ pub enum EnterpriseConnectionObject {
     Unknown(String),
 }
 
-impl EnterpriseConnectionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnterpriseConnection => "enterprise_connection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "enterprise_connection" => Self::EnterpriseConnection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionObject { EnterpriseConnection = "enterprise_connection" }
+);
 
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -8357,57 +5063,10 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     Unknown(String),
 }
 
-impl EnterpriseConnectionSamlConnectionLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionSamlConnectionLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionSamlConnectionLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -8447,55 +5106,9 @@ pub enum EnterpriseConnectionTestRunConnectionType {
     Unknown(String),
 }
 
-impl EnterpriseConnectionTestRunConnectionType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "saml",
-            Self::Oauth => "oauth",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionTestRunConnectionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml" => Self::Saml,
-            "oauth" => Self::Oauth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionTestRunConnectionType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionTestRunConnectionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionTestRunConnectionType { Saml = "saml", Oauth = "oauth" }
+);
 
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -8583,57 +5196,10 @@ pub enum EnterpriseConnectionTestRunStatus {
     Unknown(String),
 }
 
-impl EnterpriseConnectionTestRunStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionTestRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionTestRunStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionTestRunStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionTestRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionTestRunStatus { Pending = "pending", Success = "success", Failed
+    = "failed" }
+);
 
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -8728,57 +5294,10 @@ pub enum ExternalAccountWithVerificationObject {
     Unknown(String),
 }
 
-impl ExternalAccountWithVerificationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalAccount => "external_account",
-            Self::FacebookAccount => "facebook_account",
-            Self::GoogleAccount => "google_account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ExternalAccountWithVerificationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ExternalAccountWithVerificationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "external_account" => Self::ExternalAccount,
-            "facebook_account" => Self::FacebookAccount,
-            "google_account" => Self::GoogleAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ExternalAccountWithVerificationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ExternalAccountWithVerificationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ExternalAccountWithVerificationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ExternalAccountWithVerificationObject { ExternalAccount = "external_account",
+    FacebookAccount = "facebook_account", GoogleAccount = "google_account" }
+);
 
 /// The `ExternalAccountWithVerificationVerification` schema (`#/components/schemas/ExternalAccountWithVerification/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
@@ -8877,53 +5396,7 @@ pub enum FeatureResponse2Object {
     Unknown(String),
 }
 
-impl FeatureResponse2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Feature => "feature",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for FeatureResponse2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FeatureResponse2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "feature" => Self::Feature,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for FeatureResponse2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for FeatureResponse2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FeatureResponse2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(FeatureResponse2Object { Feature = "feature" });
 
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8936,53 +5409,7 @@ pub enum FeatureResponseObject {
     Unknown(String),
 }
 
-impl FeatureResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Feature => "feature",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for FeatureResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FeatureResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "feature" => Self::Feature,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for FeatureResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for FeatureResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FeatureResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
 /// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -9035,53 +5462,7 @@ pub enum GetApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl GetApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -9185,55 +5566,7 @@ pub enum GetApiKeysIncludeInvalid {
     Unknown(String),
 }
 
-impl GetApiKeysIncludeInvalid {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetApiKeysIncludeInvalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetApiKeysIncludeInvalid {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetApiKeysIncludeInvalid {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetApiKeysIncludeInvalid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetApiKeysIncludeInvalid {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "false" });
 
 /// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -9296,53 +5629,7 @@ pub enum GetApiKeysResponse200DataItemObject {
     Unknown(String),
 }
 
-impl GetApiKeysResponse200DataItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetApiKeysResponse200DataItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetApiKeysResponse200DataItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetApiKeysResponse200DataItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetApiKeysResponse200DataItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetApiKeysResponse200DataItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetApiKeysResponse200DataItemObject { ApiKey = "api_key" });
 
 /// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -9396,55 +5683,7 @@ pub enum GetCommercePlanListPayerType {
     Unknown(String),
 }
 
-impl GetCommercePlanListPayerType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Org => "org",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCommercePlanListPayerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetCommercePlanListPayerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "org" => Self::Org,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCommercePlanListPayerType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetCommercePlanListPayerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCommercePlanListPayerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetCommercePlanListPayerType { User = "user", Org = "org" });
 
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9458,55 +5697,9 @@ pub enum GetCommerceSubscriptionItemListPayerType {
     Unknown(String),
 }
 
-impl GetCommerceSubscriptionItemListPayerType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Org => "org",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCommerceSubscriptionItemListPayerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetCommerceSubscriptionItemListPayerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "org" => Self::Org,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCommerceSubscriptionItemListPayerType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetCommerceSubscriptionItemListPayerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCommerceSubscriptionItemListPayerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" }
+);
 
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9526,61 +5719,10 @@ pub enum GetCommerceSubscriptionItemListStatus {
     Unknown(String),
 }
 
-impl GetCommerceSubscriptionItemListStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::PastDue => "past_due",
-            Self::Upcoming => "upcoming",
-            Self::FreeTrial => "free_trial",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCommerceSubscriptionItemListStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetCommerceSubscriptionItemListStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "ended" => Self::Ended,
-            "past_due" => Self::PastDue,
-            "upcoming" => Self::Upcoming,
-            "free_trial" => Self::FreeTrial,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCommerceSubscriptionItemListStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetCommerceSubscriptionItemListStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCommerceSubscriptionItemListStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetCommerceSubscriptionItemListStatus { Active = "active", Ended = "ended", PastDue =
+    "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
+);
 
 /// The `GetM2mTokensResponse200` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -9636,53 +5778,10 @@ pub enum GetM2mTokensResponse200M2mTokensItemObject {
     Unknown(String),
 }
 
-impl GetM2mTokensResponse200M2mTokensItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetM2mTokensResponse200M2mTokensItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetM2mTokensResponse200M2mTokensItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetM2mTokensResponse200M2mTokensItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetM2mTokensResponse200M2mTokensItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetM2mTokensResponse200M2mTokensItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetM2mTokensResponse200M2mTokensItemObject { MachineToMachineToken =
+    "machine_to_machine_token" }
+);
 
 /// The `GetM2mTokensResponse400` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -9767,53 +5866,9 @@ pub enum GetMachineSecretKeyResponse200Object {
     Unknown(String),
 }
 
-impl GetMachineSecretKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineSecretKey => "machine_secret_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetMachineSecretKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetMachineSecretKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_secret_key" => Self::MachineSecretKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetMachineSecretKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetMachineSecretKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMachineSecretKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
+);
 
 /// The `GetSessionListStatus` schema (`#/paths/~1sessions/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9837,65 +5892,11 @@ pub enum GetSessionListStatus {
     Unknown(String),
 }
 
-impl GetSessionListStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Abandoned => "abandoned",
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::Expired => "expired",
-            Self::Removed => "removed",
-            Self::Replaced => "replaced",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    GetSessionListStatus { Abandoned = "abandoned", Active = "active", Ended = "ended",
+    Expired = "expired", Removed = "removed", Replaced = "replaced", Revoked = "revoked"
     }
-}
-
-impl std::fmt::Display for GetSessionListStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetSessionListStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "abandoned" => Self::Abandoned,
-            "active" => Self::Active,
-            "ended" => Self::Ended,
-            "expired" => Self::Expired,
-            "removed" => Self::Removed,
-            "replaced" => Self::Replaced,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetSessionListStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetSessionListStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetSessionListStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `GetTemplateListTemplateType` schema (`#/paths/~1templates~1{template_type}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9909,55 +5910,7 @@ pub enum GetTemplateListTemplateType {
     Unknown(String),
 }
 
-impl GetTemplateListTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetTemplateListTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetTemplateListTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetTemplateListTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetTemplateListTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetTemplateListTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetTemplateListTemplateType { Email = "email", Sms = "sms" });
 
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9971,55 +5924,7 @@ pub enum GetTemplateTemplateType {
     Unknown(String),
 }
 
-impl GetTemplateTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetTemplateTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetTemplateTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetTemplateTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetTemplateTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetTemplateTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10070,53 +5975,9 @@ pub enum InstanceCommunicationObject {
     Unknown(String),
 }
 
-impl InstanceCommunicationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceCommunication => "instance_communication",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceCommunicationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceCommunicationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_communication" => Self::InstanceCommunication,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceCommunicationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceCommunicationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceCommunicationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InstanceCommunicationObject { InstanceCommunication = "instance_communication" }
+);
 
 /// The `InstanceObject` schema (`#/components/schemas/Instance/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10129,53 +5990,7 @@ pub enum InstanceObject {
     Unknown(String),
 }
 
-impl InstanceObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "instance",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance" => Self::Instance,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(InstanceObject { Instance = "instance" });
 
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10203,53 +6018,9 @@ pub enum InstanceProtectObject {
     Unknown(String),
 }
 
-impl InstanceProtectObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceProtect => "instance_protect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceProtectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceProtectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_protect" => Self::InstanceProtect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceProtectObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceProtectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceProtectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InstanceProtectObject { InstanceProtect = "instance_protect" }
+);
 
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10281,53 +6052,9 @@ pub enum InstanceRestrictionsObject {
     Unknown(String),
 }
 
-impl InstanceRestrictionsObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceRestrictions => "instance_restrictions",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceRestrictionsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceRestrictionsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_restrictions" => Self::InstanceRestrictions,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceRestrictionsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceRestrictionsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceRestrictionsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InstanceRestrictionsObject { InstanceRestrictions = "instance_restrictions" }
+);
 
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10370,53 +6097,7 @@ pub enum InvitationObject {
     Unknown(String),
 }
 
-impl InvitationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InvitationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InvitationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InvitationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InvitationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InvitationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(InvitationObject { Invitation = "invitation" });
 
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10434,59 +6115,10 @@ pub enum InvitationStatus {
     Unknown(String),
 }
 
-impl InvitationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InvitationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InvitationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InvitationStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InvitationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InvitationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InvitationStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
+    Expired = "expired" }
+);
 
 /// The `InviteWaitlistEntryBody` schema (`#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10557,53 +6189,7 @@ pub enum JwksEcdsaPrivateKeyKty {
     Unknown(String),
 }
 
-impl JwksEcdsaPrivateKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec => "EC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEcdsaPrivateKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEcdsaPrivateKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "EC" => Self::Ec,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEcdsaPrivateKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEcdsaPrivateKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEcdsaPrivateKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
 
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10650,53 +6236,7 @@ pub enum JwksEcdsaPublicKeyKty {
     Unknown(String),
 }
 
-impl JwksEcdsaPublicKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec => "EC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEcdsaPublicKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEcdsaPublicKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "EC" => Self::Ec,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEcdsaPublicKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEcdsaPublicKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEcdsaPublicKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEcdsaPublicKeyKty { Ec = "EC" });
 
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10744,53 +6284,7 @@ pub enum JwksEd25519PrivateKeyCrv {
     Unknown(String),
 }
 
-impl JwksEd25519PrivateKeyCrv {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ed25519 => "Ed25519",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PrivateKeyCrv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PrivateKeyCrv {
-    fn from(value: &str) -> Self {
-        match value {
-            "Ed25519" => Self::Ed25519,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PrivateKeyCrv {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PrivateKeyCrv {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PrivateKeyCrv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PrivateKeyCrv { Ed25519 = "Ed25519" });
 
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10803,53 +6297,7 @@ pub enum JwksEd25519PrivateKeyKty {
     Unknown(String),
 }
 
-impl JwksEd25519PrivateKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Okp => "OKP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PrivateKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PrivateKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "OKP" => Self::Okp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PrivateKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PrivateKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PrivateKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
 
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10895,53 +6343,7 @@ pub enum JwksEd25519PublicKeyCrv {
     Unknown(String),
 }
 
-impl JwksEd25519PublicKeyCrv {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ed25519 => "Ed25519",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PublicKeyCrv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PublicKeyCrv {
-    fn from(value: &str) -> Self {
-        match value {
-            "Ed25519" => Self::Ed25519,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PublicKeyCrv {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PublicKeyCrv {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PublicKeyCrv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PublicKeyCrv { Ed25519 = "Ed25519" });
 
 /// The `JwksEd25519PublicKeyKty` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10954,53 +6356,7 @@ pub enum JwksEd25519PublicKeyKty {
     Unknown(String),
 }
 
-impl JwksEd25519PublicKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Okp => "OKP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PublicKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PublicKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "OKP" => Self::Okp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PublicKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PublicKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PublicKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PublicKeyKty { Okp = "OKP" });
 
 /// The `JwksKeysItem` schema (`#/components/schemas/JWKS/properties/keys/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11071,6 +6427,8 @@ pub struct JwksRsaPrivateKey {
     /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
+    /// The `crv` property.
+    pub crv: Option<serde_json::Value>,
 }
 
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
@@ -11084,53 +6442,7 @@ pub enum JwksRsaPrivateKeyKty {
     Unknown(String),
 }
 
-impl JwksRsaPrivateKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksRsaPrivateKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksRsaPrivateKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA" => Self::Rsa,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksRsaPrivateKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksRsaPrivateKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksRsaPrivateKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
 
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11175,53 +6487,7 @@ pub enum JwksRsaPublicKeyKty {
     Unknown(String),
 }
 
-impl JwksRsaPublicKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksRsaPublicKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksRsaPublicKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA" => Self::Rsa,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksRsaPublicKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksRsaPublicKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksRsaPublicKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksRsaPublicKeyKty { Rsa = "RSA" });
 
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11264,53 +6530,7 @@ pub enum JwksSymmetricKeyKty {
     Unknown(String),
 }
 
-impl JwksSymmetricKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oct => "oct",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksSymmetricKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksSymmetricKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "oct" => Self::Oct,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksSymmetricKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksSymmetricKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksSymmetricKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksSymmetricKeyKty { Oct = "oct" });
 
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11350,53 +6570,7 @@ pub enum JwtTemplateObject {
     Unknown(String),
 }
 
-impl JwtTemplateObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JwtTemplate => "jwt_template",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwtTemplateObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwtTemplateObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "jwt_template" => Self::JwtTemplate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwtTemplateObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwtTemplateObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwtTemplateObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwtTemplateObject { JwtTemplate = "jwt_template" });
 
 /// The `ListAllOrganizationDomainsEnrollmentModeItem` schema (`#/paths/~1organization_domains/get/parameters/2/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11422,67 +6596,14 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     Unknown(String),
 }
 
-impl ListAllOrganizationDomainsEnrollmentModeItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualInvitation => "manual_invitation",
-            Self::AutomaticInvitation => "automatic_invitation",
-            Self::AutomaticSuggestion => "automatic_suggestion",
-            Self::EnterpriseSso => "enterprise_sso",
-            Self::ManualInvitation2 => "-manual_invitation",
-            Self::AutomaticInvitation2 => "-automatic_invitation",
-            Self::AutomaticSuggestion2 => "-automatic_suggestion",
-            Self::EnterpriseSso2 => "-enterprise_sso",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual_invitation" => Self::ManualInvitation,
-            "automatic_invitation" => Self::AutomaticInvitation,
-            "automatic_suggestion" => Self::AutomaticSuggestion,
-            "enterprise_sso" => Self::EnterpriseSso,
-            "-manual_invitation" => Self::ManualInvitation2,
-            "-automatic_invitation" => Self::AutomaticInvitation2,
-            "-automatic_suggestion" => Self::AutomaticSuggestion2,
-            "-enterprise_sso" => Self::EnterpriseSso2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListAllOrganizationDomainsEnrollmentModeItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation =
+    "manual_invitation", AutomaticInvitation = "automatic_invitation",
+    AutomaticSuggestion = "automatic_suggestion", EnterpriseSso = "enterprise_sso",
+    ManualInvitation2 = "-manual_invitation", AutomaticInvitation2 =
+    "-automatic_invitation", AutomaticSuggestion2 = "-automatic_suggestion",
+    EnterpriseSso2 = "-enterprise_sso" }
+);
 
 /// The `ListAllOrganizationDomainsVerified` schema (`#/paths/~1organization_domains/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11496,55 +6617,9 @@ pub enum ListAllOrganizationDomainsVerified {
     Unknown(String),
 }
 
-impl ListAllOrganizationDomainsVerified {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListAllOrganizationDomainsVerified {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListAllOrganizationDomainsVerified {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListAllOrganizationDomainsVerified {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListAllOrganizationDomainsVerified {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAllOrganizationDomainsVerified {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListAllOrganizationDomainsVerified { True = "true", False = "false" }
+);
 
 /// The `ListDirectoriesResponse200` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11580,57 +6655,10 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     Unknown(String),
 }
 
-impl ListEnterpriseConnectionTestRunsStatusItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListEnterpriseConnectionTestRunsStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListEnterpriseConnectionTestRunsStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListEnterpriseConnectionTestRunsStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListEnterpriseConnectionTestRunsStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success =
+    "success", Failed = "failed" }
+);
 
 /// The `ListInstanceOrganizationInvitationsStatus` schema (`#/paths/~1organization_invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11648,59 +6676,10 @@ pub enum ListInstanceOrganizationInvitationsStatus {
     Unknown(String),
 }
 
-impl ListInstanceOrganizationInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListInstanceOrganizationInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListInstanceOrganizationInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListInstanceOrganizationInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListInstanceOrganizationInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListInstanceOrganizationInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted =
+    "accepted", Revoked = "revoked", Expired = "expired" }
+);
 
 /// The `ListInvitationsStatus` schema (`#/paths/~1invitations/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11718,59 +6697,10 @@ pub enum ListInvitationsStatus {
     Unknown(String),
 }
 
-impl ListInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked =
+    "revoked", Expired = "expired" }
+);
 
 /// The `ListMachinesResponse200` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11798,59 +6728,10 @@ pub enum ListOrganizationInvitationsStatus {
     Unknown(String),
 }
 
-impl ListOrganizationInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListOrganizationInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListOrganizationInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListOrganizationInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListOrganizationInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListOrganizationInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
+    Revoked = "revoked", Expired = "expired" }
+);
 
 /// The `ListScimDirectoriesResponse200` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11908,59 +6789,10 @@ pub enum ListWaitlistEntriesStatus {
     Unknown(String),
 }
 
-impl ListWaitlistEntriesStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Invited => "invited",
-            Self::Completed => "completed",
-            Self::Rejected => "rejected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListWaitlistEntriesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListWaitlistEntriesStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "invited" => Self::Invited,
-            "completed" => Self::Completed,
-            "rejected" => Self::Rejected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListWaitlistEntriesStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListWaitlistEntriesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListWaitlistEntriesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListWaitlistEntriesStatus { Pending = "pending", Invited = "invited", Completed =
+    "completed", Rejected = "rejected" }
+);
 
 /// The `Machine` schema (`#/components/schemas/Machine`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11997,53 +6829,7 @@ pub enum MachineObject {
     Unknown(String),
 }
 
-impl MachineObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for MachineObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MachineObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for MachineObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for MachineObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MachineObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(MachineObject { Machine = "machine" });
 
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12071,53 +6857,7 @@ pub enum MachineScopeObject {
     Unknown(String),
 }
 
-impl MachineScopeObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineScope => "machine_scope",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for MachineScopeObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MachineScopeObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_scope" => Self::MachineScope,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for MachineScopeObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for MachineScopeObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MachineScopeObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(MachineScopeObject { MachineScope = "machine_scope" });
 
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12152,53 +6892,7 @@ pub enum MachineWithoutScopedMachinesObject {
     Unknown(String),
 }
 
-impl MachineWithoutScopedMachinesObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for MachineWithoutScopedMachinesObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MachineWithoutScopedMachinesObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for MachineWithoutScopedMachinesObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for MachineWithoutScopedMachinesObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MachineWithoutScopedMachinesObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machine" });
 
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12259,53 +6953,9 @@ pub enum OAuthAccessTokenInnerItemObject {
     Unknown(String),
 }
 
-impl OAuthAccessTokenInnerItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthAccessToken => "oauth_access_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthAccessTokenInnerItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthAccessTokenInnerItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_access_token" => Self::OauthAccessToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthAccessTokenInnerItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthAccessTokenInnerItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthAccessTokenInnerItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthAccessTokenInnerItemObject { OauthAccessToken = "oauth_access_token" }
+);
 
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12368,53 +7018,9 @@ pub enum OAuthApplicationObject {
     Unknown(String),
 }
 
-impl OAuthApplicationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthApplication => "oauth_application",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthApplicationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthApplicationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_application" => Self::OauthApplication,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthApplicationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthApplicationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthApplicationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthApplicationObject { OauthApplication = "oauth_application" }
+);
 
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12448,53 +7054,10 @@ pub enum OAuthApplicationSettingsObject {
     Unknown(String),
 }
 
-impl OAuthApplicationSettingsObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthApplicationSettings => "oauth_application_settings",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthApplicationSettingsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthApplicationSettingsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_application_settings" => Self::OauthApplicationSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthApplicationSettingsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthApplicationSettingsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthApplicationSettingsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthApplicationSettingsObject { OauthApplicationSettings =
+    "oauth_application_settings" }
+);
 
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12560,53 +7123,9 @@ pub enum OAuthApplicationWithSecretObject {
     Unknown(String),
 }
 
-impl OAuthApplicationWithSecretObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthApplication => "oauth_application",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthApplicationWithSecretObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthApplicationWithSecretObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_application" => Self::OauthApplication,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthApplicationWithSecretObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthApplicationWithSecretObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthApplicationWithSecretObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthApplicationWithSecretObject { OauthApplication = "oauth_application" }
+);
 
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12722,59 +7241,11 @@ pub enum OrganizationDomainEnrollmentMode {
     Unknown(String),
 }
 
-impl OrganizationDomainEnrollmentMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualInvitation => "manual_invitation",
-            Self::AutomaticInvitation => "automatic_invitation",
-            Self::AutomaticSuggestion => "automatic_suggestion",
-            Self::EnterpriseSso => "enterprise_sso",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationDomainEnrollmentMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationDomainEnrollmentMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual_invitation" => Self::ManualInvitation,
-            "automatic_invitation" => Self::AutomaticInvitation,
-            "automatic_suggestion" => Self::AutomaticSuggestion,
-            "enterprise_sso" => Self::EnterpriseSso,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationDomainEnrollmentMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationDomainEnrollmentMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationDomainEnrollmentMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationDomainEnrollmentMode { ManualInvitation = "manual_invitation",
+    AutomaticInvitation = "automatic_invitation", AutomaticSuggestion =
+    "automatic_suggestion", EnterpriseSso = "enterprise_sso" }
+);
 
 /// The `OrganizationDomainObject` schema (`#/components/schemas/OrganizationDomain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12787,53 +7258,9 @@ pub enum OrganizationDomainObject {
     Unknown(String),
 }
 
-impl OrganizationDomainObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationDomain => "organization_domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationDomainObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationDomainObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_domain" => Self::OrganizationDomain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationDomainObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationDomainObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationDomainObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationDomainObject { OrganizationDomain = "organization_domain" }
+);
 
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12912,53 +7339,9 @@ pub enum OrganizationInvitationObject {
     Unknown(String),
 }
 
-impl OrganizationInvitationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationInvitation => "organization_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationInvitationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationInvitationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_invitation" => Self::OrganizationInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationInvitationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationInvitationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationInvitationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationInvitationObject { OrganizationInvitation = "organization_invitation" }
+);
 
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13049,53 +7432,10 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     Unknown(String),
 }
 
-impl OrganizationInvitationWithPublicOrganizationDataObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationInvitation => "organization_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_invitation" => Self::OrganizationInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationInvitationWithPublicOrganizationDataObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation =
+    "organization_invitation" }
+);
 
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13160,53 +7500,9 @@ pub enum OrganizationMembershipObject {
     Unknown(String),
 }
 
-impl OrganizationMembershipObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationMembership => "organization_membership",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationMembershipObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationMembershipObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_membership" => Self::OrganizationMembership,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationMembershipObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationMembershipObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationMembershipObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationMembershipObject { OrganizationMembership = "organization_membership" }
+);
 
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13260,53 +7556,7 @@ pub enum OrganizationObject {
     Unknown(String),
 }
 
-impl OrganizationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13362,57 +7612,11 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     Unknown(String),
 }
 
-impl OrganizationSettingsDomainsEnrollmentModesItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualInvitation => "manual_invitation",
-            Self::AutomaticInvitation => "automatic_invitation",
-            Self::AutomaticSuggestion => "automatic_suggestion",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual_invitation" => Self::ManualInvitation,
-            "automatic_invitation" => Self::AutomaticInvitation,
-            "automatic_suggestion" => Self::AutomaticSuggestion,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationSettingsDomainsEnrollmentModesItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationSettingsDomainsEnrollmentModesItem { ManualInvitation =
+    "manual_invitation", AutomaticInvitation = "automatic_invitation",
+    AutomaticSuggestion = "automatic_suggestion" }
+);
 
 /// The `OrganizationSettingsObject` schema (`#/components/schemas/OrganizationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13425,53 +7629,9 @@ pub enum OrganizationSettingsObject {
     Unknown(String),
 }
 
-impl OrganizationSettingsObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationSettings => "organization_settings",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationSettingsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationSettingsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_settings" => Self::OrganizationSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationSettingsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationSettingsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationSettingsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationSettingsObject { OrganizationSettings = "organization_settings" }
+);
 
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13538,53 +7698,7 @@ pub enum OrganizationWithLogoObject {
     Unknown(String),
 }
 
-impl OrganizationWithLogoObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationWithLogoObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationWithLogoObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationWithLogoObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationWithLogoObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationWithLogoObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organization" });
 
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13675,53 +7789,7 @@ pub enum PasskeyObject {
     Unknown(String),
 }
 
-impl PasskeyObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Passkey => "passkey",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for PasskeyObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PasskeyObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "passkey" => Self::Passkey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for PasskeyObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for PasskeyObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PasskeyObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(PasskeyObject { Passkey = "passkey" });
 
 /// The `PasswordHasher` schema (`#/components/schemas/PasswordHasher`).
 pub type PasswordHasher = String;
@@ -13760,53 +7828,7 @@ pub enum PermissionObject {
     Unknown(String),
 }
 
-impl PermissionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Permission => "permission",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for PermissionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PermissionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "permission" => Self::Permission,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for PermissionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for PermissionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PermissionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(PermissionObject { Permission = "permission" });
 
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13862,53 +7884,7 @@ pub enum PhoneNumberObject {
     Unknown(String),
 }
 
-impl PhoneNumberObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneNumber => "phone_number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for PhoneNumberObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PhoneNumberObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "phone_number" => Self::PhoneNumber,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for PhoneNumberObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for PhoneNumberObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PhoneNumberObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(PhoneNumberObject { PhoneNumber = "phone_number" });
 
 /// The `PhoneNumberVerification` schema (`#/components/schemas/PhoneNumber/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
@@ -14079,53 +8055,7 @@ pub enum ProxyCheckObject {
     Unknown(String),
 }
 
-impl ProxyCheckObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProxyCheck => "proxy_check",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ProxyCheckObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ProxyCheckObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "proxy_check" => Self::ProxyCheck,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ProxyCheckObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ProxyCheckObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ProxyCheckObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ProxyCheckObject { ProxyCheck = "proxy_check" });
 
 /// The `ReassignmentMappings` schema (`#/components/schemas/ReassignmentMappings`).
 pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
@@ -14158,53 +8088,7 @@ pub enum RedirectUrlObject {
     Unknown(String),
 }
 
-impl RedirectUrlObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RedirectUrl => "redirect_url",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RedirectUrlObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RedirectUrlObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "redirect_url" => Self::RedirectUrl,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RedirectUrlObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RedirectUrlObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RedirectUrlObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RedirectUrlObject { RedirectUrl = "redirect_url" });
 
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14254,55 +8138,9 @@ pub enum RefreshSessionBodyFormat {
     Unknown(String),
 }
 
-impl RefreshSessionBodyFormat {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Cookie => "cookie",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RefreshSessionBodyFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RefreshSessionBodyFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            "cookie" => Self::Cookie,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RefreshSessionBodyFormat {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RefreshSessionBodyFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RefreshSessionBodyFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RefreshSessionBodyFormat { Token = "token", Cookie = "cookie" }
+);
 
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14441,57 +8279,10 @@ pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     Unknown(String),
 }
 
-impl ReplaceUserEmailAddressBodyIdentificationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unverified => "unverified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            "unverified" => Self::Unverified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ReplaceUserEmailAddressBodyIdentificationStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved =
+    "reserved", Unverified = "unverified" }
+);
 
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14537,57 +8328,10 @@ pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     Unknown(String),
 }
 
-impl ReplaceUserPhoneNumberBodyIdentificationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unverified => "unverified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            "unverified" => Self::Unverified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved =
+    "reserved", Unverified = "unverified" }
+);
 
 /// The `RevertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1revert/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14601,55 +8345,7 @@ pub enum RevertTemplateTemplateType {
     Unknown(String),
 }
 
-impl RevertTemplateTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevertTemplateTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevertTemplateTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevertTemplateTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevertTemplateTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevertTemplateTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14709,53 +8405,10 @@ pub enum RevokeAdminPortalLinkTokenResponse200Object {
     Unknown(String),
 }
 
-impl RevokeAdminPortalLinkTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminPortalLinkToken => "admin_portal_link_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeAdminPortalLinkTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeAdminPortalLinkTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin_portal_link_token" => Self::AdminPortalLinkToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeAdminPortalLinkTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeAdminPortalLinkTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeAdminPortalLinkTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RevokeAdminPortalLinkTokenResponse200Object { AdminPortalLinkToken =
+    "admin_portal_link_token" }
+);
 
 /// The `RevokeAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -14902,53 +8555,7 @@ pub enum RevokeApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl RevokeApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RevokeApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15032,53 +8639,9 @@ pub enum RevokeInvitationResponse200Object {
     Unknown(String),
 }
 
-impl RevokeInvitationResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeInvitationResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeInvitationResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeInvitationResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeInvitationResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeInvitationResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RevokeInvitationResponse200Object { Invitation = "invitation" }
+);
 
 /// The `RevokeInvitationResponse200Status` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15091,53 +8654,7 @@ pub enum RevokeInvitationResponse200Status {
     Unknown(String),
 }
 
-impl RevokeInvitationResponse200Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeInvitationResponse200Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeInvitationResponse200Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeInvitationResponse200Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeInvitationResponse200Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeInvitationResponse200Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RevokeInvitationResponse200Status { Revoked = "revoked" });
 
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15197,53 +8714,10 @@ pub enum RevokeM2mTokenResponse200Object {
     Unknown(String),
 }
 
-impl RevokeM2mTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    RevokeM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
-}
-
-impl std::fmt::Display for RevokeM2mTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeM2mTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeM2mTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeM2mTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeM2mTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `RevokeM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15343,53 +8817,7 @@ pub enum RoleObject {
     Unknown(String),
 }
 
-impl RoleObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Role => "role",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role" => Self::Role,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleObject { Role = "role" });
 
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15463,53 +8891,7 @@ pub enum RoleSetItemObject {
     Unknown(String),
 }
 
-impl RoleSetItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoleSetItem => "role_set_item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role_set_item" => Self::RoleSetItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleSetItemObject { RoleSetItem = "role_set_item" });
 
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15562,53 +8944,9 @@ pub enum RoleSetMigrationObject {
     Unknown(String),
 }
 
-impl RoleSetMigrationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoleSetMigration => "role_set_migration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetMigrationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetMigrationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role_set_migration" => Self::RoleSetMigration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetMigrationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetMigrationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetMigrationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RoleSetMigrationObject { RoleSetMigration = "role_set_migration" }
+);
 
 /// The `RoleSetObject` schema (`#/components/schemas/RoleSet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15621,53 +8959,7 @@ pub enum RoleSetObject {
     Unknown(String),
 }
 
-impl RoleSetObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoleSet => "role_set",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role_set" => Self::RoleSet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleSetObject { RoleSet = "role_set" });
 
 /// The `RoleSetType` schema (`#/components/schemas/RoleSet/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15681,55 +8973,7 @@ pub enum RoleSetType {
     Unknown(String),
 }
 
-impl RoleSetType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initial => "initial",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleSetType { Initial = "initial", Custom = "custom" });
 
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15782,53 +9026,9 @@ pub enum RotateMachineSecretKeyResponse200Object {
     Unknown(String),
 }
 
-impl RotateMachineSecretKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineSecretKey => "machine_secret_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RotateMachineSecretKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RotateMachineSecretKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_secret_key" => Self::MachineSecretKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RotateMachineSecretKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RotateMachineSecretKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RotateMachineSecretKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RotateMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
+);
 
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -15914,53 +9114,7 @@ pub enum SamlAccountObject {
     Unknown(String),
 }
 
-impl SamlAccountObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlAccount => "saml_account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SamlAccountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SamlAccountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_account" => Self::SamlAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SamlAccountObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SamlAccountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SamlAccountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SamlAccountObject { SamlAccount = "saml_account" });
 
 /// The `SamlAccountVerification` schema (`#/components/schemas/SAMLAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
@@ -16083,6 +9237,10 @@ pub struct SamlConnection {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+    /// The `authenticatable` property.
+    pub authenticatable: Option<serde_json::Value>,
+    /// The `disable_jit_provisioning` property.
+    pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
@@ -16124,57 +9282,10 @@ pub enum SamlConnectionLoginHintMode {
     Unknown(String),
 }
 
-impl SamlConnectionLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SamlConnectionLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SamlConnectionLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SamlConnectionLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SamlConnectionLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SamlConnectionLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SamlConnectionLoginHintMode { EmailAddress = "email_address", CustomAttribute =
+    "custom_attribute", Off = "off" }
+);
 
 /// The `SamlConnectionObject` schema (`#/components/schemas/SAMLConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16187,53 +9298,7 @@ pub enum SamlConnectionObject {
     Unknown(String),
 }
 
-impl SamlConnectionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlConnection => "saml_connection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SamlConnectionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SamlConnectionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_connection" => Self::SamlConnection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SamlConnectionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SamlConnectionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SamlConnectionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SamlConnectionObject { SamlConnection = "saml_connection" });
 
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16319,53 +9384,7 @@ pub enum ScimDirectoryObject {
     Unknown(String),
 }
 
-impl ScimDirectoryObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScimDirectory => "scim_directory",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ScimDirectoryObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ScimDirectoryObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim_directory" => Self::ScimDirectory,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ScimDirectoryObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ScimDirectoryObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ScimDirectoryObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ScimDirectoryObject { ScimDirectory = "scim_directory" });
 
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16410,53 +9429,9 @@ pub enum ScimGroupRoleMappingObject {
     Unknown(String),
 }
 
-impl ScimGroupRoleMappingObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScimGroupRoleMapping => "scim_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ScimGroupRoleMappingObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ScimGroupRoleMappingObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim_group_role_mapping" => Self::ScimGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ScimGroupRoleMappingObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ScimGroupRoleMappingObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ScimGroupRoleMappingObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ScimGroupRoleMappingObject { ScimGroupRoleMapping = "scim_group_role_mapping" }
+);
 
 /// The `ScimGroupRoleMappings` schema (`#/components/schemas/SCIMGroupRoleMappings`).
 pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
@@ -16554,53 +9529,7 @@ pub enum SessionObject {
     Unknown(String),
 }
 
-impl SessionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Session => "session",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SessionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "session" => Self::Session,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SessionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SessionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SessionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SessionObject { Session = "session" });
 
 /// The `SessionRefresh` schema (`#/components/schemas/SessionRefresh`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16640,67 +9569,11 @@ pub enum SessionStatus {
     Unknown(String),
 }
 
-impl SessionStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Ended => "ended",
-            Self::Expired => "expired",
-            Self::Removed => "removed",
-            Self::Abandoned => "abandoned",
-            Self::Replaced => "replaced",
-            Self::Pending => "pending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SessionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "revoked" => Self::Revoked,
-            "ended" => Self::Ended,
-            "expired" => Self::Expired,
-            "removed" => Self::Removed,
-            "abandoned" => Self::Abandoned,
-            "replaced" => Self::Replaced,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SessionStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SessionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SessionStatus { Active = "active", Revoked = "revoked", Ended = "ended", Expired =
+    "expired", Removed = "removed", Abandoned = "abandoned", Replaced = "replaced",
+    Pending = "pending" }
+);
 
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16760,53 +9633,7 @@ pub enum SignInTokenObject {
     Unknown(String),
 }
 
-impl SignInTokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SignInToken => "sign_in_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignInTokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignInTokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "sign_in_token" => Self::SignInToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignInTokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignInTokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignInTokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SignInTokenObject { SignInToken = "sign_in_token" });
 
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16822,57 +9649,9 @@ pub enum SignInTokenStatus {
     Unknown(String),
 }
 
-impl SignInTokenStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignInTokenStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignInTokenStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignInTokenStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignInTokenStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignInTokenStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SignInTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
+);
 
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16947,53 +9726,7 @@ pub enum SignUpObject {
     Unknown(String),
 }
 
-impl SignUpObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SignUpAttempt => "sign_up_attempt",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignUpObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignUpObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "sign_up_attempt" => Self::SignUpAttempt,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignUpObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignUpObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignUpObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SignUpObject { SignUpAttempt = "sign_up_attempt" });
 
 /// The `SignUpStatus` schema (`#/components/schemas/SignUp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17009,57 +9742,10 @@ pub enum SignUpStatus {
     Unknown(String),
 }
 
-impl SignUpStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MissingRequirements => "missing_requirements",
-            Self::Complete => "complete",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignUpStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignUpStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "missing_requirements" => Self::MissingRequirements,
-            "complete" => Self::Complete,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignUpStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignUpStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignUpStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete",
+    Abandoned = "abandoned" }
+);
 
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17087,57 +9773,10 @@ pub enum SignUpVerificationNextAction {
     Unknown(String),
 }
 
-impl SignUpVerificationNextAction {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NeedsPrepare => "needs_prepare",
-            Self::NeedsAttempt => "needs_attempt",
-            Self::Type => "",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignUpVerificationNextAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignUpVerificationNextAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "needs_prepare" => Self::NeedsPrepare,
-            "needs_attempt" => Self::NeedsAttempt,
-            "" => Self::Type,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignUpVerificationNextAction {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignUpVerificationNextAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignUpVerificationNextAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt =
+    "needs_attempt", Type = "" }
+);
 
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17250,53 +9889,7 @@ pub enum TemplateObject {
     Unknown(String),
 }
 
-impl TemplateObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Template => "template",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TemplateObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TemplateObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "template" => Self::Template,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TemplateObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TemplateObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TemplateObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TemplateObject { Template = "template" });
 
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17322,53 +9915,7 @@ pub enum TestingTokenObject {
     Unknown(String),
 }
 
-impl TestingTokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TestingToken => "testing_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TestingTokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TestingTokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "testing_token" => Self::TestingToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TestingTokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TestingTokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TestingTokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TestingTokenObject { TestingToken = "testing_token" });
 
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17392,55 +9939,9 @@ pub enum ToggleTemplateDeliveryTemplateType {
     Unknown(String),
 }
 
-impl ToggleTemplateDeliveryTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ToggleTemplateDeliveryTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ToggleTemplateDeliveryTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ToggleTemplateDeliveryTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ToggleTemplateDeliveryTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ToggleTemplateDeliveryTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" }
+);
 
 /// The `Token` schema (`#/components/schemas/Token`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17464,53 +9965,7 @@ pub enum TokenObject {
     Unknown(String),
 }
 
-impl TokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TokenObject { Token = "token" });
 
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17534,53 +9989,7 @@ pub enum TotalCountObject {
     Unknown(String),
 }
 
-impl TotalCountObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TotalCount => "total_count",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TotalCountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TotalCountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "total_count" => Self::TotalCount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TotalCountObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TotalCountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TotalCountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TotalCountObject { TotalCount = "total_count" });
 
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17626,53 +10035,7 @@ pub enum TrustedDeviceAlgorithm {
     Unknown(String),
 }
 
-impl TrustedDeviceAlgorithm {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Es256 => "ES256",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDeviceAlgorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDeviceAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "ES256" => Self::Es256,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDeviceAlgorithm {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDeviceAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDeviceAlgorithm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TrustedDeviceAlgorithm { Es256 = "ES256" });
 
 /// The `TrustedDeviceObject` schema (`#/components/schemas/TrustedDevice/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17685,53 +10048,7 @@ pub enum TrustedDeviceObject {
     Unknown(String),
 }
 
-impl TrustedDeviceObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TrustedDevice => "trusted_device",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDeviceObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDeviceObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "trusted_device" => Self::TrustedDevice,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDeviceObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDeviceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDeviceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TrustedDeviceObject { TrustedDevice = "trusted_device" });
 
 /// The `TrustedDevicePlatform` schema (`#/components/schemas/TrustedDevice/properties/platform`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17745,55 +10062,7 @@ pub enum TrustedDevicePlatform {
     Unknown(String),
 }
 
-impl TrustedDevicePlatform {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ios => "ios",
-            Self::Android => "android",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDevicePlatform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDevicePlatform {
-    fn from(value: &str) -> Self {
-        match value {
-            "ios" => Self::Ios,
-            "android" => Self::Android,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDevicePlatform {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDevicePlatform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDevicePlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TrustedDevicePlatform { Ios = "ios", Android = "android" });
 
 /// The `TrustedDeviceStatus` schema (`#/components/schemas/TrustedDevice/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17807,55 +10076,9 @@ pub enum TrustedDeviceStatus {
     Unknown(String),
 }
 
-impl TrustedDeviceStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDeviceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDeviceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDeviceStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDeviceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDeviceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    TrustedDeviceStatus { Active = "active", Revoked = "revoked" }
+);
 
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17942,53 +10165,7 @@ pub enum UpdateApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl UpdateApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UpdateApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -18406,57 +10583,10 @@ pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
-impl UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -18529,53 +10659,9 @@ pub enum UpdateInstanceAuthConfigResponse200Object {
     Unknown(String),
 }
 
-impl UpdateInstanceAuthConfigResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceSettings => "instance_settings",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateInstanceAuthConfigResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateInstanceAuthConfigResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_settings" => Self::InstanceSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateInstanceAuthConfigResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateInstanceAuthConfigResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateInstanceAuthConfigResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateInstanceAuthConfigResponse200Object { InstanceSettings = "instance_settings" }
+);
 
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -18660,60 +10746,10 @@ pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
     Unknown(String),
 }
 
-impl UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "password",
-            Self::Otp => "otp",
-            Self::Type => "",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display
-for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn from(value: &str) -> Self {
-        match value {
-            "password" => Self::Password,
-            "otp" => Self::Otp,
-            "" => Self::Type,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr
-for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired { Password =
+    "password", Otp = "otp", Type = "" }
+);
 
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19248,53 +11284,7 @@ pub enum UpdateRoleSetBodyType {
     Unknown(String),
 }
 
-impl UpdateRoleSetBodyType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initial => "initial",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateRoleSetBodyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateRoleSetBodyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateRoleSetBodyType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateRoleSetBodyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateRoleSetBodyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UpdateRoleSetBodyType { Initial = "initial" });
 
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19476,57 +11466,10 @@ pub enum UpdateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
-impl UpdateSamlConnectionBodyLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateSamlConnectionBodyLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateSamlConnectionBodyLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateSamlConnectionBodyLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateSamlConnectionBodyLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateSamlConnectionBodyLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19800,55 +11743,7 @@ pub enum UpsertTemplateTemplateType {
     Unknown(String),
 }
 
-impl UpsertTemplateTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpsertTemplateTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpsertTemplateTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpsertTemplateTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpsertTemplateTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpsertTemplateTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `User` schema (`#/components/schemas/User`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19972,53 +11867,7 @@ pub enum UserObject {
     Unknown(String),
 }
 
-impl UserObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UserObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UserObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UserObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UserObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UserObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UserObject { User = "user" });
 
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20044,59 +11893,10 @@ pub enum UsersGetOrganizationInvitationsStatus {
     Unknown(String),
 }
 
-impl UsersGetOrganizationInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UsersGetOrganizationInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UsersGetOrganizationInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UsersGetOrganizationInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UsersGetOrganizationInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UsersGetOrganizationInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UsersGetOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
+    Revoked = "revoked", Expired = "expired" }
+);
 
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20139,53 +11939,9 @@ pub enum VerificationAdminObject {
     Unknown(String),
 }
 
-impl VerificationAdminObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationAdmin => "verification_admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationAdminObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationAdminObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_admin" => Self::VerificationAdmin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationAdminObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationAdminObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationAdminObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationAdminObject { VerificationAdmin = "verification_admin" }
+);
 
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20198,53 +11954,7 @@ pub enum VerificationAdminStatus {
     Unknown(String),
 }
 
-impl VerificationAdminStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationAdminStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationAdminStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationAdminStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationAdminStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationAdminStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationAdminStatus { Verified = "verified" });
 
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20257,53 +11967,7 @@ pub enum VerificationAdminStrategy {
     Unknown(String),
 }
 
-impl VerificationAdminStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationAdminStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationAdminStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationAdminStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationAdminStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationAdminStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20337,53 +12001,9 @@ pub enum VerificationEmailLinkObject {
     Unknown(String),
 }
 
-impl VerificationEmailLinkObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationEmailLink => "verification_email_link",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationEmailLinkObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationEmailLinkObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_email_link" => Self::VerificationEmailLink,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationEmailLinkObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationEmailLinkObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationEmailLinkObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationEmailLinkObject { VerificationEmailLink = "verification_email_link" }
+);
 
 /// The `VerificationEmailLinkStatus` schema (`#/components/schemas/verification_email_link/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20401,59 +12021,10 @@ pub enum VerificationEmailLinkStatus {
     Unknown(String),
 }
 
-impl VerificationEmailLinkStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationEmailLinkStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationEmailLinkStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationEmailLinkStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationEmailLinkStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationEmailLinkStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationEmailLinkStatus { Unverified = "unverified", Verified = "verified",
+    Failed = "failed", Expired = "expired" }
+);
 
 /// The `VerificationEmailLinkStrategy` schema (`#/components/schemas/verification_email_link/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20466,53 +12037,7 @@ pub enum VerificationEmailLinkStrategy {
     Unknown(String),
 }
 
-impl VerificationEmailLinkStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailLink => "email_link",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationEmailLinkStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationEmailLinkStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_link" => Self::EmailLink,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationEmailLinkStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationEmailLinkStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationEmailLinkStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_link" });
 
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20548,53 +12073,9 @@ pub enum VerificationFromOauthObject {
     Unknown(String),
 }
 
-impl VerificationFromOauthObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationFromOauth => "verification_from_oauth",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationFromOauthObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationFromOauthObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_from_oauth" => Self::VerificationFromOauth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationFromOauthObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationFromOauthObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationFromOauthObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationFromOauthObject { VerificationFromOauth = "verification_from_oauth" }
+);
 
 /// The `VerificationFromOauthStatus` schema (`#/components/schemas/verification_from_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20608,55 +12089,9 @@ pub enum VerificationFromOauthStatus {
     Unknown(String),
 }
 
-impl VerificationFromOauthStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationFromOauthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationFromOauthStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationFromOauthStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationFromOauthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationFromOauthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationFromOauthStatus { Unverified = "unverified", Verified = "verified" }
+);
 
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20693,53 +12128,10 @@ pub enum VerificationGoogleOneTapObject {
     Unknown(String),
 }
 
-impl VerificationGoogleOneTapObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationGoogleOneTap => "verification_google_one_tap",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationGoogleOneTapObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationGoogleOneTapObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_google_one_tap" => Self::VerificationGoogleOneTap,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationGoogleOneTapObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationGoogleOneTapObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationGoogleOneTapObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationGoogleOneTapObject { VerificationGoogleOneTap =
+    "verification_google_one_tap" }
+);
 
 /// The `VerificationGoogleOneTapStatus` schema (`#/components/schemas/verification_google_one_tap/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20753,55 +12145,9 @@ pub enum VerificationGoogleOneTapStatus {
     Unknown(String),
 }
 
-impl VerificationGoogleOneTapStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationGoogleOneTapStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationGoogleOneTapStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationGoogleOneTapStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationGoogleOneTapStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationGoogleOneTapStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationGoogleOneTapStatus { Unverified = "unverified", Verified = "verified" }
+);
 
 /// The `VerificationGoogleOneTapStrategy` schema (`#/components/schemas/verification_google_one_tap/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20814,53 +12160,9 @@ pub enum VerificationGoogleOneTapStrategy {
     Unknown(String),
 }
 
-impl VerificationGoogleOneTapStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GoogleOneTap => "google_one_tap",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationGoogleOneTapStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationGoogleOneTapStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "google_one_tap" => Self::GoogleOneTap,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationGoogleOneTapStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationGoogleOneTapStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationGoogleOneTapStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationGoogleOneTapStrategy { GoogleOneTap = "google_one_tap" }
+);
 
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20899,53 +12201,9 @@ pub enum VerificationOauthObject {
     Unknown(String),
 }
 
-impl VerificationOauthObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationOauth => "verification_oauth",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOauthObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOauthObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_oauth" => Self::VerificationOauth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOauthObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOauthObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOauthObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOauthObject { VerificationOauth = "verification_oauth" }
+);
 
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20965,61 +12223,10 @@ pub enum VerificationOauthStatus {
     Unknown(String),
 }
 
-impl VerificationOauthStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Transferable => "transferable",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOauthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOauthStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            "transferable" => Self::Transferable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOauthStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOauthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOauthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired", Transferable = "transferable" }
+);
 
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21055,53 +12262,9 @@ pub enum VerificationOtpObject {
     Unknown(String),
 }
 
-impl VerificationOtpObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationOtp => "verification_otp",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOtpObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOtpObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_otp" => Self::VerificationOtp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOtpObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOtpObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOtpObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOtpObject { VerificationOtp = "verification_otp" }
+);
 
 /// The `VerificationOtpStatus` schema (`#/components/schemas/verification_otp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21119,59 +12282,10 @@ pub enum VerificationOtpStatus {
     Unknown(String),
 }
 
-impl VerificationOtpStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOtpStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOtpStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOtpStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOtpStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOtpStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOtpStatus { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired" }
+);
 
 /// The `VerificationOtpStrategy` schema (`#/components/schemas/verification_otp/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21187,57 +12301,10 @@ pub enum VerificationOtpStrategy {
     Unknown(String),
 }
 
-impl VerificationOtpStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneCode => "phone_code",
-            Self::EmailCode => "email_code",
-            Self::ResetPasswordEmailCode => "reset_password_email_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOtpStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOtpStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "phone_code" => Self::PhoneCode,
-            "email_code" => Self::EmailCode,
-            "reset_password_email_code" => Self::ResetPasswordEmailCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOtpStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOtpStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOtpStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOtpStrategy { PhoneCode = "phone_code", EmailCode = "email_code",
+    ResetPasswordEmailCode = "reset_password_email_code" }
+);
 
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21278,53 +12345,7 @@ pub enum VerificationPasskeyNonce {
     Unknown(String),
 }
 
-impl VerificationPasskeyNonce {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nonce => "nonce",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyNonce {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyNonce {
-    fn from(value: &str) -> Self {
-        match value {
-            "nonce" => Self::Nonce,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyNonce {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyNonce {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyNonce {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationPasskeyNonce { Nonce = "nonce" });
 
 /// The `VerificationPasskeyObject` schema (`#/components/schemas/verification_passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21337,53 +12358,9 @@ pub enum VerificationPasskeyObject {
     Unknown(String),
 }
 
-impl VerificationPasskeyObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationPasskey => "verification_passkey",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_passkey" => Self::VerificationPasskey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationPasskeyObject { VerificationPasskey = "verification_passkey" }
+);
 
 /// The `VerificationPasskeyStatus` schema (`#/components/schemas/verification_passkey/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21396,53 +12373,7 @@ pub enum VerificationPasskeyStatus {
     Unknown(String),
 }
 
-impl VerificationPasskeyStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationPasskeyStatus { Verified = "verified" });
 
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21455,53 +12386,7 @@ pub enum VerificationPasskeyStrategy {
     Unknown(String),
 }
 
-impl VerificationPasskeyStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Passkey => "passkey",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "passkey" => Self::Passkey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21542,53 +12427,9 @@ pub enum VerificationSamlObject {
     Unknown(String),
 }
 
-impl VerificationSamlObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationSaml => "verification_saml",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationSamlObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationSamlObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_saml" => Self::VerificationSaml,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationSamlObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationSamlObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationSamlObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationSamlObject { VerificationSaml = "verification_saml" }
+);
 
 /// The `VerificationSamlStatus` schema (`#/components/schemas/verification_saml/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21608,61 +12449,10 @@ pub enum VerificationSamlStatus {
     Unknown(String),
 }
 
-impl VerificationSamlStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Transferable => "transferable",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationSamlStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationSamlStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            "transferable" => Self::Transferable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationSamlStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationSamlStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationSamlStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationSamlStatus { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired", Transferable = "transferable" }
+);
 
 /// The `VerificationSamlStrategy` schema (`#/components/schemas/verification_saml/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21675,53 +12465,7 @@ pub enum VerificationSamlStrategy {
     Unknown(String),
 }
 
-impl VerificationSamlStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "saml",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationSamlStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationSamlStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml" => Self::Saml,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationSamlStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationSamlStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationSamlStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21753,53 +12497,9 @@ pub enum VerificationScimObject {
     Unknown(String),
 }
 
-impl VerificationScimObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationScim => "verification_scim",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationScimObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationScimObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_scim" => Self::VerificationScim,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationScimObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationScimObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationScimObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationScimObject { VerificationScim = "verification_scim" }
+);
 
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21812,53 +12512,7 @@ pub enum VerificationScimStatus {
     Unknown(String),
 }
 
-impl VerificationScimStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationScimStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationScimStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationScimStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationScimStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationScimStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationScimStatus { Verified = "verified" });
 
 /// The `VerificationScimStrategy` schema (`#/components/schemas/verification_scim/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -21871,53 +12525,7 @@ pub enum VerificationScimStrategy {
     Unknown(String),
 }
 
-impl VerificationScimStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scim => "scim",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationScimStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationScimStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim" => Self::Scim,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationScimStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationScimStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationScimStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21951,53 +12559,9 @@ pub enum VerificationTicketObject {
     Unknown(String),
 }
 
-impl VerificationTicketObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationTicket => "verification_ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationTicketObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationTicketObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_ticket" => Self::VerificationTicket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationTicketObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationTicketObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationTicketObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationTicketObject { VerificationTicket = "verification_ticket" }
+);
 
 /// The `VerificationTicketStatus` schema (`#/components/schemas/verification_ticket/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22013,57 +12577,10 @@ pub enum VerificationTicketStatus {
     Unknown(String),
 }
 
-impl VerificationTicketStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationTicketStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationTicketStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationTicketStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationTicketStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationTicketStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationTicketStatus { Unverified = "unverified", Verified = "verified", Expired
+    = "expired" }
+);
 
 /// The `VerificationTicketStrategy` schema (`#/components/schemas/verification_ticket/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22076,53 +12593,7 @@ pub enum VerificationTicketStrategy {
     Unknown(String),
 }
 
-impl VerificationTicketStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationTicketStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationTicketStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationTicketStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationTicketStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationTicketStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22161,53 +12632,9 @@ pub enum VerificationWeb3Object {
     Unknown(String),
 }
 
-impl VerificationWeb3Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationWeb3 => "verification_web3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationWeb3Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationWeb3Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_web3" => Self::VerificationWeb3,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationWeb3Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationWeb3Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationWeb3Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationWeb3Object { VerificationWeb3 = "verification_web3" }
+);
 
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22225,59 +12652,10 @@ pub enum VerificationWeb3Status {
     Unknown(String),
 }
 
-impl VerificationWeb3Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationWeb3Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationWeb3Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationWeb3Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationWeb3Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationWeb3Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired" }
+);
 
 /// The `VerificationWeb3Strategy` schema (`#/components/schemas/verification_web3/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22297,61 +12675,12 @@ pub enum VerificationWeb3Strategy {
     Unknown(String),
 }
 
-impl VerificationWeb3Strategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web3MetamaskSignature => "web3_metamask_signature",
-            Self::Web3BaseSignature => "web3_base_signature",
-            Self::Web3CoinbaseWalletSignature => "web3_coinbase_wallet_signature",
-            Self::Web3OkxWalletSignature => "web3_okx_wallet_signature",
-            Self::Web3SolanaSignature => "web3_solana_signature",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationWeb3Strategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationWeb3Strategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "web3_metamask_signature" => Self::Web3MetamaskSignature,
-            "web3_base_signature" => Self::Web3BaseSignature,
-            "web3_coinbase_wallet_signature" => Self::Web3CoinbaseWalletSignature,
-            "web3_okx_wallet_signature" => Self::Web3OkxWalletSignature,
-            "web3_solana_signature" => Self::Web3SolanaSignature,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationWeb3Strategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationWeb3Strategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationWeb3Strategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationWeb3Strategy { Web3MetamaskSignature = "web3_metamask_signature",
+    Web3BaseSignature = "web3_base_signature", Web3CoinbaseWalletSignature =
+    "web3_coinbase_wallet_signature", Web3OkxWalletSignature =
+    "web3_okx_wallet_signature", Web3SolanaSignature = "web3_solana_signature" }
+);
 
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22413,53 +12742,7 @@ pub enum VerifyApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl VerifyApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerifyApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerifyApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22575,53 +12858,10 @@ pub enum VerifyM2mTokenResponse200Object {
     Unknown(String),
 }
 
-impl VerifyM2mTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    VerifyM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
-}
-
-impl std::fmt::Display for VerifyM2mTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyM2mTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyM2mTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyM2mTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyM2mTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `VerifyM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22730,53 +12970,10 @@ pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
     Unknown(String),
 }
 
-impl VerifyOAuthAccessTokenResponse200Variant0Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClerkIdpOauthAccessToken => "clerk_idp_oauth_access_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "clerk_idp_oauth_access_token" => Self::ClerkIdpOauthAccessToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyOAuthAccessTokenResponse200Variant0Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerifyOAuthAccessTokenResponse200Variant0Object { ClerkIdpOauthAccessToken =
+    "clerk_idp_oauth_access_token" }
+);
 
 /// The `VerifyOAuthAccessTokenResponse200Variant1` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22877,55 +13074,9 @@ pub enum VerifyTotpResponse200CodeType {
     Unknown(String),
 }
 
-impl VerifyTotpResponse200CodeType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Totp => "totp",
-            Self::BackupCode => "backup_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerifyTotpResponse200CodeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyTotpResponse200CodeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "totp" => Self::Totp,
-            "backup_code" => Self::BackupCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyTotpResponse200CodeType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyTotpResponse200CodeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyTotpResponse200CodeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerifyTotpResponse200CodeType { Totp = "totp", BackupCode = "backup_code" }
+);
 
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22963,53 +13114,7 @@ pub enum WaitlistEntryObject {
     Unknown(String),
 }
 
-impl WaitlistEntryObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WaitlistEntry => "waitlist_entry",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for WaitlistEntryObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for WaitlistEntryObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "waitlist_entry" => Self::WaitlistEntry,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for WaitlistEntryObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for WaitlistEntryObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WaitlistEntryObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(WaitlistEntryObject { WaitlistEntry = "waitlist_entry" });
 
 /// The `WaitlistEntryStatus` schema (`#/components/schemas/WaitlistEntry/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23027,59 +13132,10 @@ pub enum WaitlistEntryStatus {
     Unknown(String),
 }
 
-impl WaitlistEntryStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Invited => "invited",
-            Self::Rejected => "rejected",
-            Self::Completed => "completed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for WaitlistEntryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for WaitlistEntryStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "invited" => Self::Invited,
-            "rejected" => Self::Rejected,
-            "completed" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for WaitlistEntryStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for WaitlistEntryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WaitlistEntryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    WaitlistEntryStatus { Pending = "pending", Invited = "invited", Rejected =
+    "rejected", Completed = "completed" }
+);
 
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23112,53 +13168,7 @@ pub enum Web3WalletObject {
     Unknown(String),
 }
 
-impl Web3WalletObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web3Wallet => "web3_wallet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for Web3WalletObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for Web3WalletObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "web3_wallet" => Self::Web3Wallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for Web3WalletObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for Web3WalletObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Web3WalletObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(Web3WalletObject { Web3Wallet = "web3_wallet" });
 
 /// The `Web3WalletVerification` schema (`#/components/schemas/Web3Wallet/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]

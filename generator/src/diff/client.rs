@@ -36,7 +36,7 @@ pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
 }
 
 fn auth_place(old: &Api, new: &Api) -> Place {
-    let pointer = |api: &Api| match &api.auth {
+    let pointer = |api: &Api| match api.primary_auth() {
         Some(auth) => Pointer::root()
             .join("components")
             .join("securitySchemes")
@@ -85,7 +85,7 @@ const AUTH: &[Aspect<Api>] = &[
     },
     Aspect {
         kind: Kind::DocsChanged,
-        read: |api| format!("{:?}", api.auth.as_ref().map(|a| &a.doc)),
+        read: |api| format!("{:?}", api.primary_auth().map(|a| &a.doc)),
         effect: |_, _| Some(Effect::Docs),
         prose: true,
     },
@@ -115,9 +115,9 @@ const INFO: &[Aspect<Api>] = &[
 
 /// Where the credential goes.
 fn credential_text(api: &Api) -> String {
-    match api.auth.as_ref().map(|a| &a.kind) {
+    match api.primary_auth().map(|a| &a.kind) {
         None => String::new(),
-        Some(AuthKind::Bearer) => "Authorization: Bearer".to_owned(),
+        Some(AuthKind::Bearer | AuthKind::OAuth2) => "Authorization: Bearer".to_owned(),
         Some(AuthKind::Basic) => "Authorization: Basic".to_owned(),
         Some(AuthKind::ApiKeyHeader(name)) => format!("header {name}"),
         Some(AuthKind::ApiKeyQuery(name)) => format!("query parameter {name}"),

@@ -8,6 +8,7 @@ use super::surface::{
 };
 use super::{Side, documented_values, prose};
 use crate::diagnostics::Pointer;
+use crate::model::QueryStyle;
 use crate::model::{
     Api, BodyKind, Group, Operation, ParamLocation, Presence, Response, ResponseStatus, StatusMatch,
 };
@@ -206,12 +207,10 @@ fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 12] {
         },
         Aspect {
             kind: Kind::AuthRequirementChanged,
-            read: |v| {
-                if v.op.authenticated {
-                    "credential sent".to_owned()
-                } else {
-                    "no credential".to_owned()
-                }
+            read: |v| match &v.op.security {
+                None => "the API's default credential".to_owned(),
+                Some(security) if security.is_empty() => "no credential".to_owned(),
+                Some(security) => format!("{security:?}"),
             },
             effect: |_, _| Some(Effect::Wire),
             prose: false,
@@ -412,14 +411,14 @@ fn wire(slot: &Slot<'_>) -> String {
 
 fn style(slot: &Slot<'_>) -> String {
     match slot.kind {
-        SlotKind::Param(p) if p.location == ParamLocation::Query => {
-            match (p.deep_object, p.explode) {
-                (true, _) => "deepObject",
-                (false, true) => "form, exploded",
-                (false, false) => "form, not exploded",
-            }
-            .to_owned()
+        SlotKind::Param(p) if p.location == ParamLocation::Query => match p.style {
+            QueryStyle::DeepObject => "deepObject",
+            QueryStyle::Form { explode: true } => "form, exploded",
+            QueryStyle::Form { explode: false } => "form, not exploded",
+            QueryStyle::SpaceDelimited => "spaceDelimited",
+            QueryStyle::PipeDelimited => "pipeDelimited",
         }
+        .to_owned(),
         _ => String::new(),
     }
 }

@@ -3,7 +3,7 @@
 //! tests at the bottom hold it to the code the emitter actually writes.
 
 use crate::model::{
-    Api, AuthKind, Body, Field, Operation, Param, Presence, Scope, TypeDef, TypeKind, TypeRef,
+    Api, AuthKind, Body, Field, Operation, Param, Presence, TypeDef, TypeKind, TypeRef,
 };
 
 /// How the crate spells a type (`Vec<User>`, `BTreeMap<String, i64>`), without module paths.
@@ -68,7 +68,7 @@ pub(super) fn return_text(op: &Operation) -> String {
 
 /// The signature of `Client::new` (see `emit/client.rs`).
 pub(super) fn constructor_text(api: &Api) -> String {
-    match api.auth.as_ref().map(|a| &a.kind) {
+    match api.primary_auth().map(|a| &a.kind) {
         None => "new()",
         Some(AuthKind::Basic) => "new(user, password)",
         Some(_) => "new(token)",
@@ -100,14 +100,7 @@ pub(super) struct Slot<'a> {
 
 /// The slots of an operation's builder, in the order the emitter declares them.
 pub(super) fn slots<'a>(op: &'a Operation, api: &'a Api) -> Vec<Slot<'a>> {
-    let mut names = Scope::with_reserved(&[
-        "client",
-        "options",
-        "send",
-        "send_with_response",
-        "stream",
-        "body",
-    ]);
+    let mut names = crate::model::places::builder_members();
     let mut slots: Vec<Slot<'a>> = op
         .params
         .iter()

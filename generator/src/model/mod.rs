@@ -4,12 +4,14 @@
 //! Rust names (cased, keyword-escaped, collision-free); wire names are kept next to them.
 
 mod build;
+mod idempotency;
 mod names;
 mod schema;
+mod security;
 mod usage;
 
 pub use self::build::build;
-pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
+pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
 pub use self::usage::Usage;
 
 use serde::{Deserialize, Serialize};
@@ -29,7 +31,7 @@ impl Api {
             docs.example = None;
         }
         self.description = None;
-        if let Some(auth) = &mut self.auth {
+        for auth in &mut self.security_schemes {
             auth.doc = None;
         }
         for group in &mut self.groups {
@@ -143,8 +145,12 @@ pub struct Api {
     pub description: Option<String>,
     /// `servers[].url`, in document order; the first is the default base URL.
     pub servers: Vec<String>,
-    /// How requests authenticate, from `components.securitySchemes` and root `security`.
-    pub auth: Option<Auth>,
+    /// The security schemes operations use that the SDK can send, in order of first use (the
+    /// root `security` first).
+    pub security_schemes: Vec<Auth>,
+    /// The security of operations that state none of their own: the root `security`, or, when
+    /// the document has none, the requirement most operations state.
+    pub security: Security,
     /// The root retry policy (`x-speakeasy-retries`), when the document has one.
     pub retry: Option<RetryPolicy>,
     /// Operation groups (one per tag), in the order tags first appear.
@@ -155,7 +161,12 @@ pub struct Api {
     pub error_bodies: Vec<String>,
 }
 
-/// How the API authenticates: the first supported scheme of the root `security`.
+/// Which credentials a request may carry: alternatives in order of preference, each a set of
+/// scheme names (`Auth::scheme`) sent together. Empty: none. An empty set among them: the
+/// request may also go without.
+pub type Security = Vec<Vec<String>>;
+
+/// One security scheme the SDK can send.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auth {
     /// The `components.securitySchemes` key.
@@ -179,6 +190,21 @@ pub enum AuthKind {
     ApiKeyQuery(String),
     /// An API key in the named cookie.
     ApiKeyCookie(String),
+    /// An OAuth 2 or OpenID Connect access token, sent as a bearer token (obtaining it is the
+    /// caller's business).
+    OAuth2,
+}
+
+impl Api {
+    /// The scheme the API's main credential is for: the first one its default security names,
+    /// else the first one an operation uses. What `Client::new` and `from_env` take.
+    pub fn primary_auth(&self) -> Option<&Auth> {
+        self.security
+            .iter()
+            .flatten()
+            .find_map(|name| self.security_schemes.iter().find(|a| &a.scheme == name))
+            .or(self.security_schemes.first())
+    }
 }
 
 /// A retry policy as the document states it.
@@ -249,8 +275,47 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Offset pagination detected from the parameters and the success body.
     pub pagination: Option<Pagination>,
-    /// Whether the operation requires authentication.
-    pub authenticated: bool,
+    /// The operation's security when it differs from [`Api::security`]; `Some(vec![])` for a
+    /// public operation (`security: []`).
+    pub security: Option<Security>,
+    /// The header that carries an idempotency key (wire name of one of `params`): the SDK sends
+    /// a fresh key per call unless the caller sets one, and retries the call like a GET.
+    pub idempotency_key: Option<String>,
+}
+
+impl Operation {
+    /// The media types the operation can decode, in order of preference, for `Accept`:
+    /// success responses first, then error ones; the JSON type of a response that has one
+    /// (the only one decoded), else all of its types (handed over as bytes).
+    pub fn accept(&self) -> Vec<&str> {
+        let (success, errors): (Vec<&Response>, Vec<&Response>) =
+            self.responses.iter().partition(|r| r.status.is_success());
+        let mut accepted: Vec<&str> = Vec::new();
+        for response in success.into_iter().chain(errors) {
+            let json = response.media_types.iter().find(|m| is_json(m));
+            let types: Vec<&str> = match json {
+                Some(json) => vec![json.as_str()],
+                None => response.media_types.iter().map(String::as_str).collect(),
+            };
+            // Only what can go into a header as written: `type/subtype`, visible ASCII.
+            let valid = |m: &&str| {
+                m.contains('/')
+                    && m.bytes()
+                        .all(|b| b.is_ascii_graphic() && b != b',' && b != b';')
+            };
+            for media in types.into_iter().filter(valid) {
+                if !accepted.contains(&media) {
+                    accepted.push(media);
+                }
+            }
+        }
+        accepted
+    }
+}
+
+/// `application/json` and the `+json` types (`application/problem+json`).
+pub fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
 }
 
 /// Where a parameter goes.
@@ -279,12 +344,29 @@ pub struct Param {
     pub required: bool,
     /// Its type.
     pub ty: TypeRef,
-    /// `explode` (query arrays: `a=1&a=2` when true, `a=1,2` when false).
-    pub explode: bool,
-    /// `style: deepObject` (`name[key]=value`).
-    pub deep_object: bool,
+    /// How a query parameter is written. Other locations hold one string (arrays
+    /// comma-joined, as `style: simple` says) and carry `Form { explode: false }`.
+    pub style: QueryStyle,
     /// Documentation from the spec.
     pub docs: Docs,
+}
+
+/// How a structured value becomes `name=value` pairs: OpenAPI's `style` with `explode`, for
+/// query parameters and the properties of form bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueryStyle {
+    /// `form`: arrays as repeated keys (`explode`) or comma-joined, objects as one pair per
+    /// property (`explode`) or `name=k,v,…`.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited` (not exploded): values joined with spaces.
+    SpaceDelimited,
+    /// `pipeDelimited` (not exploded): values joined with `|`.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value`, nested objects and arrays in brackets too.
+    DeepObject,
 }
 
 /// How a request body is encoded.
@@ -311,6 +393,9 @@ pub struct Body {
     pub ty: TypeRef,
     /// Whether the builder takes the body's properties one by one (inline object bodies).
     pub flattened: bool,
+    /// The Encoding Object's style per property of a form body (wire name), where it gives
+    /// one; properties not listed use the runtime's defaults.
+    pub encoding: Vec<(String, QueryStyle)>,
     /// `requestBody.description`.
     pub description: Option<String>,
 }
@@ -324,6 +409,8 @@ pub struct Response {
     pub description: String,
     /// Its JSON body type, when it has one.
     pub body: Option<TypeRef>,
+    /// Its content types (lower-case, without parameters), in document order.
+    pub media_types: Vec<String>,
 }
 
 /// The status key of a response.
