@@ -3,7 +3,7 @@
 //! tests at the bottom hold it to the code the emitter actually writes.
 
 use crate::model::{
-    Api, AuthKind, Body, Field, Operation, Param, Presence, TypeDef, TypeKind, TypeRef,
+    Api, AuthKind, Body, Field, Operation, Param, Presence, Success, TypeDef, TypeKind, TypeRef,
 };
 
 /// How the crate spells a type (`Vec<User>`, `BTreeMap<String, i64>`), without module paths.
@@ -48,21 +48,13 @@ pub(super) fn spec_required(field: &Field) -> bool {
     )
 }
 
-/// What `send()` returns (see `emit/operations.rs`, `success_of`).
+/// What `send()` returns (see [`Operation::success`]).
 pub(super) fn return_text(op: &Operation) -> String {
-    let bodies: Vec<Option<&TypeRef>> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .map(|r| r.body.as_ref())
-        .collect();
-    let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
-    types.dedup();
-    match types.as_slice() {
-        [] => "()".to_owned(),
-        [one] if bodies.iter().all(Option::is_some) => type_text(one),
-        [one] => format!("Option<{}>", type_text(one)),
-        _ => "Value".to_owned(),
+    match op.success() {
+        Success::Unit => "()".to_owned(),
+        Success::One(ty) => type_text(ty),
+        Success::Optional(ty) => format!("Option<{}>", type_text(ty)),
+        Success::Any => "Value".to_owned(),
     }
 }
 

@@ -13,7 +13,7 @@ use super::{ident, type_tokens};
 use crate::model::places;
 use crate::model::{
     Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
-    Response, ResponseStatus, StatusMatch, TypeKind, TypeRef,
+    Response, ResponseStatus, StatusMatch, Success, TypeKind, TypeRef,
 };
 
 /// Names a group module in `src/operations/` cannot take: the directory's own `mod.rs`, and
@@ -133,7 +133,7 @@ fn imports(api: &Api, group: &Group) -> TokenStream {
         "ErrorBody" => group.operations.iter().any(|op| {
             op.responses
                 .iter()
-                .any(|r| matches!(Outcome::of(r, &success_of(op)), Outcome::ApiError(_)))
+                .any(|r| matches!(Outcome::of(r, &op.success()), Outcome::ApiError(_)))
         }),
         "models" => group.operations.iter().any(|op| mentions_models(op, api)),
         _ => true,
@@ -159,7 +159,7 @@ fn mentions_models(op: &Operation, api: &Api) -> bool {
             _ => false,
         }
     }
-    let success = match success_of(op) {
+    let success = match op.success() {
         Success::One(ty) | Success::Optional(ty) => named(ty),
         Success::Unit | Success::Any => false,
     };
@@ -307,7 +307,7 @@ impl<'a> OperationCode<'a> {
     }
 
     fn success_type(&self) -> TokenStream {
-        match success_of(self.op) {
+        match self.op.success() {
             Success::Unit => quote!(()),
             Success::One(ty) => type_tokens(ty, true),
             Success::Optional(ty) => {
@@ -728,7 +728,7 @@ struct Dispatch<'a> {
 
 impl<'a> Dispatch<'a> {
     fn new(op: &'a Operation) -> Self {
-        let success = success_of(op);
+        let success = op.success();
         let mut dispatch = Self {
             exact: Vec::new(),
             classes: Vec::new(),
@@ -834,35 +834,6 @@ fn class_ranges(classes: &[u8]) -> Vec<TokenStream> {
             quote!(#low..=#high)
         })
         .collect()
-}
-
-/// What a successful call returns, given all its 2XX responses.
-enum Success<'a> {
-    /// No success response has a body.
-    Unit,
-    /// All that have a body share this type, and all have one.
-    One(&'a TypeRef),
-    /// Some have this body type, some (e.g. 204) none.
-    Optional(&'a TypeRef),
-    /// Bodies of different types: decoded as JSON values.
-    Any,
-}
-
-fn success_of(op: &Operation) -> Success<'_> {
-    let bodies: Vec<Option<&TypeRef>> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .map(|r| r.body.as_ref())
-        .collect();
-    let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
-    types.dedup();
-    match types.as_slice() {
-        [] => Success::Unit,
-        [one] if bodies.iter().all(Option::is_some) => Success::One(one),
-        [one] => Success::Optional(one),
-        _ => Success::Any,
-    }
 }
 
 /// Status patterns, with runs of three or more consecutive codes as a range (`400..=403`).

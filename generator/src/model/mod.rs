@@ -284,6 +284,25 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// What a successful call returns, given all its 2XX responses: what `send()` yields in the
+    /// generated code, and what the diff compares.
+    pub fn success(&self) -> Success<'_> {
+        let bodies: Vec<Option<&TypeRef>> = self
+            .responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .map(|r| r.body.as_ref())
+            .collect();
+        let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
+        types.dedup();
+        match types.as_slice() {
+            [] => Success::Unit,
+            [one] if bodies.iter().all(Option::is_some) => Success::One(one),
+            [one] => Success::Optional(one),
+            _ => Success::Any,
+        }
+    }
+
     /// The media types the operation can decode, in order of preference, for `Accept`:
     /// success responses first, then error ones; the JSON type of a response that has one
     /// (the only one decoded), else all of its types (handed over as bytes).
@@ -311,6 +330,19 @@ impl Operation {
         }
         accepted
     }
+}
+
+/// What a successful call returns (see [`Operation::success`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Success<'a> {
+    /// No success response has a body.
+    Unit,
+    /// All that have a body share this type, and all have one.
+    One(&'a TypeRef),
+    /// Some have this body type, some (e.g. 204) none.
+    Optional(&'a TypeRef),
+    /// Bodies of different types: decoded as JSON values.
+    Any,
 }
 
 /// `application/json` and the `+json` types (`application/problem+json`).
