@@ -16,9 +16,10 @@
 //! several seeds; every documented error status decoded into `Error::Api` with
 //! `ErrorBody::ClerkErrors`; and a call without credentials.
 //!
-//! `bash .ci/contract.sh` installs the pinned Prism, starts both instances and runs this file.
-//! Without the environment variables every test prints `skipping: …` and passes, so a plain
-//! `cargo test` needs no Node.
+//! `bash .ci/contract.sh` installs the pinned Prism, starts both instances and runs this file
+//! with `--ignored`. Every test is `#[ignore]`d, so a plain `cargo test` needs no Node and
+//! reports them as ignored rather than passed; run without its environment variable, a test
+//! fails and says which variable to set.
 
 use std::fmt::Debug;
 use std::time::Duration;
@@ -75,17 +76,18 @@ struct Prism {
 }
 
 impl Target {
-    /// The instance, or `None` (after saying why on stderr) when its variable is unset.
-    fn prism(self) -> Option<Prism> {
+    /// The instance; fails the test when its variable is unset, because a contract test that
+    /// did not run must not count as passed.
+    fn prism(self) -> Prism {
         match std::env::var(self.env) {
-            Ok(url) if !url.trim().is_empty() => Some(Prism {
+            Ok(url) if !url.trim().is_empty() => Prism {
                 target: self,
                 url: url.trim().to_owned(),
-            }),
-            _ => {
-                eprintln!("skipping: set {} (see .ci/contract.sh)", self.env);
-                None
-            }
+            },
+            _ => panic!(
+                "{} is not set: run the contract tests with `bash .ci/contract.sh`",
+                self.env
+            ),
         }
     }
 }
@@ -97,10 +99,9 @@ macro_rules! against_both_specs {
         mod fragment {
             $(
                 #[tokio::test]
+                #[ignore = "needs Prism: bash .ci/contract.sh"]
                 async fn $name() {
-                    if let Some(prism) = super::FRAGMENT.prism() {
-                        super::$name(&prism).await;
-                    }
+                    super::$name(&super::FRAGMENT.prism()).await;
                 }
             )*
         }
@@ -108,10 +109,9 @@ macro_rules! against_both_specs {
         mod clerk {
             $(
                 #[tokio::test]
+                #[ignore = "needs Prism: bash .ci/contract.sh"]
                 async fn $name() {
-                    if let Some(prism) = super::CLERK.prism() {
-                        super::$name(&prism).await;
-                    }
+                    super::$name(&super::CLERK.prism()).await;
                 }
             )*
         }

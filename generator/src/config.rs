@@ -163,7 +163,9 @@ pub fn derived_env_var(crate_name: &str, suffix: &str) -> String {
     }
 }
 
-/// A crate name for an API title: `Clerk Backend API` → `clerk-backend-api`.
+/// A crate name for an API title: `Clerk Backend API` → `clerk-backend-api`. Always passes
+/// [`check_crate_name`]: a name that would start with a digit or be a keyword gets an `api`
+/// word, and a long one is cut at a word break.
 pub fn crate_name_for(title: &str) -> String {
     use heck::ToKebabCase;
     let name: String = title
@@ -171,10 +173,67 @@ pub fn crate_name_for(title: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect::<String>()
         .to_kebab_case();
-    match name.chars().next() {
+    let mut name = match name.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => name,
         Some(_) => format!("api-{name}"),
         None => "api-client".to_owned(),
+    };
+    while name.len() > MAX_CRATE_NAME {
+        match name.rfind('-') {
+            Some(cut) => name.truncate(cut),
+            None => name.truncate(MAX_CRATE_NAME),
+        }
+    }
+    if crate_name_problem(&name).is_some() {
+        name.push_str("-api");
+    }
+    name
+}
+
+/// crates.io's limit on crate names.
+const MAX_CRATE_NAME: usize = 64;
+
+/// Names Cargo refuses (or warns about) as package names, because they are Rust's own crates.
+const CARGO_RESERVED: &[&str] = &["test", "std", "core", "alloc", "proc_macro", "proc-macro"];
+
+/// Checks a crate name against Cargo's rules: ASCII letters, digits, `-` and `_`, starting with
+/// a letter, at most 64 characters, and a library name (`-` → `_`) that is not a Rust keyword
+/// or one of Rust's own crates. The error says why and suggests a name that passes.
+pub fn check_crate_name(name: &str) -> Result<(), String> {
+    match crate_name_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "{name:?} is not a valid crate name: {problem}; try {:?}",
+            crate_name_for(name)
+        )),
+    }
+}
+
+/// What is wrong with a crate name, if anything (see [`check_crate_name`]).
+fn crate_name_problem(name: &str) -> Option<String> {
+    let lib = name.replace('-', "_");
+    if name.is_empty() {
+        Some("it is empty".to_owned())
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        Some(format!(
+            "it contains {c:?} (only ASCII letters, digits, `-` and `_` are allowed)"
+        ))
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        Some("it does not start with a letter".to_owned())
+    } else if name.len() > MAX_CRATE_NAME {
+        Some(format!(
+            "it is {} characters long (crates.io allows {MAX_CRATE_NAME})",
+            name.len()
+        ))
+    } else if crate::model::names::escape_ident(&lib) != lib || lib == "_" {
+        Some(format!("its library name `{lib}` is a Rust keyword"))
+    } else if CARGO_RESERVED.contains(&name) {
+        Some("Cargo reserves it for one of Rust's own crates".to_owned())
+    } else {
+        None
     }
 }
 
@@ -195,6 +254,63 @@ mod tests {
         assert_eq!(crate_name_for("Swagger Petstore"), "swagger-petstore");
         assert_eq!(crate_name_for("3D — API"), "api-3d-api");
         assert_eq!(crate_name_for("!!!"), "api-client");
+        assert_eq!(crate_name_for("Self"), "self-api");
+        assert_eq!(crate_name_for("test"), "test-api");
+        assert_eq!(crate_name_for(&"word ".repeat(40)).len(), 64);
+    }
+
+    /// Every name a user might type: valid ones pass, the others fail with a reason and a
+    /// suggestion that itself passes.
+    #[test]
+    fn crate_names_are_checked() {
+        for name in ["petstore", "clerk-backend", "my_crate", "a1", "Petstore"] {
+            assert_eq!(check_crate_name(name), Ok(()), "{name}");
+        }
+        for (name, reason, suggestion) in [
+            ("my crate", "contains ' '", "my-crate"),
+            ("1petstore", "does not start with a letter", "api-1petstore"),
+            ("", "is empty", "api-client"),
+            ("-x", "does not start with a letter", "x"),
+            ("café", "contains 'é'", "caf"),
+            ("self", "is a Rust keyword", "self-api"),
+            ("type", "is a Rust keyword", "type-api"),
+            ("test", "Cargo reserves it", "test-api"),
+            ("a.b", "contains '.'", "a-b"),
+        ] {
+            let err = check_crate_name(name).unwrap_err();
+            assert!(err.contains(reason), "{name}: {err}");
+            assert!(
+                err.ends_with(&format!("try {suggestion:?}")),
+                "{name}: {err}"
+            );
+            assert_eq!(check_crate_name(suggestion), Ok(()), "{suggestion}");
+        }
+        let long = "a".repeat(65);
+        assert!(
+            check_crate_name(&long)
+                .unwrap_err()
+                .contains("65 characters")
+        );
+    }
+
+    /// Whatever the title, the derived name is valid.
+    #[test]
+    fn derived_names_are_always_valid() {
+        for title in [
+            "",
+            "1",
+            "Self",
+            "crate",
+            "_",
+            "  x  ",
+            "日本語",
+            "🙂 API",
+            "abstract",
+            "proc macro",
+        ] {
+            let name = crate_name_for(title);
+            assert_eq!(check_crate_name(&name), Ok(()), "{title:?} → {name:?}");
+        }
     }
 
     #[test]

@@ -56,7 +56,13 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Error => "error",
         };
-        write!(f, "{level}: {}: {}", self.pointer, self.message)?;
+        // A problem with the whole file (unreadable, empty, not YAML) or with the settings has
+        // no place inside the document to point at: `#` would only look like one.
+        if self.pointer.is_empty() || self.pointer == "#" {
+            write!(f, "{level}: {}", self.message)?;
+        } else {
+            write!(f, "{level}: {}: {}", self.pointer, self.message)?;
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -107,6 +113,15 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// `1 warning`, `2 warnings`: a count with its noun, for messages.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
 
 /// A JSON pointer (RFC 6901) in URI-fragment form, built one segment at a time.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -174,5 +189,20 @@ mod tests {
     fn display_includes_help() {
         let d = Diagnostic::error("#/paths", "no paths").with_help("add one");
         assert_eq!(d.to_string(), "error: #/paths: no paths\n  help: add one");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(counted(0, "warning"), "0 warnings");
+        assert_eq!(counted(1, "warning"), "1 warning");
+        assert_eq!(counted(2, "file"), "2 files");
+    }
+
+    #[test]
+    fn file_level_problems_print_no_pointer() {
+        let d = Diagnostic::error("#", "spec.yaml is empty");
+        assert_eq!(d.to_string(), "error: spec.yaml is empty");
+        let d = Diagnostic::warning("", "x");
+        assert_eq!(d.to_string(), "warning: x");
     }
 }

@@ -40,6 +40,10 @@ fn generate_document(
     spec_name: &str,
     config: &Config,
 ) -> Result<Output, Diagnostics> {
+    // Checked before any work: the name becomes `Cargo.toml`'s and the library's.
+    config::check_crate_name(&config.package.name).map_err(|e| {
+        Diagnostic::error("#", e).with_help("pass a valid `--crate-name`, or set `[package] name`")
+    })?;
     // The model owns what emitting needs; the document is gone before emitting allocates.
     let (mut api, warnings) = model::build(document)?;
     if let Some(header) = &config.client.idempotency_header {

@@ -477,7 +477,7 @@ mod tests {
     fn empty_file() {
         assert_eq!(
             error_of("  \n"),
-            "error: #: spec.yaml is empty\n  help: point the generator at an OpenAPI 3.0 document in YAML or JSON"
+            "error: spec.yaml is empty\n  help: point the generator at an OpenAPI 3.0 document in YAML or JSON"
         );
     }
 
@@ -486,7 +486,7 @@ mod tests {
         let err = load(&[0xff, 0xfe, 0x00, 0x01], "blob.bin").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "error: #: blob.bin is not UTF-8 text (is it a binary file?)\n  help: OpenAPI documents are YAML or JSON text encoded as UTF-8"
+            "error: blob.bin is not UTF-8 text (is it a binary file?)\n  help: OpenAPI documents are YAML or JSON text encoded as UTF-8"
         );
     }
 
@@ -494,7 +494,7 @@ mod tests {
     fn invalid_yaml_has_line_and_column() {
         assert_eq!(
             error_of("openapi: 3.0.3\ninfo: [unclosed\n"),
-            "error: #: spec.yaml is not valid YAML: unclosed bracket '[' at line 2 column 7"
+            "error: spec.yaml is not valid YAML: unclosed bracket '[' at line 2 column 7"
         );
     }
 
@@ -503,7 +503,7 @@ mod tests {
         let err = error_of("{\"openapi\": \"3.0.3\",\n  \"info\": }");
         assert_eq!(
             err,
-            "error: #: spec.yaml is not valid JSON: expected value at line 2 column 11"
+            "error: spec.yaml is not valid JSON: expected value at line 2 column 11"
         );
     }
 
@@ -513,7 +513,7 @@ mod tests {
         let err = error_of(&text);
         assert_eq!(
             err,
-            "error: #: spec.yaml is not valid YAML: recursion limit exceeded at line 2 column 259"
+            "error: spec.yaml is not valid YAML: recursion limit exceeded at line 2 column 259"
         );
     }
 
@@ -602,14 +602,14 @@ mod tests {
             error_of("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\npaths: {}\n");
         assert_eq!(
             yaml,
-            "error: #: spec.yaml is not valid YAML: duplicate mapping key: paths not allowed here at line 4 column 1"
+            "error: spec.yaml is not valid YAML: duplicate mapping key: paths not allowed here at line 4 column 1"
         );
         let json = error_of(
             "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"},\n \"paths\": {}, \"paths\": {}}",
         );
         assert_eq!(
             json,
-            "error: #: spec.yaml is not valid JSON: duplicate key `paths` at line 2 column 26"
+            "error: spec.yaml is not valid JSON: duplicate key `paths` at line 2 column 26"
         );
     }
 
@@ -632,7 +632,7 @@ mod tests {
             error_of("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\nx-n: .inf\n");
         assert_eq!(
             err,
-            "error: #: spec.yaml is not valid YAML: value `.inf` is not a finite number at line 4 column 6"
+            "error: spec.yaml is not valid YAML: value `.inf` is not a finite number at line 4 column 6"
         );
     }
 

@@ -123,7 +123,8 @@ components:
     insta::assert_snapshot!(file(&files, "src/models.rs"));
 }
 
-/// String enums are open; a single-value enum fills itself in.
+/// String enums are open; a required single-value enum fills itself in, an optional one is
+/// sent only when set (`origin` below is an `Option`, skipped when `None`).
 #[test]
 fn open_and_single_value_enums() {
     let files = generate(&spec(
@@ -141,6 +142,7 @@ components:
       properties:
         object: {type: string, enum: [event]}
         status: {$ref: '#/components/schemas/Status'}
+        origin: {type: string, enum: [customer_balance]}
 "#,
     ));
     insta::assert_snapshot!(file(&files, "src/models.rs"));

@@ -203,10 +203,12 @@ fn crate_files(config: &str) -> Result<(sdkgen::Output, sdkgen::Config), String>
 fn generate_repository() -> Result<(), String> {
     for (config, out) in REPOSITORY_CRATES {
         let started = Instant::now();
+        eprintln!("generating {out} from {config}…");
         let (output, config) = crate_files(config)?;
         write(&root().join(out), &output, &config, started)?;
     }
     let started = Instant::now();
+    eprintln!("generating {FULL_CRATE} from the shared Clerk spec…");
     match full_clerk_files()? {
         Some((output, config)) => write(&root().join(FULL_CRATE), &output, &config, started),
         None => Ok(()),

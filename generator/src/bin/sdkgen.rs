@@ -113,8 +113,8 @@ fn generate(
         .map(|f| f.contents.lines().count())
         .sum();
     println!(
-        "generated {} files ({lines} lines, {} changed) into {} in {} ms",
-        output.files.len(),
+        "generated {} ({lines} lines, {} changed) into {} in {} ms",
+        sdkgen::diagnostics::counted(output.files.len(), "file"),
         changed.len(),
         out.display(),
         started.elapsed().as_millis()
@@ -132,9 +132,9 @@ fn check(spec: &Path) -> Result<(), String> {
         println!("{warning}");
     }
     println!(
-        "{}: ok ({} warnings)",
+        "{}: ok ({})",
         spec.display(),
-        output.warnings.0.len()
+        sdkgen::diagnostics::counted(output.warnings.0.len(), "warning")
     );
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 mod build;
 mod idempotency;
-mod names;
+pub(crate) mod names;
 mod schema;
 mod security;
 mod usage;
@@ -593,7 +593,8 @@ pub enum Presence {
     /// Optional and nullable in a type that is sent: absent, `null` and a value stay apart
     /// (`Option<Option<T>>`). Until `settle_directions` runs, every optional nullable field.
     OptionalNullable,
-    /// A single-value enum: the field fills itself in, and a missing one is not an error.
+    /// A required single-value enum: the field fills itself in, and a missing one is not an
+    /// error. An optional one is [`Presence::Optional`]: sent only when the caller sets it.
     Constant,
 }
 
@@ -601,7 +602,8 @@ impl Presence {
     /// The presence of a property, as the schema states it.
     pub fn of(required: bool, nullable: bool, constant: bool) -> Self {
         match (constant, required, nullable) {
-            (true, _, _) => Self::Constant,
+            (true, true, _) => Self::Constant,
+            (true, false, nullable) => Self::of(false, nullable, false),
             (false, true, false) => Self::Required,
             (false, true, true) => Self::RequiredNullable,
             (false, false, false) => Self::Optional,
@@ -658,4 +660,31 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A [`TypeDef`] by Rust name.
     Named(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Presence;
+
+    /// Every combination: a single-value enum fills itself in only where a value must be sent;
+    /// an optional one is an ordinary optional field, so it is never sent uninvited.
+    #[test]
+    fn presence_table() {
+        for (required, nullable, constant, presence) in [
+            (true, false, false, Presence::Required),
+            (true, true, false, Presence::RequiredNullable),
+            (false, false, false, Presence::Optional),
+            (false, true, false, Presence::OptionalNullable),
+            (true, false, true, Presence::Constant),
+            (true, true, true, Presence::Constant),
+            (false, false, true, Presence::Optional),
+            (false, true, true, Presence::OptionalNullable),
+        ] {
+            assert_eq!(
+                Presence::of(required, nullable, constant),
+                presence,
+                "required {required}, nullable {nullable}, constant {constant}"
+            );
+        }
+    }
 }
