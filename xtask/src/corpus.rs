@@ -18,6 +18,108 @@ struct Row {
     lines: usize,
     check: String,
     diagnostics: String,
+    names: Option<NameStats>,
+}
+
+/// How hand-written the generated names read: the figures issue 19 asked to watch.
+#[derive(Default)]
+struct NameStats {
+    /// Longest and median type name, in characters.
+    longest: usize,
+    median: usize,
+    /// Union variants named by position (`Variant0`).
+    positional_variants: usize,
+    /// Types named after a status code (`…Response200`).
+    status_types: usize,
+    /// Names that only differ from another of the same place by a trailing number (`name2`).
+    numbered: usize,
+    /// Enum variants for values without letters or digits (`""`, `*`) named `Type`-like.
+    symbol_variants: usize,
+    /// Operations in the catch-all `default` group.
+    default_group: usize,
+}
+
+impl NameStats {
+    fn of(api: &sdkgen::model::Api) -> Self {
+        use sdkgen::model::TypeKind;
+        let mut stats = Self::default();
+        let mut lengths: Vec<usize> = api.types.iter().map(|t| t.name.chars().count()).collect();
+        lengths.sort_unstable();
+        stats.longest = lengths.last().copied().unwrap_or_default();
+        stats.median = lengths.get(lengths.len() / 2).copied().unwrap_or_default();
+        let type_names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        stats.numbered += numbered(&type_names);
+        stats.status_types = type_names
+            .iter()
+            .filter(|n| {
+                n.match_indices("Response").any(|(i, w)| {
+                    let rest = &n[i + w.len()..];
+                    rest.len() >= 3 && rest[..3].chars().all(|c| c.is_ascii_digit())
+                })
+            })
+            .count();
+        for def in &api.types {
+            match &def.kind {
+                TypeKind::Union { variants, .. } => {
+                    stats.positional_variants += variants
+                        .iter()
+                        .filter(|v| {
+                            v.rust_name.strip_prefix("Variant").is_some_and(|rest| {
+                                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+                            })
+                        })
+                        .count();
+                    let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+                    stats.numbered += numbered(&names);
+                }
+                TypeKind::Enum { variants } => {
+                    stats.symbol_variants += variants
+                        .iter()
+                        .filter(|v| !v.wire_name.chars().any(char::is_alphanumeric))
+                        .filter(|v| v.rust_name.starts_with("Type"))
+                        .count();
+                    let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+                    stats.numbered += numbered(&names);
+                }
+                _ => {}
+            }
+        }
+        let groups: Vec<&str> = api.groups.iter().map(|g| g.method.as_str()).collect();
+        stats.numbered += numbered(&groups);
+        for group in &api.groups {
+            if group.method == "default" {
+                stats.default_group += group.operations.len();
+            }
+            let methods: Vec<&str> = group
+                .operations
+                .iter()
+                .map(|o| o.method_name.as_str())
+                .collect();
+            stats.numbered += numbered(&methods);
+            for op in &group.operations {
+                let args = sdkgen::emit::builder_args(op, api);
+                let names: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
+                stats.numbered += numbered(&names);
+            }
+        }
+        stats
+    }
+}
+
+/// How many of `names` are another of them plus a number (`body2` next to `body`).
+fn numbered(names: &[&str]) -> usize {
+    names
+        .iter()
+        .filter(|name| {
+            let name = name.trim_start_matches("r#");
+            let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            base.len() < name.len()
+                && !base.is_empty()
+                && names
+                    .iter()
+                    .any(|other| other.trim_start_matches("r#") == base)
+        })
+        .count()
 }
 
 pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<(), String> {
@@ -83,6 +185,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
                         "skipped".into()
                     },
                     diagnostics: summarize(&output.warnings.to_string(), "warning"),
+                    names: Some(NameStats::of(&output.api)),
                 });
                 members.push(crate_name);
             }
@@ -94,6 +197,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
                 lines: 0,
                 check: "not generated".into(),
                 diagnostics: summarize(&message, "error"),
+                names: None,
             }),
         }
     }
@@ -214,18 +318,31 @@ fn summarize(text: &str, kind: &str) -> String {
 
 fn render(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | operations | types | generation ms | lines | check | diagnostics |\n|---|---:|---:|---:|---:|---|---|\n",
+        "| spec | operations | types | generation ms | lines | check | names (longest/median type, VariantN, ResponseNNN, name2, symbol `Type`, `default` group ops) | diagnostics |\n|---|---:|---:|---:|---:|---|---|---|\n",
     );
     for r in rows {
+        let names = r.names.as_ref().map_or_else(String::new, |n| {
+            format!(
+                "{}/{}, {}, {}, {}, {}, {}",
+                n.longest,
+                n.median,
+                n.positional_variants,
+                n.status_types,
+                n.numbered,
+                n.symbol_variants,
+                n.default_group
+            )
+        });
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             r.spec,
             r.operations,
             r.types,
             r.millis,
             r.lines,
             r.check,
+            names,
             r.diagnostics.replace('|', "\\|")
         );
     }

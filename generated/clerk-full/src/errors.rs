@@ -17,74 +17,78 @@ pub type Error = crate::runtime::Error<ErrorBody>;
 pub enum ErrorBody {
     /// A [`models::ClerkErrors`] body.
     ClerkErrors(models::ClerkErrors),
-    /// A [`models::CreateAdminPortalLinkTokenResponse400`] body.
-    CreateAdminPortalLinkTokenResponse400(models::CreateAdminPortalLinkTokenResponse400),
-    /// A [`models::CreateAdminPortalLinkTokenResponse401`] body.
-    CreateAdminPortalLinkTokenResponse401(models::CreateAdminPortalLinkTokenResponse401),
-    /// A [`models::CreateAdminPortalLinkTokenResponse403`] body.
-    CreateAdminPortalLinkTokenResponse403(models::CreateAdminPortalLinkTokenResponse403),
-    /// A [`models::CreateAdminPortalLinkTokenResponse409`] body.
-    CreateAdminPortalLinkTokenResponse409(models::CreateAdminPortalLinkTokenResponse409),
-    /// A [`models::CreateApiKeyResponse400`] body.
-    CreateApiKeyResponse400(models::CreateApiKeyResponse400),
-    /// A [`models::CreateApiKeyResponse409`] body.
-    CreateApiKeyResponse409(models::CreateApiKeyResponse409),
-    /// A [`models::CreateM2mTokenResponse400`] body.
-    CreateM2mTokenResponse400(models::CreateM2mTokenResponse400),
-    /// A [`models::CreateM2mTokenResponse409`] body.
-    CreateM2mTokenResponse409(models::CreateM2mTokenResponse409),
-    /// A [`models::DeleteApiKeyResponse400`] body.
-    DeleteApiKeyResponse400(models::DeleteApiKeyResponse400),
-    /// A [`models::DeleteApiKeyResponse404`] body.
-    DeleteApiKeyResponse404(models::DeleteApiKeyResponse404),
-    /// A [`models::GetApiKeyResponse400`] body.
-    GetApiKeyResponse400(models::GetApiKeyResponse400),
-    /// A [`models::GetApiKeyResponse404`] body.
-    GetApiKeyResponse404(models::GetApiKeyResponse404),
-    /// A [`models::GetApiKeySecretResponse400`] body.
-    GetApiKeySecretResponse400(models::GetApiKeySecretResponse400),
-    /// A [`models::GetApiKeySecretResponse404`] body.
-    GetApiKeySecretResponse404(models::GetApiKeySecretResponse404),
-    /// A [`models::GetApiKeysResponse400`] body.
-    GetApiKeysResponse400(models::GetApiKeysResponse400),
-    /// A [`models::GetApiKeysResponse404`] body.
-    GetApiKeysResponse404(models::GetApiKeysResponse404),
-    /// A [`models::GetM2mTokensResponse400`] body.
-    GetM2mTokensResponse400(models::GetM2mTokensResponse400),
-    /// A [`models::GetM2mTokensResponse403`] body.
-    GetM2mTokensResponse403(models::GetM2mTokensResponse403),
-    /// A [`models::GetM2mTokensResponse404`] body.
-    GetM2mTokensResponse404(models::GetM2mTokensResponse404),
-    /// A [`models::RevokeAdminPortalLinkTokenResponse400`] body.
-    RevokeAdminPortalLinkTokenResponse400(models::RevokeAdminPortalLinkTokenResponse400),
-    /// A [`models::RevokeAdminPortalLinkTokenResponse401`] body.
-    RevokeAdminPortalLinkTokenResponse401(models::RevokeAdminPortalLinkTokenResponse401),
-    /// A [`models::RevokeAdminPortalLinkTokenResponse403`] body.
-    RevokeAdminPortalLinkTokenResponse403(models::RevokeAdminPortalLinkTokenResponse403),
-    /// A [`models::RevokeAdminPortalLinkTokenResponse404`] body.
-    RevokeAdminPortalLinkTokenResponse404(models::RevokeAdminPortalLinkTokenResponse404),
-    /// A [`models::RevokeApiKeyResponse400`] body.
-    RevokeApiKeyResponse400(models::RevokeApiKeyResponse400),
-    /// A [`models::RevokeApiKeyResponse404`] body.
-    RevokeApiKeyResponse404(models::RevokeApiKeyResponse404),
-    /// A [`models::RevokeM2mTokenResponse400`] body.
-    RevokeM2mTokenResponse400(models::RevokeM2mTokenResponse400),
-    /// A [`models::RevokeM2mTokenResponse404`] body.
-    RevokeM2mTokenResponse404(models::RevokeM2mTokenResponse404),
-    /// A [`models::UpdateApiKeyResponse400`] body.
-    UpdateApiKeyResponse400(models::UpdateApiKeyResponse400),
-    /// A [`models::UpdateApiKeyResponse404`] body.
-    UpdateApiKeyResponse404(models::UpdateApiKeyResponse404),
-    /// A [`models::VerifyApiKeyResponse400`] body.
-    VerifyApiKeyResponse400(models::VerifyApiKeyResponse400),
-    /// A [`models::VerifyApiKeyResponse404`] body.
-    VerifyApiKeyResponse404(models::VerifyApiKeyResponse404),
-    /// A [`models::VerifyM2mTokenResponse400`] body.
-    VerifyM2mTokenResponse400(models::VerifyM2mTokenResponse400),
-    /// A [`models::VerifyM2mTokenResponse404`] body.
-    VerifyM2mTokenResponse404(models::VerifyM2mTokenResponse404),
-    /// A [`models::VerifyOAuthAccessTokenResponse400`] body.
-    VerifyOAuthAccessTokenResponse400(models::VerifyOAuthAccessTokenResponse400),
-    /// A [`models::VerifyOAuthAccessTokenResponse404`] body.
-    VerifyOAuthAccessTokenResponse404(models::VerifyOAuthAccessTokenResponse404),
+    /// A [`models::CreateAdminPortalLinkTokenBadRequest`] body.
+    CreateAdminPortalLinkTokenBadRequest(models::CreateAdminPortalLinkTokenBadRequest),
+    /// A [`models::CreateAdminPortalLinkTokenConflict`] body.
+    CreateAdminPortalLinkTokenConflict(models::CreateAdminPortalLinkTokenConflict),
+    /// A [`models::CreateAdminPortalLinkTokenForbidden`] body.
+    CreateAdminPortalLinkTokenForbidden(models::CreateAdminPortalLinkTokenForbidden),
+    /// A [`models::CreateAdminPortalLinkTokenUnauthorized`] body.
+    CreateAdminPortalLinkTokenUnauthorized(
+        models::CreateAdminPortalLinkTokenUnauthorized,
+    ),
+    /// A [`models::CreateApiKeyBadRequest`] body.
+    CreateApiKeyBadRequest(models::CreateApiKeyBadRequest),
+    /// A [`models::CreateApiKeyConflict`] body.
+    CreateApiKeyConflict(models::CreateApiKeyConflict),
+    /// A [`models::CreateM2mTokenBadRequest`] body.
+    CreateM2mTokenBadRequest(models::CreateM2mTokenBadRequest),
+    /// A [`models::CreateM2mTokenConflict`] body.
+    CreateM2mTokenConflict(models::CreateM2mTokenConflict),
+    /// A [`models::DeleteApiKeyBadRequest`] body.
+    DeleteApiKeyBadRequest(models::DeleteApiKeyBadRequest),
+    /// A [`models::DeleteApiKeyNotFound`] body.
+    DeleteApiKeyNotFound(models::DeleteApiKeyNotFound),
+    /// A [`models::GetApiKeyBadRequest`] body.
+    GetApiKeyBadRequest(models::GetApiKeyBadRequest),
+    /// A [`models::GetApiKeyNotFound`] body.
+    GetApiKeyNotFound(models::GetApiKeyNotFound),
+    /// A [`models::GetApiKeySecretBadRequest`] body.
+    GetApiKeySecretBadRequest(models::GetApiKeySecretBadRequest),
+    /// A [`models::GetApiKeySecretNotFound`] body.
+    GetApiKeySecretNotFound(models::GetApiKeySecretNotFound),
+    /// A [`models::GetApiKeysBadRequest`] body.
+    GetApiKeysBadRequest(models::GetApiKeysBadRequest),
+    /// A [`models::GetApiKeysNotFound`] body.
+    GetApiKeysNotFound(models::GetApiKeysNotFound),
+    /// A [`models::GetM2mTokensBadRequest`] body.
+    GetM2mTokensBadRequest(models::GetM2mTokensBadRequest),
+    /// A [`models::GetM2mTokensForbidden`] body.
+    GetM2mTokensForbidden(models::GetM2mTokensForbidden),
+    /// A [`models::GetM2mTokensNotFound`] body.
+    GetM2mTokensNotFound(models::GetM2mTokensNotFound),
+    /// A [`models::RevokeAdminPortalLinkTokenBadRequest`] body.
+    RevokeAdminPortalLinkTokenBadRequest(models::RevokeAdminPortalLinkTokenBadRequest),
+    /// A [`models::RevokeAdminPortalLinkTokenForbidden`] body.
+    RevokeAdminPortalLinkTokenForbidden(models::RevokeAdminPortalLinkTokenForbidden),
+    /// A [`models::RevokeAdminPortalLinkTokenNotFound`] body.
+    RevokeAdminPortalLinkTokenNotFound(models::RevokeAdminPortalLinkTokenNotFound),
+    /// A [`models::RevokeAdminPortalLinkTokenUnauthorized`] body.
+    RevokeAdminPortalLinkTokenUnauthorized(
+        models::RevokeAdminPortalLinkTokenUnauthorized,
+    ),
+    /// A [`models::RevokeApiKeyBadRequest`] body.
+    RevokeApiKeyBadRequest(models::RevokeApiKeyBadRequest),
+    /// A [`models::RevokeApiKeyNotFound`] body.
+    RevokeApiKeyNotFound(models::RevokeApiKeyNotFound),
+    /// A [`models::RevokeM2mTokenBadRequest`] body.
+    RevokeM2mTokenBadRequest(models::RevokeM2mTokenBadRequest),
+    /// A [`models::RevokeM2mTokenNotFound`] body.
+    RevokeM2mTokenNotFound(models::RevokeM2mTokenNotFound),
+    /// A [`models::UpdateApiKeyBadRequest`] body.
+    UpdateApiKeyBadRequest(models::UpdateApiKeyBadRequest),
+    /// A [`models::UpdateApiKeyNotFound`] body.
+    UpdateApiKeyNotFound(models::UpdateApiKeyNotFound),
+    /// A [`models::VerifyApiKeyBadRequest`] body.
+    VerifyApiKeyBadRequest(models::VerifyApiKeyBadRequest),
+    /// A [`models::VerifyApiKeyNotFound`] body.
+    VerifyApiKeyNotFound(models::VerifyApiKeyNotFound),
+    /// A [`models::VerifyM2mTokenBadRequest`] body.
+    VerifyM2mTokenBadRequest(models::VerifyM2mTokenBadRequest),
+    /// A [`models::VerifyM2mTokenNotFound`] body.
+    VerifyM2mTokenNotFound(models::VerifyM2mTokenNotFound),
+    /// A [`models::VerifyOAuthAccessTokenBadRequest`] body.
+    VerifyOAuthAccessTokenBadRequest(models::VerifyOAuthAccessTokenBadRequest),
+    /// A [`models::VerifyOAuthAccessTokenNotFound`] body.
+    VerifyOAuthAccessTokenNotFound(models::VerifyOAuthAccessTokenNotFound),
 }

@@ -173,8 +173,8 @@ crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 #[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// The `object` property: a [`AllowlistIdentifierObject`].
-    #[serde(default)]
-    pub object: AllowlistIdentifierObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<AllowlistIdentifierObject>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -251,10 +251,10 @@ pub struct AttemptEmailAddressVerificationBody {
     pub code: String,
 }
 
-/// The `AttemptEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
+/// The `AttemptEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct AttemptEmailAddressVerificationResponse200 {
+pub struct AttemptEmailAddressVerificationResponse {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -289,10 +289,10 @@ pub struct AttemptPhoneNumberVerificationBody {
     pub code: String,
 }
 
-/// The `AttemptPhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
+/// The `AttemptPhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct AttemptPhoneNumberVerificationResponse200 {
+pub struct AttemptPhoneNumberVerificationResponse {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -599,8 +599,8 @@ pub struct BillingStatementTotals {
 #[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// The `object` property: a [`BlocklistIdentifierObject`].
-    #[serde(default)]
-    pub object: BlocklistIdentifierObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<BlocklistIdentifierObject>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2087,6 +2087,26 @@ pub struct CreateActorTokenBodyActor {
     pub sub: String,
 }
 
+/// The `CreateAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAdminPortalLinkTokenBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<CreateAdminPortalLinkTokenBadRequestErrorsItem>,
+}
+
+/// The `CreateAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAdminPortalLinkTokenBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2106,13 +2126,53 @@ pub struct CreateAdminPortalLinkTokenBody {
     pub seconds_until_expiration: Option<i64>,
 }
 
-/// The `CreateAdminPortalLinkTokenResponse201` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
+/// The `CreateAdminPortalLinkTokenConflict` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse201 {
-    /// The `object` property: a [`CreateAdminPortalLinkTokenResponse201Object`].
+pub struct CreateAdminPortalLinkTokenConflict {
+    /// The `errors` property.
+    pub errors: Vec<CreateAdminPortalLinkTokenConflictErrorsItem>,
+}
+
+/// The `CreateAdminPortalLinkTokenConflictErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAdminPortalLinkTokenConflictErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `CreateAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAdminPortalLinkTokenForbidden {
+    /// The `errors` property.
+    pub errors: Vec<CreateAdminPortalLinkTokenForbiddenErrorsItem>,
+}
+
+/// The `CreateAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAdminPortalLinkTokenForbiddenErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `CreateAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAdminPortalLinkTokenResponse {
+    /// The `object` property: a [`CreateAdminPortalLinkTokenResponseObject`].
     #[serde(default)]
-    pub object: CreateAdminPortalLinkTokenResponse201Object,
+    pub object: CreateAdminPortalLinkTokenResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `admin_portal_link_id` property.
@@ -2141,10 +2201,10 @@ pub struct CreateAdminPortalLinkTokenResponse201 {
     pub updated_at: f64,
 }
 
-/// The `CreateAdminPortalLinkTokenResponse201Object` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
+/// The `CreateAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateAdminPortalLinkTokenResponse201Object {
+pub enum CreateAdminPortalLinkTokenResponseObject {
     /// `admin_portal_link_token`
     #[default]
     AdminPortalLinkToken,
@@ -2153,82 +2213,22 @@ pub enum CreateAdminPortalLinkTokenResponse201Object {
 }
 
 crate::runtime::open_enum!(
-    CreateAdminPortalLinkTokenResponse201Object { AdminPortalLinkToken =
+    CreateAdminPortalLinkTokenResponseObject { AdminPortalLinkToken =
     "admin_portal_link_token" }
 );
 
-/// The `CreateAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
+/// The `CreateAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse400 {
+pub struct CreateAdminPortalLinkTokenUnauthorized {
     /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenResponse400ErrorsItem>,
+    pub errors: Vec<CreateAdminPortalLinkTokenUnauthorizedErrorsItem>,
 }
 
-/// The `CreateAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
+/// The `CreateAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `CreateAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse401 {
-    /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenResponse401ErrorsItem>,
-}
-
-/// The `CreateAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `CreateAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse403 {
-    /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenResponse403ErrorsItem>,
-}
-
-/// The `CreateAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `CreateAdminPortalLinkTokenResponse409` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse409 {
-    /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenResponse409ErrorsItem>,
-}
-
-/// The `CreateAdminPortalLinkTokenResponse409ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
+pub struct CreateAdminPortalLinkTokenUnauthorizedErrorsItem {
     /// The `message` property.
     pub message: String,
     /// The `long_message` property.
@@ -2275,12 +2275,12 @@ pub struct CreateAgentTaskBodyOnBehalfOf {
 pub enum CreateAgentTaskBodyPermissions {
     /// `*`
     #[default]
-    Type,
+    Asterisk,
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
 
-crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Type = "*" });
+crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Asterisk = "*" });
 
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2292,6 +2292,26 @@ pub struct CreateAllowlistIdentifierBody {
     /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
+}
+
+/// The `CreateApiKeyBadRequest` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateApiKeyBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<CreateApiKeyBadRequestErrorsItem>,
+}
+
+/// The `CreateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateApiKeyBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
 }
 
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
@@ -2339,13 +2359,33 @@ pub struct CreateApiKeyBody {
     pub seconds_until_expiration: Option<Option<f64>>,
 }
 
-/// The `CreateApiKeyResponse200` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
+/// The `CreateApiKeyConflict` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateApiKeyResponse200 {
-    /// The `object` property: a [`CreateApiKeyResponse200Object`].
+pub struct CreateApiKeyConflict {
+    /// The `errors` property.
+    pub errors: Vec<CreateApiKeyConflictErrorsItem>,
+}
+
+/// The `CreateApiKeyConflictErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateApiKeyConflictErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `CreateApiKeyResponse` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateApiKeyResponse {
+    /// The `object` property: a [`CreateApiKeyResponseObject`].
     #[serde(default)]
-    pub object: CreateApiKeyResponse200Object,
+    pub object: CreateApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `type` property.
@@ -2381,10 +2421,10 @@ pub struct CreateApiKeyResponse200 {
     pub updated_at: f64,
 }
 
-/// The `CreateApiKeyResponse200Object` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `CreateApiKeyResponseObject` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateApiKeyResponse200Object {
+pub enum CreateApiKeyResponseObject {
     /// `api_key`
     #[default]
     ApiKey,
@@ -2392,47 +2432,7 @@ pub enum CreateApiKeyResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(CreateApiKeyResponse200Object { ApiKey = "api_key" });
-
-/// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateApiKeyResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<CreateApiKeyResponse400ErrorsItem>,
-}
-
-/// The `CreateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateApiKeyResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `CreateApiKeyResponse409` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateApiKeyResponse409 {
-    /// The `errors` property.
-    pub errors: Vec<CreateApiKeyResponse409ErrorsItem>,
-}
-
-/// The `CreateApiKeyResponse409ErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateApiKeyResponse409ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
+crate::runtime::open_enum!(CreateApiKeyResponseObject { ApiKey = "api_key" });
 
 /// The `CreateBillingPriceRequest` schema (`#/components/schemas/CreateBillingPriceRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3054,6 +3054,26 @@ pub struct CreateJwtTemplateBody {
     pub signing_key: Option<Option<String>>,
 }
 
+/// The `CreateM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateM2mTokenBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<CreateM2mTokenBadRequestErrorsItem>,
+}
+
+/// The `CreateM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateM2mTokenBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3099,13 +3119,33 @@ crate::runtime::open_enum!(
     CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" }
 );
 
-/// The `CreateM2mTokenResponse201` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
+/// The `CreateM2mTokenConflict` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateM2mTokenResponse201 {
-    /// The `object` property: a [`CreateM2mTokenResponse201Object`].
+pub struct CreateM2mTokenConflict {
+    /// The `errors` property.
+    pub errors: Vec<CreateM2mTokenConflictErrorsItem>,
+}
+
+/// The `CreateM2mTokenConflictErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateM2mTokenConflictErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `CreateM2mTokenResponse` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateM2mTokenResponse {
+    /// The `object` property: a [`CreateM2mTokenResponseObject`].
     #[serde(default)]
-    pub object: CreateM2mTokenResponse201Object,
+    pub object: CreateM2mTokenResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `subject` property.
@@ -3134,10 +3174,10 @@ pub struct CreateM2mTokenResponse201 {
     pub updated_at: f64,
 }
 
-/// The `CreateM2mTokenResponse201Object` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
+/// The `CreateM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateM2mTokenResponse201Object {
+pub enum CreateM2mTokenResponseObject {
     /// `machine_to_machine_token`
     #[default]
     MachineToMachineToken,
@@ -3146,49 +3186,8 @@ pub enum CreateM2mTokenResponse201Object {
 }
 
 crate::runtime::open_enum!(
-    CreateM2mTokenResponse201Object { MachineToMachineToken = "machine_to_machine_token"
-    }
+    CreateM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
 );
-
-/// The `CreateM2mTokenResponse400` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateM2mTokenResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<CreateM2mTokenResponse400ErrorsItem>,
-}
-
-/// The `CreateM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateM2mTokenResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `CreateM2mTokenResponse409` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateM2mTokenResponse409 {
-    /// The `errors` property.
-    pub errors: Vec<CreateM2mTokenResponse409ErrorsItem>,
-}
-
-/// The `CreateM2mTokenResponse409ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateM2mTokenResponse409ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
 
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3204,13 +3203,13 @@ pub struct CreateMachineBody {
     pub default_token_ttl: Option<i64>,
 }
 
-/// The `CreateMachineResponse200` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
+/// The `CreateMachineResponse` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateMachineResponse200 {
-    /// The `object` property: a [`CreateMachineResponse200Object`].
+pub struct CreateMachineResponse {
+    /// The `object` property: a [`CreateMachineResponseObject`].
     #[serde(default)]
-    pub object: CreateMachineResponse200Object,
+    pub object: CreateMachineResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `name` property.
@@ -3231,10 +3230,10 @@ pub struct CreateMachineResponse200 {
     pub secret_key: Option<String>,
 }
 
-/// The `CreateMachineResponse200Object` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `CreateMachineResponseObject` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateMachineResponse200Object {
+pub enum CreateMachineResponseObject {
     /// `machine`
     #[default]
     Machine,
@@ -3242,7 +3241,7 @@ pub enum CreateMachineResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(CreateMachineResponse200Object { Machine = "machine" });
+crate::runtime::open_enum!(CreateMachineResponseObject { Machine = "machine" });
 
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3862,22 +3861,22 @@ pub struct CreateSessionTokenFromTemplateBody {
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
-/// The `CreateSessionTokenFromTemplateResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
+/// The `CreateSessionTokenFromTemplateResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateSessionTokenFromTemplateResponse200 {
-    /// The `object` property: a [`CreateSessionTokenFromTemplateResponse200Object`].
-    #[serde(default)]
-    pub object: CreateSessionTokenFromTemplateResponse200Object,
+pub struct CreateSessionTokenFromTemplateResponse {
+    /// The `object` property: a [`CreateSessionTokenFromTemplateResponseObject`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<CreateSessionTokenFromTemplateResponseObject>,
     /// The `jwt` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
 
-/// The `CreateSessionTokenFromTemplateResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `CreateSessionTokenFromTemplateResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateSessionTokenFromTemplateResponse200Object {
+pub enum CreateSessionTokenFromTemplateResponseObject {
     /// `token`
     #[default]
     Token,
@@ -3886,25 +3885,25 @@ pub enum CreateSessionTokenFromTemplateResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    CreateSessionTokenFromTemplateResponse200Object { Token = "token" }
+    CreateSessionTokenFromTemplateResponseObject { Token = "token" }
 );
 
-/// The `CreateSessionTokenResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
+/// The `CreateSessionTokenResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateSessionTokenResponse200 {
-    /// The `object` property: a [`CreateSessionTokenResponse200Object`].
-    #[serde(default)]
-    pub object: CreateSessionTokenResponse200Object,
+pub struct CreateSessionTokenResponse {
+    /// The `object` property: a [`CreateSessionTokenResponseObject`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<CreateSessionTokenResponseObject>,
     /// The `jwt` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
 
-/// The `CreateSessionTokenResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `CreateSessionTokenResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateSessionTokenResponse200Object {
+pub enum CreateSessionTokenResponseObject {
     /// `token`
     #[default]
     Token,
@@ -3912,7 +3911,7 @@ pub enum CreateSessionTokenResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(CreateSessionTokenResponse200Object { Token = "token" });
+crate::runtime::open_enum!(CreateSessionTokenResponseObject { Token = "token" });
 
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4166,23 +4165,63 @@ pub struct CreateWaitlistEntryBody {
     pub notify: Option<Option<bool>>,
 }
 
-/// The `DeleteApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
+/// The `DeleteApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DeleteApiKeyResponse200 {
+pub struct DeleteApiKeyBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<DeleteApiKeyBadRequestErrorsItem>,
+}
+
+/// The `DeleteApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteApiKeyBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `DeleteApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteApiKeyNotFound {
+    /// The `errors` property.
+    pub errors: Vec<DeleteApiKeyNotFoundErrorsItem>,
+}
+
+/// The `DeleteApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteApiKeyNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `DeleteApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteApiKeyResponse {
     /// The `id` property.
     pub id: String,
-    /// The `object` property: a [`DeleteApiKeyResponse200Object`].
+    /// The `object` property: a [`DeleteApiKeyResponseObject`].
     #[serde(default)]
-    pub object: DeleteApiKeyResponse200Object,
+    pub object: DeleteApiKeyResponseObject,
     /// The `deleted` property.
     pub deleted: bool,
 }
 
-/// The `DeleteApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
+/// The `DeleteApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DeleteApiKeyResponse200Object {
+pub enum DeleteApiKeyResponseObject {
     /// `api_key`
     #[default]
     ApiKey,
@@ -4190,74 +4229,34 @@ pub enum DeleteApiKeyResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(DeleteApiKeyResponse200Object { ApiKey = "api_key" });
+crate::runtime::open_enum!(DeleteApiKeyResponseObject { ApiKey = "api_key" });
 
-/// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
+/// The `DeleteBackupCodeResponse` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DeleteApiKeyResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<DeleteApiKeyResponse400ErrorsItem>,
-}
-
-/// The `DeleteApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteApiKeyResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `DeleteApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteApiKeyResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<DeleteApiKeyResponse404ErrorsItem>,
-}
-
-/// The `DeleteApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteApiKeyResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `DeleteBackupCodeResponse200` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteBackupCodeResponse200 {
+pub struct DeleteBackupCodeResponse {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
-/// The `DeleteDirectoryGroupRoleMappingResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
+/// The `DeleteDirectoryGroupRoleMappingResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DeleteDirectoryGroupRoleMappingResponse200 {
-    /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponse200Object`].
+pub struct DeleteDirectoryGroupRoleMappingResponse {
+    /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponseObject`].
     #[serde(default)]
-    pub object: DeleteDirectoryGroupRoleMappingResponse200Object,
+    pub object: DeleteDirectoryGroupRoleMappingResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `deleted` property.
     pub deleted: bool,
 }
 
-/// The `DeleteDirectoryGroupRoleMappingResponse200Object` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
+/// The `DeleteDirectoryGroupRoleMappingResponseObject` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
+pub enum DeleteDirectoryGroupRoleMappingResponseObject {
     /// `directory_group_role_mapping`
     #[default]
     DirectoryGroupRoleMapping,
@@ -4266,27 +4265,27 @@ pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    DeleteDirectoryGroupRoleMappingResponse200Object { DirectoryGroupRoleMapping =
+    DeleteDirectoryGroupRoleMappingResponseObject { DirectoryGroupRoleMapping =
     "directory_group_role_mapping" }
 );
 
-/// The `DeleteMachineResponse200` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
+/// The `DeleteMachineResponse` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DeleteMachineResponse200 {
-    /// The `object` property: a [`DeleteMachineResponse200Object`].
+pub struct DeleteMachineResponse {
+    /// The `object` property: a [`DeleteMachineResponseObject`].
     #[serde(default)]
-    pub object: DeleteMachineResponse200Object,
+    pub object: DeleteMachineResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `deleted` property.
     pub deleted: bool,
 }
 
-/// The `DeleteMachineResponse200Object` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
+/// The `DeleteMachineResponseObject` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DeleteMachineResponse200Object {
+pub enum DeleteMachineResponseObject {
     /// `machine`
     #[default]
     Machine,
@@ -4294,15 +4293,15 @@ pub enum DeleteMachineResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(DeleteMachineResponse200Object { Machine = "machine" });
+crate::runtime::open_enum!(DeleteMachineResponseObject { Machine = "machine" });
 
-/// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
+/// The `DeleteMachineScopeResponse` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DeleteMachineScopeResponse200 {
-    /// The `object` property: a [`DeleteMachineScopeResponse200Object`].
+pub struct DeleteMachineScopeResponse {
+    /// The `object` property: a [`DeleteMachineScopeResponseObject`].
     #[serde(default)]
-    pub object: DeleteMachineScopeResponse200Object,
+    pub object: DeleteMachineScopeResponseObject,
     /// The `from_machine_id` property.
     pub from_machine_id: String,
     /// The `to_machine_id` property.
@@ -4311,10 +4310,10 @@ pub struct DeleteMachineScopeResponse200 {
     pub deleted: bool,
 }
 
-/// The `DeleteMachineScopeResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
+/// The `DeleteMachineScopeResponseObject` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DeleteMachineScopeResponse200Object {
+pub enum DeleteMachineScopeResponseObject {
     /// `machine_scope`
     #[default]
     MachineScope,
@@ -4323,26 +4322,26 @@ pub enum DeleteMachineScopeResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    DeleteMachineScopeResponse200Object { MachineScope = "machine_scope" }
+    DeleteMachineScopeResponseObject { MachineScope = "machine_scope" }
 );
 
-/// The `DeleteScimGroupRoleMappingResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
+/// The `DeleteScimGroupRoleMappingResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DeleteScimGroupRoleMappingResponse200 {
-    /// The `object` property: a [`DeleteScimGroupRoleMappingResponse200Object`].
+pub struct DeleteScimGroupRoleMappingResponse {
+    /// The `object` property: a [`DeleteScimGroupRoleMappingResponseObject`].
     #[serde(default)]
-    pub object: DeleteScimGroupRoleMappingResponse200Object,
+    pub object: DeleteScimGroupRoleMappingResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `deleted` property.
     pub deleted: bool,
 }
 
-/// The `DeleteScimGroupRoleMappingResponse200Object` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
+/// The `DeleteScimGroupRoleMappingResponseObject` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DeleteScimGroupRoleMappingResponse200Object {
+pub enum DeleteScimGroupRoleMappingResponseObject {
     /// `scim_group_role_mapping`
     #[default]
     ScimGroupRoleMapping,
@@ -4351,14 +4350,14 @@ pub enum DeleteScimGroupRoleMappingResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    DeleteScimGroupRoleMappingResponse200Object { ScimGroupRoleMapping =
+    DeleteScimGroupRoleMappingResponseObject { ScimGroupRoleMapping =
     "scim_group_role_mapping" }
 );
 
-/// The `DeleteTotpResponse200` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
+/// The `DeleteTotpResponse` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DeleteTotpResponse200 {
+pub struct DeleteTotpResponse {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -4510,10 +4509,10 @@ pub enum DirectoryObject {
 
 crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
-/// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
+/// The `DisableMfaResponse` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct DisableMfaResponse200 {
+pub struct DisableMfaResponse {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -5411,13 +5410,53 @@ pub enum FeatureResponseObject {
 
 crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
-/// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
+/// The `GetApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeyResponse200 {
-    /// The `object` property: a [`GetApiKeyResponse200Object`].
+pub struct GetApiKeyBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<GetApiKeyBadRequestErrorsItem>,
+}
+
+/// The `GetApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetApiKeyBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `GetApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetApiKeyNotFound {
+    /// The `errors` property.
+    pub errors: Vec<GetApiKeyNotFoundErrorsItem>,
+}
+
+/// The `GetApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetApiKeyNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `GetApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetApiKeyResponse {
+    /// The `object` property: a [`GetApiKeyResponseObject`].
     #[serde(default)]
-    pub object: GetApiKeyResponse200Object,
+    pub object: GetApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `type` property.
@@ -5451,10 +5490,10 @@ pub struct GetApiKeyResponse200 {
     pub updated_at: f64,
 }
 
-/// The `GetApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
+/// The `GetApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetApiKeyResponse200Object {
+pub enum GetApiKeyResponseObject {
     /// `api_key`
     #[default]
     ApiKey,
@@ -5462,20 +5501,20 @@ pub enum GetApiKeyResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(GetApiKeyResponse200Object { ApiKey = "api_key" });
+crate::runtime::open_enum!(GetApiKeyResponseObject { ApiKey = "api_key" });
 
-/// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
+/// The `GetApiKeySecretBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeyResponse400 {
+pub struct GetApiKeySecretBadRequest {
     /// The `errors` property.
-    pub errors: Vec<GetApiKeyResponse400ErrorsItem>,
+    pub errors: Vec<GetApiKeySecretBadRequestErrorsItem>,
 }
 
-/// The `GetApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
+/// The `GetApiKeySecretBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeyResponse400ErrorsItem {
+pub struct GetApiKeySecretBadRequestErrorsItem {
     /// The `message` property.
     pub message: String,
     /// The `long_message` property.
@@ -5484,18 +5523,18 @@ pub struct GetApiKeyResponse400ErrorsItem {
     pub code: String,
 }
 
-/// The `GetApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
+/// The `GetApiKeySecretNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeyResponse404 {
+pub struct GetApiKeySecretNotFound {
     /// The `errors` property.
-    pub errors: Vec<GetApiKeyResponse404ErrorsItem>,
+    pub errors: Vec<GetApiKeySecretNotFoundErrorsItem>,
 }
 
-/// The `GetApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
+/// The `GetApiKeySecretNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeyResponse404ErrorsItem {
+pub struct GetApiKeySecretNotFoundErrorsItem {
     /// The `message` property.
     pub message: String,
     /// The `long_message` property.
@@ -5504,46 +5543,26 @@ pub struct GetApiKeyResponse404ErrorsItem {
     pub code: String,
 }
 
-/// The `GetApiKeySecretResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
+/// The `GetApiKeySecretResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeySecretResponse200 {
+pub struct GetApiKeySecretResponse {
     /// The `secret` property.
     pub secret: String,
 }
 
-/// The `GetApiKeySecretResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
+/// The `GetApiKeysBadRequest` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeySecretResponse400 {
+pub struct GetApiKeysBadRequest {
     /// The `errors` property.
-    pub errors: Vec<GetApiKeySecretResponse400ErrorsItem>,
+    pub errors: Vec<GetApiKeysBadRequestErrorsItem>,
 }
 
-/// The `GetApiKeySecretResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
+/// The `GetApiKeysBadRequestErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeySecretResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `GetApiKeySecretResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetApiKeySecretResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<GetApiKeySecretResponse404ErrorsItem>,
-}
-
-/// The `GetApiKeySecretResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetApiKeySecretResponse404ErrorsItem {
+pub struct GetApiKeysBadRequestErrorsItem {
     /// The `message` property.
     pub message: String,
     /// The `long_message` property.
@@ -5568,23 +5587,43 @@ pub enum GetApiKeysIncludeInvalid {
 
 crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "false" });
 
-/// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
+/// The `GetApiKeysNotFound` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeysResponse200 {
+pub struct GetApiKeysNotFound {
+    /// The `errors` property.
+    pub errors: Vec<GetApiKeysNotFoundErrorsItem>,
+}
+
+/// The `GetApiKeysNotFoundErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetApiKeysNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `GetApiKeysResponse` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetApiKeysResponse {
     /// The `data` property.
-    pub data: Vec<GetApiKeysResponse200DataItem>,
+    pub data: Vec<GetApiKeysResponseDataItem>,
     /// The `total_count` property.
     pub total_count: f64,
 }
 
-/// The `GetApiKeysResponse200DataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
+/// The `GetApiKeysResponseDataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetApiKeysResponse200DataItem {
-    /// The `object` property: a [`GetApiKeysResponse200DataItemObject`].
+pub struct GetApiKeysResponseDataItem {
+    /// The `object` property: a [`GetApiKeysResponseDataItemObject`].
     #[serde(default)]
-    pub object: GetApiKeysResponse200DataItemObject,
+    pub object: GetApiKeysResponseDataItemObject,
     /// The `id` property.
     pub id: String,
     /// The `type` property.
@@ -5618,10 +5657,10 @@ pub struct GetApiKeysResponse200DataItem {
     pub updated_at: f64,
 }
 
-/// The `GetApiKeysResponse200DataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
+/// The `GetApiKeysResponseDataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetApiKeysResponse200DataItemObject {
+pub enum GetApiKeysResponseDataItemObject {
     /// `api_key`
     #[default]
     ApiKey,
@@ -5629,47 +5668,7 @@ pub enum GetApiKeysResponse200DataItemObject {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(GetApiKeysResponse200DataItemObject { ApiKey = "api_key" });
-
-/// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetApiKeysResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<GetApiKeysResponse400ErrorsItem>,
-}
-
-/// The `GetApiKeysResponse400ErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetApiKeysResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `GetApiKeysResponse404` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetApiKeysResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<GetApiKeysResponse404ErrorsItem>,
-}
-
-/// The `GetApiKeysResponse404ErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetApiKeysResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
+crate::runtime::open_enum!(GetApiKeysResponseDataItemObject { ApiKey = "api_key" });
 
 /// The `GetCommercePlanListPayerType` schema (`#/paths/~1billing~1plans/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5724,23 +5723,83 @@ crate::runtime::open_enum!(
     "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
 );
 
-/// The `GetM2mTokensResponse200` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
+/// The `GetM2mTokensBadRequest` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetM2mTokensResponse200 {
+pub struct GetM2mTokensBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<GetM2mTokensBadRequestErrorsItem>,
+}
+
+/// The `GetM2mTokensBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetM2mTokensBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `GetM2mTokensForbidden` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetM2mTokensForbidden {
+    /// The `errors` property.
+    pub errors: Vec<GetM2mTokensForbiddenErrorsItem>,
+}
+
+/// The `GetM2mTokensForbiddenErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetM2mTokensForbiddenErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `GetM2mTokensNotFound` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetM2mTokensNotFound {
+    /// The `errors` property.
+    pub errors: Vec<GetM2mTokensNotFoundErrorsItem>,
+}
+
+/// The `GetM2mTokensNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetM2mTokensNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `GetM2mTokensResponse` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetM2mTokensResponse {
     /// The `m2m_tokens` property.
-    pub m2m_tokens: Vec<GetM2mTokensResponse200M2mTokensItem>,
+    pub m2m_tokens: Vec<GetM2mTokensResponseM2mTokensItem>,
     /// The `total_count` property.
     pub total_count: f64,
 }
 
-/// The `GetM2mTokensResponse200M2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
+/// The `GetM2mTokensResponseM2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetM2mTokensResponse200M2mTokensItem {
-    /// The `object` property: a [`GetM2mTokensResponse200M2mTokensItemObject`].
+pub struct GetM2mTokensResponseM2mTokensItem {
+    /// The `object` property: a [`GetM2mTokensResponseM2mTokensItemObject`].
     #[serde(default)]
-    pub object: GetM2mTokensResponse200M2mTokensItemObject,
+    pub object: GetM2mTokensResponseM2mTokensItemObject,
     /// The `id` property.
     pub id: String,
     /// The `subject` property.
@@ -5767,10 +5826,10 @@ pub struct GetM2mTokensResponse200M2mTokensItem {
     pub updated_at: f64,
 }
 
-/// The `GetM2mTokensResponse200M2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
+/// The `GetM2mTokensResponseM2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetM2mTokensResponse200M2mTokensItemObject {
+pub enum GetM2mTokensResponseM2mTokensItemObject {
     /// `machine_to_machine_token`
     #[default]
     MachineToMachineToken,
@@ -5779,86 +5838,26 @@ pub enum GetM2mTokensResponse200M2mTokensItemObject {
 }
 
 crate::runtime::open_enum!(
-    GetM2mTokensResponse200M2mTokensItemObject { MachineToMachineToken =
+    GetM2mTokensResponseM2mTokensItemObject { MachineToMachineToken =
     "machine_to_machine_token" }
 );
 
-/// The `GetM2mTokensResponse400` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
+/// The `GetMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct GetM2mTokensResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<GetM2mTokensResponse400ErrorsItem>,
-}
-
-/// The `GetM2mTokensResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetM2mTokensResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `GetM2mTokensResponse403` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetM2mTokensResponse403 {
-    /// The `errors` property.
-    pub errors: Vec<GetM2mTokensResponse403ErrorsItem>,
-}
-
-/// The `GetM2mTokensResponse403ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetM2mTokensResponse403ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `GetM2mTokensResponse404` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetM2mTokensResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<GetM2mTokensResponse404ErrorsItem>,
-}
-
-/// The `GetM2mTokensResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetM2mTokensResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `GetMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetMachineSecretKeyResponse200 {
-    /// The `object` property: a [`GetMachineSecretKeyResponse200Object`].
+pub struct GetMachineSecretKeyResponse {
+    /// The `object` property: a [`GetMachineSecretKeyResponseObject`].
     #[serde(default)]
-    pub object: GetMachineSecretKeyResponse200Object,
+    pub object: GetMachineSecretKeyResponseObject,
     /// The `secret` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
-/// The `GetMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
+/// The `GetMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetMachineSecretKeyResponse200Object {
+pub enum GetMachineSecretKeyResponseObject {
     /// `machine_secret_key`
     #[default]
     MachineSecretKey,
@@ -5867,7 +5866,7 @@ pub enum GetMachineSecretKeyResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    GetMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
+    GetMachineSecretKeyResponseObject { MachineSecretKey = "machine_secret_key" }
 );
 
 /// The `GetSessionListStatus` schema (`#/paths/~1sessions/get/parameters/2/schema`).
@@ -6621,20 +6620,20 @@ crate::runtime::open_enum!(
     ListAllOrganizationDomainsVerified { True = "true", False = "false" }
 );
 
-/// The `ListDirectoriesResponse200` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
+/// The `ListDirectoriesResponse` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListDirectoriesResponse200 {
+pub struct ListDirectoriesResponse {
     /// The `data` property: a [`Directories`].
     pub data: Directories,
     /// The `total_count` property.
     pub total_count: i64,
 }
 
-/// The `ListDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
+/// The `ListDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListDirectoryGroupRoleMappingsResponse200 {
+pub struct ListDirectoryGroupRoleMappingsResponse {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
     /// The `total_count` property.
@@ -6702,10 +6701,10 @@ crate::runtime::open_enum!(
     "revoked", Expired = "expired" }
 );
 
-/// The `ListMachinesResponse200` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
+/// The `ListMachinesResponse` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListMachinesResponse200 {
+pub struct ListMachinesResponse {
     /// The `data` property.
     pub data: Vec<Machine>,
     /// The `total_count` property.
@@ -6733,40 +6732,40 @@ crate::runtime::open_enum!(
     Revoked = "revoked", Expired = "expired" }
 );
 
-/// The `ListScimDirectoriesResponse200` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
+/// The `ListScimDirectoriesResponse` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListScimDirectoriesResponse200 {
+pub struct ListScimDirectoriesResponse {
     /// The `data` property: a [`ScimDirectories`].
     pub data: ScimDirectories,
     /// The `total_count` property.
     pub total_count: i64,
 }
 
-/// The `ListScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
+/// The `ListScimGroupRoleMappingsResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListScimGroupRoleMappingsResponse200 {
+pub struct ListScimGroupRoleMappingsResponse {
     /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
     /// The `total_count` property.
     pub total_count: i64,
 }
 
-/// The `ListUserTrustedDevicesResponse200` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
+/// The `ListUserTrustedDevicesResponse` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListUserTrustedDevicesResponse200 {
+pub struct ListUserTrustedDevicesResponse {
     /// The `data` property.
     pub data: Vec<TrustedDevice>,
     /// The `total_count` property.
     pub total_count: i64,
 }
 
-/// The `ListWaitlistEntriesResponse200` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
+/// The `ListWaitlistEntriesResponse` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ListWaitlistEntriesResponse200 {
+pub struct ListWaitlistEntriesResponse {
     /// The `data` property.
     pub data: Vec<WaitlistEntry>,
     /// The `total_count` property.
@@ -7934,10 +7933,10 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
     }
 }
 
-/// The `PrepareEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
+/// The `PrepareEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct PrepareEmailAddressVerificationResponse200 {
+pub struct PrepareEmailAddressVerificationResponse {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -7961,10 +7960,10 @@ pub struct PrepareEmailAddressVerificationResponse200 {
     pub channel: Option<String>,
 }
 
-/// The `PreparePhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
+/// The `PreparePhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct PreparePhoneNumberVerificationResponse200 {
+pub struct PreparePhoneNumberVerificationResponse {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -8173,10 +8172,10 @@ pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
     pub role_id: String,
 }
 
-/// The `ReplaceDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
+/// The `ReplaceDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
+pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
     /// The `total_count` property.
@@ -8234,10 +8233,10 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
     pub role_id: String,
 }
 
-/// The `ReplaceScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
+/// The `ReplaceScimGroupRoleMappingsResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ReplaceScimGroupRoleMappingsResponse200 {
+pub struct ReplaceScimGroupRoleMappingsResponse {
     /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
     /// The `total_count` property.
@@ -8347,6 +8346,26 @@ pub enum RevertTemplateTemplateType {
 
 crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "sms" });
 
+/// The `RevokeAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeAdminPortalLinkTokenBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<RevokeAdminPortalLinkTokenBadRequestErrorsItem>,
+}
+
+/// The `RevokeAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeAdminPortalLinkTokenBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8361,13 +8380,53 @@ pub struct RevokeAdminPortalLinkTokenBody {
     pub revocation_reason: Option<Option<String>>,
 }
 
-/// The `RevokeAdminPortalLinkTokenResponse200` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
+/// The `RevokeAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse200 {
-    /// The `object` property: a [`RevokeAdminPortalLinkTokenResponse200Object`].
+pub struct RevokeAdminPortalLinkTokenForbidden {
+    /// The `errors` property.
+    pub errors: Vec<RevokeAdminPortalLinkTokenForbiddenErrorsItem>,
+}
+
+/// The `RevokeAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeAdminPortalLinkTokenForbiddenErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `RevokeAdminPortalLinkTokenNotFound` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeAdminPortalLinkTokenNotFound {
+    /// The `errors` property.
+    pub errors: Vec<RevokeAdminPortalLinkTokenNotFoundErrorsItem>,
+}
+
+/// The `RevokeAdminPortalLinkTokenNotFoundErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeAdminPortalLinkTokenNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `RevokeAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeAdminPortalLinkTokenResponse {
+    /// The `object` property: a [`RevokeAdminPortalLinkTokenResponseObject`].
     #[serde(default)]
-    pub object: RevokeAdminPortalLinkTokenResponse200Object,
+    pub object: RevokeAdminPortalLinkTokenResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `admin_portal_link_id` property.
@@ -8394,10 +8453,10 @@ pub struct RevokeAdminPortalLinkTokenResponse200 {
     pub updated_at: f64,
 }
 
-/// The `RevokeAdminPortalLinkTokenResponse200Object` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `RevokeAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RevokeAdminPortalLinkTokenResponse200Object {
+pub enum RevokeAdminPortalLinkTokenResponseObject {
     /// `admin_portal_link_token`
     #[default]
     AdminPortalLinkToken,
@@ -8406,22 +8465,22 @@ pub enum RevokeAdminPortalLinkTokenResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    RevokeAdminPortalLinkTokenResponse200Object { AdminPortalLinkToken =
+    RevokeAdminPortalLinkTokenResponseObject { AdminPortalLinkToken =
     "admin_portal_link_token" }
 );
 
-/// The `RevokeAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
+/// The `RevokeAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse400 {
+pub struct RevokeAdminPortalLinkTokenUnauthorized {
     /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenResponse400ErrorsItem>,
+    pub errors: Vec<RevokeAdminPortalLinkTokenUnauthorizedErrorsItem>,
 }
 
-/// The `RevokeAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
+/// The `RevokeAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
+pub struct RevokeAdminPortalLinkTokenUnauthorizedErrorsItem {
     /// The `message` property.
     pub message: String,
     /// The `long_message` property.
@@ -8430,58 +8489,18 @@ pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
     pub code: String,
 }
 
-/// The `RevokeAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
+/// The `RevokeApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse401 {
+pub struct RevokeApiKeyBadRequest {
     /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenResponse401ErrorsItem>,
+    pub errors: Vec<RevokeApiKeyBadRequestErrorsItem>,
 }
 
-/// The `RevokeAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
+/// The `RevokeApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `RevokeAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse403 {
-    /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenResponse403ErrorsItem>,
-}
-
-/// The `RevokeAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `RevokeAdminPortalLinkTokenResponse404` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenResponse404ErrorsItem>,
-}
-
-/// The `RevokeAdminPortalLinkTokenResponse404ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
+pub struct RevokeApiKeyBadRequestErrorsItem {
     /// The `message` property.
     pub message: String,
     /// The `long_message` property.
@@ -8504,13 +8523,33 @@ pub struct RevokeApiKeyBody {
     pub revocation_reason: Option<Option<String>>,
 }
 
-/// The `RevokeApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
+/// The `RevokeApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeApiKeyResponse200 {
-    /// The `object` property: a [`RevokeApiKeyResponse200Object`].
+pub struct RevokeApiKeyNotFound {
+    /// The `errors` property.
+    pub errors: Vec<RevokeApiKeyNotFoundErrorsItem>,
+}
+
+/// The `RevokeApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeApiKeyNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `RevokeApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeApiKeyResponse {
+    /// The `object` property: a [`RevokeApiKeyResponseObject`].
     #[serde(default)]
-    pub object: RevokeApiKeyResponse200Object,
+    pub object: RevokeApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `type` property.
@@ -8544,10 +8583,10 @@ pub struct RevokeApiKeyResponse200 {
     pub updated_at: f64,
 }
 
-/// The `RevokeApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `RevokeApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RevokeApiKeyResponse200Object {
+pub enum RevokeApiKeyResponseObject {
     /// `api_key`
     #[default]
     ApiKey,
@@ -8555,55 +8594,15 @@ pub enum RevokeApiKeyResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(RevokeApiKeyResponse200Object { ApiKey = "api_key" });
+crate::runtime::open_enum!(RevokeApiKeyResponseObject { ApiKey = "api_key" });
 
-/// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
+/// The `RevokeInvitationResponse` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeApiKeyResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<RevokeApiKeyResponse400ErrorsItem>,
-}
-
-/// The `RevokeApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeApiKeyResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `RevokeApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeApiKeyResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<RevokeApiKeyResponse404ErrorsItem>,
-}
-
-/// The `RevokeApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeApiKeyResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `RevokeInvitationResponse200` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeInvitationResponse200 {
-    /// The `object` property: a [`RevokeInvitationResponse200Object`].
+pub struct RevokeInvitationResponse {
+    /// The `object` property: a [`RevokeInvitationResponseObject`].
     #[serde(default)]
-    pub object: RevokeInvitationResponse200Object,
+    pub object: RevokeInvitationResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `email_address` property.
@@ -8623,15 +8622,15 @@ pub struct RevokeInvitationResponse200 {
     /// The `revoked` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
-    /// The `status` property: a [`RevokeInvitationResponse200Status`].
+    /// The `status` property: a [`RevokeInvitationResponseStatus`].
     #[serde(default)]
-    pub status: RevokeInvitationResponse200Status,
+    pub status: RevokeInvitationResponseStatus,
 }
 
-/// The `RevokeInvitationResponse200Object` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `RevokeInvitationResponseObject` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RevokeInvitationResponse200Object {
+pub enum RevokeInvitationResponseObject {
     /// `invitation`
     #[default]
     Invitation,
@@ -8639,14 +8638,12 @@ pub enum RevokeInvitationResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(
-    RevokeInvitationResponse200Object { Invitation = "invitation" }
-);
+crate::runtime::open_enum!(RevokeInvitationResponseObject { Invitation = "invitation" });
 
-/// The `RevokeInvitationResponse200Status` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
+/// The `RevokeInvitationResponseStatus` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RevokeInvitationResponse200Status {
+pub enum RevokeInvitationResponseStatus {
     /// `revoked`
     #[default]
     Revoked,
@@ -8654,7 +8651,27 @@ pub enum RevokeInvitationResponse200Status {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(RevokeInvitationResponse200Status { Revoked = "revoked" });
+crate::runtime::open_enum!(RevokeInvitationResponseStatus { Revoked = "revoked" });
+
+/// The `RevokeM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeM2mTokenBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<RevokeM2mTokenBadRequestErrorsItem>,
+}
+
+/// The `RevokeM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeM2mTokenBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
 
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -8670,13 +8687,33 @@ pub struct RevokeM2mTokenBody {
     pub revocation_reason: Option<Option<String>>,
 }
 
-/// The `RevokeM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
+/// The `RevokeM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RevokeM2mTokenResponse200 {
-    /// The `object` property: a [`RevokeM2mTokenResponse200Object`].
+pub struct RevokeM2mTokenNotFound {
+    /// The `errors` property.
+    pub errors: Vec<RevokeM2mTokenNotFoundErrorsItem>,
+}
+
+/// The `RevokeM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeM2mTokenNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `RevokeM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RevokeM2mTokenResponse {
+    /// The `object` property: a [`RevokeM2mTokenResponseObject`].
     #[serde(default)]
-    pub object: RevokeM2mTokenResponse200Object,
+    pub object: RevokeM2mTokenResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `subject` property.
@@ -8703,10 +8740,10 @@ pub struct RevokeM2mTokenResponse200 {
     pub updated_at: f64,
 }
 
-/// The `RevokeM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `RevokeM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RevokeM2mTokenResponse200Object {
+pub enum RevokeM2mTokenResponseObject {
     /// `machine_to_machine_token`
     #[default]
     MachineToMachineToken,
@@ -8715,49 +8752,8 @@ pub enum RevokeM2mTokenResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    RevokeM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
-    }
+    RevokeM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
 );
-
-/// The `RevokeM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<RevokeM2mTokenResponse400ErrorsItem>,
-}
-
-/// The `RevokeM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `RevokeM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<RevokeM2mTokenResponse404ErrorsItem>,
-}
-
-/// The `RevokeM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
 
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -9003,22 +8999,22 @@ pub struct RotateMachineSecretKeyBody {
     pub previous_token_ttl: i64,
 }
 
-/// The `RotateMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
+/// The `RotateMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct RotateMachineSecretKeyResponse200 {
-    /// The `object` property: a [`RotateMachineSecretKeyResponse200Object`].
+pub struct RotateMachineSecretKeyResponse {
+    /// The `object` property: a [`RotateMachineSecretKeyResponseObject`].
     #[serde(default)]
-    pub object: RotateMachineSecretKeyResponse200Object,
+    pub object: RotateMachineSecretKeyResponseObject,
     /// The `secret` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
-/// The `RotateMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `RotateMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RotateMachineSecretKeyResponse200Object {
+pub enum RotateMachineSecretKeyResponseObject {
     /// `machine_secret_key`
     #[default]
     MachineSecretKey,
@@ -9027,7 +9023,7 @@ pub enum RotateMachineSecretKeyResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    RotateMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
+    RotateMachineSecretKeyResponseObject { MachineSecretKey = "machine_secret_key" }
 );
 
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
@@ -9768,14 +9764,14 @@ pub enum SignUpVerificationNextAction {
     /// `needs_attempt`
     NeedsAttempt,
     /// ``
-    Type,
+    Empty,
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
 
 crate::runtime::open_enum!(
     SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt =
-    "needs_attempt", Type = "" }
+    "needs_attempt", Empty = "" }
 );
 
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
@@ -9808,8 +9804,8 @@ pub struct Template {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`TemplateObject`].
-    #[serde(default)]
-    pub object: TemplateObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<TemplateObject>,
     /// The `instance_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
@@ -10080,6 +10076,26 @@ crate::runtime::open_enum!(
     TrustedDeviceStatus { Active = "active", Revoked = "revoked" }
 );
 
+/// The `UpdateApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateApiKeyBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<UpdateApiKeyBadRequestErrorsItem>,
+}
+
+/// The `UpdateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateApiKeyBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10114,13 +10130,33 @@ pub struct UpdateApiKeyBody {
     pub seconds_until_expiration: Option<Option<f64>>,
 }
 
-/// The `UpdateApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
+/// The `UpdateApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UpdateApiKeyResponse200 {
-    /// The `object` property: a [`UpdateApiKeyResponse200Object`].
+pub struct UpdateApiKeyNotFound {
+    /// The `errors` property.
+    pub errors: Vec<UpdateApiKeyNotFoundErrorsItem>,
+}
+
+/// The `UpdateApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateApiKeyNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `UpdateApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateApiKeyResponse {
+    /// The `object` property: a [`UpdateApiKeyResponseObject`].
     #[serde(default)]
-    pub object: UpdateApiKeyResponse200Object,
+    pub object: UpdateApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `type` property.
@@ -10154,10 +10190,10 @@ pub struct UpdateApiKeyResponse200 {
     pub updated_at: f64,
 }
 
-/// The `UpdateApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
+/// The `UpdateApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UpdateApiKeyResponse200Object {
+pub enum UpdateApiKeyResponseObject {
     /// `api_key`
     #[default]
     ApiKey,
@@ -10165,47 +10201,7 @@ pub enum UpdateApiKeyResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(UpdateApiKeyResponse200Object { ApiKey = "api_key" });
-
-/// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateApiKeyResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<UpdateApiKeyResponse400ErrorsItem>,
-}
-
-/// The `UpdateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateApiKeyResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `UpdateApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateApiKeyResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<UpdateApiKeyResponse404ErrorsItem>,
-}
-
-/// The `UpdateApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateApiKeyResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
+crate::runtime::open_enum!(UpdateApiKeyResponseObject { ApiKey = "api_key" });
 
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10623,13 +10619,13 @@ pub struct UpdateInstanceAuthConfigBody {
     pub test_mode: Option<Option<bool>>,
 }
 
-/// The `UpdateInstanceAuthConfigResponse200` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
+/// The `UpdateInstanceAuthConfigResponse` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct UpdateInstanceAuthConfigResponse200 {
-    /// The `object` property: a [`UpdateInstanceAuthConfigResponse200Object`].
-    #[serde(default)]
-    pub object: UpdateInstanceAuthConfigResponse200Object,
+pub struct UpdateInstanceAuthConfigResponse {
+    /// The `object` property: a [`UpdateInstanceAuthConfigResponseObject`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<UpdateInstanceAuthConfigResponseObject>,
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -10648,10 +10644,10 @@ pub struct UpdateInstanceAuthConfigResponse200 {
     pub enhanced_email_deliverability: Option<bool>,
 }
 
-/// The `UpdateInstanceAuthConfigResponse200Object` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
+/// The `UpdateInstanceAuthConfigResponseObject` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UpdateInstanceAuthConfigResponse200Object {
+pub enum UpdateInstanceAuthConfigResponseObject {
     /// `instance_settings`
     #[default]
     InstanceSettings,
@@ -10660,7 +10656,7 @@ pub enum UpdateInstanceAuthConfigResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    UpdateInstanceAuthConfigResponse200Object { InstanceSettings = "instance_settings" }
+    UpdateInstanceAuthConfigResponseObject { InstanceSettings = "instance_settings" }
 );
 
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
@@ -10721,35 +10717,16 @@ pub struct UpdateInstanceBody {
         with = "crate::runtime::double_option"
     )]
     pub url_based_session_syncing: Option<Option<bool>>,
-    /// The `preferred_sign_in_strategy_when_password_required` property: a [`UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired`].
+    /// The `preferred_sign_in_strategy_when_password_required` property: a [`UpdateInstancePreferredSignInStrategyWhenPasswordRequired`].
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub preferred_sign_in_strategy_when_password_required: Option<
-        Option<UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired>,
+        Option<UpdateInstancePreferredSignInStrategyWhenPasswordRequired>,
     >,
 }
-
-/// The `UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    /// `password`
-    Password,
-    /// `otp`
-    Otp,
-    /// ``
-    Type,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-crate::runtime::open_enum!(
-    UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired { Password =
-    "password", Otp = "otp", Type = "" }
-);
 
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -10876,6 +10853,25 @@ pub struct UpdateInstanceOrganizationSettingsBody {
     )]
     pub domains_default_role_id: Option<Option<String>>,
 }
+
+/// The `UpdateInstancePreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateInstancePreferredSignInStrategyWhenPasswordRequired {
+    /// `password`
+    Password,
+    /// `otp`
+    Otp,
+    /// ``
+    Empty,
+    /// A value this version of the SDK does not know.
+    Unknown(String),
+}
+
+crate::runtime::open_enum!(
+    UpdateInstancePreferredSignInStrategyWhenPasswordRequired { Password = "password",
+    Otp = "otp", Empty = "" }
+);
 
 /// The `UpdateInstanceProtectBody` schema (`#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -11255,8 +11251,12 @@ pub struct UpdateRoleSetBody {
     )]
     pub description: Option<Option<String>>,
     /// The `type` property: a [`UpdateRoleSetBodyType`].
-    #[serde(default)]
-    pub r#type: UpdateRoleSetBodyType,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::double_option"
+    )]
+    pub r#type: Option<Option<UpdateRoleSetBodyType>>,
     /// The `default_role_key` property.
     #[serde(
         default,
@@ -11911,8 +11911,8 @@ pub struct UsersUnbanBody {
 #[non_exhaustive]
 pub struct VerificationAdmin {
     /// The `object` property: a [`VerificationAdminObject`].
-    #[serde(default)]
-    pub object: VerificationAdminObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationAdminObject>,
     /// The `status` property: a [`VerificationAdminStatus`].
     #[serde(default)]
     pub status: VerificationAdminStatus,
@@ -11974,8 +11974,8 @@ crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 #[non_exhaustive]
 pub struct VerificationEmailLink {
     /// The `object` property: a [`VerificationEmailLinkObject`].
-    #[serde(default)]
-    pub object: VerificationEmailLinkObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationEmailLinkObject>,
     /// The `status` property: a [`VerificationEmailLinkStatus`].
     pub status: VerificationEmailLinkStatus,
     /// The `strategy` property: a [`VerificationEmailLinkStrategy`].
@@ -12044,8 +12044,8 @@ crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_li
 #[non_exhaustive]
 pub struct VerificationFromOauth {
     /// The `object` property: a [`VerificationFromOauthObject`].
-    #[serde(default)]
-    pub object: VerificationFromOauthObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationFromOauthObject>,
     /// The `status` property: a [`VerificationFromOauthStatus`].
     pub status: VerificationFromOauthStatus,
     /// The `strategy` property.
@@ -12098,8 +12098,8 @@ crate::runtime::open_enum!(
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// The `object` property: a [`VerificationGoogleOneTapObject`].
-    #[serde(default)]
-    pub object: VerificationGoogleOneTapObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationGoogleOneTapObject>,
     /// The `status` property: a [`VerificationGoogleOneTapStatus`].
     pub status: VerificationGoogleOneTapStatus,
     /// The `strategy` property: a [`VerificationGoogleOneTapStrategy`].
@@ -12169,8 +12169,8 @@ crate::runtime::open_enum!(
 #[non_exhaustive]
 pub struct VerificationOauth {
     /// The `object` property: a [`VerificationOauthObject`].
-    #[serde(default)]
-    pub object: VerificationOauthObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationOauthObject>,
     /// The `status` property: a [`VerificationOauthStatus`].
     pub status: VerificationOauthStatus,
     /// The `strategy` property.
@@ -12233,8 +12233,8 @@ crate::runtime::open_enum!(
 #[non_exhaustive]
 pub struct VerificationOtp {
     /// The `object` property: a [`VerificationOtpObject`].
-    #[serde(default)]
-    pub object: VerificationOtpObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationOtpObject>,
     /// The `status` property: a [`VerificationOtpStatus`].
     pub status: VerificationOtpStatus,
     /// The `strategy` property: a [`VerificationOtpStrategy`].
@@ -12311,8 +12311,8 @@ crate::runtime::open_enum!(
 #[non_exhaustive]
 pub struct VerificationPasskey {
     /// The `object` property: a [`VerificationPasskeyObject`].
-    #[serde(default)]
-    pub object: VerificationPasskeyObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationPasskeyObject>,
     /// The `status` property: a [`VerificationPasskeyStatus`].
     #[serde(default)]
     pub status: VerificationPasskeyStatus,
@@ -12320,8 +12320,8 @@ pub struct VerificationPasskey {
     #[serde(default)]
     pub strategy: VerificationPasskeyStrategy,
     /// The `nonce` property: a [`VerificationPasskeyNonce`].
-    #[serde(default)]
-    pub nonce: VerificationPasskeyNonce,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<VerificationPasskeyNonce>,
     /// The `message` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -12393,8 +12393,8 @@ crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 #[non_exhaustive]
 pub struct VerificationSaml {
     /// The `object` property: a [`VerificationSamlObject`].
-    #[serde(default)]
-    pub object: VerificationSamlObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationSamlObject>,
     /// The `status` property: a [`VerificationSamlStatus`].
     pub status: VerificationSamlStatus,
     /// The `strategy` property: a [`VerificationSamlStrategy`].
@@ -12472,8 +12472,8 @@ crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 #[non_exhaustive]
 pub struct VerificationScim {
     /// The `object` property: a [`VerificationScimObject`].
-    #[serde(default)]
-    pub object: VerificationScimObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationScimObject>,
     /// The `status` property: a [`VerificationScimStatus`].
     #[serde(default)]
     pub status: VerificationScimStatus,
@@ -12532,8 +12532,8 @@ crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 #[non_exhaustive]
 pub struct VerificationTicket {
     /// The `object` property: a [`VerificationTicketObject`].
-    #[serde(default)]
-    pub object: VerificationTicketObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationTicketObject>,
     /// The `status` property: a [`VerificationTicketStatus`].
     pub status: VerificationTicketStatus,
     /// The `strategy` property: a [`VerificationTicketStrategy`].
@@ -12600,8 +12600,8 @@ crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 #[non_exhaustive]
 pub struct VerificationWeb3 {
     /// The `object` property: a [`VerificationWeb3Object`].
-    #[serde(default)]
-    pub object: VerificationWeb3Object,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<VerificationWeb3Object>,
     /// The `status` property: a [`VerificationWeb3Status`].
     pub status: VerificationWeb3Status,
     /// The `strategy` property: a [`VerificationWeb3Strategy`].
@@ -12682,6 +12682,26 @@ crate::runtime::open_enum!(
     "web3_okx_wallet_signature", Web3SolanaSignature = "web3_solana_signature" }
 );
 
+/// The `VerifyApiKeyBadRequest` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyApiKeyBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<VerifyApiKeyBadRequestErrorsItem>,
+}
+
+/// The `VerifyApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyApiKeyBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12691,13 +12711,33 @@ pub struct VerifyApiKeyBody {
     pub secret: String,
 }
 
-/// The `VerifyApiKeyResponse200` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
+/// The `VerifyApiKeyNotFound` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VerifyApiKeyResponse200 {
-    /// The `object` property: a [`VerifyApiKeyResponse200Object`].
+pub struct VerifyApiKeyNotFound {
+    /// The `errors` property.
+    pub errors: Vec<VerifyApiKeyNotFoundErrorsItem>,
+}
+
+/// The `VerifyApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyApiKeyNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `VerifyApiKeyResponse` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyApiKeyResponse {
+    /// The `object` property: a [`VerifyApiKeyResponseObject`].
     #[serde(default)]
-    pub object: VerifyApiKeyResponse200Object,
+    pub object: VerifyApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `type` property.
@@ -12731,10 +12771,10 @@ pub struct VerifyApiKeyResponse200 {
     pub updated_at: f64,
 }
 
-/// The `VerifyApiKeyResponse200Object` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `VerifyApiKeyResponseObject` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VerifyApiKeyResponse200Object {
+pub enum VerifyApiKeyResponseObject {
     /// `api_key`
     #[default]
     ApiKey,
@@ -12742,47 +12782,7 @@ pub enum VerifyApiKeyResponse200Object {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(VerifyApiKeyResponse200Object { ApiKey = "api_key" });
-
-/// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyApiKeyResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<VerifyApiKeyResponse400ErrorsItem>,
-}
-
-/// The `VerifyApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyApiKeyResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `VerifyApiKeyResponse404` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyApiKeyResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<VerifyApiKeyResponse404ErrorsItem>,
-}
-
-/// The `VerifyApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyApiKeyResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
+crate::runtime::open_enum!(VerifyApiKeyResponseObject { ApiKey = "api_key" });
 
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -12805,6 +12805,26 @@ pub struct VerifyDomainProxyBody {
     pub proxy_url: Option<String>,
 }
 
+/// The `VerifyM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyM2mTokenBadRequest {
+    /// The `errors` property.
+    pub errors: Vec<VerifyM2mTokenBadRequestErrorsItem>,
+}
+
+/// The `VerifyM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyM2mTokenBadRequestErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12814,13 +12834,33 @@ pub struct VerifyM2mTokenBody {
     pub token: String,
 }
 
-/// The `VerifyM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
+/// The `VerifyM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VerifyM2mTokenResponse200 {
-    /// The `object` property: a [`VerifyM2mTokenResponse200Object`].
+pub struct VerifyM2mTokenNotFound {
+    /// The `errors` property.
+    pub errors: Vec<VerifyM2mTokenNotFoundErrorsItem>,
+}
+
+/// The `VerifyM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyM2mTokenNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `VerifyM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyM2mTokenResponse {
+    /// The `object` property: a [`VerifyM2mTokenResponseObject`].
     #[serde(default)]
-    pub object: VerifyM2mTokenResponse200Object,
+    pub object: VerifyM2mTokenResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `subject` property.
@@ -12847,10 +12887,10 @@ pub struct VerifyM2mTokenResponse200 {
     pub updated_at: f64,
 }
 
-/// The `VerifyM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
+/// The `VerifyM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VerifyM2mTokenResponse200Object {
+pub enum VerifyM2mTokenResponseObject {
     /// `machine_to_machine_token`
     #[default]
     MachineToMachineToken,
@@ -12859,42 +12899,21 @@ pub enum VerifyM2mTokenResponse200Object {
 }
 
 crate::runtime::open_enum!(
-    VerifyM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
-    }
+    VerifyM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
 );
 
-/// The `VerifyM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
+/// The `VerifyOAuthAccessTokenBadRequest` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VerifyM2mTokenResponse400 {
+pub struct VerifyOAuthAccessTokenBadRequest {
     /// The `errors` property.
-    pub errors: Vec<VerifyM2mTokenResponse400ErrorsItem>,
+    pub errors: Vec<VerifyOAuthAccessTokenBadRequestErrorsItem>,
 }
 
-/// The `VerifyM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
+/// The `VerifyOAuthAccessTokenBadRequestErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VerifyM2mTokenResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `VerifyM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<VerifyM2mTokenResponse404ErrorsItem>,
-}
-
-/// The `VerifyM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenResponse404ErrorsItem {
+pub struct VerifyOAuthAccessTokenBadRequestErrorsItem {
     /// The `message` property.
     pub message: String,
     /// The `long_message` property.
@@ -12916,27 +12935,55 @@ pub struct VerifyOAuthAccessTokenBody {
     pub secret: Option<String>,
 }
 
-/// The `VerifyOAuthAccessTokenResponse200` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).
+/// The `VerifyOAuthAccessTokenNotFound` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyOAuthAccessTokenNotFound {
+    /// The `errors` property.
+    pub errors: Vec<VerifyOAuthAccessTokenNotFoundErrorsItem>,
+}
+
+/// The `VerifyOAuthAccessTokenNotFoundErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyOAuthAccessTokenNotFoundErrorsItem {
+    /// The `message` property.
+    pub message: String,
+    /// The `long_message` property.
+    pub long_message: String,
+    /// The `code` property.
+    pub code: String,
+}
+
+/// The `VerifyOAuthAccessTokenResponse` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
-pub enum VerifyOAuthAccessTokenResponse200 {
-    /// A [`VerifyOAuthAccessTokenResponse200Variant0`].
-    Variant0(VerifyOAuthAccessTokenResponse200Variant0),
-    /// A [`VerifyOAuthAccessTokenResponse200Variant1`].
-    Variant1(VerifyOAuthAccessTokenResponse200Variant1),
+pub enum VerifyOAuthAccessTokenResponse {
+    /// A [`VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken`].
+    ClerkIdpOauthAccessToken(VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken),
+    /// A [`VerifyOAuthAccessTokenResponseActive`].
+    Active(VerifyOAuthAccessTokenResponseActive),
     /// A value that matches none of the known variants.
     Unknown(serde_json::Value),
 }
 
-/// The `VerifyOAuthAccessTokenResponse200Variant0` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
+/// The `VerifyOAuthAccessTokenResponseActive` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponse200Variant0 {
-    /// The `object` property: a [`VerifyOAuthAccessTokenResponse200Variant0Object`].
+pub struct VerifyOAuthAccessTokenResponseActive {
+    /// The `active` property.
+    pub active: bool,
+}
+
+/// The `VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken {
+    /// The `object` property: a [`VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject`].
     #[serde(default)]
-    pub object: VerifyOAuthAccessTokenResponse200Variant0Object,
+    pub object: VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject,
     /// The `id` property.
     pub id: String,
     /// The `client_id` property.
@@ -12959,10 +13006,10 @@ pub struct VerifyOAuthAccessTokenResponse200Variant0 {
     pub updated_at: f64,
 }
 
-/// The `VerifyOAuthAccessTokenResponse200Variant0Object` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
+/// The `VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
+pub enum VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject {
     /// `clerk_idp_oauth_access_token`
     #[default]
     ClerkIdpOauthAccessToken,
@@ -12971,57 +13018,9 @@ pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
 }
 
 crate::runtime::open_enum!(
-    VerifyOAuthAccessTokenResponse200Variant0Object { ClerkIdpOauthAccessToken =
-    "clerk_idp_oauth_access_token" }
+    VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject {
+    ClerkIdpOauthAccessToken = "clerk_idp_oauth_access_token" }
 );
-
-/// The `VerifyOAuthAccessTokenResponse200Variant1` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponse200Variant1 {
-    /// The `active` property.
-    pub active: bool,
-}
-
-/// The `VerifyOAuthAccessTokenResponse400` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponse400 {
-    /// The `errors` property.
-    pub errors: Vec<VerifyOAuthAccessTokenResponse400ErrorsItem>,
-}
-
-/// The `VerifyOAuthAccessTokenResponse400ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-/// The `VerifyOAuthAccessTokenResponse404` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponse404 {
-    /// The `errors` property.
-    pub errors: Vec<VerifyOAuthAccessTokenResponse404ErrorsItem>,
-}
-
-/// The `VerifyOAuthAccessTokenResponse404ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
 
 /// The `VerifyPasswordBody` schema (`#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -13032,10 +13031,10 @@ pub struct VerifyPasswordBody {
     pub password: String,
 }
 
-/// The `VerifyPasswordResponse200` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
+/// The `VerifyPasswordResponse` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VerifyPasswordResponse200 {
+pub struct VerifyPasswordResponse {
     /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
@@ -13050,22 +13049,22 @@ pub struct VerifyTotpBody {
     pub code: String,
 }
 
-/// The `VerifyTotpResponse200` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
+/// The `VerifyTotpResponse` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VerifyTotpResponse200 {
+pub struct VerifyTotpResponse {
     /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    /// The `code_type` property: a [`VerifyTotpResponse200CodeType`].
+    /// The `code_type` property: a [`VerifyTotpResponseCodeType`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_type: Option<VerifyTotpResponse200CodeType>,
+    pub code_type: Option<VerifyTotpResponseCodeType>,
 }
 
-/// The `VerifyTotpResponse200CodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
+/// The `VerifyTotpResponseCodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VerifyTotpResponse200CodeType {
+pub enum VerifyTotpResponseCodeType {
     /// `totp`
     Totp,
     /// `backup_code`
@@ -13075,7 +13074,7 @@ pub enum VerifyTotpResponse200CodeType {
 }
 
 crate::runtime::open_enum!(
-    VerifyTotpResponse200CodeType { Totp = "totp", BackupCode = "backup_code" }
+    VerifyTotpResponseCodeType { Totp = "totp", BackupCode = "backup_code" }
 );
 
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).

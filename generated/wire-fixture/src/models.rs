@@ -21,10 +21,10 @@ pub struct CreateChargeBody {
     pub amount: i64,
 }
 
-/// The `CreateChargeResponse201` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema`).
+/// The `CreateChargeResponse` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct CreateChargeResponse201 {
+pub struct CreateChargeResponse {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

@@ -54,7 +54,7 @@ async fn form_bodies_send_arrays_as_repeated_keys_and_nest_objects() {
     let sent = client(&server)
         .messages()
         .create("AC123", "+15558675310")
-        .body2("Hi & bye")
+        .body_value("Hi & bye")
         .media_url(["https://demo.test/a.png", "https://demo.test/b.png"])
         .status_callback_event(["initiated", "ringing"])
         .metadata(metadata)
@@ -146,7 +146,7 @@ async fn each_operation_sends_the_credential_it_accepts() {
     // `[{bearerAuth: [], appKey: []}]`: both together.
     let _ = both.messages().get_receipt("SM1").send().await;
     // No security: public, even for a client with credentials.
-    both.status().get().send().await.unwrap();
+    both.status().retrieve().send().await.unwrap();
 
     let sent: Vec<(Option<String>, Option<String>)> = requests(&server)
         .await

@@ -108,7 +108,7 @@ pub(super) fn slots<'a>(op: &'a Operation, api: &'a Api) -> Vec<Slot<'a>> {
             Some(fields) => {
                 for field in fields.iter().filter(|f| f.presence != Presence::Constant) {
                     slots.push(Slot {
-                        name: names.claim(field.rust_name.clone()),
+                        name: names.claim_body_field(field.rust_name.clone()),
                         ty: &field.ty,
                         required: field.presence == Presence::Required,
                         kind: SlotKind::BodyField(field),

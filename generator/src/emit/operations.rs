@@ -265,7 +265,7 @@ impl<'a> OperationCode<'a> {
                         if field.presence == Presence::Constant {
                             continue;
                         }
-                        let name = names.claim(field.rust_name.clone());
+                        let name = names.claim_body_field(field.rust_name.clone());
                         let null_setter =
                             (field.presence == Presence::OptionalNullable).then(|| {
                                 names.claim(format!("{}_null", name.trim_start_matches("r#")))

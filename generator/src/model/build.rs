@@ -6,6 +6,7 @@ use heck::ToSnakeCase;
 use openapiv3::{Parameter, ReferenceOr};
 
 use super::names::{field_name, method_name, places, type_name};
+use super::paths;
 use super::schema::{Types, bounds, docs_of};
 use super::security::Schemes;
 use super::{
@@ -21,9 +22,6 @@ use openapiv3::OpenAPI;
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// Group for operations without tags.
-const UNTAGGED: &str = "default";
 
 /// Builds the model. Warnings come back with the model; errors instead of it.
 ///
@@ -46,6 +44,8 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
     });
     let mut groups: Vec<Group> = Vec::new();
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    // Groups named after paths (operations without tags), by tag.
+    let mut path_groups: BTreeSet<String> = BTreeSet::new();
     for item in paths {
         let (path, item) = match item {
             Ok(item) => item,
@@ -78,7 +78,7 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
                 path_params: &item.parameters,
                 pointer: &pointer,
             };
-            let (mut operation, tag) = context.build(op, &mut types, &mut diagnostics);
+            let (mut operation, tag, from_path) = context.build(op, &mut types, &mut diagnostics);
             operation.security = op.security.as_ref().map(|requirements| {
                 schemes.requirements(requirements, &pointer.join("security"), &mut diagnostics)
             });
@@ -93,9 +93,22 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
                 );
                 continue;
             }
+            // A group named after a path joins a tag group of the same Rust name (`Widgets`
+            // and `/widgets`).
+            let tag = match groups
+                .iter()
+                .find(|g| from_path && g.method == field_name(&tag))
+            {
+                Some(group) => group.tag.clone(),
+                None => tag,
+            };
+            if from_path {
+                path_groups.insert(tag.clone());
+            }
             group_for(&mut groups, &tag, doc).operations.push(operation);
         }
     }
+    merge_singular_groups(&mut groups, &path_groups);
     for group in &mut groups {
         name_methods(group);
     }
@@ -142,6 +155,30 @@ fn operation_of<'a>(
         "patch" => item.patch.as_ref(),
         "trace" => item.trace.as_ref(),
         _ => None,
+    }
+}
+
+/// Path-derived groups in singular and plural (`/task/{id}` and `/tasks`) are one resource:
+/// the singular group's operations join the plural one.
+fn merge_singular_groups(groups: &mut Vec<Group>, path_groups: &BTreeSet<String>) {
+    let mut i = 0;
+    while i < groups.len() {
+        let singular = &groups[i];
+        let plural = path_groups.contains(&singular.tag).then(|| {
+            groups.iter().position(|g| {
+                g.method != singular.method
+                    && path_groups.contains(&g.tag)
+                    && paths::singular(&g.method) == singular.method
+            })
+        });
+        match plural.flatten() {
+            Some(target) => {
+                let moved = groups.remove(i);
+                let target = if target > i { target - 1 } else { target };
+                groups[target].operations.extend(moved.operations);
+            }
+            None => i += 1,
+        }
     }
 }
 
@@ -198,18 +235,31 @@ impl OperationContext<'_> {
         op: &openapiv3::Operation,
         types: &mut Types<'_>,
         diagnostics: &mut Diagnostics,
-    ) -> (Operation, String) {
+    ) -> (Operation, String, bool) {
         let id = op.operation_id.clone().unwrap_or_else(|| self.derived_id());
         let builder_name = type_name(&id);
         let params = self.params(op, &builder_name, types, diagnostics);
         let body = self.body(op, &builder_name, types, diagnostics);
         let responses = self.responses(op, &builder_name, types, diagnostics);
         let pagination = pagination(&params, &responses, &types.defs);
+        // Without tags, the group comes from the path (`/v1/widgets/{id}` → `widgets`).
+        let (tag, from_path) = match op.tags.first() {
+            Some(tag) => (tag.clone(), false),
+            None => (paths::group_of(self.path), true),
+        };
+        // An operationId that only restates the request (or none at all) gives way to a
+        // REST-style name (`list`, `retrieve`, `create_part`) where the group is the path's.
+        let restated =
+            op.operation_id.is_none() || paths::id_restates_path(&id, self.method, self.path);
+        let rest_name = (restated && field_name(&tag) == field_name(&paths::group_of(self.path)))
+            .then(|| paths::rest_method(self.method, self.path, &paths::group_of(self.path)));
         let method_name = op
             .extensions
             .get("x-speakeasy-name-override")
             .and_then(|v| v.as_str())
-            .map(method_name)
+            .map(str::to_owned)
+            .or(rest_name)
+            .map(|name| method_name(&name))
             .unwrap_or_default();
         let operation = Operation {
             id,
@@ -227,12 +277,7 @@ impl OperationContext<'_> {
             security: None,
             idempotency_key: None,
         };
-        let tag = op
-            .tags
-            .first()
-            .cloned()
-            .unwrap_or_else(|| UNTAGGED.to_owned());
-        (operation, tag)
+        (operation, tag, from_path)
     }
 
     /// `get /users/{id}/keys` → `get_users_id_keys`, for operations without an operationId.
@@ -468,6 +513,15 @@ impl OperationContext<'_> {
                     .iter()
                     .map(|r| (ResponseStatus::Default, "default".to_owned(), r)),
             );
+        let entries: Vec<_> = entries.collect();
+        // With one success body, it is `…Response`; several are told apart by status.
+        let success_bodies = entries
+            .iter()
+            .filter(|(status, _, r)| {
+                status.is_success() && r.as_item().is_none_or(|r| !r.content.is_empty())
+            })
+            .count();
+        let has_success = entries.iter().any(|(status, _, _)| status.is_success());
         let mut out = Vec::new();
         for (status, key, response) in entries {
             let at = base.join(&key);
@@ -489,7 +543,8 @@ impl OperationContext<'_> {
             let body =
                 json_content(&response.content).map(|(media, content)| match &content.schema {
                     Some(schema) => {
-                        let hint = format!("{builder}Response{}", key.to_ascii_uppercase());
+                        let hint =
+                            response_type_name(builder, status, &key, success_bodies, has_success);
                         let schema_at = at.join("content").join(media).join("schema");
                         types.convert(schema, &schema_at, &hint).ty
                     }
@@ -522,6 +577,38 @@ impl OperationContext<'_> {
         out.sort_by_key(|r| r.status);
         out
     }
+}
+
+/// The name of an inline response body type: `{Builder}Response` for the one success body
+/// (`…Response201` when there are several), `{Builder}NotFound` after the status's reason
+/// phrase, `{Builder}ClientError` / `ServerError` for ranges, `{Builder}Error` for `default`
+/// (or `{Builder}Response` when `default` is also what success carries).
+fn response_type_name(
+    builder: &str,
+    status: ResponseStatus,
+    key: &str,
+    success_bodies: usize,
+    has_success: bool,
+) -> String {
+    let suffix = match status {
+        _ if status.is_success() && success_bodies <= 1 => "Response".to_owned(),
+        _ if status.is_success() => format!("Response{}", key.to_ascii_uppercase()),
+        ResponseStatus::Default if has_success => "Error".to_owned(),
+        ResponseStatus::Default => "Response".to_owned(),
+        ResponseStatus::Status(StatusMatch::Class(4)) => "ClientError".to_owned(),
+        ResponseStatus::Status(StatusMatch::Class(5)) => "ServerError".to_owned(),
+        ResponseStatus::Status(StatusMatch::Exact(code)) => {
+            match http::StatusCode::from_u16(code)
+                .ok()
+                .and_then(|code| code.canonical_reason())
+            {
+                Some(reason) => type_name(reason),
+                None => format!("Status{code}"),
+            }
+        }
+        ResponseStatus::Status(StatusMatch::Class(class)) => format!("Status{class}XX"),
+    };
+    format!("{builder}{suffix}")
 }
 
 /// Where a parameter goes and how it is serialized.
@@ -747,14 +834,50 @@ fn name_methods(group: &mut Group) {
     }
 }
 
-/// `words` without the first contiguous occurrence of `run`, if there is one.
+/// Words that only make sense next to the group's words: left dangling once those are taken
+/// out (`getAnAccount` → `get_an`, `listUsersForOrg` → `list_users_for`), they go too.
+const DANGLING: &[&str] = &[
+    "a", "an", "the", "for", "by", "of", "in", "on", "to", "from", "with", "and", "or",
+];
+
+/// Words that name the caller (`save_tracks_user`, `get_playlists_me`), not what a call acts on.
+const CALLER: &[&str] = &["user", "me", "my", "current", "self", "current_user"];
+
+/// `words` without an occurrence of `run` at their start, at their end or right after a
+/// leading verb (and the words left dangling by it), if there is one. A run elsewhere stays.
 fn strip_run(words: &[String], run: &[String]) -> Option<Vec<String>> {
     if run.is_empty() || run.len() > words.len() {
         return None;
     }
-    let start = words.windows(run.len()).position(|w| w == run)?;
-    let mut rest = words[..start].to_vec();
-    rest.extend_from_slice(&words[start + run.len()..]);
+    let mut rest = if words.ends_with(run) {
+        let mut rest = words[..words.len() - run.len()].to_vec();
+        while rest.len() > 1 && rest.last().is_some_and(|w| DANGLING.contains(&w.as_str())) {
+            rest.pop();
+        }
+        rest
+    } else if words.starts_with(run) {
+        words[run.len()..].to_vec()
+    } else {
+        // Right after a leading verb (`update_organization_membership_metadata` →
+        // `update_metadata`, `get_users_by_id` → `get_by_id`). A word naming the caller left
+        // at the end goes too: `save_tracks_user` saves tracks for the user, it does not save
+        // a user.
+        let (verb, object) = words.split_first()?;
+        if !object.starts_with(run) {
+            return None;
+        }
+        let mut rest = vec![verb.clone()];
+        rest.extend_from_slice(&object[run.len()..]);
+        if rest.len() == 2 && CALLER.contains(&rest[1].as_str()) {
+            rest.pop();
+        }
+        rest
+    };
+    if words.starts_with(run) {
+        while rest.len() > 1 && rest.first().is_some_and(|w| DANGLING.contains(&w.as_str())) {
+            rest.remove(0);
+        }
+    }
     Some(rest)
 }
 
@@ -1171,6 +1294,122 @@ mod tests {
                 method.to_owned(),
                 builder.to_owned()
             ))
+        );
+    }
+
+    /// Tag words go from the start or the end of an operationId or right after its verb, with
+    /// the little words they leave dangling; a run elsewhere stays.
+    #[test]
+    fn name_methods_strips_tag_words_only_where_the_rest_still_reads() {
+        let paths = [
+            get("/a", "getAnAccount", "Accounts", ""),
+            get("/b", "listAccountsForUser", "Accounts", ""),
+            get("/c", "saveAccountsUser", "Accounts", ""),
+            get("/g", "refreshAccountsToken", "Accounts", ""),
+            get("/h", "getUserAccountsCount", "Accounts", ""),
+            get("/d", "getAccountsByEmail", "Accounts", ""),
+            get("/e", "accountsSearch", "Accounts", ""),
+            get("/f", "getTheAccount", "Accounts", ""),
+        ]
+        .concat();
+        let api = api(&paths, " {}");
+        let methods: Vec<String> = names(&api, "Accounts")
+            .into_iter()
+            .map(|(_, method, _)| method)
+            .collect();
+        assert_eq!(
+            methods,
+            [
+                // Both would be `get`: both keep their whole operationId.
+                "get_an_account",
+                "list_for_user",
+                "save",
+                "refresh_token",
+                // A run after two words stays.
+                "get_user_accounts_count",
+                "get_by_email",
+                "search",
+                "get_the_account"
+            ]
+        );
+        // Alone in their group, the first and the last strip cleanly.
+        let api = super::tests::api(
+            &[
+                get("/a", "getAnAccount", "Accounts", ""),
+                get("/f", "listTheAccounts", "Accounts", ""),
+            ]
+            .concat(),
+            " {}",
+        );
+        let methods: Vec<String> = names(&api, "Accounts")
+            .into_iter()
+            .map(|(_, method, _)| method)
+            .collect();
+        assert_eq!(methods, ["get", "list"]);
+    }
+
+    /// Operations without tags are grouped by their first literal path segment (versions
+    /// skipped, singular and plural together) and, without a telling operationId, named
+    /// REST-style; never one `default` group.
+    #[test]
+    fn untagged_operations_are_grouped_by_path() {
+        const ID: &str =
+            "\n    parameters: [{name: id, in: path, required: true, schema: {type: string}}]";
+        let op = |method: &str, id: Option<&str>| {
+            let id = id.map_or_else(String::new, |id| format!("\n      operationId: {id}"));
+            format!("\n    {method}:{id}\n      responses: {{'204': {{description: ok}}}}")
+        };
+        let paths = [
+            format!(
+                "\n  /v1/widgets:{}{}",
+                op("get", None),
+                op("post", Some("PostWidgets"))
+            ),
+            format!(
+                "\n  /v1/widgets/{{id}}:{ID}{}{}",
+                op("get", None),
+                op("delete", None)
+            ),
+            format!(
+                "\n  /v1/widget/{{id}}/parts:{ID}{}",
+                op("post", Some("post_widget_id_parts"))
+            ),
+            format!("\n  /v1/widgets/{{id}}/cancel:{ID}{}", op("post", None)),
+            format!("\n  /v2beta/orders:{}", op("get", Some("findOrders"))),
+            format!("\n  /:{}", op("get", None)),
+        ]
+        .concat();
+        let api = api(&paths, " {}");
+        let groups: Vec<(&str, Vec<&str>)> = api
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.method.as_str(),
+                    g.operations
+                        .iter()
+                        .map(|o| o.method_name.as_str())
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (
+                    "widgets",
+                    vec![
+                        "list",
+                        "create",
+                        "retrieve",
+                        "delete",
+                        "cancel",
+                        "create_part"
+                    ]
+                ),
+                ("orders", vec!["find"]),
+                ("api", vec!["retrieve"]),
+            ]
         );
     }
 

@@ -6,6 +6,7 @@
 mod build;
 mod idempotency;
 pub(crate) mod names;
+mod paths;
 mod schema;
 mod security;
 mod usage;

@@ -38,6 +38,10 @@ fn words(raw: &str) -> String {
     for c in raw.chars() {
         match c {
             c if c.is_ascii_alphanumeric() => spaced.push(c),
+            // Comparisons carry meaning (`StartTime<`, `StartTime>` next to `StartTime` in
+            // query filters): spelled out, they keep such names apart without numbers.
+            '<' => spaced.push_str(" less than "),
+            '>' => spaced.push_str(" greater than "),
             c if c.is_ascii() => spaced.push(' '),
             // An accented letter stays in its word (`ü` → `u`); a longer transliteration
             // (`日` → `Ri`, `🙂` → `slight_smile`) is a word of its own.
@@ -94,6 +98,103 @@ pub fn type_name(raw: &str) -> String {
     escape_ident(&fix_start(words(raw).to_upper_camel_case(), "T", "Type"))
 }
 
+/// The variant for a string enum value: [`type_name`] of it, except that symbols carry
+/// meaning a plain casing would drop: `""` → `Empty`, `*` → `Asterisk`, `>=` →
+/// `GreaterThanEquals`, `-1` → `Minus1`, `+1` → `Plus1` (rather than `Type`, `T1`, `T12`).
+pub fn variant_name(value: &str) -> String {
+    if value.trim().is_empty() {
+        return if value.is_empty() { "Empty" } else { "Space" }.to_owned();
+    }
+    let spelled = |c: char| -> Option<&'static str> {
+        Some(match c {
+            '*' => "Asterisk",
+            '+' => "Plus",
+            '-' => "Minus",
+            '.' => "Dot",
+            '/' => "Slash",
+            '\\' => "Backslash",
+            ':' => "Colon",
+            ';' => "Semicolon",
+            ',' => "Comma",
+            '=' => "Equals",
+            '<' => "LessThan",
+            '>' => "GreaterThan",
+            '!' => "Not",
+            '?' => "Question",
+            '#' => "Hash",
+            '@' => "At",
+            '&' => "And",
+            '|' => "Or",
+            '%' => "Percent",
+            '$' => "Dollar",
+            '^' => "Caret",
+            '~' => "Tilde",
+            '_' => "Underscore",
+            '(' => "OpenParen",
+            ')' => "CloseParen",
+            '[' => "OpenBracket",
+            ']' => "CloseBracket",
+            '{' => "OpenBrace",
+            '}' => "CloseBrace",
+            '\'' => "Quote",
+            '"' => "DoubleQuote",
+            '`' => "Backtick",
+            ' ' => "Space",
+            _ => return None,
+        })
+    };
+    if !value.chars().any(char::is_alphanumeric) {
+        let words: String = value.chars().filter_map(spelled).collect();
+        return if words.is_empty() {
+            type_name(value)
+        } else {
+            words
+        };
+    }
+    // A signed number: the sign is the only thing telling `-1` from `1`.
+    let mut chars = value.chars();
+    if let (Some(sign @ ('-' | '+')), Some(next)) = (chars.next(), chars.next()) {
+        if next.is_ascii_digit() {
+            let rest = type_name(&value[1..]);
+            let rest = rest.strip_prefix('T').unwrap_or(&rest);
+            return format!("{}{rest}", spelled(sign).unwrap_or_default());
+        }
+    }
+    type_name(value)
+}
+
+/// The longest type name derived for an inline schema. Nested inline schemas are named after
+/// their place (`GetUsersResponseDataItemAttributesAddress`), which grows with every level.
+pub const MAX_TYPE_NAME: usize = 60;
+
+/// A camel-case name cut to [`MAX_TYPE_NAME`] characters by dropping words after its first two
+/// (the operation or schema it starts from) until it fits: the end, which says what the type
+/// is, stays. `GetUsersResponseDataItemAttributesAddress…Geo` → `GetUsers…AddressGeo`.
+pub fn shorten_type_name(name: &str) -> String {
+    if name.len() <= MAX_TYPE_NAME {
+        return name.to_owned();
+    }
+    let mut words: Vec<&str> = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    words.push(&name[start..]);
+    let mut len = name.len();
+    while len > MAX_TYPE_NAME && words.len() > 3 {
+        len -= words.remove(2).len();
+    }
+    let shortened = words.concat();
+    // One very long word: cut it (at a character boundary).
+    match shortened.char_indices().nth(MAX_TYPE_NAME) {
+        Some((cut, _)) => shortened[..cut].to_owned(),
+        None => shortened,
+    }
+}
+
 /// `userId` → `user_id`, `type` → `r#type`.
 pub fn field_name(raw: &str) -> String {
     let name = fix_start(words(raw).to_snake_case(), "_", "value");
@@ -140,6 +241,17 @@ impl Scope {
             reserved,
             suffix,
         }
+    }
+
+    /// Claims a body property's name in a request builder after the parameters took theirs:
+    /// one named like a parameter becomes `{name}_body` (`id` next to a path `id`), which says
+    /// where it goes, rather than `id2`.
+    pub fn claim_body_field(&mut self, name: String) -> String {
+        let bare = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+        if self.taken.contains(&bare) && !self.reserved.contains(&bare) {
+            return self.claim(format!("{}_body", bare.trim_end_matches('_')));
+        }
+        self.claim(name)
     }
 
     /// Claims `name`, or the first free `name2`, `name3`, ….
@@ -224,9 +336,10 @@ pub mod places {
         Scope::with_reserved(RESERVED.group.iter().copied())
     }
 
-    /// Fields and setters of a request builder: parameters and body properties.
+    /// Fields and setters of a request builder: parameters and body properties. A spec name
+    /// equal to one of the builder's own gets `_value` (`body` → `body_value`, not `body2`).
     pub fn builder_members() -> Scope {
-        Scope::with_reserved(RESERVED.builder.iter().copied())
+        Scope::reserving(RESERVED.builder.iter().copied(), "_value")
     }
 
     /// Variants of a string enum or a union.
@@ -249,6 +362,8 @@ mod tests {
         assert_eq!(field_name("userId"), "user_id");
         assert_eq!(field_name("x-rate-limit"), "x_rate_limit");
         assert_eq!(field_name("Redirect URLs"), "redirect_urls");
+        assert_eq!(field_name("StartTime<"), "start_time_less_than");
+        assert_eq!(field_name("StartTime>"), "start_time_greater_than");
         assert_eq!(type_name("user IDs"), "UserIds");
         assert_eq!(field_name("APIs"), "apis");
         assert_eq!(
@@ -275,6 +390,43 @@ mod tests {
         assert_eq!(field_name("ünïcödé"), "unicode");
         assert_eq!(field_name("emoji🙂"), "emoji_slight_smile");
         assert_eq!(field_name("日本語"), "ri_ben_yu");
+    }
+
+    #[test]
+    fn enum_values_without_letters_get_meaningful_variants() {
+        for (value, variant) in [
+            ("", "Empty"),
+            (" ", "Space"),
+            ("*", "Asterisk"),
+            (">=", "GreaterThanEquals"),
+            ("-", "Minus"),
+            ("-1", "Minus1"),
+            ("+1", "Plus1"),
+            ("1", "T1"),
+            ("1.5", "T15"),
+            ("-1.5", "Minus15"),
+            ("active", "Active"),
+            ("on-hold", "OnHold"),
+            ("self", "Self_"),
+            ("€", "Eur"),
+        ] {
+            assert_eq!(variant_name(value), variant, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn long_type_names_keep_their_start_and_end() {
+        let name =
+            "ListIncomingPhoneNumberTollFreeResponseIncomingPhoneNumbersItemCapabilitiesVoice";
+        let short = shorten_type_name(name);
+        assert!(short.len() <= MAX_TYPE_NAME, "{short}");
+        assert!(
+            short.starts_with("ListIncoming") && short.ends_with("CapabilitiesVoice"),
+            "{short}"
+        );
+        assert_eq!(shorten_type_name("Short"), "Short");
+        assert_eq!(shorten_type_name(&"A".repeat(100)).len(), MAX_TYPE_NAME);
+        assert_eq!(shorten_type_name(&"Ab".repeat(40)).len(), 60);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use openapiv3::{
     Type, VariantOrUnknownOrEmpty,
 };
 
-use super::names::{Scope, field_name, places, type_name};
+use super::names::{Scope, field_name, places, shorten_type_name, type_name, variant_name};
 use super::{Docs, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 
@@ -55,7 +55,7 @@ impl<'d> Types<'d> {
             .flat_map(|c| c.schemas.keys())
             .collect::<BTreeSet<_>>()
             .into_iter()
-            .map(|key| (key.clone(), scope.claim(type_name(key))))
+            .map(|key| (key.clone(), scope.claim(shorten_type_name(&type_name(key)))))
             .collect();
         Self {
             doc,
@@ -96,7 +96,7 @@ impl<'d> Types<'d> {
 
     /// A fresh type name for an inline schema, derived from `hint`.
     pub fn inline_name(&mut self, hint: &str) -> String {
-        self.scope.claim(type_name(hint))
+        self.scope.claim(shorten_type_name(&type_name(hint)))
     }
 
     /// Converts a schema or reference at `pointer`; inline named types are called `hint`.
@@ -472,19 +472,16 @@ impl<'d> Types<'d> {
                     .next()
                     .map(type_name)
                     .unwrap_or_else(|| format!("Variant{i}")),
-                ReferenceOr::Item(schema) => match &schema.schema_kind {
-                    SchemaKind::Type(Type::String(_)) => "String".to_owned(),
-                    SchemaKind::Type(Type::Integer(_)) => "Integer".to_owned(),
-                    SchemaKind::Type(Type::Number(_)) => "Number".to_owned(),
-                    SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_owned(),
-                    SchemaKind::Type(Type::Array(_)) => "Array".to_owned(),
-                    _ => schema
-                        .schema_data
-                        .title
-                        .as_deref()
-                        .map(type_name)
-                        .unwrap_or_else(|| format!("Variant{i}")),
-                },
+                ReferenceOr::Item(schema) => {
+                    member_name(schema).unwrap_or_else(|| match &schema.schema_kind {
+                        SchemaKind::Type(Type::String(_)) => "String".to_owned(),
+                        SchemaKind::Type(Type::Integer(_)) => "Integer".to_owned(),
+                        SchemaKind::Type(Type::Number(_)) => "Number".to_owned(),
+                        SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_owned(),
+                        SchemaKind::Type(Type::Array(_)) => "Array".to_owned(),
+                        _ => format!("Variant{i}"),
+                    })
+                }
             };
             let rust_name = variant_names.claim(base.trim_start_matches("r#").to_owned());
             let hint = format!("{name}{rust_name}");
@@ -607,7 +604,7 @@ impl<'d> Types<'d> {
             .map(|value| Variant {
                 wire_name: (*value).to_owned(),
                 rust_name: variant_names
-                    .claim(type_name(value).trim_start_matches("r#").to_owned()),
+                    .claim(variant_name(value).trim_start_matches("r#").to_owned()),
             })
             .collect();
         self.insert(TypeDef {
@@ -620,6 +617,41 @@ impl<'d> Types<'d> {
 
     fn insert(&mut self, def: TypeDef) {
         self.defs.insert(def.name.clone(), def);
+    }
+}
+
+/// What an inline union member is called when it says so itself: its `title`, its one string
+/// value (`{enum: [range]}` → `Range`), the one value of a tag-like property
+/// (`{type: {enum: [range_to]}, end: …}` → `RangeTo`), or its one property (`{ok: …}` →
+/// `Ok`). `None` leaves the name to the member's kind.
+fn member_name(schema: &Schema) -> Option<String> {
+    if let Some(title) = &schema.schema_data.title {
+        return Some(type_name(title));
+    }
+    let one_value = |schema: &Schema| match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+            [Some(value)] => Some(variant_name(value)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => one_value(schema),
+        SchemaKind::Type(Type::Object(object)) => {
+            let tag = object
+                .properties
+                .iter()
+                .find_map(|(_, property)| match property {
+                    ReferenceOr::Item(property) => one_value(property),
+                    ReferenceOr::Reference { .. } => None,
+                });
+            match (tag, object.properties.len()) {
+                (Some(tag), _) => Some(tag),
+                (None, 1) => object.properties.keys().next().map(|k| type_name(k)),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

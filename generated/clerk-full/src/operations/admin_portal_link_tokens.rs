@@ -101,14 +101,14 @@ impl CreateAdminPortalLinkToken {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::CreateAdminPortalLinkTokenResponse201, Error> {
+    ) -> Result<models::CreateAdminPortalLinkTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateAdminPortalLinkTokenResponse201>, Error> {
+    ) -> Result<Response<models::CreateAdminPortalLinkTokenResponse>, Error> {
         let mut request = RequestSpec::new(
             "createAdminPortalLinkToken",
             reqwest::Method::POST,
@@ -119,10 +119,10 @@ impl CreateAdminPortalLinkToken {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             201 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenResponse400)),
-            401 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenResponse401)),
-            403 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenResponse403)),
-            409 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenResponse409)),
+            400 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenBadRequest)),
+            401 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenUnauthorized)),
+            403 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenForbidden)),
+            409 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenConflict)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -160,14 +160,14 @@ impl RevokeAdminPortalLinkToken {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::RevokeAdminPortalLinkTokenResponse200, Error> {
+    ) -> Result<models::RevokeAdminPortalLinkTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::RevokeAdminPortalLinkTokenResponse200>, Error> {
+    ) -> Result<Response<models::RevokeAdminPortalLinkTokenResponse>, Error> {
         let mut request = RequestSpec::new(
             "revokeAdminPortalLinkToken",
             reqwest::Method::POST,
@@ -179,10 +179,10 @@ impl RevokeAdminPortalLinkToken {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenResponse400)),
-            401 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenResponse401)),
-            403 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenResponse403)),
-            404 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenResponse404)),
+            400 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenBadRequest)),
+            401 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenUnauthorized)),
+            403 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenForbidden)),
+            404 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }

@@ -27,7 +27,7 @@ impl<'a> ApiKeys<'a> {
     /// - `subject`:
     ///
     /// Optional: [`type`](GetApiKeys::type), [`include_invalid`](GetApiKeys::include_invalid), [`limit`](GetApiKeys::limit), [`offset`](GetApiKeys::offset), [`query`](GetApiKeys::query).
-    pub fn get_api_keys(&self, subject: impl Into<String>) -> GetApiKeys {
+    pub fn list(&self, subject: impl Into<String>) -> GetApiKeys {
         GetApiKeys {
             client: self.client.clone(),
             options: RequestOptions::default(),
@@ -74,7 +74,7 @@ impl<'a> ApiKeys<'a> {
     /// # Arguments
     ///
     /// - `api_key_id`:
-    pub fn get_api_key(&self, api_key_id: impl Into<String>) -> GetApiKey {
+    pub fn get(&self, api_key_id: impl Into<String>) -> GetApiKey {
         GetApiKey {
             client: self.client.clone(),
             options: RequestOptions::default(),
@@ -164,7 +164,7 @@ impl<'a> ApiKeys<'a> {
     }
 }
 
-/// A `GET /api_keys` request; start it with [`ApiKeys::get_api_keys`](super::ApiKeys::get_api_keys), then `.send()` it.
+/// A `GET /api_keys` request; start it with [`ApiKeys::list`](super::ApiKeys::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKeys {
@@ -219,14 +219,14 @@ impl GetApiKeys {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetApiKeysResponse200, Error> {
+    pub async fn send(self) -> Result<models::GetApiKeysResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::GetApiKeysResponse200>, Error> {
+    ) -> Result<Response<models::GetApiKeysResponse>, Error> {
         let mut request = RequestSpec::new(
             "getApiKeys",
             reqwest::Method::GET,
@@ -252,8 +252,8 @@ impl GetApiKeys {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::GetApiKeysResponse400)),
-            404 => Err(raw.api_error(ErrorBody::GetApiKeysResponse404)),
+            400 => Err(raw.api_error(ErrorBody::GetApiKeysBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::GetApiKeysNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -336,14 +336,14 @@ impl CreateApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateApiKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::CreateApiKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateApiKeyResponse200>, Error> {
+    ) -> Result<Response<models::CreateApiKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "createApiKey",
             reqwest::Method::POST,
@@ -354,14 +354,14 @@ impl CreateApiKey {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::CreateApiKeyResponse400)),
-            409 => Err(raw.api_error(ErrorBody::CreateApiKeyResponse409)),
+            400 => Err(raw.api_error(ErrorBody::CreateApiKeyBadRequest)),
+            409 => Err(raw.api_error(ErrorBody::CreateApiKeyConflict)),
             _ => Err(raw.unexpected_status()),
         }
     }
 }
 
-/// A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get_api_key`](super::ApiKeys::get_api_key), then `.send()` it.
+/// A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get`](super::ApiKeys::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKey {
@@ -378,14 +378,14 @@ impl GetApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetApiKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::GetApiKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::GetApiKeyResponse200>, Error> {
+    ) -> Result<Response<models::GetApiKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "getApiKey",
             reqwest::Method::GET,
@@ -396,8 +396,8 @@ impl GetApiKey {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::GetApiKeyResponse400)),
-            404 => Err(raw.api_error(ErrorBody::GetApiKeyResponse404)),
+            400 => Err(raw.api_error(ErrorBody::GetApiKeyBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::GetApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -420,14 +420,14 @@ impl DeleteApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteApiKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::DeleteApiKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteApiKeyResponse200>, Error> {
+    ) -> Result<Response<models::DeleteApiKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "deleteApiKey",
             reqwest::Method::DELETE,
@@ -438,8 +438,8 @@ impl DeleteApiKey {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::DeleteApiKeyResponse400)),
-            404 => Err(raw.api_error(ErrorBody::DeleteApiKeyResponse404)),
+            400 => Err(raw.api_error(ErrorBody::DeleteApiKeyBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::DeleteApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -511,14 +511,14 @@ impl UpdateApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::UpdateApiKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::UpdateApiKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::UpdateApiKeyResponse200>, Error> {
+    ) -> Result<Response<models::UpdateApiKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "updateApiKey",
             reqwest::Method::PATCH,
@@ -530,8 +530,8 @@ impl UpdateApiKey {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::UpdateApiKeyResponse400)),
-            404 => Err(raw.api_error(ErrorBody::UpdateApiKeyResponse404)),
+            400 => Err(raw.api_error(ErrorBody::UpdateApiKeyBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::UpdateApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -554,14 +554,14 @@ impl GetApiKeySecret {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetApiKeySecretResponse200, Error> {
+    pub async fn send(self) -> Result<models::GetApiKeySecretResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::GetApiKeySecretResponse200>, Error> {
+    ) -> Result<Response<models::GetApiKeySecretResponse>, Error> {
         let mut request = RequestSpec::new(
             "getApiKeySecret",
             reqwest::Method::GET,
@@ -572,8 +572,8 @@ impl GetApiKeySecret {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::GetApiKeySecretResponse400)),
-            404 => Err(raw.api_error(ErrorBody::GetApiKeySecretResponse404)),
+            400 => Err(raw.api_error(ErrorBody::GetApiKeySecretBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::GetApiKeySecretNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -609,14 +609,14 @@ impl RevokeApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RevokeApiKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::RevokeApiKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::RevokeApiKeyResponse200>, Error> {
+    ) -> Result<Response<models::RevokeApiKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "revokeApiKey",
             reqwest::Method::POST,
@@ -628,8 +628,8 @@ impl RevokeApiKey {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::RevokeApiKeyResponse400)),
-            404 => Err(raw.api_error(ErrorBody::RevokeApiKeyResponse404)),
+            400 => Err(raw.api_error(ErrorBody::RevokeApiKeyBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::RevokeApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -652,14 +652,14 @@ impl VerifyApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyApiKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::VerifyApiKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyApiKeyResponse200>, Error> {
+    ) -> Result<Response<models::VerifyApiKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "verifyApiKey",
             reqwest::Method::POST,
@@ -670,8 +670,8 @@ impl VerifyApiKey {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::VerifyApiKeyResponse400)),
-            404 => Err(raw.api_error(ErrorBody::VerifyApiKeyResponse404)),
+            400 => Err(raw.api_error(ErrorBody::VerifyApiKeyBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::VerifyApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }

@@ -131,16 +131,14 @@ impl UpdateInstanceAuthConfig {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> Result<models::UpdateInstanceAuthConfigResponse200, Error> {
+    pub async fn send(self) -> Result<models::UpdateInstanceAuthConfigResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::UpdateInstanceAuthConfigResponse200>, Error> {
+    ) -> Result<Response<models::UpdateInstanceAuthConfigResponse>, Error> {
         let mut request = RequestSpec::new(
             "UpdateInstanceAuthConfig",
             reqwest::Method::PATCH,

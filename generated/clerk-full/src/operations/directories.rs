@@ -236,14 +236,14 @@ impl ListDirectories {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListDirectoriesResponse200, Error> {
+    pub async fn send(self) -> Result<models::ListDirectoriesResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ListDirectoriesResponse200>, Error> {
+    ) -> Result<Response<models::ListDirectoriesResponse>, Error> {
         let mut request = RequestSpec::new(
             "ListDirectories",
             reqwest::Method::GET,
@@ -535,14 +535,14 @@ impl ListDirectoryGroupRoleMappings {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::ListDirectoryGroupRoleMappingsResponse200, Error> {
+    ) -> Result<models::ListDirectoryGroupRoleMappingsResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ListDirectoryGroupRoleMappingsResponse200>, Error> {
+    ) -> Result<Response<models::ListDirectoryGroupRoleMappingsResponse>, Error> {
         let mut request = RequestSpec::new(
             "ListDirectoryGroupRoleMappings",
             reqwest::Method::GET,
@@ -579,14 +579,14 @@ impl ReplaceDirectoryGroupRoleMappings {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::ReplaceDirectoryGroupRoleMappingsResponse200, Error> {
+    ) -> Result<models::ReplaceDirectoryGroupRoleMappingsResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ReplaceDirectoryGroupRoleMappingsResponse200>, Error> {
+    ) -> Result<Response<models::ReplaceDirectoryGroupRoleMappingsResponse>, Error> {
         let mut request = RequestSpec::new(
             "ReplaceDirectoryGroupRoleMappings",
             reqwest::Method::PUT,
@@ -685,14 +685,14 @@ impl DeleteDirectoryGroupRoleMapping {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::DeleteDirectoryGroupRoleMappingResponse200, Error> {
+    ) -> Result<models::DeleteDirectoryGroupRoleMappingResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteDirectoryGroupRoleMappingResponse200>, Error> {
+    ) -> Result<Response<models::DeleteDirectoryGroupRoleMappingResponse>, Error> {
         let mut request = RequestSpec::new(
             "DeleteDirectoryGroupRoleMapping",
             reqwest::Method::DELETE,

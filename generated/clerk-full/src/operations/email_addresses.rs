@@ -417,14 +417,14 @@ impl PrepareEmailAddressVerification {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::PrepareEmailAddressVerificationResponse200, Error> {
+    ) -> Result<models::PrepareEmailAddressVerificationResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::PrepareEmailAddressVerificationResponse200>, Error> {
+    ) -> Result<Response<models::PrepareEmailAddressVerificationResponse>, Error> {
         let mut request = RequestSpec::new(
             "PrepareEmailAddressVerification",
             reqwest::Method::POST,
@@ -461,14 +461,14 @@ impl AttemptEmailAddressVerification {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::AttemptEmailAddressVerificationResponse200, Error> {
+    ) -> Result<models::AttemptEmailAddressVerificationResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::AttemptEmailAddressVerificationResponse200>, Error> {
+    ) -> Result<Response<models::AttemptEmailAddressVerificationResponse>, Error> {
         let mut request = RequestSpec::new(
             "AttemptEmailAddressVerification",
             reqwest::Method::POST,

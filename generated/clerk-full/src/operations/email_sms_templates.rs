@@ -69,7 +69,7 @@ impl<'a> EmailSmsTemplates<'a> {
     /// - `template_type`:
     /// - `slug`:
     ///
-    /// Optional: [`name`](UpsertTemplate::name), [`subject`](UpsertTemplate::subject), [`markup`](UpsertTemplate::markup), [`body2`](UpsertTemplate::body2), [`delivered_by_clerk`](UpsertTemplate::delivered_by_clerk), [`from_email_name`](UpsertTemplate::from_email_name), [`reply_to_email_name`](UpsertTemplate::reply_to_email_name).
+    /// Optional: [`name`](UpsertTemplate::name), [`subject`](UpsertTemplate::subject), [`markup`](UpsertTemplate::markup), [`body_value`](UpsertTemplate::body_value), [`delivered_by_clerk`](UpsertTemplate::delivered_by_clerk), [`from_email_name`](UpsertTemplate::from_email_name), [`reply_to_email_name`](UpsertTemplate::reply_to_email_name).
     #[deprecated]
     pub fn upsert(
         &self,
@@ -120,7 +120,7 @@ impl<'a> EmailSmsTemplates<'a> {
     /// - `template_type`:
     /// - `slug`:
     ///
-    /// Optional: [`subject`](PreviewTemplate::subject), [`body2`](PreviewTemplate::body2), [`from_email_name`](PreviewTemplate::from_email_name), [`reply_to_email_name`](PreviewTemplate::reply_to_email_name).
+    /// Optional: [`subject`](PreviewTemplate::subject), [`body_value`](PreviewTemplate::body_value), [`from_email_name`](PreviewTemplate::from_email_name), [`reply_to_email_name`](PreviewTemplate::reply_to_email_name).
     #[deprecated]
     pub fn preview(
         &self,
@@ -324,8 +324,8 @@ impl UpsertTemplate {
         self
     }
 
-    /// body2
-    pub fn body2(mut self, value: impl Into<String>) -> Self {
+    /// body_value
+    pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }
@@ -452,8 +452,8 @@ impl PreviewTemplate {
         self
     }
 
-    /// body2
-    pub fn body2(mut self, value: impl Into<String>) -> Self {
+    /// body_value
+    pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }

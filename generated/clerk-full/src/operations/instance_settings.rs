@@ -312,7 +312,7 @@ impl UpdateInstance {
     pub fn preferred_sign_in_strategy_when_password_required(
         mut self,
         value: impl Into<
-            models::UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired,
+            models::UpdateInstancePreferredSignInStrategyWhenPasswordRequired,
         >,
     ) -> Self {
         self.body.preferred_sign_in_strategy_when_password_required = Some(

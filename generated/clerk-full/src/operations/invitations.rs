@@ -352,14 +352,14 @@ impl RevokeInvitation {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RevokeInvitationResponse200, Error> {
+    pub async fn send(self) -> Result<models::RevokeInvitationResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::RevokeInvitationResponse200>, Error> {
+    ) -> Result<Response<models::RevokeInvitationResponse>, Error> {
         let mut request = RequestSpec::new(
             "RevokeInvitation",
             reqwest::Method::POST,

@@ -134,14 +134,14 @@ impl GetM2mTokens {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetM2mTokensResponse200, Error> {
+    pub async fn send(self) -> Result<models::GetM2mTokensResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::GetM2mTokensResponse200>, Error> {
+    ) -> Result<Response<models::GetM2mTokensResponse>, Error> {
         let mut request = RequestSpec::new(
             "getM2MTokens",
             reqwest::Method::GET,
@@ -164,9 +164,9 @@ impl GetM2mTokens {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::GetM2mTokensResponse400)),
-            403 => Err(raw.api_error(ErrorBody::GetM2mTokensResponse403)),
-            404 => Err(raw.api_error(ErrorBody::GetM2mTokensResponse404)),
+            400 => Err(raw.api_error(ErrorBody::GetM2mTokensBadRequest)),
+            403 => Err(raw.api_error(ErrorBody::GetM2mTokensForbidden)),
+            404 => Err(raw.api_error(ErrorBody::GetM2mTokensNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -228,14 +228,14 @@ impl CreateM2mToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateM2mTokenResponse201, Error> {
+    pub async fn send(self) -> Result<models::CreateM2mTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateM2mTokenResponse201>, Error> {
+    ) -> Result<Response<models::CreateM2mTokenResponse>, Error> {
         let mut request = RequestSpec::new(
             "createM2MToken",
             reqwest::Method::POST,
@@ -246,8 +246,8 @@ impl CreateM2mToken {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             201 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::CreateM2mTokenResponse400)),
-            409 => Err(raw.api_error(ErrorBody::CreateM2mTokenResponse409)),
+            400 => Err(raw.api_error(ErrorBody::CreateM2mTokenBadRequest)),
+            409 => Err(raw.api_error(ErrorBody::CreateM2mTokenConflict)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -283,14 +283,14 @@ impl RevokeM2mToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RevokeM2mTokenResponse200, Error> {
+    pub async fn send(self) -> Result<models::RevokeM2mTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::RevokeM2mTokenResponse200>, Error> {
+    ) -> Result<Response<models::RevokeM2mTokenResponse>, Error> {
         let mut request = RequestSpec::new(
             "revokeM2MToken",
             reqwest::Method::POST,
@@ -302,8 +302,8 @@ impl RevokeM2mToken {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::RevokeM2mTokenResponse400)),
-            404 => Err(raw.api_error(ErrorBody::RevokeM2mTokenResponse404)),
+            400 => Err(raw.api_error(ErrorBody::RevokeM2mTokenBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::RevokeM2mTokenNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }
@@ -326,14 +326,14 @@ impl VerifyM2mToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyM2mTokenResponse200, Error> {
+    pub async fn send(self) -> Result<models::VerifyM2mTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyM2mTokenResponse200>, Error> {
+    ) -> Result<Response<models::VerifyM2mTokenResponse>, Error> {
         let mut request = RequestSpec::new(
             "verifyM2MToken",
             reqwest::Method::POST,
@@ -344,8 +344,8 @@ impl VerifyM2mToken {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::VerifyM2mTokenResponse400)),
-            404 => Err(raw.api_error(ErrorBody::VerifyM2mTokenResponse404)),
+            400 => Err(raw.api_error(ErrorBody::VerifyM2mTokenBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::VerifyM2mTokenNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }

@@ -217,14 +217,14 @@ impl ListMachines {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListMachinesResponse200, Error> {
+    pub async fn send(self) -> Result<models::ListMachinesResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ListMachinesResponse200>, Error> {
+    ) -> Result<Response<models::ListMachinesResponse>, Error> {
         let mut request = RequestSpec::new(
             "ListMachines",
             reqwest::Method::GET,
@@ -308,14 +308,14 @@ impl CreateMachine {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateMachineResponse200, Error> {
+    pub async fn send(self) -> Result<models::CreateMachineResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateMachineResponse200>, Error> {
+    ) -> Result<Response<models::CreateMachineResponse>, Error> {
         let mut request = RequestSpec::new(
             "CreateMachine",
             reqwest::Method::POST,
@@ -388,14 +388,14 @@ impl DeleteMachine {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteMachineResponse200, Error> {
+    pub async fn send(self) -> Result<models::DeleteMachineResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteMachineResponse200>, Error> {
+    ) -> Result<Response<models::DeleteMachineResponse>, Error> {
         let mut request = RequestSpec::new(
             "DeleteMachine",
             reqwest::Method::DELETE,
@@ -482,14 +482,14 @@ impl GetMachineSecretKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetMachineSecretKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::GetMachineSecretKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::GetMachineSecretKeyResponse200>, Error> {
+    ) -> Result<Response<models::GetMachineSecretKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "GetMachineSecretKey",
             reqwest::Method::GET,
@@ -524,14 +524,14 @@ impl RotateMachineSecretKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RotateMachineSecretKeyResponse200, Error> {
+    pub async fn send(self) -> Result<models::RotateMachineSecretKeyResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::RotateMachineSecretKeyResponse200>, Error> {
+    ) -> Result<Response<models::RotateMachineSecretKeyResponse>, Error> {
         let mut request = RequestSpec::new(
             "RotateMachineSecretKey",
             reqwest::Method::POST,
@@ -612,14 +612,14 @@ impl DeleteMachineScope {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteMachineScopeResponse200, Error> {
+    pub async fn send(self) -> Result<models::DeleteMachineScopeResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteMachineScopeResponse200>, Error> {
+    ) -> Result<Response<models::DeleteMachineScopeResponse>, Error> {
         let mut request = RequestSpec::new(
             "DeleteMachineScope",
             reqwest::Method::DELETE,

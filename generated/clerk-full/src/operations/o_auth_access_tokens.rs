@@ -65,14 +65,14 @@ impl VerifyOAuthAccessToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyOAuthAccessTokenResponse200, Error> {
+    pub async fn send(self) -> Result<models::VerifyOAuthAccessTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyOAuthAccessTokenResponse200>, Error> {
+    ) -> Result<Response<models::VerifyOAuthAccessTokenResponse>, Error> {
         let mut request = RequestSpec::new(
             "verifyOAuthAccessToken",
             reqwest::Method::POST,
@@ -83,8 +83,8 @@ impl VerifyOAuthAccessToken {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 => Err(raw.api_error(ErrorBody::VerifyOAuthAccessTokenResponse400)),
-            404 => Err(raw.api_error(ErrorBody::VerifyOAuthAccessTokenResponse404)),
+            400 => Err(raw.api_error(ErrorBody::VerifyOAuthAccessTokenBadRequest)),
+            404 => Err(raw.api_error(ErrorBody::VerifyOAuthAccessTokenNotFound)),
             _ => Err(raw.unexpected_status()),
         }
     }

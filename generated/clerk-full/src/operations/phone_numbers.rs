@@ -414,14 +414,14 @@ impl PreparePhoneNumberVerification {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::PreparePhoneNumberVerificationResponse200, Error> {
+    ) -> Result<models::PreparePhoneNumberVerificationResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::PreparePhoneNumberVerificationResponse200>, Error> {
+    ) -> Result<Response<models::PreparePhoneNumberVerificationResponse>, Error> {
         let mut request = RequestSpec::new(
             "PreparePhoneNumberVerification",
             reqwest::Method::POST,
@@ -460,14 +460,14 @@ impl AttemptPhoneNumberVerification {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::AttemptPhoneNumberVerificationResponse200, Error> {
+    ) -> Result<models::AttemptPhoneNumberVerificationResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::AttemptPhoneNumberVerificationResponse200>, Error> {
+    ) -> Result<Response<models::AttemptPhoneNumberVerificationResponse>, Error> {
         let mut request = RequestSpec::new(
             "AttemptPhoneNumberVerification",
             reqwest::Method::POST,

@@ -85,7 +85,7 @@ impl<'a> RoleSets<'a> {
     ///
     /// - `role_set_key_or_id`:
     ///
-    /// Optional: [`name`](UpdateRoleSet::name), [`key`](UpdateRoleSet::key), [`description`](UpdateRoleSet::description), [`default_role_key`](UpdateRoleSet::default_role_key), [`creator_role_key`](UpdateRoleSet::creator_role_key).
+    /// Optional: [`name`](UpdateRoleSet::name), [`key`](UpdateRoleSet::key), [`description`](UpdateRoleSet::description), [`type`](UpdateRoleSet::type), [`default_role_key`](UpdateRoleSet::default_role_key), [`creator_role_key`](UpdateRoleSet::creator_role_key).
     pub fn update(&self, role_set_key_or_id: impl Into<String>) -> UpdateRoleSet {
         UpdateRoleSet {
             client: self.client.clone(),
@@ -95,7 +95,7 @@ impl<'a> RoleSets<'a> {
                 name: None,
                 key: None,
                 description: None,
-                r#type: ::core::default::Default::default(),
+                r#type: None,
                 default_role_key: None,
                 creator_role_key: None,
             },
@@ -423,6 +423,18 @@ impl UpdateRoleSet {
     /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
+        self
+    }
+
+    /// type
+    pub fn r#type(mut self, value: impl Into<models::UpdateRoleSetBodyType>) -> Self {
+        self.body.r#type = Some(Some(value.into()));
+        self
+    }
+
+    /// Sends `type` as an explicit `null`.
+    pub fn type_null(mut self) -> Self {
+        self.body.r#type = Some(None);
         self
     }
 

@@ -237,14 +237,14 @@ impl ListScimDirectories {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListScimDirectoriesResponse200, Error> {
+    pub async fn send(self) -> Result<models::ListScimDirectoriesResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ListScimDirectoriesResponse200>, Error> {
+    ) -> Result<Response<models::ListScimDirectoriesResponse>, Error> {
         let mut request = RequestSpec::new(
             "ListSCIMDirectories",
             reqwest::Method::GET,
@@ -542,16 +542,14 @@ impl ListScimGroupRoleMappings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> Result<models::ListScimGroupRoleMappingsResponse200, Error> {
+    pub async fn send(self) -> Result<models::ListScimGroupRoleMappingsResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ListScimGroupRoleMappingsResponse200>, Error> {
+    ) -> Result<Response<models::ListScimGroupRoleMappingsResponse>, Error> {
         let mut request = RequestSpec::new(
             "ListSCIMGroupRoleMappings",
             reqwest::Method::GET,
@@ -588,14 +586,14 @@ impl ReplaceScimGroupRoleMappings {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::ReplaceScimGroupRoleMappingsResponse200, Error> {
+    ) -> Result<models::ReplaceScimGroupRoleMappingsResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ReplaceScimGroupRoleMappingsResponse200>, Error> {
+    ) -> Result<Response<models::ReplaceScimGroupRoleMappingsResponse>, Error> {
         let mut request = RequestSpec::new(
             "ReplaceSCIMGroupRoleMappings",
             reqwest::Method::PUT,
@@ -682,14 +680,14 @@ impl DeleteScimGroupRoleMapping {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::DeleteScimGroupRoleMappingResponse200, Error> {
+    ) -> Result<models::DeleteScimGroupRoleMappingResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteScimGroupRoleMappingResponse200>, Error> {
+    ) -> Result<Response<models::DeleteScimGroupRoleMappingResponse>, Error> {
         let mut request = RequestSpec::new(
             "DeleteSCIMGroupRoleMapping",
             reqwest::Method::DELETE,

@@ -489,14 +489,14 @@ impl CreateSessionToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateSessionTokenResponse200, Error> {
+    pub async fn send(self) -> Result<models::CreateSessionTokenResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateSessionTokenResponse200>, Error> {
+    ) -> Result<Response<models::CreateSessionTokenResponse>, Error> {
         let mut request = RequestSpec::new(
             "CreateSessionToken",
             reqwest::Method::POST,
@@ -547,14 +547,14 @@ impl CreateSessionTokenFromTemplate {
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
-    ) -> Result<models::CreateSessionTokenFromTemplateResponse200, Error> {
+    ) -> Result<models::CreateSessionTokenFromTemplateResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateSessionTokenFromTemplateResponse200>, Error> {
+    ) -> Result<Response<models::CreateSessionTokenFromTemplateResponse>, Error> {
         let mut request = RequestSpec::new(
             "CreateSessionTokenFromTemplate",
             reqwest::Method::POST,

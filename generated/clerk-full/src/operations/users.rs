@@ -2990,14 +2990,14 @@ impl VerifyPassword {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyPasswordResponse200, Error> {
+    pub async fn send(self) -> Result<models::VerifyPasswordResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyPasswordResponse200>, Error> {
+    ) -> Result<Response<models::VerifyPasswordResponse>, Error> {
         let mut request = RequestSpec::new(
             "VerifyPassword",
             reqwest::Method::POST,
@@ -3034,14 +3034,14 @@ impl VerifyTotp {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyTotpResponse200, Error> {
+    pub async fn send(self) -> Result<models::VerifyTotpResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyTotpResponse200>, Error> {
+    ) -> Result<Response<models::VerifyTotpResponse>, Error> {
         let mut request = RequestSpec::new(
             "VerifyTOTP",
             reqwest::Method::POST,
@@ -3077,14 +3077,14 @@ impl DisableMfa {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DisableMfaResponse200, Error> {
+    pub async fn send(self) -> Result<models::DisableMfaResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DisableMfaResponse200>, Error> {
+    ) -> Result<Response<models::DisableMfaResponse>, Error> {
         let mut request = RequestSpec::new(
             "DisableMFA",
             reqwest::Method::DELETE,
@@ -3118,14 +3118,14 @@ impl DeleteBackupCode {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteBackupCodeResponse200, Error> {
+    pub async fn send(self) -> Result<models::DeleteBackupCodeResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteBackupCodeResponse200>, Error> {
+    ) -> Result<Response<models::DeleteBackupCodeResponse>, Error> {
         let mut request = RequestSpec::new(
             "DeleteBackupCode",
             reqwest::Method::DELETE,
@@ -3202,14 +3202,14 @@ impl ListUserTrustedDevices {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListUserTrustedDevicesResponse200, Error> {
+    pub async fn send(self) -> Result<models::ListUserTrustedDevicesResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ListUserTrustedDevicesResponse200>, Error> {
+    ) -> Result<Response<models::ListUserTrustedDevicesResponse>, Error> {
         let mut request = RequestSpec::new(
             "ListUserTrustedDevices",
             reqwest::Method::GET,
@@ -3333,14 +3333,14 @@ impl DeleteTotp {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteTotpResponse200, Error> {
+    pub async fn send(self) -> Result<models::DeleteTotpResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteTotpResponse200>, Error> {
+    ) -> Result<Response<models::DeleteTotpResponse>, Error> {
         let mut request = RequestSpec::new(
             "DeleteTOTP",
             reqwest::Method::DELETE,

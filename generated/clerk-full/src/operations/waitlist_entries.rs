@@ -163,14 +163,14 @@ impl ListWaitlistEntries {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListWaitlistEntriesResponse200, Error> {
+    pub async fn send(self) -> Result<models::ListWaitlistEntriesResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::ListWaitlistEntriesResponse200>, Error> {
+    ) -> Result<Response<models::ListWaitlistEntriesResponse>, Error> {
         let mut request = RequestSpec::new(
             "ListWaitlistEntries",
             reqwest::Method::GET,

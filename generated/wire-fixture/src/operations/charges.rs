@@ -61,14 +61,14 @@ impl CreateCharge {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateChargeResponse201, Error> {
+    pub async fn send(self) -> Result<models::CreateChargeResponse, Error> {
         self.send_with_response().await.map(Response::into_body)
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateChargeResponse201>, Error> {
+    ) -> Result<Response<models::CreateChargeResponse>, Error> {
         let mut request = RequestSpec::new(
             "CreateCharge",
             reqwest::Method::POST,

@@ -27,7 +27,7 @@ impl<'a> Messages<'a> {
     /// - `account_sid`:
     /// - `to`:
     ///
-    /// Optional: [`body2`](CreateMessage::body2), [`media_url`](CreateMessage::media_url), [`status_callback_event`](CreateMessage::status_callback_event), [`metadata`](CreateMessage::metadata), [`items`](CreateMessage::items).
+    /// Optional: [`body_value`](CreateMessage::body_value), [`media_url`](CreateMessage::media_url), [`status_callback_event`](CreateMessage::status_callback_event), [`metadata`](CreateMessage::metadata), [`items`](CreateMessage::items).
     pub fn create(
         &self,
         account_sid: impl Into<String>,
@@ -87,8 +87,8 @@ pub struct CreateMessage {
 }
 
 impl CreateMessage {
-    /// body2
-    pub fn body2(mut self, value: impl Into<String>) -> Self {
+    /// body_value
+    pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }

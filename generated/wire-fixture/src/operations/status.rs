@@ -21,7 +21,7 @@ impl<'a> Status<'a> {
     }
 
     /// `GET /status` (operation `GetStatus`)
-    pub fn get(&self) -> GetStatus {
+    pub fn retrieve(&self) -> GetStatus {
         GetStatus {
             client: self.client.clone(),
             options: RequestOptions::default(),
@@ -29,7 +29,7 @@ impl<'a> Status<'a> {
     }
 }
 
-/// A `GET /status` request; start it with [`Status::get`](super::Status::get), then `.send()` it.
+/// A `GET /status` request; start it with [`Status::retrieve`](super::Status::retrieve), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetStatus {
