@@ -1413,6 +1413,71 @@ mod tests {
         );
     }
 
+    /// Inline response bodies are named by their role, union members by what they say about
+    /// themselves, enum values without letters by their symbols; long names are capped.
+    #[test]
+    fn inline_types_are_named_by_role() {
+        let obj = "{type: object, properties: {a: {type: string}}}";
+        let json = |schema: &str| {
+            format!("{{content: {{application/json: {{schema: {schema}}}}}, description: x}}")
+        };
+        let long = "Very".repeat(20);
+        let paths = format!(
+            "\n  /a:\n    get:\n      operationId: getThing\n      tags: [t]\n      responses: {{'200': {ok}, '404': {nf}, '4XX': {ce}, default: {de}}}\n  /b:\n    get:\n      operationId: twoKinds\n      tags: [t]\n      responses: {{'200': {ok}, '201': {ok}}}\n  /c:\n    get:\n      operationId: {long}\n      tags: [t]\n      responses: {{'200': {nested}}}",
+            ok = json(obj),
+            nf = json(obj),
+            ce = json(obj),
+            de = json(obj),
+            nested = json(
+                "{type: object, properties: {someLongPropertyName: {type: object, properties: {x: {type: string}}}}}"
+            ),
+        );
+        let schemas = "\n    U:\n      oneOf:\n        - {type: object, properties: {type: {type: string, enum: [range_to]}, end: {type: number}}}\n        - {type: object, properties: {ok: {type: string}}}\n        - {type: string, enum: [none]}\n        - {type: object, title: Custom Thing}\n        - {type: object, properties: {p: {type: string}, q: {type: string}}}\n    E: {type: string, enum: ['', '*', '>=', '-1', '1']}";
+        let api = api(&paths, schemas);
+        let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        for expected in [
+            "GetThingResponse",
+            "GetThingNotFound",
+            "GetThingClientError",
+            "GetThingError",
+            "TwoKindsResponse200",
+            "TwoKindsResponse201",
+        ] {
+            assert!(names.contains(&expected), "{expected} in {names:?}");
+        }
+        assert!(
+            names
+                .iter()
+                .all(|n| n.len() <= crate::model::names::MAX_TYPE_NAME),
+            "{names:?}"
+        );
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with("VeryVery") && n.ends_with("SomeLongPropertyName")),
+            "{names:?}"
+        );
+        let variants = |name: &str| -> Vec<String> {
+            match &api.type_def(name).expect("the type").kind {
+                TypeKind::Union { variants, .. } => {
+                    variants.iter().map(|v| v.rust_name.clone()).collect()
+                }
+                TypeKind::Enum { variants } => {
+                    variants.iter().map(|v| v.rust_name.clone()).collect()
+                }
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            variants("U"),
+            ["RangeTo", "Ok", "None", "CustomThing", "Variant4"]
+        );
+        assert_eq!(
+            variants("E"),
+            ["Empty", "Asterisk", "GreaterThanEquals", "Minus1", "T1"]
+        );
+    }
+
     /// `(presence, deny_unknown_fields)` of the type `name`'s field `field`.
     fn settled(api: &Api, name: &str, field: &str) -> (Presence, bool) {
         let def = api.type_def(name).expect("the type");
