@@ -18,7 +18,8 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<String>
     let mut changed = Vec::new();
     for file in files {
         let path = dir.join(&file.path);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+        let on_disk = std::fs::read_to_string(&path).ok();
+        if on_disk.as_deref() == Some(file.contents.as_str()) || owned_by_people(file, &on_disk) {
             continue;
         }
         if let Some(parent) = path.parent() {
@@ -34,12 +35,25 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<String>
     Ok(changed)
 }
 
+/// A README the crate's owner wrote (no marker in its first line) is theirs: the generated
+/// usage guide does not replace it.
+fn owned_by_people(file: &GeneratedFile, on_disk: &Option<String>) -> bool {
+    file.path == crate::emit::README
+        && on_disk
+            .as_deref()
+            .is_some_and(|text| !text.lines().next().unwrap_or_default().contains(MARKER))
+}
+
 /// Compares `dir` with `files`. `Ok(())` when identical; otherwise a unified diff per file
 /// that differs, is missing, or should no longer exist.
 pub fn check(dir: &Path, files: &[GeneratedFile]) -> Result<(), String> {
     let mut report = String::new();
     for file in files {
-        let on_disk = std::fs::read_to_string(dir.join(&file.path)).unwrap_or_default();
+        let on_disk = std::fs::read_to_string(dir.join(&file.path)).ok();
+        if owned_by_people(file, &on_disk) {
+            continue;
+        }
+        let on_disk = on_disk.unwrap_or_default();
         if on_disk != file.contents {
             let diff = similar::TextDiff::from_lines(&on_disk, &file.contents);
             let _ = write!(

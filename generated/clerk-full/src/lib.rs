@@ -37,3 +37,8 @@ pub mod runtime;
 pub use self::client::Client;
 pub use self::errors::{Error, ErrorBody};
 pub use self::runtime::{ClientBuilder, RequestOptions, Response, RetryPolicy, Secret};
+
+/// The code examples of the generated usage guide (`README.md`), compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct UsageGuideDoctests;

@@ -19,6 +19,58 @@ use serde::{Deserialize, Serialize};
 pub struct CreateChargeBody {
     /// The `amount` property.
     pub amount: i64,
+    /// The `source` property: a [`CreateChargeBodySource`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<CreateChargeBodySource>,
+    /// The `capture_method` property: a [`CreateChargeBodyCaptureMethod`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<CreateChargeBodyCaptureMethod>,
+}
+
+/// The `CreateChargeBodyCaptureMethod` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema/properties/capture_method`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateChargeBodyCaptureMethod {
+    /// `manual`
+    #[default]
+    Manual,
+    /// A value this version of the SDK does not know.
+    Unknown(String),
+}
+
+crate::runtime::open_enum!(CreateChargeBodyCaptureMethod { Manual = "manual" });
+
+/// The `CreateChargeBodySource` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema/properties/source`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
+pub enum CreateChargeBodySource {
+    /// A [`String`].
+    String(String),
+    /// A [`CreateChargeBodySourceCard`].
+    Card(CreateChargeBodySourceCard),
+    /// A value that matches none of the known variants.
+    Unknown(serde_json::Value),
+}
+
+impl ::core::convert::From<String> for CreateChargeBodySource {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::core::convert::From<CreateChargeBodySourceCard> for CreateChargeBodySource {
+    fn from(value: CreateChargeBodySourceCard) -> Self {
+        Self::Card(value)
+    }
+}
+
+/// Card
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreateChargeBodySourceCard {
+    /// The `number` property.
+    pub number: String,
 }
 
 /// The `CreateChargeResponse` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema`).

@@ -237,3 +237,44 @@ async fn idempotency_keys_are_fresh_per_call_and_kept_on_retries() {
     assert_ne!(keys[0], keys[3], "a new call gets a new key");
     assert_eq!(keys[4], "order-42");
 }
+
+/// Issue 19: a request-side union takes its members as they are (`From`), and an optional
+/// single-value enum goes out only when set.
+#[tokio::test]
+async fn union_arguments_convert_and_optional_constants_stay_home() {
+    use wire_fixture::models::{CreateChargeBodyCaptureMethod, CreateChargeBodySourceCard};
+    let server = server(ResponseTemplate::new(201).set_body_json(serde_json::json!({}))).await;
+    let client = client(&server);
+    client.charges().create(1).send().await.unwrap();
+    client
+        .charges()
+        .create(2)
+        .source("tok_visa".to_owned())
+        .send()
+        .await
+        .unwrap();
+    let card = CreateChargeBodySourceCard {
+        number: "4242".to_owned(),
+    };
+    client
+        .charges()
+        .create(3)
+        .source(card)
+        .capture_method(CreateChargeBodyCaptureMethod::Manual)
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<serde_json::Value> = requests(&server)
+        .await
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            serde_json::json!({"amount": 1}),
+            serde_json::json!({"amount": 2, "source": "tok_visa"}),
+            serde_json::json!({"amount": 3, "source": {"number": "4242"}, "capture_method": "manual"}),
+        ]
+    );
+}

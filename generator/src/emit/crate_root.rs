@@ -32,6 +32,12 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             pub struct ReadmeDoctests;
         }
     });
+    let guide = quote! {
+        /// The code examples of the generated usage guide (`README.md`), compiled as doctests.
+        #[cfg(doctest)]
+        #[doc = include_str!("../README.md")]
+        pub struct UsageGuideDoctests;
+    };
     // Each export from the module that defines it.
     let exports = ["client", "errors", "runtime"].map(|module| {
         let names = EXPORTS
@@ -67,6 +73,8 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod runtime;
 
         #(#exports)*
+
+        #guide
 
         #readme
     }

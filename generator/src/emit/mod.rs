@@ -11,6 +11,7 @@ mod errors;
 mod format;
 mod models;
 mod operations;
+mod readme;
 mod runtime;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -101,6 +102,7 @@ pub const PRELUDE_IN_USE: &[&str] = &[
 ];
 
 pub use operations::{ArgSource, BuilderArg, builder_args};
+pub use readme::FILE as README;
 
 /// One file of the generated crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,6 +156,10 @@ pub fn emit(
         GeneratedFile {
             path: crate::record::FILE.to_owned(),
             contents: crate::record::to_text(api, spec_name),
+        },
+        GeneratedFile {
+            path: readme::FILE.to_owned(),
+            contents: readme::readme(api, config, spec_name),
         },
     ];
     for (path, text) in rust.print(&preamble) {

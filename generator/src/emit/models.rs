@@ -53,14 +53,15 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
     std::iter::once(header)
         .chain(api.types.iter().map(|def| {
             let non_exhaustive = usage.non_exhaustive(def);
-            piece(move || type_def(def, non_exhaustive))
+            let sent = usage.sent(&def.name);
+            piece(move || type_def(def, non_exhaustive, sent))
         }))
         .collect()
 }
 
 /// One named type. `non_exhaustive` (see [`Usage::non_exhaustive`]) makes a new field or
-/// variant a compatible change for callers.
-fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
+/// variant a compatible change for callers; a union callers `sent` gets `From` conversions.
+fn type_def(def: &TypeDef, non_exhaustive: bool, sent: bool) -> TokenStream {
     let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let origin = format!("The {} schema ({}).", code(&def.name), code(&def.origin));
     let has_prose = [&def.docs.description, &def.docs.summary]
@@ -100,14 +101,18 @@ fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
         TypeKind::Union {
             variants,
             discriminator,
-        } => union(
-            &name,
-            &docs,
-            deprecated,
-            non_exhaustive,
-            variants,
-            discriminator.as_deref(),
-        ),
+        } => {
+            let union = union(
+                &name,
+                &docs,
+                deprecated,
+                non_exhaustive,
+                variants,
+                discriminator.as_deref(),
+            );
+            let conversions = sent.then(|| union_from_impls(&name, variants));
+            quote!(#union #conversions)
+        }
         TypeKind::Newtype(target) => {
             let target = type_tokens(target, false);
             quote! {
@@ -209,6 +214,36 @@ fn open_enum(
 
 /// `oneOf`/`anyOf`. With a discriminator the tag picks the variant; without one the variants
 /// are tried in order. Either way a value that fits none is kept as `Unknown`.
+/// `impl From<Member> for Union`, so a request argument takes a member as it is
+/// (`.value(Card { … })` for `impl Into<PaymentSource>`). Members whose type another member
+/// shares, and free-form members (what `Unknown` holds), get none: the conversion would be
+/// ambiguous.
+fn union_from_impls(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let impls = variants
+        .iter()
+        .filter(|v| v.ty != TypeRef::Json)
+        // `From<Self>` is std's own.
+        .filter(|v| v.ty != TypeRef::Named(name.to_string()))
+        .filter(|v| variants.iter().filter(|other| other.ty == v.ty).count() == 1)
+        .map(|v| {
+            let variant = ident(&v.rust_name);
+            let ty = type_tokens(&v.ty, false);
+            let value = if v.boxed {
+                quote!(Box::new(value))
+            } else {
+                quote!(value)
+            };
+            quote! {
+                impl ::core::convert::From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(#value)
+                    }
+                }
+            }
+        });
+    quote!(#(#impls)*)
+}
+
 fn union(
     name: &proc_macro2::Ident,
     docs: &TokenStream,

@@ -252,7 +252,15 @@ impl<'a> OperationCode<'a> {
                 name: names.claim(p.rust_name.clone()),
                 ty: &p.ty,
                 required: p.required,
-                docs: describe(&p.docs),
+                docs: or_fallback(describe(&p.docs), || {
+                    let place = match p.location {
+                        ParamLocation::Path => "path",
+                        ParamLocation::Query => "query",
+                        ParamLocation::Header => "header",
+                        ParamLocation::Cookie => "cookie",
+                    };
+                    format!("The {} {place} parameter.", code(&p.wire_name))
+                }),
                 kind: SlotKind::Param(p),
                 null_setter: None,
             })
@@ -274,7 +282,12 @@ impl<'a> OperationCode<'a> {
                             name,
                             ty: &field.ty,
                             required: field.presence == Presence::Required,
-                            docs: describe(&field.docs),
+                            docs: or_fallback(describe(&field.docs), || {
+                                format!(
+                                    "The {} property of the request body.",
+                                    code(&field.wire_name)
+                                )
+                            }),
                             kind: SlotKind::BodyField(field),
                             null_setter,
                         });
@@ -872,6 +885,16 @@ fn body_fields<'a>(body: &Body, api: &'a Api) -> Option<Vec<&'a Field>> {
     match &api.type_def(name)?.kind {
         TypeKind::Struct { fields, .. } => Some(fields.iter().collect()),
         _ => None,
+    }
+}
+
+/// `docs`, or what `fallback` says when the spec says nothing: an argument list entry or a
+/// setter is never left without a word (`- `owner`:`).
+fn or_fallback(docs: String, fallback: impl FnOnce() -> String) -> String {
+    if docs.trim().is_empty() {
+        fallback()
+    } else {
+        docs
     }
 }
 

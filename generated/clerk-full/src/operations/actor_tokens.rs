@@ -24,8 +24,8 @@ impl<'a> ActorTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `actor`:
+    /// - `user_id`: The `user_id` property of the request body.
+    /// - `actor`: The `actor` property of the request body.
     ///
     /// Optional: [`expires_in_seconds`](CreateActorToken::expires_in_seconds), [`session_max_duration_in_seconds`](CreateActorToken::session_max_duration_in_seconds).
     pub fn create(
@@ -49,7 +49,7 @@ impl<'a> ActorTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `actor_token_id`:
+    /// - `actor_token_id`: The `actor_token_id` path parameter.
     pub fn revoke(&self, actor_token_id: impl Into<String>) -> RevokeActorToken {
         RevokeActorToken {
             client: self.client.clone(),

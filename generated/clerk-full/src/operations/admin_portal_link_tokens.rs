@@ -40,7 +40,7 @@ impl<'a> AdminPortalLinkTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `admin_portal_link_token_id`:
+    /// - `admin_portal_link_token_id`: The `adminPortalLinkTokenID` path parameter.
     ///
     /// Optional: [`revocation_reason`](RevokeAdminPortalLinkToken::revocation_reason).
     pub fn revoke(
@@ -68,19 +68,19 @@ pub struct CreateAdminPortalLinkToken {
 }
 
 impl CreateAdminPortalLinkToken {
-    /// organization_id
+    /// The `organization_id` property of the request body.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.body.organization_id = Some(value.into());
         self
     }
 
-    /// it_contact_id
+    /// The `it_contact_id` property of the request body.
     pub fn it_contact_id(mut self, value: impl Into<String>) -> Self {
         self.body.it_contact_id = Some(value.into());
         self
     }
 
-    /// scopes
+    /// The `scopes` property of the request body.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = Some(value.into_iter().map(Into::into).collect());
         self
@@ -139,7 +139,7 @@ pub struct RevokeAdminPortalLinkToken {
 }
 
 impl RevokeAdminPortalLinkToken {
-    /// revocation_reason
+    /// The `revocation_reason` property of the request body.
     pub fn revocation_reason(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_reason = Some(Some(value.into()));
         self

@@ -24,10 +24,10 @@ impl<'a> AgentTasks<'a> {
     ///
     /// # Arguments
     ///
-    /// - `on_behalf_of`:
-    /// - `agent_name`:
-    /// - `task_description`:
-    /// - `redirect_url`:
+    /// - `on_behalf_of`: The `on_behalf_of` property of the request body.
+    /// - `agent_name`: The `agent_name` property of the request body.
+    /// - `task_description`: The `task_description` property of the request body.
+    /// - `redirect_url`: The `redirect_url` property of the request body.
     ///
     /// Optional: [`session_max_duration_in_seconds`](CreateAgentTask::session_max_duration_in_seconds).
     pub fn create(
@@ -55,7 +55,7 @@ impl<'a> AgentTasks<'a> {
     ///
     /// # Arguments
     ///
-    /// - `agent_task_id`:
+    /// - `agent_task_id`: The `agent_task_id` path parameter.
     pub fn revoke(&self, agent_task_id: impl Into<String>) -> RevokeAgentTask {
         RevokeAgentTask {
             client: self.client.clone(),

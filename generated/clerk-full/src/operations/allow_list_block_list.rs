@@ -37,7 +37,7 @@ impl<'a> AllowListBlockList<'a> {
     ///
     /// # Arguments
     ///
-    /// - `identifier`:
+    /// - `identifier`: The `identifier` property of the request body.
     ///
     /// Optional: [`notify`](CreateAllowlistIdentifier::notify).
     pub fn create_allowlist_identifier(
@@ -58,7 +58,7 @@ impl<'a> AllowListBlockList<'a> {
     ///
     /// # Arguments
     ///
-    /// - `identifier_id`:
+    /// - `identifier_id`: The `identifier_id` path parameter.
     pub fn delete_allowlist_identifier(
         &self,
         identifier_id: impl Into<String>,
@@ -82,7 +82,7 @@ impl<'a> AllowListBlockList<'a> {
     ///
     /// # Arguments
     ///
-    /// - `identifier`:
+    /// - `identifier`: The `identifier` property of the request body.
     pub fn create_blocklist_identifier(
         &self,
         identifier: impl Into<String>,
@@ -100,7 +100,7 @@ impl<'a> AllowListBlockList<'a> {
     ///
     /// # Arguments
     ///
-    /// - `identifier_id`:
+    /// - `identifier_id`: The `identifier_id` path parameter.
     pub fn delete_blocklist_identifier(
         &self,
         identifier_id: impl Into<String>,
@@ -125,7 +125,7 @@ pub struct ListAllowlistIdentifiers {
 }
 
 impl ListAllowlistIdentifiers {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self

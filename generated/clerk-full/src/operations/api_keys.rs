@@ -24,7 +24,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `subject`:
+    /// - `subject`: The `subject` query parameter.
     ///
     /// Optional: [`type`](GetApiKeys::type), [`include_invalid`](GetApiKeys::include_invalid), [`limit`](GetApiKeys::limit), [`offset`](GetApiKeys::offset), [`query`](GetApiKeys::query).
     pub fn list(&self, subject: impl Into<String>) -> GetApiKeys {
@@ -44,8 +44,8 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `subject`:
+    /// - `name`: The `name` property of the request body.
+    /// - `subject`: The `subject` property of the request body.
     ///
     /// Optional: [`type`](CreateApiKey::type), [`description`](CreateApiKey::description), [`claims`](CreateApiKey::claims), [`scopes`](CreateApiKey::scopes), [`created_by`](CreateApiKey::created_by), [`seconds_until_expiration`](CreateApiKey::seconds_until_expiration).
     pub fn create(
@@ -73,7 +73,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `api_key_id`:
+    /// - `api_key_id`: The `apiKeyID` path parameter.
     pub fn get(&self, api_key_id: impl Into<String>) -> GetApiKey {
         GetApiKey {
             client: self.client.clone(),
@@ -86,7 +86,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `api_key_id`:
+    /// - `api_key_id`: The `apiKeyID` path parameter.
     pub fn delete(&self, api_key_id: impl Into<String>) -> DeleteApiKey {
         DeleteApiKey {
             client: self.client.clone(),
@@ -99,7 +99,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `api_key_id`:
+    /// - `api_key_id`: The `apiKeyID` path parameter.
     ///
     /// Optional: [`claims`](UpdateApiKey::claims), [`scopes`](UpdateApiKey::scopes), [`description`](UpdateApiKey::description), [`subject`](UpdateApiKey::subject), [`seconds_until_expiration`](UpdateApiKey::seconds_until_expiration).
     pub fn update(&self, api_key_id: impl Into<String>) -> UpdateApiKey {
@@ -121,7 +121,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `api_key_id`:
+    /// - `api_key_id`: The `apiKeyID` path parameter.
     pub fn get_secret(&self, api_key_id: impl Into<String>) -> GetApiKeySecret {
         GetApiKeySecret {
             client: self.client.clone(),
@@ -134,7 +134,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `api_key_id`:
+    /// - `api_key_id`: The `apiKeyID` path parameter.
     ///
     /// Optional: [`revocation_reason`](RevokeApiKey::revocation_reason).
     pub fn revoke(&self, api_key_id: impl Into<String>) -> RevokeApiKey {
@@ -152,7 +152,7 @@ impl<'a> ApiKeys<'a> {
     ///
     /// # Arguments
     ///
-    /// - `secret`:
+    /// - `secret`: The `secret` property of the request body.
     pub fn verify(&self, secret: impl Into<String>) -> VerifyApiKey {
         VerifyApiKey {
             client: self.client.clone(),
@@ -206,7 +206,7 @@ impl GetApiKeys {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -275,7 +275,7 @@ impl CreateApiKey {
         self
     }
 
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(Some(value.into()));
         self
@@ -287,7 +287,7 @@ impl CreateApiKey {
         self
     }
 
-    /// claims
+    /// The `claims` property of the request body.
     pub fn claims(mut self, value: serde_json::Value) -> Self {
         self.body.claims = Some(Some(value));
         self
@@ -305,7 +305,7 @@ impl CreateApiKey {
         self
     }
 
-    /// created_by
+    /// The `created_by` property of the request body.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.body.created_by = Some(Some(value.into()));
         self
@@ -456,7 +456,7 @@ pub struct UpdateApiKey {
 }
 
 impl UpdateApiKey {
-    /// claims
+    /// The `claims` property of the request body.
     pub fn claims(mut self, value: serde_json::Value) -> Self {
         self.body.claims = Some(Some(value));
         self
@@ -468,13 +468,13 @@ impl UpdateApiKey {
         self
     }
 
-    /// scopes
+    /// The `scopes` property of the request body.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(Some(value.into()));
         self
@@ -486,7 +486,7 @@ impl UpdateApiKey {
         self
     }
 
-    /// subject
+    /// The `subject` property of the request body.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(value.into());
         self
@@ -590,7 +590,7 @@ pub struct RevokeApiKey {
 }
 
 impl RevokeApiKey {
-    /// revocation_reason
+    /// The `revocation_reason` property of the request body.
     pub fn revocation_reason(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_reason = Some(Some(value.into()));
         self

@@ -88,7 +88,7 @@ impl UpdateInstanceAuthConfig {
         self
     }
 
-    /// from_email_address
+    /// The `from_email_address` property of the request body.
     pub fn from_email_address(mut self, value: impl Into<String>) -> Self {
         self.body.from_email_address = Some(Some(value.into()));
         self
@@ -100,7 +100,7 @@ impl UpdateInstanceAuthConfig {
         self
     }
 
-    /// progressive_sign_up
+    /// The `progressive_sign_up` property of the request body.
     pub fn progressive_sign_up(mut self, value: bool) -> Self {
         self.body.progressive_sign_up = Some(Some(value));
         self
@@ -112,7 +112,7 @@ impl UpdateInstanceAuthConfig {
         self
     }
 
-    /// test_mode
+    /// The `test_mode` property of the request body.
     pub fn test_mode(mut self, value: bool) -> Self {
         self.body.test_mode = Some(Some(value));
         self
@@ -166,13 +166,13 @@ pub struct UpdateProductionInstanceDomain {
 }
 
 impl UpdateProductionInstanceDomain {
-    /// home_url
+    /// The `home_url` property of the request body.
     pub fn home_url(mut self, value: impl Into<String>) -> Self {
         self.body.home_url = Some(value.into());
         self
     }
 
-    /// is_secondary
+    /// The `is_secondary` property of the request body.
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.body.is_secondary = Some(value);
         self
@@ -217,13 +217,13 @@ pub struct ChangeProductionInstanceDomain {
 }
 
 impl ChangeProductionInstanceDomain {
-    /// home_url
+    /// The `home_url` property of the request body.
     pub fn home_url(mut self, value: impl Into<String>) -> Self {
         self.body.home_url = Some(value.into());
         self
     }
 
-    /// is_secondary
+    /// The `is_secondary` property of the request body.
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.body.is_secondary = Some(value);
         self

@@ -86,7 +86,7 @@ impl<'a> Billing<'a> {
     ///
     /// # Arguments
     ///
-    /// - `subscription_item_id`:
+    /// - `subscription_item_id`: The `subscription_item_id` path parameter.
     ///
     /// Optional: [`end_now`](CancelCommerceSubscriptionItem::end_now).
     pub fn cancel_subscription_item(
@@ -105,7 +105,7 @@ impl<'a> Billing<'a> {
     ///
     /// # Arguments
     ///
-    /// - `subscription_item_id`:
+    /// - `subscription_item_id`: The `subscription_item_id` path parameter.
     /// - `body`: The request body.
     pub fn extend_subscription_item_free_trial(
         &self,
@@ -124,7 +124,7 @@ impl<'a> Billing<'a> {
     ///
     /// # Arguments
     ///
-    /// - `subscription_item_id`:
+    /// - `subscription_item_id`: The `subscription_item_id` path parameter.
     /// - `body`: The request body.
     pub fn create_price_transition(
         &self,
@@ -143,7 +143,7 @@ impl<'a> Billing<'a> {
     ///
     /// # Arguments
     ///
-    /// - `subscription_item_id`:
+    /// - `subscription_item_id`: The `subscription_item_id` path parameter.
     /// - `body`: The request body.
     pub fn apply_subscription_item_discount(
         &self,
@@ -162,8 +162,8 @@ impl<'a> Billing<'a> {
     ///
     /// # Arguments
     ///
-    /// - `subscription_item_id`:
-    /// - `discount_id`:
+    /// - `subscription_item_id`: The `subscription_item_id` path parameter.
+    /// - `discount_id`: The `discount_id` path parameter.
     pub fn remove_subscription_item_discount(
         &self,
         subscription_item_id: impl Into<String>,
@@ -194,7 +194,7 @@ impl<'a> Billing<'a> {
     ///
     /// # Arguments
     ///
-    /// - `statement_id`:
+    /// - `statement_id`: The `statementID` path parameter.
     pub fn get_statement(&self, statement_id: impl Into<String>) -> GetBillingStatement {
         GetBillingStatement {
             client: self.client.clone(),
@@ -207,7 +207,7 @@ impl<'a> Billing<'a> {
     ///
     /// # Arguments
     ///
-    /// - `statement_id`:
+    /// - `statement_id`: The `statementID` path parameter.
     ///
     /// Optional: [`paginated`](GetBillingStatementPaymentAttempts::paginated), [`limit`](GetBillingStatementPaymentAttempts::limit), [`offset`](GetBillingStatementPaymentAttempts::offset).
     pub fn get_statement_payment_attempts(
@@ -238,7 +238,7 @@ pub struct GetCommercePlanList {
 }
 
 impl GetCommercePlanList {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -256,7 +256,7 @@ impl GetCommercePlanList {
         self
     }
 
-    /// payer_type
+    /// The `payer_type` query parameter.
     pub fn payer_type(
         mut self,
         value: impl Into<models::GetCommercePlanListPayerType>,
@@ -344,7 +344,7 @@ pub struct GetBillingPriceList {
 }
 
 impl GetBillingPriceList {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -362,7 +362,7 @@ impl GetBillingPriceList {
         self
     }
 
-    /// plan_id
+    /// The `plan_id` query parameter.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
@@ -492,7 +492,7 @@ pub struct GetCommerceSubscriptionItemList {
 }
 
 impl GetCommerceSubscriptionItemList {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -510,7 +510,7 @@ impl GetCommerceSubscriptionItemList {
         self
     }
 
-    /// status
+    /// The `status` query parameter.
     pub fn status(
         mut self,
         value: impl Into<models::GetCommerceSubscriptionItemListStatus>,
@@ -519,7 +519,7 @@ impl GetCommerceSubscriptionItemList {
         self
     }
 
-    /// payer_type
+    /// The `payer_type` query parameter.
     pub fn payer_type(
         mut self,
         value: impl Into<models::GetCommerceSubscriptionItemListPayerType>,
@@ -528,7 +528,7 @@ impl GetCommerceSubscriptionItemList {
         self
     }
 
-    /// plan_id
+    /// The `plan_id` query parameter.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
@@ -540,7 +540,7 @@ impl GetCommerceSubscriptionItemList {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -877,7 +877,7 @@ pub struct GetBillingStatementList {
 }
 
 impl GetBillingStatementList {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -1012,7 +1012,7 @@ pub struct GetBillingStatementPaymentAttempts {
 }
 
 impl GetBillingStatementPaymentAttempts {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self

@@ -38,7 +38,7 @@ impl<'a> Clients<'a> {
     ///
     /// # Arguments
     ///
-    /// - `token`:
+    /// - `token`: The `token` property of the request body.
     pub fn verify(&self, token: impl Into<String>) -> VerifyClient {
         VerifyClient {
             client: self.client.clone(),
@@ -53,7 +53,7 @@ impl<'a> Clients<'a> {
     ///
     /// # Arguments
     ///
-    /// - `client_id`:
+    /// - `client_id`: The `client_id` path parameter.
     pub fn get(&self, client_id: impl Into<String>) -> GetClient {
         GetClient {
             client: self.client.clone(),
@@ -76,7 +76,7 @@ pub struct GetClientList {
 }
 
 impl GetClientList {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self

@@ -36,8 +36,8 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `enterprise_connection_id`:
-    /// - `provider`:
+    /// - `enterprise_connection_id`: The `enterprise_connection_id` property of the request body.
+    /// - `provider`: The `provider` property of the request body.
     ///
     /// Optional: [`name`](CreateDirectory::name), [`group_role_mappings`](CreateDirectory::group_role_mappings).
     pub fn create(
@@ -61,7 +61,7 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
+    /// - `directory_id`: The `directory_id` path parameter.
     pub fn get(&self, directory_id: impl Into<String>) -> GetDirectory {
         GetDirectory {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
+    /// - `directory_id`: The `directory_id` path parameter.
     pub fn delete(&self, directory_id: impl Into<String>) -> DeleteDirectory {
         DeleteDirectory {
             client: self.client.clone(),
@@ -87,7 +87,7 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
+    /// - `directory_id`: The `directory_id` path parameter.
     ///
     /// Optional: [`name`](UpdateDirectory::name), [`enabled`](UpdateDirectory::enabled), [`provider`](UpdateDirectory::provider), [`attribute_mapping`](UpdateDirectory::attribute_mapping), [`group_role_mapping_enabled`](UpdateDirectory::group_role_mapping_enabled).
     pub fn update(&self, directory_id: impl Into<String>) -> UpdateDirectory {
@@ -109,7 +109,7 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
+    /// - `directory_id`: The `directory_id` path parameter.
     pub fn rotate_api_key(
         &self,
         directory_id: impl Into<String>,
@@ -125,7 +125,7 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
+    /// - `directory_id`: The `directory_id` path parameter.
     pub fn list_group_role_mappings(
         &self,
         directory_id: impl Into<String>,
@@ -141,8 +141,8 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
-    /// - `mappings`:
+    /// - `directory_id`: The `directory_id` path parameter.
+    /// - `mappings`: The `mappings` property of the request body.
     pub fn replace_group_role_mappings(
         &self,
         directory_id: impl Into<String>,
@@ -164,8 +164,8 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
-    /// - `role_id`:
+    /// - `directory_id`: The `directory_id` path parameter.
+    /// - `role_id`: The `role_id` property of the request body.
     ///
     /// Optional: [`directory_group_id`](CreateDirectoryGroupRoleMapping::directory_group_id), [`scim_group_id`](CreateDirectoryGroupRoleMapping::scim_group_id), [`precedence`](CreateDirectoryGroupRoleMapping::precedence).
     pub fn create_group_role_mapping(
@@ -190,8 +190,8 @@ impl<'a> Directories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `directory_id`:
-    /// - `mapping_id`:
+    /// - `directory_id`: The `directory_id` path parameter.
+    /// - `mapping_id`: The `mapping_id` path parameter.
     pub fn delete_group_role_mapping(
         &self,
         directory_id: impl Into<String>,
@@ -275,13 +275,13 @@ pub struct CreateDirectory {
 }
 
 impl CreateDirectory {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
 
-    /// group_role_mappings
+    /// The `group_role_mappings` property of the request body.
     pub fn group_role_mappings(
         mut self,
         value: impl IntoIterator<
@@ -414,25 +414,25 @@ pub struct UpdateDirectory {
 }
 
 impl UpdateDirectory {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
 
-    /// enabled
+    /// The `enabled` property of the request body.
     pub fn enabled(mut self, value: bool) -> Self {
         self.body.enabled = Some(value);
         self
     }
 
-    /// provider
+    /// The `provider` property of the request body.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.body.provider = Some(value.into());
         self
     }
 
-    /// attribute_mapping
+    /// The `attribute_mapping` property of the request body.
     pub fn attribute_mapping(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -441,7 +441,7 @@ impl UpdateDirectory {
         self
     }
 
-    /// group_role_mapping_enabled
+    /// The `group_role_mapping_enabled` property of the request body.
     pub fn group_role_mapping_enabled(mut self, value: bool) -> Self {
         self.body.group_role_mapping_enabled = Some(value);
         self
@@ -615,13 +615,13 @@ pub struct CreateDirectoryGroupRoleMapping {
 }
 
 impl CreateDirectoryGroupRoleMapping {
-    /// directory_group_id
+    /// The `directory_group_id` property of the request body.
     pub fn directory_group_id(mut self, value: impl Into<String>) -> Self {
         self.body.directory_group_id = Some(value.into());
         self
     }
 
-    /// scim_group_id
+    /// The `scim_group_id` property of the request body.
     pub fn scim_group_id(mut self, value: impl Into<String>) -> Self {
         self.body.scim_group_id = Some(value.into());
         self

@@ -32,8 +32,8 @@ impl<'a> Domains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `is_satellite`:
+    /// - `name`: The `name` property of the request body.
+    /// - `is_satellite`: The `is_satellite` property of the request body.
     ///
     /// Optional: [`proxy_url`](AddDomain::proxy_url).
     pub fn add(&self, name: impl Into<String>, is_satellite: bool) -> AddDomain {
@@ -52,7 +52,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `domain_id`:
+    /// - `domain_id`: The `domain_id` path parameter.
     pub fn delete(&self, domain_id: impl Into<String>) -> DeleteDomain {
         DeleteDomain {
             client: self.client.clone(),
@@ -65,7 +65,7 @@ impl<'a> Domains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `domain_id`:
+    /// - `domain_id`: The `domain_id` path parameter.
     ///
     /// Optional: [`name`](UpdateDomain::name), [`proxy_url`](UpdateDomain::proxy_url), [`is_secondary`](UpdateDomain::is_secondary).
     pub fn update(&self, domain_id: impl Into<String>) -> UpdateDomain {
@@ -128,7 +128,7 @@ pub struct AddDomain {
 }
 
 impl AddDomain {
-    /// proxy_url
+    /// The `proxy_url` property of the request body.
     pub fn proxy_url(mut self, value: impl Into<String>) -> Self {
         self.body.proxy_url = Some(Some(value.into()));
         self
@@ -221,7 +221,7 @@ pub struct UpdateDomain {
 }
 
 impl UpdateDomain {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(Some(value.into()));
         self
@@ -233,7 +233,7 @@ impl UpdateDomain {
         self
     }
 
-    /// proxy_url
+    /// The `proxy_url` property of the request body.
     pub fn proxy_url(mut self, value: impl Into<String>) -> Self {
         self.body.proxy_url = Some(Some(value.into()));
         self
@@ -245,7 +245,7 @@ impl UpdateDomain {
         self
     }
 
-    /// is_secondary
+    /// The `is_secondary` property of the request body.
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.body.is_secondary = Some(Some(value));
         self

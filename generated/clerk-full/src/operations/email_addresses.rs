@@ -24,8 +24,8 @@ impl<'a> EmailAddresses<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `email_address`:
+    /// - `user_id`: The `user_id` property of the request body.
+    /// - `email_address`: The `email_address` property of the request body.
     ///
     /// Optional: [`verified`](CreateEmailAddress::verified), [`primary`](CreateEmailAddress::primary), [`notify_primary_email_address_changed`](CreateEmailAddress::notify_primary_email_address_changed).
     pub fn create(
@@ -50,7 +50,7 @@ impl<'a> EmailAddresses<'a> {
     ///
     /// # Arguments
     ///
-    /// - `email_address_id`:
+    /// - `email_address_id`: The `email_address_id` path parameter.
     pub fn get(&self, email_address_id: impl Into<String>) -> GetEmailAddress {
         GetEmailAddress {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ impl<'a> EmailAddresses<'a> {
     ///
     /// # Arguments
     ///
-    /// - `email_address_id`:
+    /// - `email_address_id`: The `email_address_id` path parameter.
     pub fn delete(&self, email_address_id: impl Into<String>) -> DeleteEmailAddress {
         DeleteEmailAddress {
             client: self.client.clone(),
@@ -76,7 +76,7 @@ impl<'a> EmailAddresses<'a> {
     ///
     /// # Arguments
     ///
-    /// - `email_address_id`:
+    /// - `email_address_id`: The `email_address_id` path parameter.
     ///
     /// Optional: [`verified`](UpdateEmailAddress::verified), [`primary`](UpdateEmailAddress::primary), [`notify_primary_email_address_changed`](UpdateEmailAddress::notify_primary_email_address_changed).
     pub fn update(&self, email_address_id: impl Into<String>) -> UpdateEmailAddress {
@@ -96,7 +96,7 @@ impl<'a> EmailAddresses<'a> {
     ///
     /// # Arguments
     ///
-    /// - `email_address_id`:
+    /// - `email_address_id`: The `email_address_id` path parameter.
     pub fn prepare_verification(
         &self,
         email_address_id: impl Into<String>,
@@ -112,9 +112,9 @@ impl<'a> EmailAddresses<'a> {
     ///
     /// # Arguments
     ///
-    /// - `email_address_id`:
-    /// - `verification_id`:
-    /// - `code`:
+    /// - `email_address_id`: The `email_address_id` path parameter.
+    /// - `verification_id`: The `verification_id` property of the request body.
+    /// - `code`: The `code` property of the request body.
     pub fn attempt_verification(
         &self,
         email_address_id: impl Into<String>,
@@ -136,8 +136,8 @@ impl<'a> EmailAddresses<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `email_address`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `email_address`: The `email_address` property of the request body.
     ///
     /// Optional: [`identification_status`](ReplaceUserEmailAddress::identification_status), [`notify_primary_email_address_changed`](ReplaceUserEmailAddress::notify_primary_email_address_changed).
     pub fn replace_for_user(
@@ -168,7 +168,7 @@ pub struct CreateEmailAddress {
 }
 
 impl CreateEmailAddress {
-    /// verified
+    /// The `verified` property of the request body.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(Some(value));
         self
@@ -180,7 +180,7 @@ impl CreateEmailAddress {
         self
     }
 
-    /// primary
+    /// The `primary` property of the request body.
     pub fn primary(mut self, value: bool) -> Self {
         self.body.primary = Some(Some(value));
         self
@@ -330,7 +330,7 @@ pub struct UpdateEmailAddress {
 }
 
 impl UpdateEmailAddress {
-    /// verified
+    /// The `verified` property of the request body.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(Some(value));
         self
@@ -342,7 +342,7 @@ impl UpdateEmailAddress {
         self
     }
 
-    /// primary
+    /// The `primary` property of the request body.
     pub fn primary(mut self, value: bool) -> Self {
         self.body.primary = Some(Some(value));
         self

@@ -24,7 +24,7 @@ impl<'a> EmailSmsTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_type`:
+    /// - `template_type`: The `template_type` path parameter.
     ///
     /// Optional: [`paginated`](GetTemplateList::paginated), [`limit`](GetTemplateList::limit), [`offset`](GetTemplateList::offset).
     #[deprecated]
@@ -46,8 +46,8 @@ impl<'a> EmailSmsTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_type`:
-    /// - `slug`:
+    /// - `template_type`: The `template_type` path parameter.
+    /// - `slug`: The `slug` path parameter.
     #[deprecated]
     pub fn get(
         &self,
@@ -66,8 +66,8 @@ impl<'a> EmailSmsTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_type`:
-    /// - `slug`:
+    /// - `template_type`: The `template_type` path parameter.
+    /// - `slug`: The `slug` path parameter.
     ///
     /// Optional: [`name`](UpsertTemplate::name), [`subject`](UpsertTemplate::subject), [`markup`](UpsertTemplate::markup), [`body_value`](UpsertTemplate::body_value), [`delivered_by_clerk`](UpsertTemplate::delivered_by_clerk), [`from_email_name`](UpsertTemplate::from_email_name), [`reply_to_email_name`](UpsertTemplate::reply_to_email_name).
     #[deprecated]
@@ -97,8 +97,8 @@ impl<'a> EmailSmsTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_type`:
-    /// - `slug`:
+    /// - `template_type`: The `template_type` path parameter.
+    /// - `slug`: The `slug` path parameter.
     #[deprecated]
     pub fn revert(
         &self,
@@ -117,8 +117,8 @@ impl<'a> EmailSmsTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_type`:
-    /// - `slug`:
+    /// - `template_type`: The `template_type` path parameter.
+    /// - `slug`: The `slug` path parameter.
     ///
     /// Optional: [`subject`](PreviewTemplate::subject), [`body_value`](PreviewTemplate::body_value), [`from_email_name`](PreviewTemplate::from_email_name), [`reply_to_email_name`](PreviewTemplate::reply_to_email_name).
     #[deprecated]
@@ -145,8 +145,8 @@ impl<'a> EmailSmsTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_type`:
-    /// - `slug`:
+    /// - `template_type`: The `template_type` path parameter.
+    /// - `slug`: The `slug` path parameter.
     ///
     /// Optional: [`delivered_by_clerk`](ToggleTemplateDelivery::delivered_by_clerk).
     #[deprecated]
@@ -181,7 +181,7 @@ pub struct GetTemplateList {
 }
 
 impl GetTemplateList {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -294,13 +294,13 @@ pub struct UpsertTemplate {
 }
 
 impl UpsertTemplate {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
 
-    /// subject
+    /// The `subject` property of the request body.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(Some(value.into()));
         self
@@ -312,7 +312,7 @@ impl UpsertTemplate {
         self
     }
 
-    /// markup
+    /// The `markup` property of the request body.
     pub fn markup(mut self, value: impl Into<String>) -> Self {
         self.body.markup = Some(Some(value.into()));
         self
@@ -324,13 +324,13 @@ impl UpsertTemplate {
         self
     }
 
-    /// body_value
+    /// The `body` property of the request body.
     pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }
 
-    /// delivered_by_clerk
+    /// The `delivered_by_clerk` property of the request body.
     pub fn delivered_by_clerk(mut self, value: bool) -> Self {
         self.body.delivered_by_clerk = Some(Some(value));
         self
@@ -342,13 +342,13 @@ impl UpsertTemplate {
         self
     }
 
-    /// from_email_name
+    /// The `from_email_name` property of the request body.
     pub fn from_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.from_email_name = Some(value.into());
         self
     }
 
-    /// reply_to_email_name
+    /// The `reply_to_email_name` property of the request body.
     pub fn reply_to_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.reply_to_email_name = Some(value.into());
         self
@@ -440,7 +440,7 @@ pub struct PreviewTemplate {
 }
 
 impl PreviewTemplate {
-    /// subject
+    /// The `subject` property of the request body.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(Some(value.into()));
         self
@@ -452,19 +452,19 @@ impl PreviewTemplate {
         self
     }
 
-    /// body_value
+    /// The `body` property of the request body.
     pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }
 
-    /// from_email_name
+    /// The `from_email_name` property of the request body.
     pub fn from_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.from_email_name = Some(value.into());
         self
     }
 
-    /// reply_to_email_name
+    /// The `reply_to_email_name` property of the request body.
     pub fn reply_to_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.reply_to_email_name = Some(value.into());
         self
@@ -518,7 +518,7 @@ pub struct ToggleTemplateDelivery {
 }
 
 impl ToggleTemplateDelivery {
-    /// delivered_by_clerk
+    /// The `delivered_by_clerk` property of the request body.
     pub fn delivered_by_clerk(mut self, value: bool) -> Self {
         self.body.delivered_by_clerk = Some(value);
         self

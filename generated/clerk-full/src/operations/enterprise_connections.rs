@@ -38,9 +38,9 @@ impl<'a> EnterpriseConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `provider`:
-    /// - `domains`:
+    /// - `name`: The `name` property of the request body.
+    /// - `provider`: The `provider` property of the request body.
+    /// - `domains`: The `domains` property of the request body.
     ///
     /// Optional: [`organization_id`](CreateEnterpriseConnection::organization_id), [`allow_organization_account_linking`](CreateEnterpriseConnection::allow_organization_account_linking), [`active`](CreateEnterpriseConnection::active), [`saml`](CreateEnterpriseConnection::saml), [`oidc`](CreateEnterpriseConnection::oidc), [`custom_attributes`](CreateEnterpriseConnection::custom_attributes).
     pub fn create(
@@ -70,7 +70,7 @@ impl<'a> EnterpriseConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `enterprise_connection_id`:
+    /// - `enterprise_connection_id`: The `enterprise_connection_id` path parameter.
     pub fn get(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -86,7 +86,7 @@ impl<'a> EnterpriseConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `enterprise_connection_id`:
+    /// - `enterprise_connection_id`: The `enterprise_connection_id` path parameter.
     pub fn delete(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -102,7 +102,7 @@ impl<'a> EnterpriseConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `enterprise_connection_id`:
+    /// - `enterprise_connection_id`: The `enterprise_connection_id` path parameter.
     ///
     /// Optional: [`name`](UpdateEnterpriseConnection::name), [`domains`](UpdateEnterpriseConnection::domains), [`active`](UpdateEnterpriseConnection::active), [`sync_user_attributes`](UpdateEnterpriseConnection::sync_user_attributes), [`disable_additional_identifications`](UpdateEnterpriseConnection::disable_additional_identifications), [`allow_organization_account_linking`](UpdateEnterpriseConnection::allow_organization_account_linking), [`organization_id`](UpdateEnterpriseConnection::organization_id), [`saml`](UpdateEnterpriseConnection::saml), [`oidc`](UpdateEnterpriseConnection::oidc), [`custom_attributes`](UpdateEnterpriseConnection::custom_attributes).
     pub fn update(
@@ -132,7 +132,7 @@ impl<'a> EnterpriseConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `enterprise_connection_id`:
+    /// - `enterprise_connection_id`: The `enterprise_connection_id` path parameter.
     ///
     /// Optional: [`status`](ListEnterpriseConnectionTestRuns::status), [`limit`](ListEnterpriseConnectionTestRuns::limit), [`offset`](ListEnterpriseConnectionTestRuns::offset).
     pub fn list_test_runs(
@@ -153,7 +153,7 @@ impl<'a> EnterpriseConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `enterprise_connection_id`:
+    /// - `enterprise_connection_id`: The `enterprise_connection_id` path parameter.
     pub fn create_test_run(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -191,13 +191,13 @@ impl ListEnterpriseConnections {
         self
     }
 
-    /// organization_id
+    /// The `organization_id` query parameter.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
         self
     }
 
-    /// active
+    /// The `active` query parameter.
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
@@ -279,7 +279,7 @@ pub struct CreateEnterpriseConnection {
 }
 
 impl CreateEnterpriseConnection {
-    /// organization_id
+    /// The `organization_id` property of the request body.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.body.organization_id = Some(Some(value.into()));
         self
@@ -291,7 +291,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property of the request body.
     pub fn allow_organization_account_linking(mut self, value: bool) -> Self {
         self.body.allow_organization_account_linking = Some(Some(value));
         self
@@ -303,7 +303,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    /// active
+    /// The `active` property of the request body.
     pub fn active(mut self, value: bool) -> Self {
         self.body.active = Some(Some(value));
         self
@@ -315,7 +315,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    /// saml
+    /// The `saml` property of the request body.
     pub fn saml(
         mut self,
         value: impl Into<models::CreateEnterpriseConnectionBodySaml>,
@@ -330,7 +330,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    /// oidc
+    /// The `oidc` property of the request body.
     pub fn oidc(
         mut self,
         value: impl Into<models::CreateEnterpriseConnectionBodyOidc>,
@@ -345,7 +345,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    /// custom_attributes
+    /// The `custom_attributes` property of the request body.
     pub fn custom_attributes(
         mut self,
         value: impl IntoIterator<
@@ -480,7 +480,7 @@ pub struct UpdateEnterpriseConnection {
 }
 
 impl UpdateEnterpriseConnection {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(Some(value.into()));
         self
@@ -492,7 +492,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// domains
+    /// The `domains` property of the request body.
     pub fn domains(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -507,7 +507,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// active
+    /// The `active` property of the request body.
     pub fn active(mut self, value: bool) -> Self {
         self.body.active = Some(Some(value));
         self
@@ -519,7 +519,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property of the request body.
     pub fn sync_user_attributes(mut self, value: bool) -> Self {
         self.body.sync_user_attributes = Some(Some(value));
         self
@@ -531,7 +531,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property of the request body.
     pub fn disable_additional_identifications(mut self, value: bool) -> Self {
         self.body.disable_additional_identifications = Some(Some(value));
         self
@@ -543,7 +543,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property of the request body.
     pub fn allow_organization_account_linking(mut self, value: bool) -> Self {
         self.body.allow_organization_account_linking = Some(Some(value));
         self
@@ -555,7 +555,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// organization_id
+    /// The `organization_id` property of the request body.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.body.organization_id = Some(Some(value.into()));
         self
@@ -567,7 +567,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// saml
+    /// The `saml` property of the request body.
     pub fn saml(
         mut self,
         value: impl Into<models::UpdateEnterpriseConnectionBodySaml>,
@@ -582,7 +582,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// oidc
+    /// The `oidc` property of the request body.
     pub fn oidc(
         mut self,
         value: impl Into<models::UpdateEnterpriseConnectionBodyOidc>,
@@ -597,7 +597,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    /// custom_attributes
+    /// The `custom_attributes` property of the request body.
     pub fn custom_attributes(
         mut self,
         value: impl IntoIterator<
@@ -661,7 +661,7 @@ pub struct ListEnterpriseConnectionTestRuns {
 }
 
 impl ListEnterpriseConnectionTestRuns {
-    /// status
+    /// The `status` query parameter.
     pub fn status(
         mut self,
         value: impl IntoIterator<

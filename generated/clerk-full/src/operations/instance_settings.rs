@@ -214,7 +214,7 @@ pub struct UpdateInstance {
 }
 
 impl UpdateInstance {
-    /// test_mode
+    /// The `test_mode` property of the request body.
     pub fn test_mode(mut self, value: bool) -> Self {
         self.body.test_mode = Some(Some(value));
         self
@@ -226,7 +226,7 @@ impl UpdateInstance {
         self
     }
 
-    /// hibp
+    /// The `hibp` property of the request body.
     pub fn hibp(mut self, value: bool) -> Self {
         self.body.hibp = Some(Some(value));
         self
@@ -238,7 +238,7 @@ impl UpdateInstance {
         self
     }
 
-    /// support_email
+    /// The `support_email` property of the request body.
     pub fn support_email(mut self, value: impl Into<String>) -> Self {
         self.body.support_email = Some(Some(value.into()));
         self
@@ -250,7 +250,7 @@ impl UpdateInstance {
         self
     }
 
-    /// clerk_js_version
+    /// The `clerk_js_version` property of the request body.
     pub fn clerk_js_version(mut self, value: impl Into<String>) -> Self {
         self.body.clerk_js_version = Some(Some(value.into()));
         self
@@ -262,7 +262,7 @@ impl UpdateInstance {
         self
     }
 
-    /// development_origin
+    /// The `development_origin` property of the request body.
     pub fn development_origin(mut self, value: impl Into<String>) -> Self {
         self.body.development_origin = Some(Some(value.into()));
         self
@@ -274,7 +274,7 @@ impl UpdateInstance {
         self
     }
 
-    /// allowed_origins
+    /// The `allowed_origins` property of the request body.
     pub fn allowed_origins(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -283,7 +283,7 @@ impl UpdateInstance {
         self
     }
 
-    /// cookieless_dev
+    /// The `cookieless_dev` property of the request body.
     #[deprecated]
     pub fn cookieless_dev(mut self, value: bool) -> Self {
         self.body.cookieless_dev = Some(Some(value));
@@ -296,7 +296,7 @@ impl UpdateInstance {
         self
     }
 
-    /// url_based_session_syncing
+    /// The `url_based_session_syncing` property of the request body.
     pub fn url_based_session_syncing(mut self, value: bool) -> Self {
         self.body.url_based_session_syncing = Some(Some(value));
         self
@@ -308,7 +308,7 @@ impl UpdateInstance {
         self
     }
 
-    /// preferred_sign_in_strategy_when_password_required
+    /// The `preferred_sign_in_strategy_when_password_required` property of the request body.
     pub fn preferred_sign_in_strategy_when_password_required(
         mut self,
         value: impl Into<
@@ -366,7 +366,7 @@ pub struct UpdateInstanceRestrictions {
 }
 
 impl UpdateInstanceRestrictions {
-    /// allowlist
+    /// The `allowlist` property of the request body.
     pub fn allowlist(mut self, value: bool) -> Self {
         self.body.allowlist = Some(Some(value));
         self
@@ -378,7 +378,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    /// blocklist
+    /// The `blocklist` property of the request body.
     pub fn blocklist(mut self, value: bool) -> Self {
         self.body.blocklist = Some(Some(value));
         self
@@ -390,7 +390,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    /// allowlist_blocklist_disabled_on_sign_in
+    /// The `allowlist_blocklist_disabled_on_sign_in` property of the request body.
     pub fn allowlist_blocklist_disabled_on_sign_in(mut self, value: bool) -> Self {
         self.body.allowlist_blocklist_disabled_on_sign_in = Some(Some(value));
         self
@@ -402,7 +402,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    /// block_email_subaddresses
+    /// The `block_email_subaddresses` property of the request body.
     pub fn block_email_subaddresses(mut self, value: bool) -> Self {
         self.body.block_email_subaddresses = Some(Some(value));
         self
@@ -414,7 +414,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    /// block_disposable_email_domains
+    /// The `block_disposable_email_domains` property of the request body.
     pub fn block_disposable_email_domains(mut self, value: bool) -> Self {
         self.body.block_disposable_email_domains = Some(Some(value));
         self
@@ -505,7 +505,7 @@ pub struct UpdateInstanceProtect {
 }
 
 impl UpdateInstanceProtect {
-    /// rules_enabled
+    /// The `rules_enabled` property of the request body.
     pub fn rules_enabled(mut self, value: bool) -> Self {
         self.body.rules_enabled = Some(Some(value));
         self
@@ -517,7 +517,7 @@ impl UpdateInstanceProtect {
         self
     }
 
-    /// specter_enabled
+    /// The `specter_enabled` property of the request body.
     pub fn specter_enabled(mut self, value: bool) -> Self {
         self.body.specter_enabled = Some(Some(value));
         self
@@ -608,7 +608,7 @@ pub struct UpdateInstanceCommunication {
 }
 
 impl UpdateInstanceCommunication {
-    /// blocked_country_codes
+    /// The `blocked_country_codes` property of the request body.
     pub fn blocked_country_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -704,7 +704,7 @@ pub struct UpdateInstanceOAuthApplicationSettings {
 }
 
 impl UpdateInstanceOAuthApplicationSettings {
-    /// dynamic_oauth_client_registration
+    /// The `dynamic_oauth_client_registration` property of the request body.
     pub fn dynamic_oauth_client_registration(mut self, value: bool) -> Self {
         self.body.dynamic_oauth_client_registration = Some(Some(value));
         self
@@ -716,7 +716,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    /// default_scopes
+    /// The `default_scopes` property of the request body.
     pub fn default_scopes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -733,7 +733,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    /// oauth_jwt_access_tokens
+    /// The `oauth_jwt_access_tokens` property of the request body.
     pub fn oauth_jwt_access_tokens(mut self, value: bool) -> Self {
         self.body.oauth_jwt_access_tokens = Some(Some(value));
         self
@@ -745,7 +745,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    /// client_id_metadata_documents_advertised
+    /// The `client_id_metadata_documents_advertised` property of the request body.
     pub fn client_id_metadata_documents_advertised(mut self, value: bool) -> Self {
         self.body.client_id_metadata_documents_advertised = Some(Some(value));
         self
@@ -757,7 +757,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    /// client_id_metadata_documents_only_allow_pre_registered_clients
+    /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property of the request body.
     pub fn client_id_metadata_documents_only_allow_pre_registered_clients(
         mut self,
         value: bool,
@@ -778,7 +778,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    /// client_id_metadata_documents_block_implicitly_allowed_clients
+    /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property of the request body.
     pub fn client_id_metadata_documents_block_implicitly_allowed_clients(
         mut self,
         value: bool,
@@ -879,7 +879,7 @@ pub struct UpdateInstanceOrganizationSettings {
 }
 
 impl UpdateInstanceOrganizationSettings {
-    /// enabled
+    /// The `enabled` property of the request body.
     pub fn enabled(mut self, value: bool) -> Self {
         self.body.enabled = Some(Some(value));
         self
@@ -891,7 +891,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    /// max_allowed_memberships
+    /// The `max_allowed_memberships` property of the request body.
     pub fn max_allowed_memberships(mut self, value: i64) -> Self {
         self.body.max_allowed_memberships = Some(Some(value));
         self
@@ -903,7 +903,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    /// admin_delete_enabled
+    /// The `admin_delete_enabled` property of the request body.
     pub fn admin_delete_enabled(mut self, value: bool) -> Self {
         self.body.admin_delete_enabled = Some(Some(value));
         self
@@ -915,7 +915,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    /// domains_enabled
+    /// The `domains_enabled` property of the request body.
     pub fn domains_enabled(mut self, value: bool) -> Self {
         self.body.domains_enabled = Some(Some(value));
         self
@@ -927,7 +927,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    /// slug_disabled
+    /// The `slug_disabled` property of the request body.
     pub fn slug_disabled(mut self, value: bool) -> Self {
         self.body.slug_disabled = Some(Some(value));
         self
@@ -939,7 +939,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    /// domains_enrollment_modes
+    /// The `domains_enrollment_modes` property of the request body.
     pub fn domains_enrollment_modes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -950,7 +950,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    /// creator_role_id
+    /// The `creator_role_id` property of the request body.
     pub fn creator_role_id(mut self, value: impl Into<String>) -> Self {
         self.body.creator_role_id = Some(Some(value.into()));
         self
@@ -962,7 +962,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    /// domains_default_role_id
+    /// The `domains_default_role_id` property of the request body.
     pub fn domains_default_role_id(mut self, value: impl Into<String>) -> Self {
         self.body.domains_default_role_id = Some(Some(value.into()));
         self

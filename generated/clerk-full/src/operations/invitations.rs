@@ -40,7 +40,7 @@ impl<'a> Invitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `email_address`:
+    /// - `email_address`: The `email_address` property of the request body.
     ///
     /// Optional: [`public_metadata`](CreateInvitation::public_metadata), [`redirect_url`](CreateInvitation::redirect_url), [`notify`](CreateInvitation::notify), [`ignore_existing`](CreateInvitation::ignore_existing), [`expires_in_days`](CreateInvitation::expires_in_days), [`template_slug`](CreateInvitation::template_slug).
     pub fn create(&self, email_address: impl Into<String>) -> CreateInvitation {
@@ -74,7 +74,7 @@ impl<'a> Invitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `invitation_id`:
+    /// - `invitation_id`: The `invitation_id` path parameter.
     pub fn revoke(&self, invitation_id: impl Into<String>) -> RevokeInvitation {
         RevokeInvitation {
             client: self.client.clone(),
@@ -99,13 +99,13 @@ pub struct ListInvitations {
 }
 
 impl ListInvitations {
-    /// status
+    /// The `status` query parameter.
     pub fn status(mut self, value: impl Into<models::ListInvitationsStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -117,7 +117,7 @@ impl ListInvitations {
         self
     }
 
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -192,7 +192,7 @@ pub struct CreateInvitation {
 }
 
 impl CreateInvitation {
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -201,7 +201,7 @@ impl CreateInvitation {
         self
     }
 
-    /// redirect_url
+    /// The `redirect_url` property of the request body.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.body.redirect_url = Some(value.into());
         self
@@ -243,7 +243,7 @@ impl CreateInvitation {
         self
     }
 
-    /// template_slug
+    /// The `template_slug` property of the request body.
     pub fn template_slug(
         mut self,
         value: impl Into<models::CreateInvitationBodyTemplateSlug>,

@@ -37,8 +37,8 @@ impl<'a> JwtTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `claims`:
+    /// - `name`: The `name` property of the request body.
+    /// - `claims`: The `claims` property of the request body.
     ///
     /// Optional: [`lifetime`](CreateJwtTemplate::lifetime), [`allowed_clock_skew`](CreateJwtTemplate::allowed_clock_skew), [`custom_signing_key`](CreateJwtTemplate::custom_signing_key), [`signing_algorithm`](CreateJwtTemplate::signing_algorithm), [`signing_key`](CreateJwtTemplate::signing_key).
     pub fn create(
@@ -65,7 +65,7 @@ impl<'a> JwtTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_id`:
+    /// - `template_id`: The `template_id` path parameter.
     pub fn get(&self, template_id: impl Into<String>) -> GetJwtTemplate {
         GetJwtTemplate {
             client: self.client.clone(),
@@ -78,7 +78,7 @@ impl<'a> JwtTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_id`:
+    /// - `template_id`: The `template_id` path parameter.
     pub fn delete(&self, template_id: impl Into<String>) -> DeleteJwtTemplate {
         DeleteJwtTemplate {
             client: self.client.clone(),
@@ -91,9 +91,9 @@ impl<'a> JwtTemplates<'a> {
     ///
     /// # Arguments
     ///
-    /// - `template_id`:
-    /// - `name`:
-    /// - `claims`:
+    /// - `template_id`: The `template_id` path parameter.
+    /// - `name`: The `name` property of the request body.
+    /// - `claims`: The `claims` property of the request body.
     ///
     /// Optional: [`lifetime`](UpdateJwtTemplate::lifetime), [`allowed_clock_skew`](UpdateJwtTemplate::allowed_clock_skew), [`custom_signing_key`](UpdateJwtTemplate::custom_signing_key), [`signing_algorithm`](UpdateJwtTemplate::signing_algorithm), [`signing_key`](UpdateJwtTemplate::signing_key).
     pub fn update(
@@ -131,7 +131,7 @@ pub struct ListJwtTemplates {
 }
 
 impl ListJwtTemplates {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -221,13 +221,13 @@ impl CreateJwtTemplate {
         self
     }
 
-    /// custom_signing_key
+    /// The `custom_signing_key` property of the request body.
     pub fn custom_signing_key(mut self, value: bool) -> Self {
         self.body.custom_signing_key = Some(value);
         self
     }
 
-    /// signing_algorithm
+    /// The `signing_algorithm` property of the request body.
     pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
         self.body.signing_algorithm = Some(Some(value.into()));
         self
@@ -239,7 +239,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    /// signing_key
+    /// The `signing_key` property of the request body.
     pub fn signing_key(mut self, value: impl Into<String>) -> Self {
         self.body.signing_key = Some(Some(value.into()));
         self
@@ -399,13 +399,13 @@ impl UpdateJwtTemplate {
         self
     }
 
-    /// custom_signing_key
+    /// The `custom_signing_key` property of the request body.
     pub fn custom_signing_key(mut self, value: bool) -> Self {
         self.body.custom_signing_key = Some(value);
         self
     }
 
-    /// signing_algorithm
+    /// The `signing_algorithm` property of the request body.
     pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
         self.body.signing_algorithm = Some(Some(value.into()));
         self
@@ -417,7 +417,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    /// signing_key
+    /// The `signing_key` property of the request body.
     pub fn signing_key(mut self, value: impl Into<String>) -> Self {
         self.body.signing_key = Some(Some(value.into()));
         self

@@ -24,7 +24,7 @@ impl<'a> M2mTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `subject`:
+    /// - `subject`: The `subject` query parameter.
     ///
     /// Optional: [`revoked`](GetM2mTokens::revoked), [`expired`](GetM2mTokens::expired), [`limit`](GetM2mTokens::limit), [`offset`](GetM2mTokens::offset).
     pub fn list_tokens(&self, subject: impl Into<String>) -> GetM2mTokens {
@@ -59,7 +59,7 @@ impl<'a> M2mTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `m2m_token_id`:
+    /// - `m2m_token_id`: The `m2m_token_id` path parameter.
     ///
     /// Optional: [`revocation_reason`](RevokeM2mToken::revocation_reason).
     pub fn revoke_token(&self, m2m_token_id: impl Into<String>) -> RevokeM2mToken {
@@ -77,7 +77,7 @@ impl<'a> M2mTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `token`:
+    /// - `token`: The `token` property of the request body.
     pub fn verify_token(&self, token: impl Into<String>) -> VerifyM2mToken {
         VerifyM2mToken {
             client: self.client.clone(),
@@ -203,7 +203,7 @@ impl CreateM2mToken {
         self
     }
 
-    /// claims
+    /// The `claims` property of the request body.
     pub fn claims(mut self, value: serde_json::Value) -> Self {
         self.body.claims = Some(Some(value));
         self
@@ -264,7 +264,7 @@ pub struct RevokeM2mToken {
 }
 
 impl RevokeM2mToken {
-    /// revocation_reason
+    /// The `revocation_reason` property of the request body.
     pub fn revocation_reason(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_reason = Some(Some(value.into()));
         self

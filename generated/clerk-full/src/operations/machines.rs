@@ -38,7 +38,7 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
+    /// - `name`: The `name` property of the request body.
     ///
     /// Optional: [`scoped_machines`](CreateMachine::scoped_machines), [`default_token_ttl`](CreateMachine::default_token_ttl).
     pub fn create(&self, name: impl Into<String>) -> CreateMachine {
@@ -57,7 +57,7 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `machine_id`:
+    /// - `machine_id`: The `machine_id` path parameter.
     pub fn get(&self, machine_id: impl Into<String>) -> GetMachine {
         GetMachine {
             client: self.client.clone(),
@@ -70,7 +70,7 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `machine_id`:
+    /// - `machine_id`: The `machine_id` path parameter.
     pub fn delete(&self, machine_id: impl Into<String>) -> DeleteMachine {
         DeleteMachine {
             client: self.client.clone(),
@@ -83,7 +83,7 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `machine_id`:
+    /// - `machine_id`: The `machine_id` path parameter.
     ///
     /// Optional: [`name`](UpdateMachine::name), [`default_token_ttl`](UpdateMachine::default_token_ttl).
     pub fn update(&self, machine_id: impl Into<String>) -> UpdateMachine {
@@ -102,7 +102,7 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `machine_id`:
+    /// - `machine_id`: The `machine_id` path parameter.
     pub fn get_secret_key(&self, machine_id: impl Into<String>) -> GetMachineSecretKey {
         GetMachineSecretKey {
             client: self.client.clone(),
@@ -115,7 +115,7 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `machine_id`:
+    /// - `machine_id`: The `machine_id` path parameter.
     /// - `previous_token_ttl`: Range: 0..=28800.
     pub fn rotate_secret_key(
         &self,
@@ -136,8 +136,8 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `machine_id`:
-    /// - `to_machine_id`:
+    /// - `machine_id`: The `machine_id` path parameter.
+    /// - `to_machine_id`: The `to_machine_id` property of the request body.
     pub fn create_scope(
         &self,
         machine_id: impl Into<String>,
@@ -157,8 +157,8 @@ impl<'a> Machines<'a> {
     ///
     /// # Arguments
     ///
-    /// - `machine_id`:
-    /// - `other_machine_id`:
+    /// - `machine_id`: The `machine_id` path parameter.
+    /// - `other_machine_id`: The `other_machine_id` path parameter.
     pub fn delete_scope(
         &self,
         machine_id: impl Into<String>,
@@ -198,7 +198,7 @@ impl ListMachines {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -286,7 +286,7 @@ pub struct CreateMachine {
 }
 
 impl CreateMachine {
-    /// scoped_machines
+    /// The `scoped_machines` property of the request body.
     pub fn scoped_machines(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -423,7 +423,7 @@ pub struct UpdateMachine {
 }
 
 impl UpdateMachine {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self

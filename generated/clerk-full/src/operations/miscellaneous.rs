@@ -54,44 +54,44 @@ pub struct GetPublicInterstitial {
 }
 
 impl GetPublicInterstitial {
-    /// frontend_api
+    /// The `frontendApi` query parameter.
     #[deprecated]
     pub fn frontend_api(mut self, value: impl Into<String>) -> Self {
         self.frontend_api = Some(value.into());
         self
     }
 
-    /// frontend_api2
+    /// The `frontend_api` query parameter.
     pub fn frontend_api2(mut self, value: impl Into<String>) -> Self {
         self.frontend_api2 = Some(value.into());
         self
     }
 
-    /// publishable_key
+    /// The `publishable_key` query parameter.
     pub fn publishable_key(mut self, value: impl Into<String>) -> Self {
         self.publishable_key = Some(value.into());
         self
     }
 
-    /// proxy_url
+    /// The `proxy_url` query parameter.
     pub fn proxy_url(mut self, value: impl Into<String>) -> Self {
         self.proxy_url = Some(value.into());
         self
     }
 
-    /// domain
+    /// The `domain` query parameter.
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// sign_in_url
+    /// The `sign_in_url` query parameter.
     pub fn sign_in_url(mut self, value: impl Into<String>) -> Self {
         self.sign_in_url = Some(value.into());
         self
     }
 
-    /// use_domain_for_script
+    /// The `use_domain_for_script` query parameter.
     pub fn use_domain_for_script(mut self, value: bool) -> Self {
         self.use_domain_for_script = Some(value);
         self

@@ -45,13 +45,13 @@ pub struct VerifyOAuthAccessToken {
 }
 
 impl VerifyOAuthAccessToken {
-    /// access_token
+    /// The `access_token` property of the request body.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.body.access_token = Some(value.into());
         self
     }
 
-    /// secret
+    /// The `secret` property of the request body.
     #[deprecated]
     pub fn secret(mut self, value: impl Into<String>) -> Self {
         self.body.secret = Some(value.into());

@@ -38,7 +38,7 @@ impl<'a> OAuthApplications<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
+    /// - `name`: The `name` property of the request body.
     ///
     /// Optional: [`redirect_uris`](CreateOAuthApplication::redirect_uris), [`callback_url`](CreateOAuthApplication::callback_url), [`scopes`](CreateOAuthApplication::scopes), [`consent_screen_enabled`](CreateOAuthApplication::consent_screen_enabled), [`pkce_required`](CreateOAuthApplication::pkce_required), [`public`](CreateOAuthApplication::public).
     pub fn create(&self, name: impl Into<String>) -> CreateOAuthApplication {
@@ -61,7 +61,7 @@ impl<'a> OAuthApplications<'a> {
     ///
     /// # Arguments
     ///
-    /// - `oauth_application_id`:
+    /// - `oauth_application_id`: The `oauth_application_id` path parameter.
     pub fn get(&self, oauth_application_id: impl Into<String>) -> GetOAuthApplication {
         GetOAuthApplication {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl<'a> OAuthApplications<'a> {
     ///
     /// # Arguments
     ///
-    /// - `oauth_application_id`:
+    /// - `oauth_application_id`: The `oauth_application_id` path parameter.
     pub fn delete(
         &self,
         oauth_application_id: impl Into<String>,
@@ -90,7 +90,7 @@ impl<'a> OAuthApplications<'a> {
     ///
     /// # Arguments
     ///
-    /// - `oauth_application_id`:
+    /// - `oauth_application_id`: The `oauth_application_id` path parameter.
     ///
     /// Optional: [`name`](UpdateOAuthApplication::name), [`redirect_uris`](UpdateOAuthApplication::redirect_uris), [`callback_url`](UpdateOAuthApplication::callback_url), [`scopes`](UpdateOAuthApplication::scopes), [`consent_screen_enabled`](UpdateOAuthApplication::consent_screen_enabled), [`pkce_required`](UpdateOAuthApplication::pkce_required), [`public`](UpdateOAuthApplication::public).
     pub fn update(
@@ -117,7 +117,7 @@ impl<'a> OAuthApplications<'a> {
     ///
     /// # Arguments
     ///
-    /// - `oauth_application_id`:
+    /// - `oauth_application_id`: The `oauth_application_id` path parameter.
     ///
     /// Optional: [`body`](UploadOAuthApplicationLogo::body).
     pub fn upload_logo(
@@ -136,7 +136,7 @@ impl<'a> OAuthApplications<'a> {
     ///
     /// # Arguments
     ///
-    /// - `oauth_application_id`:
+    /// - `oauth_application_id`: The `oauth_application_id` path parameter.
     pub fn rotate_secret(
         &self,
         oauth_application_id: impl Into<String>,
@@ -152,8 +152,8 @@ impl<'a> OAuthApplications<'a> {
     ///
     /// # Arguments
     ///
-    /// - `oauth_application_id`:
-    /// - `token`:
+    /// - `oauth_application_id`: The `oauth_application_id` path parameter.
+    /// - `token`: The `token` property of the request body.
     pub fn revoke_token(
         &self,
         oauth_application_id: impl Into<String>,
@@ -201,7 +201,7 @@ impl ListOAuthApplications {
         self
     }
 
-    /// name_query
+    /// The `name_query` query parameter.
     pub fn name_query(mut self, value: impl Into<String>) -> Self {
         self.name_query = Some(value.into());
         self
@@ -283,7 +283,7 @@ pub struct CreateOAuthApplication {
 }
 
 impl CreateOAuthApplication {
-    /// redirect_uris
+    /// The `redirect_uris` property of the request body.
     pub fn redirect_uris(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -300,7 +300,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    /// callback_url
+    /// The `callback_url` property of the request body.
     #[deprecated]
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
         self.body.callback_url = Some(Some(value.into()));
@@ -349,7 +349,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    /// public
+    /// The `public` property of the request body.
     pub fn public(mut self, value: bool) -> Self {
         self.body.public = Some(Some(value));
         self
@@ -485,7 +485,7 @@ pub struct UpdateOAuthApplication {
 }
 
 impl UpdateOAuthApplication {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(Some(value.into()));
         self
@@ -497,7 +497,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    /// redirect_uris
+    /// The `redirect_uris` property of the request body.
     pub fn redirect_uris(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -514,7 +514,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    /// callback_url
+    /// The `callback_url` property of the request body.
     #[deprecated]
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
         self.body.callback_url = Some(Some(value.into()));
@@ -539,7 +539,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    /// consent_screen_enabled
+    /// The `consent_screen_enabled` property of the request body.
     pub fn consent_screen_enabled(mut self, value: bool) -> Self {
         self.body.consent_screen_enabled = Some(Some(value));
         self
@@ -551,7 +551,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    /// pkce_required
+    /// The `pkce_required` property of the request body.
     pub fn pkce_required(mut self, value: bool) -> Self {
         self.body.pkce_required = Some(Some(value));
         self
@@ -563,7 +563,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    /// public
+    /// The `public` property of the request body.
     pub fn public(mut self, value: bool) -> Self {
         self.body.public = Some(Some(value));
         self

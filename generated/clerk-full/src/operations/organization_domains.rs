@@ -24,7 +24,7 @@ impl<'a> OrganizationDomains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`verified`](ListOrganizationDomains::verified), [`enrollment_mode`](ListOrganizationDomains::enrollment_mode), [`limit`](ListOrganizationDomains::limit), [`offset`](ListOrganizationDomains::offset).
     pub fn list(&self, organization_id: impl Into<String>) -> ListOrganizationDomains {
@@ -43,7 +43,7 @@ impl<'a> OrganizationDomains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`name`](CreateOrganizationDomain::name), [`enrollment_mode`](CreateOrganizationDomain::enrollment_mode), [`verified`](CreateOrganizationDomain::verified).
     pub fn create(
@@ -66,8 +66,8 @@ impl<'a> OrganizationDomains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `domain_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `domain_id`: The `domain_id` path parameter.
     pub fn delete(
         &self,
         organization_id: impl Into<String>,
@@ -85,8 +85,8 @@ impl<'a> OrganizationDomains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `domain_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `domain_id`: The `domain_id` path parameter.
     ///
     /// Optional: [`enrollment_mode`](UpdateOrganizationDomain::enrollment_mode), [`verified`](UpdateOrganizationDomain::verified).
     pub fn update(
@@ -110,8 +110,8 @@ impl<'a> OrganizationDomains<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `domain_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `domain_id`: The `domain_id` path parameter.
     pub fn verify_ownership(
         &self,
         organization_id: impl Into<String>,
@@ -158,13 +158,13 @@ pub struct ListOrganizationDomains {
 }
 
 impl ListOrganizationDomains {
-    /// verified
+    /// The `verified` query parameter.
     pub fn verified(mut self, value: impl Into<String>) -> Self {
         self.verified = Some(value.into());
         self
     }
 
-    /// enrollment_mode
+    /// The `enrollment_mode` query parameter.
     pub fn enrollment_mode(mut self, value: impl Into<String>) -> Self {
         self.enrollment_mode = Some(value.into());
         self
@@ -260,19 +260,19 @@ pub struct CreateOrganizationDomain {
 }
 
 impl CreateOrganizationDomain {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
 
-    /// enrollment_mode
+    /// The `enrollment_mode` property of the request body.
     pub fn enrollment_mode(mut self, value: impl Into<String>) -> Self {
         self.body.enrollment_mode = Some(value.into());
         self
     }
 
-    /// verified
+    /// The `verified` property of the request body.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(Some(value));
         self
@@ -371,7 +371,7 @@ pub struct UpdateOrganizationDomain {
 }
 
 impl UpdateOrganizationDomain {
-    /// enrollment_mode
+    /// The `enrollment_mode` property of the request body.
     pub fn enrollment_mode(mut self, value: impl Into<String>) -> Self {
         self.body.enrollment_mode = Some(Some(value.into()));
         self
@@ -383,7 +383,7 @@ impl UpdateOrganizationDomain {
         self
     }
 
-    /// verified
+    /// The `verified` property of the request body.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(Some(value));
         self
@@ -488,13 +488,13 @@ pub struct ListAllOrganizationDomains {
 }
 
 impl ListAllOrganizationDomains {
-    /// organization_id
+    /// The `organization_id` query parameter.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
         self
     }
 
-    /// verified
+    /// The `verified` query parameter.
     pub fn verified(
         mut self,
         value: impl Into<models::ListAllOrganizationDomainsVerified>,
@@ -503,7 +503,7 @@ impl ListAllOrganizationDomains {
         self
     }
 
-    /// enrollment_mode
+    /// The `enrollment_mode` query parameter.
     pub fn enrollment_mode(
         mut self,
         value: impl IntoIterator<
@@ -514,13 +514,13 @@ impl ListAllOrganizationDomains {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// domains
+    /// The `domains` query parameter.
     pub fn domains(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,

@@ -39,7 +39,7 @@ impl<'a> OrganizationInvitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`status`](ListOrganizationInvitations::status), [`email_address`](ListOrganizationInvitations::email_address), [`order_by`](ListOrganizationInvitations::order_by), [`limit`](ListOrganizationInvitations::limit), [`offset`](ListOrganizationInvitations::offset).
     pub fn list(
@@ -62,9 +62,9 @@ impl<'a> OrganizationInvitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `email_address`:
-    /// - `role`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `email_address`: The `email_address` property of the request body.
+    /// - `role`: The `role` property of the request body.
     ///
     /// Optional: [`inviter_user_id`](CreateOrganizationInvitation::inviter_user_id), [`public_metadata`](CreateOrganizationInvitation::public_metadata), [`private_metadata`](CreateOrganizationInvitation::private_metadata), [`redirect_url`](CreateOrganizationInvitation::redirect_url), [`expires_in_days`](CreateOrganizationInvitation::expires_in_days), [`notify`](CreateOrganizationInvitation::notify).
     pub fn create(
@@ -94,7 +94,7 @@ impl<'a> OrganizationInvitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     /// - `body`: The request body.
     pub fn bulk_create(
         &self,
@@ -115,7 +115,7 @@ impl<'a> OrganizationInvitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`limit`](ListPendingOrganizationInvitations::limit), [`offset`](ListPendingOrganizationInvitations::offset).
     #[deprecated]
@@ -136,8 +136,8 @@ impl<'a> OrganizationInvitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `invitation_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `invitation_id`: The `invitation_id` path parameter.
     pub fn get(
         &self,
         organization_id: impl Into<String>,
@@ -155,8 +155,8 @@ impl<'a> OrganizationInvitations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `invitation_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `invitation_id`: The `invitation_id` path parameter.
     ///
     /// Optional: [`requesting_user_id`](RevokeOrganizationInvitation::requesting_user_id).
     pub fn revoke(
@@ -196,7 +196,7 @@ impl ListInstanceOrganizationInvitations {
         self
     }
 
-    /// status
+    /// The `status` query parameter.
     pub fn status(
         mut self,
         value: impl Into<models::ListInstanceOrganizationInvitationsStatus>,
@@ -205,7 +205,7 @@ impl ListInstanceOrganizationInvitations {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -314,7 +314,7 @@ pub struct ListOrganizationInvitations {
 }
 
 impl ListOrganizationInvitations {
-    /// status
+    /// The `status` query parameter.
     pub fn status(
         mut self,
         value: impl Into<models::ListOrganizationInvitationsStatus>,
@@ -323,7 +323,7 @@ impl ListOrganizationInvitations {
         self
     }
 
-    /// email_address
+    /// The `email_address` query parameter.
     pub fn email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
@@ -430,7 +430,7 @@ pub struct CreateOrganizationInvitation {
 }
 
 impl CreateOrganizationInvitation {
-    /// inviter_user_id
+    /// The `inviter_user_id` property of the request body.
     pub fn inviter_user_id(mut self, value: impl Into<String>) -> Self {
         self.body.inviter_user_id = Some(Some(value.into()));
         self
@@ -442,7 +442,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -457,7 +457,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -472,7 +472,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    /// redirect_url
+    /// The `redirect_url` property of the request body.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.body.redirect_url = Some(Some(value.into()));
         self
@@ -726,7 +726,7 @@ pub struct RevokeOrganizationInvitation {
 }
 
 impl RevokeOrganizationInvitation {
-    /// requesting_user_id
+    /// The `requesting_user_id` property of the request body.
     pub fn requesting_user_id(mut self, value: impl Into<String>) -> Self {
         self.body.requesting_user_id = Some(Some(value.into()));
         self

@@ -24,7 +24,7 @@ impl<'a> OrganizationMemberships<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`order_by`](ListOrganizationMemberships::order_by), [`user_id`](ListOrganizationMemberships::user_id), [`email_address`](ListOrganizationMemberships::email_address), [`phone_number`](ListOrganizationMemberships::phone_number), [`username`](ListOrganizationMemberships::username), [`web3_wallet`](ListOrganizationMemberships::web3_wallet), [`role`](ListOrganizationMemberships::role), [`query`](ListOrganizationMemberships::query), [`email_address_query`](ListOrganizationMemberships::email_address_query), [`phone_number_query`](ListOrganizationMemberships::phone_number_query), [`username_query`](ListOrganizationMemberships::username_query), [`name_query`](ListOrganizationMemberships::name_query), [`last_active_at_before`](ListOrganizationMemberships::last_active_at_before), [`last_active_at_after`](ListOrganizationMemberships::last_active_at_after), [`created_at_before`](ListOrganizationMemberships::created_at_before), [`created_at_after`](ListOrganizationMemberships::created_at_after), [`limit`](ListOrganizationMemberships::limit), [`offset`](ListOrganizationMemberships::offset).
     pub fn list(
@@ -60,9 +60,9 @@ impl<'a> OrganizationMemberships<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `user_id`:
-    /// - `role`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `user_id`: The `user_id` property of the request body.
+    /// - `role`: The `role` property of the request body.
     ///
     /// Optional: [`public_metadata`](CreateOrganizationMembership::public_metadata), [`private_metadata`](CreateOrganizationMembership::private_metadata).
     pub fn create(
@@ -88,8 +88,8 @@ impl<'a> OrganizationMemberships<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `user_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `user_id`: The `user_id` path parameter.
     pub fn delete(
         &self,
         organization_id: impl Into<String>,
@@ -107,9 +107,9 @@ impl<'a> OrganizationMemberships<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `user_id`:
-    /// - `role`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `role`: The `role` property of the request body.
     pub fn update(
         &self,
         organization_id: impl Into<String>,
@@ -131,8 +131,8 @@ impl<'a> OrganizationMemberships<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
-    /// - `user_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`public_metadata`](UpdateOrganizationMembershipMetadata::public_metadata), [`private_metadata`](UpdateOrganizationMembershipMetadata::private_metadata).
     pub fn update_metadata(
@@ -196,13 +196,13 @@ pub struct ListOrganizationMemberships {
 }
 
 impl ListOrganizationMemberships {
-    /// order_by
+    /// The `order_by` query parameter.
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.order_by = Some(value.into());
         self
     }
 
-    /// user_id
+    /// The `user_id` query parameter.
     pub fn user_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -211,7 +211,7 @@ impl ListOrganizationMemberships {
         self
     }
 
-    /// email_address
+    /// The `email_address` query parameter.
     pub fn email_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -220,7 +220,7 @@ impl ListOrganizationMemberships {
         self
     }
 
-    /// phone_number
+    /// The `phone_number` query parameter.
     pub fn phone_number(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -229,7 +229,7 @@ impl ListOrganizationMemberships {
         self
     }
 
-    /// username
+    /// The `username` query parameter.
     pub fn username(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -238,7 +238,7 @@ impl ListOrganizationMemberships {
         self
     }
 
-    /// web3_wallet
+    /// The `web3_wallet` query parameter.
     pub fn web3_wallet(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -247,61 +247,61 @@ impl ListOrganizationMemberships {
         self
     }
 
-    /// role
+    /// The `role` query parameter.
     pub fn role(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.role = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// email_address_query
+    /// The `email_address_query` query parameter.
     pub fn email_address_query(mut self, value: impl Into<String>) -> Self {
         self.email_address_query = Some(value.into());
         self
     }
 
-    /// phone_number_query
+    /// The `phone_number_query` query parameter.
     pub fn phone_number_query(mut self, value: impl Into<String>) -> Self {
         self.phone_number_query = Some(value.into());
         self
     }
 
-    /// username_query
+    /// The `username_query` query parameter.
     pub fn username_query(mut self, value: impl Into<String>) -> Self {
         self.username_query = Some(value.into());
         self
     }
 
-    /// name_query
+    /// The `name_query` query parameter.
     pub fn name_query(mut self, value: impl Into<String>) -> Self {
         self.name_query = Some(value.into());
         self
     }
 
-    /// last_active_at_before
+    /// The `last_active_at_before` query parameter.
     pub fn last_active_at_before(mut self, value: i64) -> Self {
         self.last_active_at_before = Some(value);
         self
     }
 
-    /// last_active_at_after
+    /// The `last_active_at_after` query parameter.
     pub fn last_active_at_after(mut self, value: i64) -> Self {
         self.last_active_at_after = Some(value);
         self
     }
 
-    /// created_at_before
+    /// The `created_at_before` query parameter.
     pub fn created_at_before(mut self, value: i64) -> Self {
         self.created_at_before = Some(value);
         self
     }
 
-    /// created_at_after
+    /// The `created_at_after` query parameter.
     pub fn created_at_after(mut self, value: i64) -> Self {
         self.created_at_after = Some(value);
         self
@@ -441,7 +441,7 @@ pub struct CreateOrganizationMembership {
 }
 
 impl CreateOrganizationMembership {
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -456,7 +456,7 @@ impl CreateOrganizationMembership {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -603,7 +603,7 @@ pub struct UpdateOrganizationMembershipMetadata {
 }
 
 impl UpdateOrganizationMembershipMetadata {
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -612,7 +612,7 @@ impl UpdateOrganizationMembershipMetadata {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -666,7 +666,7 @@ pub struct InstanceGetOrganizationMemberships {
 }
 
 impl InstanceGetOrganizationMemberships {
-    /// order_by
+    /// The `order_by` query parameter.
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.order_by = Some(value.into());
         self

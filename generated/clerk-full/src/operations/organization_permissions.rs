@@ -38,8 +38,8 @@ impl<'a> OrganizationPermissions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `key`:
+    /// - `name`: The `name` property of the request body.
+    /// - `key`: The `key` property of the request body.
     ///
     /// Optional: [`description`](CreateOrganizationPermission::description).
     pub fn create(
@@ -62,7 +62,7 @@ impl<'a> OrganizationPermissions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `permission_id`:
+    /// - `permission_id`: The `permission_id` path parameter.
     pub fn get(&self, permission_id: impl Into<String>) -> GetOrganizationPermission {
         GetOrganizationPermission {
             client: self.client.clone(),
@@ -75,7 +75,7 @@ impl<'a> OrganizationPermissions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `permission_id`:
+    /// - `permission_id`: The `permission_id` path parameter.
     pub fn delete(
         &self,
         permission_id: impl Into<String>,
@@ -91,7 +91,7 @@ impl<'a> OrganizationPermissions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `permission_id`:
+    /// - `permission_id`: The `permission_id` path parameter.
     ///
     /// Optional: [`name`](UpdateOrganizationPermission::name), [`key`](UpdateOrganizationPermission::key), [`description`](UpdateOrganizationPermission::description).
     pub fn update(
@@ -124,13 +124,13 @@ pub struct ListOrganizationPermissions {
 }
 
 impl ListOrganizationPermissions {
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// order_by
+    /// The `order_by` query parameter.
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.order_by = Some(value.into());
         self
@@ -224,7 +224,7 @@ pub struct CreateOrganizationPermission {
 }
 
 impl CreateOrganizationPermission {
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
@@ -354,19 +354,19 @@ pub struct UpdateOrganizationPermission {
 }
 
 impl UpdateOrganizationPermission {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
 
-    /// key
+    /// The `key` property of the request body.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.body.key = Some(value.into());
         self
     }
 
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self

@@ -38,8 +38,8 @@ impl<'a> OrganizationRoles<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `key`:
+    /// - `name`: The `name` property of the request body.
+    /// - `key`: The `key` property of the request body.
     ///
     /// Optional: [`description`](CreateOrganizationRole::description), [`permissions`](CreateOrganizationRole::permissions), [`include_in_initial_role_set`](CreateOrganizationRole::include_in_initial_role_set).
     pub fn create(
@@ -64,7 +64,7 @@ impl<'a> OrganizationRoles<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_role_id`:
+    /// - `organization_role_id`: The `organization_role_id` path parameter.
     pub fn get(&self, organization_role_id: impl Into<String>) -> GetOrganizationRole {
         GetOrganizationRole {
             client: self.client.clone(),
@@ -77,7 +77,7 @@ impl<'a> OrganizationRoles<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_role_id`:
+    /// - `organization_role_id`: The `organization_role_id` path parameter.
     pub fn delete(
         &self,
         organization_role_id: impl Into<String>,
@@ -93,7 +93,7 @@ impl<'a> OrganizationRoles<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_role_id`:
+    /// - `organization_role_id`: The `organization_role_id` path parameter.
     ///
     /// Optional: [`name`](UpdateOrganizationRole::name), [`key`](UpdateOrganizationRole::key), [`description`](UpdateOrganizationRole::description), [`permissions`](UpdateOrganizationRole::permissions).
     pub fn update(
@@ -117,8 +117,8 @@ impl<'a> OrganizationRoles<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_role_id`:
-    /// - `permission_id`:
+    /// - `organization_role_id`: The `organization_role_id` path parameter.
+    /// - `permission_id`: The `permission_id` path parameter.
     pub fn assign_permission(
         &self,
         organization_role_id: impl Into<String>,
@@ -136,8 +136,8 @@ impl<'a> OrganizationRoles<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_role_id`:
-    /// - `permission_id`:
+    /// - `organization_role_id`: The `organization_role_id` path parameter.
+    /// - `permission_id`: The `permission_id` path parameter.
     pub fn remove_permission(
         &self,
         organization_role_id: impl Into<String>,
@@ -165,7 +165,7 @@ pub struct ListOrganizationRoles {
 }
 
 impl ListOrganizationRoles {
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -263,7 +263,7 @@ pub struct CreateOrganizationRole {
 }
 
 impl CreateOrganizationRole {
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(Some(value.into()));
         self
@@ -275,7 +275,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    /// permissions
+    /// The `permissions` property of the request body.
     pub fn permissions(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -290,7 +290,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    /// include_in_initial_role_set
+    /// The `include_in_initial_role_set` property of the request body.
     pub fn include_in_initial_role_set(mut self, value: bool) -> Self {
         self.body.include_in_initial_role_set = Some(Some(value));
         self
@@ -422,7 +422,7 @@ pub struct UpdateOrganizationRole {
 }
 
 impl UpdateOrganizationRole {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(Some(value.into()));
         self
@@ -434,7 +434,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    /// key
+    /// The `key` property of the request body.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.body.key = Some(Some(value.into()));
         self
@@ -446,7 +446,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(Some(value.into()));
         self
@@ -458,7 +458,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    /// permissions
+    /// The `permissions` property of the request body.
     pub fn permissions(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,

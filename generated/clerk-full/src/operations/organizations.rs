@@ -42,7 +42,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
+    /// - `name`: The `name` property of the request body.
     ///
     /// Optional: [`created_by`](CreateOrganization::created_by), [`private_metadata`](CreateOrganization::private_metadata), [`public_metadata`](CreateOrganization::public_metadata), [`slug`](CreateOrganization::slug), [`max_allowed_memberships`](CreateOrganization::max_allowed_memberships), [`created_at`](CreateOrganization::created_at), [`role_set_key`](CreateOrganization::role_set_key).
     pub fn create(&self, name: impl Into<String>) -> CreateOrganization {
@@ -66,7 +66,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`include_members_count`](GetOrganization::include_members_count), [`include_missing_member_with_elevated_permissions`](GetOrganization::include_missing_member_with_elevated_permissions).
     pub fn get(&self, organization_id: impl Into<String>) -> GetOrganization {
@@ -83,7 +83,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     pub fn delete(&self, organization_id: impl Into<String>) -> DeleteOrganization {
         DeleteOrganization {
             client: self.client.clone(),
@@ -96,7 +96,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`name`](UpdateOrganization::name), [`slug`](UpdateOrganization::slug), [`max_allowed_memberships`](UpdateOrganization::max_allowed_memberships), [`admin_delete_enabled`](UpdateOrganization::admin_delete_enabled), [`created_at`](UpdateOrganization::created_at), [`role_set_key`](UpdateOrganization::role_set_key).
     pub fn update(&self, organization_id: impl Into<String>) -> UpdateOrganization {
@@ -119,7 +119,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`public_metadata`](ReplaceOrganizationMetadata::public_metadata), [`private_metadata`](ReplaceOrganizationMetadata::private_metadata).
     pub fn replace_metadata(
@@ -141,7 +141,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`public_metadata`](MergeOrganizationMetadata::public_metadata), [`private_metadata`](MergeOrganizationMetadata::private_metadata).
     pub fn merge_metadata(
@@ -163,7 +163,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     ///
     /// Optional: [`body`](UploadOrganizationLogo::body).
     pub fn upload_logo(
@@ -182,7 +182,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     pub fn delete_logo(
         &self,
         organization_id: impl Into<String>,
@@ -198,7 +198,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     pub fn get_billing_subscription(
         &self,
         organization_id: impl Into<String>,
@@ -214,7 +214,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     pub fn get_billing_credit_balance(
         &self,
         organization_id: impl Into<String>,
@@ -230,7 +230,7 @@ impl<'a> Organizations<'a> {
     ///
     /// # Arguments
     ///
-    /// - `organization_id`:
+    /// - `organization_id`: The `organization_id` path parameter.
     /// - `body`: The request body.
     pub fn adjust_billing_credit_balance(
         &self,
@@ -263,13 +263,13 @@ pub struct ListOrganizations {
 }
 
 impl ListOrganizations {
-    /// include_members_count
+    /// The `include_members_count` query parameter.
     pub fn include_members_count(mut self, value: bool) -> Self {
         self.include_members_count = Some(value);
         self
     }
 
-    /// include_missing_member_with_elevated_permissions
+    /// The `include_missing_member_with_elevated_permissions` query parameter.
     pub fn include_missing_member_with_elevated_permissions(
         mut self,
         value: bool,
@@ -278,13 +278,13 @@ impl ListOrganizations {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// user_id
+    /// The `user_id` query parameter.
     pub fn user_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -293,7 +293,7 @@ impl ListOrganizations {
         self
     }
 
-    /// organization_id
+    /// The `organization_id` query parameter.
     pub fn organization_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -408,7 +408,7 @@ pub struct CreateOrganization {
 }
 
 impl CreateOrganization {
-    /// created_by
+    /// The `created_by` property of the request body.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.body.created_by = Some(Some(value.into()));
         self
@@ -420,7 +420,7 @@ impl CreateOrganization {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -435,7 +435,7 @@ impl CreateOrganization {
         self
     }
 
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -450,7 +450,7 @@ impl CreateOrganization {
         self
     }
 
-    /// slug
+    /// The `slug` property of the request body.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.body.slug = Some(Some(value.into()));
         self
@@ -474,7 +474,7 @@ impl CreateOrganization {
         self
     }
 
-    /// created_at
+    /// The `created_at` property of the request body.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.body.created_at = Some(Some(value.into()));
         self
@@ -486,7 +486,7 @@ impl CreateOrganization {
         self
     }
 
-    /// role_set_key
+    /// The `role_set_key` property of the request body.
     pub fn role_set_key(mut self, value: impl Into<String>) -> Self {
         self.body.role_set_key = Some(Some(value.into()));
         self
@@ -541,13 +541,13 @@ pub struct GetOrganization {
 }
 
 impl GetOrganization {
-    /// include_members_count
+    /// The `include_members_count` query parameter.
     pub fn include_members_count(mut self, value: bool) -> Self {
         self.include_members_count = Some(value);
         self
     }
 
-    /// include_missing_member_with_elevated_permissions
+    /// The `include_missing_member_with_elevated_permissions` query parameter.
     pub fn include_missing_member_with_elevated_permissions(
         mut self,
         value: bool,
@@ -645,7 +645,7 @@ pub struct UpdateOrganization {
 }
 
 impl UpdateOrganization {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(Some(value.into()));
         self
@@ -657,7 +657,7 @@ impl UpdateOrganization {
         self
     }
 
-    /// slug
+    /// The `slug` property of the request body.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.body.slug = Some(Some(value.into()));
         self
@@ -681,7 +681,7 @@ impl UpdateOrganization {
         self
     }
 
-    /// admin_delete_enabled
+    /// The `admin_delete_enabled` property of the request body.
     pub fn admin_delete_enabled(mut self, value: bool) -> Self {
         self.body.admin_delete_enabled = Some(Some(value));
         self
@@ -693,7 +693,7 @@ impl UpdateOrganization {
         self
     }
 
-    /// created_at
+    /// The `created_at` property of the request body.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.body.created_at = Some(Some(value.into()));
         self
@@ -705,7 +705,7 @@ impl UpdateOrganization {
         self
     }
 
-    /// role_set_key
+    /// The `role_set_key` property of the request body.
     pub fn role_set_key(mut self, value: impl Into<String>) -> Self {
         self.body.role_set_key = Some(Some(value.into()));
         self
@@ -760,7 +760,7 @@ pub struct ReplaceOrganizationMetadata {
 }
 
 impl ReplaceOrganizationMetadata {
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -769,7 +769,7 @@ impl ReplaceOrganizationMetadata {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -821,7 +821,7 @@ pub struct MergeOrganizationMetadata {
 }
 
 impl MergeOrganizationMetadata {
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -830,7 +830,7 @@ impl MergeOrganizationMetadata {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,

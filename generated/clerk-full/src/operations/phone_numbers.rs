@@ -24,8 +24,8 @@ impl<'a> PhoneNumbers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `phone_number`:
+    /// - `user_id`: The `user_id` property of the request body.
+    /// - `phone_number`: The `phone_number` property of the request body.
     ///
     /// Optional: [`verified`](CreatePhoneNumber::verified), [`primary`](CreatePhoneNumber::primary), [`reserved_for_second_factor`](CreatePhoneNumber::reserved_for_second_factor).
     pub fn create(
@@ -50,7 +50,7 @@ impl<'a> PhoneNumbers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `phone_number_id`:
+    /// - `phone_number_id`: The `phone_number_id` path parameter.
     pub fn get(&self, phone_number_id: impl Into<String>) -> GetPhoneNumber {
         GetPhoneNumber {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ impl<'a> PhoneNumbers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `phone_number_id`:
+    /// - `phone_number_id`: The `phone_number_id` path parameter.
     pub fn delete(&self, phone_number_id: impl Into<String>) -> DeletePhoneNumber {
         DeletePhoneNumber {
             client: self.client.clone(),
@@ -76,7 +76,7 @@ impl<'a> PhoneNumbers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `phone_number_id`:
+    /// - `phone_number_id`: The `phone_number_id` path parameter.
     ///
     /// Optional: [`verified`](UpdatePhoneNumber::verified), [`primary`](UpdatePhoneNumber::primary), [`reserved_for_second_factor`](UpdatePhoneNumber::reserved_for_second_factor).
     pub fn update(&self, phone_number_id: impl Into<String>) -> UpdatePhoneNumber {
@@ -96,7 +96,7 @@ impl<'a> PhoneNumbers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `phone_number_id`:
+    /// - `phone_number_id`: The `phone_number_id` path parameter.
     pub fn prepare_verification(
         &self,
         phone_number_id: impl Into<String>,
@@ -112,9 +112,9 @@ impl<'a> PhoneNumbers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `phone_number_id`:
-    /// - `verification_id`:
-    /// - `code`:
+    /// - `phone_number_id`: The `phone_number_id` path parameter.
+    /// - `verification_id`: The `verification_id` property of the request body.
+    /// - `code`: The `code` property of the request body.
     pub fn attempt_verification(
         &self,
         phone_number_id: impl Into<String>,
@@ -136,8 +136,8 @@ impl<'a> PhoneNumbers<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `phone_number`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `phone_number`: The `phone_number` property of the request body.
     ///
     /// Optional: [`identification_status`](ReplaceUserPhoneNumber::identification_status).
     pub fn replace_for_user(
@@ -167,7 +167,7 @@ pub struct CreatePhoneNumber {
 }
 
 impl CreatePhoneNumber {
-    /// verified
+    /// The `verified` property of the request body.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(Some(value));
         self
@@ -179,7 +179,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    /// primary
+    /// The `primary` property of the request body.
     pub fn primary(mut self, value: bool) -> Self {
         self.body.primary = Some(Some(value));
         self
@@ -191,7 +191,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    /// reserved_for_second_factor
+    /// The `reserved_for_second_factor` property of the request body.
     pub fn reserved_for_second_factor(mut self, value: bool) -> Self {
         self.body.reserved_for_second_factor = Some(Some(value));
         self
@@ -327,7 +327,7 @@ pub struct UpdatePhoneNumber {
 }
 
 impl UpdatePhoneNumber {
-    /// verified
+    /// The `verified` property of the request body.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(Some(value));
         self
@@ -339,7 +339,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    /// primary
+    /// The `primary` property of the request body.
     pub fn primary(mut self, value: bool) -> Self {
         self.body.primary = Some(Some(value));
         self
@@ -351,7 +351,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    /// reserved_for_second_factor
+    /// The `reserved_for_second_factor` property of the request body.
     pub fn reserved_for_second_factor(mut self, value: bool) -> Self {
         self.body.reserved_for_second_factor = Some(Some(value));
         self

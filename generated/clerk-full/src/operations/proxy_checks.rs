@@ -45,13 +45,13 @@ pub struct VerifyDomainProxy {
 }
 
 impl VerifyDomainProxy {
-    /// domain_id
+    /// The `domain_id` property of the request body.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.body.domain_id = Some(value.into());
         self
     }
 
-    /// proxy_url
+    /// The `proxy_url` property of the request body.
     pub fn proxy_url(mut self, value: impl Into<String>) -> Self {
         self.body.proxy_url = Some(value.into());
         self

@@ -37,7 +37,7 @@ impl<'a> RedirectUrls<'a> {
     ///
     /// # Arguments
     ///
-    /// - `url`:
+    /// - `url`: The `url` property of the request body.
     pub fn create(&self, url: impl Into<String>) -> CreateRedirectUrl {
         CreateRedirectUrl {
             client: self.client.clone(),
@@ -52,7 +52,7 @@ impl<'a> RedirectUrls<'a> {
     ///
     /// # Arguments
     ///
-    /// - `id`:
+    /// - `id`: The `id` path parameter.
     pub fn get(&self, id: impl Into<String>) -> GetRedirectUrl {
         GetRedirectUrl {
             client: self.client.clone(),
@@ -65,7 +65,7 @@ impl<'a> RedirectUrls<'a> {
     ///
     /// # Arguments
     ///
-    /// - `id`:
+    /// - `id`: The `id` path parameter.
     pub fn delete(&self, id: impl Into<String>) -> DeleteRedirectUrl {
         DeleteRedirectUrl {
             client: self.client.clone(),
@@ -87,7 +87,7 @@ pub struct ListRedirectUrLs {
 }
 
 impl ListRedirectUrLs {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self

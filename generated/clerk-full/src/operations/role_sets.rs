@@ -38,10 +38,10 @@ impl<'a> RoleSets<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `default_role_key`:
-    /// - `creator_role_key`:
-    /// - `roles`:
+    /// - `name`: The `name` property of the request body.
+    /// - `default_role_key`: The `default_role_key` property of the request body.
+    /// - `creator_role_key`: The `creator_role_key` property of the request body.
+    /// - `roles`: The `roles` property of the request body.
     ///
     /// Optional: [`key`](CreateRoleSet::key), [`description`](CreateRoleSet::description), [`type`](CreateRoleSet::type).
     pub fn create(
@@ -70,7 +70,7 @@ impl<'a> RoleSets<'a> {
     ///
     /// # Arguments
     ///
-    /// - `role_set_key_or_id`:
+    /// - `role_set_key_or_id`: The `role_set_key_or_id` path parameter.
     pub fn get(&self, role_set_key_or_id: impl Into<String>) -> GetRoleSet {
         GetRoleSet {
             client: self.client.clone(),
@@ -83,7 +83,7 @@ impl<'a> RoleSets<'a> {
     ///
     /// # Arguments
     ///
-    /// - `role_set_key_or_id`:
+    /// - `role_set_key_or_id`: The `role_set_key_or_id` path parameter.
     ///
     /// Optional: [`name`](UpdateRoleSet::name), [`key`](UpdateRoleSet::key), [`description`](UpdateRoleSet::description), [`type`](UpdateRoleSet::type), [`default_role_key`](UpdateRoleSet::default_role_key), [`creator_role_key`](UpdateRoleSet::creator_role_key).
     pub fn update(&self, role_set_key_or_id: impl Into<String>) -> UpdateRoleSet {
@@ -106,8 +106,8 @@ impl<'a> RoleSets<'a> {
     ///
     /// # Arguments
     ///
-    /// - `role_set_key_or_id`:
-    /// - `dest_role_set_key`:
+    /// - `role_set_key_or_id`: The `role_set_key_or_id` path parameter.
+    /// - `dest_role_set_key`: The `dest_role_set_key` property of the request body.
     ///
     /// Optional: [`reassignment_mappings`](ReplaceRoleSet::reassignment_mappings).
     pub fn replace(
@@ -130,8 +130,8 @@ impl<'a> RoleSets<'a> {
     ///
     /// # Arguments
     ///
-    /// - `role_set_key_or_id`:
-    /// - `role_keys`:
+    /// - `role_set_key_or_id`: The `role_set_key_or_id` path parameter.
+    /// - `role_keys`: The `role_keys` property of the request body.
     ///
     /// Optional: [`default_role_key`](AddRolesToRoleSet::default_role_key), [`creator_role_key`](AddRolesToRoleSet::creator_role_key).
     pub fn add_roles(
@@ -155,9 +155,9 @@ impl<'a> RoleSets<'a> {
     ///
     /// # Arguments
     ///
-    /// - `role_set_key_or_id`:
-    /// - `role_key`:
-    /// - `to_role_key`:
+    /// - `role_set_key_or_id`: The `role_set_key_or_id` path parameter.
+    /// - `role_key`: The `role_key` property of the request body.
+    /// - `to_role_key`: The `to_role_key` property of the request body.
     pub fn replace_role(
         &self,
         role_set_key_or_id: impl Into<String>,
@@ -189,7 +189,7 @@ pub struct ListRoleSets {
 }
 
 impl ListRoleSets {
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -287,13 +287,13 @@ pub struct CreateRoleSet {
 }
 
 impl CreateRoleSet {
-    /// key
+    /// The `key` property of the request body.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.body.key = Some(value.into());
         self
     }
 
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(Some(value.into()));
         self
@@ -305,7 +305,7 @@ impl CreateRoleSet {
         self
     }
 
-    /// type
+    /// The `type` property of the request body.
     pub fn r#type(mut self, value: impl Into<models::CreateRoleSetBodyType>) -> Self {
         self.body.r#type = Some(value.into());
         self
@@ -390,7 +390,7 @@ pub struct UpdateRoleSet {
 }
 
 impl UpdateRoleSet {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(Some(value.into()));
         self
@@ -402,7 +402,7 @@ impl UpdateRoleSet {
         self
     }
 
-    /// key
+    /// The `key` property of the request body.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.body.key = Some(Some(value.into()));
         self
@@ -414,7 +414,7 @@ impl UpdateRoleSet {
         self
     }
 
-    /// description
+    /// The `description` property of the request body.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(Some(value.into()));
         self
@@ -426,7 +426,7 @@ impl UpdateRoleSet {
         self
     }
 
-    /// type
+    /// The `type` property of the request body.
     pub fn r#type(mut self, value: impl Into<models::UpdateRoleSetBodyType>) -> Self {
         self.body.r#type = Some(Some(value.into()));
         self
@@ -438,7 +438,7 @@ impl UpdateRoleSet {
         self
     }
 
-    /// default_role_key
+    /// The `default_role_key` property of the request body.
     pub fn default_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.default_role_key = Some(Some(value.into()));
         self
@@ -450,7 +450,7 @@ impl UpdateRoleSet {
         self
     }
 
-    /// creator_role_key
+    /// The `creator_role_key` property of the request body.
     pub fn creator_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.creator_role_key = Some(Some(value.into()));
         self
@@ -503,7 +503,7 @@ pub struct ReplaceRoleSet {
 }
 
 impl ReplaceRoleSet {
-    /// reassignment_mappings
+    /// The `reassignment_mappings` property of the request body.
     pub fn reassignment_mappings(
         mut self,
         value: impl Into<models::ReassignmentMappings>,
@@ -555,13 +555,13 @@ pub struct AddRolesToRoleSet {
 }
 
 impl AddRolesToRoleSet {
-    /// default_role_key
+    /// The `default_role_key` property of the request body.
     pub fn default_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.default_role_key = Some(value.into());
         self
     }
 
-    /// creator_role_key
+    /// The `creator_role_key` property of the request body.
     pub fn creator_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.creator_role_key = Some(value.into());
         self

@@ -40,8 +40,8 @@ impl<'a> SamlConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `name`:
-    /// - `provider`:
+    /// - `name`: The `name` property of the request body.
+    /// - `provider`: The `provider` property of the request body.
     ///
     /// Optional: [`domain`](CreateSamlConnection::domain), [`domains`](CreateSamlConnection::domains), [`idp_entity_id`](CreateSamlConnection::idp_entity_id), [`idp_sso_url`](CreateSamlConnection::idp_sso_url), [`idp_certificate`](CreateSamlConnection::idp_certificate), [`idp_metadata_url`](CreateSamlConnection::idp_metadata_url), [`idp_metadata`](CreateSamlConnection::idp_metadata), [`organization_id`](CreateSamlConnection::organization_id), [`attribute_mapping`](CreateSamlConnection::attribute_mapping), [`force_authn`](CreateSamlConnection::force_authn), [`login_hint`](CreateSamlConnection::login_hint).
     #[deprecated]
@@ -75,7 +75,7 @@ impl<'a> SamlConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `saml_connection_id`:
+    /// - `saml_connection_id`: The `saml_connection_id` path parameter.
     #[deprecated]
     pub fn get(&self, saml_connection_id: impl Into<String>) -> GetSamlConnection {
         GetSamlConnection {
@@ -89,7 +89,7 @@ impl<'a> SamlConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `saml_connection_id`:
+    /// - `saml_connection_id`: The `saml_connection_id` path parameter.
     #[deprecated]
     pub fn delete(&self, saml_connection_id: impl Into<String>) -> DeleteSamlConnection {
         DeleteSamlConnection {
@@ -103,7 +103,7 @@ impl<'a> SamlConnections<'a> {
     ///
     /// # Arguments
     ///
-    /// - `saml_connection_id`:
+    /// - `saml_connection_id`: The `saml_connection_id` path parameter.
     ///
     /// Optional: [`name`](UpdateSamlConnection::name), [`domain`](UpdateSamlConnection::domain), [`domains`](UpdateSamlConnection::domains), [`idp_entity_id`](UpdateSamlConnection::idp_entity_id), [`idp_sso_url`](UpdateSamlConnection::idp_sso_url), [`idp_certificate`](UpdateSamlConnection::idp_certificate), [`idp_metadata_url`](UpdateSamlConnection::idp_metadata_url), [`idp_metadata`](UpdateSamlConnection::idp_metadata), [`organization_id`](UpdateSamlConnection::organization_id), [`attribute_mapping`](UpdateSamlConnection::attribute_mapping), [`active`](UpdateSamlConnection::active), [`sync_user_attributes`](UpdateSamlConnection::sync_user_attributes), [`allow_subdomains`](UpdateSamlConnection::allow_subdomains), [`allow_idp_initiated`](UpdateSamlConnection::allow_idp_initiated), [`disable_additional_identifications`](UpdateSamlConnection::disable_additional_identifications), [`allow_organization_account_linking`](UpdateSamlConnection::allow_organization_account_linking), [`force_authn`](UpdateSamlConnection::force_authn), [`login_hint`](UpdateSamlConnection::login_hint), [`consent_verified_domains_deletion`](UpdateSamlConnection::consent_verified_domains_deletion).
     #[deprecated]
@@ -164,19 +164,19 @@ impl ListSamlConnections {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// order_by
+    /// The `order_by` query parameter.
     pub fn order_by(mut self, value: impl Into<String>) -> Self {
         self.order_by = Some(value.into());
         self
     }
 
-    /// organization_id
+    /// The `organization_id` query parameter.
     pub fn organization_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -265,14 +265,14 @@ pub struct CreateSamlConnection {
 }
 
 impl CreateSamlConnection {
-    /// domain
+    /// The `domain` property of the request body.
     #[deprecated]
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.body.domain = Some(value.into());
         self
     }
 
-    /// domains
+    /// The `domains` property of the request body.
     pub fn domains(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -281,7 +281,7 @@ impl CreateSamlConnection {
         self
     }
 
-    /// idp_entity_id
+    /// The `idp_entity_id` property of the request body.
     pub fn idp_entity_id(mut self, value: impl Into<String>) -> Self {
         self.body.idp_entity_id = Some(Some(value.into()));
         self
@@ -293,7 +293,7 @@ impl CreateSamlConnection {
         self
     }
 
-    /// idp_sso_url
+    /// The `idp_sso_url` property of the request body.
     pub fn idp_sso_url(mut self, value: impl Into<String>) -> Self {
         self.body.idp_sso_url = Some(Some(value.into()));
         self
@@ -305,7 +305,7 @@ impl CreateSamlConnection {
         self
     }
 
-    /// idp_certificate
+    /// The `idp_certificate` property of the request body.
     pub fn idp_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.idp_certificate = Some(Some(value.into()));
         self
@@ -317,7 +317,7 @@ impl CreateSamlConnection {
         self
     }
 
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property of the request body.
     pub fn idp_metadata_url(mut self, value: impl Into<String>) -> Self {
         self.body.idp_metadata_url = Some(Some(value.into()));
         self
@@ -329,7 +329,7 @@ impl CreateSamlConnection {
         self
     }
 
-    /// idp_metadata
+    /// The `idp_metadata` property of the request body.
     pub fn idp_metadata(mut self, value: impl Into<String>) -> Self {
         self.body.idp_metadata = Some(Some(value.into()));
         self
@@ -341,7 +341,7 @@ impl CreateSamlConnection {
         self
     }
 
-    /// organization_id
+    /// The `organization_id` property of the request body.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.body.organization_id = Some(Some(value.into()));
         self
@@ -353,7 +353,7 @@ impl CreateSamlConnection {
         self
     }
 
-    /// attribute_mapping
+    /// The `attribute_mapping` property of the request body.
     pub fn attribute_mapping(
         mut self,
         value: impl Into<models::CreateSamlConnectionBodyAttributeMapping>,
@@ -368,13 +368,13 @@ impl CreateSamlConnection {
         self
     }
 
-    /// force_authn
+    /// The `force_authn` property of the request body.
     pub fn force_authn(mut self, value: bool) -> Self {
         self.body.force_authn = Some(value);
         self
     }
 
-    /// login_hint
+    /// The `login_hint` property of the request body.
     pub fn login_hint(
         mut self,
         value: impl Into<models::CreateSamlConnectionBodyLoginHint>,
@@ -516,7 +516,7 @@ pub struct UpdateSamlConnection {
 }
 
 impl UpdateSamlConnection {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(Some(value.into()));
         self
@@ -528,7 +528,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// domain
+    /// The `domain` property of the request body.
     #[deprecated]
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.body.domain = Some(Some(value.into()));
@@ -541,7 +541,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// domains
+    /// The `domains` property of the request body.
     pub fn domains(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -556,7 +556,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// idp_entity_id
+    /// The `idp_entity_id` property of the request body.
     pub fn idp_entity_id(mut self, value: impl Into<String>) -> Self {
         self.body.idp_entity_id = Some(Some(value.into()));
         self
@@ -568,7 +568,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// idp_sso_url
+    /// The `idp_sso_url` property of the request body.
     pub fn idp_sso_url(mut self, value: impl Into<String>) -> Self {
         self.body.idp_sso_url = Some(Some(value.into()));
         self
@@ -580,7 +580,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// idp_certificate
+    /// The `idp_certificate` property of the request body.
     pub fn idp_certificate(mut self, value: impl Into<String>) -> Self {
         self.body.idp_certificate = Some(Some(value.into()));
         self
@@ -592,7 +592,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// idp_metadata_url
+    /// The `idp_metadata_url` property of the request body.
     pub fn idp_metadata_url(mut self, value: impl Into<String>) -> Self {
         self.body.idp_metadata_url = Some(Some(value.into()));
         self
@@ -604,7 +604,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// idp_metadata
+    /// The `idp_metadata` property of the request body.
     pub fn idp_metadata(mut self, value: impl Into<String>) -> Self {
         self.body.idp_metadata = Some(Some(value.into()));
         self
@@ -616,7 +616,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// organization_id
+    /// The `organization_id` property of the request body.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.body.organization_id = Some(Some(value.into()));
         self
@@ -628,7 +628,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// attribute_mapping
+    /// The `attribute_mapping` property of the request body.
     pub fn attribute_mapping(
         mut self,
         value: impl Into<models::UpdateSamlConnectionBodyAttributeMapping>,
@@ -643,7 +643,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// active
+    /// The `active` property of the request body.
     pub fn active(mut self, value: bool) -> Self {
         self.body.active = Some(Some(value));
         self
@@ -655,7 +655,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// sync_user_attributes
+    /// The `sync_user_attributes` property of the request body.
     pub fn sync_user_attributes(mut self, value: bool) -> Self {
         self.body.sync_user_attributes = Some(Some(value));
         self
@@ -667,7 +667,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// allow_subdomains
+    /// The `allow_subdomains` property of the request body.
     pub fn allow_subdomains(mut self, value: bool) -> Self {
         self.body.allow_subdomains = Some(Some(value));
         self
@@ -679,7 +679,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// allow_idp_initiated
+    /// The `allow_idp_initiated` property of the request body.
     pub fn allow_idp_initiated(mut self, value: bool) -> Self {
         self.body.allow_idp_initiated = Some(Some(value));
         self
@@ -691,7 +691,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// disable_additional_identifications
+    /// The `disable_additional_identifications` property of the request body.
     pub fn disable_additional_identifications(mut self, value: bool) -> Self {
         self.body.disable_additional_identifications = Some(Some(value));
         self
@@ -703,7 +703,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// allow_organization_account_linking
+    /// The `allow_organization_account_linking` property of the request body.
     pub fn allow_organization_account_linking(mut self, value: bool) -> Self {
         self.body.allow_organization_account_linking = Some(Some(value));
         self
@@ -715,13 +715,13 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// force_authn
+    /// The `force_authn` property of the request body.
     pub fn force_authn(mut self, value: bool) -> Self {
         self.body.force_authn = Some(value);
         self
     }
 
-    /// login_hint
+    /// The `login_hint` property of the request body.
     pub fn login_hint(
         mut self,
         value: impl Into<models::UpdateSamlConnectionBodyLoginHint>,
@@ -736,7 +736,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    /// consent_verified_domains_deletion
+    /// The `consent_verified_domains_deletion` property of the request body.
     pub fn consent_verified_domains_deletion(mut self, value: bool) -> Self {
         self.body.consent_verified_domains_deletion = Some(Some(value));
         self

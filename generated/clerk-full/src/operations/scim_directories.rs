@@ -36,8 +36,8 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `enterprise_connection_id`:
-    /// - `provider`:
+    /// - `enterprise_connection_id`: The `enterprise_connection_id` property of the request body.
+    /// - `provider`: The `provider` property of the request body.
     ///
     /// Optional: [`name`](CreateScimDirectory::name), [`group_role_mappings`](CreateScimDirectory::group_role_mappings).
     pub fn create(
@@ -61,7 +61,7 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
     pub fn get(&self, scim_directory_id: impl Into<String>) -> GetScimDirectory {
         GetScimDirectory {
             client: self.client.clone(),
@@ -74,7 +74,7 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
     pub fn delete(&self, scim_directory_id: impl Into<String>) -> DeleteScimDirectory {
         DeleteScimDirectory {
             client: self.client.clone(),
@@ -87,7 +87,7 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
     ///
     /// Optional: [`name`](UpdateScimDirectory::name), [`enabled`](UpdateScimDirectory::enabled), [`provider`](UpdateScimDirectory::provider), [`attribute_mapping`](UpdateScimDirectory::attribute_mapping), [`group_role_mapping_enabled`](UpdateScimDirectory::group_role_mapping_enabled).
     pub fn update(&self, scim_directory_id: impl Into<String>) -> UpdateScimDirectory {
@@ -109,7 +109,7 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
     pub fn rotate_api_key(
         &self,
         scim_directory_id: impl Into<String>,
@@ -125,7 +125,7 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
     pub fn list_group_role_mappings(
         &self,
         scim_directory_id: impl Into<String>,
@@ -141,8 +141,8 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
-    /// - `mappings`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
+    /// - `mappings`: The `mappings` property of the request body.
     pub fn replace_group_role_mappings(
         &self,
         scim_directory_id: impl Into<String>,
@@ -164,9 +164,9 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
-    /// - `scim_group_id`:
-    /// - `role_id`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
+    /// - `scim_group_id`: The `scim_group_id` property of the request body.
+    /// - `role_id`: The `role_id` property of the request body.
     ///
     /// Optional: [`precedence`](CreateScimGroupRoleMapping::precedence).
     pub fn create_group_role_mapping(
@@ -191,8 +191,8 @@ impl<'a> ScimDirectories<'a> {
     ///
     /// # Arguments
     ///
-    /// - `scim_directory_id`:
-    /// - `mapping_id`:
+    /// - `scim_directory_id`: The `scim_directory_id` path parameter.
+    /// - `mapping_id`: The `mapping_id` path parameter.
     pub fn delete_group_role_mapping(
         &self,
         scim_directory_id: impl Into<String>,
@@ -276,13 +276,13 @@ pub struct CreateScimDirectory {
 }
 
 impl CreateScimDirectory {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
 
-    /// group_role_mappings
+    /// The `group_role_mappings` property of the request body.
     pub fn group_role_mappings(
         mut self,
         value: impl IntoIterator<
@@ -419,25 +419,25 @@ pub struct UpdateScimDirectory {
 }
 
 impl UpdateScimDirectory {
-    /// name
+    /// The `name` property of the request body.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
 
-    /// enabled
+    /// The `enabled` property of the request body.
     pub fn enabled(mut self, value: bool) -> Self {
         self.body.enabled = Some(value);
         self
     }
 
-    /// provider
+    /// The `provider` property of the request body.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.body.provider = Some(value.into());
         self
     }
 
-    /// attribute_mapping
+    /// The `attribute_mapping` property of the request body.
     pub fn attribute_mapping(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -446,7 +446,7 @@ impl UpdateScimDirectory {
         self
     }
 
-    /// group_role_mapping_enabled
+    /// The `group_role_mapping_enabled` property of the request body.
     pub fn group_role_mapping_enabled(mut self, value: bool) -> Self {
         self.body.group_role_mapping_enabled = Some(value);
         self

@@ -40,7 +40,7 @@ impl<'a> Sessions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` property of the request body.
     ///
     /// Optional: [`active_organization_id`](CreateSession::active_organization_id).
     pub fn create(&self, user_id: impl Into<String>) -> CreateSession {
@@ -58,7 +58,7 @@ impl<'a> Sessions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `session_id`:
+    /// - `session_id`: The `session_id` path parameter.
     pub fn get(&self, session_id: impl Into<String>) -> GetSession {
         GetSession {
             client: self.client.clone(),
@@ -71,10 +71,10 @@ impl<'a> Sessions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `session_id`:
-    /// - `expired_token`:
-    /// - `refresh_token`:
-    /// - `request_origin`:
+    /// - `session_id`: The `session_id` path parameter.
+    /// - `expired_token`: The `expired_token` property of the request body.
+    /// - `refresh_token`: The `refresh_token` property of the request body.
+    /// - `request_origin`: The `request_origin` property of the request body.
     ///
     /// Optional: [`request_headers`](RefreshSession::request_headers), [`format`](RefreshSession::format), [`request_originating_ip`](RefreshSession::request_originating_ip).
     pub fn refresh(
@@ -103,7 +103,7 @@ impl<'a> Sessions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `session_id`:
+    /// - `session_id`: The `session_id` path parameter.
     pub fn revoke(&self, session_id: impl Into<String>) -> RevokeSession {
         RevokeSession {
             client: self.client.clone(),
@@ -116,7 +116,7 @@ impl<'a> Sessions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `session_id`:
+    /// - `session_id`: The `session_id` path parameter.
     ///
     /// Optional: [`expires_in_seconds`](CreateSessionToken::expires_in_seconds).
     pub fn create_token(&self, session_id: impl Into<String>) -> CreateSessionToken {
@@ -134,8 +134,8 @@ impl<'a> Sessions<'a> {
     ///
     /// # Arguments
     ///
-    /// - `session_id`:
-    /// - `template_name`:
+    /// - `session_id`: The `session_id` path parameter.
+    /// - `template_name`: The `template_name` path parameter.
     ///
     /// Optional: [`expires_in_seconds`](CreateSessionTokenFromTemplate::expires_in_seconds).
     pub fn create_token_from_template(
@@ -170,25 +170,25 @@ pub struct GetSessionList {
 }
 
 impl GetSessionList {
-    /// client_id
+    /// The `client_id` query parameter.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
     }
 
-    /// user_id
+    /// The `user_id` query parameter.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// status
+    /// The `status` query parameter.
     pub fn status(mut self, value: impl Into<models::GetSessionListStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -264,7 +264,7 @@ pub struct CreateSession {
 }
 
 impl CreateSession {
-    /// active_organization_id
+    /// The `active_organization_id` property of the request body.
     pub fn active_organization_id(mut self, value: impl Into<String>) -> Self {
         self.body.active_organization_id = Some(value.into());
         self
@@ -349,7 +349,7 @@ pub struct RefreshSession {
 }
 
 impl RefreshSession {
-    /// request_headers
+    /// The `request_headers` property of the request body.
     pub fn request_headers(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -376,7 +376,7 @@ impl RefreshSession {
         self
     }
 
-    /// request_originating_ip
+    /// The `request_originating_ip` property of the request body.
     pub fn request_originating_ip(mut self, value: impl Into<String>) -> Self {
         self.body.request_originating_ip = Some(Some(value.into()));
         self

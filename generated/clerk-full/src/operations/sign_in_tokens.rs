@@ -24,7 +24,7 @@ impl<'a> SignInTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` property of the request body.
     ///
     /// Optional: [`org_id`](CreateSignInToken::org_id), [`expires_in_seconds`](CreateSignInToken::expires_in_seconds).
     pub fn create(&self, user_id: impl Into<String>) -> CreateSignInToken {
@@ -43,7 +43,7 @@ impl<'a> SignInTokens<'a> {
     ///
     /// # Arguments
     ///
-    /// - `sign_in_token_id`:
+    /// - `sign_in_token_id`: The `sign_in_token_id` path parameter.
     pub fn revoke(&self, sign_in_token_id: impl Into<String>) -> RevokeSignInToken {
         RevokeSignInToken {
             client: self.client.clone(),
@@ -63,7 +63,7 @@ pub struct CreateSignInToken {
 }
 
 impl CreateSignInToken {
-    /// org_id
+    /// The `org_id` property of the request body.
     pub fn org_id(mut self, value: impl Into<String>) -> Self {
         self.body.org_id = Some(Some(value.into()));
         self

@@ -24,7 +24,7 @@ impl<'a> SignUps<'a> {
     ///
     /// # Arguments
     ///
-    /// - `id`:
+    /// - `id`: The `id` path parameter.
     pub fn get(&self, id: impl Into<String>) -> GetSignUp {
         GetSignUp {
             client: self.client.clone(),
@@ -37,7 +37,7 @@ impl<'a> SignUps<'a> {
     ///
     /// # Arguments
     ///
-    /// - `id`:
+    /// - `id`: The `id` path parameter.
     ///
     /// Optional: [`external_id`](UpdateSignUp::external_id), [`custom_action`](UpdateSignUp::custom_action).
     pub fn update(&self, id: impl Into<String>) -> UpdateSignUp {
@@ -103,7 +103,7 @@ pub struct UpdateSignUp {
 }
 
 impl UpdateSignUp {
-    /// external_id
+    /// The `external_id` property of the request body.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.body.external_id = Some(Some(value.into()));
         self
@@ -115,7 +115,7 @@ impl UpdateSignUp {
         self
     }
 
-    /// custom_action
+    /// The `custom_action` property of the request body.
     pub fn custom_action(mut self, value: bool) -> Self {
         self.body.custom_action = Some(Some(value));
         self

@@ -134,7 +134,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn get(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
             client: self.client.clone(),
@@ -147,7 +147,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn delete(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
             client: self.client.clone(),
@@ -160,7 +160,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`external_id`](UpdateUser::external_id), [`first_name`](UpdateUser::first_name), [`last_name`](UpdateUser::last_name), [`locale`](UpdateUser::locale), [`primary_email_address_id`](UpdateUser::primary_email_address_id), [`notify_primary_email_address_changed`](UpdateUser::notify_primary_email_address_changed), [`primary_phone_number_id`](UpdateUser::primary_phone_number_id), [`primary_web3_wallet_id`](UpdateUser::primary_web3_wallet_id), [`username`](UpdateUser::username), [`profile_image_id`](UpdateUser::profile_image_id), [`password`](UpdateUser::password), [`password_digest`](UpdateUser::password_digest), [`password_hasher`](UpdateUser::password_hasher), [`skip_password_checks`](UpdateUser::skip_password_checks), [`sign_out_of_other_sessions`](UpdateUser::sign_out_of_other_sessions), [`totp_secret`](UpdateUser::totp_secret), [`backup_codes`](UpdateUser::backup_codes), [`delete_self_enabled`](UpdateUser::delete_self_enabled), [`create_organization_enabled`](UpdateUser::create_organization_enabled), [`legal_accepted_at`](UpdateUser::legal_accepted_at), [`skip_legal_checks`](UpdateUser::skip_legal_checks), [`create_organizations_limit`](UpdateUser::create_organizations_limit), [`created_at`](UpdateUser::created_at), [`bypass_client_trust`](UpdateUser::bypass_client_trust).
     pub fn update(&self, user_id: impl Into<String>) -> UpdateUser {
@@ -201,7 +201,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn ban(&self, user_id: impl Into<String>) -> BanUser {
         BanUser {
             client: self.client.clone(),
@@ -214,7 +214,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn unban(&self, user_id: impl Into<String>) -> UnbanUser {
         UnbanUser {
             client: self.client.clone(),
@@ -227,7 +227,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_ids`:
+    /// - `user_ids`: The `user_ids` property of the request body.
     pub fn bulk_ban(
         &self,
         user_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -245,7 +245,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_ids`:
+    /// - `user_ids`: The `user_ids` property of the request body.
     pub fn bulk_unban(
         &self,
         user_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -263,7 +263,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn lock(&self, user_id: impl Into<String>) -> LockUser {
         LockUser {
             client: self.client.clone(),
@@ -276,7 +276,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn unlock(&self, user_id: impl Into<String>) -> UnlockUser {
         UnlockUser {
             client: self.client.clone(),
@@ -289,7 +289,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     /// - `body`: The request body.
     pub fn set_profile_image(
         &self,
@@ -308,7 +308,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn delete_profile_image(
         &self,
         user_id: impl Into<String>,
@@ -324,7 +324,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`public_metadata`](ReplaceUserMetadata::public_metadata), [`private_metadata`](ReplaceUserMetadata::private_metadata), [`unsafe_metadata`](ReplaceUserMetadata::unsafe_metadata).
     pub fn replace_metadata(&self, user_id: impl Into<String>) -> ReplaceUserMetadata {
@@ -344,7 +344,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`public_metadata`](UpdateUserMetadata::public_metadata), [`private_metadata`](UpdateUserMetadata::private_metadata), [`unsafe_metadata`](UpdateUserMetadata::unsafe_metadata).
     pub fn update_metadata(&self, user_id: impl Into<String>) -> UpdateUserMetadata {
@@ -364,7 +364,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn get_billing_subscription(
         &self,
         user_id: impl Into<String>,
@@ -380,7 +380,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn get_billing_credit_balance(
         &self,
         user_id: impl Into<String>,
@@ -396,7 +396,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     /// - `body`: The request body.
     pub fn adjust_billing_credit_balance(
         &self,
@@ -415,8 +415,8 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `provider`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `provider`: The `provider` path parameter.
     ///
     /// Optional: [`paginated`](GetOAuthAccessToken::paginated), [`limit`](GetOAuthAccessToken::limit), [`offset`](GetOAuthAccessToken::offset).
     pub fn get_o_auth_access_token(
@@ -439,7 +439,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`limit`](UsersGetOrganizationMemberships::limit), [`offset`](UsersGetOrganizationMemberships::offset).
     pub fn get_organization_memberships(
@@ -459,7 +459,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`limit`](UsersGetOrganizationInvitations::limit), [`offset`](UsersGetOrganizationInvitations::offset), [`status`](UsersGetOrganizationInvitations::status).
     pub fn get_organization_invitations(
@@ -480,7 +480,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`sign_out_of_other_sessions`](RemoveUserPassword::sign_out_of_other_sessions).
     pub fn remove_password(&self, user_id: impl Into<String>) -> RemoveUserPassword {
@@ -498,8 +498,8 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `password`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `password`: The `password` property of the request body.
     pub fn verify_password(
         &self,
         user_id: impl Into<String>,
@@ -519,8 +519,8 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `code`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `code`: The `code` property of the request body.
     pub fn verify_totp(
         &self,
         user_id: impl Into<String>,
@@ -540,7 +540,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn disable_mfa(&self, user_id: impl Into<String>) -> DisableMfa {
         DisableMfa {
             client: self.client.clone(),
@@ -553,7 +553,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn delete_backup_codes(&self, user_id: impl Into<String>) -> DeleteBackupCode {
         DeleteBackupCode {
             client: self.client.clone(),
@@ -566,8 +566,8 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `passkey_identification_id`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `passkey_identification_id`: The `passkey_identification_id` path parameter.
     pub fn delete_passkey(
         &self,
         user_id: impl Into<String>,
@@ -585,7 +585,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn list_trusted_devices(
         &self,
         user_id: impl Into<String>,
@@ -601,8 +601,8 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `trusted_device_id`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `trusted_device_id`: The `trusted_device_id` path parameter.
     pub fn revoke_trusted_device(
         &self,
         user_id: impl Into<String>,
@@ -620,8 +620,8 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `web3_wallet_identification_id`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `web3_wallet_identification_id`: The `web3_wallet_identification_id` path parameter.
     pub fn delete_web3_wallet(
         &self,
         user_id: impl Into<String>,
@@ -639,7 +639,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn delete_totp(&self, user_id: impl Into<String>) -> DeleteTotp {
         DeleteTotp {
             client: self.client.clone(),
@@ -652,8 +652,8 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
-    /// - `external_account_id`:
+    /// - `user_id`: The `user_id` path parameter.
+    /// - `external_account_id`: The `external_account_id` path parameter.
     pub fn delete_external_account(
         &self,
         user_id: impl Into<String>,
@@ -671,7 +671,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     ///
     /// Optional: [`revoke_all_sessions`](SetUserPasswordCompromised::revoke_all_sessions).
     pub fn set_password_compromised(
@@ -692,7 +692,7 @@ impl<'a> Users<'a> {
     ///
     /// # Arguments
     ///
-    /// - `user_id`:
+    /// - `user_id`: The `user_id` path parameter.
     pub fn unset_password_compromised(
         &self,
         user_id: impl Into<String>,
@@ -740,7 +740,7 @@ pub struct GetUserList {
 }
 
 impl GetUserList {
-    /// email_address
+    /// The `email_address` query parameter.
     pub fn email_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -749,7 +749,7 @@ impl GetUserList {
         self
     }
 
-    /// phone_number
+    /// The `phone_number` query parameter.
     pub fn phone_number(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -758,7 +758,7 @@ impl GetUserList {
         self
     }
 
-    /// external_id
+    /// The `external_id` query parameter.
     pub fn external_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -767,7 +767,7 @@ impl GetUserList {
         self
     }
 
-    /// username
+    /// The `username` query parameter.
     pub fn username(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -776,7 +776,7 @@ impl GetUserList {
         self
     }
 
-    /// web3_wallet
+    /// The `web3_wallet` query parameter.
     pub fn web3_wallet(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -785,7 +785,7 @@ impl GetUserList {
         self
     }
 
-    /// user_id
+    /// The `user_id` query parameter.
     pub fn user_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -794,7 +794,7 @@ impl GetUserList {
         self
     }
 
-    /// organization_id
+    /// The `organization_id` query parameter.
     pub fn organization_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -803,92 +803,92 @@ impl GetUserList {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// email_address_query
+    /// The `email_address_query` query parameter.
     pub fn email_address_query(mut self, value: impl Into<String>) -> Self {
         self.email_address_query = Some(value.into());
         self
     }
 
-    /// phone_number_query
+    /// The `phone_number_query` query parameter.
     pub fn phone_number_query(mut self, value: impl Into<String>) -> Self {
         self.phone_number_query = Some(value.into());
         self
     }
 
-    /// username_query
+    /// The `username_query` query parameter.
     pub fn username_query(mut self, value: impl Into<String>) -> Self {
         self.username_query = Some(value.into());
         self
     }
 
-    /// name_query
+    /// The `name_query` query parameter.
     pub fn name_query(mut self, value: impl Into<String>) -> Self {
         self.name_query = Some(value.into());
         self
     }
 
-    /// banned
+    /// The `banned` query parameter.
     pub fn banned(mut self, value: bool) -> Self {
         self.banned = Some(value);
         self
     }
 
-    /// last_active_at_before
+    /// The `last_active_at_before` query parameter.
     pub fn last_active_at_before(mut self, value: i64) -> Self {
         self.last_active_at_before = Some(value);
         self
     }
 
-    /// last_active_at_after
+    /// The `last_active_at_after` query parameter.
     pub fn last_active_at_after(mut self, value: i64) -> Self {
         self.last_active_at_after = Some(value);
         self
     }
 
-    /// last_active_at_since
+    /// The `last_active_at_since` query parameter.
     #[deprecated]
     pub fn last_active_at_since(mut self, value: i64) -> Self {
         self.last_active_at_since = Some(value);
         self
     }
 
-    /// created_at_before
+    /// The `created_at_before` query parameter.
     pub fn created_at_before(mut self, value: i64) -> Self {
         self.created_at_before = Some(value);
         self
     }
 
-    /// created_at_after
+    /// The `created_at_after` query parameter.
     pub fn created_at_after(mut self, value: i64) -> Self {
         self.created_at_after = Some(value);
         self
     }
 
-    /// last_sign_in_at_before
+    /// The `last_sign_in_at_before` query parameter.
     pub fn last_sign_in_at_before(mut self, value: i64) -> Self {
         self.last_sign_in_at_before = Some(value);
         self
     }
 
-    /// last_sign_in_at_after
+    /// The `last_sign_in_at_after` query parameter.
     pub fn last_sign_in_at_after(mut self, value: i64) -> Self {
         self.last_sign_in_at_after = Some(value);
         self
     }
 
-    /// provider
+    /// The `provider` query parameter.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 
-    /// provider_user_id
+    /// The `provider_user_id` query parameter.
     pub fn provider_user_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -909,7 +909,7 @@ impl GetUserList {
         self
     }
 
-    /// starting_after
+    /// The `starting_after` query parameter.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
         self.starting_after = Some(value.into());
         self
@@ -1037,7 +1037,7 @@ pub struct CreateUser {
 }
 
 impl CreateUser {
-    /// external_id
+    /// The `external_id` property of the request body.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.body.external_id = Some(Some(value.into()));
         self
@@ -1049,7 +1049,7 @@ impl CreateUser {
         self
     }
 
-    /// first_name
+    /// The `first_name` property of the request body.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.body.first_name = Some(Some(value.into()));
         self
@@ -1061,7 +1061,7 @@ impl CreateUser {
         self
     }
 
-    /// last_name
+    /// The `last_name` property of the request body.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.body.last_name = Some(Some(value.into()));
         self
@@ -1073,7 +1073,7 @@ impl CreateUser {
         self
     }
 
-    /// locale
+    /// The `locale` property of the request body.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.body.locale = Some(Some(value.into()));
         self
@@ -1085,7 +1085,7 @@ impl CreateUser {
         self
     }
 
-    /// email_address
+    /// The `email_address` property of the request body.
     pub fn email_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1094,7 +1094,7 @@ impl CreateUser {
         self
     }
 
-    /// email_address_identification_status
+    /// The `email_address_identification_status` property of the request body.
     pub fn email_address_identification_status(
         mut self,
         value: impl IntoIterator<
@@ -1107,7 +1107,7 @@ impl CreateUser {
         self
     }
 
-    /// phone_number
+    /// The `phone_number` property of the request body.
     pub fn phone_number(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1116,7 +1116,7 @@ impl CreateUser {
         self
     }
 
-    /// phone_number_identification_status
+    /// The `phone_number_identification_status` property of the request body.
     pub fn phone_number_identification_status(
         mut self,
         value: impl IntoIterator<
@@ -1129,7 +1129,7 @@ impl CreateUser {
         self
     }
 
-    /// web3_wallet
+    /// The `web3_wallet` property of the request body.
     pub fn web3_wallet(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1138,7 +1138,7 @@ impl CreateUser {
         self
     }
 
-    /// username
+    /// The `username` property of the request body.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.body.username = Some(Some(value.into()));
         self
@@ -1150,7 +1150,7 @@ impl CreateUser {
         self
     }
 
-    /// password
+    /// The `password` property of the request body.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.body.password = Some(Some(value.into()));
         self
@@ -1162,7 +1162,7 @@ impl CreateUser {
         self
     }
 
-    /// password_digest
+    /// The `password_digest` property of the request body.
     pub fn password_digest(mut self, value: impl Into<String>) -> Self {
         self.body.password_digest = Some(Some(value.into()));
         self
@@ -1174,13 +1174,13 @@ impl CreateUser {
         self
     }
 
-    /// password_hasher
+    /// The `password_hasher` property of the request body.
     pub fn password_hasher(mut self, value: impl Into<models::PasswordHasher>) -> Self {
         self.body.password_hasher = Some(value.into());
         self
     }
 
-    /// skip_password_checks
+    /// The `skip_password_checks` property of the request body.
     pub fn skip_password_checks(mut self, value: bool) -> Self {
         self.body.skip_password_checks = Some(Some(value));
         self
@@ -1192,7 +1192,7 @@ impl CreateUser {
         self
     }
 
-    /// skip_password_requirement
+    /// The `skip_password_requirement` property of the request body.
     pub fn skip_password_requirement(mut self, value: bool) -> Self {
         self.body.skip_password_requirement = Some(Some(value));
         self
@@ -1204,7 +1204,7 @@ impl CreateUser {
         self
     }
 
-    /// totp_secret
+    /// The `totp_secret` property of the request body.
     pub fn totp_secret(mut self, value: impl Into<String>) -> Self {
         self.body.totp_secret = Some(Some(value.into()));
         self
@@ -1216,7 +1216,7 @@ impl CreateUser {
         self
     }
 
-    /// backup_codes
+    /// The `backup_codes` property of the request body.
     pub fn backup_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1225,7 +1225,7 @@ impl CreateUser {
         self
     }
 
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -1234,7 +1234,7 @@ impl CreateUser {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -1243,7 +1243,7 @@ impl CreateUser {
         self
     }
 
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property of the request body.
     pub fn unsafe_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -1252,7 +1252,7 @@ impl CreateUser {
         self
     }
 
-    /// delete_self_enabled
+    /// The `delete_self_enabled` property of the request body.
     pub fn delete_self_enabled(mut self, value: bool) -> Self {
         self.body.delete_self_enabled = Some(Some(value));
         self
@@ -1264,7 +1264,7 @@ impl CreateUser {
         self
     }
 
-    /// legal_accepted_at
+    /// The `legal_accepted_at` property of the request body.
     pub fn legal_accepted_at(mut self, value: impl Into<String>) -> Self {
         self.body.legal_accepted_at = Some(Some(value.into()));
         self
@@ -1276,7 +1276,7 @@ impl CreateUser {
         self
     }
 
-    /// skip_legal_checks
+    /// The `skip_legal_checks` property of the request body.
     pub fn skip_legal_checks(mut self, value: bool) -> Self {
         self.body.skip_legal_checks = Some(Some(value));
         self
@@ -1288,7 +1288,7 @@ impl CreateUser {
         self
     }
 
-    /// skip_user_requirement
+    /// The `skip_user_requirement` property of the request body.
     pub fn skip_user_requirement(mut self, value: bool) -> Self {
         self.body.skip_user_requirement = Some(Some(value));
         self
@@ -1300,7 +1300,7 @@ impl CreateUser {
         self
     }
 
-    /// create_organization_enabled
+    /// The `create_organization_enabled` property of the request body.
     pub fn create_organization_enabled(mut self, value: bool) -> Self {
         self.body.create_organization_enabled = Some(Some(value));
         self
@@ -1312,7 +1312,7 @@ impl CreateUser {
         self
     }
 
-    /// create_organizations_limit
+    /// The `create_organizations_limit` property of the request body.
     pub fn create_organizations_limit(mut self, value: i64) -> Self {
         self.body.create_organizations_limit = Some(Some(value));
         self
@@ -1324,7 +1324,7 @@ impl CreateUser {
         self
     }
 
-    /// created_at
+    /// The `created_at` property of the request body.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.body.created_at = Some(Some(value.into()));
         self
@@ -1336,7 +1336,7 @@ impl CreateUser {
         self
     }
 
-    /// bypass_client_trust
+    /// The `bypass_client_trust` property of the request body.
     pub fn bypass_client_trust(mut self, value: bool) -> Self {
         self.body.bypass_client_trust = Some(Some(value));
         self
@@ -1348,7 +1348,7 @@ impl CreateUser {
         self
     }
 
-    /// banned
+    /// The `banned` property of the request body.
     pub fn banned(mut self, value: bool) -> Self {
         self.body.banned = Some(Some(value));
         self
@@ -1360,7 +1360,7 @@ impl CreateUser {
         self
     }
 
-    /// locked
+    /// The `locked` property of the request body.
     pub fn locked(mut self, value: bool) -> Self {
         self.body.locked = Some(Some(value));
         self
@@ -1432,7 +1432,7 @@ pub struct GetUsersCount {
 }
 
 impl GetUsersCount {
-    /// email_address
+    /// The `email_address` query parameter.
     pub fn email_address(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1441,7 +1441,7 @@ impl GetUsersCount {
         self
     }
 
-    /// phone_number
+    /// The `phone_number` query parameter.
     pub fn phone_number(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1450,7 +1450,7 @@ impl GetUsersCount {
         self
     }
 
-    /// external_id
+    /// The `external_id` query parameter.
     pub fn external_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1459,7 +1459,7 @@ impl GetUsersCount {
         self
     }
 
-    /// username
+    /// The `username` query parameter.
     pub fn username(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1468,7 +1468,7 @@ impl GetUsersCount {
         self
     }
 
-    /// web3_wallet
+    /// The `web3_wallet` query parameter.
     pub fn web3_wallet(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1477,7 +1477,7 @@ impl GetUsersCount {
         self
     }
 
-    /// user_id
+    /// The `user_id` query parameter.
     pub fn user_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1486,7 +1486,7 @@ impl GetUsersCount {
         self
     }
 
-    /// organization_id
+    /// The `organization_id` query parameter.
     pub fn organization_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1495,92 +1495,92 @@ impl GetUsersCount {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// email_address_query
+    /// The `email_address_query` query parameter.
     pub fn email_address_query(mut self, value: impl Into<String>) -> Self {
         self.email_address_query = Some(value.into());
         self
     }
 
-    /// phone_number_query
+    /// The `phone_number_query` query parameter.
     pub fn phone_number_query(mut self, value: impl Into<String>) -> Self {
         self.phone_number_query = Some(value.into());
         self
     }
 
-    /// username_query
+    /// The `username_query` query parameter.
     pub fn username_query(mut self, value: impl Into<String>) -> Self {
         self.username_query = Some(value.into());
         self
     }
 
-    /// name_query
+    /// The `name_query` query parameter.
     pub fn name_query(mut self, value: impl Into<String>) -> Self {
         self.name_query = Some(value.into());
         self
     }
 
-    /// banned
+    /// The `banned` query parameter.
     pub fn banned(mut self, value: bool) -> Self {
         self.banned = Some(value);
         self
     }
 
-    /// last_active_at_before
+    /// The `last_active_at_before` query parameter.
     pub fn last_active_at_before(mut self, value: i64) -> Self {
         self.last_active_at_before = Some(value);
         self
     }
 
-    /// last_active_at_after
+    /// The `last_active_at_after` query parameter.
     pub fn last_active_at_after(mut self, value: i64) -> Self {
         self.last_active_at_after = Some(value);
         self
     }
 
-    /// last_active_at_since
+    /// The `last_active_at_since` query parameter.
     #[deprecated]
     pub fn last_active_at_since(mut self, value: i64) -> Self {
         self.last_active_at_since = Some(value);
         self
     }
 
-    /// created_at_before
+    /// The `created_at_before` query parameter.
     pub fn created_at_before(mut self, value: i64) -> Self {
         self.created_at_before = Some(value);
         self
     }
 
-    /// created_at_after
+    /// The `created_at_after` query parameter.
     pub fn created_at_after(mut self, value: i64) -> Self {
         self.created_at_after = Some(value);
         self
     }
 
-    /// last_sign_in_at_before
+    /// The `last_sign_in_at_before` query parameter.
     pub fn last_sign_in_at_before(mut self, value: i64) -> Self {
         self.last_sign_in_at_before = Some(value);
         self
     }
 
-    /// last_sign_in_at_after
+    /// The `last_sign_in_at_after` query parameter.
     pub fn last_sign_in_at_after(mut self, value: i64) -> Self {
         self.last_sign_in_at_after = Some(value);
         self
     }
 
-    /// provider
+    /// The `provider` query parameter.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 
-    /// provider_user_id
+    /// The `provider_user_id` query parameter.
     pub fn provider_user_id(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1776,7 +1776,7 @@ pub struct UpdateUser {
 }
 
 impl UpdateUser {
-    /// external_id
+    /// The `external_id` property of the request body.
     pub fn external_id(mut self, value: impl Into<String>) -> Self {
         self.body.external_id = Some(Some(value.into()));
         self
@@ -1788,7 +1788,7 @@ impl UpdateUser {
         self
     }
 
-    /// first_name
+    /// The `first_name` property of the request body.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.body.first_name = Some(Some(value.into()));
         self
@@ -1800,7 +1800,7 @@ impl UpdateUser {
         self
     }
 
-    /// last_name
+    /// The `last_name` property of the request body.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.body.last_name = Some(Some(value.into()));
         self
@@ -1812,7 +1812,7 @@ impl UpdateUser {
         self
     }
 
-    /// locale
+    /// The `locale` property of the request body.
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.body.locale = Some(Some(value.into()));
         self
@@ -1824,7 +1824,7 @@ impl UpdateUser {
         self
     }
 
-    /// primary_email_address_id
+    /// The `primary_email_address_id` property of the request body.
     pub fn primary_email_address_id(mut self, value: impl Into<String>) -> Self {
         self.body.primary_email_address_id = Some(Some(value.into()));
         self
@@ -1848,7 +1848,7 @@ impl UpdateUser {
         self
     }
 
-    /// primary_phone_number_id
+    /// The `primary_phone_number_id` property of the request body.
     pub fn primary_phone_number_id(mut self, value: impl Into<String>) -> Self {
         self.body.primary_phone_number_id = Some(Some(value.into()));
         self
@@ -1860,7 +1860,7 @@ impl UpdateUser {
         self
     }
 
-    /// primary_web3_wallet_id
+    /// The `primary_web3_wallet_id` property of the request body.
     pub fn primary_web3_wallet_id(mut self, value: impl Into<String>) -> Self {
         self.body.primary_web3_wallet_id = Some(Some(value.into()));
         self
@@ -1872,7 +1872,7 @@ impl UpdateUser {
         self
     }
 
-    /// username
+    /// The `username` property of the request body.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.body.username = Some(Some(value.into()));
         self
@@ -1884,7 +1884,7 @@ impl UpdateUser {
         self
     }
 
-    /// profile_image_id
+    /// The `profile_image_id` property of the request body.
     pub fn profile_image_id(mut self, value: impl Into<String>) -> Self {
         self.body.profile_image_id = Some(Some(value.into()));
         self
@@ -1896,7 +1896,7 @@ impl UpdateUser {
         self
     }
 
-    /// password
+    /// The `password` property of the request body.
     pub fn password(mut self, value: impl Into<String>) -> Self {
         self.body.password = Some(Some(value.into()));
         self
@@ -1908,19 +1908,19 @@ impl UpdateUser {
         self
     }
 
-    /// password_digest
+    /// The `password_digest` property of the request body.
     pub fn password_digest(mut self, value: impl Into<String>) -> Self {
         self.body.password_digest = Some(value.into());
         self
     }
 
-    /// password_hasher
+    /// The `password_hasher` property of the request body.
     pub fn password_hasher(mut self, value: impl Into<models::PasswordHasher>) -> Self {
         self.body.password_hasher = Some(value.into());
         self
     }
 
-    /// skip_password_checks
+    /// The `skip_password_checks` property of the request body.
     pub fn skip_password_checks(mut self, value: bool) -> Self {
         self.body.skip_password_checks = Some(Some(value));
         self
@@ -1932,7 +1932,7 @@ impl UpdateUser {
         self
     }
 
-    /// sign_out_of_other_sessions
+    /// The `sign_out_of_other_sessions` property of the request body.
     pub fn sign_out_of_other_sessions(mut self, value: bool) -> Self {
         self.body.sign_out_of_other_sessions = Some(Some(value));
         self
@@ -1944,7 +1944,7 @@ impl UpdateUser {
         self
     }
 
-    /// totp_secret
+    /// The `totp_secret` property of the request body.
     pub fn totp_secret(mut self, value: impl Into<String>) -> Self {
         self.body.totp_secret = Some(Some(value.into()));
         self
@@ -1956,7 +1956,7 @@ impl UpdateUser {
         self
     }
 
-    /// backup_codes
+    /// The `backup_codes` property of the request body.
     pub fn backup_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -1965,7 +1965,7 @@ impl UpdateUser {
         self
     }
 
-    /// delete_self_enabled
+    /// The `delete_self_enabled` property of the request body.
     pub fn delete_self_enabled(mut self, value: bool) -> Self {
         self.body.delete_self_enabled = Some(Some(value));
         self
@@ -1977,7 +1977,7 @@ impl UpdateUser {
         self
     }
 
-    /// create_organization_enabled
+    /// The `create_organization_enabled` property of the request body.
     pub fn create_organization_enabled(mut self, value: bool) -> Self {
         self.body.create_organization_enabled = Some(Some(value));
         self
@@ -1989,7 +1989,7 @@ impl UpdateUser {
         self
     }
 
-    /// legal_accepted_at
+    /// The `legal_accepted_at` property of the request body.
     pub fn legal_accepted_at(mut self, value: impl Into<String>) -> Self {
         self.body.legal_accepted_at = Some(Some(value.into()));
         self
@@ -2001,7 +2001,7 @@ impl UpdateUser {
         self
     }
 
-    /// skip_legal_checks
+    /// The `skip_legal_checks` property of the request body.
     pub fn skip_legal_checks(mut self, value: bool) -> Self {
         self.body.skip_legal_checks = Some(Some(value));
         self
@@ -2013,7 +2013,7 @@ impl UpdateUser {
         self
     }
 
-    /// create_organizations_limit
+    /// The `create_organizations_limit` property of the request body.
     pub fn create_organizations_limit(mut self, value: i64) -> Self {
         self.body.create_organizations_limit = Some(Some(value));
         self
@@ -2025,7 +2025,7 @@ impl UpdateUser {
         self
     }
 
-    /// created_at
+    /// The `created_at` property of the request body.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.body.created_at = Some(Some(value.into()));
         self
@@ -2037,7 +2037,7 @@ impl UpdateUser {
         self
     }
 
-    /// bypass_client_trust
+    /// The `bypass_client_trust` property of the request body.
     pub fn bypass_client_trust(mut self, value: bool) -> Self {
         self.body.bypass_client_trust = Some(Some(value));
         self
@@ -2404,7 +2404,7 @@ pub struct ReplaceUserMetadata {
 }
 
 impl ReplaceUserMetadata {
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -2413,7 +2413,7 @@ impl ReplaceUserMetadata {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -2422,7 +2422,7 @@ impl ReplaceUserMetadata {
         self
     }
 
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property of the request body.
     pub fn unsafe_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -2472,7 +2472,7 @@ pub struct UpdateUserMetadata {
 }
 
 impl UpdateUserMetadata {
-    /// public_metadata
+    /// The `public_metadata` property of the request body.
     pub fn public_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -2481,7 +2481,7 @@ impl UpdateUserMetadata {
         self
     }
 
-    /// private_metadata
+    /// The `private_metadata` property of the request body.
     pub fn private_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -2490,7 +2490,7 @@ impl UpdateUserMetadata {
         self
     }
 
-    /// unsafe_metadata
+    /// The `unsafe_metadata` property of the request body.
     pub fn unsafe_metadata(
         mut self,
         value: serde_json::Map<String, serde_json::Value>,
@@ -2674,7 +2674,7 @@ pub struct GetOAuthAccessToken {
 }
 
 impl GetOAuthAccessToken {
-    /// paginated
+    /// The `paginated` query parameter.
     pub fn paginated(mut self, value: bool) -> Self {
         self.paginated = Some(value);
         self
@@ -2845,7 +2845,7 @@ impl UsersGetOrganizationInvitations {
         self
     }
 
-    /// status
+    /// The `status` query parameter.
     pub fn status(
         mut self,
         value: impl Into<models::UsersGetOrganizationInvitationsStatus>,
@@ -3411,7 +3411,7 @@ pub struct SetUserPasswordCompromised {
 }
 
 impl SetUserPasswordCompromised {
-    /// revoke_all_sessions
+    /// The `revoke_all_sessions` property of the request body.
     pub fn revoke_all_sessions(mut self, value: bool) -> Self {
         self.body.revoke_all_sessions = Some(Some(value));
         self

@@ -39,7 +39,7 @@ impl<'a> WaitlistEntries<'a> {
     ///
     /// # Arguments
     ///
-    /// - `email_address`:
+    /// - `email_address`: The `email_address` property of the request body.
     ///
     /// Optional: [`notify`](CreateWaitlistEntry::notify).
     pub fn create(&self, email_address: impl Into<String>) -> CreateWaitlistEntry {
@@ -68,7 +68,7 @@ impl<'a> WaitlistEntries<'a> {
     ///
     /// # Arguments
     ///
-    /// - `waitlist_entry_id`:
+    /// - `waitlist_entry_id`: The `waitlist_entry_id` path parameter.
     pub fn delete(&self, waitlist_entry_id: impl Into<String>) -> DeleteWaitlistEntry {
         DeleteWaitlistEntry {
             client: self.client.clone(),
@@ -81,7 +81,7 @@ impl<'a> WaitlistEntries<'a> {
     ///
     /// # Arguments
     ///
-    /// - `waitlist_entry_id`:
+    /// - `waitlist_entry_id`: The `waitlist_entry_id` path parameter.
     ///
     /// Optional: [`ignore_existing`](InviteWaitlistEntry::ignore_existing).
     pub fn invite(&self, waitlist_entry_id: impl Into<String>) -> InviteWaitlistEntry {
@@ -99,7 +99,7 @@ impl<'a> WaitlistEntries<'a> {
     ///
     /// # Arguments
     ///
-    /// - `waitlist_entry_id`:
+    /// - `waitlist_entry_id`: The `waitlist_entry_id` path parameter.
     pub fn reject(&self, waitlist_entry_id: impl Into<String>) -> RejectWaitlistEntry {
         RejectWaitlistEntry {
             client: self.client.clone(),
@@ -135,13 +135,13 @@ impl ListWaitlistEntries {
         self
     }
 
-    /// query
+    /// The `query` query parameter.
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
 
-    /// status
+    /// The `status` query parameter.
     pub fn status(
         mut self,
         value: impl Into<models::ListWaitlistEntriesStatus>,

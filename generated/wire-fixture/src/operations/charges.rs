@@ -24,15 +24,19 @@ impl<'a> Charges<'a> {
     ///
     /// # Arguments
     ///
-    /// - `amount`:
+    /// - `amount`: The `amount` property of the request body.
     ///
-    /// Optional: [`idempotency_key`](CreateCharge::idempotency_key).
+    /// Optional: [`idempotency_key`](CreateCharge::idempotency_key), [`source`](CreateCharge::source), [`capture_method`](CreateCharge::capture_method).
     pub fn create(&self, amount: i64) -> CreateCharge {
         CreateCharge {
             client: self.client.clone(),
             options: RequestOptions::default(),
             idempotency_key: None,
-            body: models::CreateChargeBody { amount },
+            body: models::CreateChargeBody {
+                amount,
+                source: None,
+                capture_method: None,
+            },
         }
     }
 }
@@ -51,6 +55,21 @@ impl CreateCharge {
     /// Unless set, the SDK sends a fresh random key (a UUID v4) and reuses it on every retry of the call, which makes the call safe to retry.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// The `source` property of the request body.
+    pub fn source(mut self, value: impl Into<models::CreateChargeBodySource>) -> Self {
+        self.body.source = Some(value.into());
+        self
+    }
+
+    /// The `capture_method` property of the request body.
+    pub fn capture_method(
+        mut self,
+        value: impl Into<models::CreateChargeBodyCaptureMethod>,
+    ) -> Self {
+        self.body.capture_method = Some(value.into());
         self
     }
 

@@ -24,8 +24,8 @@ impl<'a> Messages<'a> {
     ///
     /// # Arguments
     ///
-    /// - `account_sid`:
-    /// - `to`:
+    /// - `account_sid`: The `AccountSid` path parameter.
+    /// - `to`: The `To` property of the request body.
     ///
     /// Optional: [`body_value`](CreateMessage::body_value), [`media_url`](CreateMessage::media_url), [`status_callback_event`](CreateMessage::status_callback_event), [`metadata`](CreateMessage::metadata), [`items`](CreateMessage::items).
     pub fn create(
@@ -66,7 +66,7 @@ impl<'a> Messages<'a> {
     ///
     /// # Arguments
     ///
-    /// - `id`:
+    /// - `id`: The `id` path parameter.
     pub fn get_receipt(&self, id: impl Into<String>) -> GetMessageReceipt {
         GetMessageReceipt {
             client: self.client.clone(),
@@ -87,13 +87,13 @@ pub struct CreateMessage {
 }
 
 impl CreateMessage {
-    /// body_value
+    /// The `Body` property of the request body.
     pub fn body_value(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }
 
-    /// media_url
+    /// The `MediaUrl` property of the request body.
     pub fn media_url(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -102,7 +102,7 @@ impl CreateMessage {
         self
     }
 
-    /// status_callback_event
+    /// The `StatusCallbackEvent` property of the request body.
     pub fn status_callback_event(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -113,7 +113,7 @@ impl CreateMessage {
         self
     }
 
-    /// metadata
+    /// The `Metadata` property of the request body.
     pub fn metadata(
         mut self,
         value: std::collections::BTreeMap<String, String>,
@@ -122,7 +122,7 @@ impl CreateMessage {
         self
     }
 
-    /// items
+    /// The `Items` property of the request body.
     pub fn items(
         mut self,
         value: impl IntoIterator<Item = impl Into<models::CreateMessageBodyItemsItem>>,
@@ -178,25 +178,25 @@ pub struct SearchMessages {
 }
 
 impl SearchMessages {
-    /// scope
+    /// The `scope` query parameter.
     pub fn scope(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.scope = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
-    /// fields
+    /// The `fields` query parameter.
     pub fn fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.fields = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
-    /// status
+    /// The `status` query parameter.
     pub fn status(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.status = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
-    /// filter
+    /// The `filter` query parameter.
     pub fn filter(mut self, value: impl Into<models::SearchMessagesFilter>) -> Self {
         self.filter = Some(value.into());
         self
