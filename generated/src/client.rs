@@ -78,7 +78,7 @@ impl Client {
         &self.core
     }
 
-    /// Operations tagged `Organization Memberships`.
+    /// The `Organization Memberships` operations.
     ///
     /// A membership ties one user to one organization and carries that user's role,
     /// the permissions the role grants, and metadata kept on the membership itself.

@@ -458,6 +458,79 @@ fn every_reserved_and_prelude_name_compiles() {
     }
 }
 
+/// Markdown that real specs carry in their prose, each piece a known way to break `clippy -D
+/// warnings` or `rustdoc -D warnings` when copied into doc comments.
+pub const HOSTILE_PROSE: &[&str] = &[
+    "- a list item\nwith a lazy continuation line",
+    "1. numbered\n2. items\nlazily continued",
+    "> a quote\nlazily continued",
+    "* outer\n  * inner\n      over-indented continuation",
+    "Implements [`Default`] and [`Clone`] and [Option].",
+    "See [the docs] or [optional] or [1] or [a, b] or [x][y].",
+    "Refer to http://example.com/path?q=1 and https://example.com.",
+    "Types like Vec<T> and <div> or <br> and <unknown-tag attr=1> or </p>",
+    "An unclosed `code span and <!-- a comment",
+    "```\nfn main() { panic!() }\n```",
+    "    indented code that rustdoc would compile",
+    "\ttabbed\tprose",
+    "Footnote[^1].\n\n[^1]: The note.",
+    "[ref]: http://example.com\nUses [ref].",
+    "# A heading\n## Another\n",
+    "Trailing spaces   \nand CRLF\r\nlines\r\n",
+    "Emoji 🙂 and ünïcödé and \u{202e}bidi",
+    "`Default` and [`crate::Client`] and [`self`]",
+    "Use `foo` | `bar` | table\n|---|---|\n| a | b |",
+    "HTML entity &amp; &lt;T&gt; &nbsp;",
+];
+
+/// Any spec prose, in every place prose lands (API, tags, operations, parameters, bodies,
+/// responses, schemas, properties): the crate passes clippy and rustdoc with warnings denied.
+/// Slow, hence `#[ignore]` (CI runs it).
+#[test]
+#[ignore = "slow: compiles and documents a generated crate; run with --ignored"]
+fn hostile_prose_stays_clippy_and_rustdoc_clean() {
+    let prose = HOSTILE_PROSE.join("\n\n");
+    let one = |i: usize| HOSTILE_PROSE[i % HOSTILE_PROSE.len()].to_owned();
+    let mut properties = serde_json::Map::new();
+    for (i, _) in HOSTILE_PROSE.iter().enumerate() {
+        properties.insert(
+            format!("p{i}"),
+            serde_json::json!({"type": "string", "description": one(i)}),
+        );
+    }
+    let doc = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Prose", "version": "1", "description": prose},
+        "servers": [{"url": "https://api.example.com"}],
+        "tags": [{"name": "things", "description": prose}],
+        "components": {"schemas": {
+            "Thing": {"type": "object", "description": prose, "properties": properties},
+            "Kind": {"type": "string", "description": one(4), "enum": ["a", "b"]},
+        }},
+        "paths": {"/things/{id}": {"post": {
+            "operationId": "makeThing",
+            "tags": ["things"],
+            "summary": one(0),
+            "description": prose,
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "description": prose, "schema": {"type": "string"}},
+                {"name": "q", "in": "query", "description": one(5), "schema": {"type": "string"}},
+            ],
+            "requestBody": {"description": prose, "required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+            "responses": {
+                "200": {"description": prose, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                "404": {"description": one(6), "content": {"application/json": {"schema": {"type": "object", "description": prose, "properties": {"m": {"type": "string", "description": one(7)}}}}}},
+            },
+        }}},
+    });
+    let bytes = to_bytes(&doc, false);
+    let output = sdkgen::generate(&bytes, "prose.json", &sdkgen::Config::named("prose-sdk"))
+        .unwrap_or_else(|d| panic!("generation failed:\n{d}"));
+    if let Err(failure) = harness::cargo_clippy_and_doc("hostile-prose", &output, &bytes) {
+        panic!("{failure}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bugs found by the properties above, each pinned by its minimal input
 // ---------------------------------------------------------------------------------------------

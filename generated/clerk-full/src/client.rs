@@ -76,207 +76,207 @@ impl Client {
         &self.core
     }
 
-    /// Operations tagged `Miscellaneous`.
+    /// The `Miscellaneous` operations.
     pub fn miscellaneous(&self) -> operations::Miscellaneous<'_> {
         operations::Miscellaneous::new(self)
     }
 
-    /// Operations tagged `JWKS`.
+    /// The `JWKS` operations.
     pub fn jwks(&self) -> operations::Jwks<'_> {
         operations::Jwks::new(self)
     }
 
-    /// Operations tagged `Clients`.
+    /// The `Clients` operations.
     pub fn clients(&self) -> operations::Clients<'_> {
         operations::Clients::new(self)
     }
 
-    /// Operations tagged `Email Addresses`.
+    /// The `Email Addresses` operations.
     pub fn email_addresses(&self) -> operations::EmailAddresses<'_> {
         operations::EmailAddresses::new(self)
     }
 
-    /// Operations tagged `Phone Numbers`.
+    /// The `Phone Numbers` operations.
     pub fn phone_numbers(&self) -> operations::PhoneNumbers<'_> {
         operations::PhoneNumbers::new(self)
     }
 
-    /// Operations tagged `Sessions`.
+    /// The `Sessions` operations.
     pub fn sessions(&self) -> operations::Sessions<'_> {
         operations::Sessions::new(self)
     }
 
-    /// Operations tagged `Email & SMS Templates`.
+    /// The `Email & SMS Templates` operations.
     pub fn email_sms_templates(&self) -> operations::EmailSmsTemplates<'_> {
         operations::EmailSmsTemplates::new(self)
     }
 
-    /// Operations tagged `Users`.
+    /// The `Users` operations.
     pub fn users(&self) -> operations::Users<'_> {
         operations::Users::new(self)
     }
 
-    /// Operations tagged `Invitations`.
+    /// The `Invitations` operations.
     pub fn invitations(&self) -> operations::Invitations<'_> {
         operations::Invitations::new(self)
     }
 
-    /// Operations tagged `Organization Invitations`.
+    /// The `Organization Invitations` operations.
     pub fn organization_invitations(&self) -> operations::OrganizationInvitations<'_> {
         operations::OrganizationInvitations::new(self)
     }
 
-    /// Operations tagged `Allow-list / Block-list`.
+    /// The `Allow-list / Block-list` operations.
     pub fn allow_list_block_list(&self) -> operations::AllowListBlockList<'_> {
         operations::AllowListBlockList::new(self)
     }
 
-    /// Operations tagged `Beta Features`.
+    /// The `Beta Features` operations.
     pub fn beta_features(&self) -> operations::BetaFeatures<'_> {
         operations::BetaFeatures::new(self)
     }
 
-    /// Operations tagged `Actor Tokens`.
+    /// The `Actor Tokens` operations.
     pub fn actor_tokens(&self) -> operations::ActorTokens<'_> {
         operations::ActorTokens::new(self)
     }
 
-    /// Operations tagged `Domains`.
+    /// The `Domains` operations.
     pub fn domains(&self) -> operations::Domains<'_> {
         operations::Domains::new(self)
     }
 
-    /// Operations tagged `Instance Settings`.
+    /// The `Instance Settings` operations.
     pub fn instance_settings(&self) -> operations::InstanceSettings<'_> {
         operations::InstanceSettings::new(self)
     }
 
-    /// Operations tagged `Webhooks`.
+    /// The `Webhooks` operations.
     pub fn webhooks(&self) -> operations::Webhooks<'_> {
         operations::Webhooks::new(self)
     }
 
-    /// Operations tagged `JWT Templates`.
+    /// The `JWT Templates` operations.
     pub fn jwt_templates(&self) -> operations::JwtTemplates<'_> {
         operations::JwtTemplates::new(self)
     }
 
-    /// Operations tagged `Machines`.
+    /// The `Machines` operations.
     pub fn machines(&self) -> operations::Machines<'_> {
         operations::Machines::new(self)
     }
 
-    /// Operations tagged `Organizations`.
+    /// The `Organizations` operations.
     pub fn organizations(&self) -> operations::Organizations<'_> {
         operations::Organizations::new(self)
     }
 
-    /// Operations tagged `Organization Roles`.
+    /// The `Organization Roles` operations.
     pub fn organization_roles(&self) -> operations::OrganizationRoles<'_> {
         operations::OrganizationRoles::new(self)
     }
 
-    /// Operations tagged `Organization Memberships`.
+    /// The `Organization Memberships` operations.
     pub fn organization_memberships(&self) -> operations::OrganizationMemberships<'_> {
         operations::OrganizationMemberships::new(self)
     }
 
-    /// Operations tagged `Organization Domains`.
+    /// The `Organization Domains` operations.
     pub fn organization_domains(&self) -> operations::OrganizationDomains<'_> {
         operations::OrganizationDomains::new(self)
     }
 
-    /// Operations tagged `Proxy Checks`.
+    /// The `Proxy Checks` operations.
     pub fn proxy_checks(&self) -> operations::ProxyChecks<'_> {
         operations::ProxyChecks::new(self)
     }
 
-    /// Operations tagged `Redirect URLs`.
+    /// The `Redirect URLs` operations.
     pub fn redirect_urls(&self) -> operations::RedirectUrls<'_> {
         operations::RedirectUrls::new(self)
     }
 
-    /// Operations tagged `Sign-in Tokens`.
+    /// The `Sign-in Tokens` operations.
     pub fn sign_in_tokens(&self) -> operations::SignInTokens<'_> {
         operations::SignInTokens::new(self)
     }
 
-    /// Operations tagged `Sign Ups`.
+    /// The `Sign Ups` operations.
     pub fn sign_ups(&self) -> operations::SignUps<'_> {
         operations::SignUps::new(self)
     }
 
-    /// Operations tagged `OAuth Applications`.
+    /// The `OAuth Applications` operations.
     pub fn o_auth_applications(&self) -> operations::OAuthApplications<'_> {
         operations::OAuthApplications::new(self)
     }
 
-    /// Operations tagged `SAML Connections`.
+    /// The `SAML Connections` operations.
     pub fn saml_connections(&self) -> operations::SamlConnections<'_> {
         operations::SamlConnections::new(self)
     }
 
-    /// Operations tagged `Enterprise Connections`.
+    /// The `Enterprise Connections` operations.
     pub fn enterprise_connections(&self) -> operations::EnterpriseConnections<'_> {
         operations::EnterpriseConnections::new(self)
     }
 
-    /// Operations tagged `Testing Tokens`.
+    /// The `Testing Tokens` operations.
     pub fn testing_tokens(&self) -> operations::TestingTokens<'_> {
         operations::TestingTokens::new(self)
     }
 
-    /// Operations tagged `Agent Tasks`.
+    /// The `Agent Tasks` operations.
     pub fn agent_tasks(&self) -> operations::AgentTasks<'_> {
         operations::AgentTasks::new(self)
     }
 
-    /// Operations tagged `Waitlist Entries`.
+    /// The `Waitlist Entries` operations.
     pub fn waitlist_entries(&self) -> operations::WaitlistEntries<'_> {
         operations::WaitlistEntries::new(self)
     }
 
-    /// Operations tagged `Billing`.
+    /// The `Billing` operations.
     pub fn billing(&self) -> operations::Billing<'_> {
         operations::Billing::new(self)
     }
 
-    /// Operations tagged `Organization Permissions`.
+    /// The `Organization Permissions` operations.
     pub fn organization_permissions(&self) -> operations::OrganizationPermissions<'_> {
         operations::OrganizationPermissions::new(self)
     }
 
-    /// Operations tagged `Role Sets`.
+    /// The `Role Sets` operations.
     pub fn role_sets(&self) -> operations::RoleSets<'_> {
         operations::RoleSets::new(self)
     }
 
-    /// Operations tagged `SCIM Directories`.
+    /// The `SCIM Directories` operations.
     pub fn scim_directories(&self) -> operations::ScimDirectories<'_> {
         operations::ScimDirectories::new(self)
     }
 
-    /// Operations tagged `Directories`.
+    /// The `Directories` operations.
     pub fn directories(&self) -> operations::Directories<'_> {
         operations::Directories::new(self)
     }
 
-    /// Operations tagged `Admin Portal Link Tokens`.
+    /// The `Admin Portal Link Tokens` operations.
     pub fn admin_portal_link_tokens(&self) -> operations::AdminPortalLinkTokens<'_> {
         operations::AdminPortalLinkTokens::new(self)
     }
 
-    /// Operations tagged `API Keys`.
+    /// The `API Keys` operations.
     pub fn api_keys(&self) -> operations::ApiKeys<'_> {
         operations::ApiKeys::new(self)
     }
 
-    /// Operations tagged `M2M Tokens`.
+    /// The `M2M Tokens` operations.
     pub fn m2m_tokens(&self) -> operations::M2mTokens<'_> {
         operations::M2mTokens::new(self)
     }
 
-    /// Operations tagged `OAuth Access Tokens`.
+    /// The `OAuth Access Tokens` operations.
     pub fn o_auth_access_tokens(&self) -> operations::OAuthAccessTokens<'_> {
         operations::OAuthAccessTokens::new(self)
     }

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Organization Memberships`.
+/// The `Organization Memberships` operations.
 ///
 /// A membership ties one user to one organization and carries that user's role,
 /// the permissions the role grants, and metadata kept on the membership itself.

@@ -76,17 +76,17 @@ impl Client {
         &self.core
     }
 
-    /// Operations tagged `Messages`.
+    /// The `Messages` operations.
     pub fn messages(&self) -> operations::Messages<'_> {
         operations::Messages::new(self)
     }
 
-    /// Operations tagged `Charges`.
+    /// The `Charges` operations.
     pub fn charges(&self) -> operations::Charges<'_> {
         operations::Charges::new(self)
     }
 
-    /// Operations tagged `Status`.
+    /// The `Status` operations.
     pub fn status(&self) -> operations::Status<'_> {
         operations::Status::new(self)
     }

@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::{Doc, doc_attrs, paragraphs};
+use super::docs::{Doc, code, doc_attrs, paragraphs, spec_prose};
 use super::ident;
 use crate::config::{Config, derived_env_var};
 use crate::model::{Api, Auth, AuthKind, Security, StatusMatch};
@@ -178,9 +178,10 @@ fn accessors(api: &Api) -> Vec<TokenStream> {
         .map(|group| {
             let method = ident(&group.method);
             let ty = ident(&group.type_name);
+            let group_doc = group.doc.as_deref().map(spec_prose);
             let doc = doc_attrs(&paragraphs([
-                Some(format!("Operations tagged `{}`.", group.tag).as_str()),
-                group.doc.as_deref(),
+                Some(format!("The {} operations.", code(&group.tag)).as_str()),
+                group_doc.as_deref(),
             ]));
             quote! {
                 #doc
@@ -235,7 +236,7 @@ fn constructors(api: &Api, config: &Config) -> Constructors {
         Some(format!("A client that authenticates with {what}.").as_str()),
         auth.doc
             .as_deref()
-            .map(|d| format!("Credential: {d}"))
+            .map(|d| format!("Credential: {}", spec_prose(d)))
             .as_deref(),
     ]));
     let from_env = env_var.map(|var| {

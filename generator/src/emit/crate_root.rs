@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{Doc, code};
+use super::docs::{Doc, code, spec_prose};
 use super::ident;
 use crate::config::Config;
 use crate::model::{Api, AuthKind, Operation, ParamLocation, TypeRef};
@@ -104,7 +104,7 @@ fn crate_docs(api: &Api, config: &Config) -> Doc {
     });
     Doc::new()
         .prose(&format!("# {}", api.title))
-        .prose(api.description.as_deref().unwrap_or_default())
+        .prose(&spec_prose(api.description.as_deref().unwrap_or_default()))
         .prose(&format!(
             "A typed async client for version {} of the API.",
             code(&api.version)

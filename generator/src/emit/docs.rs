@@ -107,6 +107,204 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> Strin
         .join("\n\n")
 }
 
+/// Spec prose made safe for rustdoc's link and HTML checks, which generated prose (with its
+/// deliberate intra-doc links such as [`Client`]) does not need: outside code, a bracketed
+/// word that is not a link to somewhere (`[optional]`, `[`Default`]`, which rustdoc would try
+/// to resolve, and fail or find ambiguous) shows its brackets literally; a link to a Rust-like
+/// path (`[here](Foo)`) keeps its text only; a bare URL becomes an autolink (`<https://…>`);
+/// and `<` is written as `&lt;` (`Vec<T>`, `<div>` would be read as unclosed HTML).
+pub fn spec_prose(text: &str) -> String {
+    let definitions: Vec<String> = text
+        .lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix('[')?;
+            let (label, after) = rest.split_once(']')?;
+            after.starts_with(':').then(|| label.to_lowercase())
+        })
+        .collect();
+    let mut fence: Option<(char, usize)> = None;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some((marker, len)) = fence {
+            let run = trimmed.chars().take_while(|&c| c == marker).count();
+            if run >= len && trimmed[run * marker.len_utf8()..].trim().is_empty() {
+                fence = None;
+            }
+            out.push(line.to_owned());
+            continue;
+        }
+        if let Some((marker, len, _)) = fence_opening(trimmed) {
+            fence = Some((marker, len));
+            out.push(line.to_owned());
+            continue;
+        }
+        // Reference definitions stay as they are: rustdoc resolves links to them.
+        let is_definition = trimmed.starts_with('[')
+            && trimmed
+                .split_once("]:")
+                .is_some_and(|(label, _)| !label.contains(']'));
+        if is_definition {
+            out.push(line.to_owned());
+            continue;
+        }
+        out.push(prose_line(line, &definitions));
+    }
+    let mut joined = out.join("\n");
+    if text.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
+}
+
+/// One line of [`spec_prose`], code spans left alone.
+fn prose_line(line: &str, definitions: &[String]) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => {
+                // A code span: copied up to the closing run of as many backticks.
+                let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+                let close = (i + run..chars.len().saturating_sub(run - 1)).find(|&j| {
+                    chars[j..j + run].iter().all(|&c| c == '`')
+                        && chars.get(j + run) != Some(&'`')
+                        && (j == 0 || chars[j - 1] != '`')
+                });
+                match close {
+                    Some(j) => {
+                        out.extend(&chars[i..j + run]);
+                        i = j + run;
+                    }
+                    None => {
+                        out.extend(&chars[i..i + run]);
+                        i += run;
+                    }
+                }
+                continue;
+            }
+            '\\' if i + 1 < chars.len() => {
+                out.push(c);
+                out.push(chars[i + 1]);
+                i += 2;
+                continue;
+            }
+            '[' => {
+                if let Some(end) = closing_bracket(&chars, i) {
+                    let label: String = chars[i + 1..end].iter().collect();
+                    let next = chars.get(end + 1);
+                    let defined = |label: &str| definitions.contains(&label.to_lowercase());
+                    if next == Some(&'(') {
+                        if let Some(close) = chars[end + 1..].iter().position(|&c| c == ')') {
+                            let target: String = chars[end + 2..end + 1 + close].iter().collect();
+                            if is_external(&target) {
+                                out.extend(&chars[i..=end + 1 + close]);
+                            } else {
+                                out.push_str(&prose_line(&label, definitions));
+                            }
+                            i = end + 2 + close;
+                            continue;
+                        }
+                    } else if next == Some(&'[') {
+                        if let Some(close) = closing_bracket(&chars, end + 1) {
+                            let reference: String = chars[end + 2..close].iter().collect();
+                            let reference = if reference.is_empty() {
+                                &label
+                            } else {
+                                &reference
+                            };
+                            if defined(reference) {
+                                out.extend(&chars[i..=close]);
+                                i = close + 1;
+                                continue;
+                            }
+                        }
+                    } else if label.starts_with('^') || defined(&label) {
+                        out.extend(&chars[i..=end]);
+                        i = end + 1;
+                        continue;
+                    }
+                }
+                out.push_str("\\[");
+                i += 1;
+                continue;
+            }
+            ']' => {
+                out.push_str("\\]");
+                i += 1;
+                continue;
+            }
+            '<' => {
+                let rest: String = chars[i..].iter().collect();
+                if let Some(url_end) = ["<https://", "<http://", "<mailto:"]
+                    .iter()
+                    .find(|p| rest.starts_with(**p))
+                    .and_then(|_| rest.find('>'))
+                {
+                    out.push_str(&rest[..=url_end]);
+                    i += rest[..=url_end].chars().count();
+                } else {
+                    out.push_str("&lt;");
+                    i += 1;
+                }
+                continue;
+            }
+            'h' => {
+                let rest: String = chars[i..].iter().collect();
+                let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+                if starts_word && (rest.starts_with("https://") || rest.starts_with("http://")) {
+                    let len = rest
+                        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+                        .unwrap_or(rest.len());
+                    let url =
+                        rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
+                    out.push('<');
+                    out.push_str(url);
+                    out.push('>');
+                    i += url.chars().count();
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The index of the `]` closing the `[` at `open`, on the same line (nesting counted).
+fn closing_bracket(chars: &[char], open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (j, &c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            '`' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A link destination rustdoc leaves alone: a URL, an anchor or a path on a site.
+fn is_external(target: &str) -> bool {
+    let target = target.trim();
+    target.contains("://")
+        || target.starts_with('#')
+        || target.starts_with('/')
+        || target.starts_with("mailto:")
+        || target.starts_with("./")
+        || target.starts_with("../")
+}
+
 /// The prose for a field or parameter: description, then default, bounds and example.
 pub fn describe(docs: &Docs) -> String {
     let mut facts = Vec::new();
@@ -123,9 +321,11 @@ pub fn describe(docs: &Docs) -> String {
         facts.push(format!("Example: `{}`.", compact(example)));
     }
     let facts = facts.join(" ");
+    let summary = docs.summary.as_deref().map(spec_prose);
+    let description = docs.description.as_deref().map(spec_prose);
     paragraphs([
-        docs.summary.as_deref(),
-        docs.description.as_deref(),
+        summary.as_deref(),
+        description.as_deref(),
         Some(facts.as_str()),
     ])
 }
@@ -152,6 +352,7 @@ fn number(n: f64) -> String {
 fn sanitize(text: &str) -> Vec<String> {
     let mut fence: Option<(char, usize)> = None;
     let mut list_indent: Option<usize> = None;
+    let mut quote = false;
     let mut out = Vec::new();
     // Tabs go first, so indentation is measured in spaces (clippy's `tabs_in_doc_comments`
     // refuses them anyway).
@@ -179,6 +380,16 @@ fn sanitize(text: &str) -> Vec<String> {
             continue;
         }
         let indent = line.len() - trimmed.len();
+        // A lazy continuation of a block quote: the `>` goes on every line, as clippy's
+        // `doc_lazy_continuation` expects.
+        if trimmed.is_empty() {
+            quote = false;
+        } else if trimmed.starts_with('>') {
+            quote = true;
+        } else if quote {
+            out.push(format!("> {}", trimmed.trim_end()));
+            continue;
+        }
         if trimmed.is_empty() {
             list_indent = None;
         } else if let Some(marker) = list_marker(trimmed) {
@@ -311,6 +522,40 @@ mod tests {
                 "",
                 "After."
             ]
+        );
+    }
+
+    #[test]
+    fn spec_prose_cannot_make_links_or_html_rustdoc_refuses() {
+        for (prose, safe) in [
+            ("Implements [`Default`].", "Implements \\[`Default`\\]."),
+            ("[optional] value", "\\[optional\\] value"),
+            (
+                "see [here](Foo) or [there](https://x.test)",
+                "see here or [there](https://x.test)",
+            ),
+            ("Vec<T> and <div>", "Vec&lt;T> and &lt;div>"),
+            ("go to https://x.test/a.", "go to <https://x.test/a>."),
+            ("already <https://x.test>", "already <https://x.test>"),
+            ("`[kept]` and `Vec<T>`", "`[kept]` and `Vec<T>`"),
+            (
+                "[ref] works\n[ref]: https://x.test",
+                "[ref] works\n[ref]: https://x.test",
+            ),
+            ("note[^1]", "note[^1]"),
+            ("```\n[x] <y>\n```", "```\n[x] <y>\n```"),
+            ("a ] b", "a \\] b"),
+            ("unclosed `code [x]", "unclosed `code \\[x\\]"),
+        ] {
+            assert_eq!(spec_prose(prose), safe, "{prose:?}");
+        }
+    }
+
+    #[test]
+    fn lazy_quote_continuations_get_their_marker() {
+        assert_eq!(
+            sanitize("> quoted\nlazy\n\nafter"),
+            ["> quoted", "> lazy", "", "after"]
         );
     }
 

@@ -7,7 +7,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{code, describe, doc_attrs, doc_attrs_or, inner_doc_attrs, paragraphs};
+use super::docs::{
+    code, describe, doc_attrs, doc_attrs_or, inner_doc_attrs, paragraphs, spec_prose,
+};
 use super::format::{Piece, piece};
 use super::{ident, type_tokens};
 use crate::model::places;
@@ -78,9 +80,10 @@ pub fn group_rs<'a>(api: &'a Api, group: &'a Group) -> Vec<Piece<'a>> {
 /// The group's module docs, imports and its type, whose methods start each operation.
 fn group_head(api: &Api, group: &Group) -> TokenStream {
     let ty = ident(&group.type_name);
+    let group_doc = group.doc.as_deref().map(spec_prose);
     let doc = doc_attrs(&paragraphs([
-        Some(format!("Operations tagged {}.", code(&group.tag)).as_str()),
-        group.doc.as_deref(),
+        Some(format!("The {} operations.", code(&group.tag)).as_str()),
+        group_doc.as_deref(),
         Some(
             format!(
                 "Get one from [`Client::{}`].",
@@ -300,7 +303,8 @@ impl<'a> OperationCode<'a> {
                     required: body.required,
                     docs: body
                         .description
-                        .clone()
+                        .as_deref()
+                        .map(spec_prose)
                         .unwrap_or_else(|| "The request body.".to_owned()),
                     kind: SlotKind::WholeBody,
                     null_setter: None,
@@ -385,9 +389,11 @@ impl<'a> OperationCode<'a> {
             });
             quote!(body: #body_ty { #(#fields)* },)
         });
+        let summary = op.summary.as_deref().map(spec_prose);
+        let description = op.description.as_deref().map(spec_prose);
         let mut doc = paragraphs([
-            op.summary.as_deref(),
-            op.description.as_deref(),
+            summary.as_deref(),
+            description.as_deref(),
             Some(
                 format!(
                     "{} (operation {})",

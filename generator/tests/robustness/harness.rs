@@ -141,6 +141,17 @@ pub fn cargo_clippy(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<
     cargo(name, output, spec, &["clippy"])
 }
 
+/// Like [`cargo_clippy`], then `cargo doc` with rustdoc's warnings denied: the crate's docs
+/// (spec prose included) have no broken or ambiguous links, bare URLs or stray HTML.
+pub fn cargo_clippy_and_doc(
+    name: &str,
+    output: &sdkgen::Output,
+    spec: &[u8],
+) -> Result<(), String> {
+    cargo(name, output, spec, &["clippy"])?;
+    cargo(name, output, spec, &["doc"])
+}
+
 fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> Result<(), String> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = scratch(name);
@@ -153,9 +164,15 @@ fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> 
     cargo_toml.push_str("\n[workspace]\n");
     std::fs::write(&manifest, cargo_toml).map_err(|e| e.to_string())?;
     let _ = std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"));
+    let doc = command == ["doc"];
     let run = std::process::Command::new(env!("CARGO"))
         .args(command)
-        .args(["--quiet", "--all-targets", "--message-format", "short"])
+        .args(if doc {
+            &["--quiet", "--no-deps", "--message-format", "short"][..]
+        } else {
+            &["--quiet", "--all-targets", "--message-format", "short"][..]
+        })
+        .env("RUSTDOCFLAGS", "-D warnings")
         .args(if command == ["clippy"] {
             &["--", "-D", "warnings"][..]
         } else {

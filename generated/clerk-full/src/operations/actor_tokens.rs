@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Actor Tokens`.
+/// The `Actor Tokens` operations.
 ///
 /// Get one from [`Client::actor_tokens`].
 #[derive(Clone, Copy, Debug)]

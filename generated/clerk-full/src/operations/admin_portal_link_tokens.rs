@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Admin Portal Link Tokens`.
+/// The `Admin Portal Link Tokens` operations.
 ///
 /// Get one from [`Client::admin_portal_link_tokens`].
 #[derive(Clone, Copy, Debug)]

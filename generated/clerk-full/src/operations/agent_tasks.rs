@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Agent Tasks`.
+/// The `Agent Tasks` operations.
 ///
 /// Get one from [`Client::agent_tasks`].
 #[derive(Clone, Copy, Debug)]

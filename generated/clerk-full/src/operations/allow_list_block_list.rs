@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Allow-list / Block-list`.
+/// The `Allow-list / Block-list` operations.
 ///
 /// Get one from [`Client::allow_list_block_list`].
 #[derive(Clone, Copy, Debug)]

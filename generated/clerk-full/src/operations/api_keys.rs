@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `API Keys`.
+/// The `API Keys` operations.
 ///
 /// Get one from [`Client::api_keys`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Beta Features`.
+/// The `Beta Features` operations.
 ///
 /// Get one from [`Client::beta_features`].
 #[derive(Clone, Copy, Debug)]

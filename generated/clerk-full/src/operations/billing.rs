@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Billing`.
+/// The `Billing` operations.
 ///
 /// Get one from [`Client::billing`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Clients`.
+/// The `Clients` operations.
 ///
 /// Get one from [`Client::clients`].
 #[derive(Clone, Copy, Debug)]

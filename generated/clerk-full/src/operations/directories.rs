@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Directories`.
+/// The `Directories` operations.
 ///
 /// Get one from [`Client::directories`].
 #[derive(Clone, Copy, Debug)]

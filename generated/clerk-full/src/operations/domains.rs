@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Domains`.
+/// The `Domains` operations.
 ///
 /// Get one from [`Client::domains`].
 #[derive(Clone, Copy, Debug)]

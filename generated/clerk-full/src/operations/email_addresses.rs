@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Email Addresses`.
+/// The `Email Addresses` operations.
 ///
 /// Get one from [`Client::email_addresses`].
 #[derive(Clone, Copy, Debug)]

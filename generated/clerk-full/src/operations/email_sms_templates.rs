@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Email & SMS Templates`.
+/// The `Email & SMS Templates` operations.
 ///
 /// Get one from [`Client::email_sms_templates`].
 #[derive(Clone, Copy, Debug)]

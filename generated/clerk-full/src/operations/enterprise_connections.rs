@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Enterprise Connections`.
+/// The `Enterprise Connections` operations.
 ///
 /// Get one from [`Client::enterprise_connections`].
 #[derive(Clone, Copy, Debug)]

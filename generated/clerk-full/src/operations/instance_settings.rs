@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Instance Settings`.
+/// The `Instance Settings` operations.
 ///
 /// Get one from [`Client::instance_settings`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Invitations`.
+/// The `Invitations` operations.
 ///
 /// Get one from [`Client::invitations`].
 #[derive(Clone, Copy, Debug)]

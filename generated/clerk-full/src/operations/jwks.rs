@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
-/// Operations tagged `JWKS`.
+/// The `JWKS` operations.
 ///
 /// Get one from [`Client::jwks`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `JWT Templates`.
+/// The `JWT Templates` operations.
 ///
 /// Get one from [`Client::jwt_templates`].
 #[derive(Clone, Copy, Debug)]

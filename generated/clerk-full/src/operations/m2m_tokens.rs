@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `M2M Tokens`.
+/// The `M2M Tokens` operations.
 ///
 /// Get one from [`Client::m2m_tokens`].
 #[derive(Clone, Copy, Debug)]

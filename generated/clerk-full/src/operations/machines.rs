@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Machines`.
+/// The `Machines` operations.
 ///
 /// Get one from [`Client::machines`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error};
 
-/// Operations tagged `Miscellaneous`.
+/// The `Miscellaneous` operations.
 ///
 /// Get one from [`Client::miscellaneous`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `OAuth Access Tokens`.
+/// The `OAuth Access Tokens` operations.
 ///
 /// Get one from [`Client::o_auth_access_tokens`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `OAuth Applications`.
+/// The `OAuth Applications` operations.
 ///
 /// Get one from [`Client::o_auth_applications`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Organization Domains`.
+/// The `Organization Domains` operations.
 ///
 /// Get one from [`Client::organization_domains`].
 #[derive(Clone, Copy, Debug)]

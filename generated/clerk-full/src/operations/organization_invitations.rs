@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Organization Invitations`.
+/// The `Organization Invitations` operations.
 ///
 /// Get one from [`Client::organization_invitations`].
 #[derive(Clone, Copy, Debug)]

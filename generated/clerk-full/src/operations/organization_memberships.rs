@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Organization Memberships`.
+/// The `Organization Memberships` operations.
 ///
 /// Get one from [`Client::organization_memberships`].
 #[derive(Clone, Copy, Debug)]

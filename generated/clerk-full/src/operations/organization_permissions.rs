@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Organization Permissions`.
+/// The `Organization Permissions` operations.
 ///
 /// Get one from [`Client::organization_permissions`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Organization Roles`.
+/// The `Organization Roles` operations.
 ///
 /// Get one from [`Client::organization_roles`].
 #[derive(Clone, Copy, Debug)]

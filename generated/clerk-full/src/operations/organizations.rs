@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Organizations`.
+/// The `Organizations` operations.
 ///
 /// Get one from [`Client::organizations`].
 #[derive(Clone, Copy, Debug)]

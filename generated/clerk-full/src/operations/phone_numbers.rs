@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Phone Numbers`.
+/// The `Phone Numbers` operations.
 ///
 /// Get one from [`Client::phone_numbers`].
 #[derive(Clone, Copy, Debug)]

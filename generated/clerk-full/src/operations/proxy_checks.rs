@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Proxy Checks`.
+/// The `Proxy Checks` operations.
 ///
 /// Get one from [`Client::proxy_checks`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Redirect URLs`.
+/// The `Redirect URLs` operations.
 ///
 /// Get one from [`Client::redirect_urls`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Role Sets`.
+/// The `Role Sets` operations.
 ///
 /// Get one from [`Client::role_sets`].
 #[derive(Clone, Copy, Debug)]

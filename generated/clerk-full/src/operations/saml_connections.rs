@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `SAML Connections`.
+/// The `SAML Connections` operations.
 ///
 /// Get one from [`Client::saml_connections`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `SCIM Directories`.
+/// The `SCIM Directories` operations.
 ///
 /// Get one from [`Client::scim_directories`].
 #[derive(Clone, Copy, Debug)]

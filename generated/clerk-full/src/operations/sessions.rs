@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Sessions`.
+/// The `Sessions` operations.
 ///
 /// Get one from [`Client::sessions`].
 #[derive(Clone, Copy, Debug)]

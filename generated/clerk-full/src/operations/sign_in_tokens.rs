@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Sign-in Tokens`.
+/// The `Sign-in Tokens` operations.
 ///
 /// Get one from [`Client::sign_in_tokens`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Sign Ups`.
+/// The `Sign Ups` operations.
 ///
 /// Get one from [`Client::sign_ups`].
 #[derive(Clone, Copy, Debug)]

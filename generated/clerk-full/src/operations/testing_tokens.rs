@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
-/// Operations tagged `Testing Tokens`.
+/// The `Testing Tokens` operations.
 ///
 /// Get one from [`Client::testing_tokens`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Users`.
+/// The `Users` operations.
 ///
 /// Get one from [`Client::users`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Waitlist Entries`.
+/// The `Waitlist Entries` operations.
 ///
 /// Get one from [`Client::waitlist_entries`].
 #[derive(Clone, Copy, Debug)]

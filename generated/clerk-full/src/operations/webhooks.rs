@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Webhooks`.
+/// The `Webhooks` operations.
 ///
 /// Get one from [`Client::webhooks`].
 #[derive(Clone, Copy, Debug)]

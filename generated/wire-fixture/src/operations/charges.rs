@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
-/// Operations tagged `Charges`.
+/// The `Charges` operations.
 ///
 /// Get one from [`Client::charges`].
 #[derive(Clone, Copy, Debug)]

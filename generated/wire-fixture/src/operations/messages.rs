@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
-/// Operations tagged `Messages`.
+/// The `Messages` operations.
 ///
 /// Get one from [`Client::messages`].
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,7 @@
 use crate::runtime::{RequestOptions, RequestSpec, Response};
 use crate::{Client, Error};
 
-/// Operations tagged `Status`.
+/// The `Status` operations.
 ///
 /// Get one from [`Client::status`].
 #[derive(Clone, Copy, Debug)]
