@@ -54,14 +54,14 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
         .chain(api.types.iter().map(|def| {
             let non_exhaustive = usage.non_exhaustive(def);
             let sent = usage.sent(&def.name);
-            piece(move || type_def(def, non_exhaustive, sent))
+            piece(move || type_def(api, def, non_exhaustive, sent))
         }))
         .collect()
 }
 
 /// One named type. `non_exhaustive` (see [`Usage::non_exhaustive`]) makes a new field or
 /// variant a compatible change for callers; a union callers `sent` gets `From` conversions.
-fn type_def(def: &TypeDef, non_exhaustive: bool, sent: bool) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, non_exhaustive: bool, sent: bool) -> TokenStream {
     let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let origin = format!("The {} schema ({}).", code(&def.name), code(&def.origin));
     let has_prose = [&def.docs.description, &def.docs.summary]
@@ -110,7 +110,7 @@ fn type_def(def: &TypeDef, non_exhaustive: bool, sent: bool) -> TokenStream {
                 variants,
                 discriminator.as_deref(),
             );
-            let conversions = sent.then(|| union_from_impls(&name, variants));
+            let conversions = sent.then(|| union_from_impls(api, &name, variants));
             quote!(#union #conversions)
         }
         TypeKind::Newtype(target) => {
@@ -218,13 +218,24 @@ fn open_enum(
 /// (`.value(Card { … })` for `impl Into<PaymentSource>`). Members whose type another member
 /// shares, and free-form members (what `Unknown` holds), get none: the conversion would be
 /// ambiguous.
-fn union_from_impls(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+fn union_from_impls(
+    api: &Api,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+) -> TokenStream {
+    let resolved = |ty: &TypeRef| unaliased(api, ty, 16);
     let impls = variants
         .iter()
-        .filter(|v| v.ty != TypeRef::Json)
+        .filter(|v| !matches!(resolved(&v.ty), TypeRef::Json))
         // `From<Self>` is std's own.
-        .filter(|v| v.ty != TypeRef::Named(name.to_string()))
-        .filter(|v| variants.iter().filter(|other| other.ty == v.ty).count() == 1)
+        .filter(|v| resolved(&v.ty) != TypeRef::Named(name.to_string()))
+        .filter(|v| {
+            variants
+                .iter()
+                .filter(|other| resolved(&other.ty) == resolved(&v.ty))
+                .count()
+                == 1
+        })
         .map(|v| {
             let variant = ident(&v.rust_name);
             let ty = type_tokens(&v.ty, false);
@@ -242,6 +253,20 @@ fn union_from_impls(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> Tok
             }
         });
     quote!(#(#impls)*)
+}
+
+/// `ty` with aliases replaced by what they name, at any depth (`Vec<Id>` is `Vec<String>` for
+/// `pub type Id = String`): two conversions from one type would conflict.
+fn unaliased(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
+    match ty {
+        TypeRef::Named(n) if depth > 0 => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Alias(target)) => unaliased(api, target, depth - 1),
+            _ => ty.clone(),
+        },
+        TypeRef::Array(inner) => TypeRef::Array(Box::new(unaliased(api, inner, depth))),
+        TypeRef::Map(inner) => TypeRef::Map(Box::new(unaliased(api, inner, depth))),
+        _ => ty.clone(),
+    }
 }
 
 fn union(
