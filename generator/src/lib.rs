@@ -1,4 +1,4 @@
-//! sdkgen: OpenAPI 3.0 document → intermediate model → formatted Rust SDK crate.
+//! sdkgen: OpenAPI 3.0 or 3.1 document → intermediate model → formatted Rust SDK crate.
 //!
 //! The pipeline is [`load`] (text → `openapiv3` types), [`model::build`] (→ [`model::Api`]) and
 //! [`emit`] (→ files). [`generate`] runs all three.
@@ -85,7 +85,7 @@ impl Job {
             Diagnostic::error("#", format!("cannot read {}: {e}", self.spec.display()))
                 .with_help("check the path to the spec")
         })?;
-        let document = load::load(&bytes, &self.spec_name)?;
+        let document = load::load_file(&bytes, &self.spec_name, Some(&self.spec))?;
         drop(bytes);
         let mut config = self.config.clone();
         if config.package.name.is_empty() {

@@ -40,6 +40,12 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     ));
     let accessors = accessors(api);
 
+    // A document with webhooks only has no operations to reach.
+    let operations = (!api.groups.is_empty()).then(|| {
+        quote!(
+            use crate::operations;
+        )
+    });
     quote! {
         //! The API client and its defaults.
 
@@ -47,7 +53,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         use std::time::Duration;
 
         use crate::Error;
-        use crate::operations;
+        #operations
         use crate::runtime::{ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, StatusMatch};
 
         #defaults

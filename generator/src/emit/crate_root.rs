@@ -26,6 +26,12 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             pub struct ReadmeDoctests;
         }
     });
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod webhooks;
+        }
+    });
     quote! {
         #(#docs)*
         #![deny(missing_docs)]
@@ -43,6 +49,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod operations;
         #[rustfmt::skip]
         pub mod runtime;
+        #webhooks
 
         pub use self::client::Client;
         pub use self::errors::{Error, ErrorBody};
