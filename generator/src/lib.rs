@@ -30,6 +30,22 @@ pub fn generate(spec: &[u8], spec_name: &str, config: &Config) -> Result<Output,
     generate_document(document, spec_name, config)
 }
 
+/// Generates a crate from a spec file; references to other files (`common.yaml#/…`) are read
+/// relative to it. `spec_name` names the spec in diagnostics and in the preamble.
+pub fn generate_file(
+    spec: &std::path::Path,
+    spec_name: &str,
+    config: &Config,
+) -> Result<Output, Diagnostics> {
+    let bytes = std::fs::read(spec).map_err(|e| {
+        Diagnostic::error("#", format!("cannot read {}: {e}", spec.display()))
+            .with_help("check the path to the spec")
+    })?;
+    let document = load::load_file(&bytes, spec_name, Some(spec))?;
+    drop(bytes);
+    generate_document(document, spec_name, config)
+}
+
 /// The pipeline after loading.
 fn generate_document(
     document: load::Document,

@@ -24,7 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate generated/ from spec/sdkgen.toml, or any spec into any folder with the flags.
+    /// Regenerate generated/ (spec/sdkgen.toml) and generated/parcels (spec/parcels.toml), or
+    /// any spec into any folder with the flags.
     Generate {
         /// A spec other than the repository's.
         #[arg(long, requires = "out")]
@@ -39,7 +40,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
-    /// Fail with a diff when generated/ does not match the spec.
+    /// Fail with a diff when a generated crate does not match its spec.
     Check,
     /// Generate, `cargo check` and `cargo clippy` a crate for every spec under ../shared/specs.
     Corpus {
@@ -107,21 +108,28 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Runs the generator on the repository's spec and returns the files for `generated/`.
-fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
+/// The repository's own specs (by their generator config) and the crates made from them.
+const CRATES: &[(&str, &str)] = &[
+    ("spec/sdkgen.toml", "generated"),
+    ("spec/parcels.toml", "generated/parcels"),
+];
+
+/// Runs the generator on one of the repository's specs (named by its config) and returns the
+/// files of its crate.
+fn repository_files(config: &str) -> Result<Vec<sdkgen::GeneratedFile>, String> {
     let root = root();
-    let config = sdkgen::Config::read(&root.join("spec/sdkgen.toml"))?;
+    let config_path = root.join(config);
+    let config = sdkgen::Config::read(&config_path)?;
     let spec = config
         .spec
         .clone()
-        .ok_or("spec/sdkgen.toml has no `spec` entry")?;
-    let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+        .ok_or(format!("{} has no `spec` entry", config_path.display()))?;
     let name = spec
         .strip_prefix(&root)
         .unwrap_or(&spec)
         .to_string_lossy()
         .replace('\\', "/");
-    let output = sdkgen::generate(&bytes, &name, &config).map_err(|d| d.to_string())?;
+    let output = sdkgen::generate_file(&spec, &name, &config).map_err(|d| d.to_string())?;
     for warning in &output.warnings.0 {
         eprintln!("{warning}");
     }
@@ -129,9 +137,11 @@ fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
 }
 
 fn generate_repository() -> Result<(), String> {
-    let started = Instant::now();
-    let files = repository_files()?;
-    write(&root().join("generated"), &files, started)?;
+    for (config, dir) in CRATES {
+        let started = Instant::now();
+        let files = repository_files(config)?;
+        write(&root().join(dir), &files, started)?;
+    }
     let started = Instant::now();
     match full_clerk_files()? {
         Some(files) => write(&root().join(FULL_CRATE), &files, started),
@@ -212,11 +222,13 @@ fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Resul
 }
 
 fn check() -> Result<(), String> {
-    let files = repository_files()?;
-    sdkgen::output::check(&root().join("generated"), &files).map_err(|diff| {
-        format!("{diff}\ngenerated/ is stale: run `cargo xtask generate` and commit the result")
-    })?;
-    println!("generated/ is up to date");
+    for (config, dir) in CRATES {
+        let files = repository_files(config)?;
+        sdkgen::output::check(&root().join(dir), &files).map_err(|diff| {
+            format!("{diff}\n{dir}/ is stale: run `cargo xtask generate` and commit the result")
+        })?;
+        println!("{dir}/ is up to date");
+    }
     if let Some(files) = full_clerk_files()? {
         sdkgen::output::check(&root().join(FULL_CRATE), &files).map_err(|diff| {
             format!(

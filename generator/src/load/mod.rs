@@ -194,7 +194,7 @@ mod tests {
     fn empty_file() {
         assert_eq!(
             error_of("  \n"),
-            "error: #: spec.yaml is empty\n  help: point the generator at an OpenAPI 3.0 document in YAML or JSON"
+            "error: #: spec.yaml is empty\n  help: point the generator at an OpenAPI 3.0 or 3.1 document in YAML or JSON"
         );
     }
 
@@ -243,10 +243,22 @@ mod tests {
     }
 
     #[test]
-    fn openapi_3_1_is_named() {
+    fn versions_are_told_apart() {
+        let version = |v: &str| {
+            load(format!("openapi: {v}\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n").as_bytes(), "a.yaml")
+                .map(|doc| doc.version)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(version("3.0.3"), Ok(Version::V3_0));
+        assert_eq!(version("3.1.0"), Ok(Version::V3_1));
+        assert_eq!(version("'3.1'"), Ok(Version::V3_1));
         assert_eq!(
-            error_of("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"),
-            "error: #/openapi: OpenAPI 3.1.0 is not supported yet\n  help: only OpenAPI 3.0.x documents can be generated from for now"
+            version("3.2.0"),
+            Err("error: #/openapi: unknown OpenAPI version `3.2.0`\n  help: set `openapi` to a 3.0.x or 3.1.x version such as `3.1.0`".into())
+        );
+        assert_eq!(
+            version("3.10.0"),
+            Err("error: #/openapi: unknown OpenAPI version `3.10.0`\n  help: set `openapi` to a 3.0.x or 3.1.x version such as `3.1.0`".into())
         );
     }
 
@@ -285,14 +297,15 @@ mod tests {
 
     #[test]
     fn path_items_are_typed_in_order_and_extensions_stay_typed() {
-        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /b: {}\n  x-note: 1\n  /a:\n    $ref: '#/x'\n  /c: {summary: S, get: 12}\n";
+        let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /b: {}\n  x-note: 1\n  /a:\n    $ref: '#/paths/~1b'\n  /c: {summary: S, get: 12}\n";
         let doc = load(text.as_bytes(), "a.yaml").unwrap();
         assert_eq!(doc.openapi.paths.extensions["x-note"], serde_json::json!(1));
         assert!(doc.openapi.paths.paths.is_empty());
         let items: Vec<_> = doc.paths.collect();
         assert_eq!(items.len(), 3);
         assert!(matches!(&items[0], Ok((path, ReferenceOr::Item(_))) if path == "/b"));
-        assert!(matches!(&items[1], Ok((path, ReferenceOr::Reference { .. })) if path == "/a"));
+        // A path item given by `$ref` is a copy of its target.
+        assert!(matches!(&items[1], Ok((path, ReferenceOr::Item(_))) if path == "/a"));
         let Err(invalid) = &items[2] else {
             panic!("{:?}", items[2]);
         };

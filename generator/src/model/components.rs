@@ -138,7 +138,7 @@ mod tests {
                 "Alias": {"$ref": "#/components/responses/a~1b"},
                 "Loop": {"$ref": "#/components/responses/Loop"}
             },
-            "parameters": {"p/q": {"name": "q", "in": "query"}},
+            "parameters": {"p/q": {"name": "q", "in": "query", "schema": {"type": "string"}}},
             "requestBodies": {"B~1": {"content": {}, "description": "body"}}
         }));
         let at = Pointer::root().join("here");

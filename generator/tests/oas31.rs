@@ -1,0 +1,515 @@
+//! OpenAPI 3.1 and `$ref`s to anything.
+//!
+//! - A table with one row per 3.1 keyword (and per kind of reference): each is supported (the
+//!   Rust it becomes), warned about (the warning, pointing into the user's text) or refused
+//!   (the located error).
+//! - `allOf` merging across references, nested `allOf`s and members that only add `required`,
+//!   `enum` or `nullable`.
+//! - The upgrade property: a 3.0 document and its mechanical upgrade to 3.1 (`nullable` → type
+//!   lists, `example` → `examples`, boolean exclusive bounds → numbers) generate the same
+//!   crate, byte for byte: random documents here, every corpus spec in `corpus_upgrade`.
+
+#[path = "robustness/strategies.rs"]
+mod strategies;
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+/// What a spec becomes: `models.rs` (and the other files), or the error diagnostics.
+struct Generated {
+    files: Vec<sdkgen::GeneratedFile>,
+    warnings: String,
+}
+
+impl Generated {
+    fn file(&self, path: &str) -> &str {
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.as_str())
+            .unwrap_or_else(|| panic!("{path} was not generated"))
+    }
+
+    fn models(&self) -> &str {
+        self.file("src/models.rs")
+    }
+}
+
+fn generate(spec: &Value) -> Result<Generated, String> {
+    let bytes = serde_json::to_vec_pretty(spec).unwrap();
+    sdkgen::generate(&bytes, "spec.json", &sdkgen::Config::named("example-sdk"))
+        .map(|output| Generated {
+            files: output.files,
+            warnings: output.warnings.to_string(),
+        })
+        .map_err(|d| d.to_string())
+}
+
+/// A 3.1 document whose only schema is `Thing`, with one property `value`, plus `extra`
+/// component schemas.
+fn thing(value: Value, required: bool, extra: Value) -> Value {
+    let mut schemas = json!({
+        "Thing": {
+            "type": "object",
+            "required": if required { json!(["value"]) } else { json!([]) },
+            "properties": {"value": value}
+        },
+        "Other": {"type": "object", "properties": {"id": {"type": "string"}}}
+    });
+    if let Value::Object(extra) = extra {
+        schemas.as_object_mut().unwrap().extend(extra);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Keywords", "version": "1"},
+        "components": {"schemas": schemas}
+    })
+}
+
+/// How a keyword fares.
+enum Expect {
+    /// Generates without warnings, and `models.rs` contains each of these texts.
+    Typed(&'static [&'static str]),
+    /// Generates, `models.rs` contains the texts, and there is exactly this warning.
+    Warned(&'static [&'static str], &'static str),
+    /// Refused with this error.
+    Refused(&'static str),
+}
+
+fn check(keyword: &str, spec: Value, expect: Expect) {
+    let outcome = generate(&spec);
+    match (expect, outcome) {
+        (Expect::Typed(texts), Ok(generated)) => {
+            assert!(
+                generated.warnings.is_empty(),
+                "{keyword}: unexpected warnings:\n{}",
+                generated.warnings
+            );
+            for text in texts {
+                assert!(
+                    generated.models().contains(text),
+                    "{keyword}: models.rs lacks `{text}`:\n{}",
+                    generated.models()
+                );
+            }
+        }
+        (Expect::Warned(texts, warning), Ok(generated)) => {
+            assert_eq!(generated.warnings, warning, "{keyword}");
+            for text in texts {
+                assert!(
+                    generated.models().contains(text),
+                    "{keyword}: models.rs lacks `{text}`:\n{}",
+                    generated.models()
+                );
+            }
+        }
+        (Expect::Refused(error), Err(diagnostics)) => {
+            assert_eq!(diagnostics, error, "{keyword}");
+        }
+        (_, Ok(generated)) => panic!(
+            "{keyword}: expected an error, generated:\n{}\n{}",
+            generated.warnings,
+            generated.models()
+        ),
+        (_, Err(diagnostics)) => panic!("{keyword}: refused:\n{diagnostics}"),
+    }
+}
+
+#[test]
+fn type_lists_and_null() {
+    use Expect::*;
+    let none = json!({});
+    let rows: Vec<(&str, Value, bool, Expect)> = vec![
+        (
+            "type: [string, null], optional",
+            json!({"type": ["string", "null"]}),
+            false,
+            Typed(&["pub value: Option<String>,"]),
+        ),
+        (
+            "type: [string, null], required: sent as null",
+            json!({"type": ["string", "null"]}),
+            true,
+            Typed(&["    pub value: Option<String>,\n}"]),
+        ),
+        (
+            "type: null",
+            json!({"type": "null"}),
+            true,
+            Typed(&["pub value: Option<serde_json::Value>,"]),
+        ),
+        (
+            "anyOf with a null member",
+            json!({"anyOf": [{"type": "integer"}, {"type": "null"}]}),
+            true,
+            Typed(&["pub value: Option<i64>,"]),
+        ),
+        (
+            "oneOf of a $ref and null",
+            json!({"oneOf": [{"$ref": "#/components/schemas/Other"}, {"type": "null"}]}),
+            true,
+            Typed(&["pub value: Option<Other>,"]),
+        ),
+        (
+            "null first, several members left",
+            json!({"oneOf": [{"type": "null"}, {"type": "string"}, {"type": "integer"}]}),
+            true,
+            Typed(&[
+                "pub value: Option<ThingValue>,",
+                "    String(String),\n",
+                "    Integer(i64),\n",
+            ]),
+        ),
+        (
+            "a type list without null: one variant per type",
+            json!({"type": ["string", "integer"], "maxLength": 3, "minimum": 1}),
+            true,
+            Typed(&["pub value: ThingValue,", "    String(String),\n", "    Integer(i64),\n"]),
+        ),
+        (
+            "a type list next to oneOf",
+            json!({"type": ["string", "integer"], "oneOf": [{"type": "string"}, {"type": "integer"}]}),
+            true,
+            Warned(
+                &["pub value: ThingValue,"],
+                "warning: #/components/schemas/Thing/properties/value/type: a list of types next to `oneOf`/`anyOf`/`allOf` is not supported; the list is ignored and the value is typed by the other keywords\n  help: move the types into the `oneOf` members",
+            ),
+        ),
+        (
+            "type: [integer, null] with an enum",
+            json!({"type": ["string", "null"], "enum": ["a", "b", null]}),
+            true,
+            Typed(&["pub value: Option<ThingValue>,", "    A,\n", "    B,\n"]),
+        ),
+    ];
+    for (keyword, value, required, expect) in rows {
+        check(keyword, thing(value, required, none.clone()), expect);
+    }
+}
+
+#[test]
+fn keywords_of_json_schema_2020_12() {
+    use Expect::*;
+    let none = json!({});
+    let rows: Vec<(&str, Value, Expect)> = vec![
+        (
+            "const (a string): a single-value enum that fills itself in",
+            json!({"const": "fixed"}),
+            Typed(&[
+                "    #[serde(default)]\n    pub value: ThingValue,",
+                "    #[default]\n    Fixed,",
+            ]),
+        ),
+        ("const (a number)", json!({"const": 3}), Typed(&["pub value: i64,"])),
+        (
+            "examples",
+            json!({"type": "string", "examples": ["abc", "def"]}),
+            Typed(&["/// Example: `abc`.\n    pub value: String,"]),
+        ),
+        (
+            "$ref with siblings: they apply at the use site",
+            json!({"$ref": "#/components/schemas/Other", "description": "The other one."}),
+            Typed(&["    /// The other one.\n    pub value: Other,"]),
+        ),
+        (
+            "exclusiveMinimum / exclusiveMaximum as numbers",
+            json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10}),
+            Typed(&["/// Range: 0..=10.\n    pub value: i64,"]),
+        ),
+        (
+            "prefixItems of fixed length: a tuple",
+            json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "minItems": 2, "items": false}),
+            Typed(&["pub value: (String, i64),"]),
+        ),
+        (
+            "prefixItems, maxItems instead of items: false",
+            json!({"prefixItems": [{"type": "boolean"}], "minItems": 1, "maxItems": 1}),
+            Typed(&["pub value: (bool,),"]),
+        ),
+        (
+            "prefixItems of one type, open: a Vec",
+            json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}], "items": {"type": "string"}}),
+            Typed(&["pub value: Vec<String>,"]),
+        ),
+        (
+            "prefixItems whose items may be missing",
+            json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": false}),
+            Warned(
+                &["pub value: Vec<serde_json::Value>,"],
+                "warning: #/components/schemas/Thing/properties/value/prefixItems: `prefixItems` of items that may be missing or followed by items of another type; the array is typed `Vec<serde_json::Value>`\n  help: for a Rust tuple, set `minItems` to the number of `prefixItems` and `items: false` (or the same `maxItems`)",
+            ),
+        ),
+        (
+            "items: false",
+            json!({"type": "array", "items": false}),
+            Typed(&["pub value: Vec<serde_json::Value>,"]),
+        ),
+        (
+            "contentEncoding: base64",
+            json!({"type": "string", "contentEncoding": "base64", "contentMediaType": "image/png"}),
+            Typed(&["/// `image/png` content, base64-encoded.\n    pub value: String,"]),
+        ),
+        (
+            "contentMediaType alone",
+            json!({"type": "string", "contentMediaType": "text/csv"}),
+            Typed(&["/// `text/csv` content.\n    pub value: String,"]),
+        ),
+        (
+            "patternProperties alone: a map",
+            json!({"type": "object", "patternProperties": {"^x_": {"type": "integer"}}}),
+            Typed(&["pub value: std::collections::BTreeMap<String, i64>,"]),
+        ),
+        (
+            "patternProperties next to properties",
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "patternProperties": {"^x_": {"type": "integer"}}}),
+            Warned(
+                &["pub value: ThingValue,"],
+                "warning: #/components/schemas/Thing/properties/value/patternProperties: `patternProperties` next to `properties` or `additionalProperties` is not applied; keys that only match a pattern are typed by `additionalProperties`, or dropped\n  help: list the properties, or use `additionalProperties`",
+            ),
+        ),
+        (
+            "unevaluatedProperties: false",
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "unevaluatedProperties": false}),
+            Typed(&["pub value: ThingValue,"]),
+        ),
+        (
+            "unevaluatedProperties with a schema",
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "unevaluatedProperties": {"type": "string"}}),
+            Warned(
+                &["pub value: ThingValue,"],
+                "warning: #/components/schemas/Thing/properties/value/unevaluatedProperties: `unevaluatedProperties` with a schema is not applied; such properties are dropped when decoding\n  help: use `additionalProperties`",
+            ),
+        ),
+        (
+            "dependentRequired",
+            json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "dependentRequired": {"a": ["b"]}}),
+            Warned(
+                &["pub b: Option<String>,"],
+                "warning: #/components/schemas/Thing/properties/value/dependentRequired: `dependentRequired` is not enforced; the properties it names stay optional\n  help: the server still checks it; the SDK lets either form through",
+            ),
+        ),
+        (
+            "dependentSchemas",
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "dependentSchemas": {"a": {"properties": {"b": {"type": "string"}}}}}),
+            Warned(
+                &["pub a: Option<String>,"],
+                "warning: #/components/schemas/Thing/properties/value/dependentSchemas: `dependentSchemas` is not applied; the value is typed by the schema's other keywords, and properties only the dependent schemas define are not fields\n  help: list those properties under `properties`",
+            ),
+        ),
+        (
+            "if / then / else",
+            json!({"type": "object", "properties": {"kind": {"type": "string"}}, "if": {"properties": {"kind": {"const": "a"}}}, "then": {"required": ["x"]}, "else": {"properties": {"y": {"type": "string"}}}}),
+            Warned(
+                &["pub kind: Option<String>,"],
+                "warning: #/components/schemas/Thing/properties/value/if: `if`/`then`/`else` is not applied; the value is typed by the schema's other keywords, and properties only `then`/`else` define are not fields\n  help: list those properties under `properties` (optional), or use `oneOf`",
+            ),
+        ),
+        (
+            "boolean schemas: true allows anything, a false property never exists",
+            json!({"type": "object", "properties": {"any": true, "never": false}, "required": ["never"]}),
+            Typed(&["pub any: Option<serde_json::Value>,"]),
+        ),
+        (
+            "validation-only keywords",
+            json!({"type": "array", "items": {"type": "string"}, "contains": {"const": "x"}, "minContains": 1, "maxContains": 2, "uniqueItems": true, "unevaluatedItems": false, "$comment": "checked by the server"}),
+            Typed(&["pub value: Vec<String>,"]),
+        ),
+        (
+            "propertyNames, minProperties, maxProperties, multipleOf",
+            json!({"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}, "minProperties": 1, "maxProperties": 3, "additionalProperties": {"type": "number", "multipleOf": 0.5}}),
+            Typed(&["pub value: std::collections::BTreeMap<String, f64>,"]),
+        ),
+        (
+            "deprecated, readOnly, writeOnly",
+            json!({"type": "string", "deprecated": true, "readOnly": true}),
+            Typed(&["    #[deprecated]\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub value: Option<String>,"]),
+        ),
+        (
+            "$id",
+            json!({"$id": "https://example.com/thing", "type": "string"}),
+            Warned(
+                &["pub value: String,"],
+                "warning: #/components/schemas/Thing/properties/value/$id: `$id` is not applied: references are resolved against the document, not against this schema's URI\n  help: refer to the schema by its JSON pointer",
+            ),
+        ),
+        (
+            "$schema of another dialect",
+            json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"}),
+            Warned(
+                &["pub value: String,"],
+                "warning: #/components/schemas/Thing/properties/value/$schema: `$schema: http://json-schema.org/draft-07/schema#`: this schema is read as JSON Schema 2020-12 with the OpenAPI vocabulary\n  help: keywords of other dialects may be ignored or read differently",
+            ),
+        ),
+        (
+            "$schema of the default dialect",
+            json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}),
+            Typed(&["pub value: String,"]),
+        ),
+        (
+            "$vocabulary",
+            json!({"$vocabulary": {"https://json-schema.org/draft/2020-12/vocab/core": true}, "type": "string"}),
+            Warned(
+                &["pub value: String,"],
+                "warning: #/components/schemas/Thing/properties/value/$vocabulary: `$vocabulary` belongs in meta-schemas and is ignored\n  help: remove it",
+            ),
+        ),
+        (
+            "not",
+            json!({"not": {"type": "string"}}),
+            Warned(
+                &["pub value: serde_json::Value,"],
+                "warning: #/components/schemas/Thing/properties/value: not is not supported yet; the value is typed as `serde_json::Value`\n  help: the SDK still sends and receives it, untyped",
+            ),
+        ),
+    ];
+    for (keyword, value, expect) in rows {
+        check(keyword, thing(value, true, none.clone()), expect);
+    }
+}
+
+#[test]
+fn defs_anchors_and_dynamic_references() {
+    use Expect::*;
+    let mut spec = thing(
+        json!({"$ref": "#/components/schemas/Thing/$defs/Size"}),
+        true,
+        json!({}),
+    );
+    spec["components"]["schemas"]["Thing"]["$defs"] =
+        json!({"Size": {"type": "string", "enum": ["s", "m"]}});
+    check(
+        "$defs and a pointer into them: one type, named after its place",
+        spec,
+        Typed(&["pub value: ThingSize,", "pub enum ThingSize {"]),
+    );
+
+    let spec = thing(
+        json!({"$ref": "#size"}),
+        true,
+        json!({"Size": {"$anchor": "size", "type": "string", "enum": ["s"]}}),
+    );
+    check("$anchor", spec, Typed(&["pub value: Size,"]));
+
+    let spec = thing(
+        json!({"$dynamicRef": "#node"}),
+        true,
+        json!({"Node": {"$dynamicAnchor": "node", "type": "object", "properties": {"next": {"$dynamicRef": "#node"}}}}),
+    );
+    check(
+        "$dynamicRef: resolved statically",
+        spec,
+        Warned(
+            &["pub value: Node,", "pub next: Option<Box<Node>>,"],
+            "warning: #/components/schemas/Node/properties/next: `$dynamicRef` is resolved statically, like a `$ref` to the schema with the same `$dynamicAnchor`; dynamic scopes are not followed\n  help: use `$ref` unless the schema is meant to be extended\nwarning: #/components/schemas/Thing/properties/value: `$dynamicRef` is resolved statically, like a `$ref` to the schema with the same `$dynamicAnchor`; dynamic scopes are not followed\n  help: use `$ref` unless the schema is meant to be extended",
+        ),
+    );
+}
+
+/// Document-level 3.1 features.
+#[test]
+fn documents() {
+    let base = json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Docs", "summary": "One line about the API.", "version": "1", "license": {"name": "MIT License", "identifier": "MIT"}},
+        "components": {"schemas": {"A": {"type": "object", "properties": {"a": {"type": "string"}}}}}
+    });
+    // No `paths`; `info.summary`; `license.identifier`.
+    let generated = generate(&base).unwrap();
+    assert!(generated.warnings.is_empty(), "{}", generated.warnings);
+    assert!(generated.file("src/lib.rs").contains("//! One line about the API."));
+    assert!(!generated.files.iter().any(|f| f.path == "src/webhooks.rs"));
+
+    let mut dialect = base.clone();
+    dialect["jsonSchemaDialect"] = json!("https://example.com/my-dialect");
+    assert_eq!(
+        generate(&dialect).unwrap().warnings,
+        "warning: #/jsonSchemaDialect: `jsonSchemaDialect` is `https://example.com/my-dialect`; schemas are read as JSON Schema 2020-12 with the OpenAPI vocabulary\n  help: keywords of other dialects may be ignored or read differently"
+    );
+    dialect["jsonSchemaDialect"] = json!("https://spec.openapis.org/oas/3.1/dialect/base");
+    assert!(generate(&dialect).unwrap().warnings.is_empty());
+
+    // Operations without `responses`, path items from `components/pathItems`, a parameter
+    // reference whose description overrides its target's, `mutualTLS`.
+    let mut ops = base.clone();
+    ops["paths"] = json!({
+        "/a/{id}": {"$ref": "#/components/pathItems/A"},
+        "/b/{id}": {
+            "parameters": [{"$ref": "#/components/parameters/Id", "description": "The b to fetch."}],
+            "get": {"operationId": "GetB", "security": [{"mtls": []}, {"key": []}]}
+        }
+    });
+    ops["components"]["pathItems"] = json!({"A": {
+        "parameters": [{"$ref": "#/components/parameters/Id"}],
+        "get": {"operationId": "GetA", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}
+    }});
+    ops["components"]["parameters"] = json!({"Id": {"name": "id", "in": "path", "required": true, "description": "An id.", "schema": {"type": "string"}}});
+    ops["components"]["securitySchemes"] = json!({
+        "mtls": {"type": "mutualTLS"},
+        "key": {"type": "apiKey", "in": "header", "name": "x-key"}
+    });
+    let generated = generate(&ops).unwrap();
+    assert_eq!(
+        generated.warnings,
+        "warning: #/components/securitySchemes/mtls: security scheme type `mutualTLS` is not supported; requests are sent without a client certificate\n  help: configure the client certificate on a `reqwest::Client` of your own"
+    );
+    let operations = generated.file("src/operations/default.rs");
+    assert!(operations.contains("pub fn get_a(&self, id: impl Into<String>) -> GetA"), "{operations}");
+    assert!(operations.contains("pub async fn send(self) -> Result<models::A, Error>"));
+    assert!(operations.contains("/// * `id`: The b to fetch."), "{operations}");
+    assert!(operations.contains("/// * `id`: An id."), "{operations}");
+    assert!(generated.file("src/client.rs").contains("ApiKeyHeader(\"x-key\")"));
+}
+
+/// Webhooks: payload types, and the module that decodes them (compiled and run in
+/// `generated/parcels/tests/webhooks.rs`).
+#[test]
+fn webhooks() {
+    let event = |name: &str| {
+        json!({"type": "object", "required": ["type"], "properties": {
+            "type": {"const": name}, "object": {"const": "event"}, "id": {"type": "string"}
+        }})
+    };
+    let spec = json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Hooks", "version": "1"},
+        "webhooks": {
+            "order.paid": {"post": {"summary": "Paid.", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Paid"}}}}}},
+            "order.shipped": {"post": {"requestBody": {"content": {"application/json": {"schema": event("order.shipped")}}}}},
+            "ping": {"post": {"responses": {"200": {"description": "ok"}}}},
+            "upload": {"$ref": "#/components/pathItems/Upload"}
+        },
+        "components": {
+            "schemas": {"Paid": event("order.paid")},
+            "pathItems": {"Upload": {"put": {"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}}}}}
+        }
+    });
+    let generated = generate(&spec).unwrap();
+    assert!(generated.warnings.is_empty(), "{}", generated.warnings);
+    let webhooks = generated.file("src/webhooks.rs");
+    for text in [
+        "    /// `order.paid` (POST)\n    ///\n    /// Paid.\n    OrderPaid(models::Paid),",
+        "    OrderShipped(models::OrderShippedWebhookBody),",
+        "    Ping,",
+        "    Upload(bytes::Bytes),",
+        "pub const NAMES: &'static [&'static str] = &[\"order.paid\", \"order.shipped\", \"ping\", \"upload\"];",
+        "\"order.paid\" => decode(body).map(Self::OrderPaid),",
+        "\"ping\" => Ok(Self::Ping),",
+        "\"upload\" => Ok(Self::Upload(bytes::Bytes::copy_from_slice(body))),",
+    ] {
+        assert!(webhooks.contains(text), "lacks `{text}`:\n{webhooks}");
+    }
+    // Not every payload has a `type`: no `from_body`.
+    assert!(!webhooks.contains("fn from_body"));
+    assert!(generated.file("src/lib.rs").contains("pub mod webhooks;"));
+
+    // With JSON payloads only, each with its own `type`: `from_body` reads it.
+    let mut tagged = spec.clone();
+    let hooks = tagged["webhooks"].as_object_mut().unwrap();
+    hooks.remove("ping");
+    hooks.remove("upload");
+    let webhooks = generate(&tagged).unwrap();
+    let webhooks = webhooks.file("src/webhooks.rs");
+    assert!(webhooks.contains("pub fn from_body(body: &[u8]) -> Result<Self, WebhookError>"));
+    assert!(webhooks.contains("#[serde(rename = \"type\")]"));
+    assert!(webhooks.contains("\"order.shipped\" => decode(body).map(Self::OrderShipped),"));
+}
