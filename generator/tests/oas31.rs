@@ -45,14 +45,14 @@ fn generate(spec: &Value) -> Result<Generated, String> {
         .map_err(|d| d.to_string())
 }
 
-/// A 3.1 document whose only schema is `Thing`, with one property `value`, plus `extra`
+/// A 3.1 document whose only schema is `Thing`, with one property `field`, plus `extra`
 /// component schemas.
 fn thing(value: Value, required: bool, extra: Value) -> Value {
     let mut schemas = json!({
         "Thing": {
             "type": "object",
-            "required": if required { json!(["value"]) } else { json!([]) },
-            "properties": {"value": value}
+            "required": if required { json!(["field"]) } else { json!([]) },
+            "properties": {"field": value}
         },
         "Other": {"type": "object", "properties": {"id": {"type": "string"}}}
     });
@@ -124,38 +124,38 @@ fn type_lists_and_null() {
             "type: [string, null], optional",
             json!({"type": ["string", "null"]}),
             false,
-            Typed(&["pub value: Option<String>,"]),
+            Typed(&["pub field: Option<String>,"]),
         ),
         (
             "type: [string, null], required: sent as null",
             json!({"type": ["string", "null"]}),
             true,
-            Typed(&["    pub value: Option<String>,\n}"]),
+            Typed(&["    pub field: Option<String>,\n}"]),
         ),
         (
             "type: null",
             json!({"type": "null"}),
             true,
-            Typed(&["pub value: Option<serde_json::Value>,"]),
+            Typed(&["pub field: Option<serde_json::Value>,"]),
         ),
         (
             "anyOf with a null member",
             json!({"anyOf": [{"type": "integer"}, {"type": "null"}]}),
             true,
-            Typed(&["pub value: Option<i64>,"]),
+            Typed(&["pub field: Option<i64>,"]),
         ),
         (
             "oneOf of a $ref and null",
             json!({"oneOf": [{"$ref": "#/components/schemas/Other"}, {"type": "null"}]}),
             true,
-            Typed(&["pub value: Option<Other>,"]),
+            Typed(&["pub field: Option<Other>,"]),
         ),
         (
             "null first, several members left",
             json!({"oneOf": [{"type": "null"}, {"type": "string"}, {"type": "integer"}]}),
             true,
             Typed(&[
-                "pub value: Option<ThingValue>,",
+                "pub field: Option<ThingField>,",
                 "    String(String),\n",
                 "    Integer(i64),\n",
             ]),
@@ -164,22 +164,22 @@ fn type_lists_and_null() {
             "a type list without null: one variant per type",
             json!({"type": ["string", "integer"], "maxLength": 3, "minimum": 1}),
             true,
-            Typed(&["pub value: ThingValue,", "    String(String),\n", "    Integer(i64),\n"]),
+            Typed(&["pub field: ThingField,", "    String(String),\n", "    Integer(i64),\n"]),
         ),
         (
             "a type list next to oneOf",
             json!({"type": ["string", "integer"], "oneOf": [{"type": "string"}, {"type": "integer"}]}),
             true,
             Warned(
-                &["pub value: ThingValue,"],
-                "warning: #/components/schemas/Thing/properties/value/type: a list of types next to `oneOf`/`anyOf`/`allOf` is not supported; the list is ignored and the value is typed by the other keywords\n  help: move the types into the `oneOf` members",
+                &["pub field: ThingField,"],
+                "warning: #/components/schemas/Thing/properties/field/type: a list of types next to `oneOf`/`anyOf`/`allOf` is not supported; the list is ignored and the value is typed by the other keywords\n  help: move the types into the `oneOf` members",
             ),
         ),
         (
             "type: [integer, null] with an enum",
             json!({"type": ["string", "null"], "enum": ["a", "b", null]}),
             true,
-            Typed(&["pub value: Option<ThingValue>,", "    A,\n", "    B,\n"]),
+            Typed(&["pub field: Option<ThingField>,", "    A,\n", "    B,\n"]),
         ),
     ];
     for (keyword, value, required, expect) in rows {
@@ -196,88 +196,88 @@ fn keywords_of_json_schema_2020_12() {
             "const (a string): a single-value enum that fills itself in",
             json!({"const": "fixed"}),
             Typed(&[
-                "    #[serde(default)]\n    pub value: ThingValue,",
+                "    #[serde(default)]\n    pub field: ThingField,",
                 "    #[default]\n    Fixed,",
             ]),
         ),
-        ("const (a number)", json!({"const": 3}), Typed(&["pub value: i64,"])),
+        ("const (a number)", json!({"const": 3}), Typed(&["pub field: i64,"])),
         (
             "examples",
             json!({"type": "string", "examples": ["abc", "def"]}),
-            Typed(&["/// Example: `abc`.\n    pub value: String,"]),
+            Typed(&["/// Example: `abc`.\n    pub field: String,"]),
         ),
         (
             "$ref with siblings: they apply at the use site",
             json!({"$ref": "#/components/schemas/Other", "description": "The other one."}),
-            Typed(&["    /// The other one.\n    pub value: Other,"]),
+            Typed(&["    /// The other one.\n    pub field: Other,"]),
         ),
         (
             "exclusiveMinimum / exclusiveMaximum as numbers",
             json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10}),
-            Typed(&["/// Range: 0..=10.\n    pub value: i64,"]),
+            Typed(&["/// Range: 0..=10.\n    pub field: i64,"]),
         ),
         (
             "prefixItems of fixed length: a tuple",
             json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "minItems": 2, "items": false}),
-            Typed(&["pub value: (String, i64),"]),
+            Typed(&["pub field: (String, i64),"]),
         ),
         (
             "prefixItems, maxItems instead of items: false",
             json!({"prefixItems": [{"type": "boolean"}], "minItems": 1, "maxItems": 1}),
-            Typed(&["pub value: (bool,),"]),
+            Typed(&["pub field: (bool,),"]),
         ),
         (
             "prefixItems of one type, open: a Vec",
             json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "string"}], "items": {"type": "string"}}),
-            Typed(&["pub value: Vec<String>,"]),
+            Typed(&["pub field: Vec<String>,"]),
         ),
         (
             "prefixItems whose items may be missing",
             json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": false}),
             Warned(
-                &["pub value: Vec<serde_json::Value>,"],
-                "warning: #/components/schemas/Thing/properties/value/prefixItems: `prefixItems` of items that may be missing or followed by items of another type; the array is typed `Vec<serde_json::Value>`\n  help: for a Rust tuple, set `minItems` to the number of `prefixItems` and `items: false` (or the same `maxItems`)",
+                &["pub field: Vec<serde_json::Value>,"],
+                "warning: #/components/schemas/Thing/properties/field/prefixItems: `prefixItems` of items that may be missing or followed by items of another type; the array is typed `Vec<serde_json::Value>`\n  help: for a Rust tuple, set `minItems` to the number of `prefixItems` and `items: false` (or the same `maxItems`)",
             ),
         ),
         (
             "items: false",
             json!({"type": "array", "items": false}),
-            Typed(&["pub value: Vec<serde_json::Value>,"]),
+            Typed(&["pub field: Vec<serde_json::Value>,"]),
         ),
         (
             "contentEncoding: base64",
             json!({"type": "string", "contentEncoding": "base64", "contentMediaType": "image/png"}),
-            Typed(&["/// `image/png` content, base64-encoded.\n    pub value: String,"]),
+            Typed(&["/// `image/png` content, base64-encoded.\n    pub field: String,"]),
         ),
         (
             "contentMediaType alone",
             json!({"type": "string", "contentMediaType": "text/csv"}),
-            Typed(&["/// `text/csv` content.\n    pub value: String,"]),
+            Typed(&["/// `text/csv` content.\n    pub field: String,"]),
         ),
         (
             "patternProperties alone: a map",
             json!({"type": "object", "patternProperties": {"^x_": {"type": "integer"}}}),
-            Typed(&["pub value: std::collections::BTreeMap<String, i64>,"]),
+            Typed(&["pub field: std::collections::BTreeMap<String, i64>,"]),
         ),
         (
             "patternProperties next to properties",
             json!({"type": "object", "properties": {"a": {"type": "string"}}, "patternProperties": {"^x_": {"type": "integer"}}}),
             Warned(
-                &["pub value: ThingValue,"],
-                "warning: #/components/schemas/Thing/properties/value/patternProperties: `patternProperties` next to `properties` or `additionalProperties` is not applied; keys that only match a pattern are typed by `additionalProperties`, or dropped\n  help: list the properties, or use `additionalProperties`",
+                &["pub field: ThingField,"],
+                "warning: #/components/schemas/Thing/properties/field/patternProperties: `patternProperties` next to `properties` or `additionalProperties` is not applied; keys that only match a pattern are typed by `additionalProperties`, or dropped\n  help: list the properties, or use `additionalProperties`",
             ),
         ),
         (
             "unevaluatedProperties: false",
             json!({"type": "object", "properties": {"a": {"type": "string"}}, "unevaluatedProperties": false}),
-            Typed(&["pub value: ThingValue,"]),
+            Typed(&["pub field: ThingField,"]),
         ),
         (
             "unevaluatedProperties with a schema",
             json!({"type": "object", "properties": {"a": {"type": "string"}}, "unevaluatedProperties": {"type": "string"}}),
             Warned(
-                &["pub value: ThingValue,"],
-                "warning: #/components/schemas/Thing/properties/value/unevaluatedProperties: `unevaluatedProperties` with a schema is not applied; such properties are dropped when decoding\n  help: use `additionalProperties`",
+                &["pub field: ThingField,"],
+                "warning: #/components/schemas/Thing/properties/field/unevaluatedProperties: `unevaluatedProperties` with a schema is not applied; such properties are dropped when decoding\n  help: use `additionalProperties`",
             ),
         ),
         (
@@ -285,7 +285,7 @@ fn keywords_of_json_schema_2020_12() {
             json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "dependentRequired": {"a": ["b"]}}),
             Warned(
                 &["pub b: Option<String>,"],
-                "warning: #/components/schemas/Thing/properties/value/dependentRequired: `dependentRequired` is not enforced; the properties it names stay optional\n  help: the server still checks it; the SDK lets either form through",
+                "warning: #/components/schemas/Thing/properties/field/dependentRequired: `dependentRequired` is not enforced; the properties it names stay optional\n  help: the server still checks it; the SDK lets either form through",
             ),
         ),
         (
@@ -293,7 +293,7 @@ fn keywords_of_json_schema_2020_12() {
             json!({"type": "object", "properties": {"a": {"type": "string"}}, "dependentSchemas": {"a": {"properties": {"b": {"type": "string"}}}}}),
             Warned(
                 &["pub a: Option<String>,"],
-                "warning: #/components/schemas/Thing/properties/value/dependentSchemas: `dependentSchemas` is not applied; the value is typed by the schema's other keywords, and properties only the dependent schemas define are not fields\n  help: list those properties under `properties`",
+                "warning: #/components/schemas/Thing/properties/field/dependentSchemas: `dependentSchemas` is not applied; the value is typed by the schema's other keywords, and properties only the dependent schemas define are not fields\n  help: list those properties under `properties`",
             ),
         ),
         (
@@ -301,7 +301,7 @@ fn keywords_of_json_schema_2020_12() {
             json!({"type": "object", "properties": {"kind": {"type": "string"}}, "if": {"properties": {"kind": {"const": "a"}}}, "then": {"required": ["x"]}, "else": {"properties": {"y": {"type": "string"}}}}),
             Warned(
                 &["pub kind: Option<String>,"],
-                "warning: #/components/schemas/Thing/properties/value/if: `if`/`then`/`else` is not applied; the value is typed by the schema's other keywords, and properties only `then`/`else` define are not fields\n  help: list those properties under `properties` (optional), or use `oneOf`",
+                "warning: #/components/schemas/Thing/properties/field/if: `if`/`then`/`else` is not applied; the value is typed by the schema's other keywords, and properties only `then`/`else` define are not fields\n  help: list those properties under `properties` (optional), or use `oneOf`",
             ),
         ),
         (
@@ -312,53 +312,53 @@ fn keywords_of_json_schema_2020_12() {
         (
             "validation-only keywords",
             json!({"type": "array", "items": {"type": "string"}, "contains": {"const": "x"}, "minContains": 1, "maxContains": 2, "uniqueItems": true, "unevaluatedItems": false, "$comment": "checked by the server"}),
-            Typed(&["pub value: Vec<String>,"]),
+            Typed(&["pub field: Vec<String>,"]),
         ),
         (
             "propertyNames, minProperties, maxProperties, multipleOf",
             json!({"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}, "minProperties": 1, "maxProperties": 3, "additionalProperties": {"type": "number", "multipleOf": 0.5}}),
-            Typed(&["pub value: std::collections::BTreeMap<String, f64>,"]),
+            Typed(&["pub field: std::collections::BTreeMap<String, f64>,"]),
         ),
         (
             "deprecated, readOnly, writeOnly",
             json!({"type": "string", "deprecated": true, "readOnly": true}),
-            Typed(&["    #[deprecated]\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub value: Option<String>,"]),
+            Typed(&["    #[deprecated]\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub field: Option<String>,"]),
         ),
         (
             "$id",
             json!({"$id": "https://example.com/thing", "type": "string"}),
             Warned(
-                &["pub value: String,"],
-                "warning: #/components/schemas/Thing/properties/value/$id: `$id` is not applied: references are resolved against the document, not against this schema's URI\n  help: refer to the schema by its JSON pointer",
+                &["pub field: String,"],
+                "warning: #/components/schemas/Thing/properties/field/$id: `$id` is not applied: references are resolved against the document, not against this schema's URI\n  help: refer to the schema by its JSON pointer",
             ),
         ),
         (
             "$schema of another dialect",
             json!({"$schema": "http://json-schema.org/draft-07/schema#", "type": "string"}),
             Warned(
-                &["pub value: String,"],
-                "warning: #/components/schemas/Thing/properties/value/$schema: `$schema: http://json-schema.org/draft-07/schema#`: this schema is read as JSON Schema 2020-12 with the OpenAPI vocabulary\n  help: keywords of other dialects may be ignored or read differently",
+                &["pub field: String,"],
+                "warning: #/components/schemas/Thing/properties/field/$schema: `$schema: http://json-schema.org/draft-07/schema#`: this schema is read as JSON Schema 2020-12 with the OpenAPI vocabulary\n  help: keywords of other dialects may be ignored or read differently",
             ),
         ),
         (
             "$schema of the default dialect",
             json!({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}),
-            Typed(&["pub value: String,"]),
+            Typed(&["pub field: String,"]),
         ),
         (
             "$vocabulary",
             json!({"$vocabulary": {"https://json-schema.org/draft/2020-12/vocab/core": true}, "type": "string"}),
             Warned(
-                &["pub value: String,"],
-                "warning: #/components/schemas/Thing/properties/value/$vocabulary: `$vocabulary` belongs in meta-schemas and is ignored\n  help: remove it",
+                &["pub field: String,"],
+                "warning: #/components/schemas/Thing/properties/field/$vocabulary: `$vocabulary` belongs in meta-schemas and is ignored\n  help: remove it",
             ),
         ),
         (
             "not",
             json!({"not": {"type": "string"}}),
             Warned(
-                &["pub value: serde_json::Value,"],
-                "warning: #/components/schemas/Thing/properties/value: not is not supported yet; the value is typed as `serde_json::Value`\n  help: the SDK still sends and receives it, untyped",
+                &["pub field: serde_json::Value,"],
+                "warning: #/components/schemas/Thing/properties/field: not is not supported yet; the value is typed as `serde_json::Value`\n  help: the SDK still sends and receives it, untyped",
             ),
         ),
     ];
@@ -380,7 +380,7 @@ fn defs_anchors_and_dynamic_references() {
     check(
         "$defs and a pointer into them: one type, named after its place",
         spec,
-        Typed(&["pub value: ThingSize,", "pub enum ThingSize {"]),
+        Typed(&["pub field: ThingSize,", "pub enum ThingSize {"]),
     );
 
     let spec = thing(
@@ -388,7 +388,7 @@ fn defs_anchors_and_dynamic_references() {
         true,
         json!({"Size": {"$anchor": "size", "type": "string", "enum": ["s"]}}),
     );
-    check("$anchor", spec, Typed(&["pub value: Size,"]));
+    check("$anchor", spec, Typed(&["pub field: Size,"]));
 
     let spec = thing(
         json!({"$dynamicRef": "#node"}),
@@ -399,8 +399,8 @@ fn defs_anchors_and_dynamic_references() {
         "$dynamicRef: resolved statically",
         spec,
         Warned(
-            &["pub value: Node,", "pub next: Option<Box<Node>>,"],
-            "warning: #/components/schemas/Node/properties/next: `$dynamicRef` is resolved statically, like a `$ref` to the schema with the same `$dynamicAnchor`; dynamic scopes are not followed\n  help: use `$ref` unless the schema is meant to be extended\nwarning: #/components/schemas/Thing/properties/value: `$dynamicRef` is resolved statically, like a `$ref` to the schema with the same `$dynamicAnchor`; dynamic scopes are not followed\n  help: use `$ref` unless the schema is meant to be extended",
+            &["pub field: Node,", "pub next: Option<Box<Node>>,"],
+            "warning: #/components/schemas/Node/properties/next: `$dynamicRef` is resolved statically, like a `$ref` to the schema with the same `$dynamicAnchor`; dynamic scopes are not followed\n  help: use `$ref` unless the schema is meant to be extended\nwarning: #/components/schemas/Thing/properties/field: `$dynamicRef` is resolved statically, like a `$ref` to the schema with the same `$dynamicAnchor`; dynamic scopes are not followed\n  help: use `$ref` unless the schema is meant to be extended",
         ),
     );
 }
@@ -435,7 +435,7 @@ fn documents() {
         "/a/{id}": {"$ref": "#/components/pathItems/A"},
         "/b/{id}": {
             "parameters": [{"$ref": "#/components/parameters/Id", "description": "The b to fetch."}],
-            "get": {"operationId": "GetB", "security": [{"mtls": []}, {"key": []}]}
+            "get": {"operationId": "GetB", "security": [{"mtls": []}]}
         }
     });
     ops["components"]["pathItems"] = json!({"A": {
@@ -443,6 +443,8 @@ fn documents() {
         "get": {"operationId": "GetA", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}}}
     }});
     ops["components"]["parameters"] = json!({"Id": {"name": "id", "in": "path", "required": true, "description": "An id.", "schema": {"type": "string"}}});
+    // The client's credential comes from the root `security`; `mtls` is dropped from both.
+    ops["security"] = json!([{"mtls": []}, {"key": []}]);
     ops["components"]["securitySchemes"] = json!({
         "mtls": {"type": "mutualTLS"},
         "key": {"type": "apiKey", "in": "header", "name": "x-key"}
@@ -455,8 +457,8 @@ fn documents() {
     let operations = generated.file("src/operations/default.rs");
     assert!(operations.contains("pub fn get_a(&self, id: impl Into<String>) -> GetA"), "{operations}");
     assert!(operations.contains("pub async fn send(self) -> Result<models::A, Error>"));
-    assert!(operations.contains("/// * `id`: The b to fetch."), "{operations}");
-    assert!(operations.contains("/// * `id`: An id."), "{operations}");
+    assert!(operations.contains("/// - `id`: The b to fetch."), "{operations}");
+    assert!(operations.contains("/// - `id`: An id."), "{operations}");
     assert!(generated.file("src/client.rs").contains("ApiKeyHeader(\"x-key\")"));
 }
 
@@ -491,7 +493,7 @@ fn webhooks() {
         "    OrderShipped(models::OrderShippedWebhookBody),",
         "    Ping,",
         "    Upload(bytes::Bytes),",
-        "pub const NAMES: &'static [&'static str] = &[\"order.paid\", \"order.shipped\", \"ping\", \"upload\"];",
+        "pub const NAMES: &[&str] = &[\"order.paid\", \"order.shipped\", \"ping\", \"upload\"];",
         "\"order.paid\" => decode(body).map(Self::OrderPaid),",
         "\"ping\" => Ok(Self::Ping),",
         "\"upload\" => Ok(Self::Upload(bytes::Bytes::copy_from_slice(body))),",

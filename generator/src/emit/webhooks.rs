@@ -97,7 +97,7 @@ pub fn webhooks_rs(api: &Api) -> TokenStream {
 
         impl Webhook {
             #[doc = #names_doc]
-            pub const NAMES: &'static [&'static str] = &[#(#names),*];
+            pub const NAMES: &[&str] = &[#(#names),*];
 
             /// Decodes the body of the webhook request named `name` (its key under `webhooks`
             /// in the spec).
