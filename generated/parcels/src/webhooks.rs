@@ -54,7 +54,7 @@ impl std::error::Error for WebhookError {}
 
 impl Webhook {
     /// The names of the webhooks, as [`Webhook::parse`] takes them.
-    pub const NAMES: &'static [&'static str] = &["parcel.delivered", "parcel.delayed"];
+    pub const NAMES: &[&str] = &["parcel.delivered", "parcel.delayed"];
 
     /// Decodes the body of the webhook request named `name` (its key under `webhooks`
     /// in the spec).

@@ -46,6 +46,20 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
             use crate::operations;
         )
     });
+    // Without operations nothing reads the client's core; it is kept so that the client
+    // still carries its configuration (and gains operations without an API change).
+    let (core_attr, core_fn) = if api.groups.is_empty() {
+        (quote!(#[allow(dead_code)]), quote!())
+    } else {
+        (
+            quote!(),
+            quote! {
+                pub(crate) fn core(&self) -> &Core {
+                    &self.core
+                }
+            },
+        )
+    };
     quote! {
         //! The API client and its defaults.
 
@@ -61,6 +75,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         #client_doc
         #[derive(Clone, Debug)]
         pub struct Client {
+            #core_attr
             core: Arc<Core>,
         }
 
@@ -77,9 +92,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
                 ClientBuilder::new(DEFAULTS)
             }
 
-            pub(crate) fn core(&self) -> &Core {
-                &self.core
-            }
+            #core_fn
 
             #(#accessors)*
         }
