@@ -361,6 +361,27 @@ fn keywords_of_json_schema_2020_12() {
                 "warning: #/components/schemas/Thing/properties/field: not is not supported yet; the value is typed as `serde_json::Value`\n  help: the SDK still sends and receives it, untyped",
             ),
         ),
+        (
+            "a type list with a type JSON Schema does not have",
+            json!({"type": ["integer", "banana"]}),
+            Refused(
+                "error: #/components/schemas/Thing/properties/field: `type: banana` is not a JSON Schema type\n  help: use one of string, number, integer, boolean, array or object",
+            ),
+        ),
+        (
+            "$ref to a URL",
+            json!({"$ref": "https://example.com/user.json"}),
+            Refused(
+                "error: #/components/schemas/Thing/properties/field: `$ref: https://example.com/user.json` is a URL; remote references are not fetched\n  help: download the document next to the spec and refer to it by a relative path (`./common.yaml#/components/schemas/X`)",
+            ),
+        ),
+        (
+            "$ref to another file, the spec not read from a file",
+            json!({"$ref": "common.yaml#/components/schemas/X"}),
+            Refused(
+                "error: #/components/schemas/Thing/properties/field: `$ref: common.yaml#/components/schemas/X` refers to another file, but the spec was not read from a file\n  help: generate from the spec's path (`sdkgen generate path/to/spec.yaml`) so that files next to it are found",
+            ),
+        ),
     ];
     for (keyword, value, expect) in rows {
         check(keyword, thing(value, true, none.clone()), expect);
@@ -795,4 +816,51 @@ fn all_of_merges_and_pointer_references() {
         }
         assert_eq!(models.matches("pub type BaseId").count(), 1, "{version}");
     }
+}
+
+/// References to other files are read from disk next to the spec: a pointer into another
+/// document, and a whole file that is one schema.
+#[test]
+fn references_to_other_files() {
+    let dir = std::env::temp_dir().join(format!("sdkgen-oas31-files-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("schemas")).unwrap();
+    std::fs::write(
+        dir.join("common.yaml"),
+        "components:\n  schemas:\n    Money:\n      type: object\n      required: [amount]\n      properties:\n        amount: {type: integer}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("schemas/address.json"),
+        r#"{"type": "object", "properties": {"city": {"type": "string"}}}"#,
+    )
+    .unwrap();
+    let spec = dir.join("spec.yaml");
+    for version in ["3.0.3", "3.1.0"] {
+        std::fs::write(
+            &spec,
+            format!(
+                "openapi: {version}\ninfo: {{title: Files, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Order:\n      type: object\n      required: [total]\n      properties:\n        total: {{$ref: 'common.yaml#/components/schemas/Money'}}\n        ship_to: {{$ref: './schemas/address.json'}}\n"
+            ),
+        )
+        .unwrap();
+        let output =
+            sdkgen::generate_file(&spec, "spec.yaml", &sdkgen::Config::named("files-sdk"))
+                .unwrap_or_else(|d| panic!("{version}: {d}"));
+        let models = &output
+            .files
+            .iter()
+            .find(|f| f.path == "src/models.rs")
+            .unwrap()
+            .contents;
+        for text in [
+            "pub total: Money,",
+            "pub ship_to: Option<Address>,",
+            "pub struct Money {",
+            "pub amount: i64,",
+            "pub struct Address {",
+        ] {
+            assert!(models.contains(text), "{version}: lacks `{text}`:\n{models}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
