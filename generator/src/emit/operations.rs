@@ -915,11 +915,14 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
                 quote!(request.query_object(#wire, #value, #deep, #explode);)
             }
             ParamLocation::Header | ParamLocation::Cookie => {
-                // Generic `impl Display` arguments take the value itself where we own it.
+                // Generic `impl Display` arguments take the value itself where we own it, and
+                // a computed `String` by value (clippy: `needless_borrows_for_generic_args`).
                 let text = if displays(&param.ty, api) {
                     owned.clone()
+                } else if item_displays {
+                    quote!(#place.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
                 } else {
-                    text
+                    quote!(crate::runtime::plain_text(#value))
                 };
                 match param.location {
                     ParamLocation::Header => quote!(request.header(#wire, #text);),
