@@ -164,7 +164,11 @@ fn type_lists_and_null() {
             "a type list without null: one variant per type",
             json!({"type": ["string", "integer"], "maxLength": 3, "minimum": 1}),
             true,
-            Typed(&["pub field: ThingField,", "    String(String),\n", "    Integer(i64),\n"]),
+            Typed(&[
+                "pub field: ThingField,",
+                "    String(String),\n",
+                "    Integer(i64),\n",
+            ]),
         ),
         (
             "a type list next to oneOf",
@@ -200,7 +204,11 @@ fn keywords_of_json_schema_2020_12() {
                 "    #[default]\n    Fixed,",
             ]),
         ),
-        ("const (a number)", json!({"const": 3}), Typed(&["pub field: i64,"])),
+        (
+            "const (a number)",
+            json!({"const": 3}),
+            Typed(&["pub field: i64,"]),
+        ),
         (
             "examples",
             json!({"type": "string", "examples": ["abc", "def"]}),
@@ -322,7 +330,9 @@ fn keywords_of_json_schema_2020_12() {
         (
             "deprecated, readOnly, writeOnly",
             json!({"type": "string", "deprecated": true, "readOnly": true}),
-            Typed(&["    #[deprecated]\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub field: Option<String>,"]),
+            Typed(&[
+                "    #[deprecated]\n    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n    pub field: Option<String>,",
+            ]),
         ),
         (
             "$id",
@@ -437,7 +447,11 @@ fn documents() {
     // No `paths`; `info.summary`; `license.identifier`.
     let generated = generate(&base).unwrap();
     assert!(generated.warnings.is_empty(), "{}", generated.warnings);
-    assert!(generated.file("src/lib.rs").contains("//! One line about the API."));
+    assert!(
+        generated
+            .file("src/lib.rs")
+            .contains("//! One line about the API.")
+    );
     assert!(!generated.files.iter().any(|f| f.path == "src/webhooks.rs"));
 
     let mut dialect = base.clone();
@@ -476,11 +490,21 @@ fn documents() {
         "warning: #/components/securitySchemes/mtls: security scheme type `mutualTLS` is not supported; requests are sent without a client certificate\n  help: configure the client certificate on a `reqwest::Client` of your own"
     );
     let operations = generated.file("src/operations/default.rs");
-    assert!(operations.contains("pub fn get_a(&self, id: impl Into<String>) -> GetA"), "{operations}");
+    assert!(
+        operations.contains("pub fn get_a(&self, id: impl Into<String>) -> GetA"),
+        "{operations}"
+    );
     assert!(operations.contains("pub async fn send(self) -> Result<models::A, Error>"));
-    assert!(operations.contains("/// - `id`: The b to fetch."), "{operations}");
+    assert!(
+        operations.contains("/// - `id`: The b to fetch."),
+        "{operations}"
+    );
     assert!(operations.contains("/// - `id`: An id."), "{operations}");
-    assert!(generated.file("src/client.rs").contains("ApiKeyHeader(\"x-key\")"));
+    assert!(
+        generated
+            .file("src/client.rs")
+            .contains("ApiKeyHeader(\"x-key\")")
+    );
 }
 
 /// Webhooks: payload types, and the module that decodes them (compiled and run in
@@ -593,7 +617,10 @@ fn upgrade_schema(schema: &mut Value) {
     if let Some(example) = map.remove("example") {
         map.insert("examples".into(), json!([example]));
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(Value::Bool(flag)) = map.remove(exclusive)
             && flag
             && let Some(bound) = map.remove(bound)
@@ -621,7 +648,9 @@ fn upgrade_schema(schema: &mut Value) {
             map.insert("type".into(), json!([t, "null"]));
         }
         _ => {
-            let union = ["oneOf", "anyOf"].into_iter().find(|k| map.contains_key(*k));
+            let union = ["oneOf", "anyOf"]
+                .into_iter()
+                .find(|k| map.contains_key(*k));
             if let Some(Value::Array(members)) = union.and_then(|k| map.get_mut(k)) {
                 members.push(json!({"type": "null"}));
             }
@@ -684,7 +713,9 @@ fn same_as_upgraded(doc: &Value, name: &str) -> Result<(), String> {
                 return Err(first_difference(&a, &b));
             }
             if warnings_a != warnings_b {
-                return Err(format!("warnings differ:\n3.0:\n{warnings_a}\n3.1:\n{warnings_b}"));
+                return Err(format!(
+                    "warnings differ:\n3.0:\n{warnings_a}\n3.1:\n{warnings_b}"
+                ));
             }
             Ok(())
         }
@@ -738,10 +769,17 @@ fn corpus_upgrade() {
         let Ok(doc) = serde_norway::from_slice::<Value>(&bytes) else {
             continue;
         };
-        if !doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.0")) {
+        if !doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.0"))
+        {
             continue;
         }
-        let name = file.strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        let name = file
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if let Err(difference) = same_as_upgraded(&doc, &name) {
             panic!("{name}: the 3.1 upgrade generates different Rust:\n{difference}");
         }
@@ -797,7 +835,11 @@ fn all_of_merges_and_pointer_references() {
             }}
         });
         let generated = generate(&spec).unwrap_or_else(|e| panic!("{version}: {e}"));
-        assert!(generated.warnings.is_empty(), "{version}: {}", generated.warnings);
+        assert!(
+            generated.warnings.is_empty(),
+            "{version}: {}",
+            generated.warnings
+        );
         let models = generated.models();
         for text in [
             // Three levels of `allOf` through references: one struct, `required` added by a
@@ -812,7 +854,10 @@ fn all_of_merges_and_pointer_references() {
             "pub inner: Option<TopAllOf1Size>,",
             "pub type TopAllOf1Size = i64;",
         ] {
-            assert!(models.contains(text), "{version}: lacks `{text}`:\n{models}");
+            assert!(
+                models.contains(text),
+                "{version}: lacks `{text}`:\n{models}"
+            );
         }
         assert_eq!(models.matches("pub type BaseId").count(), 1, "{version}");
     }
@@ -843,9 +888,8 @@ fn references_to_other_files() {
             ),
         )
         .unwrap();
-        let output =
-            sdkgen::generate_file(&spec, "spec.yaml", &sdkgen::Config::named("files-sdk"))
-                .unwrap_or_else(|d| panic!("{version}: {d}"));
+        let output = sdkgen::generate_file(&spec, "spec.yaml", &sdkgen::Config::named("files-sdk"))
+            .unwrap_or_else(|d| panic!("{version}: {d}"));
         let models = &output
             .files
             .iter()
@@ -859,7 +903,10 @@ fn references_to_other_files() {
             "pub amount: i64,",
             "pub struct Address {",
         ] {
-            assert!(models.contains(text), "{version}: lacks `{text}`:\n{models}");
+            assert!(
+                models.contains(text),
+                "{version}: lacks `{text}`:\n{models}"
+            );
         }
     }
     std::fs::remove_dir_all(&dir).unwrap();

@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 example crate over real HTTP (wiremock on 127.0.0.1): what 3.1 constructs
 //! become on the wire, byte for byte.
 
-use parcels::models::{self, NewParcelReference, ParcelObject, ParcelReference, ParcelSize, Status};
+use parcels::models::{
+    self, NewParcelReference, ParcelObject, ParcelReference, ParcelSize, Status,
+};
 use parcels::{Client, Error, ErrorBody};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -38,7 +40,13 @@ async fn tuples_nulls_consts_and_type_lists_decode() {
         .respond_with(ResponseTemplate::new(200).set_body_json(parcel()))
         .mount(&server)
         .await;
-    let parcel = client(&server).await.parcels().get("PX12345678").send().await.unwrap();
+    let parcel = client(&server)
+        .await
+        .parcels()
+        .get("PX12345678")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(parcel.object, ParcelObject::Parcel);
     assert_eq!(parcel.status, Status::InTransit);
     // `prefixItems` of fixed length: a tuple.
@@ -50,7 +58,10 @@ async fn tuples_nulls_consts_and_type_lists_decode() {
     // A `$ref` into `$defs`.
     assert_eq!(parcel.dimensions.size, Some(ParcelSize::Small));
     // `allOf` of a `$ref` and a member that only adds `required`.
-    assert_eq!(parcel.history.unwrap()[0].scanned_at, "2026-05-12T08:00:00Z");
+    assert_eq!(
+        parcel.history.unwrap()[0].scanned_at,
+        "2026-05-12T08:00:00Z"
+    );
 }
 
 #[tokio::test]
@@ -62,7 +73,13 @@ async fn a_short_tuple_is_a_decode_error_not_a_panic() {
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
         .mount(&server)
         .await;
-    let err = client(&server).await.parcels().get("PX1").send().await.unwrap_err();
+    let err = client(&server)
+        .await
+        .parcels()
+        .get("PX1")
+        .send()
+        .await
+        .unwrap_err();
     let Error::Decode(decode) = err else {
         panic!("{err:?}");
     };
@@ -90,7 +107,14 @@ async fn operations_from_path_items_and_a_filled_in_const() {
         .mount(&server)
         .await;
     let client = client(&server).await;
-    let page = client.parcels().list().status(Status::Delayed).limit(10).send().await.unwrap();
+    let page = client
+        .parcels()
+        .list()
+        .status(Status::Delayed)
+        .limit(10)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.parcels.len(), 1);
     assert_eq!(page.next_cursor, None);
 
@@ -114,7 +138,9 @@ async fn null_is_sent_when_asked_for() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
         .and(path("/parcels/PX1"))
-        .and(body_json(json!({"note": null, "dimensions": {"weight_grams": 900}})))
+        .and(body_json(
+            json!({"note": null, "dimensions": {"weight_grams": 900}}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(parcel()))
         .mount(&server)
         .await;

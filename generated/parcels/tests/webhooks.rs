@@ -21,7 +21,8 @@ fn names_are_the_spec_keys() {
 
 #[test]
 fn parse_by_name() {
-    let Webhook::ParcelDelivered(event) = Webhook::parse("parcel.delivered", DELIVERED.as_bytes()).unwrap()
+    let Webhook::ParcelDelivered(event) =
+        Webhook::parse("parcel.delivered", DELIVERED.as_bytes()).unwrap()
     else {
         panic!("wrong variant");
     };
@@ -35,7 +36,10 @@ fn parse_by_name() {
         panic!("wrong variant");
     };
     // Enums stay open: a reason this SDK does not know is kept, not an error.
-    assert_eq!(event.reason, Some(DelayedEventReason::Unknown("snow".into())));
+    assert_eq!(
+        event.reason,
+        Some(DelayedEventReason::Unknown("snow".into()))
+    );
 }
 
 #[test]
@@ -71,7 +75,10 @@ fn a_body_that_does_not_match_says_where() {
     };
     assert_eq!(path, "parcel_id");
     assert!(message.contains("expected a string"), "{message}");
-    assert!(err.to_string().starts_with("the webhook body does not match its schema at `parcel_id`"));
+    assert!(
+        err.to_string()
+            .starts_with("the webhook body does not match its schema at `parcel_id`")
+    );
 
     for body in [&b"not json"[..], b"", b"{\"type\": 1}", b"[]"] {
         assert!(Webhook::from_body(body).is_err(), "{body:?}");

@@ -23,7 +23,8 @@ pub fn mod_rs(api: &Api) -> TokenStream {
         let doc = format!("Operations tagged `{}`.", g.tag);
         // A tag named `Operations` gives `operations::operations`, which clippy flags; the
         // module is still the natural name for the tag's accessor.
-        let inception = (g.method == "operations").then(|| quote!(#[allow(clippy::module_inception)]));
+        let inception =
+            (g.method == "operations").then(|| quote!(#[allow(clippy::module_inception)]));
         quote! {
             #[doc = #doc]
             #inception

@@ -245,9 +245,12 @@ mod tests {
     #[test]
     fn versions_are_told_apart() {
         let version = |v: &str| {
-            load(format!("openapi: {v}\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n").as_bytes(), "a.yaml")
-                .map(|doc| doc.version)
-                .map_err(|e| e.to_string())
+            load(
+                format!("openapi: {v}\ninfo: {{title: T, version: '1'}}\npaths: {{}}\n").as_bytes(),
+                "a.yaml",
+            )
+            .map(|doc| doc.version)
+            .map_err(|e| e.to_string())
         };
         assert_eq!(version("3.0.3"), Ok(Version::V3_0));
         assert_eq!(version("3.1.0"), Ok(Version::V3_1));

@@ -864,10 +864,9 @@ fn box_recursion(types: &mut TypeTable) {
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
-            TypeKind::Struct { fields, .. } => fields
-                .iter()
-                .flat_map(|f| by_value(&f.ty, types))
-                .collect(),
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().flat_map(|f| by_value(&f.ty, types)).collect()
+            }
             TypeKind::Union { variants, .. } => variants
                 .iter()
                 .flat_map(|v| by_value(&v.ty, types))
