@@ -3,11 +3,10 @@
 //! The API client and its defaults.
 
 use std::sync::Arc;
-use std::time::Duration;
 use crate::Error;
 use crate::operations;
 use crate::runtime::{
-    ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, StatusMatch,
+    ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, SecurityScheme,
 };
 
 /// What the spec says about talking to this API.
@@ -15,15 +14,14 @@ const DEFAULTS: ApiDefaults = ApiDefaults {
     base_url: "https://api.parcels.example/v2",
     secret_env_var: Some("PARCELS_TOKEN"),
     user_agent: concat!("parcels/", env!("CARGO_PKG_VERSION")),
-    retry: RetryPolicy::backoff(
-        Duration::from_millis(500),
-        Duration::from_millis(10000),
-        Duration::from_millis(60000),
-        2.0,
-        &[StatusMatch::Exact(429), StatusMatch::Class(5)],
-        true,
-    ),
-    auth: AuthScheme::Bearer,
+    retry: RetryPolicy::DEFAULT,
+    schemes: &[
+        SecurityScheme {
+            name: "token",
+            kind: AuthScheme::Bearer,
+        },
+    ],
+    security: &[&["token"]],
 };
 
 /// A client for Parcel Tracking (version 2.1).
@@ -45,7 +43,7 @@ impl Client {
     /// The base URL the spec names (`servers[0].url`).
     pub const DEFAULT_BASE_URL: &'static str = "https://api.parcels.example/v2";
 
-    /// The environment variable [`Client::from_env`] reads the token from.
+    /// The environment variable [`Client::from_env`] reads the credential from.
     pub const SECRET_ENV_VAR: &'static str = "PARCELS_TOKEN";
 
     /// A client that authenticates with the bearer token `token`.

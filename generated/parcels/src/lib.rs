@@ -16,7 +16,7 @@
 //! # }
 //! ```
 //!
-//! `Client::from_env()` reads the token from `PARCELS_TOKEN`.
+//! `Client::from_env()` reads the credential from `PARCELS_TOKEN`; `Client::builder()` sets it (or another of the API's credentials) in code.
 //!
 //! Every call returns [`Error`] on failure; documented error responses carry their decoded body as an [`ErrorBody`].
 

@@ -4,6 +4,10 @@
 //!
 //! Optional fields are `Option`s and are left out of requests when `None`. String enums
 //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+//!
+//! Enums, unions and the structs you never build yourself (replies) are
+//! `#[non_exhaustive]`, so a later version of the API may add variants and fields
+//! without breaking your code: match them with a `_` arm, and read replies' fields.
 
 #![allow(deprecated)]
 
@@ -11,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `Courier` schema (`#/components/schemas/Courier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Courier {
     /// The `name` property.
     pub name: String,
@@ -21,6 +26,7 @@ pub struct Courier {
 
 /// The `DelayedEvent` schema (`#/components/schemas/DelayedEvent`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DelayedEvent {
     /// The `type` property: a [`DelayedEventType`].
     #[serde(default)]
@@ -36,6 +42,7 @@ pub struct DelayedEvent {
 
 /// The `DelayedEventReason` schema (`#/components/schemas/DelayedEvent/properties/reason`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DelayedEventReason {
     /// `weather`
     Weather,
@@ -47,60 +54,14 @@ pub enum DelayedEventReason {
     Unknown(String),
 }
 
-impl DelayedEventReason {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Weather => "weather",
-            Self::Capacity => "capacity",
-            Self::Address => "address",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    DelayedEventReason { Weather = "weather", Capacity = "capacity", Address = "address"
     }
-}
-
-impl std::fmt::Display for DelayedEventReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DelayedEventReason {
-    fn from(value: &str) -> Self {
-        match value {
-            "weather" => Self::Weather,
-            "capacity" => Self::Capacity,
-            "address" => Self::Address,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DelayedEventReason {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DelayedEventReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DelayedEventReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `DelayedEventType` schema (`#/components/schemas/DelayedEvent/properties/type`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DelayedEventType {
     /// `parcel.delayed`
     #[default]
@@ -109,56 +70,11 @@ pub enum DelayedEventType {
     Unknown(String),
 }
 
-impl DelayedEventType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ParcelDelayed => "parcel.delayed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DelayedEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DelayedEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "parcel.delayed" => Self::ParcelDelayed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DelayedEventType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DelayedEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DelayedEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DelayedEventType { ParcelDelayed = "parcel.delayed" });
 
 /// The `DeliveredEvent` schema (`#/components/schemas/DeliveredEvent`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeliveredEvent {
     /// The `type` property: a [`DeliveredEventType`].
     #[serde(default)]
@@ -174,6 +90,7 @@ pub struct DeliveredEvent {
 
 /// The `DeliveredEventType` schema (`#/components/schemas/DeliveredEvent/properties/type`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeliveredEventType {
     /// `parcel.delivered`
     #[default]
@@ -182,56 +99,11 @@ pub enum DeliveredEventType {
     Unknown(String),
 }
 
-impl DeliveredEventType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ParcelDelivered => "parcel.delivered",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeliveredEventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeliveredEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "parcel.delivered" => Self::ParcelDelivered,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeliveredEventType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeliveredEventType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeliveredEventType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DeliveredEventType { ParcelDelivered = "parcel.delivered" });
 
 /// The `ListParcelsResponse200` schema (`#/components/pathItems/Parcels/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListParcelsResponse200 {
     /// The `parcels` property.
     pub parcels: Vec<Parcel>,
@@ -261,6 +133,7 @@ pub struct NewParcel {
 
 /// The `NewParcelObject` schema (`#/components/schemas/NewParcel/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NewParcelObject {
     /// `parcel`
     #[default]
@@ -269,58 +142,13 @@ pub enum NewParcelObject {
     Unknown(String),
 }
 
-impl NewParcelObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Parcel => "parcel",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for NewParcelObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for NewParcelObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "parcel" => Self::Parcel,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for NewParcelObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for NewParcelObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for NewParcelObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(NewParcelObject { Parcel = "parcel" });
 
 /// The `NewParcelReference` schema (`#/components/schemas/NewParcel/properties/reference`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum NewParcelReference {
     /// A [`String`].
     String(String),
@@ -332,6 +160,7 @@ pub enum NewParcelReference {
 
 /// The `Parcel` schema (`#/components/schemas/Parcel`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Parcel {
     /// Example: `PX12345678`.
     pub id: String,
@@ -374,6 +203,7 @@ pub struct ParcelDimensions {
 
 /// The `ParcelObject` schema (`#/components/schemas/Parcel/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ParcelObject {
     /// `parcel`
     #[default]
@@ -382,58 +212,13 @@ pub enum ParcelObject {
     Unknown(String),
 }
 
-impl ParcelObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Parcel => "parcel",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ParcelObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ParcelObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "parcel" => Self::Parcel,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ParcelObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ParcelObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ParcelObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ParcelObject { Parcel = "parcel" });
 
 /// The sender's own reference for the parcel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum ParcelReference {
     /// A [`String`].
     String(String),
@@ -445,6 +230,7 @@ pub enum ParcelReference {
 
 /// The `ParcelSize` schema (`#/components/schemas/Parcel/$defs/Size`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ParcelSize {
     /// `small`
     Small,
@@ -456,60 +242,13 @@ pub enum ParcelSize {
     Unknown(String),
 }
 
-impl ParcelSize {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Small => "small",
-            Self::Medium => "medium",
-            Self::Large => "large",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ParcelSize {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ParcelSize {
-    fn from(value: &str) -> Self {
-        match value {
-            "small" => Self::Small,
-            "medium" => Self::Medium,
-            "large" => Self::Large,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ParcelSize {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ParcelSize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ParcelSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ParcelSize { Small = "small", Medium = "medium", Large = "large" }
+);
 
 /// The `Problem` schema (`parcels-common.yaml#/components/schemas/Problem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
     pub title: String,
@@ -520,6 +259,7 @@ pub struct Problem {
 
 /// The `Scan` schema (`#/components/schemas/Scan`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Scan {
     /// The `place` property.
     pub place: String,
@@ -529,6 +269,7 @@ pub struct Scan {
 
 /// The `ScanBase` schema (`#/components/schemas/ScanBase`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScanBase {
     /// The `place` property.
     pub place: String,
@@ -539,6 +280,7 @@ pub struct ScanBase {
 
 /// The `Status` schema (`#/components/schemas/Status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Status {
     /// `label_created`
     LabelCreated,
@@ -552,62 +294,14 @@ pub enum Status {
     Unknown(String),
 }
 
-impl Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LabelCreated => "label_created",
-            Self::InTransit => "in_transit",
-            Self::Delivered => "delivered",
-            Self::Delayed => "delayed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "label_created" => Self::LabelCreated,
-            "in_transit" => Self::InTransit,
-            "delivered" => Self::Delivered,
-            "delayed" => Self::Delayed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    Status { LabelCreated = "label_created", InTransit = "in_transit", Delivered =
+    "delivered", Delayed = "delayed" }
+);
 
 /// The `UpdateParcelBody` schema (`#/paths/~1parcels~1{parcel_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParcelBody {
     /// A note for the courier; `null` removes the current one.
     #[serde(

@@ -23,10 +23,10 @@ use std::path::Path;
 use openapiv3::{PathItem, ReferenceOr};
 
 pub use self::origins::Origins;
+pub use self::text::parse_value;
 pub use self::version::Version;
 pub use self::walk::TUPLE;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
-use text::parse_value;
 use typed::{invalid, narrow, typed};
 use version::check_version;
 

@@ -5,12 +5,18 @@
 
 mod build;
 mod components;
+mod idempotency;
 mod names;
 mod schema;
+mod security;
+mod usage;
 mod webhooks;
 
 pub use self::build::build;
-pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
+pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
+pub use self::usage::Usage;
+
+use serde::{Deserialize, Serialize};
 
 impl Api {
     /// The named type called `name` (a [`TypeRef::Named`] target).
@@ -27,7 +33,7 @@ impl Api {
             docs.example = None;
         }
         self.description = None;
-        if let Some(auth) = &mut self.auth {
+        for auth in &mut self.security_schemes {
             auth.doc = None;
         }
         for group in &mut self.groups {
@@ -63,8 +69,16 @@ impl Api {
 
 /// The named types of an API, sorted by Rust name and looked up by it: built once, so no
 /// step needs an index of its own or a linear search.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<TypeDef>")]
 pub struct TypeTable(Vec<TypeDef>);
+
+impl From<Vec<TypeDef>> for TypeTable {
+    /// A recorded model is read back sorted, whatever order the file lists it in.
+    fn from(defs: Vec<TypeDef>) -> Self {
+        Self::new(defs)
+    }
+}
 
 impl TypeTable {
     /// A table of `defs`, which may come in any order; names must be unique.
@@ -127,7 +141,7 @@ impl<'a> IntoIterator for &'a TypeTable {
 }
 
 /// A whole API, ready to be emitted.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     /// `info.title`.
     pub title: String,
@@ -137,8 +151,12 @@ pub struct Api {
     pub description: Option<String>,
     /// `servers[].url`, in document order; the first is the default base URL.
     pub servers: Vec<String>,
-    /// How requests authenticate, from `components.securitySchemes` and root `security`.
-    pub auth: Option<Auth>,
+    /// The security schemes operations use that the SDK can send, in order of first use (the
+    /// root `security` first).
+    pub security_schemes: Vec<Auth>,
+    /// The security of operations that state none of their own: the root `security`, or, when
+    /// the document has none, the requirement most operations state.
+    pub security: Security,
     /// The root retry policy (`x-speakeasy-retries`), when the document has one.
     pub retry: Option<RetryPolicy>,
     /// Operation groups (one per tag), in the order tags first appear.
@@ -148,14 +166,17 @@ pub struct Api {
     /// The distinct error bodies operations can return, sorted by name.
     pub error_bodies: Vec<String>,
     /// Requests the API sends to the user's server (OpenAPI 3.1 `webhooks`), in document order.
+    /// (Absent from records of crates without webhooks.)
+    #[serde(default)]
     pub webhooks: Vec<Webhook>,
     /// The payload property whose constant value tells the webhooks apart, when every
     /// webhook's JSON payload has one with a value of its own (e.g. `type`).
+    #[serde(default)]
     pub webhook_tag: Option<String>,
 }
 
 /// A webhook: a request the API sends to the user's server, described under `webhooks`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Webhook {
     /// Its key under `webhooks`, e.g. `batch_cancelled`.
     pub name: String,
@@ -175,8 +196,13 @@ pub struct Webhook {
     pub tag: Option<String>,
 }
 
-/// How the API authenticates: the first supported scheme of the root `security`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which credentials a request may carry: alternatives in order of preference, each a set of
+/// scheme names (`Auth::scheme`) sent together. Empty: none. An empty set among them: the
+/// request may also go without.
+pub type Security = Vec<Vec<String>>;
+
+/// One security scheme the SDK can send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auth {
     /// The `components.securitySchemes` key.
     pub scheme: String,
@@ -187,7 +213,7 @@ pub struct Auth {
 }
 
 /// Where a credential goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthKind {
     /// `Authorization: Bearer <token>`.
     Bearer,
@@ -199,10 +225,25 @@ pub enum AuthKind {
     ApiKeyQuery(String),
     /// An API key in the named cookie.
     ApiKeyCookie(String),
+    /// An OAuth 2 or OpenID Connect access token, sent as a bearer token (obtaining it is the
+    /// caller's business).
+    OAuth2,
+}
+
+impl Api {
+    /// The scheme the API's main credential is for: the first one its default security names,
+    /// else the first one an operation uses. What `Client::new` and `from_env` take.
+    pub fn primary_auth(&self) -> Option<&Auth> {
+        self.security
+            .iter()
+            .flatten()
+            .find_map(|name| self.security_schemes.iter().find(|a| &a.scheme == name))
+            .or(self.security_schemes.first())
+    }
 }
 
 /// A retry policy as the document states it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// First backoff interval, milliseconds.
     pub initial_interval_ms: u64,
@@ -219,7 +260,7 @@ pub struct RetryPolicy {
 }
 
 /// A status code or a class of them, as in `404` or `5XX`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum StatusMatch {
     /// One status code.
     Exact(u16),
@@ -228,7 +269,7 @@ pub enum StatusMatch {
 }
 
 /// The operations that share a tag; becomes `client.<name>()`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Snake-case accessor name, e.g. `organization_memberships`.
     pub method: String,
@@ -243,7 +284,7 @@ pub struct Group {
 }
 
 /// One HTTP operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// `operationId` (or one derived from method and path).
     pub id: String,
@@ -269,12 +310,83 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Offset pagination detected from the parameters and the success body.
     pub pagination: Option<Pagination>,
-    /// Whether the operation requires authentication.
-    pub authenticated: bool,
+    /// The operation's security when it differs from [`Api::security`]; `Some(vec![])` for a
+    /// public operation (`security: []`).
+    pub security: Option<Security>,
+    /// The header that carries an idempotency key (wire name of one of `params`): the SDK sends
+    /// a fresh key per call unless the caller sets one, and retries the call like a GET.
+    pub idempotency_key: Option<String>,
+}
+
+impl Operation {
+    /// What a successful call returns, given all its 2XX responses: what `send()` yields in the
+    /// generated code, and what the diff compares.
+    pub fn success(&self) -> Success<'_> {
+        let bodies: Vec<Option<&TypeRef>> = self
+            .responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .map(|r| r.body.as_ref())
+            .collect();
+        let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
+        types.dedup();
+        match types.as_slice() {
+            [] => Success::Unit,
+            [one] if bodies.iter().all(Option::is_some) => Success::One(one),
+            [one] => Success::Optional(one),
+            _ => Success::Any,
+        }
+    }
+
+    /// The media types the operation can decode, in order of preference, for `Accept`:
+    /// success responses first, then error ones; the JSON type of a response that has one
+    /// (the only one decoded), else all of its types (handed over as bytes).
+    pub fn accept(&self) -> Vec<&str> {
+        let (success, errors): (Vec<&Response>, Vec<&Response>) =
+            self.responses.iter().partition(|r| r.status.is_success());
+        let mut accepted: Vec<&str> = Vec::new();
+        for response in success.into_iter().chain(errors) {
+            let json = response.media_types.iter().find(|m| is_json(m));
+            let types: Vec<&str> = match json {
+                Some(json) => vec![json.as_str()],
+                None => response.media_types.iter().map(String::as_str).collect(),
+            };
+            // Only what can go into a header as written: `type/subtype`, visible ASCII.
+            let valid = |m: &&str| {
+                m.contains('/')
+                    && m.bytes()
+                        .all(|b| b.is_ascii_graphic() && b != b',' && b != b';')
+            };
+            for media in types.into_iter().filter(valid) {
+                if !accepted.contains(&media) {
+                    accepted.push(media);
+                }
+            }
+        }
+        accepted
+    }
+}
+
+/// What a successful call returns (see [`Operation::success`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Success<'a> {
+    /// No success response has a body.
+    Unit,
+    /// All that have a body share this type, and all have one.
+    One(&'a TypeRef),
+    /// Some have this body type, some (e.g. 204) none.
+    Optional(&'a TypeRef),
+    /// Bodies of different types: decoded as JSON values.
+    Any,
+}
+
+/// `application/json` and the `+json` types (`application/problem+json`).
+pub fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
 }
 
 /// Where a parameter goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParamLocation {
     /// A `{name}` path segment.
     Path,
@@ -287,7 +399,7 @@ pub enum ParamLocation {
 }
 
 /// An operation parameter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// Name on the wire.
     pub wire_name: String,
@@ -299,16 +411,33 @@ pub struct Param {
     pub required: bool,
     /// Its type.
     pub ty: TypeRef,
-    /// `explode` (query arrays: `a=1&a=2` when true, `a=1,2` when false).
-    pub explode: bool,
-    /// `style: deepObject` (`name[key]=value`).
-    pub deep_object: bool,
+    /// How a query parameter is written. Other locations hold one string (arrays
+    /// comma-joined, as `style: simple` says) and carry `Form { explode: false }`.
+    pub style: QueryStyle,
     /// Documentation from the spec.
     pub docs: Docs,
 }
 
+/// How a structured value becomes `name=value` pairs: OpenAPI's `style` with `explode`, for
+/// query parameters and the properties of form bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueryStyle {
+    /// `form`: arrays as repeated keys (`explode`) or comma-joined, objects as one pair per
+    /// property (`explode`) or `name=k,v,…`.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited` (not exploded): values joined with spaces.
+    SpaceDelimited,
+    /// `pipeDelimited` (not exploded): values joined with `|`.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value`, nested objects and arrays in brackets too.
+    DeepObject,
+}
+
 /// How a request body is encoded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyKind {
     /// `application/json` (and `+json`).
     Json,
@@ -321,7 +450,7 @@ pub enum BodyKind {
 }
 
 /// A request body.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// Whether the body must be sent.
     pub required: bool,
@@ -331,12 +460,15 @@ pub struct Body {
     pub ty: TypeRef,
     /// Whether the builder takes the body's properties one by one (inline object bodies).
     pub flattened: bool,
+    /// The Encoding Object's style per property of a form body (wire name), where it gives
+    /// one; properties not listed use the runtime's defaults.
+    pub encoding: Vec<(String, QueryStyle)>,
     /// `requestBody.description`.
     pub description: Option<String>,
 }
 
 /// A documented response.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// Which statuses it covers.
     pub status: ResponseStatus,
@@ -344,10 +476,12 @@ pub struct Response {
     pub description: String,
     /// Its JSON body type, when it has one.
     pub body: Option<TypeRef>,
+    /// Its content types (lower-case, without parameters), in document order.
+    pub media_types: Vec<String>,
 }
 
 /// The status key of a response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ResponseStatus {
     /// One status or a class.
     Status(StatusMatch),
@@ -366,7 +500,7 @@ impl ResponseStatus {
 }
 
 /// Offset/limit pagination: the list lives in `items_field`, the total in `total_field`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// Rust name of the `offset` parameter.
     pub offset_param: String,
@@ -380,27 +514,36 @@ pub struct Pagination {
     pub total_field: Option<String>,
 }
 
-/// Documentation gathered for an item.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Documentation gathered for an item. Absent parts are left out of the recorded model
+/// (`sdkgen-model.json`), where most items have no docs at all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Docs {
     /// Title or summary line.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Longer description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Default value, as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// Inclusive lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     /// Inclusive upper bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     /// An example value, as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
     /// Whether the item is deprecated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
 }
 
 /// A named type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
     /// Rust name.
     pub name: String,
@@ -413,7 +556,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a named type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TypeKind {
     /// An object with known properties.
     Struct {
@@ -442,7 +585,7 @@ pub enum TypeKind {
 }
 
 /// A member of a [`TypeKind::Union`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnionVariant {
     /// Rust variant name.
     pub rust_name: String,
@@ -455,7 +598,7 @@ pub struct UnionVariant {
 }
 
 /// A struct field.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// Name on the wire.
     pub wire_name: String,
@@ -473,7 +616,7 @@ pub struct Field {
 
 /// Whether a field must be present and whether it may be `null`; its Rust type and serde
 /// attributes follow from this alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Presence {
     /// Listed in `required`, never `null`: `T`.
     Required,
@@ -513,7 +656,7 @@ impl Presence {
 }
 
 /// A value of a string enum.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// Value on the wire.
     pub wire_name: String,
@@ -522,7 +665,7 @@ pub struct Variant {
 }
 
 /// A reference to a type, as used by fields, parameters and bodies.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TypeRef {
     /// `String`.
     String,

@@ -74,7 +74,6 @@ pub(super) fn build(
                 method,
                 path_params: &item.parameters,
                 pointer: &pointer,
-                default_auth: false,
             };
             let body = context.body(op, &format!("{variant}Webhook"), types, diagnostics);
             let body_doc = body.as_ref().and_then(|b| b.description.clone());

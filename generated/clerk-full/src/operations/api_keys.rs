@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `API Keys`.
@@ -166,7 +164,7 @@ impl<'a> ApiKeys<'a> {
     }
 }
 
-///A `GET /api_keys` request; start it with [`ApiKeys::get_api_keys`](super::ApiKeys::get_api_keys), then `.send()` it.
+/// A `GET /api_keys` request; start it with [`ApiKeys::get_api_keys`](super::ApiKeys::get_api_keys), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKeys {
@@ -234,6 +232,7 @@ impl GetApiKeys {
             reqwest::Method::GET,
             "/api_keys",
         );
+        request.accept("application/json");
         if let Some(value) = &self.r#type {
             request.query("type", value);
         }
@@ -260,7 +259,7 @@ impl GetApiKeys {
     }
 }
 
-///A `POST /api_keys` request; start it with [`ApiKeys::create`](super::ApiKeys::create), then `.send()` it.
+/// A `POST /api_keys` request; start it with [`ApiKeys::create`](super::ApiKeys::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateApiKey {
@@ -282,7 +281,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -294,7 +293,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -312,7 +311,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `created_by` as an explicit `null`.
+    /// Sends `created_by` as an explicit `null`.
     pub fn created_by_null(mut self) -> Self {
         self.body.created_by = Some(None);
         self
@@ -324,7 +323,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -350,6 +349,7 @@ impl CreateApiKey {
             reqwest::Method::POST,
             "/api_keys",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -361,7 +361,7 @@ impl CreateApiKey {
     }
 }
 
-///A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get_api_key`](super::ApiKeys::get_api_key), then `.send()` it.
+/// A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get_api_key`](super::ApiKeys::get_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKey {
@@ -391,6 +391,7 @@ impl GetApiKey {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -402,7 +403,7 @@ impl GetApiKey {
     }
 }
 
-///A `DELETE /api_keys/{apiKeyID}` request; start it with [`ApiKeys::delete`](super::ApiKeys::delete), then `.send()` it.
+/// A `DELETE /api_keys/{apiKeyID}` request; start it with [`ApiKeys::delete`](super::ApiKeys::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteApiKey {
@@ -432,6 +433,7 @@ impl DeleteApiKey {
             reqwest::Method::DELETE,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -443,7 +445,7 @@ impl DeleteApiKey {
     }
 }
 
-///A `PATCH /api_keys/{apiKeyID}` request; start it with [`ApiKeys::update`](super::ApiKeys::update), then `.send()` it.
+/// A `PATCH /api_keys/{apiKeyID}` request; start it with [`ApiKeys::update`](super::ApiKeys::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateApiKey {
@@ -460,7 +462,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -478,7 +480,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -496,7 +498,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -522,6 +524,7 @@ impl UpdateApiKey {
             reqwest::Method::PATCH,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -534,7 +537,7 @@ impl UpdateApiKey {
     }
 }
 
-///A `GET /api_keys/{apiKeyID}/secret` request; start it with [`ApiKeys::get_secret`](super::ApiKeys::get_secret), then `.send()` it.
+/// A `GET /api_keys/{apiKeyID}/secret` request; start it with [`ApiKeys::get_secret`](super::ApiKeys::get_secret), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKeySecret {
@@ -564,6 +567,7 @@ impl GetApiKeySecret {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}/secret",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -575,7 +579,7 @@ impl GetApiKeySecret {
     }
 }
 
-///A `POST /api_keys/{apiKeyID}/revoke` request; start it with [`ApiKeys::revoke`](super::ApiKeys::revoke), then `.send()` it.
+/// A `POST /api_keys/{apiKeyID}/revoke` request; start it with [`ApiKeys::revoke`](super::ApiKeys::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeApiKey {
@@ -592,7 +596,7 @@ impl RevokeApiKey {
         self
     }
 
-    ///Sends `revocation_reason` as an explicit `null`.
+    /// Sends `revocation_reason` as an explicit `null`.
     pub fn revocation_reason_null(mut self) -> Self {
         self.body.revocation_reason = Some(None);
         self
@@ -618,6 +622,7 @@ impl RevokeApiKey {
             reqwest::Method::POST,
             "/api_keys/{apiKeyID}/revoke",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -630,7 +635,7 @@ impl RevokeApiKey {
     }
 }
 
-///A `POST /api_keys/verify` request; start it with [`ApiKeys::verify`](super::ApiKeys::verify), then `.send()` it.
+/// A `POST /api_keys/verify` request; start it with [`ApiKeys::verify`](super::ApiKeys::verify), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyApiKey {
@@ -660,6 +665,7 @@ impl VerifyApiKey {
             reqwest::Method::POST,
             "/api_keys/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

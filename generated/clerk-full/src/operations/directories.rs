@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Directories`.
@@ -208,7 +206,7 @@ impl<'a> Directories<'a> {
     }
 }
 
-///A `GET /directories` request; start it with [`Directories::list`](super::Directories::list), then `.send()` it.
+/// A `GET /directories` request; start it with [`Directories::list`](super::Directories::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDirectories {
@@ -251,6 +249,7 @@ impl ListDirectories {
             reqwest::Method::GET,
             "/directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -266,7 +265,7 @@ impl ListDirectories {
     }
 }
 
-///A `POST /directories` request; start it with [`Directories::create`](super::Directories::create), then `.send()` it.
+/// A `POST /directories` request; start it with [`Directories::create`](super::Directories::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDirectory {
@@ -313,6 +312,7 @@ impl CreateDirectory {
             reqwest::Method::POST,
             "/directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -323,7 +323,7 @@ impl CreateDirectory {
     }
 }
 
-///A `GET /directories/{directory_id}` request; start it with [`Directories::get`](super::Directories::get), then `.send()` it.
+/// A `GET /directories/{directory_id}` request; start it with [`Directories::get`](super::Directories::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDirectory {
@@ -351,6 +351,7 @@ impl GetDirectory {
             reqwest::Method::GET,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -361,7 +362,7 @@ impl GetDirectory {
     }
 }
 
-///A `DELETE /directories/{directory_id}` request; start it with [`Directories::delete`](super::Directories::delete), then `.send()` it.
+/// A `DELETE /directories/{directory_id}` request; start it with [`Directories::delete`](super::Directories::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDirectory {
@@ -391,6 +392,7 @@ impl DeleteDirectory {
             reqwest::Method::DELETE,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -401,7 +403,7 @@ impl DeleteDirectory {
     }
 }
 
-///A `PATCH /directories/{directory_id}` request; start it with [`Directories::update`](super::Directories::update), then `.send()` it.
+/// A `PATCH /directories/{directory_id}` request; start it with [`Directories::update`](super::Directories::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDirectory {
@@ -463,6 +465,7 @@ impl UpdateDirectory {
             reqwest::Method::PATCH,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -474,7 +477,7 @@ impl UpdateDirectory {
     }
 }
 
-///A `POST /directories/{directory_id}/rotate_api_key` request; start it with [`Directories::rotate_api_key`](super::Directories::rotate_api_key), then `.send()` it.
+/// A `POST /directories/{directory_id}/rotate_api_key` request; start it with [`Directories::rotate_api_key`](super::Directories::rotate_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateDirectoryApiKey {
@@ -502,6 +505,7 @@ impl RotateDirectoryApiKey {
             reqwest::Method::POST,
             "/directories/{directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -512,7 +516,7 @@ impl RotateDirectoryApiKey {
     }
 }
 
-///A `GET /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::list_group_role_mappings`](super::Directories::list_group_role_mappings), then `.send()` it.
+/// A `GET /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::list_group_role_mappings`](super::Directories::list_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDirectoryGroupRoleMappings {
@@ -544,6 +548,7 @@ impl ListDirectoryGroupRoleMappings {
             reqwest::Method::GET,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -554,7 +559,7 @@ impl ListDirectoryGroupRoleMappings {
     }
 }
 
-///A `PUT /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::replace_group_role_mappings`](super::Directories::replace_group_role_mappings), then `.send()` it.
+/// A `PUT /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::replace_group_role_mappings`](super::Directories::replace_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceDirectoryGroupRoleMappings {
@@ -587,6 +592,7 @@ impl ReplaceDirectoryGroupRoleMappings {
             reqwest::Method::PUT,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -598,7 +604,7 @@ impl ReplaceDirectoryGroupRoleMappings {
     }
 }
 
-///A `POST /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::create_group_role_mapping`](super::Directories::create_group_role_mapping), then `.send()` it.
+/// A `POST /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::create_group_role_mapping`](super::Directories::create_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDirectoryGroupRoleMapping {
@@ -647,6 +653,7 @@ impl CreateDirectoryGroupRoleMapping {
             reqwest::Method::POST,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -658,7 +665,7 @@ impl CreateDirectoryGroupRoleMapping {
     }
 }
 
-///A `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` request; start it with [`Directories::delete_group_role_mapping`](super::Directories::delete_group_role_mapping), then `.send()` it.
+/// A `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` request; start it with [`Directories::delete_group_role_mapping`](super::Directories::delete_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDirectoryGroupRoleMapping {
@@ -691,6 +698,7 @@ impl DeleteDirectoryGroupRoleMapping {
             reqwest::Method::DELETE,
             "/directories/{directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Machines`.
@@ -175,7 +173,7 @@ impl<'a> Machines<'a> {
     }
 }
 
-///A `GET /machines` request; start it with [`Machines::list`](super::Machines::list), then `.send()` it.
+/// A `GET /machines` request; start it with [`Machines::list`](super::Machines::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachines {
@@ -232,6 +230,7 @@ impl ListMachines {
             reqwest::Method::GET,
             "/machines",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -277,7 +276,7 @@ impl ListMachines {
     }
 }
 
-///A `POST /machines` request; start it with [`Machines::create`](super::Machines::create), then `.send()` it.
+/// A `POST /machines` request; start it with [`Machines::create`](super::Machines::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachine {
@@ -322,6 +321,7 @@ impl CreateMachine {
             reqwest::Method::POST,
             "/machines",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -332,7 +332,7 @@ impl CreateMachine {
     }
 }
 
-///A `GET /machines/{machine_id}` request; start it with [`Machines::get`](super::Machines::get), then `.send()` it.
+/// A `GET /machines/{machine_id}` request; start it with [`Machines::get`](super::Machines::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachine {
@@ -360,6 +360,7 @@ impl GetMachine {
             reqwest::Method::GET,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -370,7 +371,7 @@ impl GetMachine {
     }
 }
 
-///A `DELETE /machines/{machine_id}` request; start it with [`Machines::delete`](super::Machines::delete), then `.send()` it.
+/// A `DELETE /machines/{machine_id}` request; start it with [`Machines::delete`](super::Machines::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachine {
@@ -400,6 +401,7 @@ impl DeleteMachine {
             reqwest::Method::DELETE,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -410,7 +412,7 @@ impl DeleteMachine {
     }
 }
 
-///A `PATCH /machines/{machine_id}` request; start it with [`Machines::update`](super::Machines::update), then `.send()` it.
+/// A `PATCH /machines/{machine_id}` request; start it with [`Machines::update`](super::Machines::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMachine {
@@ -451,6 +453,7 @@ impl UpdateMachine {
             reqwest::Method::PATCH,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -462,7 +465,7 @@ impl UpdateMachine {
     }
 }
 
-///A `GET /machines/{machine_id}/secret_key` request; start it with [`Machines::get_secret_key`](super::Machines::get_secret_key), then `.send()` it.
+/// A `GET /machines/{machine_id}/secret_key` request; start it with [`Machines::get_secret_key`](super::Machines::get_secret_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineSecretKey {
@@ -492,6 +495,7 @@ impl GetMachineSecretKey {
             reqwest::Method::GET,
             "/machines/{machine_id}/secret_key",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -502,7 +506,7 @@ impl GetMachineSecretKey {
     }
 }
 
-///A `POST /machines/{machine_id}/secret_key/rotate` request; start it with [`Machines::rotate_secret_key`](super::Machines::rotate_secret_key), then `.send()` it.
+/// A `POST /machines/{machine_id}/secret_key/rotate` request; start it with [`Machines::rotate_secret_key`](super::Machines::rotate_secret_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateMachineSecretKey {
@@ -533,6 +537,7 @@ impl RotateMachineSecretKey {
             reqwest::Method::POST,
             "/machines/{machine_id}/secret_key/rotate",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -544,7 +549,7 @@ impl RotateMachineSecretKey {
     }
 }
 
-///A `POST /machines/{machine_id}/scopes` request; start it with [`Machines::create_scope`](super::Machines::create_scope), then `.send()` it.
+/// A `POST /machines/{machine_id}/scopes` request; start it with [`Machines::create_scope`](super::Machines::create_scope), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachineScope {
@@ -575,6 +580,7 @@ impl CreateMachineScope {
             reqwest::Method::POST,
             "/machines/{machine_id}/scopes",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -588,7 +594,7 @@ impl CreateMachineScope {
     }
 }
 
-///A `DELETE /machines/{machine_id}/scopes/{other_machine_id}` request; start it with [`Machines::delete_scope`](super::Machines::delete_scope), then `.send()` it.
+/// A `DELETE /machines/{machine_id}/scopes/{other_machine_id}` request; start it with [`Machines::delete_scope`](super::Machines::delete_scope), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineScope {
@@ -619,6 +625,7 @@ impl DeleteMachineScope {
             reqwest::Method::DELETE,
             "/machines/{machine_id}/scopes/{other_machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.path_param("other_machine_id", &self.other_machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;

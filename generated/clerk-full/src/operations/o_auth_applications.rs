@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `OAuth Applications`.
@@ -172,7 +170,7 @@ impl<'a> OAuthApplications<'a> {
     }
 }
 
-///A `GET /oauth_applications` request; start it with [`OAuthApplications::list`](super::OAuthApplications::list), then `.send()` it.
+/// A `GET /oauth_applications` request; start it with [`OAuthApplications::list`](super::OAuthApplications::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOAuthApplications {
@@ -229,6 +227,7 @@ impl ListOAuthApplications {
             reqwest::Method::GET,
             "/oauth_applications",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -274,7 +273,7 @@ impl ListOAuthApplications {
     }
 }
 
-///A `POST /oauth_applications` request; start it with [`OAuthApplications::create`](super::OAuthApplications::create), then `.send()` it.
+/// A `POST /oauth_applications` request; start it with [`OAuthApplications::create`](super::OAuthApplications::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOAuthApplication {
@@ -295,7 +294,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `redirect_uris` as an explicit `null`.
+    /// Sends `redirect_uris` as an explicit `null`.
     pub fn redirect_uris_null(mut self) -> Self {
         self.body.redirect_uris = Some(None);
         self
@@ -308,7 +307,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `callback_url` as an explicit `null`.
+    /// Sends `callback_url` as an explicit `null`.
     pub fn callback_url_null(mut self) -> Self {
         self.body.callback_url = Some(None);
         self
@@ -320,7 +319,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `scopes` as an explicit `null`.
+    /// Sends `scopes` as an explicit `null`.
     pub fn scopes_null(mut self) -> Self {
         self.body.scopes = Some(None);
         self
@@ -332,7 +331,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `consent_screen_enabled` as an explicit `null`.
+    /// Sends `consent_screen_enabled` as an explicit `null`.
     pub fn consent_screen_enabled_null(mut self) -> Self {
         self.body.consent_screen_enabled = Some(None);
         self
@@ -344,7 +343,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `pkce_required` as an explicit `null`.
+    /// Sends `pkce_required` as an explicit `null`.
     pub fn pkce_required_null(mut self) -> Self {
         self.body.pkce_required = Some(None);
         self
@@ -356,7 +355,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `public` as an explicit `null`.
+    /// Sends `public` as an explicit `null`.
     pub fn public_null(mut self) -> Self {
         self.body.public = Some(None);
         self
@@ -382,6 +381,7 @@ impl CreateOAuthApplication {
             reqwest::Method::POST,
             "/oauth_applications",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -392,7 +392,7 @@ impl CreateOAuthApplication {
     }
 }
 
-///A `GET /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::get`](super::OAuthApplications::get), then `.send()` it.
+/// A `GET /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::get`](super::OAuthApplications::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOAuthApplication {
@@ -422,6 +422,7 @@ impl GetOAuthApplication {
             reqwest::Method::GET,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -432,7 +433,7 @@ impl GetOAuthApplication {
     }
 }
 
-///A `DELETE /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::delete`](super::OAuthApplications::delete), then `.send()` it.
+/// A `DELETE /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::delete`](super::OAuthApplications::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOAuthApplication {
@@ -462,6 +463,7 @@ impl DeleteOAuthApplication {
             reqwest::Method::DELETE,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -472,7 +474,7 @@ impl DeleteOAuthApplication {
     }
 }
 
-///A `PATCH /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::update`](super::OAuthApplications::update), then `.send()` it.
+/// A `PATCH /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::update`](super::OAuthApplications::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOAuthApplication {
@@ -489,7 +491,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -506,7 +508,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `redirect_uris` as an explicit `null`.
+    /// Sends `redirect_uris` as an explicit `null`.
     pub fn redirect_uris_null(mut self) -> Self {
         self.body.redirect_uris = Some(None);
         self
@@ -519,7 +521,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `callback_url` as an explicit `null`.
+    /// Sends `callback_url` as an explicit `null`.
     pub fn callback_url_null(mut self) -> Self {
         self.body.callback_url = Some(None);
         self
@@ -531,7 +533,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `scopes` as an explicit `null`.
+    /// Sends `scopes` as an explicit `null`.
     pub fn scopes_null(mut self) -> Self {
         self.body.scopes = Some(None);
         self
@@ -543,7 +545,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `consent_screen_enabled` as an explicit `null`.
+    /// Sends `consent_screen_enabled` as an explicit `null`.
     pub fn consent_screen_enabled_null(mut self) -> Self {
         self.body.consent_screen_enabled = Some(None);
         self
@@ -555,7 +557,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `pkce_required` as an explicit `null`.
+    /// Sends `pkce_required` as an explicit `null`.
     pub fn pkce_required_null(mut self) -> Self {
         self.body.pkce_required = Some(None);
         self
@@ -567,7 +569,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `public` as an explicit `null`.
+    /// Sends `public` as an explicit `null`.
     pub fn public_null(mut self) -> Self {
         self.body.public = Some(None);
         self
@@ -593,6 +595,7 @@ impl UpdateOAuthApplication {
             reqwest::Method::PATCH,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -604,7 +607,7 @@ impl UpdateOAuthApplication {
     }
 }
 
-///A `PUT /oauth_applications/{oauth_application_id}/logo` request; start it with [`OAuthApplications::upload_logo`](super::OAuthApplications::upload_logo), then `.send()` it.
+/// A `PUT /oauth_applications/{oauth_application_id}/logo` request; start it with [`OAuthApplications::upload_logo`](super::OAuthApplications::upload_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadOAuthApplicationLogo {
@@ -641,6 +644,7 @@ impl UploadOAuthApplicationLogo {
             reqwest::Method::PUT,
             "/oauth_applications/{oauth_application_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         if let Some(body) = &self.body {
             request.multipart_body(body);
@@ -654,7 +658,7 @@ impl UploadOAuthApplicationLogo {
     }
 }
 
-///A `POST /oauth_applications/{oauth_application_id}/rotate_secret` request; start it with [`OAuthApplications::rotate_secret`](super::OAuthApplications::rotate_secret), then `.send()` it.
+/// A `POST /oauth_applications/{oauth_application_id}/rotate_secret` request; start it with [`OAuthApplications::rotate_secret`](super::OAuthApplications::rotate_secret), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateOAuthApplicationSecret {
@@ -684,6 +688,7 @@ impl RotateOAuthApplicationSecret {
             reqwest::Method::POST,
             "/oauth_applications/{oauth_application_id}/rotate_secret",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -694,7 +699,7 @@ impl RotateOAuthApplicationSecret {
     }
 }
 
-///A `POST /oauth_applications/{oauth_application_id}/revoke_token` request; start it with [`OAuthApplications::revoke_token`](super::OAuthApplications::revoke_token), then `.send()` it.
+/// A `POST /oauth_applications/{oauth_application_id}/revoke_token` request; start it with [`OAuthApplications::revoke_token`](super::OAuthApplications::revoke_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeOAuthApplicationToken {
@@ -723,6 +728,7 @@ impl RevokeOAuthApplicationToken {
             reqwest::Method::POST,
             "/oauth_applications/{oauth_application_id}/revoke_token",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

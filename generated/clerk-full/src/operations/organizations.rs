@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organizations`.
@@ -248,7 +246,7 @@ impl<'a> Organizations<'a> {
     }
 }
 
-///A `GET /organizations` request; start it with [`Organizations::list`](super::Organizations::list), then `.send()` it.
+/// A `GET /organizations` request; start it with [`Organizations::list`](super::Organizations::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizations {
@@ -342,6 +340,7 @@ impl ListOrganizations {
             reqwest::Method::GET,
             "/organizations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
         }
@@ -352,10 +351,10 @@ impl ListOrganizations {
             request.query("query", value);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
@@ -399,7 +398,7 @@ impl ListOrganizations {
     }
 }
 
-///A `POST /organizations` request; start it with [`Organizations::create`](super::Organizations::create), then `.send()` it.
+/// A `POST /organizations` request; start it with [`Organizations::create`](super::Organizations::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganization {
@@ -415,7 +414,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `created_by` as an explicit `null`.
+    /// Sends `created_by` as an explicit `null`.
     pub fn created_by_null(mut self) -> Self {
         self.body.created_by = Some(None);
         self
@@ -430,7 +429,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `private_metadata` as an explicit `null`.
+    /// Sends `private_metadata` as an explicit `null`.
     pub fn private_metadata_null(mut self) -> Self {
         self.body.private_metadata = Some(None);
         self
@@ -445,7 +444,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `public_metadata` as an explicit `null`.
+    /// Sends `public_metadata` as an explicit `null`.
     pub fn public_metadata_null(mut self) -> Self {
         self.body.public_metadata = Some(None);
         self
@@ -457,7 +456,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `slug` as an explicit `null`.
+    /// Sends `slug` as an explicit `null`.
     pub fn slug_null(mut self) -> Self {
         self.body.slug = Some(None);
         self
@@ -469,7 +468,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -481,7 +480,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -493,7 +492,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `role_set_key` as an explicit `null`.
+    /// Sends `role_set_key` as an explicit `null`.
     pub fn role_set_key_null(mut self) -> Self {
         self.body.role_set_key = Some(None);
         self
@@ -519,6 +518,7 @@ impl CreateOrganization {
             reqwest::Method::POST,
             "/organizations",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -529,7 +529,7 @@ impl CreateOrganization {
     }
 }
 
-///A `GET /organizations/{organization_id}` request; start it with [`Organizations::get`](super::Organizations::get), then `.send()` it.
+/// A `GET /organizations/{organization_id}` request; start it with [`Organizations::get`](super::Organizations::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganization {
@@ -576,6 +576,7 @@ impl GetOrganization {
             reqwest::Method::GET,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
@@ -592,7 +593,7 @@ impl GetOrganization {
     }
 }
 
-///A `DELETE /organizations/{organization_id}` request; start it with [`Organizations::delete`](super::Organizations::delete), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}` request; start it with [`Organizations::delete`](super::Organizations::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganization {
@@ -622,6 +623,7 @@ impl DeleteOrganization {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -632,7 +634,7 @@ impl DeleteOrganization {
     }
 }
 
-///A `PATCH /organizations/{organization_id}` request; start it with [`Organizations::update`](super::Organizations::update), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}` request; start it with [`Organizations::update`](super::Organizations::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganization {
@@ -649,7 +651,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -661,7 +663,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `slug` as an explicit `null`.
+    /// Sends `slug` as an explicit `null`.
     pub fn slug_null(mut self) -> Self {
         self.body.slug = Some(None);
         self
@@ -673,7 +675,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -685,7 +687,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `admin_delete_enabled` as an explicit `null`.
+    /// Sends `admin_delete_enabled` as an explicit `null`.
     pub fn admin_delete_enabled_null(mut self) -> Self {
         self.body.admin_delete_enabled = Some(None);
         self
@@ -697,7 +699,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -709,7 +711,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `role_set_key` as an explicit `null`.
+    /// Sends `role_set_key` as an explicit `null`.
     pub fn role_set_key_null(mut self) -> Self {
         self.body.role_set_key = Some(None);
         self
@@ -735,6 +737,7 @@ impl UpdateOrganization {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -746,7 +749,7 @@ impl UpdateOrganization {
     }
 }
 
-///A `PUT /organizations/{organization_id}/metadata` request; start it with [`Organizations::replace_metadata`](super::Organizations::replace_metadata), then `.send()` it.
+/// A `PUT /organizations/{organization_id}/metadata` request; start it with [`Organizations::replace_metadata`](super::Organizations::replace_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceOrganizationMetadata {
@@ -795,6 +798,7 @@ impl ReplaceOrganizationMetadata {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -806,7 +810,7 @@ impl ReplaceOrganizationMetadata {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/metadata` request; start it with [`Organizations::merge_metadata`](super::Organizations::merge_metadata), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/metadata` request; start it with [`Organizations::merge_metadata`](super::Organizations::merge_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MergeOrganizationMetadata {
@@ -855,6 +859,7 @@ impl MergeOrganizationMetadata {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -866,7 +871,7 @@ impl MergeOrganizationMetadata {
     }
 }
 
-///A `PUT /organizations/{organization_id}/logo` request; start it with [`Organizations::upload_logo`](super::Organizations::upload_logo), then `.send()` it.
+/// A `PUT /organizations/{organization_id}/logo` request; start it with [`Organizations::upload_logo`](super::Organizations::upload_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadOrganizationLogo {
@@ -903,6 +908,7 @@ impl UploadOrganizationLogo {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(body) = &self.body {
             request.multipart_body(body);
@@ -916,7 +922,7 @@ impl UploadOrganizationLogo {
     }
 }
 
-///A `DELETE /organizations/{organization_id}/logo` request; start it with [`Organizations::delete_logo`](super::Organizations::delete_logo), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}/logo` request; start it with [`Organizations::delete_logo`](super::Organizations::delete_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationLogo {
@@ -946,6 +952,7 @@ impl DeleteOrganizationLogo {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -956,7 +963,7 @@ impl DeleteOrganizationLogo {
     }
 }
 
-///A `GET /organizations/{organization_id}/billing/subscription` request; start it with [`Organizations::get_billing_subscription`](super::Organizations::get_billing_subscription), then `.send()` it.
+/// A `GET /organizations/{organization_id}/billing/subscription` request; start it with [`Organizations::get_billing_subscription`](super::Organizations::get_billing_subscription), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationBillingSubscription {
@@ -986,6 +993,7 @@ impl GetOrganizationBillingSubscription {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -998,7 +1006,7 @@ impl GetOrganizationBillingSubscription {
     }
 }
 
-///A `GET /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::get_billing_credit_balance`](super::Organizations::get_billing_credit_balance), then `.send()` it.
+/// A `GET /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::get_billing_credit_balance`](super::Organizations::get_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationBillingCreditBalance {
@@ -1028,6 +1036,7 @@ impl GetOrganizationBillingCreditBalance {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1040,7 +1049,7 @@ impl GetOrganizationBillingCreditBalance {
     }
 }
 
-///A `POST /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::adjust_billing_credit_balance`](super::Organizations::adjust_billing_credit_balance), then `.send()` it.
+/// A `POST /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::adjust_billing_credit_balance`](super::Organizations::adjust_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdjustOrganizationBillingCreditBalance {
@@ -1071,6 +1080,7 @@ impl AdjustOrganizationBillingCreditBalance {
             reqwest::Method::POST,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `SAML Connections`.
@@ -139,7 +137,7 @@ impl<'a> SamlConnections<'a> {
     }
 }
 
-///A `GET /saml_connections` request; start it with [`SamlConnections::list`](super::SamlConnections::list), then `.send()` it.
+/// A `GET /saml_connections` request; start it with [`SamlConnections::list`](super::SamlConnections::list), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -207,6 +205,7 @@ impl ListSamlConnections {
             reqwest::Method::GET,
             "/saml_connections",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -220,7 +219,7 @@ impl ListSamlConnections {
             request.query("order_by", value);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -255,7 +254,7 @@ impl ListSamlConnections {
     }
 }
 
-///A `POST /saml_connections` request; start it with [`SamlConnections::create`](super::SamlConnections::create), then `.send()` it.
+/// A `POST /saml_connections` request; start it with [`SamlConnections::create`](super::SamlConnections::create), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -288,7 +287,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_entity_id` as an explicit `null`.
+    /// Sends `idp_entity_id` as an explicit `null`.
     pub fn idp_entity_id_null(mut self) -> Self {
         self.body.idp_entity_id = Some(None);
         self
@@ -300,7 +299,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_sso_url` as an explicit `null`.
+    /// Sends `idp_sso_url` as an explicit `null`.
     pub fn idp_sso_url_null(mut self) -> Self {
         self.body.idp_sso_url = Some(None);
         self
@@ -312,7 +311,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_certificate` as an explicit `null`.
+    /// Sends `idp_certificate` as an explicit `null`.
     pub fn idp_certificate_null(mut self) -> Self {
         self.body.idp_certificate = Some(None);
         self
@@ -324,7 +323,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata_url` as an explicit `null`.
+    /// Sends `idp_metadata_url` as an explicit `null`.
     pub fn idp_metadata_url_null(mut self) -> Self {
         self.body.idp_metadata_url = Some(None);
         self
@@ -336,7 +335,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata` as an explicit `null`.
+    /// Sends `idp_metadata` as an explicit `null`.
     pub fn idp_metadata_null(mut self) -> Self {
         self.body.idp_metadata = Some(None);
         self
@@ -348,7 +347,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -363,7 +362,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `attribute_mapping` as an explicit `null`.
+    /// Sends `attribute_mapping` as an explicit `null`.
     pub fn attribute_mapping_null(mut self) -> Self {
         self.body.attribute_mapping = Some(None);
         self
@@ -384,7 +383,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `login_hint` as an explicit `null`.
+    /// Sends `login_hint` as an explicit `null`.
     pub fn login_hint_null(mut self) -> Self {
         self.body.login_hint = Some(None);
         self
@@ -410,6 +409,7 @@ impl CreateSamlConnection {
             reqwest::Method::POST,
             "/saml_connections",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -420,7 +420,7 @@ impl CreateSamlConnection {
     }
 }
 
-///A `GET /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::get`](super::SamlConnections::get), then `.send()` it.
+/// A `GET /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::get`](super::SamlConnections::get), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -451,6 +451,7 @@ impl GetSamlConnection {
             reqwest::Method::GET,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -461,7 +462,7 @@ impl GetSamlConnection {
     }
 }
 
-///A `DELETE /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::delete`](super::SamlConnections::delete), then `.send()` it.
+/// A `DELETE /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::delete`](super::SamlConnections::delete), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -492,6 +493,7 @@ impl DeleteSamlConnection {
             reqwest::Method::DELETE,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -502,7 +504,7 @@ impl DeleteSamlConnection {
     }
 }
 
-///A `PATCH /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::update`](super::SamlConnections::update), then `.send()` it.
+/// A `PATCH /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::update`](super::SamlConnections::update), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -520,7 +522,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -533,7 +535,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `domain` as an explicit `null`.
+    /// Sends `domain` as an explicit `null`.
     pub fn domain_null(mut self) -> Self {
         self.body.domain = Some(None);
         self
@@ -548,7 +550,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `domains` as an explicit `null`.
+    /// Sends `domains` as an explicit `null`.
     pub fn domains_null(mut self) -> Self {
         self.body.domains = Some(None);
         self
@@ -560,7 +562,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_entity_id` as an explicit `null`.
+    /// Sends `idp_entity_id` as an explicit `null`.
     pub fn idp_entity_id_null(mut self) -> Self {
         self.body.idp_entity_id = Some(None);
         self
@@ -572,7 +574,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_sso_url` as an explicit `null`.
+    /// Sends `idp_sso_url` as an explicit `null`.
     pub fn idp_sso_url_null(mut self) -> Self {
         self.body.idp_sso_url = Some(None);
         self
@@ -584,7 +586,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_certificate` as an explicit `null`.
+    /// Sends `idp_certificate` as an explicit `null`.
     pub fn idp_certificate_null(mut self) -> Self {
         self.body.idp_certificate = Some(None);
         self
@@ -596,7 +598,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata_url` as an explicit `null`.
+    /// Sends `idp_metadata_url` as an explicit `null`.
     pub fn idp_metadata_url_null(mut self) -> Self {
         self.body.idp_metadata_url = Some(None);
         self
@@ -608,7 +610,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata` as an explicit `null`.
+    /// Sends `idp_metadata` as an explicit `null`.
     pub fn idp_metadata_null(mut self) -> Self {
         self.body.idp_metadata = Some(None);
         self
@@ -620,7 +622,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -635,7 +637,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `attribute_mapping` as an explicit `null`.
+    /// Sends `attribute_mapping` as an explicit `null`.
     pub fn attribute_mapping_null(mut self) -> Self {
         self.body.attribute_mapping = Some(None);
         self
@@ -647,7 +649,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `active` as an explicit `null`.
+    /// Sends `active` as an explicit `null`.
     pub fn active_null(mut self) -> Self {
         self.body.active = Some(None);
         self
@@ -659,7 +661,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `sync_user_attributes` as an explicit `null`.
+    /// Sends `sync_user_attributes` as an explicit `null`.
     pub fn sync_user_attributes_null(mut self) -> Self {
         self.body.sync_user_attributes = Some(None);
         self
@@ -671,7 +673,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_subdomains` as an explicit `null`.
+    /// Sends `allow_subdomains` as an explicit `null`.
     pub fn allow_subdomains_null(mut self) -> Self {
         self.body.allow_subdomains = Some(None);
         self
@@ -683,7 +685,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_idp_initiated` as an explicit `null`.
+    /// Sends `allow_idp_initiated` as an explicit `null`.
     pub fn allow_idp_initiated_null(mut self) -> Self {
         self.body.allow_idp_initiated = Some(None);
         self
@@ -695,7 +697,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `disable_additional_identifications` as an explicit `null`.
+    /// Sends `disable_additional_identifications` as an explicit `null`.
     pub fn disable_additional_identifications_null(mut self) -> Self {
         self.body.disable_additional_identifications = Some(None);
         self
@@ -707,7 +709,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_organization_account_linking` as an explicit `null`.
+    /// Sends `allow_organization_account_linking` as an explicit `null`.
     pub fn allow_organization_account_linking_null(mut self) -> Self {
         self.body.allow_organization_account_linking = Some(None);
         self
@@ -728,7 +730,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `login_hint` as an explicit `null`.
+    /// Sends `login_hint` as an explicit `null`.
     pub fn login_hint_null(mut self) -> Self {
         self.body.login_hint = Some(None);
         self
@@ -740,7 +742,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `consent_verified_domains_deletion` as an explicit `null`.
+    /// Sends `consent_verified_domains_deletion` as an explicit `null`.
     pub fn consent_verified_domains_deletion_null(mut self) -> Self {
         self.body.consent_verified_domains_deletion = Some(None);
         self
@@ -766,6 +768,7 @@ impl UpdateSamlConnection {
             reqwest::Method::PATCH,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

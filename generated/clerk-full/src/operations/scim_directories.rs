@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `SCIM Directories`.
@@ -209,7 +207,7 @@ impl<'a> ScimDirectories<'a> {
     }
 }
 
-///A `GET /scim_directories` request; start it with [`ScimDirectories::list`](super::ScimDirectories::list), then `.send()` it.
+/// A `GET /scim_directories` request; start it with [`ScimDirectories::list`](super::ScimDirectories::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScimDirectories {
@@ -252,6 +250,7 @@ impl ListScimDirectories {
             reqwest::Method::GET,
             "/scim_directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -267,7 +266,7 @@ impl ListScimDirectories {
     }
 }
 
-///A `POST /scim_directories` request; start it with [`ScimDirectories::create`](super::ScimDirectories::create), then `.send()` it.
+/// A `POST /scim_directories` request; start it with [`ScimDirectories::create`](super::ScimDirectories::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScimDirectory {
@@ -316,6 +315,7 @@ impl CreateScimDirectory {
             reqwest::Method::POST,
             "/scim_directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -326,7 +326,7 @@ impl CreateScimDirectory {
     }
 }
 
-///A `GET /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::get`](super::ScimDirectories::get), then `.send()` it.
+/// A `GET /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::get`](super::ScimDirectories::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetScimDirectory {
@@ -356,6 +356,7 @@ impl GetScimDirectory {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -366,7 +367,7 @@ impl GetScimDirectory {
     }
 }
 
-///A `DELETE /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::delete`](super::ScimDirectories::delete), then `.send()` it.
+/// A `DELETE /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::delete`](super::ScimDirectories::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScimDirectory {
@@ -396,6 +397,7 @@ impl DeleteScimDirectory {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -406,7 +408,7 @@ impl DeleteScimDirectory {
     }
 }
 
-///A `PATCH /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::update`](super::ScimDirectories::update), then `.send()` it.
+/// A `PATCH /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::update`](super::ScimDirectories::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateScimDirectory {
@@ -470,6 +472,7 @@ impl UpdateScimDirectory {
             reqwest::Method::PATCH,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -481,7 +484,7 @@ impl UpdateScimDirectory {
     }
 }
 
-///A `POST /scim_directories/{scim_directory_id}/rotate_api_key` request; start it with [`ScimDirectories::rotate_api_key`](super::ScimDirectories::rotate_api_key), then `.send()` it.
+/// A `POST /scim_directories/{scim_directory_id}/rotate_api_key` request; start it with [`ScimDirectories::rotate_api_key`](super::ScimDirectories::rotate_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateScimDirectoryApiKey {
@@ -511,6 +514,7 @@ impl RotateScimDirectoryApiKey {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -521,7 +525,7 @@ impl RotateScimDirectoryApiKey {
     }
 }
 
-///A `GET /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::list_group_role_mappings`](super::ScimDirectories::list_group_role_mappings), then `.send()` it.
+/// A `GET /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::list_group_role_mappings`](super::ScimDirectories::list_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScimGroupRoleMappings {
@@ -553,6 +557,7 @@ impl ListScimGroupRoleMappings {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -563,7 +568,7 @@ impl ListScimGroupRoleMappings {
     }
 }
 
-///A `PUT /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::replace_group_role_mappings`](super::ScimDirectories::replace_group_role_mappings), then `.send()` it.
+/// A `PUT /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::replace_group_role_mappings`](super::ScimDirectories::replace_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceScimGroupRoleMappings {
@@ -596,6 +601,7 @@ impl ReplaceScimGroupRoleMappings {
             reqwest::Method::PUT,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -607,7 +613,7 @@ impl ReplaceScimGroupRoleMappings {
     }
 }
 
-///A `POST /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::create_group_role_mapping`](super::ScimDirectories::create_group_role_mapping), then `.send()` it.
+/// A `POST /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::create_group_role_mapping`](super::ScimDirectories::create_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScimGroupRoleMapping {
@@ -644,6 +650,7 @@ impl CreateScimGroupRoleMapping {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -655,7 +662,7 @@ impl CreateScimGroupRoleMapping {
     }
 }
 
-///A `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` request; start it with [`ScimDirectories::delete_group_role_mapping`](super::ScimDirectories::delete_group_role_mapping), then `.send()` it.
+/// A `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` request; start it with [`ScimDirectories::delete_group_role_mapping`](super::ScimDirectories::delete_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScimGroupRoleMapping {
@@ -688,6 +695,7 @@ impl DeleteScimGroupRoleMapping {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Users`.
@@ -707,7 +705,7 @@ impl<'a> Users<'a> {
     }
 }
 
-///A `GET /users` request; start it with [`Users::list`](super::Users::list), then `.send()` it.
+/// A `GET /users` request; start it with [`Users::list`](super::Users::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserList {
@@ -941,26 +939,27 @@ impl GetUserList {
             reqwest::Method::GET,
             "/users",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1005,7 +1004,7 @@ impl GetUserList {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -1028,7 +1027,7 @@ impl GetUserList {
     }
 }
 
-///A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
+/// A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateUser {
@@ -1044,7 +1043,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `external_id` as an explicit `null`.
+    /// Sends `external_id` as an explicit `null`.
     pub fn external_id_null(mut self) -> Self {
         self.body.external_id = Some(None);
         self
@@ -1056,7 +1055,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `first_name` as an explicit `null`.
+    /// Sends `first_name` as an explicit `null`.
     pub fn first_name_null(mut self) -> Self {
         self.body.first_name = Some(None);
         self
@@ -1068,7 +1067,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `last_name` as an explicit `null`.
+    /// Sends `last_name` as an explicit `null`.
     pub fn last_name_null(mut self) -> Self {
         self.body.last_name = Some(None);
         self
@@ -1080,7 +1079,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `locale` as an explicit `null`.
+    /// Sends `locale` as an explicit `null`.
     pub fn locale_null(mut self) -> Self {
         self.body.locale = Some(None);
         self
@@ -1145,7 +1144,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `username` as an explicit `null`.
+    /// Sends `username` as an explicit `null`.
     pub fn username_null(mut self) -> Self {
         self.body.username = Some(None);
         self
@@ -1157,7 +1156,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `password` as an explicit `null`.
+    /// Sends `password` as an explicit `null`.
     pub fn password_null(mut self) -> Self {
         self.body.password = Some(None);
         self
@@ -1169,7 +1168,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `password_digest` as an explicit `null`.
+    /// Sends `password_digest` as an explicit `null`.
     pub fn password_digest_null(mut self) -> Self {
         self.body.password_digest = Some(None);
         self
@@ -1187,7 +1186,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_password_checks` as an explicit `null`.
+    /// Sends `skip_password_checks` as an explicit `null`.
     pub fn skip_password_checks_null(mut self) -> Self {
         self.body.skip_password_checks = Some(None);
         self
@@ -1199,7 +1198,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_password_requirement` as an explicit `null`.
+    /// Sends `skip_password_requirement` as an explicit `null`.
     pub fn skip_password_requirement_null(mut self) -> Self {
         self.body.skip_password_requirement = Some(None);
         self
@@ -1211,7 +1210,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `totp_secret` as an explicit `null`.
+    /// Sends `totp_secret` as an explicit `null`.
     pub fn totp_secret_null(mut self) -> Self {
         self.body.totp_secret = Some(None);
         self
@@ -1259,7 +1258,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `delete_self_enabled` as an explicit `null`.
+    /// Sends `delete_self_enabled` as an explicit `null`.
     pub fn delete_self_enabled_null(mut self) -> Self {
         self.body.delete_self_enabled = Some(None);
         self
@@ -1271,7 +1270,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `legal_accepted_at` as an explicit `null`.
+    /// Sends `legal_accepted_at` as an explicit `null`.
     pub fn legal_accepted_at_null(mut self) -> Self {
         self.body.legal_accepted_at = Some(None);
         self
@@ -1283,7 +1282,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_legal_checks` as an explicit `null`.
+    /// Sends `skip_legal_checks` as an explicit `null`.
     pub fn skip_legal_checks_null(mut self) -> Self {
         self.body.skip_legal_checks = Some(None);
         self
@@ -1295,7 +1294,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_user_requirement` as an explicit `null`.
+    /// Sends `skip_user_requirement` as an explicit `null`.
     pub fn skip_user_requirement_null(mut self) -> Self {
         self.body.skip_user_requirement = Some(None);
         self
@@ -1307,7 +1306,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `create_organization_enabled` as an explicit `null`.
+    /// Sends `create_organization_enabled` as an explicit `null`.
     pub fn create_organization_enabled_null(mut self) -> Self {
         self.body.create_organization_enabled = Some(None);
         self
@@ -1319,7 +1318,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `create_organizations_limit` as an explicit `null`.
+    /// Sends `create_organizations_limit` as an explicit `null`.
     pub fn create_organizations_limit_null(mut self) -> Self {
         self.body.create_organizations_limit = Some(None);
         self
@@ -1331,7 +1330,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -1343,7 +1342,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `bypass_client_trust` as an explicit `null`.
+    /// Sends `bypass_client_trust` as an explicit `null`.
     pub fn bypass_client_trust_null(mut self) -> Self {
         self.body.bypass_client_trust = Some(None);
         self
@@ -1355,7 +1354,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `banned` as an explicit `null`.
+    /// Sends `banned` as an explicit `null`.
     pub fn banned_null(mut self) -> Self {
         self.body.banned = Some(None);
         self
@@ -1367,7 +1366,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `locked` as an explicit `null`.
+    /// Sends `locked` as an explicit `null`.
     pub fn locked_null(mut self) -> Self {
         self.body.locked = Some(None);
         self
@@ -1391,6 +1390,7 @@ impl CreateUser {
             reqwest::Method::POST,
             "/users",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1401,7 +1401,7 @@ impl CreateUser {
     }
 }
 
-///A `GET /users/count` request; start it with [`Users::count`](super::Users::count), then `.send()` it.
+/// A `GET /users/count` request; start it with [`Users::count`](super::Users::count), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUsersCount {
@@ -1609,26 +1609,27 @@ impl GetUsersCount {
             reqwest::Method::GET,
             "/users/count",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1673,7 +1674,7 @@ impl GetUsersCount {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1684,7 +1685,7 @@ impl GetUsersCount {
     }
 }
 
-///A `GET /users/{user_id}` request; start it with [`Users::get`](super::Users::get), then `.send()` it.
+/// A `GET /users/{user_id}` request; start it with [`Users::get`](super::Users::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUser {
@@ -1712,6 +1713,7 @@ impl GetUser {
             reqwest::Method::GET,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1722,7 +1724,7 @@ impl GetUser {
     }
 }
 
-///A `DELETE /users/{user_id}` request; start it with [`Users::delete`](super::Users::delete), then `.send()` it.
+/// A `DELETE /users/{user_id}` request; start it with [`Users::delete`](super::Users::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUser {
@@ -1752,6 +1754,7 @@ impl DeleteUser {
             reqwest::Method::DELETE,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1762,7 +1765,7 @@ impl DeleteUser {
     }
 }
 
-///A `PATCH /users/{user_id}` request; start it with [`Users::update`](super::Users::update), then `.send()` it.
+/// A `PATCH /users/{user_id}` request; start it with [`Users::update`](super::Users::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateUser {
@@ -1779,7 +1782,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `external_id` as an explicit `null`.
+    /// Sends `external_id` as an explicit `null`.
     pub fn external_id_null(mut self) -> Self {
         self.body.external_id = Some(None);
         self
@@ -1791,7 +1794,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `first_name` as an explicit `null`.
+    /// Sends `first_name` as an explicit `null`.
     pub fn first_name_null(mut self) -> Self {
         self.body.first_name = Some(None);
         self
@@ -1803,7 +1806,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `last_name` as an explicit `null`.
+    /// Sends `last_name` as an explicit `null`.
     pub fn last_name_null(mut self) -> Self {
         self.body.last_name = Some(None);
         self
@@ -1815,7 +1818,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `locale` as an explicit `null`.
+    /// Sends `locale` as an explicit `null`.
     pub fn locale_null(mut self) -> Self {
         self.body.locale = Some(None);
         self
@@ -1827,7 +1830,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_email_address_id` as an explicit `null`.
+    /// Sends `primary_email_address_id` as an explicit `null`.
     pub fn primary_email_address_id_null(mut self) -> Self {
         self.body.primary_email_address_id = Some(None);
         self
@@ -1839,7 +1842,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `notify_primary_email_address_changed` as an explicit `null`.
+    /// Sends `notify_primary_email_address_changed` as an explicit `null`.
     pub fn notify_primary_email_address_changed_null(mut self) -> Self {
         self.body.notify_primary_email_address_changed = Some(None);
         self
@@ -1851,7 +1854,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_phone_number_id` as an explicit `null`.
+    /// Sends `primary_phone_number_id` as an explicit `null`.
     pub fn primary_phone_number_id_null(mut self) -> Self {
         self.body.primary_phone_number_id = Some(None);
         self
@@ -1863,7 +1866,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_web3_wallet_id` as an explicit `null`.
+    /// Sends `primary_web3_wallet_id` as an explicit `null`.
     pub fn primary_web3_wallet_id_null(mut self) -> Self {
         self.body.primary_web3_wallet_id = Some(None);
         self
@@ -1875,7 +1878,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `username` as an explicit `null`.
+    /// Sends `username` as an explicit `null`.
     pub fn username_null(mut self) -> Self {
         self.body.username = Some(None);
         self
@@ -1887,7 +1890,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `profile_image_id` as an explicit `null`.
+    /// Sends `profile_image_id` as an explicit `null`.
     pub fn profile_image_id_null(mut self) -> Self {
         self.body.profile_image_id = Some(None);
         self
@@ -1899,7 +1902,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `password` as an explicit `null`.
+    /// Sends `password` as an explicit `null`.
     pub fn password_null(mut self) -> Self {
         self.body.password = Some(None);
         self
@@ -1923,7 +1926,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `skip_password_checks` as an explicit `null`.
+    /// Sends `skip_password_checks` as an explicit `null`.
     pub fn skip_password_checks_null(mut self) -> Self {
         self.body.skip_password_checks = Some(None);
         self
@@ -1935,7 +1938,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `sign_out_of_other_sessions` as an explicit `null`.
+    /// Sends `sign_out_of_other_sessions` as an explicit `null`.
     pub fn sign_out_of_other_sessions_null(mut self) -> Self {
         self.body.sign_out_of_other_sessions = Some(None);
         self
@@ -1947,7 +1950,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `totp_secret` as an explicit `null`.
+    /// Sends `totp_secret` as an explicit `null`.
     pub fn totp_secret_null(mut self) -> Self {
         self.body.totp_secret = Some(None);
         self
@@ -1968,7 +1971,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `delete_self_enabled` as an explicit `null`.
+    /// Sends `delete_self_enabled` as an explicit `null`.
     pub fn delete_self_enabled_null(mut self) -> Self {
         self.body.delete_self_enabled = Some(None);
         self
@@ -1980,7 +1983,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `create_organization_enabled` as an explicit `null`.
+    /// Sends `create_organization_enabled` as an explicit `null`.
     pub fn create_organization_enabled_null(mut self) -> Self {
         self.body.create_organization_enabled = Some(None);
         self
@@ -1992,7 +1995,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `legal_accepted_at` as an explicit `null`.
+    /// Sends `legal_accepted_at` as an explicit `null`.
     pub fn legal_accepted_at_null(mut self) -> Self {
         self.body.legal_accepted_at = Some(None);
         self
@@ -2004,7 +2007,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `skip_legal_checks` as an explicit `null`.
+    /// Sends `skip_legal_checks` as an explicit `null`.
     pub fn skip_legal_checks_null(mut self) -> Self {
         self.body.skip_legal_checks = Some(None);
         self
@@ -2016,7 +2019,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `create_organizations_limit` as an explicit `null`.
+    /// Sends `create_organizations_limit` as an explicit `null`.
     pub fn create_organizations_limit_null(mut self) -> Self {
         self.body.create_organizations_limit = Some(None);
         self
@@ -2028,7 +2031,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -2040,7 +2043,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `bypass_client_trust` as an explicit `null`.
+    /// Sends `bypass_client_trust` as an explicit `null`.
     pub fn bypass_client_trust_null(mut self) -> Self {
         self.body.bypass_client_trust = Some(None);
         self
@@ -2064,6 +2067,7 @@ impl UpdateUser {
             reqwest::Method::PATCH,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2075,7 +2079,7 @@ impl UpdateUser {
     }
 }
 
-///A `POST /users/{user_id}/ban` request; start it with [`Users::ban`](super::Users::ban), then `.send()` it.
+/// A `POST /users/{user_id}/ban` request; start it with [`Users::ban`](super::Users::ban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BanUser {
@@ -2103,6 +2107,7 @@ impl BanUser {
             reqwest::Method::POST,
             "/users/{user_id}/ban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2113,7 +2118,7 @@ impl BanUser {
     }
 }
 
-///A `POST /users/{user_id}/unban` request; start it with [`Users::unban`](super::Users::unban), then `.send()` it.
+/// A `POST /users/{user_id}/unban` request; start it with [`Users::unban`](super::Users::unban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnbanUser {
@@ -2141,6 +2146,7 @@ impl UnbanUser {
             reqwest::Method::POST,
             "/users/{user_id}/unban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2151,7 +2157,7 @@ impl UnbanUser {
     }
 }
 
-///A `POST /users/ban` request; start it with [`Users::bulk_ban`](super::Users::bulk_ban), then `.send()` it.
+/// A `POST /users/ban` request; start it with [`Users::bulk_ban`](super::Users::bulk_ban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersBan {
@@ -2179,6 +2185,7 @@ impl UsersBan {
             reqwest::Method::POST,
             "/users/ban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2189,7 +2196,7 @@ impl UsersBan {
     }
 }
 
-///A `POST /users/unban` request; start it with [`Users::bulk_unban`](super::Users::bulk_unban), then `.send()` it.
+/// A `POST /users/unban` request; start it with [`Users::bulk_unban`](super::Users::bulk_unban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersUnban {
@@ -2217,6 +2224,7 @@ impl UsersUnban {
             reqwest::Method::POST,
             "/users/unban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2227,7 +2235,7 @@ impl UsersUnban {
     }
 }
 
-///A `POST /users/{user_id}/lock` request; start it with [`Users::lock`](super::Users::lock), then `.send()` it.
+/// A `POST /users/{user_id}/lock` request; start it with [`Users::lock`](super::Users::lock), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct LockUser {
@@ -2255,6 +2263,7 @@ impl LockUser {
             reqwest::Method::POST,
             "/users/{user_id}/lock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2265,7 +2274,7 @@ impl LockUser {
     }
 }
 
-///A `POST /users/{user_id}/unlock` request; start it with [`Users::unlock`](super::Users::unlock), then `.send()` it.
+/// A `POST /users/{user_id}/unlock` request; start it with [`Users::unlock`](super::Users::unlock), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlockUser {
@@ -2293,6 +2302,7 @@ impl UnlockUser {
             reqwest::Method::POST,
             "/users/{user_id}/unlock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2303,7 +2313,7 @@ impl UnlockUser {
     }
 }
 
-///A `POST /users/{user_id}/profile_image` request; start it with [`Users::set_profile_image`](super::Users::set_profile_image), then `.send()` it.
+/// A `POST /users/{user_id}/profile_image` request; start it with [`Users::set_profile_image`](super::Users::set_profile_image), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetUserProfileImage {
@@ -2332,6 +2342,7 @@ impl SetUserProfileImage {
             reqwest::Method::POST,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.multipart_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2343,7 +2354,7 @@ impl SetUserProfileImage {
     }
 }
 
-///A `DELETE /users/{user_id}/profile_image` request; start it with [`Users::delete_profile_image`](super::Users::delete_profile_image), then `.send()` it.
+/// A `DELETE /users/{user_id}/profile_image` request; start it with [`Users::delete_profile_image`](super::Users::delete_profile_image), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUserProfileImage {
@@ -2371,6 +2382,7 @@ impl DeleteUserProfileImage {
             reqwest::Method::DELETE,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2381,7 +2393,7 @@ impl DeleteUserProfileImage {
     }
 }
 
-///A `PUT /users/{user_id}/metadata` request; start it with [`Users::replace_metadata`](super::Users::replace_metadata), then `.send()` it.
+/// A `PUT /users/{user_id}/metadata` request; start it with [`Users::replace_metadata`](super::Users::replace_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceUserMetadata {
@@ -2437,6 +2449,7 @@ impl ReplaceUserMetadata {
             reqwest::Method::PUT,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2448,7 +2461,7 @@ impl ReplaceUserMetadata {
     }
 }
 
-///A `PATCH /users/{user_id}/metadata` request; start it with [`Users::update_metadata`](super::Users::update_metadata), then `.send()` it.
+/// A `PATCH /users/{user_id}/metadata` request; start it with [`Users::update_metadata`](super::Users::update_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateUserMetadata {
@@ -2504,6 +2517,7 @@ impl UpdateUserMetadata {
             reqwest::Method::PATCH,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2515,7 +2529,7 @@ impl UpdateUserMetadata {
     }
 }
 
-///A `GET /users/{user_id}/billing/subscription` request; start it with [`Users::get_billing_subscription`](super::Users::get_billing_subscription), then `.send()` it.
+/// A `GET /users/{user_id}/billing/subscription` request; start it with [`Users::get_billing_subscription`](super::Users::get_billing_subscription), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserBillingSubscription {
@@ -2545,6 +2559,7 @@ impl GetUserBillingSubscription {
             reqwest::Method::GET,
             "/users/{user_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2557,7 +2572,7 @@ impl GetUserBillingSubscription {
     }
 }
 
-///A `GET /users/{user_id}/billing/credits` request; start it with [`Users::get_billing_credit_balance`](super::Users::get_billing_credit_balance), then `.send()` it.
+/// A `GET /users/{user_id}/billing/credits` request; start it with [`Users::get_billing_credit_balance`](super::Users::get_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserBillingCreditBalance {
@@ -2587,6 +2602,7 @@ impl GetUserBillingCreditBalance {
             reqwest::Method::GET,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2599,7 +2615,7 @@ impl GetUserBillingCreditBalance {
     }
 }
 
-///A `POST /users/{user_id}/billing/credits` request; start it with [`Users::adjust_billing_credit_balance`](super::Users::adjust_billing_credit_balance), then `.send()` it.
+/// A `POST /users/{user_id}/billing/credits` request; start it with [`Users::adjust_billing_credit_balance`](super::Users::adjust_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdjustUserBillingCreditBalance {
@@ -2630,6 +2646,7 @@ impl AdjustUserBillingCreditBalance {
             reqwest::Method::POST,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2643,7 +2660,7 @@ impl AdjustUserBillingCreditBalance {
     }
 }
 
-///A `GET /users/{user_id}/oauth_access_tokens/{provider}` request; start it with [`Users::get_o_auth_access_token`](super::Users::get_o_auth_access_token), then `.send()` it.
+/// A `GET /users/{user_id}/oauth_access_tokens/{provider}` request; start it with [`Users::get_o_auth_access_token`](super::Users::get_o_auth_access_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOAuthAccessToken {
@@ -2695,6 +2712,7 @@ impl GetOAuthAccessToken {
             reqwest::Method::GET,
             "/users/{user_id}/oauth_access_tokens/{provider}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("provider", &self.provider);
         if let Some(value) = &self.paginated {
@@ -2715,7 +2733,7 @@ impl GetOAuthAccessToken {
     }
 }
 
-///A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
+/// A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGetOrganizationMemberships {
@@ -2759,6 +2777,7 @@ impl UsersGetOrganizationMemberships {
             reqwest::Method::GET,
             "/users/{user_id}/organization_memberships",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2801,7 +2820,7 @@ impl UsersGetOrganizationMemberships {
     }
 }
 
-///A `GET /users/{user_id}/organization_invitations` request; start it with [`Users::get_organization_invitations`](super::Users::get_organization_invitations), then `.send()` it.
+/// A `GET /users/{user_id}/organization_invitations` request; start it with [`Users::get_organization_invitations`](super::Users::get_organization_invitations), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGetOrganizationInvitations {
@@ -2860,6 +2879,7 @@ impl UsersGetOrganizationInvitations {
             reqwest::Method::GET,
             "/users/{user_id}/organization_invitations",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2905,7 +2925,7 @@ impl UsersGetOrganizationInvitations {
     }
 }
 
-///A `POST /users/{user_id}/remove_password` request; start it with [`Users::remove_password`](super::Users::remove_password), then `.send()` it.
+/// A `POST /users/{user_id}/remove_password` request; start it with [`Users::remove_password`](super::Users::remove_password), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveUserPassword {
@@ -2940,6 +2960,7 @@ impl RemoveUserPassword {
             reqwest::Method::POST,
             "/users/{user_id}/remove_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2951,7 +2972,7 @@ impl RemoveUserPassword {
     }
 }
 
-///A `POST /users/{user_id}/verify_password` request; start it with [`Users::verify_password`](super::Users::verify_password), then `.send()` it.
+/// A `POST /users/{user_id}/verify_password` request; start it with [`Users::verify_password`](super::Users::verify_password), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyPassword {
@@ -2982,6 +3003,7 @@ impl VerifyPassword {
             reqwest::Method::POST,
             "/users/{user_id}/verify_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2994,7 +3016,7 @@ impl VerifyPassword {
     }
 }
 
-///A `POST /users/{user_id}/verify_totp` request; start it with [`Users::verify_totp`](super::Users::verify_totp), then `.send()` it.
+/// A `POST /users/{user_id}/verify_totp` request; start it with [`Users::verify_totp`](super::Users::verify_totp), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyTotp {
@@ -3025,6 +3047,7 @@ impl VerifyTotp {
             reqwest::Method::POST,
             "/users/{user_id}/verify_totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3037,7 +3060,7 @@ impl VerifyTotp {
     }
 }
 
-///A `DELETE /users/{user_id}/mfa` request; start it with [`Users::disable_mfa`](super::Users::disable_mfa), then `.send()` it.
+/// A `DELETE /users/{user_id}/mfa` request; start it with [`Users::disable_mfa`](super::Users::disable_mfa), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableMfa {
@@ -3067,6 +3090,7 @@ impl DisableMfa {
             reqwest::Method::DELETE,
             "/users/{user_id}/mfa",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3077,7 +3101,7 @@ impl DisableMfa {
     }
 }
 
-///A `DELETE /users/{user_id}/backup_code` request; start it with [`Users::delete_backup_codes`](super::Users::delete_backup_codes), then `.send()` it.
+/// A `DELETE /users/{user_id}/backup_code` request; start it with [`Users::delete_backup_codes`](super::Users::delete_backup_codes), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBackupCode {
@@ -3107,6 +3131,7 @@ impl DeleteBackupCode {
             reqwest::Method::DELETE,
             "/users/{user_id}/backup_code",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3117,7 +3142,7 @@ impl DeleteBackupCode {
     }
 }
 
-///A `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` request; start it with [`Users::delete_passkey`](super::Users::delete_passkey), then `.send()` it.
+/// A `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` request; start it with [`Users::delete_passkey`](super::Users::delete_passkey), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserPasskeyDelete {
@@ -3148,6 +3173,7 @@ impl UserPasskeyDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/passkeys/{passkey_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("passkey_identification_id", &self.passkey_identification_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3159,7 +3185,7 @@ impl UserPasskeyDelete {
     }
 }
 
-///A `GET /users/{user_id}/trusted_devices` request; start it with [`Users::list_trusted_devices`](super::Users::list_trusted_devices), then `.send()` it.
+/// A `GET /users/{user_id}/trusted_devices` request; start it with [`Users::list_trusted_devices`](super::Users::list_trusted_devices), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserTrustedDevices {
@@ -3189,6 +3215,7 @@ impl ListUserTrustedDevices {
             reqwest::Method::GET,
             "/users/{user_id}/trusted_devices",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3199,7 +3226,7 @@ impl ListUserTrustedDevices {
     }
 }
 
-///A `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` request; start it with [`Users::revoke_trusted_device`](super::Users::revoke_trusted_device), then `.send()` it.
+/// A `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` request; start it with [`Users::revoke_trusted_device`](super::Users::revoke_trusted_device), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeUserTrustedDevice {
@@ -3230,6 +3257,7 @@ impl RevokeUserTrustedDevice {
             reqwest::Method::DELETE,
             "/users/{user_id}/trusted_devices/{trusted_device_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("trusted_device_id", &self.trusted_device_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3241,7 +3269,7 @@ impl RevokeUserTrustedDevice {
     }
 }
 
-///A `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` request; start it with [`Users::delete_web3_wallet`](super::Users::delete_web3_wallet), then `.send()` it.
+/// A `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` request; start it with [`Users::delete_web3_wallet`](super::Users::delete_web3_wallet), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserWeb3WalletDelete {
@@ -3272,6 +3300,7 @@ impl UserWeb3WalletDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request
             .path_param(
@@ -3287,7 +3316,7 @@ impl UserWeb3WalletDelete {
     }
 }
 
-///A `DELETE /users/{user_id}/totp` request; start it with [`Users::delete_totp`](super::Users::delete_totp), then `.send()` it.
+/// A `DELETE /users/{user_id}/totp` request; start it with [`Users::delete_totp`](super::Users::delete_totp), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTotp {
@@ -3317,6 +3346,7 @@ impl DeleteTotp {
             reqwest::Method::DELETE,
             "/users/{user_id}/totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3327,7 +3357,7 @@ impl DeleteTotp {
     }
 }
 
-///A `DELETE /users/{user_id}/external_accounts/{external_account_id}` request; start it with [`Users::delete_external_account`](super::Users::delete_external_account), then `.send()` it.
+/// A `DELETE /users/{user_id}/external_accounts/{external_account_id}` request; start it with [`Users::delete_external_account`](super::Users::delete_external_account), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteExternalAccount {
@@ -3358,6 +3388,7 @@ impl DeleteExternalAccount {
             reqwest::Method::DELETE,
             "/users/{user_id}/external_accounts/{external_account_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("external_account_id", &self.external_account_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3369,7 +3400,7 @@ impl DeleteExternalAccount {
     }
 }
 
-///A `POST /users/{user_id}/password/set_compromised` request; start it with [`Users::set_password_compromised`](super::Users::set_password_compromised), then `.send()` it.
+/// A `POST /users/{user_id}/password/set_compromised` request; start it with [`Users::set_password_compromised`](super::Users::set_password_compromised), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetUserPasswordCompromised {
@@ -3386,7 +3417,7 @@ impl SetUserPasswordCompromised {
         self
     }
 
-    ///Sends `revoke_all_sessions` as an explicit `null`.
+    /// Sends `revoke_all_sessions` as an explicit `null`.
     pub fn revoke_all_sessions_null(mut self) -> Self {
         self.body.revoke_all_sessions = Some(None);
         self
@@ -3410,6 +3441,7 @@ impl SetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/set_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3421,7 +3453,7 @@ impl SetUserPasswordCompromised {
     }
 }
 
-///A `POST /users/{user_id}/password/unset_compromised` request; start it with [`Users::unset_password_compromised`](super::Users::unset_password_compromised), then `.send()` it.
+/// A `POST /users/{user_id}/password/unset_compromised` request; start it with [`Users::unset_password_compromised`](super::Users::unset_password_compromised), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnsetUserPasswordCompromised {
@@ -3449,6 +3481,7 @@ impl UnsetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/unset_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

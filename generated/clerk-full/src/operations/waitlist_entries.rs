@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Waitlist Entries`.
@@ -111,7 +109,7 @@ impl<'a> WaitlistEntries<'a> {
     }
 }
 
-///A `GET /waitlist_entries` request; start it with [`WaitlistEntries::list`](super::WaitlistEntries::list), then `.send()` it.
+/// A `GET /waitlist_entries` request; start it with [`WaitlistEntries::list`](super::WaitlistEntries::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWaitlistEntries {
@@ -178,6 +176,7 @@ impl ListWaitlistEntries {
             reqwest::Method::GET,
             "/waitlist_entries",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -225,7 +224,7 @@ impl ListWaitlistEntries {
     }
 }
 
-///A `POST /waitlist_entries` request; start it with [`WaitlistEntries::create`](super::WaitlistEntries::create), then `.send()` it.
+/// A `POST /waitlist_entries` request; start it with [`WaitlistEntries::create`](super::WaitlistEntries::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWaitlistEntry {
@@ -241,7 +240,7 @@ impl CreateWaitlistEntry {
         self
     }
 
-    ///Sends `notify` as an explicit `null`.
+    /// Sends `notify` as an explicit `null`.
     pub fn notify_null(mut self) -> Self {
         self.body.notify = Some(None);
         self
@@ -267,6 +266,7 @@ impl CreateWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -277,7 +277,7 @@ impl CreateWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/bulk` request; start it with [`WaitlistEntries::bulk_create`](super::WaitlistEntries::bulk_create), then `.send()` it.
+/// A `POST /waitlist_entries/bulk` request; start it with [`WaitlistEntries::bulk_create`](super::WaitlistEntries::bulk_create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBulkWaitlistEntries {
@@ -318,6 +318,7 @@ impl CreateBulkWaitlistEntries {
             reqwest::Method::POST,
             "/waitlist_entries/bulk",
         );
+        request.accept("application/json");
         if let Some(body) = &self.body {
             request.json_body(body);
         }
@@ -330,7 +331,7 @@ impl CreateBulkWaitlistEntries {
     }
 }
 
-///A `DELETE /waitlist_entries/{waitlist_entry_id}` request; start it with [`WaitlistEntries::delete`](super::WaitlistEntries::delete), then `.send()` it.
+/// A `DELETE /waitlist_entries/{waitlist_entry_id}` request; start it with [`WaitlistEntries::delete`](super::WaitlistEntries::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWaitlistEntry {
@@ -360,6 +361,7 @@ impl DeleteWaitlistEntry {
             reqwest::Method::DELETE,
             "/waitlist_entries/{waitlist_entry_id}",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -370,7 +372,7 @@ impl DeleteWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/{waitlist_entry_id}/invite` request; start it with [`WaitlistEntries::invite`](super::WaitlistEntries::invite), then `.send()` it.
+/// A `POST /waitlist_entries/{waitlist_entry_id}/invite` request; start it with [`WaitlistEntries::invite`](super::WaitlistEntries::invite), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InviteWaitlistEntry {
@@ -387,7 +389,7 @@ impl InviteWaitlistEntry {
         self
     }
 
-    ///Sends `ignore_existing` as an explicit `null`.
+    /// Sends `ignore_existing` as an explicit `null`.
     pub fn ignore_existing_null(mut self) -> Self {
         self.body.ignore_existing = Some(None);
         self
@@ -413,6 +415,7 @@ impl InviteWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/invite",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -424,7 +427,7 @@ impl InviteWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/{waitlist_entry_id}/reject` request; start it with [`WaitlistEntries::reject`](super::WaitlistEntries::reject), then `.send()` it.
+/// A `POST /waitlist_entries/{waitlist_entry_id}/reject` request; start it with [`WaitlistEntries::reject`](super::WaitlistEntries::reject), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectWaitlistEntry {
@@ -454,6 +457,7 @@ impl RejectWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/reject",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

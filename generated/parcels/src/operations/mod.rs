@@ -3,7 +3,7 @@
 //! Operations, one module per tag of the spec. Reach them through the
 //! [`Client`](crate::Client) accessors.
 
-///Operations tagged `Parcels`.
+/// Operations tagged `Parcels`.
 pub mod parcels;
 
 pub use self::parcels::Parcels;

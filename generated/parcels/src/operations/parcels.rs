@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Parcels`.
@@ -95,7 +93,7 @@ impl<'a> Parcels<'a> {
     }
 }
 
-///A `GET /parcels` request; start it with [`Parcels::list`](super::Parcels::list), then `.send()` it.
+/// A `GET /parcels` request; start it with [`Parcels::list`](super::Parcels::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListParcels {
@@ -138,6 +136,7 @@ impl ListParcels {
             reqwest::Method::GET,
             "/parcels",
         );
+        request.accept("application/json");
         if let Some(value) = &self.status {
             request.query("status", value);
         }
@@ -152,7 +151,7 @@ impl ListParcels {
     }
 }
 
-///A `POST /parcels` request; start it with [`Parcels::create`](super::Parcels::create), then `.send()` it.
+/// A `POST /parcels` request; start it with [`Parcels::create`](super::Parcels::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateParcel {
@@ -180,6 +179,7 @@ impl CreateParcel {
             reqwest::Method::POST,
             "/parcels",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -189,7 +189,7 @@ impl CreateParcel {
     }
 }
 
-///A `GET /parcels/{parcel_id}` request; start it with [`Parcels::get`](super::Parcels::get), then `.send()` it.
+/// A `GET /parcels/{parcel_id}` request; start it with [`Parcels::get`](super::Parcels::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetParcel {
@@ -217,6 +217,7 @@ impl GetParcel {
             reqwest::Method::GET,
             "/parcels/{parcel_id}",
         );
+        request.accept("application/json, application/problem+json");
         request.path_param("parcel_id", &self.parcel_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -227,7 +228,7 @@ impl GetParcel {
     }
 }
 
-///A `PATCH /parcels/{parcel_id}` request; start it with [`Parcels::update`](super::Parcels::update), then `.send()` it.
+/// A `PATCH /parcels/{parcel_id}` request; start it with [`Parcels::update`](super::Parcels::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateParcel {
@@ -244,7 +245,7 @@ impl UpdateParcel {
         self
     }
 
-    ///Sends `note` as an explicit `null`.
+    /// Sends `note` as an explicit `null`.
     pub fn note_null(mut self) -> Self {
         self.body.note = Some(None);
         self
@@ -274,6 +275,7 @@ impl UpdateParcel {
             reqwest::Method::PATCH,
             "/parcels/{parcel_id}",
         );
+        request.accept("application/json, application/problem+json");
         request.path_param("parcel_id", &self.parcel_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -285,7 +287,7 @@ impl UpdateParcel {
     }
 }
 
-///A `GET /parcels/{parcel_id}/label` request; start it with [`Parcels::get_label`](super::Parcels::get_label), then `.send()` it.
+/// A `GET /parcels/{parcel_id}/label` request; start it with [`Parcels::get_label`](super::Parcels::get_label), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetLabel {
@@ -313,6 +315,7 @@ impl GetLabel {
             reqwest::Method::GET,
             "/parcels/{parcel_id}/label",
         );
+        request.accept("application/pdf");
         request.path_param("parcel_id", &self.parcel_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
