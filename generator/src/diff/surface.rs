@@ -388,6 +388,40 @@ paths:
         check(FIXTURE.as_bytes());
     }
 
+    /// Tuples (`prefixItems`), of one item and of several, in fields, arguments and replies.
+    const FIXTURE_31: &str = r#"
+openapi: 3.1.0
+info: {title: Tuples, version: '1'}
+components:
+  schemas:
+    Track:
+      type: object
+      required: [start]
+      properties:
+        start: {type: array, prefixItems: [{type: number}, {type: number}], minItems: 2, items: false}
+        label: {type: array, prefixItems: [{type: string}], minItems: 1, maxItems: 1}
+        legs:
+          type: array
+          items: {type: array, prefixItems: [{type: integer}, {$ref: '#/components/schemas/Track'}], minItems: 2, items: false}
+paths:
+  /tracks:
+    post:
+      operationId: CreateTrack
+      tags: [Tracks]
+      parameters:
+        - {name: near, in: query, required: true, schema: {type: array, prefixItems: [{type: number}, {type: number}], minItems: 2, items: false}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Track'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: array, prefixItems: [{type: string}, {$ref: '#/components/schemas/Track'}], minItems: 2, items: false}}}}
+"#;
+
+    #[test]
+    fn surface_matches_emitted_code_of_a_3_1_fixture_with_tuples() {
+        check(FIXTURE_31.as_bytes());
+    }
+
     #[test]
     fn surface_matches_emitted_code_of_the_clerk_fragment() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
