@@ -9,9 +9,7 @@ use super::surface::{
 use super::{Side, documented_values, prose};
 use crate::diagnostics::Pointer;
 use crate::model::QueryStyle;
-use crate::model::{
-    Api, BodyKind, Group, Operation, ParamLocation, Presence, Response, ResponseStatus, StatusMatch,
-};
+use crate::model::{Api, BodyKind, Group, Operation, ParamLocation, Presence, Response};
 
 pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
     groups(old.api, new.api, out);
@@ -536,14 +534,6 @@ fn slot_aspects<'a>() -> [Aspect<Slot<'a>>; 12] {
     ]
 }
 
-fn status_text(status: ResponseStatus) -> String {
-    match status {
-        ResponseStatus::Status(StatusMatch::Exact(code)) => code.to_string(),
-        ResponseStatus::Status(StatusMatch::Class(class)) => format!("{class}XX"),
-        ResponseStatus::Default => "default".to_owned(),
-    }
-}
-
 fn body_text(response: &Response) -> String {
     response.body.as_ref().map(type_text).unwrap_or_default()
 }
@@ -553,7 +543,7 @@ const RESPONSE: &[Aspect<Response>] = &[
         kind: Kind::ErrorResponseChanged,
         read: body_text,
         // A success body shows in what `send()` returns.
-        effect: |_, n| (!n.status.is_success()).then_some(Effect::Wire),
+        effect: |_, n| (!n.status.is_ok()).then_some(Effect::Wire),
         prose: false,
     },
     Aspect {
@@ -571,10 +561,10 @@ fn responses(o: &OpRef<'_>, n: &OpRef<'_>, out: &mut Changes) {
     let pointer = |op: &Operation, r: &Response| {
         operation_pointer(op)
             .join("responses")
-            .join(status_text(r.status))
+            .join(r.status.to_string())
             .to_string()
     };
-    let item = |r: &Response| format!("{} → {}", n.item(), status_text(r.status));
+    let item = |r: &Response| format!("{} → {}", n.item(), r.status);
     for (or, nr) in same {
         let place = Place::both(item(nr), pointer(o.op, or), pointer(n.op, nr));
         out.compare(RESPONSE, or, nr, &place);
@@ -603,7 +593,7 @@ fn responses(o: &OpRef<'_>, n: &OpRef<'_>, out: &mut Changes) {
 
 fn response_detail(r: &Response) -> String {
     let body = body_text(r);
-    let status = status_text(r.status);
+    let status = r.status.to_string();
     if body.is_empty() {
         format!("`{status}` without body")
     } else {
