@@ -38,6 +38,12 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #[doc = include_str!("../README.md")]
         pub struct UsageGuideDoctests;
     };
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod webhooks;
+        }
+    });
     // Each export from the module that defines it.
     let exports = ["client", "errors", "runtime"].map(|module| {
         let names = EXPORTS
@@ -71,6 +77,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod operations;
         #[rustfmt::skip]
         pub mod runtime;
+        #webhooks
 
         #(#exports)*
 

@@ -13,6 +13,7 @@ mod models;
 mod operations;
 mod readme;
 mod runtime;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -138,6 +139,12 @@ pub fn emit(
         "src/operations/mod.rs".to_owned(),
         [piece(|| operations::mod_rs(api))],
     );
+    if !api.webhooks.is_empty() {
+        rust.add(
+            "src/webhooks.rs".to_owned(),
+            [piece(|| webhooks::webhooks_rs(api))],
+        );
+    }
     for group in &api.groups {
         let path = format!(
             "src/operations/{}.rs",
@@ -217,6 +224,14 @@ fn type_tokens(ty: &TypeRef, models_prefix: bool) -> TokenStream {
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner, models_prefix);
             quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| type_tokens(item, models_prefix));
+            quote!((#(#items,)*))
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, models_prefix);
+            quote!(Option<#inner>)
         }
         TypeRef::Named(name) => {
             let name = ident(name);

@@ -435,7 +435,7 @@ impl UpdateDirectory {
     /// The `attribute_mapping` property of the request body.
     pub fn attribute_mapping(
         mut self,
-        value: std::collections::BTreeMap<String, String>,
+        value: std::collections::BTreeMap<String, Option<String>>,
     ) -> Self {
         self.body.attribute_mapping = Some(value);
         self

@@ -440,7 +440,7 @@ impl UpdateScimDirectory {
     /// The `attribute_mapping` property of the request body.
     pub fn attribute_mapping(
         mut self,
-        value: std::collections::BTreeMap<String, String>,
+        value: std::collections::BTreeMap<String, Option<String>>,
     ) -> Self {
         self.body.attribute_mapping = Some(value);
         self
