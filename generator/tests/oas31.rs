@@ -489,9 +489,14 @@ fn documents() {
         generated.warnings,
         "warning: #/components/securitySchemes/mtls: security scheme type `mutualTLS` is not supported; requests are sent without a client certificate\n  help: configure the client certificate on a `reqwest::Client` of your own"
     );
-    let operations = generated.file("src/operations/default.rs");
+    // Untagged: grouped by path (`client.a()`, `client.b()`), methods without the group word.
+    let operations = [
+        generated.file("src/operations/a.rs"),
+        generated.file("src/operations/b.rs"),
+    ]
+    .concat();
     assert!(
-        operations.contains("pub fn get_a(&self, id: impl Into<String>) -> GetA"),
+        operations.contains("pub fn get(&self, id: impl Into<String>) -> GetA"),
         "{operations}"
     );
     assert!(operations.contains("pub async fn send(self) -> Result<models::A, Error>"));
