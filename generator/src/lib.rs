@@ -19,8 +19,11 @@ pub use emit::GeneratedFile;
 pub struct Output {
     /// Files, with paths relative to the crate root, sorted by path.
     pub files: Vec<GeneratedFile>,
-    /// Warnings (constructs that were generated with a fallback).
+    /// Warnings (constructs that were generated with a fallback) and notes (choices the
+    /// config can change, such as an operation left without `stream()`).
     pub warnings: Diagnostics,
+    /// Which list operations got `stream()`, by which strategy, and why the others did not.
+    pub pagination: model::Coverage,
 }
 
 /// Generates a crate from spec text. `spec_name` names the spec in diagnostics and in the
@@ -37,12 +40,17 @@ fn generate_document(
     config: &Config,
 ) -> Result<Output, Diagnostics> {
     // The model owns what emitting needs; the document is gone before emitting allocates.
-    let (mut api, warnings) = model::build(document)?;
+    let (mut api, warnings) = model::build(document, &config.pagination)?;
     if !config.docs.spec_prose {
         api.strip_prose();
     }
+    let pagination = model::Coverage::of(&api);
     let files = emit::emit(&api, config, spec_name)?;
-    Ok(Output { files, warnings })
+    Ok(Output {
+        files,
+        warnings,
+        pagination,
+    })
 }
 
 /// One generation run as a command line describes it: a spec file, and optionally a config

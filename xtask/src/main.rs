@@ -107,14 +107,21 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Runs the generator on the repository's spec and returns the files for `generated/`.
-fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
+/// The crates generated from specs in this repository: their config, and their folder.
+const REPOSITORY_CRATES: &[(&str, &str)] = &[
+    ("spec/sdkgen.toml", "generated"),
+    // One list operation per pagination strategy, paged over HTTP by its tests.
+    ("spec/pagination.toml", "generated/pagination"),
+];
+
+/// Runs the generator on a repository spec (named by its config) and returns the crate's files.
+fn repository_files(config: &str) -> Result<Vec<sdkgen::GeneratedFile>, String> {
     let root = root();
-    let config = sdkgen::Config::read(&root.join("spec/sdkgen.toml"))?;
+    let config = sdkgen::Config::read(&root.join(config))?;
     let spec = config
         .spec
         .clone()
-        .ok_or("spec/sdkgen.toml has no `spec` entry")?;
+        .ok_or("the config has no `spec` entry")?;
     let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let name = spec
         .strip_prefix(&root)
@@ -129,9 +136,11 @@ fn repository_files() -> Result<Vec<sdkgen::GeneratedFile>, String> {
 }
 
 fn generate_repository() -> Result<(), String> {
-    let started = Instant::now();
-    let files = repository_files()?;
-    write(&root().join("generated"), &files, started)?;
+    for (config, dir) in REPOSITORY_CRATES {
+        let started = Instant::now();
+        let files = repository_files(config)?;
+        write(&root().join(dir), &files, started)?;
+    }
     let started = Instant::now();
     match full_clerk_files()? {
         Some(files) => write(&root().join(FULL_CRATE), &files, started),
@@ -212,11 +221,13 @@ fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Resul
 }
 
 fn check() -> Result<(), String> {
-    let files = repository_files()?;
-    sdkgen::output::check(&root().join("generated"), &files).map_err(|diff| {
-        format!("{diff}\ngenerated/ is stale: run `cargo xtask generate` and commit the result")
-    })?;
-    println!("generated/ is up to date");
+    for (config, dir) in REPOSITORY_CRATES {
+        let files = repository_files(config)?;
+        sdkgen::output::check(&root().join(dir), &files).map_err(|diff| {
+            format!("{diff}\n{dir}/ is stale: run `cargo xtask generate` and commit the result")
+        })?;
+        println!("{dir}/ is up to date");
+    }
     if let Some(files) = full_clerk_files()? {
         sdkgen::output::check(&root().join(FULL_CRATE), &files).map_err(|diff| {
             format!(

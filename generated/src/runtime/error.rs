@@ -60,6 +60,9 @@ pub enum Error<B> {
     InvalidRequest(String),
     /// The client is misconfigured: missing token, invalid base URL, bad default header...
     Config(String),
+    /// A `stream()` stopped because the server would make it loop forever (a repeated cursor,
+    /// a page identical to the last) or pointed it somewhere it must not go.
+    Pagination(Box<super::pagination::PaginationError>),
 }
 
 impl<B> Error<B> {
@@ -70,7 +73,10 @@ impl<B> Error<B> {
             Error::Decode(e) => Some(e.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
-            Error::Timeout { .. } | Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::Timeout { .. }
+            | Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::Pagination(_) => None,
         }
     }
 
@@ -86,7 +92,8 @@ impl<B> Error<B> {
             Error::Decode(_)
             | Error::ResponseTooLarge { .. }
             | Error::InvalidRequest(_)
-            | Error::Config(_) => false,
+            | Error::Config(_)
+            | Error::Pagination(_) => false,
         }
     }
 
@@ -98,7 +105,7 @@ impl<B> Error<B> {
             Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. } => Some(*attempts),
-            Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::InvalidRequest(_) | Error::Config(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -176,6 +183,7 @@ impl<B: fmt::Debug> fmt::Display for Error<B> {
             ),
             Error::InvalidRequest(msg) => write!(f, "invalid request: {msg}"),
             Error::Config(msg) => write!(f, "client configuration error: {msg}"),
+            Error::Pagination(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -220,6 +228,7 @@ impl<B: fmt::Debug> fmt::Debug for Error<B> {
                 .finish(),
             Error::InvalidRequest(msg) => f.debug_tuple("InvalidRequest").field(msg).finish(),
             Error::Config(msg) => f.debug_tuple("Config").field(msg).finish(),
+            Error::Pagination(e) => f.debug_tuple("Pagination").field(e).finish(),
         }
     }
 }
@@ -228,6 +237,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::Pagination(e) => Some(e.as_ref()),
             Error::Decode(e) => e
                 .source
                 .as_ref()

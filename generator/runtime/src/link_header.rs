@@ -153,7 +153,10 @@ mod tests {
     #[test]
     fn commas_and_semicolons_inside_targets_and_quotes() {
         let value = r#"<https://x.test/a?ids=1,2;3>; title="a, b; c", <https://x.test/b?ids=4,5>; rel=next"#;
-        assert_eq!(next_of(&[value]).as_deref(), Some("https://x.test/b?ids=4,5"));
+        assert_eq!(
+            next_of(&[value]).as_deref(),
+            Some("https://x.test/b?ids=4,5")
+        );
         let links = links(value);
         assert_eq!(links.len(), 2);
         assert_eq!(links[0].params, vec![("title".into(), "a, b; c".into())]);

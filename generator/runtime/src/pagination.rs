@@ -70,8 +70,7 @@ impl Next<i64> {
         if received == 0 {
             return Next::End;
         }
-        if total_pages.is_some_and(|total| page >= first.saturating_add(total).saturating_sub(1))
-        {
+        if total_pages.is_some_and(|total| page >= first.saturating_add(total).saturating_sub(1)) {
             return Next::End;
         }
         match page.checked_add(1) {
@@ -160,7 +159,7 @@ fn resolve(base_url: &str, next: &str) -> Result<String, String> {
 }
 
 /// Why a stream stopped paging.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PaginationErrorKind {
     /// The server sent a next-page cursor, token or URL it had already sent: following it would
@@ -233,17 +232,10 @@ impl fmt::Display for PaginationError {
 
 impl fmt::Debug for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match &self.kind {
-            PaginationErrorKind::RepeatedCursor => "RepeatedCursor".to_owned(),
-            PaginationErrorKind::RepeatedPage => "RepeatedPage".to_owned(),
-            PaginationErrorKind::EmptyPages(n) => format!("EmptyPages({n})"),
-            PaginationErrorKind::MissingCursor(field) => format!("MissingCursor({field:?})"),
-            PaginationErrorKind::Refused(reason) => format!("Refused({reason:?})"),
-        };
         f.debug_struct("PaginationError")
             .field("operation_id", &self.operation_id)
             .field("page", &self.page)
-            .field("kind", &format_args!("{kind}"))
+            .field("kind", &self.kind)
             .finish()
     }
 }
@@ -612,7 +604,10 @@ mod tests {
             kind: PaginationErrorKind::MissingCursor("last_id"),
         };
         let text = error.to_string();
-        assert!(text.starts_with("`ListThings` stopped paging at page 3"), "{text}");
+        assert!(
+            text.starts_with("`ListThings` stopped paging at page 3"),
+            "{text}"
+        );
         assert!(format!("{error:?}").len() < 200);
     }
 }

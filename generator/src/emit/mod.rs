@@ -11,6 +11,7 @@ mod errors;
 mod format;
 mod models;
 mod operations;
+mod pagination;
 mod runtime;
 
 use proc_macro2::{Ident, Span, TokenStream};

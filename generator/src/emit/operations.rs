@@ -169,6 +169,7 @@ impl<'a> OperationCode<'a> {
             "options",
             "send",
             "send_with_response",
+            "send_page",
             "stream",
             "body",
         ]);
@@ -368,8 +369,27 @@ impl<'a> OperationCode<'a> {
         });
         let setters = self.slots.iter().filter(|s| !s.required).map(setter);
         let success = self.success_type();
-        let send_body = self.send_body();
+        let follows = super::pagination::follows_urls(op);
+        let send_body = self.send_body(follows);
         let stream = self.stream();
+        // Paging by URL: the next pages are this request sent to the URL the server gave.
+        let (send_with_response, send_page) = if follows {
+            (
+                quote!(self.send_page(None).await),
+                Some(quote! {
+                    /// Sends the request, or the same one to a next-page URL from
+                    /// [`stream`](Self::stream), instead of its own path and query.
+                    async fn send_page(
+                        self,
+                        page_url: Option<String>,
+                    ) -> Result<Response<#success>, Error> {
+                        #send_body
+                    }
+                }),
+            )
+        } else {
+            (send_body, None)
+        };
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
         quote! {
             #[doc = #doc]
@@ -399,15 +419,34 @@ impl<'a> OperationCode<'a> {
 
                 /// Sends the request and returns the decoded body with the status and headers.
                 pub async fn send_with_response(self) -> Result<Response<#success>, Error> {
-                    #send_body
+                    #send_with_response
                 }
+
+                #send_page
 
                 #stream
             }
         }
     }
 
-    fn send_body(&self) -> TokenStream {
+    /// `stream()` for paged operations (see [`super::pagination`]).
+    fn stream(&self) -> Option<TokenStream> {
+        let Success::One(body) = success_of(self.op) else {
+            return None;
+        };
+        super::pagination::stream(self.op, self.api, body, |rust| {
+            self.slots.iter().find_map(|s| match s.kind {
+                SlotKind::Param(p) if p.rust_name == rust => Some(super::pagination::ParamSlot {
+                    name: ident(&s.name),
+                    required: s.required,
+                }),
+                _ => None,
+            })
+        })
+    }
+
+    /// The body of `send_with_response` (or, with `follow`, of `send_page`).
+    fn send_body(&self, follow: bool) -> TokenStream {
         let op = self.op;
         let id = &op.id;
         let method = proc_macro2::Ident::new(&op.http_method, proc_macro2::Span::call_site());
@@ -444,7 +483,15 @@ impl<'a> OperationCode<'a> {
             // Without any credential on the client there is nothing to leave out.
             (!op.authenticated && self.api.auth.is_some()).then(|| quote!(request.unauthenticated();));
         let params: Vec<TokenStream> = params.collect();
-        let mutated = unauthenticated.is_some() || !params.is_empty() || body.is_some();
+        let follow = follow.then(|| {
+            quote! {
+                if let Some(url) = page_url {
+                    request.follow(url);
+                }
+            }
+        });
+        let mutated =
+            unauthenticated.is_some() || !params.is_empty() || body.is_some() || follow.is_some();
         let binding = if mutated {
             quote!(let mut request)
         } else {
@@ -463,6 +510,7 @@ impl<'a> OperationCode<'a> {
             #unauthenticated
             #(#params)*
             #body
+            #follow
             let raw = self.client.core().execute(request, &self.options).await?;
             #dispatch
         }
@@ -470,43 +518,6 @@ impl<'a> OperationCode<'a> {
 
     fn response_arms(&self) -> Arms {
         Dispatch::new(self.op).arms()
-    }
-
-    /// `stream()` for offset-paginated operations: every item across pages, fetched lazily.
-    fn stream(&self) -> Option<TokenStream> {
-        let pagination = self.op.pagination.as_ref()?;
-        let offset = ident(&pagination.offset_param);
-        let items = ident(&pagination.items_field);
-        let item_ty = type_tokens(&pagination.item_ty, true);
-        let total = match &pagination.total_field {
-            Some(total) => {
-                let total = ident(total);
-                quote!(Some(page.#total))
-            }
-            None => quote!(None),
-        };
-        let doc = doc_attrs(&format!(
-            "Every item across all pages, fetched lazily, one request per page.\n\nStarts at the `{offset}` set on this builder (else 0) and keeps `{limit}` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.",
-            offset = pagination.offset_param.trim_start_matches("r#"),
-            limit = pagination.limit_param.trim_start_matches("r#"),
-        ));
-        Some(quote! {
-            #doc
-            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item_ty, Error>> {
-                let first = self.#offset.unwrap_or(0);
-                crate::runtime::paginate(first, move |offset| {
-                    let mut request = self.clone();
-                    request.#offset = Some(offset);
-                    async move {
-                        let page = request.send().await?;
-                        Ok(crate::runtime::Page {
-                            items: page.#items,
-                            total_count: #total,
-                        })
-                    }
-                })
-            }
-        })
     }
 }
 

@@ -6,12 +6,14 @@ use heck::ToSnakeCase;
 use openapiv3::{Parameter, QueryStyle, ReferenceOr, SecurityScheme};
 
 use super::names::{Scope, field_name, method_name, type_name};
+use super::pagination;
 use super::schema::{Types, bounds, docs_of};
 use super::{
-    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation,
+    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation,
     Presence, Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
     TypeTable,
 };
+use crate::config::PagingRule;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::Document;
 use openapiv3::OpenAPI;
@@ -24,11 +26,15 @@ const METHODS: [&str; 8] = [
 /// Group for operations without tags.
 const UNTAGGED: &str = "default";
 
-/// Builds the model. Warnings come back with the model; errors instead of it.
+/// Builds the model. Warnings (and notes) come back with the model; errors instead of it.
+/// `paging` holds the `[pagination]` rules of `sdkgen.toml`, by operationId.
 ///
 /// Path items are typed one at a time as they are read (see [`crate::load::PathItems`]), so
 /// the document's biggest part is never held typed in full while the model grows.
-pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
+pub fn build(
+    document: Document,
+    paging: &BTreeMap<String, PagingRule>,
+) -> Result<(Api, Diagnostics), Diagnostics> {
     let Document { openapi, paths } = document;
     let doc = &openapi;
     let mut types = Types::new(doc);
@@ -70,6 +76,7 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
                 path_params: &item.parameters,
                 pointer: &pointer,
                 default_auth: auth.is_some(),
+                paging,
             };
             let (operation, tag) = context.build(op, &mut types, &mut diagnostics);
             if let Some(first) = seen_ids.insert(operation.id.clone(), pointer.to_string()) {
@@ -88,6 +95,12 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
     for group in &mut groups {
         name_methods(group);
     }
+    let ids = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| op.id.as_str())
+        .collect();
+    pagination::unused_rules(paging.keys(), &ids, &mut diagnostics);
 
     let mut api_types = TypeTable::new(std::mem::take(&mut types.defs).into_values().collect());
     settle_directions(&mut api_types, &groups);
@@ -175,6 +188,7 @@ struct OperationContext<'a> {
     path_params: &'a [ReferenceOr<Parameter>],
     pointer: &'a Pointer,
     default_auth: bool,
+    paging: &'a BTreeMap<String, PagingRule>,
 }
 
 impl OperationContext<'_> {
@@ -189,7 +203,20 @@ impl OperationContext<'_> {
         let params = self.params(op, &builder_name, types, diagnostics);
         let body = self.body(op, &builder_name, types, diagnostics);
         let responses = self.responses(op, &builder_name, types, diagnostics);
-        let pagination = pagination(&params, &responses, &types.defs);
+        let (pagination, list) = pagination::detect(
+            &pagination::Input {
+                doc: self.doc,
+                op,
+                id: &id,
+                method: self.method,
+                pointer: self.pointer,
+                params: &params,
+                responses: &responses,
+                defs: &types.defs,
+                rule: self.paging.get(&id),
+            },
+            diagnostics,
+        );
         let authenticated = match &op.security {
             Some(requirements) => !requirements.is_empty() && self.default_auth,
             None => self.default_auth,
@@ -213,6 +240,7 @@ impl OperationContext<'_> {
             body,
             responses,
             pagination,
+            list,
             authenticated,
         };
         let tag = op
@@ -241,6 +269,7 @@ impl OperationContext<'_> {
             "body",
             "send",
             "send_with_response",
+            "send_page",
             "stream",
         ]);
         let params: Vec<Param> = self
@@ -698,51 +727,6 @@ fn strip_run(words: &[String], run: &[String]) -> Option<Vec<String>> {
     let mut rest = words[..start].to_vec();
     rest.extend_from_slice(&words[start + run.len()..]);
     Some(rest)
-}
-
-/// Offset pagination: `offset` and `limit` integer query parameters and a success body with an
-/// array property plus (optionally) an integer total.
-fn pagination(
-    params: &[Param],
-    responses: &[Response],
-    defs: &BTreeMap<String, TypeDef>,
-) -> Option<Pagination> {
-    let find = |name: &str| {
-        params.iter().find(|p| {
-            p.location == ParamLocation::Query && p.wire_name == name && p.ty == TypeRef::I64
-        })
-    };
-    let offset = find("offset")?;
-    let limit = find("limit")?;
-    let success = responses.iter().find(|r| r.status.is_success())?;
-    let Some(TypeRef::Named(name)) = &success.body else {
-        return None;
-    };
-    let TypeKind::Struct { fields, .. } = &defs.get(name)?.kind else {
-        return None;
-    };
-    let arrays: Vec<_> = fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required && matches!(f.ty, TypeRef::Array(_)))
-        .collect();
-    let [items] = arrays.as_slice() else {
-        return None;
-    };
-    let TypeRef::Array(item_ty) = &items.ty else {
-        return None;
-    };
-    let total = fields.iter().find(|f| {
-        f.ty == TypeRef::I64 && (f.wire_name.contains("total") || f.wire_name == "count")
-    });
-    Some(Pagination {
-        offset_param: offset.rust_name.clone(),
-        limit_param: limit.rust_name.clone(),
-        items_field: items.rust_name.clone(),
-        item_ty: (**item_ty).clone(),
-        total_field: total
-            .filter(|t| t.presence == Presence::Required)
-            .map(|t| t.rust_name.clone()),
-    })
 }
 
 /// Decides what depends on whether a type is sent, received, or both: optional nullable fields

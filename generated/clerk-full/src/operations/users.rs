@@ -1026,6 +1026,42 @@ impl GetUserList {
             _ => Err(raw.unexpected_status()),
         }
     }
+
+    /// Every item across all pages, fetched lazily, one request per page.
+    ///
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<Item = Result<models::User, Error>> {
+        let first = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            "GetUserList",
+            first,
+            move |at| {
+                let mut request = self.clone();
+                request.offset = Some(at);
+
+                async move {
+                    let page = request.send().await?;
+                    let total = None;
+                    let step = None;
+                    let items = page;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        step,
+                        total,
+                    );
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                    })
+                }
+            },
+        )
+    }
 }
 
 ///A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
@@ -2713,6 +2749,44 @@ impl GetOAuthAccessToken {
             _ => Err(raw.unexpected_status()),
         }
     }
+
+    /// Every item across all pages, fetched lazily, one request per page.
+    ///
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<models::OAuthAccessTokenInnerItem, Error>,
+    > {
+        let first = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            "GetOAuthAccessToken",
+            first,
+            move |at| {
+                let mut request = self.clone();
+                request.offset = Some(at);
+
+                async move {
+                    let page = request.send().await?;
+                    let total = None;
+                    let step = None;
+                    let items = page;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        step,
+                        total,
+                    );
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                    })
+                }
+            },
+        )
+    }
 }
 
 ///A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
@@ -2776,7 +2850,9 @@ impl UsersGetOrganizationMemberships {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -2784,16 +2860,26 @@ impl UsersGetOrganizationMemberships {
     > {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "UsersGetOrganizationMemberships",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let step = None;
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        step,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },
@@ -2880,7 +2966,9 @@ impl UsersGetOrganizationInvitations {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -2888,16 +2976,26 @@ impl UsersGetOrganizationInvitations {
     > {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "UsersGetOrganizationInvitations",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let step = None;
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        step,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },

@@ -12,6 +12,7 @@ mod client;
 pub mod double_option;
 mod error;
 mod hooks;
+mod link_header;
 mod multipart;
 mod options;
 mod pagination;
@@ -25,7 +26,9 @@ pub use self::error::{ApiError, DecodeError, Error};
 pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
 pub use self::multipart::Multipart;
 pub use self::options::RequestOptions;
-pub use self::pagination::{Page, paginate};
+pub use self::pagination::{
+    Cursor, Next, Page, PaginationError, PaginationErrorKind, paginate,
+};
 pub use self::request::{RequestSpec, plain_text};
 pub use self::response::{RawResponse, Response};
 pub use self::retry::{RetryPolicy, StatusMatch};
