@@ -12,6 +12,8 @@ use std::time::Instant;
 /// One spec's row in the table.
 struct Row {
     spec: String,
+    /// Which list operations got `stream()` (empty when the spec did not generate).
+    pagination: sdkgen::model::Coverage,
     operations: usize,
     types: usize,
     millis: u128,
@@ -57,6 +59,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
                 let models = output.files.iter().find(|f| f.path == "src/models.rs");
                 rows.push(Row {
                     spec: name,
+                    pagination: output.pagination.clone(),
                     operations: output
                         .files
                         .iter()
@@ -88,6 +91,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
             }
             Err(message) => rows.push(Row {
                 spec: name,
+                pagination: sdkgen::model::Coverage::default(),
                 operations: 0,
                 types: 0,
                 millis,
@@ -117,6 +121,9 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
     let table = render(&rows);
     println!("{table}");
     std::fs::write(scratch.join("corpus.md"), &table).map_err(|e| e.to_string())?;
+    let paging = render_pagination(&rows);
+    println!("{paging}");
+    std::fs::write(scratch.join("pagination.md"), &paging).map_err(|e| e.to_string())?;
     let failed: Vec<&Row> = rows
         .iter()
         .filter(|r| !(r.check == "ok" || r.check == "skipped" || expected_failure(r)))
@@ -228,6 +235,64 @@ fn render(rows: &[Row]) -> String {
             r.check,
             r.diagnostics.replace('|', "\\|")
         );
+    }
+    out
+}
+
+/// The pagination coverage table: per spec, list operations, how many look paged, how many got
+/// `stream()` (by strategy), and every paged one left out with the reason.
+fn render_pagination(rows: &[Row]) -> String {
+    use sdkgen::model::ListShape;
+    let mut out = String::from(
+        "## Pagination coverage\n\nList operations return an array or an object holding one; paged ones also show signs of paging (parameters, response fields, extensions, a `Link` header).\n\n| spec | list operations | paged | with `stream()` | % of paged | by strategy |\n|---|---:|---:|---:|---:|---|\n",
+    );
+    let mut left_out = String::new();
+    for row in rows.iter().filter(|r| !r.pagination.rows.is_empty()) {
+        let ops = &row.pagination.rows;
+        let paged = ops
+            .iter()
+            .filter(|o| matches!(o.list, ListShape::Paged { .. }))
+            .count();
+        let streamed = ops.iter().filter(|o| o.strategy.is_some()).count();
+        let mut by: std::collections::BTreeMap<&str, usize> = Default::default();
+        for strategy in ops.iter().filter_map(|o| o.strategy) {
+            *by.entry(strategy).or_default() += 1;
+        }
+        let by = by
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let percent = if paged == 0 {
+            "–".to_owned()
+        } else {
+            format!("{:.0}%", 100.0 * streamed as f64 / paged as f64)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {paged} | {streamed} | {percent} | {by} |",
+            row.spec,
+            ops.len()
+        );
+        for op in ops {
+            if let ListShape::Paged {
+                left_out: Some(reason),
+            } = &op.list
+            {
+                let _ = writeln!(
+                    left_out,
+                    "| {} | `{}` | {} | {} |",
+                    row.spec,
+                    op.operation,
+                    op.endpoint,
+                    reason.replace('|', "\\|")
+                );
+            }
+        }
+    }
+    if !left_out.is_empty() {
+        out.push_str("\n### Paged operations without `stream()`\n\n| spec | operation | endpoint | reason |\n|---|---|---|---|\n");
+        out.push_str(&left_out);
     }
     out
 }

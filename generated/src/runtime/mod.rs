@@ -26,9 +26,7 @@ pub use self::error::{ApiError, DecodeError, Error};
 pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
 pub use self::multipart::Multipart;
 pub use self::options::RequestOptions;
-pub use self::pagination::{
-    Cursor, Next, Page, PaginationError, PaginationErrorKind, paginate,
-};
+pub use self::pagination::{Cursor, Next, Page, PaginationError, PaginationErrorKind, paginate};
 pub use self::request::{RequestSpec, plain_text};
 pub use self::response::{RawResponse, Response};
 pub use self::retry::{RetryPolicy, StatusMatch};

@@ -65,15 +65,20 @@ impl Next<i64> {
         Next::At(next)
     }
 
-    /// Page-number paging: page `page` brought `received` items. Ends at an empty page, or
-    /// after the last page when the server reports how many there are (`total_pages`, counted
-    /// from `first`).
-    pub fn page(page: i64, first: i64, received: usize, total_pages: Option<i64>) -> Self {
-        if received == 0 {
+    /// Page-number paging: page `page` brought `received` items. Ends at an empty page, after
+    /// the last page when the server reports how many there are (`total_pages`, counted from
+    /// `first`), or when it says there are no more (`has_more`).
+    pub fn page(
+        page: i64,
+        first: i64,
+        received: usize,
+        total_pages: Option<i64>,
+        has_more: Option<bool>,
+    ) -> Self {
+        if received == 0 || has_more == Some(false) {
             return Next::End;
         }
-        if total_pages.is_some_and(|total| page >= first.saturating_add(total).saturating_sub(1))
-        {
+        if total_pages.is_some_and(|total| page >= first.saturating_add(total).saturating_sub(1)) {
             return Next::End;
         }
         match page.checked_add(1) {

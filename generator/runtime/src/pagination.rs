@@ -63,11 +63,17 @@ impl Next<i64> {
         Next::At(next)
     }
 
-    /// Page-number paging: page `page` brought `received` items. Ends at an empty page, or
-    /// after the last page when the server reports how many there are (`total_pages`, counted
-    /// from `first`).
-    pub fn page(page: i64, first: i64, received: usize, total_pages: Option<i64>) -> Self {
-        if received == 0 {
+    /// Page-number paging: page `page` brought `received` items. Ends at an empty page, after
+    /// the last page when the server reports how many there are (`total_pages`, counted from
+    /// `first`), or when it says there are no more (`has_more`).
+    pub fn page(
+        page: i64,
+        first: i64,
+        received: usize,
+        total_pages: Option<i64>,
+        has_more: Option<bool>,
+    ) -> Self {
+        if received == 0 || has_more == Some(false) {
             return Next::End;
         }
         if total_pages.is_some_and(|total| page >= first.saturating_add(total).saturating_sub(1)) {
@@ -541,12 +547,14 @@ mod tests {
 
     #[test]
     fn page_numbers_stop_at_an_empty_page_or_the_page_count() {
-        assert_eq!(Next::page(1, 1, 2, None), Next::At(2));
-        assert_eq!(Next::page(1, 1, 0, None), Next::End);
-        assert_eq!(Next::page(3, 1, 2, Some(3)), Next::End);
-        assert_eq!(Next::page(2, 0, 2, Some(3)), Next::End);
-        assert_eq!(Next::page(1, 0, 2, Some(3)), Next::At(2));
-        assert_eq!(Next::page(i64::MAX, 1, 2, None), Next::End);
+        assert_eq!(Next::page(1, 1, 2, None, None), Next::At(2));
+        assert_eq!(Next::page(1, 1, 0, None, None), Next::End);
+        assert_eq!(Next::page(3, 1, 2, Some(3), None), Next::End);
+        assert_eq!(Next::page(2, 0, 2, Some(3), None), Next::End);
+        assert_eq!(Next::page(1, 0, 2, Some(3), None), Next::At(2));
+        assert_eq!(Next::page(1, 1, 2, None, Some(false)), Next::End);
+        assert_eq!(Next::page(1, 1, 2, None, Some(true)), Next::At(2));
+        assert_eq!(Next::page(i64::MAX, 1, 2, None, None), Next::End);
     }
 
     #[test]

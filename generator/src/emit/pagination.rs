@@ -64,6 +64,7 @@ pub(super) fn stream(
             page,
             first,
             total_pages,
+            has_more,
             ..
         } => {
             let slot = slot_of(page)?;
@@ -78,13 +79,18 @@ pub(super) fn stream(
                 }
             };
             let total_pages = integer(api, body, total_pages.as_ref())?;
+            let has_more = match has_more {
+                Some(path) => cloned(api, quote!(page), body, &path.rust)?,
+                None => quote!(None),
+            };
             (
                 quote!(let first = #start;),
                 set,
                 quote! {
                     let total_pages = #total_pages;
+                    let has_more = #has_more;
                     let items = #items;
-                    let next = crate::runtime::Next::page(at, #first, items.len(), total_pages);
+                    let next = crate::runtime::Next::page(at, #first, items.len(), total_pages, has_more);
                 },
             )
         }
@@ -476,15 +482,20 @@ fn describe(pagination: &Pagination) -> String {
             size,
             first,
             total_pages,
+            has_more,
         } => format!(
-            "Pages by number: starts at the `{}` set on this builder (else {first}){} and counts up. Ends at an empty page{}.",
+            "Pages by number: starts at the `{}` set on this builder (else {first}){} and counts up. Ends at an empty page{}{}.",
             unraw(page),
             size.as_deref()
                 .map(|s| format!(", keeps `{}` as the page size,", unraw(s)))
                 .unwrap_or_default(),
             total_pages
                 .as_ref()
-                .map(|t| format!(" or after the last page (`{}`)", t.wire))
+                .map(|t| format!(", after the last page (`{}`)", t.wire))
+                .unwrap_or_default(),
+            has_more
+                .as_ref()
+                .map(|h| format!(" or when `{}` is false", h.wire))
                 .unwrap_or_default(),
         ),
         Strategy::Cursor {

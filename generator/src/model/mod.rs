@@ -376,6 +376,8 @@ pub enum Strategy {
         first: i64,
         /// The page count, if the response has one.
         total_pages: Option<FieldPath>,
+        /// The boolean that says whether more pages follow, if any.
+        has_more: Option<FieldPath>,
     },
     /// A cursor from the response goes into a query parameter (`starting_after`, `after`,
     /// `cursor`, `marker`); `has_more`, or an absent cursor, ends it.

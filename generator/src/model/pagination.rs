@@ -354,36 +354,56 @@ fn find_list(body: &TypeRef, defs: &Defs, wanted: Option<&str>) -> Found {
     let Some(fields) = fields_of(body, defs) else {
         return Found::NotList;
     };
+    // An object with an `id` is a resource (an album with its images, a folder with its
+    // tags), not a page of results, unless its array is named like results.
+    let resource = fields.iter().any(|f| f.wire_name == "id");
     match pick_array(fields, defs) {
-        Pick::One(field, item) => Found::List(List {
+        Pick::One(field, item, named) if named || !resource => Found::List(List {
             items: FieldPath::of(&[field]),
             item_ty: item,
         }),
-        Pick::Many(names) => Found::Ambiguous(format!(
-            "the body holds several arrays ({names}) and none is named like a list of results"
-        )),
+        Pick::One(..) | Pick::Many => Found::NotList,
+        Pick::None if resource => Found::NotList,
         Pick::None => {
-            let nested: Vec<List> = fields
+            let nested: Vec<(List, bool)> = fields
                 .iter()
                 .filter_map(|outer| {
                     let inner = fields_of(&outer.ty, defs)?;
                     match pick_array(inner, defs) {
-                        Pick::One(field, item) => Some(List {
-                            items: FieldPath::of(&[outer, field]),
-                            item_ty: item,
-                        }),
+                        Pick::One(field, item, named) => Some((
+                            List {
+                                items: FieldPath::of(&[outer, field]),
+                                item_ty: item,
+                            },
+                            named,
+                        )),
                         _ => None,
                     }
                 })
                 .collect();
-            match nested.as_slice() {
-                [] => Found::NotList,
-                [one] => Found::List(one.clone()),
-                several => Found::Ambiguous(format!(
+            let named: Vec<&List> = nested.iter().filter(|(_, n)| *n).map(|(l, _)| l).collect();
+            // `{albums: {items: […]}}` is a wrapped list; in `{response: …, client: {sessions:
+            // […]}}` the sessions are a side dish, unless named like results.
+            let objects = fields
+                .iter()
+                .filter(|f| match resolve(&f.ty, defs) {
+                    TypeRef::Named(name) => matches!(
+                        defs.get(name).map(|d| &d.kind),
+                        Some(TypeKind::Struct { .. } | TypeKind::Union { .. })
+                    ),
+                    _ => false,
+                })
+                .count();
+            match (nested.as_slice(), named.as_slice()) {
+                ([], _) => Found::NotList,
+                ([(one, named)], _) if *named || objects == 1 => Found::List(one.clone()),
+                ([_], _) => Found::NotList,
+                (_, [one]) => Found::List((*one).clone()),
+                (several, _) => Found::Ambiguous(format!(
                     "the body holds several lists ({})",
                     several
                         .iter()
-                        .map(|l| format!("`{}`", l.items.wire))
+                        .map(|(l, _)| format!("`{}`", l.items.wire))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )),
@@ -394,8 +414,10 @@ fn find_list(body: &TypeRef, defs: &Defs, wanted: Option<&str>) -> Found {
 
 enum Pick<'d> {
     None,
-    One(&'d Field, TypeRef),
-    Many(String),
+    /// The array, its item type, and whether it is named like results.
+    One(&'d Field, TypeRef, bool),
+    /// Several arrays, none (or more than one) named like results.
+    Many,
 }
 
 fn pick_array<'d>(fields: &'d [Field], defs: &Defs) -> Pick<'d> {
@@ -412,13 +434,13 @@ fn pick_array<'d>(fields: &'d [Field], defs: &Defs) -> Pick<'d> {
         .collect();
     match (arrays.as_slice(), named.as_slice()) {
         ([], _) => Pick::None,
-        ([(f, item)], _) | (_, [(f, item)]) => Pick::One(f, (*item).clone()),
-        (all, _) => Pick::Many(
-            all.iter()
-                .map(|(f, _)| format!("`{}`", f.wire_name))
-                .collect::<Vec<_>>()
-                .join(", "),
+        ([(f, item)], _) => Pick::One(
+            f,
+            (*item).clone(),
+            ITEM_NAMES.contains(&norm(&f.wire_name).as_str()),
         ),
+        (_, [(f, item)]) => Pick::One(f, (*item).clone(), true),
+        _ => Pick::Many,
     }
 }
 
@@ -793,13 +815,29 @@ impl<'a> Ctx<'a> {
         size: Option<&'a Param>,
         total_pages: Option<FieldPath>,
     ) -> Option<Strategy> {
+        let forced = page.is_some();
         let page = page.or_else(|| self.param(PAGE, is_integer))?;
         let size = size.or_else(|| self.param(LIMIT, is_integer));
         let total_pages = total_pages.or_else(|| {
             self.leaf(TOTAL_PAGES, |l| is_integer(&l.ty))
                 .map(|l| l.path.clone())
         });
-        if size.is_none() && total_pages.is_none() {
+        let has_more = self
+            .leaf(HAS_MORE, |l| l.ty == TypeRef::Bool)
+            .map(|l| l.path.clone());
+        // A page number alone proves little (Twilio's `Page` needs a token past page 0): the
+        // response must also speak of pages, unless a rule says so.
+        let hint = forced
+            || total_pages.is_some()
+            || has_more.is_some()
+            || self
+                .leaf(
+                    &["page", "currentpage", "pagenumber", "perpage", "pagesize"],
+                    |l| is_integer(&l.ty),
+                )
+                .is_some()
+            || self.leaf(TOTAL, |l| is_integer(&l.ty)).is_some();
+        if !hint || (size.is_none() && total_pages.is_none() && has_more.is_none()) {
             return None;
         }
         // The first page is the default, else the minimum, else 1.
@@ -816,6 +854,7 @@ impl<'a> Ctx<'a> {
             size: size.map(|s| s.rust_name.clone()),
             first,
             total_pages,
+            has_more,
         })
     }
 
@@ -975,6 +1014,7 @@ impl<'a> Ctx<'a> {
                     size: inputs.get("limit").map(|l| l.rust_name.clone()),
                     first: 1,
                     total_pages: integer(output("numPages")?)?,
+                    has_more: None,
                 },
                 (None, None) => return Err("offsetLimit needs an `offset` or `page` input".into()),
             },

@@ -326,7 +326,10 @@ impl RequestSpec {
         }
         if let Some(target) = &self.target {
             return reqwest::Url::parse(target).map_err(|e| {
-                format!("`{}` was given an invalid next-page URL: {e}", self.operation_id)
+                format!(
+                    "`{}` was given an invalid next-page URL: {e}",
+                    self.operation_id
+                )
             });
         }
         let mut url = String::with_capacity(

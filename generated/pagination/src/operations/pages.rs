@@ -102,7 +102,7 @@ impl ListPages {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Pages by number: starts at the `page` set on this builder (else 1), keeps `per_page` as the page size, and counts up. Ends at an empty page or after the last page (`total_pages`). Every other parameter set on this builder (filters, page size) is sent with each page.
+    /// Pages by number: starts at the `page` set on this builder (else 1), keeps `per_page` as the page size, and counts up. Ends at an empty page, after the last page (`total_pages`). Every other parameter set on this builder (filters, page size) is sent with each page.
     ///
     /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
@@ -119,12 +119,14 @@ impl ListPages {
                 async move {
                     let page = request.send().await?;
                     let total_pages = page.total_pages.as_ref().copied();
+                    let has_more = None;
                     let items = page.items;
                     let next = crate::runtime::Next::page(
                         at,
                         1i64,
                         items.len(),
                         total_pages,
+                        has_more,
                     );
                     Ok(crate::runtime::Page {
                         items,
