@@ -47,16 +47,16 @@ pub(super) fn stream(
         } => {
             let slot = slot_of(offset)?;
             let (first, set) = position(&slot, param_type(op, offset)?, api);
-            let total = integer(api, body, total.as_ref())?;
-            let step = integer(api, body, step.as_ref())?;
+            let (total_let, total) = local("total", integer(api, body, total.as_ref())?);
+            let (step_let, step) = local("step", integer(api, body, step.as_ref())?);
             (
                 quote!(let first = #first;),
                 set,
                 quote! {
-                    let total = #total;
-                    let step = #step;
+                    #total_let
+                    #step_let
                     let items = #items;
-                    let next = crate::runtime::Next::offset(at, items.len(), step, total);
+                    let next = crate::runtime::Next::offset(at, items.len(), #step, #total);
                 },
             )
         }
@@ -78,19 +78,17 @@ pub(super) fn stream(
                     _ => quote!(self.#name.unwrap_or(#first)),
                 }
             };
-            let total_pages = integer(api, body, total_pages.as_ref())?;
-            let has_more = match has_more {
-                Some(path) => cloned(api, quote!(page), body, &path.rust)?,
-                None => quote!(None),
-            };
+            let (pages_let, total_pages) =
+                local("total_pages", integer(api, body, total_pages.as_ref())?);
+            let (more_let, has_more) = local("has_more", boolean(api, body, has_more.as_ref())?);
             (
                 quote!(let first = #start;),
                 set,
                 quote! {
-                    let total_pages = #total_pages;
-                    let has_more = #has_more;
+                    #pages_let
+                    #more_let
                     let items = #items;
-                    let next = crate::runtime::Next::page(at, #first, items.len(), total_pages, has_more);
+                    let next = crate::runtime::Next::page(at, #first, items.len(), #total_pages, #has_more);
                 },
             )
         }
@@ -101,10 +99,7 @@ pub(super) fn stream(
         } => {
             let slot = slot_of(param)?;
             let (first, set) = cursor_position(&slot);
-            let has_more = match has_more {
-                Some(path) => cloned(api, quote!(page), body, &path.rust)?,
-                None => quote!(None),
-            };
+            let (more_let, has_more) = local("has_more", boolean(api, body, has_more.as_ref())?);
             let (cursor_before, cursor_after, wire) = match next {
                 CursorSource::Field(path) => (
                     cloned(api, quote!(page), body, &path.rust)?,
@@ -149,11 +144,11 @@ pub(super) fn stream(
                 quote!(let first = #first;),
                 set,
                 quote! {
-                    let has_more = #has_more;
+                    #more_let
                     #cursor_before
                     let items = #items;
                     #cursor_after
-                    let next = crate::runtime::Next::cursor(cursor, has_more, #wire);
+                    let next = crate::runtime::Next::cursor(cursor, #has_more, #wire);
                 },
             )
         }
@@ -412,19 +407,46 @@ fn is_copy(ty: &TypeRef, api: &Api) -> bool {
     )
 }
 
-/// An `Option<i64>` expression for an integer field, or `None` without one.
-fn integer(api: &Api, body: &TypeRef, path: Option<&FieldPath>) -> Option<TokenStream> {
+/// A `let` binding `name` for `value` and the name, or nothing and `None` without a value.
+fn local(name: &str, value: Option<TokenStream>) -> (TokenStream, TokenStream) {
+    match value {
+        Some(value) => {
+            let name = ident(name);
+            (quote!(let #name = #value;), quote!(#name))
+        }
+        None => (quote!(), quote!(None)),
+    }
+}
+
+/// An `Option<bool>` expression for a boolean field (`Some(None)` without one: nothing to read).
+fn boolean(
+    api: &Api,
+    body: &TypeRef,
+    path: Option<&FieldPath>,
+) -> Option<Option<TokenStream>> {
+    match path {
+        Some(path) => cloned(api, quote!(page), body, &path.rust).map(Some),
+        None => Some(None),
+    }
+}
+
+/// An `Option<i64>` expression for an integer field (`Some(None)` without one).
+fn integer(
+    api: &Api,
+    body: &TypeRef,
+    path: Option<&FieldPath>,
+) -> Option<Option<TokenStream>> {
     let Some(path) = path else {
-        return Some(quote!(None));
+        return Some(None);
     };
     let value = cloned(api, quote!(page), body, &path.rust)?;
     let leaf = path.rust.iter().try_fold(body.clone(), |ty, name| {
         field_of(api, &ty, name).map(|f| f.ty.clone())
     })?;
-    Some(match resolve(&leaf, api) {
+    Some(Some(match resolve(&leaf, api) {
         TypeRef::I32 => quote!(#value.map(i64::from)),
         _ => value,
-    })
+    }))
 }
 
 /// An expression of type `Vec<T>` moving the items at `path` out of `page`; absent is empty.

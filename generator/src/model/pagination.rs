@@ -188,7 +188,7 @@ pub(super) fn detect(
         Found::NotList => return (None, ListShape::NotList),
         Found::Ambiguous(why) if !signals.is_empty() => {
             let why = why.clone();
-            note(input, &signals, &why, diagnostics);
+            note(input, &ctx, &signals, &why, diagnostics);
             return (
                 None,
                 ListShape::Paged {
@@ -206,7 +206,7 @@ pub(super) fn detect(
             "it is a {} operation, and repeating one to fetch pages is not assumed to be safe",
             input.method.to_ascii_uppercase()
         );
-        note(input, &signals, &why, diagnostics);
+        note(input, &ctx, &signals, &why, diagnostics);
         return (
             None,
             ListShape::Paged {
@@ -225,7 +225,7 @@ pub(super) fn detect(
             ListShape::Paged { left_out: None },
         ),
         Err(why) => {
-            note(input, &signals, &why, diagnostics);
+            note(input, &ctx, &signals, &why, diagnostics);
             (
                 None,
                 ListShape::Paged {
@@ -237,7 +237,13 @@ pub(super) fn detect(
 }
 
 /// The note for a list that looks paged but gets no `stream()`.
-fn note(input: &Input<'_>, signals: &[String], why: &str, diagnostics: &mut Diagnostics) {
+fn note(
+    input: &Input<'_>,
+    ctx: &Ctx<'_>,
+    signals: &[String],
+    why: &str,
+    diagnostics: &mut Diagnostics,
+) {
     diagnostics.push(
         Diagnostic::note(
             input.pointer,
@@ -248,7 +254,8 @@ fn note(input: &Input<'_>, signals: &[String], why: &str, diagnostics: &mut Diag
             ),
         )
         .with_help(format!(
-            "if it pages, describe how in sdkgen.toml, e.g. `[pagination] {id} = {{ strategy = \"cursor\", param = \"…\", next = \"…\" }}` (strategies: {}); `{id} = \"off\"` silences this note",
+            "if it pages, describe how in sdkgen.toml, e.g. `[pagination] {id} = {{ {} }}` (strategies: {}); `{id} = \"off\"` silences this note",
+            ctx.suggestion(),
             PAGING_STRATEGIES[1..].join(", "),
             id = input.id,
         )),
@@ -626,6 +633,40 @@ impl<'a> Ctx<'a> {
             out.push("`x-dropshot-pagination`".to_owned());
         }
         out
+    }
+
+    /// A `[pagination]` rule to start from, for a note: the moving parameter it saw, and a
+    /// placeholder for what it could not find.
+    fn suggestion(&self) -> String {
+        let moving = self.input.params.iter().find_map(|p| {
+            let n = norm(&p.wire_name);
+            let strategy = if OFFSET.contains(&n.as_str()) {
+                "offset"
+            } else if PAGE.contains(&n.as_str()) && is_integer(self.ty(&p.ty)) {
+                "page"
+            } else if CURSOR.contains(&n.as_str()) {
+                "cursor"
+            } else if TOKEN.contains(&n.as_str()) || n == "page" {
+                "page-token"
+            } else {
+                return None;
+            };
+            (p.location == ParamLocation::Query).then_some((strategy, p.wire_name.as_str()))
+        });
+        let items = match &self.list {
+            Some(_) => String::new(),
+            None => ", items = \"…\"".to_owned(),
+        };
+        match moving {
+            Some(("offset" | "page", param)) => {
+                let strategy = moving.map_or("offset", |m| m.0);
+                format!("strategy = \"{strategy}\", param = \"{param}\", total = \"…\"{items}")
+            }
+            Some((strategy, param)) => {
+                format!("strategy = \"{strategy}\", param = \"{param}\", next = \"…\"{items}")
+            }
+            None => format!("strategy = \"next-url\", next = \"…\"{items}"),
+        }
     }
 
     /// Tries each strategy in order of how exact it is about the next page.
