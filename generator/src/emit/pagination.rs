@@ -8,7 +8,8 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::{ident, type_tokens};
 use crate::model::{
-    Api, CursorSource, Field, FieldPath, Operation, Pagination, Strategy, TypeKind, TypeRef,
+    Api, CursorSource, Field, FieldPath, Operation, Pagination, Presence, Strategy, TypeKind,
+    TypeRef,
 };
 
 /// Whether the builder needs `send_page`, the `send_with_response` that can follow a
@@ -109,11 +110,11 @@ pub(super) fn stream(
                 CursorSource::LastItem(field) => {
                     let item = field_of(api, &pagination.item_ty, field)?;
                     let f = ident(field);
-                    let last = match presence(item) {
-                        Presence::Plain if is_copy(&item.ty, api) => {
+                    let last = match wrap(item) {
+                        Wrap::Plain if is_copy(&item.ty, api) => {
                             quote!(items.last().map(|item| item.#f))
                         }
-                        Presence::Plain => quote!(items.last().map(|item| item.#f.clone())),
+                        Wrap::Plain => quote!(items.last().map(|item| item.#f.clone())),
                         _ => {
                             let access = cloned(
                                 api,
@@ -328,7 +329,7 @@ fn resolve<'a>(mut ty: &'a TypeRef, api: &'a Api) -> &'a TypeRef {
         let TypeRef::Named(name) = ty else {
             return ty;
         };
-        match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        match api.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Alias(inner)) => ty = inner,
             _ => return ty,
         }
@@ -341,14 +342,14 @@ fn field_of<'a>(api: &'a Api, ty: &TypeRef, rust: &str) -> Option<&'a Field> {
     let TypeRef::Named(name) = resolve(ty, api) else {
         return None;
     };
-    match &api.types.iter().find(|t| &t.name == name)?.kind {
+    match &api.type_def(name)?.kind {
         TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.rust_name == rust),
         _ => None,
     }
 }
 
 /// How a field is wrapped in its struct (see `emit/models.rs`).
-enum Presence {
+enum Wrap {
     /// `T`.
     Plain,
     /// `Option<T>`.
@@ -357,13 +358,11 @@ enum Presence {
     Double,
 }
 
-fn presence(field: &Field) -> Presence {
-    if field.constant || (field.required && !field.nullable) {
-        Presence::Plain
-    } else if field.tri_state {
-        Presence::Double
-    } else {
-        Presence::Optional
+fn wrap(field: &Field) -> Wrap {
+    match field.presence {
+        Presence::Required | Presence::Constant => Wrap::Plain,
+        Presence::OptionalNullable => Wrap::Double,
+        Presence::RequiredNullable | Presence::Optional => Wrap::Optional,
     }
 }
 
@@ -378,17 +377,17 @@ fn cloned(api: &Api, root: TokenStream, ty: &TypeRef, path: &[String]) -> Option
     for name in path {
         let field = field_of(api, &current, name)?;
         let f = ident(name);
-        expr = match (optional, presence(field)) {
-            (false, Presence::Plain) => quote!(#expr.#f),
-            (false, Presence::Optional) => quote!(#expr.#f.as_ref()),
-            (false, Presence::Double) => quote!(#expr.#f.as_ref().and_then(Option::as_ref)),
-            (true, Presence::Plain) => quote!(#expr.map(|v| &v.#f)),
-            (true, Presence::Optional) => quote!(#expr.and_then(|v| v.#f.as_ref())),
-            (true, Presence::Double) => {
+        expr = match (optional, wrap(field)) {
+            (false, Wrap::Plain) => quote!(#expr.#f),
+            (false, Wrap::Optional) => quote!(#expr.#f.as_ref()),
+            (false, Wrap::Double) => quote!(#expr.#f.as_ref().and_then(Option::as_ref)),
+            (true, Wrap::Plain) => quote!(#expr.map(|v| &v.#f)),
+            (true, Wrap::Optional) => quote!(#expr.and_then(|v| v.#f.as_ref())),
+            (true, Wrap::Double) => {
                 quote!(#expr.and_then(|v| v.#f.as_ref()).and_then(Option::as_ref))
             }
         };
-        optional |= !matches!(presence(field), Presence::Plain);
+        optional |= !matches!(wrap(field), Wrap::Plain);
         current = field.ty.clone();
     }
     Some(match (optional, is_copy(&current, api)) {
@@ -419,11 +418,7 @@ fn local(name: &str, value: Option<TokenStream>) -> (TokenStream, TokenStream) {
 }
 
 /// An `Option<bool>` expression for a boolean field (`Some(None)` without one: nothing to read).
-fn boolean(
-    api: &Api,
-    body: &TypeRef,
-    path: Option<&FieldPath>,
-) -> Option<Option<TokenStream>> {
+fn boolean(api: &Api, body: &TypeRef, path: Option<&FieldPath>) -> Option<Option<TokenStream>> {
     match path {
         Some(path) => cloned(api, quote!(page), body, &path.rust).map(Some),
         None => Some(None),
@@ -431,11 +426,7 @@ fn boolean(
 }
 
 /// An `Option<i64>` expression for an integer field (`Some(None)` without one).
-fn integer(
-    api: &Api,
-    body: &TypeRef,
-    path: Option<&FieldPath>,
-) -> Option<Option<TokenStream>> {
+fn integer(api: &Api, body: &TypeRef, path: Option<&FieldPath>) -> Option<Option<TokenStream>> {
     let Some(path) = path else {
         return Some(None);
     };
@@ -457,15 +448,15 @@ fn owned(api: &Api, body: &TypeRef, path: &FieldPath) -> Option<TokenStream> {
     for name in &path.rust {
         let field = field_of(api, &current, name)?;
         let f = ident(name);
-        expr = match (optional, presence(field)) {
-            (false, Presence::Plain) => quote!(#expr.#f),
-            (false, Presence::Optional) => quote!(#expr.#f),
-            (false, Presence::Double) => quote!(#expr.#f.flatten()),
-            (true, Presence::Plain) => quote!(#expr.map(|v| v.#f)),
-            (true, Presence::Optional) => quote!(#expr.and_then(|v| v.#f)),
-            (true, Presence::Double) => quote!(#expr.and_then(|v| v.#f.flatten())),
+        expr = match (optional, wrap(field)) {
+            (false, Wrap::Plain) => quote!(#expr.#f),
+            (false, Wrap::Optional) => quote!(#expr.#f),
+            (false, Wrap::Double) => quote!(#expr.#f.flatten()),
+            (true, Wrap::Plain) => quote!(#expr.map(|v| v.#f)),
+            (true, Wrap::Optional) => quote!(#expr.and_then(|v| v.#f)),
+            (true, Wrap::Double) => quote!(#expr.and_then(|v| v.#f.flatten())),
         };
-        optional |= !matches!(presence(field), Presence::Plain);
+        optional |= !matches!(wrap(field), Wrap::Plain);
         current = field.ty.clone();
     }
     Some(if optional {

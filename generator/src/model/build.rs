@@ -9,9 +9,8 @@ use super::names::{Scope, field_name, method_name, type_name};
 use super::pagination;
 use super::schema::{Types, bounds, docs_of};
 use super::{
-    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation,
-    Presence, Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
-    TypeTable,
+    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation, Presence,
+    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeKind, TypeRef, TypeTable,
 };
 use crate::config::PagingRule;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};

@@ -515,7 +515,7 @@ fn leaves(body: &TypeRef, defs: &Defs) -> Vec<Leaf> {
                     parent: parent.to_owned(),
                     norm: norm(&field.wire_name),
                     ty: scalar.clone(),
-                    may_be_absent: !field.required || field.nullable,
+                    may_be_absent: !field.presence.always_present(),
                 }),
                 TypeRef::Named(_) if prefix.len() < 3 => {
                     walk(&field.ty, defs, prefix, &norm(&field.wire_name), out)
