@@ -1112,11 +1112,11 @@ fn json_path(path: &str) -> Result<String, String> {
         .trim()
         .strip_prefix('$')
         .ok_or_else(|| format!("`{path}` is not a JSONPath starting at `$`"))?;
-    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    // `..` (recursive descent) is checked before the leading `.` is dropped: `$..id` is one.
     if rest.contains(['*', '?', '(']) || rest.contains("..") {
         return Err(format!("`{path}` is not a plain field path"));
     }
-    Ok(rest.to_owned())
+    Ok(rest.strip_prefix('.').unwrap_or(rest).to_owned())
 }
 
 /// Whether a success response declares a `Link` header (any case).
