@@ -284,12 +284,11 @@ impl ListDirectories {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {

@@ -244,12 +244,11 @@ impl ListOrganizationDomains {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {
@@ -627,12 +626,11 @@ impl ListAllOrganizationDomains {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {

@@ -294,12 +294,11 @@ impl ListInstanceOrganizationInvitations {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {
@@ -425,12 +424,11 @@ impl ListOrganizationInvitations {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {
@@ -686,12 +684,11 @@ impl ListPendingOrganizationInvitations {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {

@@ -161,15 +161,8 @@ impl ListRedirectUrLs {
 
                 async move {
                     let page = request.send().await?;
-                    let total = None;
-                    let step = None;
                     let items = page;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        step,
-                        total,
-                    );
+                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
                     Ok(crate::runtime::Page {
                         items,
                         next,

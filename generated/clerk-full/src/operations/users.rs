@@ -1045,15 +1045,8 @@ impl GetUserList {
 
                 async move {
                     let page = request.send().await?;
-                    let total = None;
-                    let step = None;
                     let items = page;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        step,
-                        total,
-                    );
+                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
                     Ok(crate::runtime::Page {
                         items,
                         next,
@@ -2770,15 +2763,8 @@ impl GetOAuthAccessToken {
 
                 async move {
                     let page = request.send().await?;
-                    let total = None;
-                    let step = None;
                     let items = page;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        step,
-                        total,
-                    );
+                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
                     Ok(crate::runtime::Page {
                         items,
                         next,
@@ -2869,12 +2855,11 @@ impl UsersGetOrganizationMemberships {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {
@@ -2985,12 +2970,11 @@ impl UsersGetOrganizationInvitations {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {

@@ -393,7 +393,6 @@ impl ListNextCursor {
 
                 async move {
                     let page = request.send().await?;
-                    let has_more = None;
                     let cursor = page
                         .meta
                         .as_ref()
@@ -402,7 +401,7 @@ impl ListNextCursor {
                     let items = page.results;
                     let next = crate::runtime::Next::cursor(
                         cursor,
-                        has_more,
+                        None,
                         "meta.next_cursor",
                     );
                     Ok(crate::runtime::Page {
@@ -499,14 +498,9 @@ impl ListMarker {
 
                 async move {
                     let page = request.send().await?;
-                    let has_more = None;
                     let cursor = page.next_marker.as_ref().cloned();
                     let items = page.entries.unwrap_or_default();
-                    let next = crate::runtime::Next::cursor(
-                        cursor,
-                        has_more,
-                        "next_marker",
-                    );
+                    let next = crate::runtime::Next::cursor(cursor, None, "next_marker");
                     Ok(crate::runtime::Page {
                         items,
                         next,
@@ -601,7 +595,6 @@ impl ListNested {
 
                 async move {
                     let page = request.send().await?;
-                    let has_more = None;
                     let cursor = page
                         .artists
                         .cursors
@@ -611,7 +604,7 @@ impl ListNested {
                     let items = page.artists.items;
                     let next = crate::runtime::Next::cursor(
                         cursor,
-                        has_more,
+                        None,
                         "artists.cursors.after",
                     );
                     Ok(crate::runtime::Page {

@@ -150,14 +150,9 @@ impl ListDeclared {
 
                 async move {
                     let page = request.send().await?;
-                    let has_more = None;
                     let items = page.rows;
                     let cursor = items.last().map(|item| item.id.clone());
-                    let next = crate::runtime::Next::cursor(
-                        cursor,
-                        has_more,
-                        "rows[-1].id",
-                    );
+                    let next = crate::runtime::Next::cursor(cursor, None, "rows[-1].id");
                     Ok(crate::runtime::Page {
                         items,
                         next,
@@ -242,12 +237,11 @@ impl ListConfigured {
 
                 async move {
                     let page = request.send().await?;
-                    let has_more = None;
                     let cursor = page.continue_from.as_ref().cloned();
                     let items = page.rows.unwrap_or_default();
                     let next = crate::runtime::Next::cursor(
                         cursor,
-                        has_more,
+                        None,
                         "continue_from",
                     );
                     Ok(crate::runtime::Page {

@@ -153,12 +153,11 @@ impl ListWithTotal {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
-                    let step = None;
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
                         items.len(),
-                        step,
+                        None,
                         total,
                     );
                     Ok(crate::runtime::Page {
@@ -253,15 +252,8 @@ impl ListBareArray {
 
                 async move {
                     let page = request.send().await?;
-                    let total = None;
-                    let step = None;
                     let items = page;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        step,
-                        total,
-                    );
+                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
                     Ok(crate::runtime::Page {
                         items,
                         next,

@@ -119,14 +119,13 @@ impl ListPages {
                 async move {
                     let page = request.send().await?;
                     let total_pages = page.total_pages.as_ref().copied();
-                    let has_more = None;
                     let items = page.items;
                     let next = crate::runtime::Next::page(
                         at,
                         1i64,
                         items.len(),
                         total_pages,
-                        has_more,
+                        None,
                     );
                     Ok(crate::runtime::Page {
                         items,
