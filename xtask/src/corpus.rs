@@ -124,6 +124,13 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
     let paging = render_pagination(&rows);
     println!("{paging}");
     std::fs::write(scratch.join("pagination.md"), &paging).map_err(|e| e.to_string())?;
+    // Every list operation and its verdict, for reviewing samples (too long to print).
+    let listing = scratch.join("pagination-operations.md");
+    std::fs::write(&listing, render_list_operations(&rows)).map_err(|e| e.to_string())?;
+    println!(
+        "every list operation and its verdict: {}",
+        listing.display()
+    );
     let failed: Vec<&Row> = rows
         .iter()
         .filter(|r| !(r.check == "ok" || r.check == "skipped" || expected_failure(r)))
@@ -241,6 +248,36 @@ fn render(rows: &[Row]) -> String {
 
 /// The pagination coverage table: per spec, list operations, how many look paged, how many got
 /// `stream()` (by strategy), and every paged one left out with the reason.
+/// One line per list operation: its shape, and the strategy and what decided it.
+fn render_list_operations(rows: &[Row]) -> String {
+    use sdkgen::model::ListShape;
+    let mut out =
+        String::from("| spec | operation | endpoint | list | stream |\n|---|---|---|---|---|\n");
+    for row in rows {
+        for op in &row.pagination.rows {
+            let list = match &op.list {
+                ListShape::NotList => "not a list".to_owned(),
+                ListShape::Unpaged => "unpaged".to_owned(),
+                ListShape::Paged { left_out: None } => "paged".to_owned(),
+                ListShape::Paged {
+                    left_out: Some(why),
+                } => format!("paged, left out: {}", why.replace('|', "\\|")),
+            };
+            let stream = match (op.strategy, op.source) {
+                (Some(strategy), Some(source)) => format!("{strategy} ({source:?})"),
+                (Some(strategy), None) => strategy.to_owned(),
+                (None, _) => "–".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {list} | {stream} |",
+                row.spec, op.operation, op.endpoint
+            );
+        }
+    }
+    out
+}
+
 fn render_pagination(rows: &[Row]) -> String {
     use sdkgen::model::ListShape;
     let mut out = String::from(

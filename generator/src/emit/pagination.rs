@@ -540,12 +540,14 @@ fn describe(pagination: &Pagination) -> String {
                 String::new()
             } else {
                 format!(
-                    "; {} are sent with the first request only (the token carries them)",
+                    "; {} {} sent with the first request only (the token carries {})",
                     first_page_only
                         .iter()
                         .map(|p| format!("`{}`", unraw(p)))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", "),
+                    if first_page_only.len() == 1 { "is" } else { "are" },
+                    if first_page_only.len() == 1 { "it" } else { "them" },
                 )
             },
         ),

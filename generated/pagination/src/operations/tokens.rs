@@ -121,7 +121,7 @@ impl ListDropshot {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Pages by token: each request sets `page_token` to the previous page's `next_page`; `sort_by` are sent with the first request only (the token carries them). Ends when the response has no token. Every other parameter set on this builder is sent with each page.
+    /// Pages by token: each request sets `page_token` to the previous page's `next_page`; `sort_by` is sent with the first request only (the token carries it). Ends when the response has no token. Every other parameter set on this builder is sent with each page.
     ///
     /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(

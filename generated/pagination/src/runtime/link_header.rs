@@ -4,8 +4,9 @@
 //!
 //! Written here rather than taken from a crate: `parse_link_header` strips every quote and
 //! splits on commas, which breaks on targets or quoted parameters that contain commas, and
-//! pulls `regex` into every SDK; `http-link` is unmaintained. This parser reads the grammar as
-//! the RFC gives it and never fails: a malformed link-value is skipped, not fatal.
+//! pulls `regex` into every SDK; `http-link` is unmaintained; `nom-rfc8288` pulls `nom`. This
+//! parser reads the grammar as the RFC gives it and never fails: a malformed link-value is
+//! skipped, not fatal.
 
 use http::HeaderMap;
 
