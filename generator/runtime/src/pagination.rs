@@ -171,8 +171,9 @@ pub enum PaginationErrorKind {
     /// The server sent a next-page cursor, token or URL it had already sent: following it would
     /// repeat pages forever.
     RepeatedCursor,
-    /// A page was identical to the one before it: the server ignores the paging parameter
-    /// (for example `offset`), so the stream would yield the same items again and again.
+    /// A page added nothing new: it held only items of the page before it (the same page, or
+    /// the same items in another order). The server ignores the paging parameter (for example
+    /// `offset`), so the stream would yield the same items again and again.
     RepeatedPage,
     /// This many empty pages in a row, each saying there was more.
     EmptyPages(u32),
@@ -221,7 +222,7 @@ impl fmt::Display for PaginationError {
                 "the server sent a next-page cursor it had already sent, so the pages would repeat forever",
             ),
             PaginationErrorKind::RepeatedPage => f.write_str(
-                "the page is identical to the previous one, so the server is not moving to the next page (it may ignore the paging parameter)",
+                "the page is identical to the previous one (it holds only items already on it), so the server is not moving to the next page (it may ignore the paging parameter)",
             ),
             PaginationErrorKind::EmptyPages(n) => write!(
                 f,
@@ -324,7 +325,9 @@ where
 impl<T: PartialEq + Clone, S: Clone + Eq + Hash, F> State<T, S, F> {
     /// Takes in a fetched page: decides what comes next and buffers its items.
     fn accept(&mut self, page: Page<T, S>) {
-        if !page.items.is_empty() && page.items == self.previous {
+        // Only `PartialEq` is known of items, so this is a scan of the previous page; it stops
+        // at the first new item, which on a moving server is the first one.
+        if !page.items.is_empty() && page.items.iter().all(|item| self.previous.contains(item)) {
             self.pending = Some(PaginationErrorKind::RepeatedPage);
             return;
         }
@@ -482,6 +485,42 @@ mod tests {
         assert_eq!(calls, 2);
         assert_eq!(items, vec![1, 2]);
         assert!(error.is_some_and(|e| e.contains("identical to the previous one")));
+    }
+
+    #[tokio::test]
+    async fn a_page_of_only_the_previous_pages_items_ends_with_an_error() {
+        // The server ignores the offset and shuffles: no page is identical, none adds anything.
+        let mut calls = 0;
+        let (items, error) = collect(0, |offset| {
+            calls += 1;
+            let items = if calls % 2 == 1 {
+                vec![1, 2, 3]
+            } else {
+                vec![3, 1, 2]
+            };
+            std::future::ready(Ok(Page {
+                next: Next::offset(offset, items.len(), None, Some(1_000_000)),
+                items,
+            }))
+        })
+        .await;
+        assert_eq!((calls, items), (2, vec![1, 2, 3]));
+        assert!(error.is_some_and(|e| e.contains("only items already on it")));
+
+        // Overlap with new items is progress (items inserted at the head shift a page).
+        let (items, error) = collect(0, |offset| {
+            let items = match offset {
+                0 => vec![1, 2],
+                2 => vec![2, 3],
+                _ => vec![],
+            };
+            std::future::ready(Ok(Page {
+                next: Next::offset(offset, items.len(), None, None),
+                items,
+            }))
+        })
+        .await;
+        assert_eq!((items, error), (vec![1, 2, 2, 3], None));
     }
 
     #[tokio::test]

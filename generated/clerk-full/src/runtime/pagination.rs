@@ -173,8 +173,9 @@ pub enum PaginationErrorKind {
     /// The server sent a next-page cursor, token or URL it had already sent: following it would
     /// repeat pages forever.
     RepeatedCursor,
-    /// A page was identical to the one before it: the server ignores the paging parameter
-    /// (for example `offset`), so the stream would yield the same items again and again.
+    /// A page added nothing new: it held only items of the page before it (the same page, or
+    /// the same items in another order). The server ignores the paging parameter (for example
+    /// `offset`), so the stream would yield the same items again and again.
     RepeatedPage,
     /// This many empty pages in a row, each saying there was more.
     EmptyPages(u32),
@@ -223,7 +224,7 @@ impl fmt::Display for PaginationError {
                 "the server sent a next-page cursor it had already sent, so the pages would repeat forever",
             ),
             PaginationErrorKind::RepeatedPage => f.write_str(
-                "the page is identical to the previous one, so the server is not moving to the next page (it may ignore the paging parameter)",
+                "the page is identical to the previous one (it holds only items already on it), so the server is not moving to the next page (it may ignore the paging parameter)",
             ),
             PaginationErrorKind::EmptyPages(n) => write!(
                 f,
@@ -326,7 +327,9 @@ where
 impl<T: PartialEq + Clone, S: Clone + Eq + Hash, F> State<T, S, F> {
     /// Takes in a fetched page: decides what comes next and buffers its items.
     fn accept(&mut self, page: Page<T, S>) {
-        if !page.items.is_empty() && page.items == self.previous {
+        // Only `PartialEq` is known of items, so this is a scan of the previous page; it stops
+        // at the first new item, which on a moving server is the first one.
+        if !page.items.is_empty() && page.items.iter().all(|item| self.previous.contains(item)) {
             self.pending = Some(PaginationErrorKind::RepeatedPage);
             return;
         }
