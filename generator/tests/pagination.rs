@@ -90,6 +90,16 @@ fn each_api_style_gets_its_strategy() {
             "offset",
         ),
         (
+            "Clerk API keys: offset, limit and total_count typed number",
+            spec(
+                "get",
+                &params(&[q("offset", "number"), q("limit", "number")]),
+                &object(&format!("data: {ITEMS}, total_count: {{type: number}}")),
+                "",
+            ),
+            "offset",
+        ),
+        (
             "offset over a bare array",
             spec(
                 "get",

@@ -337,6 +337,15 @@ pub struct ListNextUrlResponse200 {
     pub next: Option<String>,
 }
 
+/// The `ListNumberTypedResponse200` schema (`#/paths/~1offset~1numbers/get/responses/200/content/application~1json/schema`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListNumberTypedResponse200 {
+    /// The `data` property.
+    pub data: Vec<Item>,
+    /// The `total_count` property.
+    pub total_count: f64,
+}
+
 /// The `ListPageTokenResponse200` schema (`#/paths/~1tokens~1google/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListPageTokenResponse200 {

@@ -167,6 +167,27 @@ async fn offset_with_a_total_stops_at_the_total() {
 }
 
 #[tokio::test]
+async fn offset_typed_number_is_sent_as_whole_numbers() {
+    // `number` offsets go out as `2`, not `2.0` (`number()` parses an integer or panics).
+    let server = serve("/offset/numbers", |r| {
+        let offset = number(r, "offset").unwrap_or(0);
+        ok(json!({ "data": page_from(offset), "total_count": TOTAL }))
+    })
+    .await;
+    let stream = client(&server)
+        .offsets()
+        .list_number_typed()
+        .color("red")
+        .limit(2.0)
+        .stream();
+    assert_eq!(ids(stream).await, all_ids());
+    let requests = requests(&server).await;
+    let offsets: Vec<_> = requests.iter().map(|r| number(r, "offset")).collect();
+    assert_eq!(offsets, [Some(0), Some(2), Some(4), Some(6)]);
+    assert_kept(&requests, Some("limit"));
+}
+
+#[tokio::test]
 async fn offset_over_a_bare_array_stops_at_an_empty_page() {
     let server = serve("/offset/bare", |r| {
         ok(json!(page_from(number(r, "offset").unwrap_or(0))))

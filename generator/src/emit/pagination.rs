@@ -76,6 +76,7 @@ pub(super) fn stream(
                 let name = &slot.name;
                 match resolve(param_type(op, page)?, api) {
                     TypeRef::I32 => quote!(self.#name.map(i64::from).unwrap_or(#first)),
+                    TypeRef::F64 => quote!(self.#name.map(|page| page as i64).unwrap_or(#first)),
                     _ => quote!(self.#name.unwrap_or(#first)),
                 }
             };
@@ -269,6 +270,7 @@ fn position(slot: &ParamSlot, ty: &TypeRef, api: &Api) -> (TokenStream, TokenStr
     let name = &slot.name;
     let narrow = match resolve(ty, api) {
         TypeRef::I32 => quote!(i32::try_from(at).unwrap_or(i32::MAX)),
+        TypeRef::F64 => quote!(at as f64),
         _ => quote!(at),
     };
     if slot.required {
@@ -277,16 +279,18 @@ fn position(slot: &ParamSlot, ty: &TypeRef, api: &Api) -> (TokenStream, TokenStr
     } else {
         let first = match resolve(ty, api) {
             TypeRef::I32 => quote!(self.#name.map(i64::from).unwrap_or(0)),
+            TypeRef::F64 => quote!(self.#name.map(|at| at as i64).unwrap_or(0)),
             _ => quote!(self.#name.unwrap_or(0)),
         };
         (first, quote!(request.#name = Some(#narrow);))
     }
 }
 
-/// `value` as an `i64`.
+/// `value` as an `i64` (a `number` is a whole one in practice; `as` saturates).
 fn widen(ty: &TypeRef, api: &Api, value: TokenStream) -> TokenStream {
     match resolve(ty, api) {
         TypeRef::I32 => quote!(i64::from(#value)),
+        TypeRef::F64 => quote!((#value as i64)),
         _ => value,
     }
 }
@@ -425,7 +429,7 @@ fn boolean(api: &Api, body: &TypeRef, path: Option<&FieldPath>) -> Option<Option
     }
 }
 
-/// An `Option<i64>` expression for an integer field (`Some(None)` without one).
+/// An `Option<i64>` expression for an integer (or `number`) field (`Some(None)` without one).
 fn integer(api: &Api, body: &TypeRef, path: Option<&FieldPath>) -> Option<Option<TokenStream>> {
     let Some(path) = path else {
         return Some(None);
@@ -436,6 +440,7 @@ fn integer(api: &Api, body: &TypeRef, path: Option<&FieldPath>) -> Option<Option
     })?;
     Some(Some(match resolve(&leaf, api) {
         TypeRef::I32 => quote!(#value.map(i64::from)),
+        TypeRef::F64 => quote!(#value.map(|count| count as i64)),
         _ => value,
     }))
 }

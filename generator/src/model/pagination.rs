@@ -310,8 +310,10 @@ fn norm(name: &str) -> String {
         .collect()
 }
 
-fn is_integer(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::I64 | TypeRef::I32)
+/// An integer, or a `number`: some specs type counts and offsets so (Clerk's `offset`,
+/// `limit` and `total_count` on its API key lists); `stream()` converts them.
+fn is_count(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::I64 | TypeRef::I32 | TypeRef::F64)
 }
 
 /// Where the items are, if the body is a list.
@@ -642,7 +644,7 @@ impl<'a> Ctx<'a> {
             let n = norm(&p.wire_name);
             let strategy = if OFFSET.contains(&n.as_str()) {
                 "offset"
-            } else if PAGE.contains(&n.as_str()) && is_integer(self.ty(&p.ty)) {
+            } else if PAGE.contains(&n.as_str()) && is_count(self.ty(&p.ty)) {
                 "page"
             } else if CURSOR.contains(&n.as_str()) {
                 "cursor"
@@ -747,10 +749,10 @@ impl<'a> Ctx<'a> {
         limit: Option<&'a Param>,
         total: Option<FieldPath>,
     ) -> Option<Strategy> {
-        let offset = offset.or_else(|| self.param(OFFSET, is_integer))?;
-        let limit = limit.or_else(|| self.param(LIMIT, is_integer));
+        let offset = offset.or_else(|| self.param(OFFSET, is_count))?;
+        let limit = limit.or_else(|| self.param(LIMIT, is_count));
         let total = total.or_else(|| {
-            self.leaf(TOTAL, |l| is_integer(&l.ty))
+            self.leaf(TOTAL, |l| is_count(&l.ty))
                 .map(|l| l.path.clone())
         });
         let step_names: Vec<String> = limit
@@ -762,7 +764,7 @@ impl<'a> Ctx<'a> {
         let items_depth = self.list.as_ref().map_or(0, |l| l.items.rust.len());
         let step = self
             .leaf(&step_names, |l| {
-                is_integer(&l.ty) && l.path.rust.len() == items_depth.max(1)
+                is_count(&l.ty) && l.path.rust.len() == items_depth.max(1)
             })
             .map(|l| l.path.clone());
         if limit.is_none() && total.is_none() && step.is_none() {
@@ -857,10 +859,10 @@ impl<'a> Ctx<'a> {
         total_pages: Option<FieldPath>,
     ) -> Option<Strategy> {
         let forced = page.is_some();
-        let page = page.or_else(|| self.param(PAGE, is_integer))?;
-        let size = size.or_else(|| self.param(LIMIT, is_integer));
+        let page = page.or_else(|| self.param(PAGE, is_count))?;
+        let size = size.or_else(|| self.param(LIMIT, is_count));
         let total_pages = total_pages.or_else(|| {
-            self.leaf(TOTAL_PAGES, |l| is_integer(&l.ty))
+            self.leaf(TOTAL_PAGES, |l| is_count(&l.ty))
                 .map(|l| l.path.clone())
         });
         let has_more = self
@@ -874,10 +876,10 @@ impl<'a> Ctx<'a> {
             || self
                 .leaf(
                     &["page", "currentpage", "pagenumber", "perpage", "pagesize"],
-                    |l| is_integer(&l.ty),
+                    |l| is_count(&l.ty),
                 )
                 .is_some()
-            || self.leaf(TOTAL, |l| is_integer(&l.ty)).is_some();
+            || self.leaf(TOTAL, |l| is_count(&l.ty)).is_some();
         if !hint || (size.is_none() && total_pages.is_none() && has_more.is_none()) {
             return None;
         }
@@ -921,7 +923,7 @@ impl<'a> Ctx<'a> {
             .transpose()?;
         let integer = |wire: &Option<String>| {
             wire.as_deref()
-                .map(|w| self.named_field(w, is_integer, "an integer"))
+                .map(|w| self.named_field(w, is_count, "a number"))
                 .transpose()
         };
         let string = |wire: &Option<String>| {
@@ -1039,7 +1041,7 @@ impl<'a> Ctx<'a> {
             Found::Ambiguous(why) => return Err(format!("{why}; set `outputs.results`")),
         };
         let integer = |wire: Option<String>| {
-            wire.map(|w| self.named_field(&w, is_integer, "an integer"))
+            wire.map(|w| self.named_field(&w, is_count, "a number"))
                 .transpose()
         };
         let strategy = match kind {

@@ -37,6 +37,21 @@ impl<'a> Offsets<'a> {
         }
     }
 
+    /// Offset, limit and total typed `number`, not `integer` (Clerk's API key lists).
+    ///
+    /// `GET /offset/numbers` (operation `ListNumberTyped`)
+    ///
+    /// Optional: [`color`](ListNumberTyped::color), [`offset`](ListNumberTyped::offset), [`limit`](ListNumberTyped::limit).
+    pub fn list_number_typed(&self) -> ListNumberTyped {
+        ListNumberTyped {
+            client: self.client.clone(),
+            options: RequestOptions::default(),
+            color: None,
+            offset: None,
+            limit: None,
+        }
+    }
+
     /// Offset and limit, the body a bare array, no total.
     ///
     /// `GET /offset/bare` (operation `ListBareArray`)
@@ -153,6 +168,108 @@ impl ListWithTotal {
                 async move {
                     let page = request.send().await?;
                     let total = Some(page.total_count);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                    })
+                }
+            },
+        )
+    }
+}
+
+///A `GET /offset/numbers` request; start it with [`Offsets::list_number_typed`](super::Offsets::list_number_typed), then `.send()` it.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct ListNumberTyped {
+    client: Client,
+    options: RequestOptions,
+    color: Option<String>,
+    offset: Option<f64>,
+    limit: Option<f64>,
+}
+
+impl ListNumberTyped {
+    /// Only items of this color (a filter every page must keep).
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Minimum: 0.
+    pub fn offset(mut self, value: f64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Minimum: 1.
+    pub fn limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Overrides the client's timeout, retry policy or headers for this call only.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request and returns the decoded body.
+    pub async fn send(self) -> Result<models::ListNumberTypedResponse200, Error> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+
+    /// Sends the request and returns the decoded body with the status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::ListNumberTypedResponse200>, Error> {
+        let mut request = RequestSpec::new(
+            "ListNumberTyped",
+            reqwest::Method::GET,
+            "/offset/numbers",
+        );
+        if let Some(value) = &self.color {
+            request.query("color", value);
+        }
+        if let Some(value) = &self.offset {
+            request.query("offset", value);
+        }
+        if let Some(value) = &self.limit {
+            request.query("limit", value);
+        }
+        let raw = self.client.core().execute(request, &self.options).await?;
+        match raw.status().as_u16() {
+            200 => raw.json(),
+            _ => Err(raw.unexpected_status()),
+        }
+    }
+
+    /// Every item across all pages, fetched lazily, one request per page.
+    ///
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<Item = Result<models::Item, Error>> {
+        let first = self.offset.map(|at| at as i64).unwrap_or(0);
+        crate::runtime::paginate(
+            "ListNumberTyped",
+            first,
+            move |at| {
+                let mut request = self.clone();
+                request.offset = Some(at as f64);
+
+                async move {
+                    let page = request.send().await?;
+                    let total = Some(page.total_count).map(|count| count as i64);
                     let items = page.data;
                     let next = crate::runtime::Next::offset(
                         at,
