@@ -388,9 +388,9 @@ fn resources_and_unpaged_lists_are_left_alone() {
             spec(
                 "get",
                 &params(&[q("offset", "integer"), q("limit", "integer")]),
-                &object(&format!(
-                    "id: {{type: string}}, tags: {{type: array, items: {{type: string}}}}, roles: {{type: array, items: {{type: string}}}}"
-                )),
+                &object(
+                    "id: {type: string}, tags: {type: array, items: {type: string}}, roles: {type: array, items: {type: string}}",
+                ),
                 "",
             ),
             None,

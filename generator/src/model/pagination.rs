@@ -125,7 +125,7 @@ pub(super) fn detect(
         let rule_at = format!("sdkgen.toml [pagination] {}", input.id);
         let result = match &ctx {
             None => Err("its success responses do not have one JSON body".to_owned()),
-            Some(ctx) => ctx.from_rule(rule),
+            Some(ctx) => ctx.follow_rule(rule),
         };
         return match result {
             Ok(pagination) => (pagination, ListShape::Paged { left_out: None }),
@@ -154,7 +154,7 @@ pub(super) fn detect(
         let at = input.pointer.join("x-speakeasy-pagination");
         let result = match &ctx {
             None => Err("the success responses do not have one JSON body".to_owned()),
-            Some(ctx) => ctx.from_extension(value),
+            Some(ctx) => ctx.follow_extension(value),
         };
         return match result {
             Ok(pagination) => (Some(pagination), ListShape::Paged { left_out: None }),
@@ -902,7 +902,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A `[pagination]` rule from `sdkgen.toml`: `Ok(None)` for `off`.
-    fn from_rule(&self, rule: &PagingRule) -> Result<Option<Pagination>, String> {
+    fn follow_rule(&self, rule: &PagingRule) -> Result<Option<Pagination>, String> {
         if rule.strategy == "off" {
             return Ok(None);
         }
@@ -997,7 +997,7 @@ impl<'a> Ctx<'a> {
 
     /// Speakeasy's `x-speakeasy-pagination`: `type` offsetLimit / cursor / url, `inputs`
     /// naming operation parameters, `outputs` as JSONPath into the response body.
-    fn from_extension(&self, value: &serde_json::Value) -> Result<Pagination, String> {
+    fn follow_extension(&self, value: &serde_json::Value) -> Result<Pagination, String> {
         let kind = value
             .get("type")
             .and_then(|t| t.as_str())
