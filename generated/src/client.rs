@@ -7,7 +7,8 @@ use std::time::Duration;
 use crate::Error;
 use crate::operations;
 use crate::runtime::{
-    ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, StatusMatch,
+    ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, SecurityScheme,
+    StatusMatch,
 };
 
 /// What the spec says about talking to this API.
@@ -23,7 +24,13 @@ const DEFAULTS: ApiDefaults = ApiDefaults {
         &[StatusMatch::Exact(429), StatusMatch::Class(5)],
         true,
     ),
-    auth: AuthScheme::Bearer,
+    schemes: &[
+        SecurityScheme {
+            name: "bearerAuth",
+            kind: AuthScheme::Bearer,
+        },
+    ],
+    security: &[&["bearerAuth"]],
 };
 
 /// A client for Clerk Backend API — Organization Memberships (version 2026-05-12).
@@ -45,7 +52,7 @@ impl Client {
     /// The base URL the spec names (`servers[0].url`).
     pub const DEFAULT_BASE_URL: &'static str = "https://api.clerk.com/v1";
 
-    /// The environment variable [`Client::from_env`] reads the token from.
+    /// The environment variable [`Client::from_env`] reads the credential from.
     pub const SECRET_ENV_VAR: &'static str = "CLERK_SECRET_KEY";
 
     /// A client that authenticates with the bearer token `token`.

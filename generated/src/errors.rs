@@ -3,6 +3,8 @@
 //! Errors: one [`Error`] type for every call, carrying the decoded body of documented
 //! error responses as an [`ErrorBody`].
 
+#![allow(deprecated)]
+
 use crate::models;
 
 /// The error type of every call: transport failures, timeouts, undecodable replies,
@@ -13,6 +15,6 @@ pub type Error = crate::runtime::Error<ErrorBody>;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
-    ///A [`models::ClerkErrors`] body.
+    /// A [`models::ClerkErrors`] body.
     ClerkErrors(models::ClerkErrors),
 }

@@ -4,6 +4,10 @@
 //!
 //! Optional fields are `Option`s and are left out of requests when `None`. String enums
 //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+//!
+//! Enums, unions and the structs you never build yourself (replies) are
+//! `#[non_exhaustive]`, so a later version of the API may add variants and fields
+//! without breaking your code: match them with a `_` arm, and read replies' fields.
 
 #![allow(deprecated)]
 
@@ -11,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// A single problem found with the request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClerkError {
     /// Short description of the problem.
     ///
@@ -33,6 +38,7 @@ pub struct ClerkError {
 
 /// The body of every unsuccessful response.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClerkErrors {
     /// The problems found with the request.
     pub errors: Vec<ClerkError>,
@@ -50,6 +56,7 @@ pub struct ClerkErrors {
 
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// Identifier of the user to add. The user must live in the same
     /// instance as the organization and must not already be a member.
@@ -82,6 +89,7 @@ pub struct CreateOrganizationMembershipBody {
 
 /// An organization, as embedded in a membership.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// Kind of object; always `organization`.
     ///
@@ -168,6 +176,7 @@ pub struct Organization {
 
 /// One user's membership of one organization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembership {
     /// Unique identifier of the membership.
     ///
@@ -219,6 +228,7 @@ pub struct OrganizationMembership {
 ///
 /// Example: `organization_membership`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationMembershipObject {
     /// `organization_membership`
     #[default]
@@ -227,56 +237,13 @@ pub enum OrganizationMembershipObject {
     Unknown(String),
 }
 
-impl OrganizationMembershipObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationMembership => "organization_membership",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationMembershipObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationMembershipObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_membership" => Self::OrganizationMembership,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationMembershipObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationMembershipObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationMembershipObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationMembershipObject { OrganizationMembership = "organization_membership" }
+);
 
 /// The publicly visible details of the member.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// Identifier of the member.
     ///
@@ -327,6 +294,7 @@ pub struct OrganizationMembershipPublicUserData {
 
 /// One page of organization memberships.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The memberships on this page.
     pub data: Vec<OrganizationMembership>,
@@ -340,6 +308,7 @@ pub struct OrganizationMemberships {
 ///
 /// Example: `organization`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationObject {
     /// `organization`
     #[default]
@@ -348,56 +317,11 @@ pub enum OrganizationObject {
     Unknown(String),
 }
 
-impl OrganizationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// Role key the membership switches to.
     ///
@@ -408,6 +332,7 @@ pub struct UpdateOrganizationMembershipBody {
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// Object deep-merged into the metadata that frontend and backend code can both read.
     ///

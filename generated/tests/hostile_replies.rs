@@ -1048,8 +1048,9 @@ fn the_secret_stays_out_of_debug_display_and_errors() {
         .block_on(call_with_path_param(&client, Op::Delete, 1, ".."))
         .expect_err("refused");
     check("an invalid request", format!("{e} {e:?}"));
-    // A token that is not a valid header value: the config error must not echo it.
-    let bad = format!("{TOKEN}\r\n");
+    // A token that is not a valid header value: the config error must not echo it. (Surrounding
+    // whitespace, a trailing newline included, is trimmed, so the CR/LF sits inside.)
+    let bad = format!("{TOKEN}\r\nX-Injected: 1");
     let e = Client::builder()
         .bearer_token(bad.as_str())
         .build()

@@ -12,6 +12,7 @@
 //!
 //! [client]
 //! secret_env_var = "CLERK_SECRET_KEY"
+//! idempotency_header = "Idempotency-Key"   # sent by every POST and PATCH (optional)
 //!
 //! [pagination]                                   # per operationId; see `PagingRule`
 //! ListEvents = "off"
@@ -69,9 +70,15 @@ pub struct Package {
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
-    /// Environment variable `Client::from_env` reads the bearer token from.
+    /// Environment variable `Client::from_env` reads the credential from; when unset, one is
+    /// derived from the crate name (see [`derived_env_var`]).
     #[serde(default)]
     pub secret_env_var: Option<String>,
+    /// A header every POST and PATCH operation sends an idempotency key in (a fresh random one
+    /// per call, the same on each retry), for APIs whose spec does not declare it per
+    /// operation.
+    #[serde(default)]
+    pub idempotency_header: Option<String>,
     /// Product token for `User-Agent`; the crate name when unset. The version is appended.
     #[serde(default)]
     pub user_agent: Option<String>,
@@ -231,6 +238,28 @@ pub const PAGING_STRATEGIES: &[&str] = &[
     "link-header",
 ];
 
+/// The environment variable for an API's credential when the config names none: the crate
+/// name in upper snake case without a trailing `API` word, then what the variable holds
+/// (`suffix`: `TOKEN`, `API_KEY` or `CREDENTIALS`). `clerk-backend-api` with a bearer token →
+/// `CLERK_BACKEND_TOKEN`; `petstore` with an API key → `PETSTORE_API_KEY`.
+pub fn derived_env_var(crate_name: &str, suffix: &str) -> String {
+    use heck::ToShoutySnakeCase;
+    let name = crate_name.to_shouty_snake_case();
+    let name = name
+        .strip_suffix("_API")
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(&name);
+    let name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    match name.chars().next() {
+        None => suffix.to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("API_{name}_{suffix}"),
+        Some(_) => format!("{name}_{suffix}"),
+    }
+}
+
 /// A crate name for an API title: `Clerk Backend API` → `clerk-backend-api`.
 pub fn crate_name_for(title: &str) -> String {
     use heck::ToKebabCase;
@@ -282,6 +311,24 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("unknown field `nxet`"), "{err}");
+    }
+
+    #[test]
+    fn env_vars_from_crate_names() {
+        for (crate_name, suffix, var) in [
+            ("clerk-backend-api", "TOKEN", "CLERK_BACKEND_TOKEN"),
+            ("petstore", "API_KEY", "PETSTORE_API_KEY"),
+            (
+                "twilio_api_v2010",
+                "CREDENTIALS",
+                "TWILIO_API_V2010_CREDENTIALS",
+            ),
+            ("api", "TOKEN", "API_TOKEN"),
+            ("3d-api", "TOKEN", "API_3D_TOKEN"),
+            ("", "TOKEN", "TOKEN"),
+        ] {
+            assert_eq!(derived_env_var(crate_name, suffix), var, "{crate_name}");
+        }
     }
 
     #[test]

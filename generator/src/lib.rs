@@ -5,10 +5,12 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod record;
 
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -24,6 +26,8 @@ pub struct Output {
     pub warnings: Diagnostics,
     /// Which list operations got `stream()`, by which strategy, and why the others did not.
     pub pagination: model::Coverage,
+    /// The model the files were emitted from (also recorded in them, see [`record`]).
+    pub api: model::Api,
 }
 
 /// Generates a crate from spec text. `spec_name` names the spec in diagnostics and in the
@@ -41,6 +45,21 @@ fn generate_document(
 ) -> Result<Output, Diagnostics> {
     // The model owns what emitting needs; the document is gone before emitting allocates.
     let (mut api, warnings) = model::build(document, &config.pagination)?;
+    if let Some(header) = &config.client.idempotency_header {
+        // RFC 9110 token characters: anything else would fail every call at run time.
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if header.is_empty() || !header.chars().all(token) {
+            return Err(Diagnostic::error(
+                "#",
+                format!(
+                    "the config's `idempotency_header` {header:?} is not a valid HTTP header name"
+                ),
+            )
+            .with_help("use a name such as `Idempotency-Key`")
+            .into());
+        }
+        api.send_idempotency_keys(header);
+    }
     if !config.docs.spec_prose {
         api.strip_prose();
     }
@@ -50,6 +69,7 @@ fn generate_document(
         files,
         warnings,
         pagination,
+        api,
     })
 }
 
@@ -59,7 +79,8 @@ fn generate_document(
 pub struct Job {
     /// The spec file.
     pub spec: std::path::PathBuf,
-    /// How the spec is named in diagnostics and in the generated preamble.
+    /// How the spec is named in diagnostics: the path as typed. The generated files name it by
+    /// its file name alone (see [`Job::run`]).
     pub spec_name: String,
     /// The settings.
     pub config: Config,
@@ -88,6 +109,10 @@ impl Job {
     }
 
     /// Reads the spec and generates the crate.
+    ///
+    /// The "generated from" preamble of each file names the spec by its file name alone, not
+    /// the path as typed: the same spec generated on two machines, or from two folders, gives
+    /// byte-identical files.
     pub fn run(&self) -> Result<Output, Diagnostics> {
         let bytes = std::fs::read(&self.spec).map_err(|e| {
             Diagnostic::error("#", format!("cannot read {}: {e}", self.spec.display()))
@@ -99,6 +124,59 @@ impl Job {
         if config.package.name.is_empty() {
             config.package.name = config::crate_name_for(&document.openapi.info.title);
         }
-        generate_document(document, &self.spec_name, &config)
+        generate_document(document, &self.file_name(), &config)
     }
+
+    /// The spec's file name (`a/b/spec.yaml` → `spec.yaml`), or the name as typed when the path
+    /// has none (`..`).
+    fn file_name(&self) -> String {
+        self.spec.file_name().map_or_else(
+            || self.spec_name.clone(),
+            |name| name.to_string_lossy().into_owned(),
+        )
+    }
+}
+
+/// The model of `path` as `config` would generate it: a spec (loaded and built as `generate`
+/// does) or a model recorded by a generated crate (`sdkgen-model.json`).
+pub fn model_of(path: &std::path::Path, config: &Config) -> Result<model::Api, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    model_from(bytes, &path.to_string_lossy().replace('\\', "/"), config)
+}
+
+/// [`model_of`] for contents already read; `name` names them in messages.
+pub fn model_from(bytes: Vec<u8>, name: &str, config: &Config) -> Result<model::Api, String> {
+    if record::is_record(&bytes) {
+        let text = String::from_utf8(bytes).map_err(|e| format!("{name} is not UTF-8: {e}"))?;
+        return record::from_text(&text).map_err(|e| format!("{name}: {e}"));
+    }
+    let document = load::load(&bytes, name).map_err(|d| d.to_string())?;
+    drop(bytes);
+    let (mut api, _warnings) =
+        model::build(document, &config.pagination).map_err(|d| d.to_string())?;
+    if !config.docs.spec_prose {
+        api.strip_prose();
+    }
+    Ok(api)
+}
+
+/// What generating `api` into the crate folder `dir` changes, compared with the model the
+/// crate there recorded: the report's summary and its breaking entries, for a terminal. `None`
+/// on a first generation (no record yet).
+pub fn regeneration_summary(
+    dir: &std::path::Path,
+    api: &model::Api,
+    config: &Config,
+) -> Option<String> {
+    let old = match record::read(dir)? {
+        Ok(old) => old,
+        Err(e) => return Some(format!("no summary of changes: {e}\n")),
+    };
+    let report = diff::diff(&old, api);
+    let labels = diff::Labels {
+        old: format!("{}/{}", dir.display(), record::FILE),
+        new: "this generation".to_owned(),
+        version: Some(config.package.version.clone()),
+    };
+    Some(report.brief(&labels))
 }

@@ -167,8 +167,9 @@ fn first_failure<T: serde::de::DeserializeOwned>(
         .find_map(|(key, value)| typed::<T>(value, at.join(key)).err())
 }
 
-/// YAML or JSON text → a JSON value, with line and column on syntax errors.
-fn parse_value(bytes: &[u8], source: &str) -> Result<serde_json::Value, Diagnostics> {
+/// YAML or JSON text → a JSON value, with line and column on syntax errors. Public for tools
+/// that read a spec as the generator does (the conformance harness takes examples from it).
+pub fn parse_value(bytes: &[u8], source: &str) -> Result<serde_json::Value, Diagnostics> {
     let root = Pointer::root();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Diagnostic::error(root, format!("{source} is empty"))

@@ -19,6 +19,23 @@ fn generated_crate_matches_the_spec() {
 }
 
 #[test]
+fn wire_fixture_crate_matches_its_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let config =
+        sdkgen::Config::read(&root.join("spec/wire-fixture.toml")).expect("spec/wire-fixture.toml");
+    let spec = std::fs::read(config.spec.as_ref().expect("the config names the spec"))
+        .expect("the spec is readable");
+    let output = sdkgen::generate(&spec, "spec/wire-fixture.yaml", &config)
+        .unwrap_or_else(|d| panic!("the spec does not generate:\n{d}"));
+    assert!(output.warnings.0.is_empty(), "{}", output.warnings);
+    if let Err(diff) = sdkgen::output::check(&root.join("generated/wire-fixture"), &output.files) {
+        panic!(
+            "generated/wire-fixture/ is stale; run `cargo xtask generate` and commit the result:\n{diff}"
+        );
+    }
+}
+
+#[test]
 fn check_reports_a_changed_file_as_a_diff() {
     let dir = std::env::temp_dir().join(format!("sdkgen-freshness-{}", std::process::id()));
     let files = vec![sdkgen::GeneratedFile {

@@ -292,8 +292,6 @@ fn sampled_random_documents_compile() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2);
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let scratch = workspace.join("target/robustness");
     let seed = std::env::var("SDKGEN_COMPILE_SEED")
         .ok()
         .and_then(|s| s.parse::<u8>().ok())
@@ -327,26 +325,9 @@ fn sampled_random_documents_compile() {
         {
             continue;
         }
-        let dir = scratch.join(format!("case-{attempt}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        sdkgen::output::write(&dir, &output.files).expect("the crate is written");
-        std::fs::write(dir.join("spec.json"), &bytes).expect("the spec is written");
-        // Not a member of this workspace; share its lock file so no resolution is needed.
-        let manifest = dir.join("Cargo.toml");
-        let mut cargo_toml = std::fs::read_to_string(&manifest).expect("Cargo.toml");
-        cargo_toml.push_str("\n[workspace]\n");
-        std::fs::write(&manifest, cargo_toml).expect("Cargo.toml is written");
-        let _ = std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"));
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["check", "--quiet", "--all-targets"])
-            .current_dir(&dir)
-            .env("CARGO_TARGET_DIR", scratch.join("target"))
-            .status()
-            .expect("cargo runs");
-        println!("{}: cargo check: {status}", dir.display());
         compiled += 1;
-        if !status.success() {
-            failures.push(dir.display().to_string());
+        if let Err(failure) = harness::cargo_check(&format!("case-{attempt}"), &output, &bytes) {
+            failures.push(failure);
         }
     }
     assert_eq!(
@@ -355,8 +336,126 @@ fn sampled_random_documents_compile() {
     );
     assert!(
         failures.is_empty(),
-        "generated crates that do not compile (spec.json is next to each): {failures:?}"
+        "generated crates that do not compile cleanly:\n{}",
+        failures.join("\n")
     );
+}
+
+/// A document that uses every name of the pool (`strategies::name_pool`: odd names, Rust's
+/// prelude, and every name the generated code reserves) as a tag, an operationId, a schema, a
+/// property, a query parameter and an enum value, with error bodies and `oneOf` members
+/// named after them too. Each tag's group also has the operations whose code calls std items
+/// (a constant body field's `Default::default()`, a raw body's `Clone::clone`, a header
+/// array's `ToString::to_string`), so a group type named after one of them would show.
+fn every_name_in_every_role(pool: &[&str]) -> Value {
+    let mut paths = serde_json::Map::new();
+    let mut schemas = serde_json::Map::new();
+    let schema_ref = |name: &str| json!({ "$ref": format!("#/components/schemas/{}", strategies::escape(name)) });
+    for (i, name) in pool.iter().enumerate() {
+        // Cycles of eight: recursive types, but not one cycle through every type (rustc's
+        // drop check gives up on a cycle of a hundred types through `Vec`).
+        let next = pool[(i / 8 * 8 + (i + 1) % 8).min(pool.len() - 1)];
+        paths.insert(
+            format!("/n{i}"),
+            json!({ "get": {
+                "operationId": name,
+                "tags": [name],
+                "responses": {
+                    "200": { "description": "ok", "content": { "application/json": {
+                        "schema": schema_ref(name) } } },
+                    "404": { "description": "missing", "content": { "application/json": {
+                        "schema": schema_ref(next) } } },
+                },
+            },
+            "post": {
+                "operationId": format!("{name} post"),
+                "tags": [name],
+                "parameters": [{ "name": name, "in": "header",
+                    "schema": { "type": "array", "items": { "type": "string" } } }],
+                "requestBody": { "required": true, "content": { "application/json": {
+                    "schema": { "type": "object", "required": [name], "properties": {
+                        "kind": { "type": "string", "enum": ["constant"] },
+                        *name: { "type": "string" } } } } } },
+                "responses": { "204": { "description": "done" } },
+            },
+            "put": {
+                "operationId": format!("{name} put"),
+                "tags": [name],
+                "requestBody": { "required": true, "content": { "text/plain": {
+                    "schema": { "type": "string" } } } },
+                "responses": { "204": { "description": "done" } },
+            } }),
+        );
+        schemas.insert(
+            (*name).to_owned(),
+            json!({
+                "type": "object",
+                "required": [name],
+                "properties": {
+                    *name: { "type": "string" },
+                    "next": { "type": "array", "items": schema_ref(next) },
+                    "maybe": { "type": "string", "nullable": true },
+                },
+            }),
+        );
+    }
+    let properties: serde_json::Map<String, Value> = pool
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let schema = match i % 3 {
+                0 => json!({ "type": "string" }),
+                1 => json!({ "type": "string", "nullable": true }),
+                _ => json!({ "type": "integer" }),
+            };
+            ((*name).to_owned(), schema)
+        })
+        .collect();
+    let required: Vec<&str> = pool.iter().step_by(4).copied().collect();
+    let parameters: Vec<Value> = pool
+        .iter()
+        .map(|name| json!({ "name": name, "in": "query", "schema": { "type": "string" } }))
+        .collect();
+    paths.insert(
+        "/everything".to_owned(),
+        json!({ "post": {
+            "operationId": "Everything",
+            "tags": ["Everything"],
+            "parameters": parameters,
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": required, "properties": properties } } } },
+            "responses": { "204": { "description": "done" } },
+        } }),
+    );
+    schemas.insert(
+        "AllValues".to_owned(),
+        json!({ "type": "string", "enum": pool }),
+    );
+    schemas.insert(
+        "AnyOfThem".to_owned(),
+        json!({ "oneOf": pool.iter().take(12).map(|n| schema_ref(n)).collect::<Vec<_>>() }),
+    );
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Names", "version": "1" },
+        "servers": [{ "url": "https://api.example.com" }],
+        "components": { "schemas": schemas },
+        "paths": paths,
+    })
+}
+
+/// Every name a spec could take from the generated code, in every role at once: the crate
+/// compiles, and clippy finds nothing (`-D warnings`). Slow, hence `#[ignore]` (CI runs it).
+#[test]
+#[ignore = "slow: compiles a generated crate; run with --ignored"]
+fn every_reserved_and_prelude_name_compiles() {
+    let doc = every_name_in_every_role(&strategies::name_pool());
+    let bytes = to_bytes(&doc, false);
+    let output = sdkgen::generate(&bytes, "names.json", &sdkgen::Config::named("names-sdk"))
+        .unwrap_or_else(|d| panic!("generation failed:\n{d}"));
+    if let Err(failure) = harness::cargo_clippy("every-name", &output, &bytes) {
+        panic!("{failure}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,6 +516,44 @@ fn self_wrapping_schema_as_parameter_is_a_diagnostic() {
     if let Err(failure) = generate_guarded(spec, TIMEOUT) {
         panic!("{failure}");
     }
+}
+
+/// Issue 18, defect 3: the crate's front page took `info.description` as it was, so an indented
+/// block or a bare fence in it became a doctest that failed `cargo test --doc`.
+#[test]
+fn code_in_the_api_description_is_no_doctest() {
+    let spec = b"openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\n  description: \"Call it:\\n\\n    panic!()\\n\\n```\\nloop {}\\n```\"\npaths: {}\n";
+    assert_eq!(generate_guarded(spec.to_vec(), TIMEOUT), Ok(None));
+}
+
+/// Issue 18, defect 6: a tag named `Core` gave `Client` a second `core` method (E0592).
+#[test]
+fn tag_named_core_keeps_clear_of_client_core() {
+    let spec = minimal(
+        "    A: {type: string}\n",
+        "\n  /a:\n    get:\n      operationId: GetA\n      tags: [Core]\n      responses: {'204': {description: ok}}",
+    );
+    assert_eq!(generate_guarded(spec, TIMEOUT), Ok(None));
+}
+
+/// Issue 18, defect 7: an operationId `requestOptions` gave a builder `RequestOptions` next to
+/// the module's import of the runtime's `RequestOptions` (E0255).
+#[test]
+fn operation_named_request_options_keeps_clear_of_the_import() {
+    let spec = minimal(
+        "    A: {type: string}\n",
+        "\n  /a:\n    get:\n      operationId: requestOptions\n      tags: [Things]\n      responses: {'204': {description: ok}}",
+    );
+    assert_eq!(generate_guarded(spec, TIMEOUT), Ok(None));
+}
+
+/// Every name of the pool in every role (the document `every_reserved_and_prelude_name_compiles`
+/// compiles): nothing is defined twice. Fast, so it runs with every `cargo test`.
+#[test]
+fn every_reserved_and_prelude_name_is_claimed_around() {
+    let pool: Vec<&str> = strategies::name_pool();
+    let doc = every_name_in_every_role(&pool);
+    assert_eq!(generate_guarded(to_bytes(&doc, false), TIMEOUT), Ok(None));
 }
 
 /// Found by `extreme_nesting_is_a_diagnostic` with an earlier YAML parser, which refused deep

@@ -285,3 +285,256 @@ components:
     ));
     insta::assert_snapshot!(file(&files, "src/models.rs"));
 }
+
+/// Names the generated code uses itself (issue 18 defects 6 and 7, issue 12 class 3): a tag
+/// `Core` gets the accessor `core2` (`Client::core` exists), a builder that would be called
+/// `RequestOptions` or `Option` gets `…Request`, a schema called `Serialize` gets `…Model`; a
+/// tag or schema named `Default`, `From` or `Clone` keeps its name, since the generated code
+/// spells those with full paths.
+#[test]
+fn names_the_generated_code_uses() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /core:
+    get:
+      operationId: requestOptions
+      tags: [Core]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Default'}
+  /defaults:
+    post:
+      operationId: Option
+      tags: [Default]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                send: {type: string}
+                clone: {type: string, nullable: true}
+                clone_null: {type: string}
+                kind: {type: string, enum: [event]}
+      responses:
+        '204': {description: done}
+    get:
+      operationId: new
+      tags: [Default]
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Serialize'}
+components:
+  schemas:
+    Default:
+      type: object
+      properties:
+        from: {$ref: '#/components/schemas/From'}
+    From:
+      type: string
+      enum: [Ok, Err, Unknown]
+    Serialize:
+      type: object
+      properties:
+        clone: {$ref: '#/components/schemas/Clone'}
+    Clone: {type: string}
+"#,
+    ));
+    let all = [
+        "src/client.rs",
+        "src/operations/mod.rs",
+        "src/operations/default.rs",
+        "src/models.rs",
+    ]
+    .map(|path| format!("--- {path} ---\n{}", file(&files, path)))
+    .join("\n");
+    insta::assert_snapshot!(all);
+}
+
+/// Issue 12, class 8: a title that already ends in "API" gave the description "… API API".
+#[test]
+fn the_crate_description_says_api_once() {
+    for (title, description) in [
+        ("Widgets API", "Typed async client for the Widgets API"),
+        ("Widgets", "Typed async client for the Widgets API"),
+    ] {
+        let files = generate(&format!(
+            "openapi: 3.0.3\ninfo: {{title: {title}, version: '1'}}\npaths: {{}}\n"
+        ));
+        let manifest = file(&files, "Cargo.toml");
+        assert!(
+            manifest.contains(&format!("\ndescription = \"{description}\"\n")),
+            "{manifest}"
+        );
+    }
+}
+
+/// Security declared only on operations, with alternatives, a combination and a public
+/// operation; OAuth 2 as the main credential: `Client::new(token)`, `from_env` reading
+/// `EXAMPLE_SDK_TOKEN` (derived from the crate name), one `SecurityScheme` per scheme.
+#[test]
+fn security_per_operation() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /me:
+    get:
+      operationId: GetMe
+      tags: [Users]
+      security: [{oauth: [profile]}]
+      responses: {'204': {description: ok}}
+  /users:
+    get:
+      operationId: ListUsers
+      tags: [Users]
+      security: [{oauth: [admin]}, {key: []}]
+      responses: {'204': {description: ok}}
+    post:
+      operationId: CreateUser
+      tags: [Users]
+      security: [{oauth: [admin], key: []}]
+      responses: {'204': {description: ok}}
+  /status:
+    get:
+      operationId: GetStatus
+      tags: [Users]
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    oauth:
+      type: oauth2
+      description: An access token from the authorization server.
+      flows: {authorizationCode: {authorizationUrl: 'https://example.com/auth', tokenUrl: 'https://example.com/token', scopes: {profile: p, admin: a}}}
+    key: {type: apiKey, in: header, name: X-Api-Key}
+"#,
+    ));
+    insta::assert_snapshot!(
+        "security_per_operation__client",
+        file(&files, "src/client.rs")
+    );
+    insta::assert_snapshot!(
+        "security_per_operation__users",
+        file(&files, "src/operations/users.rs")
+    );
+}
+
+/// What goes on the wire: form bodies with arrays and an Encoding Object, space- and
+/// pipe-delimited and deepObject queries, an idempotency key, and `Accept` for a PDF with JSON
+/// errors.
+#[test]
+fn form_bodies_query_styles_and_idempotency_keys() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /messages:
+    post:
+      operationId: CreateMessage
+      tags: [Messages]
+      parameters:
+        - {name: Idempotency-Key, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              required: [To]
+              properties:
+                To: {type: string}
+                MediaUrl: {type: array, items: {type: string}}
+                StatusCallbackEvent: {type: array, items: {type: string}}
+            encoding:
+              StatusCallbackEvent: {style: form, explode: false}
+      responses:
+        '201': {description: ok, content: {application/json: {schema: {type: object}}}}
+  /messages/search:
+    get:
+      operationId: SearchMessages
+      tags: [Messages]
+      parameters:
+        - {name: scope, in: query, style: spaceDelimited, schema: {type: array, items: {type: string}}}
+        - {name: fields, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+        - {name: filter, in: query, style: deepObject, schema: {type: object, properties: {status: {type: string}}}}
+      responses:
+        '200': {description: ok, content: {application/pdf: {}}}
+        4XX: {description: no, content: {application/problem+json: {schema: {type: object}}}}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/operations/messages.rs"));
+}
+
+/// `default` alone documents every status, success included: a 2XX reply is the call's result
+/// (here with the default's body), any other status an `Error::Api` with the same body.
+#[test]
+fn default_only_responses() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /pings:
+    get:
+      operationId: ListPings
+      tags: [Pings]
+      responses:
+        default:
+          description: the pings, or what went wrong
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Ping'}
+    delete:
+      operationId: DeletePings
+      tags: [Pings]
+      responses:
+        default: {description: done}
+components:
+  schemas:
+    Ping:
+      type: object
+      properties:
+        at: {type: string}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/operations/pings.rs"));
+}
+
+/// A name in `required` with no property schema must still be sent: it becomes a field of any
+/// JSON value, always sent (`None` as `null`), that decodes as `None` when a reply leaves it
+/// out (here `token`, next to the declared `label`; `Grant` is both sent and received).
+#[test]
+fn required_names_without_a_property_schema() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /grants:
+    post:
+      operationId: CreateGrant
+      tags: [Grants]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Grant'}
+      responses:
+        '200':
+          description: the grant
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Grant'}
+components:
+  schemas:
+    Grant:
+      type: object
+      required: [label, token]
+      properties:
+        label: {type: string}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/models.rs"));
+}

@@ -65,6 +65,12 @@ struct Args {
     /// Skip the SDK overhead benchmark.
     #[arg(long)]
     no_sdk: bool,
+    /// Skip the spec diff benchmark (`sdkgen diff`, cargo-semver-checks, openapi-diff).
+    #[arg(long)]
+    no_diff: bool,
+    /// Spec diff benchmark: give up on openapi-diff after this many seconds.
+    #[arg(long, default_value_t = 1800)]
+    openapi_diff_timeout: u64,
     /// Do not make `-subset` inputs for specs our generator refuses.
     #[arg(long)]
     no_subsets: bool,
@@ -269,8 +275,23 @@ fn bench_all(args: &Args, root: &Path, bench: &Path) -> Result<(), String> {
         _ => None,
     };
 
+    // Diffing two full Clerk specs, side by side with cargo-semver-checks and openapi-diff.
+    let diff = if args.no_diff {
+        None
+    } else {
+        eprintln!("bench: spec diff (sdkgen diff, cargo-semver-checks, openapi-diff)");
+        Some(
+            crate::diff_compare::bench(
+                args.runs.max(1),
+                !args.no_install,
+                Duration::from_secs(args.openapi_diff_timeout),
+            )
+            .unwrap_or_else(|e| format!("\n## Diff speed\n\nnot measured: {e}\n")),
+        )
+    };
+
     let machine = machine(tools.as_ref());
-    let markdown = render(
+    let mut markdown = render(
         &inputs,
         &rows,
         sdk.as_ref(),
@@ -279,6 +300,9 @@ fn bench_all(args: &Args, root: &Path, bench: &Path) -> Result<(), String> {
         profile.as_deref(),
         started.elapsed(),
     );
+    if let Some(diff) = &diff {
+        markdown.push_str(diff);
+    }
     println!("{markdown}");
     let json = to_json(&inputs, &rows, sdk.as_ref(), &fixed, &machine);
     std::fs::write(bench.join("bench.md"), &markdown).map_err(|e| e.to_string())?;

@@ -179,7 +179,7 @@ fn compile_crate(scratch: &Path, crate_name: &str) -> String {
     "ok".into()
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

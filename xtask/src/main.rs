@@ -1,7 +1,11 @@
-//! Repository chores: `cargo xtask generate | check | corpus` (and more, see `--help`).
+//! Repository chores: `cargo xtask generate | check | corpus | conformance` (and more, see
+//! `--help`).
 
 mod bench;
+mod conformance;
 mod corpus;
+mod diff;
+mod diff_compare;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +45,22 @@ enum Command {
     },
     /// Fail with a diff when generated/ does not match the spec.
     Check,
+    /// What the working tree changes in the repository's generated crates since a git revision:
+    /// the `sdkgen diff` report of each crate's recorded model there against its model now.
+    Diff {
+        /// The revision to compare with.
+        #[arg(long, default_value = "HEAD")]
+        base: String,
+        /// Output format: text, markdown or json.
+        #[arg(long, default_value = "text")]
+        format: sdkgen::diff::Format,
+        /// Fail on breaking changes (Rust API or wire), or on any change.
+        #[arg(long)]
+        fail_on: Option<diff::FailOn>,
+    },
+    /// `sdkgen diff` on the Clerk history next to cargo-semver-checks and openapi-diff: what
+    /// each finds that the other misses (slow: generates and documents both crates per pair).
+    DiffCompare(diff_compare::Args),
     /// Generate, `cargo check` and `cargo clippy` a crate for every spec under ../shared/specs.
     Corpus {
         /// The folder of specs; default $SDKGEN_SHARED_SPECS or ../shared/specs.
@@ -52,6 +72,23 @@ enum Command {
         /// Skip `cargo check`/`clippy` (generation only).
         #[arg(long)]
         no_compile: bool,
+    },
+    /// Call every operation of every spec through the generated SDK against Prism (a validating
+    /// mock of that spec); writes CONFORMANCE.md. Default: the fragment and every corpus spec
+    /// the generator accepts.
+    Conformance {
+        /// Just this spec (repeatable).
+        #[arg(long)]
+        spec: Vec<PathBuf>,
+        /// The CI subset: the fragment, the newest Clerk Backend API spec and the small specs.
+        #[arg(long, conflicts_with = "spec")]
+        ci: bool,
+        /// The whole corpus, specs the generator refuses included (as rows of the table).
+        #[arg(long, conflicts_with_all = ["spec", "ci"])]
+        all: bool,
+        /// Of the selection, only specs whose name contains this text.
+        #[arg(long)]
+        only: Option<String>,
     },
     /// Benchmarks: generator speed and memory, and SDK overhead, side by side with peers.
     Bench {
@@ -82,11 +119,28 @@ fn main() -> ExitCode {
             config.as_deref(),
         ),
         Command::Check => check(),
+        Command::Diff {
+            base,
+            format,
+            fail_on,
+        } => diff::run(&base, format, fail_on),
+        Command::DiffCompare(args) => diff_compare::run(&args),
         Command::Corpus {
             specs,
             only,
             no_compile,
         } => corpus::run(specs, only.as_deref(), !no_compile),
+        Command::Conformance {
+            spec,
+            ci,
+            all,
+            only,
+        } => conformance::run(conformance::Selection {
+            specs: spec,
+            ci,
+            all,
+            only,
+        }),
         Command::Bench { args } => bench::run(&args),
         Command::Fuzz { minutes } => fuzz::run(minutes),
     };
@@ -107,15 +161,29 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// The crates generated from specs in this repository: their config, and their folder.
+/// The repository's crate config and spec (`spec/sdkgen.toml`).
+pub(crate) fn repository_job() -> Result<(sdkgen::Config, PathBuf), String> {
+    let config = sdkgen::Config::read(&root().join("spec/sdkgen.toml"))?;
+    let spec = config
+        .spec
+        .clone()
+        .ok_or("spec/sdkgen.toml has no `spec` entry")?;
+    Ok((config, spec))
+}
+
+/// The crates generated from the repository's own specs: config, and the folder it fills.
+/// `generated/` is the hand-reviewed memberships crate; `generated/wire-fixture/` exists for
+/// its tests of what generated code puts on the wire, `generated/pagination/` for its tests of
+/// every paging strategy over HTTP.
 const REPOSITORY_CRATES: &[(&str, &str)] = &[
     ("spec/sdkgen.toml", "generated"),
+    ("spec/wire-fixture.toml", "generated/wire-fixture"),
     // One list operation per pagination strategy, paged over HTTP by its tests.
     ("spec/pagination.toml", "generated/pagination"),
 ];
 
-/// Runs the generator on a repository spec (named by its config) and returns the crate's files.
-fn repository_files(config: &str) -> Result<Vec<sdkgen::GeneratedFile>, String> {
+/// Runs the generator with the config at `config` (relative to the root): the files and the model.
+fn crate_files(config: &str) -> Result<(sdkgen::Output, sdkgen::Config), String> {
     let root = root();
     let config = sdkgen::Config::read(&root.join(config))?;
     let spec = config
@@ -132,24 +200,31 @@ fn repository_files(config: &str) -> Result<Vec<sdkgen::GeneratedFile>, String> 
     for warning in &output.warnings.0 {
         eprintln!("{warning}");
     }
-    Ok(output.files)
+    Ok((output, config))
 }
 
 fn generate_repository() -> Result<(), String> {
-    for (config, dir) in REPOSITORY_CRATES {
+    for (config, out) in REPOSITORY_CRATES {
         let started = Instant::now();
-        let files = repository_files(config)?;
-        write(&root().join(dir), &files, started)?;
+        let (output, config) = crate_files(config)?;
+        write(&root().join(out), &output, &config, started)?;
     }
     let started = Instant::now();
     match full_clerk_files()? {
-        Some(files) => write(&root().join(FULL_CRATE), &files, started),
+        Some((output, config)) => write(&root().join(FULL_CRATE), &output, &config, started),
         None => Ok(()),
     }
 }
 
 /// Where the whole-API crate lives (see spec/clerk-full.toml).
-const FULL_CRATE: &str = "generated/clerk-full";
+pub(crate) const FULL_CRATE: &str = "generated/clerk-full";
+
+/// The shared spec corpus: `$SDKGEN_SHARED_SPECS`, or `../shared/specs`.
+pub(crate) fn shared_specs_dir() -> PathBuf {
+    std::env::var_os("SDKGEN_SHARED_SPECS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/specs"))
+}
 
 /// The newest Clerk spec in the shared corpus, if it is there.
 pub(crate) fn shared_clerk_spec() -> Option<PathBuf> {
@@ -170,22 +245,27 @@ pub(crate) fn shared_clerk_spec() -> Option<PathBuf> {
     specs.pop()
 }
 
+/// The config of `generated/clerk-full/`.
+pub(crate) fn full_clerk_config() -> Result<sdkgen::Config, String> {
+    sdkgen::Config::read(&root().join("spec/clerk-full.toml"))
+}
+
 /// The files of `generated/clerk-full/`, or `None` (with a note) without the shared spec.
-fn full_clerk_files() -> Result<Option<Vec<sdkgen::GeneratedFile>>, String> {
+fn full_clerk_files() -> Result<Option<(sdkgen::Output, sdkgen::Config)>, String> {
     let Some(spec) = shared_clerk_spec() else {
         eprintln!(
             "skipping {FULL_CRATE}: no clerk/bapi-*.yml under $SDKGEN_SHARED_SPECS or ../shared/specs"
         );
         return Ok(None);
     };
-    let config = sdkgen::Config::read(&root().join("spec/clerk-full.toml"))?;
+    let config = full_clerk_config()?;
     let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let name = format!(
         "Clerk's published {}",
         spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec")
     );
     let output = sdkgen::generate(&bytes, &name, &config).map_err(|d| d.to_string())?;
-    Ok(Some(output.files))
+    Ok(Some((output, config)))
 }
 
 fn generate_any(
@@ -195,16 +275,24 @@ fn generate_any(
     config: Option<&Path>,
 ) -> Result<(), String> {
     let started = Instant::now();
-    let output = sdkgen::Job::new(spec, crate_name, config)?
-        .run()
-        .map_err(|d| d.to_string())?;
+    let job = sdkgen::Job::new(spec, crate_name, config)?;
+    let output = job.run().map_err(|d| d.to_string())?;
     for warning in &output.warnings.0 {
         eprintln!("{warning}");
     }
-    write(out, &output.files, started)
+    write(out, &output, &job.config, started)
 }
 
-fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Result<(), String> {
+/// Writes a crate and prints what changed: the files, then what the regeneration does to the
+/// crate's users (compared with the model the crate recorded last time).
+fn write(
+    dir: &Path,
+    output: &sdkgen::Output,
+    config: &sdkgen::Config,
+    started: Instant,
+) -> Result<(), String> {
+    let files = &output.files;
+    let summary = sdkgen::regeneration_summary(dir, &output.api, config);
     let changed = sdkgen::output::write(dir, files)
         .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
     let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
@@ -217,19 +305,22 @@ fn write(dir: &Path, files: &[sdkgen::GeneratedFile], started: Instant) -> Resul
         changed.len(),
         started.elapsed().as_millis()
     );
+    if let Some(summary) = summary {
+        print!("{summary}");
+    }
     Ok(())
 }
 
 fn check() -> Result<(), String> {
-    for (config, dir) in REPOSITORY_CRATES {
-        let files = repository_files(config)?;
-        sdkgen::output::check(&root().join(dir), &files).map_err(|diff| {
-            format!("{diff}\n{dir}/ is stale: run `cargo xtask generate` and commit the result")
+    for (config, out) in REPOSITORY_CRATES {
+        let (output, _) = crate_files(config)?;
+        sdkgen::output::check(&root().join(out), &output.files).map_err(|diff| {
+            format!("{diff}\n{out}/ is stale: run `cargo xtask generate` and commit the result")
         })?;
-        println!("{dir}/ is up to date");
+        println!("{out}/ is up to date");
     }
-    if let Some(files) = full_clerk_files()? {
-        sdkgen::output::check(&root().join(FULL_CRATE), &files).map_err(|diff| {
+    if let Some((output, _)) = full_clerk_files()? {
+        sdkgen::output::check(&root().join(FULL_CRATE), &output.files).map_err(|diff| {
             format!(
                 "{diff}\n{FULL_CRATE} is stale: run `cargo xtask generate` and commit the result"
             )

@@ -3,6 +3,8 @@
 //! Errors: one [`Error`] type for every call, carrying the decoded body of documented
 //! error responses as an [`ErrorBody`].
 
+#![allow(deprecated)]
+
 use crate::models;
 
 /// The error type of every call: transport failures, timeouts, undecodable replies,
@@ -13,76 +15,76 @@ pub type Error = crate::runtime::Error<ErrorBody>;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
-    ///A [`models::ClerkErrors`] body.
+    /// A [`models::ClerkErrors`] body.
     ClerkErrors(models::ClerkErrors),
-    ///A [`models::CreateAdminPortalLinkTokenResponse400`] body.
+    /// A [`models::CreateAdminPortalLinkTokenResponse400`] body.
     CreateAdminPortalLinkTokenResponse400(models::CreateAdminPortalLinkTokenResponse400),
-    ///A [`models::CreateAdminPortalLinkTokenResponse401`] body.
+    /// A [`models::CreateAdminPortalLinkTokenResponse401`] body.
     CreateAdminPortalLinkTokenResponse401(models::CreateAdminPortalLinkTokenResponse401),
-    ///A [`models::CreateAdminPortalLinkTokenResponse403`] body.
+    /// A [`models::CreateAdminPortalLinkTokenResponse403`] body.
     CreateAdminPortalLinkTokenResponse403(models::CreateAdminPortalLinkTokenResponse403),
-    ///A [`models::CreateAdminPortalLinkTokenResponse409`] body.
+    /// A [`models::CreateAdminPortalLinkTokenResponse409`] body.
     CreateAdminPortalLinkTokenResponse409(models::CreateAdminPortalLinkTokenResponse409),
-    ///A [`models::CreateApiKeyResponse400`] body.
+    /// A [`models::CreateApiKeyResponse400`] body.
     CreateApiKeyResponse400(models::CreateApiKeyResponse400),
-    ///A [`models::CreateApiKeyResponse409`] body.
+    /// A [`models::CreateApiKeyResponse409`] body.
     CreateApiKeyResponse409(models::CreateApiKeyResponse409),
-    ///A [`models::CreateM2mTokenResponse400`] body.
+    /// A [`models::CreateM2mTokenResponse400`] body.
     CreateM2mTokenResponse400(models::CreateM2mTokenResponse400),
-    ///A [`models::CreateM2mTokenResponse409`] body.
+    /// A [`models::CreateM2mTokenResponse409`] body.
     CreateM2mTokenResponse409(models::CreateM2mTokenResponse409),
-    ///A [`models::DeleteApiKeyResponse400`] body.
+    /// A [`models::DeleteApiKeyResponse400`] body.
     DeleteApiKeyResponse400(models::DeleteApiKeyResponse400),
-    ///A [`models::DeleteApiKeyResponse404`] body.
+    /// A [`models::DeleteApiKeyResponse404`] body.
     DeleteApiKeyResponse404(models::DeleteApiKeyResponse404),
-    ///A [`models::GetApiKeyResponse400`] body.
+    /// A [`models::GetApiKeyResponse400`] body.
     GetApiKeyResponse400(models::GetApiKeyResponse400),
-    ///A [`models::GetApiKeyResponse404`] body.
+    /// A [`models::GetApiKeyResponse404`] body.
     GetApiKeyResponse404(models::GetApiKeyResponse404),
-    ///A [`models::GetApiKeySecretResponse400`] body.
+    /// A [`models::GetApiKeySecretResponse400`] body.
     GetApiKeySecretResponse400(models::GetApiKeySecretResponse400),
-    ///A [`models::GetApiKeySecretResponse404`] body.
+    /// A [`models::GetApiKeySecretResponse404`] body.
     GetApiKeySecretResponse404(models::GetApiKeySecretResponse404),
-    ///A [`models::GetApiKeysResponse400`] body.
+    /// A [`models::GetApiKeysResponse400`] body.
     GetApiKeysResponse400(models::GetApiKeysResponse400),
-    ///A [`models::GetApiKeysResponse404`] body.
+    /// A [`models::GetApiKeysResponse404`] body.
     GetApiKeysResponse404(models::GetApiKeysResponse404),
-    ///A [`models::GetM2mTokensResponse400`] body.
+    /// A [`models::GetM2mTokensResponse400`] body.
     GetM2mTokensResponse400(models::GetM2mTokensResponse400),
-    ///A [`models::GetM2mTokensResponse403`] body.
+    /// A [`models::GetM2mTokensResponse403`] body.
     GetM2mTokensResponse403(models::GetM2mTokensResponse403),
-    ///A [`models::GetM2mTokensResponse404`] body.
+    /// A [`models::GetM2mTokensResponse404`] body.
     GetM2mTokensResponse404(models::GetM2mTokensResponse404),
-    ///A [`models::RevokeAdminPortalLinkTokenResponse400`] body.
+    /// A [`models::RevokeAdminPortalLinkTokenResponse400`] body.
     RevokeAdminPortalLinkTokenResponse400(models::RevokeAdminPortalLinkTokenResponse400),
-    ///A [`models::RevokeAdminPortalLinkTokenResponse401`] body.
+    /// A [`models::RevokeAdminPortalLinkTokenResponse401`] body.
     RevokeAdminPortalLinkTokenResponse401(models::RevokeAdminPortalLinkTokenResponse401),
-    ///A [`models::RevokeAdminPortalLinkTokenResponse403`] body.
+    /// A [`models::RevokeAdminPortalLinkTokenResponse403`] body.
     RevokeAdminPortalLinkTokenResponse403(models::RevokeAdminPortalLinkTokenResponse403),
-    ///A [`models::RevokeAdminPortalLinkTokenResponse404`] body.
+    /// A [`models::RevokeAdminPortalLinkTokenResponse404`] body.
     RevokeAdminPortalLinkTokenResponse404(models::RevokeAdminPortalLinkTokenResponse404),
-    ///A [`models::RevokeApiKeyResponse400`] body.
+    /// A [`models::RevokeApiKeyResponse400`] body.
     RevokeApiKeyResponse400(models::RevokeApiKeyResponse400),
-    ///A [`models::RevokeApiKeyResponse404`] body.
+    /// A [`models::RevokeApiKeyResponse404`] body.
     RevokeApiKeyResponse404(models::RevokeApiKeyResponse404),
-    ///A [`models::RevokeM2mTokenResponse400`] body.
+    /// A [`models::RevokeM2mTokenResponse400`] body.
     RevokeM2mTokenResponse400(models::RevokeM2mTokenResponse400),
-    ///A [`models::RevokeM2mTokenResponse404`] body.
+    /// A [`models::RevokeM2mTokenResponse404`] body.
     RevokeM2mTokenResponse404(models::RevokeM2mTokenResponse404),
-    ///A [`models::UpdateApiKeyResponse400`] body.
+    /// A [`models::UpdateApiKeyResponse400`] body.
     UpdateApiKeyResponse400(models::UpdateApiKeyResponse400),
-    ///A [`models::UpdateApiKeyResponse404`] body.
+    /// A [`models::UpdateApiKeyResponse404`] body.
     UpdateApiKeyResponse404(models::UpdateApiKeyResponse404),
-    ///A [`models::VerifyApiKeyResponse400`] body.
+    /// A [`models::VerifyApiKeyResponse400`] body.
     VerifyApiKeyResponse400(models::VerifyApiKeyResponse400),
-    ///A [`models::VerifyApiKeyResponse404`] body.
+    /// A [`models::VerifyApiKeyResponse404`] body.
     VerifyApiKeyResponse404(models::VerifyApiKeyResponse404),
-    ///A [`models::VerifyM2mTokenResponse400`] body.
+    /// A [`models::VerifyM2mTokenResponse400`] body.
     VerifyM2mTokenResponse400(models::VerifyM2mTokenResponse400),
-    ///A [`models::VerifyM2mTokenResponse404`] body.
+    /// A [`models::VerifyM2mTokenResponse404`] body.
     VerifyM2mTokenResponse404(models::VerifyM2mTokenResponse404),
-    ///A [`models::VerifyOAuthAccessTokenResponse400`] body.
+    /// A [`models::VerifyOAuthAccessTokenResponse400`] body.
     VerifyOAuthAccessTokenResponse400(models::VerifyOAuthAccessTokenResponse400),
-    ///A [`models::VerifyOAuthAccessTokenResponse404`] body.
+    /// A [`models::VerifyOAuthAccessTokenResponse404`] body.
     VerifyOAuthAccessTokenResponse404(models::VerifyOAuthAccessTokenResponse404),
 }

@@ -12,7 +12,7 @@
 //! # }
 //! ```
 //!
-//! `Client::from_env()` reads the token from `CLERK_SECRET_KEY`.
+//! `Client::from_env()` reads the credential from `CLERK_SECRET_KEY`; `Client::builder()` sets it (or another of the API's credentials) in code.
 //!
 //! Every call returns [`Error`] on failure; documented error responses carry their decoded body as an [`ErrorBody`].
 

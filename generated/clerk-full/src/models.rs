@@ -4,6 +4,10 @@
 //!
 //! Optional fields are `Option`s and are left out of requests when `None`. String enums
 //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+//!
+//! Enums, unions and the structs you never build yourself (replies) are
+//! `#[non_exhaustive]`, so a later version of the API may add variants and fields
+//! without breaking your code: match them with a `_` arm, and read replies' fields.
 
 #![allow(deprecated)]
 
@@ -11,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ActorToken {
     /// The `object` property: a [`ActorTokenObject`].
     #[serde(default)]
@@ -37,6 +42,7 @@ pub struct ActorToken {
 
 /// The `ActorTokenObject` schema (`#/components/schemas/ActorToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActorTokenObject {
     /// `actor_token`
     #[default]
@@ -45,56 +51,11 @@ pub enum ActorTokenObject {
     Unknown(String),
 }
 
-impl ActorTokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActorToken => "actor_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ActorTokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ActorTokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "actor_token" => Self::ActorToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ActorTokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ActorTokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ActorTokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ActorTokenObject { ActorToken = "actor_token" });
 
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ActorTokenStatus {
     /// `pending`
     Pending,
@@ -106,60 +67,13 @@ pub enum ActorTokenStatus {
     Unknown(String),
 }
 
-impl ActorTokenStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ActorTokenStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ActorTokenStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ActorTokenStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ActorTokenStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ActorTokenStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ActorTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
+);
 
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddDomainBody {
     /// The `name` property.
     pub name: String,
@@ -176,6 +90,7 @@ pub struct AddDomainBody {
 
 /// The `AddRolesToRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddRolesToRoleSetBody {
     /// The `role_keys` property.
     pub role_keys: Vec<String>,
@@ -207,6 +122,7 @@ pub struct AdjustCreditBalanceRequest {
 
 /// The `AdjustCreditBalanceRequestAction` schema (`#/components/schemas/AdjustCreditBalanceRequest/properties/action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AdjustCreditBalanceRequestAction {
     /// `increase`
     Increase,
@@ -216,58 +132,13 @@ pub enum AdjustCreditBalanceRequestAction {
     Unknown(String),
 }
 
-impl AdjustCreditBalanceRequestAction {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Increase => "increase",
-            Self::Decrease => "decrease",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AdjustCreditBalanceRequestAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AdjustCreditBalanceRequestAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "increase" => Self::Increase,
-            "decrease" => Self::Decrease,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AdjustCreditBalanceRequestAction {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AdjustCreditBalanceRequestAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AdjustCreditBalanceRequestAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    AdjustCreditBalanceRequestAction { Increase = "increase", Decrease = "decrease" }
+);
 
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AgentTask {
     /// The `object` property: a [`AgentTaskObject`].
     #[serde(default)]
@@ -286,6 +157,7 @@ pub struct AgentTask {
 
 /// The `AgentTaskObject` schema (`#/components/schemas/AgentTask/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentTaskObject {
     /// `agent_task`
     #[default]
@@ -294,56 +166,11 @@ pub enum AgentTaskObject {
     Unknown(String),
 }
 
-impl AgentTaskObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AgentTask => "agent_task",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AgentTaskObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AgentTaskObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "agent_task" => Self::AgentTask,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AgentTaskObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AgentTaskObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AgentTaskObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// The `object` property: a [`AllowlistIdentifierObject`].
     #[serde(default)]
@@ -373,6 +200,7 @@ pub struct AllowlistIdentifier {
 
 /// The `AllowlistIdentifierIdentifierType` schema (`#/components/schemas/AllowlistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllowlistIdentifierIdentifierType {
     /// `email_address`
     EmailAddress,
@@ -384,60 +212,14 @@ pub enum AllowlistIdentifierIdentifierType {
     Unknown(String),
 }
 
-impl AllowlistIdentifierIdentifierType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::PhoneNumber => "phone_number",
-            Self::Web3Wallet => "web3_wallet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AllowlistIdentifierIdentifierType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AllowlistIdentifierIdentifierType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "phone_number" => Self::PhoneNumber,
-            "web3_wallet" => Self::Web3Wallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AllowlistIdentifierIdentifierType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AllowlistIdentifierIdentifierType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AllowlistIdentifierIdentifierType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    AllowlistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
+    "phone_number", Web3Wallet = "web3_wallet" }
+);
 
 /// The `AllowlistIdentifierObject` schema (`#/components/schemas/AllowlistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllowlistIdentifierObject {
     /// `allowlist_identifier`
     #[default]
@@ -446,53 +228,9 @@ pub enum AllowlistIdentifierObject {
     Unknown(String),
 }
 
-impl AllowlistIdentifierObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowlistIdentifier => "allowlist_identifier",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for AllowlistIdentifierObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for AllowlistIdentifierObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "allowlist_identifier" => Self::AllowlistIdentifier,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for AllowlistIdentifierObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for AllowlistIdentifierObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AllowlistIdentifierObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    AllowlistIdentifierObject { AllowlistIdentifier = "allowlist_identifier" }
+);
 
 /// The `ApplyCommerceDiscountRequest` schema (`#/components/schemas/ApplyCommerceDiscountRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -505,6 +243,7 @@ pub struct ApplyCommerceDiscountRequest {
 /// The `AttemptEmailAddressVerificationBody` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AttemptEmailAddressVerificationBody {
     /// The `verification_id` property.
     pub verification_id: String,
@@ -514,6 +253,7 @@ pub struct AttemptEmailAddressVerificationBody {
 
 /// The `AttemptEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttemptEmailAddressVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -541,6 +281,7 @@ pub struct AttemptEmailAddressVerificationResponse200 {
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationBody {
     /// The `verification_id` property.
     pub verification_id: String,
@@ -550,6 +291,7 @@ pub struct AttemptPhoneNumberVerificationBody {
 
 /// The `AttemptPhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -576,6 +318,7 @@ pub struct AttemptPhoneNumberVerificationResponse200 {
 
 /// The `BillingDiscountsResponse` schema (`#/components/schemas/BillingDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// The `proration` property: a [`BillingProrationDiscountDetail`].
     pub proration: Option<BillingProrationDiscountDetail>,
@@ -585,6 +328,7 @@ pub struct BillingDiscountsResponse {
 
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// The `object` property: a [`BillingPaymentAttemptObject`].
     #[serde(default)]
@@ -640,6 +384,7 @@ pub struct BillingPaymentAttempt {
 
 /// The `BillingPaymentAttemptObject` schema (`#/components/schemas/BillingPaymentAttempt/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPaymentAttemptObject {
     /// `commerce_payment`
     #[default]
@@ -648,56 +393,13 @@ pub enum BillingPaymentAttemptObject {
     Unknown(String),
 }
 
-impl BillingPaymentAttemptObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePayment => "commerce_payment",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPaymentAttemptObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPaymentAttemptObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payment" => Self::CommercePayment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPaymentAttemptObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPaymentAttemptObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPaymentAttemptObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPaymentAttemptObject { CommercePayment = "commerce_payment" }
+);
 
 /// The `BillingPaymentAttemptStatus` schema (`#/components/schemas/BillingPaymentAttempt/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPaymentAttemptStatus {
     /// `pending`
     Pending,
@@ -709,60 +411,13 @@ pub enum BillingPaymentAttemptStatus {
     Unknown(String),
 }
 
-impl BillingPaymentAttemptStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPaymentAttemptStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPaymentAttemptStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "paid" => Self::Paid,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPaymentAttemptStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPaymentAttemptStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPaymentAttemptStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPaymentAttemptStatus { Pending = "pending", Paid = "paid", Failed = "failed" }
+);
 
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingPriceResponse {
     /// The `object` property: a [`BillingPriceResponseObject`].
     #[serde(default)]
@@ -798,6 +453,7 @@ pub struct BillingPriceResponse {
 
 /// The `BillingPriceResponseObject` schema (`#/components/schemas/BillingPriceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPriceResponseObject {
     /// `commerce_price`
     #[default]
@@ -806,56 +462,13 @@ pub enum BillingPriceResponseObject {
     Unknown(String),
 }
 
-impl BillingPriceResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePrice => "commerce_price",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPriceResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPriceResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_price" => Self::CommercePrice,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPriceResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPriceResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPriceResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPriceResponseObject { CommercePrice = "commerce_price" }
+);
 
 /// The `BillingPriceResponseSupportedBillingPeriods` schema (`#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPriceResponseSupportedBillingPeriods {
     /// `month`
     Month,
@@ -867,60 +480,14 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     Unknown(String),
 }
 
-impl BillingPriceResponseSupportedBillingPeriods {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Both => "both",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingPriceResponseSupportedBillingPeriods {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            "both" => Self::Both,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingPriceResponseSupportedBillingPeriods {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingPriceResponseSupportedBillingPeriods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingPriceResponseSupportedBillingPeriods { Month = "month", Annual = "annual",
+    Both = "both" }
+);
 
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
@@ -934,6 +501,7 @@ pub struct BillingProrationDiscountDetail {
 
 /// The `BillingStatement` schema (`#/components/schemas/BillingStatement`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatement {
     /// The `object` property: a [`BillingStatementObject`].
     #[serde(default)]
@@ -956,6 +524,7 @@ pub struct BillingStatement {
 
 /// The `BillingStatementGroupsItem` schema (`#/components/schemas/BillingStatement/properties/groups/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatementGroupsItem {
     /// The `object` property: a [`BillingStatementGroupsItemObject`].
     #[serde(default)]
@@ -968,6 +537,7 @@ pub struct BillingStatementGroupsItem {
 
 /// The `BillingStatementGroupsItemObject` schema (`#/components/schemas/BillingStatement/properties/groups/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingStatementGroupsItemObject {
     /// `commerce_statement_group`
     #[default]
@@ -976,56 +546,14 @@ pub enum BillingStatementGroupsItemObject {
     Unknown(String),
 }
 
-impl BillingStatementGroupsItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceStatementGroup => "commerce_statement_group",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingStatementGroupsItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingStatementGroupsItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_statement_group" => Self::CommerceStatementGroup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingStatementGroupsItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingStatementGroupsItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingStatementGroupsItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingStatementGroupsItemObject { CommerceStatementGroup =
+    "commerce_statement_group" }
+);
 
 /// The `BillingStatementObject` schema (`#/components/schemas/BillingStatement/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingStatementObject {
     /// `commerce_statement`
     #[default]
@@ -1034,56 +562,13 @@ pub enum BillingStatementObject {
     Unknown(String),
 }
 
-impl BillingStatementObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceStatement => "commerce_statement",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingStatementObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingStatementObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_statement" => Self::CommerceStatement,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingStatementObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingStatementObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingStatementObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BillingStatementObject { CommerceStatement = "commerce_statement" }
+);
 
 /// The `BillingStatementStatus` schema (`#/components/schemas/BillingStatement/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingStatementStatus {
     /// `open`
     Open,
@@ -1093,58 +578,11 @@ pub enum BillingStatementStatus {
     Unknown(String),
 }
 
-impl BillingStatementStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BillingStatementStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BillingStatementStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BillingStatementStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BillingStatementStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingStatementStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(BillingStatementStatus { Open = "open", Closed = "closed" });
 
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatementTotals {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
@@ -1158,6 +596,7 @@ pub struct BillingStatementTotals {
 
 /// The `BlocklistIdentifier` schema (`#/components/schemas/BlocklistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// The `object` property: a [`BlocklistIdentifierObject`].
     #[serde(default)]
@@ -1184,6 +623,7 @@ pub struct BlocklistIdentifier {
 
 /// The `BlocklistIdentifierIdentifierType` schema (`#/components/schemas/BlocklistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlocklistIdentifierIdentifierType {
     /// `email_address`
     EmailAddress,
@@ -1195,60 +635,14 @@ pub enum BlocklistIdentifierIdentifierType {
     Unknown(String),
 }
 
-impl BlocklistIdentifierIdentifierType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::PhoneNumber => "phone_number",
-            Self::Web3Wallet => "web3_wallet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BlocklistIdentifierIdentifierType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BlocklistIdentifierIdentifierType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "phone_number" => Self::PhoneNumber,
-            "web3_wallet" => Self::Web3Wallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BlocklistIdentifierIdentifierType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BlocklistIdentifierIdentifierType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BlocklistIdentifierIdentifierType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BlocklistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
+    "phone_number", Web3Wallet = "web3_wallet" }
+);
 
 /// The `BlocklistIdentifierObject` schema (`#/components/schemas/BlocklistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BlocklistIdentifierObject {
     /// `blocklist_identifier`
     #[default]
@@ -1257,56 +651,13 @@ pub enum BlocklistIdentifierObject {
     Unknown(String),
 }
 
-impl BlocklistIdentifierObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlocklistIdentifier => "blocklist_identifier",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for BlocklistIdentifierObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for BlocklistIdentifierObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "blocklist_identifier" => Self::BlocklistIdentifier,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BlocklistIdentifierObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for BlocklistIdentifierObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BlocklistIdentifierObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    BlocklistIdentifierObject { BlocklistIdentifier = "blocklist_identifier" }
+);
 
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlocklistIdentifiers {
     /// The `data` property.
     pub data: Vec<BlocklistIdentifier>,
@@ -1316,6 +667,7 @@ pub struct BlocklistIdentifiers {
 
 /// The `CNameTarget` schema (`#/components/schemas/CNameTarget`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CNameTarget {
     /// The `host` property.
     pub host: String,
@@ -1328,6 +680,7 @@ pub struct CNameTarget {
 /// The `ChangeProductionInstanceDomainBody` schema (`#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ChangeProductionInstanceDomainBody {
     /// The `home_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1339,6 +692,7 @@ pub struct ChangeProductionInstanceDomainBody {
 
 /// The `ClerkError` schema (`#/components/schemas/ClerkError`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClerkError {
     /// The `message` property.
     pub message: String,
@@ -1353,6 +707,7 @@ pub struct ClerkError {
 
 /// The `ClerkErrors` schema (`#/components/schemas/ClerkErrors`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClerkErrors {
     /// The `errors` property.
     pub errors: Vec<ClerkError>,
@@ -1366,6 +721,7 @@ pub struct ClerkErrors {
 
 /// The `ClientModel` schema (`#/components/schemas/Client`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClientModel {
     /// The `object` property: a [`ClientModelObject`].
     #[serde(default)]
@@ -1392,64 +748,20 @@ pub struct ClientModel {
 
 /// The `ClientModelObject` schema (`#/components/schemas/Client/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClientModelObject {
     /// `client`
     #[default]
-    ClientModel,
+    Client,
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
 
-impl ClientModelObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientModel => "client",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ClientModelObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ClientModelObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "client" => Self::ClientModel,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ClientModelObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ClientModelObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ClientModelObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ClientModelObject { Client = "client" });
 
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
     /// The `object` property.
     pub object: String,
@@ -1459,6 +771,7 @@ pub struct CommerceCreditBalanceResponse {
 
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
     /// The `object` property.
     pub object: String,
@@ -1481,6 +794,7 @@ pub struct CommerceCreditLedgerResponse {
 
 /// The `CommerceCreditsResponse` schema (`#/components/schemas/CommerceCreditsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceCreditsResponse {
     /// The `proration` property: a [`CommerceProrationCreditDetailResponse`].
     pub proration: Option<CommerceProrationCreditDetailResponse>,
@@ -1492,6 +806,7 @@ pub struct CommerceCreditsResponse {
 
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// The `object` property: a [`CommerceDiscountRedemptionResponseObject`].
     #[serde(default)]
@@ -1537,6 +852,7 @@ pub struct CommerceDiscountRedemptionResponse {
 
 /// The `CommerceDiscountRedemptionResponseEffect` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseEffect {
     /// `percentage`
     Percentage,
@@ -1546,58 +862,14 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseEffect {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Percentage => "percentage",
-            Self::FixedAmount => "fixed_amount",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseEffect {
-    fn from(value: &str) -> Self {
-        match value {
-            "percentage" => Self::Percentage,
-            "fixed_amount" => Self::FixedAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseEffect {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseEffect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseEffect { Percentage = "percentage", FixedAmount =
+    "fixed_amount" }
+);
 
 /// The `CommerceDiscountRedemptionResponseObject` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseObject {
     /// `commerce_discount_redemption`
     #[default]
@@ -1606,56 +878,14 @@ pub enum CommerceDiscountRedemptionResponseObject {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceDiscountRedemption => "commerce_discount_redemption",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_discount_redemption" => Self::CommerceDiscountRedemption,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseObject { CommerceDiscountRedemption =
+    "commerce_discount_redemption" }
+);
 
 /// The `CommerceDiscountRedemptionResponseSource` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseSource {
     /// `promotion`
     Promotion,
@@ -1667,60 +897,14 @@ pub enum CommerceDiscountRedemptionResponseSource {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseSource {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Promotion => "promotion",
-            Self::Manual => "manual",
-            Self::PromoCode => "promo_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "promotion" => Self::Promotion,
-            "manual" => Self::Manual,
-            "promo_code" => Self::PromoCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseSource {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseSource { Promotion = "promotion", Manual =
+    "manual", PromoCode = "promo_code" }
+);
 
 /// The `CommerceDiscountRedemptionResponseStatus` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseStatus {
     /// `active`
     Active,
@@ -1732,60 +916,14 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     Unknown(String),
 }
 
-impl CommerceDiscountRedemptionResponseStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Exhausted => "exhausted",
-            Self::Removed => "removed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceDiscountRedemptionResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "exhausted" => Self::Exhausted,
-            "removed" => Self::Removed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceDiscountRedemptionResponseStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceDiscountRedemptionResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceDiscountRedemptionResponseStatus { Active = "active", Exhausted =
+    "exhausted", Removed = "removed" }
+);
 
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     /// The `proration` property: a [`CommerceProrationDiscountResponse`].
     pub proration: Option<CommerceProrationDiscountResponse>,
@@ -1795,6 +933,7 @@ pub struct CommerceDiscountsResponse {
 
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceMoneyResponse {
     /// The `amount` property.
     pub amount: i64,
@@ -1808,6 +947,7 @@ pub struct CommerceMoneyResponse {
 
 /// The `CommercePayerCreditResponse` schema (`#/components/schemas/CommercePayerCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePayerCreditResponse {
     /// The `remaining_balance` property: a [`CommerceMoneyResponse`].
     pub remaining_balance: CommerceMoneyResponse,
@@ -1817,6 +957,7 @@ pub struct CommercePayerCreditResponse {
 
 /// The `CommercePayerResponse` schema (`#/components/schemas/CommercePayerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePayerResponse {
     /// The `object` property: a [`CommercePayerResponseObject`].
     #[serde(default)]
@@ -1859,6 +1000,7 @@ pub struct CommercePayerResponse {
 
 /// The `CommercePayerResponse2` schema (`#/components/schemas/CommercePayerResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePayerResponse2 {
     /// The `object` property: a [`CommercePayerResponse2Object`].
     #[serde(default)]
@@ -1895,6 +1037,7 @@ pub struct CommercePayerResponse2 {
 
 /// The `CommercePayerResponse2Object` schema (`#/components/schemas/CommercePayerResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePayerResponse2Object {
     /// `commerce_payer`
     #[default]
@@ -1903,56 +1046,13 @@ pub enum CommercePayerResponse2Object {
     Unknown(String),
 }
 
-impl CommercePayerResponse2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePayer => "commerce_payer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePayerResponse2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePayerResponse2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payer" => Self::CommercePayer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePayerResponse2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePayerResponse2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePayerResponse2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePayerResponse2Object { CommercePayer = "commerce_payer" }
+);
 
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePayerResponseObject {
     /// `commerce_payer`
     #[default]
@@ -1961,56 +1061,13 @@ pub enum CommercePayerResponseObject {
     Unknown(String),
 }
 
-impl CommercePayerResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePayer => "commerce_payer",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePayerResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePayerResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payer" => Self::CommercePayer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePayerResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePayerResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePayerResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePayerResponseObject { CommercePayer = "commerce_payer" }
+);
 
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePaymentMethodResponse {
     /// The `object` property: a [`CommercePaymentMethodResponseObject`].
     #[serde(default)]
@@ -2058,6 +1115,7 @@ pub struct CommercePaymentMethodResponse {
 
 /// The `CommercePaymentMethodResponseObject` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponseObject {
     /// `commerce_payment_method`
     #[default]
@@ -2066,56 +1124,14 @@ pub enum CommercePaymentMethodResponseObject {
     Unknown(String),
 }
 
-impl CommercePaymentMethodResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePaymentMethod => "commerce_payment_method",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentMethodResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentMethodResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_payment_method" => Self::CommercePaymentMethod,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentMethodResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentMethodResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentMethodResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentMethodResponseObject { CommercePaymentMethod =
+    "commerce_payment_method" }
+);
 
 /// The `CommercePaymentMethodResponsePaymentType` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `card`
     Card,
@@ -2127,60 +1143,14 @@ pub enum CommercePaymentMethodResponsePaymentType {
     Unknown(String),
 }
 
-impl CommercePaymentMethodResponsePaymentType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::Link => "link",
-            Self::PayerCredits => "payer-credits",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentMethodResponsePaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentMethodResponsePaymentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "link" => Self::Link,
-            "payer-credits" => Self::PayerCredits,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentMethodResponsePaymentType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentMethodResponsePaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentMethodResponsePaymentType { Card = "card", Link = "link", PayerCredits
+    = "payer-credits" }
+);
 
 /// The `CommercePaymentMethodResponseStatus` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentMethodResponseStatus {
     /// `active`
     Active,
@@ -2190,58 +1160,14 @@ pub enum CommercePaymentMethodResponseStatus {
     Unknown(String),
 }
 
-impl CommercePaymentMethodResponseStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Disconnected => "disconnected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentMethodResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentMethodResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "disconnected" => Self::Disconnected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentMethodResponseStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentMethodResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentMethodResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentMethodResponseStatus { Active = "active", Disconnected =
+    "disconnected" }
+);
 
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePaymentSourceResponse {
     /// The `object` property: a [`CommercePaymentSourceResponseObject`].
     #[serde(default)]
@@ -2287,6 +1213,7 @@ pub struct CommercePaymentSourceResponse {
 
 /// The `CommercePaymentSourceResponseObject` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponseObject {
     /// `commerce_source`
     #[default]
@@ -2295,56 +1222,13 @@ pub enum CommercePaymentSourceResponseObject {
     Unknown(String),
 }
 
-impl CommercePaymentSourceResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSource => "commerce_source",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentSourceResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentSourceResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_source" => Self::CommerceSource,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentSourceResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentSourceResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentSourceResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentSourceResponseObject { CommerceSource = "commerce_source" }
+);
 
 /// The `CommercePaymentSourceResponsePaymentMethod` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponsePaymentMethod {
     /// `card`
     Card,
@@ -2356,60 +1240,14 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
     Unknown(String),
 }
 
-impl CommercePaymentSourceResponsePaymentMethod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Card => "card",
-            Self::ApplePay => "apple_pay",
-            Self::GooglePay => "google_pay",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentSourceResponsePaymentMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "card" => Self::Card,
-            "apple_pay" => Self::ApplePay,
-            "google_pay" => Self::GooglePay,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentSourceResponsePaymentMethod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentSourceResponsePaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentSourceResponsePaymentMethod { Card = "card", ApplePay = "apple_pay",
+    GooglePay = "google_pay" }
+);
 
 /// The `CommercePaymentSourceResponseStatus` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePaymentSourceResponseStatus {
     /// `active`
     Active,
@@ -2419,58 +1257,14 @@ pub enum CommercePaymentSourceResponseStatus {
     Unknown(String),
 }
 
-impl CommercePaymentSourceResponseStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Disconnected => "disconnected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePaymentSourceResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePaymentSourceResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "disconnected" => Self::Disconnected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePaymentSourceResponseStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePaymentSourceResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePaymentSourceResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePaymentSourceResponseStatus { Active = "active", Disconnected =
+    "disconnected" }
+);
 
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotal {
     /// The `name` property.
     pub name: String,
@@ -2482,6 +1276,7 @@ pub struct CommercePerUnitTotal {
 
 /// The `CommercePerUnitTotal2` schema (`#/components/schemas/CommercePerUnitTotal-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotal2 {
     /// The `name` property.
     pub name: String,
@@ -2493,6 +1288,7 @@ pub struct CommercePerUnitTotal2 {
 
 /// The `CommercePerUnitTotalTier` schema (`#/components/schemas/CommercePerUnitTotalTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2505,6 +1301,7 @@ pub struct CommercePerUnitTotalTier {
 
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotalTier2 {
     /// The `quantity` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2517,6 +1314,7 @@ pub struct CommercePerUnitTotalTier2 {
 
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlan {
     /// The `object` property: a [`CommercePlanObject`].
     #[serde(default)]
@@ -2564,6 +1362,7 @@ pub struct CommercePlan {
 
 /// The `CommercePlan2` schema (`#/components/schemas/CommercePlan-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlan2 {
     /// The `object` property: a [`CommercePlan2Object`].
     #[serde(default)]
@@ -2632,6 +1431,7 @@ pub struct CommercePlan2 {
 
 /// The `CommercePlan2Object` schema (`#/components/schemas/CommercePlan-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePlan2Object {
     /// `commerce_plan`
     #[default]
@@ -2640,56 +1440,11 @@ pub enum CommercePlan2Object {
     Unknown(String),
 }
 
-impl CommercePlan2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePlan => "commerce_plan",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePlan2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePlan2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_plan" => Self::CommercePlan,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePlan2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePlan2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePlan2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CommercePlan2Object { CommercePlan = "commerce_plan" });
 
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePlanObject {
     /// `commerce_plan`
     #[default]
@@ -2698,56 +1453,11 @@ pub enum CommercePlanObject {
     Unknown(String),
 }
 
-impl CommercePlanObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePlan => "commerce_plan",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePlanObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePlanObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_plan" => Self::CommercePlan,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePlanObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePlanObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePlanObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CommercePlanObject { CommercePlan = "commerce_plan" });
 
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlanUnitPrice {
     /// The `name` property.
     pub name: String,
@@ -2759,6 +1469,7 @@ pub struct CommercePlanUnitPrice {
 
 /// The `CommercePlanUnitPriceTier` schema (`#/components/schemas/CommercePlanUnitPriceTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
     /// The `starts_at_block` property.
     pub starts_at_block: i64,
@@ -2771,6 +1482,7 @@ pub struct CommercePlanUnitPriceTier {
 
 /// The `CommercePriceTransitionDetails` schema (`#/components/schemas/CommercePriceTransitionDetails`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     /// The `previous_plan` property: a [`CommercePlan2`].
     pub previous_plan: CommercePlan2,
@@ -2796,6 +1508,7 @@ pub struct CommercePriceTransitionDetails {
 
 /// The `CommercePriceTransitionDetailsEffectiveMode` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// `immediate`
     Immediate,
@@ -2805,58 +1518,14 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     Unknown(String),
 }
 
-impl CommercePriceTransitionDetailsEffectiveMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Immediate => "immediate",
-            Self::EndOfPeriod => "end_of_period",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePriceTransitionDetailsEffectiveMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "immediate" => Self::Immediate,
-            "end_of_period" => Self::EndOfPeriod,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePriceTransitionDetailsEffectiveMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePriceTransitionDetailsEffectiveMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePriceTransitionDetailsEffectiveMode { Immediate = "immediate", EndOfPeriod =
+    "end_of_period" }
+);
 
 /// The `CommercePriceTransitionDetailsPreviousSubscriptionItemStatus` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// `canceled`
     Canceled,
@@ -2868,61 +1537,14 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     Unknown(String),
 }
 
-impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "canceled",
-            Self::Ended => "ended",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "canceled" => Self::Canceled,
-            "ended" => Self::Ended,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePriceTransitionDetailsPreviousSubscriptionItemStatus { Canceled = "canceled",
+    Ended = "ended", Abandoned = "abandoned" }
+);
 
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
     /// The `object` property: a [`CommercePriceTransitionResponseObject`].
     #[serde(default)]
@@ -2935,6 +1557,7 @@ pub struct CommercePriceTransitionResponse {
 
 /// The `CommercePriceTransitionResponseObject` schema (`#/components/schemas/CommercePriceTransitionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommercePriceTransitionResponseObject {
     /// `commerce_price_transition`
     #[default]
@@ -2943,56 +1566,14 @@ pub enum CommercePriceTransitionResponseObject {
     Unknown(String),
 }
 
-impl CommercePriceTransitionResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommercePriceTransition => "commerce_price_transition",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommercePriceTransitionResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommercePriceTransitionResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_price_transition" => Self::CommercePriceTransition,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommercePriceTransitionResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommercePriceTransitionResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommercePriceTransitionResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommercePriceTransitionResponseObject { CommercePriceTransition =
+    "commerce_price_transition" }
+);
 
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
@@ -3006,6 +1587,7 @@ pub struct CommerceProrationCreditDetailResponse {
 
 /// The `CommerceProrationDiscountResponse` schema (`#/components/schemas/CommerceProrationDiscountResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
@@ -3019,6 +1601,7 @@ pub struct CommerceProrationDiscountResponse {
 
 /// The `CommerceSubscription` schema (`#/components/schemas/CommerceSubscription`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscription {
     /// The `object` property: a [`CommerceSubscriptionObject`].
     #[serde(default)]
@@ -3051,6 +1634,7 @@ pub struct CommerceSubscription {
 
 /// The `CommerceSubscriptionCreditResponse` schema (`#/components/schemas/CommerceSubscriptionCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3062,6 +1646,7 @@ pub struct CommerceSubscriptionCreditResponse {
 
 /// The `CommerceSubscriptionItem` schema (`#/components/schemas/CommerceSubscriptionItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// The `object` property: a [`CommerceSubscriptionItemObject`].
     #[serde(default)]
@@ -3133,6 +1718,7 @@ pub struct CommerceSubscriptionItem {
 
 /// The `CommerceSubscriptionItem2` schema (`#/components/schemas/CommerceSubscriptionItem-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// The `object` property: a [`CommerceSubscriptionItem2Object`].
     #[serde(default)]
@@ -3204,6 +1790,7 @@ pub struct CommerceSubscriptionItem2 {
 
 /// The `CommerceSubscriptionItem2Object` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2Object {
     /// `commerce_subscription_item`
     #[default]
@@ -3212,56 +1799,14 @@ pub enum CommerceSubscriptionItem2Object {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItem2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSubscriptionItem => "commerce_subscription_item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItem2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItem2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_subscription_item" => Self::CommerceSubscriptionItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItem2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItem2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItem2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItem2Object { CommerceSubscriptionItem =
+    "commerce_subscription_item" }
+);
 
 /// The `CommerceSubscriptionItem2PlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2PlanPeriod {
     /// `month`
     Month,
@@ -3271,58 +1816,13 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItem2PlanPeriod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItem2PlanPeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItem2PlanPeriod {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItem2PlanPeriod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItem2PlanPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItem2PlanPeriod { Month = "month", Annual = "annual" }
+);
 
 /// The `CommerceSubscriptionItem2Status` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2Status {
     /// `active`
     Active,
@@ -3340,66 +1840,15 @@ pub enum CommerceSubscriptionItem2Status {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItem2Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::PastDue => "past_due",
-            Self::Upcoming => "upcoming",
-            Self::Incomplete => "incomplete",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    CommerceSubscriptionItem2Status { Active = "active", Ended = "ended", PastDue =
+    "past_due", Upcoming = "upcoming", Incomplete = "incomplete", Abandoned = "abandoned"
     }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItem2Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItem2Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "ended" => Self::Ended,
-            "past_due" => Self::PastDue,
-            "upcoming" => Self::Upcoming,
-            "incomplete" => Self::Incomplete,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItem2Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItem2Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItem2Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3417,6 +1866,7 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 
 /// The `CommerceSubscriptionItemObject` schema (`#/components/schemas/CommerceSubscriptionItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemObject {
     /// `commerce_subscription_item`
     #[default]
@@ -3425,56 +1875,14 @@ pub enum CommerceSubscriptionItemObject {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSubscriptionItem => "commerce_subscription_item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_subscription_item" => Self::CommerceSubscriptionItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItemObject { CommerceSubscriptionItem =
+    "commerce_subscription_item" }
+);
 
 /// The `CommerceSubscriptionItemPlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `month`
     Month,
@@ -3484,58 +1892,13 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItemPlanPeriod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItemPlanPeriod {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItemPlanPeriod {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItemPlanPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItemPlanPeriod { Month = "month", Annual = "annual" }
+);
 
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// The `quantity` property.
     pub quantity: Option<i64>,
@@ -3546,6 +1909,7 @@ pub struct CommerceSubscriptionItemSeatsResponse {
 
 /// The `CommerceSubscriptionItemStatus` schema (`#/components/schemas/CommerceSubscriptionItem/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemStatus {
     /// `active`
     Active,
@@ -3567,70 +1931,15 @@ pub enum CommerceSubscriptionItemStatus {
     Unknown(String),
 }
 
-impl CommerceSubscriptionItemStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Canceled => "canceled",
-            Self::Expired => "expired",
-            Self::Ended => "ended",
-            Self::PastDue => "past_due",
-            Self::Upcoming => "upcoming",
-            Self::Incomplete => "incomplete",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionItemStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "canceled" => Self::Canceled,
-            "expired" => Self::Expired,
-            "ended" => Self::Ended,
-            "past_due" => Self::PastDue,
-            "upcoming" => Self::Upcoming,
-            "incomplete" => Self::Incomplete,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionItemStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionItemStatus { Active = "active", Canceled = "canceled", Expired =
+    "expired", Ended = "ended", PastDue = "past_due", Upcoming = "upcoming", Incomplete =
+    "incomplete", Abandoned = "abandoned" }
+);
 
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     /// The `date` property.
     pub date: i64,
@@ -3646,6 +1955,7 @@ pub struct CommerceSubscriptionNextPayment {
 
 /// The `CommerceSubscriptionObject` schema (`#/components/schemas/CommerceSubscription/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionObject {
     /// `commerce_subscription`
     #[default]
@@ -3654,56 +1964,13 @@ pub enum CommerceSubscriptionObject {
     Unknown(String),
 }
 
-impl CommerceSubscriptionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CommerceSubscription => "commerce_subscription",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "commerce_subscription" => Self::CommerceSubscription,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionObject { CommerceSubscription = "commerce_subscription" }
+);
 
 /// The `CommerceSubscriptionStatus` schema (`#/components/schemas/CommerceSubscription/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CommerceSubscriptionStatus {
     /// `active`
     Active,
@@ -3721,66 +1988,14 @@ pub enum CommerceSubscriptionStatus {
     Unknown(String),
 }
 
-impl CommerceSubscriptionStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::PastDue => "past_due",
-            Self::Canceled => "canceled",
-            Self::Ended => "ended",
-            Self::Abandoned => "abandoned",
-            Self::Incomplete => "incomplete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CommerceSubscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CommerceSubscriptionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "past_due" => Self::PastDue,
-            "canceled" => Self::Canceled,
-            "ended" => Self::Ended,
-            "abandoned" => Self::Abandoned,
-            "incomplete" => Self::Incomplete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CommerceSubscriptionStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CommerceSubscriptionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CommerceSubscriptionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CommerceSubscriptionStatus { Active = "active", PastDue = "past_due", Canceled =
+    "canceled", Ended = "ended", Abandoned = "abandoned", Incomplete = "incomplete" }
+);
 
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceTotalsResponse {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
     pub subtotal: CommerceMoneyResponse,
@@ -3803,6 +2018,7 @@ pub struct CommerceTotalsResponse {
 
 /// The `CommerceTotalsResponse2` schema (`#/components/schemas/CommerceTotalsResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CommerceTotalsResponse2 {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
     pub subtotal: CommerceMoneyResponse,
@@ -3825,6 +2041,7 @@ pub struct CommerceTotalsResponse2 {
 
 /// The `Cookies` schema (`#/components/schemas/Cookies`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cookies {
     /// The `object` property: a [`CookiesObject`].
     #[serde(default)]
@@ -3835,6 +2052,7 @@ pub struct Cookies {
 
 /// The `CookiesObject` schema (`#/components/schemas/Cookies/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CookiesObject {
     /// `cookies`
     #[default]
@@ -3843,57 +2061,12 @@ pub enum CookiesObject {
     Unknown(String),
 }
 
-impl CookiesObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cookies => "cookies",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CookiesObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CookiesObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "cookies" => Self::Cookies,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CookiesObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CookiesObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CookiesObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CookiesObject { Cookies = "cookies" });
 
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateActorTokenBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -3917,6 +2090,7 @@ pub struct CreateActorTokenBodyActor {
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBody {
     /// The `organization_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3934,6 +2108,7 @@ pub struct CreateAdminPortalLinkTokenBody {
 
 /// The `CreateAdminPortalLinkTokenResponse201` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse201 {
     /// The `object` property: a [`CreateAdminPortalLinkTokenResponse201Object`].
     #[serde(default)]
@@ -3968,6 +2143,7 @@ pub struct CreateAdminPortalLinkTokenResponse201 {
 
 /// The `CreateAdminPortalLinkTokenResponse201Object` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateAdminPortalLinkTokenResponse201Object {
     /// `admin_portal_link_token`
     #[default]
@@ -3976,56 +2152,14 @@ pub enum CreateAdminPortalLinkTokenResponse201Object {
     Unknown(String),
 }
 
-impl CreateAdminPortalLinkTokenResponse201Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminPortalLinkToken => "admin_portal_link_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateAdminPortalLinkTokenResponse201Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateAdminPortalLinkTokenResponse201Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin_portal_link_token" => Self::AdminPortalLinkToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateAdminPortalLinkTokenResponse201Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateAdminPortalLinkTokenResponse201Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateAdminPortalLinkTokenResponse201Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateAdminPortalLinkTokenResponse201Object { AdminPortalLinkToken =
+    "admin_portal_link_token" }
+);
 
 /// The `CreateAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse400ErrorsItem>,
@@ -4033,6 +2167,7 @@ pub struct CreateAdminPortalLinkTokenResponse400 {
 
 /// The `CreateAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4044,6 +2179,7 @@ pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
 
 /// The `CreateAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse401 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse401ErrorsItem>,
@@ -4051,6 +2187,7 @@ pub struct CreateAdminPortalLinkTokenResponse401 {
 
 /// The `CreateAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4062,6 +2199,7 @@ pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
 
 /// The `CreateAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse403 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse403ErrorsItem>,
@@ -4069,6 +2207,7 @@ pub struct CreateAdminPortalLinkTokenResponse403 {
 
 /// The `CreateAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4080,6 +2219,7 @@ pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
 
 /// The `CreateAdminPortalLinkTokenResponse409` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse409 {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenResponse409ErrorsItem>,
@@ -4087,6 +2227,7 @@ pub struct CreateAdminPortalLinkTokenResponse409 {
 
 /// The `CreateAdminPortalLinkTokenResponse409ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4099,6 +2240,7 @@ pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAgentTaskBody {
     /// The `on_behalf_of` property: a [`CreateAgentTaskBodyOnBehalfOf`].
     pub on_behalf_of: CreateAgentTaskBodyOnBehalfOf,
@@ -4129,6 +2271,7 @@ pub struct CreateAgentTaskBodyOnBehalfOf {
 
 /// The `CreateAgentTaskBodyPermissions` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateAgentTaskBodyPermissions {
     /// `*`
     #[default]
@@ -4137,57 +2280,12 @@ pub enum CreateAgentTaskBodyPermissions {
     Unknown(String),
 }
 
-impl CreateAgentTaskBodyPermissions {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Type => "*",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateAgentTaskBodyPermissions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateAgentTaskBodyPermissions {
-    fn from(value: &str) -> Self {
-        match value {
-            "*" => Self::Type,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateAgentTaskBodyPermissions {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateAgentTaskBodyPermissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateAgentTaskBodyPermissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Type = "*" });
 
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateAllowlistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
@@ -4199,6 +2297,7 @@ pub struct CreateAllowlistIdentifierBody {
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateApiKeyBody {
     /// Default: `api_key`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4242,6 +2341,7 @@ pub struct CreateApiKeyBody {
 
 /// The `CreateApiKeyResponse200` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse200 {
     /// The `object` property: a [`CreateApiKeyResponse200Object`].
     #[serde(default)]
@@ -4283,6 +2383,7 @@ pub struct CreateApiKeyResponse200 {
 
 /// The `CreateApiKeyResponse200Object` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -4291,56 +2392,11 @@ pub enum CreateApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl CreateApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<CreateApiKeyResponse400ErrorsItem>,
@@ -4348,6 +2404,7 @@ pub struct CreateApiKeyResponse400 {
 
 /// The `CreateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4359,6 +2416,7 @@ pub struct CreateApiKeyResponse400ErrorsItem {
 
 /// The `CreateApiKeyResponse409` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse409 {
     /// The `errors` property.
     pub errors: Vec<CreateApiKeyResponse409ErrorsItem>,
@@ -4366,6 +2424,7 @@ pub struct CreateApiKeyResponse409 {
 
 /// The `CreateApiKeyResponse409ErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse409ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -4405,6 +2464,7 @@ pub struct CreateBillingPriceRequest {
 
 /// The `CreateBillingPriceRequestSupportedBillingPeriods` schema (`#/components/schemas/CreateBillingPriceRequest/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     /// `month`
     Month,
@@ -4416,61 +2476,15 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     Unknown(String),
 }
 
-impl CreateBillingPriceRequestSupportedBillingPeriods {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Month => "month",
-            Self::Annual => "annual",
-            Self::Both => "both",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn from(value: &str) -> Self {
-        match value {
-            "month" => Self::Month,
-            "annual" => Self::Annual,
-            "both" => Self::Both,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateBillingPriceRequestSupportedBillingPeriods {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBillingPriceRequestSupportedBillingPeriods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual =
+    "annual", Both = "both" }
+);
 
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateBlocklistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
@@ -4526,6 +2540,7 @@ pub struct CreateBulkInvitationsBodyItem {
 ///
 /// The `CreateBulkInvitationsBodyItemTemplateSlug` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     /// `invitation`
     Invitation,
@@ -4535,55 +2550,10 @@ pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     Unknown(String),
 }
 
-impl CreateBulkInvitationsBodyItemTemplateSlug {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::WaitlistInvitation => "waitlist_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            "waitlist_invitation" => Self::WaitlistInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateBulkInvitationsBodyItemTemplateSlug {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBulkInvitationsBodyItemTemplateSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateBulkInvitationsBodyItemTemplateSlug { Invitation = "invitation",
+    WaitlistInvitation = "waitlist_invitation" }
+);
 
 /// The `CreateBulkWaitlistEntriesBodyItem` schema (`#/paths/~1waitlist_entries~1bulk/post/requestBody/content/application~1json/schema/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -4602,6 +2572,7 @@ pub struct CreateBulkWaitlistEntriesBodyItem {
 
 /// The `CreateDirectoryBody` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
@@ -4639,6 +2610,7 @@ pub struct CreateDirectoryBodyGroupRoleMappingsItem {
 
 /// The `CreateDirectoryGroupRoleMappingBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingBody {
     /// The `directory_group_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4655,6 +2627,7 @@ pub struct CreateDirectoryGroupRoleMappingBody {
 
 /// The `CreateEmailAddressBody` schema (`#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateEmailAddressBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -4686,6 +2659,7 @@ pub struct CreateEmailAddressBody {
 /// The `CreateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionBody {
     /// The `name` property.
     pub name: String,
@@ -4814,6 +2788,7 @@ pub struct CreateEnterpriseConnectionBodyOidc {
 
 /// The `CreateEnterpriseConnectionBodyProvider` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateEnterpriseConnectionBodyProvider {
     /// `saml_custom`
     SamlCustom,
@@ -4833,65 +2808,12 @@ pub enum CreateEnterpriseConnectionBodyProvider {
     Unknown(String),
 }
 
-impl CreateEnterpriseConnectionBodyProvider {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlCustom => "saml_custom",
-            Self::SamlOkta => "saml_okta",
-            Self::SamlGoogle => "saml_google",
-            Self::SamlMicrosoft => "saml_microsoft",
-            Self::OidcCustom => "oidc_custom",
-            Self::OidcGithubEnterprise => "oidc_github_enterprise",
-            Self::OidcGitlab => "oidc_gitlab",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateEnterpriseConnectionBodyProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateEnterpriseConnectionBodyProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_custom" => Self::SamlCustom,
-            "saml_okta" => Self::SamlOkta,
-            "saml_google" => Self::SamlGoogle,
-            "saml_microsoft" => Self::SamlMicrosoft,
-            "oidc_custom" => Self::OidcCustom,
-            "oidc_github_enterprise" => Self::OidcGithubEnterprise,
-            "oidc_gitlab" => Self::OidcGitlab,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateEnterpriseConnectionBodyProvider {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateEnterpriseConnectionBodyProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateEnterpriseConnectionBodyProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateEnterpriseConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
+    "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft", OidcCustom
+    = "oidc_custom", OidcGithubEnterprise = "oidc_github_enterprise", OidcGitlab =
+    "oidc_gitlab" }
+);
 
 /// The `CreateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -5018,6 +2940,7 @@ pub struct CreateEnterpriseConnectionBodySamlLoginHint {
 
 /// The `CreateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -5029,61 +2952,15 @@ pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
-impl CreateEnterpriseConnectionBodySamlLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateEnterpriseConnectionBodySamlLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -5121,6 +2998,7 @@ pub struct CreateInvitationBody {
 
 /// The `CreateInvitationBodyTemplateSlug` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateInvitationBodyTemplateSlug {
     /// `invitation`
     Invitation,
@@ -5130,58 +3008,14 @@ pub enum CreateInvitationBodyTemplateSlug {
     Unknown(String),
 }
 
-impl CreateInvitationBodyTemplateSlug {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::WaitlistInvitation => "waitlist_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateInvitationBodyTemplateSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateInvitationBodyTemplateSlug {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            "waitlist_invitation" => Self::WaitlistInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateInvitationBodyTemplateSlug {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateInvitationBodyTemplateSlug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateInvitationBodyTemplateSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateInvitationBodyTemplateSlug { Invitation = "invitation", WaitlistInvitation =
+    "waitlist_invitation" }
+);
 
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateJwtTemplateBody {
     /// The `name` property.
     pub name: String,
@@ -5223,6 +3057,7 @@ pub struct CreateJwtTemplateBody {
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateM2mTokenBody {
     /// Default: `opaque`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5250,6 +3085,7 @@ pub struct CreateM2mTokenBody {
 ///
 /// The `CreateM2mTokenBodyTokenFormat` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateM2mTokenBodyTokenFormat {
     /// `opaque`
     Opaque,
@@ -5259,58 +3095,13 @@ pub enum CreateM2mTokenBodyTokenFormat {
     Unknown(String),
 }
 
-impl CreateM2mTokenBodyTokenFormat {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opaque => "opaque",
-            Self::Jwt => "jwt",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateM2mTokenBodyTokenFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateM2mTokenBodyTokenFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "opaque" => Self::Opaque,
-            "jwt" => Self::Jwt,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateM2mTokenBodyTokenFormat {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateM2mTokenBodyTokenFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateM2mTokenBodyTokenFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" }
+);
 
 /// The `CreateM2mTokenResponse201` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse201 {
     /// The `object` property: a [`CreateM2mTokenResponse201Object`].
     #[serde(default)]
@@ -5345,6 +3136,7 @@ pub struct CreateM2mTokenResponse201 {
 
 /// The `CreateM2mTokenResponse201Object` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateM2mTokenResponse201Object {
     /// `machine_to_machine_token`
     #[default]
@@ -5353,56 +3145,14 @@ pub enum CreateM2mTokenResponse201Object {
     Unknown(String),
 }
 
-impl CreateM2mTokenResponse201Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    CreateM2mTokenResponse201Object { MachineToMachineToken = "machine_to_machine_token"
     }
-}
-
-impl std::fmt::Display for CreateM2mTokenResponse201Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateM2mTokenResponse201Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateM2mTokenResponse201Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateM2mTokenResponse201Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateM2mTokenResponse201Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `CreateM2mTokenResponse400` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<CreateM2mTokenResponse400ErrorsItem>,
@@ -5410,6 +3160,7 @@ pub struct CreateM2mTokenResponse400 {
 
 /// The `CreateM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -5421,6 +3172,7 @@ pub struct CreateM2mTokenResponse400ErrorsItem {
 
 /// The `CreateM2mTokenResponse409` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse409 {
     /// The `errors` property.
     pub errors: Vec<CreateM2mTokenResponse409ErrorsItem>,
@@ -5428,6 +3180,7 @@ pub struct CreateM2mTokenResponse409 {
 
 /// The `CreateM2mTokenResponse409ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenResponse409ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -5439,6 +3192,7 @@ pub struct CreateM2mTokenResponse409ErrorsItem {
 
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMachineBody {
     /// The `name` property.
     pub name: String,
@@ -5452,6 +3206,7 @@ pub struct CreateMachineBody {
 
 /// The `CreateMachineResponse200` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMachineResponse200 {
     /// The `object` property: a [`CreateMachineResponse200Object`].
     #[serde(default)]
@@ -5478,6 +3233,7 @@ pub struct CreateMachineResponse200 {
 
 /// The `CreateMachineResponse200Object` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateMachineResponse200Object {
     /// `machine`
     #[default]
@@ -5486,56 +3242,11 @@ pub enum CreateMachineResponse200Object {
     Unknown(String),
 }
 
-impl CreateMachineResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateMachineResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateMachineResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateMachineResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateMachineResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMachineResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateMachineResponse200Object { Machine = "machine" });
 
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateMachineScopeBody {
     /// The `to_machine_id` property.
     pub to_machine_id: String,
@@ -5543,6 +3254,7 @@ pub struct CreateMachineScopeBody {
 
 /// The `CreateOAuthApplicationBody` schema (`#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOAuthApplicationBody {
     /// The `name` property.
     pub name: String,
@@ -5593,6 +3305,7 @@ pub struct CreateOAuthApplicationBody {
 
 /// The `CreateOrganizationBody` schema (`#/paths/~1organizations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationBody {
     /// The `name` property.
     pub name: String,
@@ -5650,6 +3363,7 @@ pub struct CreateOrganizationBody {
 /// The `CreateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateOrganizationDomainBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5668,6 +3382,7 @@ pub struct CreateOrganizationDomainBody {
 
 /// The `CreateOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -5770,6 +3485,7 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
 
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -5793,6 +3509,7 @@ pub struct CreateOrganizationMembershipBody {
 
 /// The `CreateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationPermissionBody {
     /// The `name` property.
     pub name: String,
@@ -5806,6 +3523,7 @@ pub struct CreateOrganizationPermissionBody {
 /// The `CreateOrganizationRoleBody` schema (`#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateOrganizationRoleBody {
     /// The `name` property.
     pub name: String,
@@ -5836,6 +3554,7 @@ pub struct CreateOrganizationRoleBody {
 
 /// The `CreatePhoneNumberBody` schema (`#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreatePhoneNumberBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -5866,6 +3585,7 @@ pub struct CreatePhoneNumberBody {
 
 /// The `CreateRedirectUrlBody` schema (`#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateRedirectUrlBody {
     /// The `url` property.
     pub url: String,
@@ -5874,6 +3594,7 @@ pub struct CreateRedirectUrlBody {
 /// The `CreateRoleSetBody` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateRoleSetBody {
     /// The `name` property.
     pub name: String,
@@ -5900,6 +3621,7 @@ pub struct CreateRoleSetBody {
 
 /// The `CreateRoleSetBodyType` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateRoleSetBodyType {
     /// `initial`
     Initial,
@@ -5909,59 +3631,14 @@ pub enum CreateRoleSetBodyType {
     Unknown(String),
 }
 
-impl CreateRoleSetBodyType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initial => "initial",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateRoleSetBodyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateRoleSetBodyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateRoleSetBodyType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateRoleSetBodyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateRoleSetBodyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateRoleSetBodyType { Initial = "initial", Custom = "custom" }
+);
 
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionBody {
     /// The `name` property.
     pub name: String,
@@ -6066,6 +3743,7 @@ pub struct CreateSamlConnectionBodyLoginHint {
 
 /// The `CreateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSamlConnectionBodyLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -6077,60 +3755,14 @@ pub enum CreateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
-impl CreateSamlConnectionBodyLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSamlConnectionBodyLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSamlConnectionBodyLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSamlConnectionBodyLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSamlConnectionBodyLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSamlConnectionBodyLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `CreateSamlConnectionBodyProvider` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSamlConnectionBodyProvider {
     /// `saml_custom`
     SamlCustom,
@@ -6144,62 +3776,14 @@ pub enum CreateSamlConnectionBodyProvider {
     Unknown(String),
 }
 
-impl CreateSamlConnectionBodyProvider {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlCustom => "saml_custom",
-            Self::SamlOkta => "saml_okta",
-            Self::SamlGoogle => "saml_google",
-            Self::SamlMicrosoft => "saml_microsoft",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSamlConnectionBodyProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSamlConnectionBodyProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_custom" => Self::SamlCustom,
-            "saml_okta" => Self::SamlOkta,
-            "saml_google" => Self::SamlGoogle,
-            "saml_microsoft" => Self::SamlMicrosoft,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSamlConnectionBodyProvider {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSamlConnectionBodyProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSamlConnectionBodyProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateSamlConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
+    "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft" }
+);
 
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateScimDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
@@ -6230,6 +3814,7 @@ pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
 
 /// The `CreateScimGroupRoleMappingBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateScimGroupRoleMappingBody {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
@@ -6242,6 +3827,7 @@ pub struct CreateScimGroupRoleMappingBody {
 
 /// The `CreateSessionBody` schema (`#/paths/~1sessions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -6252,6 +3838,7 @@ pub struct CreateSessionBody {
 
 /// The `CreateSessionTokenBody` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenBody {
     /// Range: 30..=315360000.
     #[serde(
@@ -6264,6 +3851,7 @@ pub struct CreateSessionTokenBody {
 
 /// The `CreateSessionTokenFromTemplateBody` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateBody {
     /// Range: 30..=315360000.
     #[serde(
@@ -6276,6 +3864,7 @@ pub struct CreateSessionTokenFromTemplateBody {
 
 /// The `CreateSessionTokenFromTemplateResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateResponse200 {
     /// The `object` property: a [`CreateSessionTokenFromTemplateResponse200Object`].
     #[serde(default)]
@@ -6287,6 +3876,7 @@ pub struct CreateSessionTokenFromTemplateResponse200 {
 
 /// The `CreateSessionTokenFromTemplateResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSessionTokenFromTemplateResponse200Object {
     /// `token`
     #[default]
@@ -6295,56 +3885,13 @@ pub enum CreateSessionTokenFromTemplateResponse200Object {
     Unknown(String),
 }
 
-impl CreateSessionTokenFromTemplateResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSessionTokenFromTemplateResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSessionTokenFromTemplateResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSessionTokenFromTemplateResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSessionTokenFromTemplateResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSessionTokenFromTemplateResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateSessionTokenFromTemplateResponse200Object { Token = "token" }
+);
 
 /// The `CreateSessionTokenResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenResponse200 {
     /// The `object` property: a [`CreateSessionTokenResponse200Object`].
     #[serde(default)]
@@ -6356,6 +3903,7 @@ pub struct CreateSessionTokenResponse200 {
 
 /// The `CreateSessionTokenResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateSessionTokenResponse200Object {
     /// `token`
     #[default]
@@ -6364,56 +3912,11 @@ pub enum CreateSessionTokenResponse200Object {
     Unknown(String),
 }
 
-impl CreateSessionTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateSessionTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateSessionTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateSessionTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateSessionTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateSessionTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(CreateSessionTokenResponse200Object { Token = "token" });
 
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateSignInTokenBody {
     /// The `user_id` property.
     pub user_id: String,
@@ -6436,6 +3939,7 @@ pub struct CreateSignInTokenBody {
 /// The `CreateUserBody` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CreateUserBody {
     /// The `external_id` property.
     #[serde(
@@ -6615,6 +4119,7 @@ pub struct CreateUserBody {
 
 /// The `CreateUserBodyEmailAddressIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     /// `verified`
     Verified,
@@ -6624,58 +4129,14 @@ pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     Unknown(String),
 }
 
-impl CreateUserBodyEmailAddressIdentificationStatusItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateUserBodyEmailAddressIdentificationStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateUserBodyEmailAddressIdentificationStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified", Reserved
+    = "reserved" }
+);
 
 /// The `CreateUserBodyPhoneNumberIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/phone_number_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     /// `verified`
     Verified,
@@ -6685,58 +4146,14 @@ pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     Unknown(String),
 }
 
-impl CreateUserBodyPhoneNumberIdentificationStatusItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateUserBodyPhoneNumberIdentificationStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    CreateUserBodyPhoneNumberIdentificationStatusItem { Verified = "verified", Reserved =
+    "reserved" }
+);
 
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateWaitlistEntryBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -6751,6 +4168,7 @@ pub struct CreateWaitlistEntryBody {
 
 /// The `DeleteApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse200 {
     /// The `id` property.
     pub id: String,
@@ -6763,6 +4181,7 @@ pub struct DeleteApiKeyResponse200 {
 
 /// The `DeleteApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -6771,56 +4190,11 @@ pub enum DeleteApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl DeleteApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DeleteApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<DeleteApiKeyResponse400ErrorsItem>,
@@ -6828,6 +4202,7 @@ pub struct DeleteApiKeyResponse400 {
 
 /// The `DeleteApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -6839,6 +4214,7 @@ pub struct DeleteApiKeyResponse400ErrorsItem {
 
 /// The `DeleteApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<DeleteApiKeyResponse404ErrorsItem>,
@@ -6846,6 +4222,7 @@ pub struct DeleteApiKeyResponse404 {
 
 /// The `DeleteApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -6857,6 +4234,7 @@ pub struct DeleteApiKeyResponse404ErrorsItem {
 
 /// The `DeleteBackupCodeResponse200` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteBackupCodeResponse200 {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6865,6 +4243,7 @@ pub struct DeleteBackupCodeResponse200 {
 
 /// The `DeleteDirectoryGroupRoleMappingResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteDirectoryGroupRoleMappingResponse200 {
     /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponse200Object`].
     #[serde(default)]
@@ -6877,6 +4256,7 @@ pub struct DeleteDirectoryGroupRoleMappingResponse200 {
 
 /// The `DeleteDirectoryGroupRoleMappingResponse200Object` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
     /// `directory_group_role_mapping`
     #[default]
@@ -6885,56 +4265,14 @@ pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
     Unknown(String),
 }
 
-impl DeleteDirectoryGroupRoleMappingResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DirectoryGroupRoleMapping => "directory_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "directory_group_role_mapping" => Self::DirectoryGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteDirectoryGroupRoleMappingResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DeleteDirectoryGroupRoleMappingResponse200Object { DirectoryGroupRoleMapping =
+    "directory_group_role_mapping" }
+);
 
 /// The `DeleteMachineResponse200` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteMachineResponse200 {
     /// The `object` property: a [`DeleteMachineResponse200Object`].
     #[serde(default)]
@@ -6947,6 +4285,7 @@ pub struct DeleteMachineResponse200 {
 
 /// The `DeleteMachineResponse200Object` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteMachineResponse200Object {
     /// `machine`
     #[default]
@@ -6955,56 +4294,11 @@ pub enum DeleteMachineResponse200Object {
     Unknown(String),
 }
 
-impl DeleteMachineResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteMachineResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteMachineResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteMachineResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteMachineResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMachineResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DeleteMachineResponse200Object { Machine = "machine" });
 
 /// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteMachineScopeResponse200 {
     /// The `object` property: a [`DeleteMachineScopeResponse200Object`].
     #[serde(default)]
@@ -7019,6 +4313,7 @@ pub struct DeleteMachineScopeResponse200 {
 
 /// The `DeleteMachineScopeResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteMachineScopeResponse200Object {
     /// `machine_scope`
     #[default]
@@ -7027,56 +4322,13 @@ pub enum DeleteMachineScopeResponse200Object {
     Unknown(String),
 }
 
-impl DeleteMachineScopeResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineScope => "machine_scope",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteMachineScopeResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteMachineScopeResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_scope" => Self::MachineScope,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteMachineScopeResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteMachineScopeResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMachineScopeResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DeleteMachineScopeResponse200Object { MachineScope = "machine_scope" }
+);
 
 /// The `DeleteScimGroupRoleMappingResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteScimGroupRoleMappingResponse200 {
     /// The `object` property: a [`DeleteScimGroupRoleMappingResponse200Object`].
     #[serde(default)]
@@ -7089,6 +4341,7 @@ pub struct DeleteScimGroupRoleMappingResponse200 {
 
 /// The `DeleteScimGroupRoleMappingResponse200Object` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeleteScimGroupRoleMappingResponse200Object {
     /// `scim_group_role_mapping`
     #[default]
@@ -7097,56 +4350,14 @@ pub enum DeleteScimGroupRoleMappingResponse200Object {
     Unknown(String),
 }
 
-impl DeleteScimGroupRoleMappingResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScimGroupRoleMapping => "scim_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DeleteScimGroupRoleMappingResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DeleteScimGroupRoleMappingResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim_group_role_mapping" => Self::ScimGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DeleteScimGroupRoleMappingResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DeleteScimGroupRoleMappingResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteScimGroupRoleMappingResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DeleteScimGroupRoleMappingResponse200Object { ScimGroupRoleMapping =
+    "scim_group_role_mapping" }
+);
 
 /// The `DeleteTotpResponse200` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteTotpResponse200 {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7155,6 +4366,7 @@ pub struct DeleteTotpResponse200 {
 
 /// The `DeletedObject` schema (`#/components/schemas/DeletedObject`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedObject {
     /// The `object` property.
     pub object: String,
@@ -7176,6 +4388,7 @@ pub type Directories = Vec<Directory>;
 
 /// The `Directory` schema (`#/components/schemas/Directory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Directory {
     /// The `object` property: a [`DirectoryObject`].
     #[serde(default)]
@@ -7211,6 +4424,7 @@ pub struct Directory {
 
 /// The `DirectoryCustomAttributesItem` schema (`#/components/schemas/Directory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7234,6 +4448,7 @@ pub struct DirectoryCustomAttributesItem {
 
 /// The `DirectoryGroupRoleMapping` schema (`#/components/schemas/DirectoryGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryGroupRoleMapping {
     /// The `object` property: a [`DirectoryGroupRoleMappingObject`].
     #[serde(default)]
@@ -7265,6 +4480,7 @@ pub struct DirectoryGroupRoleMapping {
 
 /// The `DirectoryGroupRoleMappingObject` schema (`#/components/schemas/DirectoryGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectoryGroupRoleMappingObject {
     /// `directory_group_role_mapping`
     #[default]
@@ -7273,59 +4489,17 @@ pub enum DirectoryGroupRoleMappingObject {
     Unknown(String),
 }
 
-impl DirectoryGroupRoleMappingObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DirectoryGroupRoleMapping => "directory_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DirectoryGroupRoleMappingObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DirectoryGroupRoleMappingObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "directory_group_role_mapping" => Self::DirectoryGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DirectoryGroupRoleMappingObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DirectoryGroupRoleMappingObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DirectoryGroupRoleMappingObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    DirectoryGroupRoleMappingObject { DirectoryGroupRoleMapping =
+    "directory_group_role_mapping" }
+);
 
 /// The `DirectoryGroupRoleMappings` schema (`#/components/schemas/DirectoryGroupRoleMappings`).
 pub type DirectoryGroupRoleMappings = Vec<DirectoryGroupRoleMapping>;
 
 /// The `DirectoryObject` schema (`#/components/schemas/Directory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectoryObject {
     /// `directory`
     #[default]
@@ -7334,56 +4508,11 @@ pub enum DirectoryObject {
     Unknown(String),
 }
 
-impl DirectoryObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Directory => "directory",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DirectoryObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DirectoryObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "directory" => Self::Directory,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DirectoryObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DirectoryObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DirectoryObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
 /// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DisableMfaResponse200 {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7392,6 +4521,7 @@ pub struct DisableMfaResponse200 {
 
 /// The `Domain` schema (`#/components/schemas/Domain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Domain {
     /// The `object` property: a [`DomainObject`].
     #[serde(default)]
@@ -7419,6 +4549,7 @@ pub struct Domain {
 
 /// The `DomainObject` schema (`#/components/schemas/Domain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DomainObject {
     /// `domain`
     #[default]
@@ -7427,56 +4558,11 @@ pub enum DomainObject {
     Unknown(String),
 }
 
-impl DomainObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Domain => "domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for DomainObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for DomainObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "domain" => Self::Domain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DomainObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for DomainObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DomainObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(DomainObject { Domain = "domain" });
 
 /// The `Domains` schema (`#/components/schemas/Domains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Domains {
     /// The `data` property.
     pub data: Vec<Domain>,
@@ -7486,6 +4572,7 @@ pub struct Domains {
 
 /// The `EmailAddress` schema (`#/components/schemas/EmailAddress`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddress {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7512,6 +4599,7 @@ pub struct EmailAddress {
 
 /// The `EmailAddressObject` schema (`#/components/schemas/EmailAddress/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmailAddressObject {
     /// `email_address`
     #[default]
@@ -7520,57 +4608,12 @@ pub enum EmailAddressObject {
     Unknown(String),
 }
 
-impl EmailAddressObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EmailAddressObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EmailAddressObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EmailAddressObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EmailAddressObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EmailAddressObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(EmailAddressObject { EmailAddress = "email_address" });
 
 /// The `EmailAddressVerification` schema (`#/components/schemas/EmailAddress/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum EmailAddressVerification {
     /// `verification_otp`: [`VerificationOtp`].
     VerificationOtp(VerificationOtp),
@@ -7657,6 +4700,7 @@ impl<'de> Deserialize<'de> for EmailAddressVerification {
 
 /// The `EnterpriseAccount` schema (`#/components/schemas/EnterpriseAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccount {
     /// The `id` property.
     pub id: String,
@@ -7699,6 +4743,7 @@ pub struct EnterpriseAccount {
 
 /// The `EnterpriseAccountConnection` schema (`#/components/schemas/EnterpriseAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
     pub id: String,
@@ -7735,6 +4780,7 @@ pub struct EnterpriseAccountConnection {
 
 /// The `EnterpriseAccountObject` schema (`#/components/schemas/EnterpriseAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseAccountObject {
     /// `enterprise_account`
     #[default]
@@ -7743,56 +4789,13 @@ pub enum EnterpriseAccountObject {
     Unknown(String),
 }
 
-impl EnterpriseAccountObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnterpriseAccount => "enterprise_account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseAccountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseAccountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "enterprise_account" => Self::EnterpriseAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseAccountObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseAccountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAccountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseAccountObject { EnterpriseAccount = "enterprise_account" }
+);
 
 /// The `EnterpriseAccountProtocol` schema (`#/components/schemas/EnterpriseAccount/properties/protocol`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseAccountProtocol {
     /// `oauth`
     Oauth,
@@ -7802,59 +4805,12 @@ pub enum EnterpriseAccountProtocol {
     Unknown(String),
 }
 
-impl EnterpriseAccountProtocol {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth => "oauth",
-            Self::Saml => "saml",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseAccountProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseAccountProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth" => Self::Oauth,
-            "saml" => Self::Saml,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseAccountProtocol {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseAccountProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAccountProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(EnterpriseAccountProtocol { Oauth = "oauth", Saml = "saml" });
 
 /// The `EnterpriseAccountVerification` schema (`#/components/schemas/EnterpriseAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum EnterpriseAccountVerification {
     /// `verification_ticket`: [`VerificationTicket`].
     VerificationTicket(VerificationTicket),
@@ -7909,6 +4865,7 @@ impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
 
 /// The `EnterpriseConnection` schema (`#/components/schemas/EnterpriseConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnection {
     /// The `object` property: a [`EnterpriseConnectionObject`].
     #[serde(default)]
@@ -7951,10 +4908,15 @@ pub struct EnterpriseConnection {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+    /// The `authenticatable` property.
+    pub authenticatable: Option<serde_json::Value>,
+    /// The `disable_jit_provisioning` property.
+    pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// The `name` property.
     pub name: String,
@@ -7976,6 +4938,7 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 
 /// The `EnterpriseConnectionOauthConfig` schema (`#/components/schemas/EnterpriseConnection/properties/oauth_config`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionOauthConfig {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8017,6 +4980,7 @@ pub struct EnterpriseConnectionOauthConfig {
 
 /// The `EnterpriseConnectionObject` schema (`#/components/schemas/EnterpriseConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionObject {
     /// `enterprise_connection`
     #[default]
@@ -8025,56 +4989,13 @@ pub enum EnterpriseConnectionObject {
     Unknown(String),
 }
 
-impl EnterpriseConnectionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnterpriseConnection => "enterprise_connection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "enterprise_connection" => Self::EnterpriseConnection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionObject { EnterpriseConnection = "enterprise_connection" }
+);
 
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8119,6 +5040,7 @@ pub struct EnterpriseConnectionSamlConnection {
 
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// The `mode` property: a [`EnterpriseConnectionSamlConnectionLoginHintMode`].
     pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
@@ -8129,6 +5051,7 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
 
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -8140,60 +5063,14 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     Unknown(String),
 }
 
-impl EnterpriseConnectionSamlConnectionLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionSamlConnectionLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionSamlConnectionLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRun {
     /// The `id` property.
     pub id: String,
@@ -8219,6 +5096,7 @@ pub struct EnterpriseConnectionTestRun {
 
 /// The `EnterpriseConnectionTestRunConnectionType` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionTestRunConnectionType {
     /// `saml`
     Saml,
@@ -8228,58 +5106,13 @@ pub enum EnterpriseConnectionTestRunConnectionType {
     Unknown(String),
 }
 
-impl EnterpriseConnectionTestRunConnectionType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "saml",
-            Self::Oauth => "oauth",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionTestRunConnectionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml" => Self::Saml,
-            "oauth" => Self::Oauth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionTestRunConnectionType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionTestRunConnectionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionTestRunConnectionType { Saml = "saml", Oauth = "oauth" }
+);
 
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
     /// The `level` property.
     pub level: String,
@@ -8295,6 +5128,7 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 
 /// The `EnterpriseConnectionTestRunOauth` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunOauth {
     /// The `id_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8309,6 +5143,7 @@ pub struct EnterpriseConnectionTestRunOauth {
 
 /// The `EnterpriseConnectionTestRunParsedUserInfo` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
     /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8326,6 +5161,7 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 
 /// The `EnterpriseConnectionTestRunResponse` schema (`#/components/schemas/EnterpriseConnectionTestRunResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
     /// The `url` property.
     pub url: String,
@@ -8333,6 +5169,7 @@ pub struct EnterpriseConnectionTestRunResponse {
 
 /// The `EnterpriseConnectionTestRunSaml` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRunSaml {
     /// The `saml_request` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8347,6 +5184,7 @@ pub struct EnterpriseConnectionTestRunSaml {
 
 /// The `EnterpriseConnectionTestRunStatus` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseConnectionTestRunStatus {
     /// `pending`
     Pending,
@@ -8358,60 +5196,14 @@ pub enum EnterpriseConnectionTestRunStatus {
     Unknown(String),
 }
 
-impl EnterpriseConnectionTestRunStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for EnterpriseConnectionTestRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for EnterpriseConnectionTestRunStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for EnterpriseConnectionTestRunStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for EnterpriseConnectionTestRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseConnectionTestRunStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    EnterpriseConnectionTestRunStatus { Pending = "pending", Success = "success", Failed
+    = "failed" }
+);
 
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     /// The `data` property.
     pub data: Vec<EnterpriseConnectionTestRun>,
@@ -8421,6 +5213,7 @@ pub struct EnterpriseConnectionTestRuns {
 
 /// The `EnterpriseConnections` schema (`#/components/schemas/EnterpriseConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnections {
     /// The `data` property.
     pub data: Vec<EnterpriseConnection>,
@@ -8438,6 +5231,7 @@ pub struct ExtendFreeTrialRequest {
 
 /// The `ExternalAccountWithVerification` schema (`#/components/schemas/ExternalAccountWithVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// The `object` property: a [`ExternalAccountWithVerificationObject`].
     pub object: ExternalAccountWithVerificationObject,
@@ -8488,6 +5282,7 @@ pub struct ExternalAccountWithVerification {
 
 /// The `ExternalAccountWithVerificationObject` schema (`#/components/schemas/ExternalAccountWithVerification/properties/object`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationObject {
     /// `external_account`
     ExternalAccount,
@@ -8499,61 +5294,15 @@ pub enum ExternalAccountWithVerificationObject {
     Unknown(String),
 }
 
-impl ExternalAccountWithVerificationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalAccount => "external_account",
-            Self::FacebookAccount => "facebook_account",
-            Self::GoogleAccount => "google_account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ExternalAccountWithVerificationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ExternalAccountWithVerificationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "external_account" => Self::ExternalAccount,
-            "facebook_account" => Self::FacebookAccount,
-            "google_account" => Self::GoogleAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ExternalAccountWithVerificationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ExternalAccountWithVerificationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ExternalAccountWithVerificationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ExternalAccountWithVerificationObject { ExternalAccount = "external_account",
+    FacebookAccount = "facebook_account", GoogleAccount = "google_account" }
+);
 
 /// The `ExternalAccountWithVerificationVerification` schema (`#/components/schemas/ExternalAccountWithVerification/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationVerification {
     /// `verification_oauth`: [`VerificationOauth`].
     VerificationOauth(VerificationOauth),
@@ -8600,6 +5349,7 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
 
 /// The `FeatureResponse` schema (`#/components/schemas/FeatureResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeatureResponse {
     /// The `object` property: a [`FeatureResponseObject`].
     #[serde(default)]
@@ -8618,6 +5368,7 @@ pub struct FeatureResponse {
 
 /// The `FeatureResponse2` schema (`#/components/schemas/FeatureResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FeatureResponse2 {
     /// The `object` property: a [`FeatureResponse2Object`].
     #[serde(default)]
@@ -8636,6 +5387,7 @@ pub struct FeatureResponse2 {
 
 /// The `FeatureResponse2Object` schema (`#/components/schemas/FeatureResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureResponse2Object {
     /// `feature`
     #[default]
@@ -8644,56 +5396,11 @@ pub enum FeatureResponse2Object {
     Unknown(String),
 }
 
-impl FeatureResponse2Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Feature => "feature",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for FeatureResponse2Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FeatureResponse2Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "feature" => Self::Feature,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for FeatureResponse2Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for FeatureResponse2Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FeatureResponse2Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(FeatureResponse2Object { Feature = "feature" });
 
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeatureResponseObject {
     /// `feature`
     #[default]
@@ -8702,56 +5409,11 @@ pub enum FeatureResponseObject {
     Unknown(String),
 }
 
-impl FeatureResponseObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Feature => "feature",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for FeatureResponseObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for FeatureResponseObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "feature" => Self::Feature,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for FeatureResponseObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for FeatureResponseObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for FeatureResponseObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
 /// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse200 {
     /// The `object` property: a [`GetApiKeyResponse200Object`].
     #[serde(default)]
@@ -8791,6 +5453,7 @@ pub struct GetApiKeyResponse200 {
 
 /// The `GetApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -8799,56 +5462,11 @@ pub enum GetApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl GetApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeyResponse400ErrorsItem>,
@@ -8856,6 +5474,7 @@ pub struct GetApiKeyResponse400 {
 
 /// The `GetApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8867,6 +5486,7 @@ pub struct GetApiKeyResponse400ErrorsItem {
 
 /// The `GetApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeyResponse404ErrorsItem>,
@@ -8874,6 +5494,7 @@ pub struct GetApiKeyResponse404 {
 
 /// The `GetApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8885,6 +5506,7 @@ pub struct GetApiKeyResponse404ErrorsItem {
 
 /// The `GetApiKeySecretResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse200 {
     /// The `secret` property.
     pub secret: String,
@@ -8892,6 +5514,7 @@ pub struct GetApiKeySecretResponse200 {
 
 /// The `GetApiKeySecretResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeySecretResponse400ErrorsItem>,
@@ -8899,6 +5522,7 @@ pub struct GetApiKeySecretResponse400 {
 
 /// The `GetApiKeySecretResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8910,6 +5534,7 @@ pub struct GetApiKeySecretResponse400ErrorsItem {
 
 /// The `GetApiKeySecretResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeySecretResponse404ErrorsItem>,
@@ -8917,6 +5542,7 @@ pub struct GetApiKeySecretResponse404 {
 
 /// The `GetApiKeySecretResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -8930,6 +5556,7 @@ pub struct GetApiKeySecretResponse404ErrorsItem {
 ///
 /// The `GetApiKeysIncludeInvalid` schema (`#/paths/~1api_keys/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetApiKeysIncludeInvalid {
     /// `true`
     True,
@@ -8939,58 +5566,11 @@ pub enum GetApiKeysIncludeInvalid {
     Unknown(String),
 }
 
-impl GetApiKeysIncludeInvalid {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetApiKeysIncludeInvalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetApiKeysIncludeInvalid {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetApiKeysIncludeInvalid {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetApiKeysIncludeInvalid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetApiKeysIncludeInvalid {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "false" });
 
 /// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse200 {
     /// The `data` property.
     pub data: Vec<GetApiKeysResponse200DataItem>,
@@ -9000,6 +5580,7 @@ pub struct GetApiKeysResponse200 {
 
 /// The `GetApiKeysResponse200DataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse200DataItem {
     /// The `object` property: a [`GetApiKeysResponse200DataItemObject`].
     #[serde(default)]
@@ -9039,6 +5620,7 @@ pub struct GetApiKeysResponse200DataItem {
 
 /// The `GetApiKeysResponse200DataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetApiKeysResponse200DataItemObject {
     /// `api_key`
     #[default]
@@ -9047,56 +5629,11 @@ pub enum GetApiKeysResponse200DataItemObject {
     Unknown(String),
 }
 
-impl GetApiKeysResponse200DataItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetApiKeysResponse200DataItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetApiKeysResponse200DataItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetApiKeysResponse200DataItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetApiKeysResponse200DataItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetApiKeysResponse200DataItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetApiKeysResponse200DataItemObject { ApiKey = "api_key" });
 
 /// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeysResponse400ErrorsItem>,
@@ -9104,6 +5641,7 @@ pub struct GetApiKeysResponse400 {
 
 /// The `GetApiKeysResponse400ErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9115,6 +5653,7 @@ pub struct GetApiKeysResponse400ErrorsItem {
 
 /// The `GetApiKeysResponse404` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetApiKeysResponse404ErrorsItem>,
@@ -9122,6 +5661,7 @@ pub struct GetApiKeysResponse404 {
 
 /// The `GetApiKeysResponse404ErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9133,6 +5673,7 @@ pub struct GetApiKeysResponse404ErrorsItem {
 
 /// The `GetCommercePlanListPayerType` schema (`#/paths/~1billing~1plans/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetCommercePlanListPayerType {
     /// `user`
     User,
@@ -9142,58 +5683,11 @@ pub enum GetCommercePlanListPayerType {
     Unknown(String),
 }
 
-impl GetCommercePlanListPayerType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Org => "org",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCommercePlanListPayerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetCommercePlanListPayerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "org" => Self::Org,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCommercePlanListPayerType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetCommercePlanListPayerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCommercePlanListPayerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetCommercePlanListPayerType { User = "user", Org = "org" });
 
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListPayerType {
     /// `user`
     User,
@@ -9203,58 +5697,13 @@ pub enum GetCommerceSubscriptionItemListPayerType {
     Unknown(String),
 }
 
-impl GetCommerceSubscriptionItemListPayerType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Org => "org",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCommerceSubscriptionItemListPayerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetCommerceSubscriptionItemListPayerType {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "org" => Self::Org,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCommerceSubscriptionItemListPayerType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetCommerceSubscriptionItemListPayerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCommerceSubscriptionItemListPayerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" }
+);
 
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListStatus {
     /// `active`
     Active,
@@ -9270,64 +5719,14 @@ pub enum GetCommerceSubscriptionItemListStatus {
     Unknown(String),
 }
 
-impl GetCommerceSubscriptionItemListStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::PastDue => "past_due",
-            Self::Upcoming => "upcoming",
-            Self::FreeTrial => "free_trial",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetCommerceSubscriptionItemListStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetCommerceSubscriptionItemListStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "ended" => Self::Ended,
-            "past_due" => Self::PastDue,
-            "upcoming" => Self::Upcoming,
-            "free_trial" => Self::FreeTrial,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetCommerceSubscriptionItemListStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetCommerceSubscriptionItemListStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCommerceSubscriptionItemListStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetCommerceSubscriptionItemListStatus { Active = "active", Ended = "ended", PastDue =
+    "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
+);
 
 /// The `GetM2mTokensResponse200` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse200 {
     /// The `m2m_tokens` property.
     pub m2m_tokens: Vec<GetM2mTokensResponse200M2mTokensItem>,
@@ -9337,6 +5736,7 @@ pub struct GetM2mTokensResponse200 {
 
 /// The `GetM2mTokensResponse200M2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse200M2mTokensItem {
     /// The `object` property: a [`GetM2mTokensResponse200M2mTokensItemObject`].
     #[serde(default)]
@@ -9369,6 +5769,7 @@ pub struct GetM2mTokensResponse200M2mTokensItem {
 
 /// The `GetM2mTokensResponse200M2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetM2mTokensResponse200M2mTokensItemObject {
     /// `machine_to_machine_token`
     #[default]
@@ -9377,56 +5778,14 @@ pub enum GetM2mTokensResponse200M2mTokensItemObject {
     Unknown(String),
 }
 
-impl GetM2mTokensResponse200M2mTokensItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetM2mTokensResponse200M2mTokensItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetM2mTokensResponse200M2mTokensItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetM2mTokensResponse200M2mTokensItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetM2mTokensResponse200M2mTokensItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetM2mTokensResponse200M2mTokensItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetM2mTokensResponse200M2mTokensItemObject { MachineToMachineToken =
+    "machine_to_machine_token" }
+);
 
 /// The `GetM2mTokensResponse400` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse400 {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse400ErrorsItem>,
@@ -9434,6 +5793,7 @@ pub struct GetM2mTokensResponse400 {
 
 /// The `GetM2mTokensResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9445,6 +5805,7 @@ pub struct GetM2mTokensResponse400ErrorsItem {
 
 /// The `GetM2mTokensResponse403` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse403 {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse403ErrorsItem>,
@@ -9452,6 +5813,7 @@ pub struct GetM2mTokensResponse403 {
 
 /// The `GetM2mTokensResponse403ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse403ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9463,6 +5825,7 @@ pub struct GetM2mTokensResponse403ErrorsItem {
 
 /// The `GetM2mTokensResponse404` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse404 {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensResponse404ErrorsItem>,
@@ -9470,6 +5833,7 @@ pub struct GetM2mTokensResponse404 {
 
 /// The `GetM2mTokensResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetM2mTokensResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -9481,6 +5845,7 @@ pub struct GetM2mTokensResponse404ErrorsItem {
 
 /// The `GetMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetMachineSecretKeyResponse200 {
     /// The `object` property: a [`GetMachineSecretKeyResponse200Object`].
     #[serde(default)]
@@ -9492,6 +5857,7 @@ pub struct GetMachineSecretKeyResponse200 {
 
 /// The `GetMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetMachineSecretKeyResponse200Object {
     /// `machine_secret_key`
     #[default]
@@ -9500,56 +5866,13 @@ pub enum GetMachineSecretKeyResponse200Object {
     Unknown(String),
 }
 
-impl GetMachineSecretKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineSecretKey => "machine_secret_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetMachineSecretKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetMachineSecretKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_secret_key" => Self::MachineSecretKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetMachineSecretKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetMachineSecretKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMachineSecretKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    GetMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
+);
 
 /// The `GetSessionListStatus` schema (`#/paths/~1sessions/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetSessionListStatus {
     /// `abandoned`
     Abandoned,
@@ -9569,68 +5892,15 @@ pub enum GetSessionListStatus {
     Unknown(String),
 }
 
-impl GetSessionListStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Abandoned => "abandoned",
-            Self::Active => "active",
-            Self::Ended => "ended",
-            Self::Expired => "expired",
-            Self::Removed => "removed",
-            Self::Replaced => "replaced",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    GetSessionListStatus { Abandoned = "abandoned", Active = "active", Ended = "ended",
+    Expired = "expired", Removed = "removed", Replaced = "replaced", Revoked = "revoked"
     }
-}
-
-impl std::fmt::Display for GetSessionListStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetSessionListStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "abandoned" => Self::Abandoned,
-            "active" => Self::Active,
-            "ended" => Self::Ended,
-            "expired" => Self::Expired,
-            "removed" => Self::Removed,
-            "replaced" => Self::Replaced,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetSessionListStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetSessionListStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetSessionListStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `GetTemplateListTemplateType` schema (`#/paths/~1templates~1{template_type}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetTemplateListTemplateType {
     /// `email`
     Email,
@@ -9640,58 +5910,11 @@ pub enum GetTemplateListTemplateType {
     Unknown(String),
 }
 
-impl GetTemplateListTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetTemplateListTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetTemplateListTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetTemplateListTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetTemplateListTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetTemplateListTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetTemplateListTemplateType { Email = "email", Sms = "sms" });
 
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetTemplateTemplateType {
     /// `email`
     Email,
@@ -9701,58 +5924,11 @@ pub enum GetTemplateTemplateType {
     Unknown(String),
 }
 
-impl GetTemplateTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for GetTemplateTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for GetTemplateTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for GetTemplateTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for GetTemplateTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetTemplateTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(GetTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IdentificationLink {
     /// The `type` property.
     pub r#type: String,
@@ -9762,6 +5938,7 @@ pub struct IdentificationLink {
 
 /// The `Instance` schema (`#/components/schemas/Instance`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Instance {
     /// The `object` property: a [`InstanceObject`].
     #[serde(default)]
@@ -9778,6 +5955,7 @@ pub struct Instance {
 
 /// The `InstanceCommunication` schema (`#/components/schemas/InstanceCommunication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceCommunication {
     /// The `object` property: a [`InstanceCommunicationObject`].
     #[serde(default)]
@@ -9788,6 +5966,7 @@ pub struct InstanceCommunication {
 
 /// The `InstanceCommunicationObject` schema (`#/components/schemas/InstanceCommunication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceCommunicationObject {
     /// `instance_communication`
     #[default]
@@ -9796,56 +5975,13 @@ pub enum InstanceCommunicationObject {
     Unknown(String),
 }
 
-impl InstanceCommunicationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceCommunication => "instance_communication",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceCommunicationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceCommunicationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_communication" => Self::InstanceCommunication,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceCommunicationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceCommunicationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceCommunicationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InstanceCommunicationObject { InstanceCommunication = "instance_communication" }
+);
 
 /// The `InstanceObject` schema (`#/components/schemas/Instance/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceObject {
     /// `instance`
     #[default]
@@ -9854,56 +5990,11 @@ pub enum InstanceObject {
     Unknown(String),
 }
 
-impl InstanceObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "instance",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance" => Self::Instance,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(InstanceObject { Instance = "instance" });
 
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceProtect {
     /// The `object` property: a [`InstanceProtectObject`].
     #[serde(default)]
@@ -9918,6 +6009,7 @@ pub struct InstanceProtect {
 
 /// The `InstanceProtectObject` schema (`#/components/schemas/InstanceProtect/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceProtectObject {
     /// `instance_protect`
     #[default]
@@ -9926,56 +6018,13 @@ pub enum InstanceProtectObject {
     Unknown(String),
 }
 
-impl InstanceProtectObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceProtect => "instance_protect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceProtectObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceProtectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_protect" => Self::InstanceProtect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceProtectObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceProtectObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceProtectObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InstanceProtectObject { InstanceProtect = "instance_protect" }
+);
 
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InstanceRestrictions {
     /// The `object` property: a [`InstanceRestrictionsObject`].
     #[serde(default)]
@@ -9994,6 +6043,7 @@ pub struct InstanceRestrictions {
 
 /// The `InstanceRestrictionsObject` schema (`#/components/schemas/InstanceRestrictions/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InstanceRestrictionsObject {
     /// `instance_restrictions`
     #[default]
@@ -10002,56 +6052,13 @@ pub enum InstanceRestrictionsObject {
     Unknown(String),
 }
 
-impl InstanceRestrictionsObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceRestrictions => "instance_restrictions",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceRestrictionsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InstanceRestrictionsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_restrictions" => Self::InstanceRestrictions,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InstanceRestrictionsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InstanceRestrictionsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InstanceRestrictionsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InstanceRestrictionsObject { InstanceRestrictions = "instance_restrictions" }
+);
 
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Invitation {
     /// The `object` property: a [`InvitationObject`].
     #[serde(default)]
@@ -10081,6 +6088,7 @@ pub struct Invitation {
 
 /// The `InvitationObject` schema (`#/components/schemas/Invitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvitationObject {
     /// `invitation`
     #[default]
@@ -10089,56 +6097,11 @@ pub enum InvitationObject {
     Unknown(String),
 }
 
-impl InvitationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InvitationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InvitationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InvitationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InvitationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InvitationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(InvitationObject { Invitation = "invitation" });
 
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvitationStatus {
     /// `pending`
     Pending,
@@ -10152,62 +6115,14 @@ pub enum InvitationStatus {
     Unknown(String),
 }
 
-impl InvitationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for InvitationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for InvitationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for InvitationStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for InvitationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InvitationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    InvitationStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
+    Expired = "expired" }
+);
 
 /// The `InviteWaitlistEntryBody` schema (`#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InviteWaitlistEntryBody {
     /// Default: `false`.
     #[serde(
@@ -10220,6 +6135,7 @@ pub struct InviteWaitlistEntryBody {
 
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Jwks {
     /// The `keys` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10228,6 +6144,7 @@ pub struct Jwks {
 
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     /// The `kid` property.
     pub kid: String,
@@ -10263,6 +6180,7 @@ pub struct JwksEcdsaPrivateKey {
 
 /// The `JwksEcdsaPrivateKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEcdsaPrivateKeyKty {
     /// `EC`
     #[default]
@@ -10271,56 +6189,11 @@ pub enum JwksEcdsaPrivateKeyKty {
     Unknown(String),
 }
 
-impl JwksEcdsaPrivateKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec => "EC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEcdsaPrivateKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEcdsaPrivateKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "EC" => Self::Ec,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEcdsaPrivateKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEcdsaPrivateKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEcdsaPrivateKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
 
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
     /// The `kid` property.
     pub kid: String,
@@ -10354,6 +6227,7 @@ pub struct JwksEcdsaPublicKey {
 
 /// The `JwksEcdsaPublicKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEcdsaPublicKeyKty {
     /// `EC`
     #[default]
@@ -10362,56 +6236,11 @@ pub enum JwksEcdsaPublicKeyKty {
     Unknown(String),
 }
 
-impl JwksEcdsaPublicKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec => "EC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEcdsaPublicKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEcdsaPublicKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "EC" => Self::Ec,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEcdsaPublicKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEcdsaPublicKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEcdsaPublicKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEcdsaPublicKeyKty { Ec = "EC" });
 
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
     /// The `kid` property.
     pub kid: String,
@@ -10446,6 +6275,7 @@ pub struct JwksEd25519PrivateKey {
 
 /// The `JwksEd25519PrivateKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PrivateKeyCrv {
     /// `Ed25519`
     #[default]
@@ -10454,56 +6284,11 @@ pub enum JwksEd25519PrivateKeyCrv {
     Unknown(String),
 }
 
-impl JwksEd25519PrivateKeyCrv {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ed25519 => "Ed25519",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PrivateKeyCrv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PrivateKeyCrv {
-    fn from(value: &str) -> Self {
-        match value {
-            "Ed25519" => Self::Ed25519,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PrivateKeyCrv {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PrivateKeyCrv {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PrivateKeyCrv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PrivateKeyCrv { Ed25519 = "Ed25519" });
 
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PrivateKeyKty {
     /// `OKP`
     #[default]
@@ -10512,56 +6297,11 @@ pub enum JwksEd25519PrivateKeyKty {
     Unknown(String),
 }
 
-impl JwksEd25519PrivateKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Okp => "OKP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PrivateKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PrivateKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "OKP" => Self::Okp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PrivateKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PrivateKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PrivateKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
 
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     /// The `kid` property.
     pub kid: String,
@@ -10594,6 +6334,7 @@ pub struct JwksEd25519PublicKey {
 
 /// The `JwksEd25519PublicKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PublicKeyCrv {
     /// `Ed25519`
     #[default]
@@ -10602,56 +6343,11 @@ pub enum JwksEd25519PublicKeyCrv {
     Unknown(String),
 }
 
-impl JwksEd25519PublicKeyCrv {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ed25519 => "Ed25519",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PublicKeyCrv {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PublicKeyCrv {
-    fn from(value: &str) -> Self {
-        match value {
-            "Ed25519" => Self::Ed25519,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PublicKeyCrv {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PublicKeyCrv {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PublicKeyCrv {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PublicKeyCrv { Ed25519 = "Ed25519" });
 
 /// The `JwksEd25519PublicKeyKty` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksEd25519PublicKeyKty {
     /// `OKP`
     #[default]
@@ -10660,58 +6356,13 @@ pub enum JwksEd25519PublicKeyKty {
     Unknown(String),
 }
 
-impl JwksEd25519PublicKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Okp => "OKP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksEd25519PublicKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksEd25519PublicKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "OKP" => Self::Okp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksEd25519PublicKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksEd25519PublicKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksEd25519PublicKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksEd25519PublicKeyKty { Okp = "OKP" });
 
 /// The `JwksKeysItem` schema (`#/components/schemas/JWKS/properties/keys/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum JwksKeysItem {
     /// A [`JwksEd25519PublicKey`].
     JwksEd25519PublicKey(JwksEd25519PublicKey),
@@ -10733,6 +6384,7 @@ pub enum JwksKeysItem {
 
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     /// The `kid` property.
     pub kid: String,
@@ -10775,10 +6427,13 @@ pub struct JwksRsaPrivateKey {
     /// The `x5u` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
+    /// The `crv` property.
+    pub crv: Option<serde_json::Value>,
 }
 
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksRsaPrivateKeyKty {
     /// `RSA`
     #[default]
@@ -10787,56 +6442,11 @@ pub enum JwksRsaPrivateKeyKty {
     Unknown(String),
 }
 
-impl JwksRsaPrivateKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksRsaPrivateKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksRsaPrivateKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA" => Self::Rsa,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksRsaPrivateKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksRsaPrivateKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksRsaPrivateKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
 
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksRsaPublicKey {
     /// The `kid` property.
     pub kid: String,
@@ -10868,6 +6478,7 @@ pub struct JwksRsaPublicKey {
 
 /// The `JwksRsaPublicKeyKty` schema (`#/components/schemas/JWKS.rsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksRsaPublicKeyKty {
     /// `RSA`
     #[default]
@@ -10876,56 +6487,11 @@ pub enum JwksRsaPublicKeyKty {
     Unknown(String),
 }
 
-impl JwksRsaPublicKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksRsaPublicKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksRsaPublicKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "RSA" => Self::Rsa,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksRsaPublicKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksRsaPublicKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksRsaPublicKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksRsaPublicKeyKty { Rsa = "RSA" });
 
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwksSymmetricKey {
     /// The `kid` property.
     pub kid: String,
@@ -10955,6 +6521,7 @@ pub struct JwksSymmetricKey {
 
 /// The `JwksSymmetricKeyKty` schema (`#/components/schemas/JWKS.symmetric.Key/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwksSymmetricKeyKty {
     /// `oct`
     #[default]
@@ -10963,56 +6530,11 @@ pub enum JwksSymmetricKeyKty {
     Unknown(String),
 }
 
-impl JwksSymmetricKeyKty {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oct => "oct",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwksSymmetricKeyKty {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwksSymmetricKeyKty {
-    fn from(value: &str) -> Self {
-        match value {
-            "oct" => Self::Oct,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwksSymmetricKeyKty {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwksSymmetricKeyKty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwksSymmetricKeyKty {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwksSymmetricKeyKty { Oct = "oct" });
 
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct JwtTemplate {
     /// The `object` property: a [`JwtTemplateObject`].
     #[serde(default)]
@@ -11039,6 +6561,7 @@ pub struct JwtTemplate {
 
 /// The `JwtTemplateObject` schema (`#/components/schemas/JWTTemplate/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JwtTemplateObject {
     /// `jwt_template`
     #[default]
@@ -11047,56 +6570,11 @@ pub enum JwtTemplateObject {
     Unknown(String),
 }
 
-impl JwtTemplateObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JwtTemplate => "jwt_template",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for JwtTemplateObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for JwtTemplateObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "jwt_template" => Self::JwtTemplate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for JwtTemplateObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for JwtTemplateObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for JwtTemplateObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(JwtTemplateObject { JwtTemplate = "jwt_template" });
 
 /// The `ListAllOrganizationDomainsEnrollmentModeItem` schema (`#/paths/~1organization_domains/get/parameters/2/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `manual_invitation`
     ManualInvitation,
@@ -11118,70 +6596,18 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     Unknown(String),
 }
 
-impl ListAllOrganizationDomainsEnrollmentModeItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualInvitation => "manual_invitation",
-            Self::AutomaticInvitation => "automatic_invitation",
-            Self::AutomaticSuggestion => "automatic_suggestion",
-            Self::EnterpriseSso => "enterprise_sso",
-            Self::ManualInvitation2 => "-manual_invitation",
-            Self::AutomaticInvitation2 => "-automatic_invitation",
-            Self::AutomaticSuggestion2 => "-automatic_suggestion",
-            Self::EnterpriseSso2 => "-enterprise_sso",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual_invitation" => Self::ManualInvitation,
-            "automatic_invitation" => Self::AutomaticInvitation,
-            "automatic_suggestion" => Self::AutomaticSuggestion,
-            "enterprise_sso" => Self::EnterpriseSso,
-            "-manual_invitation" => Self::ManualInvitation2,
-            "-automatic_invitation" => Self::AutomaticInvitation2,
-            "-automatic_suggestion" => Self::AutomaticSuggestion2,
-            "-enterprise_sso" => Self::EnterpriseSso2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListAllOrganizationDomainsEnrollmentModeItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAllOrganizationDomainsEnrollmentModeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation =
+    "manual_invitation", AutomaticInvitation = "automatic_invitation",
+    AutomaticSuggestion = "automatic_suggestion", EnterpriseSso = "enterprise_sso",
+    ManualInvitation2 = "-manual_invitation", AutomaticInvitation2 =
+    "-automatic_invitation", AutomaticSuggestion2 = "-automatic_suggestion",
+    EnterpriseSso2 = "-enterprise_sso" }
+);
 
 /// The `ListAllOrganizationDomainsVerified` schema (`#/paths/~1organization_domains/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsVerified {
     /// `true`
     True,
@@ -11191,58 +6617,13 @@ pub enum ListAllOrganizationDomainsVerified {
     Unknown(String),
 }
 
-impl ListAllOrganizationDomainsVerified {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListAllOrganizationDomainsVerified {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListAllOrganizationDomainsVerified {
-    fn from(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListAllOrganizationDomainsVerified {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListAllOrganizationDomainsVerified {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAllOrganizationDomainsVerified {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListAllOrganizationDomainsVerified { True = "true", False = "false" }
+);
 
 /// The `ListDirectoriesResponse200` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListDirectoriesResponse200 {
     /// The `data` property: a [`Directories`].
     pub data: Directories,
@@ -11252,6 +6633,7 @@ pub struct ListDirectoriesResponse200 {
 
 /// The `ListDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListDirectoryGroupRoleMappingsResponse200 {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
@@ -11261,6 +6643,7 @@ pub struct ListDirectoryGroupRoleMappingsResponse200 {
 
 /// The `ListEnterpriseConnectionTestRunsStatusItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}~1test_runs/get/parameters/1/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `pending`
     Pending,
@@ -11272,60 +6655,14 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     Unknown(String),
 }
 
-impl ListEnterpriseConnectionTestRunsStatusItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Success => "success",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListEnterpriseConnectionTestRunsStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListEnterpriseConnectionTestRunsStatusItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListEnterpriseConnectionTestRunsStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListEnterpriseConnectionTestRunsStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success =
+    "success", Failed = "failed" }
+);
 
 /// The `ListInstanceOrganizationInvitationsStatus` schema (`#/paths/~1organization_invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListInstanceOrganizationInvitationsStatus {
     /// `pending`
     Pending,
@@ -11339,62 +6676,14 @@ pub enum ListInstanceOrganizationInvitationsStatus {
     Unknown(String),
 }
 
-impl ListInstanceOrganizationInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListInstanceOrganizationInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListInstanceOrganizationInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListInstanceOrganizationInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListInstanceOrganizationInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListInstanceOrganizationInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted =
+    "accepted", Revoked = "revoked", Expired = "expired" }
+);
 
 /// The `ListInvitationsStatus` schema (`#/paths/~1invitations/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListInvitationsStatus {
     /// `pending`
     Pending,
@@ -11408,62 +6697,14 @@ pub enum ListInvitationsStatus {
     Unknown(String),
 }
 
-impl ListInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked =
+    "revoked", Expired = "expired" }
+);
 
 /// The `ListMachinesResponse200` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListMachinesResponse200 {
     /// The `data` property.
     pub data: Vec<Machine>,
@@ -11473,6 +6714,7 @@ pub struct ListMachinesResponse200 {
 
 /// The `ListOrganizationInvitationsStatus` schema (`#/paths/~1organizations~1{organization_id}~1invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListOrganizationInvitationsStatus {
     /// `pending`
     Pending,
@@ -11486,62 +6728,14 @@ pub enum ListOrganizationInvitationsStatus {
     Unknown(String),
 }
 
-impl ListOrganizationInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListOrganizationInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListOrganizationInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListOrganizationInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListOrganizationInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListOrganizationInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
+    Revoked = "revoked", Expired = "expired" }
+);
 
 /// The `ListScimDirectoriesResponse200` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListScimDirectoriesResponse200 {
     /// The `data` property: a [`ScimDirectories`].
     pub data: ScimDirectories,
@@ -11551,6 +6745,7 @@ pub struct ListScimDirectoriesResponse200 {
 
 /// The `ListScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListScimGroupRoleMappingsResponse200 {
     /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
@@ -11560,6 +6755,7 @@ pub struct ListScimGroupRoleMappingsResponse200 {
 
 /// The `ListUserTrustedDevicesResponse200` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListUserTrustedDevicesResponse200 {
     /// The `data` property.
     pub data: Vec<TrustedDevice>,
@@ -11569,6 +6765,7 @@ pub struct ListUserTrustedDevicesResponse200 {
 
 /// The `ListWaitlistEntriesResponse200` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListWaitlistEntriesResponse200 {
     /// The `data` property.
     pub data: Vec<WaitlistEntry>,
@@ -11578,6 +6775,7 @@ pub struct ListWaitlistEntriesResponse200 {
 
 /// The `ListWaitlistEntriesStatus` schema (`#/paths/~1waitlist_entries/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListWaitlistEntriesStatus {
     /// `pending`
     Pending,
@@ -11591,62 +6789,14 @@ pub enum ListWaitlistEntriesStatus {
     Unknown(String),
 }
 
-impl ListWaitlistEntriesStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Invited => "invited",
-            Self::Completed => "completed",
-            Self::Rejected => "rejected",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListWaitlistEntriesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListWaitlistEntriesStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "invited" => Self::Invited,
-            "completed" => Self::Completed,
-            "rejected" => Self::Rejected,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListWaitlistEntriesStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListWaitlistEntriesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListWaitlistEntriesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListWaitlistEntriesStatus { Pending = "pending", Invited = "invited", Completed =
+    "completed", Rejected = "rejected" }
+);
 
 /// The `Machine` schema (`#/components/schemas/Machine`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Machine {
     /// The `object` property: a [`MachineObject`].
     #[serde(default)]
@@ -11670,6 +6820,7 @@ pub struct Machine {
 
 /// The `MachineObject` schema (`#/components/schemas/Machine/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MachineObject {
     /// `machine`
     #[default]
@@ -11678,56 +6829,11 @@ pub enum MachineObject {
     Unknown(String),
 }
 
-impl MachineObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for MachineObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MachineObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for MachineObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for MachineObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MachineObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(MachineObject { Machine = "machine" });
 
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MachineScope {
     /// The `object` property: a [`MachineScopeObject`].
     #[serde(default)]
@@ -11742,6 +6848,7 @@ pub struct MachineScope {
 
 /// The `MachineScopeObject` schema (`#/components/schemas/MachineScope/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MachineScopeObject {
     /// `machine_scope`
     #[default]
@@ -11750,56 +6857,11 @@ pub enum MachineScopeObject {
     Unknown(String),
 }
 
-impl MachineScopeObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineScope => "machine_scope",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for MachineScopeObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MachineScopeObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_scope" => Self::MachineScope,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for MachineScopeObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for MachineScopeObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MachineScopeObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(MachineScopeObject { MachineScope = "machine_scope" });
 
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MachineWithoutScopedMachines {
     /// The `object` property: a [`MachineWithoutScopedMachinesObject`].
     #[serde(default)]
@@ -11821,6 +6883,7 @@ pub struct MachineWithoutScopedMachines {
 
 /// The `MachineWithoutScopedMachinesObject` schema (`#/components/schemas/MachineWithoutScopedMachines/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MachineWithoutScopedMachinesObject {
     /// `machine`
     #[default]
@@ -11829,57 +6892,12 @@ pub enum MachineWithoutScopedMachinesObject {
     Unknown(String),
 }
 
-impl MachineWithoutScopedMachinesObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Machine => "machine",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for MachineWithoutScopedMachinesObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for MachineWithoutScopedMachinesObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine" => Self::Machine,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for MachineWithoutScopedMachinesObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for MachineWithoutScopedMachinesObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for MachineWithoutScopedMachinesObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machine" });
 
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct MergeOrganizationMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11894,6 +6912,7 @@ pub type OAuthAccessToken = Vec<OAuthAccessTokenInnerItem>;
 
 /// The `OAuthAccessTokenInnerItem` schema (`#/components/schemas/OAuthAccessToken/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthAccessTokenInnerItem {
     /// The `object` property: a [`OAuthAccessTokenInnerItemObject`].
     #[serde(default)]
@@ -11925,6 +6944,7 @@ pub struct OAuthAccessTokenInnerItem {
 
 /// The `OAuthAccessTokenInnerItemObject` schema (`#/components/schemas/OAuthAccessToken/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthAccessTokenInnerItemObject {
     /// `oauth_access_token`
     #[default]
@@ -11933,56 +6953,13 @@ pub enum OAuthAccessTokenInnerItemObject {
     Unknown(String),
 }
 
-impl OAuthAccessTokenInnerItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthAccessToken => "oauth_access_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthAccessTokenInnerItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthAccessTokenInnerItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_access_token" => Self::OauthAccessToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthAccessTokenInnerItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthAccessTokenInnerItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthAccessTokenInnerItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthAccessTokenInnerItemObject { OauthAccessToken = "oauth_access_token" }
+);
 
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplication {
     /// The `object` property: a [`OAuthApplicationObject`].
     #[serde(default)]
@@ -12032,6 +7009,7 @@ pub struct OAuthApplication {
 
 /// The `OAuthApplicationObject` schema (`#/components/schemas/OAuthApplication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthApplicationObject {
     /// `oauth_application`
     #[default]
@@ -12040,56 +7018,13 @@ pub enum OAuthApplicationObject {
     Unknown(String),
 }
 
-impl OAuthApplicationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthApplication => "oauth_application",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthApplicationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthApplicationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_application" => Self::OauthApplication,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthApplicationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthApplicationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthApplicationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthApplicationObject { OauthApplication = "oauth_application" }
+);
 
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplicationSettings {
     /// The `object` property: a [`OAuthApplicationSettingsObject`].
     #[serde(default)]
@@ -12110,6 +7045,7 @@ pub struct OAuthApplicationSettings {
 
 /// The `OAuthApplicationSettingsObject` schema (`#/components/schemas/OAuthApplicationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthApplicationSettingsObject {
     /// `oauth_application_settings`
     #[default]
@@ -12118,56 +7054,14 @@ pub enum OAuthApplicationSettingsObject {
     Unknown(String),
 }
 
-impl OAuthApplicationSettingsObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthApplicationSettings => "oauth_application_settings",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthApplicationSettingsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthApplicationSettingsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_application_settings" => Self::OauthApplicationSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthApplicationSettingsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthApplicationSettingsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthApplicationSettingsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthApplicationSettingsObject { OauthApplicationSettings =
+    "oauth_application_settings" }
+);
 
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     /// The `object` property: a [`OAuthApplicationWithSecretObject`].
     #[serde(default)]
@@ -12220,6 +7114,7 @@ pub struct OAuthApplicationWithSecret {
 
 /// The `OAuthApplicationWithSecretObject` schema (`#/components/schemas/OAuthApplicationWithSecret/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthApplicationWithSecretObject {
     /// `oauth_application`
     #[default]
@@ -12228,56 +7123,13 @@ pub enum OAuthApplicationWithSecretObject {
     Unknown(String),
 }
 
-impl OAuthApplicationWithSecretObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OauthApplication => "oauth_application",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OAuthApplicationWithSecretObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OAuthApplicationWithSecretObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "oauth_application" => Self::OauthApplication,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OAuthApplicationWithSecretObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OAuthApplicationWithSecretObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OAuthApplicationWithSecretObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OAuthApplicationWithSecretObject { OauthApplication = "oauth_application" }
+);
 
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthApplications {
     /// The `data` property.
     pub data: Vec<OAuthApplication>,
@@ -12287,6 +7139,7 @@ pub struct OAuthApplications {
 
 /// The `Organization` schema (`#/components/schemas/Organization`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// The `object` property: a [`OrganizationObject`].
     #[serde(default)]
@@ -12337,6 +7190,7 @@ pub struct Organization {
 
 /// The `OrganizationDomain` schema (`#/components/schemas/OrganizationDomain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomain {
     /// The `object` property: a [`OrganizationDomainObject`].
     #[serde(default)]
@@ -12373,6 +7227,7 @@ pub struct OrganizationDomain {
 
 /// The `OrganizationDomainEnrollmentMode` schema (`#/components/schemas/OrganizationDomain/properties/enrollment_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationDomainEnrollmentMode {
     /// `manual_invitation`
     ManualInvitation,
@@ -12386,62 +7241,15 @@ pub enum OrganizationDomainEnrollmentMode {
     Unknown(String),
 }
 
-impl OrganizationDomainEnrollmentMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualInvitation => "manual_invitation",
-            Self::AutomaticInvitation => "automatic_invitation",
-            Self::AutomaticSuggestion => "automatic_suggestion",
-            Self::EnterpriseSso => "enterprise_sso",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationDomainEnrollmentMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationDomainEnrollmentMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual_invitation" => Self::ManualInvitation,
-            "automatic_invitation" => Self::AutomaticInvitation,
-            "automatic_suggestion" => Self::AutomaticSuggestion,
-            "enterprise_sso" => Self::EnterpriseSso,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationDomainEnrollmentMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationDomainEnrollmentMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationDomainEnrollmentMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationDomainEnrollmentMode { ManualInvitation = "manual_invitation",
+    AutomaticInvitation = "automatic_invitation", AutomaticSuggestion =
+    "automatic_suggestion", EnterpriseSso = "enterprise_sso" }
+);
 
 /// The `OrganizationDomainObject` schema (`#/components/schemas/OrganizationDomain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationDomainObject {
     /// `organization_domain`
     #[default]
@@ -12450,56 +7258,13 @@ pub enum OrganizationDomainObject {
     Unknown(String),
 }
 
-impl OrganizationDomainObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationDomain => "organization_domain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationDomainObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationDomainObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_domain" => Self::OrganizationDomain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationDomainObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationDomainObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationDomainObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationDomainObject { OrganizationDomain = "organization_domain" }
+);
 
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// The `status` property.
     pub status: String,
@@ -12515,6 +7280,7 @@ pub struct OrganizationDomainVerification {
 
 /// The `OrganizationDomains` schema (`#/components/schemas/OrganizationDomains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomains {
     /// The `data` property.
     pub data: Vec<OrganizationDomain>,
@@ -12524,6 +7290,7 @@ pub struct OrganizationDomains {
 
 /// The `OrganizationInvitation` schema (`#/components/schemas/OrganizationInvitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitation {
     /// The `object` property: a [`OrganizationInvitationObject`].
     #[serde(default)]
@@ -12563,6 +7330,7 @@ pub struct OrganizationInvitation {
 
 /// The `OrganizationInvitationObject` schema (`#/components/schemas/OrganizationInvitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationInvitationObject {
     /// `organization_invitation`
     #[default]
@@ -12571,56 +7339,13 @@ pub enum OrganizationInvitationObject {
     Unknown(String),
 }
 
-impl OrganizationInvitationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationInvitation => "organization_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationInvitationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationInvitationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_invitation" => Self::OrganizationInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationInvitationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationInvitationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationInvitationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationInvitationObject { OrganizationInvitation = "organization_invitation" }
+);
 
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     /// The `id` property.
     pub id: String,
@@ -12637,6 +7362,7 @@ pub struct OrganizationInvitationPublicOrganizationData {
 
 /// The `OrganizationInvitationPublicUserData` schema (`#/components/schemas/OrganizationInvitationPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     /// The `user_id` property.
     pub user_id: String,
@@ -12654,6 +7380,7 @@ pub struct OrganizationInvitationPublicUserData {
 
 /// The `OrganizationInvitationWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `object` property: a [`OrganizationInvitationWithPublicOrganizationDataObject`].
     #[serde(default)]
@@ -12696,6 +7423,7 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 
 /// The `OrganizationInvitationWithPublicOrganizationDataObject` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     /// `organization_invitation`
     #[default]
@@ -12704,56 +7432,14 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     Unknown(String),
 }
 
-impl OrganizationInvitationWithPublicOrganizationDataObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationInvitation => "organization_invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_invitation" => Self::OrganizationInvitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationInvitationWithPublicOrganizationDataObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationInvitationWithPublicOrganizationDataObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation =
+    "organization_invitation" }
+);
 
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitations {
     /// The `data` property.
     pub data: Vec<OrganizationInvitation>,
@@ -12763,6 +7449,7 @@ pub struct OrganizationInvitations {
 
 /// The `OrganizationInvitationsWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     /// The `data` property.
     pub data: Vec<OrganizationInvitationWithPublicOrganizationData>,
@@ -12772,6 +7459,7 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 
 /// The `OrganizationMembership` schema (`#/components/schemas/OrganizationMembership`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembership {
     /// The `id` property.
     pub id: String,
@@ -12803,6 +7491,7 @@ pub struct OrganizationMembership {
 
 /// The `OrganizationMembershipObject` schema (`#/components/schemas/OrganizationMembership/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationMembershipObject {
     /// `organization_membership`
     #[default]
@@ -12811,56 +7500,13 @@ pub enum OrganizationMembershipObject {
     Unknown(String),
 }
 
-impl OrganizationMembershipObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationMembership => "organization_membership",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationMembershipObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationMembershipObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_membership" => Self::OrganizationMembership,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationMembershipObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationMembershipObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationMembershipObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationMembershipObject { OrganizationMembership = "organization_membership" }
+);
 
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
     pub user_id: String,
@@ -12891,6 +7537,7 @@ pub struct OrganizationMembershipPublicUserData {
 
 /// The `OrganizationMemberships` schema (`#/components/schemas/OrganizationMemberships`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The `data` property.
     pub data: Vec<OrganizationMembership>,
@@ -12900,6 +7547,7 @@ pub struct OrganizationMemberships {
 
 /// The `OrganizationObject` schema (`#/components/schemas/Organization/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationObject {
     /// `organization`
     #[default]
@@ -12908,56 +7556,11 @@ pub enum OrganizationObject {
     Unknown(String),
 }
 
-impl OrganizationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationSettings {
     /// The `object` property: a [`OrganizationSettingsObject`].
     #[serde(default)]
@@ -12997,6 +7600,7 @@ pub struct OrganizationSettings {
 
 /// The `OrganizationSettingsDomainsEnrollmentModesItem` schema (`#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// `manual_invitation`
     ManualInvitation,
@@ -13008,60 +7612,15 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     Unknown(String),
 }
 
-impl OrganizationSettingsDomainsEnrollmentModesItem {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualInvitation => "manual_invitation",
-            Self::AutomaticInvitation => "automatic_invitation",
-            Self::AutomaticSuggestion => "automatic_suggestion",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "manual_invitation" => Self::ManualInvitation,
-            "automatic_invitation" => Self::AutomaticInvitation,
-            "automatic_suggestion" => Self::AutomaticSuggestion,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationSettingsDomainsEnrollmentModesItem {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationSettingsDomainsEnrollmentModesItem { ManualInvitation =
+    "manual_invitation", AutomaticInvitation = "automatic_invitation",
+    AutomaticSuggestion = "automatic_suggestion" }
+);
 
 /// The `OrganizationSettingsObject` schema (`#/components/schemas/OrganizationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSettingsObject {
     /// `organization_settings`
     #[default]
@@ -13070,56 +7629,13 @@ pub enum OrganizationSettingsObject {
     Unknown(String),
 }
 
-impl OrganizationSettingsObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationSettings => "organization_settings",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationSettingsObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationSettingsObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization_settings" => Self::OrganizationSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationSettingsObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationSettingsObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationSettingsObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    OrganizationSettingsObject { OrganizationSettings = "organization_settings" }
+);
 
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// The `object` property: a [`OrganizationWithLogoObject`].
     #[serde(default)]
@@ -13173,6 +7689,7 @@ pub struct OrganizationWithLogo {
 
 /// The `OrganizationWithLogoObject` schema (`#/components/schemas/OrganizationWithLogo/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationWithLogoObject {
     /// `organization`
     #[default]
@@ -13181,56 +7698,11 @@ pub enum OrganizationWithLogoObject {
     Unknown(String),
 }
 
-impl OrganizationWithLogoObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for OrganizationWithLogoObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for OrganizationWithLogoObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for OrganizationWithLogoObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for OrganizationWithLogoObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationWithLogoObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organization" });
 
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Organizations {
     /// The `data` property.
     pub data: Vec<Organization>,
@@ -13240,6 +7712,7 @@ pub struct Organizations {
 
 /// The `PaginatedBillingPaymentAttemptResponse` schema (`#/components/schemas/PaginatedBillingPaymentAttemptResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// The `data` property.
     pub data: Vec<BillingPaymentAttempt>,
@@ -13249,6 +7722,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
 
 /// The `PaginatedBillingPriceResponse` schema (`#/components/schemas/PaginatedBillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     /// The `data` property.
     pub data: Vec<BillingPriceResponse>,
@@ -13258,6 +7732,7 @@ pub struct PaginatedBillingPriceResponse {
 
 /// The `PaginatedBillingStatementResponse` schema (`#/components/schemas/PaginatedBillingStatementResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     /// The `data` property.
     pub data: Vec<BillingStatement>,
@@ -13267,6 +7742,7 @@ pub struct PaginatedBillingStatementResponse {
 
 /// The `PaginatedCommercePlanResponse` schema (`#/components/schemas/PaginatedCommercePlanResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     /// The `data` property.
     pub data: Vec<CommercePlan>,
@@ -13276,6 +7752,7 @@ pub struct PaginatedCommercePlanResponse {
 
 /// The `PaginatedCommerceSubscriptionItemResponse` schema (`#/components/schemas/PaginatedCommerceSubscriptionItemResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// The `data` property.
     pub data: Vec<CommerceSubscriptionItem>,
@@ -13285,6 +7762,7 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 
 /// The `Passkey` schema (`#/components/schemas/Passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Passkey {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13302,6 +7780,7 @@ pub struct Passkey {
 
 /// The `PasskeyObject` schema (`#/components/schemas/Passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PasskeyObject {
     /// `passkey`
     #[default]
@@ -13310,59 +7789,14 @@ pub enum PasskeyObject {
     Unknown(String),
 }
 
-impl PasskeyObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Passkey => "passkey",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for PasskeyObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PasskeyObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "passkey" => Self::Passkey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for PasskeyObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for PasskeyObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PasskeyObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(PasskeyObject { Passkey = "passkey" });
 
 /// The `PasswordHasher` schema (`#/components/schemas/PasswordHasher`).
 pub type PasswordHasher = String;
 
 /// The `Permission` schema (`#/components/schemas/Permission`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Permission {
     /// The `object` property: a [`PermissionObject`].
     #[serde(default)]
@@ -13385,6 +7819,7 @@ pub struct Permission {
 
 /// The `PermissionObject` schema (`#/components/schemas/Permission/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PermissionObject {
     /// `permission`
     #[default]
@@ -13393,56 +7828,11 @@ pub enum PermissionObject {
     Unknown(String),
 }
 
-impl PermissionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Permission => "permission",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for PermissionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PermissionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "permission" => Self::Permission,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for PermissionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for PermissionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PermissionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(PermissionObject { Permission = "permission" });
 
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Permissions {
     /// The `data` property.
     pub data: Vec<Permission>,
@@ -13452,6 +7842,7 @@ pub struct Permissions {
 
 /// The `PhoneNumber` schema (`#/components/schemas/PhoneNumber`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13484,6 +7875,7 @@ pub struct PhoneNumber {
 
 /// The `PhoneNumberObject` schema (`#/components/schemas/PhoneNumber/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PhoneNumberObject {
     /// `phone_number`
     #[default]
@@ -13492,57 +7884,12 @@ pub enum PhoneNumberObject {
     Unknown(String),
 }
 
-impl PhoneNumberObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneNumber => "phone_number",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for PhoneNumberObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for PhoneNumberObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "phone_number" => Self::PhoneNumber,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for PhoneNumberObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for PhoneNumberObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PhoneNumberObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(PhoneNumberObject { PhoneNumber = "phone_number" });
 
 /// The `PhoneNumberVerification` schema (`#/components/schemas/PhoneNumber/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum PhoneNumberVerification {
     /// `verification_otp`: [`VerificationOtp`].
     VerificationOtp(VerificationOtp),
@@ -13589,6 +7936,7 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
 
 /// The `PrepareEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrepareEmailAddressVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13615,6 +7963,7 @@ pub struct PrepareEmailAddressVerificationResponse200 {
 
 /// The `PreparePhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PreparePhoneNumberVerificationResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13642,6 +7991,7 @@ pub struct PreparePhoneNumberVerificationResponse200 {
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PreviewTemplateBody {
     /// The `subject` property.
     #[serde(
@@ -13673,6 +8023,7 @@ pub struct PriceTransitionRequest {
 
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProxyCheck {
     /// The `object` property: a [`ProxyCheckObject`].
     #[serde(default)]
@@ -13695,6 +8046,7 @@ pub struct ProxyCheck {
 
 /// The `ProxyCheckObject` schema (`#/components/schemas/ProxyCheck/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProxyCheckObject {
     /// `proxy_check`
     #[default]
@@ -13703,59 +8055,14 @@ pub enum ProxyCheckObject {
     Unknown(String),
 }
 
-impl ProxyCheckObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ProxyCheck => "proxy_check",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ProxyCheckObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ProxyCheckObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "proxy_check" => Self::ProxyCheck,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ProxyCheckObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ProxyCheckObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ProxyCheckObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ProxyCheckObject { ProxyCheck = "proxy_check" });
 
 /// The `ReassignmentMappings` schema (`#/components/schemas/ReassignmentMappings`).
 pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
 
 /// The `RedirectUrl` schema (`#/components/schemas/RedirectURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RedirectUrl {
     /// The `object` property: a [`RedirectUrlObject`].
     #[serde(default)]
@@ -13772,6 +8079,7 @@ pub struct RedirectUrl {
 
 /// The `RedirectUrlObject` schema (`#/components/schemas/RedirectURL/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RedirectUrlObject {
     /// `redirect_url`
     #[default]
@@ -13780,57 +8088,12 @@ pub enum RedirectUrlObject {
     Unknown(String),
 }
 
-impl RedirectUrlObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RedirectUrl => "redirect_url",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RedirectUrlObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RedirectUrlObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "redirect_url" => Self::RedirectUrl,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RedirectUrlObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RedirectUrlObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RedirectUrlObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RedirectUrlObject { RedirectUrl = "redirect_url" });
 
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RefreshSessionBody {
     /// The `expired_token` property.
     pub expired_token: String,
@@ -13865,6 +8128,7 @@ pub struct RefreshSessionBody {
 ///
 /// The `RefreshSessionBodyFormat` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefreshSessionBodyFormat {
     /// `token`
     Token,
@@ -13874,59 +8138,14 @@ pub enum RefreshSessionBodyFormat {
     Unknown(String),
 }
 
-impl RefreshSessionBodyFormat {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Cookie => "cookie",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RefreshSessionBodyFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RefreshSessionBodyFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            "cookie" => Self::Cookie,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RefreshSessionBodyFormat {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RefreshSessionBodyFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RefreshSessionBodyFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RefreshSessionBodyFormat { Token = "token", Cookie = "cookie" }
+);
 
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RemoveUserPasswordBody {
     /// Default: `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13935,6 +8154,7 @@ pub struct RemoveUserPasswordBody {
 
 /// The `ReplaceDirectoryGroupRoleMappingsBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsBody {
     /// The `mappings` property.
     pub mappings: Vec<ReplaceDirectoryGroupRoleMappingsBodyMappingsItem>,
@@ -13955,6 +8175,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 
 /// The `ReplaceDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
     pub data: DirectoryGroupRoleMappings,
@@ -13965,6 +8186,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceOrganizationMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13976,6 +8198,7 @@ pub struct ReplaceOrganizationMetadataBody {
 
 /// The `ReplaceRoleInRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleInRoleSetBody {
     /// The `role_key` property.
     pub role_key: String,
@@ -13985,6 +8208,7 @@ pub struct ReplaceRoleInRoleSetBody {
 
 /// The `ReplaceRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleSetBody {
     /// The `dest_role_set_key` property.
     pub dest_role_set_key: String,
@@ -13995,6 +8219,7 @@ pub struct ReplaceRoleSetBody {
 
 /// The `ReplaceScimGroupRoleMappingsBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsBody {
     /// The `mappings` property.
     pub mappings: Vec<ReplaceScimGroupRoleMappingsBodyMappingsItem>,
@@ -14011,6 +8236,7 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
 
 /// The `ReplaceScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsResponse200 {
     /// The `data` property: a [`ScimGroupRoleMappings`].
     pub data: ScimGroupRoleMappings,
@@ -14021,6 +8247,7 @@ pub struct ReplaceScimGroupRoleMappingsResponse200 {
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceUserEmailAddressBody {
     /// The `email_address` property.
     pub email_address: String,
@@ -14040,6 +8267,7 @@ pub struct ReplaceUserEmailAddressBody {
 ///
 /// The `ReplaceUserEmailAddressBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     /// `verified`
     Verified,
@@ -14051,61 +8279,15 @@ pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     Unknown(String),
 }
 
-impl ReplaceUserEmailAddressBodyIdentificationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unverified => "unverified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            "unverified" => Self::Unverified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ReplaceUserEmailAddressBodyIdentificationStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReplaceUserEmailAddressBodyIdentificationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved =
+    "reserved", Unverified = "unverified" }
+);
 
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceUserMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14121,6 +8303,7 @@ pub struct ReplaceUserMetadataBody {
 /// The `ReplaceUserPhoneNumberBody` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ReplaceUserPhoneNumberBody {
     /// The `phone_number` property.
     pub phone_number: String,
@@ -14133,6 +8316,7 @@ pub struct ReplaceUserPhoneNumberBody {
 ///
 /// The `ReplaceUserPhoneNumberBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema/properties/identification_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     /// `verified`
     Verified,
@@ -14144,60 +8328,14 @@ pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     Unknown(String),
 }
 
-impl ReplaceUserPhoneNumberBodyIdentificationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Reserved => "reserved",
-            Self::Unverified => "unverified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            "reserved" => Self::Reserved,
-            "unverified" => Self::Unverified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReplaceUserPhoneNumberBodyIdentificationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved =
+    "reserved", Unverified = "unverified" }
+);
 
 /// The `RevertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1revert/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevertTemplateTemplateType {
     /// `email`
     Email,
@@ -14207,59 +8345,12 @@ pub enum RevertTemplateTemplateType {
     Unknown(String),
 }
 
-impl RevertTemplateTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevertTemplateTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevertTemplateTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevertTemplateTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevertTemplateTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevertTemplateTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBody {
     /// The `revocation_reason` property.
     #[serde(
@@ -14272,6 +8363,7 @@ pub struct RevokeAdminPortalLinkTokenBody {
 
 /// The `RevokeAdminPortalLinkTokenResponse200` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse200 {
     /// The `object` property: a [`RevokeAdminPortalLinkTokenResponse200Object`].
     #[serde(default)]
@@ -14304,6 +8396,7 @@ pub struct RevokeAdminPortalLinkTokenResponse200 {
 
 /// The `RevokeAdminPortalLinkTokenResponse200Object` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeAdminPortalLinkTokenResponse200Object {
     /// `admin_portal_link_token`
     #[default]
@@ -14312,56 +8405,14 @@ pub enum RevokeAdminPortalLinkTokenResponse200Object {
     Unknown(String),
 }
 
-impl RevokeAdminPortalLinkTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdminPortalLinkToken => "admin_portal_link_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeAdminPortalLinkTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeAdminPortalLinkTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin_portal_link_token" => Self::AdminPortalLinkToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeAdminPortalLinkTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeAdminPortalLinkTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeAdminPortalLinkTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RevokeAdminPortalLinkTokenResponse200Object { AdminPortalLinkToken =
+    "admin_portal_link_token" }
+);
 
 /// The `RevokeAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse400ErrorsItem>,
@@ -14369,6 +8420,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400 {
 
 /// The `RevokeAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14380,6 +8432,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
 
 /// The `RevokeAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse401 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse401ErrorsItem>,
@@ -14387,6 +8440,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401 {
 
 /// The `RevokeAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14398,6 +8452,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
 
 /// The `RevokeAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse403 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse403ErrorsItem>,
@@ -14405,6 +8460,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403 {
 
 /// The `RevokeAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14416,6 +8472,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
 
 /// The `RevokeAdminPortalLinkTokenResponse404` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse404ErrorsItem>,
@@ -14423,6 +8480,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404 {
 
 /// The `RevokeAdminPortalLinkTokenResponse404ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14435,6 +8493,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeApiKeyBody {
     /// The `revocation_reason` property.
     #[serde(
@@ -14447,6 +8506,7 @@ pub struct RevokeApiKeyBody {
 
 /// The `RevokeApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse200 {
     /// The `object` property: a [`RevokeApiKeyResponse200Object`].
     #[serde(default)]
@@ -14486,6 +8546,7 @@ pub struct RevokeApiKeyResponse200 {
 
 /// The `RevokeApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -14494,56 +8555,11 @@ pub enum RevokeApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl RevokeApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RevokeApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<RevokeApiKeyResponse400ErrorsItem>,
@@ -14551,6 +8567,7 @@ pub struct RevokeApiKeyResponse400 {
 
 /// The `RevokeApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14562,6 +8579,7 @@ pub struct RevokeApiKeyResponse400ErrorsItem {
 
 /// The `RevokeApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<RevokeApiKeyResponse404ErrorsItem>,
@@ -14569,6 +8587,7 @@ pub struct RevokeApiKeyResponse404 {
 
 /// The `RevokeApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14580,6 +8599,7 @@ pub struct RevokeApiKeyResponse404ErrorsItem {
 
 /// The `RevokeInvitationResponse200` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeInvitationResponse200 {
     /// The `object` property: a [`RevokeInvitationResponse200Object`].
     #[serde(default)]
@@ -14610,6 +8630,7 @@ pub struct RevokeInvitationResponse200 {
 
 /// The `RevokeInvitationResponse200Object` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeInvitationResponse200Object {
     /// `invitation`
     #[default]
@@ -14618,56 +8639,13 @@ pub enum RevokeInvitationResponse200Object {
     Unknown(String),
 }
 
-impl RevokeInvitationResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invitation => "invitation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeInvitationResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeInvitationResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation" => Self::Invitation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeInvitationResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeInvitationResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeInvitationResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RevokeInvitationResponse200Object { Invitation = "invitation" }
+);
 
 /// The `RevokeInvitationResponse200Status` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeInvitationResponse200Status {
     /// `revoked`
     #[default]
@@ -14676,57 +8654,12 @@ pub enum RevokeInvitationResponse200Status {
     Unknown(String),
 }
 
-impl RevokeInvitationResponse200Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RevokeInvitationResponse200Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeInvitationResponse200Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeInvitationResponse200Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeInvitationResponse200Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeInvitationResponse200Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RevokeInvitationResponse200Status { Revoked = "revoked" });
 
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenBody {
     /// The `revocation_reason` property.
     #[serde(
@@ -14739,6 +8672,7 @@ pub struct RevokeM2mTokenBody {
 
 /// The `RevokeM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse200 {
     /// The `object` property: a [`RevokeM2mTokenResponse200Object`].
     #[serde(default)]
@@ -14771,6 +8705,7 @@ pub struct RevokeM2mTokenResponse200 {
 
 /// The `RevokeM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RevokeM2mTokenResponse200Object {
     /// `machine_to_machine_token`
     #[default]
@@ -14779,56 +8714,14 @@ pub enum RevokeM2mTokenResponse200Object {
     Unknown(String),
 }
 
-impl RevokeM2mTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    RevokeM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
-}
-
-impl std::fmt::Display for RevokeM2mTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RevokeM2mTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RevokeM2mTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RevokeM2mTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RevokeM2mTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `RevokeM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenResponse400ErrorsItem>,
@@ -14836,6 +8729,7 @@ pub struct RevokeM2mTokenResponse400 {
 
 /// The `RevokeM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14847,6 +8741,7 @@ pub struct RevokeM2mTokenResponse400ErrorsItem {
 
 /// The `RevokeM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenResponse404ErrorsItem>,
@@ -14854,6 +8749,7 @@ pub struct RevokeM2mTokenResponse404 {
 
 /// The `RevokeM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeM2mTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -14866,6 +8762,7 @@ pub struct RevokeM2mTokenResponse404ErrorsItem {
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenBody {
     /// The `token` property.
     pub token: String,
@@ -14873,6 +8770,7 @@ pub struct RevokeOAuthApplicationTokenBody {
 
 /// The `RevokeOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RevokeOrganizationInvitationBody {
     /// The `requesting_user_id` property.
     #[serde(
@@ -14885,6 +8783,7 @@ pub struct RevokeOrganizationInvitationBody {
 
 /// The `Role` schema (`#/components/schemas/Role`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Role {
     /// The `object` property: a [`RoleObject`].
     #[serde(default)]
@@ -14909,6 +8808,7 @@ pub struct Role {
 
 /// The `RoleObject` schema (`#/components/schemas/Role/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleObject {
     /// `role`
     #[default]
@@ -14917,56 +8817,11 @@ pub enum RoleObject {
     Unknown(String),
 }
 
-impl RoleObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Role => "role",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role" => Self::Role,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleObject { Role = "role" });
 
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSet {
     /// The `object` property: a [`RoleSetObject`].
     #[serde(default)]
@@ -15000,6 +8855,7 @@ pub struct RoleSet {
 
 /// The `RoleSetItem` schema (`#/components/schemas/RoleSetItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSetItem {
     /// The `object` property: a [`RoleSetItemObject`].
     #[serde(default)]
@@ -15026,6 +8882,7 @@ pub struct RoleSetItem {
 
 /// The `RoleSetItemObject` schema (`#/components/schemas/RoleSetItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetItemObject {
     /// `role_set_item`
     #[default]
@@ -15034,56 +8891,11 @@ pub enum RoleSetItemObject {
     Unknown(String),
 }
 
-impl RoleSetItemObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoleSetItem => "role_set_item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetItemObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetItemObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role_set_item" => Self::RoleSetItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetItemObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetItemObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetItemObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleSetItemObject { RoleSetItem = "role_set_item" });
 
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSetMigration {
     /// The `object` property: a [`RoleSetMigrationObject`].
     #[serde(default)]
@@ -15123,6 +8935,7 @@ pub struct RoleSetMigration {
 
 /// The `RoleSetMigrationObject` schema (`#/components/schemas/RoleSetMigration/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetMigrationObject {
     /// `role_set_migration`
     #[default]
@@ -15131,56 +8944,13 @@ pub enum RoleSetMigrationObject {
     Unknown(String),
 }
 
-impl RoleSetMigrationObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoleSetMigration => "role_set_migration",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetMigrationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetMigrationObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role_set_migration" => Self::RoleSetMigration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetMigrationObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetMigrationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetMigrationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RoleSetMigrationObject { RoleSetMigration = "role_set_migration" }
+);
 
 /// The `RoleSetObject` schema (`#/components/schemas/RoleSet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetObject {
     /// `role_set`
     #[default]
@@ -15189,56 +8959,11 @@ pub enum RoleSetObject {
     Unknown(String),
 }
 
-impl RoleSetObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RoleSet => "role_set",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "role_set" => Self::RoleSet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleSetObject { RoleSet = "role_set" });
 
 /// The `RoleSetType` schema (`#/components/schemas/RoleSet/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RoleSetType {
     /// `initial`
     Initial,
@@ -15248,58 +8973,11 @@ pub enum RoleSetType {
     Unknown(String),
 }
 
-impl RoleSetType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initial => "initial",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RoleSetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RoleSetType {
-    fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RoleSetType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RoleSetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RoleSetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(RoleSetType { Initial = "initial", Custom = "custom" });
 
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RoleSets {
     /// The `data` property.
     pub data: Vec<RoleSet>,
@@ -15309,6 +8987,7 @@ pub struct RoleSets {
 
 /// The `Roles` schema (`#/components/schemas/Roles`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Roles {
     /// The `data` property.
     pub data: Vec<Role>,
@@ -15318,6 +8997,7 @@ pub struct Roles {
 
 /// The `RotateMachineSecretKeyBody` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RotateMachineSecretKeyBody {
     /// Range: 0..=28800.
     pub previous_token_ttl: i64,
@@ -15325,6 +9005,7 @@ pub struct RotateMachineSecretKeyBody {
 
 /// The `RotateMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RotateMachineSecretKeyResponse200 {
     /// The `object` property: a [`RotateMachineSecretKeyResponse200Object`].
     #[serde(default)]
@@ -15336,6 +9017,7 @@ pub struct RotateMachineSecretKeyResponse200 {
 
 /// The `RotateMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RotateMachineSecretKeyResponse200Object {
     /// `machine_secret_key`
     #[default]
@@ -15344,56 +9026,13 @@ pub enum RotateMachineSecretKeyResponse200Object {
     Unknown(String),
 }
 
-impl RotateMachineSecretKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineSecretKey => "machine_secret_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for RotateMachineSecretKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for RotateMachineSecretKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_secret_key" => Self::MachineSecretKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for RotateMachineSecretKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for RotateMachineSecretKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RotateMachineSecretKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    RotateMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
+);
 
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccount {
     /// The `id` property.
     pub id: String,
@@ -15430,6 +9069,7 @@ pub struct SamlAccount {
 
 /// The `SamlAccountConnection` schema (`#/components/schemas/SAMLAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccountConnection {
     /// The `id` property.
     pub id: String,
@@ -15465,6 +9105,7 @@ pub struct SamlAccountConnection {
 
 /// The `SamlAccountObject` schema (`#/components/schemas/SAMLAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlAccountObject {
     /// `saml_account`
     #[default]
@@ -15473,57 +9114,12 @@ pub enum SamlAccountObject {
     Unknown(String),
 }
 
-impl SamlAccountObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlAccount => "saml_account",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SamlAccountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SamlAccountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_account" => Self::SamlAccount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SamlAccountObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SamlAccountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SamlAccountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SamlAccountObject { SamlAccount = "saml_account" });
 
 /// The `SamlAccountVerification` schema (`#/components/schemas/SAMLAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum SamlAccountVerification {
     /// `verification_saml`: [`VerificationSaml`].
     VerificationSaml(VerificationSaml),
@@ -15570,6 +9166,7 @@ impl<'de> Deserialize<'de> for SamlAccountVerification {
 
 /// The `SamlConnection` schema (`#/components/schemas/SAMLConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnection {
     /// The `object` property: a [`SamlConnectionObject`].
     #[serde(default)]
@@ -15640,10 +9237,15 @@ pub struct SamlConnection {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+    /// The `authenticatable` property.
+    pub authenticatable: Option<serde_json::Value>,
+    /// The `disable_jit_provisioning` property.
+    pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
     pub user_id: String,
@@ -15657,6 +9259,7 @@ pub struct SamlConnectionAttributeMapping {
 
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property: a [`SamlConnectionLoginHintMode`].
     pub mode: SamlConnectionLoginHintMode,
@@ -15667,6 +9270,7 @@ pub struct SamlConnectionLoginHint {
 
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlConnectionLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -15678,60 +9282,14 @@ pub enum SamlConnectionLoginHintMode {
     Unknown(String),
 }
 
-impl SamlConnectionLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SamlConnectionLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SamlConnectionLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SamlConnectionLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SamlConnectionLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SamlConnectionLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SamlConnectionLoginHintMode { EmailAddress = "email_address", CustomAttribute =
+    "custom_attribute", Off = "off" }
+);
 
 /// The `SamlConnectionObject` schema (`#/components/schemas/SAMLConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlConnectionObject {
     /// `saml_connection`
     #[default]
@@ -15740,56 +9298,11 @@ pub enum SamlConnectionObject {
     Unknown(String),
 }
 
-impl SamlConnectionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlConnection => "saml_connection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SamlConnectionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SamlConnectionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml_connection" => Self::SamlConnection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SamlConnectionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SamlConnectionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SamlConnectionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SamlConnectionObject { SamlConnection = "saml_connection" });
 
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnections {
     /// The `data` property.
     pub data: Vec<SamlConnection>,
@@ -15802,6 +9315,7 @@ pub type ScimDirectories = Vec<ScimDirectory>;
 
 /// The `ScimDirectory` schema (`#/components/schemas/SCIMDirectory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimDirectory {
     /// The `object` property: a [`ScimDirectoryObject`].
     #[serde(default)]
@@ -15837,6 +9351,7 @@ pub struct ScimDirectory {
 
 /// The `ScimDirectoryCustomAttributesItem` schema (`#/components/schemas/SCIMDirectory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15860,6 +9375,7 @@ pub struct ScimDirectoryCustomAttributesItem {
 
 /// The `ScimDirectoryObject` schema (`#/components/schemas/SCIMDirectory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScimDirectoryObject {
     /// `scim_directory`
     #[default]
@@ -15868,56 +9384,11 @@ pub enum ScimDirectoryObject {
     Unknown(String),
 }
 
-impl ScimDirectoryObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScimDirectory => "scim_directory",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ScimDirectoryObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ScimDirectoryObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim_directory" => Self::ScimDirectory,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ScimDirectoryObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ScimDirectoryObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ScimDirectoryObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ScimDirectoryObject { ScimDirectory = "scim_directory" });
 
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimGroupRoleMapping {
     /// The `object` property: a [`ScimGroupRoleMappingObject`].
     #[serde(default)]
@@ -15949,6 +9420,7 @@ pub struct ScimGroupRoleMapping {
 
 /// The `ScimGroupRoleMappingObject` schema (`#/components/schemas/SCIMGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScimGroupRoleMappingObject {
     /// `scim_group_role_mapping`
     #[default]
@@ -15957,59 +9429,16 @@ pub enum ScimGroupRoleMappingObject {
     Unknown(String),
 }
 
-impl ScimGroupRoleMappingObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScimGroupRoleMapping => "scim_group_role_mapping",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ScimGroupRoleMappingObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ScimGroupRoleMappingObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim_group_role_mapping" => Self::ScimGroupRoleMapping,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ScimGroupRoleMappingObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ScimGroupRoleMappingObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ScimGroupRoleMappingObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ScimGroupRoleMappingObject { ScimGroupRoleMapping = "scim_group_role_mapping" }
+);
 
 /// The `ScimGroupRoleMappings` schema (`#/components/schemas/SCIMGroupRoleMappings`).
 pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
 
 /// The `ScimUserMetadata` schema (`#/components/schemas/SCIMUserMetadata`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
     pub directory_id: String,
@@ -16022,6 +9451,7 @@ pub struct ScimUserMetadata {
 
 /// The `Session` schema (`#/components/schemas/Session`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Session {
     /// The `object` property: a [`SessionObject`].
     #[serde(default)]
@@ -16060,6 +9490,7 @@ pub struct Session {
 
 /// The `SessionActivityResponse` schema (`#/components/schemas/SessionActivityResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionActivityResponse {
     /// The `object` property.
     pub object: String,
@@ -16089,6 +9520,7 @@ pub struct SessionActivityResponse {
 
 /// The `SessionObject` schema (`#/components/schemas/Session/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionObject {
     /// `session`
     #[default]
@@ -16097,58 +9529,13 @@ pub enum SessionObject {
     Unknown(String),
 }
 
-impl SessionObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Session => "session",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SessionObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "session" => Self::Session,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SessionObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SessionObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SessionObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SessionObject { Session = "session" });
 
 /// The `SessionRefresh` schema (`#/components/schemas/SessionRefresh`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum SessionRefresh {
     /// A [`Token`].
     Token(Token),
@@ -16160,6 +9547,7 @@ pub enum SessionRefresh {
 
 /// The `SessionStatus` schema (`#/components/schemas/Session/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionStatus {
     /// `active`
     Active,
@@ -16181,70 +9569,15 @@ pub enum SessionStatus {
     Unknown(String),
 }
 
-impl SessionStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Ended => "ended",
-            Self::Expired => "expired",
-            Self::Removed => "removed",
-            Self::Abandoned => "abandoned",
-            Self::Replaced => "replaced",
-            Self::Pending => "pending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SessionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "revoked" => Self::Revoked,
-            "ended" => Self::Ended,
-            "expired" => Self::Expired,
-            "removed" => Self::Removed,
-            "abandoned" => Self::Abandoned,
-            "replaced" => Self::Replaced,
-            "pending" => Self::Pending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SessionStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SessionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SessionStatus { Active = "active", Revoked = "revoked", Ended = "ended", Expired =
+    "expired", Removed = "removed", Abandoned = "abandoned", Replaced = "replaced",
+    Pending = "pending" }
+);
 
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SessionTask {
     /// The `key` property.
     pub key: String,
@@ -16253,6 +9586,7 @@ pub struct SessionTask {
 /// The `SetUserPasswordCompromisedBody` schema (`#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SetUserPasswordCompromisedBody {
     /// The `revoke_all_sessions` property.
     #[serde(
@@ -16265,6 +9599,7 @@ pub struct SetUserPasswordCompromisedBody {
 
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignInToken {
     /// The `object` property: a [`SignInTokenObject`].
     #[serde(default)]
@@ -16289,6 +9624,7 @@ pub struct SignInToken {
 
 /// The `SignInTokenObject` schema (`#/components/schemas/SignInToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignInTokenObject {
     /// `sign_in_token`
     #[default]
@@ -16297,56 +9633,11 @@ pub enum SignInTokenObject {
     Unknown(String),
 }
 
-impl SignInTokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SignInToken => "sign_in_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignInTokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignInTokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "sign_in_token" => Self::SignInToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignInTokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignInTokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignInTokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SignInTokenObject { SignInToken = "sign_in_token" });
 
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignInTokenStatus {
     /// `pending`
     Pending,
@@ -16358,60 +9649,13 @@ pub enum SignInTokenStatus {
     Unknown(String),
 }
 
-impl SignInTokenStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignInTokenStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignInTokenStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignInTokenStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignInTokenStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignInTokenStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SignInTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
+);
 
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignUp {
     /// The `object` property: a [`SignUpObject`].
     #[serde(default)]
@@ -16473,6 +9717,7 @@ pub struct SignUp {
 
 /// The `SignUpObject` schema (`#/components/schemas/SignUp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpObject {
     /// `sign_up_attempt`
     #[default]
@@ -16481,56 +9726,11 @@ pub enum SignUpObject {
     Unknown(String),
 }
 
-impl SignUpObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SignUpAttempt => "sign_up_attempt",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignUpObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignUpObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "sign_up_attempt" => Self::SignUpAttempt,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignUpObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignUpObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignUpObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(SignUpObject { SignUpAttempt = "sign_up_attempt" });
 
 /// The `SignUpStatus` schema (`#/components/schemas/SignUp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpStatus {
     /// `missing_requirements`
     MissingRequirements,
@@ -16542,60 +9742,14 @@ pub enum SignUpStatus {
     Unknown(String),
 }
 
-impl SignUpStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MissingRequirements => "missing_requirements",
-            Self::Complete => "complete",
-            Self::Abandoned => "abandoned",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignUpStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignUpStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "missing_requirements" => Self::MissingRequirements,
-            "complete" => Self::Complete,
-            "abandoned" => Self::Abandoned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignUpStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignUpStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignUpStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete",
+    Abandoned = "abandoned" }
+);
 
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property: a [`SignUpVerificationNextAction`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16607,6 +9761,7 @@ pub struct SignUpVerification {
 
 /// The `SignUpVerificationNextAction` schema (`#/components/schemas/SignUpVerification/properties/next_action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpVerificationNextAction {
     /// `needs_prepare`
     NeedsPrepare,
@@ -16618,60 +9773,14 @@ pub enum SignUpVerificationNextAction {
     Unknown(String),
 }
 
-impl SignUpVerificationNextAction {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NeedsPrepare => "needs_prepare",
-            Self::NeedsAttempt => "needs_attempt",
-            Self::Type => "",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for SignUpVerificationNextAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for SignUpVerificationNextAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "needs_prepare" => Self::NeedsPrepare,
-            "needs_attempt" => Self::NeedsAttempt,
-            "" => Self::Type,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for SignUpVerificationNextAction {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for SignUpVerificationNextAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for SignUpVerificationNextAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt =
+    "needs_attempt", Type = "" }
+);
 
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property: a [`SignUpVerification`].
     pub email_address: Option<SignUpVerification>,
@@ -16685,6 +9794,7 @@ pub struct SignUpVerifications {
 
 /// The `SvixUrl` schema (`#/components/schemas/SvixURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SvixUrl {
     /// The `svix_url` property.
     pub svix_url: String,
@@ -16692,6 +9802,7 @@ pub struct SvixUrl {
 
 /// The `Template` schema (`#/components/schemas/Template`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Template {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16769,6 +9880,7 @@ pub struct Template {
 
 /// The `TemplateObject` schema (`#/components/schemas/Template/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TemplateObject {
     /// `template`
     #[default]
@@ -16777,56 +9889,11 @@ pub enum TemplateObject {
     Unknown(String),
 }
 
-impl TemplateObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Template => "template",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TemplateObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TemplateObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "template" => Self::Template,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TemplateObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TemplateObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TemplateObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TemplateObject { Template = "template" });
 
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestingToken {
     /// The `object` property: a [`TestingTokenObject`].
     #[serde(default)]
@@ -16839,6 +9906,7 @@ pub struct TestingToken {
 
 /// The `TestingTokenObject` schema (`#/components/schemas/TestingToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TestingTokenObject {
     /// `testing_token`
     #[default]
@@ -16847,57 +9915,12 @@ pub enum TestingTokenObject {
     Unknown(String),
 }
 
-impl TestingTokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TestingToken => "testing_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TestingTokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TestingTokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "testing_token" => Self::TestingToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TestingTokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TestingTokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TestingTokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TestingTokenObject { TestingToken = "testing_token" });
 
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ToggleTemplateDeliveryBody {
     /// The `delivered_by_clerk` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16906,6 +9929,7 @@ pub struct ToggleTemplateDeliveryBody {
 
 /// The `ToggleTemplateDeliveryTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToggleTemplateDeliveryTemplateType {
     /// `email`
     Email,
@@ -16915,58 +9939,13 @@ pub enum ToggleTemplateDeliveryTemplateType {
     Unknown(String),
 }
 
-impl ToggleTemplateDeliveryTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ToggleTemplateDeliveryTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ToggleTemplateDeliveryTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ToggleTemplateDeliveryTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ToggleTemplateDeliveryTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ToggleTemplateDeliveryTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" }
+);
 
 /// The `Token` schema (`#/components/schemas/Token`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Token {
     /// The `object` property: a [`TokenObject`].
     #[serde(default)]
@@ -16977,6 +9956,7 @@ pub struct Token {
 
 /// The `TokenObject` schema (`#/components/schemas/Token/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenObject {
     /// `token`
     #[default]
@@ -16985,56 +9965,11 @@ pub enum TokenObject {
     Unknown(String),
 }
 
-impl TokenObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Token => "token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TokenObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TokenObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => Self::Token,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TokenObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TokenObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TokenObject { Token = "token" });
 
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TotalCount {
     /// The `object` property: a [`TotalCountObject`].
     #[serde(default)]
@@ -17045,6 +9980,7 @@ pub struct TotalCount {
 
 /// The `TotalCountObject` schema (`#/components/schemas/TotalCount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TotalCountObject {
     /// `total_count`
     #[default]
@@ -17053,56 +9989,11 @@ pub enum TotalCountObject {
     Unknown(String),
 }
 
-impl TotalCountObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TotalCount => "total_count",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TotalCountObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TotalCountObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "total_count" => Self::TotalCount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TotalCountObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TotalCountObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TotalCountObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TotalCountObject { TotalCount = "total_count" });
 
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TrustedDevice {
     /// The `object` property: a [`TrustedDeviceObject`].
     #[serde(default)]
@@ -17135,6 +10026,7 @@ pub struct TrustedDevice {
 
 /// The `TrustedDeviceAlgorithm` schema (`#/components/schemas/TrustedDevice/properties/algorithm`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDeviceAlgorithm {
     /// `ES256`
     #[default]
@@ -17143,56 +10035,11 @@ pub enum TrustedDeviceAlgorithm {
     Unknown(String),
 }
 
-impl TrustedDeviceAlgorithm {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Es256 => "ES256",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDeviceAlgorithm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDeviceAlgorithm {
-    fn from(value: &str) -> Self {
-        match value {
-            "ES256" => Self::Es256,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDeviceAlgorithm {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDeviceAlgorithm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDeviceAlgorithm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TrustedDeviceAlgorithm { Es256 = "ES256" });
 
 /// The `TrustedDeviceObject` schema (`#/components/schemas/TrustedDevice/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDeviceObject {
     /// `trusted_device`
     #[default]
@@ -17201,56 +10048,11 @@ pub enum TrustedDeviceObject {
     Unknown(String),
 }
 
-impl TrustedDeviceObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TrustedDevice => "trusted_device",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDeviceObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDeviceObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "trusted_device" => Self::TrustedDevice,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDeviceObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDeviceObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDeviceObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TrustedDeviceObject { TrustedDevice = "trusted_device" });
 
 /// The `TrustedDevicePlatform` schema (`#/components/schemas/TrustedDevice/properties/platform`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDevicePlatform {
     /// `ios`
     Ios,
@@ -17260,58 +10062,11 @@ pub enum TrustedDevicePlatform {
     Unknown(String),
 }
 
-impl TrustedDevicePlatform {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ios => "ios",
-            Self::Android => "android",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDevicePlatform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDevicePlatform {
-    fn from(value: &str) -> Self {
-        match value {
-            "ios" => Self::Ios,
-            "android" => Self::Android,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDevicePlatform {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDevicePlatform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDevicePlatform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(TrustedDevicePlatform { Ios = "ios", Android = "android" });
 
 /// The `TrustedDeviceStatus` schema (`#/components/schemas/TrustedDevice/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TrustedDeviceStatus {
     /// `active`
     Active,
@@ -17321,59 +10076,14 @@ pub enum TrustedDeviceStatus {
     Unknown(String),
 }
 
-impl TrustedDeviceStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for TrustedDeviceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for TrustedDeviceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for TrustedDeviceStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for TrustedDeviceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TrustedDeviceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    TrustedDeviceStatus { Active = "active", Revoked = "revoked" }
+);
 
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateApiKeyBody {
     /// The `claims` property.
     #[serde(
@@ -17406,6 +10116,7 @@ pub struct UpdateApiKeyBody {
 
 /// The `UpdateApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse200 {
     /// The `object` property: a [`UpdateApiKeyResponse200Object`].
     #[serde(default)]
@@ -17445,6 +10156,7 @@ pub struct UpdateApiKeyResponse200 {
 
 /// The `UpdateApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -17453,56 +10165,11 @@ pub enum UpdateApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl UpdateApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UpdateApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<UpdateApiKeyResponse400ErrorsItem>,
@@ -17510,6 +10177,7 @@ pub struct UpdateApiKeyResponse400 {
 
 /// The `UpdateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -17521,6 +10189,7 @@ pub struct UpdateApiKeyResponse400ErrorsItem {
 
 /// The `UpdateApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<UpdateApiKeyResponse404ErrorsItem>,
@@ -17528,6 +10197,7 @@ pub struct UpdateApiKeyResponse404 {
 
 /// The `UpdateApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -17539,6 +10209,7 @@ pub struct UpdateApiKeyResponse404ErrorsItem {
 
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDirectoryBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17560,6 +10231,7 @@ pub struct UpdateDirectoryBody {
 /// The `UpdateDomainBody` schema (`#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateDomainBody {
     /// The `name` property.
     #[serde(
@@ -17586,6 +10258,7 @@ pub struct UpdateDomainBody {
 
 /// The `UpdateEmailAddressBody` schema (`#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateEmailAddressBody {
     /// The `verified` property.
     #[serde(
@@ -17613,6 +10286,7 @@ pub struct UpdateEmailAddressBody {
 /// The `UpdateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionBody {
     /// The `name` property.
     #[serde(
@@ -17897,6 +10571,7 @@ pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
 
 /// The `UpdateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -17908,61 +10583,15 @@ pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
-impl UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceAuthConfigBody {
     /// Default: `false`.
     #[serde(
@@ -17996,6 +10625,7 @@ pub struct UpdateInstanceAuthConfigBody {
 
 /// The `UpdateInstanceAuthConfigResponse200` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceAuthConfigResponse200 {
     /// The `object` property: a [`UpdateInstanceAuthConfigResponse200Object`].
     #[serde(default)]
@@ -18020,6 +10650,7 @@ pub struct UpdateInstanceAuthConfigResponse200 {
 
 /// The `UpdateInstanceAuthConfigResponse200Object` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateInstanceAuthConfigResponse200Object {
     /// `instance_settings`
     #[default]
@@ -18028,57 +10659,14 @@ pub enum UpdateInstanceAuthConfigResponse200Object {
     Unknown(String),
 }
 
-impl UpdateInstanceAuthConfigResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceSettings => "instance_settings",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateInstanceAuthConfigResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateInstanceAuthConfigResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "instance_settings" => Self::InstanceSettings,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateInstanceAuthConfigResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateInstanceAuthConfigResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateInstanceAuthConfigResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateInstanceAuthConfigResponse200Object { InstanceSettings = "instance_settings" }
+);
 
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceBody {
     /// The `test_mode` property.
     #[serde(
@@ -18146,6 +10734,7 @@ pub struct UpdateInstanceBody {
 
 /// The `UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
     /// `password`
     Password,
@@ -18157,64 +10746,15 @@ pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
     Unknown(String),
 }
 
-impl UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "password",
-            Self::Otp => "otp",
-            Self::Type => "",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display
-for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn from(value: &str) -> Self {
-        match value {
-            "password" => Self::Password,
-            "otp" => Self::Otp,
-            "" => Self::Type,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr
-for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired { Password =
+    "password", Otp = "otp", Type = "" }
+);
 
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceCommunicationBody {
     /// The `blocked_country_codes` property.
     #[serde(
@@ -18228,6 +10768,7 @@ pub struct UpdateInstanceCommunicationBody {
 /// The `UpdateInstanceOAuthApplicationSettingsBody` schema (`#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsBody {
     /// The `dynamic_oauth_client_registration` property.
     #[serde(
@@ -18280,6 +10821,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
 /// The `UpdateInstanceOrganizationSettingsBody` schema (`#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsBody {
     /// The `enabled` property.
     #[serde(
@@ -18338,6 +10880,7 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 /// The `UpdateInstanceProtectBody` schema (`#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceProtectBody {
     /// The `rules_enabled` property.
     #[serde(
@@ -18358,6 +10901,7 @@ pub struct UpdateInstanceProtectBody {
 /// The `UpdateInstanceRestrictionsBody` schema (`#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateInstanceRestrictionsBody {
     /// The `allowlist` property.
     #[serde(
@@ -18398,6 +10942,7 @@ pub struct UpdateInstanceRestrictionsBody {
 
 /// The `UpdateJwtTemplateBody` schema (`#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateJwtTemplateBody {
     /// The `name` property.
     pub name: String,
@@ -18438,6 +10983,7 @@ pub struct UpdateJwtTemplateBody {
 
 /// The `UpdateMachineBody` schema (`#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateMachineBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18450,6 +10996,7 @@ pub struct UpdateMachineBody {
 /// The `UpdateOAuthApplicationBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOAuthApplicationBody {
     /// The `name` property.
     #[serde(
@@ -18506,6 +11053,7 @@ pub struct UpdateOAuthApplicationBody {
 /// The `UpdateOrganizationBody` schema (`#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOrganizationBody {
     /// The `name` property.
     #[serde(
@@ -18553,6 +11101,7 @@ pub struct UpdateOrganizationBody {
 
 /// The `UpdateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationDomainBody {
     /// The `enrollment_mode` property.
     #[serde(
@@ -18572,6 +11121,7 @@ pub struct UpdateOrganizationDomainBody {
 
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// The `role` property.
     pub role: String,
@@ -18580,6 +11130,7 @@ pub struct UpdateOrganizationMembershipBody {
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18591,6 +11142,7 @@ pub struct UpdateOrganizationMembershipMetadataBody {
 
 /// The `UpdateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationPermissionBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18605,6 +11157,7 @@ pub struct UpdateOrganizationPermissionBody {
 
 /// The `UpdateOrganizationRoleBody` schema (`#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRoleBody {
     /// The `name` property.
     #[serde(
@@ -18638,6 +11191,7 @@ pub struct UpdateOrganizationRoleBody {
 
 /// The `UpdatePhoneNumberBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePhoneNumberBody {
     /// The `verified` property.
     #[serde(
@@ -18665,6 +11219,7 @@ pub struct UpdatePhoneNumberBody {
 /// The `UpdateProductionInstanceDomainBody` schema (`#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateProductionInstanceDomainBody {
     /// The `home_url` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18676,6 +11231,7 @@ pub struct UpdateProductionInstanceDomainBody {
 
 /// The `UpdateRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateRoleSetBody {
     /// The `name` property.
     #[serde(
@@ -18719,6 +11275,7 @@ pub struct UpdateRoleSetBody {
 
 /// The `UpdateRoleSetBodyType` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateRoleSetBodyType {
     /// `initial`
     #[default]
@@ -18727,57 +11284,12 @@ pub enum UpdateRoleSetBodyType {
     Unknown(String),
 }
 
-impl UpdateRoleSetBodyType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initial => "initial",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateRoleSetBodyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateRoleSetBodyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "initial" => Self::Initial,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateRoleSetBodyType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateRoleSetBodyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateRoleSetBodyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UpdateRoleSetBodyType { Initial = "initial" });
 
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateSamlConnectionBody {
     /// The `name` property.
     #[serde(
@@ -18942,6 +11454,7 @@ pub struct UpdateSamlConnectionBodyLoginHint {
 
 /// The `UpdateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpdateSamlConnectionBodyLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -18953,60 +11466,14 @@ pub enum UpdateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
-impl UpdateSamlConnectionBodyLoginHintMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateSamlConnectionBodyLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpdateSamlConnectionBodyLoginHintMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpdateSamlConnectionBodyLoginHintMode {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpdateSamlConnectionBodyLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateSamlConnectionBodyLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UpdateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
+    CustomAttribute = "custom_attribute", Off = "off" }
+);
 
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateScimDirectoryBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19027,6 +11494,7 @@ pub struct UpdateScimDirectoryBody {
 
 /// The `UpdateSignUpBody` schema (`#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSignUpBody {
     /// The `external_id` property.
     #[serde(
@@ -19047,6 +11515,7 @@ pub struct UpdateSignUpBody {
 /// The `UpdateUserBody` schema (`#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateUserBody {
     /// The `external_id` property.
     #[serde(
@@ -19209,6 +11678,7 @@ pub struct UpdateUserBody {
 /// The `UpdateUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpdateUserMetadataBody {
     /// The `public_metadata` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19224,6 +11694,7 @@ pub struct UpdateUserMetadataBody {
 /// The `UpsertTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UpsertTemplateBody {
     /// The `name` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -19262,6 +11733,7 @@ pub struct UpsertTemplateBody {
 
 /// The `UpsertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UpsertTemplateTemplateType {
     /// `email`
     Email,
@@ -19271,58 +11743,11 @@ pub enum UpsertTemplateTemplateType {
     Unknown(String),
 }
 
-impl UpsertTemplateTemplateType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UpsertTemplateTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UpsertTemplateTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "sms" => Self::Sms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UpsertTemplateTemplateType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UpsertTemplateTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpsertTemplateTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "sms" });
 
 /// The `User` schema (`#/components/schemas/User`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// The `id` property.
     pub id: String,
@@ -19433,6 +11858,7 @@ pub struct User {
 
 /// The `UserObject` schema (`#/components/schemas/User/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserObject {
     /// `user`
     #[default]
@@ -19441,56 +11867,11 @@ pub enum UserObject {
     Unknown(String),
 }
 
-impl UserObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UserObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UserObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UserObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UserObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UserObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(UserObject { User = "user" });
 
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsersBanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
@@ -19498,6 +11879,7 @@ pub struct UsersBanBody {
 
 /// The `UsersGetOrganizationInvitationsStatus` schema (`#/paths/~1users~1{user_id}~1organization_invitations/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsersGetOrganizationInvitationsStatus {
     /// `pending`
     Pending,
@@ -19511,62 +11893,14 @@ pub enum UsersGetOrganizationInvitationsStatus {
     Unknown(String),
 }
 
-impl UsersGetOrganizationInvitationsStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for UsersGetOrganizationInvitationsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for UsersGetOrganizationInvitationsStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for UsersGetOrganizationInvitationsStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for UsersGetOrganizationInvitationsStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UsersGetOrganizationInvitationsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    UsersGetOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
+    Revoked = "revoked", Expired = "expired" }
+);
 
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsersUnbanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
@@ -19574,6 +11908,7 @@ pub struct UsersUnbanBody {
 
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationAdmin {
     /// The `object` property: a [`VerificationAdminObject`].
     #[serde(default)]
@@ -19595,6 +11930,7 @@ pub struct VerificationAdmin {
 
 /// The `VerificationAdminObject` schema (`#/components/schemas/verification_admin/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAdminObject {
     /// `verification_admin`
     #[default]
@@ -19603,56 +11939,13 @@ pub enum VerificationAdminObject {
     Unknown(String),
 }
 
-impl VerificationAdminObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationAdmin => "verification_admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationAdminObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationAdminObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_admin" => Self::VerificationAdmin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationAdminObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationAdminObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationAdminObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationAdminObject { VerificationAdmin = "verification_admin" }
+);
 
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAdminStatus {
     /// `verified`
     #[default]
@@ -19661,56 +11954,11 @@ pub enum VerificationAdminStatus {
     Unknown(String),
 }
 
-impl VerificationAdminStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationAdminStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationAdminStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationAdminStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationAdminStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationAdminStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationAdminStatus { Verified = "verified" });
 
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationAdminStrategy {
     /// `admin`
     #[default]
@@ -19719,56 +11967,11 @@ pub enum VerificationAdminStrategy {
     Unknown(String),
 }
 
-impl VerificationAdminStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationAdminStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationAdminStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationAdminStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationAdminStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationAdminStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationEmailLink {
     /// The `object` property: a [`VerificationEmailLinkObject`].
     #[serde(default)]
@@ -19789,6 +11992,7 @@ pub struct VerificationEmailLink {
 
 /// The `VerificationEmailLinkObject` schema (`#/components/schemas/verification_email_link/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkObject {
     /// `verification_email_link`
     #[default]
@@ -19797,56 +12001,13 @@ pub enum VerificationEmailLinkObject {
     Unknown(String),
 }
 
-impl VerificationEmailLinkObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationEmailLink => "verification_email_link",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationEmailLinkObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationEmailLinkObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_email_link" => Self::VerificationEmailLink,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationEmailLinkObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationEmailLinkObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationEmailLinkObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationEmailLinkObject { VerificationEmailLink = "verification_email_link" }
+);
 
 /// The `VerificationEmailLinkStatus` schema (`#/components/schemas/verification_email_link/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkStatus {
     /// `unverified`
     Unverified,
@@ -19860,62 +12021,14 @@ pub enum VerificationEmailLinkStatus {
     Unknown(String),
 }
 
-impl VerificationEmailLinkStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationEmailLinkStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationEmailLinkStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationEmailLinkStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationEmailLinkStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationEmailLinkStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationEmailLinkStatus { Unverified = "unverified", Verified = "verified",
+    Failed = "failed", Expired = "expired" }
+);
 
 /// The `VerificationEmailLinkStrategy` schema (`#/components/schemas/verification_email_link/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkStrategy {
     /// `email_link`
     #[default]
@@ -19924,56 +12037,11 @@ pub enum VerificationEmailLinkStrategy {
     Unknown(String),
 }
 
-impl VerificationEmailLinkStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailLink => "email_link",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationEmailLinkStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationEmailLinkStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_link" => Self::EmailLink,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationEmailLinkStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationEmailLinkStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationEmailLinkStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_link" });
 
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationFromOauth {
     /// The `object` property: a [`VerificationFromOauthObject`].
     #[serde(default)]
@@ -19996,6 +12064,7 @@ pub struct VerificationFromOauth {
 
 /// The `VerificationFromOauthObject` schema (`#/components/schemas/verification_from_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationFromOauthObject {
     /// `verification_from_oauth`
     #[default]
@@ -20004,56 +12073,13 @@ pub enum VerificationFromOauthObject {
     Unknown(String),
 }
 
-impl VerificationFromOauthObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationFromOauth => "verification_from_oauth",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationFromOauthObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationFromOauthObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_from_oauth" => Self::VerificationFromOauth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationFromOauthObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationFromOauthObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationFromOauthObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationFromOauthObject { VerificationFromOauth = "verification_from_oauth" }
+);
 
 /// The `VerificationFromOauthStatus` schema (`#/components/schemas/verification_from_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationFromOauthStatus {
     /// `unverified`
     Unverified,
@@ -20063,58 +12089,13 @@ pub enum VerificationFromOauthStatus {
     Unknown(String),
 }
 
-impl VerificationFromOauthStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationFromOauthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationFromOauthStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationFromOauthStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationFromOauthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationFromOauthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationFromOauthStatus { Unverified = "unverified", Verified = "verified" }
+);
 
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// The `object` property: a [`VerificationGoogleOneTapObject`].
     #[serde(default)]
@@ -20138,6 +12119,7 @@ pub struct VerificationGoogleOneTap {
 
 /// The `VerificationGoogleOneTapObject` schema (`#/components/schemas/verification_google_one_tap/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapObject {
     /// `verification_google_one_tap`
     #[default]
@@ -20146,56 +12128,14 @@ pub enum VerificationGoogleOneTapObject {
     Unknown(String),
 }
 
-impl VerificationGoogleOneTapObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationGoogleOneTap => "verification_google_one_tap",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationGoogleOneTapObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationGoogleOneTapObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_google_one_tap" => Self::VerificationGoogleOneTap,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationGoogleOneTapObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationGoogleOneTapObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationGoogleOneTapObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationGoogleOneTapObject { VerificationGoogleOneTap =
+    "verification_google_one_tap" }
+);
 
 /// The `VerificationGoogleOneTapStatus` schema (`#/components/schemas/verification_google_one_tap/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapStatus {
     /// `unverified`
     Unverified,
@@ -20205,58 +12145,13 @@ pub enum VerificationGoogleOneTapStatus {
     Unknown(String),
 }
 
-impl VerificationGoogleOneTapStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationGoogleOneTapStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationGoogleOneTapStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationGoogleOneTapStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationGoogleOneTapStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationGoogleOneTapStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationGoogleOneTapStatus { Unverified = "unverified", Verified = "verified" }
+);
 
 /// The `VerificationGoogleOneTapStrategy` schema (`#/components/schemas/verification_google_one_tap/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapStrategy {
     /// `google_one_tap`
     #[default]
@@ -20265,56 +12160,13 @@ pub enum VerificationGoogleOneTapStrategy {
     Unknown(String),
 }
 
-impl VerificationGoogleOneTapStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GoogleOneTap => "google_one_tap",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationGoogleOneTapStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationGoogleOneTapStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "google_one_tap" => Self::GoogleOneTap,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationGoogleOneTapStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationGoogleOneTapStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationGoogleOneTapStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationGoogleOneTapStrategy { GoogleOneTap = "google_one_tap" }
+);
 
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOauth {
     /// The `object` property: a [`VerificationOauthObject`].
     #[serde(default)]
@@ -20340,6 +12192,7 @@ pub struct VerificationOauth {
 
 /// The `VerificationOauthObject` schema (`#/components/schemas/verification_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOauthObject {
     /// `verification_oauth`
     #[default]
@@ -20348,56 +12201,13 @@ pub enum VerificationOauthObject {
     Unknown(String),
 }
 
-impl VerificationOauthObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationOauth => "verification_oauth",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOauthObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOauthObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_oauth" => Self::VerificationOauth,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOauthObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOauthObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOauthObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOauthObject { VerificationOauth = "verification_oauth" }
+);
 
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOauthStatus {
     /// `unverified`
     Unverified,
@@ -20413,64 +12223,14 @@ pub enum VerificationOauthStatus {
     Unknown(String),
 }
 
-impl VerificationOauthStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Transferable => "transferable",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOauthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOauthStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            "transferable" => Self::Transferable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOauthStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOauthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOauthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired", Transferable = "transferable" }
+);
 
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOtp {
     /// The `object` property: a [`VerificationOtpObject`].
     #[serde(default)]
@@ -20493,6 +12253,7 @@ pub struct VerificationOtp {
 
 /// The `VerificationOtpObject` schema (`#/components/schemas/verification_otp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpObject {
     /// `verification_otp`
     #[default]
@@ -20501,56 +12262,13 @@ pub enum VerificationOtpObject {
     Unknown(String),
 }
 
-impl VerificationOtpObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationOtp => "verification_otp",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOtpObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOtpObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_otp" => Self::VerificationOtp,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOtpObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOtpObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOtpObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOtpObject { VerificationOtp = "verification_otp" }
+);
 
 /// The `VerificationOtpStatus` schema (`#/components/schemas/verification_otp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpStatus {
     /// `unverified`
     Unverified,
@@ -20564,62 +12282,14 @@ pub enum VerificationOtpStatus {
     Unknown(String),
 }
 
-impl VerificationOtpStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOtpStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOtpStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOtpStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOtpStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOtpStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOtpStatus { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired" }
+);
 
 /// The `VerificationOtpStrategy` schema (`#/components/schemas/verification_otp/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpStrategy {
     /// `phone_code`
     PhoneCode,
@@ -20631,60 +12301,14 @@ pub enum VerificationOtpStrategy {
     Unknown(String),
 }
 
-impl VerificationOtpStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneCode => "phone_code",
-            Self::EmailCode => "email_code",
-            Self::ResetPasswordEmailCode => "reset_password_email_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationOtpStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationOtpStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "phone_code" => Self::PhoneCode,
-            "email_code" => Self::EmailCode,
-            "reset_password_email_code" => Self::ResetPasswordEmailCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationOtpStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationOtpStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationOtpStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationOtpStrategy { PhoneCode = "phone_code", EmailCode = "email_code",
+    ResetPasswordEmailCode = "reset_password_email_code" }
+);
 
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationPasskey {
     /// The `object` property: a [`VerificationPasskeyObject`].
     #[serde(default)]
@@ -20712,6 +12336,7 @@ pub struct VerificationPasskey {
 
 /// The `VerificationPasskeyNonce` schema (`#/components/schemas/verification_passkey/properties/nonce`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyNonce {
     /// `nonce`
     #[default]
@@ -20720,56 +12345,11 @@ pub enum VerificationPasskeyNonce {
     Unknown(String),
 }
 
-impl VerificationPasskeyNonce {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nonce => "nonce",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyNonce {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyNonce {
-    fn from(value: &str) -> Self {
-        match value {
-            "nonce" => Self::Nonce,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyNonce {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyNonce {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyNonce {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationPasskeyNonce { Nonce = "nonce" });
 
 /// The `VerificationPasskeyObject` schema (`#/components/schemas/verification_passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyObject {
     /// `verification_passkey`
     #[default]
@@ -20778,56 +12358,13 @@ pub enum VerificationPasskeyObject {
     Unknown(String),
 }
 
-impl VerificationPasskeyObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationPasskey => "verification_passkey",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_passkey" => Self::VerificationPasskey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationPasskeyObject { VerificationPasskey = "verification_passkey" }
+);
 
 /// The `VerificationPasskeyStatus` schema (`#/components/schemas/verification_passkey/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyStatus {
     /// `verified`
     #[default]
@@ -20836,56 +12373,11 @@ pub enum VerificationPasskeyStatus {
     Unknown(String),
 }
 
-impl VerificationPasskeyStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationPasskeyStatus { Verified = "verified" });
 
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationPasskeyStrategy {
     /// `passkey`
     #[default]
@@ -20894,56 +12386,11 @@ pub enum VerificationPasskeyStrategy {
     Unknown(String),
 }
 
-impl VerificationPasskeyStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Passkey => "passkey",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationPasskeyStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationPasskeyStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "passkey" => Self::Passkey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationPasskeyStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationPasskeyStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationPasskeyStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationSaml {
     /// The `object` property: a [`VerificationSamlObject`].
     #[serde(default)]
@@ -20971,6 +12418,7 @@ pub struct VerificationSaml {
 
 /// The `VerificationSamlObject` schema (`#/components/schemas/verification_saml/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationSamlObject {
     /// `verification_saml`
     #[default]
@@ -20979,56 +12427,13 @@ pub enum VerificationSamlObject {
     Unknown(String),
 }
 
-impl VerificationSamlObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationSaml => "verification_saml",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationSamlObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationSamlObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_saml" => Self::VerificationSaml,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationSamlObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationSamlObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationSamlObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationSamlObject { VerificationSaml = "verification_saml" }
+);
 
 /// The `VerificationSamlStatus` schema (`#/components/schemas/verification_saml/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationSamlStatus {
     /// `unverified`
     Unverified,
@@ -21044,64 +12449,14 @@ pub enum VerificationSamlStatus {
     Unknown(String),
 }
 
-impl VerificationSamlStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Transferable => "transferable",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationSamlStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationSamlStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            "transferable" => Self::Transferable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationSamlStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationSamlStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationSamlStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationSamlStatus { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired", Transferable = "transferable" }
+);
 
 /// The `VerificationSamlStrategy` schema (`#/components/schemas/verification_saml/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationSamlStrategy {
     /// `saml`
     #[default]
@@ -21110,56 +12465,11 @@ pub enum VerificationSamlStrategy {
     Unknown(String),
 }
 
-impl VerificationSamlStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "saml",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationSamlStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationSamlStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "saml" => Self::Saml,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationSamlStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationSamlStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationSamlStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationScim {
     /// The `object` property: a [`VerificationScimObject`].
     #[serde(default)]
@@ -21178,6 +12488,7 @@ pub struct VerificationScim {
 
 /// The `VerificationScimObject` schema (`#/components/schemas/verification_scim/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationScimObject {
     /// `verification_scim`
     #[default]
@@ -21186,56 +12497,13 @@ pub enum VerificationScimObject {
     Unknown(String),
 }
 
-impl VerificationScimObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationScim => "verification_scim",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationScimObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationScimObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_scim" => Self::VerificationScim,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationScimObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationScimObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationScimObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationScimObject { VerificationScim = "verification_scim" }
+);
 
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationScimStatus {
     /// `verified`
     #[default]
@@ -21244,56 +12512,11 @@ pub enum VerificationScimStatus {
     Unknown(String),
 }
 
-impl VerificationScimStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Verified => "verified",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationScimStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationScimStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "verified" => Self::Verified,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationScimStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationScimStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationScimStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationScimStatus { Verified = "verified" });
 
 /// The `VerificationScimStrategy` schema (`#/components/schemas/verification_scim/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationScimStrategy {
     /// `scim`
     #[default]
@@ -21302,56 +12525,11 @@ pub enum VerificationScimStrategy {
     Unknown(String),
 }
 
-impl VerificationScimStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scim => "scim",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationScimStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationScimStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "scim" => Self::Scim,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationScimStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationScimStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationScimStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationTicket {
     /// The `object` property: a [`VerificationTicketObject`].
     #[serde(default)]
@@ -21372,6 +12550,7 @@ pub struct VerificationTicket {
 
 /// The `VerificationTicketObject` schema (`#/components/schemas/verification_ticket/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationTicketObject {
     /// `verification_ticket`
     #[default]
@@ -21380,56 +12559,13 @@ pub enum VerificationTicketObject {
     Unknown(String),
 }
 
-impl VerificationTicketObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationTicket => "verification_ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationTicketObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationTicketObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_ticket" => Self::VerificationTicket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationTicketObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationTicketObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationTicketObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationTicketObject { VerificationTicket = "verification_ticket" }
+);
 
 /// The `VerificationTicketStatus` schema (`#/components/schemas/verification_ticket/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationTicketStatus {
     /// `unverified`
     Unverified,
@@ -21441,60 +12577,14 @@ pub enum VerificationTicketStatus {
     Unknown(String),
 }
 
-impl VerificationTicketStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationTicketStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationTicketStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationTicketStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationTicketStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationTicketStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationTicketStatus { Unverified = "unverified", Verified = "verified", Expired
+    = "expired" }
+);
 
 /// The `VerificationTicketStrategy` schema (`#/components/schemas/verification_ticket/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationTicketStrategy {
     /// `ticket`
     #[default]
@@ -21503,56 +12593,11 @@ pub enum VerificationTicketStrategy {
     Unknown(String),
 }
 
-impl VerificationTicketStrategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationTicketStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationTicketStrategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationTicketStrategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationTicketStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationTicketStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerificationWeb3 {
     /// The `object` property: a [`VerificationWeb3Object`].
     #[serde(default)]
@@ -21578,6 +12623,7 @@ pub struct VerificationWeb3 {
 
 /// The `VerificationWeb3Object` schema (`#/components/schemas/verification_web3/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Object {
     /// `verification_web3`
     #[default]
@@ -21586,56 +12632,13 @@ pub enum VerificationWeb3Object {
     Unknown(String),
 }
 
-impl VerificationWeb3Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerificationWeb3 => "verification_web3",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationWeb3Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationWeb3Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "verification_web3" => Self::VerificationWeb3,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationWeb3Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationWeb3Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationWeb3Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationWeb3Object { VerificationWeb3 = "verification_web3" }
+);
 
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Status {
     /// `unverified`
     Unverified,
@@ -21649,62 +12652,14 @@ pub enum VerificationWeb3Status {
     Unknown(String),
 }
 
-impl VerificationWeb3Status {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unverified => "unverified",
-            Self::Verified => "verified",
-            Self::Failed => "failed",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationWeb3Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationWeb3Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "unverified" => Self::Unverified,
-            "verified" => Self::Verified,
-            "failed" => Self::Failed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationWeb3Status {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationWeb3Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationWeb3Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed =
+    "failed", Expired = "expired" }
+);
 
 /// The `VerificationWeb3Strategy` schema (`#/components/schemas/verification_web3/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Strategy {
     /// `web3_metamask_signature`
     Web3MetamaskSignature,
@@ -21720,65 +12675,17 @@ pub enum VerificationWeb3Strategy {
     Unknown(String),
 }
 
-impl VerificationWeb3Strategy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web3MetamaskSignature => "web3_metamask_signature",
-            Self::Web3BaseSignature => "web3_base_signature",
-            Self::Web3CoinbaseWalletSignature => "web3_coinbase_wallet_signature",
-            Self::Web3OkxWalletSignature => "web3_okx_wallet_signature",
-            Self::Web3SolanaSignature => "web3_solana_signature",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerificationWeb3Strategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerificationWeb3Strategy {
-    fn from(value: &str) -> Self {
-        match value {
-            "web3_metamask_signature" => Self::Web3MetamaskSignature,
-            "web3_base_signature" => Self::Web3BaseSignature,
-            "web3_coinbase_wallet_signature" => Self::Web3CoinbaseWalletSignature,
-            "web3_okx_wallet_signature" => Self::Web3OkxWalletSignature,
-            "web3_solana_signature" => Self::Web3SolanaSignature,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerificationWeb3Strategy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerificationWeb3Strategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerificationWeb3Strategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerificationWeb3Strategy { Web3MetamaskSignature = "web3_metamask_signature",
+    Web3BaseSignature = "web3_base_signature", Web3CoinbaseWalletSignature =
+    "web3_coinbase_wallet_signature", Web3OkxWalletSignature =
+    "web3_okx_wallet_signature", Web3SolanaSignature = "web3_solana_signature" }
+);
 
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyApiKeyBody {
     /// The `secret` property.
     pub secret: String,
@@ -21786,6 +12693,7 @@ pub struct VerifyApiKeyBody {
 
 /// The `VerifyApiKeyResponse200` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse200 {
     /// The `object` property: a [`VerifyApiKeyResponse200Object`].
     #[serde(default)]
@@ -21825,6 +12733,7 @@ pub struct VerifyApiKeyResponse200 {
 
 /// The `VerifyApiKeyResponse200Object` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyApiKeyResponse200Object {
     /// `api_key`
     #[default]
@@ -21833,56 +12742,11 @@ pub enum VerifyApiKeyResponse200Object {
     Unknown(String),
 }
 
-impl VerifyApiKeyResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerifyApiKeyResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyApiKeyResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "api_key" => Self::ApiKey,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyApiKeyResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyApiKeyResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyApiKeyResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(VerifyApiKeyResponse200Object { ApiKey = "api_key" });
 
 /// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse400 {
     /// The `errors` property.
     pub errors: Vec<VerifyApiKeyResponse400ErrorsItem>,
@@ -21890,6 +12754,7 @@ pub struct VerifyApiKeyResponse400 {
 
 /// The `VerifyApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -21901,6 +12766,7 @@ pub struct VerifyApiKeyResponse400ErrorsItem {
 
 /// The `VerifyApiKeyResponse404` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse404 {
     /// The `errors` property.
     pub errors: Vec<VerifyApiKeyResponse404ErrorsItem>,
@@ -21908,6 +12774,7 @@ pub struct VerifyApiKeyResponse404 {
 
 /// The `VerifyApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -21920,6 +12787,7 @@ pub struct VerifyApiKeyResponse404ErrorsItem {
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyClientBody {
     /// The `token` property.
     pub token: String,
@@ -21927,6 +12795,7 @@ pub struct VerifyClientBody {
 
 /// The `VerifyDomainProxyBody` schema (`#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDomainProxyBody {
     /// The `domain_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21939,6 +12808,7 @@ pub struct VerifyDomainProxyBody {
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenBody {
     /// The `token` property.
     pub token: String,
@@ -21946,6 +12816,7 @@ pub struct VerifyM2mTokenBody {
 
 /// The `VerifyM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse200 {
     /// The `object` property: a [`VerifyM2mTokenResponse200Object`].
     #[serde(default)]
@@ -21978,6 +12849,7 @@ pub struct VerifyM2mTokenResponse200 {
 
 /// The `VerifyM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyM2mTokenResponse200Object {
     /// `machine_to_machine_token`
     #[default]
@@ -21986,56 +12858,14 @@ pub enum VerifyM2mTokenResponse200Object {
     Unknown(String),
 }
 
-impl VerifyM2mTokenResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MachineToMachineToken => "machine_to_machine_token",
-            Self::Unknown(value) => value,
-        }
+crate::runtime::open_enum!(
+    VerifyM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
-}
-
-impl std::fmt::Display for VerifyM2mTokenResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyM2mTokenResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "machine_to_machine_token" => Self::MachineToMachineToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyM2mTokenResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyM2mTokenResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyM2mTokenResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+);
 
 /// The `VerifyM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenResponse400ErrorsItem>,
@@ -22043,6 +12873,7 @@ pub struct VerifyM2mTokenResponse400 {
 
 /// The `VerifyM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22054,6 +12885,7 @@ pub struct VerifyM2mTokenResponse400ErrorsItem {
 
 /// The `VerifyM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenResponse404ErrorsItem>,
@@ -22061,6 +12893,7 @@ pub struct VerifyM2mTokenResponse404 {
 
 /// The `VerifyM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22072,6 +12905,7 @@ pub struct VerifyM2mTokenResponse404ErrorsItem {
 
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBody {
     /// The `access_token` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22086,6 +12920,7 @@ pub struct VerifyOAuthAccessTokenBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse200 {
     /// A [`VerifyOAuthAccessTokenResponse200Variant0`].
     Variant0(VerifyOAuthAccessTokenResponse200Variant0),
@@ -22097,6 +12932,7 @@ pub enum VerifyOAuthAccessTokenResponse200 {
 
 /// The `VerifyOAuthAccessTokenResponse200Variant0` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse200Variant0 {
     /// The `object` property: a [`VerifyOAuthAccessTokenResponse200Variant0Object`].
     #[serde(default)]
@@ -22125,6 +12961,7 @@ pub struct VerifyOAuthAccessTokenResponse200Variant0 {
 
 /// The `VerifyOAuthAccessTokenResponse200Variant0Object` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
     /// `clerk_idp_oauth_access_token`
     #[default]
@@ -22133,56 +12970,14 @@ pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
     Unknown(String),
 }
 
-impl VerifyOAuthAccessTokenResponse200Variant0Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClerkIdpOauthAccessToken => "clerk_idp_oauth_access_token",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "clerk_idp_oauth_access_token" => Self::ClerkIdpOauthAccessToken,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyOAuthAccessTokenResponse200Variant0Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyOAuthAccessTokenResponse200Variant0Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerifyOAuthAccessTokenResponse200Variant0Object { ClerkIdpOauthAccessToken =
+    "clerk_idp_oauth_access_token" }
+);
 
 /// The `VerifyOAuthAccessTokenResponse200Variant1` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse200Variant1 {
     /// The `active` property.
     pub active: bool,
@@ -22190,6 +12985,7 @@ pub struct VerifyOAuthAccessTokenResponse200Variant1 {
 
 /// The `VerifyOAuthAccessTokenResponse400` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse400 {
     /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenResponse400ErrorsItem>,
@@ -22197,6 +12993,7 @@ pub struct VerifyOAuthAccessTokenResponse400 {
 
 /// The `VerifyOAuthAccessTokenResponse400ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22208,6 +13005,7 @@ pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
 
 /// The `VerifyOAuthAccessTokenResponse404` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse404 {
     /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenResponse404ErrorsItem>,
@@ -22215,6 +13013,7 @@ pub struct VerifyOAuthAccessTokenResponse404 {
 
 /// The `VerifyOAuthAccessTokenResponse404ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
     /// The `message` property.
     pub message: String,
@@ -22227,6 +13026,7 @@ pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
 /// The `VerifyPasswordBody` schema (`#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyPasswordBody {
     /// The `password` property.
     pub password: String,
@@ -22234,6 +13034,7 @@ pub struct VerifyPasswordBody {
 
 /// The `VerifyPasswordResponse200` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyPasswordResponse200 {
     /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22243,6 +13044,7 @@ pub struct VerifyPasswordResponse200 {
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VerifyTotpBody {
     /// The `code` property.
     pub code: String,
@@ -22250,6 +13052,7 @@ pub struct VerifyTotpBody {
 
 /// The `VerifyTotpResponse200` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyTotpResponse200 {
     /// The `verified` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22261,6 +13064,7 @@ pub struct VerifyTotpResponse200 {
 
 /// The `VerifyTotpResponse200CodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerifyTotpResponse200CodeType {
     /// `totp`
     Totp,
@@ -22270,58 +13074,13 @@ pub enum VerifyTotpResponse200CodeType {
     Unknown(String),
 }
 
-impl VerifyTotpResponse200CodeType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Totp => "totp",
-            Self::BackupCode => "backup_code",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for VerifyTotpResponse200CodeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for VerifyTotpResponse200CodeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "totp" => Self::Totp,
-            "backup_code" => Self::BackupCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VerifyTotpResponse200CodeType {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for VerifyTotpResponse200CodeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VerifyTotpResponse200CodeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    VerifyTotpResponse200CodeType { Totp = "totp", BackupCode = "backup_code" }
+);
 
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntry {
     /// The `object` property: a [`WaitlistEntryObject`].
     #[serde(default)]
@@ -22346,6 +13105,7 @@ pub struct WaitlistEntry {
 
 /// The `WaitlistEntryObject` schema (`#/components/schemas/WaitlistEntry/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WaitlistEntryObject {
     /// `waitlist_entry`
     #[default]
@@ -22354,56 +13114,11 @@ pub enum WaitlistEntryObject {
     Unknown(String),
 }
 
-impl WaitlistEntryObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WaitlistEntry => "waitlist_entry",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for WaitlistEntryObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for WaitlistEntryObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "waitlist_entry" => Self::WaitlistEntry,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for WaitlistEntryObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for WaitlistEntryObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WaitlistEntryObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(WaitlistEntryObject { WaitlistEntry = "waitlist_entry" });
 
 /// The `WaitlistEntryStatus` schema (`#/components/schemas/WaitlistEntry/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WaitlistEntryStatus {
     /// `pending`
     Pending,
@@ -22417,62 +13132,14 @@ pub enum WaitlistEntryStatus {
     Unknown(String),
 }
 
-impl WaitlistEntryStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Invited => "invited",
-            Self::Rejected => "rejected",
-            Self::Completed => "completed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for WaitlistEntryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for WaitlistEntryStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "invited" => Self::Invited,
-            "rejected" => Self::Rejected,
-            "completed" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for WaitlistEntryStatus {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for WaitlistEntryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WaitlistEntryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    WaitlistEntryStatus { Pending = "pending", Invited = "invited", Rejected =
+    "rejected", Completed = "completed" }
+);
 
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Web3Wallet {
     /// The `id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22492,6 +13159,7 @@ pub struct Web3Wallet {
 
 /// The `Web3WalletObject` schema (`#/components/schemas/Web3Wallet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Web3WalletObject {
     /// `web3_wallet`
     #[default]
@@ -22500,57 +13168,12 @@ pub enum Web3WalletObject {
     Unknown(String),
 }
 
-impl Web3WalletObject {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web3Wallet => "web3_wallet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for Web3WalletObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for Web3WalletObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "web3_wallet" => Self::Web3Wallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for Web3WalletObject {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for Web3WalletObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Web3WalletObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(Web3WalletObject { Web3Wallet = "web3_wallet" });
 
 /// The `Web3WalletVerification` schema (`#/components/schemas/Web3Wallet/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
 pub enum Web3WalletVerification {
     /// `verification_web3`: [`VerificationWeb3`].
     VerificationWeb3(VerificationWeb3),

@@ -3,27 +3,18 @@
 //! The API client and its defaults.
 
 use std::sync::Arc;
-use std::time::Duration;
 use crate::Error;
 use crate::operations;
-use crate::runtime::{
-    ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, StatusMatch,
-};
+use crate::runtime::{ApiDefaults, ClientBuilder, Core, RetryPolicy};
 
 /// What the spec says about talking to this API.
 const DEFAULTS: ApiDefaults = ApiDefaults {
     base_url: "https://api.example.com/v1",
     secret_env_var: None,
     user_agent: concat!("paging-fixture/", env!("CARGO_PKG_VERSION")),
-    retry: RetryPolicy::backoff(
-        Duration::from_millis(500),
-        Duration::from_millis(10000),
-        Duration::from_millis(60000),
-        2.0,
-        &[StatusMatch::Exact(429), StatusMatch::Class(5)],
-        true,
-    ),
-    auth: AuthScheme::None,
+    retry: RetryPolicy::DEFAULT,
+    schemes: &[],
+    security: &[],
 };
 
 /// A client for Paging Fixture API (version 1.0).

@@ -3,6 +3,8 @@
 //! Errors: one [`Error`] type for every call, carrying the decoded body of documented
 //! error responses as an [`ErrorBody`].
 
+#![allow(deprecated)]
+
 /// The error type of every call: transport failures, timeouts, undecodable replies,
 /// and the API's own error responses (see [`crate::runtime::Error`]).
 pub type Error = crate::runtime::Error<ErrorBody>;

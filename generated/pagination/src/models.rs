@@ -4,6 +4,10 @@
 //!
 //! Optional fields are `Option`s and are left out of requests when `None`. String enums
 //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+//!
+//! Enums, unions and the structs you never build yourself (replies) are
+//! `#[non_exhaustive]`, so a later version of the API may add variants and fields
+//! without breaking your code: match them with a `_` arm, and read replies' fields.
 
 #![allow(deprecated)]
 
@@ -11,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `Item` schema (`#/components/schemas/Item`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// The `id` property.
     pub id: String,
@@ -20,6 +25,7 @@ pub struct Item {
 
 /// The `ListAfterLastIdOrder` schema (`#/paths/~1cursor~1after/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListAfterLastIdOrder {
     /// `asc`
     Asc,
@@ -29,58 +35,11 @@ pub enum ListAfterLastIdOrder {
     Unknown(String),
 }
 
-impl ListAfterLastIdOrder {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListAfterLastIdOrder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListAfterLastIdOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListAfterLastIdOrder {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListAfterLastIdOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAfterLastIdOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ListAfterLastIdOrder { Asc = "asc", Desc = "desc" });
 
 /// The `ListAfterLastIdResponse200` schema (`#/paths/~1cursor~1after/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListAfterLastIdResponse200 {
     /// The `object` property: a [`ListAfterLastIdResponse200Object`].
     #[serde(default)]
@@ -97,6 +56,7 @@ pub struct ListAfterLastIdResponse200 {
 
 /// The `ListAfterLastIdResponse200Object` schema (`#/paths/~1cursor~1after/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListAfterLastIdResponse200Object {
     /// `list`
     #[default]
@@ -105,56 +65,11 @@ pub enum ListAfterLastIdResponse200Object {
     Unknown(String),
 }
 
-impl ListAfterLastIdResponse200Object {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListAfterLastIdResponse200Object {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListAfterLastIdResponse200Object {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListAfterLastIdResponse200Object {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListAfterLastIdResponse200Object {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListAfterLastIdResponse200Object {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(ListAfterLastIdResponse200Object { List = "list" });
 
 /// The `ListConfiguredResponse200` schema (`#/paths/~1declared~1config/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListConfiguredResponse200 {
     /// The `rows` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,6 +81,7 @@ pub struct ListConfiguredResponse200 {
 
 /// The `ListDeclaredResponse200` schema (`#/paths/~1declared~1extension/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListDeclaredResponse200 {
     /// The `rows` property.
     pub rows: Vec<Item>,
@@ -173,6 +89,7 @@ pub struct ListDeclaredResponse200 {
 
 /// The `ListDropshotResponse200` schema (`#/paths/~1tokens~1dropshot/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListDropshotResponse200 {
     /// The `items` property.
     pub items: Vec<Item>,
@@ -183,6 +100,7 @@ pub struct ListDropshotResponse200 {
 
 /// The `ListDropshotSortBy` schema (`#/paths/~1tokens~1dropshot/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListDropshotSortBy {
     /// `name_ascending`
     NameAscending,
@@ -192,58 +110,14 @@ pub enum ListDropshotSortBy {
     Unknown(String),
 }
 
-impl ListDropshotSortBy {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NameAscending => "name_ascending",
-            Self::NameDescending => "name_descending",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl std::fmt::Display for ListDropshotSortBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl From<&str> for ListDropshotSortBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "name_ascending" => Self::NameAscending,
-            "name_descending" => Self::NameDescending,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for ListDropshotSortBy {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl Serialize for ListDropshotSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListDropshotSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
+crate::runtime::open_enum!(
+    ListDropshotSortBy { NameAscending = "name_ascending", NameDescending =
+    "name_descending" }
+);
 
 /// The `ListMarkerResponse200` schema (`#/paths/~1cursor~1marker/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListMarkerResponse200 {
     /// The `limit` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -261,6 +135,7 @@ pub struct ListMarkerResponse200 {
 
 /// The `ListNestedResponse200` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNestedResponse200 {
     /// The `artists` property: a [`ListNestedResponse200Artists`].
     pub artists: ListNestedResponse200Artists,
@@ -268,6 +143,7 @@ pub struct ListNestedResponse200 {
 
 /// The `ListNestedResponse200Artists` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema/properties/artists`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNestedResponse200Artists {
     /// The `href` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,6 +157,7 @@ pub struct ListNestedResponse200Artists {
 
 /// The `ListNestedResponse200ArtistsCursors` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema/properties/artists/properties/cursors`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNestedResponse200ArtistsCursors {
     /// The `after` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -289,6 +166,7 @@ pub struct ListNestedResponse200ArtistsCursors {
 
 /// The `ListNextCursorResponse200` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNextCursorResponse200 {
     /// The `results` property.
     pub results: Vec<Item>,
@@ -299,6 +177,7 @@ pub struct ListNextCursorResponse200 {
 
 /// The `ListNextCursorResponse200Meta` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema/properties/meta`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNextCursorResponse200Meta {
     /// The `next_cursor` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,6 +186,7 @@ pub struct ListNextCursorResponse200Meta {
 
 /// The `ListNextPageUriResponse200` schema (`#/paths/~1next-url~1relative.json/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNextPageUriResponse200 {
     /// The `calls` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -327,6 +207,7 @@ pub struct ListNextPageUriResponse200 {
 
 /// The `ListNextUrlResponse200` schema (`#/paths/~1next-url~1absolute/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNextUrlResponse200 {
     /// The `href` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -339,6 +220,7 @@ pub struct ListNextUrlResponse200 {
 
 /// The `ListNumberTypedResponse200` schema (`#/paths/~1offset~1numbers/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListNumberTypedResponse200 {
     /// The `data` property.
     pub data: Vec<Item>,
@@ -348,6 +230,7 @@ pub struct ListNumberTypedResponse200 {
 
 /// The `ListPageTokenResponse200` schema (`#/paths/~1tokens~1google/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListPageTokenResponse200 {
     /// The `things` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -360,6 +243,7 @@ pub struct ListPageTokenResponse200 {
 
 /// The `ListPagesResponse200` schema (`#/paths/~1pages/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListPagesResponse200 {
     /// The `items` property.
     pub items: Vec<Item>,
@@ -370,6 +254,7 @@ pub struct ListPagesResponse200 {
 
 /// The `ListReportedLimitResponse200` schema (`#/paths/~1offset~1reported-limit/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListReportedLimitResponse200 {
     /// The `total_count` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -390,6 +275,7 @@ pub struct ListReportedLimitResponse200 {
 
 /// The `ListReportedLimitResponse200OrderItem` schema (`#/paths/~1offset~1reported-limit/get/responses/200/content/application~1json/schema/properties/order/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListReportedLimitResponse200OrderItem {
     /// The `by` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -398,6 +284,7 @@ pub struct ListReportedLimitResponse200OrderItem {
 
 /// The `ListStartingAfterResponse200` schema (`#/paths/~1cursor~1starting-after/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListStartingAfterResponse200 {
     /// The `object` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -410,6 +297,7 @@ pub struct ListStartingAfterResponse200 {
 
 /// The `ListUnsureResponse200` schema (`#/paths/~1other~1unsure/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListUnsureResponse200 {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,6 +306,7 @@ pub struct ListUnsureResponse200 {
 
 /// The `ListWithTotalResponse200` schema (`#/paths/~1offset~1total/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListWithTotalResponse200 {
     /// The `data` property.
     pub data: Vec<Item>,
@@ -427,6 +316,7 @@ pub struct ListWithTotalResponse200 {
 
 /// The `SearchItemsResponse200` schema (`#/paths/~1other~1search/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchItemsResponse200 {
     /// The `data` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]

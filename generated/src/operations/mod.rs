@@ -3,7 +3,7 @@
 //! Operations, one module per tag of the spec. Reach them through the
 //! [`Client`](crate::Client) accessors.
 
-///Operations tagged `Organization Memberships`.
+/// Operations tagged `Organization Memberships`.
 pub mod organization_memberships;
 
 pub use self::organization_memberships::OrganizationMemberships;

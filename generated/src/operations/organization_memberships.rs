@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Memberships`.
@@ -206,7 +204,7 @@ impl<'a> OrganizationMemberships<'a> {
     }
 }
 
-///A `GET /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::list`](super::OrganizationMemberships::list), then `.send()` it.
+/// A `GET /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::list`](super::OrganizationMemberships::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationMemberships {
@@ -427,27 +425,28 @@ impl ListOrganizationMemberships {
             reqwest::Method::GET,
             "/organizations/{organization_id}/memberships",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.role {
-            request.query_array("role", value, true);
+            request.query_array("role", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -528,7 +527,7 @@ impl ListOrganizationMemberships {
     }
 }
 
-///A `POST /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::create`](super::OrganizationMemberships::create), then `.send()` it.
+/// A `POST /organizations/{organization_id}/memberships` request; start it with [`OrganizationMemberships::create`](super::OrganizationMemberships::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationMembership {
@@ -550,7 +549,7 @@ impl CreateOrganizationMembership {
         self
     }
 
-    ///Sends `public_metadata` as an explicit `null`.
+    /// Sends `public_metadata` as an explicit `null`.
     pub fn public_metadata_null(mut self) -> Self {
         self.body.public_metadata = Some(None);
         self
@@ -567,7 +566,7 @@ impl CreateOrganizationMembership {
         self
     }
 
-    ///Sends `private_metadata` as an explicit `null`.
+    /// Sends `private_metadata` as an explicit `null`.
     pub fn private_metadata_null(mut self) -> Self {
         self.body.private_metadata = Some(None);
         self
@@ -593,6 +592,7 @@ impl CreateOrganizationMembership {
             reqwest::Method::POST,
             "/organizations/{organization_id}/memberships",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -604,7 +604,7 @@ impl CreateOrganizationMembership {
     }
 }
 
-///A `DELETE /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::delete`](super::OrganizationMemberships::delete), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::delete`](super::OrganizationMemberships::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationMembership {
@@ -635,6 +635,7 @@ impl DeleteOrganizationMembership {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/memberships/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -646,7 +647,7 @@ impl DeleteOrganizationMembership {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::update`](super::OrganizationMemberships::update), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/memberships/{user_id}` request; start it with [`OrganizationMemberships::update`](super::OrganizationMemberships::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationMembership {
@@ -678,6 +679,7 @@ impl UpdateOrganizationMembership {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
@@ -690,7 +692,7 @@ impl UpdateOrganizationMembership {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` request; start it with [`OrganizationMemberships::update_metadata`](super::OrganizationMemberships::update_metadata), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` request; start it with [`OrganizationMemberships::update_metadata`](super::OrganizationMemberships::update_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationMembershipMetadata {
@@ -744,6 +746,7 @@ impl UpdateOrganizationMembershipMetadata {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
@@ -756,7 +759,7 @@ impl UpdateOrganizationMembershipMetadata {
     }
 }
 
-///A `GET /organization_memberships` request; start it with [`OrganizationMemberships::list_for_instance`](super::OrganizationMemberships::list_for_instance), then `.send()` it.
+/// A `GET /organization_memberships` request; start it with [`OrganizationMemberships::list_for_instance`](super::OrganizationMemberships::list_for_instance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InstanceGetOrganizationMemberships {
@@ -816,6 +819,7 @@ impl InstanceGetOrganizationMemberships {
             reqwest::Method::GET,
             "/organization_memberships",
         );
+        request.accept("application/json");
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }

@@ -34,8 +34,11 @@ pub enum Error<B> {
         /// The operation being called.
         operation_id: &'static str,
     },
-    /// The last attempt did not complete within its timeout.
+    /// The call ran out of time: its last attempt hit the per-attempt timeout, or the call's
+    /// deadline passed. [`limit`](TimeLimit) says which.
     Timeout {
+        /// The limit that ended the call.
+        limit: TimeLimit,
         /// Attempts made, the timed-out one included.
         attempts: u32,
         /// Time since the call started, retries and waits included.
@@ -118,6 +121,18 @@ impl<B> Error<B> {
     }
 }
 
+/// Which time limit ended a call, in [`Error::Timeout`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeLimit {
+    /// The per-attempt timeout (`RequestOptions::timeout` / `ClientBuilder::timeout`): no
+    /// complete response within this long, and the retry policy allowed no further attempt.
+    Attempt(Duration),
+    /// The deadline of the whole call (`RequestOptions::deadline` / `ClientBuilder::deadline`),
+    /// retries and waits included.
+    Deadline(Duration),
+}
+
 fn is_transient_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 425 | 429 | 500 | 502 | 503 | 504)
 }
@@ -138,10 +153,11 @@ impl<B: fmt::Debug> fmt::Display for Error<B> {
             Error::Api(e) => fmt::Display::fmt(e, f),
             Error::UnexpectedStatus(e) => write!(
                 f,
-                "`{}` returned undocumented status {}{}",
+                "`{}` returned undocumented status {}{} ({} body bytes)",
                 e.operation_id,
                 e.status,
-                attempts_suffix(e.attempts)
+                attempts_suffix(e.attempts),
+                e.raw_body.len()
             ),
             Error::Decode(e) => fmt::Display::fmt(e, f),
             Error::Transport {
@@ -156,18 +172,35 @@ impl<B: fmt::Debug> fmt::Display for Error<B> {
                 };
                 write!(
                     f,
-                    "`{operation_id}` failed: {what}{}: {source}",
+                    "`{operation_id}` failed: {what}{}: ",
                     attempts_suffix(*attempts)
-                )
+                )?;
+                write_capped(f, format_args!("{source}"))
             }
             Error::Timeout {
+                limit: TimeLimit::Attempt(limit),
                 attempts,
                 elapsed,
                 operation_id,
             } => write!(
                 f,
-                "`{operation_id}` timed out{} ({} ms in total); raise the timeout with \
-                 `RequestOptions::timeout` or `ClientBuilder::timeout`",
+                "`{operation_id}` timed out: no response within the {} ms per-attempt timeout{} \
+                 ({} ms in total); raise it with `RequestOptions::timeout` or \
+                 `ClientBuilder::timeout`",
+                limit.as_millis(),
+                attempts_suffix(*attempts),
+                elapsed.as_millis()
+            ),
+            Error::Timeout {
+                limit: TimeLimit::Deadline(limit),
+                attempts,
+                elapsed,
+                operation_id,
+            } => write!(
+                f,
+                "`{operation_id}` timed out: its {} ms deadline passed{} ({} ms in total); raise \
+                 it with `RequestOptions::deadline` or `ClientBuilder::deadline`",
+                limit.as_millis(),
                 attempts_suffix(*attempts),
                 elapsed.as_millis()
             ),
@@ -181,8 +214,15 @@ impl<B: fmt::Debug> fmt::Display for Error<B> {
                 "`{operation_id}` response (status {status}) is larger than the {limit}-byte \
                  limit; raise it with `ClientBuilder::max_response_bytes`"
             ),
-            Error::InvalidRequest(msg) => write!(f, "invalid request: {msg}"),
-            Error::Config(msg) => write!(f, "client configuration error: {msg}"),
+            Error::InvalidRequest(msg) => {
+                f.write_str("invalid request: ")?;
+                write_capped(f, format_args!("{msg}"))
+            }
+            Error::Config(msg) => {
+                f.write_str("client configuration error: ")?;
+                write_capped(f, format_args!("{msg}"))
+            }
+            // Capped where it quotes the server (a refused next-page link), in pagination.rs.
             Error::Pagination(e) => fmt::Display::fmt(e, f),
         }
     }
@@ -200,16 +240,18 @@ impl<B: fmt::Debug> fmt::Debug for Error<B> {
                 operation_id,
             } => f
                 .debug_struct("Transport")
-                .field("source", source)
+                .field("source", &Capped(source))
                 .field("attempts", attempts)
                 .field("operation_id", operation_id)
                 .finish(),
             Error::Timeout {
+                limit,
                 attempts,
                 elapsed,
                 operation_id,
             } => f
                 .debug_struct("Timeout")
+                .field("limit", limit)
                 .field("attempts", attempts)
                 .field("elapsed", elapsed)
                 .field("operation_id", operation_id)
@@ -226,8 +268,10 @@ impl<B: fmt::Debug> fmt::Debug for Error<B> {
                 .field("attempts", attempts)
                 .field("operation_id", operation_id)
                 .finish(),
-            Error::InvalidRequest(msg) => f.debug_tuple("InvalidRequest").field(msg).finish(),
-            Error::Config(msg) => f.debug_tuple("Config").field(msg).finish(),
+            Error::InvalidRequest(msg) => {
+                f.debug_tuple("InvalidRequest").field(&Capped(msg)).finish()
+            }
+            Error::Config(msg) => f.debug_tuple("Config").field(&Capped(msg)).finish(),
             Error::Pagination(e) => f.debug_tuple("Pagination").field(e).finish(),
         }
     }
@@ -238,10 +282,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
         match self {
             Error::Transport { source, .. } => Some(source),
             Error::Pagination(e) => Some(e.as_ref()),
-            Error::Decode(e) => e
-                .source
-                .as_ref()
-                .map(|e| e as &(dyn std::error::Error + 'static)),
+            Error::Decode(e) => std::error::Error::source(&**e),
             _ => None,
         }
     }
@@ -311,7 +352,10 @@ impl<B: fmt::Debug> fmt::Display for ApiError<B> {
             attempts_suffix(self.attempts)
         )?;
         match &self.body {
-            Some(body) => write!(f, ": {body:?}"),
+            Some(body) => {
+                f.write_str(": ")?;
+                write_capped(f, format_args!("{body:?}"))
+            }
             None if self.raw_body.is_empty() => Ok(()),
             None => f.write_str(" (error body did not match the documented schema)"),
         }
@@ -323,7 +367,7 @@ impl<B: fmt::Debug> fmt::Debug for ApiError<B> {
         f.debug_struct("ApiError")
             .field("operation_id", &self.operation_id)
             .field("status", &self.status)
-            .field("body", &self.body)
+            .field("body", &self.body.as_ref().map(Capped))
             .field("raw_body_len", &self.raw_body.len())
             .field("attempts", &self.attempts)
             .finish_non_exhaustive()
@@ -331,7 +375,6 @@ impl<B: fmt::Debug> fmt::Debug for ApiError<B> {
 }
 
 /// A response body that did not decode into the documented type.
-#[derive(Debug)]
 pub struct DecodeError {
     pub(super) operation_id: &'static str,
     pub(super) status: StatusCode,
@@ -339,7 +382,7 @@ pub struct DecodeError {
     pub(super) message: String,
     pub(super) raw_body: Bytes,
     pub(super) attempts: u32,
-    pub(super) source: Option<serde_json::Error>,
+    pub(super) source: Option<JsonCause>,
 }
 
 impl DecodeError {
@@ -380,9 +423,107 @@ impl fmt::Display for DecodeError {
         // in logs. It is available through `raw_body()`.
         write!(
             f,
-            "`{}` response (status {}) did not match the documented schema at `{}`: {}",
-            self.operation_id, self.status, self.path, self.message
-        )
+            "`{}` response (status {}, {} bytes) did not match the documented schema at `",
+            self.operation_id,
+            self.status,
+            self.raw_body.len()
+        )?;
+        write_capped(f, format_args!("{}", self.path))?;
+        f.write_str("`: ")?;
+        write_capped(f, format_args!("{}", self.message))
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("operation_id", &self.operation_id)
+            .field("status", &self.status)
+            .field("path", &Capped(&self.path))
+            .field("message", &Capped(&self.message))
+            .field("raw_body_len", &self.raw_body.len())
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The JSON parser's error behind a [`DecodeError`], with the same cap on its text: serde
+/// quotes offending values whole (`invalid type: string "…"`), and an error chain printer
+/// (`anyhow`, `{:#}`) would otherwise put a 10 MB string into a log line.
+pub(super) struct JsonCause(pub(super) serde_json::Error);
+
+impl fmt::Display for JsonCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_capped(f, format_args!("{}", self.0))
+    }
+}
+
+impl fmt::Debug for JsonCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_capped(f, format_args!("{:?}", self.0))
+    }
+}
+
+impl std::error::Error for JsonCause {}
+
+/// The most bytes any server-derived part of an error's `Debug` or `Display` shows: a decoded
+/// error body, a decode message or JSON path, a transport error. Errors go to logs, `unwrap()`
+/// panics and `main`'s exit report, and response bodies of any size (with whatever personal
+/// data they hold) must not follow them there. The whole values stay available through
+/// accessors such as `raw_body()`.
+const SHOWN_BYTES: usize = 200;
+
+/// Formats `args`, keeping the first [`SHOWN_BYTES`] bytes (cut at a character boundary) and
+/// marking a cut with `…`.
+pub(super) fn write_capped(f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>) -> fmt::Result {
+    let mut budget = Budget {
+        out: f,
+        left: SHOWN_BYTES,
+        cut: false,
+    };
+    let result = fmt::write(&mut budget, args);
+    let cut = budget.cut;
+    match result {
+        Err(_) if cut => f.write_str("…"),
+        other => other,
+    }
+}
+
+/// A writer that forwards at most `left` bytes, then stops the formatting with an error (so a
+/// 10 MB value is not even rendered past the cap).
+struct Budget<'a, 'b> {
+    out: &'a mut fmt::Formatter<'b>,
+    left: usize,
+    cut: bool,
+}
+
+impl fmt::Write for Budget<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if s.len() <= self.left {
+            self.left -= s.len();
+            return self.out.write_str(s);
+        }
+        let mut end = self.left;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.out.write_str(&s[..end])?;
+        self.left = 0;
+        self.cut = true;
+        Err(fmt::Error)
+    }
+}
+
+/// A value whose `Debug` is capped like [`write_capped`] (`{:#?}` stays pretty).
+pub(super) struct Capped<'a, T: ?Sized>(pub(super) &'a T);
+
+impl<T: fmt::Debug + ?Sized> fmt::Debug for Capped<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            write_capped(f, format_args!("{:#?}", self.0))
+        } else {
+            write_capped(f, format_args!("{:?}", self.0))
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode, header::CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
-use super::error::{ApiError, DecodeError, Error};
+use super::error::{ApiError, DecodeError, Error, JsonCause};
 
 /// A complete response, body fully read (and bounded by the client's `max_response_bytes`).
 /// Generated code turns it into a [`Response`] or an [`Error`] depending on the status.
@@ -72,7 +72,7 @@ impl RawResponse {
                 message: failure.message,
                 raw_body: self.body,
                 attempts: self.attempts,
-                source: failure.source,
+                source: failure.source.map(JsonCause),
             }))),
         }
     }

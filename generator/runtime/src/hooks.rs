@@ -149,16 +149,12 @@ pub(super) struct Hooks {
 
 impl Hooks {
     /// Runs the request hooks, keeping credential headers out of their sight and reach.
-    /// `api_key_header` is the API's own key header, if it has one.
-    pub(super) fn run_request(
-        &self,
-        mut info: RequestInfo<'_>,
-        api_key_header: Option<&HeaderName>,
-    ) {
+    /// `key_headers` are the headers the client's credentials travel in.
+    pub(super) fn run_request(&self, mut info: RequestInfo<'_>, key_headers: &[HeaderName]) {
         if self.on_request.is_empty() {
             return;
         }
-        let withheld = withhold(info.headers, api_key_header);
+        let withheld = withhold(info.headers, key_headers);
         for hook in &self.on_request {
             hook(&mut info);
         }
@@ -166,7 +162,7 @@ impl Hooks {
         for name in SECRET_NAMES {
             info.headers.remove(name);
         }
-        for name in withheld.names.iter().chain(api_key_header) {
+        for name in withheld.names.iter().chain(key_headers) {
             info.headers.remove(name);
         }
         for (name, value) in withheld.values {
@@ -206,12 +202,12 @@ struct Withheld {
 }
 
 /// Takes the credential headers out of `headers`: every value of a name in `SECRET_NAMES`, of
-/// the API's key header, and of any name with a value marked sensitive.
-fn withhold(headers: &mut HeaderMap, api_key_header: Option<&HeaderName>) -> Withheld {
+/// the API's key headers, and of any name with a value marked sensitive.
+fn withhold(headers: &mut HeaderMap, key_headers: &[HeaderName]) -> Withheld {
     let mut names: Vec<HeaderName> = Vec::new();
     for (name, value) in headers.iter() {
         let secret = SECRET_NAMES.contains(&name.as_str())
-            || api_key_header == Some(name)
+            || key_headers.contains(name)
             || value.is_sensitive();
         if secret && !names.contains(name) {
             names.push(name.clone());
@@ -269,7 +265,7 @@ mod tests {
                 attempt: 1,
                 headers: &mut headers,
             },
-            Some(&key),
+            &[key],
         );
         assert_eq!(*seen.lock().unwrap(), vec![vec!["x-plain".to_owned()]]);
         assert_eq!(headers.get(AUTHORIZATION).unwrap(), "Bearer per-call");

@@ -13,6 +13,7 @@ use super::retry::RetryPolicy;
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(super) timeout: Option<Duration>,
+    pub(super) deadline: Option<Duration>,
     pub(super) retry: Option<RetryPolicy>,
     pub(super) headers: Vec<(String, String)>,
     pub(super) retry_non_idempotent: bool,
@@ -28,6 +29,16 @@ impl RequestOptions {
     /// client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// A deadline for this whole call, retries and the waits between them included, replacing
+    /// the client's ([`ClientBuilder::deadline`](super::ClientBuilder::deadline) says how it
+    /// combines with the per-attempt timeout and the retry policy's budget). When it passes,
+    /// the call fails with [`Error::Timeout`](super::Error::Timeout) whose `limit` is
+    /// [`TimeLimit::Deadline`](super::TimeLimit::Deadline).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -67,6 +78,7 @@ impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field(
                 "headers",
@@ -85,10 +97,12 @@ mod tests {
     fn builder_and_redacted_debug() {
         let opts = RequestOptions::new()
             .timeout(Duration::from_secs(1))
+            .deadline(Duration::from_secs(3))
             .no_retries()
             .header("authorization", "Bearer sk_test_secret")
             .retry_non_idempotent(true);
         assert_eq!(opts.timeout, Some(Duration::from_secs(1)));
+        assert_eq!(opts.deadline, Some(Duration::from_secs(3)));
         assert_eq!(opts.retry, Some(RetryPolicy::none()));
         assert!(opts.retry_non_idempotent);
         let dbg = format!("{opts:?}");

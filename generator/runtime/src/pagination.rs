@@ -14,7 +14,7 @@ use std::hash::Hash;
 use futures_core::Stream;
 use http::HeaderMap;
 
-use super::error::Error;
+use super::error::{Capped, Error, write_capped};
 
 /// Empty pages in a row after which a stream that is still told to go on gives up. Some APIs
 /// return an empty page now and then (everything on it was filtered out); none returns this
@@ -232,7 +232,8 @@ impl fmt::Display for PaginationError {
                 f,
                 "the page says there are more items, but `{field}`, which says where they are, is absent or empty"
             ),
-            PaginationErrorKind::Refused(reason) => f.write_str(reason),
+            // The reason can quote the server's link: capped like every server-derived text.
+            PaginationErrorKind::Refused(reason) => write_capped(f, format_args!("{reason}")),
         }
     }
 }
@@ -242,7 +243,7 @@ impl fmt::Debug for PaginationError {
         f.debug_struct("PaginationError")
             .field("operation_id", &self.operation_id)
             .field("page", &self.page)
-            .field("kind", &self.kind)
+            .field("kind", &Capped(&self.kind))
             .finish()
     }
 }
@@ -656,5 +657,32 @@ mod tests {
             "{text}"
         );
         assert!(format!("{error:?}").len() < 200);
+    }
+
+    #[test]
+    fn a_refused_link_quotes_the_server_only_up_to_the_cap() {
+        // The host of a refused link comes from the server: a huge one must not reach logs.
+        let host = "a".repeat(60) + "." + &"b".repeat(60);
+        let link = format!("https://{}.example.net/next", [host.as_str(); 80].join("."));
+        let Next::Refused(reason) = Next::url("https://api.example.com", Some(&link)) else {
+            panic!("a link to another origin is refused");
+        };
+        assert!(reason.len() > 5_000, "the reason quotes the host");
+        let error = PaginationError {
+            operation_id: "ListThings",
+            page: 1,
+            kind: PaginationErrorKind::Refused(reason),
+        };
+        let as_error: Error<()> = Error::Pagination(Box::new(error.clone()));
+        for text in [
+            error.to_string(),
+            format!("{error:?}"),
+            format!("{error:#?}"),
+            as_error.to_string(),
+            format!("{as_error:?}"),
+        ] {
+            assert!(text.len() < 600, "{} bytes", text.len());
+            assert!(text.contains('…'), "a cut is marked: {text}");
+        }
     }
 }

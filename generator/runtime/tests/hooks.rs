@@ -10,8 +10,8 @@ use common::*;
 use http::header::HeaderValue;
 use http::{Method, StatusCode};
 use sdkgen_runtime::{
-    ApiDefaults, AttemptError, AuthScheme, ClientBuilder, Core, RequestInfo, RequestOptions,
-    RequestSpec, ResponseInfo,
+    AttemptError, AuthScheme, ClientBuilder, Core, RequestInfo, RequestOptions, RequestSpec,
+    ResponseInfo, SecurityScheme,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -333,8 +333,10 @@ async fn hooks_cannot_read_or_replace_the_bearer_token() {
     assert_hidden(&seen, "sk_per_call_secret", "authorization");
 }
 
-fn key_client(base_url: &str, auth: AuthScheme) -> ClientBuilder {
-    ClientBuilder::new(ApiDefaults { auth, ..DEFAULTS })
+fn key_client(base_url: &str, kind: AuthScheme) -> ClientBuilder {
+    let schemes: &'static [SecurityScheme] =
+        Box::leak(Box::new([SecurityScheme { name: "key", kind }]));
+    ClientBuilder::new(defaults_with(schemes))
         .api_key(TOKEN)
         .base_url(base_url)
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use http::Method;
-use sdkgen_runtime::{Error, RequestOptions, RequestSpec};
+use sdkgen_runtime::{Error, RequestOptions, RequestSpec, Style};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -424,9 +424,15 @@ async fn query_encoding_on_the_wire() {
     mount_always(&server, ok_json()).await;
     let mut spec = get("/users");
     spec.query("order_by", "+created_at");
-    spec.query_array("user_id", ["+user_a", "-user_b"], true);
-    spec.query_array("role", ["admin", "basic member"], true);
-    spec.query_array("email_address", ["a@x.com", "b,c@y.com"], false);
+    spec.query_array("user_id", ["+user_a", "-user_b"], Style::FORM);
+    spec.query_array("role", ["admin", "basic member"], Style::FORM);
+    spec.query_array(
+        "email_address",
+        ["a@x.com", "b,c@y.com"],
+        Style::Form { explode: false },
+    );
+    spec.query_array("scope", ["openid", "email a|b"], Style::SpaceDelimited);
+    spec.query_array("fields", ["id", "name|x"], Style::PipeDelimited);
     spec.query("limit", 0);
     spec.query("banned", false);
     spec.query("query", "");
@@ -439,13 +445,16 @@ async fn query_encoding_on_the_wire() {
     assert_eq!(
         url.query().unwrap(),
         "order_by=%2Bcreated_at&user_id=%2Buser_a&user_id=-user_b&role=admin&role=basic%20member\
-         &email_address=a%40x.com,b%2Cc%40y.com&limit=0&banned=false&query="
+         &email_address=a%40x.com,b%2Cc%40y.com&scope=openid%20email%20a%7Cb&fields=id|name%7Cx\
+         &limit=0&banned=false&query="
     );
     // And a standard form decoder sees exactly the values we meant.
     let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     assert!(pairs.contains(&("user_id".into(), "+user_a".into())));
     assert!(pairs.contains(&("order_by".into(), "+created_at".into())));
     assert!(pairs.contains(&("query".into(), String::new())));
+    assert!(pairs.contains(&("scope".into(), "openid email a|b".into())));
+    assert!(pairs.contains(&("fields".into(), "id|name|x".into())));
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! The `sdkgen` command line: generate an SDK crate from any OpenAPI 3.0 spec, or check a spec.
+//! The `sdkgen` command line: generate an SDK crate from any OpenAPI 3.0 spec, check a spec, or
+//! report what a spec change does to the crate.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,6 +39,32 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Report what changing OLD into NEW does to the generated crate, and the release it needs.
+    Diff {
+        /// The old spec, or the `sdkgen-model.json` a generated crate recorded.
+        old: PathBuf,
+        /// The new spec, or a recorded model.
+        new: PathBuf,
+        /// The generator config (its version names the next release; `spec_prose = false`
+        /// leaves documentation changes out).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Output format: text, markdown (a pull-request comment) or json.
+        #[arg(long, default_value = "text")]
+        format: sdkgen::diff::Format,
+        /// Exit with status 1 when there is a breaking change (Rust API or wire), or any change.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
+}
+
+/// When `diff` fails.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// On changes that break the Rust API or the wire.
+    Breaking,
+    /// On any change, documentation included.
+    Any,
 }
 
 fn main() -> ExitCode {
@@ -50,6 +77,13 @@ fn main() -> ExitCode {
             config,
         } => generate(&spec, &out, crate_name.as_deref(), config.as_deref()),
         Command::Check { spec, config } => check(&spec, config.as_deref()),
+        Command::Diff {
+            old,
+            new,
+            config,
+            format,
+            fail_on,
+        } => diff(&old, &new, config.as_deref(), format, fail_on),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,6 +106,8 @@ fn generate(
     for warning in &output.warnings.0 {
         eprintln!("{warning}");
     }
+    // Before writing: the crate there still holds the model it was generated from.
+    let summary = sdkgen::regeneration_summary(out, &output.api, &job.config);
     let changed = sdkgen::output::write(out, &output.files)
         .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     let lines: usize = output
@@ -86,6 +122,9 @@ fn generate(
         out.display(),
         started.elapsed().as_millis()
     );
+    if let Some(summary) = summary {
+        print!("{summary}");
+    }
     Ok(())
 }
 
@@ -106,5 +145,59 @@ fn check(spec: &Path, config: Option<&Path>) -> Result<(), String> {
         spec.display(),
         output.warnings.0.len() - notes
     );
+    Ok(())
+}
+
+fn diff(
+    old: &Path,
+    new: &Path,
+    config: Option<&Path>,
+    format: sdkgen::diff::Format,
+    fail_on: Option<FailOn>,
+) -> Result<(), String> {
+    let config = match config {
+        Some(path) => Some(sdkgen::Config::read(path)?),
+        None => None,
+    };
+    let settings = config.clone().unwrap_or_else(|| sdkgen::Config::named(""));
+    // The two specs load independently: one thread each.
+    let (old_api, new_api) = std::thread::scope(|scope| {
+        let old_api = scope.spawn(|| sdkgen::model_of(old, &settings));
+        let new_api = sdkgen::model_of(new, &settings);
+        let old_api = old_api
+            .join()
+            .unwrap_or_else(|_| Err("loading the old spec panicked".to_owned()));
+        (old_api, new_api)
+    });
+    let (old_api, new_api) = (old_api?, new_api?);
+    let report = sdkgen::diff::diff(&old_api, &new_api);
+    let labels = sdkgen::diff::Labels {
+        old: old.display().to_string(),
+        new: new.display().to_string(),
+        version: config.map(|c| c.package.version),
+    };
+    print!("{}", report.render(format, &labels));
+    let failed = match fail_on {
+        Some(FailOn::Breaking) => report.has_breaking(),
+        Some(FailOn::Any) => !report.changes.is_empty(),
+        None => false,
+    };
+    if failed {
+        return Err(format!(
+            "sdkgen diff: failing on {} change(s) (--fail-on {})",
+            match fail_on {
+                Some(FailOn::Breaking) => report
+                    .changes
+                    .iter()
+                    .filter(|c| c.effect.is_breaking())
+                    .count(),
+                _ => report.changes.len(),
+            },
+            match fail_on {
+                Some(FailOn::Breaking) => "breaking",
+                _ => "any",
+            }
+        ));
+    }
     Ok(())
 }

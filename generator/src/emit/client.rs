@@ -3,28 +3,48 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::{doc_attrs, paragraphs};
+use super::docs::{Doc, doc_attrs, paragraphs};
 use super::ident;
-use crate::config::Config;
-use crate::model::{Api, AuthKind, StatusMatch};
+use crate::config::{Config, derived_env_var};
+use crate::model::{Api, Auth, AuthKind, Security, StatusMatch};
 
-/// Used when the spec has no retry policy: retry rate limits and server errors for a minute.
-const DEFAULT_RETRY: crate::model::RetryPolicy = crate::model::RetryPolicy {
-    initial_interval_ms: 500,
-    max_interval_ms: 10_000,
-    max_elapsed_ms: 60_000,
-    exponent: 2.0,
-    statuses: Vec::new(),
-    connection_errors: true,
-};
+/// What the generated `Client` defines (methods, associated constants, and `clone` from its
+/// derive): group accessors must not take these names.
+pub const CLIENT_MEMBERS: &[&str] = &[
+    "DEFAULT_BASE_URL",
+    "SECRET_ENV_VAR",
+    "builder",
+    "clone",
+    "core",
+    "from_env",
+    "new",
+];
+
+/// The environment variable `Client::from_env` reads: the config's, else one derived from the
+/// crate name and what the API's main credential is. `None` for APIs without credentials.
+pub(super) fn secret_env_var(api: &Api, config: &Config) -> Option<String> {
+    let primary = api.primary_auth()?;
+    let env = config.client.secret_env_var.clone();
+    Some(env.unwrap_or_else(|| {
+        let holds = match primary.kind {
+            AuthKind::Bearer | AuthKind::OAuth2 => "TOKEN",
+            AuthKind::Basic => "CREDENTIALS",
+            AuthKind::ApiKeyHeader(_) | AuthKind::ApiKeyQuery(_) | AuthKind::ApiKeyCookie(_) => {
+                "API_KEY"
+            }
+        };
+        derived_env_var(&config.package.name, holds)
+    }))
+}
 
 pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     let defaults = defaults(api, config);
     let base_url = base_url(api);
-    let env_var = config.client.secret_env_var.as_deref();
+    let env_var = secret_env_var(api, config);
+    let env_var = env_var.as_deref();
     let env_const = env_var.map(|var| {
         quote! {
-            /// The environment variable [`Client::from_env`] reads the token from.
+            /// The environment variable [`Client::from_env`] reads the credential from.
             pub const SECRET_ENV_VAR: &'static str = #var;
         }
     });
@@ -32,23 +52,42 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         tokens: constructors,
         example,
     } = constructors(api, config);
-    let client_doc = doc_attrs(&format!(
-        "A client for {title} (version {version}).\n\nCheap to clone: clones share one connection pool. Build one with [`Client::builder`] to change the base URL, timeouts, retries or headers.\n\n```no_run\n# async fn run() -> Result<(), {lib}::Error> {{\n{example}\n# Ok(())\n# }}\n```",
-        title = api.title,
-        version = api.version,
-        lib = config.lib_name(),
-    ));
+    let client_doc = Doc::new()
+        .prose(&format!("A client for {} (version {}).", api.title, api.version))
+        .prose("Cheap to clone: clones share one connection pool. Build one with [`Client::builder`] to change the base URL, timeouts, retries or headers.")
+        .prose(credentials_doc(api).trim_start())
+        .example(&format!(
+            "# async fn run() -> Result<(), {lib}::Error> {{\n{example}\n# Ok(())\n# }}",
+            lib = config.lib_name(),
+        ))
+        .outer();
     let accessors = accessors(api);
+    let duration = api.retry.is_some().then(|| {
+        quote!(
+            use std::time::Duration;
+        )
+    });
+    let mut runtime = vec![quote!(ApiDefaults)];
+    if !api.security_schemes.is_empty() {
+        runtime.push(quote!(AuthScheme));
+    }
+    runtime.extend([quote!(ClientBuilder), quote!(Core), quote!(RetryPolicy)]);
+    if !api.security_schemes.is_empty() {
+        runtime.push(quote!(SecurityScheme));
+    }
+    if api.retry.is_some() {
+        runtime.push(quote!(StatusMatch));
+    }
 
     quote! {
         //! The API client and its defaults.
 
         use std::sync::Arc;
-        use std::time::Duration;
+        #duration
 
         use crate::Error;
         use crate::operations;
-        use crate::runtime::{ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, StatusMatch};
+        use crate::runtime::{#(#runtime),*};
 
         #defaults
 
@@ -101,7 +140,7 @@ fn base_url(api: &Api) -> &str {
 /// The `DEFAULTS` constant: what the spec and the config say about talking to this API.
 fn defaults(api: &Api, config: &Config) -> TokenStream {
     let base_url = base_url(api);
-    let env_tokens = match config.client.secret_env_var.as_deref() {
+    let env_tokens = match secret_env_var(api, config).as_deref() {
         Some(var) => quote!(Some(#var)),
         None => quote!(None),
     };
@@ -111,8 +150,14 @@ fn defaults(api: &Api, config: &Config) -> TokenStream {
         .clone()
         .unwrap_or_else(|| config.package.name.clone());
     let user_agent = format!("{user_agent}/");
-    let retry = retry_tokens(api.retry.as_ref().unwrap_or(&DEFAULT_RETRY));
-    let auth_scheme = auth_scheme(api);
+    // Without `x-speakeasy-retries` the runtime's documented default applies, by reference: one
+    // definition of it exists.
+    let retry = match &api.retry {
+        Some(policy) => retry_tokens(policy),
+        None => quote!(RetryPolicy::DEFAULT),
+    };
+    let schemes = api.security_schemes.iter().map(scheme_tokens);
+    let security = security_tokens(&api.security);
     quote! {
         /// What the spec says about talking to this API.
         const DEFAULTS: ApiDefaults = ApiDefaults {
@@ -120,20 +165,9 @@ fn defaults(api: &Api, config: &Config) -> TokenStream {
             secret_env_var: #env_tokens,
             user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
             retry: #retry,
-            auth: #auth_scheme,
+            schemes: &[#(#schemes),*],
+            security: #security,
         };
-    }
-}
-
-/// Where the runtime puts the credential.
-fn auth_scheme(api: &Api) -> TokenStream {
-    match api.auth.as_ref().map(|a| &a.kind) {
-        None => quote!(AuthScheme::None),
-        Some(AuthKind::Bearer) => quote!(AuthScheme::Bearer),
-        Some(AuthKind::Basic) => quote!(AuthScheme::Basic),
-        Some(AuthKind::ApiKeyHeader(name)) => quote!(AuthScheme::ApiKeyHeader(#name)),
-        Some(AuthKind::ApiKeyQuery(name)) => quote!(AuthScheme::ApiKeyQuery(#name)),
-        Some(AuthKind::ApiKeyCookie(name)) => quote!(AuthScheme::ApiKeyCookie(#name)),
     }
 }
 
@@ -167,8 +201,9 @@ struct Constructors {
 
 fn constructors(api: &Api, config: &Config) -> Constructors {
     let lib = config.lib_name();
-    let env_var = config.client.secret_env_var.as_deref();
-    let Some(auth) = &api.auth else {
+    let env_var = secret_env_var(api, config);
+    let env_var = env_var.as_deref();
+    let Some(auth) = api.primary_auth() else {
         return Constructors {
             tokens: quote! {
                 /// A client with the defaults from the spec.
@@ -182,6 +217,9 @@ fn constructors(api: &Api, config: &Config) -> Constructors {
     let basic = auth.kind == AuthKind::Basic;
     let what = match &auth.kind {
         AuthKind::Bearer => "the bearer token `token`".to_owned(),
+        AuthKind::OAuth2 => {
+            "the OAuth 2 access token `token` (obtained with the API's OAuth flow), sent as a bearer token".to_owned()
+        }
         AuthKind::Basic => "HTTP basic authentication".to_owned(),
         AuthKind::ApiKeyHeader(name) => {
             format!("the API key `token`, sent in the `{name}` header")
@@ -218,7 +256,7 @@ fn constructors(api: &Api, config: &Config) -> Constructors {
                 Self::builder().basic_auth(user, password).build()
             }
         },
-        AuthKind::Bearer => quote! {
+        AuthKind::Bearer | AuthKind::OAuth2 => quote! {
             pub fn new(token: impl Into<crate::runtime::Secret>) -> Result<Self, Error> {
                 Self::builder().bearer_token(token).build()
             }
@@ -243,6 +281,61 @@ fn constructors(api: &Api, config: &Config) -> Constructors {
         },
         example,
     }
+}
+
+/// For APIs with several schemes: which builder setter fills each, since an operation sends
+/// the first of its accepted credentials that the client holds.
+fn credentials_doc(api: &Api) -> String {
+    if api.security_schemes.len() < 2 {
+        return String::new();
+    }
+    let lines: Vec<String> = api
+        .security_schemes
+        .iter()
+        .map(|auth| {
+            let (what, setter) = match &auth.kind {
+                AuthKind::Bearer => ("a bearer token".to_owned(), "bearer_token"),
+                AuthKind::OAuth2 => ("an OAuth 2 access token".to_owned(), "bearer_token"),
+                AuthKind::Basic => ("HTTP basic authentication".to_owned(), "basic_auth"),
+                AuthKind::ApiKeyHeader(name) => {
+                    (format!("an API key in the `{name}` header"), "api_key")
+                }
+                AuthKind::ApiKeyQuery(name) => {
+                    (format!("an API key in the `{name}` query parameter"), "api_key")
+                }
+                AuthKind::ApiKeyCookie(name) => {
+                    (format!("an API key in the `{name}` cookie"), "api_key")
+                }
+            };
+            format!(
+                "- `{}`: {what}; [`ClientBuilder::{setter}`], or [`ClientBuilder::credential`] with this name.",
+                auth.scheme
+            )
+        })
+        .collect();
+    format!(
+        "\n\nThe API takes these credentials; each operation sends the first it accepts that the client holds:\n\n{}",
+        lines.join("\n")
+    )
+}
+
+/// One entry of `ApiDefaults::schemes`.
+fn scheme_tokens(auth: &Auth) -> TokenStream {
+    let name = &auth.scheme;
+    let kind = match &auth.kind {
+        AuthKind::Bearer | AuthKind::OAuth2 => quote!(AuthScheme::Bearer),
+        AuthKind::Basic => quote!(AuthScheme::Basic),
+        AuthKind::ApiKeyHeader(header) => quote!(AuthScheme::ApiKeyHeader(#header)),
+        AuthKind::ApiKeyQuery(param) => quote!(AuthScheme::ApiKeyQuery(#param)),
+        AuthKind::ApiKeyCookie(cookie) => quote!(AuthScheme::ApiKeyCookie(#cookie)),
+    };
+    quote!(SecurityScheme { name: #name, kind: #kind })
+}
+
+/// A `runtime::Security` literal: `&[&["a"], &["b", "c"]]`.
+pub(super) fn security_tokens(security: &Security) -> TokenStream {
+    let alternatives = security.iter().map(|set| quote!(&[#(#set),*]));
+    quote!(&[#(#alternatives),*])
 }
 
 /// The policy as a `const` expression; 429 is always retried (rate limits clear by waiting).

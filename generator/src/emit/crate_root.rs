@@ -3,20 +3,26 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::paragraphs;
+use super::docs::{Doc, code};
+use super::ident;
 use crate::config::Config;
 use crate::model::{Api, AuthKind, Operation, ParamLocation, TypeRef};
 
+/// What the crate root re-exports next to the `models` module; schema types avoid these names,
+/// so `models::Error` and `crate::Error` are never two different things.
+pub const EXPORTS: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "ErrorBody",
+    "RequestOptions",
+    "Response",
+    "RetryPolicy",
+    "Secret",
+];
+
 pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
-    let docs = crate_docs(api, config);
-    let docs = docs.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
+    let docs = crate_docs(api, config).inner();
     let readme = config.package.readme_doctests.as_ref().map(|path| {
         let path = format!("../{path}");
         quote! {
@@ -26,8 +32,24 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             pub struct ReadmeDoctests;
         }
     });
+    // Each export from the module that defines it.
+    let exports = ["client", "errors", "runtime"].map(|module| {
+        let names = EXPORTS
+            .iter()
+            .filter(|name| match **name {
+                "Client" => module == "client",
+                "Error" | "ErrorBody" => module == "errors",
+                _ => module == "runtime",
+            })
+            .map(|name| ident(name));
+        let module = ident(module);
+        match names.collect::<Vec<_>>().as_slice() {
+            [one] => quote!(pub use self::#module::#one;),
+            names => quote!(pub use self::#module::{#(#names),*};),
+        }
+    });
     quote! {
-        #(#docs)*
+        #docs
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
@@ -44,20 +66,17 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         #[rustfmt::skip]
         pub mod runtime;
 
-        pub use self::client::Client;
-        pub use self::errors::{Error, ErrorBody};
-        pub use self::runtime::{ClientBuilder, RequestOptions, Response, RetryPolicy, Secret};
+        #(#exports)*
 
         #readme
     }
 }
 
-fn crate_docs(api: &Api, config: &Config) -> String {
+/// The crate's front page: the API's title and description, and how to make a first call.
+fn crate_docs(api: &Api, config: &Config) -> Doc {
     let lib = config.lib_name();
-    let client = match (
-        api.auth.as_ref().map(|a| &a.kind),
-        &config.client.secret_env_var,
-    ) {
+    let env_var = super::client::secret_env_var(api, config);
+    let client = match (api.primary_auth().map(|a| &a.kind), &env_var) {
         (None, _) => format!("let client = {lib}::Client::new()?;"),
         (Some(_), Some(_)) => format!("let client = {lib}::Client::from_env()?;"),
         (Some(AuthKind::Basic), None) => {
@@ -67,27 +86,26 @@ fn crate_docs(api: &Api, config: &Config) -> String {
     };
 
     let call = example_call(api).unwrap_or_default();
-    let example = format!(
-        "```no_run\n# async fn run() -> Result<(), {lib}::Error> {{\n{client}\n{call}# Ok(())\n# }}\n```"
-    );
-    let env = config
-        .client
-        .secret_env_var
-        .as_ref()
-        .map(|var| format!("`Client::from_env()` reads the token from `{var}`."));
-    paragraphs([
-        Some(format!("# {}", api.title).as_str()),
-        api.description.as_deref(),
-        Some(&format!(
-            "A typed async client for version `{}` of the API.",
-            api.version
-        )),
-        Some(example.as_str()),
-        env.as_deref(),
-        Some(
+    let example =
+        format!("# async fn run() -> Result<(), {lib}::Error> {{\n{client}\n{call}# Ok(())\n# }}");
+    let env = env_var.as_ref().map(|var| {
+        format!(
+            "`Client::from_env()` reads the credential from {}; `Client::builder()` sets it (or another of the API's credentials) in code.",
+            code(var)
+        )
+    });
+    Doc::new()
+        .prose(&format!("# {}", api.title))
+        .prose(api.description.as_deref().unwrap_or_default())
+        .prose(&format!(
+            "A typed async client for version {} of the API.",
+            code(&api.version)
+        ))
+        .example(&example)
+        .prose(env.as_deref().unwrap_or_default())
+        .prose(
             "Every call returns [`Error`] on failure; documented error responses carry their decoded body as an [`ErrorBody`].",
-        ),
-    ])
+        )
 }
 
 /// A call to the first operation whose required inputs are all strings, for the crate docs.

@@ -3,14 +3,15 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::docs::doc_attrs;
 use super::ident;
 use crate::model::Api;
 
 pub fn errors_rs(api: &Api) -> TokenStream {
     let variants = api.error_bodies.iter().map(|name| {
         let ty = ident(name);
-        let doc = format!("A [`models::{name}`] body.");
-        quote!(#[doc = #doc] #ty(models::#ty),)
+        let doc = doc_attrs(&format!("A [`models::{name}`] body."));
+        quote!(#doc #ty(models::#ty),)
     });
     let models_import = (!api.error_bodies.is_empty()).then(|| {
         quote!(
@@ -20,6 +21,9 @@ pub fn errors_rs(api: &Api) -> TokenStream {
     quote! {
         //! Errors: one [`Error`] type for every call, carrying the decoded body of documented
         //! error responses as an [`ErrorBody`].
+
+        // A deprecated schema can still be an error body; only users' code should be warned.
+        #![allow(deprecated)]
 
         #models_import
 

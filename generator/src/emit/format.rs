@@ -170,7 +170,9 @@ fn space_items(text: &str, out: &mut String) {
             declaration(previous).is_some() && declaration(previous) == declaration(current);
         let after_module_docs = (previous.starts_with("//!") && !current.starts_with("//!"))
             || (previous.starts_with("#![") && !current.starts_with("#!["));
-        let starts_item = STARTS.iter().any(|s| current.starts_with(s));
+        // An unindented path starts a macro call at the top level (`crate::runtime::open_enum!`).
+        let starts_item =
+            STARTS.iter().any(|s| current.starts_with(s)) || line.starts_with("crate::");
         if after_module_docs || (ends_item && starts_item && !after_imports) {
             out.push('\n');
         }

@@ -22,6 +22,87 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Api, TypeRef};
 use format::{RustFiles, piece};
 
+/// The names generated code defines or spells unqualified, by the place spec-derived names go.
+/// Each list is owned by the emitter that writes that code; `model::names::places` builds the
+/// model's name scopes from them, so a spec name never shadows or duplicates one.
+#[derive(Clone, Copy, Debug)]
+pub struct Reserved {
+    /// Items of `Client`: group accessors avoid them.
+    pub client: &'static [&'static str],
+    /// File names under `src/operations/` that are not groups: group modules avoid them.
+    pub operations_dir: &'static [&'static str],
+    /// Items of a group type: operation methods avoid them.
+    pub group: &'static [&'static str],
+    /// Fields and methods of every request builder: parameters and body properties avoid them.
+    pub builder: &'static [&'static str],
+    /// What an operations module imports or spells unqualified: group types and builders
+    /// avoid them.
+    pub operations_module: &'static [&'static [&'static str]],
+    /// What `models.rs` imports or spells unqualified, and the crate root's exports: schema
+    /// types avoid them.
+    pub models_module: &'static [&'static [&'static str]],
+    /// Variants every string enum and union has.
+    pub variants: &'static [&'static str],
+}
+
+impl Reserved {
+    /// Every name, once, sorted: a name pool for tests.
+    pub fn all(&self) -> Vec<&'static str> {
+        let lists = [
+            self.client,
+            self.operations_dir,
+            self.group,
+            self.builder,
+            self.variants,
+        ];
+        let mut all: Vec<&'static str> = lists
+            .into_iter()
+            .chain(self.operations_module.iter().copied())
+            .chain(self.models_module.iter().copied())
+            .flatten()
+            .copied()
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
+}
+
+/// The one table of reserved names (see [`Reserved`]).
+pub const RESERVED: Reserved = Reserved {
+    client: client::CLIENT_MEMBERS,
+    operations_dir: operations::DIR_FILES,
+    group: operations::GROUP_MEMBERS,
+    builder: operations::BUILDER_MEMBERS,
+    operations_module: &[
+        operations::RUNTIME_IMPORTS,
+        operations::CRATE_IMPORTS,
+        PRELUDE_IN_USE,
+    ],
+    models_module: &[models::IMPORTS, crate_root::EXPORTS, PRELUDE_IN_USE],
+    variants: models::ENUM_MEMBERS,
+};
+
+/// The prelude names generated code spells unqualified (`Option<T>`, `Vec<T>`, `Ok(…)`,
+/// `impl Into<String>`). Any other std item is written with its full path
+/// (`::core::default::Default::default()`), so a schema or tag named `Default`, `Clone` or
+/// `Send` keeps its name and still cannot shadow what the code means.
+pub const PRELUDE_IN_USE: &[&str] = &[
+    "Box",
+    "Err",
+    "Into",
+    "IntoIterator",
+    "None",
+    "Ok",
+    "Option",
+    "Result",
+    "Some",
+    "String",
+    "Vec",
+];
+
+pub use operations::{ArgSource, BuilderArg, builder_args};
+
 /// One file of the generated crate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -66,10 +147,16 @@ pub fn emit(
 
     let preamble = preamble(spec_name);
     let mut invalid = Diagnostics::default();
-    let mut files = vec![GeneratedFile {
-        path: "Cargo.toml".to_owned(),
-        contents: cargo::manifest(api, config, spec_name),
-    }];
+    let mut files = vec![
+        GeneratedFile {
+            path: "Cargo.toml".to_owned(),
+            contents: cargo::manifest(api, config, spec_name),
+        },
+        GeneratedFile {
+            path: crate::record::FILE.to_owned(),
+            contents: crate::record::to_text(api, spec_name),
+        },
+    ];
     for (path, text) in rust.print(&preamble) {
         match text {
             Ok(contents) => files.push(GeneratedFile { path, contents }),

@@ -3,17 +3,33 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{describe, doc_attrs, paragraphs};
+use super::docs::{code, describe, doc_attrs, doc_attrs_or, paragraphs};
 use super::format::{Piece, piece};
 use super::{ident, type_tokens};
-use crate::model::{Api, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::model::{
+    Api, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Usage, Variant,
+};
+
+/// What `models.rs` imports: schema types avoid these names.
+pub const IMPORTS: &[&str] = &["Deserialize", "Serialize"];
+
+/// The variant every string enum and union has besides the spec's.
+pub const ENUM_MEMBERS: &[&str] = &["Unknown"];
 
 /// The file's pieces: its header, then one per type (see [`super::format`]).
 pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
     let header = piece(move || {
-        let imports = (!api.types.is_empty()).then(|| {
+        // Structs, unions and newtypes use serde's traits by name; enums and aliases do not.
+        let uses_serde = api.types.iter().any(|def| {
+            matches!(
+                def.kind,
+                TypeKind::Struct { .. } | TypeKind::Union { .. } | TypeKind::Newtype(_)
+            )
+        });
+        let imports = uses_serde.then(|| {
+            let names = IMPORTS.iter().map(|name| ident(name));
             quote!(
-                use serde::{Deserialize, Serialize};
+                use serde::{#(#names),*};
             )
         });
         quote! {
@@ -21,6 +37,10 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
             //!
             //! Optional fields are `Option`s and are left out of requests when `None`. String enums
             //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+            //!
+            //! Enums, unions and the structs you never build yourself (replies) are
+            //! `#[non_exhaustive]`, so a later version of the API may add variants and fields
+            //! without breaking your code: match them with a `_` arm, and read replies' fields.
 
             // Serde's derives touch deprecated fields; only users' code should be warned.
             #![allow(deprecated)]
@@ -28,16 +48,32 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
             #imports
         }
     });
+    // Decided once for all types, so each piece carries only its own answer.
+    let usage = Usage::of(api);
     std::iter::once(header)
-        .chain(api.types.iter().map(|def| piece(move || type_def(def))))
+        .chain(api.types.iter().map(|def| {
+            let non_exhaustive = usage.non_exhaustive(def);
+            piece(move || type_def(def, non_exhaustive))
+        }))
         .collect()
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
-    let docs = doc_attrs(&paragraphs([
-        Some(describe(&def.docs).as_str()).filter(|d| !d.is_empty()),
-        Some(default_doc(def).as_str()),
-    ]));
+/// One named type. `non_exhaustive` (see [`Usage::non_exhaustive`]) makes a new field or
+/// variant a compatible change for callers.
+fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
+    let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
+    let origin = format!("The {} schema ({}).", code(&def.name), code(&def.origin));
+    let has_prose = [&def.docs.description, &def.docs.summary]
+        .into_iter()
+        .flatten()
+        .any(|text| !text.trim().is_empty());
+    let docs = doc_attrs_or(
+        &paragraphs([
+            Some(describe(&def.docs).as_str()),
+            (!has_prose).then_some(origin.as_str()),
+        ]),
+        &origin,
+    );
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     match &def.kind {
@@ -52,16 +88,26 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 #deprecated
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
                 #deny
+                #non_exhaustive
                 pub struct #name {
                     #(#fields)*
                 }
             }
         }
-        TypeKind::Enum { variants } => open_enum(&name, &docs, deprecated, variants),
+        TypeKind::Enum { variants } => {
+            open_enum(&name, &docs, deprecated, non_exhaustive, variants)
+        }
         TypeKind::Union {
             variants,
             discriminator,
-        } => union(&name, &docs, deprecated, variants, discriminator.as_deref()),
+        } => union(
+            &name,
+            &docs,
+            deprecated,
+            non_exhaustive,
+            variants,
+            discriminator.as_deref(),
+        ),
         TypeKind::Newtype(target) => {
             let target = type_tokens(target, false);
             quote! {
@@ -82,14 +128,6 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn default_doc(def: &TypeDef) -> String {
-    if def.docs.description.is_some() || def.docs.summary.is_some() {
-        String::new()
-    } else {
-        format!("The `{}` schema (`{}`).", def.name, def.origin)
-    }
-}
-
 fn field(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = type_tokens(&field.ty, false);
@@ -97,13 +135,10 @@ fn field(field: &Field) -> TokenStream {
     let docs = describe(&field.docs);
     // Undocumented properties still get a line (the crate denies missing docs): their wire name.
     let fallback = match &field.ty {
-        TypeRef::Named(name) => format!(
-            "The `{}` property: a [`{name}`].",
-            field.wire_name.replace('`', "'")
-        ),
-        _ => format!("The `{}` property.", field.wire_name.replace('`', "'")),
+        TypeRef::Named(name) => format!("The {} property: a [`{name}`].", code(&field.wire_name)),
+        _ => format!("The {} property.", code(&field.wire_name)),
     };
-    let docs = doc_attrs(if docs.is_empty() { &fallback } else { &docs });
+    let docs = doc_attrs_or(&docs, &fallback);
     let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
     let unraw = field.rust_name.trim_start_matches("r#");
     let rename = (unraw != field.wire_name).then(|| {
@@ -135,92 +170,40 @@ fn field(field: &Field) -> TokenStream {
 }
 
 /// A string enum that accepts values it does not know, so a server adding one is not a break.
+/// The declaration is written out; `as_str`, `Display`, `FromStr` and serde come from the
+/// runtime's `open_enum!`, given each variant's wire value.
 fn open_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     deprecated: Option<TokenStream>,
+    non_exhaustive: Option<TokenStream>,
     variants: &[Variant],
 ) -> TokenStream {
     let constant = variants.len() == 1;
     let default = constant.then(|| quote!(Default,));
     let decls = variants.iter().enumerate().map(|(i, v)| {
-        let doc = format!(" `{}`", v.wire_name.replace('`', "'"));
+        let doc = doc_attrs(&code(&v.wire_name));
         let variant = ident(&v.rust_name);
         let default = (constant && i == 0).then(|| quote!(#[default]));
-        quote!(#[doc = #doc] #default #variant,)
+        quote!(#doc #default #variant,)
     });
-    let to_str = variants.iter().map(|v| {
+    let wire_values = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire_name;
-        quote!(Self::#variant => #wire,)
+        quote!(#variant = #wire)
     });
-    let from_str = variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let wire = &v.wire_name;
-        quote!(#wire => Self::#variant,)
-    });
-    let from_body = if variants.is_empty() {
-        quote!(Self::Unknown(value.to_owned()))
-    } else {
-        quote! {
-            match value {
-                #(#from_str)*
-                other => Self::Unknown(other.to_owned()),
-            }
-        }
-    };
     quote! {
         #docs
         #deprecated
         #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #non_exhaustive
         pub enum #name {
             #(#decls)*
             /// A value this version of the SDK does not know.
             Unknown(String),
         }
 
-        impl #name {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                #from_body
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
-            }
-        }
+        crate::runtime::open_enum!(#name { #(#wire_values),* });
     }
 }
 
@@ -230,6 +213,7 @@ fn union(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     deprecated: Option<TokenStream>,
+    non_exhaustive: Option<TokenStream>,
     variants: &[UnionVariant],
     discriminator: Option<&str>,
 ) -> TokenStream {
@@ -237,14 +221,15 @@ fn union(
         let variant = ident(&v.rust_name);
         let ty = type_tokens(&v.ty, false);
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
-        let doc = match &v.tag {
+        let doc = doc_attrs(&match &v.tag {
             Some(tag) => format!(
-                " `{tag}`: [`{}`].",
+                "{}: [`{}`].",
+                code(tag),
                 quote!(#ty).to_string().replace(' ', "")
             ),
-            None => format!(" A [`{}`].", quote!(#ty).to_string().replace(' ', "")),
-        };
-        quote!(#[doc = #doc] #variant(#ty),)
+            None => format!("A [`{}`].", quote!(#ty).to_string().replace(' ', "")),
+        });
+        quote!(#doc #variant(#ty),)
     });
     let unknown = quote! {
         /// A value that matches none of the known variants.
@@ -257,6 +242,7 @@ fn union(
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
+            #non_exhaustive
             pub enum #name {
                 #(#decls)*
                 #unknown
@@ -284,6 +270,7 @@ fn union(
         #deprecated
         #[derive(Clone, Debug, PartialEq)]
         #[allow(clippy::large_enum_variant)]
+        #non_exhaustive
         pub enum #name {
             #(#decls)*
             #unknown

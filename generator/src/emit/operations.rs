@@ -7,22 +7,49 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{describe, doc_attrs, paragraphs};
+use super::docs::{code, describe, doc_attrs, doc_attrs_or, inner_doc_attrs, paragraphs};
 use super::format::{Piece, piece};
 use super::{ident, type_tokens};
-use crate::model::Scope;
+use crate::model::places;
 use crate::model::{
-    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, Response,
-    ResponseStatus, StatusMatch, TypeKind, TypeRef,
+    Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
+    Response, ResponseStatus, StatusMatch, Success, TypeKind, TypeRef,
 };
+
+/// Names a group module in `src/operations/` cannot take: the directory's own `mod.rs`, and
+/// `operations` (a module named like its parent, clippy's `module_inception`).
+pub const DIR_FILES: &[&str] = &["mod", "operations"];
+
+/// What a group type defines (`new`, and `clone` from its derive): operation methods avoid
+/// these names.
+pub const GROUP_MEMBERS: &[&str] = &["clone", "new"];
+
+/// The fields and methods every request builder has (`clone` from its derive): parameters and
+/// body properties avoid these names.
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "body",
+    "client",
+    "clone",
+    "options",
+    "send",
+    "send_page",
+    "send_with_response",
+    "stream",
+];
+
+/// What an operations module imports from the runtime.
+pub const RUNTIME_IMPORTS: &[&str] = &["RequestOptions", "RequestSpec", "Response"];
+
+/// What an operations module may import from the crate root (only what it uses).
+pub const CRATE_IMPORTS: &[&str] = &["Client", "Error", "ErrorBody", "models"];
 
 pub fn mod_rs(api: &Api) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.method);
         let ty = ident(&g.type_name);
-        let doc = format!("Operations tagged `{}`.", g.tag);
+        let doc = doc_attrs(&format!("Operations tagged {}.", code(&g.tag)));
         quote! {
-            #[doc = #doc]
+            #doc
             pub mod #module;
             pub use self::#module::#ty;
         }
@@ -53,36 +80,37 @@ pub fn group_rs<'a>(api: &'a Api, group: &'a Group) -> Vec<Piece<'a>> {
 fn group_head(api: &Api, group: &Group) -> TokenStream {
     let ty = ident(&group.type_name);
     let doc = doc_attrs(&paragraphs([
-        Some(format!("Operations tagged `{}`.", group.tag).as_str()),
+        Some(format!("Operations tagged {}.", code(&group.tag)).as_str()),
         group.doc.as_deref(),
+        Some(
+            format!(
+                "Get one from [`Client::{}`].",
+                group.method.trim_start_matches("r#")
+            )
+            .as_str(),
+        ),
     ]));
-    let ctor_doc = format!(
-        " Get one from [`Client::{}`].",
-        group.method.trim_start_matches("r#")
-    );
-    let module_doc = format!(
-        " Operations tagged `{}`: the [`{}`] group and its request builders.",
-        group.tag, group.type_name
-    );
+    let module_doc = inner_doc_attrs(&format!(
+        "Operations tagged {}: the [`{}`] group and its request builders.",
+        code(&group.tag),
+        group.type_name
+    ));
     let ops: Vec<OperationCode> = group
         .operations
         .iter()
         .map(|op| OperationCode::new(op, api))
         .collect();
     let methods = ops.iter().map(OperationCode::group_method);
+    let imports = imports(api, group);
     quote! {
-        #![doc = #module_doc]
+        #module_doc
         // The builders of deprecated operations are themselves deprecated; building them here
         // must not warn, only the caller's use should.
         #![allow(deprecated)]
 
-        use crate::runtime::{RequestOptions, RequestSpec, Response};
-        #[allow(unused_imports)]
-        use crate::{Client, Error, ErrorBody, models};
+        #imports
 
         #doc
-        #[doc = ""]
-        #[doc = #ctor_doc]
         #[derive(Clone, Copy, Debug)]
         pub struct #ty<'a> {
             client: &'a Client,
@@ -96,6 +124,55 @@ fn group_head(api: &Api, group: &Group) -> TokenStream {
             #(#methods)*
         }
     }
+}
+
+/// The module's `use` lines: the runtime's request types, and from the crate root what the
+/// group's code names (`ErrorBody` only with documented error bodies, `models` only with named
+/// types).
+fn imports(api: &Api, group: &Group) -> TokenStream {
+    let uses = |name: &str| match name {
+        "ErrorBody" => group.operations.iter().any(|op| {
+            op.responses
+                .iter()
+                .any(|r| matches!(Outcome::of(r, &op.success()), Outcome::ApiError(_)))
+        }),
+        "models" => group.operations.iter().any(|op| mentions_models(op, api)),
+        _ => true,
+    };
+    let runtime = RUNTIME_IMPORTS.iter().map(|name| ident(name));
+    let root = CRATE_IMPORTS
+        .iter()
+        .filter(|name| uses(name))
+        .map(|name| ident(name));
+    quote! {
+        use crate::runtime::{#(#runtime),*};
+        use crate::{#(#root),*};
+    }
+}
+
+/// Whether the operation's builder spells a type of `models`: in an argument, a field, the
+/// body or the success type.
+fn mentions_models(op: &Operation, api: &Api) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner),
+            _ => false,
+        }
+    }
+    let success = match op.success() {
+        Success::One(ty) | Success::Optional(ty) => named(ty),
+        Success::Unit | Success::Any => false,
+    };
+    let body_fields = op
+        .body
+        .as_ref()
+        .and_then(|body| body_fields(body, api))
+        .is_some_and(|fields| fields.iter().any(|f| named(&f.ty)));
+    success
+        || body_fields
+        || op.params.iter().any(|p| named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| named(&b.ty))
 }
 
 /// The parameter type a builder method takes for a value of type `ty`.
@@ -147,8 +224,11 @@ struct Slot<'a> {
     required: bool,
     docs: String,
     kind: SlotKind<'a>,
+    /// The `…_null` setter of an optional nullable body property.
+    null_setter: Option<String>,
 }
 
+#[derive(Clone, Copy)]
 enum SlotKind<'a> {
     Param(&'a Param),
     BodyField(&'a Field),
@@ -164,15 +244,8 @@ struct OperationCode<'a> {
 
 impl<'a> OperationCode<'a> {
     fn new(op: &'a Operation, api: &'a Api) -> Self {
-        let mut names = Scope::with_reserved(&[
-            "client",
-            "options",
-            "send",
-            "send_with_response",
-            "send_page",
-            "stream",
-            "body",
-        ]);
+        // Parameters are unique already; body properties join them here.
+        let mut names = places::builder_members();
         let mut slots: Vec<Slot<'a>> = op
             .params
             .iter()
@@ -182,6 +255,7 @@ impl<'a> OperationCode<'a> {
                 required: p.required,
                 docs: describe(&p.docs),
                 kind: SlotKind::Param(p),
+                null_setter: None,
             })
             .collect();
         let mut flattened_body = None;
@@ -192,12 +266,18 @@ impl<'a> OperationCode<'a> {
                         if field.presence == Presence::Constant {
                             continue;
                         }
+                        let name = names.claim(field.rust_name.clone());
+                        let null_setter =
+                            (field.presence == Presence::OptionalNullable).then(|| {
+                                names.claim(format!("{}_null", name.trim_start_matches("r#")))
+                            });
                         slots.push(Slot {
-                            name: names.claim(field.rust_name.clone()),
+                            name,
                             ty: &field.ty,
                             required: field.presence == Presence::Required,
                             docs: describe(&field.docs),
                             kind: SlotKind::BodyField(field),
+                            null_setter,
                         });
                     }
                     flattened_body = Some((body, fields));
@@ -211,6 +291,7 @@ impl<'a> OperationCode<'a> {
                         .clone()
                         .unwrap_or_else(|| "The request body.".to_owned()),
                     kind: SlotKind::WholeBody,
+                    null_setter: None,
                 }),
             }
         }
@@ -227,7 +308,7 @@ impl<'a> OperationCode<'a> {
     }
 
     fn success_type(&self) -> TokenStream {
-        match success_of(self.op) {
+        match self.op.success() {
             Success::Unit => quote!(()),
             Success::One(ty) => type_tokens(ty, true),
             Success::Optional(ty) => {
@@ -284,7 +365,9 @@ impl<'a> OperationCode<'a> {
                             quote!(#field: #value,)
                         }
                     }
-                    _ if f.presence == Presence::Constant => quote!(#field: Default::default(),),
+                    _ if f.presence == Presence::Constant => {
+                        quote!(#field: ::core::default::Default::default(),)
+                    }
                     _ => quote!(#field: None,),
                 }
             });
@@ -293,7 +376,14 @@ impl<'a> OperationCode<'a> {
         let mut doc = paragraphs([
             op.summary.as_deref(),
             op.description.as_deref(),
-            Some(format!("`{} {}` (operation `{}`)", op.http_method, op.path, op.id).as_str()),
+            Some(
+                format!(
+                    "{} (operation {})",
+                    code(&format!("{} {}", op.http_method, op.path)),
+                    code(&op.id)
+                )
+                .as_str(),
+            ),
         ]);
         if !required.is_empty() {
             doc.push_str("\n\n# Arguments\n");
@@ -342,9 +432,8 @@ impl<'a> OperationCode<'a> {
         let op = self.op;
         let builder = self.builder_ident();
         let doc = format!(
-            "A `{} {}` request; start it with [`{}::{}`](super::{}::{}), then `.send()` it.",
-            op.http_method,
-            op.path,
+            "A {} request; start it with [`{}::{}`](super::{}::{}), then `.send()` it.",
+            code(&format!("{} {}", op.http_method, op.path)),
             group.type_name,
             op.method_name.trim_start_matches("r#"),
             group.type_name,
@@ -391,8 +480,9 @@ impl<'a> OperationCode<'a> {
             (send_body, None)
         };
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let doc = doc_attrs(&doc);
         quote! {
-            #[doc = #doc]
+            #doc
             #deprecated
             #[derive(Clone, Debug)]
             #[must_use = "a request does nothing until it is sent"]
@@ -431,7 +521,7 @@ impl<'a> OperationCode<'a> {
 
     /// `stream()` for paged operations (see [`super::pagination`]).
     fn stream(&self) -> Option<TokenStream> {
-        let Success::One(body) = success_of(self.op) else {
+        let Success::One(body) = self.op.success() else {
             return None;
         };
         super::pagination::stream(self.op, self.api, body, |rust| {
@@ -452,13 +542,28 @@ impl<'a> OperationCode<'a> {
         let method = proc_macro2::Ident::new(&op.http_method, proc_macro2::Span::call_site());
         let path = &op.path;
         let params = self.slots.iter().filter_map(|s| match s.kind {
+            SlotKind::Param(p) if op.idempotency_key.as_ref() == Some(&p.wire_name) => {
+                Some(idempotency_statement(s, p))
+            }
             SlotKind::Param(p) => Some(param_statement(s, p, self.api)),
             _ => None,
         });
+        let form_encoding = self
+            .op
+            .body
+            .iter()
+            .flat_map(|b| &b.encoding)
+            .map(|(name, style)| {
+                let style = style_tokens(*style);
+                quote!((#name, #style))
+            });
+        let form_encoding = quote!(&[#(#form_encoding),*]);
         let encode = |body: TokenStream| match self.op.body.as_ref().map(|b| &b.kind) {
-            Some(BodyKind::Form) => quote!(request.form_body(#body);),
+            Some(BodyKind::Form) => quote!(request.form_body(#body, #form_encoding);),
             Some(BodyKind::Multipart) => quote!(request.multipart_body(#body);),
-            Some(BodyKind::Raw(media)) => quote!(request.raw_body(#media, Clone::clone(#body));),
+            Some(BodyKind::Raw(media)) => {
+                quote!(request.raw_body(#media, ::core::clone::Clone::clone(#body));)
+            }
             _ => quote!(request.json_body(#body);),
         };
         let body = match (
@@ -479,9 +584,19 @@ impl<'a> OperationCode<'a> {
             }
             (None, None) => None,
         };
-        let unauthenticated =
-            // Without any credential on the client there is nothing to leave out.
-            (!op.authenticated && self.api.auth.is_some()).then(|| quote!(request.unauthenticated();));
+        let security = match &op.security {
+            Some(security) if security.is_empty() => Some(quote!(request.unauthenticated();)),
+            Some(security) => {
+                let security = super::client::security_tokens(security);
+                Some(quote!(request.security(#security);))
+            }
+            None => None,
+        };
+        let accept = op.accept();
+        let accept = (!accept.is_empty()).then(|| {
+            let accept = accept.join(", ");
+            quote!(request.accept(#accept);)
+        });
         let params: Vec<TokenStream> = params.collect();
         let follow = follow.then(|| {
             quote! {
@@ -490,8 +605,11 @@ impl<'a> OperationCode<'a> {
                 }
             }
         });
-        let mutated =
-            unauthenticated.is_some() || !params.is_empty() || body.is_some() || follow.is_some();
+        let mutated = security.is_some()
+            || accept.is_some()
+            || !params.is_empty()
+            || body.is_some()
+            || follow.is_some();
         let binding = if mutated {
             quote!(let mut request)
         } else {
@@ -507,7 +625,8 @@ impl<'a> OperationCode<'a> {
         };
         quote! {
             #binding = RequestSpec::new(#id, reqwest::Method::#method, #path);
-            #unauthenticated
+            #security
+            #accept
             #(#params)*
             #body
             #follow
@@ -622,7 +741,7 @@ struct Dispatch<'a> {
 
 impl<'a> Dispatch<'a> {
     fn new(op: &'a Operation) -> Self {
-        let success = success_of(op);
+        let success = op.success();
         let mut dispatch = Self {
             exact: Vec::new(),
             classes: Vec::new(),
@@ -730,35 +849,6 @@ fn class_ranges(classes: &[u8]) -> Vec<TokenStream> {
         .collect()
 }
 
-/// What a successful call returns, given all its 2XX responses.
-enum Success<'a> {
-    /// No success response has a body.
-    Unit,
-    /// All that have a body share this type, and all have one.
-    One(&'a TypeRef),
-    /// Some have this body type, some (e.g. 204) none.
-    Optional(&'a TypeRef),
-    /// Bodies of different types: decoded as JSON values.
-    Any,
-}
-
-fn success_of(op: &Operation) -> Success<'_> {
-    let bodies: Vec<Option<&TypeRef>> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .map(|r| r.body.as_ref())
-        .collect();
-    let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
-    types.dedup();
-    match types.as_slice() {
-        [] => Success::Unit,
-        [one] if bodies.iter().all(Option::is_some) => Success::One(one),
-        [one] => Success::Optional(one),
-        _ => Success::Any,
-    }
-}
-
 /// Status patterns, with runs of three or more consecutive codes as a range (`400..=403`).
 fn code_patterns(codes: &[u16]) -> Vec<TokenStream> {
     let mut sorted = codes.to_vec();
@@ -802,11 +892,7 @@ fn setter(slot: &Slot<'_>) -> TokenStream {
     let name = ident(&slot.name);
     let arg = arg_type(slot.ty);
     let value = convert(slot.ty, &format_ident!("value"));
-    let doc = doc_attrs(if slot.docs.is_empty() {
-        slot.name.trim_start_matches("r#")
-    } else {
-        &slot.docs
-    });
+    let doc = doc_attrs_or(&slot.docs, slot.name.trim_start_matches("r#"));
     let deprecated = match slot.kind {
         SlotKind::Param(p) => p.docs.deprecated,
         SlotKind::BodyField(f) => f.docs.deprecated,
@@ -824,21 +910,24 @@ fn setter(slot: &Slot<'_>) -> TokenStream {
         }
         _ => quote!(self.#name = Some(#value);),
     };
-    let null_setter = slot_tri_state(slot).then(|| {
-        let SlotKind::BodyField(field) = slot.kind else {
-            return quote!();
-        };
-        let null_name = ident(&format!("{}_null", slot.name.trim_start_matches("r#")));
-        let field_ident = ident(&field.rust_name);
-        let doc = format!("Sends `{}` as an explicit `null`.", field.wire_name);
-        quote! {
-            #[doc = #doc]
-            pub fn #null_name(mut self) -> Self {
-                self.body.#field_ident = Some(None);
-                self
-            }
+    let null_setter = match (slot.kind, &slot.null_setter) {
+        (SlotKind::BodyField(field), Some(null_name)) => {
+            let null_name = ident(null_name);
+            let field_ident = ident(&field.rust_name);
+            let doc = doc_attrs(&format!(
+                "Sends `{}` as an explicit `null`.",
+                field.wire_name.replace('`', "'")
+            ));
+            Some(quote! {
+                #doc
+                pub fn #null_name(mut self) -> Self {
+                    self.body.#field_ident = Some(None);
+                    self
+                }
+            })
         }
-    });
+        _ => None,
+    };
     quote! {
         #doc
         #deprecated
@@ -852,7 +941,7 @@ fn setter(slot: &Slot<'_>) -> TokenStream {
 }
 
 fn slot_tri_state(slot: &Slot<'_>) -> bool {
-    matches!(slot.kind, SlotKind::BodyField(f) if f.presence == Presence::OptionalNullable)
+    slot.null_setter.is_some()
 }
 
 /// Whether values of `ty` print as themselves with `Display` (scalars and string enums).
@@ -890,13 +979,17 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
     // hand to generic (`impl Display`) arguments: the value when `self` owns it, else the
     // reference.
     let add = |value: TokenStream, place: TokenStream, owned: TokenStream| {
-        // Path segments, headers and cookies are single strings.
+        // Path segments, headers and cookies are single strings: `as_text` makes one of a value
+        // that does not display itself, `text` borrows it for `&str` arguments.
+        let as_text = if item_displays {
+            quote!(#place.iter().map(::std::string::ToString::to_string).collect::<Vec<_>>().join(","))
+        } else {
+            quote!(crate::runtime::plain_text(#value))
+        };
         let text = if displays(&param.ty, api) {
             quote!(#value)
-        } else if item_displays {
-            quote!(&#place.iter().map(ToString::to_string).collect::<Vec<_>>().join(","))
         } else {
-            quote!(&crate::runtime::plain_text(#value))
+            quote!(&#as_text)
         };
         match param.location {
             ParamLocation::Path => {
@@ -909,24 +1002,24 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
                 };
                 quote!(request.path_param(#wire, #text);)
             }
-            ParamLocation::Query if item_displays && !param.deep_object => {
-                let explode = param.explode;
-                quote!(request.query_array(#wire, #owned, #explode);)
+            ParamLocation::Query if item_displays => {
+                let style = style_tokens(param.style);
+                quote!(request.query_array(#wire, #owned, #style);)
             }
             ParamLocation::Query if displays(&param.ty, api) => {
                 quote!(request.query(#wire, #owned);)
             }
             ParamLocation::Query => {
-                let deep = param.deep_object;
-                let explode = param.explode;
-                quote!(request.query_object(#wire, #value, #deep, #explode);)
+                let style = style_tokens(param.style);
+                quote!(request.query_object(#wire, #value, #style);)
             }
             ParamLocation::Header | ParamLocation::Cookie => {
-                // Generic `impl Display` arguments take the value itself where we own it.
+                // Generic `impl Display` arguments take the value itself where we own it, and a
+                // made string without a borrow.
                 let text = if displays(&param.ty, api) {
                     owned.clone()
                 } else {
-                    text
+                    as_text
                 };
                 match param.location {
                     ParamLocation::Header => quote!(request.header(#wire, #text);),
@@ -945,4 +1038,77 @@ fn param_statement(slot: &Slot<'_>, param: &Param, api: &Api) -> TokenStream {
             }
         }
     }
+}
+
+/// A `runtime::Style` value.
+fn style_tokens(style: QueryStyle) -> TokenStream {
+    match style {
+        QueryStyle::Form { explode: true } => quote!(crate::runtime::Style::FORM),
+        QueryStyle::Form { explode: false } => quote!(crate::runtime::Style::FORM_UNEXPLODED),
+        QueryStyle::SpaceDelimited => quote!(crate::runtime::Style::SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(crate::runtime::Style::PipeDelimited),
+        QueryStyle::DeepObject => quote!(crate::runtime::Style::DeepObject),
+    }
+}
+
+/// The idempotency key header: the caller's key, else a fresh one per call (kept on retries).
+fn idempotency_statement(slot: &Slot<'_>, param: &Param) -> TokenStream {
+    let name = ident(&slot.name);
+    let wire = &param.wire_name;
+    let key = if param.ty == TypeRef::String {
+        quote!(self.#name.as_deref())
+    } else {
+        quote!(self.#name.as_ref().map(crate::runtime::plain_text).as_deref())
+    };
+    quote!(request.idempotency_key(#wire, #key);)
+}
+
+/// One argument of a group method, or one setter, of an operation's request builder: the
+/// surface a caller of the generated SDK sees. Tools that write code against generated crates
+/// (the conformance harness's smoke programs) read it here instead of parsing generated Rust.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BuilderArg {
+    /// The argument or setter name (`r#`-escaped where it is a keyword).
+    pub name: String,
+    /// The stored type; the method takes anything that converts into it.
+    pub ty: TypeRef,
+    /// An argument of the group method when true, else a setter on the builder.
+    pub required: bool,
+    /// What the value becomes on the wire.
+    pub source: ArgSource,
+}
+
+/// Where a [`BuilderArg`] goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgSource {
+    /// The operation's parameter at this index of [`Operation::params`].
+    Param(usize),
+    /// A property of a flattened body, by its wire name.
+    BodyField(String),
+    /// The whole request body.
+    Body,
+}
+
+/// The arguments and setters of `op`'s request builder, in the order the group method takes
+/// the required ones.
+pub fn builder_args(op: &Operation, api: &Api) -> Vec<BuilderArg> {
+    OperationCode::new(op, api)
+        .slots
+        .into_iter()
+        .map(|slot| BuilderArg {
+            name: slot.name,
+            ty: slot.ty.clone(),
+            required: slot.required,
+            source: match slot.kind {
+                SlotKind::Param(param) => ArgSource::Param(
+                    op.params
+                        .iter()
+                        .position(|p| std::ptr::eq(p, param))
+                        .unwrap_or_default(),
+                ),
+                SlotKind::BodyField(field) => ArgSource::BodyField(field.wire_name.clone()),
+                SlotKind::WholeBody => ArgSource::Body,
+            },
+        })
+        .collect()
 }

@@ -4,12 +4,15 @@ use super::GeneratedFile;
 
 /// The runtime's sources, by file name. `lib.rs` becomes the module's `mod.rs`.
 pub(crate) const SOURCES: &[(&str, &str)] = &[
+    ("auth.rs", include_str!("../../runtime/src/auth.rs")),
+    ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
     (
         "double_option.rs",
         include_str!("../../runtime/src/double_option.rs"),
     ),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
+    ("form.rs", include_str!("../../runtime/src/form.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     (
@@ -19,6 +22,10 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     (
         "multipart.rs",
         include_str!("../../runtime/src/multipart.rs"),
+    ),
+    (
+        "open_enum.rs",
+        include_str!("../../runtime/src/open_enum.rs"),
     ),
     ("options.rs", include_str!("../../runtime/src/options.rs")),
     (

@@ -3,14 +3,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
-use openapiv3::{Parameter, QueryStyle, ReferenceOr, SecurityScheme};
+use openapiv3::{Parameter, ReferenceOr};
 
-use super::names::{Scope, field_name, method_name, type_name};
+use super::names::{field_name, method_name, places, type_name};
 use super::pagination;
 use super::schema::{Types, bounds, docs_of};
+use super::security::Schemes;
 use super::{
-    Api, Auth, AuthKind, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation, Presence,
-    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeKind, TypeRef, TypeTable,
+    Api, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
+    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeKind, TypeRef, TypeTable, idempotency,
 };
 use crate::config::PagingRule;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
@@ -40,7 +41,14 @@ pub fn build(
     types.define_components();
     let mut diagnostics = Diagnostics::default();
 
-    let auth = auth(doc, &mut diagnostics);
+    let mut schemes = Schemes::new(doc);
+    let root_security = doc.security.as_ref().map(|requirements| {
+        schemes.requirements(
+            requirements,
+            &Pointer::root().join("security"),
+            &mut diagnostics,
+        )
+    });
     let mut groups: Vec<Group> = Vec::new();
     let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
     for item in paths {
@@ -74,10 +82,13 @@ pub fn build(
                 method,
                 path_params: &item.parameters,
                 pointer: &pointer,
-                default_auth: auth.is_some(),
                 paging,
             };
-            let (operation, tag) = context.build(op, &mut types, &mut diagnostics);
+            let (mut operation, tag) = context.build(op, &mut types, &mut diagnostics);
+            operation.security = op.security.as_ref().map(|requirements| {
+                schemes.requirements(requirements, &pointer.join("security"), &mut diagnostics)
+            });
+            idempotency::detect(&mut operation);
             if let Some(first) = seen_ids.insert(operation.id.clone(), pointer.to_string()) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -100,6 +111,8 @@ pub fn build(
         .map(|op| op.id.as_str())
         .collect();
     pagination::unused_rules(paging.keys(), &ids, &mut diagnostics);
+    let (security_schemes, security) = schemes.settle(root_security, &mut groups);
+    let retry = retry_policy(doc, &mut diagnostics);
 
     let mut api_types = TypeTable::new(std::mem::take(&mut types.defs).into_values().collect());
     settle_directions(&mut api_types, &groups);
@@ -117,8 +130,9 @@ pub fn build(
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
         servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
-        auth,
-        retry: retry_policy(doc, &mut Diagnostics::default()),
+        security_schemes,
+        security,
+        retry,
         groups,
         types: api_types,
         error_bodies,
@@ -147,9 +161,11 @@ fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &OpenAPI) -> &'g mu
     let index = match groups.iter().position(|g| g.tag == tag) {
         Some(index) => index,
         None => {
-            let mut scope = Scope::with_reserved(&["builder", "new", "from_env", "base_url"]);
+            let mut methods = places::accessors();
+            let mut types = places::group_types();
             for group in groups.iter() {
-                scope.claim(group.method.clone());
+                methods.claim(group.method.clone());
+                types.claim(group.type_name.clone());
             }
             // File systems cap names at 255 bytes and the module file is named after this.
             let mut method = field_name(tag);
@@ -161,9 +177,9 @@ fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &OpenAPI) -> &'g mu
                 method.truncate(cut);
                 method = field_name(method.trim_end_matches('_'));
             }
-            let method = scope.claim(method);
+            let method = methods.claim(method);
             groups.push(Group {
-                type_name: type_name(&method),
+                type_name: types.claim(type_name(method.trim_start_matches("r#"))),
                 method,
                 tag: tag.to_owned(),
                 doc: doc
@@ -186,7 +202,6 @@ struct OperationContext<'a> {
     method: &'a str,
     path_params: &'a [ReferenceOr<Parameter>],
     pointer: &'a Pointer,
-    default_auth: bool,
     paging: &'a BTreeMap<String, PagingRule>,
 }
 
@@ -216,10 +231,6 @@ impl OperationContext<'_> {
             },
             diagnostics,
         );
-        let authenticated = match &op.security {
-            Some(requirements) => !requirements.is_empty() && self.default_auth,
-            None => self.default_auth,
-        };
         let method_name = op
             .extensions
             .get("x-speakeasy-name-override")
@@ -240,7 +251,8 @@ impl OperationContext<'_> {
             responses,
             pagination,
             list,
-            authenticated,
+            security: None,
+            idempotency_key: None,
         };
         let tag = op
             .tags
@@ -262,20 +274,12 @@ impl OperationContext<'_> {
         types: &mut Types<'_>,
         diagnostics: &mut Diagnostics,
     ) -> Vec<Param> {
-        let mut names = Scope::with_reserved(&[
-            "client",
-            "options",
-            "body",
-            "send",
-            "send_with_response",
-            "send_page",
-            "stream",
-        ]);
+        let mut names = places::builder_members();
         let params: Vec<Param> = self
             .merged_params(op, diagnostics)
             .into_iter()
             .map(|(param, at)| {
-                let (location, explode, deep_object) = param_style(&param, &at, diagnostics);
+                let (location, style) = param_style(&param);
                 let data = param.parameter_data_ref();
                 let hint = format!("{builder}{}", type_name(&data.name));
                 let (ty, docs) = param_type(data, &at, &hint, types, diagnostics);
@@ -288,8 +292,7 @@ impl OperationContext<'_> {
                     location,
                     required: data.required || location == ParamLocation::Path,
                     ty,
-                    explode,
-                    deep_object,
+                    style,
                     docs: Docs {
                         description: data.description.clone(),
                         example: data.example.clone().or(docs.example),
@@ -449,11 +452,16 @@ impl OperationContext<'_> {
             }
             (_, None) => (TypeRef::Json, false),
         };
+        let encoding = match kind {
+            BodyKind::Form => form_encoding(content, &at.join("content").join(media), diagnostics),
+            _ => Vec::new(),
+        };
         Some(Body {
             required: body.required,
             kind,
             ty,
             flattened,
+            encoding,
             description: body.description.clone(),
         })
     }
@@ -514,48 +522,50 @@ impl OperationContext<'_> {
                     }
                     None => TypeRef::Json,
                 });
+            let mut media_types: Vec<String> = Vec::new();
+            for media in response.content.keys().map(|m| media_essence(m)) {
+                if !media_types.contains(&media) {
+                    media_types.push(media);
+                }
+            }
             out.push(Response {
                 status,
                 description: response.description.clone(),
                 body: body.or(non_json),
+                media_types,
             });
+        }
+        // `default` covers every status the operation does not list, success included: with no
+        // 2XX listed, it is also what a 2XX reply carries (`responses: {default: …}` alone is
+        // how some specs document success).
+        if !out.iter().any(|r| r.status.is_success()) {
+            if let Some(default) = out.iter().find(|r| r.status == ResponseStatus::Default) {
+                out.push(Response {
+                    status: ResponseStatus::Status(StatusMatch::Class(2)),
+                    ..default.clone()
+                });
+            }
         }
         out.sort_by_key(|r| r.status);
         out
     }
 }
 
-/// Where a parameter goes and how it is serialized: `(location, explode, deep_object)`.
-fn param_style(
-    param: &Parameter,
-    at: &Pointer,
-    diagnostics: &mut Diagnostics,
-) -> (ParamLocation, bool, bool) {
+/// Where a parameter goes and how it is serialized.
+fn param_style(param: &Parameter) -> (ParamLocation, QueryStyle) {
+    let single = QueryStyle::Form { explode: false };
     match param {
-        Parameter::Path { .. } => (ParamLocation::Path, false, false),
+        Parameter::Path { .. } => (ParamLocation::Path, single),
         Parameter::Query {
             style,
             parameter_data,
             ..
-        } => {
-            let deep = matches!(style, QueryStyle::DeepObject);
-            if matches!(
-                style,
-                QueryStyle::SpaceDelimited | QueryStyle::PipeDelimited
-            ) {
-                diagnostics.push(Diagnostic::warning(
-                    at.join("style"),
-                    format!("query style {style:?} is not supported yet; the parameter is sent form-style"),
-                ));
-            }
-            (
-                ParamLocation::Query,
-                parameter_data.explode.unwrap_or(true),
-                deep,
-            )
-        }
-        Parameter::Header { .. } => (ParamLocation::Header, false, false),
-        Parameter::Cookie { .. } => (ParamLocation::Cookie, false, false),
+        } => (
+            ParamLocation::Query,
+            query_style(style, parameter_data.explode),
+        ),
+        Parameter::Header { .. } => (ParamLocation::Header, single),
+        Parameter::Cookie { .. } => (ParamLocation::Cookie, single),
     }
 }
 
@@ -587,6 +597,53 @@ fn param_type(
             (TypeRef::String, Docs::default())
         }
     }
+}
+
+/// A query parameter's `style` and `explode` as one value. `explode` defaults to true for
+/// `form` only; an exploded `spaceDelimited` or `pipeDelimited` array is written as repeated
+/// keys, exactly as `form` writes it.
+fn query_style(style: &openapiv3::QueryStyle, explode: Option<bool>) -> QueryStyle {
+    use openapiv3::QueryStyle as Spec;
+    let explode = explode.unwrap_or(matches!(style, Spec::Form));
+    match style {
+        Spec::Form => QueryStyle::Form { explode },
+        Spec::SpaceDelimited | Spec::PipeDelimited if explode => QueryStyle::Form { explode },
+        Spec::SpaceDelimited => QueryStyle::SpaceDelimited,
+        Spec::PipeDelimited => QueryStyle::PipeDelimited,
+        Spec::DeepObject => QueryStyle::DeepObject,
+    }
+}
+
+/// The styles a form body's Encoding Object gives its properties. (`openapiv3` reads an
+/// absent `explode` as `false`; an Encoding Object that names `style: form` is taken to mean
+/// what it says about `explode`, one without `style` gets OpenAPI's default, exploded `form`.)
+fn form_encoding(
+    content: &openapiv3::MediaType,
+    at: &Pointer,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(String, QueryStyle)> {
+    let mut styles = Vec::new();
+    for (property, encoding) in &content.encoding {
+        if let Some(media) = encoding
+            .content_type
+            .as_deref()
+            .filter(|m| media_essence(m) != "text/plain")
+        {
+            diagnostics.push(
+                Diagnostic::warning(
+                    at.join("encoding").join(property).join("contentType"),
+                    format!("form property `{property}` with content type `{media}` is not supported yet; it is sent form-encoded"),
+                )
+                .with_help("remove `contentType`, or send the value pre-encoded as a string"),
+            );
+        }
+        let style = match &encoding.style {
+            Some(style) => query_style(style, Some(encoding.explode)),
+            None => QueryStyle::Form { explode: true },
+        };
+        styles.push((property.clone(), style));
+    }
+    styles
 }
 
 /// Resolves a `$ref` into `components/<section>` (reporting a dangling one at `at`), or returns
@@ -690,7 +747,7 @@ fn name_methods(group: &mut Group) {
             }
         })
         .collect();
-    let mut scope = Scope::default();
+    let mut scope = places::operation_methods();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &proposals {
         *counts.entry(p.as_str()).or_default() += 1;
@@ -710,7 +767,7 @@ fn name_methods(group: &mut Group) {
         .collect();
     // Builders share a module with the group struct: their names must differ from it and
     // from each other (`get-user` and `getUser` both case to `GetUser`).
-    let mut builders = Scope::with_reserved(&[group.type_name.as_str()]);
+    let mut builders = places::builders(&group.type_name);
     for (op, name) in group.operations.iter_mut().zip(names) {
         op.method_name = name;
         op.builder_name = builders.claim(op.builder_name.clone());
@@ -918,86 +975,6 @@ fn error_bodies(groups: &[Group]) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// The credential the client sends: the first scheme named by the root `security` (or, when
-/// there is none, by the first operation that has one) that can be sent. OAuth 2 and OpenID
-/// Connect access tokens are bearer tokens; obtaining them is the caller's business.
-fn auth(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<Auth> {
-    let schemes = &doc.components.as_ref()?.security_schemes;
-    let operation_level = doc
-        .paths
-        .paths
-        .values()
-        .filter_map(|item| item.as_item())
-        .flat_map(|item| METHODS.iter().filter_map(move |m| operation_of(item, m)))
-        .find_map(|op| op.security.as_ref().filter(|s| !s.is_empty()));
-    let requirements = doc
-        .security
-        .as_ref()
-        .filter(|s| !s.is_empty())
-        .or(operation_level)?;
-    for requirement in requirements {
-        for name in requirement.keys() {
-            let at = Pointer::root()
-                .join("components")
-                .join("securitySchemes")
-                .join(name);
-            let Some(scheme) = schemes.get(name).and_then(|s| s.as_item()) else {
-                diagnostics.push(Diagnostic::error(
-                    Pointer::root().join("security"),
-                    format!("security requirement names `{name}`, which is not defined under components/securitySchemes"),
-                ));
-                continue;
-            };
-            let (kind, doc) = match scheme {
-                SecurityScheme::HTTP {
-                    scheme,
-                    bearer_format,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("bearer") => (
-                    AuthKind::Bearer,
-                    description.clone().or_else(|| bearer_format.clone()),
-                ),
-                SecurityScheme::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("basic") => (AuthKind::Basic, description.clone()),
-                SecurityScheme::HTTP { scheme, .. } => {
-                    diagnostics.push(
-                        Diagnostic::warning(&at, format!("HTTP authentication scheme `{scheme}` is not supported yet; requests are sent without it"))
-                            .with_help("add the credential as a default header on the client builder"),
-                    );
-                    continue;
-                }
-                SecurityScheme::APIKey {
-                    location,
-                    name: key,
-                    description,
-                    ..
-                } => {
-                    let kind = match location {
-                        openapiv3::APIKeyLocation::Header => AuthKind::ApiKeyHeader(key.clone()),
-                        openapiv3::APIKeyLocation::Query => AuthKind::ApiKeyQuery(key.clone()),
-                        openapiv3::APIKeyLocation::Cookie => AuthKind::ApiKeyCookie(key.clone()),
-                    };
-                    (kind, description.clone())
-                }
-                SecurityScheme::OAuth2 { description, .. }
-                | SecurityScheme::OpenIDConnect { description, .. } => {
-                    (AuthKind::Bearer, description.clone())
-                }
-            };
-            return Some(Auth {
-                scheme: name.clone(),
-                kind,
-                doc,
-            });
-        }
-    }
-    None
-}
-
 /// Reads the root `x-speakeasy-retries` extension.
 fn retry_policy(doc: &OpenAPI, diagnostics: &mut Diagnostics) -> Option<RetryPolicy> {
     let value = doc.extensions.get("x-speakeasy-retries")?;
@@ -1058,4 +1035,211 @@ fn status_match(text: &str) -> Option<StatusMatch> {
         .ok()
         .filter(|c| (100..=599).contains(c))
         .map(StatusMatch::Exact)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::build;
+    use crate::model::{Api, Presence, TypeKind};
+
+    fn api(paths: &str, schemas: &str) -> Api {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:{paths}\ncomponents:\n  schemas:{schemas}\n"
+        );
+        let document = crate::load::load(spec.as_bytes(), "t.yaml").expect("the spec loads");
+        build(document, &Default::default())
+            .expect("the model builds")
+            .0
+    }
+
+    /// `(operationId, method, builder)` of each operation of the group tagged `tag`.
+    fn names(api: &Api, tag: &str) -> Vec<(String, String, String)> {
+        let group = api.groups.iter().find(|g| g.tag == tag).expect("the group");
+        group
+            .operations
+            .iter()
+            .map(|op| {
+                (
+                    op.id.clone(),
+                    op.method_name.clone(),
+                    op.builder_name.clone(),
+                )
+            })
+            .collect()
+    }
+
+    fn get(path: &str, id: &str, tag: &str, extra: &str) -> String {
+        format!(
+            "\n  {path}:\n    get:\n      operationId: {id}\n      tags: ['{tag}']{extra}\n      responses: {{'204': {{description: ok}}}}"
+        )
+    }
+
+    #[test]
+    fn name_methods_takes_the_group_words_out() {
+        let paths = [
+            get(
+                "/a",
+                "ListOrganizationMemberships",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/b",
+                "GetOrganizationMembership",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/c",
+                "organizationMembershipsMerge",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/d",
+                "OrganizationMemberships",
+                "Organization Memberships",
+                "",
+            ),
+            get(
+                "/e",
+                "DeleteOrganizationMembership",
+                "Organization Memberships",
+                "\n      x-speakeasy-name-override: remove",
+            ),
+        ]
+        .concat();
+        let api = api(&paths, " {}");
+        let methods: Vec<String> = names(&api, "Organization Memberships")
+            .into_iter()
+            .map(|(_, method, _)| method)
+            .collect();
+        // Plural and singular runs go; nothing left means the whole operationId; an override
+        // wins.
+        assert_eq!(
+            methods,
+            ["list", "get", "merge", "organization_memberships", "remove"]
+        );
+    }
+
+    #[test]
+    fn name_methods_falls_back_to_the_operation_id_on_collisions_and_reserved_names() {
+        let paths = [
+            get("/a", "GetUsers", "Users", ""),
+            get("/b", "GetUser", "Users", ""),
+            get("/c", "newUser", "Users", ""),
+            get("/d", "cloneUsers", "Users", ""),
+            get("/e", "get-thing", "Users", ""),
+            get("/f", "getThing", "Users", ""),
+            get("/g", "Users", "Users", ""),
+        ]
+        .concat();
+        let api = api(&paths, " {}");
+        assert_eq!(
+            names(&api, "Users"),
+            [
+                // Both strip to `get`: both keep their whole operationId.
+                ("GetUsers", "get_users", "GetUsers"),
+                ("GetUser", "get_user", "GetUser"),
+                // `new` and `clone` are the group type's own.
+                ("newUser", "new2", "NewUser"),
+                ("cloneUsers", "clone2", "CloneUsers"),
+                // Two ids that case alike: methods and builders get numbered.
+                ("get-thing", "get_thing", "GetThing"),
+                ("getThing", "get_thing2", "GetThing2"),
+                // The builder cannot share the group type's name.
+                ("Users", "users", "Users2"),
+            ]
+            .map(|(id, method, builder)| (
+                id.to_owned(),
+                method.to_owned(),
+                builder.to_owned()
+            ))
+        );
+    }
+
+    /// `(presence, deny_unknown_fields)` of the type `name`'s field `field`.
+    fn settled(api: &Api, name: &str, field: &str) -> (Presence, bool) {
+        let def = api.type_def(name).expect("the type");
+        let TypeKind::Struct {
+            fields,
+            deny_unknown_fields,
+        } = &def.kind
+        else {
+            panic!("{name} is not a struct: {:?}", def.kind)
+        };
+        let field = fields
+            .iter()
+            .find(|f| f.wire_name == field)
+            .expect("the field");
+        (field.presence, *deny_unknown_fields)
+    }
+
+    #[test]
+    fn settle_directions_keeps_tri_states_and_closed_objects_for_sent_types_only() {
+        let schema = |name: &str| {
+            format!(
+                "\n    {name}:\n      type: object\n      additionalProperties: false\n      properties:\n        note: {{type: string, nullable: true}}"
+            )
+        };
+        let schemas = [
+            schema("Sent"),
+            schema("Received"),
+            schema("Both"),
+            schema("Unused"),
+            schema("Inner"),
+            schema("InUnion"),
+            "\n    SentWrapper:\n      type: object\n      properties:\n        items: {type: array, items: {$ref: '#/components/schemas/Inner'}}\n        either: {oneOf: [{$ref: '#/components/schemas/InUnion'}, {type: string}]}".to_owned(),
+        ]
+        .concat();
+        let response = |name: &str| {
+            format!(
+                "\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/{name}'}}"
+            )
+        };
+        let body = |name: &str| {
+            format!(
+                "\n      requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/{name}'}}"
+            )
+        };
+        let op = |path: &str, id: &str, sends: Option<&str>, receives: &str| {
+            format!(
+                "\n  {path}:\n    post:\n      operationId: {id}{}{}",
+                sends.map(body).unwrap_or_default(),
+                response(receives)
+            )
+        };
+        let paths = [
+            op("/a", "a", Some("Sent"), "Received"),
+            op("/b", "b", Some("Both"), "Both"),
+            op("/c", "c", Some("SentWrapper"), "Received"),
+        ]
+        .concat();
+        let api = api(&paths, &schemas);
+        // Sent only: `null` and absent stay apart, unknown fields are refused.
+        assert_eq!(
+            settled(&api, "Sent", "note"),
+            (Presence::OptionalNullable, true)
+        );
+        // Received (also) or never used: both decode as `None`, and a server adding a field
+        // must not break decoding.
+        assert_eq!(
+            settled(&api, "Received", "note"),
+            (Presence::Optional, false)
+        );
+        assert_eq!(
+            settled(&api, "Both", "note"),
+            (Presence::OptionalNullable, false)
+        );
+        assert_eq!(settled(&api, "Unused", "note"), (Presence::Optional, false));
+        // Reached through an array and a union of a sent type: sent.
+        assert_eq!(
+            settled(&api, "Inner", "note"),
+            (Presence::OptionalNullable, true)
+        );
+        assert_eq!(
+            settled(&api, "InUnion", "note"),
+            (Presence::OptionalNullable, true)
+        );
+    }
 }

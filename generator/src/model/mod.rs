@@ -4,13 +4,19 @@
 //! Rust names (cased, keyword-escaped, collision-free); wire names are kept next to them.
 
 mod build;
+mod idempotency;
 mod names;
 mod pagination;
 mod schema;
+mod security;
+mod usage;
 
 pub use self::build::build;
-pub use self::names::{Scope, escape_ident, field_name, method_name, type_name};
+pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
 pub use self::pagination::{Coverage, CoverageRow};
+pub use self::usage::Usage;
+
+use serde::{Deserialize, Serialize};
 
 impl Api {
     /// The named type called `name` (a [`TypeRef::Named`] target).
@@ -27,7 +33,7 @@ impl Api {
             docs.example = None;
         }
         self.description = None;
-        if let Some(auth) = &mut self.auth {
+        for auth in &mut self.security_schemes {
             auth.doc = None;
         }
         for group in &mut self.groups {
@@ -59,8 +65,16 @@ impl Api {
 
 /// The named types of an API, sorted by Rust name and looked up by it: built once, so no
 /// step needs an index of its own or a linear search.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<TypeDef>")]
 pub struct TypeTable(Vec<TypeDef>);
+
+impl From<Vec<TypeDef>> for TypeTable {
+    /// A recorded model is read back sorted, whatever order the file lists it in.
+    fn from(defs: Vec<TypeDef>) -> Self {
+        Self::new(defs)
+    }
+}
 
 impl TypeTable {
     /// A table of `defs`, which may come in any order; names must be unique.
@@ -123,7 +137,7 @@ impl<'a> IntoIterator for &'a TypeTable {
 }
 
 /// A whole API, ready to be emitted.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     /// `info.title`.
     pub title: String,
@@ -133,8 +147,12 @@ pub struct Api {
     pub description: Option<String>,
     /// `servers[].url`, in document order; the first is the default base URL.
     pub servers: Vec<String>,
-    /// How requests authenticate, from `components.securitySchemes` and root `security`.
-    pub auth: Option<Auth>,
+    /// The security schemes operations use that the SDK can send, in order of first use (the
+    /// root `security` first).
+    pub security_schemes: Vec<Auth>,
+    /// The security of operations that state none of their own: the root `security`, or, when
+    /// the document has none, the requirement most operations state.
+    pub security: Security,
     /// The root retry policy (`x-speakeasy-retries`), when the document has one.
     pub retry: Option<RetryPolicy>,
     /// Operation groups (one per tag), in the order tags first appear.
@@ -145,8 +163,13 @@ pub struct Api {
     pub error_bodies: Vec<String>,
 }
 
-/// How the API authenticates: the first supported scheme of the root `security`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which credentials a request may carry: alternatives in order of preference, each a set of
+/// scheme names (`Auth::scheme`) sent together. Empty: none. An empty set among them: the
+/// request may also go without.
+pub type Security = Vec<Vec<String>>;
+
+/// One security scheme the SDK can send.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auth {
     /// The `components.securitySchemes` key.
     pub scheme: String,
@@ -157,7 +180,7 @@ pub struct Auth {
 }
 
 /// Where a credential goes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthKind {
     /// `Authorization: Bearer <token>`.
     Bearer,
@@ -169,10 +192,25 @@ pub enum AuthKind {
     ApiKeyQuery(String),
     /// An API key in the named cookie.
     ApiKeyCookie(String),
+    /// An OAuth 2 or OpenID Connect access token, sent as a bearer token (obtaining it is the
+    /// caller's business).
+    OAuth2,
+}
+
+impl Api {
+    /// The scheme the API's main credential is for: the first one its default security names,
+    /// else the first one an operation uses. What `Client::new` and `from_env` take.
+    pub fn primary_auth(&self) -> Option<&Auth> {
+        self.security
+            .iter()
+            .flatten()
+            .find_map(|name| self.security_schemes.iter().find(|a| &a.scheme == name))
+            .or(self.security_schemes.first())
+    }
 }
 
 /// A retry policy as the document states it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RetryPolicy {
     /// First backoff interval, milliseconds.
     pub initial_interval_ms: u64,
@@ -189,7 +227,7 @@ pub struct RetryPolicy {
 }
 
 /// A status code or a class of them, as in `404` or `5XX`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum StatusMatch {
     /// One status code.
     Exact(u16),
@@ -198,7 +236,7 @@ pub enum StatusMatch {
 }
 
 /// The operations that share a tag; becomes `client.<name>()`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Snake-case accessor name, e.g. `organization_memberships`.
     pub method: String,
@@ -213,7 +251,7 @@ pub struct Group {
 }
 
 /// One HTTP operation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// `operationId` (or one derived from method and path).
     pub id: String,
@@ -241,12 +279,90 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Whether the operation returns a list and looks paged (for coverage and notes).
     pub list: ListShape,
-    /// Whether the operation requires authentication.
-    pub authenticated: bool,
+    /// The operation's security when it differs from [`Api::security`]; `Some(vec![])` for a
+    /// public operation (`security: []`).
+    pub security: Option<Security>,
+    /// The header that carries an idempotency key (wire name of one of `params`): the SDK sends
+    /// a fresh key per call unless the caller sets one, and retries the call like a GET.
+    pub idempotency_key: Option<String>,
+}
+
+impl Operation {
+    /// What a successful call returns, given all its 2XX responses: what `send()` yields in the
+    /// generated code, and what the diff compares.
+    pub fn success(&self) -> Success<'_> {
+        Success::of(&self.responses)
+    }
+
+    /// The media types the operation can decode, in order of preference, for `Accept`:
+    /// success responses first, then error ones; the JSON type of a response that has one
+    /// (the only one decoded), else all of its types (handed over as bytes).
+    pub fn accept(&self) -> Vec<&str> {
+        let (success, errors): (Vec<&Response>, Vec<&Response>) =
+            self.responses.iter().partition(|r| r.status.is_success());
+        let mut accepted: Vec<&str> = Vec::new();
+        for response in success.into_iter().chain(errors) {
+            let json = response.media_types.iter().find(|m| is_json(m));
+            let types: Vec<&str> = match json {
+                Some(json) => vec![json.as_str()],
+                None => response.media_types.iter().map(String::as_str).collect(),
+            };
+            // Only what can go into a header as written: `type/subtype`, visible ASCII.
+            let valid = |m: &&str| {
+                m.contains('/')
+                    && m.bytes()
+                        .all(|b| b.is_ascii_graphic() && b != b',' && b != b';')
+            };
+            for media in types.into_iter().filter(valid) {
+                if !accepted.contains(&media) {
+                    accepted.push(media);
+                }
+            }
+        }
+        accepted
+    }
+}
+
+/// What a successful call returns (see [`Operation::success`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Success<'a> {
+    /// No success response has a body.
+    Unit,
+    /// All that have a body share this type, and all have one.
+    One(&'a TypeRef),
+    /// Some have this body type, some (e.g. 204) none.
+    Optional(&'a TypeRef),
+    /// Bodies of different types: decoded as JSON values.
+    Any,
+}
+
+impl<'a> Success<'a> {
+    /// What a call with these documented responses returns (see [`Operation::success`]); for
+    /// the model's builders, which need it before the operation exists.
+    pub fn of(responses: &'a [Response]) -> Self {
+        let bodies: Vec<Option<&TypeRef>> = responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .map(|r| r.body.as_ref())
+            .collect();
+        let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
+        types.dedup();
+        match types.as_slice() {
+            [] => Success::Unit,
+            [one] if bodies.iter().all(Option::is_some) => Success::One(one),
+            [one] => Success::Optional(one),
+            _ => Success::Any,
+        }
+    }
+}
+
+/// `application/json` and the `+json` types (`application/problem+json`).
+pub fn is_json(media: &str) -> bool {
+    media == "application/json" || media.ends_with("+json")
 }
 
 /// Where a parameter goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ParamLocation {
     /// A `{name}` path segment.
     Path,
@@ -259,7 +375,7 @@ pub enum ParamLocation {
 }
 
 /// An operation parameter.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// Name on the wire.
     pub wire_name: String,
@@ -271,16 +387,33 @@ pub struct Param {
     pub required: bool,
     /// Its type.
     pub ty: TypeRef,
-    /// `explode` (query arrays: `a=1&a=2` when true, `a=1,2` when false).
-    pub explode: bool,
-    /// `style: deepObject` (`name[key]=value`).
-    pub deep_object: bool,
+    /// How a query parameter is written. Other locations hold one string (arrays
+    /// comma-joined, as `style: simple` says) and carry `Form { explode: false }`.
+    pub style: QueryStyle,
     /// Documentation from the spec.
     pub docs: Docs,
 }
 
+/// How a structured value becomes `name=value` pairs: OpenAPI's `style` with `explode`, for
+/// query parameters and the properties of form bodies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QueryStyle {
+    /// `form`: arrays as repeated keys (`explode`) or comma-joined, objects as one pair per
+    /// property (`explode`) or `name=k,v,…`.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `spaceDelimited` (not exploded): values joined with spaces.
+    SpaceDelimited,
+    /// `pipeDelimited` (not exploded): values joined with `|`.
+    PipeDelimited,
+    /// `deepObject`: `name[key]=value`, nested objects and arrays in brackets too.
+    DeepObject,
+}
+
 /// How a request body is encoded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyKind {
     /// `application/json` (and `+json`).
     Json,
@@ -293,7 +426,7 @@ pub enum BodyKind {
 }
 
 /// A request body.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Body {
     /// Whether the body must be sent.
     pub required: bool,
@@ -303,12 +436,15 @@ pub struct Body {
     pub ty: TypeRef,
     /// Whether the builder takes the body's properties one by one (inline object bodies).
     pub flattened: bool,
+    /// The Encoding Object's style per property of a form body (wire name), where it gives
+    /// one; properties not listed use the runtime's defaults.
+    pub encoding: Vec<(String, QueryStyle)>,
     /// `requestBody.description`.
     pub description: Option<String>,
 }
 
 /// A documented response.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     /// Which statuses it covers.
     pub status: ResponseStatus,
@@ -316,10 +452,12 @@ pub struct Response {
     pub description: String,
     /// Its JSON body type, when it has one.
     pub body: Option<TypeRef>,
+    /// Its content types (lower-case, without parameters), in document order.
+    pub media_types: Vec<String>,
 }
 
 /// The status key of a response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ResponseStatus {
     /// One status or a class.
     Status(StatusMatch),
@@ -338,7 +476,7 @@ impl ResponseStatus {
 }
 
 /// How `stream()` walks an operation's pages (see `model/pagination.rs` for how it is found).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// What identifies a page and where the next one is.
     pub strategy: Strategy,
@@ -351,7 +489,7 @@ pub struct Pagination {
 }
 
 /// A paging strategy, with the Rust names of the parameters and response fields it uses.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Strategy {
     /// `offset` (+ `limit`): the offset moves by the page size or the items received; ends at
     /// the total, or at an empty page.
@@ -423,7 +561,7 @@ impl Strategy {
 }
 
 /// Where a cursor strategy finds the next cursor.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CursorSource {
     /// A response field (`last_id`, `next_cursor`, `next_marker`).
     Field(FieldPath),
@@ -432,7 +570,7 @@ pub enum CursorSource {
 }
 
 /// A field inside a response body, possibly nested (`meta.next_cursor`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldPath {
     /// Rust field names, outermost first.
     pub rust: Vec<String>,
@@ -441,7 +579,7 @@ pub struct FieldPath {
 }
 
 /// What decided an operation's pagination.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PaginationSource {
     /// Parameter names and the response shape.
     Detected,
@@ -452,7 +590,7 @@ pub enum PaginationSource {
 }
 
 /// How an operation relates to lists, for pagination coverage and notes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ListShape {
     /// The success body is not a list and holds none.
     NotList,
@@ -466,27 +604,36 @@ pub enum ListShape {
     },
 }
 
-/// Documentation gathered for an item.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Documentation gathered for an item. Absent parts are left out of the recorded model
+/// (`sdkgen-model.json`), where most items have no docs at all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Docs {
     /// Title or summary line.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Longer description.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Default value, as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
     /// Inclusive lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     /// Inclusive upper bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     /// An example value, as JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
     /// Whether the item is deprecated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
 }
 
 /// A named type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeDef {
     /// Rust name.
     pub name: String,
@@ -499,7 +646,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a named type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TypeKind {
     /// An object with known properties.
     Struct {
@@ -528,7 +675,7 @@ pub enum TypeKind {
 }
 
 /// A member of a [`TypeKind::Union`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnionVariant {
     /// Rust variant name.
     pub rust_name: String,
@@ -541,7 +688,7 @@ pub struct UnionVariant {
 }
 
 /// A struct field.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// Name on the wire.
     pub wire_name: String,
@@ -559,7 +706,7 @@ pub struct Field {
 
 /// Whether a field must be present and whether it may be `null`; its Rust type and serde
 /// attributes follow from this alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Presence {
     /// Listed in `required`, never `null`: `T`.
     Required,
@@ -599,7 +746,7 @@ impl Presence {
 }
 
 /// A value of a string enum.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// Value on the wire.
     pub wire_name: String,
@@ -608,7 +755,7 @@ pub struct Variant {
 }
 
 /// A reference to a type, as used by fields, parameters and bodies.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TypeRef {
     /// `String`.
     String,

@@ -16,26 +16,6 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers (`r#self` is not allowed).
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Type names that would shadow the prelude or the types generated code relies on.
-const RESERVED_TYPES: &[&str] = &[
-    "Option",
-    "Result",
-    "String",
-    "Vec",
-    "Box",
-    "Some",
-    "None",
-    "Ok",
-    "Err",
-    "Client",
-    "ClientBuilder",
-    "Error",
-    "ErrorBody",
-    "Response",
-    "Value",
-    "Map",
-];
-
 /// Escapes a keyword: `type` → `r#type`, `self` → `self_`. Leaves other names alone.
 pub fn escape_ident(name: &str) -> String {
     if NOT_RAW.contains(&name) {
@@ -49,10 +29,33 @@ pub fn escape_ident(name: &str) -> String {
 
 /// Keeps only characters valid in identifiers, turning the rest into word breaks,
 /// so `x-rate-limit`, `$ref` and `a.b` all case cleanly.
+///
+/// Names are ASCII: other scripts are transliterated (`Übersicht` → `Ubersicht`), because
+/// rustc refuses non-ASCII module names (E0754), lints mixed scripts, and a user must be able
+/// to type every name. The spec's own spelling stays in the docs and on the wire.
 fn words(raw: &str) -> String {
-    let spaced: String = raw
+    let mut spaced = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() => spaced.push(c),
+            c if c.is_ascii() => spaced.push(' '),
+            // An accented letter stays in its word (`ü` → `u`); a longer transliteration
+            // (`日` → `Ri`, `🙂` → `slight_smile`) is a word of its own.
+            c => match deunicode::deunicode_char(c) {
+                Some(one) if one.chars().count() == 1 => spaced.push_str(one),
+                Some(word) => {
+                    spaced.push(' ');
+                    spaced.push_str(word);
+                    spaced.push(' ');
+                }
+                None => spaced.push(' '),
+            },
+        }
+    }
+    // Transliterations may bring punctuation (`:`) and spaces; only letters and digits stay.
+    let spaced: String = spaced
         .chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
     // A plural acronym (`URLs`, `IDs`) would otherwise split before its last capital
     // (`ur_ls`): read it as one word.
@@ -84,18 +87,21 @@ fn fix_start(name: String, prefix: &str, fallback: &str) -> String {
 }
 
 /// `organization_membership` → `OrganizationMembership`.
+///
+/// Only casing: whether the name is free where it goes is the business of that place's
+/// [`Scope`].
 pub fn type_name(raw: &str) -> String {
-    let name = fix_start(words(raw).to_upper_camel_case(), "T", "Type");
-    if RESERVED_TYPES.contains(&name.as_str()) {
-        format!("{name}Model")
-    } else {
-        escape_ident(&name)
-    }
+    escape_ident(&fix_start(words(raw).to_upper_camel_case(), "T", "Type"))
 }
 
 /// `userId` → `user_id`, `type` → `r#type`.
 pub fn field_name(raw: &str) -> String {
-    escape_ident(&fix_start(words(raw).to_snake_case(), "_", "value"))
+    let name = fix_start(words(raw).to_snake_case(), "_", "value");
+    // `_1` or `_1_5` says nothing (clippy's `just_underscores_and_digits`).
+    if name.chars().all(|c| c == '_' || c.is_ascii_digit()) {
+        return format!("value{name}");
+    }
+    escape_ident(&name)
 }
 
 /// `ListOrganizationMemberships` → `list_organization_memberships`.
@@ -105,29 +111,127 @@ pub fn method_name(raw: &str) -> String {
 
 /// Hands out names that are unique within one scope, in a deterministic way:
 /// the first taker keeps the name, later ones get `2`, `3`, … appended.
+///
+/// A scope can hold names the generated code itself defines or uses there (see
+/// [`crate::emit::RESERVED`]); a spec name equal to one of those gets the scope's suffix
+/// (`Error` → `ErrorModel`), or a number when the scope has none.
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    reserved: BTreeSet<String>,
+    suffix: &'static str,
 }
 
 impl Scope {
-    /// A scope in which `reserved` names are already taken.
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    /// A scope in which `reserved` names are already taken: spec names equal to one of them get
+    /// numbered.
+    pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Self {
+        Self::reserving(reserved, "")
+    }
+
+    /// A scope in which a spec name equal to one of `reserved` becomes `{name}{suffix}`.
+    pub fn reserving<'a>(
+        reserved: impl IntoIterator<Item = &'a str>,
+        suffix: &'static str,
+    ) -> Self {
+        let reserved: BTreeSet<String> = reserved.into_iter().map(str::to_owned).collect();
         Self {
-            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            taken: reserved.clone(),
+            reserved,
+            suffix,
         }
     }
 
     /// Claims `name`, or the first free `name2`, `name3`, ….
+    ///
+    /// Names are compared without `r#`: `r#mod` and `mod` are the same module file.
     pub fn claim(&mut self, name: String) -> String {
-        if self.taken.insert(name.clone()) {
+        let bare = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+        if !self.suffix.is_empty() && self.reserved.contains(&bare) {
+            return self.claim(format!("{bare}{}", self.suffix));
+        }
+        if self.taken.insert(bare.clone()) {
             return name;
         }
-        let base = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+        // `Self_` + 2 is `Self2`: a number makes the escape unnecessary, and `Self_2` is not
+        // camel case.
+        let base = match bare.trim_end_matches('_') {
+            "" => bare.as_str(),
+            trimmed => trimmed,
+        };
         (2..)
             .map(|n| format!("{base}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(name)
+    }
+}
+
+/// Where spec-derived names go in the generated crate, each place with the names its generated
+/// code already uses there, read from [`crate::emit::RESERVED`].
+pub mod places {
+    use super::Scope;
+    use crate::emit::RESERVED;
+
+    /// Schema types in `models.rs`: `Error` → `ErrorModel`.
+    pub fn models() -> Scope {
+        Scope::reserving(
+            RESERVED.models_module.iter().copied().flatten().copied(),
+            "Model",
+        )
+    }
+
+    /// Group accessors on `Client`, which are also the modules under `operations/`.
+    pub fn accessors() -> Scope {
+        Scope::with_reserved(
+            RESERVED
+                .client
+                .iter()
+                .chain(RESERVED.operations_dir)
+                .copied(),
+        )
+    }
+
+    /// Group types, re-exported side by side from `operations`: `Client` → `ClientGroup`.
+    pub fn group_types() -> Scope {
+        Scope::reserving(
+            RESERVED
+                .operations_module
+                .iter()
+                .copied()
+                .flatten()
+                .copied(),
+            "Group",
+        )
+    }
+
+    /// Request builders, in their group's module next to the group type.
+    pub fn builders(group_type: &str) -> Scope {
+        let mut scope = Scope::reserving(
+            RESERVED
+                .operations_module
+                .iter()
+                .copied()
+                .flatten()
+                .copied(),
+            "Request",
+        );
+        scope.taken.insert(group_type.to_owned());
+        scope
+    }
+
+    /// Operation methods on a group type.
+    pub fn operation_methods() -> Scope {
+        Scope::with_reserved(RESERVED.group.iter().copied())
+    }
+
+    /// Fields and setters of a request builder: parameters and body properties.
+    pub fn builder_members() -> Scope {
+        Scope::with_reserved(RESERVED.builder.iter().copied())
+    }
+
+    /// Variants of a string enum or a union.
+    pub fn variants() -> Scope {
+        Scope::with_reserved(RESERVED.variants.iter().copied())
     }
 }
 
@@ -159,22 +263,74 @@ mod tests {
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("$ref"), "r#ref");
         assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(field_name("12"), "value_12");
+        assert_eq!(field_name("1.5"), "value_1_5");
         assert_eq!(field_name(""), "value");
         assert_eq!(field_name("+"), "value");
         assert_eq!(type_name("2xx"), "T2xx");
         assert_eq!(type_name("self"), "Self_");
-        assert_eq!(type_name("Error"), "ErrorModel");
-        assert_eq!(type_name("über"), "Über");
+        assert_eq!(type_name("Error"), "Error");
+        assert_eq!(type_name("über"), "Uber");
+        assert_eq!(type_name("日本語"), "RiBenYu");
+        assert_eq!(field_name("ünïcödé"), "unicode");
+        assert_eq!(field_name("emoji🙂"), "emoji_slight_smile");
+        assert_eq!(field_name("日本語"), "ri_ben_yu");
     }
 
     #[test]
     fn scope_suffixes_collisions_in_order() {
-        let mut scope = Scope::with_reserved(&["send"]);
+        let mut scope = Scope::with_reserved(["send"]);
         assert_eq!(scope.claim("send".into()), "send2");
         assert_eq!(scope.claim("a".into()), "a");
         assert_eq!(scope.claim("a".into()), "a2");
         assert_eq!(scope.claim("a2".into()), "a22");
         assert_eq!(scope.claim("r#type".into()), "r#type");
         assert_eq!(scope.claim("r#type".into()), "type2");
+    }
+
+    #[test]
+    fn reserved_names_get_the_suffix_then_numbers() {
+        let mut scope = Scope::reserving(["Error", "Option"], "Model");
+        assert_eq!(scope.claim("Error".into()), "ErrorModel");
+        assert_eq!(scope.claim("Error".into()), "ErrorModel2");
+        assert_eq!(scope.claim("ErrorModel".into()), "ErrorModel3");
+        assert_eq!(scope.claim("Thing".into()), "Thing");
+        assert_eq!(scope.claim("Thing".into()), "Thing2");
+    }
+
+    #[test]
+    fn every_place_avoids_what_the_generated_code_uses_there() {
+        let crate_names = crate::emit::RESERVED;
+        let mut models = places::models();
+        for name in crate_names.models_module.iter().copied().flatten() {
+            assert_eq!(models.claim((*name).to_owned()), format!("{name}Model"));
+        }
+        let mut accessors = places::accessors();
+        for name in ["core", "new", "builder", "from_env", "clone", "mod"] {
+            assert_eq!(accessors.claim(name.to_owned()), format!("{name}2"));
+        }
+        let mut builders = places::builders("Users");
+        assert_eq!(
+            builders.claim("RequestOptions".into()),
+            "RequestOptionsRequest"
+        );
+        assert_eq!(builders.claim("Users".into()), "Users2");
+        assert_eq!(builders.claim("Option".into()), "OptionRequest");
+        // What a builder defines, paging included: a parameter of that name moves aside.
+        let mut members = places::builder_members();
+        for name in [
+            "client",
+            "options",
+            "body",
+            "send",
+            "send_with_response",
+            "send_page",
+            "stream",
+        ] {
+            assert_eq!(members.claim(name.to_owned()), format!("{name}2"));
+        }
+        let mut groups = places::group_types();
+        assert_eq!(groups.claim("Client".into()), "ClientGroup");
+        assert_eq!(groups.claim("Default".into()), "Default");
     }
 }

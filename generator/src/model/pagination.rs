@@ -14,7 +14,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 
 use super::{
     Api, CursorSource, Field, FieldPath, ListShape, Pagination, PaginationSource, Param,
-    ParamLocation, Response, Strategy, TypeDef, TypeKind, TypeRef,
+    ParamLocation, Response, Strategy, Success, TypeDef, TypeKind, TypeRef,
 };
 use crate::config::{PAGING_STRATEGIES, PagingRule};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
@@ -264,15 +264,8 @@ fn note(
 
 /// The success body type, when every success response has the same one.
 fn success_body(responses: &[Response]) -> Option<&TypeRef> {
-    let bodies: Vec<Option<&TypeRef>> = responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .map(|r| r.body.as_ref())
-        .collect();
-    let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
-    types.dedup();
-    match types.as_slice() {
-        [one] if bodies.iter().all(Option::is_some) => Some(one),
+    match Success::of(responses) {
+        Success::One(body) => Some(body),
         _ => None,
     }
 }

@@ -12,7 +12,7 @@ use openapiv3::{
     Type, VariantOrUnknownOrEmpty,
 };
 
-use super::names::{Scope, field_name, type_name};
+use super::names::{Scope, field_name, places, type_name};
 use super::{Docs, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 
@@ -48,7 +48,7 @@ const MAX_DEPTH: usize = 64;
 
 impl<'d> Types<'d> {
     pub fn new(doc: &'d OpenAPI) -> Self {
-        let mut scope = Scope::default();
+        let mut scope = places::models();
         let components = doc
             .components
             .iter()
@@ -462,7 +462,7 @@ impl<'d> Types<'d> {
         data: &openapiv3::SchemaData,
         pointer: &Pointer,
     ) {
-        let mut variant_names = Scope::with_reserved(&["Unknown"]);
+        let mut variant_names = places::variants();
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = pointer.join(keyword).join(i);
@@ -565,12 +565,20 @@ impl<'d> Types<'d> {
                 docs,
             });
         }
+        // A name listed in `required` without a property schema still must be present, with
+        // any value (`null` included): dropping it would make every request the SDK sends
+        // invalid. Such names are often left behind when a property is removed, so a reply
+        // without it still decodes (`None`), and `None` is sent as `null`.
         for &required in &object.required {
             if !object.properties.iter().any(|(name, _)| *name == required) {
-                self.diagnostics.push(Diagnostic::warning(
-                    pointer.join("required"),
-                    format!("`{required}` is required but not among the properties; it is ignored"),
-                ));
+                fields.push(Field {
+                    wire_name: required.clone(),
+                    rust_name: field_names.claim(field_name(required)),
+                    ty: TypeRef::Json,
+                    presence: Presence::RequiredNullable,
+                    boxed: false,
+                    docs: Docs::default(),
+                });
             }
         }
         let closed = matches!(object.additional, Some(AdditionalProperties::Any(false)));
@@ -593,7 +601,7 @@ impl<'d> Types<'d> {
         data: &openapiv3::SchemaData,
         pointer: &Pointer,
     ) {
-        let mut variant_names = Scope::with_reserved(&["Unknown"]);
+        let mut variant_names = places::variants();
         let variants = values
             .iter()
             .map(|value| Variant {

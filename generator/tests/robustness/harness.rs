@@ -128,6 +128,69 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// Writes the crate to `target/robustness/<name>/` (with the spec beside it as `spec.json`)
+/// and `cargo check`s it, all targets, in a target directory shared by every such check.
+/// Fails on a compile error and on any warning in the generated code: computed imports and
+/// qualified paths must leave nothing unused or ambiguous.
+pub fn cargo_check(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), String> {
+    cargo(name, output, spec, &["check"])
+}
+
+/// Like [`cargo_check`], with clippy's default lints as errors (as CI lints generated crates).
+pub fn cargo_clippy(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), String> {
+    cargo(name, output, spec, &["clippy"])
+}
+
+fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> Result<(), String> {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = scratch(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    sdkgen::output::write(&dir, &output.files).map_err(|e| format!("cannot write: {e}"))?;
+    std::fs::write(dir.join("spec.json"), spec).map_err(|e| format!("cannot write: {e}"))?;
+    // Not a member of this workspace; share its lock file so no resolution is needed.
+    let manifest = dir.join("Cargo.toml");
+    let mut cargo_toml = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    cargo_toml.push_str("\n[workspace]\n");
+    std::fs::write(&manifest, cargo_toml).map_err(|e| e.to_string())?;
+    let _ = std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"));
+    let run = std::process::Command::new(env!("CARGO"))
+        .args(command)
+        .args(["--quiet", "--all-targets", "--message-format", "short"])
+        .args(if command == ["clippy"] {
+            &["--", "-D", "warnings"][..]
+        } else {
+            &[]
+        })
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", scratch("target"))
+        .output()
+        .map_err(|e| format!("cargo does not run: {e}"))?;
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains(": error") || line.contains(": warning"))
+        .collect();
+    println!(
+        "{}: cargo {}: {}",
+        dir.display(),
+        command.join(" "),
+        run.status
+    );
+    if run.status.success() && problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} (spec.json is next to it): {}\n  {}",
+        dir.display(),
+        run.status,
+        if problems.is_empty() {
+            stderr.lines().take(20).collect::<Vec<_>>().join("\n  ")
+        } else {
+            problems.join("\n  ")
+        }
+    ))
+}
+
 /// Checks everything a successful run emitted: every path is a plain relative path inside the
 /// crate and unique, every `.rs` file parses with `syn`, `Cargo.toml` is TOML, and every
 /// `mod name;` has its file.
@@ -171,6 +234,12 @@ pub fn check_output(output: &sdkgen::Output, parse_runtime: bool) -> Result<(), 
                 )
             })?;
             check_modules(&file.path, &parsed, &paths)?;
+            // The runtime is compiled on its own (and exports a macro and a module of the same
+            // name, which this check, knowing nothing of namespaces, would mistake).
+            if !file.path.starts_with("src/runtime/") {
+                check_unique_names(&file.path, &parsed)?;
+                check_docs(&file.path, &file.contents)?;
+            }
         } else if file.path.ends_with(".toml") {
             file.contents
                 .parse::<toml::Table>()
@@ -181,6 +250,154 @@ pub fn check_output(output: &sdkgen::Output, parse_runtime: bool) -> Result<(), 
         return Err(format!("Cargo.toml or src/lib.rs missing: {paths:?}"));
     }
     Ok(())
+}
+
+/// No name is defined twice where rustc would refuse it: items and imports of a module in the
+/// type namespace (E0255, E0428), and the methods and associated items of one type's inherent
+/// impls in a file (E0592, E0201).
+fn check_unique_names(path: &str, file: &syn::File) -> Result<(), String> {
+    let mut types: BTreeSet<String> = BTreeSet::new();
+    let mut members: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut define = |name: String| {
+        let name = name.trim_start_matches("r#").to_owned();
+        if types.insert(name.clone()) {
+            Ok(())
+        } else {
+            Err(format!("{path} defines or imports `{name}` twice"))
+        }
+    };
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(s) => define(s.ident.to_string())?,
+            syn::Item::Enum(e) => define(e.ident.to_string())?,
+            syn::Item::Union(u) => define(u.ident.to_string())?,
+            syn::Item::Type(t) => define(t.ident.to_string())?,
+            syn::Item::Trait(t) => define(t.ident.to_string())?,
+            syn::Item::Mod(m) => define(m.ident.to_string())?,
+            syn::Item::Use(u) => {
+                for name in use_names(&u.tree) {
+                    define(name)?;
+                }
+            }
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                let self_ty = quote::ToTokens::to_token_stream(&i.self_ty).to_string();
+                for member in &i.items {
+                    let name = match member {
+                        syn::ImplItem::Fn(f) => f.sig.ident.to_string(),
+                        syn::ImplItem::Const(c) => c.ident.to_string(),
+                        syn::ImplItem::Type(t) => t.ident.to_string(),
+                        _ => continue,
+                    };
+                    let name = name.trim_start_matches("r#").to_owned();
+                    if !members.insert((self_ty.clone(), name.clone())) {
+                        return Err(format!("{path}: `{self_ty}` has two items named `{name}`"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Doc comments are `/// text` (with the space), and the only code blocks rustdoc would compile
+/// as doctests are the generator's own examples: one in `src/lib.rs`, one in `src/client.rs`.
+/// Blocks are found as rustdoc finds them, with pulldown-cmark, so spec prose that would turn
+/// into a doctest (and fail `cargo test --doc` of the generated crate) is caught here.
+fn check_docs(path: &str, contents: &str) -> Result<(), String> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut open = false;
+    for line in contents.lines() {
+        let trimmed = line.trim_start();
+        let text = trimmed
+            .strip_prefix("///")
+            .or_else(|| trimmed.strip_prefix("//!"));
+        match text {
+            Some(text) => {
+                if !(text.is_empty() || text.starts_with(' ')) {
+                    return Err(format!("{path}: a doc line without a space: {line:?}"));
+                }
+                if !open {
+                    blocks.push(Vec::new());
+                }
+                if let Some(block) = blocks.last_mut() {
+                    block.push(text);
+                }
+                open = true;
+            }
+            None => open = false,
+        }
+    }
+    let doctests: usize = blocks.iter().map(|block| rust_code_blocks(block)).sum();
+    let expected = match path {
+        "src/lib.rs" | "src/client.rs" => 1,
+        _ => 0,
+    };
+    if doctests == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "{path} has {doctests} code blocks that rustdoc would compile, {expected} expected"
+        ))
+    }
+}
+
+/// How many code blocks of one doc comment rustdoc treats as Rust: indented blocks, and fences
+/// whose info string is empty or has a token rustdoc knows.
+fn rust_code_blocks(lines: &[&str]) -> usize {
+    // rustdoc removes the indentation common to all lines before reading the Markdown.
+    let common = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let text: String = lines
+        .iter()
+        .map(|l| l.get(common..).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    pulldown_cmark::Parser::new(&text)
+        .filter(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::CodeBlock(kind)) => match kind {
+                pulldown_cmark::CodeBlockKind::Indented => true,
+                pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                    let tokens: Vec<&str> = info
+                        .split(|c: char| c == ',' || c.is_whitespace())
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    let known = |t: &&str| {
+                        matches!(
+                            *t,
+                            "rust"
+                                | "should_panic"
+                                | "no_run"
+                                | "ignore"
+                                | "compile_fail"
+                                | "test_harness"
+                                | "standalone_crate"
+                        ) || t.starts_with("edition")
+                            || t.starts_with("ignore-")
+                    };
+                    tokens.iter().all(known) || tokens.iter().any(known)
+                }
+            },
+            _ => false,
+        })
+        .count()
+}
+
+/// The names a `use` brings into scope (globs and `_` bring none by name).
+fn use_names(tree: &syn::UseTree) -> Vec<String> {
+    match tree {
+        syn::UseTree::Path(p) => use_names(&p.tree),
+        syn::UseTree::Name(n) if n.ident == "self" => Vec::new(),
+        syn::UseTree::Name(n) => vec![n.ident.to_string()],
+        syn::UseTree::Rename(r) if r.rename == "_" => Vec::new(),
+        syn::UseTree::Rename(r) => vec![r.rename.to_string()],
+        syn::UseTree::Glob(_) => Vec::new(),
+        syn::UseTree::Group(g) => g.items.iter().flat_map(use_names).collect(),
+    }
 }
 
 /// Writes an invalid emitted file under `target/robustness/invalid/` and returns where.

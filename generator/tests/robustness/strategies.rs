@@ -134,12 +134,80 @@ pub const ODD_NAMES: &[&str] = &[
     "../../escape",
 ];
 
+/// Every name of Rust's 2024 prelude (std), types, traits, functions and variants: a spec may
+/// use any of them for a tag, schema, operation or property.
+pub const RUST_PRELUDE: &[&str] = &[
+    "AsMut",
+    "AsRef",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Hash",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+    "drop",
+];
+
+/// The names a spec may pick that the generated code itself uses: [`ODD_NAMES`], the prelude,
+/// and the generator's own table of reserved names (`sdkgen::emit::RESERVED`), sorted and
+/// without repeats.
+pub fn name_pool() -> Vec<&'static str> {
+    let mut pool: Vec<&'static str> = ODD_NAMES
+        .iter()
+        .chain(RUST_PRELUDE)
+        .copied()
+        .chain(sdkgen::emit::RESERVED.all())
+        .collect();
+    pool.sort_unstable();
+    pool.dedup();
+    pool
+}
+
 /// Odd prose for descriptions and summaries (it ends up in rustdoc).
 pub const ODD_TEXT: &[&str] = &[
     "",
     "plain words",
     "```\npanic!(\"doctest\")\n```",
     "```rust\nfn main() { loop {} }\n```",
+    "```no_run\nloop {}\n```\n~~~\npanic!()\n~~~\n```` should_panic\n```\n````",
+    "Intro:\n\n    indented after a blank line\n\n* list\n\n      deep under a list item",
     "    indented code block\n    panic!()",
     "*/ /* /** */",
     "<b>html</b> <script>alert(1)</script> [link](http://x) [broken] [`Missing`]",
@@ -165,9 +233,9 @@ const NAME_CHARS: &[char] = &[
 /// A component, property, parameter, tag or operation name.
 pub fn name() -> BoxedStrategy<String> {
     prop_oneof![
-        4 => select(ODD_NAMES).prop_map(str::to_owned),
+        4 => select(name_pool()).prop_map(str::to_owned),
         2 => proptest::collection::vec(select(NAME_CHARS), 0..10).prop_map(String::from_iter),
-        1 => (select(ODD_NAMES), select(ODD_NAMES)).prop_map(|(a, b)| format!("{a}{b}")),
+        1 => (select(name_pool()), select(name_pool())).prop_map(|(a, b)| format!("{a}{b}")),
         1 => proptest::collection::vec(select(&['a', 'b', '_'][..]), 200..300)
             .prop_map(String::from_iter),
     ]

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Actor Tokens`.
@@ -61,7 +59,7 @@ impl<'a> ActorTokens<'a> {
     }
 }
 
-///A `POST /actor_tokens` request; start it with [`ActorTokens::create`](super::ActorTokens::create), then `.send()` it.
+/// A `POST /actor_tokens` request; start it with [`ActorTokens::create`](super::ActorTokens::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateActorToken {
@@ -103,6 +101,7 @@ impl CreateActorToken {
             reqwest::Method::POST,
             "/actor_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -113,7 +112,7 @@ impl CreateActorToken {
     }
 }
 
-///A `POST /actor_tokens/{actor_token_id}/revoke` request; start it with [`ActorTokens::revoke`](super::ActorTokens::revoke), then `.send()` it.
+/// A `POST /actor_tokens/{actor_token_id}/revoke` request; start it with [`ActorTokens::revoke`](super::ActorTokens::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeActorToken {
@@ -143,6 +142,7 @@ impl RevokeActorToken {
             reqwest::Method::POST,
             "/actor_tokens/{actor_token_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("actor_token_id", &self.actor_token_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Admin Portal Link Tokens`.
@@ -60,7 +58,7 @@ impl<'a> AdminPortalLinkTokens<'a> {
     }
 }
 
-///A `POST /admin_portal_link_tokens` request; start it with [`AdminPortalLinkTokens::create`](super::AdminPortalLinkTokens::create), then `.send()` it.
+/// A `POST /admin_portal_link_tokens` request; start it with [`AdminPortalLinkTokens::create`](super::AdminPortalLinkTokens::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAdminPortalLinkToken {
@@ -116,6 +114,7 @@ impl CreateAdminPortalLinkToken {
             reqwest::Method::POST,
             "/admin_portal_link_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -129,7 +128,7 @@ impl CreateAdminPortalLinkToken {
     }
 }
 
-///A `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` request; start it with [`AdminPortalLinkTokens::revoke`](super::AdminPortalLinkTokens::revoke), then `.send()` it.
+/// A `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` request; start it with [`AdminPortalLinkTokens::revoke`](super::AdminPortalLinkTokens::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeAdminPortalLinkToken {
@@ -146,7 +145,7 @@ impl RevokeAdminPortalLinkToken {
         self
     }
 
-    ///Sends `revocation_reason` as an explicit `null`.
+    /// Sends `revocation_reason` as an explicit `null`.
     pub fn revocation_reason_null(mut self) -> Self {
         self.body.revocation_reason = Some(None);
         self
@@ -174,6 +173,7 @@ impl RevokeAdminPortalLinkToken {
             reqwest::Method::POST,
             "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
         );
+        request.accept("application/json");
         request.path_param("adminPortalLinkTokenID", &self.admin_portal_link_token_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

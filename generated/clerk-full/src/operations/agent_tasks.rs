@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Agent Tasks`.
@@ -44,7 +42,7 @@ impl<'a> AgentTasks<'a> {
             options: RequestOptions::default(),
             body: models::CreateAgentTaskBody {
                 on_behalf_of: on_behalf_of.into(),
-                permissions: Default::default(),
+                permissions: ::core::default::Default::default(),
                 agent_name: agent_name.into(),
                 task_description: task_description.into(),
                 redirect_url: redirect_url.into(),
@@ -67,7 +65,7 @@ impl<'a> AgentTasks<'a> {
     }
 }
 
-///A `POST /agents/tasks` request; start it with [`AgentTasks::create`](super::AgentTasks::create), then `.send()` it.
+/// A `POST /agents/tasks` request; start it with [`AgentTasks::create`](super::AgentTasks::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAgentTask {
@@ -101,6 +99,7 @@ impl CreateAgentTask {
             reqwest::Method::POST,
             "/agents/tasks",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -111,7 +110,7 @@ impl CreateAgentTask {
     }
 }
 
-///A `POST /agents/tasks/{agent_task_id}/revoke` request; start it with [`AgentTasks::revoke`](super::AgentTasks::revoke), then `.send()` it.
+/// A `POST /agents/tasks/{agent_task_id}/revoke` request; start it with [`AgentTasks::revoke`](super::AgentTasks::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeAgentTask {
@@ -139,6 +138,7 @@ impl RevokeAgentTask {
             reqwest::Method::POST,
             "/agents/tasks/{agent_task_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("agent_task_id", &self.agent_task_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

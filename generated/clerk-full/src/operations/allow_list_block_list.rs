@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Allow-list / Block-list`.
@@ -115,7 +113,7 @@ impl<'a> AllowListBlockList<'a> {
     }
 }
 
-///A `GET /allowlist_identifiers` request; start it with [`AllowListBlockList::list_allowlist_identifiers`](super::AllowListBlockList::list_allowlist_identifiers), then `.send()` it.
+/// A `GET /allowlist_identifiers` request; start it with [`AllowListBlockList::list_allowlist_identifiers`](super::AllowListBlockList::list_allowlist_identifiers), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllowlistIdentifiers {
@@ -165,6 +163,7 @@ impl ListAllowlistIdentifiers {
             reqwest::Method::GET,
             "/allowlist_identifiers",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -212,7 +211,7 @@ impl ListAllowlistIdentifiers {
     }
 }
 
-///A `POST /allowlist_identifiers` request; start it with [`AllowListBlockList::create_allowlist_identifier`](super::AllowListBlockList::create_allowlist_identifier), then `.send()` it.
+/// A `POST /allowlist_identifiers` request; start it with [`AllowListBlockList::create_allowlist_identifier`](super::AllowListBlockList::create_allowlist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateAllowlistIdentifier {
@@ -248,6 +247,7 @@ impl CreateAllowlistIdentifier {
             reqwest::Method::POST,
             "/allowlist_identifiers",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -258,7 +258,7 @@ impl CreateAllowlistIdentifier {
     }
 }
 
-///A `DELETE /allowlist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_allowlist_identifier`](super::AllowListBlockList::delete_allowlist_identifier), then `.send()` it.
+/// A `DELETE /allowlist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_allowlist_identifier`](super::AllowListBlockList::delete_allowlist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteAllowlistIdentifier {
@@ -288,6 +288,7 @@ impl DeleteAllowlistIdentifier {
             reqwest::Method::DELETE,
             "/allowlist_identifiers/{identifier_id}",
         );
+        request.accept("application/json");
         request.path_param("identifier_id", &self.identifier_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -298,7 +299,7 @@ impl DeleteAllowlistIdentifier {
     }
 }
 
-///A `GET /blocklist_identifiers` request; start it with [`AllowListBlockList::list_blocklist_identifiers`](super::AllowListBlockList::list_blocklist_identifiers), then `.send()` it.
+/// A `GET /blocklist_identifiers` request; start it with [`AllowListBlockList::list_blocklist_identifiers`](super::AllowListBlockList::list_blocklist_identifiers), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListBlocklistIdentifiers {
@@ -322,11 +323,12 @@ impl ListBlocklistIdentifiers {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::BlocklistIdentifiers>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "ListBlocklistIdentifiers",
             reqwest::Method::GET,
             "/blocklist_identifiers",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -336,7 +338,7 @@ impl ListBlocklistIdentifiers {
     }
 }
 
-///A `POST /blocklist_identifiers` request; start it with [`AllowListBlockList::create_blocklist_identifier`](super::AllowListBlockList::create_blocklist_identifier), then `.send()` it.
+/// A `POST /blocklist_identifiers` request; start it with [`AllowListBlockList::create_blocklist_identifier`](super::AllowListBlockList::create_blocklist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBlocklistIdentifier {
@@ -366,6 +368,7 @@ impl CreateBlocklistIdentifier {
             reqwest::Method::POST,
             "/blocklist_identifiers",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -376,7 +379,7 @@ impl CreateBlocklistIdentifier {
     }
 }
 
-///A `DELETE /blocklist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_blocklist_identifier`](super::AllowListBlockList::delete_blocklist_identifier), then `.send()` it.
+/// A `DELETE /blocklist_identifiers/{identifier_id}` request; start it with [`AllowListBlockList::delete_blocklist_identifier`](super::AllowListBlockList::delete_blocklist_identifier), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBlocklistIdentifier {
@@ -406,6 +409,7 @@ impl DeleteBlocklistIdentifier {
             reqwest::Method::DELETE,
             "/blocklist_identifiers/{identifier_id}",
         );
+        request.accept("application/json");
         request.path_param("identifier_id", &self.identifier_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `API Keys`.
@@ -166,7 +164,7 @@ impl<'a> ApiKeys<'a> {
     }
 }
 
-///A `GET /api_keys` request; start it with [`ApiKeys::get_api_keys`](super::ApiKeys::get_api_keys), then `.send()` it.
+/// A `GET /api_keys` request; start it with [`ApiKeys::get_api_keys`](super::ApiKeys::get_api_keys), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKeys {
@@ -234,6 +232,7 @@ impl GetApiKeys {
             reqwest::Method::GET,
             "/api_keys",
         );
+        request.accept("application/json");
         if let Some(value) = &self.r#type {
             request.query("type", value);
         }
@@ -297,7 +296,7 @@ impl GetApiKeys {
     }
 }
 
-///A `POST /api_keys` request; start it with [`ApiKeys::create`](super::ApiKeys::create), then `.send()` it.
+/// A `POST /api_keys` request; start it with [`ApiKeys::create`](super::ApiKeys::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateApiKey {
@@ -319,7 +318,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -331,7 +330,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -349,7 +348,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `created_by` as an explicit `null`.
+    /// Sends `created_by` as an explicit `null`.
     pub fn created_by_null(mut self) -> Self {
         self.body.created_by = Some(None);
         self
@@ -361,7 +360,7 @@ impl CreateApiKey {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -387,6 +386,7 @@ impl CreateApiKey {
             reqwest::Method::POST,
             "/api_keys",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -398,7 +398,7 @@ impl CreateApiKey {
     }
 }
 
-///A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get_api_key`](super::ApiKeys::get_api_key), then `.send()` it.
+/// A `GET /api_keys/{apiKeyID}` request; start it with [`ApiKeys::get_api_key`](super::ApiKeys::get_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKey {
@@ -428,6 +428,7 @@ impl GetApiKey {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -439,7 +440,7 @@ impl GetApiKey {
     }
 }
 
-///A `DELETE /api_keys/{apiKeyID}` request; start it with [`ApiKeys::delete`](super::ApiKeys::delete), then `.send()` it.
+/// A `DELETE /api_keys/{apiKeyID}` request; start it with [`ApiKeys::delete`](super::ApiKeys::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteApiKey {
@@ -469,6 +470,7 @@ impl DeleteApiKey {
             reqwest::Method::DELETE,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -480,7 +482,7 @@ impl DeleteApiKey {
     }
 }
 
-///A `PATCH /api_keys/{apiKeyID}` request; start it with [`ApiKeys::update`](super::ApiKeys::update), then `.send()` it.
+/// A `PATCH /api_keys/{apiKeyID}` request; start it with [`ApiKeys::update`](super::ApiKeys::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateApiKey {
@@ -497,7 +499,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -515,7 +517,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -533,7 +535,7 @@ impl UpdateApiKey {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -559,6 +561,7 @@ impl UpdateApiKey {
             reqwest::Method::PATCH,
             "/api_keys/{apiKeyID}",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -571,7 +574,7 @@ impl UpdateApiKey {
     }
 }
 
-///A `GET /api_keys/{apiKeyID}/secret` request; start it with [`ApiKeys::get_secret`](super::ApiKeys::get_secret), then `.send()` it.
+/// A `GET /api_keys/{apiKeyID}/secret` request; start it with [`ApiKeys::get_secret`](super::ApiKeys::get_secret), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetApiKeySecret {
@@ -601,6 +604,7 @@ impl GetApiKeySecret {
             reqwest::Method::GET,
             "/api_keys/{apiKeyID}/secret",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -612,7 +616,7 @@ impl GetApiKeySecret {
     }
 }
 
-///A `POST /api_keys/{apiKeyID}/revoke` request; start it with [`ApiKeys::revoke`](super::ApiKeys::revoke), then `.send()` it.
+/// A `POST /api_keys/{apiKeyID}/revoke` request; start it with [`ApiKeys::revoke`](super::ApiKeys::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeApiKey {
@@ -629,7 +633,7 @@ impl RevokeApiKey {
         self
     }
 
-    ///Sends `revocation_reason` as an explicit `null`.
+    /// Sends `revocation_reason` as an explicit `null`.
     pub fn revocation_reason_null(mut self) -> Self {
         self.body.revocation_reason = Some(None);
         self
@@ -655,6 +659,7 @@ impl RevokeApiKey {
             reqwest::Method::POST,
             "/api_keys/{apiKeyID}/revoke",
         );
+        request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -667,7 +672,7 @@ impl RevokeApiKey {
     }
 }
 
-///A `POST /api_keys/verify` request; start it with [`ApiKeys::verify`](super::ApiKeys::verify), then `.send()` it.
+/// A `POST /api_keys/verify` request; start it with [`ApiKeys::verify`](super::ApiKeys::verify), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyApiKey {
@@ -697,6 +702,7 @@ impl VerifyApiKey {
             reqwest::Method::POST,
             "/api_keys/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

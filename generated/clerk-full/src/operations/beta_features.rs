@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Beta Features`.
@@ -68,7 +66,7 @@ impl<'a> BetaFeatures<'a> {
     }
 }
 
-///A `PATCH /beta_features/instance_settings` request; start it with [`BetaFeatures::update_instance_settings`](super::BetaFeatures::update_instance_settings), then `.send()` it.
+/// A `PATCH /beta_features/instance_settings` request; start it with [`BetaFeatures::update_instance_settings`](super::BetaFeatures::update_instance_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceAuthConfig {
@@ -84,7 +82,7 @@ impl UpdateInstanceAuthConfig {
         self
     }
 
-    ///Sends `restricted_to_allowlist` as an explicit `null`.
+    /// Sends `restricted_to_allowlist` as an explicit `null`.
     pub fn restricted_to_allowlist_null(mut self) -> Self {
         self.body.restricted_to_allowlist = Some(None);
         self
@@ -96,7 +94,7 @@ impl UpdateInstanceAuthConfig {
         self
     }
 
-    ///Sends `from_email_address` as an explicit `null`.
+    /// Sends `from_email_address` as an explicit `null`.
     pub fn from_email_address_null(mut self) -> Self {
         self.body.from_email_address = Some(None);
         self
@@ -108,7 +106,7 @@ impl UpdateInstanceAuthConfig {
         self
     }
 
-    ///Sends `progressive_sign_up` as an explicit `null`.
+    /// Sends `progressive_sign_up` as an explicit `null`.
     pub fn progressive_sign_up_null(mut self) -> Self {
         self.body.progressive_sign_up = Some(None);
         self
@@ -120,7 +118,7 @@ impl UpdateInstanceAuthConfig {
         self
     }
 
-    ///Sends `test_mode` as an explicit `null`.
+    /// Sends `test_mode` as an explicit `null`.
     pub fn test_mode_null(mut self) -> Self {
         self.body.test_mode = Some(None);
         self
@@ -148,6 +146,7 @@ impl UpdateInstanceAuthConfig {
             reqwest::Method::PATCH,
             "/beta_features/instance_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -158,7 +157,7 @@ impl UpdateInstanceAuthConfig {
     }
 }
 
-///A `PUT /beta_features/domain` request; start it with [`BetaFeatures::update_production_instance_domain`](super::BetaFeatures::update_production_instance_domain), then `.send()` it.
+/// A `PUT /beta_features/domain` request; start it with [`BetaFeatures::update_production_instance_domain`](super::BetaFeatures::update_production_instance_domain), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -199,6 +198,7 @@ impl UpdateProductionInstanceDomain {
             reqwest::Method::PUT,
             "/beta_features/domain",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -209,7 +209,7 @@ impl UpdateProductionInstanceDomain {
     }
 }
 
-///A `POST /instance/change_domain` request; start it with [`BetaFeatures::change_domain`](super::BetaFeatures::change_domain), then `.send()` it.
+/// A `POST /instance/change_domain` request; start it with [`BetaFeatures::change_domain`](super::BetaFeatures::change_domain), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ChangeProductionInstanceDomain {
@@ -249,6 +249,7 @@ impl ChangeProductionInstanceDomain {
             reqwest::Method::POST,
             "/instance/change_domain",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Billing`.
@@ -227,7 +225,7 @@ impl<'a> Billing<'a> {
     }
 }
 
-///A `GET /billing/plans` request; start it with [`Billing::list_plans`](super::Billing::list_plans), then `.send()` it.
+/// A `GET /billing/plans` request; start it with [`Billing::list_plans`](super::Billing::list_plans), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommercePlanList {
@@ -287,6 +285,7 @@ impl GetCommercePlanList {
             reqwest::Method::GET,
             "/billing/plans",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -343,7 +342,7 @@ impl GetCommercePlanList {
     }
 }
 
-///A `GET /billing/prices` request; start it with [`Billing::list_prices`](super::Billing::list_prices), then `.send()` it.
+/// A `GET /billing/prices` request; start it with [`Billing::list_prices`](super::Billing::list_prices), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingPriceList {
@@ -400,6 +399,7 @@ impl GetBillingPriceList {
             reqwest::Method::GET,
             "/billing/prices",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -456,7 +456,7 @@ impl GetBillingPriceList {
     }
 }
 
-///A `POST /billing/prices` request; start it with [`Billing::create_price`](super::Billing::create_price), then `.send()` it.
+/// A `POST /billing/prices` request; start it with [`Billing::create_price`](super::Billing::create_price), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBillingPrice {
@@ -486,6 +486,7 @@ impl CreateBillingPrice {
             reqwest::Method::POST,
             "/billing/prices",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -496,7 +497,7 @@ impl CreateBillingPrice {
     }
 }
 
-///A `GET /billing/subscription_items` request; start it with [`Billing::list_subscription_items`](super::Billing::list_subscription_items), then `.send()` it.
+/// A `GET /billing/subscription_items` request; start it with [`Billing::list_subscription_items`](super::Billing::list_subscription_items), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetCommerceSubscriptionItemList {
@@ -589,6 +590,7 @@ impl GetCommerceSubscriptionItemList {
             reqwest::Method::GET,
             "/billing/subscription_items",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -659,7 +661,7 @@ impl GetCommerceSubscriptionItemList {
     }
 }
 
-///A `DELETE /billing/subscription_items/{subscription_item_id}` request; start it with [`Billing::cancel_subscription_item`](super::Billing::cancel_subscription_item), then `.send()` it.
+/// A `DELETE /billing/subscription_items/{subscription_item_id}` request; start it with [`Billing::cancel_subscription_item`](super::Billing::cancel_subscription_item), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CancelCommerceSubscriptionItem {
@@ -696,6 +698,7 @@ impl CancelCommerceSubscriptionItem {
             reqwest::Method::DELETE,
             "/billing/subscription_items/{subscription_item_id}",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         if let Some(value) = &self.end_now {
             request.query("end_now", value);
@@ -711,7 +714,7 @@ impl CancelCommerceSubscriptionItem {
     }
 }
 
-///A `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` request; start it with [`Billing::extend_subscription_item_free_trial`](super::Billing::extend_subscription_item_free_trial), then `.send()` it.
+/// A `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` request; start it with [`Billing::extend_subscription_item_free_trial`](super::Billing::extend_subscription_item_free_trial), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ExtendBillingSubscriptionItemFreeTrial {
@@ -742,6 +745,7 @@ impl ExtendBillingSubscriptionItemFreeTrial {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/extend_free_trial",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -755,7 +759,7 @@ impl ExtendBillingSubscriptionItemFreeTrial {
     }
 }
 
-///A `POST /billing/subscription_items/{subscription_item_id}/price_transition` request; start it with [`Billing::create_price_transition`](super::Billing::create_price_transition), then `.send()` it.
+/// A `POST /billing/subscription_items/{subscription_item_id}/price_transition` request; start it with [`Billing::create_price_transition`](super::Billing::create_price_transition), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBillingPriceTransition {
@@ -786,6 +790,7 @@ impl CreateBillingPriceTransition {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/price_transition",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -799,7 +804,7 @@ impl CreateBillingPriceTransition {
     }
 }
 
-///A `POST /billing/subscription_items/{subscription_item_id}/discounts` request; start it with [`Billing::apply_subscription_item_discount`](super::Billing::apply_subscription_item_discount), then `.send()` it.
+/// A `POST /billing/subscription_items/{subscription_item_id}/discounts` request; start it with [`Billing::apply_subscription_item_discount`](super::Billing::apply_subscription_item_discount), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ApplyBillingSubscriptionItemDiscount {
@@ -832,6 +837,7 @@ impl ApplyBillingSubscriptionItemDiscount {
             reqwest::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/discounts",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -845,7 +851,7 @@ impl ApplyBillingSubscriptionItemDiscount {
     }
 }
 
-///A `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` request; start it with [`Billing::remove_subscription_item_discount`](super::Billing::remove_subscription_item_discount), then `.send()` it.
+/// A `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` request; start it with [`Billing::remove_subscription_item_discount`](super::Billing::remove_subscription_item_discount), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveBillingSubscriptionItemDiscount {
@@ -878,6 +884,7 @@ impl RemoveBillingSubscriptionItemDiscount {
             reqwest::Method::DELETE,
             "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
         );
+        request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.path_param("discount_id", &self.discount_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -891,7 +898,7 @@ impl RemoveBillingSubscriptionItemDiscount {
     }
 }
 
-///A `GET /billing/statements` request; start it with [`Billing::list_statements`](super::Billing::list_statements), then `.send()` it.
+/// A `GET /billing/statements` request; start it with [`Billing::list_statements`](super::Billing::list_statements), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingStatementList {
@@ -941,6 +948,7 @@ impl GetBillingStatementList {
             reqwest::Method::GET,
             "/billing/statements",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -994,7 +1002,7 @@ impl GetBillingStatementList {
     }
 }
 
-///A `GET /billing/statements/{statementID}` request; start it with [`Billing::get_statement`](super::Billing::get_statement), then `.send()` it.
+/// A `GET /billing/statements/{statementID}` request; start it with [`Billing::get_statement`](super::Billing::get_statement), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingStatement {
@@ -1024,6 +1032,7 @@ impl GetBillingStatement {
             reqwest::Method::GET,
             "/billing/statements/{statementID}",
         );
+        request.accept("application/json");
         request.path_param("statementID", &self.statement_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1034,7 +1043,7 @@ impl GetBillingStatement {
     }
 }
 
-///A `GET /billing/statements/{statementID}/payment_attempts` request; start it with [`Billing::get_statement_payment_attempts`](super::Billing::get_statement_payment_attempts), then `.send()` it.
+/// A `GET /billing/statements/{statementID}/payment_attempts` request; start it with [`Billing::get_statement_payment_attempts`](super::Billing::get_statement_payment_attempts), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetBillingStatementPaymentAttempts {
@@ -1087,6 +1096,7 @@ impl GetBillingStatementPaymentAttempts {
             reqwest::Method::GET,
             "/billing/statements/{statementID}/payment_attempts",
         );
+        request.accept("application/json");
         request.path_param("statementID", &self.statement_id);
         if let Some(value) = &self.paginated {
             request.query("paginated", value);

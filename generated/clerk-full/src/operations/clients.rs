@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Clients`.
@@ -65,7 +63,7 @@ impl<'a> Clients<'a> {
     }
 }
 
-///A `GET /clients` request; start it with [`Clients::list`](super::Clients::list), then `.send()` it.
+/// A `GET /clients` request; start it with [`Clients::list`](super::Clients::list), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -116,6 +114,7 @@ impl GetClientList {
             reqwest::Method::GET,
             "/clients",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -163,7 +162,7 @@ impl GetClientList {
     }
 }
 
-///A `POST /clients/verify` request; start it with [`Clients::verify`](super::Clients::verify), then `.send()` it.
+/// A `POST /clients/verify` request; start it with [`Clients::verify`](super::Clients::verify), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyClient {
@@ -193,6 +192,7 @@ impl VerifyClient {
             reqwest::Method::POST,
             "/clients/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -203,7 +203,7 @@ impl VerifyClient {
     }
 }
 
-///A `GET /clients/{client_id}` request; start it with [`Clients::get`](super::Clients::get), then `.send()` it.
+/// A `GET /clients/{client_id}` request; start it with [`Clients::get`](super::Clients::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetClient {
@@ -233,6 +233,7 @@ impl GetClient {
             reqwest::Method::GET,
             "/clients/{client_id}",
         );
+        request.accept("application/json");
         request.path_param("client_id", &self.client_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

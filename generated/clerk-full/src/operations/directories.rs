@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Directories`.
@@ -208,7 +206,7 @@ impl<'a> Directories<'a> {
     }
 }
 
-///A `GET /directories` request; start it with [`Directories::list`](super::Directories::list), then `.send()` it.
+/// A `GET /directories` request; start it with [`Directories::list`](super::Directories::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDirectories {
@@ -251,6 +249,7 @@ impl ListDirectories {
             reqwest::Method::GET,
             "/directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -301,7 +300,7 @@ impl ListDirectories {
     }
 }
 
-///A `POST /directories` request; start it with [`Directories::create`](super::Directories::create), then `.send()` it.
+/// A `POST /directories` request; start it with [`Directories::create`](super::Directories::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDirectory {
@@ -348,6 +347,7 @@ impl CreateDirectory {
             reqwest::Method::POST,
             "/directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -358,7 +358,7 @@ impl CreateDirectory {
     }
 }
 
-///A `GET /directories/{directory_id}` request; start it with [`Directories::get`](super::Directories::get), then `.send()` it.
+/// A `GET /directories/{directory_id}` request; start it with [`Directories::get`](super::Directories::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetDirectory {
@@ -386,6 +386,7 @@ impl GetDirectory {
             reqwest::Method::GET,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -396,7 +397,7 @@ impl GetDirectory {
     }
 }
 
-///A `DELETE /directories/{directory_id}` request; start it with [`Directories::delete`](super::Directories::delete), then `.send()` it.
+/// A `DELETE /directories/{directory_id}` request; start it with [`Directories::delete`](super::Directories::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDirectory {
@@ -426,6 +427,7 @@ impl DeleteDirectory {
             reqwest::Method::DELETE,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -436,7 +438,7 @@ impl DeleteDirectory {
     }
 }
 
-///A `PATCH /directories/{directory_id}` request; start it with [`Directories::update`](super::Directories::update), then `.send()` it.
+/// A `PATCH /directories/{directory_id}` request; start it with [`Directories::update`](super::Directories::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDirectory {
@@ -498,6 +500,7 @@ impl UpdateDirectory {
             reqwest::Method::PATCH,
             "/directories/{directory_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -509,7 +512,7 @@ impl UpdateDirectory {
     }
 }
 
-///A `POST /directories/{directory_id}/rotate_api_key` request; start it with [`Directories::rotate_api_key`](super::Directories::rotate_api_key), then `.send()` it.
+/// A `POST /directories/{directory_id}/rotate_api_key` request; start it with [`Directories::rotate_api_key`](super::Directories::rotate_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateDirectoryApiKey {
@@ -537,6 +540,7 @@ impl RotateDirectoryApiKey {
             reqwest::Method::POST,
             "/directories/{directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -547,7 +551,7 @@ impl RotateDirectoryApiKey {
     }
 }
 
-///A `GET /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::list_group_role_mappings`](super::Directories::list_group_role_mappings), then `.send()` it.
+/// A `GET /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::list_group_role_mappings`](super::Directories::list_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDirectoryGroupRoleMappings {
@@ -579,6 +583,7 @@ impl ListDirectoryGroupRoleMappings {
             reqwest::Method::GET,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -589,7 +594,7 @@ impl ListDirectoryGroupRoleMappings {
     }
 }
 
-///A `PUT /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::replace_group_role_mappings`](super::Directories::replace_group_role_mappings), then `.send()` it.
+/// A `PUT /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::replace_group_role_mappings`](super::Directories::replace_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceDirectoryGroupRoleMappings {
@@ -622,6 +627,7 @@ impl ReplaceDirectoryGroupRoleMappings {
             reqwest::Method::PUT,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -633,7 +639,7 @@ impl ReplaceDirectoryGroupRoleMappings {
     }
 }
 
-///A `POST /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::create_group_role_mapping`](super::Directories::create_group_role_mapping), then `.send()` it.
+/// A `POST /directories/{directory_id}/group_role_mappings` request; start it with [`Directories::create_group_role_mapping`](super::Directories::create_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateDirectoryGroupRoleMapping {
@@ -682,6 +688,7 @@ impl CreateDirectoryGroupRoleMapping {
             reqwest::Method::POST,
             "/directories/{directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -693,7 +700,7 @@ impl CreateDirectoryGroupRoleMapping {
     }
 }
 
-///A `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` request; start it with [`Directories::delete_group_role_mapping`](super::Directories::delete_group_role_mapping), then `.send()` it.
+/// A `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}` request; start it with [`Directories::delete_group_role_mapping`](super::Directories::delete_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDirectoryGroupRoleMapping {
@@ -726,6 +733,7 @@ impl DeleteDirectoryGroupRoleMapping {
             reqwest::Method::DELETE,
             "/directories/{directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

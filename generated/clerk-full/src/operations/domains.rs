@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Domains`.
@@ -84,7 +82,7 @@ impl<'a> Domains<'a> {
     }
 }
 
-///A `GET /domains` request; start it with [`Domains::list`](super::Domains::list), then `.send()` it.
+/// A `GET /domains` request; start it with [`Domains::list`](super::Domains::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDomains {
@@ -106,7 +104,12 @@ impl ListDomains {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::Domains>, Error> {
-        let request = RequestSpec::new("ListDomains", reqwest::Method::GET, "/domains");
+        let mut request = RequestSpec::new(
+            "ListDomains",
+            reqwest::Method::GET,
+            "/domains",
+        );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -115,7 +118,7 @@ impl ListDomains {
     }
 }
 
-///A `POST /domains` request; start it with [`Domains::add`](super::Domains::add), then `.send()` it.
+/// A `POST /domains` request; start it with [`Domains::add`](super::Domains::add), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddDomain {
@@ -131,7 +134,7 @@ impl AddDomain {
         self
     }
 
-    ///Sends `proxy_url` as an explicit `null`.
+    /// Sends `proxy_url` as an explicit `null`.
     pub fn proxy_url_null(mut self) -> Self {
         self.body.proxy_url = Some(None);
         self
@@ -155,6 +158,7 @@ impl AddDomain {
             reqwest::Method::POST,
             "/domains",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -165,7 +169,7 @@ impl AddDomain {
     }
 }
 
-///A `DELETE /domains/{domain_id}` request; start it with [`Domains::delete`](super::Domains::delete), then `.send()` it.
+/// A `DELETE /domains/{domain_id}` request; start it with [`Domains::delete`](super::Domains::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteDomain {
@@ -195,6 +199,7 @@ impl DeleteDomain {
             reqwest::Method::DELETE,
             "/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("domain_id", &self.domain_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -205,7 +210,7 @@ impl DeleteDomain {
     }
 }
 
-///A `PATCH /domains/{domain_id}` request; start it with [`Domains::update`](super::Domains::update), then `.send()` it.
+/// A `PATCH /domains/{domain_id}` request; start it with [`Domains::update`](super::Domains::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateDomain {
@@ -222,7 +227,7 @@ impl UpdateDomain {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -234,7 +239,7 @@ impl UpdateDomain {
         self
     }
 
-    ///Sends `proxy_url` as an explicit `null`.
+    /// Sends `proxy_url` as an explicit `null`.
     pub fn proxy_url_null(mut self) -> Self {
         self.body.proxy_url = Some(None);
         self
@@ -246,7 +251,7 @@ impl UpdateDomain {
         self
     }
 
-    ///Sends `is_secondary` as an explicit `null`.
+    /// Sends `is_secondary` as an explicit `null`.
     pub fn is_secondary_null(mut self) -> Self {
         self.body.is_secondary = Some(None);
         self
@@ -270,6 +275,7 @@ impl UpdateDomain {
             reqwest::Method::PATCH,
             "/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("domain_id", &self.domain_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Email Addresses`.
@@ -160,7 +158,7 @@ impl<'a> EmailAddresses<'a> {
     }
 }
 
-///A `POST /email_addresses` request; start it with [`EmailAddresses::create`](super::EmailAddresses::create), then `.send()` it.
+/// A `POST /email_addresses` request; start it with [`EmailAddresses::create`](super::EmailAddresses::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEmailAddress {
@@ -176,7 +174,7 @@ impl CreateEmailAddress {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -188,7 +186,7 @@ impl CreateEmailAddress {
         self
     }
 
-    ///Sends `primary` as an explicit `null`.
+    /// Sends `primary` as an explicit `null`.
     pub fn primary_null(mut self) -> Self {
         self.body.primary = Some(None);
         self
@@ -200,7 +198,7 @@ impl CreateEmailAddress {
         self
     }
 
-    ///Sends `notify_primary_email_address_changed` as an explicit `null`.
+    /// Sends `notify_primary_email_address_changed` as an explicit `null`.
     pub fn notify_primary_email_address_changed_null(mut self) -> Self {
         self.body.notify_primary_email_address_changed = Some(None);
         self
@@ -226,6 +224,7 @@ impl CreateEmailAddress {
             reqwest::Method::POST,
             "/email_addresses",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -238,7 +237,7 @@ impl CreateEmailAddress {
     }
 }
 
-///A `GET /email_addresses/{email_address_id}` request; start it with [`EmailAddresses::get`](super::EmailAddresses::get), then `.send()` it.
+/// A `GET /email_addresses/{email_address_id}` request; start it with [`EmailAddresses::get`](super::EmailAddresses::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEmailAddress {
@@ -268,6 +267,7 @@ impl GetEmailAddress {
             reqwest::Method::GET,
             "/email_addresses/{email_address_id}",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -278,7 +278,7 @@ impl GetEmailAddress {
     }
 }
 
-///A `DELETE /email_addresses/{email_address_id}` request; start it with [`EmailAddresses::delete`](super::EmailAddresses::delete), then `.send()` it.
+/// A `DELETE /email_addresses/{email_address_id}` request; start it with [`EmailAddresses::delete`](super::EmailAddresses::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEmailAddress {
@@ -308,6 +308,7 @@ impl DeleteEmailAddress {
             reqwest::Method::DELETE,
             "/email_addresses/{email_address_id}",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -318,7 +319,7 @@ impl DeleteEmailAddress {
     }
 }
 
-///A `PATCH /email_addresses/{email_address_id}` request; start it with [`EmailAddresses::update`](super::EmailAddresses::update), then `.send()` it.
+/// A `PATCH /email_addresses/{email_address_id}` request; start it with [`EmailAddresses::update`](super::EmailAddresses::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEmailAddress {
@@ -335,7 +336,7 @@ impl UpdateEmailAddress {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -347,7 +348,7 @@ impl UpdateEmailAddress {
         self
     }
 
-    ///Sends `primary` as an explicit `null`.
+    /// Sends `primary` as an explicit `null`.
     pub fn primary_null(mut self) -> Self {
         self.body.primary = Some(None);
         self
@@ -359,7 +360,7 @@ impl UpdateEmailAddress {
         self
     }
 
-    ///Sends `notify_primary_email_address_changed` as an explicit `null`.
+    /// Sends `notify_primary_email_address_changed` as an explicit `null`.
     pub fn notify_primary_email_address_changed_null(mut self) -> Self {
         self.body.notify_primary_email_address_changed = Some(None);
         self
@@ -385,6 +386,7 @@ impl UpdateEmailAddress {
             reqwest::Method::PATCH,
             "/email_addresses/{email_address_id}",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -396,7 +398,7 @@ impl UpdateEmailAddress {
     }
 }
 
-///A `POST /email_addresses/{email_address_id}/prepare_verification` request; start it with [`EmailAddresses::prepare_verification`](super::EmailAddresses::prepare_verification), then `.send()` it.
+/// A `POST /email_addresses/{email_address_id}/prepare_verification` request; start it with [`EmailAddresses::prepare_verification`](super::EmailAddresses::prepare_verification), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PrepareEmailAddressVerification {
@@ -428,6 +430,7 @@ impl PrepareEmailAddressVerification {
             reqwest::Method::POST,
             "/email_addresses/{email_address_id}/prepare_verification",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -438,7 +441,7 @@ impl PrepareEmailAddressVerification {
     }
 }
 
-///A `POST /email_addresses/{email_address_id}/attempt_verification` request; start it with [`EmailAddresses::attempt_verification`](super::EmailAddresses::attempt_verification), then `.send()` it.
+/// A `POST /email_addresses/{email_address_id}/attempt_verification` request; start it with [`EmailAddresses::attempt_verification`](super::EmailAddresses::attempt_verification), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AttemptEmailAddressVerification {
@@ -471,6 +474,7 @@ impl AttemptEmailAddressVerification {
             reqwest::Method::POST,
             "/email_addresses/{email_address_id}/attempt_verification",
         );
+        request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -482,7 +486,7 @@ impl AttemptEmailAddressVerification {
     }
 }
 
-///A `PUT /users/{user_id}/email_address` request; start it with [`EmailAddresses::replace_for_user`](super::EmailAddresses::replace_for_user), then `.send()` it.
+/// A `PUT /users/{user_id}/email_address` request; start it with [`EmailAddresses::replace_for_user`](super::EmailAddresses::replace_for_user), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceUserEmailAddress {
@@ -508,7 +512,7 @@ impl ReplaceUserEmailAddress {
         self
     }
 
-    ///Sends `notify_primary_email_address_changed` as an explicit `null`.
+    /// Sends `notify_primary_email_address_changed` as an explicit `null`.
     pub fn notify_primary_email_address_changed_null(mut self) -> Self {
         self.body.notify_primary_email_address_changed = Some(None);
         self
@@ -534,6 +538,7 @@ impl ReplaceUserEmailAddress {
             reqwest::Method::PUT,
             "/users/{user_id}/email_address",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Email & SMS Templates`.
@@ -169,7 +167,7 @@ impl<'a> EmailSmsTemplates<'a> {
     }
 }
 
-///A `GET /templates/{template_type}` request; start it with [`EmailSmsTemplates::list`](super::EmailSmsTemplates::list), then `.send()` it.
+/// A `GET /templates/{template_type}` request; start it with [`EmailSmsTemplates::list`](super::EmailSmsTemplates::list), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -221,6 +219,7 @@ impl GetTemplateList {
             reqwest::Method::GET,
             "/templates/{template_type}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
@@ -269,7 +268,7 @@ impl GetTemplateList {
     }
 }
 
-///A `GET /templates/{template_type}/{slug}` request; start it with [`EmailSmsTemplates::get`](super::EmailSmsTemplates::get), then `.send()` it.
+/// A `GET /templates/{template_type}/{slug}` request; start it with [`EmailSmsTemplates::get`](super::EmailSmsTemplates::get), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -299,6 +298,7 @@ impl GetTemplate {
             reqwest::Method::GET,
             "/templates/{template_type}/{slug}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -310,7 +310,7 @@ impl GetTemplate {
     }
 }
 
-///A `PUT /templates/{template_type}/{slug}` request; start it with [`EmailSmsTemplates::upsert`](super::EmailSmsTemplates::upsert), then `.send()` it.
+/// A `PUT /templates/{template_type}/{slug}` request; start it with [`EmailSmsTemplates::upsert`](super::EmailSmsTemplates::upsert), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -335,7 +335,7 @@ impl UpsertTemplate {
         self
     }
 
-    ///Sends `subject` as an explicit `null`.
+    /// Sends `subject` as an explicit `null`.
     pub fn subject_null(mut self) -> Self {
         self.body.subject = Some(None);
         self
@@ -347,7 +347,7 @@ impl UpsertTemplate {
         self
     }
 
-    ///Sends `markup` as an explicit `null`.
+    /// Sends `markup` as an explicit `null`.
     pub fn markup_null(mut self) -> Self {
         self.body.markup = Some(None);
         self
@@ -365,7 +365,7 @@ impl UpsertTemplate {
         self
     }
 
-    ///Sends `delivered_by_clerk` as an explicit `null`.
+    /// Sends `delivered_by_clerk` as an explicit `null`.
     pub fn delivered_by_clerk_null(mut self) -> Self {
         self.body.delivered_by_clerk = Some(None);
         self
@@ -401,6 +401,7 @@ impl UpsertTemplate {
             reqwest::Method::PUT,
             "/templates/{template_type}/{slug}",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
@@ -413,7 +414,7 @@ impl UpsertTemplate {
     }
 }
 
-///A `POST /templates/{template_type}/{slug}/revert` request; start it with [`EmailSmsTemplates::revert`](super::EmailSmsTemplates::revert), then `.send()` it.
+/// A `POST /templates/{template_type}/{slug}/revert` request; start it with [`EmailSmsTemplates::revert`](super::EmailSmsTemplates::revert), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -443,6 +444,7 @@ impl RevertTemplate {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/revert",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -454,7 +456,7 @@ impl RevertTemplate {
     }
 }
 
-///A `POST /templates/{template_type}/{slug}/preview` request; start it with [`EmailSmsTemplates::preview`](super::EmailSmsTemplates::preview), then `.send()` it.
+/// A `POST /templates/{template_type}/{slug}/preview` request; start it with [`EmailSmsTemplates::preview`](super::EmailSmsTemplates::preview), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -473,7 +475,7 @@ impl PreviewTemplate {
         self
     }
 
-    ///Sends `subject` as an explicit `null`.
+    /// Sends `subject` as an explicit `null`.
     pub fn subject_null(mut self) -> Self {
         self.body.subject = Some(None);
         self
@@ -519,6 +521,7 @@ impl PreviewTemplate {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/preview",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type);
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
@@ -531,7 +534,7 @@ impl PreviewTemplate {
     }
 }
 
-///A `POST /templates/{template_type}/{slug}/toggle_delivery` request; start it with [`EmailSmsTemplates::toggle_template_delivery`](super::EmailSmsTemplates::toggle_template_delivery), then `.send()` it.
+/// A `POST /templates/{template_type}/{slug}/toggle_delivery` request; start it with [`EmailSmsTemplates::toggle_template_delivery`](super::EmailSmsTemplates::toggle_template_delivery), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -568,6 +571,7 @@ impl ToggleTemplateDelivery {
             reqwest::Method::POST,
             "/templates/{template_type}/{slug}/toggle_delivery",
         );
+        request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);

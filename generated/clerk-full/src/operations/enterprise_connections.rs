@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Enterprise Connections`.
@@ -168,7 +166,7 @@ impl<'a> EnterpriseConnections<'a> {
     }
 }
 
-///A `GET /enterprise_connections` request; start it with [`EnterpriseConnections::list`](super::EnterpriseConnections::list), then `.send()` it.
+/// A `GET /enterprise_connections` request; start it with [`EnterpriseConnections::list`](super::EnterpriseConnections::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEnterpriseConnections {
@@ -225,6 +223,7 @@ impl ListEnterpriseConnections {
             reqwest::Method::GET,
             "/enterprise_connections",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -281,7 +280,7 @@ impl ListEnterpriseConnections {
     }
 }
 
-///A `POST /enterprise_connections` request; start it with [`EnterpriseConnections::create`](super::EnterpriseConnections::create), then `.send()` it.
+/// A `POST /enterprise_connections` request; start it with [`EnterpriseConnections::create`](super::EnterpriseConnections::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEnterpriseConnection {
@@ -297,7 +296,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -309,7 +308,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `allow_organization_account_linking` as an explicit `null`.
+    /// Sends `allow_organization_account_linking` as an explicit `null`.
     pub fn allow_organization_account_linking_null(mut self) -> Self {
         self.body.allow_organization_account_linking = Some(None);
         self
@@ -321,7 +320,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `active` as an explicit `null`.
+    /// Sends `active` as an explicit `null`.
     pub fn active_null(mut self) -> Self {
         self.body.active = Some(None);
         self
@@ -336,7 +335,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `saml` as an explicit `null`.
+    /// Sends `saml` as an explicit `null`.
     pub fn saml_null(mut self) -> Self {
         self.body.saml = Some(None);
         self
@@ -351,7 +350,7 @@ impl CreateEnterpriseConnection {
         self
     }
 
-    ///Sends `oidc` as an explicit `null`.
+    /// Sends `oidc` as an explicit `null`.
     pub fn oidc_null(mut self) -> Self {
         self.body.oidc = Some(None);
         self
@@ -388,6 +387,7 @@ impl CreateEnterpriseConnection {
             reqwest::Method::POST,
             "/enterprise_connections",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -398,7 +398,7 @@ impl CreateEnterpriseConnection {
     }
 }
 
-///A `GET /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::get`](super::EnterpriseConnections::get), then `.send()` it.
+/// A `GET /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::get`](super::EnterpriseConnections::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetEnterpriseConnection {
@@ -428,6 +428,7 @@ impl GetEnterpriseConnection {
             reqwest::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -438,7 +439,7 @@ impl GetEnterpriseConnection {
     }
 }
 
-///A `DELETE /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::delete`](super::EnterpriseConnections::delete), then `.send()` it.
+/// A `DELETE /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::delete`](super::EnterpriseConnections::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteEnterpriseConnection {
@@ -468,6 +469,7 @@ impl DeleteEnterpriseConnection {
             reqwest::Method::DELETE,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -478,7 +480,7 @@ impl DeleteEnterpriseConnection {
     }
 }
 
-///A `PATCH /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::update`](super::EnterpriseConnections::update), then `.send()` it.
+/// A `PATCH /enterprise_connections/{enterprise_connection_id}` request; start it with [`EnterpriseConnections::update`](super::EnterpriseConnections::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateEnterpriseConnection {
@@ -495,7 +497,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -510,7 +512,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `domains` as an explicit `null`.
+    /// Sends `domains` as an explicit `null`.
     pub fn domains_null(mut self) -> Self {
         self.body.domains = Some(None);
         self
@@ -522,7 +524,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `active` as an explicit `null`.
+    /// Sends `active` as an explicit `null`.
     pub fn active_null(mut self) -> Self {
         self.body.active = Some(None);
         self
@@ -534,7 +536,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `sync_user_attributes` as an explicit `null`.
+    /// Sends `sync_user_attributes` as an explicit `null`.
     pub fn sync_user_attributes_null(mut self) -> Self {
         self.body.sync_user_attributes = Some(None);
         self
@@ -546,7 +548,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `disable_additional_identifications` as an explicit `null`.
+    /// Sends `disable_additional_identifications` as an explicit `null`.
     pub fn disable_additional_identifications_null(mut self) -> Self {
         self.body.disable_additional_identifications = Some(None);
         self
@@ -558,7 +560,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `allow_organization_account_linking` as an explicit `null`.
+    /// Sends `allow_organization_account_linking` as an explicit `null`.
     pub fn allow_organization_account_linking_null(mut self) -> Self {
         self.body.allow_organization_account_linking = Some(None);
         self
@@ -570,7 +572,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -585,7 +587,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `saml` as an explicit `null`.
+    /// Sends `saml` as an explicit `null`.
     pub fn saml_null(mut self) -> Self {
         self.body.saml = Some(None);
         self
@@ -600,7 +602,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `oidc` as an explicit `null`.
+    /// Sends `oidc` as an explicit `null`.
     pub fn oidc_null(mut self) -> Self {
         self.body.oidc = Some(None);
         self
@@ -619,7 +621,7 @@ impl UpdateEnterpriseConnection {
         self
     }
 
-    ///Sends `custom_attributes` as an explicit `null`.
+    /// Sends `custom_attributes` as an explicit `null`.
     pub fn custom_attributes_null(mut self) -> Self {
         self.body.custom_attributes = Some(None);
         self
@@ -645,6 +647,7 @@ impl UpdateEnterpriseConnection {
             reqwest::Method::PATCH,
             "/enterprise_connections/{enterprise_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -656,7 +659,7 @@ impl UpdateEnterpriseConnection {
     }
 }
 
-///A `GET /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::list_test_runs`](super::EnterpriseConnections::list_test_runs), then `.send()` it.
+/// A `GET /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::list_test_runs`](super::EnterpriseConnections::list_test_runs), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListEnterpriseConnectionTestRuns {
@@ -712,9 +715,10 @@ impl ListEnterpriseConnectionTestRuns {
             reqwest::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         if let Some(value) = &self.status {
-            request.query_array("status", value, true);
+            request.query_array("status", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -768,7 +772,7 @@ impl ListEnterpriseConnectionTestRuns {
     }
 }
 
-///A `POST /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::create_test_run`](super::EnterpriseConnections::create_test_run), then `.send()` it.
+/// A `POST /enterprise_connections/{enterprise_connection_id}/test_runs` request; start it with [`EnterpriseConnections::create_test_run`](super::EnterpriseConnections::create_test_run), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateEnterpriseConnectionTestRun {
@@ -800,6 +804,7 @@ impl CreateEnterpriseConnectionTestRun {
             reqwest::Method::POST,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
+        request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Instance Settings`.
@@ -170,7 +168,7 @@ impl<'a> InstanceSettings<'a> {
     }
 }
 
-///A `GET /instance` request; start it with [`InstanceSettings::get`](super::InstanceSettings::get), then `.send()` it.
+/// A `GET /instance` request; start it with [`InstanceSettings::get`](super::InstanceSettings::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstance {
@@ -192,7 +190,12 @@ impl GetInstance {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::Instance>, Error> {
-        let request = RequestSpec::new("GetInstance", reqwest::Method::GET, "/instance");
+        let mut request = RequestSpec::new(
+            "GetInstance",
+            reqwest::Method::GET,
+            "/instance",
+        );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -201,7 +204,7 @@ impl GetInstance {
     }
 }
 
-///A `PATCH /instance` request; start it with [`InstanceSettings::update`](super::InstanceSettings::update), then `.send()` it.
+/// A `PATCH /instance` request; start it with [`InstanceSettings::update`](super::InstanceSettings::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstance {
@@ -217,7 +220,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `test_mode` as an explicit `null`.
+    /// Sends `test_mode` as an explicit `null`.
     pub fn test_mode_null(mut self) -> Self {
         self.body.test_mode = Some(None);
         self
@@ -229,7 +232,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `hibp` as an explicit `null`.
+    /// Sends `hibp` as an explicit `null`.
     pub fn hibp_null(mut self) -> Self {
         self.body.hibp = Some(None);
         self
@@ -241,7 +244,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `support_email` as an explicit `null`.
+    /// Sends `support_email` as an explicit `null`.
     pub fn support_email_null(mut self) -> Self {
         self.body.support_email = Some(None);
         self
@@ -253,7 +256,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `clerk_js_version` as an explicit `null`.
+    /// Sends `clerk_js_version` as an explicit `null`.
     pub fn clerk_js_version_null(mut self) -> Self {
         self.body.clerk_js_version = Some(None);
         self
@@ -265,7 +268,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `development_origin` as an explicit `null`.
+    /// Sends `development_origin` as an explicit `null`.
     pub fn development_origin_null(mut self) -> Self {
         self.body.development_origin = Some(None);
         self
@@ -287,7 +290,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `cookieless_dev` as an explicit `null`.
+    /// Sends `cookieless_dev` as an explicit `null`.
     pub fn cookieless_dev_null(mut self) -> Self {
         self.body.cookieless_dev = Some(None);
         self
@@ -299,7 +302,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `url_based_session_syncing` as an explicit `null`.
+    /// Sends `url_based_session_syncing` as an explicit `null`.
     pub fn url_based_session_syncing_null(mut self) -> Self {
         self.body.url_based_session_syncing = Some(None);
         self
@@ -318,7 +321,7 @@ impl UpdateInstance {
         self
     }
 
-    ///Sends `preferred_sign_in_strategy_when_password_required` as an explicit `null`.
+    /// Sends `preferred_sign_in_strategy_when_password_required` as an explicit `null`.
     pub fn preferred_sign_in_strategy_when_password_required_null(mut self) -> Self {
         self.body.preferred_sign_in_strategy_when_password_required = Some(None);
         self
@@ -342,6 +345,7 @@ impl UpdateInstance {
             reqwest::Method::PATCH,
             "/instance",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -352,7 +356,7 @@ impl UpdateInstance {
     }
 }
 
-///A `PATCH /instance/restrictions` request; start it with [`InstanceSettings::update_restrictions`](super::InstanceSettings::update_restrictions), then `.send()` it.
+/// A `PATCH /instance/restrictions` request; start it with [`InstanceSettings::update_restrictions`](super::InstanceSettings::update_restrictions), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceRestrictions {
@@ -368,7 +372,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `allowlist` as an explicit `null`.
+    /// Sends `allowlist` as an explicit `null`.
     pub fn allowlist_null(mut self) -> Self {
         self.body.allowlist = Some(None);
         self
@@ -380,7 +384,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `blocklist` as an explicit `null`.
+    /// Sends `blocklist` as an explicit `null`.
     pub fn blocklist_null(mut self) -> Self {
         self.body.blocklist = Some(None);
         self
@@ -392,7 +396,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `allowlist_blocklist_disabled_on_sign_in` as an explicit `null`.
+    /// Sends `allowlist_blocklist_disabled_on_sign_in` as an explicit `null`.
     pub fn allowlist_blocklist_disabled_on_sign_in_null(mut self) -> Self {
         self.body.allowlist_blocklist_disabled_on_sign_in = Some(None);
         self
@@ -404,7 +408,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `block_email_subaddresses` as an explicit `null`.
+    /// Sends `block_email_subaddresses` as an explicit `null`.
     pub fn block_email_subaddresses_null(mut self) -> Self {
         self.body.block_email_subaddresses = Some(None);
         self
@@ -416,7 +420,7 @@ impl UpdateInstanceRestrictions {
         self
     }
 
-    ///Sends `block_disposable_email_domains` as an explicit `null`.
+    /// Sends `block_disposable_email_domains` as an explicit `null`.
     pub fn block_disposable_email_domains_null(mut self) -> Self {
         self.body.block_disposable_email_domains = Some(None);
         self
@@ -442,6 +446,7 @@ impl UpdateInstanceRestrictions {
             reqwest::Method::PATCH,
             "/instance/restrictions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -452,7 +457,7 @@ impl UpdateInstanceRestrictions {
     }
 }
 
-///A `GET /instance/protect` request; start it with [`InstanceSettings::get_instance_protect`](super::InstanceSettings::get_instance_protect), then `.send()` it.
+/// A `GET /instance/protect` request; start it with [`InstanceSettings::get_instance_protect`](super::InstanceSettings::get_instance_protect), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceProtect {
@@ -476,11 +481,12 @@ impl GetInstanceProtect {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::InstanceProtect>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceProtect",
             reqwest::Method::GET,
             "/instance/protect",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -489,7 +495,7 @@ impl GetInstanceProtect {
     }
 }
 
-///A `PATCH /instance/protect` request; start it with [`InstanceSettings::update_instance_protect`](super::InstanceSettings::update_instance_protect), then `.send()` it.
+/// A `PATCH /instance/protect` request; start it with [`InstanceSettings::update_instance_protect`](super::InstanceSettings::update_instance_protect), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceProtect {
@@ -505,7 +511,7 @@ impl UpdateInstanceProtect {
         self
     }
 
-    ///Sends `rules_enabled` as an explicit `null`.
+    /// Sends `rules_enabled` as an explicit `null`.
     pub fn rules_enabled_null(mut self) -> Self {
         self.body.rules_enabled = Some(None);
         self
@@ -517,7 +523,7 @@ impl UpdateInstanceProtect {
         self
     }
 
-    ///Sends `specter_enabled` as an explicit `null`.
+    /// Sends `specter_enabled` as an explicit `null`.
     pub fn specter_enabled_null(mut self) -> Self {
         self.body.specter_enabled = Some(None);
         self
@@ -543,6 +549,7 @@ impl UpdateInstanceProtect {
             reqwest::Method::PATCH,
             "/instance/protect",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -553,7 +560,7 @@ impl UpdateInstanceProtect {
     }
 }
 
-///A `GET /instance/communication` request; start it with [`InstanceSettings::get_communication`](super::InstanceSettings::get_communication), then `.send()` it.
+/// A `GET /instance/communication` request; start it with [`InstanceSettings::get_communication`](super::InstanceSettings::get_communication), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceCommunication {
@@ -577,11 +584,12 @@ impl GetInstanceCommunication {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::InstanceCommunication>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceCommunication",
             reqwest::Method::GET,
             "/instance/communication",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -590,7 +598,7 @@ impl GetInstanceCommunication {
     }
 }
 
-///A `PATCH /instance/communication` request; start it with [`InstanceSettings::update_communication`](super::InstanceSettings::update_communication), then `.send()` it.
+/// A `PATCH /instance/communication` request; start it with [`InstanceSettings::update_communication`](super::InstanceSettings::update_communication), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceCommunication {
@@ -611,7 +619,7 @@ impl UpdateInstanceCommunication {
         self
     }
 
-    ///Sends `blocked_country_codes` as an explicit `null`.
+    /// Sends `blocked_country_codes` as an explicit `null`.
     pub fn blocked_country_codes_null(mut self) -> Self {
         self.body.blocked_country_codes = Some(None);
         self
@@ -637,6 +645,7 @@ impl UpdateInstanceCommunication {
             reqwest::Method::PATCH,
             "/instance/communication",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -647,7 +656,7 @@ impl UpdateInstanceCommunication {
     }
 }
 
-///A `GET /instance/oauth_application_settings` request; start it with [`InstanceSettings::get_o_auth_application_settings`](super::InstanceSettings::get_o_auth_application_settings), then `.send()` it.
+/// A `GET /instance/oauth_application_settings` request; start it with [`InstanceSettings::get_o_auth_application_settings`](super::InstanceSettings::get_o_auth_application_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceOAuthApplicationSettings {
@@ -671,11 +680,12 @@ impl GetInstanceOAuthApplicationSettings {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::OAuthApplicationSettings>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceOAuthApplicationSettings",
             reqwest::Method::GET,
             "/instance/oauth_application_settings",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -684,7 +694,7 @@ impl GetInstanceOAuthApplicationSettings {
     }
 }
 
-///A `PATCH /instance/oauth_application_settings` request; start it with [`InstanceSettings::update_o_auth_application_settings`](super::InstanceSettings::update_o_auth_application_settings), then `.send()` it.
+/// A `PATCH /instance/oauth_application_settings` request; start it with [`InstanceSettings::update_o_auth_application_settings`](super::InstanceSettings::update_o_auth_application_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceOAuthApplicationSettings {
@@ -700,7 +710,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `dynamic_oauth_client_registration` as an explicit `null`.
+    /// Sends `dynamic_oauth_client_registration` as an explicit `null`.
     pub fn dynamic_oauth_client_registration_null(mut self) -> Self {
         self.body.dynamic_oauth_client_registration = Some(None);
         self
@@ -717,7 +727,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `default_scopes` as an explicit `null`.
+    /// Sends `default_scopes` as an explicit `null`.
     pub fn default_scopes_null(mut self) -> Self {
         self.body.default_scopes = Some(None);
         self
@@ -729,7 +739,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `oauth_jwt_access_tokens` as an explicit `null`.
+    /// Sends `oauth_jwt_access_tokens` as an explicit `null`.
     pub fn oauth_jwt_access_tokens_null(mut self) -> Self {
         self.body.oauth_jwt_access_tokens = Some(None);
         self
@@ -741,7 +751,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `client_id_metadata_documents_advertised` as an explicit `null`.
+    /// Sends `client_id_metadata_documents_advertised` as an explicit `null`.
     pub fn client_id_metadata_documents_advertised_null(mut self) -> Self {
         self.body.client_id_metadata_documents_advertised = Some(None);
         self
@@ -758,7 +768,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `client_id_metadata_documents_only_allow_pre_registered_clients` as an explicit `null`.
+    /// Sends `client_id_metadata_documents_only_allow_pre_registered_clients` as an explicit `null`.
     pub fn client_id_metadata_documents_only_allow_pre_registered_clients_null(
         mut self,
     ) -> Self {
@@ -779,7 +789,7 @@ impl UpdateInstanceOAuthApplicationSettings {
         self
     }
 
-    ///Sends `client_id_metadata_documents_block_implicitly_allowed_clients` as an explicit `null`.
+    /// Sends `client_id_metadata_documents_block_implicitly_allowed_clients` as an explicit `null`.
     pub fn client_id_metadata_documents_block_implicitly_allowed_clients_null(
         mut self,
     ) -> Self {
@@ -809,6 +819,7 @@ impl UpdateInstanceOAuthApplicationSettings {
             reqwest::Method::PATCH,
             "/instance/oauth_application_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -819,7 +830,7 @@ impl UpdateInstanceOAuthApplicationSettings {
     }
 }
 
-///A `GET /instance/organization_settings` request; start it with [`InstanceSettings::get_organization_settings`](super::InstanceSettings::get_organization_settings), then `.send()` it.
+/// A `GET /instance/organization_settings` request; start it with [`InstanceSettings::get_organization_settings`](super::InstanceSettings::get_organization_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetInstanceOrganizationSettings {
@@ -843,11 +854,12 @@ impl GetInstanceOrganizationSettings {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::OrganizationSettings>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GetInstanceOrganizationSettings",
             reqwest::Method::GET,
             "/instance/organization_settings",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -857,7 +869,7 @@ impl GetInstanceOrganizationSettings {
     }
 }
 
-///A `PATCH /instance/organization_settings` request; start it with [`InstanceSettings::update_organization_settings`](super::InstanceSettings::update_organization_settings), then `.send()` it.
+/// A `PATCH /instance/organization_settings` request; start it with [`InstanceSettings::update_organization_settings`](super::InstanceSettings::update_organization_settings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateInstanceOrganizationSettings {
@@ -873,7 +885,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `enabled` as an explicit `null`.
+    /// Sends `enabled` as an explicit `null`.
     pub fn enabled_null(mut self) -> Self {
         self.body.enabled = Some(None);
         self
@@ -885,7 +897,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -897,7 +909,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `admin_delete_enabled` as an explicit `null`.
+    /// Sends `admin_delete_enabled` as an explicit `null`.
     pub fn admin_delete_enabled_null(mut self) -> Self {
         self.body.admin_delete_enabled = Some(None);
         self
@@ -909,7 +921,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `domains_enabled` as an explicit `null`.
+    /// Sends `domains_enabled` as an explicit `null`.
     pub fn domains_enabled_null(mut self) -> Self {
         self.body.domains_enabled = Some(None);
         self
@@ -921,7 +933,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `slug_disabled` as an explicit `null`.
+    /// Sends `slug_disabled` as an explicit `null`.
     pub fn slug_disabled_null(mut self) -> Self {
         self.body.slug_disabled = Some(None);
         self
@@ -944,7 +956,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `creator_role_id` as an explicit `null`.
+    /// Sends `creator_role_id` as an explicit `null`.
     pub fn creator_role_id_null(mut self) -> Self {
         self.body.creator_role_id = Some(None);
         self
@@ -956,7 +968,7 @@ impl UpdateInstanceOrganizationSettings {
         self
     }
 
-    ///Sends `domains_default_role_id` as an explicit `null`.
+    /// Sends `domains_default_role_id` as an explicit `null`.
     pub fn domains_default_role_id_null(mut self) -> Self {
         self.body.domains_default_role_id = Some(None);
         self
@@ -982,6 +994,7 @@ impl UpdateInstanceOrganizationSettings {
             reqwest::Method::PATCH,
             "/instance/organization_settings",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

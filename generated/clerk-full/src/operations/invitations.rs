@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Invitations`.
@@ -86,7 +84,7 @@ impl<'a> Invitations<'a> {
     }
 }
 
-///A `GET /invitations` request; start it with [`Invitations::list`](super::Invitations::list), then `.send()` it.
+/// A `GET /invitations` request; start it with [`Invitations::list`](super::Invitations::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInvitations {
@@ -157,6 +155,7 @@ impl ListInvitations {
             reqwest::Method::GET,
             "/invitations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.status {
             request.query("status", value);
         }
@@ -212,7 +211,7 @@ impl ListInvitations {
     }
 }
 
-///A `POST /invitations` request; start it with [`Invitations::create`](super::Invitations::create), then `.send()` it.
+/// A `POST /invitations` request; start it with [`Invitations::create`](super::Invitations::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateInvitation {
@@ -243,7 +242,7 @@ impl CreateInvitation {
         self
     }
 
-    ///Sends `notify` as an explicit `null`.
+    /// Sends `notify` as an explicit `null`.
     pub fn notify_null(mut self) -> Self {
         self.body.notify = Some(None);
         self
@@ -255,7 +254,7 @@ impl CreateInvitation {
         self
     }
 
-    ///Sends `ignore_existing` as an explicit `null`.
+    /// Sends `ignore_existing` as an explicit `null`.
     pub fn ignore_existing_null(mut self) -> Self {
         self.body.ignore_existing = Some(None);
         self
@@ -267,7 +266,7 @@ impl CreateInvitation {
         self
     }
 
-    ///Sends `expires_in_days` as an explicit `null`.
+    /// Sends `expires_in_days` as an explicit `null`.
     pub fn expires_in_days_null(mut self) -> Self {
         self.body.expires_in_days = Some(None);
         self
@@ -302,6 +301,7 @@ impl CreateInvitation {
             reqwest::Method::POST,
             "/invitations",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -312,7 +312,7 @@ impl CreateInvitation {
     }
 }
 
-///A `POST /invitations/bulk` request; start it with [`Invitations::bulk_create`](super::Invitations::bulk_create), then `.send()` it.
+/// A `POST /invitations/bulk` request; start it with [`Invitations::bulk_create`](super::Invitations::bulk_create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBulkInvitations {
@@ -351,6 +351,7 @@ impl CreateBulkInvitations {
             reqwest::Method::POST,
             "/invitations/bulk",
         );
+        request.accept("application/json");
         if let Some(body) = &self.body {
             request.json_body(body);
         }
@@ -363,7 +364,7 @@ impl CreateBulkInvitations {
     }
 }
 
-///A `POST /invitations/{invitation_id}/revoke` request; start it with [`Invitations::revoke`](super::Invitations::revoke), then `.send()` it.
+/// A `POST /invitations/{invitation_id}/revoke` request; start it with [`Invitations::revoke`](super::Invitations::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeInvitation {
@@ -393,6 +394,7 @@ impl RevokeInvitation {
             reqwest::Method::POST,
             "/invitations/{invitation_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("invitation_id", &self.invitation_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

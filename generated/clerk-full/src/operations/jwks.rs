@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `JWKS`.
 ///
@@ -31,7 +29,7 @@ impl<'a> Jwks<'a> {
     }
 }
 
-///A `GET /jwks` request; start it with [`Jwks::get_jwks`](super::Jwks::get_jwks), then `.send()` it.
+/// A `GET /jwks` request; start it with [`Jwks::get_jwks`](super::Jwks::get_jwks), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetJwks {
@@ -53,7 +51,8 @@ impl GetJwks {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::Jwks>, Error> {
-        let request = RequestSpec::new("GetJWKS", reqwest::Method::GET, "/jwks");
+        let mut request = RequestSpec::new("GetJWKS", reqwest::Method::GET, "/jwks");
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `JWT Templates`.
@@ -121,7 +119,7 @@ impl<'a> JwtTemplates<'a> {
     }
 }
 
-///A `GET /jwt_templates` request; start it with [`JwtTemplates::list`](super::JwtTemplates::list), then `.send()` it.
+/// A `GET /jwt_templates` request; start it with [`JwtTemplates::list`](super::JwtTemplates::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListJwtTemplates {
@@ -171,6 +169,7 @@ impl ListJwtTemplates {
             reqwest::Method::GET,
             "/jwt_templates",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -217,7 +216,7 @@ impl ListJwtTemplates {
     }
 }
 
-///A `POST /jwt_templates` request; start it with [`JwtTemplates::create`](super::JwtTemplates::create), then `.send()` it.
+/// A `POST /jwt_templates` request; start it with [`JwtTemplates::create`](super::JwtTemplates::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateJwtTemplate {
@@ -233,7 +232,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `lifetime` as an explicit `null`.
+    /// Sends `lifetime` as an explicit `null`.
     pub fn lifetime_null(mut self) -> Self {
         self.body.lifetime = Some(None);
         self
@@ -245,7 +244,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `allowed_clock_skew` as an explicit `null`.
+    /// Sends `allowed_clock_skew` as an explicit `null`.
     pub fn allowed_clock_skew_null(mut self) -> Self {
         self.body.allowed_clock_skew = Some(None);
         self
@@ -263,7 +262,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `signing_algorithm` as an explicit `null`.
+    /// Sends `signing_algorithm` as an explicit `null`.
     pub fn signing_algorithm_null(mut self) -> Self {
         self.body.signing_algorithm = Some(None);
         self
@@ -275,7 +274,7 @@ impl CreateJwtTemplate {
         self
     }
 
-    ///Sends `signing_key` as an explicit `null`.
+    /// Sends `signing_key` as an explicit `null`.
     pub fn signing_key_null(mut self) -> Self {
         self.body.signing_key = Some(None);
         self
@@ -301,6 +300,7 @@ impl CreateJwtTemplate {
             reqwest::Method::POST,
             "/jwt_templates",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -311,7 +311,7 @@ impl CreateJwtTemplate {
     }
 }
 
-///A `GET /jwt_templates/{template_id}` request; start it with [`JwtTemplates::get`](super::JwtTemplates::get), then `.send()` it.
+/// A `GET /jwt_templates/{template_id}` request; start it with [`JwtTemplates::get`](super::JwtTemplates::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetJwtTemplate {
@@ -341,6 +341,7 @@ impl GetJwtTemplate {
             reqwest::Method::GET,
             "/jwt_templates/{template_id}",
         );
+        request.accept("application/json");
         request.path_param("template_id", &self.template_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -351,7 +352,7 @@ impl GetJwtTemplate {
     }
 }
 
-///A `DELETE /jwt_templates/{template_id}` request; start it with [`JwtTemplates::delete`](super::JwtTemplates::delete), then `.send()` it.
+/// A `DELETE /jwt_templates/{template_id}` request; start it with [`JwtTemplates::delete`](super::JwtTemplates::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteJwtTemplate {
@@ -381,6 +382,7 @@ impl DeleteJwtTemplate {
             reqwest::Method::DELETE,
             "/jwt_templates/{template_id}",
         );
+        request.accept("application/json");
         request.path_param("template_id", &self.template_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -391,7 +393,7 @@ impl DeleteJwtTemplate {
     }
 }
 
-///A `PATCH /jwt_templates/{template_id}` request; start it with [`JwtTemplates::update`](super::JwtTemplates::update), then `.send()` it.
+/// A `PATCH /jwt_templates/{template_id}` request; start it with [`JwtTemplates::update`](super::JwtTemplates::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateJwtTemplate {
@@ -408,7 +410,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `lifetime` as an explicit `null`.
+    /// Sends `lifetime` as an explicit `null`.
     pub fn lifetime_null(mut self) -> Self {
         self.body.lifetime = Some(None);
         self
@@ -420,7 +422,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `allowed_clock_skew` as an explicit `null`.
+    /// Sends `allowed_clock_skew` as an explicit `null`.
     pub fn allowed_clock_skew_null(mut self) -> Self {
         self.body.allowed_clock_skew = Some(None);
         self
@@ -438,7 +440,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `signing_algorithm` as an explicit `null`.
+    /// Sends `signing_algorithm` as an explicit `null`.
     pub fn signing_algorithm_null(mut self) -> Self {
         self.body.signing_algorithm = Some(None);
         self
@@ -450,7 +452,7 @@ impl UpdateJwtTemplate {
         self
     }
 
-    ///Sends `signing_key` as an explicit `null`.
+    /// Sends `signing_key` as an explicit `null`.
     pub fn signing_key_null(mut self) -> Self {
         self.body.signing_key = Some(None);
         self
@@ -476,6 +478,7 @@ impl UpdateJwtTemplate {
             reqwest::Method::PATCH,
             "/jwt_templates/{template_id}",
         );
+        request.accept("application/json");
         request.path_param("template_id", &self.template_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

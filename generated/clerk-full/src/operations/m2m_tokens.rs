@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `M2M Tokens`.
@@ -91,7 +89,7 @@ impl<'a> M2mTokens<'a> {
     }
 }
 
-///A `GET /m2m_tokens` request; start it with [`M2mTokens::list_tokens`](super::M2mTokens::list_tokens), then `.send()` it.
+/// A `GET /m2m_tokens` request; start it with [`M2mTokens::list_tokens`](super::M2mTokens::list_tokens), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetM2mTokens {
@@ -149,6 +147,7 @@ impl GetM2mTokens {
             reqwest::Method::GET,
             "/m2m_tokens",
         );
+        request.accept("application/json");
         request.query("subject", self.subject);
         if let Some(value) = &self.revoked {
             request.query("revoked", value);
@@ -210,7 +209,7 @@ impl GetM2mTokens {
     }
 }
 
-///A `POST /m2m_tokens` request; start it with [`M2mTokens::create_token`](super::M2mTokens::create_token), then `.send()` it.
+/// A `POST /m2m_tokens` request; start it with [`M2mTokens::create_token`](super::M2mTokens::create_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateM2mToken {
@@ -235,7 +234,7 @@ impl CreateM2mToken {
         self
     }
 
-    ///Sends `seconds_until_expiration` as an explicit `null`.
+    /// Sends `seconds_until_expiration` as an explicit `null`.
     pub fn seconds_until_expiration_null(mut self) -> Self {
         self.body.seconds_until_expiration = Some(None);
         self
@@ -247,7 +246,7 @@ impl CreateM2mToken {
         self
     }
 
-    ///Sends `claims` as an explicit `null`.
+    /// Sends `claims` as an explicit `null`.
     pub fn claims_null(mut self) -> Self {
         self.body.claims = Some(None);
         self
@@ -279,6 +278,7 @@ impl CreateM2mToken {
             reqwest::Method::POST,
             "/m2m_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -290,7 +290,7 @@ impl CreateM2mToken {
     }
 }
 
-///A `POST /m2m_tokens/{m2m_token_id}/revoke` request; start it with [`M2mTokens::revoke_token`](super::M2mTokens::revoke_token), then `.send()` it.
+/// A `POST /m2m_tokens/{m2m_token_id}/revoke` request; start it with [`M2mTokens::revoke_token`](super::M2mTokens::revoke_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeM2mToken {
@@ -307,7 +307,7 @@ impl RevokeM2mToken {
         self
     }
 
-    ///Sends `revocation_reason` as an explicit `null`.
+    /// Sends `revocation_reason` as an explicit `null`.
     pub fn revocation_reason_null(mut self) -> Self {
         self.body.revocation_reason = Some(None);
         self
@@ -333,6 +333,7 @@ impl RevokeM2mToken {
             reqwest::Method::POST,
             "/m2m_tokens/{m2m_token_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("m2m_token_id", &self.m2m_token_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -345,7 +346,7 @@ impl RevokeM2mToken {
     }
 }
 
-///A `POST /m2m_tokens/verify` request; start it with [`M2mTokens::verify_token`](super::M2mTokens::verify_token), then `.send()` it.
+/// A `POST /m2m_tokens/verify` request; start it with [`M2mTokens::verify_token`](super::M2mTokens::verify_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyM2mToken {
@@ -375,6 +376,7 @@ impl VerifyM2mToken {
             reqwest::Method::POST,
             "/m2m_tokens/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Machines`.
@@ -175,7 +173,7 @@ impl<'a> Machines<'a> {
     }
 }
 
-///A `GET /machines` request; start it with [`Machines::list`](super::Machines::list), then `.send()` it.
+/// A `GET /machines` request; start it with [`Machines::list`](super::Machines::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMachines {
@@ -232,6 +230,7 @@ impl ListMachines {
             reqwest::Method::GET,
             "/machines",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -288,7 +287,7 @@ impl ListMachines {
     }
 }
 
-///A `POST /machines` request; start it with [`Machines::create`](super::Machines::create), then `.send()` it.
+/// A `POST /machines` request; start it with [`Machines::create`](super::Machines::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachine {
@@ -333,6 +332,7 @@ impl CreateMachine {
             reqwest::Method::POST,
             "/machines",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -343,7 +343,7 @@ impl CreateMachine {
     }
 }
 
-///A `GET /machines/{machine_id}` request; start it with [`Machines::get`](super::Machines::get), then `.send()` it.
+/// A `GET /machines/{machine_id}` request; start it with [`Machines::get`](super::Machines::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachine {
@@ -371,6 +371,7 @@ impl GetMachine {
             reqwest::Method::GET,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -381,7 +382,7 @@ impl GetMachine {
     }
 }
 
-///A `DELETE /machines/{machine_id}` request; start it with [`Machines::delete`](super::Machines::delete), then `.send()` it.
+/// A `DELETE /machines/{machine_id}` request; start it with [`Machines::delete`](super::Machines::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachine {
@@ -411,6 +412,7 @@ impl DeleteMachine {
             reqwest::Method::DELETE,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -421,7 +423,7 @@ impl DeleteMachine {
     }
 }
 
-///A `PATCH /machines/{machine_id}` request; start it with [`Machines::update`](super::Machines::update), then `.send()` it.
+/// A `PATCH /machines/{machine_id}` request; start it with [`Machines::update`](super::Machines::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateMachine {
@@ -462,6 +464,7 @@ impl UpdateMachine {
             reqwest::Method::PATCH,
             "/machines/{machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -473,7 +476,7 @@ impl UpdateMachine {
     }
 }
 
-///A `GET /machines/{machine_id}/secret_key` request; start it with [`Machines::get_secret_key`](super::Machines::get_secret_key), then `.send()` it.
+/// A `GET /machines/{machine_id}/secret_key` request; start it with [`Machines::get_secret_key`](super::Machines::get_secret_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetMachineSecretKey {
@@ -503,6 +506,7 @@ impl GetMachineSecretKey {
             reqwest::Method::GET,
             "/machines/{machine_id}/secret_key",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -513,7 +517,7 @@ impl GetMachineSecretKey {
     }
 }
 
-///A `POST /machines/{machine_id}/secret_key/rotate` request; start it with [`Machines::rotate_secret_key`](super::Machines::rotate_secret_key), then `.send()` it.
+/// A `POST /machines/{machine_id}/secret_key/rotate` request; start it with [`Machines::rotate_secret_key`](super::Machines::rotate_secret_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateMachineSecretKey {
@@ -544,6 +548,7 @@ impl RotateMachineSecretKey {
             reqwest::Method::POST,
             "/machines/{machine_id}/secret_key/rotate",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -555,7 +560,7 @@ impl RotateMachineSecretKey {
     }
 }
 
-///A `POST /machines/{machine_id}/scopes` request; start it with [`Machines::create_scope`](super::Machines::create_scope), then `.send()` it.
+/// A `POST /machines/{machine_id}/scopes` request; start it with [`Machines::create_scope`](super::Machines::create_scope), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateMachineScope {
@@ -586,6 +591,7 @@ impl CreateMachineScope {
             reqwest::Method::POST,
             "/machines/{machine_id}/scopes",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -599,7 +605,7 @@ impl CreateMachineScope {
     }
 }
 
-///A `DELETE /machines/{machine_id}/scopes/{other_machine_id}` request; start it with [`Machines::delete_scope`](super::Machines::delete_scope), then `.send()` it.
+/// A `DELETE /machines/{machine_id}/scopes/{other_machine_id}` request; start it with [`Machines::delete_scope`](super::Machines::delete_scope), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteMachineScope {
@@ -630,6 +636,7 @@ impl DeleteMachineScope {
             reqwest::Method::DELETE,
             "/machines/{machine_id}/scopes/{other_machine_id}",
         );
+        request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.path_param("other_machine_id", &self.other_machine_id);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error};
 
 /// Operations tagged `Miscellaneous`.
 ///
@@ -40,7 +38,7 @@ impl<'a> Miscellaneous<'a> {
     }
 }
 
-///A `GET /public/interstitial` request; start it with [`Miscellaneous::get_public_interstitial`](super::Miscellaneous::get_public_interstitial), then `.send()` it.
+/// A `GET /public/interstitial` request; start it with [`Miscellaneous::get_public_interstitial`](super::Miscellaneous::get_public_interstitial), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPublicInterstitial {

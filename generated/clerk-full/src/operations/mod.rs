@@ -3,207 +3,207 @@
 //! Operations, one module per tag of the spec. Reach them through the
 //! [`Client`](crate::Client) accessors.
 
-///Operations tagged `Miscellaneous`.
+/// Operations tagged `Miscellaneous`.
 pub mod miscellaneous;
 
 pub use self::miscellaneous::Miscellaneous;
 
-///Operations tagged `JWKS`.
+/// Operations tagged `JWKS`.
 pub mod jwks;
 
 pub use self::jwks::Jwks;
 
-///Operations tagged `Clients`.
+/// Operations tagged `Clients`.
 pub mod clients;
 
 pub use self::clients::Clients;
 
-///Operations tagged `Email Addresses`.
+/// Operations tagged `Email Addresses`.
 pub mod email_addresses;
 
 pub use self::email_addresses::EmailAddresses;
 
-///Operations tagged `Phone Numbers`.
+/// Operations tagged `Phone Numbers`.
 pub mod phone_numbers;
 
 pub use self::phone_numbers::PhoneNumbers;
 
-///Operations tagged `Sessions`.
+/// Operations tagged `Sessions`.
 pub mod sessions;
 
 pub use self::sessions::Sessions;
 
-///Operations tagged `Email & SMS Templates`.
+/// Operations tagged `Email & SMS Templates`.
 pub mod email_sms_templates;
 
 pub use self::email_sms_templates::EmailSmsTemplates;
 
-///Operations tagged `Users`.
+/// Operations tagged `Users`.
 pub mod users;
 
 pub use self::users::Users;
 
-///Operations tagged `Invitations`.
+/// Operations tagged `Invitations`.
 pub mod invitations;
 
 pub use self::invitations::Invitations;
 
-///Operations tagged `Organization Invitations`.
+/// Operations tagged `Organization Invitations`.
 pub mod organization_invitations;
 
 pub use self::organization_invitations::OrganizationInvitations;
 
-///Operations tagged `Allow-list / Block-list`.
+/// Operations tagged `Allow-list / Block-list`.
 pub mod allow_list_block_list;
 
 pub use self::allow_list_block_list::AllowListBlockList;
 
-///Operations tagged `Beta Features`.
+/// Operations tagged `Beta Features`.
 pub mod beta_features;
 
 pub use self::beta_features::BetaFeatures;
 
-///Operations tagged `Actor Tokens`.
+/// Operations tagged `Actor Tokens`.
 pub mod actor_tokens;
 
 pub use self::actor_tokens::ActorTokens;
 
-///Operations tagged `Domains`.
+/// Operations tagged `Domains`.
 pub mod domains;
 
 pub use self::domains::Domains;
 
-///Operations tagged `Instance Settings`.
+/// Operations tagged `Instance Settings`.
 pub mod instance_settings;
 
 pub use self::instance_settings::InstanceSettings;
 
-///Operations tagged `Webhooks`.
+/// Operations tagged `Webhooks`.
 pub mod webhooks;
 
 pub use self::webhooks::Webhooks;
 
-///Operations tagged `JWT Templates`.
+/// Operations tagged `JWT Templates`.
 pub mod jwt_templates;
 
 pub use self::jwt_templates::JwtTemplates;
 
-///Operations tagged `Machines`.
+/// Operations tagged `Machines`.
 pub mod machines;
 
 pub use self::machines::Machines;
 
-///Operations tagged `Organizations`.
+/// Operations tagged `Organizations`.
 pub mod organizations;
 
 pub use self::organizations::Organizations;
 
-///Operations tagged `Organization Roles`.
+/// Operations tagged `Organization Roles`.
 pub mod organization_roles;
 
 pub use self::organization_roles::OrganizationRoles;
 
-///Operations tagged `Organization Memberships`.
+/// Operations tagged `Organization Memberships`.
 pub mod organization_memberships;
 
 pub use self::organization_memberships::OrganizationMemberships;
 
-///Operations tagged `Organization Domains`.
+/// Operations tagged `Organization Domains`.
 pub mod organization_domains;
 
 pub use self::organization_domains::OrganizationDomains;
 
-///Operations tagged `Proxy Checks`.
+/// Operations tagged `Proxy Checks`.
 pub mod proxy_checks;
 
 pub use self::proxy_checks::ProxyChecks;
 
-///Operations tagged `Redirect URLs`.
+/// Operations tagged `Redirect URLs`.
 pub mod redirect_urls;
 
 pub use self::redirect_urls::RedirectUrls;
 
-///Operations tagged `Sign-in Tokens`.
+/// Operations tagged `Sign-in Tokens`.
 pub mod sign_in_tokens;
 
 pub use self::sign_in_tokens::SignInTokens;
 
-///Operations tagged `Sign Ups`.
+/// Operations tagged `Sign Ups`.
 pub mod sign_ups;
 
 pub use self::sign_ups::SignUps;
 
-///Operations tagged `OAuth Applications`.
+/// Operations tagged `OAuth Applications`.
 pub mod o_auth_applications;
 
 pub use self::o_auth_applications::OAuthApplications;
 
-///Operations tagged `SAML Connections`.
+/// Operations tagged `SAML Connections`.
 pub mod saml_connections;
 
 pub use self::saml_connections::SamlConnections;
 
-///Operations tagged `Enterprise Connections`.
+/// Operations tagged `Enterprise Connections`.
 pub mod enterprise_connections;
 
 pub use self::enterprise_connections::EnterpriseConnections;
 
-///Operations tagged `Testing Tokens`.
+/// Operations tagged `Testing Tokens`.
 pub mod testing_tokens;
 
 pub use self::testing_tokens::TestingTokens;
 
-///Operations tagged `Agent Tasks`.
+/// Operations tagged `Agent Tasks`.
 pub mod agent_tasks;
 
 pub use self::agent_tasks::AgentTasks;
 
-///Operations tagged `Waitlist Entries`.
+/// Operations tagged `Waitlist Entries`.
 pub mod waitlist_entries;
 
 pub use self::waitlist_entries::WaitlistEntries;
 
-///Operations tagged `Billing`.
+/// Operations tagged `Billing`.
 pub mod billing;
 
 pub use self::billing::Billing;
 
-///Operations tagged `Organization Permissions`.
+/// Operations tagged `Organization Permissions`.
 pub mod organization_permissions;
 
 pub use self::organization_permissions::OrganizationPermissions;
 
-///Operations tagged `Role Sets`.
+/// Operations tagged `Role Sets`.
 pub mod role_sets;
 
 pub use self::role_sets::RoleSets;
 
-///Operations tagged `SCIM Directories`.
+/// Operations tagged `SCIM Directories`.
 pub mod scim_directories;
 
 pub use self::scim_directories::ScimDirectories;
 
-///Operations tagged `Directories`.
+/// Operations tagged `Directories`.
 pub mod directories;
 
 pub use self::directories::Directories;
 
-///Operations tagged `Admin Portal Link Tokens`.
+/// Operations tagged `Admin Portal Link Tokens`.
 pub mod admin_portal_link_tokens;
 
 pub use self::admin_portal_link_tokens::AdminPortalLinkTokens;
 
-///Operations tagged `API Keys`.
+/// Operations tagged `API Keys`.
 pub mod api_keys;
 
 pub use self::api_keys::ApiKeys;
 
-///Operations tagged `M2M Tokens`.
+/// Operations tagged `M2M Tokens`.
 pub mod m2m_tokens;
 
 pub use self::m2m_tokens::M2mTokens;
 
-///Operations tagged `OAuth Access Tokens`.
+/// Operations tagged `OAuth Access Tokens`.
 pub mod o_auth_access_tokens;
 
 pub use self::o_auth_access_tokens::OAuthAccessTokens;

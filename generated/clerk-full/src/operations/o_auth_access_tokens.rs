@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `OAuth Access Tokens`.
@@ -37,7 +35,7 @@ impl<'a> OAuthAccessTokens<'a> {
     }
 }
 
-///A `POST /oauth_applications/access_tokens/verify` request; start it with [`OAuthAccessTokens::verify`](super::OAuthAccessTokens::verify), then `.send()` it.
+/// A `POST /oauth_applications/access_tokens/verify` request; start it with [`OAuthAccessTokens::verify`](super::OAuthAccessTokens::verify), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyOAuthAccessToken {
@@ -80,6 +78,7 @@ impl VerifyOAuthAccessToken {
             reqwest::Method::POST,
             "/oauth_applications/access_tokens/verify",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

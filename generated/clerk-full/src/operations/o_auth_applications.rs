@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `OAuth Applications`.
@@ -172,7 +170,7 @@ impl<'a> OAuthApplications<'a> {
     }
 }
 
-///A `GET /oauth_applications` request; start it with [`OAuthApplications::list`](super::OAuthApplications::list), then `.send()` it.
+/// A `GET /oauth_applications` request; start it with [`OAuthApplications::list`](super::OAuthApplications::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOAuthApplications {
@@ -229,6 +227,7 @@ impl ListOAuthApplications {
             reqwest::Method::GET,
             "/oauth_applications",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -285,7 +284,7 @@ impl ListOAuthApplications {
     }
 }
 
-///A `POST /oauth_applications` request; start it with [`OAuthApplications::create`](super::OAuthApplications::create), then `.send()` it.
+/// A `POST /oauth_applications` request; start it with [`OAuthApplications::create`](super::OAuthApplications::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOAuthApplication {
@@ -306,7 +305,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `redirect_uris` as an explicit `null`.
+    /// Sends `redirect_uris` as an explicit `null`.
     pub fn redirect_uris_null(mut self) -> Self {
         self.body.redirect_uris = Some(None);
         self
@@ -319,7 +318,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `callback_url` as an explicit `null`.
+    /// Sends `callback_url` as an explicit `null`.
     pub fn callback_url_null(mut self) -> Self {
         self.body.callback_url = Some(None);
         self
@@ -331,7 +330,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `scopes` as an explicit `null`.
+    /// Sends `scopes` as an explicit `null`.
     pub fn scopes_null(mut self) -> Self {
         self.body.scopes = Some(None);
         self
@@ -343,7 +342,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `consent_screen_enabled` as an explicit `null`.
+    /// Sends `consent_screen_enabled` as an explicit `null`.
     pub fn consent_screen_enabled_null(mut self) -> Self {
         self.body.consent_screen_enabled = Some(None);
         self
@@ -355,7 +354,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `pkce_required` as an explicit `null`.
+    /// Sends `pkce_required` as an explicit `null`.
     pub fn pkce_required_null(mut self) -> Self {
         self.body.pkce_required = Some(None);
         self
@@ -367,7 +366,7 @@ impl CreateOAuthApplication {
         self
     }
 
-    ///Sends `public` as an explicit `null`.
+    /// Sends `public` as an explicit `null`.
     pub fn public_null(mut self) -> Self {
         self.body.public = Some(None);
         self
@@ -393,6 +392,7 @@ impl CreateOAuthApplication {
             reqwest::Method::POST,
             "/oauth_applications",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -403,7 +403,7 @@ impl CreateOAuthApplication {
     }
 }
 
-///A `GET /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::get`](super::OAuthApplications::get), then `.send()` it.
+/// A `GET /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::get`](super::OAuthApplications::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOAuthApplication {
@@ -433,6 +433,7 @@ impl GetOAuthApplication {
             reqwest::Method::GET,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -443,7 +444,7 @@ impl GetOAuthApplication {
     }
 }
 
-///A `DELETE /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::delete`](super::OAuthApplications::delete), then `.send()` it.
+/// A `DELETE /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::delete`](super::OAuthApplications::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOAuthApplication {
@@ -473,6 +474,7 @@ impl DeleteOAuthApplication {
             reqwest::Method::DELETE,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -483,7 +485,7 @@ impl DeleteOAuthApplication {
     }
 }
 
-///A `PATCH /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::update`](super::OAuthApplications::update), then `.send()` it.
+/// A `PATCH /oauth_applications/{oauth_application_id}` request; start it with [`OAuthApplications::update`](super::OAuthApplications::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOAuthApplication {
@@ -500,7 +502,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -517,7 +519,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `redirect_uris` as an explicit `null`.
+    /// Sends `redirect_uris` as an explicit `null`.
     pub fn redirect_uris_null(mut self) -> Self {
         self.body.redirect_uris = Some(None);
         self
@@ -530,7 +532,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `callback_url` as an explicit `null`.
+    /// Sends `callback_url` as an explicit `null`.
     pub fn callback_url_null(mut self) -> Self {
         self.body.callback_url = Some(None);
         self
@@ -542,7 +544,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `scopes` as an explicit `null`.
+    /// Sends `scopes` as an explicit `null`.
     pub fn scopes_null(mut self) -> Self {
         self.body.scopes = Some(None);
         self
@@ -554,7 +556,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `consent_screen_enabled` as an explicit `null`.
+    /// Sends `consent_screen_enabled` as an explicit `null`.
     pub fn consent_screen_enabled_null(mut self) -> Self {
         self.body.consent_screen_enabled = Some(None);
         self
@@ -566,7 +568,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `pkce_required` as an explicit `null`.
+    /// Sends `pkce_required` as an explicit `null`.
     pub fn pkce_required_null(mut self) -> Self {
         self.body.pkce_required = Some(None);
         self
@@ -578,7 +580,7 @@ impl UpdateOAuthApplication {
         self
     }
 
-    ///Sends `public` as an explicit `null`.
+    /// Sends `public` as an explicit `null`.
     pub fn public_null(mut self) -> Self {
         self.body.public = Some(None);
         self
@@ -604,6 +606,7 @@ impl UpdateOAuthApplication {
             reqwest::Method::PATCH,
             "/oauth_applications/{oauth_application_id}",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -615,7 +618,7 @@ impl UpdateOAuthApplication {
     }
 }
 
-///A `PUT /oauth_applications/{oauth_application_id}/logo` request; start it with [`OAuthApplications::upload_logo`](super::OAuthApplications::upload_logo), then `.send()` it.
+/// A `PUT /oauth_applications/{oauth_application_id}/logo` request; start it with [`OAuthApplications::upload_logo`](super::OAuthApplications::upload_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadOAuthApplicationLogo {
@@ -652,6 +655,7 @@ impl UploadOAuthApplicationLogo {
             reqwest::Method::PUT,
             "/oauth_applications/{oauth_application_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         if let Some(body) = &self.body {
             request.multipart_body(body);
@@ -665,7 +669,7 @@ impl UploadOAuthApplicationLogo {
     }
 }
 
-///A `POST /oauth_applications/{oauth_application_id}/rotate_secret` request; start it with [`OAuthApplications::rotate_secret`](super::OAuthApplications::rotate_secret), then `.send()` it.
+/// A `POST /oauth_applications/{oauth_application_id}/rotate_secret` request; start it with [`OAuthApplications::rotate_secret`](super::OAuthApplications::rotate_secret), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateOAuthApplicationSecret {
@@ -695,6 +699,7 @@ impl RotateOAuthApplicationSecret {
             reqwest::Method::POST,
             "/oauth_applications/{oauth_application_id}/rotate_secret",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -705,7 +710,7 @@ impl RotateOAuthApplicationSecret {
     }
 }
 
-///A `POST /oauth_applications/{oauth_application_id}/revoke_token` request; start it with [`OAuthApplications::revoke_token`](super::OAuthApplications::revoke_token), then `.send()` it.
+/// A `POST /oauth_applications/{oauth_application_id}/revoke_token` request; start it with [`OAuthApplications::revoke_token`](super::OAuthApplications::revoke_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeOAuthApplicationToken {
@@ -734,6 +739,7 @@ impl RevokeOAuthApplicationToken {
             reqwest::Method::POST,
             "/oauth_applications/{oauth_application_id}/revoke_token",
         );
+        request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

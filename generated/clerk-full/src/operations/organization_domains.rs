@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Domains`.
@@ -146,7 +144,7 @@ impl<'a> OrganizationDomains<'a> {
     }
 }
 
-///A `GET /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::list`](super::OrganizationDomains::list), then `.send()` it.
+/// A `GET /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::list`](super::OrganizationDomains::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationDomains {
@@ -204,6 +202,7 @@ impl ListOrganizationDomains {
             reqwest::Method::GET,
             "/organizations/{organization_id}/domains",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.verified {
             request.query("verified", value);
@@ -261,7 +260,7 @@ impl ListOrganizationDomains {
     }
 }
 
-///A `POST /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::create`](super::OrganizationDomains::create), then `.send()` it.
+/// A `POST /organizations/{organization_id}/domains` request; start it with [`OrganizationDomains::create`](super::OrganizationDomains::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationDomain {
@@ -290,7 +289,7 @@ impl CreateOrganizationDomain {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -316,6 +315,7 @@ impl CreateOrganizationDomain {
             reqwest::Method::POST,
             "/organizations/{organization_id}/domains",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -327,7 +327,7 @@ impl CreateOrganizationDomain {
     }
 }
 
-///A `DELETE /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::delete`](super::OrganizationDomains::delete), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::delete`](super::OrganizationDomains::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationDomain {
@@ -358,6 +358,7 @@ impl DeleteOrganizationDomain {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("domain_id", &self.domain_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -369,7 +370,7 @@ impl DeleteOrganizationDomain {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::update`](super::OrganizationDomains::update), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/domains/{domain_id}` request; start it with [`OrganizationDomains::update`](super::OrganizationDomains::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationDomain {
@@ -387,7 +388,7 @@ impl UpdateOrganizationDomain {
         self
     }
 
-    ///Sends `enrollment_mode` as an explicit `null`.
+    /// Sends `enrollment_mode` as an explicit `null`.
     pub fn enrollment_mode_null(mut self) -> Self {
         self.body.enrollment_mode = Some(None);
         self
@@ -399,7 +400,7 @@ impl UpdateOrganizationDomain {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -425,6 +426,7 @@ impl UpdateOrganizationDomain {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/domains/{domain_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("domain_id", &self.domain_id);
         request.json_body(&self.body);
@@ -437,7 +439,7 @@ impl UpdateOrganizationDomain {
     }
 }
 
-///A `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` request; start it with [`OrganizationDomains::verify_ownership`](super::OrganizationDomains::verify_ownership), then `.send()` it.
+/// A `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` request; start it with [`OrganizationDomains::verify_ownership`](super::OrganizationDomains::verify_ownership), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyOrganizationDomainOwnership {
@@ -468,6 +470,7 @@ impl VerifyOrganizationDomainOwnership {
             reqwest::Method::POST,
             "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("domain_id", &self.domain_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -479,7 +482,7 @@ impl VerifyOrganizationDomainOwnership {
     }
 }
 
-///A `GET /organization_domains` request; start it with [`OrganizationDomains::list_all`](super::OrganizationDomains::list_all), then `.send()` it.
+/// A `GET /organization_domains` request; start it with [`OrganizationDomains::list_all`](super::OrganizationDomains::list_all), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAllOrganizationDomains {
@@ -575,6 +578,7 @@ impl ListAllOrganizationDomains {
             reqwest::Method::GET,
             "/organization_domains",
         );
+        request.accept("application/json");
         if let Some(value) = &self.organization_id {
             request.query("organization_id", value);
         }
@@ -582,13 +586,18 @@ impl ListAllOrganizationDomains {
             request.query("verified", value);
         }
         if let Some(value) = &self.enrollment_mode {
-            request.query_array("enrollment_mode", value, false);
+            request
+                .query_array(
+                    "enrollment_mode",
+                    value,
+                    crate::runtime::Style::FORM_UNEXPLODED,
+                );
         }
         if let Some(value) = &self.query {
             request.query("query", value);
         }
         if let Some(value) = &self.domains {
-            request.query_array("domains", value, true);
+            request.query_array("domains", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.order_by {
             request.query("order_by", value);

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Invitations`.
@@ -178,7 +176,7 @@ impl<'a> OrganizationInvitations<'a> {
     }
 }
 
-///A `GET /organization_invitations` request; start it with [`OrganizationInvitations::get_all`](super::OrganizationInvitations::get_all), then `.send()` it.
+/// A `GET /organization_invitations` request; start it with [`OrganizationInvitations::get_all`](super::OrganizationInvitations::get_all), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListInstanceOrganizationInvitations {
@@ -250,6 +248,7 @@ impl ListInstanceOrganizationInvitations {
             reqwest::Method::GET,
             "/organization_invitations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
@@ -311,7 +310,7 @@ impl ListInstanceOrganizationInvitations {
     }
 }
 
-///A `GET /organizations/{organization_id}/invitations` request; start it with [`OrganizationInvitations::list`](super::OrganizationInvitations::list), then `.send()` it.
+/// A `GET /organizations/{organization_id}/invitations` request; start it with [`OrganizationInvitations::list`](super::OrganizationInvitations::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationInvitations {
@@ -379,6 +378,7 @@ impl ListOrganizationInvitations {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.status {
             request.query("status", value);
@@ -441,7 +441,7 @@ impl ListOrganizationInvitations {
     }
 }
 
-///A `POST /organizations/{organization_id}/invitations` request; start it with [`OrganizationInvitations::create`](super::OrganizationInvitations::create), then `.send()` it.
+/// A `POST /organizations/{organization_id}/invitations` request; start it with [`OrganizationInvitations::create`](super::OrganizationInvitations::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationInvitation {
@@ -458,7 +458,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    ///Sends `inviter_user_id` as an explicit `null`.
+    /// Sends `inviter_user_id` as an explicit `null`.
     pub fn inviter_user_id_null(mut self) -> Self {
         self.body.inviter_user_id = Some(None);
         self
@@ -473,7 +473,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    ///Sends `public_metadata` as an explicit `null`.
+    /// Sends `public_metadata` as an explicit `null`.
     pub fn public_metadata_null(mut self) -> Self {
         self.body.public_metadata = Some(None);
         self
@@ -488,7 +488,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    ///Sends `private_metadata` as an explicit `null`.
+    /// Sends `private_metadata` as an explicit `null`.
     pub fn private_metadata_null(mut self) -> Self {
         self.body.private_metadata = Some(None);
         self
@@ -500,7 +500,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    ///Sends `redirect_url` as an explicit `null`.
+    /// Sends `redirect_url` as an explicit `null`.
     pub fn redirect_url_null(mut self) -> Self {
         self.body.redirect_url = Some(None);
         self
@@ -512,7 +512,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    ///Sends `expires_in_days` as an explicit `null`.
+    /// Sends `expires_in_days` as an explicit `null`.
     pub fn expires_in_days_null(mut self) -> Self {
         self.body.expires_in_days = Some(None);
         self
@@ -524,7 +524,7 @@ impl CreateOrganizationInvitation {
         self
     }
 
-    ///Sends `notify` as an explicit `null`.
+    /// Sends `notify` as an explicit `null`.
     pub fn notify_null(mut self) -> Self {
         self.body.notify = Some(None);
         self
@@ -550,6 +550,7 @@ impl CreateOrganizationInvitation {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -561,7 +562,7 @@ impl CreateOrganizationInvitation {
     }
 }
 
-///A `POST /organizations/{organization_id}/invitations/bulk` request; start it with [`OrganizationInvitations::bulk_create`](super::OrganizationInvitations::bulk_create), then `.send()` it.
+/// A `POST /organizations/{organization_id}/invitations/bulk` request; start it with [`OrganizationInvitations::bulk_create`](super::OrganizationInvitations::bulk_create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationInvitationBulk {
@@ -592,6 +593,7 @@ impl CreateOrganizationInvitationBulk {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations/bulk",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -603,7 +605,7 @@ impl CreateOrganizationInvitationBulk {
     }
 }
 
-///A `GET /organizations/{organization_id}/invitations/pending` request; start it with [`OrganizationInvitations::list_pending`](super::OrganizationInvitations::list_pending), then `.send()` it.
+/// A `GET /organizations/{organization_id}/invitations/pending` request; start it with [`OrganizationInvitations::list_pending`](super::OrganizationInvitations::list_pending), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -648,6 +650,7 @@ impl ListPendingOrganizationInvitations {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations/pending",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -701,7 +704,7 @@ impl ListPendingOrganizationInvitations {
     }
 }
 
-///A `GET /organizations/{organization_id}/invitations/{invitation_id}` request; start it with [`OrganizationInvitations::get`](super::OrganizationInvitations::get), then `.send()` it.
+/// A `GET /organizations/{organization_id}/invitations/{invitation_id}` request; start it with [`OrganizationInvitations::get`](super::OrganizationInvitations::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationInvitation {
@@ -732,6 +735,7 @@ impl GetOrganizationInvitation {
             reqwest::Method::GET,
             "/organizations/{organization_id}/invitations/{invitation_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -743,7 +747,7 @@ impl GetOrganizationInvitation {
     }
 }
 
-///A `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke` request; start it with [`OrganizationInvitations::revoke`](super::OrganizationInvitations::revoke), then `.send()` it.
+/// A `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke` request; start it with [`OrganizationInvitations::revoke`](super::OrganizationInvitations::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeOrganizationInvitation {
@@ -761,7 +765,7 @@ impl RevokeOrganizationInvitation {
         self
     }
 
-    ///Sends `requesting_user_id` as an explicit `null`.
+    /// Sends `requesting_user_id` as an explicit `null`.
     pub fn requesting_user_id_null(mut self) -> Self {
         self.body.requesting_user_id = Some(None);
         self
@@ -787,6 +791,7 @@ impl RevokeOrganizationInvitation {
             reqwest::Method::POST,
             "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
         request.json_body(&self.body);

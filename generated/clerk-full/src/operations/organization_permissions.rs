@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Permissions`.
@@ -113,7 +111,7 @@ impl<'a> OrganizationPermissions<'a> {
     }
 }
 
-///A `GET /organization_permissions` request; start it with [`OrganizationPermissions::list`](super::OrganizationPermissions::list), then `.send()` it.
+/// A `GET /organization_permissions` request; start it with [`OrganizationPermissions::list`](super::OrganizationPermissions::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationPermissions {
@@ -170,6 +168,7 @@ impl ListOrganizationPermissions {
             reqwest::Method::GET,
             "/organization_permissions",
         );
+        request.accept("application/json");
         if let Some(value) = &self.query {
             request.query("query", value);
         }
@@ -226,7 +225,7 @@ impl ListOrganizationPermissions {
     }
 }
 
-///A `POST /organization_permissions` request; start it with [`OrganizationPermissions::create`](super::OrganizationPermissions::create), then `.send()` it.
+/// A `POST /organization_permissions` request; start it with [`OrganizationPermissions::create`](super::OrganizationPermissions::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationPermission {
@@ -262,6 +261,7 @@ impl CreateOrganizationPermission {
             reqwest::Method::POST,
             "/organization_permissions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -272,7 +272,7 @@ impl CreateOrganizationPermission {
     }
 }
 
-///A `GET /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::get`](super::OrganizationPermissions::get), then `.send()` it.
+/// A `GET /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::get`](super::OrganizationPermissions::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationPermission {
@@ -302,6 +302,7 @@ impl GetOrganizationPermission {
             reqwest::Method::GET,
             "/organization_permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -312,7 +313,7 @@ impl GetOrganizationPermission {
     }
 }
 
-///A `DELETE /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::delete`](super::OrganizationPermissions::delete), then `.send()` it.
+/// A `DELETE /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::delete`](super::OrganizationPermissions::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationPermission {
@@ -342,6 +343,7 @@ impl DeleteOrganizationPermission {
             reqwest::Method::DELETE,
             "/organization_permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -352,7 +354,7 @@ impl DeleteOrganizationPermission {
     }
 }
 
-///A `PATCH /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::update`](super::OrganizationPermissions::update), then `.send()` it.
+/// A `PATCH /organization_permissions/{permission_id}` request; start it with [`OrganizationPermissions::update`](super::OrganizationPermissions::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationPermission {
@@ -401,6 +403,7 @@ impl UpdateOrganizationPermission {
             reqwest::Method::PATCH,
             "/organization_permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

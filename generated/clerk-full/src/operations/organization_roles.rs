@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organization Roles`.
@@ -154,7 +152,7 @@ impl<'a> OrganizationRoles<'a> {
     }
 }
 
-///A `GET /organization_roles` request; start it with [`OrganizationRoles::list`](super::OrganizationRoles::list), then `.send()` it.
+/// A `GET /organization_roles` request; start it with [`OrganizationRoles::list`](super::OrganizationRoles::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizationRoles {
@@ -209,6 +207,7 @@ impl ListOrganizationRoles {
             reqwest::Method::GET,
             "/organization_roles",
         );
+        request.accept("application/json");
         if let Some(value) = &self.query {
             request.query("query", value);
         }
@@ -265,7 +264,7 @@ impl ListOrganizationRoles {
     }
 }
 
-///A `POST /organization_roles` request; start it with [`OrganizationRoles::create`](super::OrganizationRoles::create), then `.send()` it.
+/// A `POST /organization_roles` request; start it with [`OrganizationRoles::create`](super::OrganizationRoles::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganizationRole {
@@ -281,7 +280,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -296,7 +295,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    ///Sends `permissions` as an explicit `null`.
+    /// Sends `permissions` as an explicit `null`.
     pub fn permissions_null(mut self) -> Self {
         self.body.permissions = Some(None);
         self
@@ -308,7 +307,7 @@ impl CreateOrganizationRole {
         self
     }
 
-    ///Sends `include_in_initial_role_set` as an explicit `null`.
+    /// Sends `include_in_initial_role_set` as an explicit `null`.
     pub fn include_in_initial_role_set_null(mut self) -> Self {
         self.body.include_in_initial_role_set = Some(None);
         self
@@ -332,6 +331,7 @@ impl CreateOrganizationRole {
             reqwest::Method::POST,
             "/organization_roles",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -342,7 +342,7 @@ impl CreateOrganizationRole {
     }
 }
 
-///A `GET /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::get`](super::OrganizationRoles::get), then `.send()` it.
+/// A `GET /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::get`](super::OrganizationRoles::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationRole {
@@ -370,6 +370,7 @@ impl GetOrganizationRole {
             reqwest::Method::GET,
             "/organization_roles/{organization_role_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -380,7 +381,7 @@ impl GetOrganizationRole {
     }
 }
 
-///A `DELETE /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::delete`](super::OrganizationRoles::delete), then `.send()` it.
+/// A `DELETE /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::delete`](super::OrganizationRoles::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationRole {
@@ -410,6 +411,7 @@ impl DeleteOrganizationRole {
             reqwest::Method::DELETE,
             "/organization_roles/{organization_role_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -420,7 +422,7 @@ impl DeleteOrganizationRole {
     }
 }
 
-///A `PATCH /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::update`](super::OrganizationRoles::update), then `.send()` it.
+/// A `PATCH /organization_roles/{organization_role_id}` request; start it with [`OrganizationRoles::update`](super::OrganizationRoles::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganizationRole {
@@ -437,7 +439,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -449,7 +451,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `key` as an explicit `null`.
+    /// Sends `key` as an explicit `null`.
     pub fn key_null(mut self) -> Self {
         self.body.key = Some(None);
         self
@@ -461,7 +463,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -476,7 +478,7 @@ impl UpdateOrganizationRole {
         self
     }
 
-    ///Sends `permissions` as an explicit `null`.
+    /// Sends `permissions` as an explicit `null`.
     pub fn permissions_null(mut self) -> Self {
         self.body.permissions = Some(None);
         self
@@ -500,6 +502,7 @@ impl UpdateOrganizationRole {
             reqwest::Method::PATCH,
             "/organization_roles/{organization_role_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -511,7 +514,7 @@ impl UpdateOrganizationRole {
     }
 }
 
-///A `POST /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::assign_permission`](super::OrganizationRoles::assign_permission), then `.send()` it.
+/// A `POST /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::assign_permission`](super::OrganizationRoles::assign_permission), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AssignPermissionToOrganizationRole {
@@ -540,6 +543,7 @@ impl AssignPermissionToOrganizationRole {
             reqwest::Method::POST,
             "/organization_roles/{organization_role_id}/permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -551,7 +555,7 @@ impl AssignPermissionToOrganizationRole {
     }
 }
 
-///A `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::remove_permission`](super::OrganizationRoles::remove_permission), then `.send()` it.
+/// A `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}` request; start it with [`OrganizationRoles::remove_permission`](super::OrganizationRoles::remove_permission), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemovePermissionFromOrganizationRole {
@@ -580,6 +584,7 @@ impl RemovePermissionFromOrganizationRole {
             reqwest::Method::DELETE,
             "/organization_roles/{organization_role_id}/permissions/{permission_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.path_param("permission_id", &self.permission_id);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Organizations`.
@@ -248,7 +246,7 @@ impl<'a> Organizations<'a> {
     }
 }
 
-///A `GET /organizations` request; start it with [`Organizations::list`](super::Organizations::list), then `.send()` it.
+/// A `GET /organizations` request; start it with [`Organizations::list`](super::Organizations::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListOrganizations {
@@ -342,6 +340,7 @@ impl ListOrganizations {
             reqwest::Method::GET,
             "/organizations",
         );
+        request.accept("application/json");
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
         }
@@ -352,10 +351,10 @@ impl ListOrganizations {
             request.query("query", value);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
@@ -410,7 +409,7 @@ impl ListOrganizations {
     }
 }
 
-///A `POST /organizations` request; start it with [`Organizations::create`](super::Organizations::create), then `.send()` it.
+/// A `POST /organizations` request; start it with [`Organizations::create`](super::Organizations::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateOrganization {
@@ -426,7 +425,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `created_by` as an explicit `null`.
+    /// Sends `created_by` as an explicit `null`.
     pub fn created_by_null(mut self) -> Self {
         self.body.created_by = Some(None);
         self
@@ -441,7 +440,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `private_metadata` as an explicit `null`.
+    /// Sends `private_metadata` as an explicit `null`.
     pub fn private_metadata_null(mut self) -> Self {
         self.body.private_metadata = Some(None);
         self
@@ -456,7 +455,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `public_metadata` as an explicit `null`.
+    /// Sends `public_metadata` as an explicit `null`.
     pub fn public_metadata_null(mut self) -> Self {
         self.body.public_metadata = Some(None);
         self
@@ -468,7 +467,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `slug` as an explicit `null`.
+    /// Sends `slug` as an explicit `null`.
     pub fn slug_null(mut self) -> Self {
         self.body.slug = Some(None);
         self
@@ -480,7 +479,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -492,7 +491,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -504,7 +503,7 @@ impl CreateOrganization {
         self
     }
 
-    ///Sends `role_set_key` as an explicit `null`.
+    /// Sends `role_set_key` as an explicit `null`.
     pub fn role_set_key_null(mut self) -> Self {
         self.body.role_set_key = Some(None);
         self
@@ -530,6 +529,7 @@ impl CreateOrganization {
             reqwest::Method::POST,
             "/organizations",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -540,7 +540,7 @@ impl CreateOrganization {
     }
 }
 
-///A `GET /organizations/{organization_id}` request; start it with [`Organizations::get`](super::Organizations::get), then `.send()` it.
+/// A `GET /organizations/{organization_id}` request; start it with [`Organizations::get`](super::Organizations::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganization {
@@ -587,6 +587,7 @@ impl GetOrganization {
             reqwest::Method::GET,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(value) = &self.include_members_count {
             request.query("include_members_count", value);
@@ -603,7 +604,7 @@ impl GetOrganization {
     }
 }
 
-///A `DELETE /organizations/{organization_id}` request; start it with [`Organizations::delete`](super::Organizations::delete), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}` request; start it with [`Organizations::delete`](super::Organizations::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganization {
@@ -633,6 +634,7 @@ impl DeleteOrganization {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -643,7 +645,7 @@ impl DeleteOrganization {
     }
 }
 
-///A `PATCH /organizations/{organization_id}` request; start it with [`Organizations::update`](super::Organizations::update), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}` request; start it with [`Organizations::update`](super::Organizations::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateOrganization {
@@ -660,7 +662,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -672,7 +674,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `slug` as an explicit `null`.
+    /// Sends `slug` as an explicit `null`.
     pub fn slug_null(mut self) -> Self {
         self.body.slug = Some(None);
         self
@@ -684,7 +686,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `max_allowed_memberships` as an explicit `null`.
+    /// Sends `max_allowed_memberships` as an explicit `null`.
     pub fn max_allowed_memberships_null(mut self) -> Self {
         self.body.max_allowed_memberships = Some(None);
         self
@@ -696,7 +698,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `admin_delete_enabled` as an explicit `null`.
+    /// Sends `admin_delete_enabled` as an explicit `null`.
     pub fn admin_delete_enabled_null(mut self) -> Self {
         self.body.admin_delete_enabled = Some(None);
         self
@@ -708,7 +710,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -720,7 +722,7 @@ impl UpdateOrganization {
         self
     }
 
-    ///Sends `role_set_key` as an explicit `null`.
+    /// Sends `role_set_key` as an explicit `null`.
     pub fn role_set_key_null(mut self) -> Self {
         self.body.role_set_key = Some(None);
         self
@@ -746,6 +748,7 @@ impl UpdateOrganization {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -757,7 +760,7 @@ impl UpdateOrganization {
     }
 }
 
-///A `PUT /organizations/{organization_id}/metadata` request; start it with [`Organizations::replace_metadata`](super::Organizations::replace_metadata), then `.send()` it.
+/// A `PUT /organizations/{organization_id}/metadata` request; start it with [`Organizations::replace_metadata`](super::Organizations::replace_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceOrganizationMetadata {
@@ -806,6 +809,7 @@ impl ReplaceOrganizationMetadata {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -817,7 +821,7 @@ impl ReplaceOrganizationMetadata {
     }
 }
 
-///A `PATCH /organizations/{organization_id}/metadata` request; start it with [`Organizations::merge_metadata`](super::Organizations::merge_metadata), then `.send()` it.
+/// A `PATCH /organizations/{organization_id}/metadata` request; start it with [`Organizations::merge_metadata`](super::Organizations::merge_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct MergeOrganizationMetadata {
@@ -866,6 +870,7 @@ impl MergeOrganizationMetadata {
             reqwest::Method::PATCH,
             "/organizations/{organization_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -877,7 +882,7 @@ impl MergeOrganizationMetadata {
     }
 }
 
-///A `PUT /organizations/{organization_id}/logo` request; start it with [`Organizations::upload_logo`](super::Organizations::upload_logo), then `.send()` it.
+/// A `PUT /organizations/{organization_id}/logo` request; start it with [`Organizations::upload_logo`](super::Organizations::upload_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UploadOrganizationLogo {
@@ -914,6 +919,7 @@ impl UploadOrganizationLogo {
             reqwest::Method::PUT,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         if let Some(body) = &self.body {
             request.multipart_body(body);
@@ -927,7 +933,7 @@ impl UploadOrganizationLogo {
     }
 }
 
-///A `DELETE /organizations/{organization_id}/logo` request; start it with [`Organizations::delete_logo`](super::Organizations::delete_logo), then `.send()` it.
+/// A `DELETE /organizations/{organization_id}/logo` request; start it with [`Organizations::delete_logo`](super::Organizations::delete_logo), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteOrganizationLogo {
@@ -957,6 +963,7 @@ impl DeleteOrganizationLogo {
             reqwest::Method::DELETE,
             "/organizations/{organization_id}/logo",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -967,7 +974,7 @@ impl DeleteOrganizationLogo {
     }
 }
 
-///A `GET /organizations/{organization_id}/billing/subscription` request; start it with [`Organizations::get_billing_subscription`](super::Organizations::get_billing_subscription), then `.send()` it.
+/// A `GET /organizations/{organization_id}/billing/subscription` request; start it with [`Organizations::get_billing_subscription`](super::Organizations::get_billing_subscription), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationBillingSubscription {
@@ -997,6 +1004,7 @@ impl GetOrganizationBillingSubscription {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1009,7 +1017,7 @@ impl GetOrganizationBillingSubscription {
     }
 }
 
-///A `GET /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::get_billing_credit_balance`](super::Organizations::get_billing_credit_balance), then `.send()` it.
+/// A `GET /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::get_billing_credit_balance`](super::Organizations::get_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOrganizationBillingCreditBalance {
@@ -1039,6 +1047,7 @@ impl GetOrganizationBillingCreditBalance {
             reqwest::Method::GET,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1051,7 +1060,7 @@ impl GetOrganizationBillingCreditBalance {
     }
 }
 
-///A `POST /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::adjust_billing_credit_balance`](super::Organizations::adjust_billing_credit_balance), then `.send()` it.
+/// A `POST /organizations/{organization_id}/billing/credits` request; start it with [`Organizations::adjust_billing_credit_balance`](super::Organizations::adjust_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdjustOrganizationBillingCreditBalance {
@@ -1082,6 +1091,7 @@ impl AdjustOrganizationBillingCreditBalance {
             reqwest::Method::POST,
             "/organizations/{organization_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

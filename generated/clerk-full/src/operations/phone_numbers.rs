@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Phone Numbers`.
@@ -159,7 +157,7 @@ impl<'a> PhoneNumbers<'a> {
     }
 }
 
-///A `POST /phone_numbers` request; start it with [`PhoneNumbers::create`](super::PhoneNumbers::create), then `.send()` it.
+/// A `POST /phone_numbers` request; start it with [`PhoneNumbers::create`](super::PhoneNumbers::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreatePhoneNumber {
@@ -175,7 +173,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -187,7 +185,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    ///Sends `primary` as an explicit `null`.
+    /// Sends `primary` as an explicit `null`.
     pub fn primary_null(mut self) -> Self {
         self.body.primary = Some(None);
         self
@@ -199,7 +197,7 @@ impl CreatePhoneNumber {
         self
     }
 
-    ///Sends `reserved_for_second_factor` as an explicit `null`.
+    /// Sends `reserved_for_second_factor` as an explicit `null`.
     pub fn reserved_for_second_factor_null(mut self) -> Self {
         self.body.reserved_for_second_factor = Some(None);
         self
@@ -225,6 +223,7 @@ impl CreatePhoneNumber {
             reqwest::Method::POST,
             "/phone_numbers",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -235,7 +234,7 @@ impl CreatePhoneNumber {
     }
 }
 
-///A `GET /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::get`](super::PhoneNumbers::get), then `.send()` it.
+/// A `GET /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::get`](super::PhoneNumbers::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetPhoneNumber {
@@ -265,6 +264,7 @@ impl GetPhoneNumber {
             reqwest::Method::GET,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -275,7 +275,7 @@ impl GetPhoneNumber {
     }
 }
 
-///A `DELETE /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::delete`](super::PhoneNumbers::delete), then `.send()` it.
+/// A `DELETE /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::delete`](super::PhoneNumbers::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeletePhoneNumber {
@@ -305,6 +305,7 @@ impl DeletePhoneNumber {
             reqwest::Method::DELETE,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -315,7 +316,7 @@ impl DeletePhoneNumber {
     }
 }
 
-///A `PATCH /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::update`](super::PhoneNumbers::update), then `.send()` it.
+/// A `PATCH /phone_numbers/{phone_number_id}` request; start it with [`PhoneNumbers::update`](super::PhoneNumbers::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdatePhoneNumber {
@@ -332,7 +333,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    ///Sends `verified` as an explicit `null`.
+    /// Sends `verified` as an explicit `null`.
     pub fn verified_null(mut self) -> Self {
         self.body.verified = Some(None);
         self
@@ -344,7 +345,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    ///Sends `primary` as an explicit `null`.
+    /// Sends `primary` as an explicit `null`.
     pub fn primary_null(mut self) -> Self {
         self.body.primary = Some(None);
         self
@@ -356,7 +357,7 @@ impl UpdatePhoneNumber {
         self
     }
 
-    ///Sends `reserved_for_second_factor` as an explicit `null`.
+    /// Sends `reserved_for_second_factor` as an explicit `null`.
     pub fn reserved_for_second_factor_null(mut self) -> Self {
         self.body.reserved_for_second_factor = Some(None);
         self
@@ -382,6 +383,7 @@ impl UpdatePhoneNumber {
             reqwest::Method::PATCH,
             "/phone_numbers/{phone_number_id}",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -393,7 +395,7 @@ impl UpdatePhoneNumber {
     }
 }
 
-///A `POST /phone_numbers/{phone_number_id}/prepare_verification` request; start it with [`PhoneNumbers::prepare_verification`](super::PhoneNumbers::prepare_verification), then `.send()` it.
+/// A `POST /phone_numbers/{phone_number_id}/prepare_verification` request; start it with [`PhoneNumbers::prepare_verification`](super::PhoneNumbers::prepare_verification), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct PreparePhoneNumberVerification {
@@ -425,6 +427,7 @@ impl PreparePhoneNumberVerification {
             reqwest::Method::POST,
             "/phone_numbers/{phone_number_id}/prepare_verification",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -437,7 +440,7 @@ impl PreparePhoneNumberVerification {
     }
 }
 
-///A `POST /phone_numbers/{phone_number_id}/attempt_verification` request; start it with [`PhoneNumbers::attempt_verification`](super::PhoneNumbers::attempt_verification), then `.send()` it.
+/// A `POST /phone_numbers/{phone_number_id}/attempt_verification` request; start it with [`PhoneNumbers::attempt_verification`](super::PhoneNumbers::attempt_verification), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AttemptPhoneNumberVerification {
@@ -470,6 +473,7 @@ impl AttemptPhoneNumberVerification {
             reqwest::Method::POST,
             "/phone_numbers/{phone_number_id}/attempt_verification",
         );
+        request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -481,7 +485,7 @@ impl AttemptPhoneNumberVerification {
     }
 }
 
-///A `PUT /users/{user_id}/phone_number` request; start it with [`PhoneNumbers::replace_for_user`](super::PhoneNumbers::replace_for_user), then `.send()` it.
+/// A `PUT /users/{user_id}/phone_number` request; start it with [`PhoneNumbers::replace_for_user`](super::PhoneNumbers::replace_for_user), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceUserPhoneNumber {
@@ -521,6 +525,7 @@ impl ReplaceUserPhoneNumber {
             reqwest::Method::PUT,
             "/users/{user_id}/phone_number",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Proxy Checks`.
@@ -37,7 +35,7 @@ impl<'a> ProxyChecks<'a> {
     }
 }
 
-///A `POST /proxy_checks` request; start it with [`ProxyChecks::verify`](super::ProxyChecks::verify), then `.send()` it.
+/// A `POST /proxy_checks` request; start it with [`ProxyChecks::verify`](super::ProxyChecks::verify), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyDomainProxy {
@@ -79,6 +77,7 @@ impl VerifyDomainProxy {
             reqwest::Method::POST,
             "/proxy_checks",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Redirect URLs`.
@@ -77,7 +75,7 @@ impl<'a> RedirectUrls<'a> {
     }
 }
 
-///A `GET /redirect_urls` request; start it with [`RedirectUrls::list`](super::RedirectUrls::list), then `.send()` it.
+/// A `GET /redirect_urls` request; start it with [`RedirectUrls::list`](super::RedirectUrls::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRedirectUrLs {
@@ -127,6 +125,7 @@ impl ListRedirectUrLs {
             reqwest::Method::GET,
             "/redirect_urls",
         );
+        request.accept("application/json");
         if let Some(value) = &self.paginated {
             request.query("paginated", value);
         }
@@ -173,7 +172,7 @@ impl ListRedirectUrLs {
     }
 }
 
-///A `POST /redirect_urls` request; start it with [`RedirectUrls::create`](super::RedirectUrls::create), then `.send()` it.
+/// A `POST /redirect_urls` request; start it with [`RedirectUrls::create`](super::RedirectUrls::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRedirectUrl {
@@ -203,6 +202,7 @@ impl CreateRedirectUrl {
             reqwest::Method::POST,
             "/redirect_urls",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -213,7 +213,7 @@ impl CreateRedirectUrl {
     }
 }
 
-///A `GET /redirect_urls/{id}` request; start it with [`RedirectUrls::get`](super::RedirectUrls::get), then `.send()` it.
+/// A `GET /redirect_urls/{id}` request; start it with [`RedirectUrls::get`](super::RedirectUrls::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRedirectUrl {
@@ -243,6 +243,7 @@ impl GetRedirectUrl {
             reqwest::Method::GET,
             "/redirect_urls/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -253,7 +254,7 @@ impl GetRedirectUrl {
     }
 }
 
-///A `DELETE /redirect_urls/{id}` request; start it with [`RedirectUrls::delete`](super::RedirectUrls::delete), then `.send()` it.
+/// A `DELETE /redirect_urls/{id}` request; start it with [`RedirectUrls::delete`](super::RedirectUrls::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteRedirectUrl {
@@ -283,6 +284,7 @@ impl DeleteRedirectUrl {
             reqwest::Method::DELETE,
             "/redirect_urls/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

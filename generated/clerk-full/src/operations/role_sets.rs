@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Role Sets`.
@@ -97,7 +95,7 @@ impl<'a> RoleSets<'a> {
                 name: None,
                 key: None,
                 description: None,
-                r#type: Default::default(),
+                r#type: ::core::default::Default::default(),
                 default_role_key: None,
                 creator_role_key: None,
             },
@@ -178,7 +176,7 @@ impl<'a> RoleSets<'a> {
     }
 }
 
-///A `GET /role_sets` request; start it with [`RoleSets::list`](super::RoleSets::list), then `.send()` it.
+/// A `GET /role_sets` request; start it with [`RoleSets::list`](super::RoleSets::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListRoleSets {
@@ -233,6 +231,7 @@ impl ListRoleSets {
             reqwest::Method::GET,
             "/role_sets",
         );
+        request.accept("application/json");
         if let Some(value) = &self.query {
             request.query("query", value);
         }
@@ -289,7 +288,7 @@ impl ListRoleSets {
     }
 }
 
-///A `POST /role_sets` request; start it with [`RoleSets::create`](super::RoleSets::create), then `.send()` it.
+/// A `POST /role_sets` request; start it with [`RoleSets::create`](super::RoleSets::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateRoleSet {
@@ -311,7 +310,7 @@ impl CreateRoleSet {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -341,6 +340,7 @@ impl CreateRoleSet {
             reqwest::Method::POST,
             "/role_sets",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -351,7 +351,7 @@ impl CreateRoleSet {
     }
 }
 
-///A `GET /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::get`](super::RoleSets::get), then `.send()` it.
+/// A `GET /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::get`](super::RoleSets::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetRoleSet {
@@ -379,6 +379,7 @@ impl GetRoleSet {
             reqwest::Method::GET,
             "/role_sets/{role_set_key_or_id}",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -389,7 +390,7 @@ impl GetRoleSet {
     }
 }
 
-///A `PATCH /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::update`](super::RoleSets::update), then `.send()` it.
+/// A `PATCH /role_sets/{role_set_key_or_id}` request; start it with [`RoleSets::update`](super::RoleSets::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateRoleSet {
@@ -406,7 +407,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -418,7 +419,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `key` as an explicit `null`.
+    /// Sends `key` as an explicit `null`.
     pub fn key_null(mut self) -> Self {
         self.body.key = Some(None);
         self
@@ -430,7 +431,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `description` as an explicit `null`.
+    /// Sends `description` as an explicit `null`.
     pub fn description_null(mut self) -> Self {
         self.body.description = Some(None);
         self
@@ -442,7 +443,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `default_role_key` as an explicit `null`.
+    /// Sends `default_role_key` as an explicit `null`.
     pub fn default_role_key_null(mut self) -> Self {
         self.body.default_role_key = Some(None);
         self
@@ -454,7 +455,7 @@ impl UpdateRoleSet {
         self
     }
 
-    ///Sends `creator_role_key` as an explicit `null`.
+    /// Sends `creator_role_key` as an explicit `null`.
     pub fn creator_role_key_null(mut self) -> Self {
         self.body.creator_role_key = Some(None);
         self
@@ -478,6 +479,7 @@ impl UpdateRoleSet {
             reqwest::Method::PATCH,
             "/role_sets/{role_set_key_or_id}",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -489,7 +491,7 @@ impl UpdateRoleSet {
     }
 }
 
-///A `POST /role_sets/{role_set_key_or_id}/replace` request; start it with [`RoleSets::replace`](super::RoleSets::replace), then `.send()` it.
+/// A `POST /role_sets/{role_set_key_or_id}/replace` request; start it with [`RoleSets::replace`](super::RoleSets::replace), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceRoleSet {
@@ -529,6 +531,7 @@ impl ReplaceRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/replace",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -540,7 +543,7 @@ impl ReplaceRoleSet {
     }
 }
 
-///A `POST /role_sets/{role_set_key_or_id}/roles` request; start it with [`RoleSets::add_roles`](super::RoleSets::add_roles), then `.send()` it.
+/// A `POST /role_sets/{role_set_key_or_id}/roles` request; start it with [`RoleSets::add_roles`](super::RoleSets::add_roles), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AddRolesToRoleSet {
@@ -581,6 +584,7 @@ impl AddRolesToRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -592,7 +596,7 @@ impl AddRolesToRoleSet {
     }
 }
 
-///A `POST /role_sets/{role_set_key_or_id}/roles/replace` request; start it with [`RoleSets::replace_role`](super::RoleSets::replace_role), then `.send()` it.
+/// A `POST /role_sets/{role_set_key_or_id}/roles/replace` request; start it with [`RoleSets::replace_role`](super::RoleSets::replace_role), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceRoleInRoleSet {
@@ -621,6 +625,7 @@ impl ReplaceRoleInRoleSet {
             reqwest::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles/replace",
         );
+        request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `SAML Connections`.
@@ -139,7 +137,7 @@ impl<'a> SamlConnections<'a> {
     }
 }
 
-///A `GET /saml_connections` request; start it with [`SamlConnections::list`](super::SamlConnections::list), then `.send()` it.
+/// A `GET /saml_connections` request; start it with [`SamlConnections::list`](super::SamlConnections::list), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -207,6 +205,7 @@ impl ListSamlConnections {
             reqwest::Method::GET,
             "/saml_connections",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -220,7 +219,7 @@ impl ListSamlConnections {
             request.query("order_by", value);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -266,7 +265,7 @@ impl ListSamlConnections {
     }
 }
 
-///A `POST /saml_connections` request; start it with [`SamlConnections::create`](super::SamlConnections::create), then `.send()` it.
+/// A `POST /saml_connections` request; start it with [`SamlConnections::create`](super::SamlConnections::create), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -299,7 +298,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_entity_id` as an explicit `null`.
+    /// Sends `idp_entity_id` as an explicit `null`.
     pub fn idp_entity_id_null(mut self) -> Self {
         self.body.idp_entity_id = Some(None);
         self
@@ -311,7 +310,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_sso_url` as an explicit `null`.
+    /// Sends `idp_sso_url` as an explicit `null`.
     pub fn idp_sso_url_null(mut self) -> Self {
         self.body.idp_sso_url = Some(None);
         self
@@ -323,7 +322,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_certificate` as an explicit `null`.
+    /// Sends `idp_certificate` as an explicit `null`.
     pub fn idp_certificate_null(mut self) -> Self {
         self.body.idp_certificate = Some(None);
         self
@@ -335,7 +334,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata_url` as an explicit `null`.
+    /// Sends `idp_metadata_url` as an explicit `null`.
     pub fn idp_metadata_url_null(mut self) -> Self {
         self.body.idp_metadata_url = Some(None);
         self
@@ -347,7 +346,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata` as an explicit `null`.
+    /// Sends `idp_metadata` as an explicit `null`.
     pub fn idp_metadata_null(mut self) -> Self {
         self.body.idp_metadata = Some(None);
         self
@@ -359,7 +358,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -374,7 +373,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `attribute_mapping` as an explicit `null`.
+    /// Sends `attribute_mapping` as an explicit `null`.
     pub fn attribute_mapping_null(mut self) -> Self {
         self.body.attribute_mapping = Some(None);
         self
@@ -395,7 +394,7 @@ impl CreateSamlConnection {
         self
     }
 
-    ///Sends `login_hint` as an explicit `null`.
+    /// Sends `login_hint` as an explicit `null`.
     pub fn login_hint_null(mut self) -> Self {
         self.body.login_hint = Some(None);
         self
@@ -421,6 +420,7 @@ impl CreateSamlConnection {
             reqwest::Method::POST,
             "/saml_connections",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -431,7 +431,7 @@ impl CreateSamlConnection {
     }
 }
 
-///A `GET /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::get`](super::SamlConnections::get), then `.send()` it.
+/// A `GET /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::get`](super::SamlConnections::get), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -462,6 +462,7 @@ impl GetSamlConnection {
             reqwest::Method::GET,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -472,7 +473,7 @@ impl GetSamlConnection {
     }
 }
 
-///A `DELETE /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::delete`](super::SamlConnections::delete), then `.send()` it.
+/// A `DELETE /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::delete`](super::SamlConnections::delete), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -503,6 +504,7 @@ impl DeleteSamlConnection {
             reqwest::Method::DELETE,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -513,7 +515,7 @@ impl DeleteSamlConnection {
     }
 }
 
-///A `PATCH /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::update`](super::SamlConnections::update), then `.send()` it.
+/// A `PATCH /saml_connections/{saml_connection_id}` request; start it with [`SamlConnections::update`](super::SamlConnections::update), then `.send()` it.
 #[deprecated]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
@@ -531,7 +533,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `name` as an explicit `null`.
+    /// Sends `name` as an explicit `null`.
     pub fn name_null(mut self) -> Self {
         self.body.name = Some(None);
         self
@@ -544,7 +546,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `domain` as an explicit `null`.
+    /// Sends `domain` as an explicit `null`.
     pub fn domain_null(mut self) -> Self {
         self.body.domain = Some(None);
         self
@@ -559,7 +561,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `domains` as an explicit `null`.
+    /// Sends `domains` as an explicit `null`.
     pub fn domains_null(mut self) -> Self {
         self.body.domains = Some(None);
         self
@@ -571,7 +573,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_entity_id` as an explicit `null`.
+    /// Sends `idp_entity_id` as an explicit `null`.
     pub fn idp_entity_id_null(mut self) -> Self {
         self.body.idp_entity_id = Some(None);
         self
@@ -583,7 +585,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_sso_url` as an explicit `null`.
+    /// Sends `idp_sso_url` as an explicit `null`.
     pub fn idp_sso_url_null(mut self) -> Self {
         self.body.idp_sso_url = Some(None);
         self
@@ -595,7 +597,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_certificate` as an explicit `null`.
+    /// Sends `idp_certificate` as an explicit `null`.
     pub fn idp_certificate_null(mut self) -> Self {
         self.body.idp_certificate = Some(None);
         self
@@ -607,7 +609,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata_url` as an explicit `null`.
+    /// Sends `idp_metadata_url` as an explicit `null`.
     pub fn idp_metadata_url_null(mut self) -> Self {
         self.body.idp_metadata_url = Some(None);
         self
@@ -619,7 +621,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `idp_metadata` as an explicit `null`.
+    /// Sends `idp_metadata` as an explicit `null`.
     pub fn idp_metadata_null(mut self) -> Self {
         self.body.idp_metadata = Some(None);
         self
@@ -631,7 +633,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `organization_id` as an explicit `null`.
+    /// Sends `organization_id` as an explicit `null`.
     pub fn organization_id_null(mut self) -> Self {
         self.body.organization_id = Some(None);
         self
@@ -646,7 +648,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `attribute_mapping` as an explicit `null`.
+    /// Sends `attribute_mapping` as an explicit `null`.
     pub fn attribute_mapping_null(mut self) -> Self {
         self.body.attribute_mapping = Some(None);
         self
@@ -658,7 +660,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `active` as an explicit `null`.
+    /// Sends `active` as an explicit `null`.
     pub fn active_null(mut self) -> Self {
         self.body.active = Some(None);
         self
@@ -670,7 +672,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `sync_user_attributes` as an explicit `null`.
+    /// Sends `sync_user_attributes` as an explicit `null`.
     pub fn sync_user_attributes_null(mut self) -> Self {
         self.body.sync_user_attributes = Some(None);
         self
@@ -682,7 +684,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_subdomains` as an explicit `null`.
+    /// Sends `allow_subdomains` as an explicit `null`.
     pub fn allow_subdomains_null(mut self) -> Self {
         self.body.allow_subdomains = Some(None);
         self
@@ -694,7 +696,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_idp_initiated` as an explicit `null`.
+    /// Sends `allow_idp_initiated` as an explicit `null`.
     pub fn allow_idp_initiated_null(mut self) -> Self {
         self.body.allow_idp_initiated = Some(None);
         self
@@ -706,7 +708,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `disable_additional_identifications` as an explicit `null`.
+    /// Sends `disable_additional_identifications` as an explicit `null`.
     pub fn disable_additional_identifications_null(mut self) -> Self {
         self.body.disable_additional_identifications = Some(None);
         self
@@ -718,7 +720,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `allow_organization_account_linking` as an explicit `null`.
+    /// Sends `allow_organization_account_linking` as an explicit `null`.
     pub fn allow_organization_account_linking_null(mut self) -> Self {
         self.body.allow_organization_account_linking = Some(None);
         self
@@ -739,7 +741,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `login_hint` as an explicit `null`.
+    /// Sends `login_hint` as an explicit `null`.
     pub fn login_hint_null(mut self) -> Self {
         self.body.login_hint = Some(None);
         self
@@ -751,7 +753,7 @@ impl UpdateSamlConnection {
         self
     }
 
-    ///Sends `consent_verified_domains_deletion` as an explicit `null`.
+    /// Sends `consent_verified_domains_deletion` as an explicit `null`.
     pub fn consent_verified_domains_deletion_null(mut self) -> Self {
         self.body.consent_verified_domains_deletion = Some(None);
         self
@@ -777,6 +779,7 @@ impl UpdateSamlConnection {
             reqwest::Method::PATCH,
             "/saml_connections/{saml_connection_id}",
         );
+        request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `SCIM Directories`.
@@ -209,7 +207,7 @@ impl<'a> ScimDirectories<'a> {
     }
 }
 
-///A `GET /scim_directories` request; start it with [`ScimDirectories::list`](super::ScimDirectories::list), then `.send()` it.
+/// A `GET /scim_directories` request; start it with [`ScimDirectories::list`](super::ScimDirectories::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScimDirectories {
@@ -252,6 +250,7 @@ impl ListScimDirectories {
             reqwest::Method::GET,
             "/scim_directories",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -302,7 +301,7 @@ impl ListScimDirectories {
     }
 }
 
-///A `POST /scim_directories` request; start it with [`ScimDirectories::create`](super::ScimDirectories::create), then `.send()` it.
+/// A `POST /scim_directories` request; start it with [`ScimDirectories::create`](super::ScimDirectories::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScimDirectory {
@@ -351,6 +350,7 @@ impl CreateScimDirectory {
             reqwest::Method::POST,
             "/scim_directories",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -361,7 +361,7 @@ impl CreateScimDirectory {
     }
 }
 
-///A `GET /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::get`](super::ScimDirectories::get), then `.send()` it.
+/// A `GET /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::get`](super::ScimDirectories::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetScimDirectory {
@@ -391,6 +391,7 @@ impl GetScimDirectory {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -401,7 +402,7 @@ impl GetScimDirectory {
     }
 }
 
-///A `DELETE /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::delete`](super::ScimDirectories::delete), then `.send()` it.
+/// A `DELETE /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::delete`](super::ScimDirectories::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScimDirectory {
@@ -431,6 +432,7 @@ impl DeleteScimDirectory {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -441,7 +443,7 @@ impl DeleteScimDirectory {
     }
 }
 
-///A `PATCH /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::update`](super::ScimDirectories::update), then `.send()` it.
+/// A `PATCH /scim_directories/{scim_directory_id}` request; start it with [`ScimDirectories::update`](super::ScimDirectories::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateScimDirectory {
@@ -505,6 +507,7 @@ impl UpdateScimDirectory {
             reqwest::Method::PATCH,
             "/scim_directories/{scim_directory_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -516,7 +519,7 @@ impl UpdateScimDirectory {
     }
 }
 
-///A `POST /scim_directories/{scim_directory_id}/rotate_api_key` request; start it with [`ScimDirectories::rotate_api_key`](super::ScimDirectories::rotate_api_key), then `.send()` it.
+/// A `POST /scim_directories/{scim_directory_id}/rotate_api_key` request; start it with [`ScimDirectories::rotate_api_key`](super::ScimDirectories::rotate_api_key), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RotateScimDirectoryApiKey {
@@ -546,6 +549,7 @@ impl RotateScimDirectoryApiKey {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/rotate_api_key",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -556,7 +560,7 @@ impl RotateScimDirectoryApiKey {
     }
 }
 
-///A `GET /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::list_group_role_mappings`](super::ScimDirectories::list_group_role_mappings), then `.send()` it.
+/// A `GET /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::list_group_role_mappings`](super::ScimDirectories::list_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListScimGroupRoleMappings {
@@ -588,6 +592,7 @@ impl ListScimGroupRoleMappings {
             reqwest::Method::GET,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -598,7 +603,7 @@ impl ListScimGroupRoleMappings {
     }
 }
 
-///A `PUT /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::replace_group_role_mappings`](super::ScimDirectories::replace_group_role_mappings), then `.send()` it.
+/// A `PUT /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::replace_group_role_mappings`](super::ScimDirectories::replace_group_role_mappings), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceScimGroupRoleMappings {
@@ -631,6 +636,7 @@ impl ReplaceScimGroupRoleMappings {
             reqwest::Method::PUT,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -642,7 +648,7 @@ impl ReplaceScimGroupRoleMappings {
     }
 }
 
-///A `POST /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::create_group_role_mapping`](super::ScimDirectories::create_group_role_mapping), then `.send()` it.
+/// A `POST /scim_directories/{scim_directory_id}/group_role_mappings` request; start it with [`ScimDirectories::create_group_role_mapping`](super::ScimDirectories::create_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateScimGroupRoleMapping {
@@ -679,6 +685,7 @@ impl CreateScimGroupRoleMapping {
             reqwest::Method::POST,
             "/scim_directories/{scim_directory_id}/group_role_mappings",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -690,7 +697,7 @@ impl CreateScimGroupRoleMapping {
     }
 }
 
-///A `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` request; start it with [`ScimDirectories::delete_group_role_mapping`](super::ScimDirectories::delete_group_role_mapping), then `.send()` it.
+/// A `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}` request; start it with [`ScimDirectories::delete_group_role_mapping`](super::ScimDirectories::delete_group_role_mapping), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteScimGroupRoleMapping {
@@ -723,6 +730,7 @@ impl DeleteScimGroupRoleMapping {
             reqwest::Method::DELETE,
             "/scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}",
         );
+        request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.path_param("mapping_id", &self.mapping_id);
         let raw = self.client.core().execute(request, &self.options).await?;

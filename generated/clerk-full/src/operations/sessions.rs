@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Sessions`.
@@ -157,7 +155,7 @@ impl<'a> Sessions<'a> {
     }
 }
 
-///A `GET /sessions` request; start it with [`Sessions::list`](super::Sessions::list), then `.send()` it.
+/// A `GET /sessions` request; start it with [`Sessions::list`](super::Sessions::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSessionList {
@@ -228,6 +226,7 @@ impl GetSessionList {
             reqwest::Method::GET,
             "/sessions",
         );
+        request.accept("application/json");
         if let Some(value) = &self.client_id {
             request.query("client_id", value);
         }
@@ -284,7 +283,7 @@ impl GetSessionList {
     }
 }
 
-///A `POST /sessions` request; start it with [`Sessions::create`](super::Sessions::create), then `.send()` it.
+/// A `POST /sessions` request; start it with [`Sessions::create`](super::Sessions::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSession {
@@ -318,6 +317,7 @@ impl CreateSession {
             reqwest::Method::POST,
             "/sessions",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -328,7 +328,7 @@ impl CreateSession {
     }
 }
 
-///A `GET /sessions/{session_id}` request; start it with [`Sessions::get`](super::Sessions::get), then `.send()` it.
+/// A `GET /sessions/{session_id}` request; start it with [`Sessions::get`](super::Sessions::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSession {
@@ -356,6 +356,7 @@ impl GetSession {
             reqwest::Method::GET,
             "/sessions/{session_id}",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -366,7 +367,7 @@ impl GetSession {
     }
 }
 
-///A `POST /sessions/{session_id}/refresh` request; start it with [`Sessions::refresh`](super::Sessions::refresh), then `.send()` it.
+/// A `POST /sessions/{session_id}/refresh` request; start it with [`Sessions::refresh`](super::Sessions::refresh), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RefreshSession {
@@ -386,7 +387,7 @@ impl RefreshSession {
         self
     }
 
-    ///Sends `request_headers` as an explicit `null`.
+    /// Sends `request_headers` as an explicit `null`.
     pub fn request_headers_null(mut self) -> Self {
         self.body.request_headers = Some(None);
         self
@@ -398,7 +399,7 @@ impl RefreshSession {
         self
     }
 
-    ///Sends `format` as an explicit `null`.
+    /// Sends `format` as an explicit `null`.
     pub fn format_null(mut self) -> Self {
         self.body.format = Some(None);
         self
@@ -410,7 +411,7 @@ impl RefreshSession {
         self
     }
 
-    ///Sends `request_originating_ip` as an explicit `null`.
+    /// Sends `request_originating_ip` as an explicit `null`.
     pub fn request_originating_ip_null(mut self) -> Self {
         self.body.request_originating_ip = Some(None);
         self
@@ -436,6 +437,7 @@ impl RefreshSession {
             reqwest::Method::POST,
             "/sessions/{session_id}/refresh",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -447,7 +449,7 @@ impl RefreshSession {
     }
 }
 
-///A `POST /sessions/{session_id}/revoke` request; start it with [`Sessions::revoke`](super::Sessions::revoke), then `.send()` it.
+/// A `POST /sessions/{session_id}/revoke` request; start it with [`Sessions::revoke`](super::Sessions::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeSession {
@@ -475,6 +477,7 @@ impl RevokeSession {
             reqwest::Method::POST,
             "/sessions/{session_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -485,7 +488,7 @@ impl RevokeSession {
     }
 }
 
-///A `POST /sessions/{session_id}/tokens` request; start it with [`Sessions::create_token`](super::Sessions::create_token), then `.send()` it.
+/// A `POST /sessions/{session_id}/tokens` request; start it with [`Sessions::create_token`](super::Sessions::create_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSessionToken {
@@ -502,7 +505,7 @@ impl CreateSessionToken {
         self
     }
 
-    ///Sends `expires_in_seconds` as an explicit `null`.
+    /// Sends `expires_in_seconds` as an explicit `null`.
     pub fn expires_in_seconds_null(mut self) -> Self {
         self.body.expires_in_seconds = Some(None);
         self
@@ -528,6 +531,7 @@ impl CreateSessionToken {
             reqwest::Method::POST,
             "/sessions/{session_id}/tokens",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -539,7 +543,7 @@ impl CreateSessionToken {
     }
 }
 
-///A `POST /sessions/{session_id}/tokens/{template_name}` request; start it with [`Sessions::create_token_from_template`](super::Sessions::create_token_from_template), then `.send()` it.
+/// A `POST /sessions/{session_id}/tokens/{template_name}` request; start it with [`Sessions::create_token_from_template`](super::Sessions::create_token_from_template), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSessionTokenFromTemplate {
@@ -557,7 +561,7 @@ impl CreateSessionTokenFromTemplate {
         self
     }
 
-    ///Sends `expires_in_seconds` as an explicit `null`.
+    /// Sends `expires_in_seconds` as an explicit `null`.
     pub fn expires_in_seconds_null(mut self) -> Self {
         self.body.expires_in_seconds = Some(None);
         self
@@ -585,6 +589,7 @@ impl CreateSessionTokenFromTemplate {
             reqwest::Method::POST,
             "/sessions/{session_id}/tokens/{template_name}",
         );
+        request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.path_param("template_name", &self.template_name);
         request.json_body(&self.body);

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Sign-in Tokens`.
@@ -55,7 +53,7 @@ impl<'a> SignInTokens<'a> {
     }
 }
 
-///A `POST /sign_in_tokens` request; start it with [`SignInTokens::create`](super::SignInTokens::create), then `.send()` it.
+/// A `POST /sign_in_tokens` request; start it with [`SignInTokens::create`](super::SignInTokens::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSignInToken {
@@ -71,7 +69,7 @@ impl CreateSignInToken {
         self
     }
 
-    ///Sends `org_id` as an explicit `null`.
+    /// Sends `org_id` as an explicit `null`.
     pub fn org_id_null(mut self) -> Self {
         self.body.org_id = Some(None);
         self
@@ -83,7 +81,7 @@ impl CreateSignInToken {
         self
     }
 
-    ///Sends `expires_in_seconds` as an explicit `null`.
+    /// Sends `expires_in_seconds` as an explicit `null`.
     pub fn expires_in_seconds_null(mut self) -> Self {
         self.body.expires_in_seconds = Some(None);
         self
@@ -109,6 +107,7 @@ impl CreateSignInToken {
             reqwest::Method::POST,
             "/sign_in_tokens",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -119,7 +118,7 @@ impl CreateSignInToken {
     }
 }
 
-///A `POST /sign_in_tokens/{sign_in_token_id}/revoke` request; start it with [`SignInTokens::revoke`](super::SignInTokens::revoke), then `.send()` it.
+/// A `POST /sign_in_tokens/{sign_in_token_id}/revoke` request; start it with [`SignInTokens::revoke`](super::SignInTokens::revoke), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeSignInToken {
@@ -149,6 +148,7 @@ impl RevokeSignInToken {
             reqwest::Method::POST,
             "/sign_in_tokens/{sign_in_token_id}/revoke",
         );
+        request.accept("application/json");
         request.path_param("sign_in_token_id", &self.sign_in_token_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Sign Ups`.
@@ -55,7 +53,7 @@ impl<'a> SignUps<'a> {
     }
 }
 
-///A `GET /sign_ups/{id}` request; start it with [`SignUps::get`](super::SignUps::get), then `.send()` it.
+/// A `GET /sign_ups/{id}` request; start it with [`SignUps::get`](super::SignUps::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetSignUp {
@@ -83,6 +81,7 @@ impl GetSignUp {
             reqwest::Method::GET,
             "/sign_ups/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -93,7 +92,7 @@ impl GetSignUp {
     }
 }
 
-///A `PATCH /sign_ups/{id}` request; start it with [`SignUps::update`](super::SignUps::update), then `.send()` it.
+/// A `PATCH /sign_ups/{id}` request; start it with [`SignUps::update`](super::SignUps::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateSignUp {
@@ -110,7 +109,7 @@ impl UpdateSignUp {
         self
     }
 
-    ///Sends `external_id` as an explicit `null`.
+    /// Sends `external_id` as an explicit `null`.
     pub fn external_id_null(mut self) -> Self {
         self.body.external_id = Some(None);
         self
@@ -122,7 +121,7 @@ impl UpdateSignUp {
         self
     }
 
-    ///Sends `custom_action` as an explicit `null`.
+    /// Sends `custom_action` as an explicit `null`.
     pub fn custom_action_null(mut self) -> Self {
         self.body.custom_action = Some(None);
         self
@@ -146,6 +145,7 @@ impl UpdateSignUp {
             reqwest::Method::PATCH,
             "/sign_ups/{id}",
         );
+        request.accept("application/json");
         request.path_param("id", &self.id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;

@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Testing Tokens`.
 ///
@@ -31,7 +29,7 @@ impl<'a> TestingTokens<'a> {
     }
 }
 
-///A `POST /testing_tokens` request; start it with [`TestingTokens::create`](super::TestingTokens::create), then `.send()` it.
+/// A `POST /testing_tokens` request; start it with [`TestingTokens::create`](super::TestingTokens::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateTestingToken {
@@ -55,11 +53,12 @@ impl CreateTestingToken {
     pub async fn send_with_response(
         self,
     ) -> Result<Response<models::TestingToken>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "CreateTestingToken",
             reqwest::Method::POST,
             "/testing_tokens",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),

@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Users`.
@@ -707,7 +705,7 @@ impl<'a> Users<'a> {
     }
 }
 
-///A `GET /users` request; start it with [`Users::list`](super::Users::list), then `.send()` it.
+/// A `GET /users` request; start it with [`Users::list`](super::Users::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserList {
@@ -941,26 +939,27 @@ impl GetUserList {
             reqwest::Method::GET,
             "/users",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1005,7 +1004,7 @@ impl GetUserList {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -1057,7 +1056,7 @@ impl GetUserList {
     }
 }
 
-///A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
+/// A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateUser {
@@ -1073,7 +1072,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `external_id` as an explicit `null`.
+    /// Sends `external_id` as an explicit `null`.
     pub fn external_id_null(mut self) -> Self {
         self.body.external_id = Some(None);
         self
@@ -1085,7 +1084,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `first_name` as an explicit `null`.
+    /// Sends `first_name` as an explicit `null`.
     pub fn first_name_null(mut self) -> Self {
         self.body.first_name = Some(None);
         self
@@ -1097,7 +1096,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `last_name` as an explicit `null`.
+    /// Sends `last_name` as an explicit `null`.
     pub fn last_name_null(mut self) -> Self {
         self.body.last_name = Some(None);
         self
@@ -1109,7 +1108,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `locale` as an explicit `null`.
+    /// Sends `locale` as an explicit `null`.
     pub fn locale_null(mut self) -> Self {
         self.body.locale = Some(None);
         self
@@ -1174,7 +1173,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `username` as an explicit `null`.
+    /// Sends `username` as an explicit `null`.
     pub fn username_null(mut self) -> Self {
         self.body.username = Some(None);
         self
@@ -1186,7 +1185,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `password` as an explicit `null`.
+    /// Sends `password` as an explicit `null`.
     pub fn password_null(mut self) -> Self {
         self.body.password = Some(None);
         self
@@ -1198,7 +1197,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `password_digest` as an explicit `null`.
+    /// Sends `password_digest` as an explicit `null`.
     pub fn password_digest_null(mut self) -> Self {
         self.body.password_digest = Some(None);
         self
@@ -1216,7 +1215,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_password_checks` as an explicit `null`.
+    /// Sends `skip_password_checks` as an explicit `null`.
     pub fn skip_password_checks_null(mut self) -> Self {
         self.body.skip_password_checks = Some(None);
         self
@@ -1228,7 +1227,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_password_requirement` as an explicit `null`.
+    /// Sends `skip_password_requirement` as an explicit `null`.
     pub fn skip_password_requirement_null(mut self) -> Self {
         self.body.skip_password_requirement = Some(None);
         self
@@ -1240,7 +1239,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `totp_secret` as an explicit `null`.
+    /// Sends `totp_secret` as an explicit `null`.
     pub fn totp_secret_null(mut self) -> Self {
         self.body.totp_secret = Some(None);
         self
@@ -1288,7 +1287,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `delete_self_enabled` as an explicit `null`.
+    /// Sends `delete_self_enabled` as an explicit `null`.
     pub fn delete_self_enabled_null(mut self) -> Self {
         self.body.delete_self_enabled = Some(None);
         self
@@ -1300,7 +1299,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `legal_accepted_at` as an explicit `null`.
+    /// Sends `legal_accepted_at` as an explicit `null`.
     pub fn legal_accepted_at_null(mut self) -> Self {
         self.body.legal_accepted_at = Some(None);
         self
@@ -1312,7 +1311,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_legal_checks` as an explicit `null`.
+    /// Sends `skip_legal_checks` as an explicit `null`.
     pub fn skip_legal_checks_null(mut self) -> Self {
         self.body.skip_legal_checks = Some(None);
         self
@@ -1324,7 +1323,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `skip_user_requirement` as an explicit `null`.
+    /// Sends `skip_user_requirement` as an explicit `null`.
     pub fn skip_user_requirement_null(mut self) -> Self {
         self.body.skip_user_requirement = Some(None);
         self
@@ -1336,7 +1335,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `create_organization_enabled` as an explicit `null`.
+    /// Sends `create_organization_enabled` as an explicit `null`.
     pub fn create_organization_enabled_null(mut self) -> Self {
         self.body.create_organization_enabled = Some(None);
         self
@@ -1348,7 +1347,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `create_organizations_limit` as an explicit `null`.
+    /// Sends `create_organizations_limit` as an explicit `null`.
     pub fn create_organizations_limit_null(mut self) -> Self {
         self.body.create_organizations_limit = Some(None);
         self
@@ -1360,7 +1359,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -1372,7 +1371,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `bypass_client_trust` as an explicit `null`.
+    /// Sends `bypass_client_trust` as an explicit `null`.
     pub fn bypass_client_trust_null(mut self) -> Self {
         self.body.bypass_client_trust = Some(None);
         self
@@ -1384,7 +1383,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `banned` as an explicit `null`.
+    /// Sends `banned` as an explicit `null`.
     pub fn banned_null(mut self) -> Self {
         self.body.banned = Some(None);
         self
@@ -1396,7 +1395,7 @@ impl CreateUser {
         self
     }
 
-    ///Sends `locked` as an explicit `null`.
+    /// Sends `locked` as an explicit `null`.
     pub fn locked_null(mut self) -> Self {
         self.body.locked = Some(None);
         self
@@ -1420,6 +1419,7 @@ impl CreateUser {
             reqwest::Method::POST,
             "/users",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1430,7 +1430,7 @@ impl CreateUser {
     }
 }
 
-///A `GET /users/count` request; start it with [`Users::count`](super::Users::count), then `.send()` it.
+/// A `GET /users/count` request; start it with [`Users::count`](super::Users::count), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUsersCount {
@@ -1638,26 +1638,27 @@ impl GetUsersCount {
             reqwest::Method::GET,
             "/users/count",
         );
+        request.accept("application/json");
         if let Some(value) = &self.email_address {
-            request.query_array("email_address", value, true);
+            request.query_array("email_address", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.phone_number {
-            request.query_array("phone_number", value, true);
+            request.query_array("phone_number", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.external_id {
-            request.query_array("external_id", value, true);
+            request.query_array("external_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.username {
-            request.query_array("username", value, true);
+            request.query_array("username", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.web3_wallet {
-            request.query_array("web3_wallet", value, true);
+            request.query_array("web3_wallet", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.user_id {
-            request.query_array("user_id", value, true);
+            request.query_array("user_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.organization_id {
-            request.query_array("organization_id", value, true);
+            request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
         if let Some(value) = &self.query {
             request.query("query", value);
@@ -1702,7 +1703,7 @@ impl GetUsersCount {
             request.query("provider", value);
         }
         if let Some(value) = &self.provider_user_id {
-            request.query_array("provider_user_id", value, true);
+            request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1713,7 +1714,7 @@ impl GetUsersCount {
     }
 }
 
-///A `GET /users/{user_id}` request; start it with [`Users::get`](super::Users::get), then `.send()` it.
+/// A `GET /users/{user_id}` request; start it with [`Users::get`](super::Users::get), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUser {
@@ -1741,6 +1742,7 @@ impl GetUser {
             reqwest::Method::GET,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1751,7 +1753,7 @@ impl GetUser {
     }
 }
 
-///A `DELETE /users/{user_id}` request; start it with [`Users::delete`](super::Users::delete), then `.send()` it.
+/// A `DELETE /users/{user_id}` request; start it with [`Users::delete`](super::Users::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUser {
@@ -1781,6 +1783,7 @@ impl DeleteUser {
             reqwest::Method::DELETE,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -1791,7 +1794,7 @@ impl DeleteUser {
     }
 }
 
-///A `PATCH /users/{user_id}` request; start it with [`Users::update`](super::Users::update), then `.send()` it.
+/// A `PATCH /users/{user_id}` request; start it with [`Users::update`](super::Users::update), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateUser {
@@ -1808,7 +1811,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `external_id` as an explicit `null`.
+    /// Sends `external_id` as an explicit `null`.
     pub fn external_id_null(mut self) -> Self {
         self.body.external_id = Some(None);
         self
@@ -1820,7 +1823,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `first_name` as an explicit `null`.
+    /// Sends `first_name` as an explicit `null`.
     pub fn first_name_null(mut self) -> Self {
         self.body.first_name = Some(None);
         self
@@ -1832,7 +1835,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `last_name` as an explicit `null`.
+    /// Sends `last_name` as an explicit `null`.
     pub fn last_name_null(mut self) -> Self {
         self.body.last_name = Some(None);
         self
@@ -1844,7 +1847,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `locale` as an explicit `null`.
+    /// Sends `locale` as an explicit `null`.
     pub fn locale_null(mut self) -> Self {
         self.body.locale = Some(None);
         self
@@ -1856,7 +1859,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_email_address_id` as an explicit `null`.
+    /// Sends `primary_email_address_id` as an explicit `null`.
     pub fn primary_email_address_id_null(mut self) -> Self {
         self.body.primary_email_address_id = Some(None);
         self
@@ -1868,7 +1871,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `notify_primary_email_address_changed` as an explicit `null`.
+    /// Sends `notify_primary_email_address_changed` as an explicit `null`.
     pub fn notify_primary_email_address_changed_null(mut self) -> Self {
         self.body.notify_primary_email_address_changed = Some(None);
         self
@@ -1880,7 +1883,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_phone_number_id` as an explicit `null`.
+    /// Sends `primary_phone_number_id` as an explicit `null`.
     pub fn primary_phone_number_id_null(mut self) -> Self {
         self.body.primary_phone_number_id = Some(None);
         self
@@ -1892,7 +1895,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `primary_web3_wallet_id` as an explicit `null`.
+    /// Sends `primary_web3_wallet_id` as an explicit `null`.
     pub fn primary_web3_wallet_id_null(mut self) -> Self {
         self.body.primary_web3_wallet_id = Some(None);
         self
@@ -1904,7 +1907,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `username` as an explicit `null`.
+    /// Sends `username` as an explicit `null`.
     pub fn username_null(mut self) -> Self {
         self.body.username = Some(None);
         self
@@ -1916,7 +1919,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `profile_image_id` as an explicit `null`.
+    /// Sends `profile_image_id` as an explicit `null`.
     pub fn profile_image_id_null(mut self) -> Self {
         self.body.profile_image_id = Some(None);
         self
@@ -1928,7 +1931,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `password` as an explicit `null`.
+    /// Sends `password` as an explicit `null`.
     pub fn password_null(mut self) -> Self {
         self.body.password = Some(None);
         self
@@ -1952,7 +1955,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `skip_password_checks` as an explicit `null`.
+    /// Sends `skip_password_checks` as an explicit `null`.
     pub fn skip_password_checks_null(mut self) -> Self {
         self.body.skip_password_checks = Some(None);
         self
@@ -1964,7 +1967,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `sign_out_of_other_sessions` as an explicit `null`.
+    /// Sends `sign_out_of_other_sessions` as an explicit `null`.
     pub fn sign_out_of_other_sessions_null(mut self) -> Self {
         self.body.sign_out_of_other_sessions = Some(None);
         self
@@ -1976,7 +1979,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `totp_secret` as an explicit `null`.
+    /// Sends `totp_secret` as an explicit `null`.
     pub fn totp_secret_null(mut self) -> Self {
         self.body.totp_secret = Some(None);
         self
@@ -1997,7 +2000,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `delete_self_enabled` as an explicit `null`.
+    /// Sends `delete_self_enabled` as an explicit `null`.
     pub fn delete_self_enabled_null(mut self) -> Self {
         self.body.delete_self_enabled = Some(None);
         self
@@ -2009,7 +2012,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `create_organization_enabled` as an explicit `null`.
+    /// Sends `create_organization_enabled` as an explicit `null`.
     pub fn create_organization_enabled_null(mut self) -> Self {
         self.body.create_organization_enabled = Some(None);
         self
@@ -2021,7 +2024,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `legal_accepted_at` as an explicit `null`.
+    /// Sends `legal_accepted_at` as an explicit `null`.
     pub fn legal_accepted_at_null(mut self) -> Self {
         self.body.legal_accepted_at = Some(None);
         self
@@ -2033,7 +2036,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `skip_legal_checks` as an explicit `null`.
+    /// Sends `skip_legal_checks` as an explicit `null`.
     pub fn skip_legal_checks_null(mut self) -> Self {
         self.body.skip_legal_checks = Some(None);
         self
@@ -2045,7 +2048,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `create_organizations_limit` as an explicit `null`.
+    /// Sends `create_organizations_limit` as an explicit `null`.
     pub fn create_organizations_limit_null(mut self) -> Self {
         self.body.create_organizations_limit = Some(None);
         self
@@ -2057,7 +2060,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `created_at` as an explicit `null`.
+    /// Sends `created_at` as an explicit `null`.
     pub fn created_at_null(mut self) -> Self {
         self.body.created_at = Some(None);
         self
@@ -2069,7 +2072,7 @@ impl UpdateUser {
         self
     }
 
-    ///Sends `bypass_client_trust` as an explicit `null`.
+    /// Sends `bypass_client_trust` as an explicit `null`.
     pub fn bypass_client_trust_null(mut self) -> Self {
         self.body.bypass_client_trust = Some(None);
         self
@@ -2093,6 +2096,7 @@ impl UpdateUser {
             reqwest::Method::PATCH,
             "/users/{user_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2104,7 +2108,7 @@ impl UpdateUser {
     }
 }
 
-///A `POST /users/{user_id}/ban` request; start it with [`Users::ban`](super::Users::ban), then `.send()` it.
+/// A `POST /users/{user_id}/ban` request; start it with [`Users::ban`](super::Users::ban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct BanUser {
@@ -2132,6 +2136,7 @@ impl BanUser {
             reqwest::Method::POST,
             "/users/{user_id}/ban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2142,7 +2147,7 @@ impl BanUser {
     }
 }
 
-///A `POST /users/{user_id}/unban` request; start it with [`Users::unban`](super::Users::unban), then `.send()` it.
+/// A `POST /users/{user_id}/unban` request; start it with [`Users::unban`](super::Users::unban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnbanUser {
@@ -2170,6 +2175,7 @@ impl UnbanUser {
             reqwest::Method::POST,
             "/users/{user_id}/unban",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2180,7 +2186,7 @@ impl UnbanUser {
     }
 }
 
-///A `POST /users/ban` request; start it with [`Users::bulk_ban`](super::Users::bulk_ban), then `.send()` it.
+/// A `POST /users/ban` request; start it with [`Users::bulk_ban`](super::Users::bulk_ban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersBan {
@@ -2208,6 +2214,7 @@ impl UsersBan {
             reqwest::Method::POST,
             "/users/ban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2218,7 +2225,7 @@ impl UsersBan {
     }
 }
 
-///A `POST /users/unban` request; start it with [`Users::bulk_unban`](super::Users::bulk_unban), then `.send()` it.
+/// A `POST /users/unban` request; start it with [`Users::bulk_unban`](super::Users::bulk_unban), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersUnban {
@@ -2246,6 +2253,7 @@ impl UsersUnban {
             reqwest::Method::POST,
             "/users/unban",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2256,7 +2264,7 @@ impl UsersUnban {
     }
 }
 
-///A `POST /users/{user_id}/lock` request; start it with [`Users::lock`](super::Users::lock), then `.send()` it.
+/// A `POST /users/{user_id}/lock` request; start it with [`Users::lock`](super::Users::lock), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct LockUser {
@@ -2284,6 +2292,7 @@ impl LockUser {
             reqwest::Method::POST,
             "/users/{user_id}/lock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2294,7 +2303,7 @@ impl LockUser {
     }
 }
 
-///A `POST /users/{user_id}/unlock` request; start it with [`Users::unlock`](super::Users::unlock), then `.send()` it.
+/// A `POST /users/{user_id}/unlock` request; start it with [`Users::unlock`](super::Users::unlock), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnlockUser {
@@ -2322,6 +2331,7 @@ impl UnlockUser {
             reqwest::Method::POST,
             "/users/{user_id}/unlock",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2332,7 +2342,7 @@ impl UnlockUser {
     }
 }
 
-///A `POST /users/{user_id}/profile_image` request; start it with [`Users::set_profile_image`](super::Users::set_profile_image), then `.send()` it.
+/// A `POST /users/{user_id}/profile_image` request; start it with [`Users::set_profile_image`](super::Users::set_profile_image), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetUserProfileImage {
@@ -2361,6 +2371,7 @@ impl SetUserProfileImage {
             reqwest::Method::POST,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.multipart_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2372,7 +2383,7 @@ impl SetUserProfileImage {
     }
 }
 
-///A `DELETE /users/{user_id}/profile_image` request; start it with [`Users::delete_profile_image`](super::Users::delete_profile_image), then `.send()` it.
+/// A `DELETE /users/{user_id}/profile_image` request; start it with [`Users::delete_profile_image`](super::Users::delete_profile_image), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteUserProfileImage {
@@ -2400,6 +2411,7 @@ impl DeleteUserProfileImage {
             reqwest::Method::DELETE,
             "/users/{user_id}/profile_image",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2410,7 +2422,7 @@ impl DeleteUserProfileImage {
     }
 }
 
-///A `PUT /users/{user_id}/metadata` request; start it with [`Users::replace_metadata`](super::Users::replace_metadata), then `.send()` it.
+/// A `PUT /users/{user_id}/metadata` request; start it with [`Users::replace_metadata`](super::Users::replace_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ReplaceUserMetadata {
@@ -2466,6 +2478,7 @@ impl ReplaceUserMetadata {
             reqwest::Method::PUT,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2477,7 +2490,7 @@ impl ReplaceUserMetadata {
     }
 }
 
-///A `PATCH /users/{user_id}/metadata` request; start it with [`Users::update_metadata`](super::Users::update_metadata), then `.send()` it.
+/// A `PATCH /users/{user_id}/metadata` request; start it with [`Users::update_metadata`](super::Users::update_metadata), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UpdateUserMetadata {
@@ -2533,6 +2546,7 @@ impl UpdateUserMetadata {
             reqwest::Method::PATCH,
             "/users/{user_id}/metadata",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2544,7 +2558,7 @@ impl UpdateUserMetadata {
     }
 }
 
-///A `GET /users/{user_id}/billing/subscription` request; start it with [`Users::get_billing_subscription`](super::Users::get_billing_subscription), then `.send()` it.
+/// A `GET /users/{user_id}/billing/subscription` request; start it with [`Users::get_billing_subscription`](super::Users::get_billing_subscription), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserBillingSubscription {
@@ -2574,6 +2588,7 @@ impl GetUserBillingSubscription {
             reqwest::Method::GET,
             "/users/{user_id}/billing/subscription",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2586,7 +2601,7 @@ impl GetUserBillingSubscription {
     }
 }
 
-///A `GET /users/{user_id}/billing/credits` request; start it with [`Users::get_billing_credit_balance`](super::Users::get_billing_credit_balance), then `.send()` it.
+/// A `GET /users/{user_id}/billing/credits` request; start it with [`Users::get_billing_credit_balance`](super::Users::get_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetUserBillingCreditBalance {
@@ -2616,6 +2631,7 @@ impl GetUserBillingCreditBalance {
             reqwest::Method::GET,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -2628,7 +2644,7 @@ impl GetUserBillingCreditBalance {
     }
 }
 
-///A `POST /users/{user_id}/billing/credits` request; start it with [`Users::adjust_billing_credit_balance`](super::Users::adjust_billing_credit_balance), then `.send()` it.
+/// A `POST /users/{user_id}/billing/credits` request; start it with [`Users::adjust_billing_credit_balance`](super::Users::adjust_billing_credit_balance), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct AdjustUserBillingCreditBalance {
@@ -2659,6 +2675,7 @@ impl AdjustUserBillingCreditBalance {
             reqwest::Method::POST,
             "/users/{user_id}/billing/credits",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -2672,7 +2689,7 @@ impl AdjustUserBillingCreditBalance {
     }
 }
 
-///A `GET /users/{user_id}/oauth_access_tokens/{provider}` request; start it with [`Users::get_o_auth_access_token`](super::Users::get_o_auth_access_token), then `.send()` it.
+/// A `GET /users/{user_id}/oauth_access_tokens/{provider}` request; start it with [`Users::get_o_auth_access_token`](super::Users::get_o_auth_access_token), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GetOAuthAccessToken {
@@ -2724,6 +2741,7 @@ impl GetOAuthAccessToken {
             reqwest::Method::GET,
             "/users/{user_id}/oauth_access_tokens/{provider}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("provider", &self.provider);
         if let Some(value) = &self.paginated {
@@ -2775,7 +2793,7 @@ impl GetOAuthAccessToken {
     }
 }
 
-///A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
+/// A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGetOrganizationMemberships {
@@ -2819,6 +2837,7 @@ impl UsersGetOrganizationMemberships {
             reqwest::Method::GET,
             "/users/{user_id}/organization_memberships",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2872,7 +2891,7 @@ impl UsersGetOrganizationMemberships {
     }
 }
 
-///A `GET /users/{user_id}/organization_invitations` request; start it with [`Users::get_organization_invitations`](super::Users::get_organization_invitations), then `.send()` it.
+/// A `GET /users/{user_id}/organization_invitations` request; start it with [`Users::get_organization_invitations`](super::Users::get_organization_invitations), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGetOrganizationInvitations {
@@ -2931,6 +2950,7 @@ impl UsersGetOrganizationInvitations {
             reqwest::Method::GET,
             "/users/{user_id}/organization_invitations",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         if let Some(value) = &self.limit {
             request.query("limit", value);
@@ -2987,7 +3007,7 @@ impl UsersGetOrganizationInvitations {
     }
 }
 
-///A `POST /users/{user_id}/remove_password` request; start it with [`Users::remove_password`](super::Users::remove_password), then `.send()` it.
+/// A `POST /users/{user_id}/remove_password` request; start it with [`Users::remove_password`](super::Users::remove_password), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RemoveUserPassword {
@@ -3022,6 +3042,7 @@ impl RemoveUserPassword {
             reqwest::Method::POST,
             "/users/{user_id}/remove_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3033,7 +3054,7 @@ impl RemoveUserPassword {
     }
 }
 
-///A `POST /users/{user_id}/verify_password` request; start it with [`Users::verify_password`](super::Users::verify_password), then `.send()` it.
+/// A `POST /users/{user_id}/verify_password` request; start it with [`Users::verify_password`](super::Users::verify_password), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyPassword {
@@ -3064,6 +3085,7 @@ impl VerifyPassword {
             reqwest::Method::POST,
             "/users/{user_id}/verify_password",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3076,7 +3098,7 @@ impl VerifyPassword {
     }
 }
 
-///A `POST /users/{user_id}/verify_totp` request; start it with [`Users::verify_totp`](super::Users::verify_totp), then `.send()` it.
+/// A `POST /users/{user_id}/verify_totp` request; start it with [`Users::verify_totp`](super::Users::verify_totp), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct VerifyTotp {
@@ -3107,6 +3129,7 @@ impl VerifyTotp {
             reqwest::Method::POST,
             "/users/{user_id}/verify_totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3119,7 +3142,7 @@ impl VerifyTotp {
     }
 }
 
-///A `DELETE /users/{user_id}/mfa` request; start it with [`Users::disable_mfa`](super::Users::disable_mfa), then `.send()` it.
+/// A `DELETE /users/{user_id}/mfa` request; start it with [`Users::disable_mfa`](super::Users::disable_mfa), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DisableMfa {
@@ -3149,6 +3172,7 @@ impl DisableMfa {
             reqwest::Method::DELETE,
             "/users/{user_id}/mfa",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3159,7 +3183,7 @@ impl DisableMfa {
     }
 }
 
-///A `DELETE /users/{user_id}/backup_code` request; start it with [`Users::delete_backup_codes`](super::Users::delete_backup_codes), then `.send()` it.
+/// A `DELETE /users/{user_id}/backup_code` request; start it with [`Users::delete_backup_codes`](super::Users::delete_backup_codes), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteBackupCode {
@@ -3189,6 +3213,7 @@ impl DeleteBackupCode {
             reqwest::Method::DELETE,
             "/users/{user_id}/backup_code",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3199,7 +3224,7 @@ impl DeleteBackupCode {
     }
 }
 
-///A `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` request; start it with [`Users::delete_passkey`](super::Users::delete_passkey), then `.send()` it.
+/// A `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` request; start it with [`Users::delete_passkey`](super::Users::delete_passkey), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserPasskeyDelete {
@@ -3230,6 +3255,7 @@ impl UserPasskeyDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/passkeys/{passkey_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("passkey_identification_id", &self.passkey_identification_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3241,7 +3267,7 @@ impl UserPasskeyDelete {
     }
 }
 
-///A `GET /users/{user_id}/trusted_devices` request; start it with [`Users::list_trusted_devices`](super::Users::list_trusted_devices), then `.send()` it.
+/// A `GET /users/{user_id}/trusted_devices` request; start it with [`Users::list_trusted_devices`](super::Users::list_trusted_devices), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUserTrustedDevices {
@@ -3271,6 +3297,7 @@ impl ListUserTrustedDevices {
             reqwest::Method::GET,
             "/users/{user_id}/trusted_devices",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3281,7 +3308,7 @@ impl ListUserTrustedDevices {
     }
 }
 
-///A `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` request; start it with [`Users::revoke_trusted_device`](super::Users::revoke_trusted_device), then `.send()` it.
+/// A `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` request; start it with [`Users::revoke_trusted_device`](super::Users::revoke_trusted_device), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RevokeUserTrustedDevice {
@@ -3312,6 +3339,7 @@ impl RevokeUserTrustedDevice {
             reqwest::Method::DELETE,
             "/users/{user_id}/trusted_devices/{trusted_device_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("trusted_device_id", &self.trusted_device_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3323,7 +3351,7 @@ impl RevokeUserTrustedDevice {
     }
 }
 
-///A `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` request; start it with [`Users::delete_web3_wallet`](super::Users::delete_web3_wallet), then `.send()` it.
+/// A `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` request; start it with [`Users::delete_web3_wallet`](super::Users::delete_web3_wallet), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UserWeb3WalletDelete {
@@ -3354,6 +3382,7 @@ impl UserWeb3WalletDelete {
             reqwest::Method::DELETE,
             "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request
             .path_param(
@@ -3369,7 +3398,7 @@ impl UserWeb3WalletDelete {
     }
 }
 
-///A `DELETE /users/{user_id}/totp` request; start it with [`Users::delete_totp`](super::Users::delete_totp), then `.send()` it.
+/// A `DELETE /users/{user_id}/totp` request; start it with [`Users::delete_totp`](super::Users::delete_totp), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteTotp {
@@ -3399,6 +3428,7 @@ impl DeleteTotp {
             reqwest::Method::DELETE,
             "/users/{user_id}/totp",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -3409,7 +3439,7 @@ impl DeleteTotp {
     }
 }
 
-///A `DELETE /users/{user_id}/external_accounts/{external_account_id}` request; start it with [`Users::delete_external_account`](super::Users::delete_external_account), then `.send()` it.
+/// A `DELETE /users/{user_id}/external_accounts/{external_account_id}` request; start it with [`Users::delete_external_account`](super::Users::delete_external_account), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteExternalAccount {
@@ -3440,6 +3470,7 @@ impl DeleteExternalAccount {
             reqwest::Method::DELETE,
             "/users/{user_id}/external_accounts/{external_account_id}",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("external_account_id", &self.external_account_id);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3451,7 +3482,7 @@ impl DeleteExternalAccount {
     }
 }
 
-///A `POST /users/{user_id}/password/set_compromised` request; start it with [`Users::set_password_compromised`](super::Users::set_password_compromised), then `.send()` it.
+/// A `POST /users/{user_id}/password/set_compromised` request; start it with [`Users::set_password_compromised`](super::Users::set_password_compromised), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SetUserPasswordCompromised {
@@ -3468,7 +3499,7 @@ impl SetUserPasswordCompromised {
         self
     }
 
-    ///Sends `revoke_all_sessions` as an explicit `null`.
+    /// Sends `revoke_all_sessions` as an explicit `null`.
     pub fn revoke_all_sessions_null(mut self) -> Self {
         self.body.revoke_all_sessions = Some(None);
         self
@@ -3492,6 +3523,7 @@ impl SetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/set_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -3503,7 +3535,7 @@ impl SetUserPasswordCompromised {
     }
 }
 
-///A `POST /users/{user_id}/password/unset_compromised` request; start it with [`Users::unset_password_compromised`](super::Users::unset_password_compromised), then `.send()` it.
+/// A `POST /users/{user_id}/password/unset_compromised` request; start it with [`Users::unset_password_compromised`](super::Users::unset_password_compromised), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UnsetUserPasswordCompromised {
@@ -3531,6 +3563,7 @@ impl UnsetUserPasswordCompromised {
             reqwest::Method::POST,
             "/users/{user_id}/password/unset_compromised",
         );
+        request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

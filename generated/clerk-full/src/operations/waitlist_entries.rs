@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Waitlist Entries`.
@@ -111,7 +109,7 @@ impl<'a> WaitlistEntries<'a> {
     }
 }
 
-///A `GET /waitlist_entries` request; start it with [`WaitlistEntries::list`](super::WaitlistEntries::list), then `.send()` it.
+/// A `GET /waitlist_entries` request; start it with [`WaitlistEntries::list`](super::WaitlistEntries::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWaitlistEntries {
@@ -178,6 +176,7 @@ impl ListWaitlistEntries {
             reqwest::Method::GET,
             "/waitlist_entries",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -236,7 +235,7 @@ impl ListWaitlistEntries {
     }
 }
 
-///A `POST /waitlist_entries` request; start it with [`WaitlistEntries::create`](super::WaitlistEntries::create), then `.send()` it.
+/// A `POST /waitlist_entries` request; start it with [`WaitlistEntries::create`](super::WaitlistEntries::create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateWaitlistEntry {
@@ -252,7 +251,7 @@ impl CreateWaitlistEntry {
         self
     }
 
-    ///Sends `notify` as an explicit `null`.
+    /// Sends `notify` as an explicit `null`.
     pub fn notify_null(mut self) -> Self {
         self.body.notify = Some(None);
         self
@@ -278,6 +277,7 @@ impl CreateWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries",
         );
+        request.accept("application/json");
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -288,7 +288,7 @@ impl CreateWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/bulk` request; start it with [`WaitlistEntries::bulk_create`](super::WaitlistEntries::bulk_create), then `.send()` it.
+/// A `POST /waitlist_entries/bulk` request; start it with [`WaitlistEntries::bulk_create`](super::WaitlistEntries::bulk_create), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateBulkWaitlistEntries {
@@ -329,6 +329,7 @@ impl CreateBulkWaitlistEntries {
             reqwest::Method::POST,
             "/waitlist_entries/bulk",
         );
+        request.accept("application/json");
         if let Some(body) = &self.body {
             request.json_body(body);
         }
@@ -341,7 +342,7 @@ impl CreateBulkWaitlistEntries {
     }
 }
 
-///A `DELETE /waitlist_entries/{waitlist_entry_id}` request; start it with [`WaitlistEntries::delete`](super::WaitlistEntries::delete), then `.send()` it.
+/// A `DELETE /waitlist_entries/{waitlist_entry_id}` request; start it with [`WaitlistEntries::delete`](super::WaitlistEntries::delete), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteWaitlistEntry {
@@ -371,6 +372,7 @@ impl DeleteWaitlistEntry {
             reqwest::Method::DELETE,
             "/waitlist_entries/{waitlist_entry_id}",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
@@ -381,7 +383,7 @@ impl DeleteWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/{waitlist_entry_id}/invite` request; start it with [`WaitlistEntries::invite`](super::WaitlistEntries::invite), then `.send()` it.
+/// A `POST /waitlist_entries/{waitlist_entry_id}/invite` request; start it with [`WaitlistEntries::invite`](super::WaitlistEntries::invite), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct InviteWaitlistEntry {
@@ -398,7 +400,7 @@ impl InviteWaitlistEntry {
         self
     }
 
-    ///Sends `ignore_existing` as an explicit `null`.
+    /// Sends `ignore_existing` as an explicit `null`.
     pub fn ignore_existing_null(mut self) -> Self {
         self.body.ignore_existing = Some(None);
         self
@@ -424,6 +426,7 @@ impl InviteWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/invite",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         request.json_body(&self.body);
         let raw = self.client.core().execute(request, &self.options).await?;
@@ -435,7 +438,7 @@ impl InviteWaitlistEntry {
     }
 }
 
-///A `POST /waitlist_entries/{waitlist_entry_id}/reject` request; start it with [`WaitlistEntries::reject`](super::WaitlistEntries::reject), then `.send()` it.
+/// A `POST /waitlist_entries/{waitlist_entry_id}/reject` request; start it with [`WaitlistEntries::reject`](super::WaitlistEntries::reject), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct RejectWaitlistEntry {
@@ -465,6 +468,7 @@ impl RejectWaitlistEntry {
             reqwest::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/reject",
         );
+        request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {

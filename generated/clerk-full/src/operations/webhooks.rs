@@ -5,8 +5,6 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
 use crate::{Client, Error, ErrorBody, models};
 
 /// Operations tagged `Webhooks`.
@@ -47,7 +45,7 @@ impl<'a> Webhooks<'a> {
     }
 }
 
-///A `POST /webhooks/svix` request; start it with [`Webhooks::create_svix_app`](super::Webhooks::create_svix_app), then `.send()` it.
+/// A `POST /webhooks/svix` request; start it with [`Webhooks::create_svix_app`](super::Webhooks::create_svix_app), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct CreateSvixApp {
@@ -69,11 +67,12 @@ impl CreateSvixApp {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::SvixUrl>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "CreateSvixApp",
             reqwest::Method::POST,
             "/webhooks/svix",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -83,7 +82,7 @@ impl CreateSvixApp {
     }
 }
 
-///A `DELETE /webhooks/svix` request; start it with [`Webhooks::delete_svix_app`](super::Webhooks::delete_svix_app), then `.send()` it.
+/// A `DELETE /webhooks/svix` request; start it with [`Webhooks::delete_svix_app`](super::Webhooks::delete_svix_app), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct DeleteSvixApp {
@@ -105,11 +104,12 @@ impl DeleteSvixApp {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<()>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "DeleteSvixApp",
             reqwest::Method::DELETE,
             "/webhooks/svix",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             204 => raw.empty(),
@@ -119,7 +119,7 @@ impl DeleteSvixApp {
     }
 }
 
-///A `POST /webhooks/svix_url` request; start it with [`Webhooks::generate_svix_auth_url`](super::Webhooks::generate_svix_auth_url), then `.send()` it.
+/// A `POST /webhooks/svix_url` request; start it with [`Webhooks::generate_svix_auth_url`](super::Webhooks::generate_svix_auth_url), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct GenerateSvixAuthUrl {
@@ -141,11 +141,12 @@ impl GenerateSvixAuthUrl {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<models::SvixUrl>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "GenerateSvixAuthURL",
             reqwest::Method::POST,
             "/webhooks/svix_url",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),

@@ -5,15 +5,21 @@
 //!
 //! This module is copied verbatim from the sdkgen generator; it holds no API-specific code.
 //! The generated modules call into it, and users reach its public types through the crate root.
+//! Items marked `#[doc(hidden)]` are for generated code only and may change between versions.
 
 #![deny(missing_docs)]
 
+mod auth;
+mod call;
 mod client;
+#[doc(hidden)]
 pub mod double_option;
 mod error;
+mod form;
 mod hooks;
 mod link_header;
 mod multipart;
+mod open_enum;
 mod options;
 mod pagination;
 mod request;
@@ -21,13 +27,27 @@ mod response;
 mod retry;
 mod secret;
 
-pub use self::client::{ApiDefaults, AuthScheme, ClientBuilder, Core};
-pub use self::error::{ApiError, DecodeError, Error};
+#[doc(hidden)]
+pub use self::auth::{AuthScheme, Security, SecurityScheme};
+pub use self::client::ClientBuilder;
+#[doc(hidden)]
+pub use self::client::{ApiDefaults, Core};
+pub use self::error::{ApiError, DecodeError, Error, TimeLimit};
+#[doc(hidden)]
+pub use self::form::Style;
 pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
 pub use self::multipart::Multipart;
+// Generated string enums call `crate::runtime::open_enum!`; a crate without any does not.
+#[allow(unused_imports)]
+pub(crate) use self::open_enum::open_enum;
 pub use self::options::RequestOptions;
-pub use self::pagination::{Cursor, Next, Page, PaginationError, PaginationErrorKind, paginate};
+#[doc(hidden)]
+pub use self::pagination::{Cursor, Next, Page, paginate};
+pub use self::pagination::{PaginationError, PaginationErrorKind};
+#[doc(hidden)]
 pub use self::request::{RequestSpec, plain_text};
-pub use self::response::{RawResponse, Response};
+#[doc(hidden)]
+pub use self::response::RawResponse;
+pub use self::response::Response;
 pub use self::retry::{RetryPolicy, StatusMatch};
 pub use self::secret::Secret;

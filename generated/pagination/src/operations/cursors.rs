@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Cursors`.
 ///
@@ -99,7 +97,7 @@ impl<'a> Cursors<'a> {
     }
 }
 
-///A `GET /cursor/starting-after` request; start it with [`Cursors::list_starting_after`](super::Cursors::list_starting_after), then `.send()` it.
+/// A `GET /cursor/starting-after` request; start it with [`Cursors::list_starting_after`](super::Cursors::list_starting_after), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListStartingAfter {
@@ -149,6 +147,7 @@ impl ListStartingAfter {
             reqwest::Method::GET,
             "/cursor/starting-after",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -201,7 +200,7 @@ impl ListStartingAfter {
     }
 }
 
-///A `GET /cursor/after` request; start it with [`Cursors::list_after_last_id`](super::Cursors::list_after_last_id), then `.send()` it.
+/// A `GET /cursor/after` request; start it with [`Cursors::list_after_last_id`](super::Cursors::list_after_last_id), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListAfterLastId {
@@ -258,6 +257,7 @@ impl ListAfterLastId {
             reqwest::Method::GET,
             "/cursor/after",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -309,7 +309,7 @@ impl ListAfterLastId {
     }
 }
 
-///A `GET /cursor/next-cursor` request; start it with [`Cursors::list_next`](super::Cursors::list_next), then `.send()` it.
+/// A `GET /cursor/next-cursor` request; start it with [`Cursors::list_next`](super::Cursors::list_next), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNextCursor {
@@ -359,6 +359,7 @@ impl ListNextCursor {
             reqwest::Method::GET,
             "/cursor/next-cursor",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -414,7 +415,7 @@ impl ListNextCursor {
     }
 }
 
-///A `GET /cursor/marker` request; start it with [`Cursors::list_marker`](super::Cursors::list_marker), then `.send()` it.
+/// A `GET /cursor/marker` request; start it with [`Cursors::list_marker`](super::Cursors::list_marker), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListMarker {
@@ -464,6 +465,7 @@ impl ListMarker {
             reqwest::Method::GET,
             "/cursor/marker",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -511,7 +513,7 @@ impl ListMarker {
     }
 }
 
-///A `GET /cursor/nested` request; start it with [`Cursors::list_nested`](super::Cursors::list_nested), then `.send()` it.
+/// A `GET /cursor/nested` request; start it with [`Cursors::list_nested`](super::Cursors::list_nested), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNested {
@@ -561,6 +563,7 @@ impl ListNested {
             reqwest::Method::GET,
             "/cursor/nested",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }

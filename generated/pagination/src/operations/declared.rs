@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Declared`.
 ///
@@ -66,7 +64,7 @@ impl<'a> Declared<'a> {
     }
 }
 
-///A `GET /declared/extension` request; start it with [`Declared::list`](super::Declared::list), then `.send()` it.
+/// A `GET /declared/extension` request; start it with [`Declared::list`](super::Declared::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDeclared {
@@ -116,6 +114,7 @@ impl ListDeclared {
             reqwest::Method::GET,
             "/declared/extension",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -163,7 +162,7 @@ impl ListDeclared {
     }
 }
 
-///A `GET /declared/config` request; start it with [`Declared::list_configured`](super::Declared::list_configured), then `.send()` it.
+/// A `GET /declared/config` request; start it with [`Declared::list_configured`](super::Declared::list_configured), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListConfigured {
@@ -206,6 +205,7 @@ impl ListConfigured {
             reqwest::Method::GET,
             "/declared/config",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -254,7 +254,7 @@ impl ListConfigured {
     }
 }
 
-///A `GET /declared/off` request; start it with [`Declared::list_turned_off`](super::Declared::list_turned_off), then `.send()` it.
+/// A `GET /declared/off` request; start it with [`Declared::list_turned_off`](super::Declared::list_turned_off), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListTurnedOff {
@@ -295,6 +295,7 @@ impl ListTurnedOff {
             reqwest::Method::GET,
             "/declared/off",
         );
+        request.accept("application/json");
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }

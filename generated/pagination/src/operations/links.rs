@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Links`.
 ///
@@ -68,7 +66,7 @@ impl<'a> Links<'a> {
     }
 }
 
-///A `GET /pages/link` request; start it with [`Links::list_by_header`](super::Links::list_by_header), then `.send()` it.
+/// A `GET /pages/link` request; start it with [`Links::list_by_header`](super::Links::list_by_header), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListByLinkHeader {
@@ -125,6 +123,7 @@ impl ListByLinkHeader {
             reqwest::Method::GET,
             "/pages/link",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -174,7 +173,7 @@ impl ListByLinkHeader {
     }
 }
 
-///A `GET /next-url/absolute` request; start it with [`Links::list_next_url`](super::Links::list_next_url), then `.send()` it.
+/// A `GET /next-url/absolute` request; start it with [`Links::list_next_url`](super::Links::list_next_url), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNextUrl {
@@ -226,6 +225,7 @@ impl ListNextUrl {
             reqwest::Method::GET,
             "/next-url/absolute",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -275,7 +275,7 @@ impl ListNextUrl {
     }
 }
 
-///A `GET /next-url/relative.json` request; start it with [`Links::list_next_page_uri`](super::Links::list_next_page_uri), then `.send()` it.
+/// A `GET /next-url/relative.json` request; start it with [`Links::list_next_page_uri`](super::Links::list_next_page_uri), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNextPageUri {
@@ -341,6 +341,7 @@ impl ListNextPageUri {
             reqwest::Method::GET,
             "/next-url/relative.json",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }

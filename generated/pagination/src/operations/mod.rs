@@ -3,37 +3,37 @@
 //! Operations, one module per tag of the spec. Reach them through the
 //! [`Client`](crate::Client) accessors.
 
-///Operations tagged `Offsets`.
+/// Operations tagged `Offsets`.
 pub mod offsets;
 
 pub use self::offsets::Offsets;
 
-///Operations tagged `Pages`.
+/// Operations tagged `Pages`.
 pub mod pages;
 
 pub use self::pages::Pages;
 
-///Operations tagged `Links`.
+/// Operations tagged `Links`.
 pub mod links;
 
 pub use self::links::Links;
 
-///Operations tagged `Cursors`.
+/// Operations tagged `Cursors`.
 pub mod cursors;
 
 pub use self::cursors::Cursors;
 
-///Operations tagged `Tokens`.
+/// Operations tagged `Tokens`.
 pub mod tokens;
 
 pub use self::tokens::Tokens;
 
-///Operations tagged `Declared`.
+/// Operations tagged `Declared`.
 pub mod declared;
 
 pub use self::declared::Declared;
 
-///Operations tagged `Other`.
+/// Operations tagged `Other`.
 pub mod other;
 
 pub use self::other::Other;

@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Offsets`.
 ///
@@ -83,7 +81,7 @@ impl<'a> Offsets<'a> {
     }
 }
 
-///A `GET /offset/total` request; start it with [`Offsets::list_with_total`](super::Offsets::list_with_total), then `.send()` it.
+/// A `GET /offset/total` request; start it with [`Offsets::list_with_total`](super::Offsets::list_with_total), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListWithTotal {
@@ -133,6 +131,7 @@ impl ListWithTotal {
             reqwest::Method::GET,
             "/offset/total",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -185,7 +184,7 @@ impl ListWithTotal {
     }
 }
 
-///A `GET /offset/numbers` request; start it with [`Offsets::list_number_typed`](super::Offsets::list_number_typed), then `.send()` it.
+/// A `GET /offset/numbers` request; start it with [`Offsets::list_number_typed`](super::Offsets::list_number_typed), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListNumberTyped {
@@ -235,6 +234,7 @@ impl ListNumberTyped {
             reqwest::Method::GET,
             "/offset/numbers",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -287,7 +287,7 @@ impl ListNumberTyped {
     }
 }
 
-///A `GET /offset/bare` request; start it with [`Offsets::list_bare_array`](super::Offsets::list_bare_array), then `.send()` it.
+/// A `GET /offset/bare` request; start it with [`Offsets::list_bare_array`](super::Offsets::list_bare_array), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListBareArray {
@@ -335,6 +335,7 @@ impl ListBareArray {
             reqwest::Method::GET,
             "/offset/bare",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }
@@ -381,7 +382,7 @@ impl ListBareArray {
     }
 }
 
-///A `GET /offset/reported-limit` request; start it with [`Offsets::list_reported_limit`](super::Offsets::list_reported_limit), then `.send()` it.
+/// A `GET /offset/reported-limit` request; start it with [`Offsets::list_reported_limit`](super::Offsets::list_reported_limit), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListReportedLimit {
@@ -431,6 +432,7 @@ impl ListReportedLimit {
             reqwest::Method::GET,
             "/offset/reported-limit",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }

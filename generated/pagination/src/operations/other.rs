@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Other`.
 ///
@@ -60,7 +58,7 @@ impl<'a> Other<'a> {
     }
 }
 
-///A `GET /other/unpaged` request; start it with [`Other::list_colors`](super::Other::list_colors), then `.send()` it.
+/// A `GET /other/unpaged` request; start it with [`Other::list_colors`](super::Other::list_colors), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListColors {
@@ -82,11 +80,12 @@ impl ListColors {
 
     /// Sends the request and returns the decoded body with the status and headers.
     pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
-        let request = RequestSpec::new(
+        let mut request = RequestSpec::new(
             "ListColors",
             reqwest::Method::GET,
             "/other/unpaged",
         );
+        request.accept("application/json");
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
@@ -95,7 +94,7 @@ impl ListColors {
     }
 }
 
-///A `GET /other/unsure` request; start it with [`Other::list_unsure`](super::Other::list_unsure), then `.send()` it.
+/// A `GET /other/unsure` request; start it with [`Other::list_unsure`](super::Other::list_unsure), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListUnsure {
@@ -131,6 +130,7 @@ impl ListUnsure {
             reqwest::Method::GET,
             "/other/unsure",
         );
+        request.accept("application/json");
         if let Some(value) = &self.cursor {
             request.query("cursor", value);
         }
@@ -142,7 +142,7 @@ impl ListUnsure {
     }
 }
 
-///A `POST /other/search` request; start it with [`Other::search_items`](super::Other::search_items), then `.send()` it.
+/// A `POST /other/search` request; start it with [`Other::search_items`](super::Other::search_items), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SearchItems {
@@ -185,6 +185,7 @@ impl SearchItems {
             reqwest::Method::POST,
             "/other/search",
         );
+        request.accept("application/json");
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }

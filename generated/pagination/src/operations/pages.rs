@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Pages`.
 ///
@@ -38,7 +36,7 @@ impl<'a> Pages<'a> {
     }
 }
 
-///A `GET /pages` request; start it with [`Pages::list`](super::Pages::list), then `.send()` it.
+/// A `GET /pages` request; start it with [`Pages::list`](super::Pages::list), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPages {
@@ -84,6 +82,7 @@ impl ListPages {
         self,
     ) -> Result<Response<models::ListPagesResponse200>, Error> {
         let mut request = RequestSpec::new("ListPages", reqwest::Method::GET, "/pages");
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }

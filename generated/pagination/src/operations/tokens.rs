@@ -5,9 +5,7 @@
 #![allow(deprecated)]
 
 use crate::runtime::{RequestOptions, RequestSpec, Response};
-
-#[allow(unused_imports)]
-use crate::{Client, Error, ErrorBody, models};
+use crate::{Client, Error, models};
 
 /// Operations tagged `Tokens`.
 ///
@@ -53,7 +51,7 @@ impl<'a> Tokens<'a> {
     }
 }
 
-///A `GET /tokens/dropshot` request; start it with [`Tokens::list_dropshot`](super::Tokens::list_dropshot), then `.send()` it.
+/// A `GET /tokens/dropshot` request; start it with [`Tokens::list_dropshot`](super::Tokens::list_dropshot), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListDropshot {
@@ -103,6 +101,7 @@ impl ListDropshot {
             reqwest::Method::GET,
             "/tokens/dropshot",
         );
+        request.accept("application/json");
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
@@ -153,7 +152,7 @@ impl ListDropshot {
     }
 }
 
-///A `GET /tokens/google` request; start it with [`Tokens::list_page`](super::Tokens::list_page), then `.send()` it.
+/// A `GET /tokens/google` request; start it with [`Tokens::list_page`](super::Tokens::list_page), then `.send()` it.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct ListPageToken {
@@ -203,6 +202,7 @@ impl ListPageToken {
             reqwest::Method::GET,
             "/tokens/google",
         );
+        request.accept("application/json");
         if let Some(value) = &self.color {
             request.query("color", value);
         }

@@ -15,6 +15,7 @@ use super::retry::RetryPolicy;
 #[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(super) timeout: Option<Duration>,
+    pub(super) deadline: Option<Duration>,
     pub(super) retry: Option<RetryPolicy>,
     pub(super) headers: Vec<(String, String)>,
     pub(super) retry_non_idempotent: bool,
@@ -30,6 +31,16 @@ impl RequestOptions {
     /// client's.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// A deadline for this whole call, retries and the waits between them included, replacing
+    /// the client's ([`ClientBuilder::deadline`](super::ClientBuilder::deadline) says how it
+    /// combines with the per-attempt timeout and the retry policy's budget). When it passes,
+    /// the call fails with [`Error::Timeout`](super::Error::Timeout) whose `limit` is
+    /// [`TimeLimit::Deadline`](super::TimeLimit::Deadline).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -69,6 +80,7 @@ impl fmt::Debug for RequestOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RequestOptions")
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field(
                 "headers",

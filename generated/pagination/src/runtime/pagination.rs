@@ -16,7 +16,7 @@ use std::hash::Hash;
 use futures_core::Stream;
 use http::HeaderMap;
 
-use super::error::Error;
+use super::error::{Capped, Error, write_capped};
 
 /// Empty pages in a row after which a stream that is still told to go on gives up. Some APIs
 /// return an empty page now and then (everything on it was filtered out); none returns this
@@ -234,7 +234,8 @@ impl fmt::Display for PaginationError {
                 f,
                 "the page says there are more items, but `{field}`, which says where they are, is absent or empty"
             ),
-            PaginationErrorKind::Refused(reason) => f.write_str(reason),
+            // The reason can quote the server's link: capped like every server-derived text.
+            PaginationErrorKind::Refused(reason) => write_capped(f, format_args!("{reason}")),
         }
     }
 }
@@ -244,7 +245,7 @@ impl fmt::Debug for PaginationError {
         f.debug_struct("PaginationError")
             .field("operation_id", &self.operation_id)
             .field("page", &self.page)
-            .field("kind", &self.kind)
+            .field("kind", &Capped(&self.kind))
             .finish()
     }
 }

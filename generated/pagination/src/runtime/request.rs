@@ -5,26 +5,21 @@
 use std::fmt::{self, Display};
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
+use http::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use serde::Serialize;
+
+use super::auth::Security;
+use super::form::{self, COMPONENT, Nulls, Style};
 
 /// Everything but RFC 3986 "unreserved" characters. Used for path segments: encoding `/`, `?`,
 /// `#` and `%` is what stops a user-supplied ID from changing which resource is addressed, and
 /// encoding the sub-delimiters too is always valid and avoids server-specific surprises.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const PATH_SEGMENT: &AsciiSet = COMPONENT;
 
-/// The same set for query names and values. Notably `+` becomes `%2B` (a literal `+` means a
-/// space in `application/x-www-form-urlencoded`, which would silently corrupt values such as
-/// Clerk's `+field` order-by syntax), `&`, `=` and `,` are encoded, and a space becomes `%20`.
-const QUERY_COMPONENT: &AsciiSet = PATH_SEGMENT;
-
-/// One API call: operation, method, path, parameters and body.
+/// One API call: operation, method, path, parameters and body. Generated operations fill it in;
+/// users go through their builders.
 ///
 /// Builder methods never fail immediately. The first problem found (a path parameter that
 /// would change the URL's structure, an invalid header, a body that cannot be serialized) is
@@ -39,7 +34,8 @@ pub struct RequestSpec {
     pub(super) headers: HeaderMap,
     pub(super) body: Option<Bytes>,
     pub(super) idempotent: bool,
-    pub(super) authenticated: bool,
+    /// The operation's own security; `None` is the API's default.
+    pub(super) security: Option<Security>,
     problem: Option<String>,
     /// A next-page URL that replaces the path and query (see [`RequestSpec::follow`]).
     target: Option<String>,
@@ -71,7 +67,7 @@ impl RequestSpec {
             headers: HeaderMap::new(),
             body: None,
             idempotent,
-            authenticated: true,
+            security: None,
             problem: None,
             target: None,
         }
@@ -107,34 +103,45 @@ impl RequestSpec {
     /// Adds `name=value` to the query string. Every set value is sent, including `0`, `false`
     /// and the empty string; generated code skips parameters the caller left unset.
     pub fn query(&mut self, name: &'static str, value: impl Display) {
-        let value = value.to_string();
-        self.push_query(
-            name,
-            &utf8_percent_encode(&value, QUERY_COMPONENT).to_string(),
-        );
+        let value = serde_json::Value::String(value.to_string());
+        form::write_pairs(&mut self.query, name, &value, Style::FORM, Nulls::Skip);
     }
 
-    /// Adds an array-valued query parameter in OpenAPI `form` style: with `explode` each value
-    /// gets its own pair (`role=a&role=b`), without it the values are joined with literal
-    /// commas (`role=a,b`; commas inside values are encoded). An empty array adds nothing.
-    pub fn query_array<I>(&mut self, name: &'static str, values: I, explode: bool)
+    /// Adds an array-valued query parameter in its OpenAPI `style`: `Form { explode: true }`
+    /// gives each value its own pair (`role=a&role=b`), `Form { explode: false }` joins them
+    /// with literal commas (`role=a,b`), `SpaceDelimited` with `%20` and `PipeDelimited` with
+    /// `|` (a delimiter inside a value is encoded). An empty array adds nothing.
+    pub fn query_array<I>(&mut self, name: &'static str, values: I, style: Style)
     where
         I: IntoIterator,
         I::Item: Display,
     {
-        let encoded = values
+        let values = values
             .into_iter()
-            .map(|v| utf8_percent_encode(&v.to_string(), QUERY_COMPONENT).to_string());
-        if explode {
-            for value in encoded {
-                self.push_query(name, &value);
-            }
-        } else {
-            let joined = encoded.collect::<Vec<_>>().join(",");
-            if !joined.is_empty() {
-                self.push_query(name, &joined);
-            }
-        }
+            .map(|v| serde_json::Value::String(v.to_string()))
+            .collect();
+        let values = serde_json::Value::Array(values);
+        form::write_pairs(&mut self.query, name, &values, style, Nulls::Skip);
+    }
+
+    /// Sets the `Accept` header: the media types the operation can decode, in order of
+    /// preference (`application/json` for JSON APIs).
+    pub fn accept(&mut self, media_types: &'static str) {
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static(media_types));
+    }
+
+    /// Sends an idempotency key in the header `name`: the caller's `key`, else a fresh random
+    /// one (a UUID v4). The key is chosen once per call, so every retry of the call carries the
+    /// same key, and the server can tell a repeat from a new request: the call becomes safe to
+    /// retry after a 5XX or a timeout, as GET is.
+    pub fn idempotency_key(&mut self, name: &'static str, key: Option<&str>) {
+        let key = match key {
+            Some(key) => key.to_owned(),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        self.header(name, key);
+        self.idempotent = true;
     }
 
     /// Sets a request header. Names or values that are not valid HTTP (including any CR, LF or
@@ -183,12 +190,25 @@ impl RequestSpec {
 
     /// Sends this request without the client's credential (`security: []` in the spec).
     pub fn unauthenticated(&mut self) {
-        self.authenticated = false;
+        self.security = Some(&[]);
     }
 
-    /// Serializes `body` as an `application/x-www-form-urlencoded` request body.
-    pub fn form_body<T: Serialize + ?Sized>(&mut self, body: &T) {
-        match serde_urlencoded::to_string(body) {
+    /// The credentials this operation accepts, when they differ from the API's default: the
+    /// first alternative whose every scheme the client holds is sent.
+    pub fn security(&mut self, security: Security) {
+        self.security = Some(security);
+    }
+
+    /// Serializes `body` as an `application/x-www-form-urlencoded` request body. Each
+    /// property goes out in the style `encoding` names for it (the spec's Encoding Object),
+    /// else scalars and arrays of scalars as OpenAPI's default `form` style
+    /// (`To=…&MediaUrl=a&MediaUrl=b`) and objects and arrays of objects in brackets
+    /// (`metadata[plan]=pro`, `items[0][price]=p_1`). See [`Style`].
+    pub fn form_body<T: Serialize + ?Sized>(&mut self, body: &T, encoding: &[(&str, Style)]) {
+        let encoded = serde_json::to_value(body)
+            .map_err(|e| e.to_string())
+            .and_then(|value| form::form_body(&value, encoding));
+        match encoded {
             Ok(text) => {
                 self.body = Some(Bytes::from(text));
                 self.headers.insert(
@@ -215,49 +235,20 @@ impl RequestSpec {
         }
     }
 
-    /// Adds a structured query parameter: each property of an object as `name[key]=value`
-    /// (`deep`, OpenAPI `style: deepObject`), as its own `key=value` pair (`explode`), or as
-    /// `name=key,value,…`; arrays as repeated or comma-joined values; scalars as `name=value`.
+    /// Adds a structured query parameter (an object, an array or a scalar) in its OpenAPI
+    /// `style`: see [`Style`] for what each writes. `null` adds nothing.
     pub fn query_object<T: Serialize + ?Sized>(
         &mut self,
         name: &'static str,
         value: &T,
-        deep: bool,
-        explode: bool,
+        style: Style,
     ) {
-        let value = match serde_json::to_value(value) {
-            Ok(value) => value,
-            Err(e) => {
-                return self.fail(format!(
-                    "query parameter `{name}` of `{}` could not be serialized: {e}",
-                    self.operation_id
-                ));
-            }
-        };
-        match value {
-            serde_json::Value::Object(map) if deep => {
-                for (key, item) in &map {
-                    self.push_pair(&format!("{name}[{key}]"), &plain_text(item));
-                }
-            }
-            serde_json::Value::Object(map) if explode => {
-                for (key, item) in &map {
-                    self.push_pair(key, &plain_text(item));
-                }
-            }
-            serde_json::Value::Object(map) => {
-                let joined: Vec<String> = map
-                    .iter()
-                    .flat_map(|(key, item)| [key.clone(), plain_text(item)])
-                    .collect();
-                self.push_pair(name, &joined.join(","));
-            }
-            serde_json::Value::Array(items) => {
-                let texts: Vec<String> = items.iter().map(plain_text).collect();
-                self.query_array(name, texts, explode);
-            }
-            serde_json::Value::Null => {}
-            scalar => self.push_pair(name, &plain_text(&scalar)),
+        match serde_json::to_value(value) {
+            Ok(value) => form::write_pairs(&mut self.query, name, &value, style, Nulls::Skip),
+            Err(e) => self.fail(format!(
+                "query parameter `{name}` of `{}` could not be serialized: {e}",
+                self.operation_id
+            )),
         }
     }
 
@@ -296,21 +287,6 @@ impl RequestSpec {
     /// Whether the request is considered safe to repeat.
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
-    }
-
-    fn push_pair(&mut self, name: &str, value: &str) {
-        let encoded = utf8_percent_encode(value, QUERY_COMPONENT).to_string();
-        self.push_query(name, &encoded);
-    }
-
-    fn push_query(&mut self, name: &str, encoded_value: &str) {
-        if !self.query.is_empty() {
-            self.query.push('&');
-        }
-        self.query
-            .extend(utf8_percent_encode(name, QUERY_COMPONENT));
-        self.query.push('=');
-        self.query.push_str(encoded_value);
     }
 
     fn fail(&mut self, msg: String) {
@@ -385,13 +361,11 @@ impl RequestSpec {
 }
 
 /// A value as text for a URL or header: strings without JSON quotes, everything else as JSON.
+#[doc(hidden)]
 pub fn plain_text<T: Serialize + ?Sized>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(serde_json::Value::Null) => String::new(),
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
+    serde_json::to_value(value)
+        .map(|value| form::text(&value))
+        .unwrap_or_default()
 }
 
 impl fmt::Debug for RequestSpec {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use sdkgen_runtime::{
-    ApiDefaults, AuthScheme, ClientBuilder, Core, Error, RetryPolicy, StatusMatch,
+    ApiDefaults, AuthScheme, ClientBuilder, Core, Error, RetryPolicy, SecurityScheme, StatusMatch,
 };
 
 pub const TOKEN: &str = "sk_test_Sup3rS3cretValue";
@@ -26,8 +26,21 @@ pub const DEFAULTS: ApiDefaults = ApiDefaults {
     secret_env_var: Some("SDKGEN_RUNTIME_TEST_SECRET"),
     user_agent: "sdkgen-test/1.0",
     retry: FAST,
-    auth: AuthScheme::Bearer,
+    schemes: &[SecurityScheme {
+        name: "bearerAuth",
+        kind: AuthScheme::Bearer,
+    }],
+    security: &[&["bearerAuth"]],
 };
+
+/// Defaults for an API whose only scheme is `kind`, named `key`.
+pub const fn defaults_with(schemes: &'static [SecurityScheme]) -> ApiDefaults {
+    ApiDefaults {
+        schemes,
+        security: &[&["key"]],
+        ..DEFAULTS
+    }
+}
 
 pub type E = Error<serde_json::Value>;
 

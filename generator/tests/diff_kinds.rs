@@ -1,0 +1,712 @@
+//! `sdkgen diff`, one change kind at a time: each row edits a small spec and names the entry
+//! the report must hold (kind, effect, Rust item), and the bump it implies.
+
+use sdkgen::Config;
+use sdkgen::diff::{Bump, Effect, Kind, Report};
+
+/// The spec every row starts from: a read and a list call, a create call whose body the builder
+/// takes property by property, a reply struct, a request struct and an enum.
+const BASE: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1.0.0"}
+servers: [{url: "https://api.example.com/v1"}]
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+  schemas:
+    Pet:
+      type: object
+      description: A pet.
+      required: [id, kind]
+      properties:
+        id: {type: string}
+        kind: {$ref: "#/components/schemas/Kind"}
+        nickname: {type: string}
+    Kind: {type: string, enum: [cat, dog]}
+    Problem:
+      type: object
+      properties:
+        message: {type: string}
+    Tag:
+      type: object
+      properties:
+        label: {type: string}
+security: [{bearer: []}]
+paths:
+  /pets/{pet_id}:
+    get:
+      operationId: GetPet
+      tags: [pets]
+      parameters:
+        - {name: pet_id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+  /pets:
+    get:
+      operationId: ListPets
+      tags: [pets]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: cursor, in: query, schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Pet"}}}}}
+    post:
+      operationId: CreatePet
+      tags: [pets]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                note: {type: string, nullable: true}
+                tag: {$ref: "#/components/schemas/Tag"}
+      responses:
+        "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+"##;
+
+/// One row: the spec text `from` becomes `to`, and the report must say `kind` with `effect`
+/// about an item whose name contains `item`.
+struct Row {
+    kind: Kind,
+    effect: Effect,
+    item: &'static str,
+    from: &'static str,
+    to: &'static str,
+}
+
+const fn row(
+    kind: Kind,
+    effect: Effect,
+    item: &'static str,
+    from: &'static str,
+    to: &'static str,
+) -> Row {
+    Row {
+        kind,
+        effect,
+        item,
+        from,
+        to,
+    }
+}
+
+const GET_PET: &str = "      operationId: GetPet\n";
+const GET_PET_PATH: &str = "  /pets/{pet_id}:\n    get:\n      operationId: GetPet\n      tags: [pets]\n      parameters:\n        - {name: pet_id, in: path, required: true, schema: {type: string}}\n      responses:\n        \"200\": {description: ok, content: {application/json: {schema: {$ref: \"#/components/schemas/Pet\"}}}}\n";
+const PET_FIELDS: &str = "      required: [id, kind]\n      properties:\n        id: {type: string}\n        kind: {$ref: \"#/components/schemas/Kind\"}\n        nickname: {type: string}\n";
+/// A reply field that may be left out becomes one that is always there, maybe `null`: the Rust
+/// type stays `Option<String>`.
+const NICKNAME_REQUIRED_NULLABLE: &str = "      required: [id, kind, nickname]\n      properties:\n        id: {type: string}\n        kind: {$ref: \"#/components/schemas/Kind\"}\n        nickname: {type: string, nullable: true}\n";
+const PET_PROPS: &str = "        nickname: {type: string}\n";
+const LIMIT: &str = "        - {name: limit, in: query, schema: {type: integer}}\n";
+const POST_200: &str = "        \"201\": {description: created, content: {application/json: {schema: {$ref: \"#/components/schemas/Pet\"}}}}\n";
+
+fn rows() -> Vec<Row> {
+    use Effect::*;
+    use Kind::*;
+    vec![
+        row(
+            ServerChanged,
+            Wire,
+            "Client",
+            "https://api.example.com/v1",
+            "https://api.example.com/v2",
+        ),
+        row(
+            AuthChanged,
+            Wire,
+            "Client::new",
+            "bearer: {type: http, scheme: bearer}",
+            "bearer: {type: apiKey, in: header, name: X-Key}",
+        ),
+        row(
+            GroupAdded,
+            Compatible,
+            "owners()",
+            "  /pets/{pet_id}:\n",
+            "  /owners:\n    get:\n      operationId: ListOwners\n      tags: [owners]\n      responses:\n        \"204\": {description: none}\n  /pets/{pet_id}:\n",
+        ),
+        row(
+            OperationAdded,
+            Compatible,
+            "pets().delete()",
+            "  /pets/{pet_id}:\n",
+            "  /pets/{pet_id}:\n    delete:\n      operationId: DeletePet\n      tags: [pets]\n      parameters:\n        - {name: pet_id, in: path, required: true, schema: {type: string}}\n      responses:\n        \"204\": {description: gone}\n",
+        ),
+        row(
+            HttpMethodChanged,
+            Wire,
+            "pets().list()",
+            "  /pets:\n    get:\n      operationId: ListPets\n",
+            "  /pets:\n    put:\n      operationId: ListPets\n",
+        ),
+        row(OperationRemoved, Breaking, "pets().get()", GET_PET_PATH, ""),
+        row(
+            ParamStyleChanged,
+            Wire,
+            "pets().list().limit",
+            LIMIT,
+            "        - {name: limit, in: query, explode: false, schema: {type: array, items: {type: integer}}}\n",
+        ),
+        row(
+            TypeRemoved,
+            Breaking,
+            "models::Problem",
+            "    Problem:\n      type: object\n      properties:\n        message: {type: string}\n",
+            "",
+        ),
+        row(
+            UnknownFieldsChanged,
+            Compatible,
+            "models::Tag",
+            "    Tag:\n      type: object\n",
+            "    Tag:\n      type: object\n      additionalProperties: false\n",
+        ),
+        row(
+            RetryPolicyChanged,
+            Compatible,
+            "Client",
+            "security: [{bearer: []}]\n",
+            "security: [{bearer: []}]\nx-speakeasy-retries:\n  strategy: backoff\n  backoff: {initialInterval: 500, maxInterval: 60000, maxElapsedTime: 3600000, exponent: 1.5}\n  statusCodes: [5XX]\n  retryConnectionErrors: true\n",
+        ),
+        row(
+            OperationRenamed,
+            Breaking,
+            "pets().fetch()",
+            GET_PET,
+            "      operationId: FetchPet\n",
+        ),
+        row(
+            PathChanged,
+            Wire,
+            "pets().get()",
+            "  /pets/{pet_id}:\n",
+            "  /animals/{pet_id}:\n",
+        ),
+        row(
+            AuthRequirementChanged,
+            Wire,
+            "pets().get()",
+            GET_PET,
+            "      operationId: GetPet\n      security: []\n",
+        ),
+        row(
+            ReturnTypeChanged,
+            Breaking,
+            "pets().get()",
+            "\"200\": {description: ok, content: {application/json: {schema: {$ref: \"#/components/schemas/Pet\"}}}}",
+            "\"200\": {description: ok, content: {application/json: {schema: {$ref: \"#/components/schemas/Tag\"}}}}",
+        ),
+        row(
+            ResponseAdded,
+            Compatible,
+            "pets().create()",
+            POST_200,
+            "        \"201\": {description: created, content: {application/json: {schema: {$ref: \"#/components/schemas/Pet\"}}}}\n        \"409\": {description: taken, content: {application/json: {schema: {$ref: \"#/components/schemas/Problem\"}}}}\n",
+        ),
+        row(
+            ErrorBodyAdded,
+            Compatible,
+            "Problem",
+            POST_200,
+            "        \"201\": {description: created, content: {application/json: {schema: {$ref: \"#/components/schemas/Pet\"}}}}\n        \"409\": {description: taken, content: {application/json: {schema: {$ref: \"#/components/schemas/Problem\"}}}}\n",
+        ),
+        row(
+            BodyEncodingChanged,
+            Wire,
+            "pets().create()",
+            "          application/json:\n            schema:\n              type: object\n              required: [name]",
+            "          application/x-www-form-urlencoded:\n            schema:\n              type: object\n              required: [name]",
+        ),
+        row(
+            ArgumentAdded,
+            Breaking,
+            "pets().list()",
+            LIMIT,
+            "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: owner, in: query, required: true, schema: {type: string}}\n",
+        ),
+        row(
+            SetterAdded,
+            Compatible,
+            "pets().list().owner",
+            LIMIT,
+            "        - {name: limit, in: query, schema: {type: integer}}\n        - {name: owner, in: query, schema: {type: string}}\n",
+        ),
+        row(SetterRemoved, Breaking, "pets().list().limit", LIMIT, ""),
+        row(
+            ArgumentRemoved,
+            Breaking,
+            "pets().create()",
+            "              required: [name]\n              properties:\n                name: {type: string}\n",
+            "              properties:\n",
+        ),
+        row(
+            BecameRequired,
+            Breaking,
+            "pets().list()",
+            LIMIT,
+            "        - {name: limit, in: query, required: true, schema: {type: integer}}\n",
+        ),
+        row(
+            BecameOptional,
+            Breaking,
+            "pets().create()",
+            "              required: [name]\n",
+            "",
+        ),
+        row(
+            ParamLocationChanged,
+            Wire,
+            "pets().list().limit",
+            LIMIT,
+            "        - {name: limit, in: header, schema: {type: integer}}\n",
+        ),
+        row(
+            WireNameChanged,
+            Wire,
+            "pets().list().limit",
+            LIMIT,
+            "        - {name: Limit, in: query, schema: {type: integer}}\n",
+        ),
+        row(
+            NullSetterRemoved,
+            Breaking,
+            "pets().create().note",
+            "note: {type: string, nullable: true}",
+            "note: {type: string}",
+        ),
+        row(
+            NullabilityChanged,
+            Compatible,
+            "models::Pet::nickname",
+            PET_FIELDS,
+            NICKNAME_REQUIRED_NULLABLE,
+        ),
+        row(
+            TypeChanged,
+            Breaking,
+            "models::Pet::id",
+            "        id: {type: string}\n",
+            "        id: {type: integer, format: int64}\n",
+        ),
+        row(
+            PresenceChanged,
+            Compatible,
+            "models::Pet::nickname",
+            PET_FIELDS,
+            NICKNAME_REQUIRED_NULLABLE,
+        ),
+        row(
+            FieldAdded,
+            Compatible,
+            "models::Pet::age",
+            PET_PROPS,
+            "        nickname: {type: string}\n        age: {type: integer}\n",
+        ),
+        row(
+            FieldAdded,
+            Breaking,
+            "models::Tag::color",
+            "        label: {type: string}\n",
+            "        label: {type: string}\n        color: {type: string}\n",
+        ),
+        row(
+            FieldRemoved,
+            Breaking,
+            "models::Pet::nickname",
+            PET_PROPS,
+            "",
+        ),
+        row(
+            VariantAdded,
+            Compatible,
+            "models::Kind",
+            "enum: [cat, dog]",
+            "enum: [cat, dog, bird]",
+        ),
+        row(
+            VariantRemoved,
+            Breaking,
+            "models::Kind",
+            "enum: [cat, dog]",
+            "enum: [cat]",
+        ),
+        row(
+            TypeAdded,
+            Compatible,
+            "models::Owner",
+            "    Tag:\n",
+            "    Owner:\n      type: object\n      properties:\n        name: {type: string}\n    Tag:\n",
+        ),
+        row(
+            TypeKindChanged,
+            Breaking,
+            "models::Tag",
+            "    Tag:\n      type: object\n      properties:\n        label: {type: string}\n",
+            "    Tag: {type: string, enum: [red, blue]}\n",
+        ),
+        row(
+            DeprecationChanged,
+            Compatible,
+            "pets().get()",
+            GET_PET,
+            "      operationId: GetPet\n      deprecated: true\n",
+        ),
+        row(
+            DocsChanged,
+            Docs,
+            "models::Pet",
+            "description: A pet.",
+            "description: An animal that lives with people.",
+        ),
+    ]
+}
+
+fn model(text: &str, name: &str) -> sdkgen::model::Api {
+    sdkgen::model_from(text.as_bytes().to_vec(), name, &Config::named("pets"))
+        .unwrap_or_else(|e| panic!("{name} does not build: {e}"))
+}
+
+fn report(row: &Row) -> Report {
+    assert!(
+        BASE.contains(row.from),
+        "{:?}: the base spec has no {:?}",
+        row.kind,
+        row.from
+    );
+    let new = BASE.replacen(row.from, row.to, 1);
+    sdkgen::diff::diff(&model(BASE, "old.yaml"), &model(&new, "new.yaml"))
+}
+
+#[test]
+fn every_row_reports_its_kind_with_its_effect() {
+    let mut failures = Vec::new();
+    for row in rows() {
+        let report = report(&row);
+        let found = report
+            .changes
+            .iter()
+            .any(|c| c.kind == row.kind && c.effect == row.effect && c.item.contains(row.item));
+        if !found {
+            failures.push(format!(
+                "{:?} ({:?} on {}) not found; the report has:\n{}",
+                row.kind,
+                row.effect,
+                row.item,
+                report
+                    .changes
+                    .iter()
+                    .map(|c| format!("  {:?} {:?} {} — {}\n", c.kind, c.effect, c.item, c.detail))
+                    .collect::<String>()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_bump_follows_the_most_severe_entry() {
+    for row in rows() {
+        let report = report(&row);
+        let expected = if report.changes.iter().any(|c| c.effect == Effect::Breaking) {
+            Bump::Major
+        } else if report.changes.iter().any(|c| c.effect != Effect::Docs) {
+            Bump::Minor
+        } else {
+            Bump::Patch
+        };
+        assert_eq!(report.bump(), expected, "{:?}", row.kind);
+        // A row's own effect bounds the bump from below.
+        let floor = match row.effect {
+            Effect::Breaking => Bump::Major,
+            Effect::Wire | Effect::Compatible => Bump::Minor,
+            Effect::Docs => Bump::Patch,
+        };
+        assert!(report.bump() >= floor, "{:?}", row.kind);
+    }
+}
+
+#[test]
+fn every_entry_points_into_the_spec_it_names() {
+    for row in rows() {
+        for change in report(&row).changes {
+            for pointer in change.old.iter().chain(&change.new) {
+                assert!(
+                    pointer.starts_with("#/"),
+                    "{:?}: {} is not a JSON pointer",
+                    row.kind,
+                    pointer
+                );
+            }
+            assert!(
+                change.old.is_some() || change.new.is_some(),
+                "{:?}: {} points nowhere",
+                row.kind,
+                change.item
+            );
+        }
+    }
+}
+
+#[test]
+fn the_table_covers_at_least_25_kinds() {
+    let mut kinds: Vec<Kind> = rows().iter().map(|r| r.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    assert!(kinds.len() >= 25, "{} kinds: {kinds:?}", kinds.len());
+}
+
+#[test]
+fn an_unchanged_spec_reports_nothing() {
+    let api = model(BASE, "base.yaml");
+    let report = sdkgen::diff::diff(&api, &api);
+    assert!(report.changes.is_empty(), "{:?}", report.changes);
+    assert_eq!(report.bump(), Bump::None);
+}
+
+#[test]
+fn a_change_and_its_reverse_are_both_reported() {
+    // Removing what a row adds is also a change (and the reverse of an addition breaks).
+    for row in rows() {
+        let new = BASE.replacen(row.from, row.to, 1);
+        let back = sdkgen::diff::diff(&model(&new, "new.yaml"), &model(BASE, "old.yaml"));
+        assert!(
+            !back.changes.is_empty(),
+            "{:?} reversed reports nothing",
+            row.kind
+        );
+    }
+}
+
+#[test]
+fn a_recorded_model_reads_back_as_the_same_model() {
+    let api = model(BASE, "base.yaml");
+    let text = sdkgen::record::to_text(&api, "base.yaml");
+    assert!(sdkgen::record::is_record(text.as_bytes()));
+    let back = sdkgen::model_from(
+        text.into_bytes(),
+        "sdkgen-model.json",
+        &Config::named("pets"),
+    )
+    .expect("a record reads back");
+    assert_eq!(back, api);
+    assert!(sdkgen::diff::diff(&back, &api).changes.is_empty());
+}
+
+#[test]
+fn regenerating_a_crate_summarizes_what_changed() {
+    let dir = std::env::temp_dir().join(format!("sdkgen-diff-regen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = Config::named("pets");
+    // A first generation has nothing to compare with.
+    let first = sdkgen::generate(BASE.as_bytes(), "pets.yaml", &config).expect("generates");
+    assert_eq!(
+        sdkgen::regeneration_summary(&dir, &first.api, &config),
+        None
+    );
+    sdkgen::output::write(&dir, &first.files).expect("writes");
+
+    let new = BASE.replacen(PET_PROPS, "", 1);
+    let second = sdkgen::generate(new.as_bytes(), "pets.yaml", &config).expect("generates");
+    let summary = sdkgen::regeneration_summary(&dir, &second.api, &config).expect("a summary");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(summary.contains("major release"), "{summary}");
+    assert!(summary.contains("models::Pet::nickname"), "{summary}");
+    assert!(summary.ends_with('\n'), "{summary:?}");
+}
+
+/// The spec the pagination rows start from: `ListPets` pages by offset over `data` with a
+/// total; `ListOwners` is a list without `stream()` (nothing moves).
+const PAGED: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1.0.0"}
+servers: [{url: "https://api.example.com/v1"}]
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    Owner:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+paths:
+  /pets:
+    get:
+      operationId: ListPets
+      tags: [pets]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+                  total_count: {type: integer}
+  /owners:
+    get:
+      operationId: ListOwners
+      tags: [owners]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/Owner"}}
+"##;
+
+const PETS_OFFSET: &str = "        - {name: offset, in: query, schema: {type: integer}}\n";
+const OWNERS_LIMIT: &str = "      tags: [owners]\n      parameters:\n        - {name: limit, in: query, schema: {type: integer}}\n";
+
+/// Edits of how an operation pages: `stream()` appearing is compatible, disappearing or
+/// yielding another type breaks callers, and another way of paging (strategy, moving parameter,
+/// fields read) keeps the Rust API but sends other requests for later pages.
+fn paging_rows() -> Vec<Row> {
+    use Effect::*;
+    use Kind::*;
+    vec![
+        row(
+            StreamAdded,
+            Compatible,
+            "owners().list()",
+            OWNERS_LIMIT,
+            "      tags: [owners]\n      parameters:\n        - {name: limit, in: query, schema: {type: integer}}\n        - {name: offset, in: query, schema: {type: integer}}\n",
+        ),
+        row(StreamRemoved, Breaking, "pets().list()", PETS_OFFSET, ""),
+        row(
+            StreamChanged,
+            Breaking,
+            "pets().list()",
+            "data: {type: array, items: {$ref: \"#/components/schemas/Pet\"}}",
+            "data: {type: array, items: {$ref: \"#/components/schemas/Owner\"}}",
+        ),
+        // Offset paging becomes page numbers: same item type, other requests.
+        row(
+            PagingChanged,
+            Wire,
+            "pets().list()",
+            PETS_OFFSET,
+            "        - {name: page, in: query, schema: {type: integer}}\n",
+        ),
+        // Only a reply field is added (compatible), but the offset now moves by it.
+        row(
+            PagingChanged,
+            Wire,
+            "pets().list()",
+            "                  total_count: {type: integer}\n",
+            "                  total_count: {type: integer}\n                  limit: {type: integer}\n",
+        ),
+        // The moving parameter's wire name.
+        row(
+            PagingChanged,
+            Wire,
+            "pets().list()",
+            PETS_OFFSET,
+            "        - {name: Offset, in: query, schema: {type: integer}}\n",
+        ),
+    ]
+}
+
+fn paging_report(row: &Row) -> Report {
+    assert!(
+        PAGED.contains(row.from),
+        "{:?}: the paged spec has no {:?}",
+        row.kind,
+        row.from
+    );
+    let new = PAGED.replacen(row.from, row.to, 1);
+    sdkgen::diff::diff(&model(PAGED, "old.yaml"), &model(&new, "new.yaml"))
+}
+
+#[test]
+fn pagination_changes_are_reported_with_their_effect() {
+    let base = model(PAGED, "base.yaml");
+    let streams: Vec<(&str, bool)> = base
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| (op.id.as_str(), op.pagination.is_some()))
+        .collect();
+    assert_eq!(
+        streams,
+        [("ListPets", true), ("ListOwners", false)],
+        "the base spec pages as the rows assume"
+    );
+    let mut failures = Vec::new();
+    for row in paging_rows() {
+        let report = paging_report(&row);
+        let found = report
+            .changes
+            .iter()
+            .any(|c| c.kind == row.kind && c.effect == row.effect && c.item.contains(row.item));
+        if !found {
+            failures.push(format!(
+                "{:?} ({:?} on {}) not found; the report has:\n{}",
+                row.kind,
+                row.effect,
+                row.item,
+                report
+                    .changes
+                    .iter()
+                    .map(|c| format!("  {:?} {:?} {} — {}\n", c.kind, c.effect, c.item, c.detail))
+                    .collect::<String>()
+            ));
+        }
+        // The reverse edit is reported too.
+        let new = PAGED.replacen(row.from, row.to, 1);
+        let back = sdkgen::diff::diff(&model(&new, "new.yaml"), &model(PAGED, "old.yaml"));
+        assert!(
+            !back.changes.is_empty(),
+            "{:?} reversed reports nothing",
+            row.kind
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_paging_change_alone_is_a_minor_release_that_names_both_ways() {
+    // The reply gains a field the offset now moves by: nothing breaks in Rust, the requests for
+    // later pages change.
+    let new = PAGED.replacen(
+        "                  total_count: {type: integer}\n",
+        "                  total_count: {type: integer}\n                  limit: {type: integer}\n",
+        1,
+    );
+    let report = sdkgen::diff::diff(&model(PAGED, "old.yaml"), &model(&new, "new.yaml"));
+    assert!(
+        report.changes.iter().all(|c| c.effect != Effect::Breaking),
+        "{:?}",
+        report.changes
+    );
+    assert_eq!(report.bump(), Bump::Minor);
+    let paging: Vec<_> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::PagingChanged)
+        .collect();
+    assert_eq!(paging.len(), 1, "{:?}", report.changes);
+    assert_eq!(
+        paging[0].detail,
+        "`offset: offset offset, page size limit, total total_count; items in data` → \
+         `offset: offset offset, page size limit, total total_count, step limit; items in data`"
+    );
+    assert_eq!(paging[0].old.as_deref(), Some("#/paths/~1pets/get"));
+}

@@ -1,0 +1,333 @@
+//! Model facts that decide what goes on the wire: which credentials each operation sends,
+//! `Accept`, query and form styles, idempotency keys, and the retry policy's warnings.
+
+use sdkgen::model::{Api, AuthKind, Operation, QueryStyle};
+
+fn build(rest: &str) -> (Api, Vec<String>) {
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: Example API, version: '1'}}\nservers: [{{url: 'https://api.example.com'}}]\n{rest}"
+    );
+    let document = sdkgen::load::load(spec.as_bytes(), "spec.yaml").expect("loads");
+    match sdkgen::model::build(document, &Default::default()) {
+        Ok((api, warnings)) => (api, warnings.0.iter().map(ToString::to_string).collect()),
+        Err(errors) => panic!("does not build:\n{errors}"),
+    }
+}
+
+fn op<'a>(api: &'a Api, id: &str) -> &'a Operation {
+    api.groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .find(|op| op.id == id)
+        .unwrap_or_else(|| panic!("no operation {id}"))
+}
+
+const SCHEMES: &str = r#"
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+    key: {type: apiKey, in: header, name: X-Key}
+    oauth:
+      type: oauth2
+      flows: {clientCredentials: {tokenUrl: 'https://auth.example.com/token', scopes: {}}}
+    digest: {type: http, scheme: digest}
+"#;
+
+fn get(id: &str, security: &str) -> String {
+    format!(
+        "    get:\n      operationId: {id}\n{security}      responses: {{'204': {{description: ok}}}}\n"
+    )
+}
+
+/// Issue 18, defect 1: security stated only on operations used to be lost (the client sent no
+/// credential). It is collected while path items are read.
+#[test]
+fn security_stated_only_on_operations_is_kept() {
+    let (api, warnings) = build(&format!(
+        "paths:\n  /a:\n{}  /b:\n{}  /c:\n{}{SCHEMES}",
+        get("GetA", "      security: [{bearer: []}]\n"),
+        get("GetB", "      security: [{bearer: []}]\n"),
+        get("GetC", ""),
+    ));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let names: Vec<&str> = api
+        .security_schemes
+        .iter()
+        .map(|a| a.scheme.as_str())
+        .collect();
+    assert_eq!(names, ["bearer"]);
+    // The requirement most operations state becomes the default; the rest differ from it.
+    assert_eq!(api.security, [["bearer"]]);
+    assert_eq!(op(&api, "GetA").security, None);
+    assert_eq!(op(&api, "GetB").security, None);
+    assert_eq!(
+        op(&api, "GetC").security,
+        Some(vec![]),
+        "no security: public"
+    );
+    assert_eq!(api.primary_auth().map(|a| &a.kind), Some(&AuthKind::Bearer));
+}
+
+#[test]
+fn alternatives_and_combinations_are_kept_in_order() {
+    let (api, warnings) = build(&format!(
+        "security: [{{key: []}}]\npaths:\n  /a:\n{}  /b:\n{}  /c:\n{}  /d:\n{}  /e:\n{}{SCHEMES}",
+        get("Either", "      security: [{bearer: []}, {key: []}]\n"),
+        get("Both", "      security: [{bearer: [], key: []}]\n"),
+        get("Inherits", ""),
+        get("Public", "      security: []\n"),
+        get("Optional", "      security: [{}, {oauth: [read]}]\n"),
+    ));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(api.security, [["key"]]);
+    let names: Vec<&str> = api
+        .security_schemes
+        .iter()
+        .map(|a| a.scheme.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["key", "bearer", "oauth"],
+        "the default's schemes first"
+    );
+    let security = |id| op(&api, id).security.clone();
+    assert_eq!(
+        security("Either"),
+        Some(vec![vec!["bearer".to_owned()], vec!["key".to_owned()]])
+    );
+    assert_eq!(
+        security("Both"),
+        Some(vec![vec!["bearer".to_owned(), "key".to_owned()]])
+    );
+    assert_eq!(security("Inherits"), None);
+    assert_eq!(security("Public"), Some(vec![]));
+    assert_eq!(
+        security("Optional"),
+        Some(vec![vec![], vec!["oauth".to_owned()]])
+    );
+    assert_eq!(api.primary_auth().map(|a| a.scheme.as_str()), Some("key"));
+}
+
+#[test]
+fn oauth_only_apis_authenticate_with_a_token() {
+    let (api, _) = build(&format!(
+        "paths:\n  /a:\n{}{SCHEMES}",
+        get("GetA", "      security: [{oauth: [read]}]\n")
+    ));
+    assert_eq!(api.primary_auth().map(|a| &a.kind), Some(&AuthKind::OAuth2));
+    assert_eq!(api.security, [["oauth"]]);
+}
+
+#[test]
+fn unsupported_and_undefined_schemes_are_reported() {
+    let (api, warnings) = build(&format!(
+        "paths:\n  /a:\n{}{SCHEMES}",
+        get("GetA", "      security: [{digest: []}, {bearer: []}]\n")
+    ));
+    assert_eq!(
+        api.security,
+        [["bearer"]],
+        "the digest alternative is dropped"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "warning: #/components/securitySchemes/digest: HTTP authentication scheme `digest` is not supported yet; requests that need it are sent without it\n  help: add the credential as a default header on the client builder"
+        ]
+    );
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n{}{SCHEMES}",
+        get("GetA", "      security: [{nope: []}]\n")
+    );
+    let errors = sdkgen::generate(spec.as_bytes(), "spec.yaml", &sdkgen::Config::named("t"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        errors,
+        "error: #/paths/~1a/get/security/0: security requirement names `nope`, which is not defined under components/securitySchemes\n  help: define the scheme or fix the name"
+    );
+}
+
+#[test]
+fn accept_lists_what_each_operation_decodes() {
+    let (api, _) = build(
+        r#"
+paths:
+  /json:
+    get:
+      operationId: Json
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object}}, application/xml: {}}}
+        '404': {description: no, content: {application/problem+json: {schema: {type: object}}}}
+        default: {description: other, content: {'application/json; charset=utf-8': {schema: {type: object}}}}
+  /pdf:
+    get:
+      operationId: Pdf
+      responses:
+        '200': {description: ok, content: {application/pdf: {}, 'Image/PNG': {}}}
+        4XX: {description: no, content: {application/json: {schema: {type: object}}}}
+  /none:
+    delete:
+      operationId: Nothing
+      responses: {'204': {description: gone}}
+"#,
+    );
+    assert_eq!(
+        op(&api, "Json").accept(),
+        ["application/json", "application/problem+json"]
+    );
+    assert_eq!(
+        op(&api, "Pdf").accept(),
+        ["application/pdf", "image/png", "application/json"]
+    );
+    assert!(op(&api, "Nothing").accept().is_empty());
+}
+
+#[test]
+fn query_styles_and_form_encodings() {
+    let (api, warnings) = build(
+        r#"
+paths:
+  /search:
+    post:
+      operationId: Search
+      parameters:
+        - {name: a, in: query, schema: {type: array, items: {type: string}}}
+        - {name: b, in: query, explode: false, schema: {type: array, items: {type: string}}}
+        - {name: c, in: query, style: spaceDelimited, schema: {type: array, items: {type: string}}}
+        - {name: d, in: query, style: pipeDelimited, schema: {type: array, items: {type: string}}}
+        - {name: e, in: query, style: pipeDelimited, explode: true, schema: {type: array, items: {type: string}}}
+        - {name: f, in: query, style: deepObject, schema: {type: object}}
+        - {name: g, in: header, schema: {type: array, items: {type: string}}}
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                tags: {type: array, items: {type: string}}
+                ids: {type: array, items: {type: integer}}
+                meta: {type: object}
+                blob: {type: object}
+            encoding:
+              tags: {style: form, explode: false}
+              ids: {style: pipeDelimited}
+              meta: {style: deepObject, explode: true}
+              blob: {contentType: application/json}
+      responses: {'204': {description: ok}}
+"#,
+    );
+    assert_eq!(
+        warnings,
+        [
+            "warning: #/paths/~1search/post/requestBody/content/application~1x-www-form-urlencoded/encoding/blob/contentType: form property `blob` with content type `application/json` is not supported yet; it is sent form-encoded\n  help: remove `contentType`, or send the value pre-encoded as a string"
+        ]
+    );
+    let search = op(&api, "Search");
+    let styles: Vec<QueryStyle> = search.params.iter().map(|p| p.style).collect();
+    assert_eq!(
+        styles,
+        [
+            QueryStyle::Form { explode: true },
+            QueryStyle::Form { explode: false },
+            QueryStyle::SpaceDelimited,
+            QueryStyle::PipeDelimited,
+            QueryStyle::Form { explode: true },
+            QueryStyle::DeepObject,
+            QueryStyle::Form { explode: false },
+        ]
+    );
+    let encoding = &search.body.as_ref().unwrap().encoding;
+    assert_eq!(
+        encoding,
+        &[
+            ("tags".to_owned(), QueryStyle::Form { explode: false }),
+            ("ids".to_owned(), QueryStyle::PipeDelimited),
+            ("meta".to_owned(), QueryStyle::DeepObject),
+            ("blob".to_owned(), QueryStyle::Form { explode: true }),
+        ]
+    );
+}
+
+#[test]
+fn idempotency_keys_from_the_spec_or_the_config() {
+    let spec = r#"
+paths:
+  /charges:
+    post:
+      operationId: CreateCharge
+      parameters: [{name: idempotency-key, in: header, required: true, schema: {type: string}}]
+      responses: {'201': {description: ok}}
+  /refunds:
+    post:
+      operationId: CreateRefund
+      parameters: [{name: idempotency_key, in: query, schema: {type: string}}]
+      responses: {'201': {description: ok}}
+    get:
+      operationId: ListRefunds
+      responses: {'200': {description: ok}}
+"#;
+    let (mut api, _) = build(spec);
+    let charge = op(&api, "CreateCharge");
+    assert_eq!(charge.idempotency_key.as_deref(), Some("idempotency-key"));
+    assert!(!charge.params[0].required, "the SDK fills it in");
+    assert_eq!(op(&api, "CreateRefund").idempotency_key, None);
+
+    api.send_idempotency_keys("Idempotency-Key");
+    let refund = op(&api, "CreateRefund");
+    assert_eq!(refund.idempotency_key.as_deref(), Some("Idempotency-Key"));
+    let param = refund.params.last().unwrap();
+    // The query parameter already took the name; the header gets the next one.
+    assert_eq!(
+        (
+            param.wire_name.as_str(),
+            param.rust_name.as_str(),
+            param.required
+        ),
+        ("Idempotency-Key", "idempotency_key2", false)
+    );
+    assert_eq!(
+        op(&api, "ListRefunds").idempotency_key,
+        None,
+        "GET is idempotent"
+    );
+    assert_eq!(
+        op(&api, "CreateCharge").idempotency_key.as_deref(),
+        Some("idempotency-key"),
+        "a declared header is kept"
+    );
+    // A configured header named like a builder method gets another Rust name.
+    let (mut api, _) = build(spec);
+    api.send_idempotency_keys("Options");
+    let param = op(&api, "CreateRefund").params.last().unwrap();
+    assert_eq!(
+        (param.wire_name.as_str(), param.rust_name.as_str()),
+        ("Options", "options2")
+    );
+
+    let config = sdkgen::Config::parse(
+        "[package]\nname = \"x\"\n[client]\nidempotency_header = \"Idem Key\"\n",
+    )
+    .unwrap();
+    let full = format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\n{spec}");
+    let errors = sdkgen::generate(full.as_bytes(), "spec.yaml", &config)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        errors.contains("\"Idem Key\" is not a valid HTTP header name"),
+        "{errors}"
+    );
+}
+
+/// Issue 18, defect 2: the retry extension's warnings used to be discarded.
+#[test]
+fn retry_extension_warnings_are_reported() {
+    let (api, warnings) = build(
+        "x-speakeasy-retries:\n  strategy: backoff\n  statusCodes: ['5XX', abc, 429]\npaths: {}\n",
+    );
+    assert_eq!(
+        warnings,
+        ["warning: #/x-speakeasy-retries: ignoring status code `abc`"]
+    );
+    assert_eq!(api.retry.unwrap().statuses.len(), 2);
+}
