@@ -10,6 +10,7 @@
 //! workspace and target dir, so dependencies are compiled once; the next spec builds while the
 //! current one runs.
 
+mod mock_spec;
 mod pattern;
 mod prism;
 mod report;
@@ -66,7 +67,9 @@ pub fn run(selection: Selection) -> Result<(), String> {
         let slug = slug(&input.name);
         let started = Instant::now();
         match prepare(&scratch, input, &slug) {
-            Ok(program) => prepared.push((input, slug, program, started.elapsed())),
+            Ok((program, mock_spec)) => {
+                prepared.push((input, slug, program, mock_spec, started.elapsed()))
+            }
             Err(message) => {
                 eprintln!("== {}: not generated", input.name);
                 // Specs the generator refuses are part of the table only when asked for.
@@ -82,7 +85,7 @@ pub fn run(selection: Selection) -> Result<(), String> {
     write_workspace(
         &root,
         &scratch,
-        prepared.iter().map(|(_, slug, _, _)| slug.as_str()),
+        prepared.iter().map(|(_, slug, _, _, _)| slug.as_str()),
     )?;
 
     // Build on a thread, one smoke program after another, while the main thread runs the
@@ -90,7 +93,7 @@ pub fn run(selection: Selection) -> Result<(), String> {
     let (built_tx, built_rx) = mpsc::channel();
     let builds: Vec<(String, String)> = prepared
         .iter()
-        .map(|(input, slug, _, _)| (input.name.clone(), slug.clone()))
+        .map(|(input, slug, _, _, _)| (input.name.clone(), slug.clone()))
         .collect();
     let build_dir = scratch.clone();
     let builder = std::thread::spawn(move || {
@@ -111,7 +114,7 @@ pub fn run(selection: Selection) -> Result<(), String> {
             }
         }
     });
-    for (input, slug, program, _) in &prepared {
+    for (input, slug, program, mock_spec, _) in &prepared {
         let Ok((built_slug, result)) = built_rx.recv() else {
             return Err("the build thread stopped early".into());
         };
@@ -120,7 +123,7 @@ pub fn run(selection: Selection) -> Result<(), String> {
             Err(message) => SpecReport::failed(&input.name, Status::NotBuilt(message)),
             Ok(binary) => {
                 let started = Instant::now();
-                let report = exercise(&prism_bin, input, &binary, program);
+                let report = exercise(&prism_bin, input, mock_spec, &binary, program);
                 eprintln!(
                     "== {}: {} operations exercised in {} s",
                     input.name,
@@ -223,7 +226,13 @@ fn select(root: &Path, selection: &Selection) -> Result<Vec<SpecInput>, String> 
 }
 
 /// Generates the SDK and writes the smoke program of one spec.
-fn prepare(scratch: &Path, input: &SpecInput, slug: &str) -> Result<smoke::Program, String> {
+/// Generates the crate and its smoke program; the program, and the spec file Prism serves
+/// (see [`mock_spec`]).
+fn prepare(
+    scratch: &Path,
+    input: &SpecInput,
+    slug: &str,
+) -> Result<(smoke::Program, PathBuf), String> {
     let crate_name = format!("conformance-{slug}");
     let job = sdkgen::Job::new(&input.path, Some(&crate_name), None)?;
     let output = job.run().map_err(|d| first_line(&d.to_string()))?;
@@ -236,6 +245,15 @@ fn prepare(scratch: &Path, input: &SpecInput, slug: &str) -> Result<smoke::Progr
     let bytes = std::fs::read(&input.path).map_err(|e| e.to_string())?;
     let spec = sdkgen::load::parse_value(&bytes, &input.name).map_err(|d| d.to_string())?;
     let program = smoke::program(&api, &spec);
+    let mut mock = spec.clone();
+    let mock_spec = if mock_spec::spell_out_defaults(&mut mock) > 0 {
+        let path = dir.join("mock-spec.json");
+        let text = serde_json::to_string(&mock).map_err(|e| e.to_string())?;
+        write_if_changed(&path, &text)?;
+        path
+    } else {
+        input.path.clone()
+    };
 
     let smoke_dir = dir.join("smoke");
     std::fs::create_dir_all(smoke_dir.join("src")).map_err(|e| e.to_string())?;
@@ -244,7 +262,7 @@ fn prepare(scratch: &Path, input: &SpecInput, slug: &str) -> Result<smoke::Progr
         &smoke::manifest(&format!("smoke-{slug}"), &crate_name),
     )?;
     write_if_changed(&smoke_dir.join("src/main.rs"), &program.main_rs)?;
-    Ok(program)
+    Ok((program, mock_spec))
 }
 
 /// Writes a file unless it already holds `contents` (keeps cargo's fingerprints fresh).
@@ -309,10 +327,11 @@ fn build(scratch: &Path, slug: &str) -> Result<PathBuf, String> {
 fn exercise(
     prism_bin: &Path,
     input: &SpecInput,
+    mock_spec: &Path,
     binary: &Path,
     program: &smoke::Program,
 ) -> SpecReport {
-    let prism = match prism::Prism::start(prism_bin, &input.path) {
+    let prism = match prism::Prism::start(prism_bin, mock_spec) {
         Ok(prism) => prism,
         Err(message) => {
             return SpecReport::failed(&input.name, Status::MockFailed(first_line(&message)));

@@ -20,7 +20,8 @@ pub enum Error<B> {
     /// decoded, is in [`ApiError::body`]).
     Api(Box<ApiError<B>>),
     /// The server answered with a status the API description does not mention for this
-    /// operation (including 3xx: redirects are not followed).
+    /// operation (including 3xx: redirects are not followed; a redirect the operation
+    /// documents is returned as `Ok`).
     UnexpectedStatus(Box<ApiError<B>>),
     /// A success response whose body did not match the documented schema.
     Decode(Box<DecodeError>),

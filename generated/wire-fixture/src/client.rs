@@ -90,6 +90,11 @@ impl Client {
     pub fn status(&self) -> operations::Status<'_> {
         operations::Status::new(self)
     }
+
+    /// Operations tagged `Sessions`.
+    pub fn sessions(&self) -> operations::Sessions<'_> {
+        operations::Sessions::new(self)
+    }
 }
 
 impl ClientBuilder {

@@ -97,3 +97,11 @@ pub struct SearchMessagesFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<i64>,
 }
+
+/// The `Session` schema (`#/components/schemas/Session`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Session {
+    /// The `id` property.
+    pub id: String,
+}

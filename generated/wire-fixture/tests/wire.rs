@@ -237,3 +237,70 @@ async fn idempotency_keys_are_fresh_per_call_and_kept_on_retries() {
     assert_ne!(keys[0], keys[3], "a new call gets a new key");
     assert_eq!(keys[4], "order-42");
 }
+
+/// Issue 12: a redirect the operation documents is its answer (nexus's login `303`, Clerk
+/// FAPI's `307`s), not an "unexpected status"; the runtime follows no redirect, so the
+/// `Location` reaches the caller.
+#[tokio::test]
+async fn documented_redirects_are_returned_as_ok_with_their_location() {
+    let login = server(ResponseTemplate::new(303).insert_header("location", "/home")).await;
+    let reply = client(&login)
+        .sessions()
+        .create()
+        .send_with_response()
+        .await
+        .expect("a documented 303 is the call's answer");
+    assert_eq!(reply.status().as_u16(), 303);
+    assert_eq!(reply.headers()["location"], "/home");
+    assert_eq!(
+        requests(&login).await.len(),
+        1,
+        "the redirect is not followed"
+    );
+
+    // Next to a 200 with a body, the redirect is the `None` of an `Option`.
+    let moved = server(ResponseTemplate::new(302)).await;
+    let session = client(&moved).sessions().get().send().await.unwrap();
+    assert!(session.is_none());
+    let found =
+        server(ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "s1"}))).await;
+    let session = client(&found).sessions().get().send().await.unwrap();
+    assert_eq!(session.map(|s| s.id), Some("s1".to_owned()));
+}
+
+/// A status the operation documents without a body schema (`401`, and `304 Not Modified`,
+/// which stays an error so that conditional GETs keep their plain return type) is
+/// `Error::Api` without a decoded body; only statuses the spec does not list are
+/// `Error::UnexpectedStatus`.
+#[tokio::test]
+async fn documented_statuses_without_a_schema_are_api_errors() {
+    for (status, documented) in [(401, true), (418, false)] {
+        let server = server(ResponseTemplate::new(status).set_body_string("nope")).await;
+        let error = client(&server)
+            .sessions()
+            .create()
+            .send()
+            .await
+            .unwrap_err();
+        match (&error, documented) {
+            (Error::Api(api), true) => {
+                assert_eq!(api.status().as_u16(), status);
+                assert!(api.body().is_none());
+                assert_eq!(api.raw_body(), b"nope");
+            }
+            (Error::UnexpectedStatus(api), false) => assert_eq!(api.status().as_u16(), status),
+            _ => panic!("{status}: {error:?}"),
+        }
+    }
+    let not_modified = server(ResponseTemplate::new(304)).await;
+    let error = client(&not_modified)
+        .sessions()
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Api(api) if api.status().as_u16() == 304),
+        "{error:?}"
+    );
+}

@@ -11,7 +11,7 @@ use crate::diagnostics::Pointer;
 use crate::model::QueryStyle;
 use crate::model::{
     Api, BodyKind, CursorSource, FieldPath, Group, Operation, ParamLocation, Presence, Response,
-    ResponseStatus, StatusMatch, Strategy,
+    Strategy,
 };
 
 pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
@@ -632,14 +632,6 @@ fn slot_aspects<'a>() -> [Aspect<Slot<'a>>; 12] {
     ]
 }
 
-fn status_text(status: ResponseStatus) -> String {
-    match status {
-        ResponseStatus::Status(StatusMatch::Exact(code)) => code.to_string(),
-        ResponseStatus::Status(StatusMatch::Class(class)) => format!("{class}XX"),
-        ResponseStatus::Default => "default".to_owned(),
-    }
-}
-
 fn body_text(response: &Response) -> String {
     response.body.as_ref().map(type_text).unwrap_or_default()
 }
@@ -649,7 +641,7 @@ const RESPONSE: &[Aspect<Response>] = &[
         kind: Kind::ErrorResponseChanged,
         read: body_text,
         // A success body shows in what `send()` returns.
-        effect: |_, n| (!n.status.is_success()).then_some(Effect::Wire),
+        effect: |_, n| (!n.status.is_ok()).then_some(Effect::Wire),
         prose: false,
     },
     Aspect {
@@ -667,10 +659,10 @@ fn responses(o: &OpRef<'_>, n: &OpRef<'_>, out: &mut Changes) {
     let pointer = |op: &Operation, r: &Response| {
         operation_pointer(op)
             .join("responses")
-            .join(status_text(r.status))
+            .join(r.status.to_string())
             .to_string()
     };
-    let item = |r: &Response| format!("{} → {}", n.item(), status_text(r.status));
+    let item = |r: &Response| format!("{} → {}", n.item(), r.status);
     for (or, nr) in same {
         let place = Place::both(item(nr), pointer(o.op, or), pointer(n.op, nr));
         out.compare(RESPONSE, or, nr, &place);
@@ -699,7 +691,7 @@ fn responses(o: &OpRef<'_>, n: &OpRef<'_>, out: &mut Changes) {
 
 fn response_detail(r: &Response) -> String {
     let body = body_text(r);
-    let status = status_text(r.status);
+    let status = r.status.to_string();
     if body.is_empty() {
         format!("`{status}` without body")
     } else {

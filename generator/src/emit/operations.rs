@@ -458,6 +458,7 @@ impl<'a> OperationCode<'a> {
         });
         let setters = self.slots.iter().filter(|s| !s.required).map(setter);
         let success = self.success_type();
+        let send_doc = doc_attrs(&send_doc(op));
         let follows = super::pagination::follows_urls(op);
         let send_body = self.send_body(follows);
         let stream = self.stream();
@@ -502,7 +503,7 @@ impl<'a> OperationCode<'a> {
                     self
                 }
 
-                /// Sends the request and returns the decoded body.
+                #send_doc
                 pub async fn send(self) -> Result<#success, Error> {
                     self.send_with_response().await.map(Response::into_body)
                 }
@@ -640,6 +641,25 @@ impl<'a> OperationCode<'a> {
     }
 }
 
+/// The doc of `send()`: what it returns, and where a documented redirect's `Location` is.
+fn send_doc(op: &Operation) -> String {
+    let redirects: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_redirect())
+        .map(|r| format!("`{}`", r.status))
+        .collect();
+    let mut doc = "Sends the request and returns the decoded body.".to_owned();
+    if !redirects.is_empty() {
+        doc.push_str(&format!(
+            "\n\nA documented redirect ({}) is not followed: it is returned as `Ok`, and \
+             [`send_with_response`](Self::send_with_response) gives its `Location` header.",
+            redirects.join(", ")
+        ));
+    }
+    doc
+}
+
 /// How a response is turned into the call's result.
 enum Arms {
     /// Dispatch on the status.
@@ -690,6 +710,8 @@ enum Outcome<'a> {
     NullBody,
     /// A documented error body: `Error::Api` carrying `ErrorBody::<name>`.
     ApiError(&'a str),
+    /// A documented error status without a body schema: `Error::Api` without a decoded body.
+    UntypedApiError,
     /// `Error::UnexpectedStatus` with the raw body.
     Unexpected,
 }
@@ -697,10 +719,12 @@ enum Outcome<'a> {
 impl<'a> Outcome<'a> {
     fn of(response: &'a Response, success: &Success<'_>) -> Self {
         let body = response.body.as_ref();
-        if !response.status.is_success() {
-            return match body {
-                Some(TypeRef::Named(name)) => Self::ApiError(name),
-                _ => Self::Unexpected,
+        if !response.status.is_ok() {
+            return match (body, response.status) {
+                (Some(TypeRef::Named(name)), _) => Self::ApiError(name),
+                // `default` is every status the operation does not list: unexpected.
+                (_, ResponseStatus::Default) => Self::Unexpected,
+                _ => Self::UntypedApiError,
             };
         }
         match (success, body) {
@@ -724,6 +748,7 @@ impl<'a> Outcome<'a> {
                 let variant = ident(name);
                 quote!(Err(raw.api_error(ErrorBody::#variant)))
             }
+            Self::UntypedApiError => quote!(Err(raw.untyped_api_error())),
             Self::Unexpected => quote!(Err(raw.unexpected_status())),
         }
     }

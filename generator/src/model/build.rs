@@ -536,9 +536,9 @@ impl OperationContext<'_> {
             });
         }
         // `default` covers every status the operation does not list, success included: with no
-        // 2XX listed, it is also what a 2XX reply carries (`responses: {default: …}` alone is
+        // 2XX (or documented redirect) listed, it is also what a 2XX reply carries (`responses: {default: …}` alone is
         // how some specs document success).
-        if !out.iter().any(|r| r.status.is_success()) {
+        if !out.iter().any(|r| r.status.is_ok()) {
             if let Some(default) = out.iter().find(|r| r.status == ResponseStatus::Default) {
                 out.push(Response {
                     status: ResponseStatus::Status(StatusMatch::Class(2)),
@@ -966,7 +966,7 @@ fn error_bodies(groups: &[Group]) -> Vec<String> {
         .iter()
         .flat_map(|g| &g.operations)
         .flat_map(|op| &op.responses)
-        .filter(|r| !r.status.is_success())
+        .filter(|r| !r.status.is_ok())
         .filter_map(|r| match &r.body {
             Some(TypeRef::Named(name)) => Some(name.clone()),
             _ => None,

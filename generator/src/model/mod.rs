@@ -288,8 +288,9 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// What a successful call returns, given all its 2XX responses: what `send()` yields in the
-    /// generated code, and what the diff compares.
+    /// What a successful call returns, given all its 2XX responses and documented redirects
+    /// ([`ResponseStatus::is_ok`]): what `send()` yields in the generated code, and what the
+    /// diff compares.
     pub fn success(&self) -> Success<'_> {
         Success::of(&self.responses)
     }
@@ -299,7 +300,7 @@ impl Operation {
     /// (the only one decoded), else all of its types (handed over as bytes).
     pub fn accept(&self) -> Vec<&str> {
         let (success, errors): (Vec<&Response>, Vec<&Response>) =
-            self.responses.iter().partition(|r| r.status.is_success());
+            self.responses.iter().partition(|r| r.status.is_ok());
         let mut accepted: Vec<&str> = Vec::new();
         for response in success.into_iter().chain(errors) {
             let json = response.media_types.iter().find(|m| is_json(m));
@@ -342,7 +343,7 @@ impl<'a> Success<'a> {
     pub fn of(responses: &'a [Response]) -> Self {
         let bodies: Vec<Option<&TypeRef>> = responses
             .iter()
-            .filter(|r| r.status.is_success())
+            .filter(|r| r.status.is_ok())
             .map(|r| r.body.as_ref())
             .collect();
         let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
@@ -472,6 +473,35 @@ impl ResponseStatus {
             self,
             Self::Status(StatusMatch::Exact(200..=299)) | Self::Status(StatusMatch::Class(2))
         )
+    }
+
+    /// Whether this covers redirects (3XX but `304`): the runtime follows none, so a
+    /// redirect the operation documents is its answer (a login's `303` and its `Location`).
+    /// `304 Not Modified` is left out: specs document it on conditional GETs, and it answers
+    /// only callers who sent `If-None-Match`; as a success it would turn every such call's
+    /// result into an `Option`.
+    pub fn is_redirect(self) -> bool {
+        matches!(
+            self,
+            Self::Status(StatusMatch::Exact(300..=303 | 305..=399))
+                | Self::Status(StatusMatch::Class(3))
+        )
+    }
+
+    /// Whether `send()` returns this response as `Ok`: successes and documented redirects.
+    pub fn is_ok(self) -> bool {
+        self.is_success() || self.is_redirect()
+    }
+}
+
+/// As the spec's `responses` key spells it: `404`, `4XX`, `default`.
+impl std::fmt::Display for ResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Status(StatusMatch::Exact(code)) => write!(f, "{code}"),
+            Self::Status(StatusMatch::Class(class)) => write!(f, "{class}XX"),
+            Self::Default => f.write_str("default"),
+        }
     }
 }
 
@@ -783,4 +813,36 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// A [`TypeDef`] by Rust name.
     Named(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_that_send_returns_as_ok() {
+        let exact = |code| ResponseStatus::Status(StatusMatch::Exact(code));
+        let class = |class| ResponseStatus::Status(StatusMatch::Class(class));
+        // (status, success, redirect, ok)
+        let table = [
+            (exact(200), true, false, true),
+            (exact(204), true, false, true),
+            (class(2), true, false, true),
+            (exact(301), false, true, true),
+            (exact(303), false, true, true),
+            (exact(304), false, false, false),
+            (exact(307), false, true, true),
+            (class(3), false, true, true),
+            (exact(404), false, false, false),
+            (class(5), false, false, false),
+            (ResponseStatus::Default, false, false, false),
+        ];
+        for (status, success, redirect, ok) in table {
+            assert_eq!(status.is_success(), success, "{status}");
+            assert_eq!(status.is_redirect(), redirect, "{status}");
+            assert_eq!(status.is_ok(), ok, "{status}");
+        }
+        assert_eq!(class(4).to_string(), "4XX");
+        assert_eq!(exact(418).to_string(), "418");
+    }
 }

@@ -634,10 +634,14 @@ impl<'a> RawOperation<'a> {
             return (None, None);
         };
         let schema = media.get("schema");
-        let synthesized = schema.and_then(|s| values.value(s, Source::Synthesized, 1));
+        let min_items = match op.body.as_ref().map(|b| &b.kind) {
+            Some(BodyKind::Form) => 2,
+            _ => 1,
+        };
+        let synthesized = schema.and_then(|s| values.value(s, Source::Synthesized, min_items));
         let example = values
             .example_of(media)
-            .or_else(|| schema.and_then(|s| values.value(s, Source::Examples, 1)));
+            .or_else(|| schema.and_then(|s| values.value(s, Source::Examples, min_items)));
         (example, synthesized)
     }
 

@@ -36,7 +36,9 @@ struct Ctx {
     depth: usize,
     /// Which of several items this is (arrays), so enums and `uniqueItems` get distinct values.
     nth: usize,
-    /// Arrays get at least this many items (2 for parameters, to show how they are joined).
+    /// Arrays get at least this many items: 2 for parameters and the properties of a form
+    /// body, to show how they are joined or repeated (a one-item form array reads as a plain
+    /// string to a validator, `domains=a`, where `domains=a&domains=b` cannot).
     min_items: usize,
 }
 
@@ -330,7 +332,8 @@ impl<'a> Values<'a> {
         let inner = Ctx {
             depth: ctx.depth + 1,
             nth: 0,
-            min_items: 1,
+            // The top-level object's properties are what a form body's pairs are made of.
+            min_items: if ctx.depth == 0 { ctx.min_items } else { 1 },
             ..ctx
         };
         if let Some(Value::Object(properties)) = map.get("properties") {
@@ -653,6 +656,27 @@ mod tests {
         assert_eq!(
             value(&spec, schema, Source::Synthesized),
             json!({"domain": "sdkgen", "domains": ["sdkgen"]})
+        );
+    }
+
+    #[test]
+    fn form_bodies_get_two_items_per_array_property_but_not_deeper() {
+        let spec = json!({});
+        let values = Values::new(&spec);
+        let schema = Box::leak(Box::new(json!({
+            "type": "object",
+            "required": ["domains", "nested"],
+            "properties": {
+                "domains": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                "nested": {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array", "items": {"type": "string"}}}},
+                "one": {"type": "array", "items": {"type": "string"}, "maxItems": 1},
+            }
+        })));
+        assert_eq!(
+            values.value(schema, Source::Synthesized, 2),
+            Some(
+                json!({"domains": ["sdkgen", "sdkgen1"], "nested": {"ids": ["sdkgen"]}, "one": ["sdkgen"]})
+            )
         );
     }
 

@@ -140,7 +140,7 @@ impl GetPublicInterstitial {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.empty(),
-            400 | 500 => Err(raw.unexpected_status()),
+            400 | 500 => Err(raw.untyped_api_error()),
             _ => Err(raw.unexpected_status()),
         }
     }

@@ -3091,7 +3091,7 @@ impl VerifyPassword {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 | 404 | 422 => Err(raw.unexpected_status()),
+            400 | 404 | 422 => Err(raw.untyped_api_error()),
             500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
         }
@@ -3135,7 +3135,7 @@ impl VerifyTotp {
         let raw = self.client.core().execute(request, &self.options).await?;
         match raw.status().as_u16() {
             200 => raw.json(),
-            400 | 404 | 422 => Err(raw.unexpected_status()),
+            400 | 404 | 422 => Err(raw.untyped_api_error()),
             500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
         }

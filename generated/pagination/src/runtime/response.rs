@@ -105,6 +105,12 @@ impl RawResponse {
         Error::Api(Box::new(self.into_api_error(body)))
     }
 
+    /// Builds [`Error::Api`] for a documented error status whose body the API gives no schema
+    /// for: [`ApiError::body`] is `None`, the raw body stays readable.
+    pub fn untyped_api_error<B>(self) -> Error<B> {
+        Error::Api(Box::new(self.into_api_error(None)))
+    }
+
     /// Builds [`Error::UnexpectedStatus`] for a status the operation does not document.
     pub fn unexpected_status<B>(self) -> Error<B> {
         Error::UnexpectedStatus(Box::new(self.into_api_error(None)))

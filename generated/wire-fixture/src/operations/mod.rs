@@ -17,3 +17,8 @@ pub use self::charges::Charges;
 pub mod status;
 
 pub use self::status::Status;
+
+/// Operations tagged `Sessions`.
+pub mod sessions;
+
+pub use self::sessions::Sessions;

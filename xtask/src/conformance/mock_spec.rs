@@ -1,0 +1,293 @@
+//! What Prism is served: the spec with the OpenAPI defaults Prism does not apply spelled out.
+//!
+//! Prism 5 reads an array property of an `application/x-www-form-urlencoded` body only when
+//! the media type's Encoding Object names it; without one it takes `domains=a&domains=b` for
+//! a string and refuses the request ("must be array"). OpenAPI's default for such a property
+//! is `style: form, explode: true`, which is exactly repeated keys, what the SDK sends. So the
+//! mock gets a copy with that default written out for array properties that have no encoding
+//! entry. Prism also never reads a *nullable* array from a form (it checks for exactly
+//! `type: array`), so the mock's copy of such a property drops the `null`; a form cannot send
+//! a JSON `null` in an array's place anyway. Nothing else changes, and the SDK is still
+//! generated from the user's own file.
+
+use serde_json::{Map, Value, json};
+
+/// Adds the default encoding to form bodies' array properties; how many it added.
+pub fn spell_out_defaults(spec: &mut Value) -> usize {
+    let mut media_pointers = Vec::new();
+    for (path, item) in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(mut body) = operation.get("requestBody") else {
+                continue;
+            };
+            let mut pointer = format!("/paths/{}/{}/requestBody", escape(path), escape(method));
+            // A shared request body is changed where it is defined.
+            if let Some(reference) = body.get("$ref").and_then(Value::as_str) {
+                let Some(target) = reference
+                    .strip_prefix('#')
+                    .and_then(|p| spec.pointer(p).map(|b| (p, b)))
+                else {
+                    continue;
+                };
+                pointer = target.0.to_owned();
+                body = target.1;
+            }
+            for media in body
+                .get("content")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|content| content.keys())
+                .filter(|m| m.split(';').next().unwrap_or("").trim() == FORM)
+            {
+                media_pointers.push(format!("{pointer}/content/{}", escape(media)));
+            }
+        }
+    }
+    media_pointers.sort();
+    media_pointers.dedup();
+    let mut added = 0;
+    for pointer in media_pointers {
+        added += localize_nullable_arrays(spec, &pointer);
+        let arrays = array_properties(spec, &pointer);
+        let Some(Value::Object(media)) = spec.pointer_mut(&pointer) else {
+            continue;
+        };
+        let encoding = media
+            .entry("encoding")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(encoding) = encoding else {
+            continue;
+        };
+        for name in arrays {
+            if !encoding.contains_key(&name) {
+                encoding.insert(name, json!({"style": "form", "explode": true}));
+                added += 1;
+            }
+        }
+    }
+    added
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Gives the form media type at `pointer` its own copy of its schema (so that shared schemas
+/// of JSON bodies stay as they are) and drops `null` from its nullable array properties; how
+/// many it changed.
+fn localize_nullable_arrays(spec: &mut Value, pointer: &str) -> usize {
+    let Some(schema) = spec.pointer(&format!("{pointer}/schema")) else {
+        return 0;
+    };
+    let mut schema = resolve(spec, schema).clone();
+    let mut changed = 0;
+    let mut members = vec![&mut schema];
+    let mut copies = Vec::new();
+    while let Some(member) = members.pop() {
+        for property in member
+            .get_mut("properties")
+            .and_then(Value::as_object_mut)
+            .into_iter()
+            .flat_map(|p| p.values_mut())
+        {
+            let resolved = resolve(spec, property).clone();
+            if is_array(&resolved) && is_nullable(&resolved) {
+                *property = without_null(resolved);
+                changed += 1;
+            }
+        }
+        if let Some(Value::Array(all_of)) = member.get_mut("allOf") {
+            for part in all_of.iter_mut() {
+                copies.push(part);
+            }
+        }
+        // `allOf` members by reference become local copies too, then are walked.
+        for part in copies.drain(..) {
+            *part = resolve(spec, part).clone();
+            members.push(part);
+        }
+    }
+    if changed > 0 {
+        if let Some(slot) = spec.pointer_mut(&format!("{pointer}/schema")) {
+            *slot = schema;
+        }
+    }
+    changed
+}
+
+fn is_array(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "array",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "array"),
+        _ => false,
+    }
+}
+
+fn is_nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || matches!(schema.get("type"), Some(Value::Array(types)) if types.iter().any(|t| t == "null"))
+}
+
+fn without_null(mut schema: Value) -> Value {
+    if let Value::Object(map) = &mut schema {
+        map.remove("nullable");
+        if let Some(Value::Array(types)) = map.get_mut("type") {
+            types.retain(|t| t != "null");
+        }
+    }
+    schema
+}
+
+/// The names of the array properties of the schema of the media type at `pointer` (through
+/// `$ref`s and `allOf` members).
+fn array_properties(spec: &Value, pointer: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut pending: Vec<&Value> = spec
+        .pointer(pointer)
+        .and_then(|m| m.get("schema"))
+        .into_iter()
+        .collect();
+    let mut seen = 0;
+    while let Some(schema) = pending.pop() {
+        seen += 1;
+        if seen > 64 {
+            break;
+        }
+        let schema = resolve(spec, schema);
+        for (name, property) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if is_array(resolve(spec, property)) && !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        pending.extend(
+            schema
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+    }
+    names
+}
+
+fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match schema
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|p| spec.pointer(p))
+        {
+            Some(target) => schema = target,
+            None => break,
+        }
+    }
+    schema
+}
+
+/// A JSON pointer segment (RFC 6901).
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nullable_form_arrays_lose_their_null_in_a_local_copy_only() {
+        let mut spec = json!({
+            "paths": {"/a": {"patch": {"requestBody": {"content": {
+                "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Patch"}}
+            }}}}},
+            "components": {"schemas": {"Patch": {"properties": {
+                "domains": {"type": "array", "nullable": true, "items": {"type": "string"}},
+                "ids": {"type": ["array", "null"]},
+                "name": {"type": "string", "nullable": true}
+            }}}}
+        });
+        let shared = spec["components"].clone();
+        assert_eq!(spell_out_defaults(&mut spec), 4);
+        assert_eq!(
+            spec["components"], shared,
+            "the shared schema is left alone"
+        );
+        let form = &spec["paths"]["/a"]["patch"]["requestBody"]["content"]["application/x-www-form-urlencoded"];
+        assert_eq!(
+            form["schema"]["properties"],
+            json!({
+                "domains": {"type": "array", "items": {"type": "string"}},
+                "ids": {"type": ["array"]},
+                "name": {"type": "string", "nullable": true}
+            })
+        );
+        assert_eq!(
+            form["encoding"],
+            json!({"domains": {"style": "form", "explode": true}, "ids": {"style": "form", "explode": true}})
+        );
+    }
+
+    #[test]
+    fn form_array_properties_get_the_default_encoding_and_nothing_else_changes() {
+        let mut spec = json!({
+            "paths": {"/a/{id}": {
+                "post": {"requestBody": {"content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"$ref": "#/components/schemas/Form"},
+                        "encoding": {"tags": {"style": "form", "explode": false}}
+                    },
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Form"}}
+                }}},
+                "put": {"requestBody": {"$ref": "#/components/requestBodies/Shared"}}
+            }},
+            "components": {
+                "schemas": {"Form": {"allOf": [
+                    {"properties": {"domains": {"type": "array", "items": {"type": "string"}}}},
+                    {"properties": {
+                        "tags": {"type": "array"},
+                        "name": {"type": "string"},
+                        "ids": {"type": ["array", "null"]}
+                    }}
+                ]}},
+                "requestBodies": {"Shared": {"content": {"application/x-www-form-urlencoded; charset=utf-8": {
+                    "schema": {"properties": {"to": {"type": "array"}}}
+                }}}}
+            }
+        });
+        // Three encodings, and `ids` loses its `null` in the form's own copy of `Form`.
+        assert_eq!(spell_out_defaults(&mut spec), 4);
+        assert_eq!(
+            spec["paths"]["/a/{id}"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+                ["schema"]["allOf"][1]["properties"]["ids"],
+            json!({"type": ["array"]})
+        );
+        let form = &spec["paths"]["/a/{id}"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+            ["encoding"];
+        assert_eq!(
+            form,
+            &json!({
+                "tags": {"style": "form", "explode": false},
+                "domains": {"style": "form", "explode": true},
+                "ids": {"style": "form", "explode": true}
+            })
+        );
+        assert!(
+            spec["paths"]["/a/{id}"]["post"]["requestBody"]["content"]["application/json"]
+                .get("encoding")
+                .is_none()
+        );
+        assert_eq!(
+            spec["components"]["requestBodies"]["Shared"]["content"]["application/x-www-form-urlencoded; charset=utf-8"]
+                ["encoding"],
+            json!({"to": {"style": "form", "explode": true}})
+        );
+    }
+}
