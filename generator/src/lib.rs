@@ -1,4 +1,4 @@
-//! sdkgen: OpenAPI 3.0 document → intermediate model → formatted Rust SDK crate.
+//! sdkgen: OpenAPI 3.0 or 3.1 document → intermediate model → formatted Rust SDK crate.
 //!
 //! The pipeline is [`load`] (text → `openapiv3` types), [`model::build`] (→ [`model::Api`]) and
 //! [`emit`] (→ files). [`generate`] runs all three.
@@ -34,6 +34,22 @@ pub struct Output {
 /// "generated, do not edit" preamble.
 pub fn generate(spec: &[u8], spec_name: &str, config: &Config) -> Result<Output, Diagnostics> {
     let document = load::load(spec, spec_name)?;
+    generate_document(document, spec_name, config)
+}
+
+/// Generates a crate from a spec file; references to other files (`common.yaml#/…`) are read
+/// relative to it. `spec_name` names the spec in diagnostics and in the preamble.
+pub fn generate_file(
+    spec: &std::path::Path,
+    spec_name: &str,
+    config: &Config,
+) -> Result<Output, Diagnostics> {
+    let bytes = std::fs::read(spec).map_err(|e| {
+        Diagnostic::error("#", format!("cannot read {}: {e}", spec.display()))
+            .with_help("check the path to the spec")
+    })?;
+    let document = load::load_file(&bytes, spec_name, Some(spec))?;
+    drop(bytes);
     generate_document(document, spec_name, config)
 }
 
@@ -118,7 +134,7 @@ impl Job {
             Diagnostic::error("#", format!("cannot read {}: {e}", self.spec.display()))
                 .with_help("check the path to the spec")
         })?;
-        let document = load::load(&bytes, &self.spec_name)?;
+        let document = load::load_file(&bytes, &self.spec_name, Some(&self.spec))?;
         drop(bytes);
         let mut config = self.config.clone();
         if config.package.name.is_empty() {

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Api, Auth, RetryPolicy, Security};
+use crate::model::{Api, Auth, RetryPolicy, Security, Webhook};
 
 /// The record's file name, at the crate root.
 pub const FILE: &str = "sdkgen-model.json";
@@ -31,6 +31,11 @@ struct Head<'a> {
     security: &'a Security,
     retry: &'a Option<RetryPolicy>,
     error_bodies: &'a Vec<String>,
+    // Only 3.1 documents have webhooks; without them the record reads as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    webhooks: &'a Vec<Webhook>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    webhook_tag: &'a Option<String>,
 }
 
 /// A whole record, as it is read back.
@@ -54,6 +59,8 @@ pub fn to_text(api: &Api, spec_name: &str) -> String {
         security: &api.security,
         retry: &api.retry,
         error_bodies: &api.error_bodies,
+        webhooks: &api.webhooks,
+        webhook_tag: &api.webhook_tag,
     };
     let mut out = format!(
         "{{{}: {},\n\"format\": {FORMAT},\n\"api\": {},\n\"groups\": [\n",

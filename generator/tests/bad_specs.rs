@@ -46,10 +46,17 @@ const FILES: &[&str] = &[
     "invalid-json.json",
     "invalid-yaml.yaml",
     "not-an-object.yaml",
-    "openapi-3.1.yaml",
+    "oas31-unknown-type-in-list.yaml",
+    "openapi-3.2.yaml",
+    "path-item-ref-cycle.yaml",
     "path-param-not-in-template.yaml",
+    "ref-anchor-missing.yaml",
     "ref-cycle-bare.yaml",
     "ref-cycle-required.yaml",
+    "ref-file-without-folder.yaml",
+    "ref-pointer-to-nothing.yaml",
+    "ref-url.yaml",
+    "ref-wrong-kind.yaml",
     "swagger-2.0.json",
     "unknown-type.yaml",
     "wrong-shape-operation.yaml",
@@ -102,8 +109,46 @@ fn not_an_object() {
 }
 
 #[test]
-fn openapi_3_1() {
-    check("openapi-3.1.yaml");
+fn openapi_3_2() {
+    check("openapi-3.2.yaml");
+}
+
+/// The error points at the property in the user's 3.1 text, not at the `oneOf` member the
+/// type list became.
+#[test]
+fn oas31_unknown_type_in_list() {
+    check("oas31-unknown-type-in-list.yaml");
+}
+
+#[test]
+fn path_item_ref_cycle() {
+    check("path-item-ref-cycle.yaml");
+}
+
+#[test]
+fn ref_anchor_missing() {
+    check("ref-anchor-missing.yaml");
+}
+
+#[test]
+fn ref_file_without_folder() {
+    check("ref-file-without-folder.yaml");
+}
+
+#[test]
+fn ref_pointer_to_nothing() {
+    check("ref-pointer-to-nothing.yaml");
+}
+
+#[test]
+fn ref_url() {
+    check("ref-url.yaml");
+}
+
+/// A request body used as a response is an error at the reference.
+#[test]
+fn ref_wrong_kind() {
+    check("ref-wrong-kind.yaml");
 }
 
 #[test]

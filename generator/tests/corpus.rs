@@ -1,4 +1,4 @@
-//! Every spec of the shared corpus generates (or is refused with a diagnostic) without a panic,
+//! Every spec of the shared corpus (OpenAPI 3.0 and 3.1) generates without a panic or an error,
 //! and every emitted Rust file parses. `cargo xtask corpus` also compiles and lints each crate.
 
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ fn specs(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 #[test]
-fn every_corpus_spec_generates_parseable_rust_or_a_diagnostic() {
+fn every_corpus_spec_generates_parseable_rust() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = std::env::var_os("SDKGEN_SHARED_SPECS")
         .map(PathBuf::from)
@@ -46,19 +46,9 @@ fn every_corpus_spec_generates_parseable_rust_or_a_diagnostic() {
                 }
             }
             Err(diagnostics) => {
-                // Only OpenAPI 3.1 documents are expected to be refused.
-                let text = diagnostics.to_string();
-                assert!(
-                    text.contains("OpenAPI 3.1") && text.contains("is not supported yet"),
-                    "{}: unexpected diagnostics:\n{text}",
-                    file.display()
-                );
+                panic!("{}: refused:\n{diagnostics}", file.display());
             }
         }
     }
     eprintln!("{generated} of {} corpus specs generated", files.len());
-    assert!(
-        generated >= files.len() / 2,
-        "most of the corpus must generate"
-    );
 }

@@ -365,27 +365,158 @@ fn rows() -> Vec<Row> {
     ]
 }
 
+/// The OpenAPI 3.1 base: webhooks told apart by a `type` property, and a tuple
+/// (`prefixItems`) field.
+const BASE_31: &str = r##"
+openapi: 3.1.0
+info: {title: Events, version: "1.0.0"}
+servers: [{url: "https://api.example.com/v1"}]
+components:
+  schemas:
+    Point:
+      type: object
+      required: [at]
+      properties:
+        at: {type: array, prefixItems: [{type: number}, {type: number}], minItems: 2, items: false}
+paths:
+  /points:
+    get:
+      operationId: ListPoints
+      tags: [points]
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Point"}}}}}
+webhooks:
+  parcel_delivered:
+    post:
+      summary: A parcel arrived.
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [type, id]
+              properties:
+                type: {const: parcel.delivered}
+                id: {type: string}
+      responses:
+        "200": {description: ok}
+  parcel_lost:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [type, id]
+              properties:
+                type: {const: parcel.lost}
+                id: {type: string}
+      responses:
+        "200": {description: ok}
+"##;
+
+const LOST: &str = "  parcel_lost:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [type, id]\n              properties:\n                type: {const: parcel.lost}\n                id: {type: string}\n      responses:\n        \"200\": {description: ok}\n";
+
+/// Rows on [`BASE_31`]: what webhooks and tuples add to the table.
+fn rows_31() -> Vec<Row> {
+    use Effect::*;
+    use Kind::*;
+    vec![
+        row(
+            TypeChanged,
+            Breaking,
+            "models::Point::at",
+            "prefixItems: [{type: number}, {type: number}], minItems: 2",
+            "prefixItems: [{type: number}, {type: number}, {type: string}], minItems: 3",
+        ),
+        row(
+            TypeChanged,
+            Breaking,
+            "models::Point::at",
+            "prefixItems: [{type: number}, {type: number}], minItems: 2, items: false",
+            "items: {type: number}",
+        ),
+        row(
+            WebhookAdded,
+            Compatible,
+            "webhooks::Webhook::ParcelReturned",
+            "webhooks:\n",
+            "webhooks:\n  parcel_returned:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              required: [type]\n              properties:\n                type: {const: parcel.returned}\n      responses:\n        \"200\": {description: ok}\n",
+        ),
+        row(
+            WebhookRemoved,
+            Breaking,
+            "webhooks::Webhook::ParcelLost",
+            LOST,
+            "",
+        ),
+        row(
+            TypeChanged,
+            Breaking,
+            "webhooks::Webhook::ParcelLost",
+            LOST,
+            "  parcel_lost:\n    post:\n      requestBody:\n        content:\n          application/octet-stream:\n            schema: {type: string, contentEncoding: base64}\n      responses:\n        \"200\": {description: ok}\n",
+        ),
+        row(
+            WebhookTagChanged,
+            Wire,
+            "webhooks::Webhook::ParcelLost",
+            "type: {const: parcel.lost}",
+            "type: {const: parcel.missing}",
+        ),
+        // Without a constant `type` in every payload there is no `from_body`.
+        row(
+            WebhookTagChanged,
+            Breaking,
+            "webhooks::Webhook::from_body",
+            "type: {const: parcel.lost}",
+            "type: {type: string}",
+        ),
+        row(
+            RustNameChanged,
+            Breaking,
+            "webhooks::Webhook::ParcelLost",
+            "  parcel_lost:\n    post:\n",
+            "  parcel_lost:\n    put:\n      responses:\n        \"200\": {description: ok}\n    post:\n",
+        ),
+        row(
+            DocsChanged,
+            Docs,
+            "webhooks::Webhook::ParcelDelivered",
+            "summary: A parcel arrived.",
+            "summary: A parcel reached its address.",
+        ),
+    ]
+}
+
 fn model(text: &str, name: &str) -> sdkgen::model::Api {
     sdkgen::model_from(text.as_bytes().to_vec(), name, &Config::named("pets"))
         .unwrap_or_else(|e| panic!("{name} does not build: {e}"))
 }
 
-fn report(row: &Row) -> Report {
+fn report_on(base: &str, row: &Row) -> Report {
     assert!(
-        BASE.contains(row.from),
+        base.contains(row.from),
         "{:?}: the base spec has no {:?}",
         row.kind,
         row.from
     );
-    let new = BASE.replacen(row.from, row.to, 1);
-    sdkgen::diff::diff(&model(BASE, "old.yaml"), &model(&new, "new.yaml"))
+    let new = base.replacen(row.from, row.to, 1);
+    sdkgen::diff::diff(&model(base, "old.yaml"), &model(&new, "new.yaml"))
+}
+
+/// Every row of both tables, with the spec it edits.
+fn all_rows() -> Vec<(&'static str, Row)> {
+    let rows = rows().into_iter().map(|r| (BASE, r));
+    rows.chain(rows_31().into_iter().map(|r| (BASE_31, r)))
+        .collect()
 }
 
 #[test]
 fn every_row_reports_its_kind_with_its_effect() {
     let mut failures = Vec::new();
-    for row in rows() {
-        let report = report(&row);
+    for (base, row) in all_rows() {
+        let report = report_on(base, &row);
         let found = report
             .changes
             .iter()
@@ -409,8 +540,8 @@ fn every_row_reports_its_kind_with_its_effect() {
 
 #[test]
 fn the_bump_follows_the_most_severe_entry() {
-    for row in rows() {
-        let report = report(&row);
+    for (base, row) in all_rows() {
+        let report = report_on(base, &row);
         let expected = if report.changes.iter().any(|c| c.effect == Effect::Breaking) {
             Bump::Major
         } else if report.changes.iter().any(|c| c.effect != Effect::Docs) {
@@ -431,8 +562,8 @@ fn the_bump_follows_the_most_severe_entry() {
 
 #[test]
 fn every_entry_points_into_the_spec_it_names() {
-    for row in rows() {
-        for change in report(&row).changes {
+    for (base, row) in all_rows() {
+        for change in report_on(base, &row).changes {
             for pointer in change.old.iter().chain(&change.new) {
                 assert!(
                     pointer.starts_with("#/"),
@@ -461,18 +592,20 @@ fn the_table_covers_at_least_25_kinds() {
 
 #[test]
 fn an_unchanged_spec_reports_nothing() {
-    let api = model(BASE, "base.yaml");
-    let report = sdkgen::diff::diff(&api, &api);
-    assert!(report.changes.is_empty(), "{:?}", report.changes);
-    assert_eq!(report.bump(), Bump::None);
+    for base in [BASE, BASE_31] {
+        let api = model(base, "base.yaml");
+        let report = sdkgen::diff::diff(&api, &api);
+        assert!(report.changes.is_empty(), "{:?}", report.changes);
+        assert_eq!(report.bump(), Bump::None);
+    }
 }
 
 #[test]
 fn a_change_and_its_reverse_are_both_reported() {
     // Removing what a row adds is also a change (and the reverse of an addition breaks).
-    for row in rows() {
-        let new = BASE.replacen(row.from, row.to, 1);
-        let back = sdkgen::diff::diff(&model(&new, "new.yaml"), &model(BASE, "old.yaml"));
+    for (base, row) in all_rows() {
+        let new = base.replacen(row.from, row.to, 1);
+        let back = sdkgen::diff::diff(&model(&new, "new.yaml"), &model(base, "old.yaml"));
         assert!(
             !back.changes.is_empty(),
             "{:?} reversed reports nothing",
@@ -483,17 +616,21 @@ fn a_change_and_its_reverse_are_both_reported() {
 
 #[test]
 fn a_recorded_model_reads_back_as_the_same_model() {
-    let api = model(BASE, "base.yaml");
-    let text = sdkgen::record::to_text(&api, "base.yaml");
-    assert!(sdkgen::record::is_record(text.as_bytes()));
-    let back = sdkgen::model_from(
-        text.into_bytes(),
-        "sdkgen-model.json",
-        &Config::named("pets"),
-    )
-    .expect("a record reads back");
-    assert_eq!(back, api);
-    assert!(sdkgen::diff::diff(&back, &api).changes.is_empty());
+    for base in [BASE, BASE_31] {
+        let api = model(base, "base.yaml");
+        let text = sdkgen::record::to_text(&api, "base.yaml");
+        assert!(sdkgen::record::is_record(text.as_bytes()));
+        // Records of crates without webhooks read as before webhooks existed.
+        assert_eq!(text.contains("\"webhooks\""), !api.webhooks.is_empty());
+        let back = sdkgen::model_from(
+            text.into_bytes(),
+            "sdkgen-model.json",
+            &Config::named("pets"),
+        )
+        .expect("a record reads back");
+        assert_eq!(back, api);
+        assert!(sdkgen::diff::diff(&back, &api).changes.is_empty());
+    }
 }
 
 #[test]

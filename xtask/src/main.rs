@@ -28,7 +28,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate generated/ from spec/sdkgen.toml, or any spec into any folder with the flags.
+    /// Regenerate the repository's crates (generated/, generated/wire-fixture, generated/parcels,
+    /// generated/clerk-full), or any spec into any folder with the flags.
     Generate {
         /// A spec other than the repository's.
         #[arg(long, requires = "out")]
@@ -43,7 +44,7 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
-    /// Fail with a diff when generated/ does not match the spec.
+    /// Fail with a diff when a generated crate does not match its spec.
     Check,
     /// What the working tree changes in the repository's generated crates since a git revision:
     /// the `sdkgen diff` report of each crate's recorded model there against its model now.
@@ -174,12 +175,14 @@ pub(crate) fn repository_job() -> Result<(sdkgen::Config, PathBuf), String> {
 /// The crates generated from the repository's own specs: config, and the folder it fills.
 /// `generated/` is the hand-reviewed memberships crate; `generated/wire-fixture/` exists for
 /// its tests of what generated code puts on the wire, `generated/pagination/` for its tests of
-/// every paging strategy over HTTP.
+/// every paging strategy over HTTP; `generated/parcels/` is the OpenAPI 3.1 crate (webhooks,
+/// tuples, `$ref` siblings) with its HTTP and webhook tests.
 const REPOSITORY_CRATES: &[(&str, &str)] = &[
     ("spec/sdkgen.toml", "generated"),
     ("spec/wire-fixture.toml", "generated/wire-fixture"),
     // One list operation per pagination strategy, paged over HTTP by its tests.
     ("spec/pagination.toml", "generated/pagination"),
+    ("spec/parcels.toml", "generated/parcels"),
 ];
 
 /// Runs the generator with the config at `config` (relative to the root): the files and the model.
@@ -190,13 +193,12 @@ fn crate_files(config: &str) -> Result<(sdkgen::Output, sdkgen::Config), String>
         .spec
         .clone()
         .ok_or("the config has no `spec` entry")?;
-    let bytes = std::fs::read(&spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let name = spec
         .strip_prefix(&root)
         .unwrap_or(&spec)
         .to_string_lossy()
         .replace('\\', "/");
-    let output = sdkgen::generate(&bytes, &name, &config).map_err(|d| d.to_string())?;
+    let output = sdkgen::generate_file(&spec, &name, &config).map_err(|d| d.to_string())?;
     for warning in &output.warnings.0 {
         eprintln!("{warning}");
     }

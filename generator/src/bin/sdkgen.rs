@@ -1,4 +1,4 @@
-//! The `sdkgen` command line: generate an SDK crate from any OpenAPI 3.0 spec, check a spec, or
+//! The `sdkgen` command line: generate an SDK crate from any OpenAPI 3.0 or 3.1 spec, check a spec, or
 //! report what a spec change does to the crate.
 
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-/// Generate a Rust SDK crate from an OpenAPI 3.0 document.
+/// Generate a Rust SDK crate from an OpenAPI 3.0 or 3.1 document.
 #[derive(Parser)]
 #[command(name = "sdkgen", version, about)]
 struct Cli {
@@ -19,7 +19,7 @@ struct Cli {
 enum Command {
     /// Write a complete crate for SPEC into DIR.
     Generate {
-        /// The OpenAPI 3.0 document (YAML or JSON).
+        /// The OpenAPI 3.0 or 3.1 document (YAML or JSON).
         spec: PathBuf,
         /// The crate folder to write (created if missing).
         #[arg(long)]
@@ -33,7 +33,7 @@ enum Command {
     },
     /// Report the spec's diagnostics (errors, warnings, notes) without writing anything.
     Check {
-        /// The OpenAPI 3.0 document (YAML or JSON).
+        /// The OpenAPI 3.0 or 3.1 document (YAML or JSON).
         spec: PathBuf,
         /// A generator config whose settings (such as `[pagination]`) apply.
         #[arg(long)]

@@ -181,6 +181,12 @@ kinds! {
     VariantOrderChanged => "variant order changed",
     /// `deprecated` was set or cleared.
     DeprecationChanged => "deprecation changed",
+    /// A new webhook: a new `webhooks::Webhook` variant.
+    WebhookAdded => "webhook added",
+    /// A webhook that is gone with its `webhooks::Webhook` variant.
+    WebhookRemoved => "webhook removed",
+    /// The payload property `Webhook::from_body` reads, or a webhook's value of it.
+    WebhookTagChanged => "webhook tag changed",
     /// Prose, defaults or documented bounds.
     DocsChanged => "docs changed",
 }

@@ -15,6 +15,7 @@ mod render;
 mod semver;
 mod surface;
 mod types;
+mod webhooks;
 
 use crate::model::{Api, Docs, Usage};
 
@@ -23,7 +24,7 @@ pub use self::render::{Format, Labels};
 pub use self::semver::Bump;
 
 /// Every change between two models, most severe first (then in the order found: the client,
-/// groups and operations in document order, types by name).
+/// groups and operations in document order, types by name, webhooks in document order).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// The entries.
@@ -70,6 +71,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     client::compare(&old, &new, &mut found);
     operations::compare(&old, &new, &mut found);
     types::compare(&old, &new, &mut found);
+    webhooks::compare(old.api, new.api, &mut found);
     let mut changes = found.0;
     changes.sort_by_key(|c| c.effect);
     Report { changes }

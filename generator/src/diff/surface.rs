@@ -21,6 +21,14 @@ pub(super) fn type_text(ty: &TypeRef) -> String {
         TypeRef::Multipart => "Multipart".to_owned(),
         TypeRef::Array(inner) => format!("Vec<{}>", type_text(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_text(inner)),
+        // `(A,)` keeps its comma: `(A)` is `A`.
+        TypeRef::Tuple(items) => match items.as_slice() {
+            [one] => format!("({},)", type_text(one)),
+            items => format!(
+                "({})",
+                items.iter().map(type_text).collect::<Vec<_>>().join(", ")
+            ),
+        },
         TypeRef::Named(name) => name.trim_start_matches("r#").to_owned(),
     }
 }
@@ -385,6 +393,40 @@ paths:
     #[test]
     fn surface_matches_emitted_code_of_a_fixture() {
         check(FIXTURE.as_bytes());
+    }
+
+    /// Tuples (`prefixItems`), of one item and of several, in fields, arguments and replies.
+    const FIXTURE_31: &str = r#"
+openapi: 3.1.0
+info: {title: Tuples, version: '1'}
+components:
+  schemas:
+    Track:
+      type: object
+      required: [start]
+      properties:
+        start: {type: array, prefixItems: [{type: number}, {type: number}], minItems: 2, items: false}
+        label: {type: array, prefixItems: [{type: string}], minItems: 1, maxItems: 1}
+        legs:
+          type: array
+          items: {type: array, prefixItems: [{type: integer}, {$ref: '#/components/schemas/Track'}], minItems: 2, items: false}
+paths:
+  /tracks:
+    post:
+      operationId: CreateTrack
+      tags: [Tracks]
+      parameters:
+        - {name: near, in: query, required: true, schema: {type: array, prefixItems: [{type: number}, {type: number}], minItems: 2, items: false}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Track'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: array, prefixItems: [{type: string}, {$ref: '#/components/schemas/Track'}], minItems: 2, items: false}}}}
+"#;
+
+    #[test]
+    fn surface_matches_emitted_code_of_a_3_1_fixture_with_tuples() {
+        check(FIXTURE_31.as_bytes());
     }
 
     #[test]

@@ -79,6 +79,26 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         runtime.push(quote!(StatusMatch));
     }
 
+    // A document with webhooks only has no operations to reach.
+    let operations = (!api.groups.is_empty()).then(|| {
+        quote!(
+            use crate::operations;
+        )
+    });
+    // Without operations nothing reads the client's core; it is kept so that the client
+    // still carries its configuration (and gains operations without an API change).
+    let (core_attr, core_fn) = if api.groups.is_empty() {
+        (quote!(#[allow(dead_code)]), quote!())
+    } else {
+        (
+            quote!(),
+            quote! {
+                pub(crate) fn core(&self) -> &Core {
+                    &self.core
+                }
+            },
+        )
+    };
     quote! {
         //! The API client and its defaults.
 
@@ -86,7 +106,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         #duration
 
         use crate::Error;
-        use crate::operations;
+        #operations
         use crate::runtime::{#(#runtime),*};
 
         #defaults
@@ -94,6 +114,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
         #client_doc
         #[derive(Clone, Debug)]
         pub struct Client {
+            #core_attr
             core: Arc<Core>,
         }
 
@@ -110,9 +131,7 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
                 ClientBuilder::new(DEFAULTS)
             }
 
-            pub(crate) fn core(&self) -> &Core {
-                &self.core
-            }
+            #core_fn
 
             #(#accessors)*
         }

@@ -32,6 +32,12 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
             pub struct ReadmeDoctests;
         }
     });
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub mod webhooks;
+        }
+    });
     // Each export from the module that defines it.
     let exports = ["client", "errors", "runtime"].map(|module| {
         let names = EXPORTS
@@ -65,6 +71,7 @@ pub fn lib_rs(api: &Api, config: &Config) -> TokenStream {
         pub mod operations;
         #[rustfmt::skip]
         pub mod runtime;
+        #webhooks
 
         #(#exports)*
 

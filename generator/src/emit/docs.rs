@@ -184,12 +184,11 @@ fn sanitize(text: &str) -> Vec<String> {
         } else if let Some(marker) = list_marker(trimmed) {
             list_indent = Some(indent.min(3) + marker);
         } else if let Some(needed) = list_indent {
-            // A lazy continuation of a list item: indent it under the item's text, as rustdoc
-            // (and clippy's `doc_lazy_continuation`) expect.
-            if indent != needed {
-                out.push(format!("{}{}", " ".repeat(needed), trimmed.trim_end()));
-                continue;
-            }
+            // A continuation of a list item, lazy or indented by the item's own indentation:
+            // indent it exactly under the item's text, as rustdoc (and clippy's
+            // `doc_lazy_continuation`) expect; other indentation is clamped below.
+            out.push(format!("{}{}", " ".repeat(needed), trimmed.trim_end()));
+            continue;
         }
         out.push(format!(
             "{}{}",
@@ -328,6 +327,13 @@ mod tests {
                 "",
                 "after"
             ]
+        );
+        // An indented item whose continuation is indented by the item's own indentation
+        // (the OpenAI spec's event docs): the clamp to 3 spaces must not leave it lazy.
+        let lines = sanitize("Cases:\n  - one\n    more\n  - two\n     deeper");
+        assert_eq!(
+            lines,
+            ["Cases:", "  - one", "    more", "  - two", "    deeper"]
         );
     }
 

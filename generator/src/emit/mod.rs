@@ -13,6 +13,7 @@ mod models;
 mod operations;
 mod pagination;
 mod runtime;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -137,6 +138,12 @@ pub fn emit(
         "src/operations/mod.rs".to_owned(),
         [piece(|| operations::mod_rs(api))],
     );
+    if !api.webhooks.is_empty() {
+        rust.add(
+            "src/webhooks.rs".to_owned(),
+            [piece(|| webhooks::webhooks_rs(api))],
+        );
+    }
     for group in &api.groups {
         let path = format!(
             "src/operations/{}.rs",
@@ -212,6 +219,10 @@ fn type_tokens(ty: &TypeRef, models_prefix: bool) -> TokenStream {
         TypeRef::Map(inner) => {
             let inner = type_tokens(inner, models_prefix);
             quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| type_tokens(item, models_prefix));
+            quote!((#(#items,)*))
         }
         TypeRef::Named(name) => {
             let name = ident(name);

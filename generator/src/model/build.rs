@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToSnakeCase;
 use openapiv3::{Parameter, ReferenceOr};
 
+use super::components::resolve;
 use super::names::{field_name, method_name, places, type_name};
 use super::pagination;
 use super::schema::{Types, bounds, docs_of};
@@ -35,11 +36,18 @@ pub fn build(
     document: Document,
     paging: &BTreeMap<String, PagingRule>,
 ) -> Result<(Api, Diagnostics), Diagnostics> {
-    let Document { openapi, paths } = document;
+    let Document {
+        openapi,
+        paths,
+        webhooks,
+        origins,
+        warnings,
+        ..
+    } = document;
     let doc = &openapi;
     let mut types = Types::new(doc);
     types.define_components();
-    let mut diagnostics = Diagnostics::default();
+    let mut diagnostics = warnings;
 
     let mut schemes = Schemes::new(doc);
     let root_security = doc.security.as_ref().map(|requirements| {
@@ -111,16 +119,29 @@ pub fn build(
         .map(|op| op.id.as_str())
         .collect();
     pagination::unused_rules(paging.keys(), &ids, &mut diagnostics);
+    let (webhooks, webhook_tag) =
+        super::webhooks::build(webhooks, doc, &mut types, &mut diagnostics);
     let (security_schemes, security) = schemes.settle(root_security, &mut groups);
     let retry = retry_policy(doc, &mut diagnostics);
 
     let mut api_types = TypeTable::new(std::mem::take(&mut types.defs).into_values().collect());
     settle_directions(&mut api_types, &groups);
+    received_as_webhooks(&mut api_types, &webhooks);
     break_alias_cycles(&mut api_types, &mut diagnostics);
     box_recursion(&mut api_types);
     let error_bodies = error_bodies(&groups);
 
     diagnostics.0.append(&mut types.diagnostics.0);
+    // Pointers so far are into the loaded document; the user wrote another one when loading
+    // moved parts of it (see `load::Origins`).
+    if !origins.is_empty() {
+        for diagnostic in &mut diagnostics.0 {
+            diagnostic.pointer = origins.original(&diagnostic.pointer);
+        }
+        for def in api_types.iter_mut() {
+            def.origin = origins.original(&def.origin);
+        }
+    }
     let diagnostics = diagnostics.sorted();
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -136,6 +157,8 @@ pub fn build(
         groups,
         types: api_types,
         error_bodies,
+        webhooks,
+        webhook_tag,
     };
     Ok((api, diagnostics))
 }
@@ -196,13 +219,14 @@ fn group_for<'g>(groups: &'g mut Vec<Group>, tag: &str, doc: &OpenAPI) -> &'g mu
 }
 
 /// Everything needed to turn one `openapiv3::Operation` into an [`Operation`].
-struct OperationContext<'a> {
-    doc: &'a OpenAPI,
-    path: &'a str,
-    method: &'a str,
-    path_params: &'a [ReferenceOr<Parameter>],
-    pointer: &'a Pointer,
-    paging: &'a BTreeMap<String, PagingRule>,
+pub(super) struct OperationContext<'a> {
+    pub doc: &'a OpenAPI,
+    pub path: &'a str,
+    pub method: &'a str,
+    pub path_params: &'a [ReferenceOr<Parameter>],
+    pub pointer: &'a Pointer,
+    /// The config's `[pagination]` rules, by operationId.
+    pub paging: &'a BTreeMap<String, PagingRule>,
 }
 
 impl OperationContext<'_> {
@@ -380,19 +404,10 @@ impl OperationContext<'_> {
         at: &Pointer,
         diagnostics: &mut Diagnostics,
     ) -> Option<Parameter> {
-        resolve(
-            self.doc,
-            param,
-            "parameters",
-            "a parameter",
-            |c| &c.parameters,
-            at,
-            diagnostics,
-        )
-        .cloned()
+        resolve(self.doc, param, at, diagnostics).cloned()
     }
 
-    fn body(
+    pub(super) fn body(
         &self,
         op: &openapiv3::Operation,
         builder: &str,
@@ -400,15 +415,7 @@ impl OperationContext<'_> {
         diagnostics: &mut Diagnostics,
     ) -> Option<Body> {
         let at = self.pointer.join("requestBody");
-        let body = resolve(
-            self.doc,
-            op.request_body.as_ref()?,
-            "requestBodies",
-            "a request body",
-            |c| &c.request_bodies,
-            &at,
-            diagnostics,
-        )?;
+        let body = resolve(self.doc, op.request_body.as_ref()?, &at, diagnostics)?;
         // JSON first, then forms, then anything else as bytes: the richest typing available.
         let picked = json_content(&body.content)
             .map(|(media, content)| (media, content, BodyKind::Json))
@@ -498,15 +505,7 @@ impl OperationContext<'_> {
         let mut out = Vec::new();
         for (status, key, response) in entries {
             let at = base.join(&key);
-            let Some(response) = resolve(
-                self.doc,
-                response,
-                "responses",
-                "a response",
-                |c| &c.responses,
-                &at,
-                diagnostics,
-            ) else {
+            let Some(response) = resolve(self.doc, response, &at, diagnostics) else {
                 continue;
             };
             // A non-JSON payload (a file, text) is handed over as bytes.
@@ -644,39 +643,6 @@ fn form_encoding(
         styles.push((property.clone(), style));
     }
     styles
-}
-
-/// Resolves a `$ref` into `components/<section>` (reporting a dangling one at `at`), or returns
-/// the inline item.
-fn resolve<'d, T>(
-    doc: &'d OpenAPI,
-    item: &'d ReferenceOr<T>,
-    section: &str,
-    what: &str,
-    pick: fn(&'d openapiv3::Components) -> &'d indexmap::IndexMap<String, ReferenceOr<T>>,
-    at: &Pointer,
-    diagnostics: &mut Diagnostics,
-) -> Option<&'d T> {
-    let reference = match item {
-        ReferenceOr::Item(item) => return Some(item),
-        ReferenceOr::Reference { reference } => reference,
-    };
-    let found = reference
-        .strip_prefix(&format!("#/components/{section}/"))
-        .and_then(|key| pick(doc.components.as_ref()?).get(key))
-        .and_then(ReferenceOr::as_item);
-    if found.is_none() {
-        diagnostics.push(
-            Diagnostic::error(
-                at,
-                format!("`$ref: {reference}` does not resolve to {what}"),
-            )
-            .with_help(format!(
-                "define it under components/{section} or fix the reference"
-            )),
-        );
-    }
-    found
 }
 
 fn location_name(param: &Parameter) -> &'static str {
@@ -826,6 +792,11 @@ fn settle_directions(types: &mut TypeTable, groups: &[Group]) {
 fn reach(ty: &TypeRef, types: &TypeTable, seen: &mut BTreeSet<String>) {
     match ty {
         TypeRef::Array(inner) | TypeRef::Map(inner) => reach(inner, types, seen),
+        TypeRef::Tuple(items) => {
+            for item in items {
+                reach(item, types, seen);
+            }
+        }
         TypeRef::Named(name) => {
             if !seen.insert(name.clone()) {
                 return;
@@ -849,6 +820,24 @@ fn reach(ty: &TypeRef, types: &TypeTable, seen: &mut BTreeSet<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// Webhook payloads are received (decoded from the API's requests): like response bodies,
+/// they must not refuse a field the API adds.
+fn received_as_webhooks(types: &mut TypeTable, webhooks: &[super::Webhook]) {
+    let mut received = BTreeSet::new();
+    for payload in webhooks.iter().filter_map(|w| w.payload.as_ref()) {
+        reach(payload, types, &mut received);
+    }
+    for def in types.iter_mut().filter(|d| received.contains(&d.name)) {
+        if let TypeKind::Struct {
+            deny_unknown_fields,
+            ..
+        } = &mut def.kind
+        {
+            *deny_unknown_fields = false;
+        }
     }
 }
 
@@ -905,20 +894,25 @@ fn break_alias_cycles(types: &mut TypeTable, diagnostics: &mut Diagnostics) {
 /// A type cannot contain itself by value: every by-value reference (a field, a union variant)
 /// that leads back to the type it is in gets boxed. `Vec` and maps already allocate.
 fn box_recursion(types: &mut TypeTable) {
-    let by_value = |ty: &TypeRef| match ty {
-        TypeRef::Named(name) => types.position(name),
-        _ => None,
-    };
+    // The types a value holds in place: a named type, or those of a tuple's items.
+    fn by_value(ty: &TypeRef, types: &TypeTable) -> Vec<usize> {
+        match ty {
+            TypeRef::Named(name) => types.position(name).into_iter().collect(),
+            TypeRef::Tuple(items) => items.iter().flat_map(|t| by_value(t, types)).collect(),
+            _ => Vec::new(),
+        }
+    }
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| match &t.kind {
             TypeKind::Struct { fields, .. } => {
-                fields.iter().filter_map(|f| by_value(&f.ty)).collect()
+                fields.iter().flat_map(|f| by_value(&f.ty, types)).collect()
             }
-            TypeKind::Union { variants, .. } => {
-                variants.iter().filter_map(|v| by_value(&v.ty)).collect()
-            }
-            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => by_value(ty).into_iter().collect(),
+            TypeKind::Union { variants, .. } => variants
+                .iter()
+                .flat_map(|v| by_value(&v.ty, types))
+                .collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => by_value(ty, types),
             TypeKind::Enum { .. } => Vec::new(),
         })
         .collect();
@@ -937,13 +931,17 @@ fn box_recursion(types: &mut TypeTable) {
     };
     let mut boxes: Vec<(usize, usize)> = Vec::new();
     for (owner, def) in types.iter().enumerate() {
-        let targets: Vec<Option<usize>> = match &def.kind {
-            TypeKind::Struct { fields, .. } => fields.iter().map(|f| by_value(&f.ty)).collect(),
-            TypeKind::Union { variants, .. } => variants.iter().map(|v| by_value(&v.ty)).collect(),
+        let targets: Vec<Vec<usize>> = match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().map(|f| by_value(&f.ty, types)).collect()
+            }
+            TypeKind::Union { variants, .. } => {
+                variants.iter().map(|v| by_value(&v.ty, types)).collect()
+            }
             _ => Vec::new(),
         };
         for (slot, target) in targets.into_iter().enumerate() {
-            if target.is_some_and(|t| reaches(t, owner)) {
+            if target.into_iter().any(|t| reaches(t, owner)) {
                 boxes.push((owner, slot));
             }
         }

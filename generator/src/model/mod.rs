@@ -4,12 +4,14 @@
 //! Rust names (cased, keyword-escaped, collision-free); wire names are kept next to them.
 
 mod build;
+mod components;
 mod idempotency;
 mod names;
 mod pagination;
 mod schema;
 mod security;
 mod usage;
+mod webhooks;
 
 pub use self::build::build;
 pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
@@ -51,6 +53,10 @@ impl Api {
                     response.description.clear();
                 }
             }
+        }
+        for webhook in &mut self.webhooks {
+            webhook.summary = None;
+            webhook.description = None;
         }
         for def in self.types.iter_mut() {
             strip(&mut def.docs);
@@ -161,6 +167,35 @@ pub struct Api {
     pub types: TypeTable,
     /// The distinct error bodies operations can return, sorted by name.
     pub error_bodies: Vec<String>,
+    /// Requests the API sends to the user's server (OpenAPI 3.1 `webhooks`), in document order.
+    /// (Absent from records of crates without webhooks.)
+    #[serde(default)]
+    pub webhooks: Vec<Webhook>,
+    /// The payload property whose constant value tells the webhooks apart, when every
+    /// webhook's JSON payload has one with a value of its own (e.g. `type`).
+    #[serde(default)]
+    pub webhook_tag: Option<String>,
+}
+
+/// A webhook: a request the API sends to the user's server, described under `webhooks`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Webhook {
+    /// Its key under `webhooks`, e.g. `batch_cancelled`.
+    pub name: String,
+    /// Its variant of the generated `Webhook` enum, e.g. `BatchCancelled`.
+    pub variant: String,
+    /// Upper-case HTTP method the API sends it with.
+    pub http_method: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// The payload's type (`Bytes` for a non-JSON body); `None` when there is no body.
+    pub payload: Option<TypeRef>,
+    /// Whether the payload is JSON (decoded into [`Webhook::payload`]) rather than raw bytes.
+    pub json: bool,
+    /// The value of [`Api::webhook_tag`] that marks this webhook's payload.
+    pub tag: Option<String>,
 }
 
 /// Which credentials a request may carry: alternatives in order of preference, each a set of
@@ -811,6 +846,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>` (`additionalProperties: {schema}`).
     Map(Box<TypeRef>),
+    /// `(A, B, …)`: an array of fixed length whose items have types of their own (3.1
+    /// `prefixItems`).
+    Tuple(Vec<TypeRef>),
     /// A [`TypeDef`] by Rust name.
     Named(String),
 }

@@ -12,11 +12,11 @@ use openapiv3::{
     Type, VariantOrUnknownOrEmpty,
 };
 
+use super::components::component_key;
 use super::names::{Scope, field_name, places, type_name};
 use super::{Docs, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
-
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::load::TUPLE;
 
 /// A converted schema: its type, and whether `null` is allowed.
 #[derive(Clone, Debug)]
@@ -134,19 +134,17 @@ impl<'d> Types<'d> {
             nullable: false,
             constant: false,
         };
-        let Some(key) = reference.strip_prefix(SCHEMA_PREFIX) else {
+        // Loading brought every reference it could resolve to this form.
+        let Some(key) = component_key(reference, "schemas") else {
             self.diagnostics.push(
                 Diagnostic::error(
                     pointer,
                     format!("`$ref: {reference}` does not point into #/components/schemas"),
                 )
-                .with_help(
-                    "only local schema references (`#/components/schemas/Name`) are supported",
-                ),
+                .with_help("point it at a schema"),
             );
             return fallback;
         };
-        let key = unescape_pointer_segment(key);
         let Some(name) = self.components.get(&key).cloned() else {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -175,7 +173,7 @@ impl<'d> Types<'d> {
 
     /// Converts an inline schema; objects, enums and unions become named types called `hint`.
     fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Converted {
-        let nullable = schema.schema_data.nullable;
+        let nullable = schema.schema_data.nullable || annotated_nullable(schema);
         let plain = |ty| Converted {
             ty,
             nullable,
@@ -201,14 +199,29 @@ impl<'d> Types<'d> {
                     constant,
                 }
             }
-            Shape::Wrapper(inner) => {
-                let inner = self.convert(inner, &pointer.join("allOf").join(0), hint);
+            Shape::Wrapper {
+                member,
+                keyword,
+                index,
+            } => {
+                let inner = self.convert(member, &pointer.join(keyword).join(index), hint);
                 Converted {
                     nullable: nullable || inner.nullable,
                     ..inner
                 }
             }
             Shape::Scalar(ty) => plain(ty),
+            Shape::Tuple(items) => {
+                let items = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let at = pointer.join(TUPLE).join(i);
+                        self.convert(item, &at, &format!("{hint}Item{i}")).ty
+                    })
+                    .collect();
+                plain(TypeRef::Tuple(items))
+            }
             Shape::Array(items) => {
                 let item = match items {
                     Some(items) => {
@@ -274,6 +287,12 @@ impl<'d> Types<'d> {
     where
         'd: 's,
     {
+        if let Some(items) = schema.schema_data.extensions.get(TUPLE) {
+            return match serde_json::from_value::<Vec<ReferenceOr<Schema>>>(items.clone()) {
+                Ok(items) => Shape::Tuple(items),
+                Err(e) => Shape::Invalid(format!("`prefixItems` is not a list of schemas: {e}")),
+            };
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 Shape::Named(NamedShape::Enum {
@@ -301,7 +320,7 @@ impl<'d> Types<'d> {
             SchemaKind::AllOf { all_of } => self.all_of(all_of, None),
             SchemaKind::OneOf { one_of } => union_shape(one_of, "oneOf"),
             SchemaKind::AnyOf { any_of } => union_shape(any_of, "anyOf"),
-            SchemaKind::Not { .. } => Shape::Unsupported("not"),
+            SchemaKind::Not { .. } => Shape::Unsupported("not".into()),
             SchemaKind::Any(any)
                 if any.typ.as_deref().is_some_and(|t| {
                     !["string", "number", "integer", "boolean", "array", "object"].contains(&t)
@@ -333,14 +352,17 @@ impl<'d> Types<'d> {
                 } else if is_empty_any(any) {
                     Shape::Scalar(TypeRef::Json)
                 } else {
-                    Shape::Unsupported("this combination of schema keywords")
+                    Shape::Unsupported("this combination of schema keywords".into())
                 }
             }
         }
     }
 
-    /// `allOf`: a lone member (the nullable-wrapper idiom) stands for itself; several object
-    /// members merge into one struct, later members overriding earlier ones.
+    /// `allOf`: a lone shaped member (the nullable-wrapper idiom) stands for itself; members
+    /// that are objects, or that only add `required` names, merge into one struct (later
+    /// members overriding earlier ones, nested `allOf`s and references followed); string
+    /// members and members that only list `enum` values make one string enum. Anything else
+    /// has no sound Rust type: `serde_json::Value`, with the reason.
     fn all_of<'s>(
         &self,
         members: &'s [ReferenceOr<Schema>],
@@ -350,77 +372,180 @@ impl<'d> Types<'d> {
         'd: 's,
     {
         let own_is_empty = own.as_ref().is_none_or(|o| o.properties.is_empty());
-        // Members that only annotate (a description, an example) add no shape.
-        let shaped: Vec<&'s ReferenceOr<Schema>> = members
-            .iter()
-            .filter(|m| !matches!(m, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_empty_any(any))))
-            .collect();
-        if let ([only], true) = (shaped.as_slice(), own_is_empty) {
-            return Shape::Wrapper(only);
+        let mut shaped: Vec<(usize, &'s ReferenceOr<Schema>)> = Vec::new();
+        let mut adds_required = false;
+        let mut values: Option<Vec<&'s str>> = None;
+        for (index, member) in members.iter().enumerate() {
+            match member.as_item().map(|s| part(s)) {
+                // Only annotations (a description, an example, `nullable`): no shape.
+                Some(Part::Annotation) => {}
+                Some(Part::Required) => adds_required = true,
+                Some(Part::Values(allowed)) => values = Some(intersect(values, allowed)),
+                Some(Part::Shaped) | None => shaped.push((index, member)),
+            }
+        }
+        if let ([(index, only)], true, false, None) =
+            (shaped.as_slice(), own_is_empty, adds_required, &values)
+        {
+            return Shape::Wrapper {
+                member: only,
+                keyword: "allOf",
+                index: *index,
+            };
+        }
+        if own_is_empty && !adds_required {
+            if let Some(strings) = self.string_values(&shaped, values.clone()) {
+                return match strings {
+                    Some(values) => Shape::Named(NamedShape::Enum {
+                        values,
+                        null: false,
+                    }),
+                    None => Shape::Scalar(TypeRef::String),
+                };
+            }
+        }
+        if values.is_some() {
+            return Shape::Unsupported(
+                "`allOf` with a member that only lists `enum` values next to members that are not strings (no Rust type is both)".into(),
+            );
         }
         let mut merged = own.unwrap_or_default();
         let mut seen = BTreeSet::new();
-        for member in shaped {
-            if !self.merge_into(&mut merged, member, &mut seen, 0) {
-                return Shape::Unsupported("allOf with a member that is not an object");
+        for member in members {
+            if let Err(reason) = self.merge_into(&mut merged, member, &mut seen, 0) {
+                return Shape::Unsupported(format!("`allOf` with {reason}"));
             }
         }
         object_shape(merged)
     }
 
-    /// Adds an `allOf` member's properties to `merged`; false when the member is not an object.
+    /// When every shaped member of an `allOf` is a string: `Some(None)` for a plain string,
+    /// `Some(Some(values))` for the values all members allow. `None` when one is not a string.
+    fn string_values<'s>(
+        &self,
+        shaped: &[(usize, &'s ReferenceOr<Schema>)],
+        mut values: Option<Vec<&'s str>>,
+    ) -> Option<Option<Vec<&'s str>>>
+    where
+        'd: 's,
+    {
+        if shaped.is_empty() {
+            return None;
+        }
+        for (_, member) in shaped {
+            let schema = self.follow(member)?;
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else {
+                return None;
+            };
+            if !string.enumeration.is_empty() {
+                let allowed = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                values = Some(intersect(values, allowed));
+            }
+        }
+        Some(values)
+    }
+
+    /// The schema a member stands for: itself, or what its `$ref` leads to through references
+    /// to references. `None` when the reference leads nowhere or in a circle.
+    fn follow<'s>(&self, member: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
+    where
+        'd: 's,
+    {
+        let doc: &'d OpenAPI = self.doc;
+        let mut current = member;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(schema) => return Some(schema),
+                ReferenceOr::Reference { reference } => {
+                    let key = component_key(reference, "schemas")?;
+                    current = doc.components.as_ref()?.schemas.get(&key)?;
+                }
+            }
+        }
+        None
+    }
+
+    /// Adds what an `allOf` member says about an object to `merged`: its properties and
+    /// `required` names, through nested `allOf`s and references. `Err` says why the member
+    /// cannot be part of an object.
     fn merge_into<'s>(
         &self,
         merged: &mut ObjectShape<'s>,
         member: &'s ReferenceOr<Schema>,
         seen: &mut BTreeSet<String>,
         depth: usize,
-    ) -> bool
+    ) -> Result<(), String>
     where
         'd: 's,
     {
-        let doc: &'d OpenAPI = self.doc;
-        let schema: &'s Schema = match member {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => {
-                // A cycle of allOf references merges nothing more.
-                if depth > 32 || !seen.insert(reference.clone()) {
-                    return true;
-                }
-                let key = reference
-                    .strip_prefix(SCHEMA_PREFIX)
-                    .map(unescape_pointer_segment);
-                match key.and_then(|k| doc.components.as_ref()?.schemas.get(&k)?.as_item()) {
-                    Some(schema) => schema,
-                    None => return false,
-                }
+        if let ReferenceOr::Reference { reference } = member {
+            // A cycle of allOf references merges nothing more.
+            if depth > 32 || !seen.insert(reference.clone()) {
+                return Ok(());
+            }
+        }
+        let Some(schema) = self.follow(member) else {
+            // The dangling reference is reported where it is converted.
+            return Err("a member whose `$ref` does not resolve".into());
+        };
+        let (own, nested): (Option<ObjectShape<'s>>, &'s [ReferenceOr<Schema>]) = match &schema
+            .schema_kind
+        {
+            SchemaKind::Type(Type::Object(o)) => (
+                Some(ObjectShape::own(
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                )),
+                &[],
+            ),
+            SchemaKind::AllOf { all_of } => (None, all_of),
+            SchemaKind::Any(any) if matches!(part(schema), Part::Values(_)) => {
+                let _ = any;
+                return Err(
+                    "a member that only lists `enum` values, which an object cannot have".into(),
+                );
+            }
+            SchemaKind::Any(any) => (
+                Some(ObjectShape::own(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                )),
+                &any.all_of,
+            ),
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                return Err(format!(
+                    "a `{keyword}` member (a value that is both an object and one of several shapes has no single Rust type)"
+                ));
+            }
+            SchemaKind::Not { .. } => return Err("a `not` member".into()),
+            SchemaKind::Type(other) => {
+                let what = match other {
+                    Type::String(_) => "a string",
+                    Type::Number(_) => "a number",
+                    Type::Integer(_) => "an integer",
+                    Type::Boolean(_) => "a boolean",
+                    Type::Array(_) => "an array",
+                    Type::Object(_) => "an object",
+                };
+                return Err(format!(
+                    "members that are objects and {what} (no value is both)"
+                ));
             }
         };
-        let (own, nested): (Option<ObjectShape<'s>>, &'s [ReferenceOr<Schema>]) =
-            match &schema.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => (
-                    Some(ObjectShape::own(
-                        &o.properties,
-                        &o.required,
-                        o.additional_properties.as_ref(),
-                    )),
-                    &[],
-                ),
-                SchemaKind::AllOf { all_of } => (None, all_of),
-                SchemaKind::Any(any) => (
-                    Some(ObjectShape::own(
-                        &any.properties,
-                        &any.required,
-                        any.additional_properties.as_ref(),
-                    )),
-                    &any.all_of,
-                ),
-                _ => return false,
-            };
         for inner in nested {
-            if !self.merge_into(merged, inner, seen, depth + 1) {
-                return false;
-            }
+            self.merge_into(merged, inner, seen, depth + 1)?;
         }
         if let Some(own) = own {
             for (name, property) in own.properties {
@@ -433,7 +558,7 @@ impl<'d> Types<'d> {
                 }
             }
         }
-        true
+        Ok(())
     }
 
     fn define_named(
@@ -650,16 +775,23 @@ impl<'a> ObjectShape<'a> {
 enum Shape<'s> {
     /// A type that gets a name of its own.
     Named(NamedShape<'s>),
-    /// `allOf: [one]` (or a one-member union) and nothing else: the member itself.
-    Wrapper(&'s ReferenceOr<Schema>),
+    /// `allOf: [one]` (or a one-member union) and nothing else: the member itself, found
+    /// under `keyword` at `index`.
+    Wrapper {
+        member: &'s ReferenceOr<Schema>,
+        keyword: &'static str,
+        index: usize,
+    },
     /// A built-in type.
     Scalar(TypeRef),
+    /// A tuple: an array of fixed length whose items have types of their own.
+    Tuple(Vec<ReferenceOr<Schema>>),
     /// `Vec<items>`.
     Array(Option<&'s ReferenceOr<Box<Schema>>>),
     /// A map: typed values, or free-form JSON when `None`.
     Map(Option<&'s ReferenceOr<Schema>>),
     /// Not supported; typed as `serde_json::Value` with a warning naming the construct.
-    Unsupported(&'static str),
+    Unsupported(String),
     /// Not valid OpenAPI: an error.
     Invalid(String),
 }
@@ -690,7 +822,11 @@ fn object_shape(object: ObjectShape<'_>) -> Shape<'_> {
 fn union_shape<'s>(members: &'s [ReferenceOr<Schema>], keyword: &'static str) -> Shape<'s> {
     match members {
         [] => Shape::Scalar(TypeRef::Json),
-        [only] => Shape::Wrapper(only),
+        [only] => Shape::Wrapper {
+            member: only,
+            keyword,
+            index: 0,
+        },
         _ => Shape::Named(NamedShape::Union { members, keyword }),
     }
 }
@@ -740,7 +876,73 @@ pub(super) fn bounds(schema: &Schema) -> (Option<f64>, Option<f64>) {
     }
 }
 
-/// `~1` → `/`, `~0` → `~` (RFC 6901).
-fn unescape_pointer_segment(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
+/// What an `allOf` member adds.
+enum Part<'s> {
+    /// Nothing that shapes the value: annotations, `nullable`, or `type: object` alone.
+    Annotation,
+    /// Only `required` names.
+    Required,
+    /// Only allowed string values (`enum` without a type).
+    Values(Vec<&'s str>),
+    /// A shape of its own.
+    Shaped,
+}
+
+fn part(schema: &Schema) -> Part<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            let bare = openapiv3::AnySchema {
+                required: Vec::new(),
+                enumeration: Vec::new(),
+                ..any.clone()
+            };
+            if !is_empty_any(&bare) || !any.properties.is_empty() {
+                return Part::Shaped;
+            }
+            match (any.required.is_empty(), any.enumeration.is_empty()) {
+                (true, true) => Part::Annotation,
+                (false, true) => Part::Required,
+                (true, false) if any.enumeration.iter().all(serde_json::Value::is_string) => {
+                    Part::Values(
+                        any.enumeration
+                            .iter()
+                            .filter_map(serde_json::Value::as_str)
+                            .collect(),
+                    )
+                }
+                _ => Part::Shaped,
+            }
+        }
+        SchemaKind::Type(Type::Object(o))
+            if o.properties.is_empty()
+                && o.required.is_empty()
+                && o.additional_properties.is_none() =>
+        {
+            Part::Annotation
+        }
+        _ => Part::Shaped,
+    }
+}
+
+/// The values both lists allow (`None`: no list yet, anything goes).
+fn intersect<'s>(so_far: Option<Vec<&'s str>>, allowed: Vec<&'s str>) -> Vec<&'s str> {
+    match so_far {
+        None => allowed,
+        Some(so_far) => so_far.into_iter().filter(|v| allowed.contains(v)).collect(),
+    }
+}
+
+/// Whether an `allOf` member that only annotates makes the value nullable
+/// (`allOf: [{$ref: X}, {nullable: true}]`).
+fn annotated_nullable(schema: &Schema) -> bool {
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of,
+        SchemaKind::Any(any) => &any.all_of,
+        _ => return false,
+    };
+    members.iter().any(|member| {
+        member
+            .as_item()
+            .is_some_and(|s| s.schema_data.nullable && matches!(part(s), Part::Annotation))
+    })
 }

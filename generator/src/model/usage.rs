@@ -21,7 +21,8 @@ pub struct Usage {
 }
 
 impl Usage {
-    /// Works out who builds what, from the operations' parameters, bodies and responses.
+    /// Works out who builds what, from the operations' parameters, bodies and responses, and
+    /// the webhooks' payloads.
     pub fn of(api: &Api) -> Self {
         let index: BTreeMap<&str, &TypeDef> =
             api.types.iter().map(|t| (t.name.as_str(), t)).collect();
@@ -49,6 +50,8 @@ impl Usage {
                 None => built.push(&body.ty),
             }
         }
+        // Webhook payloads are decoded from the API's requests, never built by callers.
+        received.extend(api.webhooks.iter().filter_map(|w| w.payload.as_ref()));
         Self {
             caller_built: reach(built, &index),
             flattened_bodies,
@@ -95,6 +98,7 @@ fn reach(roots: Vec<&TypeRef>, index: &BTreeMap<&str, &TypeDef>) -> BTreeSet<Str
     while let Some(ty) = stack.pop() {
         match ty {
             TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(inner),
+            TypeRef::Tuple(items) => stack.extend(items),
             TypeRef::Named(name) => {
                 if !seen.insert(name.clone()) {
                     continue;

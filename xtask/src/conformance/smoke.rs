@@ -464,6 +464,7 @@ fn fallback(ty: &TypeRef, api: &Api) -> Value {
             Value::Object(Default::default())
         }
         TypeRef::Array(_) => Value::Array(Vec::new()),
+        TypeRef::Tuple(items) => Value::Array(items.iter().map(|t| fallback(t, api)).collect()),
         TypeRef::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
             Some(sdkgen::model::TypeKind::Enum { variants }) => variants
                 .first()
@@ -492,6 +493,10 @@ fn rust_type(ty: &TypeRef) -> String {
         TypeRef::Multipart => "sdk::runtime::Multipart".into(),
         TypeRef::Array(item) => format!("Vec<{}>", rust_type(item)),
         TypeRef::Map(value) => format!("std::collections::BTreeMap<String, {}>", rust_type(value)),
+        TypeRef::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(rust_type).collect();
+            format!("({},)", items.join(", "))
+        }
         TypeRef::Named(name) => format!("sdk::models::{name}"),
     }
 }
