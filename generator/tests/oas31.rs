@@ -564,7 +564,8 @@ fn webhooks() {
 /// A 3.0 document upgraded to 3.1 the way a mechanical converter does it: `nullable` becomes
 /// `"null"` in the type list (or a `{type: "null"}` union member, and `null` in an `enum`),
 /// `example` becomes `examples`, boolean exclusive bounds become numbers, and siblings of `$ref`
-/// (ignored by 3.0, applied by 3.1) are dropped.
+/// (ignored by 3.0, applied by 3.1) are dropped, but for `nullable: true`, which makes a
+/// `null` union member (see `load/oas30.rs`).
 fn upgrade(mut doc: Value) -> Value {
     doc["openapi"] = json!("3.1.0");
     upgrade_part(&mut doc);
@@ -598,7 +599,17 @@ fn upgrade_schema(schema: &mut Value) {
         return;
     };
     if map.contains_key("$ref") {
-        map.retain(|key, _| key == "$ref");
+        // `{$ref, nullable: true}` is read as "this, or null" (with its siblings applying
+        // there), which is a `null` union member in 3.1; other siblings 3.0 ignores.
+        if map.remove("nullable") == Some(Value::Bool(true)) {
+            let reference = map.remove("$ref").unwrap_or_default();
+            map.insert(
+                "anyOf".into(),
+                json!([{ "$ref": reference }, { "type": "null" }]),
+            );
+        } else {
+            map.retain(|key, _| key == "$ref");
+        }
         return;
     }
     if let Some(Value::Object(properties)) = map.get_mut("properties") {

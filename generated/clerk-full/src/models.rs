@@ -10222,7 +10222,7 @@ pub struct UpdateDirectoryBody {
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
+    pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
@@ -11486,7 +11486,7 @@ pub struct UpdateScimDirectoryBody {
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
+    pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,

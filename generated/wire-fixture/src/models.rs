@@ -70,12 +70,30 @@ pub struct CreateMessageBodyItemsItem {
     pub quantity: Option<i64>,
 }
 
+/// The `Device` schema (`#/components/schemas/Device`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Device {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
 /// The `Message` schema (`#/components/schemas/Message`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Message {
     /// The `sid` property.
     pub sid: String,
+}
+
+/// The `Owner` schema (`#/components/schemas/Owner`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Owner {
+    /// The `name` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The `Problem` schema (`#/components/schemas/Problem`).
@@ -104,4 +122,12 @@ pub struct SearchMessagesFilter {
 pub struct Session {
     /// The `id` property.
     pub id: String,
+    /// The `devices` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Option<Device>>>,
+    /// The `labels` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// The `owner` property: a [`Owner`].
+    pub owner: Option<Owner>,
 }

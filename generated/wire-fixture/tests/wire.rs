@@ -304,3 +304,35 @@ async fn documented_statuses_without_a_schema_are_api_errors() {
         "{error:?}"
     );
 }
+
+/// Issue 12: `null` where the spec allows it, in the three places 3.0 specs say so without a
+/// field's own `nullable`: items of a nullable component (`Vec<Option<Device>>`), nullable map
+/// values, and a `$ref` with a `nullable: true` sibling (Box, Clerk FAPI and Prism read it so).
+#[tokio::test]
+async fn nulls_in_arrays_maps_and_nullable_references_decode() {
+    let body = serde_json::json!({
+        "id": "s1",
+        "devices": [null, {"name": "phone"}],
+        "labels": {"gone": null, "kept": "x"},
+        "owner": null
+    });
+    let found = server(ResponseTemplate::new(200).set_body_json(body)).await;
+    let session = client(&found)
+        .sessions()
+        .get()
+        .send()
+        .await
+        .unwrap()
+        .expect("a 200 has a body");
+    let devices = session.devices.expect("devices were sent");
+    assert_eq!(devices.len(), 2);
+    assert!(devices[0].is_none());
+    assert_eq!(
+        devices[1].as_ref().and_then(|d| d.name.as_deref()),
+        Some("phone")
+    );
+    let labels = session.labels.expect("labels were sent");
+    assert_eq!(labels["gone"], None);
+    assert_eq!(labels["kept"].as_deref(), Some("x"));
+    assert!(session.owner.is_none());
+}

@@ -29,6 +29,7 @@ pub(super) fn type_text(ty: &TypeRef) -> String {
                 items.iter().map(type_text).collect::<Vec<_>>().join(", ")
             ),
         },
+        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(inner)),
         TypeRef::Named(name) => name.trim_start_matches("r#").to_owned(),
     }
 }

@@ -224,6 +224,10 @@ fn type_tokens(ty: &TypeRef, models_prefix: bool) -> TokenStream {
             let items = items.iter().map(|item| type_tokens(item, models_prefix));
             quote!((#(#items,)*))
         }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, models_prefix);
+            quote!(Option<#inner>)
+        }
         TypeRef::Named(name) => {
             let name = ident(name);
             if models_prefix {

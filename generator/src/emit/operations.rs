@@ -161,7 +161,7 @@ fn mentions_models(op: &Operation, api: &Api) -> bool {
     fn named(ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Named(_) => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner),
             TypeRef::Tuple(items) => items.iter().any(named),
             _ => false,
         }

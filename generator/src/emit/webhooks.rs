@@ -192,7 +192,9 @@ fn mentions_named(ty: &crate::model::TypeRef) -> bool {
     use crate::model::TypeRef;
     match ty {
         TypeRef::Named(_) => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => mentions_named(inner),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            mentions_named(inner)
+        }
         TypeRef::Tuple(items) => items.iter().any(mentions_named),
         _ => false,
     }

@@ -10,6 +10,7 @@
 //! Path items stay JSON until the model reads them, one at a time ([`PathItems`]): typed, they
 //! take about twice the memory of their JSON, and they are most of a document.
 
+mod oas30;
 mod oas31;
 mod origins;
 mod refs;
@@ -62,6 +63,9 @@ pub fn load_file(bytes: &[u8], source: &str, spec: Option<&Path>) -> Result<Docu
     let version = check_version(&value)?;
     let mut origins = Origins::default();
     let mut diagnostics = refs::bundle(&mut value, spec, version, &mut origins);
+    if version == Version::V3_0 {
+        oas30::normalize(&mut value, &mut origins);
+    }
     if version == Version::V3_1 {
         let found = oas31::normalize(&mut value, &mut origins);
         for mut diagnostic in found.0 {

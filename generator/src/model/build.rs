@@ -791,7 +791,9 @@ fn settle_directions(types: &mut TypeTable, groups: &[Group]) {
 /// Adds the names of every type `ty` reaches to `seen`.
 fn reach(ty: &TypeRef, types: &TypeTable, seen: &mut BTreeSet<String>) {
     match ty {
-        TypeRef::Array(inner) | TypeRef::Map(inner) => reach(inner, types, seen),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            reach(inner, types, seen)
+        }
         TypeRef::Tuple(items) => {
             for item in items {
                 reach(item, types, seen);
@@ -863,6 +865,8 @@ fn break_alias_cycles(types: &mut TypeTable, diagnostics: &mut Diagnostics) {
                     }
                 }
                 TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push((inner, false)),
+                // `Option<T>` holds its value in place, like `T`.
+                TypeRef::Nullable(inner) => stack.push((inner, bare)),
                 _ => {}
             }
         }
@@ -899,6 +903,7 @@ fn box_recursion(types: &mut TypeTable) {
         match ty {
             TypeRef::Named(name) => types.position(name).into_iter().collect(),
             TypeRef::Tuple(items) => items.iter().flat_map(|t| by_value(t, types)).collect(),
+            TypeRef::Nullable(inner) => by_value(inner, types),
             _ => Vec::new(),
         }
     }

@@ -849,6 +849,9 @@ pub enum TypeRef {
     /// `(A, B, …)`: an array of fixed length whose items have types of their own (3.1
     /// `prefixItems`).
     Tuple(Vec<TypeRef>),
+    /// `Option<T>`: a nullable array item, map value or tuple member (`items: {$ref: X}` where
+    /// `X` is `nullable`). Fields carry their nullability in [`Presence`] instead.
+    Nullable(Box<TypeRef>),
     /// A [`TypeDef`] by Rust name.
     Named(String),
 }

@@ -27,6 +27,18 @@ pub(super) struct Converted {
     pub constant: bool,
 }
 
+impl Converted {
+    /// The type as an array item, map value or tuple member, where nothing else can say
+    /// "or null": `Option<T>` when nullable (a JSON value already holds `null`).
+    fn element(self) -> TypeRef {
+        match self.ty {
+            TypeRef::Json => TypeRef::Json,
+            ty if self.nullable => TypeRef::Nullable(Box::new(ty)),
+            ty => ty,
+        }
+    }
+}
+
 /// Collects named types while schemas are converted.
 pub(super) struct Types<'d> {
     doc: &'d OpenAPI,
@@ -217,7 +229,7 @@ impl<'d> Types<'d> {
                     .enumerate()
                     .map(|(i, item)| {
                         let at = pointer.join(TUPLE).join(i);
-                        self.convert(item, &at, &format!("{hint}Item{i}")).ty
+                        self.convert(item, &at, &format!("{hint}Item{i}")).element()
                     })
                     .collect();
                 plain(TypeRef::Tuple(items))
@@ -226,7 +238,7 @@ impl<'d> Types<'d> {
                 let item = match items {
                     Some(items) => {
                         let hint = format!("{hint}Item");
-                        self.convert(items, &pointer.join("items"), &hint).ty
+                        self.convert(items, &pointer.join("items"), &hint).element()
                     }
                     None => TypeRef::Json,
                 };
@@ -238,7 +250,7 @@ impl<'d> Types<'d> {
                         let hint = format!("{hint}Value");
                         let value =
                             self.convert(value, &pointer.join("additionalProperties"), &hint);
-                        TypeRef::Map(Box::new(value.ty))
+                        TypeRef::Map(Box::new(value.element()))
                     }
                     None => TypeRef::JsonObject,
                 };

@@ -97,7 +97,9 @@ fn reach(roots: Vec<&TypeRef>, index: &BTreeMap<&str, &TypeDef>) -> BTreeSet<Str
     let mut stack = roots;
     while let Some(ty) = stack.pop() {
         match ty {
-            TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(inner),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                stack.push(inner)
+            }
             TypeRef::Tuple(items) => stack.extend(items),
             TypeRef::Named(name) => {
                 if !seen.insert(name.clone()) {

@@ -465,6 +465,7 @@ fn fallback(ty: &TypeRef, api: &Api) -> Value {
         }
         TypeRef::Array(_) => Value::Array(Vec::new()),
         TypeRef::Tuple(items) => Value::Array(items.iter().map(|t| fallback(t, api)).collect()),
+        TypeRef::Nullable(inner) => fallback(inner, api),
         TypeRef::Named(name) => match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
             Some(sdkgen::model::TypeKind::Enum { variants }) => variants
                 .first()
@@ -497,6 +498,7 @@ fn rust_type(ty: &TypeRef) -> String {
             let items: Vec<String> = items.iter().map(rust_type).collect();
             format!("({},)", items.join(", "))
         }
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner)),
         TypeRef::Named(name) => format!("sdk::models::{name}"),
     }
 }

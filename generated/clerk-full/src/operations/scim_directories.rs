@@ -475,7 +475,7 @@ impl UpdateScimDirectory {
     /// attribute_mapping
     pub fn attribute_mapping(
         mut self,
-        value: std::collections::BTreeMap<String, String>,
+        value: std::collections::BTreeMap<String, Option<String>>,
     ) -> Self {
         self.body.attribute_mapping = Some(value);
         self
