@@ -11,6 +11,7 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
 /// A single problem found with the request.

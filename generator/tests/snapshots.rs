@@ -349,6 +349,7 @@ components:
 "#,
     ));
     let all = [
+        "Cargo.toml",
         "src/client.rs",
         "src/operations/mod.rs",
         "src/operations/default.rs",

@@ -11,8 +11,10 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "actor_tokens")]
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -40,6 +42,7 @@ pub struct ActorToken {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "actor_tokens")]
 /// The `ActorTokenObject` schema (`#/components/schemas/ActorToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -51,8 +54,10 @@ pub enum ActorTokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "actor_tokens")]
 crate::runtime::open_enum!(ActorTokenObject { ActorToken = "actor_token" });
 
+#[cfg(feature = "actor_tokens")]
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -67,10 +72,12 @@ pub enum ActorTokenStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "actor_tokens")]
 crate::runtime::open_enum!(
     ActorTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
 );
 
+#[cfg(feature = "domains")]
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -88,6 +95,7 @@ pub struct AddDomainBody {
     pub proxy_url: Option<Option<String>>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `AddRolesToRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -102,6 +110,7 @@ pub struct AddRolesToRoleSetBody {
     pub creator_role_key: Option<String>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequest` schema (`#/components/schemas/AdjustCreditBalanceRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -120,6 +129,7 @@ pub struct AdjustCreditBalanceRequest {
     pub note: Option<String>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequestAction` schema (`#/components/schemas/AdjustCreditBalanceRequest/properties/action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -132,10 +142,12 @@ pub enum AdjustCreditBalanceRequestAction {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::open_enum!(
     AdjustCreditBalanceRequestAction { Increase = "increase", Decrease = "decrease" }
 );
 
+#[cfg(feature = "agent_tasks")]
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -155,6 +167,7 @@ pub struct AgentTask {
     pub url: Option<String>,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `AgentTaskObject` schema (`#/components/schemas/AgentTask/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -166,8 +179,10 @@ pub enum AgentTaskObject {
     Unknown(String),
 }
 
+#[cfg(feature = "agent_tasks")]
 crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -198,6 +213,7 @@ pub struct AllowlistIdentifier {
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifierIdentifierType` schema (`#/components/schemas/AllowlistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -212,11 +228,13 @@ pub enum AllowlistIdentifierIdentifierType {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     AllowlistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
     "phone_number", Web3Wallet = "web3_wallet" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifierObject` schema (`#/components/schemas/AllowlistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -228,10 +246,12 @@ pub enum AllowlistIdentifierObject {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     AllowlistIdentifierObject { AllowlistIdentifier = "allowlist_identifier" }
 );
 
+#[cfg(feature = "billing")]
 /// The `ApplyCommerceDiscountRequest` schema (`#/components/schemas/ApplyCommerceDiscountRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -240,6 +260,7 @@ pub struct ApplyCommerceDiscountRequest {
     pub discount_id: String,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationBody` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -251,6 +272,7 @@ pub struct AttemptEmailAddressVerificationBody {
     pub code: String,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -278,6 +300,7 @@ pub struct AttemptEmailAddressVerificationResponse200 {
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -289,6 +312,7 @@ pub struct AttemptPhoneNumberVerificationBody {
     pub code: String,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -316,6 +340,7 @@ pub struct AttemptPhoneNumberVerificationResponse200 {
     pub channel: Option<String>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingDiscountsResponse` schema (`#/components/schemas/BillingDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -326,6 +351,7 @@ pub struct BillingDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -382,6 +408,7 @@ pub struct BillingPaymentAttempt {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptObject` schema (`#/components/schemas/BillingPaymentAttempt/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -393,10 +420,12 @@ pub enum BillingPaymentAttemptObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPaymentAttemptObject { CommercePayment = "commerce_payment" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptStatus` schema (`#/components/schemas/BillingPaymentAttempt/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -411,10 +440,12 @@ pub enum BillingPaymentAttemptStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPaymentAttemptStatus { Pending = "pending", Paid = "paid", Failed = "failed" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -451,6 +482,7 @@ pub struct BillingPriceResponse {
     pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingPriceResponseObject` schema (`#/components/schemas/BillingPriceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -462,10 +494,12 @@ pub enum BillingPriceResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPriceResponseObject { CommercePrice = "commerce_price" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingPriceResponseSupportedBillingPeriods` schema (`#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -480,11 +514,13 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPriceResponseSupportedBillingPeriods { Month = "month", Annual = "annual",
     Both = "both" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -499,6 +535,7 @@ pub struct BillingProrationDiscountDetail {
     pub cycle_passed_percent: f64,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingStatement` schema (`#/components/schemas/BillingStatement`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -522,6 +559,7 @@ pub struct BillingStatement {
     pub groups: Vec<BillingStatementGroupsItem>,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItem` schema (`#/components/schemas/BillingStatement/properties/groups/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -535,6 +573,7 @@ pub struct BillingStatementGroupsItem {
     pub items: Vec<BillingPaymentAttempt>,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItemObject` schema (`#/components/schemas/BillingStatement/properties/groups/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -546,11 +585,13 @@ pub enum BillingStatementGroupsItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingStatementGroupsItemObject { CommerceStatementGroup =
     "commerce_statement_group" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementObject` schema (`#/components/schemas/BillingStatement/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -562,10 +603,12 @@ pub enum BillingStatementObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingStatementObject { CommerceStatement = "commerce_statement" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementStatus` schema (`#/components/schemas/BillingStatement/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -578,8 +621,10 @@ pub enum BillingStatementStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(BillingStatementStatus { Open = "open", Closed = "closed" });
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -594,6 +639,7 @@ pub struct BillingStatementTotals {
     pub tax_total: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifier` schema (`#/components/schemas/BlocklistIdentifier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -621,6 +667,7 @@ pub struct BlocklistIdentifier {
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierIdentifierType` schema (`#/components/schemas/BlocklistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -635,11 +682,13 @@ pub enum BlocklistIdentifierIdentifierType {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     BlocklistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
     "phone_number", Web3Wallet = "web3_wallet" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierObject` schema (`#/components/schemas/BlocklistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -651,10 +700,12 @@ pub enum BlocklistIdentifierObject {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     BlocklistIdentifierObject { BlocklistIdentifier = "blocklist_identifier" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -665,6 +716,7 @@ pub struct BlocklistIdentifiers {
     pub total_count: i64,
 }
 
+#[cfg(feature = "domains")]
 /// The `CNameTarget` schema (`#/components/schemas/CNameTarget`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -677,6 +729,7 @@ pub struct CNameTarget {
     pub required: bool,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `ChangeProductionInstanceDomainBody` schema (`#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -690,6 +743,44 @@ pub struct ChangeProductionInstanceDomainBody {
     pub is_secondary: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "clients",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "sessions",
+        feature = "email_sms_templates",
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "allow_list_block_list",
+        feature = "beta_features",
+        feature = "actor_tokens",
+        feature = "domains",
+        feature = "instance_settings",
+        feature = "webhooks",
+        feature = "jwt_templates",
+        feature = "machines",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_memberships",
+        feature = "organization_domains",
+        feature = "proxy_checks",
+        feature = "redirect_urls",
+        feature = "sign_in_tokens",
+        feature = "sign_ups",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "agent_tasks",
+        feature = "waitlist_entries",
+        feature = "billing",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `ClerkError` schema (`#/components/schemas/ClerkError`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -705,6 +796,44 @@ pub struct ClerkError {
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(
+    any(
+        feature = "clients",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "sessions",
+        feature = "email_sms_templates",
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "allow_list_block_list",
+        feature = "beta_features",
+        feature = "actor_tokens",
+        feature = "domains",
+        feature = "instance_settings",
+        feature = "webhooks",
+        feature = "jwt_templates",
+        feature = "machines",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_memberships",
+        feature = "organization_domains",
+        feature = "proxy_checks",
+        feature = "redirect_urls",
+        feature = "sign_in_tokens",
+        feature = "sign_ups",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "agent_tasks",
+        feature = "waitlist_entries",
+        feature = "billing",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `ClerkErrors` schema (`#/components/schemas/ClerkErrors`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -719,6 +848,7 @@ pub struct ClerkErrors {
     pub clerk_trace_id: Option<String>,
 }
 
+#[cfg(feature = "clients")]
 /// The `ClientModel` schema (`#/components/schemas/Client`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -746,6 +876,7 @@ pub struct ClientModel {
     pub created_at: i64,
 }
 
+#[cfg(feature = "clients")]
 /// The `ClientModelObject` schema (`#/components/schemas/Client/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -757,8 +888,10 @@ pub enum ClientModelObject {
     Unknown(String),
 }
 
+#[cfg(feature = "clients")]
 crate::runtime::open_enum!(ClientModelObject { Client = "client" });
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -769,6 +902,7 @@ pub struct CommerceCreditBalanceResponse {
     pub balance: Option<CommerceMoneyResponse>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -792,6 +926,7 @@ pub struct CommerceCreditLedgerResponse {
     pub created_at: String,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceCreditsResponse` schema (`#/components/schemas/CommerceCreditsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -804,6 +939,7 @@ pub struct CommerceCreditsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -850,6 +986,7 @@ pub struct CommerceDiscountRedemptionResponse {
     pub redeemed_by: Option<String>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseEffect` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -862,11 +999,13 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseEffect { Percentage = "percentage", FixedAmount =
     "fixed_amount" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseObject` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -878,11 +1017,13 @@ pub enum CommerceDiscountRedemptionResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseObject { CommerceDiscountRedemption =
     "commerce_discount_redemption" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseSource` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -897,11 +1038,13 @@ pub enum CommerceDiscountRedemptionResponseSource {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseSource { Promotion = "promotion", Manual =
     "manual", PromoCode = "promo_code" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseStatus` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -916,11 +1059,13 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseStatus { Active = "active", Exhausted =
     "exhausted", Removed = "removed" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -931,6 +1076,7 @@ pub struct CommerceDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -945,6 +1091,7 @@ pub struct CommerceMoneyResponse {
     pub currency_symbol: String,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerCreditResponse` schema (`#/components/schemas/CommercePayerCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -955,6 +1102,7 @@ pub struct CommercePayerCreditResponse {
     pub applied_amount: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponse` schema (`#/components/schemas/CommercePayerResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -998,6 +1146,7 @@ pub struct CommercePayerResponse {
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePayerResponse2` schema (`#/components/schemas/CommercePayerResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1035,6 +1184,7 @@ pub struct CommercePayerResponse2 {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePayerResponse2Object` schema (`#/components/schemas/CommercePayerResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1046,10 +1196,12 @@ pub enum CommercePayerResponse2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePayerResponse2Object { CommercePayer = "commerce_payer" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1061,10 +1213,12 @@ pub enum CommercePayerResponseObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePayerResponseObject { CommercePayer = "commerce_payer" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1113,6 +1267,7 @@ pub struct CommercePaymentMethodResponse {
     pub is_removable: Option<bool>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponseObject` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1124,11 +1279,13 @@ pub enum CommercePaymentMethodResponseObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePaymentMethodResponseObject { CommercePaymentMethod =
     "commerce_payment_method" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponsePaymentType` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1143,11 +1300,13 @@ pub enum CommercePaymentMethodResponsePaymentType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePaymentMethodResponsePaymentType { Card = "card", Link = "link", PayerCredits
     = "payer-credits" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponseStatus` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1160,11 +1319,13 @@ pub enum CommercePaymentMethodResponseStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePaymentMethodResponseStatus { Active = "active", Disconnected =
     "disconnected" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1211,6 +1372,7 @@ pub struct CommercePaymentSourceResponse {
     pub is_removable: Option<bool>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseObject` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1222,10 +1384,12 @@ pub enum CommercePaymentSourceResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePaymentSourceResponseObject { CommerceSource = "commerce_source" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponsePaymentMethod` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1240,11 +1404,13 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePaymentSourceResponsePaymentMethod { Card = "card", ApplePay = "apple_pay",
     GooglePay = "google_pay" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseStatus` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1257,11 +1423,13 @@ pub enum CommercePaymentSourceResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePaymentSourceResponseStatus { Active = "active", Disconnected =
     "disconnected" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1274,6 +1442,7 @@ pub struct CommercePerUnitTotal {
     pub tiers: Vec<CommercePerUnitTotalTier>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal2` schema (`#/components/schemas/CommercePerUnitTotal-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1286,6 +1455,7 @@ pub struct CommercePerUnitTotal2 {
     pub tiers: Vec<CommercePerUnitTotalTier2>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier` schema (`#/components/schemas/CommercePerUnitTotalTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1299,6 +1469,7 @@ pub struct CommercePerUnitTotalTier {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1312,6 +1483,7 @@ pub struct CommercePerUnitTotalTier2 {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1360,6 +1532,7 @@ pub struct CommercePlan {
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePlan2` schema (`#/components/schemas/CommercePlan-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1429,6 +1602,7 @@ pub struct CommercePlan2 {
     pub free_trial_days: Option<i64>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePlan2Object` schema (`#/components/schemas/CommercePlan-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1440,8 +1614,10 @@ pub enum CommercePlan2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(CommercePlan2Object { CommercePlan = "commerce_plan" });
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1453,8 +1629,10 @@ pub enum CommercePlanObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(CommercePlanObject { CommercePlan = "commerce_plan" });
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1467,6 +1645,7 @@ pub struct CommercePlanUnitPrice {
     pub tiers: Vec<CommercePlanUnitPriceTier>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPriceTier` schema (`#/components/schemas/CommercePlanUnitPriceTier`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1480,6 +1659,7 @@ pub struct CommercePlanUnitPriceTier {
     pub fee_per_block: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetails` schema (`#/components/schemas/CommercePriceTransitionDetails`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1506,6 +1686,7 @@ pub struct CommercePriceTransitionDetails {
     pub previous_subscription_item_id: String,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetailsEffectiveMode` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1518,11 +1699,13 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePriceTransitionDetailsEffectiveMode { Immediate = "immediate", EndOfPeriod =
     "end_of_period" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetailsPreviousSubscriptionItemStatus` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1537,11 +1720,13 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePriceTransitionDetailsPreviousSubscriptionItemStatus { Canceled = "canceled",
     Ended = "ended", Abandoned = "abandoned" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1555,6 +1740,7 @@ pub struct CommercePriceTransitionResponse {
     pub transition: CommercePriceTransitionDetails,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponseObject` schema (`#/components/schemas/CommercePriceTransitionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1566,11 +1752,13 @@ pub enum CommercePriceTransitionResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePriceTransitionResponseObject { CommercePriceTransition =
     "commerce_price_transition" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1585,6 +1773,7 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_remaining_percent: f64,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationDiscountResponse` schema (`#/components/schemas/CommerceProrationDiscountResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1599,6 +1788,7 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_passed_percent: f32,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscription` schema (`#/components/schemas/CommerceSubscription`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1632,6 +1822,7 @@ pub struct CommerceSubscription {
     pub eligible_for_free_trial: Option<bool>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionCreditResponse` schema (`#/components/schemas/CommerceSubscriptionCreditResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1644,6 +1835,7 @@ pub struct CommerceSubscriptionCreditResponse {
     pub cycle_remaining_percent: Option<f32>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItem` schema (`#/components/schemas/CommerceSubscriptionItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1716,6 +1908,7 @@ pub struct CommerceSubscriptionItem {
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2` schema (`#/components/schemas/CommerceSubscriptionItem-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1788,6 +1981,7 @@ pub struct CommerceSubscriptionItem2 {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Object` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1799,11 +1993,13 @@ pub enum CommerceSubscriptionItem2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2Object { CommerceSubscriptionItem =
     "commerce_subscription_item" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2PlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1816,10 +2012,12 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2PlanPeriod { Month = "month", Annual = "annual" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Status` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1840,12 +2038,14 @@ pub enum CommerceSubscriptionItem2Status {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2Status { Active = "active", Ended = "ended", PastDue =
     "past_due", Upcoming = "upcoming", Incomplete = "incomplete", Abandoned = "abandoned"
     }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1864,6 +2064,7 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
     pub totals: Option<CommerceTotalsResponse>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemObject` schema (`#/components/schemas/CommerceSubscriptionItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1875,11 +2076,13 @@ pub enum CommerceSubscriptionItemObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionItemObject { CommerceSubscriptionItem =
     "commerce_subscription_item" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemPlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1892,10 +2095,12 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionItemPlanPeriod { Month = "month", Annual = "annual" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1907,6 +2112,7 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     pub tiers: Option<Vec<CommercePerUnitTotalTier2>>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemStatus` schema (`#/components/schemas/CommerceSubscriptionItem/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1931,12 +2137,14 @@ pub enum CommerceSubscriptionItemStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionItemStatus { Active = "active", Canceled = "canceled", Expired =
     "expired", Ended = "ended", PastDue = "past_due", Upcoming = "upcoming", Incomplete =
     "incomplete", Abandoned = "abandoned" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1953,6 +2161,7 @@ pub struct CommerceSubscriptionNextPayment {
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionObject` schema (`#/components/schemas/CommerceSubscription/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1964,10 +2173,12 @@ pub enum CommerceSubscriptionObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionObject { CommerceSubscription = "commerce_subscription" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionStatus` schema (`#/components/schemas/CommerceSubscription/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1988,11 +2199,13 @@ pub enum CommerceSubscriptionStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionStatus { Active = "active", PastDue = "past_due", Canceled =
     "canceled", Ended = "ended", Abandoned = "abandoned", Incomplete = "incomplete" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2016,6 +2229,7 @@ pub struct CommerceTotalsResponse {
     pub discounts: Option<CommerceDiscountsResponse>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse2` schema (`#/components/schemas/CommerceTotalsResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2039,6 +2253,7 @@ pub struct CommerceTotalsResponse2 {
     pub discounts: Option<BillingDiscountsResponse>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Cookies` schema (`#/components/schemas/Cookies`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2050,6 +2265,7 @@ pub struct Cookies {
     pub cookies: Vec<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CookiesObject` schema (`#/components/schemas/Cookies/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2061,8 +2277,10 @@ pub enum CookiesObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(CookiesObject { Cookies = "cookies" });
 
+#[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2080,6 +2298,7 @@ pub struct CreateActorTokenBody {
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
+#[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBodyActor` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateActorTokenBodyActor {
@@ -2087,6 +2306,7 @@ pub struct CreateActorTokenBodyActor {
     pub sub: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2106,6 +2326,7 @@ pub struct CreateAdminPortalLinkTokenBody {
     pub seconds_until_expiration: Option<i64>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse201` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2141,6 +2362,7 @@ pub struct CreateAdminPortalLinkTokenResponse201 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse201Object` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2152,11 +2374,13 @@ pub enum CreateAdminPortalLinkTokenResponse201Object {
     Unknown(String),
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::open_enum!(
     CreateAdminPortalLinkTokenResponse201Object { AdminPortalLinkToken =
     "admin_portal_link_token" }
 );
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2165,6 +2389,7 @@ pub struct CreateAdminPortalLinkTokenResponse400 {
     pub errors: Vec<CreateAdminPortalLinkTokenResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2177,6 +2402,7 @@ pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2185,6 +2411,7 @@ pub struct CreateAdminPortalLinkTokenResponse401 {
     pub errors: Vec<CreateAdminPortalLinkTokenResponse401ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2197,6 +2424,7 @@ pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2205,6 +2433,7 @@ pub struct CreateAdminPortalLinkTokenResponse403 {
     pub errors: Vec<CreateAdminPortalLinkTokenResponse403ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2217,6 +2446,7 @@ pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse409` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2225,6 +2455,7 @@ pub struct CreateAdminPortalLinkTokenResponse409 {
     pub errors: Vec<CreateAdminPortalLinkTokenResponse409ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse409ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2237,6 +2468,7 @@ pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2258,6 +2490,7 @@ pub struct CreateAgentTaskBody {
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyOnBehalfOf` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateAgentTaskBodyOnBehalfOf {
@@ -2269,6 +2502,7 @@ pub struct CreateAgentTaskBodyOnBehalfOf {
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyPermissions` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2280,8 +2514,10 @@ pub enum CreateAgentTaskBodyPermissions {
     Unknown(String),
 }
 
+#[cfg(feature = "agent_tasks")]
 crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Type = "*" });
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2294,6 +2530,7 @@ pub struct CreateAllowlistIdentifierBody {
     pub notify: Option<bool>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2339,6 +2576,7 @@ pub struct CreateApiKeyBody {
     pub seconds_until_expiration: Option<Option<f64>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse200` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2381,6 +2619,7 @@ pub struct CreateApiKeyResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse200Object` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2392,8 +2631,10 @@ pub enum CreateApiKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(CreateApiKeyResponse200Object { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2402,6 +2643,7 @@ pub struct CreateApiKeyResponse400 {
     pub errors: Vec<CreateApiKeyResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2414,6 +2656,7 @@ pub struct CreateApiKeyResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse409` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2422,6 +2665,7 @@ pub struct CreateApiKeyResponse409 {
     pub errors: Vec<CreateApiKeyResponse409ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse409ErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2434,6 +2678,7 @@ pub struct CreateApiKeyResponse409ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequest` schema (`#/components/schemas/CreateBillingPriceRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2462,6 +2707,7 @@ pub struct CreateBillingPriceRequest {
     >,
 }
 
+#[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequestSupportedBillingPeriods` schema (`#/components/schemas/CreateBillingPriceRequest/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2476,11 +2722,13 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual =
     "annual", Both = "both" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2490,6 +2738,7 @@ pub struct CreateBlocklistIdentifierBody {
     pub identifier: String,
 }
 
+#[cfg(feature = "invitations")]
 /// The `CreateBulkInvitationsBodyItem` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2536,6 +2785,7 @@ pub struct CreateBulkInvitationsBodyItem {
     pub template_slug: Option<CreateBulkInvitationsBodyItemTemplateSlug>,
 }
 
+#[cfg(feature = "invitations")]
 /// Default: `invitation`.
 ///
 /// The `CreateBulkInvitationsBodyItemTemplateSlug` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`).
@@ -2550,11 +2800,13 @@ pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     CreateBulkInvitationsBodyItemTemplateSlug { Invitation = "invitation",
     WaitlistInvitation = "waitlist_invitation" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `CreateBulkWaitlistEntriesBodyItem` schema (`#/paths/~1waitlist_entries~1bulk/post/requestBody/content/application~1json/schema/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2570,6 +2822,7 @@ pub struct CreateBulkWaitlistEntriesBodyItem {
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "directories")]
 /// The `CreateDirectoryBody` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2586,6 +2839,7 @@ pub struct CreateDirectoryBody {
     pub group_role_mappings: Option<Vec<CreateDirectoryBodyGroupRoleMappingsItem>>,
 }
 
+#[cfg(feature = "directories")]
 /// The `CreateDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateDirectoryBodyGroupRoleMappingsItem {
@@ -2608,6 +2862,7 @@ pub struct CreateDirectoryBodyGroupRoleMappingsItem {
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "directories")]
 /// The `CreateDirectoryGroupRoleMappingBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2625,6 +2880,7 @@ pub struct CreateDirectoryGroupRoleMappingBody {
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `CreateEmailAddressBody` schema (`#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -2656,6 +2912,7 @@ pub struct CreateEmailAddressBody {
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2709,6 +2966,7 @@ pub struct CreateEnterpriseConnectionBody {
     >,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2731,6 +2989,7 @@ pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2786,6 +3045,7 @@ pub struct CreateEnterpriseConnectionBodyOidc {
     pub requires_pkce: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyProvider` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2808,6 +3068,7 @@ pub enum CreateEnterpriseConnectionBodyProvider {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     CreateEnterpriseConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
     "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft", OidcCustom
@@ -2815,6 +3076,7 @@ crate::runtime::open_enum!(
     "oidc_gitlab" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2893,6 +3155,7 @@ pub struct CreateEnterpriseConnectionBodySaml {
     pub login_hint: Option<Option<CreateEnterpriseConnectionBodySamlLoginHint>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2927,6 +3190,7 @@ pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
     pub last_name: Option<Option<String>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2938,6 +3202,7 @@ pub struct CreateEnterpriseConnectionBodySamlLoginHint {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2952,11 +3217,13 @@ pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     CreateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "invitations")]
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -2996,6 +3263,7 @@ pub struct CreateInvitationBody {
     pub template_slug: Option<CreateInvitationBodyTemplateSlug>,
 }
 
+#[cfg(feature = "invitations")]
 /// The `CreateInvitationBodyTemplateSlug` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3008,11 +3276,13 @@ pub enum CreateInvitationBodyTemplateSlug {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     CreateInvitationBodyTemplateSlug { Invitation = "invitation", WaitlistInvitation =
     "waitlist_invitation" }
 );
 
+#[cfg(feature = "jwt_templates")]
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3054,6 +3324,7 @@ pub struct CreateJwtTemplateBody {
     pub signing_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3081,6 +3352,7 @@ pub struct CreateM2mTokenBody {
     pub min_remaining_ttl_seconds: Option<i64>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// Default: `opaque`.
 ///
 /// The `CreateM2mTokenBodyTokenFormat` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`).
@@ -3095,10 +3367,12 @@ pub enum CreateM2mTokenBodyTokenFormat {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse201` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3134,6 +3408,7 @@ pub struct CreateM2mTokenResponse201 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse201Object` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3145,11 +3420,13 @@ pub enum CreateM2mTokenResponse201Object {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     CreateM2mTokenResponse201Object { MachineToMachineToken = "machine_to_machine_token"
     }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse400` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3158,6 +3435,7 @@ pub struct CreateM2mTokenResponse400 {
     pub errors: Vec<CreateM2mTokenResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3170,6 +3448,7 @@ pub struct CreateM2mTokenResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse409` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3178,6 +3457,7 @@ pub struct CreateM2mTokenResponse409 {
     pub errors: Vec<CreateM2mTokenResponse409ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse409ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3190,6 +3470,7 @@ pub struct CreateM2mTokenResponse409ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3204,6 +3485,7 @@ pub struct CreateMachineBody {
     pub default_token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineResponse200` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3231,6 +3513,7 @@ pub struct CreateMachineResponse200 {
     pub secret_key: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineResponse200Object` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3242,8 +3525,10 @@ pub enum CreateMachineResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(CreateMachineResponse200Object { Machine = "machine" });
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3252,6 +3537,7 @@ pub struct CreateMachineScopeBody {
     pub to_machine_id: String,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `CreateOAuthApplicationBody` schema (`#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3303,6 +3589,7 @@ pub struct CreateOAuthApplicationBody {
     pub public: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organizations")]
 /// The `CreateOrganizationBody` schema (`#/paths/~1organizations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3360,6 +3647,7 @@ pub struct CreateOrganizationBody {
     pub role_set_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `CreateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3380,6 +3668,7 @@ pub struct CreateOrganizationDomainBody {
     pub verified: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3432,6 +3721,7 @@ pub struct CreateOrganizationInvitationBody {
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBulkBodyItem` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrganizationInvitationBulkBodyItem {
@@ -3483,6 +3773,7 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_memberships")]
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3507,6 +3798,7 @@ pub struct CreateOrganizationMembershipBody {
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
 }
 
+#[cfg(feature = "organization_permissions")]
 /// The `CreateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3520,6 +3812,7 @@ pub struct CreateOrganizationPermissionBody {
     pub description: Option<String>,
 }
 
+#[cfg(feature = "organization_roles")]
 /// The `CreateOrganizationRoleBody` schema (`#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3552,6 +3845,7 @@ pub struct CreateOrganizationRoleBody {
     pub include_in_initial_role_set: Option<Option<bool>>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `CreatePhoneNumberBody` schema (`#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3583,6 +3877,7 @@ pub struct CreatePhoneNumberBody {
     pub reserved_for_second_factor: Option<Option<bool>>,
 }
 
+#[cfg(feature = "redirect_urls")]
 /// The `CreateRedirectUrlBody` schema (`#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3591,6 +3886,7 @@ pub struct CreateRedirectUrlBody {
     pub url: String,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBody` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3619,6 +3915,7 @@ pub struct CreateRoleSetBody {
     pub roles: Vec<String>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBodyType` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3631,10 +3928,12 @@ pub enum CreateRoleSetBodyType {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(
     CreateRoleSetBodyType { Initial = "initial", Custom = "custom" }
 );
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3712,6 +4011,7 @@ pub struct CreateSamlConnectionBody {
     pub login_hint: Option<Option<CreateSamlConnectionBodyLoginHint>>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3730,6 +4030,7 @@ pub struct CreateSamlConnectionBodyAttributeMapping {
     pub last_name: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -3741,6 +4042,7 @@ pub struct CreateSamlConnectionBodyLoginHint {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3755,11 +4057,13 @@ pub enum CreateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     CreateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyProvider` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3776,11 +4080,13 @@ pub enum CreateSamlConnectionBodyProvider {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     CreateSamlConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
     "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3797,6 +4103,7 @@ pub struct CreateScimDirectoryBody {
     pub group_role_mappings: Option<Vec<CreateScimDirectoryBodyGroupRoleMappingsItem>>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
@@ -3812,6 +4119,7 @@ pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `CreateScimGroupRoleMappingBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3825,6 +4133,7 @@ pub struct CreateScimGroupRoleMappingBody {
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionBody` schema (`#/paths/~1sessions/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3836,6 +4145,7 @@ pub struct CreateSessionBody {
     pub active_organization_id: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenBody` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3849,6 +4159,7 @@ pub struct CreateSessionTokenBody {
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateBody` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3862,6 +4173,7 @@ pub struct CreateSessionTokenFromTemplateBody {
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3874,6 +4186,7 @@ pub struct CreateSessionTokenFromTemplateResponse200 {
     pub jwt: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3885,10 +4198,12 @@ pub enum CreateSessionTokenFromTemplateResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(
     CreateSessionTokenFromTemplateResponse200Object { Token = "token" }
 );
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3901,6 +4216,7 @@ pub struct CreateSessionTokenResponse200 {
     pub jwt: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponse200Object` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3912,8 +4228,10 @@ pub enum CreateSessionTokenResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(CreateSessionTokenResponse200Object { Token = "token" });
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -3936,6 +4254,7 @@ pub struct CreateSignInTokenBody {
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
+#[cfg(feature = "users")]
 /// The `CreateUserBody` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -4117,6 +4436,7 @@ pub struct CreateUserBody {
     pub locked: Option<Option<bool>>,
 }
 
+#[cfg(feature = "users")]
 /// The `CreateUserBodyEmailAddressIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4129,11 +4449,13 @@ pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified", Reserved
     = "reserved" }
 );
 
+#[cfg(feature = "users")]
 /// The `CreateUserBodyPhoneNumberIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/phone_number_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4146,11 +4468,13 @@ pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     CreateUserBodyPhoneNumberIdentificationStatusItem { Verified = "verified", Reserved =
     "reserved" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4166,6 +4490,7 @@ pub struct CreateWaitlistEntryBody {
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4179,6 +4504,7 @@ pub struct DeleteApiKeyResponse200 {
     pub deleted: bool,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4190,8 +4516,10 @@ pub enum DeleteApiKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(DeleteApiKeyResponse200Object { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4200,6 +4528,7 @@ pub struct DeleteApiKeyResponse400 {
     pub errors: Vec<DeleteApiKeyResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4212,6 +4541,7 @@ pub struct DeleteApiKeyResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4220,6 +4550,7 @@ pub struct DeleteApiKeyResponse404 {
     pub errors: Vec<DeleteApiKeyResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4232,6 +4563,7 @@ pub struct DeleteApiKeyResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "users")]
 /// The `DeleteBackupCodeResponse200` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4241,6 +4573,7 @@ pub struct DeleteBackupCodeResponse200 {
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4254,6 +4587,7 @@ pub struct DeleteDirectoryGroupRoleMappingResponse200 {
     pub deleted: bool,
 }
 
+#[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponse200Object` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4265,11 +4599,13 @@ pub enum DeleteDirectoryGroupRoleMappingResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "directories")]
 crate::runtime::open_enum!(
     DeleteDirectoryGroupRoleMappingResponse200Object { DirectoryGroupRoleMapping =
     "directory_group_role_mapping" }
 );
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineResponse200` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4283,6 +4619,7 @@ pub struct DeleteMachineResponse200 {
     pub deleted: bool,
 }
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineResponse200Object` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4294,8 +4631,10 @@ pub enum DeleteMachineResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(DeleteMachineResponse200Object { Machine = "machine" });
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4311,6 +4650,7 @@ pub struct DeleteMachineScopeResponse200 {
     pub deleted: bool,
 }
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4322,10 +4662,12 @@ pub enum DeleteMachineScopeResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(
     DeleteMachineScopeResponse200Object { MachineScope = "machine_scope" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4339,6 +4681,7 @@ pub struct DeleteScimGroupRoleMappingResponse200 {
     pub deleted: bool,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponse200Object` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4350,11 +4693,13 @@ pub enum DeleteScimGroupRoleMappingResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "scim_directories")]
 crate::runtime::open_enum!(
     DeleteScimGroupRoleMappingResponse200Object { ScimGroupRoleMapping =
     "scim_group_role_mapping" }
 );
 
+#[cfg(feature = "users")]
 /// The `DeleteTotpResponse200` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4364,6 +4709,28 @@ pub struct DeleteTotpResponse200 {
     pub user_id: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users",
+        feature = "allow_list_block_list",
+        feature = "domains",
+        feature = "jwt_templates",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_domains",
+        feature = "redirect_urls",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "waitlist_entries",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `DeletedObject` schema (`#/components/schemas/DeletedObject`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4383,9 +4750,11 @@ pub struct DeletedObject {
     pub external_id: Option<String>,
 }
 
+#[cfg(feature = "directories")]
 /// The `Directories` schema (`#/components/schemas/Directories`).
 pub type Directories = Vec<Directory>;
 
+#[cfg(feature = "directories")]
 /// The `Directory` schema (`#/components/schemas/Directory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4422,6 +4791,7 @@ pub struct Directory {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "directories")]
 /// The `DirectoryCustomAttributesItem` schema (`#/components/schemas/Directory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4446,6 +4816,7 @@ pub struct DirectoryCustomAttributesItem {
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMapping` schema (`#/components/schemas/DirectoryGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4478,6 +4849,7 @@ pub struct DirectoryGroupRoleMapping {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMappingObject` schema (`#/components/schemas/DirectoryGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4489,14 +4861,17 @@ pub enum DirectoryGroupRoleMappingObject {
     Unknown(String),
 }
 
+#[cfg(feature = "directories")]
 crate::runtime::open_enum!(
     DirectoryGroupRoleMappingObject { DirectoryGroupRoleMapping =
     "directory_group_role_mapping" }
 );
 
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMappings` schema (`#/components/schemas/DirectoryGroupRoleMappings`).
 pub type DirectoryGroupRoleMappings = Vec<DirectoryGroupRoleMapping>;
 
+#[cfg(feature = "directories")]
 /// The `DirectoryObject` schema (`#/components/schemas/Directory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4508,8 +4883,10 @@ pub enum DirectoryObject {
     Unknown(String),
 }
 
+#[cfg(feature = "directories")]
 crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
+#[cfg(feature = "users")]
 /// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4519,6 +4896,7 @@ pub struct DisableMfaResponse200 {
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "domains")]
 /// The `Domain` schema (`#/components/schemas/Domain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4547,6 +4925,7 @@ pub struct Domain {
     pub cname_targets: Option<Vec<CNameTarget>>,
 }
 
+#[cfg(feature = "domains")]
 /// The `DomainObject` schema (`#/components/schemas/Domain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4558,8 +4937,10 @@ pub enum DomainObject {
     Unknown(String),
 }
 
+#[cfg(feature = "domains")]
 crate::runtime::open_enum!(DomainObject { Domain = "domain" });
 
+#[cfg(feature = "domains")]
 /// The `Domains` schema (`#/components/schemas/Domains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4570,6 +4951,7 @@ pub struct Domains {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddress` schema (`#/components/schemas/EmailAddress`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4597,6 +4979,7 @@ pub struct EmailAddress {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddressObject` schema (`#/components/schemas/EmailAddress/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4608,8 +4991,10 @@ pub enum EmailAddressObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(EmailAddressObject { EmailAddress = "email_address" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddressVerification` schema (`#/components/schemas/EmailAddress/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -4633,6 +5018,7 @@ pub enum EmailAddressVerification {
     Unknown(serde_json::Value),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl Serialize for EmailAddressVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4648,6 +5034,7 @@ impl Serialize for EmailAddressVerification {
     }
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> Deserialize<'de> for EmailAddressVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4698,6 +5085,7 @@ impl<'de> Deserialize<'de> for EmailAddressVerification {
     }
 }
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccount` schema (`#/components/schemas/EnterpriseAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4741,6 +5129,7 @@ pub struct EnterpriseAccount {
     pub last_authenticated_at: Option<i64>,
 }
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountConnection` schema (`#/components/schemas/EnterpriseAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4778,6 +5167,7 @@ pub struct EnterpriseAccountConnection {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountObject` schema (`#/components/schemas/EnterpriseAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4789,10 +5179,12 @@ pub enum EnterpriseAccountObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     EnterpriseAccountObject { EnterpriseAccount = "enterprise_account" }
 );
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountProtocol` schema (`#/components/schemas/EnterpriseAccount/properties/protocol`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4805,8 +5197,10 @@ pub enum EnterpriseAccountProtocol {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(EnterpriseAccountProtocol { Oauth = "oauth", Saml = "saml" });
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountVerification` schema (`#/components/schemas/EnterpriseAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -4822,6 +5216,7 @@ pub enum EnterpriseAccountVerification {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "users")]
 impl Serialize for EnterpriseAccountVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -4833,6 +5228,7 @@ impl Serialize for EnterpriseAccountVerification {
     }
 }
 
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4863,6 +5259,7 @@ impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
     }
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnection` schema (`#/components/schemas/EnterpriseConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4914,6 +5311,7 @@ pub struct EnterpriseConnection {
     pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4936,6 +5334,7 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionOauthConfig` schema (`#/components/schemas/EnterpriseConnection/properties/oauth_config`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -4978,6 +5377,7 @@ pub struct EnterpriseConnectionOauthConfig {
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionObject` schema (`#/components/schemas/EnterpriseConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4989,10 +5389,12 @@ pub enum EnterpriseConnectionObject {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionObject { EnterpriseConnection = "enterprise_connection" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5038,6 +5440,7 @@ pub struct EnterpriseConnectionSamlConnection {
     pub login_hint: Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5049,6 +5452,7 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5063,11 +5467,13 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionSamlConnectionLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5094,6 +5500,7 @@ pub struct EnterpriseConnectionTestRun {
     pub created_at: i64,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunConnectionType` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5106,10 +5513,12 @@ pub enum EnterpriseConnectionTestRunConnectionType {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionTestRunConnectionType { Saml = "saml", Oauth = "oauth" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5126,6 +5535,7 @@ pub struct EnterpriseConnectionTestRunLogsItem {
     pub message: String,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunOauth` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5141,6 +5551,7 @@ pub struct EnterpriseConnectionTestRunOauth {
     pub user_info: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunParsedUserInfo` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5159,6 +5570,7 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunResponse` schema (`#/components/schemas/EnterpriseConnectionTestRunResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5167,6 +5579,7 @@ pub struct EnterpriseConnectionTestRunResponse {
     pub url: String,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunSaml` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5182,6 +5595,7 @@ pub struct EnterpriseConnectionTestRunSaml {
     pub relay_state: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunStatus` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5196,11 +5610,13 @@ pub enum EnterpriseConnectionTestRunStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionTestRunStatus { Pending = "pending", Success = "success", Failed
     = "failed" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5211,6 +5627,7 @@ pub struct EnterpriseConnectionTestRuns {
     pub total_count: i64,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnections` schema (`#/components/schemas/EnterpriseConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5221,6 +5638,7 @@ pub struct EnterpriseConnections {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `ExtendFreeTrialRequest` schema (`#/components/schemas/ExtendFreeTrialRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -5229,6 +5647,7 @@ pub struct ExtendFreeTrialRequest {
     pub extend_to: String,
 }
 
+#[cfg(feature = "users")]
 /// The `ExternalAccountWithVerification` schema (`#/components/schemas/ExternalAccountWithVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5280,6 +5699,7 @@ pub struct ExternalAccountWithVerification {
     pub verification: Option<ExternalAccountWithVerificationVerification>,
 }
 
+#[cfg(feature = "users")]
 /// The `ExternalAccountWithVerificationObject` schema (`#/components/schemas/ExternalAccountWithVerification/properties/object`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5294,11 +5714,13 @@ pub enum ExternalAccountWithVerificationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     ExternalAccountWithVerificationObject { ExternalAccount = "external_account",
     FacebookAccount = "facebook_account", GoogleAccount = "google_account" }
 );
 
+#[cfg(feature = "users")]
 /// The `ExternalAccountWithVerificationVerification` schema (`#/components/schemas/ExternalAccountWithVerification/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -5312,6 +5734,7 @@ pub enum ExternalAccountWithVerificationVerification {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "users")]
 impl Serialize for ExternalAccountWithVerificationVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -5322,6 +5745,7 @@ impl Serialize for ExternalAccountWithVerificationVerification {
     }
 }
 
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5347,6 +5771,7 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
     }
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponse` schema (`#/components/schemas/FeatureResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5366,6 +5791,7 @@ pub struct FeatureResponse {
     pub avatar_url: Option<String>,
 }
 
+#[cfg(feature = "billing")]
 /// The `FeatureResponse2` schema (`#/components/schemas/FeatureResponse-2`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5385,6 +5811,7 @@ pub struct FeatureResponse2 {
     pub avatar_url: String,
 }
 
+#[cfg(feature = "billing")]
 /// The `FeatureResponse2Object` schema (`#/components/schemas/FeatureResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5396,8 +5823,10 @@ pub enum FeatureResponse2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(FeatureResponse2Object { Feature = "feature" });
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5409,8 +5838,10 @@ pub enum FeatureResponseObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5451,6 +5882,7 @@ pub struct GetApiKeyResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5462,8 +5894,10 @@ pub enum GetApiKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(GetApiKeyResponse200Object { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5472,6 +5906,7 @@ pub struct GetApiKeyResponse400 {
     pub errors: Vec<GetApiKeyResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5484,6 +5919,7 @@ pub struct GetApiKeyResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5492,6 +5928,7 @@ pub struct GetApiKeyResponse404 {
     pub errors: Vec<GetApiKeyResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5504,6 +5941,7 @@ pub struct GetApiKeyResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5512,6 +5950,7 @@ pub struct GetApiKeySecretResponse200 {
     pub secret: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5520,6 +5959,7 @@ pub struct GetApiKeySecretResponse400 {
     pub errors: Vec<GetApiKeySecretResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5532,6 +5972,7 @@ pub struct GetApiKeySecretResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5540,6 +5981,7 @@ pub struct GetApiKeySecretResponse404 {
     pub errors: Vec<GetApiKeySecretResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5552,6 +5994,7 @@ pub struct GetApiKeySecretResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// Default: `false`.
 ///
 /// The `GetApiKeysIncludeInvalid` schema (`#/paths/~1api_keys/get/parameters/2/schema`).
@@ -5566,8 +6009,10 @@ pub enum GetApiKeysIncludeInvalid {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "false" });
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5578,6 +6023,7 @@ pub struct GetApiKeysResponse200 {
     pub total_count: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse200DataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5618,6 +6064,7 @@ pub struct GetApiKeysResponse200DataItem {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse200DataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5629,8 +6076,10 @@ pub enum GetApiKeysResponse200DataItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(GetApiKeysResponse200DataItemObject { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5639,6 +6088,7 @@ pub struct GetApiKeysResponse400 {
     pub errors: Vec<GetApiKeysResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse400ErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5651,6 +6101,7 @@ pub struct GetApiKeysResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse404` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5659,6 +6110,7 @@ pub struct GetApiKeysResponse404 {
     pub errors: Vec<GetApiKeysResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse404ErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5671,6 +6123,7 @@ pub struct GetApiKeysResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "billing")]
 /// The `GetCommercePlanListPayerType` schema (`#/paths/~1billing~1plans/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5683,8 +6136,10 @@ pub enum GetCommercePlanListPayerType {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(GetCommercePlanListPayerType { User = "user", Org = "org" });
 
+#[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5697,10 +6152,12 @@ pub enum GetCommerceSubscriptionItemListPayerType {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" }
 );
 
+#[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5719,11 +6176,13 @@ pub enum GetCommerceSubscriptionItemListStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     GetCommerceSubscriptionItemListStatus { Active = "active", Ended = "ended", PastDue =
     "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse200` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5734,6 +6193,7 @@ pub struct GetM2mTokensResponse200 {
     pub total_count: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse200M2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5767,6 +6227,7 @@ pub struct GetM2mTokensResponse200M2mTokensItem {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse200M2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5778,11 +6239,13 @@ pub enum GetM2mTokensResponse200M2mTokensItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     GetM2mTokensResponse200M2mTokensItemObject { MachineToMachineToken =
     "machine_to_machine_token" }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse400` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5791,6 +6254,7 @@ pub struct GetM2mTokensResponse400 {
     pub errors: Vec<GetM2mTokensResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5803,6 +6267,7 @@ pub struct GetM2mTokensResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse403` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5811,6 +6276,7 @@ pub struct GetM2mTokensResponse403 {
     pub errors: Vec<GetM2mTokensResponse403ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse403ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5823,6 +6289,7 @@ pub struct GetM2mTokensResponse403ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse404` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5831,6 +6298,7 @@ pub struct GetM2mTokensResponse404 {
     pub errors: Vec<GetM2mTokensResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5843,6 +6311,7 @@ pub struct GetM2mTokensResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5855,6 +6324,7 @@ pub struct GetMachineSecretKeyResponse200 {
     pub secret: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5866,10 +6336,12 @@ pub enum GetMachineSecretKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(
     GetMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
 );
 
+#[cfg(feature = "sessions")]
 /// The `GetSessionListStatus` schema (`#/paths/~1sessions/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5892,12 +6364,14 @@ pub enum GetSessionListStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(
     GetSessionListStatus { Abandoned = "abandoned", Active = "active", Ended = "ended",
     Expired = "expired", Removed = "removed", Replaced = "replaced", Revoked = "revoked"
     }
 );
 
+#[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateListTemplateType` schema (`#/paths/~1templates~1{template_type}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5910,8 +6384,10 @@ pub enum GetTemplateListTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(GetTemplateListTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5924,8 +6400,10 @@ pub enum GetTemplateTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(GetTemplateTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5936,6 +6414,7 @@ pub struct IdentificationLink {
     pub id: String,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `Instance` schema (`#/components/schemas/Instance`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5953,6 +6432,7 @@ pub struct Instance {
     pub workspace_id: Option<String>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceCommunication` schema (`#/components/schemas/InstanceCommunication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -5964,6 +6444,7 @@ pub struct InstanceCommunication {
     pub blocked_country_codes: Vec<String>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceCommunicationObject` schema (`#/components/schemas/InstanceCommunication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5975,10 +6456,12 @@ pub enum InstanceCommunicationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     InstanceCommunicationObject { InstanceCommunication = "instance_communication" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceObject` schema (`#/components/schemas/Instance/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5990,8 +6473,10 @@ pub enum InstanceObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(InstanceObject { Instance = "instance" });
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6007,6 +6492,7 @@ pub struct InstanceProtect {
     pub checks_bypassed: bool,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceProtectObject` schema (`#/components/schemas/InstanceProtect/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6018,10 +6504,12 @@ pub enum InstanceProtectObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     InstanceProtectObject { InstanceProtect = "instance_protect" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6041,6 +6529,7 @@ pub struct InstanceRestrictions {
     pub block_disposable_email_domains: bool,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictionsObject` schema (`#/components/schemas/InstanceRestrictions/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6052,10 +6541,12 @@ pub enum InstanceRestrictionsObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     InstanceRestrictionsObject { InstanceRestrictions = "instance_restrictions" }
 );
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6086,6 +6577,7 @@ pub struct Invitation {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `InvitationObject` schema (`#/components/schemas/Invitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6097,8 +6589,10 @@ pub enum InvitationObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 crate::runtime::open_enum!(InvitationObject { Invitation = "invitation" });
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6115,11 +6609,13 @@ pub enum InvitationStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 crate::runtime::open_enum!(
     InvitationStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
     Expired = "expired" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `InviteWaitlistEntryBody` schema (`#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6133,6 +6629,7 @@ pub struct InviteWaitlistEntryBody {
     pub ignore_existing: Option<Option<bool>>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6142,6 +6639,7 @@ pub struct Jwks {
     pub keys: Option<Vec<JwksKeysItem>>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6178,6 +6676,7 @@ pub struct JwksEcdsaPrivateKey {
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6189,8 +6688,10 @@ pub enum JwksEcdsaPrivateKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6225,6 +6726,7 @@ pub struct JwksEcdsaPublicKey {
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6236,8 +6738,10 @@ pub enum JwksEcdsaPublicKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEcdsaPublicKeyKty { Ec = "EC" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6273,6 +6777,7 @@ pub struct JwksEd25519PrivateKey {
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6284,8 +6789,10 @@ pub enum JwksEd25519PrivateKeyCrv {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PrivateKeyCrv { Ed25519 = "Ed25519" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6297,8 +6804,10 @@ pub enum JwksEd25519PrivateKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6332,6 +6841,7 @@ pub struct JwksEd25519PublicKey {
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6343,8 +6853,10 @@ pub enum JwksEd25519PublicKeyCrv {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PublicKeyCrv { Ed25519 = "Ed25519" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKeyKty` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6356,8 +6868,10 @@ pub enum JwksEd25519PublicKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PublicKeyKty { Okp = "OKP" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksKeysItem` schema (`#/components/schemas/JWKS/properties/keys/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -6382,6 +6896,7 @@ pub enum JwksKeysItem {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6431,6 +6946,7 @@ pub struct JwksRsaPrivateKey {
     pub crv: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6442,8 +6958,10 @@ pub enum JwksRsaPrivateKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6476,6 +6994,7 @@ pub struct JwksRsaPublicKey {
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKeyKty` schema (`#/components/schemas/JWKS.rsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6487,8 +7006,10 @@ pub enum JwksRsaPublicKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksRsaPublicKeyKty { Rsa = "RSA" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6519,6 +7040,7 @@ pub struct JwksSymmetricKey {
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksSymmetricKeyKty` schema (`#/components/schemas/JWKS.symmetric.Key/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6530,8 +7052,10 @@ pub enum JwksSymmetricKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksSymmetricKeyKty { Oct = "oct" });
 
+#[cfg(feature = "jwt_templates")]
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6559,6 +7083,7 @@ pub struct JwtTemplate {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "jwt_templates")]
 /// The `JwtTemplateObject` schema (`#/components/schemas/JWTTemplate/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6570,8 +7095,10 @@ pub enum JwtTemplateObject {
     Unknown(String),
 }
 
+#[cfg(feature = "jwt_templates")]
 crate::runtime::open_enum!(JwtTemplateObject { JwtTemplate = "jwt_template" });
 
+#[cfg(feature = "organization_domains")]
 /// The `ListAllOrganizationDomainsEnrollmentModeItem` schema (`#/paths/~1organization_domains/get/parameters/2/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6596,6 +7123,7 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation =
     "manual_invitation", AutomaticInvitation = "automatic_invitation",
@@ -6605,6 +7133,7 @@ crate::runtime::open_enum!(
     EnterpriseSso2 = "-enterprise_sso" }
 );
 
+#[cfg(feature = "organization_domains")]
 /// The `ListAllOrganizationDomainsVerified` schema (`#/paths/~1organization_domains/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6617,10 +7146,12 @@ pub enum ListAllOrganizationDomainsVerified {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     ListAllOrganizationDomainsVerified { True = "true", False = "false" }
 );
 
+#[cfg(feature = "directories")]
 /// The `ListDirectoriesResponse200` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6631,6 +7162,7 @@ pub struct ListDirectoriesResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "directories")]
 /// The `ListDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6641,6 +7173,7 @@ pub struct ListDirectoryGroupRoleMappingsResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `ListEnterpriseConnectionTestRunsStatusItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}~1test_runs/get/parameters/1/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6655,11 +7188,13 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success =
     "success", Failed = "failed" }
 );
 
+#[cfg(feature = "organization_invitations")]
 /// The `ListInstanceOrganizationInvitationsStatus` schema (`#/paths/~1organization_invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6676,11 +7211,13 @@ pub enum ListInstanceOrganizationInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
     ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted =
     "accepted", Revoked = "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "invitations")]
 /// The `ListInvitationsStatus` schema (`#/paths/~1invitations/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6697,11 +7234,13 @@ pub enum ListInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked =
     "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "machines")]
 /// The `ListMachinesResponse200` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6712,6 +7251,7 @@ pub struct ListMachinesResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `ListOrganizationInvitationsStatus` schema (`#/paths/~1organizations~1{organization_id}~1invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6728,11 +7268,13 @@ pub enum ListOrganizationInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
     ListOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
     Revoked = "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `ListScimDirectoriesResponse200` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6743,6 +7285,7 @@ pub struct ListScimDirectoriesResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ListScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6753,6 +7296,7 @@ pub struct ListScimGroupRoleMappingsResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `ListUserTrustedDevicesResponse200` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6763,6 +7307,7 @@ pub struct ListUserTrustedDevicesResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesResponse200` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6773,6 +7318,7 @@ pub struct ListWaitlistEntriesResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesStatus` schema (`#/paths/~1waitlist_entries/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6789,11 +7335,13 @@ pub enum ListWaitlistEntriesStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(
     ListWaitlistEntriesStatus { Pending = "pending", Invited = "invited", Completed =
     "completed", Rejected = "rejected" }
 );
 
+#[cfg(feature = "machines")]
 /// The `Machine` schema (`#/components/schemas/Machine`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6818,6 +7366,7 @@ pub struct Machine {
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
 }
 
+#[cfg(feature = "machines")]
 /// The `MachineObject` schema (`#/components/schemas/Machine/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6829,8 +7378,10 @@ pub enum MachineObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(MachineObject { Machine = "machine" });
 
+#[cfg(feature = "machines")]
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6846,6 +7397,7 @@ pub struct MachineScope {
     pub created_at: i64,
 }
 
+#[cfg(feature = "machines")]
 /// The `MachineScopeObject` schema (`#/components/schemas/MachineScope/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6857,8 +7409,10 @@ pub enum MachineScopeObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(MachineScopeObject { MachineScope = "machine_scope" });
 
+#[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6881,6 +7435,7 @@ pub struct MachineWithoutScopedMachines {
     pub default_token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachinesObject` schema (`#/components/schemas/MachineWithoutScopedMachines/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6892,8 +7447,10 @@ pub enum MachineWithoutScopedMachinesObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machine" });
 
+#[cfg(feature = "organizations")]
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -6907,9 +7464,11 @@ pub struct MergeOrganizationMetadataBody {
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "users")]
 /// The `OAuthAccessToken` schema (`#/components/schemas/OAuthAccessToken`).
 pub type OAuthAccessToken = Vec<OAuthAccessTokenInnerItem>;
 
+#[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItem` schema (`#/components/schemas/OAuthAccessToken/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -6942,6 +7501,7 @@ pub struct OAuthAccessTokenInnerItem {
     pub token_secret: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItemObject` schema (`#/components/schemas/OAuthAccessToken/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6953,10 +7513,12 @@ pub enum OAuthAccessTokenInnerItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     OAuthAccessTokenInnerItemObject { OauthAccessToken = "oauth_access_token" }
 );
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7007,6 +7569,7 @@ pub struct OAuthApplication {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationObject` schema (`#/components/schemas/OAuthApplication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7018,10 +7581,12 @@ pub enum OAuthApplicationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "o_auth_applications")]
 crate::runtime::open_enum!(
     OAuthApplicationObject { OauthApplication = "oauth_application" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7043,6 +7608,7 @@ pub struct OAuthApplicationSettings {
     pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettingsObject` schema (`#/components/schemas/OAuthApplicationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7054,11 +7620,13 @@ pub enum OAuthApplicationSettingsObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     OAuthApplicationSettingsObject { OauthApplicationSettings =
     "oauth_application_settings" }
 );
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7112,6 +7680,7 @@ pub struct OAuthApplicationWithSecret {
     pub client_secret: Option<String>,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecretObject` schema (`#/components/schemas/OAuthApplicationWithSecret/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7123,10 +7692,12 @@ pub enum OAuthApplicationWithSecretObject {
     Unknown(String),
 }
 
+#[cfg(feature = "o_auth_applications")]
 crate::runtime::open_enum!(
     OAuthApplicationWithSecretObject { OauthApplication = "oauth_application" }
 );
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7137,6 +7708,13 @@ pub struct OAuthApplications {
     pub total_count: i64,
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organizations",
+        feature = "organization_memberships"
+    )
+)]
 /// The `Organization` schema (`#/components/schemas/Organization`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7188,6 +7766,7 @@ pub struct Organization {
     pub role_set_key: Option<String>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomain` schema (`#/components/schemas/OrganizationDomain`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7225,6 +7804,7 @@ pub struct OrganizationDomain {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainEnrollmentMode` schema (`#/components/schemas/OrganizationDomain/properties/enrollment_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7241,12 +7821,14 @@ pub enum OrganizationDomainEnrollmentMode {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     OrganizationDomainEnrollmentMode { ManualInvitation = "manual_invitation",
     AutomaticInvitation = "automatic_invitation", AutomaticSuggestion =
     "automatic_suggestion", EnterpriseSso = "enterprise_sso" }
 );
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainObject` schema (`#/components/schemas/OrganizationDomain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7258,10 +7840,12 @@ pub enum OrganizationDomainObject {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     OrganizationDomainObject { OrganizationDomain = "organization_domain" }
 );
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7278,6 +7862,7 @@ pub struct OrganizationDomainVerification {
     pub verified_at: Option<i64>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomains` schema (`#/components/schemas/OrganizationDomains`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7288,6 +7873,7 @@ pub struct OrganizationDomains {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitation` schema (`#/components/schemas/OrganizationInvitation`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7328,6 +7914,7 @@ pub struct OrganizationInvitation {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitationObject` schema (`#/components/schemas/OrganizationInvitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7339,10 +7926,18 @@ pub enum OrganizationInvitationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
     OrganizationInvitationObject { OrganizationInvitation = "organization_invitation" }
 );
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organization_invitations",
+        feature = "organization_domains"
+    )
+)]
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7360,6 +7955,7 @@ pub struct OrganizationInvitationPublicOrganizationData {
     pub has_image: bool,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationPublicUserData` schema (`#/components/schemas/OrganizationInvitationPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7378,6 +7974,7 @@ pub struct OrganizationInvitationPublicUserData {
     pub identifier: String,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7421,6 +8018,7 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationDataObject` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7432,11 +8030,13 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 crate::runtime::open_enum!(
     OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation =
     "organization_invitation" }
 );
 
+#[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7447,6 +8047,7 @@ pub struct OrganizationInvitations {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationsWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7457,6 +8058,7 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembership` schema (`#/components/schemas/OrganizationMembership`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7489,6 +8091,7 @@ pub struct OrganizationMembership {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipObject` schema (`#/components/schemas/OrganizationMembership/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7500,10 +8103,12 @@ pub enum OrganizationMembershipObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 crate::runtime::open_enum!(
     OrganizationMembershipObject { OrganizationMembership = "organization_membership" }
 );
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7535,6 +8140,7 @@ pub struct OrganizationMembershipPublicUserData {
     pub deprovisioned: Option<bool>,
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMemberships` schema (`#/components/schemas/OrganizationMemberships`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7545,6 +8151,13 @@ pub struct OrganizationMemberships {
     pub total_count: i64,
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organizations",
+        feature = "organization_memberships"
+    )
+)]
 /// The `OrganizationObject` schema (`#/components/schemas/Organization/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7556,8 +8169,16 @@ pub enum OrganizationObject {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organizations",
+        feature = "organization_memberships"
+    )
+)]
 crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
+#[cfg(feature = "instance_settings")]
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7598,6 +8219,7 @@ pub struct OrganizationSettings {
     pub initial_role_set_key: Option<String>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `OrganizationSettingsDomainsEnrollmentModesItem` schema (`#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7612,12 +8234,14 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     OrganizationSettingsDomainsEnrollmentModesItem { ManualInvitation =
     "manual_invitation", AutomaticInvitation = "automatic_invitation",
     AutomaticSuggestion = "automatic_suggestion" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `OrganizationSettingsObject` schema (`#/components/schemas/OrganizationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7629,10 +8253,12 @@ pub enum OrganizationSettingsObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     OrganizationSettingsObject { OrganizationSettings = "organization_settings" }
 );
 
+#[cfg(feature = "organizations")]
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7687,6 +8313,7 @@ pub struct OrganizationWithLogo {
     pub has_image: bool,
 }
 
+#[cfg(feature = "organizations")]
 /// The `OrganizationWithLogoObject` schema (`#/components/schemas/OrganizationWithLogo/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7698,8 +8325,10 @@ pub enum OrganizationWithLogoObject {
     Unknown(String),
 }
 
+#[cfg(feature = "organizations")]
 crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organization" });
 
+#[cfg(feature = "organizations")]
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7710,6 +8339,7 @@ pub struct Organizations {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingPaymentAttemptResponse` schema (`#/components/schemas/PaginatedBillingPaymentAttemptResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7720,6 +8350,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingPriceResponse` schema (`#/components/schemas/PaginatedBillingPriceResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7730,6 +8361,7 @@ pub struct PaginatedBillingPriceResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingStatementResponse` schema (`#/components/schemas/PaginatedBillingStatementResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7740,6 +8372,7 @@ pub struct PaginatedBillingStatementResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedCommercePlanResponse` schema (`#/components/schemas/PaginatedCommercePlanResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7750,6 +8383,7 @@ pub struct PaginatedCommercePlanResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedCommerceSubscriptionItemResponse` schema (`#/components/schemas/PaginatedCommerceSubscriptionItemResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7760,6 +8394,7 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `Passkey` schema (`#/components/schemas/Passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7778,6 +8413,7 @@ pub struct Passkey {
     pub verification: Option<VerificationPasskey>,
 }
 
+#[cfg(feature = "users")]
 /// The `PasskeyObject` schema (`#/components/schemas/Passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7789,11 +8425,21 @@ pub enum PasskeyObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(PasskeyObject { Passkey = "passkey" });
 
+#[cfg(feature = "users")]
 /// The `PasswordHasher` schema (`#/components/schemas/PasswordHasher`).
 pub type PasswordHasher = String;
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "organization_permissions",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `Permission` schema (`#/components/schemas/Permission`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7817,6 +8463,14 @@ pub struct Permission {
     pub updated_at: i64,
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "organization_permissions",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `PermissionObject` schema (`#/components/schemas/Permission/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7828,8 +8482,17 @@ pub enum PermissionObject {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "organization_permissions",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 crate::runtime::open_enum!(PermissionObject { Permission = "permission" });
 
+#[cfg(feature = "organization_permissions")]
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7840,6 +8503,7 @@ pub struct Permissions {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumber` schema (`#/components/schemas/PhoneNumber`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7873,6 +8537,7 @@ pub struct PhoneNumber {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumberObject` schema (`#/components/schemas/PhoneNumber/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7884,8 +8549,10 @@ pub enum PhoneNumberObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(PhoneNumberObject { PhoneNumber = "phone_number" });
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumberVerification` schema (`#/components/schemas/PhoneNumber/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -7899,6 +8566,7 @@ pub enum PhoneNumberVerification {
     Unknown(serde_json::Value),
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl Serialize for PhoneNumberVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -7909,6 +8577,7 @@ impl Serialize for PhoneNumberVerification {
     }
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7934,6 +8603,7 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
     }
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `PrepareEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7961,6 +8631,7 @@ pub struct PrepareEmailAddressVerificationResponse200 {
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `PreparePhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -7988,6 +8659,7 @@ pub struct PreparePhoneNumberVerificationResponse200 {
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8011,6 +8683,7 @@ pub struct PreviewTemplateBody {
     pub reply_to_email_name: Option<String>,
 }
 
+#[cfg(feature = "billing")]
 /// The `PriceTransitionRequest` schema (`#/components/schemas/PriceTransitionRequest`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8021,6 +8694,7 @@ pub struct PriceTransitionRequest {
     pub to_price_id: String,
 }
 
+#[cfg(feature = "proxy_checks")]
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8044,6 +8718,7 @@ pub struct ProxyCheck {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "proxy_checks")]
 /// The `ProxyCheckObject` schema (`#/components/schemas/ProxyCheck/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8055,11 +8730,14 @@ pub enum ProxyCheckObject {
     Unknown(String),
 }
 
+#[cfg(feature = "proxy_checks")]
 crate::runtime::open_enum!(ProxyCheckObject { ProxyCheck = "proxy_check" });
 
+#[cfg(feature = "role_sets")]
 /// The `ReassignmentMappings` schema (`#/components/schemas/ReassignmentMappings`).
 pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
 
+#[cfg(feature = "redirect_urls")]
 /// The `RedirectUrl` schema (`#/components/schemas/RedirectURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8077,6 +8755,7 @@ pub struct RedirectUrl {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "redirect_urls")]
 /// The `RedirectUrlObject` schema (`#/components/schemas/RedirectURL/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8088,8 +8767,10 @@ pub enum RedirectUrlObject {
     Unknown(String),
 }
 
+#[cfg(feature = "redirect_urls")]
 crate::runtime::open_enum!(RedirectUrlObject { RedirectUrl = "redirect_url" });
 
+#[cfg(feature = "sessions")]
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8124,6 +8805,7 @@ pub struct RefreshSessionBody {
     pub request_originating_ip: Option<Option<String>>,
 }
 
+#[cfg(feature = "sessions")]
 /// Default: `token`.
 ///
 /// The `RefreshSessionBodyFormat` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`).
@@ -8138,10 +8820,12 @@ pub enum RefreshSessionBodyFormat {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(
     RefreshSessionBodyFormat { Token = "token", Cookie = "cookie" }
 );
 
+#[cfg(feature = "users")]
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8152,6 +8836,7 @@ pub struct RemoveUserPasswordBody {
     pub sign_out_of_other_sessions: Option<bool>,
 }
 
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8160,6 +8845,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsBody {
     pub mappings: Vec<ReplaceDirectoryGroupRoleMappingsBodyMappingsItem>,
 }
 
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
@@ -8173,6 +8859,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
     pub role_id: String,
 }
 
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8183,6 +8870,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organizations")]
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8196,6 +8884,7 @@ pub struct ReplaceOrganizationMetadataBody {
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `ReplaceRoleInRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8206,6 +8895,7 @@ pub struct ReplaceRoleInRoleSetBody {
     pub to_role_key: String,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `ReplaceRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8217,6 +8907,7 @@ pub struct ReplaceRoleSetBody {
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8225,6 +8916,7 @@ pub struct ReplaceScimGroupRoleMappingsBody {
     pub mappings: Vec<ReplaceScimGroupRoleMappingsBodyMappingsItem>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
@@ -8234,6 +8926,7 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
     pub role_id: String,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8244,6 +8937,7 @@ pub struct ReplaceScimGroupRoleMappingsResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8263,6 +8957,7 @@ pub struct ReplaceUserEmailAddressBody {
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "email_addresses")]
 /// Default: `verified`.
 ///
 /// The `ReplaceUserEmailAddressBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`).
@@ -8279,11 +8974,13 @@ pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "email_addresses")]
 crate::runtime::open_enum!(
     ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved =
     "reserved", Unverified = "unverified" }
 );
 
+#[cfg(feature = "users")]
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8300,6 +8997,7 @@ pub struct ReplaceUserMetadataBody {
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `ReplaceUserPhoneNumberBody` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8312,6 +9010,7 @@ pub struct ReplaceUserPhoneNumberBody {
     pub identification_status: Option<ReplaceUserPhoneNumberBodyIdentificationStatus>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// Default: `verified`.
 ///
 /// The `ReplaceUserPhoneNumberBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema/properties/identification_status`).
@@ -8328,11 +9027,13 @@ pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "phone_numbers")]
 crate::runtime::open_enum!(
     ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved =
     "reserved", Unverified = "unverified" }
 );
 
+#[cfg(feature = "email_sms_templates")]
 /// The `RevertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1revert/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8345,8 +9046,10 @@ pub enum RevertTemplateTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8361,6 +9064,7 @@ pub struct RevokeAdminPortalLinkTokenBody {
     pub revocation_reason: Option<Option<String>>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse200` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8394,6 +9098,7 @@ pub struct RevokeAdminPortalLinkTokenResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse200Object` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8405,11 +9110,13 @@ pub enum RevokeAdminPortalLinkTokenResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::open_enum!(
     RevokeAdminPortalLinkTokenResponse200Object { AdminPortalLinkToken =
     "admin_portal_link_token" }
 );
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8418,6 +9125,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400 {
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8430,6 +9138,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8438,6 +9147,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401 {
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse401ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8450,6 +9160,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8458,6 +9169,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403 {
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse403ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8470,6 +9182,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse404` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8478,6 +9191,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404 {
     pub errors: Vec<RevokeAdminPortalLinkTokenResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse404ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8490,6 +9204,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8504,6 +9219,7 @@ pub struct RevokeApiKeyBody {
     pub revocation_reason: Option<Option<String>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8544,6 +9260,7 @@ pub struct RevokeApiKeyResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8555,8 +9272,10 @@ pub enum RevokeApiKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(RevokeApiKeyResponse200Object { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8565,6 +9284,7 @@ pub struct RevokeApiKeyResponse400 {
     pub errors: Vec<RevokeApiKeyResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8577,6 +9297,7 @@ pub struct RevokeApiKeyResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8585,6 +9306,7 @@ pub struct RevokeApiKeyResponse404 {
     pub errors: Vec<RevokeApiKeyResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8597,6 +9319,7 @@ pub struct RevokeApiKeyResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponse200` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8628,6 +9351,7 @@ pub struct RevokeInvitationResponse200 {
     pub status: RevokeInvitationResponse200Status,
 }
 
+#[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponse200Object` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8639,10 +9363,12 @@ pub enum RevokeInvitationResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     RevokeInvitationResponse200Object { Invitation = "invitation" }
 );
 
+#[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponse200Status` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8654,8 +9380,10 @@ pub enum RevokeInvitationResponse200Status {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(RevokeInvitationResponse200Status { Revoked = "revoked" });
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8670,6 +9398,7 @@ pub struct RevokeM2mTokenBody {
     pub revocation_reason: Option<Option<String>>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8703,6 +9432,7 @@ pub struct RevokeM2mTokenResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8714,11 +9444,13 @@ pub enum RevokeM2mTokenResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     RevokeM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8727,6 +9459,7 @@ pub struct RevokeM2mTokenResponse400 {
     pub errors: Vec<RevokeM2mTokenResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8739,6 +9472,7 @@ pub struct RevokeM2mTokenResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8747,6 +9481,7 @@ pub struct RevokeM2mTokenResponse404 {
     pub errors: Vec<RevokeM2mTokenResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8759,6 +9494,7 @@ pub struct RevokeM2mTokenResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -8768,6 +9504,7 @@ pub struct RevokeOAuthApplicationTokenBody {
     pub token: String,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `RevokeOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8781,6 +9518,13 @@ pub struct RevokeOrganizationInvitationBody {
     pub requesting_user_id: Option<Option<String>>,
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `Role` schema (`#/components/schemas/Role`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8806,6 +9550,13 @@ pub struct Role {
     pub updated_at: i64,
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `RoleObject` schema (`#/components/schemas/Role/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8817,8 +9568,16 @@ pub enum RoleObject {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 crate::runtime::open_enum!(RoleObject { Role = "role" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8853,6 +9612,7 @@ pub struct RoleSet {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetItem` schema (`#/components/schemas/RoleSetItem`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8880,6 +9640,7 @@ pub struct RoleSetItem {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetItemObject` schema (`#/components/schemas/RoleSetItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8891,8 +9652,10 @@ pub enum RoleSetItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(RoleSetItemObject { RoleSetItem = "role_set_item" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8933,6 +9696,7 @@ pub struct RoleSetMigration {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetMigrationObject` schema (`#/components/schemas/RoleSetMigration/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8944,10 +9708,12 @@ pub enum RoleSetMigrationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(
     RoleSetMigrationObject { RoleSetMigration = "role_set_migration" }
 );
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetObject` schema (`#/components/schemas/RoleSet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8959,8 +9725,10 @@ pub enum RoleSetObject {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(RoleSetObject { RoleSet = "role_set" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetType` schema (`#/components/schemas/RoleSet/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8973,8 +9741,10 @@ pub enum RoleSetType {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(RoleSetType { Initial = "initial", Custom = "custom" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8985,6 +9755,7 @@ pub struct RoleSets {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_roles")]
 /// The `Roles` schema (`#/components/schemas/Roles`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -8995,6 +9766,7 @@ pub struct Roles {
     pub total_count: i64,
 }
 
+#[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyBody` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9003,6 +9775,7 @@ pub struct RotateMachineSecretKeyBody {
     pub previous_token_ttl: i64,
 }
 
+#[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9015,6 +9788,7 @@ pub struct RotateMachineSecretKeyResponse200 {
     pub secret: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponse200Object` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9026,10 +9800,12 @@ pub enum RotateMachineSecretKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(
     RotateMachineSecretKeyResponse200Object { MachineSecretKey = "machine_secret_key" }
 );
 
+#[cfg(feature = "users")]
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9067,6 +9843,7 @@ pub struct SamlAccount {
     pub saml_connection: Option<SamlAccountConnection>,
 }
 
+#[cfg(feature = "users")]
 /// The `SamlAccountConnection` schema (`#/components/schemas/SAMLAccountConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9103,6 +9880,7 @@ pub struct SamlAccountConnection {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `SamlAccountObject` schema (`#/components/schemas/SAMLAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9114,8 +9892,10 @@ pub enum SamlAccountObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(SamlAccountObject { SamlAccount = "saml_account" });
 
+#[cfg(feature = "users")]
 /// The `SamlAccountVerification` schema (`#/components/schemas/SAMLAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -9129,6 +9909,7 @@ pub enum SamlAccountVerification {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "users")]
 impl Serialize for SamlAccountVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -9139,6 +9920,7 @@ impl Serialize for SamlAccountVerification {
     }
 }
 
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for SamlAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9164,6 +9946,7 @@ impl<'de> Deserialize<'de> for SamlAccountVerification {
     }
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnection` schema (`#/components/schemas/SAMLConnection`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9243,6 +10026,7 @@ pub struct SamlConnection {
     pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9257,6 +10041,7 @@ pub struct SamlConnectionAttributeMapping {
     pub last_name: String,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9268,6 +10053,7 @@ pub struct SamlConnectionLoginHint {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9282,11 +10068,13 @@ pub enum SamlConnectionLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     SamlConnectionLoginHintMode { EmailAddress = "email_address", CustomAttribute =
     "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionObject` schema (`#/components/schemas/SAMLConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9298,8 +10086,10 @@ pub enum SamlConnectionObject {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(SamlConnectionObject { SamlConnection = "saml_connection" });
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9310,9 +10100,11 @@ pub struct SamlConnections {
     pub total_count: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectories` schema (`#/components/schemas/SCIMDirectories`).
 pub type ScimDirectories = Vec<ScimDirectory>;
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectory` schema (`#/components/schemas/SCIMDirectory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9349,6 +10141,7 @@ pub struct ScimDirectory {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryCustomAttributesItem` schema (`#/components/schemas/SCIMDirectory/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9373,6 +10166,7 @@ pub struct ScimDirectoryCustomAttributesItem {
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryObject` schema (`#/components/schemas/SCIMDirectory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9384,8 +10178,10 @@ pub enum ScimDirectoryObject {
     Unknown(String),
 }
 
+#[cfg(feature = "scim_directories")]
 crate::runtime::open_enum!(ScimDirectoryObject { ScimDirectory = "scim_directory" });
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9418,6 +10214,7 @@ pub struct ScimGroupRoleMapping {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMappingObject` schema (`#/components/schemas/SCIMGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9429,13 +10226,16 @@ pub enum ScimGroupRoleMappingObject {
     Unknown(String),
 }
 
+#[cfg(feature = "scim_directories")]
 crate::runtime::open_enum!(
     ScimGroupRoleMappingObject { ScimGroupRoleMapping = "scim_group_role_mapping" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMappings` schema (`#/components/schemas/SCIMGroupRoleMappings`).
 pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
 
+#[cfg(feature = "users")]
 /// The `ScimUserMetadata` schema (`#/components/schemas/SCIMUserMetadata`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9449,6 +10249,7 @@ pub struct ScimUserMetadata {
     pub external_id: Option<String>,
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `Session` schema (`#/components/schemas/Session`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9488,6 +10289,7 @@ pub struct Session {
     pub tasks: Option<Vec<SessionTask>>,
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionActivityResponse` schema (`#/components/schemas/SessionActivityResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9518,6 +10320,7 @@ pub struct SessionActivityResponse {
     pub country: Option<String>,
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionObject` schema (`#/components/schemas/Session/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9529,8 +10332,10 @@ pub enum SessionObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 crate::runtime::open_enum!(SessionObject { Session = "session" });
 
+#[cfg(feature = "sessions")]
 /// The `SessionRefresh` schema (`#/components/schemas/SessionRefresh`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -9545,6 +10350,7 @@ pub enum SessionRefresh {
     Unknown(serde_json::Value),
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionStatus` schema (`#/components/schemas/Session/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9569,12 +10375,14 @@ pub enum SessionStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 crate::runtime::open_enum!(
     SessionStatus { Active = "active", Revoked = "revoked", Ended = "ended", Expired =
     "expired", Removed = "removed", Abandoned = "abandoned", Replaced = "replaced",
     Pending = "pending" }
 );
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9583,6 +10391,7 @@ pub struct SessionTask {
     pub key: String,
 }
 
+#[cfg(feature = "users")]
 /// The `SetUserPasswordCompromisedBody` schema (`#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -9597,6 +10406,7 @@ pub struct SetUserPasswordCompromisedBody {
     pub revoke_all_sessions: Option<Option<bool>>,
 }
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9622,6 +10432,7 @@ pub struct SignInToken {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenObject` schema (`#/components/schemas/SignInToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9633,8 +10444,10 @@ pub enum SignInTokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_in_tokens")]
 crate::runtime::open_enum!(SignInTokenObject { SignInToken = "sign_in_token" });
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9649,10 +10462,12 @@ pub enum SignInTokenStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_in_tokens")]
 crate::runtime::open_enum!(
     SignInTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
 );
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9715,6 +10530,7 @@ pub struct SignUp {
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpObject` schema (`#/components/schemas/SignUp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9726,8 +10542,10 @@ pub enum SignUpObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(SignUpObject { SignUpAttempt = "sign_up_attempt" });
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpStatus` schema (`#/components/schemas/SignUp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9742,11 +10560,13 @@ pub enum SignUpStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(
     SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete",
     Abandoned = "abandoned" }
 );
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9759,6 +10579,7 @@ pub struct SignUpVerification {
     pub supported_strategies: Option<Vec<String>>,
 }
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpVerificationNextAction` schema (`#/components/schemas/SignUpVerification/properties/next_action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9773,11 +10594,13 @@ pub enum SignUpVerificationNextAction {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(
     SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt =
     "needs_attempt", Type = "" }
 );
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9792,6 +10615,7 @@ pub struct SignUpVerifications {
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "webhooks")]
 /// The `SvixUrl` schema (`#/components/schemas/SvixURL`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9800,6 +10624,7 @@ pub struct SvixUrl {
     pub svix_url: String,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `Template` schema (`#/components/schemas/Template`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9878,6 +10703,7 @@ pub struct Template {
     pub created_at: Option<i64>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `TemplateObject` schema (`#/components/schemas/Template/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9889,8 +10715,10 @@ pub enum TemplateObject {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(TemplateObject { Template = "template" });
 
+#[cfg(feature = "testing_tokens")]
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9904,6 +10732,7 @@ pub struct TestingToken {
     pub expires_at: i64,
 }
 
+#[cfg(feature = "testing_tokens")]
 /// The `TestingTokenObject` schema (`#/components/schemas/TestingToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9915,8 +10744,10 @@ pub enum TestingTokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "testing_tokens")]
 crate::runtime::open_enum!(TestingTokenObject { TestingToken = "testing_token" });
 
+#[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -9927,6 +10758,7 @@ pub struct ToggleTemplateDeliveryBody {
     pub delivered_by_clerk: Option<bool>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9939,10 +10771,12 @@ pub enum ToggleTemplateDeliveryTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(
     ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" }
 );
 
+#[cfg(feature = "sessions")]
 /// The `Token` schema (`#/components/schemas/Token`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9954,6 +10788,7 @@ pub struct Token {
     pub jwt: String,
 }
 
+#[cfg(feature = "sessions")]
 /// The `TokenObject` schema (`#/components/schemas/Token/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9965,8 +10800,10 @@ pub enum TokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(TokenObject { Token = "token" });
 
+#[cfg(feature = "users")]
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -9978,6 +10815,7 @@ pub struct TotalCount {
     pub total_count: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `TotalCountObject` schema (`#/components/schemas/TotalCount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9989,8 +10827,10 @@ pub enum TotalCountObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TotalCountObject { TotalCount = "total_count" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10024,6 +10864,7 @@ pub struct TrustedDevice {
     pub revoked_at: Option<i64>,
 }
 
+#[cfg(feature = "users")]
 /// The `TrustedDeviceAlgorithm` schema (`#/components/schemas/TrustedDevice/properties/algorithm`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10035,8 +10876,10 @@ pub enum TrustedDeviceAlgorithm {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TrustedDeviceAlgorithm { Es256 = "ES256" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDeviceObject` schema (`#/components/schemas/TrustedDevice/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10048,8 +10891,10 @@ pub enum TrustedDeviceObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TrustedDeviceObject { TrustedDevice = "trusted_device" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDevicePlatform` schema (`#/components/schemas/TrustedDevice/properties/platform`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10062,8 +10907,10 @@ pub enum TrustedDevicePlatform {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TrustedDevicePlatform { Ios = "ios", Android = "android" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDeviceStatus` schema (`#/components/schemas/TrustedDevice/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10076,10 +10923,12 @@ pub enum TrustedDeviceStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     TrustedDeviceStatus { Active = "active", Revoked = "revoked" }
 );
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10114,6 +10963,7 @@ pub struct UpdateApiKeyBody {
     pub seconds_until_expiration: Option<Option<f64>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10154,6 +11004,7 @@ pub struct UpdateApiKeyResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse200Object` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10165,8 +11016,10 @@ pub enum UpdateApiKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(UpdateApiKeyResponse200Object { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10175,6 +11028,7 @@ pub struct UpdateApiKeyResponse400 {
     pub errors: Vec<UpdateApiKeyResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10187,6 +11041,7 @@ pub struct UpdateApiKeyResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10195,6 +11050,7 @@ pub struct UpdateApiKeyResponse404 {
     pub errors: Vec<UpdateApiKeyResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10207,6 +11063,7 @@ pub struct UpdateApiKeyResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "directories")]
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10228,6 +11085,7 @@ pub struct UpdateDirectoryBody {
     pub group_role_mapping_enabled: Option<bool>,
 }
 
+#[cfg(feature = "domains")]
 /// The `UpdateDomainBody` schema (`#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10256,6 +11114,7 @@ pub struct UpdateDomainBody {
     pub is_secondary: Option<Option<bool>>,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `UpdateEmailAddressBody` schema (`#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10283,6 +11142,7 @@ pub struct UpdateEmailAddressBody {
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10362,6 +11222,7 @@ pub struct UpdateEnterpriseConnectionBody {
     >,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10384,6 +11245,7 @@ pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10439,6 +11301,7 @@ pub struct UpdateEnterpriseConnectionBodyOidc {
     pub requires_pkce: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10524,6 +11387,7 @@ pub struct UpdateEnterpriseConnectionBodySaml {
     pub login_hint: Option<Option<UpdateEnterpriseConnectionBodySamlLoginHint>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10558,6 +11422,7 @@ pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
     pub last_name: Option<Option<String>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10569,6 +11434,7 @@ pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10583,11 +11449,13 @@ pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     UpdateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10623,6 +11491,7 @@ pub struct UpdateInstanceAuthConfigBody {
     pub test_mode: Option<Option<bool>>,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponse200` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10648,6 +11517,7 @@ pub struct UpdateInstanceAuthConfigResponse200 {
     pub enhanced_email_deliverability: Option<bool>,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponse200Object` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10659,10 +11529,12 @@ pub enum UpdateInstanceAuthConfigResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "beta_features")]
 crate::runtime::open_enum!(
     UpdateInstanceAuthConfigResponse200Object { InstanceSettings = "instance_settings" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10732,6 +11604,7 @@ pub struct UpdateInstanceBody {
     >,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10746,11 +11619,13 @@ pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired { Password =
     "password", Otp = "otp", Type = "" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10765,6 +11640,7 @@ pub struct UpdateInstanceCommunicationBody {
     pub blocked_country_codes: Option<Option<Vec<String>>>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOAuthApplicationSettingsBody` schema (`#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10818,6 +11694,7 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
     >,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOrganizationSettingsBody` schema (`#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10877,6 +11754,7 @@ pub struct UpdateInstanceOrganizationSettingsBody {
     pub domains_default_role_id: Option<Option<String>>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceProtectBody` schema (`#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10898,6 +11776,7 @@ pub struct UpdateInstanceProtectBody {
     pub specter_enabled: Option<Option<bool>>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceRestrictionsBody` schema (`#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -10940,6 +11819,7 @@ pub struct UpdateInstanceRestrictionsBody {
     pub block_disposable_email_domains: Option<Option<bool>>,
 }
 
+#[cfg(feature = "jwt_templates")]
 /// The `UpdateJwtTemplateBody` schema (`#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10981,6 +11861,7 @@ pub struct UpdateJwtTemplateBody {
     pub signing_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "machines")]
 /// The `UpdateMachineBody` schema (`#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -10993,6 +11874,7 @@ pub struct UpdateMachineBody {
     pub default_token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `UpdateOAuthApplicationBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11050,6 +11932,7 @@ pub struct UpdateOAuthApplicationBody {
     pub public: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organizations")]
 /// The `UpdateOrganizationBody` schema (`#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11099,6 +11982,7 @@ pub struct UpdateOrganizationBody {
     pub role_set_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `UpdateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11119,6 +12003,7 @@ pub struct UpdateOrganizationDomainBody {
     pub verified: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11127,6 +12012,7 @@ pub struct UpdateOrganizationMembershipBody {
     pub role: String,
 }
 
+#[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11140,6 +12026,7 @@ pub struct UpdateOrganizationMembershipMetadataBody {
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "organization_permissions")]
 /// The `UpdateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11155,6 +12042,7 @@ pub struct UpdateOrganizationPermissionBody {
     pub description: Option<String>,
 }
 
+#[cfg(feature = "organization_roles")]
 /// The `UpdateOrganizationRoleBody` schema (`#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11189,6 +12077,7 @@ pub struct UpdateOrganizationRoleBody {
     pub permissions: Option<Option<Vec<String>>>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `UpdatePhoneNumberBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11216,6 +12105,7 @@ pub struct UpdatePhoneNumberBody {
     pub reserved_for_second_factor: Option<Option<bool>>,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateProductionInstanceDomainBody` schema (`#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11229,6 +12119,7 @@ pub struct UpdateProductionInstanceDomainBody {
     pub is_secondary: Option<bool>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11273,6 +12164,7 @@ pub struct UpdateRoleSetBody {
     pub creator_role_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBodyType` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11284,8 +12176,10 @@ pub enum UpdateRoleSetBodyType {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(UpdateRoleSetBodyType { Initial = "initial" });
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11423,6 +12317,7 @@ pub struct UpdateSamlConnectionBody {
     pub consent_verified_domains_deletion: Option<Option<bool>>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11441,6 +12336,7 @@ pub struct UpdateSamlConnectionBodyAttributeMapping {
     pub last_name: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11452,6 +12348,7 @@ pub struct UpdateSamlConnectionBodyLoginHint {
     pub source: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11466,11 +12363,13 @@ pub enum UpdateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     UpdateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11492,6 +12391,7 @@ pub struct UpdateScimDirectoryBody {
     pub group_role_mapping_enabled: Option<bool>,
 }
 
+#[cfg(feature = "sign_ups")]
 /// The `UpdateSignUpBody` schema (`#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11512,6 +12412,7 @@ pub struct UpdateSignUpBody {
     pub custom_action: Option<Option<bool>>,
 }
 
+#[cfg(feature = "users")]
 /// The `UpdateUserBody` schema (`#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11675,6 +12576,7 @@ pub struct UpdateUserBody {
     pub bypass_client_trust: Option<Option<bool>>,
 }
 
+#[cfg(feature = "users")]
 /// The `UpdateUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11691,6 +12593,7 @@ pub struct UpdateUserMetadataBody {
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -11731,6 +12634,7 @@ pub struct UpsertTemplateBody {
     pub reply_to_email_name: Option<String>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11743,8 +12647,10 @@ pub enum UpsertTemplateTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(feature = "users")]
 /// The `User` schema (`#/components/schemas/User`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11856,6 +12762,7 @@ pub struct User {
     pub scim: Option<ScimUserMetadata>,
 }
 
+#[cfg(feature = "users")]
 /// The `UserObject` schema (`#/components/schemas/User/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11867,8 +12774,10 @@ pub enum UserObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(UserObject { User = "user" });
 
+#[cfg(feature = "users")]
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11877,6 +12786,7 @@ pub struct UsersBanBody {
     pub user_ids: Vec<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `UsersGetOrganizationInvitationsStatus` schema (`#/paths/~1users~1{user_id}~1organization_invitations/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11893,11 +12803,13 @@ pub enum UsersGetOrganizationInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     UsersGetOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
     Revoked = "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "users")]
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11906,6 +12818,7 @@ pub struct UsersUnbanBody {
     pub user_ids: Vec<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11928,6 +12841,7 @@ pub struct VerificationAdmin {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminObject` schema (`#/components/schemas/verification_admin/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11939,10 +12853,12 @@ pub enum VerificationAdminObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationAdminObject { VerificationAdmin = "verification_admin" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11954,8 +12870,10 @@ pub enum VerificationAdminStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(VerificationAdminStatus { Verified = "verified" });
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11967,8 +12885,10 @@ pub enum VerificationAdminStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -11990,6 +12910,7 @@ pub struct VerificationEmailLink {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkObject` schema (`#/components/schemas/verification_email_link/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12001,10 +12922,12 @@ pub enum VerificationEmailLinkObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationEmailLinkObject { VerificationEmailLink = "verification_email_link" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStatus` schema (`#/components/schemas/verification_email_link/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12021,11 +12944,13 @@ pub enum VerificationEmailLinkStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationEmailLinkStatus { Unverified = "unverified", Verified = "verified",
     Failed = "failed", Expired = "expired" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStrategy` schema (`#/components/schemas/verification_email_link/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12037,8 +12962,10 @@ pub enum VerificationEmailLinkStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_link" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12062,6 +12989,7 @@ pub struct VerificationFromOauth {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauthObject` schema (`#/components/schemas/verification_from_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12073,10 +13001,12 @@ pub enum VerificationFromOauthObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationFromOauthObject { VerificationFromOauth = "verification_from_oauth" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauthStatus` schema (`#/components/schemas/verification_from_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12089,10 +13019,12 @@ pub enum VerificationFromOauthStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationFromOauthStatus { Unverified = "unverified", Verified = "verified" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12117,6 +13049,7 @@ pub struct VerificationGoogleOneTap {
     pub error: Option<ClerkError>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapObject` schema (`#/components/schemas/verification_google_one_tap/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12128,11 +13061,13 @@ pub enum VerificationGoogleOneTapObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationGoogleOneTapObject { VerificationGoogleOneTap =
     "verification_google_one_tap" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStatus` schema (`#/components/schemas/verification_google_one_tap/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12145,10 +13080,12 @@ pub enum VerificationGoogleOneTapStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationGoogleOneTapStatus { Unverified = "unverified", Verified = "verified" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStrategy` schema (`#/components/schemas/verification_google_one_tap/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12160,10 +13097,12 @@ pub enum VerificationGoogleOneTapStrategy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationGoogleOneTapStrategy { GoogleOneTap = "google_one_tap" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12190,6 +13129,7 @@ pub struct VerificationOauth {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationOauthObject` schema (`#/components/schemas/verification_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12201,10 +13141,12 @@ pub enum VerificationOauthObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationOauthObject { VerificationOauth = "verification_oauth" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12223,11 +13165,13 @@ pub enum VerificationOauthStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired", Transferable = "transferable" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12251,6 +13195,7 @@ pub struct VerificationOtp {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpObject` schema (`#/components/schemas/verification_otp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12262,10 +13207,12 @@ pub enum VerificationOtpObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationOtpObject { VerificationOtp = "verification_otp" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStatus` schema (`#/components/schemas/verification_otp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12282,11 +13229,13 @@ pub enum VerificationOtpStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationOtpStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStrategy` schema (`#/components/schemas/verification_otp/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12301,11 +13250,13 @@ pub enum VerificationOtpStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationOtpStrategy { PhoneCode = "phone_code", EmailCode = "email_code",
     ResetPasswordEmailCode = "reset_password_email_code" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12334,6 +13285,7 @@ pub struct VerificationPasskey {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyNonce` schema (`#/components/schemas/verification_passkey/properties/nonce`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12345,8 +13297,10 @@ pub enum VerificationPasskeyNonce {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(VerificationPasskeyNonce { Nonce = "nonce" });
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyObject` schema (`#/components/schemas/verification_passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12358,10 +13312,12 @@ pub enum VerificationPasskeyObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationPasskeyObject { VerificationPasskey = "verification_passkey" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyStatus` schema (`#/components/schemas/verification_passkey/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12373,8 +13329,10 @@ pub enum VerificationPasskeyStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(VerificationPasskeyStatus { Verified = "verified" });
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12386,8 +13344,10 @@ pub enum VerificationPasskeyStrategy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12416,6 +13376,7 @@ pub struct VerificationSaml {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlObject` schema (`#/components/schemas/verification_saml/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12427,10 +13388,12 @@ pub enum VerificationSamlObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationSamlObject { VerificationSaml = "verification_saml" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlStatus` schema (`#/components/schemas/verification_saml/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12449,11 +13412,13 @@ pub enum VerificationSamlStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationSamlStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired", Transferable = "transferable" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlStrategy` schema (`#/components/schemas/verification_saml/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12465,8 +13430,10 @@ pub enum VerificationSamlStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12486,6 +13453,7 @@ pub struct VerificationScim {
     pub expire_at: Option<i64>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimObject` schema (`#/components/schemas/verification_scim/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12497,10 +13465,12 @@ pub enum VerificationScimObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationScimObject { VerificationScim = "verification_scim" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12512,8 +13482,10 @@ pub enum VerificationScimStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationScimStatus { Verified = "verified" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimStrategy` schema (`#/components/schemas/verification_scim/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12525,8 +13497,10 @@ pub enum VerificationScimStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12548,6 +13522,7 @@ pub struct VerificationTicket {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketObject` schema (`#/components/schemas/verification_ticket/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12559,10 +13534,12 @@ pub enum VerificationTicketObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationTicketObject { VerificationTicket = "verification_ticket" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketStatus` schema (`#/components/schemas/verification_ticket/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12577,11 +13554,13 @@ pub enum VerificationTicketStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationTicketStatus { Unverified = "unverified", Verified = "verified", Expired
     = "expired" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketStrategy` schema (`#/components/schemas/verification_ticket/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12593,8 +13572,10 @@ pub enum VerificationTicketStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12621,6 +13602,7 @@ pub struct VerificationWeb3 {
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Object` schema (`#/components/schemas/verification_web3/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12632,10 +13614,12 @@ pub enum VerificationWeb3Object {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationWeb3Object { VerificationWeb3 = "verification_web3" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12652,11 +13636,13 @@ pub enum VerificationWeb3Status {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Strategy` schema (`#/components/schemas/verification_web3/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12675,6 +13661,7 @@ pub enum VerificationWeb3Strategy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationWeb3Strategy { Web3MetamaskSignature = "web3_metamask_signature",
     Web3BaseSignature = "web3_base_signature", Web3CoinbaseWalletSignature =
@@ -12682,6 +13669,7 @@ crate::runtime::open_enum!(
     "web3_okx_wallet_signature", Web3SolanaSignature = "web3_solana_signature" }
 );
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12691,6 +13679,7 @@ pub struct VerifyApiKeyBody {
     pub secret: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse200` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12731,6 +13720,7 @@ pub struct VerifyApiKeyResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse200Object` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12742,8 +13732,10 @@ pub enum VerifyApiKeyResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(VerifyApiKeyResponse200Object { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12752,6 +13744,7 @@ pub struct VerifyApiKeyResponse400 {
     pub errors: Vec<VerifyApiKeyResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12764,6 +13757,7 @@ pub struct VerifyApiKeyResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse404` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12772,6 +13766,7 @@ pub struct VerifyApiKeyResponse404 {
     pub errors: Vec<VerifyApiKeyResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12784,6 +13779,7 @@ pub struct VerifyApiKeyResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "clients")]
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12793,6 +13789,7 @@ pub struct VerifyClientBody {
     pub token: String,
 }
 
+#[cfg(feature = "proxy_checks")]
 /// The `VerifyDomainProxyBody` schema (`#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12805,6 +13802,7 @@ pub struct VerifyDomainProxyBody {
     pub proxy_url: Option<String>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -12814,6 +13812,7 @@ pub struct VerifyM2mTokenBody {
     pub token: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12847,6 +13846,7 @@ pub struct VerifyM2mTokenResponse200 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse200Object` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12858,11 +13858,13 @@ pub enum VerifyM2mTokenResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     VerifyM2mTokenResponse200Object { MachineToMachineToken = "machine_to_machine_token"
     }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12871,6 +13873,7 @@ pub struct VerifyM2mTokenResponse400 {
     pub errors: Vec<VerifyM2mTokenResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12883,6 +13886,7 @@ pub struct VerifyM2mTokenResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12891,6 +13895,7 @@ pub struct VerifyM2mTokenResponse404 {
     pub errors: Vec<VerifyM2mTokenResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12903,6 +13908,7 @@ pub struct VerifyM2mTokenResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12916,6 +13922,7 @@ pub struct VerifyOAuthAccessTokenBody {
     pub secret: Option<String>,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse200` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -12930,6 +13937,7 @@ pub enum VerifyOAuthAccessTokenResponse200 {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse200Variant0` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12959,6 +13967,7 @@ pub struct VerifyOAuthAccessTokenResponse200Variant0 {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse200Variant0Object` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12970,11 +13979,13 @@ pub enum VerifyOAuthAccessTokenResponse200Variant0Object {
     Unknown(String),
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 crate::runtime::open_enum!(
     VerifyOAuthAccessTokenResponse200Variant0Object { ClerkIdpOauthAccessToken =
     "clerk_idp_oauth_access_token" }
 );
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse200Variant1` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12983,6 +13994,7 @@ pub struct VerifyOAuthAccessTokenResponse200Variant1 {
     pub active: bool,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse400` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -12991,6 +14003,7 @@ pub struct VerifyOAuthAccessTokenResponse400 {
     pub errors: Vec<VerifyOAuthAccessTokenResponse400ErrorsItem>,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse400ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -13003,6 +14016,7 @@ pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse404` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -13011,6 +14025,7 @@ pub struct VerifyOAuthAccessTokenResponse404 {
     pub errors: Vec<VerifyOAuthAccessTokenResponse404ErrorsItem>,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse404ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -13023,6 +14038,7 @@ pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyPasswordBody` schema (`#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13032,6 +14048,7 @@ pub struct VerifyPasswordBody {
     pub password: String,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyPasswordResponse200` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -13041,6 +14058,7 @@ pub struct VerifyPasswordResponse200 {
     pub verified: Option<bool>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -13050,6 +14068,7 @@ pub struct VerifyTotpBody {
     pub code: String,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyTotpResponse200` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -13062,6 +14081,7 @@ pub struct VerifyTotpResponse200 {
     pub code_type: Option<VerifyTotpResponse200CodeType>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyTotpResponse200CodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13074,10 +14094,12 @@ pub enum VerifyTotpResponse200CodeType {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerifyTotpResponse200CodeType { Totp = "totp", BackupCode = "backup_code" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -13103,6 +14125,7 @@ pub struct WaitlistEntry {
     pub invitation: Option<Invitation>,
 }
 
+#[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntryObject` schema (`#/components/schemas/WaitlistEntry/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13114,8 +14137,10 @@ pub enum WaitlistEntryObject {
     Unknown(String),
 }
 
+#[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(WaitlistEntryObject { WaitlistEntry = "waitlist_entry" });
 
+#[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntryStatus` schema (`#/components/schemas/WaitlistEntry/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13132,11 +14157,13 @@ pub enum WaitlistEntryStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(
     WaitlistEntryStatus { Pending = "pending", Invited = "invited", Rejected =
     "rejected", Completed = "completed" }
 );
 
+#[cfg(feature = "users")]
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -13157,6 +14184,7 @@ pub struct Web3Wallet {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `Web3WalletObject` schema (`#/components/schemas/Web3Wallet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13168,8 +14196,10 @@ pub enum Web3WalletObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(Web3WalletObject { Web3Wallet = "web3_wallet" });
 
+#[cfg(feature = "users")]
 /// The `Web3WalletVerification` schema (`#/components/schemas/Web3Wallet/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -13183,6 +14213,7 @@ pub enum Web3WalletVerification {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "users")]
 impl Serialize for Web3WalletVerification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -13193,6 +14224,7 @@ impl Serialize for Web3WalletVerification {
     }
 }
 
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for Web3WalletVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

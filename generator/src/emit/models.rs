@@ -5,9 +5,9 @@ use quote::quote;
 
 use super::docs::{code, describe, doc_attrs, doc_attrs_or, paragraphs};
 use super::format::{Piece, piece};
-use super::{ident, type_tokens};
+use super::{feature_cfg, feature_names, features_of, ident, type_tokens};
 use crate::model::{
-    Api, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Usage, Variant,
+    Api, Field, GroupReach, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Usage, Variant,
 };
 
 /// What `models.rs` imports: schema types avoid these names.
@@ -29,6 +29,8 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
         let imports = uses_serde.then(|| {
             let names = IMPORTS.iter().map(|name| ident(name));
             quote!(
+                // Unused when the enabled features leave out every type that derives them.
+                #[allow(unused_imports)]
                 use serde::{#(#names),*};
             )
         });
@@ -50,17 +52,21 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
     });
     // Decided once for all types, so each piece carries only its own answer.
     let usage = Usage::of(api);
+    let reach = GroupReach::of(api);
+    let feature_names = feature_names(api);
     std::iter::once(header)
         .chain(api.types.iter().map(|def| {
             let non_exhaustive = usage.non_exhaustive(def);
-            piece(move || type_def(def, non_exhaustive))
+            let features = features_of(&feature_names, reach.type_groups(&def.name));
+            piece(move || type_def(def, non_exhaustive, feature_cfg(features.as_deref())))
         }))
         .collect()
 }
 
 /// One named type. `non_exhaustive` (see [`Usage::non_exhaustive`]) makes a new field or
-/// variant a compatible change for callers.
-fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
+/// variant a compatible change for callers; `cfg` (on each of its items) compiles it only with
+/// the features of the groups that use it.
+fn type_def(def: &TypeDef, non_exhaustive: bool, cfg: Option<TokenStream>) -> TokenStream {
     let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let origin = format!("The {} schema ({}).", code(&def.name), code(&def.origin));
     let has_prose = [&def.docs.description, &def.docs.summary]
@@ -84,6 +90,7 @@ fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
             let deny = deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
             let fields = fields.iter().map(field);
             quote! {
+                #cfg
                 #docs
                 #deprecated
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -95,7 +102,7 @@ fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
             }
         }
         TypeKind::Enum { variants } => {
-            open_enum(&name, &docs, deprecated, non_exhaustive, variants)
+            open_enum(&name, &docs, cfg, deprecated, non_exhaustive, variants)
         }
         TypeKind::Union {
             variants,
@@ -103,6 +110,7 @@ fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
         } => union(
             &name,
             &docs,
+            cfg,
             deprecated,
             non_exhaustive,
             variants,
@@ -111,6 +119,7 @@ fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
         TypeKind::Newtype(target) => {
             let target = type_tokens(target, false);
             quote! {
+                #cfg
                 #docs
                 #deprecated
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -121,6 +130,7 @@ fn type_def(def: &TypeDef, non_exhaustive: bool) -> TokenStream {
         TypeKind::Alias(target) => {
             let target = type_tokens(target, false);
             quote! {
+                #cfg
                 #docs
                 pub type #name = #target;
             }
@@ -175,6 +185,7 @@ fn field(field: &Field) -> TokenStream {
 fn open_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
+    cfg: Option<TokenStream>,
     deprecated: Option<TokenStream>,
     non_exhaustive: Option<TokenStream>,
     variants: &[Variant],
@@ -193,6 +204,7 @@ fn open_enum(
         quote!(#variant = #wire)
     });
     quote! {
+        #cfg
         #docs
         #deprecated
         #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -203,6 +215,7 @@ fn open_enum(
             Unknown(String),
         }
 
+        #cfg
         crate::runtime::open_enum!(#name { #(#wire_values),* });
     }
 }
@@ -212,6 +225,7 @@ fn open_enum(
 fn union(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
+    cfg: Option<TokenStream>,
     deprecated: Option<TokenStream>,
     non_exhaustive: Option<TokenStream>,
     variants: &[UnionVariant],
@@ -237,6 +251,7 @@ fn union(
     };
     let Some(property) = discriminator else {
         return quote! {
+            #cfg
             #docs
             #deprecated
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -266,6 +281,7 @@ fn union(
         }
     });
     quote! {
+        #cfg
         #docs
         #deprecated
         #[derive(Clone, Debug, PartialEq)]
@@ -276,6 +292,7 @@ fn union(
             #unknown
         }
 
+        #cfg
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -285,6 +302,7 @@ fn union(
             }
         }
 
+        #cfg
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

@@ -5,6 +5,7 @@
 
 mod build;
 mod components;
+mod features;
 mod idempotency;
 mod names;
 mod schema;
@@ -13,6 +14,7 @@ mod usage;
 mod webhooks;
 
 pub use self::build::build;
+pub use self::features::GroupReach;
 pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
 pub use self::usage::Usage;
 

@@ -92,7 +92,7 @@ impl Usage {
 }
 
 /// The names of every type reachable from `roots` through fields, items, variants and aliases.
-fn reach(roots: Vec<&TypeRef>, index: &BTreeMap<&str, &TypeDef>) -> BTreeSet<String> {
+pub(super) fn reach(roots: Vec<&TypeRef>, index: &BTreeMap<&str, &TypeDef>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
     while let Some(ty) = stack.pop() {
