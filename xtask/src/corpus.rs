@@ -228,8 +228,10 @@ fn compile_features(scratch: &Path, crate_name: &str, groups: Groups) -> String 
 /// Runs cargo in the scratch workspace; the error names the step and the first diagnostic.
 fn cargo(scratch: &Path, step: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // One-off checks of big crates: incremental state would only fill the disk.
     match Command::new(&cargo)
         .args(args)
+        .env("CARGO_INCREMENTAL", "0")
         .current_dir(scratch)
         .output()
     {
