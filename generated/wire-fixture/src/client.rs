@@ -103,7 +103,10 @@ impl Client {
         operations::Status::new(self)
     }
 
+    #[cfg(feature = "sessions")]
     /// Operations tagged `Sessions`.
+    ///
+    /// Needs the crate's `sessions` feature (on by default).
     pub fn sessions(&self) -> operations::Sessions<'_> {
         operations::Sessions::new(self)
     }

@@ -114,8 +114,9 @@ pub struct SearchMessagesFilter {
     pub after: Option<i64>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Session` schema (`#/components/schemas/Session`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// The `id` property.

@@ -25,7 +25,9 @@ pub mod status;
 #[cfg(feature = "status")]
 pub use self::status::Status;
 
-/// Operations tagged `Sessions`.
+#[cfg(feature = "sessions")]
+/// Operations tagged `Sessions` (the `sessions` feature).
 pub mod sessions;
 
+#[cfg(feature = "sessions")]
 pub use self::sessions::Sessions;
