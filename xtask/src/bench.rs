@@ -144,7 +144,7 @@ struct Generated {
 enum Outcome {
     Unavailable(String),
     Failed(String),
-    Done(Generated),
+    Done(Box<Generated>),
 }
 
 struct Row {
@@ -452,7 +452,7 @@ fn generate(tools: &Tools, tool: Tool, input: &Input, runs: usize, bench: &Path)
         });
     let (files, lines) = rust_lines(&out);
     let operations = (tool == Tool::Ours).then(|| operations_in(&out));
-    Outcome::Done(Generated {
+    Outcome::Done(Box::new(Generated {
         runs,
         median: median(&walls),
         min: walls[0],
@@ -465,7 +465,7 @@ fn generate(tools: &Tools, tool: Tool, input: &Input, runs: usize, bench: &Path)
         lines,
         operations,
         check: None,
-    })
+    }))
 }
 
 /// Operations in our generated crate: one `execute` call per request builder.
@@ -698,7 +698,7 @@ fn ours_for(rows: &[Row], input: usize) -> Option<&Generated> {
     rows.iter()
         .filter(|r| r.input == input && r.tool == Tool::Ours)
         .find_map(|r| match &r.outcome {
-            Outcome::Done(g) => Some(g),
+            Outcome::Done(g) => Some(&**g),
             _ => None,
         })
 }
@@ -913,7 +913,7 @@ fn targets(
         rows.iter()
             .filter(|r| r.input == input && r.tool == tool)
             .find_map(|r| match &r.outcome {
-                Outcome::Done(g) => Some(g),
+                Outcome::Done(g) => Some(&**g),
                 _ => None,
             })
     };
