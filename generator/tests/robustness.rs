@@ -461,7 +461,8 @@ fn every_reserved_and_prelude_name_compiles() {
 /// Issue 15: every group's feature alone, and no feature at all, compiles clippy-clean. The spec
 /// shares types between some groups and not others, through fields, arrays, unions, aliases,
 /// parameters and error bodies (one error body for every group, one for a single group), has an
-/// untagged operation (the `default_group` feature) and a paged list. Slow, hence `#[ignore]`
+/// untagged operation (the `default_group` feature), a paged list, and a schema no operation uses
+/// that contains one group's reply (so that reply compiles always, and decodes and encodes). Slow, hence `#[ignore]`
 /// (CI runs it).
 #[test]
 #[ignore = "slow: compiles a generated crate once per feature; run with --ignored"]
@@ -561,7 +562,7 @@ components:
       properties: {type: {type: string}, owner: {$ref: '#/components/schemas/Owner'}}
     Problem: {type: object, properties: {message: {type: string}}}
     Conflict: {type: object, properties: {existing: {type: string}}}
-    Unused: {type: object, properties: {any: {type: string}}}
+    Unused: {type: object, properties: {pet: {$ref: '#/components/schemas/Pet'}}}
 "##;
     let output = sdkgen::generate(
         spec.as_bytes(),

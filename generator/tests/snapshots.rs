@@ -147,7 +147,8 @@ components:
 }
 
 /// Each type implements only the serde traits of the directions it travels in: `Serialize` when
-/// sent, `Deserialize` when received, both when both or when no operation uses it. Field
+/// sent, `Deserialize` when received, both when both or when no operation uses it (and then
+/// also what it contains: `Part`, received and part of `Unused`). Field
 /// attributes follow (`skip_serializing_if` only for `Serialize`, `default` only where decoding
 /// needs it). `additionalProperties: false` would be enforced when decoding, which a type that is
 /// only sent never is, so it shows nowhere.
@@ -196,6 +197,11 @@ components:
       properties:
         name: {type: string}
         kind: {type: string, enum: [thing]}
+        part: {$ref: '#/components/schemas/Part'}
+    Part:
+      type: object
+      properties:
+        label: {type: string}
     Both:
       type: object
       properties:
@@ -205,6 +211,7 @@ components:
       type: object
       properties:
         name: {type: string}
+        part: {$ref: '#/components/schemas/Part'}
 "#,
     ));
     insta::assert_snapshot!(file(&files, "src/models.rs"));

@@ -76,7 +76,8 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
 }
 
 /// Which of serde's traits a type implements: `Serialize` when it is sent, `Deserialize` when it
-/// is received, both when no operation uses it (callers may use it either way). Each derive
+/// is received, both when no operation uses it or it is part of such a schema (callers may use
+/// those either way; see [`Usage::standalone`]). Each derive
 /// that no call needs is compile time every user pays for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Serde {
@@ -86,11 +87,10 @@ struct Serde {
 
 impl Serde {
     fn of(def: &TypeDef, usage: &Usage) -> Self {
-        let (sent, received) = (usage.sent(&def.name), usage.received(&def.name));
-        let unused = !sent && !received;
+        let standalone = usage.standalone(&def.name);
         Self {
-            serialize: sent || unused,
-            deserialize: received || unused,
+            serialize: usage.sent(&def.name) || standalone,
+            deserialize: usage.received(&def.name) || standalone,
         }
     }
 

@@ -5,7 +5,8 @@
 //! directly or through fields, items, variants and aliases) is on, so a build with one group's
 //! feature compiles that group's operations and only the models they reach. Types no operation
 //! reaches, and types every group reaches, compile always: there is nothing to save on the
-//! latter, and the former may be what callers use on their own (webhook payloads).
+//! latter, and the former may be what callers use on their own (webhook payloads), which makes
+//! everything such a schema contains compile always too.
 
 use std::collections::BTreeMap;
 
@@ -46,6 +47,16 @@ impl GroupReach {
             for name in reach(roots, &index) {
                 types.entry(name).or_default().push(g);
             }
+        }
+        // A schema no operation uses compiles always, and so must every type it contains.
+        let unused: Vec<TypeRef> = api
+            .types
+            .iter()
+            .filter(|t| !types.contains_key(&t.name))
+            .map(|t| TypeRef::Named(t.name.clone()))
+            .collect();
+        for name in reach(unused.iter().collect(), &index) {
+            types.remove(&name);
         }
         Self {
             groups: api.groups.len(),
@@ -128,6 +139,8 @@ components:
     ErrA: {type: object, properties: {m: {type: string}}}
     ErrAll: {type: object, properties: {m: {type: string}}}
     Unused: {type: object, properties: {m: {type: string}}}
+    UnusedHolder: {type: object, properties: {pet: {$ref: '#/components/schemas/OnlyInHolder'}}}
+    OnlyInHolder: {type: object, properties: {err: {$ref: '#/components/schemas/ErrA'}}}
 "##;
         let api = api(spec);
         let groups: Vec<&str> = api.groups.iter().map(|g| g.method.as_str()).collect();
@@ -147,10 +160,19 @@ components:
         assert_eq!(of("UnionAb"), Some(vec![1]), "through an alias's items");
         assert_eq!(of("KindB"), Some(vec![1]), "through a parameter");
         assert_eq!(of("Shared"), Some(vec![0, 2]));
-        assert_eq!(of("ErrA"), Some(vec![0]));
+        assert_eq!(
+            of("ErrA"),
+            None,
+            "group a's error body, but part of a schema no operation uses: always compiled"
+        );
+        assert_eq!(of("OnlyInHolder"), None);
         assert_eq!(of("ErrAll"), Some(vec![1, 2]));
         assert_eq!(of("Unused"), None, "reached by no group: always compiled");
-        assert_eq!(reach.error_body_groups("ErrA"), Some(&[0][..]));
+        assert_eq!(
+            reach.error_body_groups("ErrA"),
+            Some(&[0][..]),
+            "the ErrorBody variant still needs group a's feature"
+        );
         assert_eq!(reach.error_body_groups("ErrAll"), Some(&[1, 2][..]));
     }
 
