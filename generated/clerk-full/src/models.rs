@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "actor_tokens")]
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ActorToken {
     /// The `object` property: a [`ActorTokenObject`].
@@ -31,10 +31,8 @@ pub struct ActorToken {
     /// The `actor` property.
     pub actor: serde_json::Map<String, serde_json::Value>,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -79,7 +77,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "domains")]
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddDomainBody {
     /// The `name` property.
@@ -88,7 +86,6 @@ pub struct AddDomainBody {
     pub is_satellite: bool,
     /// The `proxy_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -97,35 +94,34 @@ pub struct AddDomainBody {
 
 #[cfg(feature = "role_sets")]
 /// The `AddRolesToRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddRolesToRoleSetBody {
     /// The `role_keys` property.
     pub role_keys: Vec<String>,
     /// The `default_role_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
     /// The `creator_role_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<String>,
 }
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequest` schema (`#/components/schemas/AdjustCreditBalanceRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdjustCreditBalanceRequest {
     /// The `amount` property.
     pub amount: i64,
     /// The `action` property: a [`AdjustCreditBalanceRequestAction`].
     pub action: AdjustCreditBalanceRequestAction,
     /// The `currency` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `idempotency_key` property.
     pub idempotency_key: String,
     /// The `note` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
@@ -149,7 +145,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "agent_tasks")]
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AgentTask {
     /// The `object` property: a [`AgentTaskObject`].
@@ -163,7 +159,6 @@ pub struct AgentTask {
     #[deprecated]
     pub task_id: String,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -184,32 +179,25 @@ crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// The `object` property: a [`AllowlistIdentifierObject`].
     #[serde(default)]
     pub object: AllowlistIdentifierObject,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `invitation_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<String>,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The `identifier_type` property: a [`AllowlistIdentifierIdentifierType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<AllowlistIdentifierIdentifierType>,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
@@ -253,8 +241,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `ApplyCommerceDiscountRequest` schema (`#/components/schemas/ApplyCommerceDiscountRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ApplyCommerceDiscountRequest {
     /// The `discount_id` property.
     pub discount_id: String,
@@ -262,8 +249,7 @@ pub struct ApplyCommerceDiscountRequest {
 
 #[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationBody` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationBody {
     /// The `verification_id` property.
@@ -274,36 +260,28 @@ pub struct AttemptEmailAddressVerificationBody {
 
 #[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationResponse200 {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
 #[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationBody {
     /// The `verification_id` property.
@@ -314,35 +292,28 @@ pub struct AttemptPhoneNumberVerificationBody {
 
 #[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationResponse200 {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingDiscountsResponse` schema (`#/components/schemas/BillingDiscountsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// The `proration` property: a [`BillingProrationDiscountDetail`].
@@ -353,7 +324,7 @@ pub struct BillingDiscountsResponse {
 
 #[cfg(feature = "billing")]
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// The `object` property: a [`BillingPaymentAttemptObject`].
@@ -376,15 +347,12 @@ pub struct BillingPaymentAttempt {
     /// The `payer` property: a [`CommercePayerResponse`].
     pub payer: CommercePayerResponse,
     /// The `subscription_item_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item_id: Option<String>,
     /// The `subscription_item` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
     /// The `totals` property: a [`CommerceTotalsResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
     /// The `payment_method_id` property.
     pub payment_method_id: String,
@@ -447,7 +415,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingPriceResponse {
     /// The `object` property: a [`BillingPriceResponseObject`].
@@ -472,7 +440,6 @@ pub struct BillingPriceResponse {
     /// The `annual_monthly_fee` property: a [`CommerceMoneyResponse`].
     pub annual_monthly_fee: Option<CommerceMoneyResponse>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `is_default` property.
     pub is_default: bool,
@@ -522,7 +489,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -537,7 +504,7 @@ pub struct BillingProrationDiscountDetail {
 
 #[cfg(feature = "billing")]
 /// The `BillingStatement` schema (`#/components/schemas/BillingStatement`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingStatement {
     /// The `object` property: a [`BillingStatementObject`].
@@ -561,7 +528,7 @@ pub struct BillingStatement {
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItem` schema (`#/components/schemas/BillingStatement/properties/groups/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingStatementGroupsItem {
     /// The `object` property: a [`BillingStatementGroupsItemObject`].
@@ -626,7 +593,7 @@ crate::runtime::open_enum!(BillingStatementStatus { Open = "open", Closed = "clo
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingStatementTotals {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
@@ -641,29 +608,23 @@ pub struct BillingStatementTotals {
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifier` schema (`#/components/schemas/BlocklistIdentifier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// The `object` property: a [`BlocklistIdentifierObject`].
     #[serde(default)]
     pub object: BlocklistIdentifierObject,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The `identifier_type` property: a [`BlocklistIdentifierIdentifierType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<BlocklistIdentifierIdentifierType>,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
@@ -707,7 +668,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {
     /// The `data` property.
@@ -718,7 +679,7 @@ pub struct BlocklistIdentifiers {
 
 #[cfg(feature = "domains")]
 /// The `CNameTarget` schema (`#/components/schemas/CNameTarget`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CNameTarget {
     /// The `host` property.
@@ -731,15 +692,14 @@ pub struct CNameTarget {
 
 #[cfg(feature = "beta_features")]
 /// The `ChangeProductionInstanceDomainBody` schema (`#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChangeProductionInstanceDomainBody {
     /// The `home_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// The `is_secondary` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
 
@@ -782,7 +742,7 @@ pub struct ChangeProductionInstanceDomainBody {
     )
 )]
 /// The `ClerkError` schema (`#/components/schemas/ClerkError`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
     /// The `message` property.
@@ -792,7 +752,6 @@ pub struct ClerkError {
     /// The `code` property.
     pub code: String,
     /// The `meta` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -835,22 +794,20 @@ pub struct ClerkError {
     )
 )]
 /// The `ClerkErrors` schema (`#/components/schemas/ClerkErrors`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     /// The `errors` property.
     pub errors: Vec<ClerkError>,
     /// The `meta` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `clerk_trace_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
 
 #[cfg(feature = "clients")]
 /// The `ClientModel` schema (`#/components/schemas/Client`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClientModel {
     /// The `object` property: a [`ClientModelObject`].
@@ -893,7 +850,7 @@ crate::runtime::open_enum!(ClientModelObject { Client = "client" });
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
     /// The `object` property.
@@ -904,7 +861,7 @@ pub struct CommerceCreditBalanceResponse {
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
     /// The `object` property.
@@ -920,7 +877,6 @@ pub struct CommerceCreditLedgerResponse {
     /// The `source_id` property.
     pub source_id: String,
     /// The `note` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The `created_at` property.
     pub created_at: String,
@@ -928,7 +884,7 @@ pub struct CommerceCreditLedgerResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceCreditsResponse` schema (`#/components/schemas/CommerceCreditsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceCreditsResponse {
     /// The `proration` property: a [`CommerceProrationCreditDetailResponse`].
@@ -941,7 +897,7 @@ pub struct CommerceCreditsResponse {
 
 #[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// The `object` property: a [`CommerceDiscountRedemptionResponseObject`].
@@ -954,31 +910,24 @@ pub struct CommerceDiscountRedemptionResponse {
     /// The `discount_id` property.
     pub discount_id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `source` property: a [`CommerceDiscountRedemptionResponseSource`].
     pub source: CommerceDiscountRedemptionResponseSource,
     /// The `promo_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<String>,
     /// The `effect` property: a [`CommerceDiscountRedemptionResponseEffect`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<CommerceDiscountRedemptionResponseEffect>,
     /// The `percent_off` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// The `amount_off` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<CommerceMoneyResponse>,
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `cycles_remaining` property.
     pub cycles_remaining: Option<i32>,
     /// The `cycles_applied` property.
     pub cycles_applied: i32,
     /// The `status` property: a [`CommerceDiscountRedemptionResponseStatus`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CommerceDiscountRedemptionResponseStatus>,
     /// The `redeemed_at` property.
     pub redeemed_at: i64,
@@ -1067,7 +1016,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     /// The `proration` property: a [`CommerceProrationDiscountResponse`].
@@ -1078,7 +1027,7 @@ pub struct CommerceDiscountsResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceMoneyResponse {
     /// The `amount` property.
@@ -1093,7 +1042,7 @@ pub struct CommerceMoneyResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerCreditResponse` schema (`#/components/schemas/CommercePayerCreditResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePayerCreditResponse {
     /// The `remaining_balance` property: a [`CommerceMoneyResponse`].
@@ -1104,7 +1053,7 @@ pub struct CommercePayerCreditResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponse` schema (`#/components/schemas/CommercePayerResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePayerResponse {
     /// The `object` property: a [`CommercePayerResponseObject`].
@@ -1115,40 +1064,30 @@ pub struct CommercePayerResponse {
     /// The `instance_id` property.
     pub instance_id: String,
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `organization_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `credits_balance` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
 #[cfg(feature = "billing")]
 /// The `CommercePayerResponse2` schema (`#/components/schemas/CommercePayerResponse-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePayerResponse2 {
     /// The `object` property: a [`CommercePayerResponse2Object`].
@@ -1159,7 +1098,6 @@ pub struct CommercePayerResponse2 {
     /// The `instance_id` property.
     pub instance_id: String,
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `first_name` property.
     pub first_name: String,
@@ -1168,15 +1106,12 @@ pub struct CommercePayerResponse2 {
     /// The `email` property.
     pub email: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `organization_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// The `image_url` property.
     pub image_url: String,
     /// The `credits_balance` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -1220,7 +1155,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePaymentMethodResponse {
     /// The `object` property: a [`CommercePaymentMethodResponseObject`].
@@ -1233,7 +1168,6 @@ pub struct CommercePaymentMethodResponse {
     /// The `payment_type` property: a [`CommercePaymentMethodResponsePaymentType`].
     pub payment_type: CommercePaymentMethodResponsePaymentType,
     /// The `is_default` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The `gateway` property.
     pub gateway: String,
@@ -1246,24 +1180,18 @@ pub struct CommercePaymentMethodResponse {
     /// The `status` property: a [`CommercePaymentMethodResponseStatus`].
     pub status: CommercePaymentMethodResponseStatus,
     /// The `wallet_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_type: Option<String>,
     /// The `card_type` property.
     pub card_type: Option<String>,
     /// The `expiry_year` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// The `expiry_month` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `is_removable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
 
@@ -1327,7 +1255,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePaymentSourceResponse {
     /// The `object` property: a [`CommercePaymentSourceResponseObject`].
@@ -1340,14 +1268,12 @@ pub struct CommercePaymentSourceResponse {
     /// The `payment_method` property: a [`CommercePaymentSourceResponsePaymentMethod`].
     pub payment_method: CommercePaymentSourceResponsePaymentMethod,
     /// The `is_default` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The `gateway` property.
     pub gateway: String,
     /// The `gateway_external_id` property.
     pub gateway_external_id: String,
     /// The `gateway_external_account_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_external_account_id: Option<String>,
     /// The `last4` property.
     pub last4: String,
@@ -1358,17 +1284,14 @@ pub struct CommercePaymentSourceResponse {
     /// The `card_type` property.
     pub card_type: String,
     /// The `expiry_year` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// The `expiry_month` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `is_removable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
 
@@ -1431,7 +1354,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal {
     /// The `name` property.
@@ -1444,7 +1367,7 @@ pub struct CommercePerUnitTotal {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal2` schema (`#/components/schemas/CommercePerUnitTotal-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal2 {
     /// The `name` property.
@@ -1457,11 +1380,10 @@ pub struct CommercePerUnitTotal2 {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier` schema (`#/components/schemas/CommercePerUnitTotalTier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// The `quantity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
@@ -1471,11 +1393,10 @@ pub struct CommercePerUnitTotalTier {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier2 {
     /// The `quantity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
@@ -1485,7 +1406,7 @@ pub struct CommercePerUnitTotalTier2 {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlan {
     /// The `object` property: a [`CommercePlanObject`].
@@ -1521,20 +1442,18 @@ pub struct CommercePlan {
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
     /// The `features` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<FeatureResponse>>,
     /// The `free_trial_enabled` property.
     pub free_trial_enabled: bool,
     /// The `free_trial_days` property.
     pub free_trial_days: Option<i64>,
     /// The `unit_prices` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
 
 #[cfg(feature = "billing")]
 /// The `CommercePlan2` schema (`#/components/schemas/CommercePlan-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlan2 {
     /// The `object` property: a [`CommercePlan2Object`].
@@ -1587,18 +1506,14 @@ pub struct CommercePlan2 {
     /// The `avatar_url` property.
     pub avatar_url: String,
     /// The `period` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// The `interval` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// The `features` property.
     pub features: Vec<FeatureResponse2>,
     /// The `free_trial_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_trial_enabled: Option<bool>,
     /// The `free_trial_days` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_trial_days: Option<i64>,
 }
 
@@ -1634,7 +1549,7 @@ crate::runtime::open_enum!(CommercePlanObject { CommercePlan = "commerce_plan" }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPrice {
     /// The `name` property.
@@ -1647,13 +1562,12 @@ pub struct CommercePlanUnitPrice {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPriceTier` schema (`#/components/schemas/CommercePlanUnitPriceTier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
     /// The `starts_at_block` property.
     pub starts_at_block: i64,
     /// The `ends_after_block` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_after_block: Option<i64>,
     /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
@@ -1661,7 +1575,7 @@ pub struct CommercePlanUnitPriceTier {
 
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetails` schema (`#/components/schemas/CommercePriceTransitionDetails`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     /// The `previous_plan` property: a [`CommercePlan2`].
@@ -1673,12 +1587,10 @@ pub struct CommercePriceTransitionDetails {
     /// The `effective_mode` property: a [`CommercePriceTransitionDetailsEffectiveMode`].
     pub effective_mode: CommercePriceTransitionDetailsEffectiveMode,
     /// The `next_billing_date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_date: Option<i64>,
     /// The `charged_immediately` property.
     pub charged_immediately: bool,
     /// The `immediate_charge` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immediate_charge: Option<CommerceMoneyResponse>,
     /// The `previous_subscription_item_status` property: a [`CommercePriceTransitionDetailsPreviousSubscriptionItemStatus`].
     pub previous_subscription_item_status: CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
@@ -1728,7 +1640,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
     /// The `object` property: a [`CommercePriceTransitionResponseObject`].
@@ -1760,7 +1672,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1775,7 +1687,7 @@ pub struct CommerceProrationCreditDetailResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationDiscountResponse` schema (`#/components/schemas/CommerceProrationDiscountResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1790,7 +1702,7 @@ pub struct CommerceProrationDiscountResponse {
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscription` schema (`#/components/schemas/CommerceSubscription`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscription {
     /// The `object` property: a [`CommerceSubscriptionObject`].
@@ -1815,29 +1727,25 @@ pub struct CommerceSubscription {
     /// The `subscription_items` property.
     pub subscription_items: Vec<CommerceSubscriptionItem>,
     /// The `next_payment` property: a [`CommerceSubscriptionNextPayment`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionNextPayment>,
     /// The `eligible_for_free_trial` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible_for_free_trial: Option<bool>,
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionCreditResponse` schema (`#/components/schemas/CommerceSubscriptionCreditResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `cycle_remaining_percent` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_remaining_percent: Option<f32>,
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItem` schema (`#/components/schemas/CommerceSubscriptionItem`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// The `object` property: a [`CommerceSubscriptionItemObject`].
@@ -1850,34 +1758,26 @@ pub struct CommerceSubscriptionItem {
     /// The `status` property: a [`CommerceSubscriptionItemStatus`].
     pub status: CommerceSubscriptionItemStatus,
     /// The `credit` property: a [`CommerceSubscriptionCreditResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// The `credits` property: a [`CommerceCreditsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// The `plan_id` property.
     pub plan_id: Option<String>,
     /// The `price_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The `plan` property: a [`CommercePlan`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<CommercePlan>,
     /// The `plan_period` property: a [`CommerceSubscriptionItemPlanPeriod`].
     pub plan_period: CommerceSubscriptionItemPlanPeriod,
     /// The `payment_method` property: a [`CommercePaymentMethodResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CommercePaymentMethodResponse>,
     /// The `lifetime_paid` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// The `next_payment` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// The `payer_id` property.
     pub payer_id: String,
     /// The `payer` property: a [`CommercePayerResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse>,
     /// The `is_free_trial` property.
     pub is_free_trial: bool,
@@ -1886,7 +1786,6 @@ pub struct CommerceSubscriptionItem {
     /// The `period_end` property.
     pub period_end: Option<i64>,
     /// The `proration_date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_date: Option<String>,
     /// The `canceled_at` property.
     pub canceled_at: Option<i64>,
@@ -1895,22 +1794,18 @@ pub struct CommerceSubscriptionItem {
     /// The `ended_at` property.
     pub ended_at: Option<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `seats` property: a [`CommerceSubscriptionItemSeatsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<CommerceSubscriptionItemSeatsResponse>,
     /// The `totals` property: a [`CommerceTotalsResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2` schema (`#/components/schemas/CommerceSubscriptionItem-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// The `object` property: a [`CommerceSubscriptionItem2Object`].
@@ -1923,12 +1818,10 @@ pub struct CommerceSubscriptionItem2 {
     /// The `status` property: a [`CommerceSubscriptionItem2Status`].
     pub status: CommerceSubscriptionItem2Status,
     /// The `credit` property: a [`CommerceSubscriptionCreditResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// The `plan_id` property.
     pub plan_id: String,
     /// The `price_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The `plan` property: a [`CommercePlan2`].
     pub plan: Option<CommercePlan2>,
@@ -1937,43 +1830,32 @@ pub struct CommerceSubscriptionItem2 {
     /// The `payment_source_id` property.
     pub payment_source_id: String,
     /// The `payment_source` property: a [`CommercePaymentSourceResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<CommercePaymentSourceResponse>,
     /// The `lifetime_paid` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `next_invoice` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_invoice: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// The `next_payment` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// The `payer_id` property.
     pub payer_id: String,
     /// The `payer` property: a [`CommercePayerResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse2>,
     /// The `is_free_trial` property.
     pub is_free_trial: bool,
     /// The `period_start` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<i64>,
     /// The `period_end` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<i64>,
     /// The `proration_date` property.
     pub proration_date: String,
     /// The `canceled_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<i64>,
     /// The `past_due_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<i64>,
     /// The `ended_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -2047,20 +1929,16 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// The `totals` property: a [`CommerceTotalsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse>,
 }
 
@@ -2102,13 +1980,12 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// The `quantity` property.
     pub quantity: Option<i64>,
     /// The `tiers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<CommercePerUnitTotalTier2>>,
 }
 
@@ -2146,7 +2023,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     /// The `date` property.
@@ -2154,10 +2031,8 @@ pub struct CommerceSubscriptionNextPayment {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal2>>,
     /// The `totals` property: a [`CommerceTotalsResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
@@ -2207,7 +2082,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
@@ -2219,19 +2094,16 @@ pub struct CommerceTotalsResponse {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// The `credits` property: a [`CommerceCreditsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// The `discounts` property: a [`CommerceDiscountsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<CommerceDiscountsResponse>,
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse2` schema (`#/components/schemas/CommerceTotalsResponse-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse2 {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
@@ -2243,19 +2115,16 @@ pub struct CommerceTotalsResponse2 {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal2>>,
     /// The `credits` property: a [`CommerceCreditsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// The `discounts` property: a [`BillingDiscountsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<BillingDiscountsResponse>,
 }
 
 #[cfg(feature = "sessions")]
 /// The `Cookies` schema (`#/components/schemas/Cookies`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Cookies {
     /// The `object` property: a [`CookiesObject`].
@@ -2282,8 +2151,7 @@ crate::runtime::open_enum!(CookiesObject { Cookies = "cookies" });
 
 #[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateActorTokenBody {
     /// The `user_id` property.
@@ -2291,16 +2159,16 @@ pub struct CreateActorTokenBody {
     /// The `actor` property: a [`CreateActorTokenBodyActor`].
     pub actor: CreateActorTokenBodyActor,
     /// Default: `3600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
     /// Default: `1800`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
 #[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBodyActor` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateActorTokenBodyActor {
     /// The `sub` property.
     pub sub: String,
@@ -2308,27 +2176,26 @@ pub struct CreateActorTokenBodyActor {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBody {
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `it_contact_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
     /// The `scopes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Default: `3600`. Range: 0..=86400.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<i64>,
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse201` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse201 {
     /// The `object` property: a [`CreateAdminPortalLinkTokenResponse201Object`].
@@ -2382,7 +2249,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse400 {
     /// The `errors` property.
@@ -2391,7 +2258,7 @@ pub struct CreateAdminPortalLinkTokenResponse400 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
     /// The `message` property.
@@ -2404,7 +2271,7 @@ pub struct CreateAdminPortalLinkTokenResponse400ErrorsItem {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse401 {
     /// The `errors` property.
@@ -2413,7 +2280,7 @@ pub struct CreateAdminPortalLinkTokenResponse401 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
     /// The `message` property.
@@ -2426,7 +2293,7 @@ pub struct CreateAdminPortalLinkTokenResponse401ErrorsItem {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse403 {
     /// The `errors` property.
@@ -2435,7 +2302,7 @@ pub struct CreateAdminPortalLinkTokenResponse403 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
     /// The `message` property.
@@ -2448,7 +2315,7 @@ pub struct CreateAdminPortalLinkTokenResponse403ErrorsItem {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse409` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse409 {
     /// The `errors` property.
@@ -2457,7 +2324,7 @@ pub struct CreateAdminPortalLinkTokenResponse409 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse409ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
     /// The `message` property.
@@ -2470,14 +2337,12 @@ pub struct CreateAdminPortalLinkTokenResponse409ErrorsItem {
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAgentTaskBody {
     /// The `on_behalf_of` property: a [`CreateAgentTaskBodyOnBehalfOf`].
     pub on_behalf_of: CreateAgentTaskBodyOnBehalfOf,
     /// The `permissions` property: a [`CreateAgentTaskBodyPermissions`].
-    #[serde(default)]
     pub permissions: CreateAgentTaskBodyPermissions,
     /// The `agent_name` property.
     pub agent_name: String,
@@ -2486,19 +2351,19 @@ pub struct CreateAgentTaskBody {
     /// The `redirect_url` property.
     pub redirect_url: String,
     /// Default: `1800`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyOnBehalfOf` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateAgentTaskBodyOnBehalfOf {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
 
@@ -2519,31 +2384,28 @@ crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Type = "*" });
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAllowlistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyBody {
     /// Default: `api_key`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `name` property.
     pub name: String,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -2552,24 +2414,21 @@ pub struct CreateApiKeyBody {
     pub subject: String,
     /// The `claims` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub claims: Option<Option<serde_json::Value>>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `created_by` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_by: Option<Option<String>>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -2578,7 +2437,7 @@ pub struct CreateApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse200` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse200 {
     /// The `object` property: a [`CreateApiKeyResponse200Object`].
@@ -2593,7 +2452,6 @@ pub struct CreateApiKeyResponse200 {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -2636,7 +2494,7 @@ crate::runtime::open_enum!(CreateApiKeyResponse200Object { ApiKey = "api_key" })
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse400` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse400 {
     /// The `errors` property.
@@ -2645,7 +2503,7 @@ pub struct CreateApiKeyResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse400ErrorsItem {
     /// The `message` property.
@@ -2658,7 +2516,7 @@ pub struct CreateApiKeyResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse409` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse409 {
     /// The `errors` property.
@@ -2667,7 +2525,7 @@ pub struct CreateApiKeyResponse409 {
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse409ErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse409ErrorsItem {
     /// The `message` property.
@@ -2680,28 +2538,26 @@ pub struct CreateApiKeyResponse409ErrorsItem {
 
 #[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequest` schema (`#/components/schemas/CreateBillingPriceRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateBillingPriceRequest {
     /// The `plan_id` property.
     pub plan_id: String,
     /// Default: `USD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `amount` property.
     pub amount: Option<i64>,
     /// The `annual_monthly_amount` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub annual_monthly_amount: Option<Option<i64>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `supported_billing_periods` property: a [`CreateBillingPriceRequestSupportedBillingPeriods`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_billing_periods: Option<
         CreateBillingPriceRequestSupportedBillingPeriods,
     >,
@@ -2730,8 +2586,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateBlocklistIdentifierBody {
     /// The `identifier` property.
@@ -2740,48 +2595,42 @@ pub struct CreateBlocklistIdentifierBody {
 
 #[cfg(feature = "invitations")]
 /// The `CreateBulkInvitationsBodyItem` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateBulkInvitationsBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_url: Option<Option<String>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub ignore_existing: Option<Option<bool>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `invitation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateBulkInvitationsBodyItemTemplateSlug>,
 }
 
@@ -2808,14 +2657,12 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `CreateBulkWaitlistEntriesBodyItem` schema (`#/paths/~1waitlist_entries~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateBulkWaitlistEntriesBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -2824,65 +2671,65 @@ pub struct CreateBulkWaitlistEntriesBodyItem {
 
 #[cfg(feature = "directories")]
 /// The `CreateDirectoryBody` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider` property.
     pub provider: String,
     /// The `group_role_mappings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateDirectoryBodyGroupRoleMappingsItem>>,
 }
 
 #[cfg(feature = "directories")]
 /// The `CreateDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateDirectoryBodyGroupRoleMappingsItem {
     /// The `directory_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `directory_group_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_display_name: Option<String>,
     /// The `scim_group_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
 #[cfg(feature = "directories")]
 /// The `CreateDirectoryGroupRoleMappingBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingBody {
     /// The `directory_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
 #[cfg(feature = "email_addresses")]
 /// The `CreateEmailAddressBody` schema (`#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateEmailAddressBody {
     /// The `user_id` property.
@@ -2891,21 +2738,18 @@ pub struct CreateEmailAddressBody {
     pub email_address: String,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -2914,8 +2758,7 @@ pub struct CreateEmailAddressBody {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionBody {
     /// The `name` property.
@@ -2926,41 +2769,36 @@ pub struct CreateEnterpriseConnectionBody {
     pub domains: Vec<String>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `allow_organization_account_linking` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `active` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
     /// The `saml` property: a [`CreateEnterpriseConnectionBodySaml`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub saml: Option<Option<CreateEnterpriseConnectionBodySaml>>,
     /// The `oidc` property: a [`CreateEnterpriseConnectionBodyOidc`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oidc: Option<Option<CreateEnterpriseConnectionBodyOidc>>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<CreateEnterpriseConnectionBodyCustomAttributesItem>,
     >,
@@ -2968,77 +2806,68 @@ pub struct CreateEnterpriseConnectionBody {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id: Option<Option<String>>,
     /// The `client_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_secret: Option<Option<String>>,
     /// The `discovery_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub discovery_url: Option<Option<String>>,
     /// The `auth_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub auth_url: Option<Option<String>>,
     /// The `token_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub token_url: Option<Option<String>>,
     /// The `user_info_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_info_url: Option<Option<String>>,
     /// The `requires_pkce` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3078,47 +2907,40 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySaml {
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`CreateEnterpriseConnectionBodySamlAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3127,28 +2949,24 @@ pub struct CreateEnterpriseConnectionBodySaml {
     >,
     /// The `allow_subdomains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `force_authn` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub force_authn: Option<Option<bool>>,
     /// The `login_hint` property: a [`CreateEnterpriseConnectionBodySamlLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3157,33 +2975,28 @@ pub struct CreateEnterpriseConnectionBodySaml {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_id: Option<Option<String>>,
     /// The `email_address` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub email_address: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3192,13 +3005,12 @@ pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySamlLoginHint {
     /// The `mode` property: a [`CreateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: CreateEnterpriseConnectionBodySamlLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -3225,41 +3037,37 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "invitations")]
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `redirect_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub ignore_existing: Option<Option<bool>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// The `template_slug` property: a [`CreateInvitationBodyTemplateSlug`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateInvitationBodyTemplateSlug>,
 }
 
@@ -3284,7 +3092,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "jwt_templates")]
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateJwtTemplateBody {
     /// The `name` property.
@@ -3293,31 +3101,27 @@ pub struct CreateJwtTemplateBody {
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub lifetime: Option<Option<i64>>,
     /// Range: 0..=300.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowed_clock_skew: Option<Option<i64>>,
     /// The `custom_signing_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The `signing_algorithm` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_algorithm: Option<Option<String>>,
     /// The `signing_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3326,29 +3130,26 @@ pub struct CreateJwtTemplateBody {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenBody {
     /// Default: `opaque`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_format: Option<CreateM2mTokenBodyTokenFormat>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub seconds_until_expiration: Option<Option<f64>>,
     /// The `claims` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub claims: Option<Option<serde_json::Value>>,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_remaining_ttl_seconds: Option<i64>,
 }
 
@@ -3374,7 +3175,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse201` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse201 {
     /// The `object` property: a [`CreateM2mTokenResponse201Object`].
@@ -3385,10 +3186,8 @@ pub struct CreateM2mTokenResponse201 {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `token` property.
     pub token: String,
@@ -3428,7 +3227,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse400` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse400 {
     /// The `errors` property.
@@ -3437,7 +3236,7 @@ pub struct CreateM2mTokenResponse400 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse400ErrorsItem {
     /// The `message` property.
@@ -3450,7 +3249,7 @@ pub struct CreateM2mTokenResponse400ErrorsItem {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse409` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse409 {
     /// The `errors` property.
@@ -3459,7 +3258,7 @@ pub struct CreateM2mTokenResponse409 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse409ErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse409ErrorsItem {
     /// The `message` property.
@@ -3472,22 +3271,22 @@ pub struct CreateM2mTokenResponse409ErrorsItem {
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateMachineBody {
     /// The `name` property.
     pub name: String,
     /// The `scoped_machines` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
     /// Default: `3600`. Range: 1..=315360000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineResponse200` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateMachineResponse200 {
     /// The `object` property: a [`CreateMachineResponse200Object`].
@@ -3504,12 +3303,10 @@ pub struct CreateMachineResponse200 {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// The `scoped_machines` property.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
     /// The `secret_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
 }
 
@@ -3530,7 +3327,7 @@ crate::runtime::open_enum!(CreateMachineResponse200Object { Machine = "machine" 
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateMachineScopeBody {
     /// The `to_machine_id` property.
@@ -3539,14 +3336,13 @@ pub struct CreateMachineScopeBody {
 
 #[cfg(feature = "o_auth_applications")]
 /// The `CreateOAuthApplicationBody` schema (`#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOAuthApplicationBody {
     /// The `name` property.
     pub name: String,
     /// The `redirect_uris` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3554,35 +3350,30 @@ pub struct CreateOAuthApplicationBody {
     /// The `callback_url` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub callback_url: Option<Option<String>>,
     /// Default: `profile email`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub scopes: Option<Option<String>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub consent_screen_enabled: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub pkce_required: Option<Option<bool>>,
     /// The `public` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3591,56 +3382,49 @@ pub struct CreateOAuthApplicationBody {
 
 #[cfg(feature = "organizations")]
 /// The `CreateOrganizationBody` schema (`#/paths/~1organizations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationBody {
     /// The `name` property.
     pub name: String,
     /// The `created_by` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_by: Option<Option<String>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `slug` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub slug: Option<Option<String>>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `role_set_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3649,19 +3433,17 @@ pub struct CreateOrganizationBody {
 
 #[cfg(feature = "organization_domains")]
 /// The `CreateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationDomainBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enrollment_mode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<String>,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3670,14 +3452,13 @@ pub struct CreateOrganizationDomainBody {
 
 #[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
     /// The `inviter_user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3686,35 +3467,30 @@ pub struct CreateOrganizationInvitationBody {
     pub role: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_url: Option<Option<String>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3723,13 +3499,12 @@ pub struct CreateOrganizationInvitationBody {
 
 #[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBulkBodyItem` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateOrganizationInvitationBulkBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// The `inviter_user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3738,35 +3513,30 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
     pub role: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_url: Option<Option<String>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3775,7 +3545,7 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
 
 #[cfg(feature = "organization_memberships")]
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// The `user_id` property.
@@ -3784,14 +3554,12 @@ pub struct CreateOrganizationMembershipBody {
     pub role: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3800,7 +3568,7 @@ pub struct CreateOrganizationMembershipBody {
 
 #[cfg(feature = "organization_permissions")]
 /// The `CreateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationPermissionBody {
     /// The `name` property.
@@ -3808,14 +3576,13 @@ pub struct CreateOrganizationPermissionBody {
     /// The `key` property.
     pub key: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 #[cfg(feature = "organization_roles")]
 /// The `CreateOrganizationRoleBody` schema (`#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationRoleBody {
     /// The `name` property.
@@ -3824,21 +3591,18 @@ pub struct CreateOrganizationRoleBody {
     pub key: String,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `permissions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub permissions: Option<Option<Vec<String>>>,
     /// The `include_in_initial_role_set` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3847,7 +3611,7 @@ pub struct CreateOrganizationRoleBody {
 
 #[cfg(feature = "phone_numbers")]
 /// The `CreatePhoneNumberBody` schema (`#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePhoneNumberBody {
     /// The `user_id` property.
@@ -3856,21 +3620,18 @@ pub struct CreatePhoneNumberBody {
     pub phone_number: String,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// The `reserved_for_second_factor` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3879,7 +3640,7 @@ pub struct CreatePhoneNumberBody {
 
 #[cfg(feature = "redirect_urls")]
 /// The `CreateRedirectUrlBody` schema (`#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateRedirectUrlBody {
     /// The `url` property.
@@ -3888,18 +3649,16 @@ pub struct CreateRedirectUrlBody {
 
 #[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBody` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateRoleSetBody {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3909,7 +3668,7 @@ pub struct CreateRoleSetBody {
     /// The `creator_role_key` property.
     pub creator_role_key: String,
     /// The `type` property: a [`CreateRoleSetBodyType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateRoleSetBodyType>,
     /// The `roles` property.
     pub roles: Vec<String>,
@@ -3935,76 +3694,67 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSamlConnectionBody {
     /// The `name` property.
     pub name: String,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `provider` property: a [`CreateSamlConnectionBodyProvider`].
     pub provider: CreateSamlConnectionBodyProvider,
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`CreateSamlConnectionBodyAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub attribute_mapping: Option<Option<CreateSamlConnectionBodyAttributeMapping>>,
     /// The `force_authn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`CreateSamlConnectionBodyLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -4013,32 +3763,30 @@ pub struct CreateSamlConnectionBody {
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateSamlConnectionBodyLoginHint {
     /// The `mode` property: a [`CreateSamlConnectionBodyLoginHintMode`].
     pub mode: CreateSamlConnectionBodyLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -4088,40 +3836,40 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateScimDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider` property.
     pub provider: String,
     /// The `group_role_mappings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateScimDirectoryBodyGroupRoleMappingsItem>>,
 }
 
 #[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
     /// The `scim_group_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
 #[cfg(feature = "scim_directories")]
 /// The `CreateScimGroupRoleMappingBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateScimGroupRoleMappingBody {
     /// The `scim_group_id` property.
@@ -4129,30 +3877,29 @@ pub struct CreateScimGroupRoleMappingBody {
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionBody` schema (`#/paths/~1sessions/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionBody {
     /// The `user_id` property.
     pub user_id: String,
     /// The `active_organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_organization_id: Option<String>,
 }
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenBody` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenBody {
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -4161,12 +3908,11 @@ pub struct CreateSessionTokenBody {
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateBody` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateBody {
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -4175,14 +3921,13 @@ pub struct CreateSessionTokenFromTemplateBody {
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateResponse200 {
     /// The `object` property: a [`CreateSessionTokenFromTemplateResponse200Object`].
     #[serde(default)]
     pub object: CreateSessionTokenFromTemplateResponse200Object,
     /// The `jwt` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
 
@@ -4205,14 +3950,13 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponse200` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenResponse200 {
     /// The `object` property: a [`CreateSessionTokenResponse200Object`].
     #[serde(default)]
     pub object: CreateSessionTokenResponse200Object,
     /// The `jwt` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
 
@@ -4233,21 +3977,19 @@ crate::runtime::open_enum!(CreateSessionTokenResponse200Object { Token = "token"
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSignInTokenBody {
     /// The `user_id` property.
     pub user_id: String,
     /// The `org_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub org_id: Option<Option<String>>,
     /// Default: `2592000`. Minimum: 1.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -4256,180 +3998,159 @@ pub struct CreateSignInTokenBody {
 
 #[cfg(feature = "users")]
 /// The `CreateUserBody` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateUserBody {
     /// The `external_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
     /// The `locale` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub locale: Option<Option<String>>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
     /// The `email_address_identification_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address_identification_status: Option<
         Vec<CreateUserBodyEmailAddressIdentificationStatusItem>,
     >,
     /// The `phone_number` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// The `phone_number_identification_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_identification_status: Option<
         Vec<CreateUserBodyPhoneNumberIdentificationStatusItem>,
     >,
     /// The `web3_wallet` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
     /// The `username` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub username: Option<Option<String>>,
     /// The `password` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password: Option<Option<String>>,
     /// The `password_digest` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password_digest: Option<Option<String>>,
     /// The `password_hasher` property: a [`PasswordHasher`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// The `skip_password_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_checks: Option<Option<bool>>,
     /// The `skip_password_requirement` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_requirement: Option<Option<bool>>,
     /// The `totp_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub totp_secret: Option<Option<String>>,
     /// The `backup_codes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `delete_self_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delete_self_enabled: Option<Option<bool>>,
     /// The `legal_accepted_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub legal_accepted_at: Option<Option<String>>,
     /// The `skip_legal_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_legal_checks: Option<Option<bool>>,
     /// The `skip_user_requirement` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_user_requirement: Option<Option<bool>>,
     /// The `create_organization_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organization_enabled: Option<Option<bool>>,
     /// The `create_organizations_limit` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organizations_limit: Option<Option<i64>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `bypass_client_trust` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub bypass_client_trust: Option<Option<bool>>,
     /// The `banned` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub banned: Option<Option<bool>>,
     /// The `locked` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -4476,14 +4197,13 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateWaitlistEntryBody {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -4492,7 +4212,7 @@ pub struct CreateWaitlistEntryBody {
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse200 {
     /// The `id` property.
@@ -4521,7 +4241,7 @@ crate::runtime::open_enum!(DeleteApiKeyResponse200Object { ApiKey = "api_key" })
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse400 {
     /// The `errors` property.
@@ -4530,7 +4250,7 @@ pub struct DeleteApiKeyResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse400ErrorsItem {
     /// The `message` property.
@@ -4543,7 +4263,7 @@ pub struct DeleteApiKeyResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse404 {
     /// The `errors` property.
@@ -4552,7 +4272,7 @@ pub struct DeleteApiKeyResponse404 {
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse404ErrorsItem {
     /// The `message` property.
@@ -4565,17 +4285,16 @@ pub struct DeleteApiKeyResponse404ErrorsItem {
 
 #[cfg(feature = "users")]
 /// The `DeleteBackupCodeResponse200` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackupCodeResponse200 {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
 #[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDirectoryGroupRoleMappingResponse200 {
     /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponse200Object`].
@@ -4607,7 +4326,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineResponse200` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteMachineResponse200 {
     /// The `object` property: a [`DeleteMachineResponse200Object`].
@@ -4636,7 +4355,7 @@ crate::runtime::open_enum!(DeleteMachineResponse200Object { Machine = "machine" 
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponse200` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteMachineScopeResponse200 {
     /// The `object` property: a [`DeleteMachineScopeResponse200Object`].
@@ -4669,7 +4388,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteScimGroupRoleMappingResponse200 {
     /// The `object` property: a [`DeleteScimGroupRoleMappingResponse200Object`].
@@ -4701,11 +4420,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `DeleteTotpResponse200` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteTotpResponse200 {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -4732,21 +4450,18 @@ pub struct DeleteTotpResponse200 {
     )
 )]
 /// The `DeletedObject` schema (`#/components/schemas/DeletedObject`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeletedObject {
     /// The `object` property.
     pub object: String,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `slug` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `deleted` property.
     pub deleted: bool,
     /// The `external_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
 
@@ -4756,7 +4471,7 @@ pub type Directories = Vec<Directory>;
 
 #[cfg(feature = "directories")]
 /// The `Directory` schema (`#/components/schemas/Directory`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Directory {
     /// The `object` property: a [`DirectoryObject`].
@@ -4767,7 +4482,6 @@ pub struct Directory {
     /// The `name` property.
     pub name: String,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `endpoint_url` property.
     pub endpoint_url: String,
@@ -4780,10 +4494,8 @@ pub struct Directory {
     /// The `attribute_mapping` property.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<DirectoryCustomAttributesItem>>,
     /// The `api_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -4793,32 +4505,26 @@ pub struct Directory {
 
 #[cfg(feature = "directories")]
 /// The `DirectoryCustomAttributesItem` schema (`#/components/schemas/Directory/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
 #[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMapping` schema (`#/components/schemas/DirectoryGroupRoleMapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMapping {
     /// The `object` property: a [`DirectoryGroupRoleMappingObject`].
@@ -4839,7 +4545,6 @@ pub struct DirectoryGroupRoleMapping {
     /// The `scim_group_display_name` property.
     pub scim_group_display_name: String,
     /// The `role` property: a [`Role`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// The `precedence` property.
     pub precedence: i64,
@@ -4888,17 +4593,16 @@ crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
 #[cfg(feature = "users")]
 /// The `DisableMfaResponse200` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DisableMfaResponse200 {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
 #[cfg(feature = "domains")]
 /// The `Domain` schema (`#/components/schemas/Domain`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Domain {
     /// The `object` property: a [`DomainObject`].
@@ -4913,15 +4617,12 @@ pub struct Domain {
     /// The `frontend_api_url` property.
     pub frontend_api_url: String,
     /// The `accounts_portal_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts_portal_url: Option<String>,
     /// The `proxy_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     /// The `development_origin` property.
     pub development_origin: String,
     /// The `cname_targets` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname_targets: Option<Vec<CNameTarget>>,
 }
 
@@ -4942,7 +4643,7 @@ crate::runtime::open_enum!(DomainObject { Domain = "domain" });
 
 #[cfg(feature = "domains")]
 /// The `Domains` schema (`#/components/schemas/Domains`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Domains {
     /// The `data` property.
@@ -4953,11 +4654,10 @@ pub struct Domains {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddress` schema (`#/components/schemas/EmailAddress`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`EmailAddressObject`].
     #[serde(default)]
@@ -4971,7 +4671,6 @@ pub struct EmailAddress {
     /// The `linked_to` property.
     pub linked_to: Vec<IdentificationLink>,
     /// The `matches_sso_connection` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -5016,22 +4715,6 @@ pub enum EmailAddressVerification {
     VerificationScim(VerificationScim),
     /// A value that matches none of the known variants.
     Unknown(serde_json::Value),
-}
-
-#[cfg(any(feature = "email_addresses", feature = "users"))]
-impl Serialize for EmailAddressVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationOtp(value) => value.serialize(serializer),
-            Self::VerificationAdmin(value) => value.serialize(serializer),
-            Self::VerificationFromOauth(value) => value.serialize(serializer),
-            Self::VerificationTicket(value) => value.serialize(serializer),
-            Self::VerificationSaml(value) => value.serialize(serializer),
-            Self::VerificationEmailLink(value) => value.serialize(serializer),
-            Self::VerificationScim(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
 }
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -5087,7 +4770,7 @@ impl<'de> Deserialize<'de> for EmailAddressVerification {
 
 #[cfg(feature = "users")]
 /// The `EnterpriseAccount` schema (`#/components/schemas/EnterpriseAccount`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     /// The `id` property.
@@ -5096,7 +4779,6 @@ pub struct EnterpriseAccount {
     #[serde(default)]
     pub object: EnterpriseAccountObject,
     /// The `protocol` property: a [`EnterpriseAccountProtocol`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EnterpriseAccountProtocol>,
     /// The `provider` property.
     pub provider: String,
@@ -5105,33 +4787,26 @@ pub struct EnterpriseAccount {
     /// The `email_address` property.
     pub email_address: String,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `provider_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `verification` property: a [`EnterpriseAccountVerification`].
     pub verification: Option<EnterpriseAccountVerification>,
     /// The `enterprise_connection` property: a [`EnterpriseAccountConnection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection: Option<EnterpriseAccountConnection>,
     /// The `last_authenticated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
 
 #[cfg(feature = "users")]
 /// The `EnterpriseAccountConnection` schema (`#/components/schemas/EnterpriseAccountConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
@@ -5146,10 +4821,8 @@ pub struct EnterpriseAccountConnection {
     pub logo_public_url: Option<String>,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `active` property.
     pub active: bool,
@@ -5217,18 +4890,6 @@ pub enum EnterpriseAccountVerification {
 }
 
 #[cfg(feature = "users")]
-impl Serialize for EnterpriseAccountVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationTicket(value) => value.serialize(serializer),
-            Self::VerificationSaml(value) => value.serialize(serializer),
-            Self::VerificationOauth(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5261,7 +4922,7 @@ impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnection` schema (`#/components/schemas/EnterpriseConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnection {
     /// The `object` property: a [`EnterpriseConnectionObject`].
@@ -5274,32 +4935,24 @@ pub struct EnterpriseConnection {
     /// The `provider` property.
     pub provider: String,
     /// The `logo_public_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// The `active` property.
     pub active: bool,
     /// The `domains` property.
     pub domains: Vec<String>,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `sync_user_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
     /// The `disable_additional_identifications` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// The `allow_organization_account_linking` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<bool>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<EnterpriseConnectionCustomAttributesItem>>,
     /// The `saml_connection` property: a [`EnterpriseConnectionSamlConnection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<EnterpriseConnectionSamlConnection>,
     /// The `oauth_config` property: a [`EnterpriseConnectionOauthConfig`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth_config: Option<EnterpriseConnectionOauthConfig>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -5313,7 +4966,7 @@ pub struct EnterpriseConnection {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// The `name` property.
@@ -5321,59 +4974,43 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionOauthConfig` schema (`#/components/schemas/EnterpriseConnection/properties/oauth_config`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionOauthConfig {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key: Option<String>,
     /// The `client_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The `discovery_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_url: Option<String>,
     /// The `auth_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// The `token_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// The `user_info_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info_url: Option<String>,
     /// The `requires_pkce` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_pkce: Option<bool>,
     /// The `logo_public_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
@@ -5396,59 +5033,45 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `idp_entity_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_entity_id: Option<String>,
     /// The `idp_sso_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_sso_url: Option<String>,
     /// The `idp_metadata_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// The `acs_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_url: Option<String>,
     /// The `sp_entity_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
     /// The `sp_metadata_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_metadata_url: Option<String>,
     /// The `active` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The `allow_idp_initiated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// The `allow_subdomains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// The `force_authn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`EnterpriseConnectionSamlConnectionLoginHint`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// The `mode` property: a [`EnterpriseConnectionSamlConnectionLoginHintMode`].
     pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -5475,7 +5098,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRun {
     /// The `id` property.
@@ -5485,16 +5108,12 @@ pub struct EnterpriseConnectionTestRun {
     /// The `connection_type` property: a [`EnterpriseConnectionTestRunConnectionType`].
     pub connection_type: EnterpriseConnectionTestRunConnectionType,
     /// The `parsed_user_info` property: a [`EnterpriseConnectionTestRunParsedUserInfo`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parsed_user_info: Option<EnterpriseConnectionTestRunParsedUserInfo>,
     /// The `logs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<EnterpriseConnectionTestRunLogsItem>>,
     /// The `saml` property: a [`EnterpriseConnectionTestRunSaml`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml: Option<EnterpriseConnectionTestRunSaml>,
     /// The `oauth` property: a [`EnterpriseConnectionTestRunOauth`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth: Option<EnterpriseConnectionTestRunOauth>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -5520,16 +5139,14 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
     /// The `level` property.
     pub level: String,
     /// The `code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The `short_message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
     /// The `message` property.
     pub message: String,
@@ -5537,42 +5154,35 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunOauth` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunOauth {
     /// The `id_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     /// The `access_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The `user_info` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<String>,
 }
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunParsedUserInfo` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunResponse` schema (`#/components/schemas/EnterpriseConnectionTestRunResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
     /// The `url` property.
@@ -5581,17 +5191,14 @@ pub struct EnterpriseConnectionTestRunResponse {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunSaml` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunSaml {
     /// The `saml_request` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_request: Option<String>,
     /// The `saml_response` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_response: Option<String>,
     /// The `relay_state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay_state: Option<String>,
 }
 
@@ -5618,7 +5225,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     /// The `data` property.
@@ -5629,7 +5236,7 @@ pub struct EnterpriseConnectionTestRuns {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnections` schema (`#/components/schemas/EnterpriseConnections`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnections {
     /// The `data` property.
@@ -5640,8 +5247,7 @@ pub struct EnterpriseConnections {
 
 #[cfg(feature = "billing")]
 /// The `ExtendFreeTrialRequest` schema (`#/components/schemas/ExtendFreeTrialRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ExtendFreeTrialRequest {
     /// The `extend_to` property.
     pub extend_to: String,
@@ -5649,7 +5255,7 @@ pub struct ExtendFreeTrialRequest {
 
 #[cfg(feature = "users")]
 /// The `ExternalAccountWithVerification` schema (`#/components/schemas/ExternalAccountWithVerification`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// The `object` property: a [`ExternalAccountWithVerificationObject`].
@@ -5667,7 +5273,6 @@ pub struct ExternalAccountWithVerification {
     /// The `email_address` property.
     pub email_address: String,
     /// The `email_address_verified` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_verified: Option<bool>,
     /// The `first_name` property.
     pub first_name: String,
@@ -5675,21 +5280,16 @@ pub struct ExternalAccountWithVerification {
     pub last_name: String,
     /// The `avatar_url` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `phone_number` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -5735,17 +5335,6 @@ pub enum ExternalAccountWithVerificationVerification {
 }
 
 #[cfg(feature = "users")]
-impl Serialize for ExternalAccountWithVerificationVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationOauth(value) => value.serialize(serializer),
-            Self::VerificationGoogleOneTap(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5773,7 +5362,7 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponse` schema (`#/components/schemas/FeatureResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct FeatureResponse {
     /// The `object` property: a [`FeatureResponseObject`].
@@ -5793,7 +5382,7 @@ pub struct FeatureResponse {
 
 #[cfg(feature = "billing")]
 /// The `FeatureResponse2` schema (`#/components/schemas/FeatureResponse-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct FeatureResponse2 {
     /// The `object` property: a [`FeatureResponse2Object`].
@@ -5843,7 +5432,7 @@ crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse200 {
     /// The `object` property: a [`GetApiKeyResponse200Object`].
@@ -5858,7 +5447,6 @@ pub struct GetApiKeyResponse200 {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -5899,7 +5487,7 @@ crate::runtime::open_enum!(GetApiKeyResponse200Object { ApiKey = "api_key" });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse400 {
     /// The `errors` property.
@@ -5908,7 +5496,7 @@ pub struct GetApiKeyResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse400ErrorsItem {
     /// The `message` property.
@@ -5921,7 +5509,7 @@ pub struct GetApiKeyResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse404 {
     /// The `errors` property.
@@ -5930,7 +5518,7 @@ pub struct GetApiKeyResponse404 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse404ErrorsItem {
     /// The `message` property.
@@ -5943,7 +5531,7 @@ pub struct GetApiKeyResponse404ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse200 {
     /// The `secret` property.
@@ -5952,7 +5540,7 @@ pub struct GetApiKeySecretResponse200 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse400 {
     /// The `errors` property.
@@ -5961,7 +5549,7 @@ pub struct GetApiKeySecretResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse400ErrorsItem {
     /// The `message` property.
@@ -5974,7 +5562,7 @@ pub struct GetApiKeySecretResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse404 {
     /// The `errors` property.
@@ -5983,7 +5571,7 @@ pub struct GetApiKeySecretResponse404 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse404ErrorsItem {
     /// The `message` property.
@@ -6014,7 +5602,7 @@ crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "fa
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse200` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse200 {
     /// The `data` property.
@@ -6025,7 +5613,7 @@ pub struct GetApiKeysResponse200 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse200DataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse200DataItem {
     /// The `object` property: a [`GetApiKeysResponse200DataItemObject`].
@@ -6040,7 +5628,6 @@ pub struct GetApiKeysResponse200DataItem {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -6081,7 +5668,7 @@ crate::runtime::open_enum!(GetApiKeysResponse200DataItemObject { ApiKey = "api_k
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse400` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse400 {
     /// The `errors` property.
@@ -6090,7 +5677,7 @@ pub struct GetApiKeysResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse400ErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse400ErrorsItem {
     /// The `message` property.
@@ -6103,7 +5690,7 @@ pub struct GetApiKeysResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse404` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse404 {
     /// The `errors` property.
@@ -6112,7 +5699,7 @@ pub struct GetApiKeysResponse404 {
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse404ErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse404ErrorsItem {
     /// The `message` property.
@@ -6184,7 +5771,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse200` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse200 {
     /// The `m2m_tokens` property.
@@ -6195,7 +5782,7 @@ pub struct GetM2mTokensResponse200 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse200M2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse200M2mTokensItem {
     /// The `object` property: a [`GetM2mTokensResponse200M2mTokensItemObject`].
@@ -6206,10 +5793,8 @@ pub struct GetM2mTokensResponse200M2mTokensItem {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `revoked` property.
     pub revoked: bool,
@@ -6247,7 +5832,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse400` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse400 {
     /// The `errors` property.
@@ -6256,7 +5841,7 @@ pub struct GetM2mTokensResponse400 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse400ErrorsItem {
     /// The `message` property.
@@ -6269,7 +5854,7 @@ pub struct GetM2mTokensResponse400ErrorsItem {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse403` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse403 {
     /// The `errors` property.
@@ -6278,7 +5863,7 @@ pub struct GetM2mTokensResponse403 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse403ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse403ErrorsItem {
     /// The `message` property.
@@ -6291,7 +5876,7 @@ pub struct GetM2mTokensResponse403ErrorsItem {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse404` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse404 {
     /// The `errors` property.
@@ -6300,7 +5885,7 @@ pub struct GetM2mTokensResponse404 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse404ErrorsItem {
     /// The `message` property.
@@ -6313,14 +5898,13 @@ pub struct GetM2mTokensResponse404ErrorsItem {
 
 #[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetMachineSecretKeyResponse200 {
     /// The `object` property: a [`GetMachineSecretKeyResponse200Object`].
     #[serde(default)]
     pub object: GetMachineSecretKeyResponse200Object,
     /// The `secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
@@ -6405,7 +5989,7 @@ crate::runtime::open_enum!(GetTemplateTemplateType { Email = "email", Sms = "sms
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct IdentificationLink {
     /// The `type` property.
@@ -6416,7 +6000,7 @@ pub struct IdentificationLink {
 
 #[cfg(feature = "instance_settings")]
 /// The `Instance` schema (`#/components/schemas/Instance`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Instance {
     /// The `object` property: a [`InstanceObject`].
@@ -6434,7 +6018,7 @@ pub struct Instance {
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceCommunication` schema (`#/components/schemas/InstanceCommunication`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceCommunication {
     /// The `object` property: a [`InstanceCommunicationObject`].
@@ -6478,7 +6062,7 @@ crate::runtime::open_enum!(InstanceObject { Instance = "instance" });
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceProtect {
     /// The `object` property: a [`InstanceProtectObject`].
@@ -6511,7 +6095,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRestrictions {
     /// The `object` property: a [`InstanceRestrictionsObject`].
@@ -6548,7 +6132,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Invitation {
     /// The `object` property: a [`InvitationObject`].
@@ -6561,15 +6145,12 @@ pub struct Invitation {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `revoked` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     /// The `status` property: a [`InvitationStatus`].
     pub status: InvitationStatus,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `expires_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -6617,12 +6198,11 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `InviteWaitlistEntryBody` schema (`#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InviteWaitlistEntryBody {
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -6631,17 +6211,16 @@ pub struct InviteWaitlistEntryBody {
 
 #[cfg(feature = "jwks")]
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Jwks {
     /// The `keys` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<JwksKeysItem>>,
 }
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     /// The `kid` property.
@@ -6662,17 +6241,13 @@ pub struct JwksEcdsaPrivateKey {
     /// The `d` property.
     pub d: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
@@ -6693,7 +6268,7 @@ crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
     /// The `kid` property.
@@ -6712,17 +6287,13 @@ pub struct JwksEcdsaPublicKey {
     /// The `y` property.
     pub y: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
@@ -6743,7 +6314,7 @@ crate::runtime::open_enum!(JwksEcdsaPublicKeyKty { Ec = "EC" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
     /// The `kid` property.
@@ -6763,17 +6334,13 @@ pub struct JwksEd25519PrivateKey {
     /// The `d` property.
     pub d: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
@@ -6809,7 +6376,7 @@ crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     /// The `kid` property.
@@ -6827,17 +6394,13 @@ pub struct JwksEd25519PublicKey {
     /// The `x` property.
     pub x: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
@@ -6873,7 +6436,7 @@ crate::runtime::open_enum!(JwksEd25519PublicKeyKty { Okp = "OKP" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksKeysItem` schema (`#/components/schemas/JWKS/properties/keys/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -6898,7 +6461,7 @@ pub enum JwksKeysItem {
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     /// The `kid` property.
@@ -6921,26 +6484,19 @@ pub struct JwksRsaPrivateKey {
     /// The `q` property.
     pub q: String,
     /// The `dp` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
     /// The `dq` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
     /// The `qi` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
     /// The `crv` property.
     pub crv: Option<serde_json::Value>,
@@ -6963,7 +6519,7 @@ crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksRsaPublicKey {
     /// The `kid` property.
@@ -6980,17 +6536,13 @@ pub struct JwksRsaPublicKey {
     /// The `e` property.
     pub e: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
@@ -7011,7 +6563,7 @@ crate::runtime::open_enum!(JwksRsaPublicKeyKty { Rsa = "RSA" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksSymmetricKey {
     /// The `kid` property.
@@ -7026,17 +6578,13 @@ pub struct JwksSymmetricKey {
     /// The `k` property.
     pub k: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
@@ -7057,7 +6605,7 @@ crate::runtime::open_enum!(JwksSymmetricKeyKty { Oct = "oct" });
 
 #[cfg(feature = "jwt_templates")]
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwtTemplate {
     /// The `object` property: a [`JwtTemplateObject`].
@@ -7153,7 +6701,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "directories")]
 /// The `ListDirectoriesResponse200` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListDirectoriesResponse200 {
     /// The `data` property: a [`Directories`].
@@ -7164,7 +6712,7 @@ pub struct ListDirectoriesResponse200 {
 
 #[cfg(feature = "directories")]
 /// The `ListDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListDirectoryGroupRoleMappingsResponse200 {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
@@ -7242,7 +6790,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "machines")]
 /// The `ListMachinesResponse200` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListMachinesResponse200 {
     /// The `data` property.
@@ -7276,7 +6824,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "scim_directories")]
 /// The `ListScimDirectoriesResponse200` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListScimDirectoriesResponse200 {
     /// The `data` property: a [`ScimDirectories`].
@@ -7287,7 +6835,7 @@ pub struct ListScimDirectoriesResponse200 {
 
 #[cfg(feature = "scim_directories")]
 /// The `ListScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListScimGroupRoleMappingsResponse200 {
     /// The `data` property: a [`ScimGroupRoleMappings`].
@@ -7298,7 +6846,7 @@ pub struct ListScimGroupRoleMappingsResponse200 {
 
 #[cfg(feature = "users")]
 /// The `ListUserTrustedDevicesResponse200` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListUserTrustedDevicesResponse200 {
     /// The `data` property.
@@ -7309,7 +6857,7 @@ pub struct ListUserTrustedDevicesResponse200 {
 
 #[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesResponse200` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListWaitlistEntriesResponse200 {
     /// The `data` property.
@@ -7343,7 +6891,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "machines")]
 /// The `Machine` schema (`#/components/schemas/Machine`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Machine {
     /// The `object` property: a [`MachineObject`].
@@ -7360,7 +6908,6 @@ pub struct Machine {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// The `scoped_machines` property.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
@@ -7383,7 +6930,7 @@ crate::runtime::open_enum!(MachineObject { Machine = "machine" });
 
 #[cfg(feature = "machines")]
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct MachineScope {
     /// The `object` property: a [`MachineScopeObject`].
@@ -7414,7 +6961,7 @@ crate::runtime::open_enum!(MachineScopeObject { MachineScope = "machine_scope" }
 
 #[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct MachineWithoutScopedMachines {
     /// The `object` property: a [`MachineWithoutScopedMachinesObject`].
@@ -7431,7 +6978,6 @@ pub struct MachineWithoutScopedMachines {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
@@ -7452,15 +6998,14 @@ crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machi
 
 #[cfg(feature = "organizations")]
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MergeOrganizationMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -7470,7 +7015,7 @@ pub type OAuthAccessToken = Vec<OAuthAccessTokenInnerItem>;
 
 #[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItem` schema (`#/components/schemas/OAuthAccessToken/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthAccessTokenInnerItem {
     /// The `object` property: a [`OAuthAccessTokenInnerItemObject`].
@@ -7491,13 +7036,10 @@ pub struct OAuthAccessTokenInnerItem {
     /// The `label` property.
     pub label: Option<String>,
     /// The `scopes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `id_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     /// The `token_secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
 
@@ -7520,7 +7062,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplication {
     /// The `object` property: a [`OAuthApplicationObject`].
@@ -7588,7 +7130,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplicationSettings {
     /// The `object` property: a [`OAuthApplicationSettingsObject`].
@@ -7628,7 +7170,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     /// The `object` property: a [`OAuthApplicationWithSecretObject`].
@@ -7676,7 +7218,6 @@ pub struct OAuthApplicationWithSecret {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `client_secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
 
@@ -7699,7 +7240,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplications {
     /// The `data` property.
@@ -7716,7 +7257,7 @@ pub struct OAuthApplications {
     )
 )]
 /// The `Organization` schema (`#/components/schemas/Organization`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
     /// The `object` property: a [`OrganizationObject`].
@@ -7729,18 +7270,14 @@ pub struct Organization {
     /// The `slug` property.
     pub slug: String,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
     /// The `members_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `missing_member_with_elevated_permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// The `pending_invitations_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     /// The `max_allowed_memberships` property.
     pub max_allowed_memberships: i64,
@@ -7749,26 +7286,22 @@ pub struct Organization {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_active_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The `role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
 
 #[cfg(feature = "organization_domains")]
 /// The `OrganizationDomain` schema (`#/components/schemas/OrganizationDomain`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// The `object` property: a [`OrganizationDomainObject`].
@@ -7796,7 +7329,6 @@ pub struct OrganizationDomain {
     /// The `total_pending_suggestions` property.
     pub total_pending_suggestions: i32,
     /// The `public_organization_data` property: a [`OrganizationInvitationPublicOrganizationData`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -7847,7 +7379,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// The `status` property.
@@ -7864,7 +7396,7 @@ pub struct OrganizationDomainVerification {
 
 #[cfg(feature = "organization_domains")]
 /// The `OrganizationDomains` schema (`#/components/schemas/OrganizationDomains`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomains {
     /// The `data` property.
@@ -7875,7 +7407,7 @@ pub struct OrganizationDomains {
 
 #[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitation` schema (`#/components/schemas/OrganizationInvitation`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
     /// The `object` property: a [`OrganizationInvitationObject`].
@@ -7890,19 +7422,16 @@ pub struct OrganizationInvitation {
     /// The `role_name` property.
     pub role_name: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `inviter_id` property.
     pub inviter_id: Option<String>,
     /// The `public_inviter_data` property: a [`OrganizationInvitationPublicUserData`].
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `url` property.
     pub url: Option<String>,
@@ -7939,7 +7468,7 @@ crate::runtime::open_enum!(
     )
 )]
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     /// The `id` property.
@@ -7949,7 +7478,6 @@ pub struct OrganizationInvitationPublicOrganizationData {
     /// The `slug` property.
     pub slug: String,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
@@ -7957,7 +7485,7 @@ pub struct OrganizationInvitationPublicOrganizationData {
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationPublicUserData` schema (`#/components/schemas/OrganizationInvitationPublicUserData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     /// The `user_id` property.
@@ -7976,7 +7504,7 @@ pub struct OrganizationInvitationPublicUserData {
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `object` property: a [`OrganizationInvitationWithPublicOrganizationDataObject`].
@@ -7991,19 +7519,16 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `role_name` property.
     pub role_name: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `inviter_id` property.
     pub inviter_id: Option<String>,
     /// The `public_inviter_data` property: a [`OrganizationInvitationPublicUserData`].
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `url` property.
     pub url: Option<String>,
@@ -8014,7 +7539,6 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `public_organization_data` property: a [`OrganizationInvitationPublicOrganizationData`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
 }
 
@@ -8038,7 +7562,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {
     /// The `data` property.
@@ -8049,7 +7573,7 @@ pub struct OrganizationInvitations {
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationsWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     /// The `data` property.
@@ -8060,7 +7584,7 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembership` schema (`#/components/schemas/OrganizationMembership`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     /// The `id` property.
@@ -8071,19 +7595,16 @@ pub struct OrganizationMembership {
     /// The `role` property.
     pub role: String,
     /// The `role_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// The `permissions` property.
     pub permissions: Vec<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `organization` property: a [`Organization`].
     pub organization: Organization,
     /// The `public_user_data` property: a [`OrganizationMembershipPublicUserData`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -8110,7 +7631,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
@@ -8127,22 +7648,18 @@ pub struct OrganizationMembershipPublicUserData {
     /// The `has_image` property.
     pub has_image: bool,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `banned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
     /// The `deprovisioned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMemberships` schema (`#/components/schemas/OrganizationMemberships`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The `data` property.
@@ -8180,7 +7697,7 @@ crate::runtime::open_enum!(OrganizationObject { Organization = "organization" })
 
 #[cfg(feature = "instance_settings")]
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationSettings {
     /// The `object` property: a [`OrganizationSettingsObject`].
@@ -8193,13 +7710,11 @@ pub struct OrganizationSettings {
     /// The `max_allowed_roles` property.
     pub max_allowed_roles: i64,
     /// The `max_role_sets_allowed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_role_sets_allowed: Option<i64>,
     /// The `max_allowed_domains` property.
     pub max_allowed_domains: i64,
     /// The `max_allowed_permissions` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_permissions: Option<i64>,
     /// The `creator_role` property.
     pub creator_role: String,
@@ -8208,14 +7723,12 @@ pub struct OrganizationSettings {
     /// The `domains_enabled` property.
     pub domains_enabled: bool,
     /// The `slug_disabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<bool>,
     /// The `domains_enrollment_modes` property.
     pub domains_enrollment_modes: Vec<OrganizationSettingsDomainsEnrollmentModesItem>,
     /// The `domains_default_role` property.
     pub domains_default_role: String,
     /// The `initial_role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_role_set_key: Option<String>,
 }
 
@@ -8260,7 +7773,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organizations")]
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// The `object` property: a [`OrganizationWithLogoObject`].
@@ -8273,13 +7786,10 @@ pub struct OrganizationWithLogo {
     /// The `slug` property.
     pub slug: String,
     /// The `members_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `missing_member_with_elevated_permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// The `pending_invitations_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     /// The `max_allowed_memberships` property.
     pub max_allowed_memberships: i64,
@@ -8288,24 +7798,19 @@ pub struct OrganizationWithLogo {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_active_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The `role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
     /// The `logo_url` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// The `image_url` property.
     pub image_url: String,
@@ -8330,7 +7835,7 @@ crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organiza
 
 #[cfg(feature = "organizations")]
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Organizations {
     /// The `data` property.
@@ -8341,7 +7846,7 @@ pub struct Organizations {
 
 #[cfg(feature = "billing")]
 /// The `PaginatedBillingPaymentAttemptResponse` schema (`#/components/schemas/PaginatedBillingPaymentAttemptResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// The `data` property.
@@ -8352,7 +7857,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
 
 #[cfg(feature = "billing")]
 /// The `PaginatedBillingPriceResponse` schema (`#/components/schemas/PaginatedBillingPriceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     /// The `data` property.
@@ -8363,7 +7868,7 @@ pub struct PaginatedBillingPriceResponse {
 
 #[cfg(feature = "billing")]
 /// The `PaginatedBillingStatementResponse` schema (`#/components/schemas/PaginatedBillingStatementResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     /// The `data` property.
@@ -8374,7 +7879,7 @@ pub struct PaginatedBillingStatementResponse {
 
 #[cfg(feature = "billing")]
 /// The `PaginatedCommercePlanResponse` schema (`#/components/schemas/PaginatedCommercePlanResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     /// The `data` property.
@@ -8385,7 +7890,7 @@ pub struct PaginatedCommercePlanResponse {
 
 #[cfg(feature = "billing")]
 /// The `PaginatedCommerceSubscriptionItemResponse` schema (`#/components/schemas/PaginatedCommerceSubscriptionItemResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// The `data` property.
@@ -8396,11 +7901,10 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 
 #[cfg(feature = "users")]
 /// The `Passkey` schema (`#/components/schemas/Passkey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Passkey {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`PasskeyObject`].
     #[serde(default)]
@@ -8441,7 +7945,7 @@ pub type PasswordHasher = String;
     )
 )]
 /// The `Permission` schema (`#/components/schemas/Permission`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Permission {
     /// The `object` property: a [`PermissionObject`].
@@ -8494,7 +7998,7 @@ crate::runtime::open_enum!(PermissionObject { Permission = "permission" });
 
 #[cfg(feature = "organization_permissions")]
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Permissions {
     /// The `data` property.
@@ -8505,11 +8009,10 @@ pub struct Permissions {
 
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumber` schema (`#/components/schemas/PhoneNumber`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`PhoneNumberObject`].
     #[serde(default)]
@@ -8517,10 +8020,8 @@ pub struct PhoneNumber {
     /// The `phone_number` property.
     pub phone_number: String,
     /// The `reserved_for_second_factor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
     /// The `default_second_factor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
     /// The `reserved` property.
     pub reserved: bool,
@@ -8529,7 +8030,6 @@ pub struct PhoneNumber {
     /// The `linked_to` property.
     pub linked_to: Vec<IdentificationLink>,
     /// The `backup_codes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -8567,17 +8067,6 @@ pub enum PhoneNumberVerification {
 }
 
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
-impl Serialize for PhoneNumberVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationOtp(value) => value.serialize(serializer),
-            Self::VerificationAdmin(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8605,88 +8094,71 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
 
 #[cfg(feature = "email_addresses")]
 /// The `PrepareEmailAddressVerificationResponse200` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PrepareEmailAddressVerificationResponse200 {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
 #[cfg(feature = "phone_numbers")]
 /// The `PreparePhoneNumberVerificationResponse200` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PreparePhoneNumberVerificationResponse200 {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
 #[cfg(feature = "email_sms_templates")]
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PreviewTemplateBody {
     /// The `subject` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub subject: Option<Option<String>>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `from_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
 
 #[cfg(feature = "billing")]
 /// The `PriceTransitionRequest` schema (`#/components/schemas/PriceTransitionRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PriceTransitionRequest {
     /// The `from_price_id` property.
     pub from_price_id: String,
@@ -8696,7 +8168,7 @@ pub struct PriceTransitionRequest {
 
 #[cfg(feature = "proxy_checks")]
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ProxyCheck {
     /// The `object` property: a [`ProxyCheckObject`].
@@ -8739,7 +8211,7 @@ pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
 
 #[cfg(feature = "redirect_urls")]
 /// The `RedirectUrl` schema (`#/components/schemas/RedirectURL`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RedirectUrl {
     /// The `object` property: a [`RedirectUrlObject`].
@@ -8772,8 +8244,7 @@ crate::runtime::open_enum!(RedirectUrlObject { RedirectUrl = "redirect_url" });
 
 #[cfg(feature = "sessions")]
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefreshSessionBody {
     /// The `expired_token` property.
@@ -8784,21 +8255,18 @@ pub struct RefreshSessionBody {
     pub request_origin: String,
     /// The `request_headers` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub request_headers: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Default: `token`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub format: Option<Option<RefreshSessionBodyFormat>>,
     /// The `request_originating_ip` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -8827,18 +8295,17 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveUserPasswordBody {
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
 
 #[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsBody {
     /// The `mappings` property.
@@ -8847,13 +8314,13 @@ pub struct ReplaceDirectoryGroupRoleMappingsBody {
 
 #[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
     /// The `directory_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
@@ -8861,7 +8328,7 @@ pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 
 #[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsResponse200` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
@@ -8872,21 +8339,20 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse200 {
 
 #[cfg(feature = "organizations")]
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceOrganizationMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[cfg(feature = "role_sets")]
 /// The `ReplaceRoleInRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRoleInRoleSetBody {
     /// The `role_key` property.
@@ -8897,19 +8363,19 @@ pub struct ReplaceRoleInRoleSetBody {
 
 #[cfg(feature = "role_sets")]
 /// The `ReplaceRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRoleSetBody {
     /// The `dest_role_set_key` property.
     pub dest_role_set_key: String,
     /// The `reassignment_mappings` property: a [`ReassignmentMappings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
 
 #[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsBody {
     /// The `mappings` property.
@@ -8918,7 +8384,7 @@ pub struct ReplaceScimGroupRoleMappingsBody {
 
 #[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
@@ -8928,7 +8394,7 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
 
 #[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsResponse200` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsResponse200 {
     /// The `data` property: a [`ScimGroupRoleMappings`].
@@ -8939,18 +8405,16 @@ pub struct ReplaceScimGroupRoleMappingsResponse200 {
 
 #[cfg(feature = "email_addresses")]
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserEmailAddressBody {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `verified`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserEmailAddressBodyIdentificationStatus>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -8982,31 +8446,29 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[cfg(feature = "phone_numbers")]
 /// The `ReplaceUserPhoneNumberBody` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserPhoneNumberBody {
     /// The `phone_number` property.
     pub phone_number: String,
     /// Default: `verified`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserPhoneNumberBodyIdentificationStatus>,
 }
 
@@ -9051,13 +8513,11 @@ crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBody {
     /// The `revocation_reason` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -9066,7 +8526,7 @@ pub struct RevokeAdminPortalLinkTokenBody {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse200` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse200 {
     /// The `object` property: a [`RevokeAdminPortalLinkTokenResponse200Object`].
@@ -9118,7 +8578,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse400` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse400 {
     /// The `errors` property.
@@ -9127,7 +8587,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse400ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
     /// The `message` property.
@@ -9140,7 +8600,7 @@ pub struct RevokeAdminPortalLinkTokenResponse400ErrorsItem {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse401` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse401 {
     /// The `errors` property.
@@ -9149,7 +8609,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse401ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
     /// The `message` property.
@@ -9162,7 +8622,7 @@ pub struct RevokeAdminPortalLinkTokenResponse401ErrorsItem {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse403` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse403 {
     /// The `errors` property.
@@ -9171,7 +8631,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse403ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
     /// The `message` property.
@@ -9184,7 +8644,7 @@ pub struct RevokeAdminPortalLinkTokenResponse403ErrorsItem {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse404` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse404 {
     /// The `errors` property.
@@ -9193,7 +8653,7 @@ pub struct RevokeAdminPortalLinkTokenResponse404 {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse404ErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
     /// The `message` property.
@@ -9206,13 +8666,11 @@ pub struct RevokeAdminPortalLinkTokenResponse404ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyBody {
     /// The `revocation_reason` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -9221,7 +8679,7 @@ pub struct RevokeApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse200 {
     /// The `object` property: a [`RevokeApiKeyResponse200Object`].
@@ -9236,7 +8694,6 @@ pub struct RevokeApiKeyResponse200 {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -9277,7 +8734,7 @@ crate::runtime::open_enum!(RevokeApiKeyResponse200Object { ApiKey = "api_key" })
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse400 {
     /// The `errors` property.
@@ -9286,7 +8743,7 @@ pub struct RevokeApiKeyResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse400ErrorsItem {
     /// The `message` property.
@@ -9299,7 +8756,7 @@ pub struct RevokeApiKeyResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse404 {
     /// The `errors` property.
@@ -9308,7 +8765,7 @@ pub struct RevokeApiKeyResponse404 {
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse404ErrorsItem {
     /// The `message` property.
@@ -9321,7 +8778,7 @@ pub struct RevokeApiKeyResponse404ErrorsItem {
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponse200` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeInvitationResponse200 {
     /// The `object` property: a [`RevokeInvitationResponse200Object`].
@@ -9334,17 +8791,14 @@ pub struct RevokeInvitationResponse200 {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `expires_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `revoked` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     /// The `status` property: a [`RevokeInvitationResponse200Status`].
     #[serde(default)]
@@ -9385,13 +8839,11 @@ crate::runtime::open_enum!(RevokeInvitationResponse200Status { Revoked = "revoke
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenBody {
     /// The `revocation_reason` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -9400,7 +8852,7 @@ pub struct RevokeM2mTokenBody {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse200 {
     /// The `object` property: a [`RevokeM2mTokenResponse200Object`].
@@ -9411,10 +8863,8 @@ pub struct RevokeM2mTokenResponse200 {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `revoked` property.
     pub revoked: bool,
@@ -9452,7 +8902,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse400 {
     /// The `errors` property.
@@ -9461,7 +8911,7 @@ pub struct RevokeM2mTokenResponse400 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse400ErrorsItem {
     /// The `message` property.
@@ -9474,7 +8924,7 @@ pub struct RevokeM2mTokenResponse400ErrorsItem {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse404 {
     /// The `errors` property.
@@ -9483,7 +8933,7 @@ pub struct RevokeM2mTokenResponse404 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse404ErrorsItem {
     /// The `message` property.
@@ -9496,8 +8946,7 @@ pub struct RevokeM2mTokenResponse404ErrorsItem {
 
 #[cfg(feature = "o_auth_applications")]
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenBody {
     /// The `token` property.
@@ -9506,12 +8955,11 @@ pub struct RevokeOAuthApplicationTokenBody {
 
 #[cfg(feature = "organization_invitations")]
 /// The `RevokeOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeOrganizationInvitationBody {
     /// The `requesting_user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -9526,7 +8974,7 @@ pub struct RevokeOrganizationInvitationBody {
     )
 )]
 /// The `Role` schema (`#/components/schemas/Role`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Role {
     /// The `object` property: a [`RoleObject`].
@@ -9579,7 +9027,7 @@ crate::runtime::open_enum!(RoleObject { Role = "role" });
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSet {
     /// The `object` property: a [`RoleSetObject`].
@@ -9596,15 +9044,12 @@ pub struct RoleSet {
     /// The `roles` property.
     pub roles: Vec<RoleSetItem>,
     /// The `default_role` property: a [`RoleSetItem`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleSetItem>,
     /// The `creator_role` property: a [`RoleSetItem`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_role: Option<RoleSetItem>,
     /// The `type` property: a [`RoleSetType`].
     pub r#type: RoleSetType,
     /// The `role_set_migration` property: a [`RoleSetMigration`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_migration: Option<RoleSetMigration>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9614,7 +9059,7 @@ pub struct RoleSet {
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetItem` schema (`#/components/schemas/RoleSetItem`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSetItem {
     /// The `object` property: a [`RoleSetItemObject`].
@@ -9629,10 +9074,8 @@ pub struct RoleSetItem {
     /// The `description` property.
     pub description: Option<String>,
     /// The `members_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `has_members` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_members: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9657,7 +9100,7 @@ crate::runtime::open_enum!(RoleSetItemObject { RoleSetItem = "role_set_item" });
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSetMigration {
     /// The `object` property: a [`RoleSetMigrationObject`].
@@ -9666,14 +9109,12 @@ pub struct RoleSetMigration {
     /// The `id` property.
     pub id: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `instance_id` property.
     pub instance_id: String,
     /// The `source_role_set_id` property.
     pub source_role_set_id: String,
     /// The `dest_role_set_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_role_set_id: Option<String>,
     /// The `trigger_type` property.
     pub trigger_type: String,
@@ -9682,13 +9123,10 @@ pub struct RoleSetMigration {
     /// The `migrated_members` property.
     pub migrated_members: i64,
     /// The `mappings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<std::collections::BTreeMap<String, String>>,
     /// The `started_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
     /// The `completed_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9746,7 +9184,7 @@ crate::runtime::open_enum!(RoleSetType { Initial = "initial", Custom = "custom" 
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSets {
     /// The `data` property.
@@ -9757,7 +9195,7 @@ pub struct RoleSets {
 
 #[cfg(feature = "organization_roles")]
 /// The `Roles` schema (`#/components/schemas/Roles`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Roles {
     /// The `data` property.
@@ -9768,7 +9206,7 @@ pub struct Roles {
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyBody` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyBody {
     /// Range: 0..=28800.
@@ -9777,14 +9215,13 @@ pub struct RotateMachineSecretKeyBody {
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponse200` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyResponse200 {
     /// The `object` property: a [`RotateMachineSecretKeyResponse200Object`].
     #[serde(default)]
     pub object: RotateMachineSecretKeyResponse200Object,
     /// The `secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
@@ -9807,7 +9244,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccount {
     /// The `id` property.
@@ -9822,30 +9259,24 @@ pub struct SamlAccount {
     /// The `email_address` property.
     pub email_address: String,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `provider_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// The `last_authenticated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `verification` property: a [`SamlAccountVerification`].
     pub verification: Option<SamlAccountVerification>,
     /// The `saml_connection` property: a [`SamlAccountConnection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
 
 #[cfg(feature = "users")]
 /// The `SamlAccountConnection` schema (`#/components/schemas/SAMLAccountConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccountConnection {
     /// The `id` property.
@@ -9854,10 +9285,8 @@ pub struct SamlAccountConnection {
     pub name: String,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `active` property.
     pub active: bool,
@@ -9866,13 +9295,10 @@ pub struct SamlAccountConnection {
     /// The `sync_user_attributes` property.
     pub sync_user_attributes: bool,
     /// The `allow_subdomains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// The `allow_idp_initiated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// The `disable_additional_identifications` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9910,17 +9336,6 @@ pub enum SamlAccountVerification {
 }
 
 #[cfg(feature = "users")]
-impl Serialize for SamlAccountVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationSaml(value) => value.serialize(serializer),
-            Self::VerificationTicket(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
-#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for SamlAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9948,7 +9363,7 @@ impl<'de> Deserialize<'de> for SamlAccountVerification {
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnection` schema (`#/components/schemas/SAMLConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnection {
     /// The `object` property: a [`SamlConnectionObject`].
@@ -9960,10 +9375,8 @@ pub struct SamlConnection {
     pub name: String,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `idp_entity_id` property.
     pub idp_entity_id: Option<String>,
@@ -9976,10 +9389,8 @@ pub struct SamlConnection {
     /// The `idp_certificate_expires_at` property.
     pub idp_certificate_expires_at: Option<i64>,
     /// The `idp_metadata_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// The `idp_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
     /// The `acs_url` property.
     pub acs_url: String,
@@ -9988,10 +9399,8 @@ pub struct SamlConnection {
     /// The `sp_metadata_url` property.
     pub sp_metadata_url: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `attribute_mapping` property: a [`SamlConnectionAttributeMapping`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionAttributeMapping>,
     /// The `active` property.
     pub active: bool,
@@ -10014,7 +9423,6 @@ pub struct SamlConnection {
     /// The `login_hint` property: a [`SamlConnectionLoginHint`].
     pub login_hint: SamlConnectionLoginHint,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -10028,7 +9436,7 @@ pub struct SamlConnection {
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
@@ -10043,13 +9451,12 @@ pub struct SamlConnectionAttributeMapping {
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property: a [`SamlConnectionLoginHintMode`].
     pub mode: SamlConnectionLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -10091,7 +9498,7 @@ crate::runtime::open_enum!(SamlConnectionObject { SamlConnection = "saml_connect
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnections {
     /// The `data` property.
@@ -10106,7 +9513,7 @@ pub type ScimDirectories = Vec<ScimDirectory>;
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimDirectory` schema (`#/components/schemas/SCIMDirectory`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimDirectory {
     /// The `object` property: a [`ScimDirectoryObject`].
@@ -10117,7 +9524,6 @@ pub struct ScimDirectory {
     /// The `name` property.
     pub name: String,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `endpoint_url` property.
     pub endpoint_url: String,
@@ -10130,10 +9536,8 @@ pub struct ScimDirectory {
     /// The `attribute_mapping` property.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<ScimDirectoryCustomAttributesItem>>,
     /// The `api_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -10143,26 +9547,20 @@ pub struct ScimDirectory {
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryCustomAttributesItem` schema (`#/components/schemas/SCIMDirectory/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
@@ -10183,7 +9581,7 @@ crate::runtime::open_enum!(ScimDirectoryObject { ScimDirectory = "scim_directory
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMapping {
     /// The `object` property: a [`ScimGroupRoleMappingObject`].
@@ -10204,7 +9602,6 @@ pub struct ScimGroupRoleMapping {
     /// The `directory_group_display_name` property.
     pub directory_group_display_name: String,
     /// The `role` property: a [`Role`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// The `precedence` property.
     pub precedence: i64,
@@ -10237,13 +9634,12 @@ pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
 
 #[cfg(feature = "users")]
 /// The `ScimUserMetadata` schema (`#/components/schemas/SCIMUserMetadata`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
     pub directory_id: String,
     /// The `directory_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_enabled: Option<bool>,
     /// The `external_id` property.
     pub external_id: Option<String>,
@@ -10251,7 +9647,7 @@ pub struct ScimUserMetadata {
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `Session` schema (`#/components/schemas/Session`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// The `object` property: a [`SessionObject`].
@@ -10264,17 +9660,14 @@ pub struct Session {
     /// The `client_id` property.
     pub client_id: String,
     /// The `actor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `status` property: a [`SessionStatus`].
     pub status: SessionStatus,
     /// The `last_active_organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     /// The `last_active_at` property.
     pub last_active_at: i64,
     /// The `latest_activity` property: a [`SessionActivityResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivityResponse>,
     /// The `expire_at` property.
     pub expire_at: i64,
@@ -10285,13 +9678,12 @@ pub struct Session {
     /// The `created_at` property.
     pub created_at: i64,
     /// The `tasks` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<SessionTask>>,
 }
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionActivityResponse` schema (`#/components/schemas/SessionActivityResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SessionActivityResponse {
     /// The `object` property.
@@ -10299,24 +9691,18 @@ pub struct SessionActivityResponse {
     /// The `id` property.
     pub id: String,
     /// The `device_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// The `is_mobile` property.
     pub is_mobile: bool,
     /// The `browser_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
     /// The `browser_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     /// The `ip_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The `city` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
@@ -10337,7 +9723,7 @@ crate::runtime::open_enum!(SessionObject { Session = "session" });
 
 #[cfg(feature = "sessions")]
 /// The `SessionRefresh` schema (`#/components/schemas/SessionRefresh`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -10384,7 +9770,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SessionTask {
     /// The `key` property.
@@ -10393,13 +9779,11 @@ pub struct SessionTask {
 
 #[cfg(feature = "users")]
 /// The `SetUserPasswordCompromisedBody` schema (`#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetUserPasswordCompromisedBody {
     /// The `revoke_all_sessions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -10408,7 +9792,7 @@ pub struct SetUserPasswordCompromisedBody {
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignInToken {
     /// The `object` property: a [`SignInTokenObject`].
@@ -10421,10 +9805,8 @@ pub struct SignInToken {
     /// The `user_id` property.
     pub user_id: String,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -10469,7 +9851,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignUp {
     /// The `object` property: a [`SignUpObject`].
@@ -10504,10 +9886,8 @@ pub struct SignUp {
     /// The `last_name` property.
     pub last_name: Option<String>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `custom_action` property.
     pub custom_action: bool,
@@ -10522,11 +9902,9 @@ pub struct SignUp {
     /// The `legal_accepted_at` property.
     pub legal_accepted_at: Option<i64>,
     /// The `locale` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The `external_account` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -10568,14 +9946,12 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property: a [`SignUpVerificationNextAction`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<SignUpVerificationNextAction>,
     /// The `supported_strategies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
 
@@ -10602,7 +9978,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property: a [`SignUpVerification`].
@@ -10617,7 +9993,7 @@ pub struct SignUpVerifications {
 
 #[cfg(feature = "webhooks")]
 /// The `SvixUrl` schema (`#/components/schemas/SvixURL`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SvixUrl {
     /// The `svix_url` property.
@@ -10626,80 +10002,57 @@ pub struct SvixUrl {
 
 #[cfg(feature = "email_sms_templates")]
 /// The `Template` schema (`#/components/schemas/Template`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Template {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`TemplateObject`].
     #[serde(default)]
     pub object: TemplateObject,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `resource_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The `template_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `slug` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `position` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// The `can_revert` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_revert: Option<bool>,
     /// The `can_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<bool>,
     /// The `can_edit_body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_edit_body: Option<bool>,
     /// The `can_toggle` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_toggle: Option<bool>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The `markup` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markup: Option<String>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `available_variables` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_variables: Option<Vec<String>>,
     /// The `required_variables` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_variables: Option<Vec<String>>,
     /// The `from_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
     /// The `delivered_by_clerk` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `flagged_as_suspicious` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged_as_suspicious: Option<bool>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
 }
 
@@ -10720,7 +10073,7 @@ crate::runtime::open_enum!(TemplateObject { Template = "template" });
 
 #[cfg(feature = "testing_tokens")]
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TestingToken {
     /// The `object` property: a [`TestingTokenObject`].
@@ -10749,12 +10102,11 @@ crate::runtime::open_enum!(TestingTokenObject { TestingToken = "testing_token" }
 
 #[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ToggleTemplateDeliveryBody {
     /// The `delivered_by_clerk` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
 
@@ -10778,7 +10130,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "sessions")]
 /// The `Token` schema (`#/components/schemas/Token`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Token {
     /// The `object` property: a [`TokenObject`].
@@ -10805,7 +10157,7 @@ crate::runtime::open_enum!(TokenObject { Token = "token" });
 
 #[cfg(feature = "users")]
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TotalCount {
     /// The `object` property: a [`TotalCountObject`].
@@ -10832,7 +10184,7 @@ crate::runtime::open_enum!(TotalCountObject { TotalCount = "total_count" });
 
 #[cfg(feature = "users")]
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TrustedDevice {
     /// The `object` property: a [`TrustedDeviceObject`].
@@ -10845,7 +10197,6 @@ pub struct TrustedDevice {
     /// The `app_identifier` property.
     pub app_identifier: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `algorithm` property: a [`TrustedDeviceAlgorithm`].
     #[serde(default)]
@@ -10857,10 +10208,8 @@ pub struct TrustedDevice {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_used_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<i64>,
     /// The `revoked_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<i64>,
 }
 
@@ -10930,33 +10279,29 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyBody {
     /// The `claims` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub claims: Option<Option<serde_json::Value>>,
     /// The `scopes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -10965,7 +10310,7 @@ pub struct UpdateApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse200` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse200 {
     /// The `object` property: a [`UpdateApiKeyResponse200Object`].
@@ -10980,7 +10325,6 @@ pub struct UpdateApiKeyResponse200 {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -11021,7 +10365,7 @@ crate::runtime::open_enum!(UpdateApiKeyResponse200Object { ApiKey = "api_key" })
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse400` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse400 {
     /// The `errors` property.
@@ -11030,7 +10374,7 @@ pub struct UpdateApiKeyResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse400ErrorsItem {
     /// The `message` property.
@@ -11043,7 +10387,7 @@ pub struct UpdateApiKeyResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse404` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse404 {
     /// The `errors` property.
@@ -11052,7 +10396,7 @@ pub struct UpdateApiKeyResponse404 {
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse404ErrorsItem {
     /// The `message` property.
@@ -11065,49 +10409,45 @@ pub struct UpdateApiKeyResponse404ErrorsItem {
 
 #[cfg(feature = "directories")]
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDirectoryBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
 #[cfg(feature = "domains")]
 /// The `UpdateDomainBody` schema (`#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDomainBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `proxy_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub proxy_url: Option<Option<String>>,
     /// The `is_secondary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11116,26 +10456,23 @@ pub struct UpdateDomainBody {
 
 #[cfg(feature = "email_addresses")]
 /// The `UpdateEmailAddressBody` schema (`#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateEmailAddressBody {
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11144,76 +10481,65 @@ pub struct UpdateEmailAddressBody {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `domains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains: Option<Option<Vec<String>>>,
     /// The `active` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
     /// The `sync_user_attributes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sync_user_attributes: Option<Option<bool>>,
     /// The `disable_additional_identifications` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub disable_additional_identifications: Option<Option<bool>>,
     /// The `allow_organization_account_linking` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `saml` property: a [`UpdateEnterpriseConnectionBodySaml`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub saml: Option<Option<UpdateEnterpriseConnectionBodySaml>>,
     /// The `oidc` property: a [`UpdateEnterpriseConnectionBodyOidc`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oidc: Option<Option<UpdateEnterpriseConnectionBodyOidc>>,
     /// The `custom_attributes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11224,77 +10550,68 @@ pub struct UpdateEnterpriseConnectionBody {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id: Option<Option<String>>,
     /// The `client_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_secret: Option<Option<String>>,
     /// The `discovery_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub discovery_url: Option<Option<String>>,
     /// The `auth_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub auth_url: Option<Option<String>>,
     /// The `token_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub token_url: Option<Option<String>>,
     /// The `user_info_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_info_url: Option<Option<String>>,
     /// The `requires_pkce` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11303,54 +10620,46 @@ pub struct UpdateEnterpriseConnectionBodyOidc {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySaml {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`UpdateEnterpriseConnectionBodySamlAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11359,28 +10668,24 @@ pub struct UpdateEnterpriseConnectionBodySaml {
     >,
     /// The `allow_subdomains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `force_authn` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub force_authn: Option<Option<bool>>,
     /// The `login_hint` property: a [`UpdateEnterpriseConnectionBodySamlLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11389,33 +10694,28 @@ pub struct UpdateEnterpriseConnectionBodySaml {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_id: Option<Option<String>>,
     /// The `email_address` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub email_address: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11424,13 +10724,12 @@ pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
     /// The `mode` property: a [`UpdateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: UpdateEnterpriseConnectionBodySamlLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -11457,34 +10756,29 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigBody {
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub restricted_to_allowlist: Option<Option<bool>>,
     /// The `from_email_address` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub from_email_address: Option<Option<String>>,
     /// The `progressive_sign_up` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub progressive_sign_up: Option<Option<bool>>,
     /// The `test_mode` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11493,27 +10787,22 @@ pub struct UpdateInstanceAuthConfigBody {
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponse200` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigResponse200 {
     /// The `object` property: a [`UpdateInstanceAuthConfigResponse200Object`].
     #[serde(default)]
     pub object: UpdateInstanceAuthConfigResponse200Object,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `restricted_to_allowlist` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
     /// The `from_email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
     /// The `progressive_sign_up` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progressive_sign_up: Option<bool>,
     /// The `enhanced_email_deliverability` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_email_deliverability: Option<bool>,
 }
 
@@ -11536,66 +10825,57 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBody {
     /// The `test_mode` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub test_mode: Option<Option<bool>>,
     /// The `hibp` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub hibp: Option<Option<bool>>,
     /// The `support_email` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub support_email: Option<Option<String>>,
     /// The `clerk_js_version` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub clerk_js_version: Option<Option<String>>,
     /// The `development_origin` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub development_origin: Option<Option<String>>,
     /// The `allowed_origins` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     /// The `cookieless_dev` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub cookieless_dev: Option<Option<bool>>,
     /// The `url_based_session_syncing` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub url_based_session_syncing: Option<Option<bool>>,
     /// The `preferred_sign_in_strategy_when_password_required` property: a [`UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11627,13 +10907,11 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceCommunicationBody {
     /// The `blocked_country_codes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11642,41 +10920,35 @@ pub struct UpdateInstanceCommunicationBody {
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOAuthApplicationSettingsBody` schema (`#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsBody {
     /// The `dynamic_oauth_client_registration` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub dynamic_oauth_client_registration: Option<Option<bool>>,
     /// The `default_scopes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub default_scopes: Option<Option<Vec<String>>>,
     /// The `oauth_jwt_access_tokens` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oauth_jwt_access_tokens: Option<Option<bool>>,
     /// The `client_id_metadata_documents_advertised` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id_metadata_documents_advertised: Option<Option<bool>>,
     /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11685,7 +10957,6 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
     >,
     /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11696,58 +10967,50 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOrganizationSettingsBody` schema (`#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsBody {
     /// The `enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub enabled: Option<Option<bool>>,
     /// The `max_allowed_memberships` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `admin_delete_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub admin_delete_enabled: Option<Option<bool>>,
     /// The `domains_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains_enabled: Option<Option<bool>>,
     /// The `slug_disabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub slug_disabled: Option<Option<bool>>,
     /// The `domains_enrollment_modes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains_enrollment_modes: Option<Vec<String>>,
     /// The `creator_role_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub creator_role_id: Option<Option<String>>,
     /// The `domains_default_role_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11756,20 +11019,17 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceProtectBody` schema (`#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceProtectBody {
     /// The `rules_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub rules_enabled: Option<Option<bool>>,
     /// The `specter_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11778,41 +11038,35 @@ pub struct UpdateInstanceProtectBody {
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceRestrictionsBody` schema (`#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceRestrictionsBody {
     /// The `allowlist` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowlist: Option<Option<bool>>,
     /// The `blocklist` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub blocklist: Option<Option<bool>>,
     /// The `allowlist_blocklist_disabled_on_sign_in` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowlist_blocklist_disabled_on_sign_in: Option<Option<bool>>,
     /// The `block_email_subaddresses` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub block_email_subaddresses: Option<Option<bool>>,
     /// The `block_disposable_email_domains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11821,7 +11075,7 @@ pub struct UpdateInstanceRestrictionsBody {
 
 #[cfg(feature = "jwt_templates")]
 /// The `UpdateJwtTemplateBody` schema (`#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateJwtTemplateBody {
     /// The `name` property.
@@ -11830,31 +11084,27 @@ pub struct UpdateJwtTemplateBody {
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub lifetime: Option<Option<i64>>,
     /// Range: 0..=300.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowed_clock_skew: Option<Option<i64>>,
     /// The `custom_signing_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The `signing_algorithm` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_algorithm: Option<Option<String>>,
     /// The `signing_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11863,33 +11113,30 @@ pub struct UpdateJwtTemplateBody {
 
 #[cfg(feature = "machines")]
 /// The `UpdateMachineBody` schema (`#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateMachineBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Range: 1..=315360000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
 #[cfg(feature = "o_auth_applications")]
 /// The `UpdateOAuthApplicationBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOAuthApplicationBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `redirect_uris` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11897,35 +11144,30 @@ pub struct UpdateOAuthApplicationBody {
     /// The `callback_url` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub callback_url: Option<Option<String>>,
     /// Default: `profile email`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub scopes: Option<Option<String>>,
     /// The `consent_screen_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub consent_screen_enabled: Option<Option<bool>>,
     /// The `pkce_required` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub pkce_required: Option<Option<bool>>,
     /// The `public` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11934,48 +11176,41 @@ pub struct UpdateOAuthApplicationBody {
 
 #[cfg(feature = "organizations")]
 /// The `UpdateOrganizationBody` schema (`#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `slug` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub slug: Option<Option<String>>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `admin_delete_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub admin_delete_enabled: Option<Option<bool>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `role_set_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11984,19 +11219,17 @@ pub struct UpdateOrganizationBody {
 
 #[cfg(feature = "organization_domains")]
 /// The `UpdateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationDomainBody {
     /// The `enrollment_mode` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub enrollment_mode: Option<Option<String>>,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12005,7 +11238,7 @@ pub struct UpdateOrganizationDomainBody {
 
 #[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// The `role` property.
@@ -12014,63 +11247,58 @@ pub struct UpdateOrganizationMembershipBody {
 
 #[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[cfg(feature = "organization_permissions")]
 /// The `UpdateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationPermissionBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 #[cfg(feature = "organization_roles")]
 /// The `UpdateOrganizationRoleBody` schema (`#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRoleBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub key: Option<Option<String>>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `permissions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12079,26 +11307,23 @@ pub struct UpdateOrganizationRoleBody {
 
 #[cfg(feature = "phone_numbers")]
 /// The `UpdatePhoneNumberBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePhoneNumberBody {
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// The `reserved_for_second_factor` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12107,57 +11332,50 @@ pub struct UpdatePhoneNumberBody {
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateProductionInstanceDomainBody` schema (`#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateProductionInstanceDomainBody {
     /// The `home_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// The `is_secondary` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
 
 #[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateRoleSetBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub key: Option<Option<String>>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `type` property: a [`UpdateRoleSetBodyType`].
-    #[serde(default)]
     pub r#type: UpdateRoleSetBodyType,
     /// The `default_role_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub default_role_key: Option<Option<String>>,
     /// The `creator_role_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12181,13 +11399,11 @@ crate::runtime::open_enum!(UpdateRoleSetBodyType { Initial = "initial" });
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSamlConnectionBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12195,122 +11411,105 @@ pub struct UpdateSamlConnectionBody {
     /// The `domain` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domain: Option<Option<String>>,
     /// The `domains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains: Option<Option<Vec<String>>>,
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`UpdateSamlConnectionBodyAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub attribute_mapping: Option<Option<UpdateSamlConnectionBodyAttributeMapping>>,
     /// The `active` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
     /// The `sync_user_attributes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sync_user_attributes: Option<Option<bool>>,
     /// The `allow_subdomains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `disable_additional_identifications` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub disable_additional_identifications: Option<Option<bool>>,
     /// The `allow_organization_account_linking` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `force_authn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`UpdateSamlConnectionBodyLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub login_hint: Option<Option<UpdateSamlConnectionBodyLoginHint>>,
     /// The `consent_verified_domains_deletion` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12319,32 +11518,30 @@ pub struct UpdateSamlConnectionBody {
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateSamlConnectionBodyLoginHint {
     /// The `mode` property: a [`UpdateSamlConnectionBodyLoginHintMode`].
     pub mode: UpdateSamlConnectionBodyLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -12371,41 +11568,39 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "scim_directories")]
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateScimDirectoryBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
 #[cfg(feature = "sign_ups")]
 /// The `UpdateSignUpBody` schema (`#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSignUpBody {
     /// The `external_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
     /// The `custom_action` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12414,162 +11609,140 @@ pub struct UpdateSignUpBody {
 
 #[cfg(feature = "users")]
 /// The `UpdateUserBody` schema (`#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserBody {
     /// The `external_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
     /// The `locale` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub locale: Option<Option<String>>,
     /// The `primary_email_address_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_email_address_id: Option<Option<String>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
     /// The `primary_phone_number_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_phone_number_id: Option<Option<String>>,
     /// The `primary_web3_wallet_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_web3_wallet_id: Option<Option<String>>,
     /// The `username` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub username: Option<Option<String>>,
     /// The `profile_image_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub profile_image_id: Option<Option<String>>,
     /// The `password` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password: Option<Option<String>>,
     /// The `password_digest` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
     /// The `password_hasher` property: a [`PasswordHasher`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// The `skip_password_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_checks: Option<Option<bool>>,
     /// The `sign_out_of_other_sessions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sign_out_of_other_sessions: Option<Option<bool>>,
     /// The `totp_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub totp_secret: Option<Option<String>>,
     /// The `backup_codes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `delete_self_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delete_self_enabled: Option<Option<bool>>,
     /// The `create_organization_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organization_enabled: Option<Option<bool>>,
     /// The `legal_accepted_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub legal_accepted_at: Option<Option<String>>,
     /// The `skip_legal_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_legal_checks: Option<Option<bool>>,
     /// The `create_organizations_limit` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organizations_limit: Option<Option<i64>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `bypass_client_trust` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -12578,59 +11751,54 @@ pub struct UpdateUserBody {
 
 #[cfg(feature = "users")]
 /// The `UpdateUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpsertTemplateBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `subject` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub subject: Option<Option<String>>,
     /// The `markup` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub markup: Option<Option<String>>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `delivered_by_clerk` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delivered_by_clerk: Option<Option<bool>>,
     /// The `from_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
 
@@ -12652,7 +11820,7 @@ crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "
 
 #[cfg(feature = "users")]
 /// The `User` schema (`#/components/schemas/User`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// The `id` property.
@@ -12675,24 +11843,19 @@ pub struct User {
     /// The `last_name` property.
     pub last_name: Option<String>,
     /// The `locale` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The `profile_image_url` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `email_addresses` property.
     pub email_addresses: Vec<EmailAddress>,
@@ -12715,7 +11878,6 @@ pub struct User {
     /// The `mfa_disabled_at` property.
     pub mfa_disabled_at: Option<i64>,
     /// The `password_last_updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_updated_at: Option<i64>,
     /// The `external_accounts` property.
     pub external_accounts: Vec<ExternalAccountWithVerification>,
@@ -12724,7 +11886,6 @@ pub struct User {
     /// The `enterprise_accounts` property.
     pub enterprise_accounts: Vec<EnterpriseAccount>,
     /// The `organization_memberships` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
     /// The `last_sign_in_at` property.
     pub last_sign_in_at: Option<i64>,
@@ -12733,7 +11894,6 @@ pub struct User {
     /// The `locked` property.
     pub locked: bool,
     /// The `deprovisioned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
     /// The `lockout_expires_in_seconds` property.
     pub lockout_expires_in_seconds: Option<i64>,
@@ -12748,17 +11908,14 @@ pub struct User {
     /// The `create_organization_enabled` property.
     pub create_organization_enabled: bool,
     /// The `create_organizations_limit` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_organizations_limit: Option<i64>,
     /// The `last_active_at` property.
     pub last_active_at: Option<i64>,
     /// The `legal_accepted_at` property.
     pub legal_accepted_at: Option<i64>,
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_client_trust: Option<bool>,
     /// The `scim` property: a [`ScimUserMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
 
@@ -12779,7 +11936,7 @@ crate::runtime::open_enum!(UserObject { User = "user" });
 
 #[cfg(feature = "users")]
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UsersBanBody {
     /// The `user_ids` property.
@@ -12811,7 +11968,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UsersUnbanBody {
     /// The `user_ids` property.
@@ -12820,7 +11977,7 @@ pub struct UsersUnbanBody {
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
     /// The `object` property: a [`VerificationAdminObject`].
@@ -12837,7 +11994,6 @@ pub struct VerificationAdmin {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -12890,7 +12046,7 @@ crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationEmailLink {
     /// The `object` property: a [`VerificationEmailLinkObject`].
@@ -12906,7 +12062,6 @@ pub struct VerificationEmailLink {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -12967,7 +12122,7 @@ crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_li
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationFromOauth {
     /// The `object` property: a [`VerificationFromOauthObject`].
@@ -12978,14 +12133,12 @@ pub struct VerificationFromOauth {
     /// The `strategy` property.
     pub strategy: String,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -13026,7 +12179,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// The `object` property: a [`VerificationGoogleOneTapObject`].
@@ -13042,10 +12195,8 @@ pub struct VerificationGoogleOneTap {
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
 }
 
@@ -13104,7 +12255,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOauth {
     /// The `object` property: a [`VerificationOauthObject`].
@@ -13115,17 +12266,14 @@ pub struct VerificationOauth {
     /// The `strategy` property.
     pub strategy: String,
     /// The `external_verification_redirect_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
     pub expire_at: i64,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -13173,7 +12321,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOtp {
     /// The `object` property: a [`VerificationOtpObject`].
@@ -13188,10 +12336,8 @@ pub struct VerificationOtp {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -13258,7 +12404,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
     /// The `object` property: a [`VerificationPasskeyObject`].
@@ -13274,14 +12420,12 @@ pub struct VerificationPasskey {
     #[serde(default)]
     pub nonce: VerificationPasskeyNonce,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -13349,7 +12493,7 @@ crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationSaml {
     /// The `object` property: a [`VerificationSamlObject`].
@@ -13361,18 +12505,14 @@ pub struct VerificationSaml {
     #[serde(default)]
     pub strategy: VerificationSamlStrategy,
     /// The `external_verification_redirect_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -13435,7 +12575,7 @@ crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationScim {
     /// The `object` property: a [`VerificationScimObject`].
@@ -13502,7 +12642,7 @@ crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationTicket {
     /// The `object` property: a [`VerificationTicketObject`].
@@ -13518,7 +12658,6 @@ pub struct VerificationTicket {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -13577,7 +12716,7 @@ crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
     /// The `object` property: a [`VerificationWeb3Object`].
@@ -13588,17 +12727,14 @@ pub struct VerificationWeb3 {
     /// The `strategy` property: a [`VerificationWeb3Strategy`].
     pub strategy: VerificationWeb3Strategy,
     /// The `nonce` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -13671,8 +12807,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyBody {
     /// The `secret` property.
@@ -13681,7 +12816,7 @@ pub struct VerifyApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse200` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse200 {
     /// The `object` property: a [`VerifyApiKeyResponse200Object`].
@@ -13696,7 +12831,6 @@ pub struct VerifyApiKeyResponse200 {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -13737,7 +12871,7 @@ crate::runtime::open_enum!(VerifyApiKeyResponse200Object { ApiKey = "api_key" })
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse400` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse400 {
     /// The `errors` property.
@@ -13746,7 +12880,7 @@ pub struct VerifyApiKeyResponse400 {
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse400ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse400ErrorsItem {
     /// The `message` property.
@@ -13759,7 +12893,7 @@ pub struct VerifyApiKeyResponse400ErrorsItem {
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse404` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse404 {
     /// The `errors` property.
@@ -13768,7 +12902,7 @@ pub struct VerifyApiKeyResponse404 {
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse404ErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse404ErrorsItem {
     /// The `message` property.
@@ -13781,8 +12915,7 @@ pub struct VerifyApiKeyResponse404ErrorsItem {
 
 #[cfg(feature = "clients")]
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyClientBody {
     /// The `token` property.
@@ -13791,21 +12924,20 @@ pub struct VerifyClientBody {
 
 #[cfg(feature = "proxy_checks")]
 /// The `VerifyDomainProxyBody` schema (`#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyDomainProxyBody {
     /// The `domain_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// The `proxy_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenBody {
     /// The `token` property.
@@ -13814,7 +12946,7 @@ pub struct VerifyM2mTokenBody {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse200` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse200 {
     /// The `object` property: a [`VerifyM2mTokenResponse200Object`].
@@ -13825,10 +12957,8 @@ pub struct VerifyM2mTokenResponse200 {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `revoked` property.
     pub revoked: bool,
@@ -13866,7 +12996,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse400` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse400 {
     /// The `errors` property.
@@ -13875,7 +13005,7 @@ pub struct VerifyM2mTokenResponse400 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse400ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse400ErrorsItem {
     /// The `message` property.
@@ -13888,7 +13018,7 @@ pub struct VerifyM2mTokenResponse400ErrorsItem {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse404` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse404 {
     /// The `errors` property.
@@ -13897,7 +13027,7 @@ pub struct VerifyM2mTokenResponse404 {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse404ErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse404ErrorsItem {
     /// The `message` property.
@@ -13910,21 +13040,21 @@ pub struct VerifyM2mTokenResponse404ErrorsItem {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBody {
     /// The `access_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The `secret` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse200` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -13939,7 +13069,7 @@ pub enum VerifyOAuthAccessTokenResponse200 {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse200Variant0` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse200Variant0 {
     /// The `object` property: a [`VerifyOAuthAccessTokenResponse200Variant0Object`].
@@ -13987,7 +13117,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse200Variant1` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse200Variant1 {
     /// The `active` property.
@@ -13996,7 +13126,7 @@ pub struct VerifyOAuthAccessTokenResponse200Variant1 {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse400` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse400 {
     /// The `errors` property.
@@ -14005,7 +13135,7 @@ pub struct VerifyOAuthAccessTokenResponse400 {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse400ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
     /// The `message` property.
@@ -14018,7 +13148,7 @@ pub struct VerifyOAuthAccessTokenResponse400ErrorsItem {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse404` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse404 {
     /// The `errors` property.
@@ -14027,7 +13157,7 @@ pub struct VerifyOAuthAccessTokenResponse404 {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse404ErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
     /// The `message` property.
@@ -14040,8 +13170,7 @@ pub struct VerifyOAuthAccessTokenResponse404ErrorsItem {
 
 #[cfg(feature = "users")]
 /// The `VerifyPasswordBody` schema (`#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordBody {
     /// The `password` property.
@@ -14050,18 +13179,16 @@ pub struct VerifyPasswordBody {
 
 #[cfg(feature = "users")]
 /// The `VerifyPasswordResponse200` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse200 {
     /// The `verified` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyTotpBody {
     /// The `code` property.
@@ -14070,14 +13197,12 @@ pub struct VerifyTotpBody {
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpResponse200` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse200 {
     /// The `verified` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// The `code_type` property: a [`VerifyTotpResponse200CodeType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_type: Option<VerifyTotpResponse200CodeType>,
 }
 
@@ -14101,7 +13226,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     /// The `object` property: a [`WaitlistEntryObject`].
@@ -14114,14 +13239,12 @@ pub struct WaitlistEntry {
     /// The `status` property: a [`WaitlistEntryStatus`].
     pub status: WaitlistEntryStatus,
     /// The `is_locked` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `invitation` property: a [`Invitation`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<Invitation>,
 }
 
@@ -14165,11 +13288,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`Web3WalletObject`].
     #[serde(default)]
@@ -14211,17 +13333,6 @@ pub enum Web3WalletVerification {
     VerificationAdmin(VerificationAdmin),
     /// A value that matches none of the known variants.
     Unknown(serde_json::Value),
-}
-
-#[cfg(feature = "users")]
-impl Serialize for Web3WalletVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationWeb3(value) => value.serialize(serializer),
-            Self::VerificationAdmin(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
 }
 
 #[cfg(feature = "users")]

@@ -11,8 +11,10 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "charges")]
 /// The `CreateChargeBody` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -21,6 +23,7 @@ pub struct CreateChargeBody {
     pub amount: i64,
 }
 
+#[cfg(feature = "charges")]
 /// The `CreateChargeResponse201` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
@@ -29,6 +32,7 @@ pub struct CreateChargeResponse201 {
     pub id: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `CreateMessageBody` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -58,6 +62,7 @@ pub struct CreateMessageBody {
     pub items: Option<Vec<CreateMessageBodyItemsItem>>,
 }
 
+#[cfg(feature = "messages")]
 /// The `CreateMessageBodyItemsItem` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/Items/items`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateMessageBodyItemsItem {
@@ -69,15 +74,16 @@ pub struct CreateMessageBodyItemsItem {
     pub quantity: Option<i64>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Device` schema (`#/components/schemas/Device`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Device {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `Message` schema (`#/components/schemas/Message`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
@@ -86,15 +92,16 @@ pub struct Message {
     pub sid: String,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Owner` schema (`#/components/schemas/Owner`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Owner {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `Problem` schema (`#/components/schemas/Problem`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
@@ -103,6 +110,7 @@ pub struct Problem {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `SearchMessagesFilter` schema (`#/paths/~1messages~1search/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchMessagesFilter {
@@ -122,10 +130,8 @@ pub struct Session {
     /// The `id` property.
     pub id: String,
     /// The `devices` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Option<Device>>>,
     /// The `labels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `owner` property: a [`Owner`].
     pub owner: Option<Owner>,
