@@ -1,6 +1,11 @@
 //! `cargo xtask corpus`: every spec under the shared corpus through the generator, then
 //! `cargo check` and `cargo clippy -D warnings` on each generated crate; prints a table.
 //!
+//! Each crate is also linted with `--no-default-features` (no group at all) and with single
+//! groups' features alone (a sample by default: the first, middle and last group; every group
+//! with `--every-group`), so a model or error variant gated on the wrong features shows up as
+//! a compile error or an unused-item warning.
+//!
 //! The crates share one scratch workspace (`target/corpus/`) so the runtime's dependencies are
 //! compiled once for all of them.
 
@@ -19,10 +24,26 @@ struct Row {
     millis: u128,
     lines: usize,
     check: String,
+    /// The `--no-default-features` and single-group builds.
+    features: String,
     diagnostics: String,
 }
 
-pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<(), String> {
+/// Which groups' features `corpus` builds alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Groups {
+    /// The first, middle and last group.
+    Sample,
+    /// Every group.
+    Every,
+}
+
+pub fn run(
+    specs: Option<PathBuf>,
+    only: Option<&str>,
+    compile: bool,
+    groups: Groups,
+) -> Result<(), String> {
     let dir = specs
         .or_else(|| std::env::var_os("SDKGEN_SHARED_SPECS").map(PathBuf::from))
         .unwrap_or_else(|| super::root().join("../shared/specs"));
@@ -85,6 +106,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
                     } else {
                         "skipped".into()
                     },
+                    features: String::new(),
                     diagnostics: summarize(&output.warnings.to_string(), "warning"),
                 });
                 members.push(crate_name);
@@ -97,6 +119,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
                 millis,
                 lines: 0,
                 check: "not generated".into(),
+                features: String::new(),
                 diagnostics: summarize(&message, "error"),
             }),
         }
@@ -115,6 +138,9 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
         for row in rows.iter_mut().filter(|r| r.check == "pending") {
             let crate_name = format!("corpus-{}", slug(&row.spec));
             row.check = compile_crate(&scratch, &crate_name);
+            if row.check == "ok" {
+                row.features = compile_features(&scratch, &crate_name, groups);
+            }
         }
     }
 
@@ -133,7 +159,10 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
     );
     let failed: Vec<&Row> = rows
         .iter()
-        .filter(|r| !(r.check == "ok" || r.check == "skipped"))
+        .filter(|r| {
+            let compiled = r.check == "ok" && !r.features.contains("failed");
+            !(compiled || r.check == "skipped")
+        })
         .collect();
     if failed.is_empty() {
         Ok(())
@@ -143,7 +172,6 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
 }
 
 fn compile_crate(scratch: &Path, crate_name: &str) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     for (step, args) in [
         ("check", vec!["check", "-p", crate_name, "--quiet"]),
         (
@@ -153,25 +181,86 @@ fn compile_crate(scratch: &Path, crate_name: &str) -> String {
             ],
         ),
     ] {
-        let output = Command::new(&cargo)
-            .args(&args)
-            .current_dir(scratch)
-            .output();
-        match output {
-            Ok(o) if o.status.success() => {}
-            Ok(o) => {
-                let stderr = String::from_utf8_lossy(&o.stderr);
-                let first = stderr
-                    .lines()
-                    .find(|l| l.starts_with("error") || l.starts_with("warning"))
-                    .unwrap_or("failed")
-                    .to_owned();
-                return format!("{step} failed: {first}");
-            }
-            Err(e) => return format!("{step} did not run: {e}"),
+        if let Err(failure) = cargo(scratch, step, &args) {
+            return failure;
         }
     }
     "ok".into()
+}
+
+/// Clippy (`-D warnings`) with no group's feature, then with each sampled group's alone.
+fn compile_features(scratch: &Path, crate_name: &str, groups: Groups) -> String {
+    let manifest =
+        std::fs::read_to_string(scratch.join(crate_name).join("Cargo.toml")).unwrap_or_default();
+    let features: Vec<String> = manifest
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("features")?.as_table().cloned())
+        .map(|table| table.keys().filter(|k| *k != "default").cloned().collect())
+        .unwrap_or_default();
+    let chosen: Vec<&String> = match groups {
+        Groups::Every => features.iter().collect(),
+        Groups::Sample => {
+            let mut picks: Vec<&String> = [0, features.len() / 2, features.len().wrapping_sub(1)]
+                .into_iter()
+                .filter_map(|i| features.get(i))
+                .collect();
+            picks.dedup();
+            picks
+        }
+    };
+    let lint = |extra: Option<&str>| {
+        let mut args = vec![
+            "clippy",
+            "-p",
+            crate_name,
+            "--quiet",
+            "--no-default-features",
+        ];
+        if let Some(feature) = extra {
+            args.extend(["--features", feature]);
+        }
+        args.extend(["--", "-D", "warnings"]);
+        args.into_iter().map(str::to_owned).collect::<Vec<String>>()
+    };
+    if let Err(failure) = cargo(scratch, "--no-default-features", &lint(None)) {
+        return failure;
+    }
+    for feature in &chosen {
+        let step = format!("--features {feature}");
+        if let Err(failure) = cargo(scratch, &step, &lint(Some(feature))) {
+            return failure;
+        }
+    }
+    format!(
+        "ok: none, {} of {} groups alone",
+        chosen.len(),
+        features.len()
+    )
+}
+
+/// Runs cargo in the scratch workspace; the error names the step and the first diagnostic.
+fn cargo(scratch: &Path, step: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // One-off checks of big crates: incremental state would only fill the disk.
+    match Command::new(&cargo)
+        .args(args)
+        .env("CARGO_INCREMENTAL", "0")
+        .current_dir(scratch)
+        .output()
+    {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => {
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let first = stderr
+                .lines()
+                .find(|l| l.starts_with("error") || l.starts_with("warning"))
+                .unwrap_or("failed")
+                .to_owned();
+            Err(format!("{step} failed: {first}"))
+        }
+        Err(e) => Err(format!("{step} did not run: {e}")),
+    }
 }
 
 pub(crate) fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -223,18 +312,19 @@ fn summarize(text: &str, kind: &str) -> String {
 
 fn render(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | operations | types | generation ms | lines | check | diagnostics |\n|---|---:|---:|---:|---:|---|---|\n",
+        "| spec | operations | types | generation ms | lines | check | features | diagnostics |\n|---|---:|---:|---:|---:|---|---|---|\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             r.spec,
             r.operations,
             r.types,
             r.millis,
             r.lines,
             r.check,
+            r.features,
             r.diagnostics.replace('|', "\\|")
         );
     }

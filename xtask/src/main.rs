@@ -73,6 +73,9 @@ enum Command {
         /// Skip `cargo check`/`clippy` (generation only).
         #[arg(long)]
         no_compile: bool,
+        /// Lint every group's feature alone, not just the first, middle and last group's.
+        #[arg(long)]
+        every_group: bool,
     },
     /// Call every operation of every spec through the generated SDK against Prism (a validating
     /// mock of that spec); writes CONFORMANCE.md. Default: the fragment and every corpus spec
@@ -130,7 +133,17 @@ fn main() -> ExitCode {
             specs,
             only,
             no_compile,
-        } => corpus::run(specs, only.as_deref(), !no_compile),
+            every_group,
+        } => corpus::run(
+            specs,
+            only.as_deref(),
+            !no_compile,
+            if every_group {
+                corpus::Groups::Every
+            } else {
+                corpus::Groups::Sample
+            },
+        ),
         Command::Conformance {
             spec,
             ci,

@@ -5,6 +5,7 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use crate::models;
 
 /// The error type of every call: transport failures, timeouts, undecodable replies,
@@ -15,76 +16,149 @@ pub type Error = crate::runtime::Error<ErrorBody>;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
+    #[cfg(
+        any(
+            feature = "clients",
+            feature = "email_addresses",
+            feature = "phone_numbers",
+            feature = "sessions",
+            feature = "email_sms_templates",
+            feature = "users",
+            feature = "invitations",
+            feature = "organization_invitations",
+            feature = "allow_list_block_list",
+            feature = "beta_features",
+            feature = "actor_tokens",
+            feature = "domains",
+            feature = "instance_settings",
+            feature = "webhooks",
+            feature = "jwt_templates",
+            feature = "machines",
+            feature = "organizations",
+            feature = "organization_roles",
+            feature = "organization_memberships",
+            feature = "organization_domains",
+            feature = "proxy_checks",
+            feature = "redirect_urls",
+            feature = "sign_in_tokens",
+            feature = "sign_ups",
+            feature = "o_auth_applications",
+            feature = "saml_connections",
+            feature = "enterprise_connections",
+            feature = "agent_tasks",
+            feature = "waitlist_entries",
+            feature = "billing",
+            feature = "organization_permissions",
+            feature = "role_sets",
+            feature = "scim_directories",
+            feature = "directories"
+        )
+    )]
     /// A [`models::ClerkErrors`] body.
     ClerkErrors(models::ClerkErrors),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenResponse400`] body.
     CreateAdminPortalLinkTokenResponse400(models::CreateAdminPortalLinkTokenResponse400),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenResponse401`] body.
     CreateAdminPortalLinkTokenResponse401(models::CreateAdminPortalLinkTokenResponse401),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenResponse403`] body.
     CreateAdminPortalLinkTokenResponse403(models::CreateAdminPortalLinkTokenResponse403),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenResponse409`] body.
     CreateAdminPortalLinkTokenResponse409(models::CreateAdminPortalLinkTokenResponse409),
+    #[cfg(feature = "api_keys")]
     /// A [`models::CreateApiKeyResponse400`] body.
     CreateApiKeyResponse400(models::CreateApiKeyResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::CreateApiKeyResponse409`] body.
     CreateApiKeyResponse409(models::CreateApiKeyResponse409),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::CreateM2mTokenResponse400`] body.
     CreateM2mTokenResponse400(models::CreateM2mTokenResponse400),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::CreateM2mTokenResponse409`] body.
     CreateM2mTokenResponse409(models::CreateM2mTokenResponse409),
+    #[cfg(feature = "api_keys")]
     /// A [`models::DeleteApiKeyResponse400`] body.
     DeleteApiKeyResponse400(models::DeleteApiKeyResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::DeleteApiKeyResponse404`] body.
     DeleteApiKeyResponse404(models::DeleteApiKeyResponse404),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeyResponse400`] body.
     GetApiKeyResponse400(models::GetApiKeyResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeyResponse404`] body.
     GetApiKeyResponse404(models::GetApiKeyResponse404),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeySecretResponse400`] body.
     GetApiKeySecretResponse400(models::GetApiKeySecretResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeySecretResponse404`] body.
     GetApiKeySecretResponse404(models::GetApiKeySecretResponse404),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeysResponse400`] body.
     GetApiKeysResponse400(models::GetApiKeysResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeysResponse404`] body.
     GetApiKeysResponse404(models::GetApiKeysResponse404),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::GetM2mTokensResponse400`] body.
     GetM2mTokensResponse400(models::GetM2mTokensResponse400),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::GetM2mTokensResponse403`] body.
     GetM2mTokensResponse403(models::GetM2mTokensResponse403),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::GetM2mTokensResponse404`] body.
     GetM2mTokensResponse404(models::GetM2mTokensResponse404),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenResponse400`] body.
     RevokeAdminPortalLinkTokenResponse400(models::RevokeAdminPortalLinkTokenResponse400),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenResponse401`] body.
     RevokeAdminPortalLinkTokenResponse401(models::RevokeAdminPortalLinkTokenResponse401),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenResponse403`] body.
     RevokeAdminPortalLinkTokenResponse403(models::RevokeAdminPortalLinkTokenResponse403),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenResponse404`] body.
     RevokeAdminPortalLinkTokenResponse404(models::RevokeAdminPortalLinkTokenResponse404),
+    #[cfg(feature = "api_keys")]
     /// A [`models::RevokeApiKeyResponse400`] body.
     RevokeApiKeyResponse400(models::RevokeApiKeyResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::RevokeApiKeyResponse404`] body.
     RevokeApiKeyResponse404(models::RevokeApiKeyResponse404),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::RevokeM2mTokenResponse400`] body.
     RevokeM2mTokenResponse400(models::RevokeM2mTokenResponse400),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::RevokeM2mTokenResponse404`] body.
     RevokeM2mTokenResponse404(models::RevokeM2mTokenResponse404),
+    #[cfg(feature = "api_keys")]
     /// A [`models::UpdateApiKeyResponse400`] body.
     UpdateApiKeyResponse400(models::UpdateApiKeyResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::UpdateApiKeyResponse404`] body.
     UpdateApiKeyResponse404(models::UpdateApiKeyResponse404),
+    #[cfg(feature = "api_keys")]
     /// A [`models::VerifyApiKeyResponse400`] body.
     VerifyApiKeyResponse400(models::VerifyApiKeyResponse400),
+    #[cfg(feature = "api_keys")]
     /// A [`models::VerifyApiKeyResponse404`] body.
     VerifyApiKeyResponse404(models::VerifyApiKeyResponse404),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::VerifyM2mTokenResponse400`] body.
     VerifyM2mTokenResponse400(models::VerifyM2mTokenResponse400),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::VerifyM2mTokenResponse404`] body.
     VerifyM2mTokenResponse404(models::VerifyM2mTokenResponse404),
+    #[cfg(feature = "o_auth_access_tokens")]
     /// A [`models::VerifyOAuthAccessTokenResponse400`] body.
     VerifyOAuthAccessTokenResponse400(models::VerifyOAuthAccessTokenResponse400),
+    #[cfg(feature = "o_auth_access_tokens")]
     /// A [`models::VerifyOAuthAccessTokenResponse404`] body.
     VerifyOAuthAccessTokenResponse404(models::VerifyOAuthAccessTokenResponse404),
 }

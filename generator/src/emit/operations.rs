@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{code, describe, doc_attrs, doc_attrs_or, inner_doc_attrs, paragraphs};
 use super::format::{Piece, piece};
-use super::{ident, type_tokens};
+use super::{feature_names, ident, type_tokens};
 use crate::model::places;
 use crate::model::{
     Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
@@ -44,24 +44,34 @@ pub const RUNTIME_IMPORTS: &[&str] = &["RequestOptions", "RequestSpec", "Respons
 pub const CRATE_IMPORTS: &[&str] = &["Client", "Error", "ErrorBody", "models"];
 
 pub fn mod_rs(api: &Api) -> TokenStream {
-    let modules = api.groups.iter().map(|g| {
-        let module = ident(&g.method);
-        let ty = ident(&g.type_name);
-        let doc = doc_attrs(&format!("Operations tagged {}.", code(&g.tag)));
-        // A tag named `Operations` gives `operations::operations`, which clippy flags; the
-        // module is still the natural name for the tag's accessor.
-        let inception =
-            (g.method == "operations").then(|| quote!(#[allow(clippy::module_inception)]));
-        quote! {
-            #doc
-            #inception
-            pub mod #module;
-            pub use self::#module::#ty;
-        }
-    });
+    let modules = api
+        .groups
+        .iter()
+        .zip(feature_names(api))
+        .map(|(g, feature)| {
+            let module = ident(&g.method);
+            let ty = ident(&g.type_name);
+            let doc = doc_attrs(&format!(
+                "Operations tagged {} (the `{feature}` feature).",
+                code(&g.tag)
+            ));
+            // A tag named `Operations` gives `operations::operations`, which clippy flags; the
+            // module is still the natural name for the tag's accessor.
+            let inception =
+                (g.method == "operations").then(|| quote!(#[allow(clippy::module_inception)]));
+            quote! {
+                #[cfg(feature = #feature)]
+                #doc
+                #inception
+                pub mod #module;
+                #[cfg(feature = #feature)]
+                pub use self::#module::#ty;
+            }
+        });
     quote! {
         //! Operations, one module per tag of the spec. Reach them through the
-        //! [`Client`](crate::Client) accessors.
+        //! [`Client`](crate::Client) accessors. Each module compiles with the crate feature of
+        //! the same name; `default` turns them all on.
 
         #(#modules)*
     }

@@ -5,6 +5,7 @@
 
 mod build;
 mod components;
+mod features;
 mod idempotency;
 mod names;
 mod pagination;
@@ -14,6 +15,7 @@ mod usage;
 mod webhooks;
 
 pub use self::build::build;
+pub use self::features::GroupReach;
 pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
 pub use self::pagination::{Coverage, CoverageRow};
 pub use self::usage::Usage;
