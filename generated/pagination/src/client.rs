@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 use crate::Error;
+
+#[allow(unused_imports)]
 use crate::operations;
 use crate::runtime::{ApiDefaults, ClientBuilder, Core, RetryPolicy};
 
@@ -46,41 +48,63 @@ impl Client {
         ClientBuilder::new(DEFAULTS)
     }
 
+    #[allow(dead_code)]
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
 
+    #[cfg(feature = "offsets")]
     /// Operations tagged `Offsets`.
+    ///
+    /// Needs the crate's `offsets` feature (on by default).
     pub fn offsets(&self) -> operations::Offsets<'_> {
         operations::Offsets::new(self)
     }
 
+    #[cfg(feature = "pages")]
     /// Operations tagged `Pages`.
+    ///
+    /// Needs the crate's `pages` feature (on by default).
     pub fn pages(&self) -> operations::Pages<'_> {
         operations::Pages::new(self)
     }
 
+    #[cfg(feature = "links")]
     /// Operations tagged `Links`.
+    ///
+    /// Needs the crate's `links` feature (on by default).
     pub fn links(&self) -> operations::Links<'_> {
         operations::Links::new(self)
     }
 
+    #[cfg(feature = "cursors")]
     /// Operations tagged `Cursors`.
+    ///
+    /// Needs the crate's `cursors` feature (on by default).
     pub fn cursors(&self) -> operations::Cursors<'_> {
         operations::Cursors::new(self)
     }
 
+    #[cfg(feature = "tokens")]
     /// Operations tagged `Tokens`.
+    ///
+    /// Needs the crate's `tokens` feature (on by default).
     pub fn tokens(&self) -> operations::Tokens<'_> {
         operations::Tokens::new(self)
     }
 
+    #[cfg(feature = "declared")]
     /// Operations tagged `Declared`.
+    ///
+    /// Needs the crate's `declared` feature (on by default).
     pub fn declared(&self) -> operations::Declared<'_> {
         operations::Declared::new(self)
     }
 
+    #[cfg(feature = "other")]
     /// Operations tagged `Other`.
+    ///
+    /// Needs the crate's `other` feature (on by default).
     pub fn other(&self) -> operations::Other<'_> {
         operations::Other::new(self)
     }

@@ -11,10 +11,11 @@
 
 #![allow(deprecated)]
 
-use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use serde::Deserialize;
 
 /// The `Item` schema (`#/components/schemas/Item`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Item {
     /// The `id` property.
@@ -23,6 +24,7 @@ pub struct Item {
     pub n: i64,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListAfterLastIdOrder` schema (`#/paths/~1cursor~1after/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -35,10 +37,12 @@ pub enum ListAfterLastIdOrder {
     Unknown(String),
 }
 
+#[cfg(feature = "cursors")]
 crate::runtime::open_enum!(ListAfterLastIdOrder { Asc = "asc", Desc = "desc" });
 
+#[cfg(feature = "cursors")]
 /// The `ListAfterLastIdResponse200` schema (`#/paths/~1cursor~1after/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListAfterLastIdResponse200 {
     /// The `object` property: a [`ListAfterLastIdResponse200Object`].
@@ -54,6 +58,7 @@ pub struct ListAfterLastIdResponse200 {
     pub has_more: bool,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListAfterLastIdResponse200Object` schema (`#/paths/~1cursor~1after/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -65,39 +70,41 @@ pub enum ListAfterLastIdResponse200Object {
     Unknown(String),
 }
 
+#[cfg(feature = "cursors")]
 crate::runtime::open_enum!(ListAfterLastIdResponse200Object { List = "list" });
 
+#[cfg(feature = "declared")]
 /// The `ListConfiguredResponse200` schema (`#/paths/~1declared~1config/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListConfiguredResponse200 {
     /// The `rows` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Item>>,
     /// The `continue_from` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continue_from: Option<String>,
 }
 
+#[cfg(feature = "declared")]
 /// The `ListDeclaredResponse200` schema (`#/paths/~1declared~1extension/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListDeclaredResponse200 {
     /// The `rows` property.
     pub rows: Vec<Item>,
 }
 
+#[cfg(feature = "tokens")]
 /// The `ListDropshotResponse200` schema (`#/paths/~1tokens~1dropshot/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListDropshotResponse200 {
     /// The `items` property.
     pub items: Vec<Item>,
     /// The `next_page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page: Option<String>,
 }
 
+#[cfg(feature = "tokens")]
 /// The `ListDropshotSortBy` schema (`#/paths/~1tokens~1dropshot/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -110,107 +117,101 @@ pub enum ListDropshotSortBy {
     Unknown(String),
 }
 
+#[cfg(feature = "tokens")]
 crate::runtime::open_enum!(
     ListDropshotSortBy { NameAscending = "name_ascending", NameDescending =
     "name_descending" }
 );
 
+#[cfg(feature = "cursors")]
 /// The `ListMarkerResponse200` schema (`#/paths/~1cursor~1marker/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListMarkerResponse200 {
     /// The `limit` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The `next_marker` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<String>,
     /// The `prev_marker` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prev_marker: Option<String>,
     /// The `entries` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<Item>>,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListNestedResponse200` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNestedResponse200 {
     /// The `artists` property: a [`ListNestedResponse200Artists`].
     pub artists: ListNestedResponse200Artists,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListNestedResponse200Artists` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema/properties/artists`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNestedResponse200Artists {
     /// The `href` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// The `items` property.
     pub items: Vec<Item>,
     /// The `cursors` property: a [`ListNestedResponse200ArtistsCursors`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursors: Option<ListNestedResponse200ArtistsCursors>,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListNestedResponse200ArtistsCursors` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema/properties/artists/properties/cursors`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNestedResponse200ArtistsCursors {
     /// The `after` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListNextCursorResponse200` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNextCursorResponse200 {
     /// The `results` property.
     pub results: Vec<Item>,
     /// The `meta` property: a [`ListNextCursorResponse200Meta`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<ListNextCursorResponse200Meta>,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListNextCursorResponse200Meta` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema/properties/meta`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNextCursorResponse200Meta {
     /// The `next_cursor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "links")]
 /// The `ListNextPageUriResponse200` schema (`#/paths/~1next-url~1relative.json/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNextPageUriResponse200 {
     /// The `calls` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls: Option<Vec<Item>>,
     /// The `first_page_uri` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_page_uri: Option<String>,
     /// The `next_page_uri` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_uri: Option<String>,
     /// The `page` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
     /// The `page_size` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
+#[cfg(feature = "links")]
 /// The `ListNextUrlResponse200` schema (`#/paths/~1next-url~1absolute/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNextUrlResponse200 {
     /// The `href` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
     /// The `items` property.
     pub items: Vec<Item>,
@@ -218,8 +219,9 @@ pub struct ListNextUrlResponse200 {
     pub next: Option<String>,
 }
 
+#[cfg(feature = "offsets")]
 /// The `ListNumberTypedResponse200` schema (`#/paths/~1offset~1numbers/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListNumberTypedResponse200 {
     /// The `data` property.
@@ -228,66 +230,61 @@ pub struct ListNumberTypedResponse200 {
     pub total_count: f64,
 }
 
+#[cfg(feature = "tokens")]
 /// The `ListPageTokenResponse200` schema (`#/paths/~1tokens~1google/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListPageTokenResponse200 {
     /// The `things` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub things: Option<Vec<Item>>,
     /// The `nextPageToken` property.
     #[serde(rename = "nextPageToken")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
 
+#[cfg(feature = "pages")]
 /// The `ListPagesResponse200` schema (`#/paths/~1pages/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListPagesResponse200 {
     /// The `items` property.
     pub items: Vec<Item>,
     /// The `total_pages` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<i64>,
 }
 
+#[cfg(feature = "offsets")]
 /// The `ListReportedLimitResponse200` schema (`#/paths/~1offset~1reported-limit/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListReportedLimitResponse200 {
     /// The `total_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
     /// The `limit` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// The `offset` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
     /// The `order` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Vec<ListReportedLimitResponse200OrderItem>>,
     /// The `entries` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<Item>>,
 }
 
+#[cfg(feature = "offsets")]
 /// The `ListReportedLimitResponse200OrderItem` schema (`#/paths/~1offset~1reported-limit/get/responses/200/content/application~1json/schema/properties/order/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListReportedLimitResponse200OrderItem {
     /// The `by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
 }
 
+#[cfg(feature = "cursors")]
 /// The `ListStartingAfterResponse200` schema (`#/paths/~1cursor~1starting-after/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListStartingAfterResponse200 {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `data` property.
     pub data: Vec<Item>,
@@ -295,17 +292,18 @@ pub struct ListStartingAfterResponse200 {
     pub has_more: bool,
 }
 
+#[cfg(feature = "other")]
 /// The `ListUnsureResponse200` schema (`#/paths/~1other~1unsure/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListUnsureResponse200 {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Item>>,
 }
 
+#[cfg(feature = "offsets")]
 /// The `ListWithTotalResponse200` schema (`#/paths/~1offset~1total/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListWithTotalResponse200 {
     /// The `data` property.
@@ -314,14 +312,13 @@ pub struct ListWithTotalResponse200 {
     pub total_count: i64,
 }
 
+#[cfg(feature = "other")]
 /// The `SearchItemsResponse200` schema (`#/paths/~1other~1search/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SearchItemsResponse200 {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Item>>,
     /// The `total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
