@@ -90,7 +90,9 @@ mod tests {
 
     fn api(spec: &str) -> crate::model::Api {
         let doc = crate::load::load(spec.as_bytes(), "t.yaml").expect("the spec loads");
-        crate::model::build(doc).expect("the model builds").0
+        crate::model::build(doc, &Default::default())
+            .expect("the model builds")
+            .0
     }
 
     /// Reached through a body, a parameter, a response, fields, arrays, unions and aliases;
