@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::Error;
+
+#[allow(unused_imports)]
 use crate::operations;
 use crate::runtime::{
     ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, SecurityScheme,
@@ -74,14 +76,18 @@ impl Client {
         ClientBuilder::new(DEFAULTS)
     }
 
+    #[allow(dead_code)]
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
 
+    #[cfg(feature = "organization_memberships")]
     /// The `Organization Memberships` operations.
     ///
     /// A membership ties one user to one organization and carries that user's role,
     /// the permissions the role grants, and metadata kept on the membership itself.
+    ///
+    /// Needs the crate's `organization_memberships` feature (on by default).
     pub fn organization_memberships(&self) -> operations::OrganizationMemberships<'_> {
         operations::OrganizationMemberships::new(self)
     }

@@ -11,10 +11,11 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
 /// A single problem found with the request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
     /// Short description of the problem.
@@ -32,12 +33,11 @@ pub struct ClerkError {
     /// Extra details that depend on the code.
     ///
     /// Example: `{"param_name":"role"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// The body of every unsuccessful response.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     /// The problems found with the request.
@@ -45,17 +45,15 @@ pub struct ClerkErrors {
     /// Extra details about the failure as a whole.
     ///
     /// Example: `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     /// Identifier of the request in Clerk's traces; quote it when contacting support.
     ///
     /// Example: `trace_0a1b2c3d`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
 
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// Identifier of the user to add. The user must live in the same
@@ -71,7 +69,6 @@ pub struct CreateOrganizationMembershipBody {
     ///
     /// Example: `{"team":"platform"}`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -80,7 +77,6 @@ pub struct CreateOrganizationMembershipBody {
     ///
     /// Example: `{"seat_id":42}`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -88,7 +84,7 @@ pub struct CreateOrganizationMembershipBody {
 }
 
 /// An organization, as embedded in a membership.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
     /// Kind of object; always `organization`.
@@ -111,7 +107,6 @@ pub struct Organization {
     /// URL of the organization's logo, or of a generated placeholder.
     ///
     /// Example: `https://img.example.com/org_123.png`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Whether a logo has been uploaded for the organization.
     ///
@@ -120,17 +115,14 @@ pub struct Organization {
     /// Number of members of the organization.
     ///
     /// Example: `12`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// Whether the organization currently has no member able to manage it.
     ///
     /// Example: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// Number of invitations that have not been answered yet.
     ///
     /// Example: `2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     /// Upper bound on the number of members; 0 means no limit.
     ///
@@ -147,12 +139,10 @@ pub struct Organization {
     /// Organization metadata readable only from backend code.
     ///
     /// Example: `{"billing_id":"cus_001"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Identifier of the user who created the organization.
     ///
     /// Example: `user_001`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When the organization was created, as a Unix timestamp in milliseconds.
     ///
@@ -165,17 +155,15 @@ pub struct Organization {
     /// When the organization was last active, as a Unix timestamp in milliseconds.
     ///
     /// Example: `1717000000000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// Key of the role set assigned to the organization, if any.
     ///
     /// Example: `default`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
 
 /// One user's membership of one organization.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     /// Unique identifier of the membership.
@@ -194,7 +182,6 @@ pub struct OrganizationMembership {
     /// Human-readable name of the role.
     ///
     /// Example: `Admin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Permission keys granted to the member through the role.
     ///
@@ -207,12 +194,10 @@ pub struct OrganizationMembership {
     /// Membership metadata readable only from backend code.
     ///
     /// Example: `{"seat_id":42}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The organization the membership belongs to.
     pub organization: Organization,
     /// The `public_user_data` property: a [`OrganizationMembershipPublicUserData`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
     /// When the membership was created, as a Unix timestamp in milliseconds.
     ///
@@ -242,7 +227,7 @@ crate::runtime::open_enum!(
 );
 
 /// The publicly visible details of the member.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// Identifier of the member.
@@ -273,27 +258,23 @@ pub struct OrganizationMembershipPublicUserData {
     /// The member's primary identifier, such as an email address or phone number.
     ///
     /// Example: `jane@example.com`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The member's username.
     ///
     /// Example: `jane_doe`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Whether the member's user account is banned.
     ///
     /// Example: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
     /// Whether the member's user account has been deprovisioned.
     ///
     /// Example: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
 
 /// One page of organization memberships.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The memberships on this page.
@@ -320,7 +301,7 @@ pub enum OrganizationObject {
 crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// Role key the membership switches to.
@@ -330,18 +311,17 @@ pub struct UpdateOrganizationMembershipBody {
 }
 
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// Object deep-merged into the metadata that frontend and backend code can both read.
     ///
     /// Example: `{"team":"platform"}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Object deep-merged into the metadata that only backend code can read.
     ///
     /// Example: `{"seat_id":null}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }

@@ -13,8 +13,13 @@
 //! [client]
 //! secret_env_var = "CLERK_SECRET_KEY"
 //! idempotency_header = "Idempotency-Key"   # sent by every POST and PATCH (optional)
+//!
+//! [pagination]                                   # per operationId; see `PagingRule`
+//! ListEvents = "off"
+//! ListThings = { strategy = "cursor", param = "after", next = "last_id" }
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -38,6 +43,9 @@ pub struct Config {
     /// own tests and examples).
     #[serde(default, rename = "dev-dependencies")]
     pub dev_dependencies: toml::Table,
+    /// `[pagination]`: per-operation overrides of pagination detection, by operationId.
+    #[serde(default, deserialize_with = "paging_rules")]
+    pub pagination: BTreeMap<String, PagingRule>,
 }
 
 /// Crate metadata.
@@ -115,6 +123,7 @@ impl Config {
             client: ClientConfig::default(),
             docs: DocsConfig::default(),
             dev_dependencies: toml::Table::new(),
+            pagination: BTreeMap::new(),
         }
     }
 
@@ -140,6 +149,94 @@ impl Config {
         self.package.name.replace('-', "_")
     }
 }
+
+/// How one operation pages, when detection should not decide: `"off"`, a strategy name
+/// (detection then only looks for that strategy, with its usual names), or a table that also
+/// names the parameters and response fields. Field paths are the wire names, dot-separated
+/// from the success body (`meta.next_cursor`).
+///
+/// ```toml
+/// [pagination]
+/// ListEvents = "off"
+/// ListUsers = "offset"
+/// ListThings = { strategy = "cursor", param = "after", next = "last_id", has_more = "has_more" }
+/// ```
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PagingRule {
+    /// `off`, `offset`, `page`, `cursor`, `page-token`, `next-url` or `link-header`.
+    pub strategy: String,
+    /// The array of items in the success body (`data`); empty for a body that is the array.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// The query parameter that moves: offset, page number, cursor or token.
+    #[serde(default)]
+    pub param: Option<String>,
+    /// The page-size query parameter (`limit`, `per_page`), kept on every page.
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// The response field with the next cursor, token or URL.
+    #[serde(default)]
+    pub next: Option<String>,
+    /// Cursor paging from the last item: this field of the last item is the next cursor.
+    #[serde(default)]
+    pub last_item: Option<String>,
+    /// The boolean response field that says whether more pages follow.
+    #[serde(default)]
+    pub has_more: Option<String>,
+    /// The total item count (offset paging) or page count (page paging).
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PagingRuleOrName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PagingRuleOrName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a strategy name such as \"cursor\" or \"off\", or a table with `strategy`",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Self::Value, E> {
+                Ok(PagingRuleOrName(PagingRule {
+                    strategy: name.to_owned(),
+                    ..PagingRule::default()
+                }))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                PagingRule::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(PagingRuleOrName)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A `[pagination]` value: a bare strategy name or a [`PagingRule`] table.
+struct PagingRuleOrName(PagingRule);
+
+fn paging_rules<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, PagingRule>, D::Error> {
+    let rules = BTreeMap::<String, PagingRuleOrName>::deserialize(deserializer)?;
+    Ok(rules.into_iter().map(|(id, rule)| (id, rule.0)).collect())
+}
+
+/// The strategy names a [`PagingRule`] accepts.
+pub const PAGING_STRATEGIES: &[&str] = &[
+    "off",
+    "offset",
+    "page",
+    "cursor",
+    "page-token",
+    "next-url",
+    "link-header",
+];
 
 /// The environment variable for an API's credential when the config names none: the crate
 /// name in upper snake case without a trailing `API` word, then what the variable holds
@@ -311,6 +408,25 @@ mod tests {
             let name = crate_name_for(title);
             assert_eq!(check_crate_name(&name), Ok(()), "{title:?} → {name:?}");
         }
+    }
+
+    #[test]
+    fn paging_rules_are_names_or_tables() {
+        let config = Config::parse(
+            "[package]\nname = \"x\"\n[pagination]\nA = \"off\"\nB = { strategy = \"cursor\", param = \"after\", next = \"meta.last\" }\n",
+        )
+        .unwrap();
+        assert_eq!(config.pagination["A"].strategy, "off");
+        let b = &config.pagination["B"];
+        assert_eq!(
+            (b.strategy.as_str(), b.param.as_deref(), b.next.as_deref()),
+            ("cursor", Some("after"), Some("meta.last"))
+        );
+        let err = Config::parse(
+            "[package]\nname = \"x\"\n[pagination]\nB = { strategy = \"cursor\", nxet = \"a\" }\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("unknown field `nxet`"), "{err}");
     }
 
     #[test]

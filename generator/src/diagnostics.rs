@@ -5,6 +5,9 @@ use std::fmt;
 /// How bad a [`Diagnostic`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Information about a choice the generator made that the user may want to change (for
+    /// example an operation left without `stream()`), with the setting that changes it.
+    Note,
     /// Generation went on with a documented fallback (for example `serde_json::Value`).
     Warning,
     /// The spec cannot be turned into an SDK until this is fixed.
@@ -43,6 +46,14 @@ impl Diagnostic {
         }
     }
 
+    /// A note at `pointer`.
+    pub fn note(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::error(pointer, message)
+        }
+    }
+
     /// Adds advice on how to fix the problem.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
@@ -53,6 +64,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let level = match self.severity {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         };

@@ -21,8 +21,11 @@ pub use emit::GeneratedFile;
 pub struct Output {
     /// Files, with paths relative to the crate root, sorted by path.
     pub files: Vec<GeneratedFile>,
-    /// Warnings (constructs that were generated with a fallback).
+    /// Warnings (constructs that were generated with a fallback) and notes (choices the
+    /// config can change, such as an operation left without `stream()`).
     pub warnings: Diagnostics,
+    /// Which list operations got `stream()`, by which strategy, and why the others did not.
+    pub pagination: model::Coverage,
     /// The model the files were emitted from (also recorded in them, see [`record`]).
     pub api: model::Api,
 }
@@ -61,7 +64,7 @@ fn generate_document(
         Diagnostic::error("#", e).with_help("pass a valid `--crate-name`, or set `[package] name`")
     })?;
     // The model owns what emitting needs; the document is gone before emitting allocates.
-    let (mut api, warnings) = model::build(document)?;
+    let (mut api, warnings) = model::build(document, &config.pagination)?;
     if let Some(header) = &config.client.idempotency_header {
         // RFC 9110 token characters: anything else would fail every call at run time.
         let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
@@ -80,10 +83,12 @@ fn generate_document(
     if !config.docs.spec_prose {
         api.strip_prose();
     }
+    let pagination = model::Coverage::of(&api);
     let files = emit::emit(&api, config, spec_name)?;
     Ok(Output {
         files,
         warnings,
+        pagination,
         api,
     })
 }
@@ -167,7 +172,8 @@ pub fn model_from(bytes: Vec<u8>, name: &str, config: &Config) -> Result<model::
     }
     let document = load::load(&bytes, name).map_err(|d| d.to_string())?;
     drop(bytes);
-    let (mut api, _warnings) = model::build(document).map_err(|d| d.to_string())?;
+    let (mut api, _warnings) =
+        model::build(document, &config.pagination).map_err(|d| d.to_string())?;
     if !config.docs.spec_prose {
         api.strip_prose();
     }

@@ -654,3 +654,196 @@ fn regenerating_a_crate_summarizes_what_changed() {
     assert!(summary.contains("models::Pet::nickname"), "{summary}");
     assert!(summary.ends_with('\n'), "{summary:?}");
 }
+
+/// The spec the pagination rows start from: `ListPets` pages by offset over `data` with a
+/// total; `ListOwners` is a list without `stream()` (nothing moves).
+const PAGED: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1.0.0"}
+servers: [{url: "https://api.example.com/v1"}]
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    Owner:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+paths:
+  /pets:
+    get:
+      operationId: ListPets
+      tags: [pets]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data: {type: array, items: {$ref: "#/components/schemas/Pet"}}
+                  total_count: {type: integer}
+  /owners:
+    get:
+      operationId: ListOwners
+      tags: [owners]
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items: {type: array, items: {$ref: "#/components/schemas/Owner"}}
+"##;
+
+const PETS_OFFSET: &str = "        - {name: offset, in: query, schema: {type: integer}}\n";
+const OWNERS_LIMIT: &str = "      tags: [owners]\n      parameters:\n        - {name: limit, in: query, schema: {type: integer}}\n";
+
+/// Edits of how an operation pages: `stream()` appearing is compatible, disappearing or
+/// yielding another type breaks callers, and another way of paging (strategy, moving parameter,
+/// fields read) keeps the Rust API but sends other requests for later pages.
+fn paging_rows() -> Vec<Row> {
+    use Effect::*;
+    use Kind::*;
+    vec![
+        row(
+            StreamAdded,
+            Compatible,
+            "owners().list()",
+            OWNERS_LIMIT,
+            "      tags: [owners]\n      parameters:\n        - {name: limit, in: query, schema: {type: integer}}\n        - {name: offset, in: query, schema: {type: integer}}\n",
+        ),
+        row(StreamRemoved, Breaking, "pets().list()", PETS_OFFSET, ""),
+        row(
+            StreamChanged,
+            Breaking,
+            "pets().list()",
+            "data: {type: array, items: {$ref: \"#/components/schemas/Pet\"}}",
+            "data: {type: array, items: {$ref: \"#/components/schemas/Owner\"}}",
+        ),
+        // Offset paging becomes page numbers: same item type, other requests.
+        row(
+            PagingChanged,
+            Wire,
+            "pets().list()",
+            PETS_OFFSET,
+            "        - {name: page, in: query, schema: {type: integer}}\n",
+        ),
+        // Only a reply field is added (compatible), but the offset now moves by it.
+        row(
+            PagingChanged,
+            Wire,
+            "pets().list()",
+            "                  total_count: {type: integer}\n",
+            "                  total_count: {type: integer}\n                  limit: {type: integer}\n",
+        ),
+        // The moving parameter's wire name.
+        row(
+            PagingChanged,
+            Wire,
+            "pets().list()",
+            PETS_OFFSET,
+            "        - {name: Offset, in: query, schema: {type: integer}}\n",
+        ),
+    ]
+}
+
+fn paging_report(row: &Row) -> Report {
+    assert!(
+        PAGED.contains(row.from),
+        "{:?}: the paged spec has no {:?}",
+        row.kind,
+        row.from
+    );
+    let new = PAGED.replacen(row.from, row.to, 1);
+    sdkgen::diff::diff(&model(PAGED, "old.yaml"), &model(&new, "new.yaml"))
+}
+
+#[test]
+fn pagination_changes_are_reported_with_their_effect() {
+    let base = model(PAGED, "base.yaml");
+    let streams: Vec<(&str, bool)> = base
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| (op.id.as_str(), op.pagination.is_some()))
+        .collect();
+    assert_eq!(
+        streams,
+        [("ListPets", true), ("ListOwners", false)],
+        "the base spec pages as the rows assume"
+    );
+    let mut failures = Vec::new();
+    for row in paging_rows() {
+        let report = paging_report(&row);
+        let found = report
+            .changes
+            .iter()
+            .any(|c| c.kind == row.kind && c.effect == row.effect && c.item.contains(row.item));
+        if !found {
+            failures.push(format!(
+                "{:?} ({:?} on {}) not found; the report has:\n{}",
+                row.kind,
+                row.effect,
+                row.item,
+                report
+                    .changes
+                    .iter()
+                    .map(|c| format!("  {:?} {:?} {} — {}\n", c.kind, c.effect, c.item, c.detail))
+                    .collect::<String>()
+            ));
+        }
+        // The reverse edit is reported too.
+        let new = PAGED.replacen(row.from, row.to, 1);
+        let back = sdkgen::diff::diff(&model(&new, "new.yaml"), &model(PAGED, "old.yaml"));
+        assert!(
+            !back.changes.is_empty(),
+            "{:?} reversed reports nothing",
+            row.kind
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_paging_change_alone_is_a_minor_release_that_names_both_ways() {
+    // The reply gains a field the offset now moves by: nothing breaks in Rust, the requests for
+    // later pages change.
+    let new = PAGED.replacen(
+        "                  total_count: {type: integer}\n",
+        "                  total_count: {type: integer}\n                  limit: {type: integer}\n",
+        1,
+    );
+    let report = sdkgen::diff::diff(&model(PAGED, "old.yaml"), &model(&new, "new.yaml"));
+    assert!(
+        report.changes.iter().all(|c| c.effect != Effect::Breaking),
+        "{:?}",
+        report.changes
+    );
+    assert_eq!(report.bump(), Bump::Minor);
+    let paging: Vec<_> = report
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::PagingChanged)
+        .collect();
+    assert_eq!(paging.len(), 1, "{:?}", report.changes);
+    assert_eq!(
+        paging[0].detail,
+        "`offset: offset offset, page size limit, total total_count; items in data` → \
+         `offset: offset offset, page size limit, total total_count, step limit; items in data`"
+    );
+    assert_eq!(paging[0].old.as_deref(), Some("#/paths/~1pets/get"));
+}

@@ -29,7 +29,15 @@ fn parcels_crate_matches_the_spec() {
         .expect("spec/parcels.toml names the spec");
     let output = sdkgen::generate_file(&spec, "spec/parcels.yaml", &config)
         .unwrap_or_else(|d| panic!("the spec does not generate:\n{d}"));
-    assert!(output.warnings.0.is_empty(), "{}", output.warnings);
+    // Every 3.1 construct is generated without a fallback. Notes are not fallbacks: the spec's
+    // `ListParcels` has a `next_cursor` but no parameter to send it back, which gets one.
+    let warnings: Vec<_> = output
+        .warnings
+        .0
+        .iter()
+        .filter(|d| d.severity != sdkgen::Severity::Note)
+        .collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
     if let Err(diff) = sdkgen::output::check(&root.join("generated/parcels"), &output.files) {
         panic!(
             "generated/parcels is stale; run `cargo xtask generate` and commit the result:\n{diff}"

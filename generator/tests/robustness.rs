@@ -531,6 +531,147 @@ fn hostile_prose_stays_clippy_and_rustdoc_clean() {
     }
 }
 
+/// Issue 15: every group's feature alone, and no feature at all, compiles clippy-clean. The spec
+/// shares types between some groups and not others, through fields, arrays, unions, aliases,
+/// parameters and error bodies (one error body for every group, one for a single group), has an
+/// untagged operation whose path names its group `default` (Cargo's own feature name, so the
+/// group's is `default_group`), a paged list, and a schema no operation uses
+/// that contains one group's reply (so that reply compiles always, and decodes and encodes). Slow, hence `#[ignore]`
+/// (CI runs it).
+#[test]
+#[ignore = "slow: compiles a generated crate once per feature; run with --ignored"]
+fn each_group_alone_compiles() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: Groups, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+paths:
+  /pets:
+    get:
+      tags: [Pets]
+      operationId: listPets
+      parameters:
+        - {name: kind, in: query, schema: {$ref: '#/components/schemas/Kind'}}
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/PetPage'}}}}
+        '400': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+    post:
+      tags: [Pets]
+      operationId: createPet
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/NewPet'}}}
+      responses:
+        '201': {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+        '409': {description: taken, content: {application/json: {schema: {$ref: '#/components/schemas/Conflict'}}}}
+  /owners/{id}:
+    get:
+      tags: [Owners]
+      operationId: getOwner
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}}
+        '400': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+  /events:
+    get:
+      tags: [Events]
+      operationId: listEvents
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Events'}}}}
+        '400': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+  /default/health:
+    get:
+      operationId: health
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {up: {type: boolean}}}}}}
+        '400': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/Problem'}}}}
+components:
+  schemas:
+    Kind: {type: string, enum: [cat, dog]}
+    Pet:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        kind: {$ref: '#/components/schemas/Kind'}
+        owner: {$ref: '#/components/schemas/Owner'}
+        note: {type: string, nullable: true}
+    NewPet:
+      type: object
+      additionalProperties: false
+      required: [name]
+      properties:
+        name: {type: string}
+        tags: {type: array, items: {$ref: '#/components/schemas/Tag'}}
+        note: {type: string, nullable: true}
+    Tag: {type: object, properties: {label: {type: string}}}
+    PetPage:
+      type: object
+      required: [data, total_count]
+      properties:
+        data: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+        total_count: {type: integer}
+    Owner:
+      type: object
+      properties:
+        name: {type: string}
+        address: {$ref: '#/components/schemas/Address'}
+    Address: {type: object, properties: {city: {type: string}}}
+    Events: {type: array, items: {$ref: '#/components/schemas/Event'}}
+    Event:
+      oneOf:
+        - {$ref: '#/components/schemas/PetEvent'}
+        - {$ref: '#/components/schemas/OwnerEvent'}
+      discriminator: {propertyName: type}
+    PetEvent:
+      type: object
+      required: [type]
+      properties: {type: {type: string}, pet: {$ref: '#/components/schemas/Pet'}}
+    OwnerEvent:
+      type: object
+      required: [type]
+      properties: {type: {type: string}, owner: {$ref: '#/components/schemas/Owner'}}
+    Problem: {type: object, properties: {message: {type: string}}}
+    Conflict: {type: object, properties: {existing: {type: string}}}
+    Unused: {type: object, properties: {pet: {$ref: '#/components/schemas/Pet'}}}
+"##;
+    let output = sdkgen::generate(
+        spec.as_bytes(),
+        "groups.yaml",
+        &sdkgen::Config::named("groups-sdk"),
+    )
+    .unwrap_or_else(|d| panic!("generation failed:\n{d}"));
+    let manifest = output
+        .files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .expect("a Cargo.toml");
+    let table: toml::Table = manifest.contents.parse().expect("Cargo.toml is TOML");
+    let mut groups: Vec<String> = table["features"]
+        .as_table()
+        .expect("[features]")
+        .keys()
+        .filter(|k| *k != "default")
+        .cloned()
+        .collect();
+    groups.sort();
+    assert_eq!(groups, ["default_group", "events", "owners", "pets"]);
+    let mut builds = vec![vec!["--no-default-features".to_owned()]];
+    builds.extend(groups.iter().map(|group| {
+        ["--no-default-features", "--features", group]
+            .map(str::to_owned)
+            .to_vec()
+    }));
+    if let Err(failure) =
+        harness::cargo_clippy_features("each-group", &output, spec.as_bytes(), &builds)
+    {
+        panic!("{failure}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bugs found by the properties above, each pinned by its minimal input
 // ---------------------------------------------------------------------------------------------

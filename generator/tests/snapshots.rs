@@ -148,9 +148,15 @@ components:
     insta::assert_snapshot!(file(&files, "src/models.rs"));
 }
 
-/// `additionalProperties: false` is enforced only on types that are never received.
+/// Each type implements only the serde traits of the directions it travels in: `Serialize` when
+/// sent, `Deserialize` when received, both when both or when no operation uses it (and then
+/// also what it contains: `Part`, received and part of `Unused`). Field
+/// attributes follow (`skip_serializing_if` only for `Serialize`, `default` only where decoding
+/// needs it: the required single-value `kind` fills itself in when missing). The untagged paths
+/// make two groups, so each type also carries its group's feature. `additionalProperties: false` would be enforced when decoding, which a type that is
+/// only sent never is, so it shows nowhere.
 #[test]
-fn closed_objects_only_deny_unknown_fields_when_sent_only() {
+fn serde_derives_follow_the_directions_a_type_travels() {
     let files = generate(&spec(
         r#"
 paths:
@@ -167,6 +173,19 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ThingOutput'}
+  /echo:
+    post:
+      operationId: Echo
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Both'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Both'}
 components:
   schemas:
     ThingInput:
@@ -174,11 +193,29 @@ components:
       additionalProperties: false
       properties:
         name: {type: string}
+        note: {type: string, nullable: true}
     ThingOutput:
       type: object
       additionalProperties: false
+      required: [kind]
       properties:
         name: {type: string}
+        kind: {type: string, enum: [thing]}
+        part: {$ref: '#/components/schemas/Part'}
+    Part:
+      type: object
+      properties:
+        label: {type: string}
+    Both:
+      type: object
+      properties:
+        name: {type: string}
+        note: {type: string, nullable: true}
+    Unused:
+      type: object
+      properties:
+        name: {type: string}
+        part: {$ref: '#/components/schemas/Part'}
 "#,
     ));
     insta::assert_snapshot!(file(&files, "src/models.rs"));
@@ -351,6 +388,7 @@ components:
 "#,
     ));
     let all = [
+        "Cargo.toml",
         "src/client.rs",
         "src/operations/mod.rs",
         "src/operations/default.rs",

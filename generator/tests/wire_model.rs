@@ -8,7 +8,7 @@ fn build(rest: &str) -> (Api, Vec<String>) {
         "openapi: 3.0.3\ninfo: {{title: Example API, version: '1'}}\nservers: [{{url: 'https://api.example.com'}}]\n{rest}"
     );
     let document = sdkgen::load::load(spec.as_bytes(), "spec.yaml").expect("loads");
-    match sdkgen::model::build(document) {
+    match sdkgen::model::build(document, &Default::default()) {
         Ok((api, warnings)) => (api, warnings.0.iter().map(ToString::to_string).collect()),
         Err(errors) => panic!("does not build:\n{errors}"),
     }
@@ -296,13 +296,14 @@ paths:
         Some("idempotency-key"),
         "a declared header is kept"
     );
-    // A configured header named like a builder method gets another Rust name.
+    // A configured header named like a builder method gets another Rust name, as a spec's
+    // parameter of that name would (`options_value`, not `options2`).
     let (mut api, _) = build(spec);
     api.send_idempotency_keys("Options");
     let param = op(&api, "CreateRefund").params.last().unwrap();
     assert_eq!(
         (param.wire_name.as_str(), param.rust_name.as_str()),
-        ("Options", "options2")
+        ("Options", "options_value")
     );
 
     let config = sdkgen::Config::parse(

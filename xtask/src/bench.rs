@@ -15,6 +15,7 @@
 //! generators on the rest. Results: a table on stdout, `target/bench/bench.{json,md}`.
 
 pub mod heap;
+mod load;
 mod measure;
 mod profile;
 mod sdk;
@@ -108,6 +109,18 @@ struct Check {
     first_secs: f64,
     /// The crate alone with dependencies built, median seconds (when it compiles).
     crate_secs: Option<f64>,
+    /// … and the fastest of those runs.
+    crate_min_secs: Option<f64>,
+    /// Our output only: the crate alone with one group's feature (`--no-default-features
+    /// --features <group>`), `organization_memberships` where there is one.
+    one_group: Option<GroupCheck>,
+}
+
+/// `cargo check` of a generated crate with a single group's feature.
+struct GroupCheck {
+    feature: String,
+    median_secs: f64,
+    min_secs: f64,
 }
 
 /// Successful generation runs of one tool on one input.
@@ -123,13 +136,15 @@ struct Generated {
     crate_name: String,
     files: usize,
     lines: usize,
+    /// Our output only: how many operations it has (the same for every tool's output).
+    operations: Option<usize>,
     check: Option<Check>,
 }
 
 enum Outcome {
     Unavailable(String),
     Failed(String),
-    Done(Generated),
+    Done(Box<Generated>),
 }
 
 struct Row {
@@ -290,6 +305,21 @@ fn bench_all(args: &Args, root: &Path, bench: &Path) -> Result<(), String> {
         )
     };
 
+    // YAML inputs: the generator's parser against libyaml's and against JSON, per byte.
+    let mut load_rows = Vec::new();
+    if !args.no_generation {
+        for input in inputs.iter().filter(|i| {
+            i.path
+                .extension()
+                .is_some_and(|e| e == "yaml" || e == "yml")
+        }) {
+            eprintln!("bench: loading speed of {}", input.label);
+            match load::run(&input.label, &input.path, args.runs.max(1)) {
+                Ok(rows) => load_rows.extend(rows),
+                Err(e) => eprintln!("bench: loading speed of {} failed: {e}", input.label),
+            }
+        }
+    }
     let machine = machine(tools.as_ref());
     let mut markdown = render(
         &inputs,
@@ -300,6 +330,9 @@ fn bench_all(args: &Args, root: &Path, bench: &Path) -> Result<(), String> {
         profile.as_deref(),
         started.elapsed(),
     );
+    if !load_rows.is_empty() {
+        markdown.push_str(&load::render(&load_rows));
+    }
     if let Some(diff) = &diff {
         markdown.push_str(diff);
     }
@@ -357,7 +390,8 @@ fn inputs(args: &Args, root: &Path) -> Result<Vec<Input>, String> {
         ("nexus", corpus.join("progenitor/nexus.json")),
         ("box", corpus.join("box/openapi.json")),
         ("spotify", corpus.join("spotify/fixed-spotify-open-api.yml")),
-        // OpenAPI 3.1: progenitor refuses it, which the table records as a row.
+        // OpenAPI 3.1: progenitor refuses it, which the table records as a row. The largest
+        // YAML input (issue 15: generation ≥ 10× faster than openapi-generator).
         ("openai", corpus.join("openai/openapi.yaml")),
     ];
     let mut inputs = Vec::new();
@@ -417,7 +451,8 @@ fn generate(tools: &Tools, tool: Tool, input: &Input, runs: usize, bench: &Path)
                 .ok()
         });
     let (files, lines) = rust_lines(&out);
-    Outcome::Done(Generated {
+    let operations = (tool == Tool::Ours).then(|| operations_in(&out));
+    Outcome::Done(Box::new(Generated {
         runs,
         median: median(&walls),
         min: walls[0],
@@ -428,8 +463,39 @@ fn generate(tools: &Tools, tool: Tool, input: &Input, runs: usize, bench: &Path)
         crate_name,
         files,
         lines,
+        operations,
         check: None,
-    })
+    }))
+}
+
+/// Operations in our generated crate: one `execute` call per request builder.
+fn operations_in(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir.join("src/operations")) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .map(|text| text.matches(".core().execute(").count())
+        .sum()
+}
+
+/// The group feature to time alone: `organization_memberships` (issue 15's target for Clerk),
+/// else the first group's; `None` for crates without group features (the peers').
+fn group_feature(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    let features: Vec<&String> = table
+        .get("features")?
+        .as_table()?
+        .keys()
+        .filter(|k| *k != "default")
+        .collect();
+    features
+        .iter()
+        .find(|f| f.as_str() == "organization_memberships")
+        .or(features.first())
+        .map(|f| (*f).clone())
 }
 
 fn median(sorted: &[Duration]) -> Duration {
@@ -507,16 +573,19 @@ fn check(generated: &Generated, bench: &Path, runs: usize) -> Check {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let target = bench.join("check-target");
     let package = package_name(&manifest).unwrap_or_else(|| generated.crate_name.clone());
-    let cargo_check = || {
+    let cargo_check_with = |extra: &[&str]| {
         let started = Instant::now();
         let output = Command::new(&cargo)
-            .args(["check", "--quiet", "--manifest-path"])
+            .args(["check", "--quiet"])
+            .args(extra)
+            .arg("--manifest-path")
             .arg(&manifest)
             .env("CARGO_TARGET_DIR", &target)
             .env("CARGO_INCREMENTAL", "0")
             .output();
         (started.elapsed().as_secs_f64(), output)
     };
+    let cargo_check = || cargo_check_with(&[]);
     let (first_secs, output) = cargo_check();
     match output {
         Ok(o) if o.status.success() => {}
@@ -531,6 +600,8 @@ fn check(generated: &Generated, bench: &Path, runs: usize) -> Check {
                 ),
                 first_secs,
                 crate_secs: None,
+                crate_min_secs: None,
+                one_group: None,
             };
         }
         Err(e) => {
@@ -539,27 +610,44 @@ fn check(generated: &Generated, bench: &Path, runs: usize) -> Check {
                 first_error: format!("cargo did not run: {e}"),
                 first_secs,
                 crate_secs: None,
+                crate_min_secs: None,
+                one_group: None,
             };
         }
     }
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        let _ = Command::new(&cargo)
-            .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
-            .arg(&manifest)
-            .env("CARGO_TARGET_DIR", &target)
-            .status();
-        let (secs, output) = cargo_check();
-        if output.is_ok_and(|o| o.status.success()) {
-            times.push(Duration::from_secs_f64(secs));
+    // Crate-alone timings: `cargo clean -p` then `cargo check`, `runs` times, sorted.
+    let timed = |extra: &[&str]| {
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let _ = Command::new(&cargo)
+                .args(["clean", "--quiet", "-p", &package, "--manifest-path"])
+                .arg(&manifest)
+                .env("CARGO_TARGET_DIR", &target)
+                .status();
+            let (secs, output) = cargo_check_with(extra);
+            if output.is_ok_and(|o| o.status.success()) {
+                times.push(Duration::from_secs_f64(secs));
+            }
         }
-    }
-    times.sort_unstable();
+        times.sort_unstable();
+        times
+    };
+    let times = timed(&[]);
+    let one_group = group_feature(&manifest).and_then(|feature| {
+        let times = timed(&["--no-default-features", "--features", &feature]);
+        Some(GroupCheck {
+            median_secs: median(&times).as_secs_f64(),
+            min_secs: times.first()?.as_secs_f64(),
+            feature,
+        })
+    });
     Check {
         ok: true,
         first_error: String::new(),
         first_secs,
         crate_secs: (!times.is_empty()).then(|| median(&times).as_secs_f64()),
+        crate_min_secs: times.first().map(Duration::as_secs_f64),
+        one_group,
     }
 }
 
@@ -610,7 +698,7 @@ fn ours_for(rows: &[Row], input: usize) -> Option<&Generated> {
     rows.iter()
         .filter(|r| r.input == input && r.tool == Tool::Ours)
         .find_map(|r| match &r.outcome {
-            Outcome::Done(g) => Some(g),
+            Outcome::Done(g) => Some(&**g),
             _ => None,
         })
 }
@@ -669,10 +757,14 @@ fn render(
         md.push_str(
             "Wall time per fresh-process run (median / min), peak RSS (max over runs), CPU (median, user+sys), \
              ratio = our median / this tool's median (< 1: ours is faster), Rust lines of the output, \
-             `cargo check` of the crate alone (dependencies already built).\n\n",
+             `cargo check` of the crate alone (dependencies already built; median / min), and of ours with one group's feature only \
+             (`--no-default-features --features <group>`: `organization_memberships` where there is one, else the first group). \
+             Lines per operation: the output's Rust lines (types included) over the spec's operations.\n\n",
         );
-        md.push_str("| input | KiB | tool | median ms | min ms | CPU ms | peak RSS MiB | RSS / input | peak heap MiB | heap / input | ours/theirs | .rs lines | check s | compiles |\n");
-        md.push_str("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        md.push_str("| input | KiB | tool | median ms | min ms | CPU ms | peak RSS MiB | RSS / input | peak heap MiB | heap / input | ours/theirs | .rs lines | lines / op | check s | one group: check s | compiles |\n");
+        md.push_str(
+            "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
+        );
         for row in rows {
             let input = &inputs[row.input];
             let kib = input.bytes as f64 / 1024.0;
@@ -681,7 +773,7 @@ fn render(
                 Outcome::Unavailable(why) => {
                     let _ = writeln!(
                         md,
-                        "| {label} | {kib:.0} | {} | unavailable: {} |||||||||||",
+                        "| {label} | {kib:.0} | {} | unavailable: {} |||||||||||||",
                         row.tool.name(),
                         why.replace('|', "\\|")
                     );
@@ -689,7 +781,7 @@ fn render(
                 Outcome::Failed(why) => {
                     let _ = writeln!(
                         md,
-                        "| {label} | {kib:.0} | {} | failed: {why} |||||||||||",
+                        "| {label} | {kib:.0} | {} | failed: {why} |||||||||||||",
                         row.tool.name()
                     );
                 }
@@ -702,10 +794,24 @@ fn render(
                     let (check_s, compiles) = match &g.check {
                         None => ("—".to_owned(), "not checked".to_owned()),
                         Some(c) if c.ok => (
-                            c.crate_secs.map_or("—".to_owned(), |s| format!("{s:.1}")),
+                            match (c.crate_secs, c.crate_min_secs) {
+                                (Some(median), Some(min)) => format!("{median:.1} / {min:.1}"),
+                                _ => "—".to_owned(),
+                            },
                             "yes".to_owned(),
                         ),
                         Some(c) => ("—".to_owned(), format!("no: {}", c.first_error)),
+                    };
+                    let one_group = match g.check.as_ref().and_then(|c| c.one_group.as_ref()) {
+                        Some(one) => format!(
+                            "{:.1} / {:.1} (`{}`)",
+                            one.median_secs, one.min_secs, one.feature
+                        ),
+                        None => "—".to_owned(),
+                    };
+                    let per_op = match ours_for(rows, row.input).and_then(|o| o.operations) {
+                        Some(ops) if ops > 0 => format!("{:.0}", g.lines as f64 / ops as f64),
+                        _ => "—".to_owned(),
                     };
                     let (heap, heap_ratio) = match g.peak_heap {
                         Some(bytes) => (
@@ -716,7 +822,7 @@ fn render(
                     };
                     let _ = writeln!(
                         md,
-                        "| {label} | {kib:.0} | {} | {:.1} | {:.1} | {:.0} | {:.1} | {:.1}× | {heap} | {heap_ratio} | {ratio} | {} | {check_s} | {compiles} |",
+                        "| {label} | {kib:.0} | {} | {:.1} | {:.1} | {:.0} | {:.1} | {:.1}× | {heap} | {heap_ratio} | {ratio} | {} | {per_op} | {check_s} | {one_group} | {compiles} |",
                         row.tool.name(),
                         ms(g.median),
                         ms(g.min),
@@ -807,7 +913,7 @@ fn targets(
         rows.iter()
             .filter(|r| r.input == input && r.tool == tool)
             .find_map(|r| match &r.outcome {
-                Outcome::Done(g) => Some(g),
+                Outcome::Done(g) => Some(&**g),
                 _ => None,
             })
     };
@@ -838,6 +944,48 @@ fn targets(
                 "{}: at least as fast as cargo-progenitor: ours/theirs {ratio:.2} — {}",
                 input.label,
                 verdict(ratio <= 1.0)
+            ));
+        }
+    }
+    // Issue 15: crate-alone `cargo check` of our output (median), against fixed budgets and
+    // against openapi-generator's output of the same spec.
+    let check_secs = |g: &Generated| g.check.as_ref().and_then(|c| c.crate_secs);
+    for (index, input) in inputs.iter().enumerate() {
+        let Some(ours) = done(index, Tool::Ours) else {
+            continue;
+        };
+        let budget = match input.label.as_str() {
+            "clerk" => Some(7.0),
+            "box" => Some(10.0),
+            "nexus" => Some(4.0),
+            _ => None,
+        };
+        if let (Some(budget), Some(secs)) = (budget, check_secs(ours)) {
+            out.push(format!(
+                "{}: crate-alone `cargo check` ≤ {budget:.0} s: {secs:.1} s — {}",
+                input.label,
+                verdict(secs <= budget)
+            ));
+        }
+        if let (Some(secs), Some(theirs)) = (
+            check_secs(ours),
+            done(index, Tool::OpenApiGenerator).and_then(check_secs),
+        ) {
+            out.push(format!(
+                "{}: `cargo check` no slower than openapi-generator's output: {secs:.1} s vs {theirs:.1} s — {}",
+                input.label,
+                verdict(secs <= theirs)
+            ));
+        }
+        if let Some(one) = ours.check.as_ref().and_then(|c| c.one_group.as_ref())
+            && input.label.starts_with("clerk")
+            && one.feature == "organization_memberships"
+        {
+            out.push(format!(
+                "{}: `cargo check` with only `organization_memberships` ≤ 2 s: {:.1} s — {}",
+                input.label,
+                one.median_secs,
+                verdict(one.median_secs <= 2.0)
             ));
         }
     }
@@ -909,6 +1057,9 @@ fn to_json(
                     }
                     value["rust_files"] = json!(g.files);
                     value["rust_lines"] = json!(g.lines);
+                    if let Some(operations) = g.operations {
+                        value["operations"] = json!(operations);
+                    }
                     if row.tool != Tool::Ours
                         && let Some(ours) = ours_for(rows, row.input)
                     {
@@ -920,6 +1071,12 @@ fn to_json(
                             "first_error": c.first_error,
                             "first_check_secs": c.first_secs,
                             "crate_check_secs": c.crate_secs,
+                            "crate_check_min_secs": c.crate_min_secs,
+                            "one_group": c.one_group.as_ref().map(|one| json!({
+                                "feature": one.feature,
+                                "median_secs": one.median_secs,
+                                "min_secs": one.min_secs,
+                            })),
                         });
                     }
                 }

@@ -240,10 +240,9 @@ fn prepare(
     sdkgen::output::write(&dir.join("sdk"), &output.files)
         .map_err(|e| format!("cannot write the crate: {e}"))?;
 
-    // The model for the call surface, the raw document for values.
+    // The model the crate was emitted from for the call surface, the raw document for values.
+    let api = output.api;
     let bytes = std::fs::read(&input.path).map_err(|e| e.to_string())?;
-    let document = sdkgen::load::load(&bytes, &input.name).map_err(|d| d.to_string())?;
-    let (api, _) = sdkgen::model::build(document).map_err(|d| d.to_string())?;
     let spec = sdkgen::load::parse_value(&bytes, &input.name).map_err(|d| d.to_string())?;
     let program = smoke::program(&api, &spec);
     let mut mock = spec.clone();

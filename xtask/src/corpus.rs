@@ -1,6 +1,11 @@
 //! `cargo xtask corpus`: every spec under the shared corpus through the generator, then
 //! `cargo check` and `cargo clippy -D warnings` on each generated crate; prints a table.
 //!
+//! Each crate is also linted with `--no-default-features` (no group at all) and with single
+//! groups' features alone (a sample by default: the first, middle and last group; every group
+//! with `--every-group`), so a model or error variant gated on the wrong features shows up as
+//! a compile error or an unused-item warning.
+//!
 //! The crates share one scratch workspace (`target/corpus/`) so the runtime's dependencies are
 //! compiled once for all of them.
 
@@ -12,11 +17,15 @@ use std::time::Instant;
 /// One spec's row in the table.
 struct Row {
     spec: String,
+    /// Which list operations got `stream()` (empty when the spec did not generate).
+    pagination: sdkgen::model::Coverage,
     operations: usize,
     types: usize,
     millis: u128,
     lines: usize,
     check: String,
+    /// The `--no-default-features` and single-group builds.
+    features: String,
     diagnostics: String,
     names: Option<NameStats>,
 }
@@ -122,7 +131,21 @@ fn numbered(names: &[&str]) -> usize {
         .count()
 }
 
-pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<(), String> {
+/// Which groups' features `corpus` builds alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Groups {
+    /// The first, middle and last group.
+    Sample,
+    /// Every group.
+    Every,
+}
+
+pub fn run(
+    specs: Option<PathBuf>,
+    only: Option<&str>,
+    compile: bool,
+    groups: Groups,
+) -> Result<(), String> {
     let dir = specs
         .or_else(|| std::env::var_os("SDKGEN_SHARED_SPECS").map(PathBuf::from))
         .unwrap_or_else(|| super::root().join("../shared/specs"));
@@ -159,6 +182,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
                 let models = output.files.iter().find(|f| f.path == "src/models.rs");
                 rows.push(Row {
                     spec: name,
+                    pagination: output.pagination.clone(),
                     operations: output
                         .files
                         .iter()
@@ -184,6 +208,7 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
                     } else {
                         "skipped".into()
                     },
+                    features: String::new(),
                     diagnostics: summarize(&output.warnings.to_string(), "warning"),
                     names: Some(NameStats::of(&output.api)),
                 });
@@ -191,11 +216,13 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
             }
             Err(message) => rows.push(Row {
                 spec: name,
+                pagination: sdkgen::model::Coverage::default(),
                 operations: 0,
                 types: 0,
                 millis,
                 lines: 0,
                 check: "not generated".into(),
+                features: String::new(),
                 diagnostics: summarize(&message, "error"),
                 names: None,
             }),
@@ -215,15 +242,31 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
         for row in rows.iter_mut().filter(|r| r.check == "pending") {
             let crate_name = format!("corpus-{}", slug(&row.spec));
             row.check = compile_crate(&scratch, &crate_name);
+            if row.check == "ok" {
+                row.features = compile_features(&scratch, &crate_name, groups);
+            }
         }
     }
 
     let table = render(&rows);
     println!("{table}");
     std::fs::write(scratch.join("corpus.md"), &table).map_err(|e| e.to_string())?;
+    let paging = render_pagination(&rows);
+    println!("{paging}");
+    std::fs::write(scratch.join("pagination.md"), &paging).map_err(|e| e.to_string())?;
+    // Every list operation and its verdict, for reviewing samples (too long to print).
+    let listing = scratch.join("pagination-operations.md");
+    std::fs::write(&listing, render_list_operations(&rows)).map_err(|e| e.to_string())?;
+    println!(
+        "every list operation and its verdict: {}",
+        listing.display()
+    );
     let failed: Vec<&Row> = rows
         .iter()
-        .filter(|r| !(r.check == "ok" || r.check == "skipped"))
+        .filter(|r| {
+            let compiled = r.check == "ok" && !r.features.contains("failed");
+            !(compiled || r.check == "skipped")
+        })
         .collect();
     if failed.is_empty() {
         Ok(())
@@ -233,7 +276,6 @@ pub fn run(specs: Option<PathBuf>, only: Option<&str>, compile: bool) -> Result<
 }
 
 fn compile_crate(scratch: &Path, crate_name: &str) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     for (step, args) in [
         ("check", vec!["check", "-p", crate_name, "--quiet"]),
         (
@@ -243,25 +285,86 @@ fn compile_crate(scratch: &Path, crate_name: &str) -> String {
             ],
         ),
     ] {
-        let output = Command::new(&cargo)
-            .args(&args)
-            .current_dir(scratch)
-            .output();
-        match output {
-            Ok(o) if o.status.success() => {}
-            Ok(o) => {
-                let stderr = String::from_utf8_lossy(&o.stderr);
-                let first = stderr
-                    .lines()
-                    .find(|l| l.starts_with("error") || l.starts_with("warning"))
-                    .unwrap_or("failed")
-                    .to_owned();
-                return format!("{step} failed: {first}");
-            }
-            Err(e) => return format!("{step} did not run: {e}"),
+        if let Err(failure) = cargo(scratch, step, &args) {
+            return failure;
         }
     }
     "ok".into()
+}
+
+/// Clippy (`-D warnings`) with no group's feature, then with each sampled group's alone.
+fn compile_features(scratch: &Path, crate_name: &str, groups: Groups) -> String {
+    let manifest =
+        std::fs::read_to_string(scratch.join(crate_name).join("Cargo.toml")).unwrap_or_default();
+    let features: Vec<String> = manifest
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("features")?.as_table().cloned())
+        .map(|table| table.keys().filter(|k| *k != "default").cloned().collect())
+        .unwrap_or_default();
+    let chosen: Vec<&String> = match groups {
+        Groups::Every => features.iter().collect(),
+        Groups::Sample => {
+            let mut picks: Vec<&String> = [0, features.len() / 2, features.len().wrapping_sub(1)]
+                .into_iter()
+                .filter_map(|i| features.get(i))
+                .collect();
+            picks.dedup();
+            picks
+        }
+    };
+    let lint = |extra: Option<&str>| {
+        let mut args = vec![
+            "clippy",
+            "-p",
+            crate_name,
+            "--quiet",
+            "--no-default-features",
+        ];
+        if let Some(feature) = extra {
+            args.extend(["--features", feature]);
+        }
+        args.extend(["--", "-D", "warnings"]);
+        args.into_iter().map(str::to_owned).collect::<Vec<String>>()
+    };
+    if let Err(failure) = cargo(scratch, "--no-default-features", &lint(None)) {
+        return failure;
+    }
+    for feature in &chosen {
+        let step = format!("--features {feature}");
+        if let Err(failure) = cargo(scratch, &step, &lint(Some(feature))) {
+            return failure;
+        }
+    }
+    format!(
+        "ok: none, {} of {} groups alone",
+        chosen.len(),
+        features.len()
+    )
+}
+
+/// Runs cargo in the scratch workspace; the error names the step and the first diagnostic.
+fn cargo(scratch: &Path, step: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // One-off checks of big crates: incremental state would only fill the disk.
+    match Command::new(&cargo)
+        .args(args)
+        .env("CARGO_INCREMENTAL", "0")
+        .current_dir(scratch)
+        .output()
+    {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => {
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            let first = stderr
+                .lines()
+                .find(|l| l.starts_with("error") || l.starts_with("warning"))
+                .unwrap_or("failed")
+                .to_owned();
+            Err(format!("{step} failed: {first}"))
+        }
+        Err(e) => Err(format!("{step} did not run: {e}")),
+    }
 }
 
 pub(crate) fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -313,7 +416,7 @@ fn summarize(text: &str, kind: &str) -> String {
 
 fn render(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| spec | operations | types | generation ms | lines | check | names (longest/median type, VariantN, ResponseNNN, name2, symbol `Type`, `default` group ops) | diagnostics |\n|---|---:|---:|---:|---:|---|---|---|\n",
+        "| spec | operations | types | generation ms | lines | check | features | names (longest/median type, VariantN, ResponseNNN, name2, symbol `Type`, `default` group ops) | diagnostics |\n|---|---:|---:|---:|---:|---|---|---|---|\n",
     );
     for r in rows {
         let names = r.names.as_ref().map_or_else(String::new, |n| {
@@ -330,16 +433,105 @@ fn render(rows: &[Row]) -> String {
         });
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.spec,
             r.operations,
             r.types,
             r.millis,
             r.lines,
             r.check,
+            r.features,
             names,
             r.diagnostics.replace('|', "\\|")
         );
+    }
+    out
+}
+
+/// The pagination coverage table: per spec, list operations, how many look paged, how many got
+/// `stream()` (by strategy), and every paged one left out with the reason.
+/// One line per list operation: its shape, and the strategy and what decided it.
+fn render_list_operations(rows: &[Row]) -> String {
+    use sdkgen::model::ListShape;
+    let mut out =
+        String::from("| spec | operation | endpoint | list | stream |\n|---|---|---|---|---|\n");
+    for row in rows {
+        for op in &row.pagination.rows {
+            let list = match &op.list {
+                ListShape::NotList => "not a list".to_owned(),
+                ListShape::Unpaged => "unpaged".to_owned(),
+                ListShape::Paged { left_out: None } => "paged".to_owned(),
+                ListShape::Paged {
+                    left_out: Some(why),
+                } => format!("paged, left out: {}", why.replace('|', "\\|")),
+            };
+            let stream = match (op.strategy, op.source) {
+                (Some(strategy), Some(source)) => format!("{strategy} ({source:?})"),
+                (Some(strategy), None) => strategy.to_owned(),
+                (None, _) => "–".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {list} | {stream} |",
+                row.spec, op.operation, op.endpoint
+            );
+        }
+    }
+    out
+}
+
+fn render_pagination(rows: &[Row]) -> String {
+    use sdkgen::model::ListShape;
+    let mut out = String::from(
+        "## Pagination coverage\n\nList operations return an array or an object holding one; paged ones also show signs of paging (parameters, response fields, extensions, a `Link` header).\n\n| spec | list operations | paged | with `stream()` | % of paged | by strategy |\n|---|---:|---:|---:|---:|---|\n",
+    );
+    let mut left_out = String::new();
+    for row in rows.iter().filter(|r| !r.pagination.rows.is_empty()) {
+        let ops = &row.pagination.rows;
+        let paged = ops
+            .iter()
+            .filter(|o| matches!(o.list, ListShape::Paged { .. }))
+            .count();
+        let streamed = ops.iter().filter(|o| o.strategy.is_some()).count();
+        let mut by: std::collections::BTreeMap<&str, usize> = Default::default();
+        for strategy in ops.iter().filter_map(|o| o.strategy) {
+            *by.entry(strategy).or_default() += 1;
+        }
+        let by = by
+            .iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let percent = if paged == 0 {
+            "–".to_owned()
+        } else {
+            format!("{:.0}%", 100.0 * streamed as f64 / paged as f64)
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {paged} | {streamed} | {percent} | {by} |",
+            row.spec,
+            ops.len()
+        );
+        for op in ops {
+            if let ListShape::Paged {
+                left_out: Some(reason),
+            } = &op.list
+            {
+                let _ = writeln!(
+                    left_out,
+                    "| {} | `{}` | {} | {} |",
+                    row.spec,
+                    op.operation,
+                    op.endpoint,
+                    reason.replace('|', "\\|")
+                );
+            }
+        }
+    }
+    if !left_out.is_empty() {
+        out.push_str("\n### Paged operations without `stream()`\n\n| spec | operation | endpoint | reason |\n|---|---|---|---|\n");
+        out.push_str(&left_out);
     }
     out
 }

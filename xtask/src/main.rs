@@ -73,6 +73,9 @@ enum Command {
         /// Skip `cargo check`/`clippy` (generation only).
         #[arg(long)]
         no_compile: bool,
+        /// Lint every group's feature alone, not just the first, middle and last group's.
+        #[arg(long)]
+        every_group: bool,
     },
     /// Call every operation of every spec through the generated SDK against Prism (a validating
     /// mock of that spec); writes CONFORMANCE.md. Default: the fragment and every corpus spec
@@ -130,7 +133,17 @@ fn main() -> ExitCode {
             specs,
             only,
             no_compile,
-        } => corpus::run(specs, only.as_deref(), !no_compile),
+            every_group,
+        } => corpus::run(
+            specs,
+            only.as_deref(),
+            !no_compile,
+            if every_group {
+                corpus::Groups::Every
+            } else {
+                corpus::Groups::Sample
+            },
+        ),
         Command::Conformance {
             spec,
             ci,
@@ -174,11 +187,14 @@ pub(crate) fn repository_job() -> Result<(sdkgen::Config, PathBuf), String> {
 
 /// The crates generated from the repository's own specs: config, and the folder it fills.
 /// `generated/` is the hand-reviewed memberships crate; `generated/wire-fixture/` exists for
-/// its tests of what generated code puts on the wire; `generated/parcels/` is the OpenAPI 3.1
-/// crate (webhooks, tuples, `$ref` siblings) with its HTTP and webhook tests.
+/// its tests of what generated code puts on the wire, `generated/pagination/` for its tests of
+/// every paging strategy over HTTP; `generated/parcels/` is the OpenAPI 3.1 crate (webhooks,
+/// tuples, `$ref` siblings) with its HTTP and webhook tests.
 const REPOSITORY_CRATES: &[(&str, &str)] = &[
     ("spec/sdkgen.toml", "generated"),
     ("spec/wire-fixture.toml", "generated/wire-fixture"),
+    // One list operation per pagination strategy, paged over HTTP by its tests.
+    ("spec/pagination.toml", "generated/pagination"),
     ("spec/parcels.toml", "generated/parcels"),
 ];
 

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 use crate::Error;
+
+#[allow(unused_imports)]
 use crate::operations;
 use crate::runtime::{
     ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, SecurityScheme,
@@ -72,211 +74,335 @@ impl Client {
         ClientBuilder::new(DEFAULTS)
     }
 
+    #[allow(dead_code)]
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
 
+    #[cfg(feature = "miscellaneous")]
     /// The `Miscellaneous` operations.
+    ///
+    /// Needs the crate's `miscellaneous` feature (on by default).
     pub fn miscellaneous(&self) -> operations::Miscellaneous<'_> {
         operations::Miscellaneous::new(self)
     }
 
+    #[cfg(feature = "jwks")]
     /// The `JWKS` operations.
+    ///
+    /// Needs the crate's `jwks` feature (on by default).
     pub fn jwks(&self) -> operations::Jwks<'_> {
         operations::Jwks::new(self)
     }
 
+    #[cfg(feature = "clients")]
     /// The `Clients` operations.
+    ///
+    /// Needs the crate's `clients` feature (on by default).
     pub fn clients(&self) -> operations::Clients<'_> {
         operations::Clients::new(self)
     }
 
+    #[cfg(feature = "email_addresses")]
     /// The `Email Addresses` operations.
+    ///
+    /// Needs the crate's `email_addresses` feature (on by default).
     pub fn email_addresses(&self) -> operations::EmailAddresses<'_> {
         operations::EmailAddresses::new(self)
     }
 
+    #[cfg(feature = "phone_numbers")]
     /// The `Phone Numbers` operations.
+    ///
+    /// Needs the crate's `phone_numbers` feature (on by default).
     pub fn phone_numbers(&self) -> operations::PhoneNumbers<'_> {
         operations::PhoneNumbers::new(self)
     }
 
+    #[cfg(feature = "sessions")]
     /// The `Sessions` operations.
+    ///
+    /// Needs the crate's `sessions` feature (on by default).
     pub fn sessions(&self) -> operations::Sessions<'_> {
         operations::Sessions::new(self)
     }
 
+    #[cfg(feature = "email_sms_templates")]
     /// The `Email & SMS Templates` operations.
+    ///
+    /// Needs the crate's `email_sms_templates` feature (on by default).
     pub fn email_sms_templates(&self) -> operations::EmailSmsTemplates<'_> {
         operations::EmailSmsTemplates::new(self)
     }
 
+    #[cfg(feature = "users")]
     /// The `Users` operations.
+    ///
+    /// Needs the crate's `users` feature (on by default).
     pub fn users(&self) -> operations::Users<'_> {
         operations::Users::new(self)
     }
 
+    #[cfg(feature = "invitations")]
     /// The `Invitations` operations.
+    ///
+    /// Needs the crate's `invitations` feature (on by default).
     pub fn invitations(&self) -> operations::Invitations<'_> {
         operations::Invitations::new(self)
     }
 
+    #[cfg(feature = "organization_invitations")]
     /// The `Organization Invitations` operations.
+    ///
+    /// Needs the crate's `organization_invitations` feature (on by default).
     pub fn organization_invitations(&self) -> operations::OrganizationInvitations<'_> {
         operations::OrganizationInvitations::new(self)
     }
 
+    #[cfg(feature = "allow_list_block_list")]
     /// The `Allow-list / Block-list` operations.
+    ///
+    /// Needs the crate's `allow_list_block_list` feature (on by default).
     pub fn allow_list_block_list(&self) -> operations::AllowListBlockList<'_> {
         operations::AllowListBlockList::new(self)
     }
 
+    #[cfg(feature = "beta_features")]
     /// The `Beta Features` operations.
+    ///
+    /// Needs the crate's `beta_features` feature (on by default).
     pub fn beta_features(&self) -> operations::BetaFeatures<'_> {
         operations::BetaFeatures::new(self)
     }
 
+    #[cfg(feature = "actor_tokens")]
     /// The `Actor Tokens` operations.
+    ///
+    /// Needs the crate's `actor_tokens` feature (on by default).
     pub fn actor_tokens(&self) -> operations::ActorTokens<'_> {
         operations::ActorTokens::new(self)
     }
 
+    #[cfg(feature = "domains")]
     /// The `Domains` operations.
+    ///
+    /// Needs the crate's `domains` feature (on by default).
     pub fn domains(&self) -> operations::Domains<'_> {
         operations::Domains::new(self)
     }
 
+    #[cfg(feature = "instance_settings")]
     /// The `Instance Settings` operations.
+    ///
+    /// Needs the crate's `instance_settings` feature (on by default).
     pub fn instance_settings(&self) -> operations::InstanceSettings<'_> {
         operations::InstanceSettings::new(self)
     }
 
+    #[cfg(feature = "webhooks")]
     /// The `Webhooks` operations.
+    ///
+    /// Needs the crate's `webhooks` feature (on by default).
     pub fn webhooks(&self) -> operations::Webhooks<'_> {
         operations::Webhooks::new(self)
     }
 
+    #[cfg(feature = "jwt_templates")]
     /// The `JWT Templates` operations.
+    ///
+    /// Needs the crate's `jwt_templates` feature (on by default).
     pub fn jwt_templates(&self) -> operations::JwtTemplates<'_> {
         operations::JwtTemplates::new(self)
     }
 
+    #[cfg(feature = "machines")]
     /// The `Machines` operations.
+    ///
+    /// Needs the crate's `machines` feature (on by default).
     pub fn machines(&self) -> operations::Machines<'_> {
         operations::Machines::new(self)
     }
 
+    #[cfg(feature = "organizations")]
     /// The `Organizations` operations.
+    ///
+    /// Needs the crate's `organizations` feature (on by default).
     pub fn organizations(&self) -> operations::Organizations<'_> {
         operations::Organizations::new(self)
     }
 
+    #[cfg(feature = "organization_roles")]
     /// The `Organization Roles` operations.
+    ///
+    /// Needs the crate's `organization_roles` feature (on by default).
     pub fn organization_roles(&self) -> operations::OrganizationRoles<'_> {
         operations::OrganizationRoles::new(self)
     }
 
+    #[cfg(feature = "organization_memberships")]
     /// The `Organization Memberships` operations.
+    ///
+    /// Needs the crate's `organization_memberships` feature (on by default).
     pub fn organization_memberships(&self) -> operations::OrganizationMemberships<'_> {
         operations::OrganizationMemberships::new(self)
     }
 
+    #[cfg(feature = "organization_domains")]
     /// The `Organization Domains` operations.
+    ///
+    /// Needs the crate's `organization_domains` feature (on by default).
     pub fn organization_domains(&self) -> operations::OrganizationDomains<'_> {
         operations::OrganizationDomains::new(self)
     }
 
+    #[cfg(feature = "proxy_checks")]
     /// The `Proxy Checks` operations.
+    ///
+    /// Needs the crate's `proxy_checks` feature (on by default).
     pub fn proxy_checks(&self) -> operations::ProxyChecks<'_> {
         operations::ProxyChecks::new(self)
     }
 
+    #[cfg(feature = "redirect_urls")]
     /// The `Redirect URLs` operations.
+    ///
+    /// Needs the crate's `redirect_urls` feature (on by default).
     pub fn redirect_urls(&self) -> operations::RedirectUrls<'_> {
         operations::RedirectUrls::new(self)
     }
 
+    #[cfg(feature = "sign_in_tokens")]
     /// The `Sign-in Tokens` operations.
+    ///
+    /// Needs the crate's `sign_in_tokens` feature (on by default).
     pub fn sign_in_tokens(&self) -> operations::SignInTokens<'_> {
         operations::SignInTokens::new(self)
     }
 
+    #[cfg(feature = "sign_ups")]
     /// The `Sign Ups` operations.
+    ///
+    /// Needs the crate's `sign_ups` feature (on by default).
     pub fn sign_ups(&self) -> operations::SignUps<'_> {
         operations::SignUps::new(self)
     }
 
+    #[cfg(feature = "o_auth_applications")]
     /// The `OAuth Applications` operations.
+    ///
+    /// Needs the crate's `o_auth_applications` feature (on by default).
     pub fn o_auth_applications(&self) -> operations::OAuthApplications<'_> {
         operations::OAuthApplications::new(self)
     }
 
+    #[cfg(feature = "saml_connections")]
     /// The `SAML Connections` operations.
+    ///
+    /// Needs the crate's `saml_connections` feature (on by default).
     pub fn saml_connections(&self) -> operations::SamlConnections<'_> {
         operations::SamlConnections::new(self)
     }
 
+    #[cfg(feature = "enterprise_connections")]
     /// The `Enterprise Connections` operations.
+    ///
+    /// Needs the crate's `enterprise_connections` feature (on by default).
     pub fn enterprise_connections(&self) -> operations::EnterpriseConnections<'_> {
         operations::EnterpriseConnections::new(self)
     }
 
+    #[cfg(feature = "testing_tokens")]
     /// The `Testing Tokens` operations.
+    ///
+    /// Needs the crate's `testing_tokens` feature (on by default).
     pub fn testing_tokens(&self) -> operations::TestingTokens<'_> {
         operations::TestingTokens::new(self)
     }
 
+    #[cfg(feature = "agent_tasks")]
     /// The `Agent Tasks` operations.
+    ///
+    /// Needs the crate's `agent_tasks` feature (on by default).
     pub fn agent_tasks(&self) -> operations::AgentTasks<'_> {
         operations::AgentTasks::new(self)
     }
 
+    #[cfg(feature = "waitlist_entries")]
     /// The `Waitlist Entries` operations.
+    ///
+    /// Needs the crate's `waitlist_entries` feature (on by default).
     pub fn waitlist_entries(&self) -> operations::WaitlistEntries<'_> {
         operations::WaitlistEntries::new(self)
     }
 
+    #[cfg(feature = "billing")]
     /// The `Billing` operations.
+    ///
+    /// Needs the crate's `billing` feature (on by default).
     pub fn billing(&self) -> operations::Billing<'_> {
         operations::Billing::new(self)
     }
 
+    #[cfg(feature = "organization_permissions")]
     /// The `Organization Permissions` operations.
+    ///
+    /// Needs the crate's `organization_permissions` feature (on by default).
     pub fn organization_permissions(&self) -> operations::OrganizationPermissions<'_> {
         operations::OrganizationPermissions::new(self)
     }
 
+    #[cfg(feature = "role_sets")]
     /// The `Role Sets` operations.
+    ///
+    /// Needs the crate's `role_sets` feature (on by default).
     pub fn role_sets(&self) -> operations::RoleSets<'_> {
         operations::RoleSets::new(self)
     }
 
+    #[cfg(feature = "scim_directories")]
     /// The `SCIM Directories` operations.
+    ///
+    /// Needs the crate's `scim_directories` feature (on by default).
     pub fn scim_directories(&self) -> operations::ScimDirectories<'_> {
         operations::ScimDirectories::new(self)
     }
 
+    #[cfg(feature = "directories")]
     /// The `Directories` operations.
+    ///
+    /// Needs the crate's `directories` feature (on by default).
     pub fn directories(&self) -> operations::Directories<'_> {
         operations::Directories::new(self)
     }
 
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// The `Admin Portal Link Tokens` operations.
+    ///
+    /// Needs the crate's `admin_portal_link_tokens` feature (on by default).
     pub fn admin_portal_link_tokens(&self) -> operations::AdminPortalLinkTokens<'_> {
         operations::AdminPortalLinkTokens::new(self)
     }
 
+    #[cfg(feature = "api_keys")]
     /// The `API Keys` operations.
+    ///
+    /// Needs the crate's `api_keys` feature (on by default).
     pub fn api_keys(&self) -> operations::ApiKeys<'_> {
         operations::ApiKeys::new(self)
     }
 
+    #[cfg(feature = "m2m_tokens")]
     /// The `M2M Tokens` operations.
+    ///
+    /// Needs the crate's `m2m_tokens` feature (on by default).
     pub fn m2m_tokens(&self) -> operations::M2mTokens<'_> {
         operations::M2mTokens::new(self)
     }
 
+    #[cfg(feature = "o_auth_access_tokens")]
     /// The `OAuth Access Tokens` operations.
+    ///
+    /// Needs the crate's `o_auth_access_tokens` feature (on by default).
     pub fn o_auth_access_tokens(&self) -> operations::OAuthAccessTokens<'_> {
         operations::OAuthAccessTokens::new(self)
     }

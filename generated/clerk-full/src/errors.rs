@@ -5,6 +5,7 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use crate::models;
 
 /// The error type of every call: transport failures, timeouts, undecodable replies,
@@ -15,80 +16,153 @@ pub type Error = crate::runtime::Error<ErrorBody>;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
+    #[cfg(
+        any(
+            feature = "clients",
+            feature = "email_addresses",
+            feature = "phone_numbers",
+            feature = "sessions",
+            feature = "email_sms_templates",
+            feature = "users",
+            feature = "invitations",
+            feature = "organization_invitations",
+            feature = "allow_list_block_list",
+            feature = "beta_features",
+            feature = "actor_tokens",
+            feature = "domains",
+            feature = "instance_settings",
+            feature = "webhooks",
+            feature = "jwt_templates",
+            feature = "machines",
+            feature = "organizations",
+            feature = "organization_roles",
+            feature = "organization_memberships",
+            feature = "organization_domains",
+            feature = "proxy_checks",
+            feature = "redirect_urls",
+            feature = "sign_in_tokens",
+            feature = "sign_ups",
+            feature = "o_auth_applications",
+            feature = "saml_connections",
+            feature = "enterprise_connections",
+            feature = "agent_tasks",
+            feature = "waitlist_entries",
+            feature = "billing",
+            feature = "organization_permissions",
+            feature = "role_sets",
+            feature = "scim_directories",
+            feature = "directories"
+        )
+    )]
     /// A [`models::ClerkErrors`] body.
     ClerkErrors(models::ClerkErrors),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenBadRequest`] body.
     CreateAdminPortalLinkTokenBadRequest(models::CreateAdminPortalLinkTokenBadRequest),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenConflict`] body.
     CreateAdminPortalLinkTokenConflict(models::CreateAdminPortalLinkTokenConflict),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenForbidden`] body.
     CreateAdminPortalLinkTokenForbidden(models::CreateAdminPortalLinkTokenForbidden),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::CreateAdminPortalLinkTokenUnauthorized`] body.
     CreateAdminPortalLinkTokenUnauthorized(
         models::CreateAdminPortalLinkTokenUnauthorized,
     ),
+    #[cfg(feature = "api_keys")]
     /// A [`models::CreateApiKeyBadRequest`] body.
     CreateApiKeyBadRequest(models::CreateApiKeyBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::CreateApiKeyConflict`] body.
     CreateApiKeyConflict(models::CreateApiKeyConflict),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::CreateM2mTokenBadRequest`] body.
     CreateM2mTokenBadRequest(models::CreateM2mTokenBadRequest),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::CreateM2mTokenConflict`] body.
     CreateM2mTokenConflict(models::CreateM2mTokenConflict),
+    #[cfg(feature = "api_keys")]
     /// A [`models::DeleteApiKeyBadRequest`] body.
     DeleteApiKeyBadRequest(models::DeleteApiKeyBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::DeleteApiKeyNotFound`] body.
     DeleteApiKeyNotFound(models::DeleteApiKeyNotFound),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeyBadRequest`] body.
     GetApiKeyBadRequest(models::GetApiKeyBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeyNotFound`] body.
     GetApiKeyNotFound(models::GetApiKeyNotFound),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeySecretBadRequest`] body.
     GetApiKeySecretBadRequest(models::GetApiKeySecretBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeySecretNotFound`] body.
     GetApiKeySecretNotFound(models::GetApiKeySecretNotFound),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeysBadRequest`] body.
     GetApiKeysBadRequest(models::GetApiKeysBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::GetApiKeysNotFound`] body.
     GetApiKeysNotFound(models::GetApiKeysNotFound),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::GetM2mTokensBadRequest`] body.
     GetM2mTokensBadRequest(models::GetM2mTokensBadRequest),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::GetM2mTokensForbidden`] body.
     GetM2mTokensForbidden(models::GetM2mTokensForbidden),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::GetM2mTokensNotFound`] body.
     GetM2mTokensNotFound(models::GetM2mTokensNotFound),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenBadRequest`] body.
     RevokeAdminPortalLinkTokenBadRequest(models::RevokeAdminPortalLinkTokenBadRequest),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenForbidden`] body.
     RevokeAdminPortalLinkTokenForbidden(models::RevokeAdminPortalLinkTokenForbidden),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenNotFound`] body.
     RevokeAdminPortalLinkTokenNotFound(models::RevokeAdminPortalLinkTokenNotFound),
+    #[cfg(feature = "admin_portal_link_tokens")]
     /// A [`models::RevokeAdminPortalLinkTokenUnauthorized`] body.
     RevokeAdminPortalLinkTokenUnauthorized(
         models::RevokeAdminPortalLinkTokenUnauthorized,
     ),
+    #[cfg(feature = "api_keys")]
     /// A [`models::RevokeApiKeyBadRequest`] body.
     RevokeApiKeyBadRequest(models::RevokeApiKeyBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::RevokeApiKeyNotFound`] body.
     RevokeApiKeyNotFound(models::RevokeApiKeyNotFound),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::RevokeM2mTokenBadRequest`] body.
     RevokeM2mTokenBadRequest(models::RevokeM2mTokenBadRequest),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::RevokeM2mTokenNotFound`] body.
     RevokeM2mTokenNotFound(models::RevokeM2mTokenNotFound),
+    #[cfg(feature = "api_keys")]
     /// A [`models::UpdateApiKeyBadRequest`] body.
     UpdateApiKeyBadRequest(models::UpdateApiKeyBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::UpdateApiKeyNotFound`] body.
     UpdateApiKeyNotFound(models::UpdateApiKeyNotFound),
+    #[cfg(feature = "api_keys")]
     /// A [`models::VerifyApiKeyBadRequest`] body.
     VerifyApiKeyBadRequest(models::VerifyApiKeyBadRequest),
+    #[cfg(feature = "api_keys")]
     /// A [`models::VerifyApiKeyNotFound`] body.
     VerifyApiKeyNotFound(models::VerifyApiKeyNotFound),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::VerifyM2mTokenBadRequest`] body.
     VerifyM2mTokenBadRequest(models::VerifyM2mTokenBadRequest),
+    #[cfg(feature = "m2m_tokens")]
     /// A [`models::VerifyM2mTokenNotFound`] body.
     VerifyM2mTokenNotFound(models::VerifyM2mTokenNotFound),
+    #[cfg(feature = "o_auth_access_tokens")]
     /// A [`models::VerifyOAuthAccessTokenBadRequest`] body.
     VerifyOAuthAccessTokenBadRequest(models::VerifyOAuthAccessTokenBadRequest),
+    #[cfg(feature = "o_auth_access_tokens")]
     /// A [`models::VerifyOAuthAccessTokenNotFound`] body.
     VerifyOAuthAccessTokenNotFound(models::VerifyOAuthAccessTokenNotFound),
 }

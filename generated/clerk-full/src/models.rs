@@ -11,10 +11,12 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "actor_tokens")]
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ActorToken {
     /// The `object` property: a [`ActorTokenObject`].
@@ -29,10 +31,8 @@ pub struct ActorToken {
     /// The `actor` property.
     pub actor: serde_json::Map<String, serde_json::Value>,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -40,6 +40,7 @@ pub struct ActorToken {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "actor_tokens")]
 /// The `ActorTokenObject` schema (`#/components/schemas/ActorToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -51,8 +52,10 @@ pub enum ActorTokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "actor_tokens")]
 crate::runtime::open_enum!(ActorTokenObject { ActorToken = "actor_token" });
 
+#[cfg(feature = "actor_tokens")]
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -67,12 +70,14 @@ pub enum ActorTokenStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "actor_tokens")]
 crate::runtime::open_enum!(
     ActorTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
 );
 
+#[cfg(feature = "domains")]
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddDomainBody {
     /// The `name` property.
@@ -81,45 +86,46 @@ pub struct AddDomainBody {
     pub is_satellite: bool,
     /// The `proxy_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub proxy_url: Option<Option<String>>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `AddRolesToRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AddRolesToRoleSetBody {
     /// The `role_keys` property.
     pub role_keys: Vec<String>,
     /// The `default_role_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
     /// The `creator_role_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<String>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequest` schema (`#/components/schemas/AdjustCreditBalanceRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AdjustCreditBalanceRequest {
     /// The `amount` property.
     pub amount: i64,
     /// The `action` property: a [`AdjustCreditBalanceRequestAction`].
     pub action: AdjustCreditBalanceRequestAction,
     /// The `currency` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `idempotency_key` property.
     pub idempotency_key: String,
     /// The `note` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequestAction` schema (`#/components/schemas/AdjustCreditBalanceRequest/properties/action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -132,12 +138,14 @@ pub enum AdjustCreditBalanceRequestAction {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::open_enum!(
     AdjustCreditBalanceRequestAction { Increase = "increase", Decrease = "decrease" }
 );
 
+#[cfg(feature = "agent_tasks")]
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AgentTask {
     /// The `object` property: a [`AgentTaskObject`].
@@ -151,10 +159,10 @@ pub struct AgentTask {
     #[deprecated]
     pub task_id: String,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `AgentTaskObject` schema (`#/components/schemas/AgentTask/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -166,38 +174,33 @@ pub enum AgentTaskObject {
     Unknown(String),
 }
 
+#[cfg(feature = "agent_tasks")]
 crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// The `object` property: a [`AllowlistIdentifierObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<AllowlistIdentifierObject>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `invitation_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<String>,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The `identifier_type` property: a [`AllowlistIdentifierIdentifierType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<AllowlistIdentifierIdentifierType>,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifierIdentifierType` schema (`#/components/schemas/AllowlistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -212,11 +215,13 @@ pub enum AllowlistIdentifierIdentifierType {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     AllowlistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
     "phone_number", Web3Wallet = "web3_wallet" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifierObject` schema (`#/components/schemas/AllowlistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -228,21 +233,22 @@ pub enum AllowlistIdentifierObject {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     AllowlistIdentifierObject { AllowlistIdentifier = "allowlist_identifier" }
 );
 
+#[cfg(feature = "billing")]
 /// The `ApplyCommerceDiscountRequest` schema (`#/components/schemas/ApplyCommerceDiscountRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ApplyCommerceDiscountRequest {
     /// The `discount_id` property.
     pub discount_id: String,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationBody` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationBody {
     /// The `verification_id` property.
@@ -251,36 +257,30 @@ pub struct AttemptEmailAddressVerificationBody {
     pub code: String,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationResponse {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationBody {
     /// The `verification_id` property.
@@ -289,35 +289,30 @@ pub struct AttemptPhoneNumberVerificationBody {
     pub code: String,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationResponse {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingDiscountsResponse` schema (`#/components/schemas/BillingDiscountsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// The `proration` property: a [`BillingProrationDiscountDetail`].
@@ -326,8 +321,9 @@ pub struct BillingDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// The `object` property: a [`BillingPaymentAttemptObject`].
@@ -350,15 +346,12 @@ pub struct BillingPaymentAttempt {
     /// The `payer` property: a [`CommercePayerResponse`].
     pub payer: CommercePayerResponse,
     /// The `subscription_item_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item_id: Option<String>,
     /// The `subscription_item` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
     /// The `totals` property: a [`CommerceTotalsResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
     /// The `payment_method_id` property.
     pub payment_method_id: String,
@@ -382,6 +375,7 @@ pub struct BillingPaymentAttempt {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptObject` schema (`#/components/schemas/BillingPaymentAttempt/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -393,10 +387,12 @@ pub enum BillingPaymentAttemptObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPaymentAttemptObject { CommercePayment = "commerce_payment" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptStatus` schema (`#/components/schemas/BillingPaymentAttempt/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -411,12 +407,14 @@ pub enum BillingPaymentAttemptStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPaymentAttemptStatus { Pending = "pending", Paid = "paid", Failed = "failed" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingPriceResponse {
     /// The `object` property: a [`BillingPriceResponseObject`].
@@ -441,7 +439,6 @@ pub struct BillingPriceResponse {
     /// The `annual_monthly_fee` property: a [`CommerceMoneyResponse`].
     pub annual_monthly_fee: Option<CommerceMoneyResponse>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `is_default` property.
     pub is_default: bool,
@@ -451,6 +448,7 @@ pub struct BillingPriceResponse {
     pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingPriceResponseObject` schema (`#/components/schemas/BillingPriceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -462,10 +460,12 @@ pub enum BillingPriceResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPriceResponseObject { CommercePrice = "commerce_price" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingPriceResponseSupportedBillingPeriods` schema (`#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -480,13 +480,15 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPriceResponseSupportedBillingPeriods { Month = "month", Annual = "annual",
     Both = "both" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -499,8 +501,9 @@ pub struct BillingProrationDiscountDetail {
     pub cycle_passed_percent: f64,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingStatement` schema (`#/components/schemas/BillingStatement`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingStatement {
     /// The `object` property: a [`BillingStatementObject`].
@@ -522,8 +525,9 @@ pub struct BillingStatement {
     pub groups: Vec<BillingStatementGroupsItem>,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItem` schema (`#/components/schemas/BillingStatement/properties/groups/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingStatementGroupsItem {
     /// The `object` property: a [`BillingStatementGroupsItemObject`].
@@ -535,6 +539,7 @@ pub struct BillingStatementGroupsItem {
     pub items: Vec<BillingPaymentAttempt>,
 }
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItemObject` schema (`#/components/schemas/BillingStatement/properties/groups/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -546,11 +551,13 @@ pub enum BillingStatementGroupsItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingStatementGroupsItemObject { CommerceStatementGroup =
     "commerce_statement_group" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementObject` schema (`#/components/schemas/BillingStatement/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -562,10 +569,12 @@ pub enum BillingStatementObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingStatementObject { CommerceStatement = "commerce_statement" }
 );
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementStatus` schema (`#/components/schemas/BillingStatement/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -578,10 +587,12 @@ pub enum BillingStatementStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(BillingStatementStatus { Open = "open", Closed = "closed" });
 
+#[cfg(feature = "billing")]
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BillingStatementTotals {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
@@ -594,33 +605,28 @@ pub struct BillingStatementTotals {
     pub tax_total: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifier` schema (`#/components/schemas/BlocklistIdentifier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// The `object` property: a [`BlocklistIdentifierObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<BlocklistIdentifierObject>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The `identifier_type` property: a [`BlocklistIdentifierIdentifierType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<BlocklistIdentifierIdentifierType>,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierIdentifierType` schema (`#/components/schemas/BlocklistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -635,11 +641,13 @@ pub enum BlocklistIdentifierIdentifierType {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     BlocklistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
     "phone_number", Web3Wallet = "web3_wallet" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierObject` schema (`#/components/schemas/BlocklistIdentifier/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -651,12 +659,14 @@ pub enum BlocklistIdentifierObject {
     Unknown(String),
 }
 
+#[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
     BlocklistIdentifierObject { BlocklistIdentifier = "blocklist_identifier" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {
     /// The `data` property.
@@ -665,8 +675,9 @@ pub struct BlocklistIdentifiers {
     pub total_count: i64,
 }
 
+#[cfg(feature = "domains")]
 /// The `CNameTarget` schema (`#/components/schemas/CNameTarget`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CNameTarget {
     /// The `host` property.
@@ -677,21 +688,59 @@ pub struct CNameTarget {
     pub required: bool,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `ChangeProductionInstanceDomainBody` schema (`#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ChangeProductionInstanceDomainBody {
     /// The `home_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// The `is_secondary` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "clients",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "sessions",
+        feature = "email_sms_templates",
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "allow_list_block_list",
+        feature = "beta_features",
+        feature = "actor_tokens",
+        feature = "domains",
+        feature = "instance_settings",
+        feature = "webhooks",
+        feature = "jwt_templates",
+        feature = "machines",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_memberships",
+        feature = "organization_domains",
+        feature = "proxy_checks",
+        feature = "redirect_urls",
+        feature = "sign_in_tokens",
+        feature = "sign_ups",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "agent_tasks",
+        feature = "waitlist_entries",
+        feature = "billing",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `ClerkError` schema (`#/components/schemas/ClerkError`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
     /// The `message` property.
@@ -701,26 +750,62 @@ pub struct ClerkError {
     /// The `code` property.
     pub code: String,
     /// The `meta` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(
+    any(
+        feature = "clients",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "sessions",
+        feature = "email_sms_templates",
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "allow_list_block_list",
+        feature = "beta_features",
+        feature = "actor_tokens",
+        feature = "domains",
+        feature = "instance_settings",
+        feature = "webhooks",
+        feature = "jwt_templates",
+        feature = "machines",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_memberships",
+        feature = "organization_domains",
+        feature = "proxy_checks",
+        feature = "redirect_urls",
+        feature = "sign_in_tokens",
+        feature = "sign_ups",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "agent_tasks",
+        feature = "waitlist_entries",
+        feature = "billing",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `ClerkErrors` schema (`#/components/schemas/ClerkErrors`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     /// The `errors` property.
     pub errors: Vec<ClerkError>,
     /// The `meta` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `clerk_trace_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
 
+#[cfg(feature = "clients")]
 /// The `ClientModel` schema (`#/components/schemas/Client`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ClientModel {
     /// The `object` property: a [`ClientModelObject`].
@@ -746,6 +831,7 @@ pub struct ClientModel {
     pub created_at: i64,
 }
 
+#[cfg(feature = "clients")]
 /// The `ClientModelObject` schema (`#/components/schemas/Client/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -757,10 +843,12 @@ pub enum ClientModelObject {
     Unknown(String),
 }
 
+#[cfg(feature = "clients")]
 crate::runtime::open_enum!(ClientModelObject { Client = "client" });
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
     /// The `object` property.
@@ -769,8 +857,9 @@ pub struct CommerceCreditBalanceResponse {
     pub balance: Option<CommerceMoneyResponse>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
     /// The `object` property.
@@ -786,14 +875,14 @@ pub struct CommerceCreditLedgerResponse {
     /// The `source_id` property.
     pub source_id: String,
     /// The `note` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The `created_at` property.
     pub created_at: String,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceCreditsResponse` schema (`#/components/schemas/CommerceCreditsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceCreditsResponse {
     /// The `proration` property: a [`CommerceProrationCreditDetailResponse`].
@@ -804,8 +893,9 @@ pub struct CommerceCreditsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// The `object` property: a [`CommerceDiscountRedemptionResponseObject`].
@@ -818,31 +908,24 @@ pub struct CommerceDiscountRedemptionResponse {
     /// The `discount_id` property.
     pub discount_id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `source` property: a [`CommerceDiscountRedemptionResponseSource`].
     pub source: CommerceDiscountRedemptionResponseSource,
     /// The `promo_code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<String>,
     /// The `effect` property: a [`CommerceDiscountRedemptionResponseEffect`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<CommerceDiscountRedemptionResponseEffect>,
     /// The `percent_off` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// The `amount_off` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<CommerceMoneyResponse>,
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `cycles_remaining` property.
     pub cycles_remaining: Option<i32>,
     /// The `cycles_applied` property.
     pub cycles_applied: i32,
     /// The `status` property: a [`CommerceDiscountRedemptionResponseStatus`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CommerceDiscountRedemptionResponseStatus>,
     /// The `redeemed_at` property.
     pub redeemed_at: i64,
@@ -850,6 +933,7 @@ pub struct CommerceDiscountRedemptionResponse {
     pub redeemed_by: Option<String>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseEffect` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -862,11 +946,13 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseEffect { Percentage = "percentage", FixedAmount =
     "fixed_amount" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseObject` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -878,11 +964,13 @@ pub enum CommerceDiscountRedemptionResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseObject { CommerceDiscountRedemption =
     "commerce_discount_redemption" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseSource` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -897,11 +985,13 @@ pub enum CommerceDiscountRedemptionResponseSource {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseSource { Promotion = "promotion", Manual =
     "manual", PromoCode = "promo_code" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseStatus` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -916,13 +1006,15 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceDiscountRedemptionResponseStatus { Active = "active", Exhausted =
     "exhausted", Removed = "removed" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     /// The `proration` property: a [`CommerceProrationDiscountResponse`].
@@ -931,8 +1023,9 @@ pub struct CommerceDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceMoneyResponse {
     /// The `amount` property.
@@ -945,8 +1038,9 @@ pub struct CommerceMoneyResponse {
     pub currency_symbol: String,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerCreditResponse` schema (`#/components/schemas/CommercePayerCreditResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePayerCreditResponse {
     /// The `remaining_balance` property: a [`CommerceMoneyResponse`].
@@ -955,8 +1049,9 @@ pub struct CommercePayerCreditResponse {
     pub applied_amount: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponse` schema (`#/components/schemas/CommercePayerResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePayerResponse {
     /// The `object` property: a [`CommercePayerResponseObject`].
@@ -967,39 +1062,30 @@ pub struct CommercePayerResponse {
     /// The `instance_id` property.
     pub instance_id: String,
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `organization_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `credits_balance` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePayerResponse2` schema (`#/components/schemas/CommercePayerResponse-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePayerResponse2 {
     /// The `object` property: a [`CommercePayerResponse2Object`].
@@ -1010,7 +1096,6 @@ pub struct CommercePayerResponse2 {
     /// The `instance_id` property.
     pub instance_id: String,
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `first_name` property.
     pub first_name: String,
@@ -1019,15 +1104,12 @@ pub struct CommercePayerResponse2 {
     /// The `email` property.
     pub email: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `organization_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// The `image_url` property.
     pub image_url: String,
     /// The `credits_balance` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -1035,6 +1117,7 @@ pub struct CommercePayerResponse2 {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePayerResponse2Object` schema (`#/components/schemas/CommercePayerResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1046,10 +1129,12 @@ pub enum CommercePayerResponse2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePayerResponse2Object { CommercePayer = "commerce_payer" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1061,12 +1146,14 @@ pub enum CommercePayerResponseObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePayerResponseObject { CommercePayer = "commerce_payer" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePaymentMethodResponse {
     /// The `object` property: a [`CommercePaymentMethodResponseObject`].
@@ -1079,7 +1166,6 @@ pub struct CommercePaymentMethodResponse {
     /// The `payment_type` property: a [`CommercePaymentMethodResponsePaymentType`].
     pub payment_type: CommercePaymentMethodResponsePaymentType,
     /// The `is_default` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The `gateway` property.
     pub gateway: String,
@@ -1092,27 +1178,22 @@ pub struct CommercePaymentMethodResponse {
     /// The `status` property: a [`CommercePaymentMethodResponseStatus`].
     pub status: CommercePaymentMethodResponseStatus,
     /// The `wallet_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_type: Option<String>,
     /// The `card_type` property.
     pub card_type: Option<String>,
     /// The `expiry_year` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// The `expiry_month` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `is_removable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponseObject` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1124,11 +1205,13 @@ pub enum CommercePaymentMethodResponseObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePaymentMethodResponseObject { CommercePaymentMethod =
     "commerce_payment_method" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponsePaymentType` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1143,11 +1226,13 @@ pub enum CommercePaymentMethodResponsePaymentType {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePaymentMethodResponsePaymentType { Card = "card", Link = "link", PayerCredits
     = "payer-credits" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponseStatus` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1160,13 +1245,15 @@ pub enum CommercePaymentMethodResponseStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommercePaymentMethodResponseStatus { Active = "active", Disconnected =
     "disconnected" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePaymentSourceResponse {
     /// The `object` property: a [`CommercePaymentSourceResponseObject`].
@@ -1179,14 +1266,12 @@ pub struct CommercePaymentSourceResponse {
     /// The `payment_method` property: a [`CommercePaymentSourceResponsePaymentMethod`].
     pub payment_method: CommercePaymentSourceResponsePaymentMethod,
     /// The `is_default` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The `gateway` property.
     pub gateway: String,
     /// The `gateway_external_id` property.
     pub gateway_external_id: String,
     /// The `gateway_external_account_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_external_account_id: Option<String>,
     /// The `last4` property.
     pub last4: String,
@@ -1197,20 +1282,18 @@ pub struct CommercePaymentSourceResponse {
     /// The `card_type` property.
     pub card_type: String,
     /// The `expiry_year` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// The `expiry_month` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `is_removable` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseObject` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1222,10 +1305,12 @@ pub enum CommercePaymentSourceResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePaymentSourceResponseObject { CommerceSource = "commerce_source" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponsePaymentMethod` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1240,11 +1325,13 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePaymentSourceResponsePaymentMethod { Card = "card", ApplePay = "apple_pay",
     GooglePay = "google_pay" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseStatus` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1257,13 +1344,15 @@ pub enum CommercePaymentSourceResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePaymentSourceResponseStatus { Active = "active", Disconnected =
     "disconnected" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal {
     /// The `name` property.
@@ -1274,8 +1363,9 @@ pub struct CommercePerUnitTotal {
     pub tiers: Vec<CommercePerUnitTotalTier>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal2` schema (`#/components/schemas/CommercePerUnitTotal-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal2 {
     /// The `name` property.
@@ -1286,12 +1376,12 @@ pub struct CommercePerUnitTotal2 {
     pub tiers: Vec<CommercePerUnitTotalTier2>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier` schema (`#/components/schemas/CommercePerUnitTotalTier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// The `quantity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
@@ -1299,12 +1389,12 @@ pub struct CommercePerUnitTotalTier {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier2 {
     /// The `quantity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
@@ -1312,8 +1402,9 @@ pub struct CommercePerUnitTotalTier2 {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlan {
     /// The `object` property: a [`CommercePlanObject`].
@@ -1349,19 +1440,18 @@ pub struct CommercePlan {
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
     /// The `features` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<FeatureResponse>>,
     /// The `free_trial_enabled` property.
     pub free_trial_enabled: bool,
     /// The `free_trial_days` property.
     pub free_trial_days: Option<i64>,
     /// The `unit_prices` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePlan2` schema (`#/components/schemas/CommercePlan-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlan2 {
     /// The `object` property: a [`CommercePlan2Object`].
@@ -1414,21 +1504,18 @@ pub struct CommercePlan2 {
     /// The `avatar_url` property.
     pub avatar_url: String,
     /// The `period` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// The `interval` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// The `features` property.
     pub features: Vec<FeatureResponse2>,
     /// The `free_trial_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_trial_enabled: Option<bool>,
     /// The `free_trial_days` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_trial_days: Option<i64>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePlan2Object` schema (`#/components/schemas/CommercePlan-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1440,8 +1527,10 @@ pub enum CommercePlan2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(CommercePlan2Object { CommercePlan = "commerce_plan" });
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1453,10 +1542,12 @@ pub enum CommercePlanObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(CommercePlanObject { CommercePlan = "commerce_plan" });
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPrice {
     /// The `name` property.
@@ -1467,21 +1558,22 @@ pub struct CommercePlanUnitPrice {
     pub tiers: Vec<CommercePlanUnitPriceTier>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPriceTier` schema (`#/components/schemas/CommercePlanUnitPriceTier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
     /// The `starts_at_block` property.
     pub starts_at_block: i64,
     /// The `ends_after_block` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_after_block: Option<i64>,
     /// The `fee_per_block` property: a [`CommerceMoneyResponse`].
     pub fee_per_block: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetails` schema (`#/components/schemas/CommercePriceTransitionDetails`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     /// The `previous_plan` property: a [`CommercePlan2`].
@@ -1493,12 +1585,10 @@ pub struct CommercePriceTransitionDetails {
     /// The `effective_mode` property: a [`CommercePriceTransitionDetailsEffectiveMode`].
     pub effective_mode: CommercePriceTransitionDetailsEffectiveMode,
     /// The `next_billing_date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_billing_date: Option<i64>,
     /// The `charged_immediately` property.
     pub charged_immediately: bool,
     /// The `immediate_charge` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immediate_charge: Option<CommerceMoneyResponse>,
     /// The `previous_subscription_item_status` property: a [`CommercePriceTransitionDetailsPreviousSubscriptionItemStatus`].
     pub previous_subscription_item_status: CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
@@ -1506,6 +1596,7 @@ pub struct CommercePriceTransitionDetails {
     pub previous_subscription_item_id: String,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetailsEffectiveMode` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1518,11 +1609,13 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePriceTransitionDetailsEffectiveMode { Immediate = "immediate", EndOfPeriod =
     "end_of_period" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetailsPreviousSubscriptionItemStatus` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1537,13 +1630,15 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePriceTransitionDetailsPreviousSubscriptionItemStatus { Canceled = "canceled",
     Ended = "ended", Abandoned = "abandoned" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
     /// The `object` property: a [`CommercePriceTransitionResponseObject`].
@@ -1555,6 +1650,7 @@ pub struct CommercePriceTransitionResponse {
     pub transition: CommercePriceTransitionDetails,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponseObject` schema (`#/components/schemas/CommercePriceTransitionResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1566,13 +1662,15 @@ pub enum CommercePriceTransitionResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePriceTransitionResponseObject { CommercePriceTransition =
     "commerce_price_transition" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1585,8 +1683,9 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_remaining_percent: f64,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationDiscountResponse` schema (`#/components/schemas/CommerceProrationDiscountResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1599,8 +1698,9 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_passed_percent: f32,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscription` schema (`#/components/schemas/CommerceSubscription`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscription {
     /// The `object` property: a [`CommerceSubscriptionObject`].
@@ -1625,27 +1725,25 @@ pub struct CommerceSubscription {
     /// The `subscription_items` property.
     pub subscription_items: Vec<CommerceSubscriptionItem>,
     /// The `next_payment` property: a [`CommerceSubscriptionNextPayment`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionNextPayment>,
     /// The `eligible_for_free_trial` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible_for_free_trial: Option<bool>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionCreditResponse` schema (`#/components/schemas/CommerceSubscriptionCreditResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `cycle_remaining_percent` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_remaining_percent: Option<f32>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItem` schema (`#/components/schemas/CommerceSubscriptionItem`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// The `object` property: a [`CommerceSubscriptionItemObject`].
@@ -1658,34 +1756,26 @@ pub struct CommerceSubscriptionItem {
     /// The `status` property: a [`CommerceSubscriptionItemStatus`].
     pub status: CommerceSubscriptionItemStatus,
     /// The `credit` property: a [`CommerceSubscriptionCreditResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// The `credits` property: a [`CommerceCreditsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// The `plan_id` property.
     pub plan_id: Option<String>,
     /// The `price_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The `plan` property: a [`CommercePlan`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<CommercePlan>,
     /// The `plan_period` property: a [`CommerceSubscriptionItemPlanPeriod`].
     pub plan_period: CommerceSubscriptionItemPlanPeriod,
     /// The `payment_method` property: a [`CommercePaymentMethodResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CommercePaymentMethodResponse>,
     /// The `lifetime_paid` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// The `next_payment` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// The `payer_id` property.
     pub payer_id: String,
     /// The `payer` property: a [`CommercePayerResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse>,
     /// The `is_free_trial` property.
     pub is_free_trial: bool,
@@ -1694,7 +1784,6 @@ pub struct CommerceSubscriptionItem {
     /// The `period_end` property.
     pub period_end: Option<i64>,
     /// The `proration_date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_date: Option<String>,
     /// The `canceled_at` property.
     pub canceled_at: Option<i64>,
@@ -1703,21 +1792,18 @@ pub struct CommerceSubscriptionItem {
     /// The `ended_at` property.
     pub ended_at: Option<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `seats` property: a [`CommerceSubscriptionItemSeatsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<CommerceSubscriptionItemSeatsResponse>,
     /// The `totals` property: a [`CommerceTotalsResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2` schema (`#/components/schemas/CommerceSubscriptionItem-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// The `object` property: a [`CommerceSubscriptionItem2Object`].
@@ -1730,12 +1816,10 @@ pub struct CommerceSubscriptionItem2 {
     /// The `status` property: a [`CommerceSubscriptionItem2Status`].
     pub status: CommerceSubscriptionItem2Status,
     /// The `credit` property: a [`CommerceSubscriptionCreditResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// The `plan_id` property.
     pub plan_id: String,
     /// The `price_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The `plan` property: a [`CommercePlan2`].
     pub plan: Option<CommercePlan2>,
@@ -1744,43 +1828,32 @@ pub struct CommerceSubscriptionItem2 {
     /// The `payment_source_id` property.
     pub payment_source_id: String,
     /// The `payment_source` property: a [`CommercePaymentSourceResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<CommercePaymentSourceResponse>,
     /// The `lifetime_paid` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `next_invoice` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_invoice: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// The `next_payment` property: a [`CommerceSubscriptionItemNextPaymentResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// The `payer_id` property.
     pub payer_id: String,
     /// The `payer` property: a [`CommercePayerResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse2>,
     /// The `is_free_trial` property.
     pub is_free_trial: bool,
     /// The `period_start` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<i64>,
     /// The `period_end` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<i64>,
     /// The `proration_date` property.
     pub proration_date: String,
     /// The `canceled_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<i64>,
     /// The `past_due_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<i64>,
     /// The `ended_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -1788,6 +1861,7 @@ pub struct CommerceSubscriptionItem2 {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Object` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1799,11 +1873,13 @@ pub enum CommerceSubscriptionItem2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2Object { CommerceSubscriptionItem =
     "commerce_subscription_item" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2PlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1816,10 +1892,12 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2PlanPeriod { Month = "month", Annual = "annual" }
 );
 
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Status` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1840,30 +1918,29 @@ pub enum CommerceSubscriptionItem2Status {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommerceSubscriptionItem2Status { Active = "active", Ended = "ended", PastDue =
     "past_due", Upcoming = "upcoming", Incomplete = "incomplete", Abandoned = "abandoned"
     }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// The `date` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// The `totals` property: a [`CommerceTotalsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemObject` schema (`#/components/schemas/CommerceSubscriptionItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1875,11 +1952,13 @@ pub enum CommerceSubscriptionItemObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionItemObject { CommerceSubscriptionItem =
     "commerce_subscription_item" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemPlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem/properties/plan_period`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1892,21 +1971,23 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionItemPlanPeriod { Month = "month", Annual = "annual" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// The `quantity` property.
     pub quantity: Option<i64>,
     /// The `tiers` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<CommercePerUnitTotalTier2>>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemStatus` schema (`#/components/schemas/CommerceSubscriptionItem/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1931,14 +2012,16 @@ pub enum CommerceSubscriptionItemStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionItemStatus { Active = "active", Canceled = "canceled", Expired =
     "expired", Ended = "ended", PastDue = "past_due", Upcoming = "upcoming", Incomplete =
     "incomplete", Abandoned = "abandoned" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     /// The `date` property.
@@ -1946,13 +2029,12 @@ pub struct CommerceSubscriptionNextPayment {
     /// The `amount` property: a [`CommerceMoneyResponse`].
     pub amount: CommerceMoneyResponse,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal2>>,
     /// The `totals` property: a [`CommerceTotalsResponse2`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionObject` schema (`#/components/schemas/CommerceSubscription/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1964,10 +2046,12 @@ pub enum CommerceSubscriptionObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionObject { CommerceSubscription = "commerce_subscription" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionStatus` schema (`#/components/schemas/CommerceSubscription/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1988,13 +2072,15 @@ pub enum CommerceSubscriptionStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::open_enum!(
     CommerceSubscriptionStatus { Active = "active", PastDue = "past_due", Canceled =
     "canceled", Ended = "ended", Abandoned = "abandoned", Incomplete = "incomplete" }
 );
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
@@ -2006,18 +2092,16 @@ pub struct CommerceTotalsResponse {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// The `credits` property: a [`CommerceCreditsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// The `discounts` property: a [`CommerceDiscountsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<CommerceDiscountsResponse>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse2` schema (`#/components/schemas/CommerceTotalsResponse-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse2 {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
@@ -2029,18 +2113,16 @@ pub struct CommerceTotalsResponse2 {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
     pub grand_total: CommerceMoneyResponse,
     /// The `per_unit_totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal2>>,
     /// The `credits` property: a [`CommerceCreditsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// The `discounts` property: a [`BillingDiscountsResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounts: Option<BillingDiscountsResponse>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Cookies` schema (`#/components/schemas/Cookies`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Cookies {
     /// The `object` property: a [`CookiesObject`].
@@ -2050,6 +2132,7 @@ pub struct Cookies {
     pub cookies: Vec<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CookiesObject` schema (`#/components/schemas/Cookies/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2061,11 +2144,12 @@ pub enum CookiesObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(CookiesObject { Cookies = "cookies" });
 
+#[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateActorTokenBody {
     /// The `user_id` property.
@@ -2073,30 +2157,33 @@ pub struct CreateActorTokenBody {
     /// The `actor` property: a [`CreateActorTokenBodyActor`].
     pub actor: CreateActorTokenBodyActor,
     /// Default: `3600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
     /// Default: `1800`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
+#[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBodyActor` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateActorTokenBodyActor {
     /// The `sub` property.
     pub sub: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBadRequest {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -2107,35 +2194,37 @@ pub struct CreateAdminPortalLinkTokenBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBody {
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `it_contact_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
     /// The `scopes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Default: `3600`. Range: 0..=86400.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<i64>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenConflict` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenConflict {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenConflictErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenConflictErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenConflictErrorsItem {
     /// The `message` property.
@@ -2146,16 +2235,18 @@ pub struct CreateAdminPortalLinkTokenConflictErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenForbidden {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenForbiddenErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenForbiddenErrorsItem {
     /// The `message` property.
@@ -2166,8 +2257,9 @@ pub struct CreateAdminPortalLinkTokenForbiddenErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse {
     /// The `object` property: a [`CreateAdminPortalLinkTokenResponseObject`].
@@ -2201,6 +2293,7 @@ pub struct CreateAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2212,21 +2305,24 @@ pub enum CreateAdminPortalLinkTokenResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::open_enum!(
     CreateAdminPortalLinkTokenResponseObject { AdminPortalLinkToken =
     "admin_portal_link_token" }
 );
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenUnauthorized {
     /// The `errors` property.
     pub errors: Vec<CreateAdminPortalLinkTokenUnauthorizedErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenUnauthorizedErrorsItem {
     /// The `message` property.
@@ -2237,15 +2333,14 @@ pub struct CreateAdminPortalLinkTokenUnauthorizedErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAgentTaskBody {
     /// The `on_behalf_of` property: a [`CreateAgentTaskBodyOnBehalfOf`].
     pub on_behalf_of: CreateAgentTaskBodyOnBehalfOf,
     /// The `permissions` property: a [`CreateAgentTaskBodyPermissions`].
-    #[serde(default)]
     pub permissions: CreateAgentTaskBodyPermissions,
     /// The `agent_name` property.
     pub agent_name: String,
@@ -2254,21 +2349,23 @@ pub struct CreateAgentTaskBody {
     /// The `redirect_url` property.
     pub redirect_url: String,
     /// Default: `1800`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyOnBehalfOf` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateAgentTaskBodyOnBehalfOf {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
 
+#[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyPermissions` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2280,30 +2377,33 @@ pub enum CreateAgentTaskBodyPermissions {
     Unknown(String),
 }
 
+#[cfg(feature = "agent_tasks")]
 crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Asterisk = "*" });
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateAllowlistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBadRequest` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyBadRequest {
     /// The `errors` property.
     pub errors: Vec<CreateApiKeyBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -2314,19 +2414,18 @@ pub struct CreateApiKeyBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyBody {
     /// Default: `api_key`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `name` property.
     pub name: String,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -2335,40 +2434,39 @@ pub struct CreateApiKeyBody {
     pub subject: String,
     /// The `claims` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub claims: Option<Option<serde_json::Value>>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `created_by` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_by: Option<Option<String>>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub seconds_until_expiration: Option<Option<f64>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyConflict` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyConflict {
     /// The `errors` property.
     pub errors: Vec<CreateApiKeyConflictErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyConflictErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyConflictErrorsItem {
     /// The `message` property.
@@ -2379,8 +2477,9 @@ pub struct CreateApiKeyConflictErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse {
     /// The `object` property: a [`CreateApiKeyResponseObject`].
@@ -2395,7 +2494,6 @@ pub struct CreateApiKeyResponse {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -2421,6 +2519,7 @@ pub struct CreateApiKeyResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponseObject` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2432,36 +2531,37 @@ pub enum CreateApiKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(CreateApiKeyResponseObject { ApiKey = "api_key" });
 
+#[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequest` schema (`#/components/schemas/CreateBillingPriceRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateBillingPriceRequest {
     /// The `plan_id` property.
     pub plan_id: String,
     /// Default: `USD`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `amount` property.
     pub amount: Option<i64>,
     /// The `annual_monthly_amount` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub annual_monthly_amount: Option<Option<i64>>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `supported_billing_periods` property: a [`CreateBillingPriceRequestSupportedBillingPeriods`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_billing_periods: Option<
         CreateBillingPriceRequestSupportedBillingPeriods,
     >,
 }
 
+#[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequestSupportedBillingPeriods` schema (`#/components/schemas/CreateBillingPriceRequest/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2476,66 +2576,63 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual =
     "annual", Both = "both" }
 );
 
+#[cfg(feature = "allow_list_block_list")]
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateBlocklistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
 }
 
+#[cfg(feature = "invitations")]
 /// The `CreateBulkInvitationsBodyItem` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateBulkInvitationsBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_url: Option<Option<String>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub ignore_existing: Option<Option<bool>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `invitation`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateBulkInvitationsBodyItemTemplateSlug>,
 }
 
+#[cfg(feature = "invitations")]
 /// Default: `invitation`.
 ///
 /// The `CreateBulkInvitationsBodyItemTemplateSlug` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`).
@@ -2550,83 +2647,87 @@ pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     CreateBulkInvitationsBodyItemTemplateSlug { Invitation = "invitation",
     WaitlistInvitation = "waitlist_invitation" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `CreateBulkWaitlistEntriesBodyItem` schema (`#/paths/~1waitlist_entries~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateBulkWaitlistEntriesBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "directories")]
 /// The `CreateDirectoryBody` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider` property.
     pub provider: String,
     /// The `group_role_mappings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateDirectoryBodyGroupRoleMappingsItem>>,
 }
 
+#[cfg(feature = "directories")]
 /// The `CreateDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateDirectoryBodyGroupRoleMappingsItem {
     /// The `directory_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `directory_group_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_display_name: Option<String>,
     /// The `scim_group_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "directories")]
 /// The `CreateDirectoryGroupRoleMappingBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingBody {
     /// The `directory_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `CreateEmailAddressBody` schema (`#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateEmailAddressBody {
     /// The `user_id` property.
@@ -2635,30 +2736,27 @@ pub struct CreateEmailAddressBody {
     pub email_address: String,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionBody {
     /// The `name` property.
@@ -2669,123 +2767,112 @@ pub struct CreateEnterpriseConnectionBody {
     pub domains: Vec<String>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `allow_organization_account_linking` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `active` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
     /// The `saml` property: a [`CreateEnterpriseConnectionBodySaml`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub saml: Option<Option<CreateEnterpriseConnectionBodySaml>>,
     /// The `oidc` property: a [`CreateEnterpriseConnectionBodyOidc`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oidc: Option<Option<CreateEnterpriseConnectionBodyOidc>>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<CreateEnterpriseConnectionBodyCustomAttributesItem>,
     >,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id: Option<Option<String>>,
     /// The `client_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_secret: Option<Option<String>>,
     /// The `discovery_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub discovery_url: Option<Option<String>>,
     /// The `auth_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub auth_url: Option<Option<String>>,
     /// The `token_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub token_url: Option<Option<String>>,
     /// The `user_info_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_info_url: Option<Option<String>>,
     /// The `requires_pkce` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub requires_pkce: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyProvider` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2808,6 +2895,7 @@ pub enum CreateEnterpriseConnectionBodyProvider {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     CreateEnterpriseConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
     "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft", OidcCustom
@@ -2815,48 +2903,42 @@ crate::runtime::open_enum!(
     "oidc_gitlab" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySaml {
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`CreateEnterpriseConnectionBodySamlAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -2865,79 +2947,72 @@ pub struct CreateEnterpriseConnectionBodySaml {
     >,
     /// The `allow_subdomains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `force_authn` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub force_authn: Option<Option<bool>>,
     /// The `login_hint` property: a [`CreateEnterpriseConnectionBodySamlLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub login_hint: Option<Option<CreateEnterpriseConnectionBodySamlLoginHint>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_id: Option<Option<String>>,
     /// The `email_address` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub email_address: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySamlLoginHint {
     /// The `mode` property: a [`CreateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: CreateEnterpriseConnectionBodySamlLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2952,50 +3027,49 @@ pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     CreateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "invitations")]
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `redirect_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub ignore_existing: Option<Option<bool>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// The `template_slug` property: a [`CreateInvitationBodyTemplateSlug`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateInvitationBodyTemplateSlug>,
 }
 
+#[cfg(feature = "invitations")]
 /// The `CreateInvitationBodyTemplateSlug` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3008,13 +3082,15 @@ pub enum CreateInvitationBodyTemplateSlug {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     CreateInvitationBodyTemplateSlug { Invitation = "invitation", WaitlistInvitation =
     "waitlist_invitation" }
 );
 
+#[cfg(feature = "jwt_templates")]
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateJwtTemplateBody {
     /// The `name` property.
@@ -3023,47 +3099,45 @@ pub struct CreateJwtTemplateBody {
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub lifetime: Option<Option<i64>>,
     /// Range: 0..=300.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowed_clock_skew: Option<Option<i64>>,
     /// The `custom_signing_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The `signing_algorithm` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_algorithm: Option<Option<String>>,
     /// The `signing_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenBadRequest {
     /// The `errors` property.
     pub errors: Vec<CreateM2mTokenBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -3074,33 +3148,32 @@ pub struct CreateM2mTokenBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenBody {
     /// Default: `opaque`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_format: Option<CreateM2mTokenBodyTokenFormat>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub seconds_until_expiration: Option<Option<f64>>,
     /// The `claims` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub claims: Option<Option<serde_json::Value>>,
     /// Minimum: 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_remaining_ttl_seconds: Option<i64>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// Default: `opaque`.
 ///
 /// The `CreateM2mTokenBodyTokenFormat` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`).
@@ -3115,20 +3188,23 @@ pub enum CreateM2mTokenBodyTokenFormat {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenConflict` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenConflict {
     /// The `errors` property.
     pub errors: Vec<CreateM2mTokenConflictErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenConflictErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenConflictErrorsItem {
     /// The `message` property.
@@ -3139,8 +3215,9 @@ pub struct CreateM2mTokenConflictErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse {
     /// The `object` property: a [`CreateM2mTokenResponseObject`].
@@ -3151,10 +3228,8 @@ pub struct CreateM2mTokenResponse {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `token` property.
     pub token: String,
@@ -3174,6 +3249,7 @@ pub struct CreateM2mTokenResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3185,26 +3261,29 @@ pub enum CreateM2mTokenResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     CreateM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
 );
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateMachineBody {
     /// The `name` property.
     pub name: String,
     /// The `scoped_machines` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
     /// Default: `3600`. Range: 1..=315360000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineResponse` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateMachineResponse {
     /// The `object` property: a [`CreateMachineResponseObject`].
@@ -3221,15 +3300,14 @@ pub struct CreateMachineResponse {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// The `scoped_machines` property.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
     /// The `secret_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineResponseObject` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3241,25 +3319,27 @@ pub enum CreateMachineResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(CreateMachineResponseObject { Machine = "machine" });
 
+#[cfg(feature = "machines")]
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateMachineScopeBody {
     /// The `to_machine_id` property.
     pub to_machine_id: String,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `CreateOAuthApplicationBody` schema (`#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOAuthApplicationBody {
     /// The `name` property.
     pub name: String,
     /// The `redirect_uris` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3267,127 +3347,115 @@ pub struct CreateOAuthApplicationBody {
     /// The `callback_url` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub callback_url: Option<Option<String>>,
     /// Default: `profile email`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub scopes: Option<Option<String>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub consent_screen_enabled: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub pkce_required: Option<Option<bool>>,
     /// The `public` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organizations")]
 /// The `CreateOrganizationBody` schema (`#/paths/~1organizations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationBody {
     /// The `name` property.
     pub name: String,
     /// The `created_by` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_by: Option<Option<String>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `slug` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub slug: Option<Option<String>>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `role_set_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub role_set_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `CreateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationDomainBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enrollment_mode` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<String>,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
     /// The `inviter_user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3396,49 +3464,44 @@ pub struct CreateOrganizationInvitationBody {
     pub role: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_url: Option<Option<String>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBulkBodyItem` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateOrganizationInvitationBulkBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// The `inviter_user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3447,43 +3510,39 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
     pub role: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub redirect_url: Option<Option<String>>,
     /// Range: 1..=365.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_memberships")]
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// The `user_id` property.
@@ -3492,22 +3551,21 @@ pub struct CreateOrganizationMembershipBody {
     pub role: String,
     /// The `public_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
 }
 
+#[cfg(feature = "organization_permissions")]
 /// The `CreateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationPermissionBody {
     /// The `name` property.
@@ -3515,13 +3573,13 @@ pub struct CreateOrganizationPermissionBody {
     /// The `key` property.
     pub key: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+#[cfg(feature = "organization_roles")]
 /// The `CreateOrganizationRoleBody` schema (`#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateOrganizationRoleBody {
     /// The `name` property.
@@ -3530,29 +3588,27 @@ pub struct CreateOrganizationRoleBody {
     pub key: String,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `permissions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub permissions: Option<Option<Vec<String>>>,
     /// The `include_in_initial_role_set` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub include_in_initial_role_set: Option<Option<bool>>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `CreatePhoneNumberBody` schema (`#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreatePhoneNumberBody {
     /// The `user_id` property.
@@ -3561,48 +3617,45 @@ pub struct CreatePhoneNumberBody {
     pub phone_number: String,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// The `reserved_for_second_factor` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub reserved_for_second_factor: Option<Option<bool>>,
 }
 
+#[cfg(feature = "redirect_urls")]
 /// The `CreateRedirectUrlBody` schema (`#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateRedirectUrlBody {
     /// The `url` property.
     pub url: String,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBody` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateRoleSetBody {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -3612,12 +3665,13 @@ pub struct CreateRoleSetBody {
     /// The `creator_role_key` property.
     pub creator_role_key: String,
     /// The `type` property: a [`CreateRoleSetBodyType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateRoleSetBodyType>,
     /// The `roles` property.
     pub roles: Vec<String>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBodyType` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3630,116 +3684,110 @@ pub enum CreateRoleSetBodyType {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(
     CreateRoleSetBodyType { Initial = "initial", Custom = "custom" }
 );
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSamlConnectionBody {
     /// The `name` property.
     pub name: String,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `provider` property: a [`CreateSamlConnectionBodyProvider`].
     pub provider: CreateSamlConnectionBodyProvider,
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`CreateSamlConnectionBodyAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub attribute_mapping: Option<Option<CreateSamlConnectionBodyAttributeMapping>>,
     /// The `force_authn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`CreateSamlConnectionBodyLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub login_hint: Option<Option<CreateSamlConnectionBodyLoginHint>>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateSamlConnectionBodyLoginHint {
     /// The `mode` property: a [`CreateSamlConnectionBodyLoginHintMode`].
     pub mode: CreateSamlConnectionBodyLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3754,11 +3802,13 @@ pub enum CreateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     CreateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyProvider` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3775,44 +3825,48 @@ pub enum CreateSamlConnectionBodyProvider {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     CreateSamlConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
     "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateScimDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider` property.
     pub provider: String,
     /// The `group_role_mappings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateScimDirectoryBodyGroupRoleMappingsItem>>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
     /// The `scim_group_display_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `CreateScimGroupRoleMappingBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateScimGroupRoleMappingBody {
     /// The `scim_group_id` property.
@@ -3820,59 +3874,60 @@ pub struct CreateScimGroupRoleMappingBody {
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionBody` schema (`#/paths/~1sessions/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionBody {
     /// The `user_id` property.
     pub user_id: String,
     /// The `active_organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_organization_id: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenBody` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenBody {
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateBody` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateBody {
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateResponse {
     /// The `object` property: a [`CreateSessionTokenFromTemplateResponseObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<CreateSessionTokenFromTemplateResponseObject>,
     /// The `jwt` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3884,22 +3939,23 @@ pub enum CreateSessionTokenFromTemplateResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(
     CreateSessionTokenFromTemplateResponseObject { Token = "token" }
 );
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateSessionTokenResponse {
     /// The `object` property: a [`CreateSessionTokenResponseObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<CreateSessionTokenResponseObject>,
     /// The `jwt` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -3911,211 +3967,192 @@ pub enum CreateSessionTokenResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(CreateSessionTokenResponseObject { Token = "token" });
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateSignInTokenBody {
     /// The `user_id` property.
     pub user_id: String,
     /// The `org_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub org_id: Option<Option<String>>,
     /// Default: `2592000`. Minimum: 1.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
+#[cfg(feature = "users")]
 /// The `CreateUserBody` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateUserBody {
     /// The `external_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
     /// The `locale` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub locale: Option<Option<String>>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
     /// The `email_address_identification_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address_identification_status: Option<
         Vec<CreateUserBodyEmailAddressIdentificationStatusItem>,
     >,
     /// The `phone_number` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// The `phone_number_identification_status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_identification_status: Option<
         Vec<CreateUserBodyPhoneNumberIdentificationStatusItem>,
     >,
     /// The `web3_wallet` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
     /// The `username` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub username: Option<Option<String>>,
     /// The `password` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password: Option<Option<String>>,
     /// The `password_digest` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password_digest: Option<Option<String>>,
     /// The `password_hasher` property: a [`PasswordHasher`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// The `skip_password_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_checks: Option<Option<bool>>,
     /// The `skip_password_requirement` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_requirement: Option<Option<bool>>,
     /// The `totp_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub totp_secret: Option<Option<String>>,
     /// The `backup_codes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `delete_self_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delete_self_enabled: Option<Option<bool>>,
     /// The `legal_accepted_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub legal_accepted_at: Option<Option<String>>,
     /// The `skip_legal_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_legal_checks: Option<Option<bool>>,
     /// The `skip_user_requirement` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_user_requirement: Option<Option<bool>>,
     /// The `create_organization_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organization_enabled: Option<Option<bool>>,
     /// The `create_organizations_limit` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organizations_limit: Option<Option<i64>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `bypass_client_trust` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub bypass_client_trust: Option<Option<bool>>,
     /// The `banned` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub banned: Option<Option<bool>>,
     /// The `locked` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub locked: Option<Option<bool>>,
 }
 
+#[cfg(feature = "users")]
 /// The `CreateUserBodyEmailAddressIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4128,11 +4165,13 @@ pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified", Reserved
     = "reserved" }
 );
 
+#[cfg(feature = "users")]
 /// The `CreateUserBodyPhoneNumberIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/phone_number_identification_status/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4145,36 +4184,39 @@ pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     CreateUserBodyPhoneNumberIdentificationStatusItem { Verified = "verified", Reserved =
     "reserved" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateWaitlistEntryBody {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyBadRequest {
     /// The `errors` property.
     pub errors: Vec<DeleteApiKeyBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -4185,16 +4227,18 @@ pub struct DeleteApiKeyBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyNotFound {
     /// The `errors` property.
     pub errors: Vec<DeleteApiKeyNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -4205,8 +4249,9 @@ pub struct DeleteApiKeyNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse {
     /// The `id` property.
@@ -4218,6 +4263,7 @@ pub struct DeleteApiKeyResponse {
     pub deleted: bool,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4229,19 +4275,21 @@ pub enum DeleteApiKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(DeleteApiKeyResponseObject { ApiKey = "api_key" });
 
+#[cfg(feature = "users")]
 /// The `DeleteBackupCodeResponse` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteBackupCodeResponse {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteDirectoryGroupRoleMappingResponse {
     /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponseObject`].
@@ -4253,6 +4301,7 @@ pub struct DeleteDirectoryGroupRoleMappingResponse {
     pub deleted: bool,
 }
 
+#[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponseObject` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4264,13 +4313,15 @@ pub enum DeleteDirectoryGroupRoleMappingResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "directories")]
 crate::runtime::open_enum!(
     DeleteDirectoryGroupRoleMappingResponseObject { DirectoryGroupRoleMapping =
     "directory_group_role_mapping" }
 );
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineResponse` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteMachineResponse {
     /// The `object` property: a [`DeleteMachineResponseObject`].
@@ -4282,6 +4333,7 @@ pub struct DeleteMachineResponse {
     pub deleted: bool,
 }
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineResponseObject` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4293,10 +4345,12 @@ pub enum DeleteMachineResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(DeleteMachineResponseObject { Machine = "machine" });
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponse` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteMachineScopeResponse {
     /// The `object` property: a [`DeleteMachineScopeResponseObject`].
@@ -4310,6 +4364,7 @@ pub struct DeleteMachineScopeResponse {
     pub deleted: bool,
 }
 
+#[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponseObject` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4321,12 +4376,14 @@ pub enum DeleteMachineScopeResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(
     DeleteMachineScopeResponseObject { MachineScope = "machine_scope" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteScimGroupRoleMappingResponse {
     /// The `object` property: a [`DeleteScimGroupRoleMappingResponseObject`].
@@ -4338,6 +4395,7 @@ pub struct DeleteScimGroupRoleMappingResponse {
     pub deleted: bool,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponseObject` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4349,44 +4407,66 @@ pub enum DeleteScimGroupRoleMappingResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "scim_directories")]
 crate::runtime::open_enum!(
     DeleteScimGroupRoleMappingResponseObject { ScimGroupRoleMapping =
     "scim_group_role_mapping" }
 );
 
+#[cfg(feature = "users")]
 /// The `DeleteTotpResponse` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeleteTotpResponse {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users",
+        feature = "allow_list_block_list",
+        feature = "domains",
+        feature = "jwt_templates",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_domains",
+        feature = "redirect_urls",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "waitlist_entries",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `DeletedObject` schema (`#/components/schemas/DeletedObject`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeletedObject {
     /// The `object` property.
     pub object: String,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `slug` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `deleted` property.
     pub deleted: bool,
     /// The `external_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
 
+#[cfg(feature = "directories")]
 /// The `Directories` schema (`#/components/schemas/Directories`).
 pub type Directories = Vec<Directory>;
 
+#[cfg(feature = "directories")]
 /// The `Directory` schema (`#/components/schemas/Directory`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Directory {
     /// The `object` property: a [`DirectoryObject`].
@@ -4397,7 +4477,6 @@ pub struct Directory {
     /// The `name` property.
     pub name: String,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `endpoint_url` property.
     pub endpoint_url: String,
@@ -4410,10 +4489,8 @@ pub struct Directory {
     /// The `attribute_mapping` property.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<DirectoryCustomAttributesItem>>,
     /// The `api_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -4421,32 +4498,28 @@ pub struct Directory {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "directories")]
 /// The `DirectoryCustomAttributesItem` schema (`#/components/schemas/Directory/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMapping` schema (`#/components/schemas/DirectoryGroupRoleMapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMapping {
     /// The `object` property: a [`DirectoryGroupRoleMappingObject`].
@@ -4467,7 +4540,6 @@ pub struct DirectoryGroupRoleMapping {
     /// The `scim_group_display_name` property.
     pub scim_group_display_name: String,
     /// The `role` property: a [`Role`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// The `precedence` property.
     pub precedence: i64,
@@ -4477,6 +4549,7 @@ pub struct DirectoryGroupRoleMapping {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMappingObject` schema (`#/components/schemas/DirectoryGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4488,14 +4561,17 @@ pub enum DirectoryGroupRoleMappingObject {
     Unknown(String),
 }
 
+#[cfg(feature = "directories")]
 crate::runtime::open_enum!(
     DirectoryGroupRoleMappingObject { DirectoryGroupRoleMapping =
     "directory_group_role_mapping" }
 );
 
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMappings` schema (`#/components/schemas/DirectoryGroupRoleMappings`).
 pub type DirectoryGroupRoleMappings = Vec<DirectoryGroupRoleMapping>;
 
+#[cfg(feature = "directories")]
 /// The `DirectoryObject` schema (`#/components/schemas/Directory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4507,19 +4583,21 @@ pub enum DirectoryObject {
     Unknown(String),
 }
 
+#[cfg(feature = "directories")]
 crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
+#[cfg(feature = "users")]
 /// The `DisableMfaResponse` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "domains")]
 /// The `Domain` schema (`#/components/schemas/Domain`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Domain {
     /// The `object` property: a [`DomainObject`].
@@ -4534,18 +4612,16 @@ pub struct Domain {
     /// The `frontend_api_url` property.
     pub frontend_api_url: String,
     /// The `accounts_portal_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts_portal_url: Option<String>,
     /// The `proxy_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     /// The `development_origin` property.
     pub development_origin: String,
     /// The `cname_targets` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname_targets: Option<Vec<CNameTarget>>,
 }
 
+#[cfg(feature = "domains")]
 /// The `DomainObject` schema (`#/components/schemas/Domain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4557,10 +4633,12 @@ pub enum DomainObject {
     Unknown(String),
 }
 
+#[cfg(feature = "domains")]
 crate::runtime::open_enum!(DomainObject { Domain = "domain" });
 
+#[cfg(feature = "domains")]
 /// The `Domains` schema (`#/components/schemas/Domains`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Domains {
     /// The `data` property.
@@ -4569,12 +4647,12 @@ pub struct Domains {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddress` schema (`#/components/schemas/EmailAddress`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`EmailAddressObject`].
     #[serde(default)]
@@ -4588,7 +4666,6 @@ pub struct EmailAddress {
     /// The `linked_to` property.
     pub linked_to: Vec<IdentificationLink>,
     /// The `matches_sso_connection` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -4596,6 +4673,7 @@ pub struct EmailAddress {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddressObject` schema (`#/components/schemas/EmailAddress/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4607,8 +4685,10 @@ pub enum EmailAddressObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(EmailAddressObject { EmailAddress = "email_address" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddressVerification` schema (`#/components/schemas/EmailAddress/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -4632,21 +4712,7 @@ pub enum EmailAddressVerification {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for EmailAddressVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationOtp(value) => value.serialize(serializer),
-            Self::VerificationAdmin(value) => value.serialize(serializer),
-            Self::VerificationFromOauth(value) => value.serialize(serializer),
-            Self::VerificationTicket(value) => value.serialize(serializer),
-            Self::VerificationSaml(value) => value.serialize(serializer),
-            Self::VerificationEmailLink(value) => value.serialize(serializer),
-            Self::VerificationScim(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 impl<'de> Deserialize<'de> for EmailAddressVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4697,8 +4763,9 @@ impl<'de> Deserialize<'de> for EmailAddressVerification {
     }
 }
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccount` schema (`#/components/schemas/EnterpriseAccount`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     /// The `id` property.
@@ -4707,7 +4774,6 @@ pub struct EnterpriseAccount {
     #[serde(default)]
     pub object: EnterpriseAccountObject,
     /// The `protocol` property: a [`EnterpriseAccountProtocol`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EnterpriseAccountProtocol>,
     /// The `provider` property.
     pub provider: String,
@@ -4716,32 +4782,26 @@ pub struct EnterpriseAccount {
     /// The `email_address` property.
     pub email_address: String,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `provider_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `verification` property: a [`EnterpriseAccountVerification`].
     pub verification: Option<EnterpriseAccountVerification>,
     /// The `enterprise_connection` property: a [`EnterpriseAccountConnection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection: Option<EnterpriseAccountConnection>,
     /// The `last_authenticated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountConnection` schema (`#/components/schemas/EnterpriseAccountConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
@@ -4756,10 +4816,8 @@ pub struct EnterpriseAccountConnection {
     pub logo_public_url: Option<String>,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `active` property.
     pub active: bool,
@@ -4777,6 +4835,7 @@ pub struct EnterpriseAccountConnection {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountObject` schema (`#/components/schemas/EnterpriseAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4788,10 +4847,12 @@ pub enum EnterpriseAccountObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     EnterpriseAccountObject { EnterpriseAccount = "enterprise_account" }
 );
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountProtocol` schema (`#/components/schemas/EnterpriseAccount/properties/protocol`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4804,8 +4865,10 @@ pub enum EnterpriseAccountProtocol {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(EnterpriseAccountProtocol { Oauth = "oauth", Saml = "saml" });
 
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountVerification` schema (`#/components/schemas/EnterpriseAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -4821,17 +4884,7 @@ pub enum EnterpriseAccountVerification {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for EnterpriseAccountVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationTicket(value) => value.serialize(serializer),
-            Self::VerificationSaml(value) => value.serialize(serializer),
-            Self::VerificationOauth(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4862,8 +4915,9 @@ impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
     }
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnection` schema (`#/components/schemas/EnterpriseConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnection {
     /// The `object` property: a [`EnterpriseConnectionObject`].
@@ -4876,32 +4930,24 @@ pub struct EnterpriseConnection {
     /// The `provider` property.
     pub provider: String,
     /// The `logo_public_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// The `active` property.
     pub active: bool,
     /// The `domains` property.
     pub domains: Vec<String>,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `sync_user_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
     /// The `disable_additional_identifications` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// The `allow_organization_account_linking` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<bool>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<EnterpriseConnectionCustomAttributesItem>>,
     /// The `saml_connection` property: a [`EnterpriseConnectionSamlConnection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<EnterpriseConnectionSamlConnection>,
     /// The `oauth_config` property: a [`EnterpriseConnectionOauthConfig`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth_config: Option<EnterpriseConnectionOauthConfig>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -4913,8 +4959,9 @@ pub struct EnterpriseConnection {
     pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// The `name` property.
@@ -4922,61 +4969,47 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionOauthConfig` schema (`#/components/schemas/EnterpriseConnection/properties/oauth_config`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionOauthConfig {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key: Option<String>,
     /// The `client_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The `discovery_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery_url: Option<String>,
     /// The `auth_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// The `token_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// The `user_info_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info_url: Option<String>,
     /// The `requires_pkce` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_pkce: Option<bool>,
     /// The `logo_public_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionObject` schema (`#/components/schemas/EnterpriseConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4988,66 +5021,56 @@ pub enum EnterpriseConnectionObject {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionObject { EnterpriseConnection = "enterprise_connection" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `idp_entity_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_entity_id: Option<String>,
     /// The `idp_sso_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_sso_url: Option<String>,
     /// The `idp_metadata_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// The `acs_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acs_url: Option<String>,
     /// The `sp_entity_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
     /// The `sp_metadata_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_metadata_url: Option<String>,
     /// The `active` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The `allow_idp_initiated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// The `allow_subdomains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// The `force_authn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`EnterpriseConnectionSamlConnectionLoginHint`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// The `mode` property: a [`EnterpriseConnectionSamlConnectionLoginHintMode`].
     pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5062,13 +5085,15 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionSamlConnectionLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRun {
     /// The `id` property.
@@ -5078,21 +5103,18 @@ pub struct EnterpriseConnectionTestRun {
     /// The `connection_type` property: a [`EnterpriseConnectionTestRunConnectionType`].
     pub connection_type: EnterpriseConnectionTestRunConnectionType,
     /// The `parsed_user_info` property: a [`EnterpriseConnectionTestRunParsedUserInfo`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parsed_user_info: Option<EnterpriseConnectionTestRunParsedUserInfo>,
     /// The `logs` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<EnterpriseConnectionTestRunLogsItem>>,
     /// The `saml` property: a [`EnterpriseConnectionTestRunSaml`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml: Option<EnterpriseConnectionTestRunSaml>,
     /// The `oauth` property: a [`EnterpriseConnectionTestRunOauth`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth: Option<EnterpriseConnectionTestRunOauth>,
     /// The `created_at` property.
     pub created_at: i64,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunConnectionType` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5105,82 +5127,77 @@ pub enum EnterpriseConnectionTestRunConnectionType {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionTestRunConnectionType { Saml = "saml", Oauth = "oauth" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
     /// The `level` property.
     pub level: String,
     /// The `code` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The `short_message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
     /// The `message` property.
     pub message: String,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunOauth` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunOauth {
     /// The `id_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     /// The `access_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The `user_info` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunParsedUserInfo` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunResponse` schema (`#/components/schemas/EnterpriseConnectionTestRunResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
     /// The `url` property.
     pub url: String,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunSaml` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunSaml {
     /// The `saml_request` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_request: Option<String>,
     /// The `saml_response` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_response: Option<String>,
     /// The `relay_state` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay_state: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunStatus` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5195,13 +5212,15 @@ pub enum EnterpriseConnectionTestRunStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionTestRunStatus { Pending = "pending", Success = "success", Failed
     = "failed" }
 );
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     /// The `data` property.
@@ -5210,8 +5229,9 @@ pub struct EnterpriseConnectionTestRuns {
     pub total_count: i64,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnections` schema (`#/components/schemas/EnterpriseConnections`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnections {
     /// The `data` property.
@@ -5220,16 +5240,17 @@ pub struct EnterpriseConnections {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `ExtendFreeTrialRequest` schema (`#/components/schemas/ExtendFreeTrialRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ExtendFreeTrialRequest {
     /// The `extend_to` property.
     pub extend_to: String,
 }
 
+#[cfg(feature = "users")]
 /// The `ExternalAccountWithVerification` schema (`#/components/schemas/ExternalAccountWithVerification`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// The `object` property: a [`ExternalAccountWithVerificationObject`].
@@ -5247,7 +5268,6 @@ pub struct ExternalAccountWithVerification {
     /// The `email_address` property.
     pub email_address: String,
     /// The `email_address_verified` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_verified: Option<bool>,
     /// The `first_name` property.
     pub first_name: String,
@@ -5255,21 +5275,16 @@ pub struct ExternalAccountWithVerification {
     pub last_name: String,
     /// The `avatar_url` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `phone_number` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -5279,6 +5294,7 @@ pub struct ExternalAccountWithVerification {
     pub verification: Option<ExternalAccountWithVerificationVerification>,
 }
 
+#[cfg(feature = "users")]
 /// The `ExternalAccountWithVerificationObject` schema (`#/components/schemas/ExternalAccountWithVerification/properties/object`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5293,11 +5309,13 @@ pub enum ExternalAccountWithVerificationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     ExternalAccountWithVerificationObject { ExternalAccount = "external_account",
     FacebookAccount = "facebook_account", GoogleAccount = "google_account" }
 );
 
+#[cfg(feature = "users")]
 /// The `ExternalAccountWithVerificationVerification` schema (`#/components/schemas/ExternalAccountWithVerification/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -5311,16 +5329,7 @@ pub enum ExternalAccountWithVerificationVerification {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for ExternalAccountWithVerificationVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationOauth(value) => value.serialize(serializer),
-            Self::VerificationGoogleOneTap(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5346,8 +5355,9 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
     }
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponse` schema (`#/components/schemas/FeatureResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct FeatureResponse {
     /// The `object` property: a [`FeatureResponseObject`].
@@ -5365,8 +5375,9 @@ pub struct FeatureResponse {
     pub avatar_url: Option<String>,
 }
 
+#[cfg(feature = "billing")]
 /// The `FeatureResponse2` schema (`#/components/schemas/FeatureResponse-2`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct FeatureResponse2 {
     /// The `object` property: a [`FeatureResponse2Object`].
@@ -5384,6 +5395,7 @@ pub struct FeatureResponse2 {
     pub avatar_url: String,
 }
 
+#[cfg(feature = "billing")]
 /// The `FeatureResponse2Object` schema (`#/components/schemas/FeatureResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5395,8 +5407,10 @@ pub enum FeatureResponse2Object {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(FeatureResponse2Object { Feature = "feature" });
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5408,18 +5422,21 @@ pub enum FeatureResponseObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyBadRequest {
     /// The `errors` property.
     pub errors: Vec<GetApiKeyBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -5430,16 +5447,18 @@ pub struct GetApiKeyBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyNotFound {
     /// The `errors` property.
     pub errors: Vec<GetApiKeyNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -5450,8 +5469,9 @@ pub struct GetApiKeyNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse {
     /// The `object` property: a [`GetApiKeyResponseObject`].
@@ -5466,7 +5486,6 @@ pub struct GetApiKeyResponse {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -5490,6 +5509,7 @@ pub struct GetApiKeyResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5501,18 +5521,21 @@ pub enum GetApiKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(GetApiKeyResponseObject { ApiKey = "api_key" });
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretBadRequest {
     /// The `errors` property.
     pub errors: Vec<GetApiKeySecretBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretBadRequestErrorsItem {
     /// The `message` property.
@@ -5523,16 +5546,18 @@ pub struct GetApiKeySecretBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretNotFound {
     /// The `errors` property.
     pub errors: Vec<GetApiKeySecretNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretNotFoundErrorsItem {
     /// The `message` property.
@@ -5543,24 +5568,27 @@ pub struct GetApiKeySecretNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse {
     /// The `secret` property.
     pub secret: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysBadRequest` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysBadRequest {
     /// The `errors` property.
     pub errors: Vec<GetApiKeysBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysBadRequestErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysBadRequestErrorsItem {
     /// The `message` property.
@@ -5571,6 +5599,7 @@ pub struct GetApiKeysBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// Default: `false`.
 ///
 /// The `GetApiKeysIncludeInvalid` schema (`#/paths/~1api_keys/get/parameters/2/schema`).
@@ -5585,18 +5614,21 @@ pub enum GetApiKeysIncludeInvalid {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "false" });
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysNotFound` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysNotFound {
     /// The `errors` property.
     pub errors: Vec<GetApiKeysNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysNotFoundErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysNotFoundErrorsItem {
     /// The `message` property.
@@ -5607,8 +5639,9 @@ pub struct GetApiKeysNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse {
     /// The `data` property.
@@ -5617,8 +5650,9 @@ pub struct GetApiKeysResponse {
     pub total_count: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponseDataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponseDataItem {
     /// The `object` property: a [`GetApiKeysResponseDataItemObject`].
@@ -5633,7 +5667,6 @@ pub struct GetApiKeysResponseDataItem {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -5657,6 +5690,7 @@ pub struct GetApiKeysResponseDataItem {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponseDataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5668,8 +5702,10 @@ pub enum GetApiKeysResponseDataItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(GetApiKeysResponseDataItemObject { ApiKey = "api_key" });
 
+#[cfg(feature = "billing")]
 /// The `GetCommercePlanListPayerType` schema (`#/paths/~1billing~1plans/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5682,8 +5718,10 @@ pub enum GetCommercePlanListPayerType {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(GetCommercePlanListPayerType { User = "user", Org = "org" });
 
+#[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5696,10 +5734,12 @@ pub enum GetCommerceSubscriptionItemListPayerType {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" }
 );
 
+#[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5718,21 +5758,24 @@ pub enum GetCommerceSubscriptionItemListStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     GetCommerceSubscriptionItemListStatus { Active = "active", Ended = "ended", PastDue =
     "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
 );
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensBadRequest` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensBadRequest {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensBadRequestErrorsItem {
     /// The `message` property.
@@ -5743,16 +5786,18 @@ pub struct GetM2mTokensBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensForbidden` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensForbidden {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensForbiddenErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensForbiddenErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensForbiddenErrorsItem {
     /// The `message` property.
@@ -5763,16 +5808,18 @@ pub struct GetM2mTokensForbiddenErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensNotFound` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensNotFound {
     /// The `errors` property.
     pub errors: Vec<GetM2mTokensNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensNotFoundErrorsItem {
     /// The `message` property.
@@ -5783,8 +5830,9 @@ pub struct GetM2mTokensNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse {
     /// The `m2m_tokens` property.
@@ -5793,8 +5841,9 @@ pub struct GetM2mTokensResponse {
     pub total_count: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponseM2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponseM2mTokensItem {
     /// The `object` property: a [`GetM2mTokensResponseM2mTokensItemObject`].
@@ -5805,10 +5854,8 @@ pub struct GetM2mTokensResponseM2mTokensItem {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `revoked` property.
     pub revoked: bool,
@@ -5826,6 +5873,7 @@ pub struct GetM2mTokensResponseM2mTokensItem {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponseM2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5837,23 +5885,25 @@ pub enum GetM2mTokensResponseM2mTokensItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     GetM2mTokensResponseM2mTokensItemObject { MachineToMachineToken =
     "machine_to_machine_token" }
 );
 
+#[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct GetMachineSecretKeyResponse {
     /// The `object` property: a [`GetMachineSecretKeyResponseObject`].
     #[serde(default)]
     pub object: GetMachineSecretKeyResponseObject,
     /// The `secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5865,10 +5915,12 @@ pub enum GetMachineSecretKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(
     GetMachineSecretKeyResponseObject { MachineSecretKey = "machine_secret_key" }
 );
 
+#[cfg(feature = "sessions")]
 /// The `GetSessionListStatus` schema (`#/paths/~1sessions/get/parameters/2/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5891,12 +5943,14 @@ pub enum GetSessionListStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(
     GetSessionListStatus { Abandoned = "abandoned", Active = "active", Ended = "ended",
     Expired = "expired", Removed = "removed", Replaced = "replaced", Revoked = "revoked"
     }
 );
 
+#[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateListTemplateType` schema (`#/paths/~1templates~1{template_type}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5909,8 +5963,10 @@ pub enum GetTemplateListTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(GetTemplateListTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5923,10 +5979,12 @@ pub enum GetTemplateTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(GetTemplateTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct IdentificationLink {
     /// The `type` property.
@@ -5935,8 +5993,9 @@ pub struct IdentificationLink {
     pub id: String,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `Instance` schema (`#/components/schemas/Instance`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Instance {
     /// The `object` property: a [`InstanceObject`].
@@ -5952,8 +6011,9 @@ pub struct Instance {
     pub workspace_id: Option<String>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceCommunication` schema (`#/components/schemas/InstanceCommunication`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceCommunication {
     /// The `object` property: a [`InstanceCommunicationObject`].
@@ -5963,6 +6023,7 @@ pub struct InstanceCommunication {
     pub blocked_country_codes: Vec<String>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceCommunicationObject` schema (`#/components/schemas/InstanceCommunication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5974,10 +6035,12 @@ pub enum InstanceCommunicationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     InstanceCommunicationObject { InstanceCommunication = "instance_communication" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceObject` schema (`#/components/schemas/Instance/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5989,10 +6052,12 @@ pub enum InstanceObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(InstanceObject { Instance = "instance" });
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceProtect {
     /// The `object` property: a [`InstanceProtectObject`].
@@ -6006,6 +6071,7 @@ pub struct InstanceProtect {
     pub checks_bypassed: bool,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceProtectObject` schema (`#/components/schemas/InstanceProtect/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6017,12 +6083,14 @@ pub enum InstanceProtectObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     InstanceProtectObject { InstanceProtect = "instance_protect" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRestrictions {
     /// The `object` property: a [`InstanceRestrictionsObject`].
@@ -6040,6 +6108,7 @@ pub struct InstanceRestrictions {
     pub block_disposable_email_domains: bool,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictionsObject` schema (`#/components/schemas/InstanceRestrictions/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6051,12 +6120,14 @@ pub enum InstanceRestrictionsObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     InstanceRestrictionsObject { InstanceRestrictions = "instance_restrictions" }
 );
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Invitation {
     /// The `object` property: a [`InvitationObject`].
@@ -6069,15 +6140,12 @@ pub struct Invitation {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `revoked` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     /// The `status` property: a [`InvitationStatus`].
     pub status: InvitationStatus,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `expires_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -6085,6 +6153,7 @@ pub struct Invitation {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `InvitationObject` schema (`#/components/schemas/Invitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6096,8 +6165,10 @@ pub enum InvitationObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 crate::runtime::open_enum!(InvitationObject { Invitation = "invitation" });
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6114,35 +6185,37 @@ pub enum InvitationStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 crate::runtime::open_enum!(
     InvitationStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
     Expired = "expired" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `InviteWaitlistEntryBody` schema (`#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct InviteWaitlistEntryBody {
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub ignore_existing: Option<Option<bool>>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Jwks {
     /// The `keys` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<JwksKeysItem>>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     /// The `kid` property.
@@ -6163,20 +6236,17 @@ pub struct JwksEcdsaPrivateKey {
     /// The `d` property.
     pub d: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6188,10 +6258,12 @@ pub enum JwksEcdsaPrivateKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
     /// The `kid` property.
@@ -6210,20 +6282,17 @@ pub struct JwksEcdsaPublicKey {
     /// The `y` property.
     pub y: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6235,10 +6304,12 @@ pub enum JwksEcdsaPublicKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEcdsaPublicKeyKty { Ec = "EC" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
     /// The `kid` property.
@@ -6258,20 +6329,17 @@ pub struct JwksEd25519PrivateKey {
     /// The `d` property.
     pub d: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6283,8 +6351,10 @@ pub enum JwksEd25519PrivateKeyCrv {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PrivateKeyCrv { Ed25519 = "Ed25519" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6296,10 +6366,12 @@ pub enum JwksEd25519PrivateKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     /// The `kid` property.
@@ -6317,20 +6389,17 @@ pub struct JwksEd25519PublicKey {
     /// The `x` property.
     pub x: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6342,8 +6411,10 @@ pub enum JwksEd25519PublicKeyCrv {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PublicKeyCrv { Ed25519 = "Ed25519" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKeyKty` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6355,10 +6426,12 @@ pub enum JwksEd25519PublicKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksEd25519PublicKeyKty { Okp = "OKP" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksKeysItem` schema (`#/components/schemas/JWKS/properties/keys/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -6381,8 +6454,9 @@ pub enum JwksKeysItem {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     /// The `kid` property.
@@ -6405,31 +6479,25 @@ pub struct JwksRsaPrivateKey {
     /// The `q` property.
     pub q: String,
     /// The `dp` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
     /// The `dq` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
     /// The `qi` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
     /// The `crv` property.
     pub crv: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6441,10 +6509,12 @@ pub enum JwksRsaPrivateKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksRsaPublicKey {
     /// The `kid` property.
@@ -6461,20 +6531,17 @@ pub struct JwksRsaPublicKey {
     /// The `e` property.
     pub e: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKeyKty` schema (`#/components/schemas/JWKS.rsa.PublicKey/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6486,10 +6553,12 @@ pub enum JwksRsaPublicKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksRsaPublicKeyKty { Rsa = "RSA" });
 
+#[cfg(feature = "jwks")]
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwksSymmetricKey {
     /// The `kid` property.
@@ -6504,20 +6573,17 @@ pub struct JwksSymmetricKey {
     /// The `k` property.
     pub k: String,
     /// The `x5c` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     /// The `x5t` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
     #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 
+#[cfg(feature = "jwks")]
 /// The `JwksSymmetricKeyKty` schema (`#/components/schemas/JWKS.symmetric.Key/properties/kty`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6529,10 +6595,12 @@ pub enum JwksSymmetricKeyKty {
     Unknown(String),
 }
 
+#[cfg(feature = "jwks")]
 crate::runtime::open_enum!(JwksSymmetricKeyKty { Oct = "oct" });
 
+#[cfg(feature = "jwt_templates")]
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct JwtTemplate {
     /// The `object` property: a [`JwtTemplateObject`].
@@ -6558,6 +6626,7 @@ pub struct JwtTemplate {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "jwt_templates")]
 /// The `JwtTemplateObject` schema (`#/components/schemas/JWTTemplate/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6569,8 +6638,10 @@ pub enum JwtTemplateObject {
     Unknown(String),
 }
 
+#[cfg(feature = "jwt_templates")]
 crate::runtime::open_enum!(JwtTemplateObject { JwtTemplate = "jwt_template" });
 
+#[cfg(feature = "organization_domains")]
 /// The `ListAllOrganizationDomainsEnrollmentModeItem` schema (`#/paths/~1organization_domains/get/parameters/2/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6595,6 +6666,7 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation =
     "manual_invitation", AutomaticInvitation = "automatic_invitation",
@@ -6604,6 +6676,7 @@ crate::runtime::open_enum!(
     EnterpriseSso2 = "-enterprise_sso" }
 );
 
+#[cfg(feature = "organization_domains")]
 /// The `ListAllOrganizationDomainsVerified` schema (`#/paths/~1organization_domains/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6616,12 +6689,14 @@ pub enum ListAllOrganizationDomainsVerified {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     ListAllOrganizationDomainsVerified { True = "true", False = "false" }
 );
 
+#[cfg(feature = "directories")]
 /// The `ListDirectoriesResponse` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListDirectoriesResponse {
     /// The `data` property: a [`Directories`].
@@ -6630,8 +6705,9 @@ pub struct ListDirectoriesResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "directories")]
 /// The `ListDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListDirectoryGroupRoleMappingsResponse {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
@@ -6640,6 +6716,7 @@ pub struct ListDirectoryGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `ListEnterpriseConnectionTestRunsStatusItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}~1test_runs/get/parameters/1/schema/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6654,11 +6731,13 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success =
     "success", Failed = "failed" }
 );
 
+#[cfg(feature = "organization_invitations")]
 /// The `ListInstanceOrganizationInvitationsStatus` schema (`#/paths/~1organization_invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6675,11 +6754,13 @@ pub enum ListInstanceOrganizationInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
     ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted =
     "accepted", Revoked = "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "invitations")]
 /// The `ListInvitationsStatus` schema (`#/paths/~1invitations/get/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6696,13 +6777,15 @@ pub enum ListInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked =
     "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "machines")]
 /// The `ListMachinesResponse` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListMachinesResponse {
     /// The `data` property.
@@ -6711,6 +6794,7 @@ pub struct ListMachinesResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `ListOrganizationInvitationsStatus` schema (`#/paths/~1organizations~1{organization_id}~1invitations/get/parameters/1/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6727,13 +6811,15 @@ pub enum ListOrganizationInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
     ListOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
     Revoked = "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `ListScimDirectoriesResponse` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListScimDirectoriesResponse {
     /// The `data` property: a [`ScimDirectories`].
@@ -6742,8 +6828,9 @@ pub struct ListScimDirectoriesResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ListScimGroupRoleMappingsResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListScimGroupRoleMappingsResponse {
     /// The `data` property: a [`ScimGroupRoleMappings`].
@@ -6752,8 +6839,9 @@ pub struct ListScimGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `ListUserTrustedDevicesResponse` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListUserTrustedDevicesResponse {
     /// The `data` property.
@@ -6762,8 +6850,9 @@ pub struct ListUserTrustedDevicesResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesResponse` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListWaitlistEntriesResponse {
     /// The `data` property.
@@ -6772,6 +6861,7 @@ pub struct ListWaitlistEntriesResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesStatus` schema (`#/paths/~1waitlist_entries/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6788,13 +6878,15 @@ pub enum ListWaitlistEntriesStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(
     ListWaitlistEntriesStatus { Pending = "pending", Invited = "invited", Completed =
     "completed", Rejected = "rejected" }
 );
 
+#[cfg(feature = "machines")]
 /// The `Machine` schema (`#/components/schemas/Machine`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Machine {
     /// The `object` property: a [`MachineObject`].
@@ -6811,12 +6903,12 @@ pub struct Machine {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// The `scoped_machines` property.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
 }
 
+#[cfg(feature = "machines")]
 /// The `MachineObject` schema (`#/components/schemas/Machine/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6828,10 +6920,12 @@ pub enum MachineObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(MachineObject { Machine = "machine" });
 
+#[cfg(feature = "machines")]
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct MachineScope {
     /// The `object` property: a [`MachineScopeObject`].
@@ -6845,6 +6939,7 @@ pub struct MachineScope {
     pub created_at: i64,
 }
 
+#[cfg(feature = "machines")]
 /// The `MachineScopeObject` schema (`#/components/schemas/MachineScope/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6856,10 +6951,12 @@ pub enum MachineScopeObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(MachineScopeObject { MachineScope = "machine_scope" });
 
+#[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct MachineWithoutScopedMachines {
     /// The `object` property: a [`MachineWithoutScopedMachinesObject`].
@@ -6876,10 +6973,10 @@ pub struct MachineWithoutScopedMachines {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// Default: `3600`. Minimum: 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachinesObject` schema (`#/components/schemas/MachineWithoutScopedMachines/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6891,26 +6988,29 @@ pub enum MachineWithoutScopedMachinesObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machine" });
 
+#[cfg(feature = "organizations")]
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct MergeOrganizationMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "users")]
 /// The `OAuthAccessToken` schema (`#/components/schemas/OAuthAccessToken`).
 pub type OAuthAccessToken = Vec<OAuthAccessTokenInnerItem>;
 
+#[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItem` schema (`#/components/schemas/OAuthAccessToken/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthAccessTokenInnerItem {
     /// The `object` property: a [`OAuthAccessTokenInnerItemObject`].
@@ -6931,16 +7031,14 @@ pub struct OAuthAccessTokenInnerItem {
     /// The `label` property.
     pub label: Option<String>,
     /// The `scopes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `id_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     /// The `token_secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItemObject` schema (`#/components/schemas/OAuthAccessToken/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6952,12 +7050,14 @@ pub enum OAuthAccessTokenInnerItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     OAuthAccessTokenInnerItemObject { OauthAccessToken = "oauth_access_token" }
 );
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplication {
     /// The `object` property: a [`OAuthApplicationObject`].
@@ -7006,6 +7106,7 @@ pub struct OAuthApplication {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationObject` schema (`#/components/schemas/OAuthApplication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7017,12 +7118,14 @@ pub enum OAuthApplicationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "o_auth_applications")]
 crate::runtime::open_enum!(
     OAuthApplicationObject { OauthApplication = "oauth_application" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplicationSettings {
     /// The `object` property: a [`OAuthApplicationSettingsObject`].
@@ -7042,6 +7145,7 @@ pub struct OAuthApplicationSettings {
     pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettingsObject` schema (`#/components/schemas/OAuthApplicationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7053,13 +7157,15 @@ pub enum OAuthApplicationSettingsObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     OAuthApplicationSettingsObject { OauthApplicationSettings =
     "oauth_application_settings" }
 );
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     /// The `object` property: a [`OAuthApplicationWithSecretObject`].
@@ -7107,10 +7213,10 @@ pub struct OAuthApplicationWithSecret {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `client_secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecretObject` schema (`#/components/schemas/OAuthApplicationWithSecret/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7122,12 +7228,14 @@ pub enum OAuthApplicationWithSecretObject {
     Unknown(String),
 }
 
+#[cfg(feature = "o_auth_applications")]
 crate::runtime::open_enum!(
     OAuthApplicationWithSecretObject { OauthApplication = "oauth_application" }
 );
 
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthApplications {
     /// The `data` property.
@@ -7136,8 +7244,15 @@ pub struct OAuthApplications {
     pub total_count: i64,
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organizations",
+        feature = "organization_memberships"
+    )
+)]
 /// The `Organization` schema (`#/components/schemas/Organization`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
     /// The `object` property: a [`OrganizationObject`].
@@ -7150,18 +7265,14 @@ pub struct Organization {
     /// The `slug` property.
     pub slug: String,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
     /// The `members_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `missing_member_with_elevated_permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// The `pending_invitations_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     /// The `max_allowed_memberships` property.
     pub max_allowed_memberships: i64,
@@ -7170,25 +7281,22 @@ pub struct Organization {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_active_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The `role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomain` schema (`#/components/schemas/OrganizationDomain`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// The `object` property: a [`OrganizationDomainObject`].
@@ -7216,7 +7324,6 @@ pub struct OrganizationDomain {
     /// The `total_pending_suggestions` property.
     pub total_pending_suggestions: i32,
     /// The `public_organization_data` property: a [`OrganizationInvitationPublicOrganizationData`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -7224,6 +7331,7 @@ pub struct OrganizationDomain {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainEnrollmentMode` schema (`#/components/schemas/OrganizationDomain/properties/enrollment_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7240,12 +7348,14 @@ pub enum OrganizationDomainEnrollmentMode {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     OrganizationDomainEnrollmentMode { ManualInvitation = "manual_invitation",
     AutomaticInvitation = "automatic_invitation", AutomaticSuggestion =
     "automatic_suggestion", EnterpriseSso = "enterprise_sso" }
 );
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainObject` schema (`#/components/schemas/OrganizationDomain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7257,12 +7367,14 @@ pub enum OrganizationDomainObject {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     OrganizationDomainObject { OrganizationDomain = "organization_domain" }
 );
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// The `status` property.
@@ -7277,8 +7389,9 @@ pub struct OrganizationDomainVerification {
     pub verified_at: Option<i64>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomains` schema (`#/components/schemas/OrganizationDomains`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomains {
     /// The `data` property.
@@ -7287,8 +7400,9 @@ pub struct OrganizationDomains {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitation` schema (`#/components/schemas/OrganizationInvitation`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
     /// The `object` property: a [`OrganizationInvitationObject`].
@@ -7303,19 +7417,16 @@ pub struct OrganizationInvitation {
     /// The `role_name` property.
     pub role_name: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `inviter_id` property.
     pub inviter_id: Option<String>,
     /// The `public_inviter_data` property: a [`OrganizationInvitationPublicUserData`].
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `url` property.
     pub url: Option<String>,
@@ -7327,6 +7438,7 @@ pub struct OrganizationInvitation {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitationObject` schema (`#/components/schemas/OrganizationInvitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7338,12 +7450,20 @@ pub enum OrganizationInvitationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
     OrganizationInvitationObject { OrganizationInvitation = "organization_invitation" }
 );
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organization_invitations",
+        feature = "organization_domains"
+    )
+)]
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     /// The `id` property.
@@ -7353,14 +7473,14 @@ pub struct OrganizationInvitationPublicOrganizationData {
     /// The `slug` property.
     pub slug: String,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationPublicUserData` schema (`#/components/schemas/OrganizationInvitationPublicUserData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     /// The `user_id` property.
@@ -7377,8 +7497,9 @@ pub struct OrganizationInvitationPublicUserData {
     pub identifier: String,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `object` property: a [`OrganizationInvitationWithPublicOrganizationDataObject`].
@@ -7393,19 +7514,16 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `role_name` property.
     pub role_name: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `inviter_id` property.
     pub inviter_id: Option<String>,
     /// The `public_inviter_data` property: a [`OrganizationInvitationPublicUserData`].
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `url` property.
     pub url: Option<String>,
@@ -7416,10 +7534,10 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `public_organization_data` property: a [`OrganizationInvitationPublicOrganizationData`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationDataObject` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7431,13 +7549,15 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 crate::runtime::open_enum!(
     OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation =
     "organization_invitation" }
 );
 
+#[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {
     /// The `data` property.
@@ -7446,8 +7566,9 @@ pub struct OrganizationInvitations {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationsWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     /// The `data` property.
@@ -7456,8 +7577,9 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembership` schema (`#/components/schemas/OrganizationMembership`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     /// The `id` property.
@@ -7468,19 +7590,16 @@ pub struct OrganizationMembership {
     /// The `role` property.
     pub role: String,
     /// The `role_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// The `permissions` property.
     pub permissions: Vec<String>,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `organization` property: a [`Organization`].
     pub organization: Organization,
     /// The `public_user_data` property: a [`OrganizationMembershipPublicUserData`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -7488,6 +7607,7 @@ pub struct OrganizationMembership {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipObject` schema (`#/components/schemas/OrganizationMembership/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7499,12 +7619,14 @@ pub enum OrganizationMembershipObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 crate::runtime::open_enum!(
     OrganizationMembershipObject { OrganizationMembership = "organization_membership" }
 );
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
@@ -7521,21 +7643,18 @@ pub struct OrganizationMembershipPublicUserData {
     /// The `has_image` property.
     pub has_image: bool,
     /// The `identifier` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `banned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
     /// The `deprovisioned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
 
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMemberships` schema (`#/components/schemas/OrganizationMemberships`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The `data` property.
@@ -7544,6 +7663,13 @@ pub struct OrganizationMemberships {
     pub total_count: i64,
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organizations",
+        feature = "organization_memberships"
+    )
+)]
 /// The `OrganizationObject` schema (`#/components/schemas/Organization/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7555,10 +7681,18 @@ pub enum OrganizationObject {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organizations",
+        feature = "organization_memberships"
+    )
+)]
 crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
+#[cfg(feature = "instance_settings")]
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationSettings {
     /// The `object` property: a [`OrganizationSettingsObject`].
@@ -7571,13 +7705,11 @@ pub struct OrganizationSettings {
     /// The `max_allowed_roles` property.
     pub max_allowed_roles: i64,
     /// The `max_role_sets_allowed` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_role_sets_allowed: Option<i64>,
     /// The `max_allowed_domains` property.
     pub max_allowed_domains: i64,
     /// The `max_allowed_permissions` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_permissions: Option<i64>,
     /// The `creator_role` property.
     pub creator_role: String,
@@ -7586,17 +7718,16 @@ pub struct OrganizationSettings {
     /// The `domains_enabled` property.
     pub domains_enabled: bool,
     /// The `slug_disabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<bool>,
     /// The `domains_enrollment_modes` property.
     pub domains_enrollment_modes: Vec<OrganizationSettingsDomainsEnrollmentModesItem>,
     /// The `domains_default_role` property.
     pub domains_default_role: String,
     /// The `initial_role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_role_set_key: Option<String>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `OrganizationSettingsDomainsEnrollmentModesItem` schema (`#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7611,12 +7742,14 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     OrganizationSettingsDomainsEnrollmentModesItem { ManualInvitation =
     "manual_invitation", AutomaticInvitation = "automatic_invitation",
     AutomaticSuggestion = "automatic_suggestion" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `OrganizationSettingsObject` schema (`#/components/schemas/OrganizationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7628,12 +7761,14 @@ pub enum OrganizationSettingsObject {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     OrganizationSettingsObject { OrganizationSettings = "organization_settings" }
 );
 
+#[cfg(feature = "organizations")]
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// The `object` property: a [`OrganizationWithLogoObject`].
@@ -7646,13 +7781,10 @@ pub struct OrganizationWithLogo {
     /// The `slug` property.
     pub slug: String,
     /// The `members_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `missing_member_with_elevated_permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// The `pending_invitations_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     /// The `max_allowed_memberships` property.
     pub max_allowed_memberships: i64,
@@ -7661,24 +7793,19 @@ pub struct OrganizationWithLogo {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `created_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_active_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The `role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
     /// The `logo_url` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// The `image_url` property.
     pub image_url: String,
@@ -7686,6 +7813,7 @@ pub struct OrganizationWithLogo {
     pub has_image: bool,
 }
 
+#[cfg(feature = "organizations")]
 /// The `OrganizationWithLogoObject` schema (`#/components/schemas/OrganizationWithLogo/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7697,10 +7825,12 @@ pub enum OrganizationWithLogoObject {
     Unknown(String),
 }
 
+#[cfg(feature = "organizations")]
 crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organization" });
 
+#[cfg(feature = "organizations")]
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Organizations {
     /// The `data` property.
@@ -7709,8 +7839,9 @@ pub struct Organizations {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingPaymentAttemptResponse` schema (`#/components/schemas/PaginatedBillingPaymentAttemptResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// The `data` property.
@@ -7719,8 +7850,9 @@ pub struct PaginatedBillingPaymentAttemptResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingPriceResponse` schema (`#/components/schemas/PaginatedBillingPriceResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     /// The `data` property.
@@ -7729,8 +7861,9 @@ pub struct PaginatedBillingPriceResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingStatementResponse` schema (`#/components/schemas/PaginatedBillingStatementResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     /// The `data` property.
@@ -7739,8 +7872,9 @@ pub struct PaginatedBillingStatementResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedCommercePlanResponse` schema (`#/components/schemas/PaginatedCommercePlanResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     /// The `data` property.
@@ -7749,8 +7883,9 @@ pub struct PaginatedCommercePlanResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
 /// The `PaginatedCommerceSubscriptionItemResponse` schema (`#/components/schemas/PaginatedCommerceSubscriptionItemResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// The `data` property.
@@ -7759,12 +7894,12 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `Passkey` schema (`#/components/schemas/Passkey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Passkey {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`PasskeyObject`].
     #[serde(default)]
@@ -7777,6 +7912,7 @@ pub struct Passkey {
     pub verification: Option<VerificationPasskey>,
 }
 
+#[cfg(feature = "users")]
 /// The `PasskeyObject` schema (`#/components/schemas/Passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7788,13 +7924,23 @@ pub enum PasskeyObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(PasskeyObject { Passkey = "passkey" });
 
+#[cfg(feature = "users")]
 /// The `PasswordHasher` schema (`#/components/schemas/PasswordHasher`).
 pub type PasswordHasher = String;
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "organization_permissions",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `Permission` schema (`#/components/schemas/Permission`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Permission {
     /// The `object` property: a [`PermissionObject`].
@@ -7816,6 +7962,14 @@ pub struct Permission {
     pub updated_at: i64,
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "organization_permissions",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `PermissionObject` schema (`#/components/schemas/Permission/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7827,10 +7981,19 @@ pub enum PermissionObject {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "organization_permissions",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 crate::runtime::open_enum!(PermissionObject { Permission = "permission" });
 
+#[cfg(feature = "organization_permissions")]
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Permissions {
     /// The `data` property.
@@ -7839,12 +8002,12 @@ pub struct Permissions {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumber` schema (`#/components/schemas/PhoneNumber`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`PhoneNumberObject`].
     #[serde(default)]
@@ -7852,10 +8015,8 @@ pub struct PhoneNumber {
     /// The `phone_number` property.
     pub phone_number: String,
     /// The `reserved_for_second_factor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
     /// The `default_second_factor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
     /// The `reserved` property.
     pub reserved: bool,
@@ -7864,7 +8025,6 @@ pub struct PhoneNumber {
     /// The `linked_to` property.
     pub linked_to: Vec<IdentificationLink>,
     /// The `backup_codes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -7872,6 +8032,7 @@ pub struct PhoneNumber {
     pub updated_at: i64,
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumberObject` schema (`#/components/schemas/PhoneNumber/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7883,8 +8044,10 @@ pub enum PhoneNumberObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(PhoneNumberObject { PhoneNumber = "phone_number" });
 
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumberVerification` schema (`#/components/schemas/PhoneNumber/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -7898,16 +8061,7 @@ pub enum PhoneNumberVerification {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for PhoneNumberVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationOtp(value) => value.serialize(serializer),
-            Self::VerificationAdmin(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7933,86 +8087,73 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
     }
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `PrepareEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PrepareEmailAddressVerificationResponse {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `PreparePhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct PreparePhoneNumberVerificationResponse {
     /// The `object` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The `strategy` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The `attempts` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PreviewTemplateBody {
     /// The `subject` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub subject: Option<Option<String>>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `from_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
 
+#[cfg(feature = "billing")]
 /// The `PriceTransitionRequest` schema (`#/components/schemas/PriceTransitionRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PriceTransitionRequest {
     /// The `from_price_id` property.
     pub from_price_id: String,
@@ -8020,8 +8161,9 @@ pub struct PriceTransitionRequest {
     pub to_price_id: String,
 }
 
+#[cfg(feature = "proxy_checks")]
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ProxyCheck {
     /// The `object` property: a [`ProxyCheckObject`].
@@ -8043,6 +8185,7 @@ pub struct ProxyCheck {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "proxy_checks")]
 /// The `ProxyCheckObject` schema (`#/components/schemas/ProxyCheck/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8054,13 +8197,16 @@ pub enum ProxyCheckObject {
     Unknown(String),
 }
 
+#[cfg(feature = "proxy_checks")]
 crate::runtime::open_enum!(ProxyCheckObject { ProxyCheck = "proxy_check" });
 
+#[cfg(feature = "role_sets")]
 /// The `ReassignmentMappings` schema (`#/components/schemas/ReassignmentMappings`).
 pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
 
+#[cfg(feature = "redirect_urls")]
 /// The `RedirectUrl` schema (`#/components/schemas/RedirectURL`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RedirectUrl {
     /// The `object` property: a [`RedirectUrlObject`].
@@ -8076,6 +8222,7 @@ pub struct RedirectUrl {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "redirect_urls")]
 /// The `RedirectUrlObject` schema (`#/components/schemas/RedirectURL/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8087,11 +8234,12 @@ pub enum RedirectUrlObject {
     Unknown(String),
 }
 
+#[cfg(feature = "redirect_urls")]
 crate::runtime::open_enum!(RedirectUrlObject { RedirectUrl = "redirect_url" });
 
+#[cfg(feature = "sessions")]
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RefreshSessionBody {
     /// The `expired_token` property.
@@ -8102,27 +8250,25 @@ pub struct RefreshSessionBody {
     pub request_origin: String,
     /// The `request_headers` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub request_headers: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Default: `token`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub format: Option<Option<RefreshSessionBodyFormat>>,
     /// The `request_originating_ip` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub request_originating_ip: Option<Option<String>>,
 }
 
+#[cfg(feature = "sessions")]
 /// Default: `token`.
 ///
 /// The `RefreshSessionBodyFormat` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`).
@@ -8137,43 +8283,47 @@ pub enum RefreshSessionBodyFormat {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(
     RefreshSessionBodyFormat { Token = "token", Cookie = "cookie" }
 );
 
+#[cfg(feature = "users")]
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RemoveUserPasswordBody {
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
 
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsBody {
     /// The `mappings` property.
     pub mappings: Vec<ReplaceDirectoryGroupRoleMappingsBodyMappingsItem>,
 }
 
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
     /// The `directory_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
 }
 
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
@@ -8182,21 +8332,22 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organizations")]
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceOrganizationMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `ReplaceRoleInRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRoleInRoleSetBody {
     /// The `role_key` property.
@@ -8205,27 +8356,30 @@ pub struct ReplaceRoleInRoleSetBody {
     pub to_role_key: String,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `ReplaceRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceRoleSetBody {
     /// The `dest_role_set_key` property.
     pub dest_role_set_key: String,
     /// The `reassignment_mappings` property: a [`ReassignmentMappings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsBody {
     /// The `mappings` property.
     pub mappings: Vec<ReplaceScimGroupRoleMappingsBodyMappingsItem>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
@@ -8233,8 +8387,9 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
     pub role_id: String,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsResponse {
     /// The `data` property: a [`ScimGroupRoleMappings`].
@@ -8243,25 +8398,25 @@ pub struct ReplaceScimGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserEmailAddressBody {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `verified`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserEmailAddressBodyIdentificationStatus>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "email_addresses")]
 /// Default: `verified`.
 ///
 /// The `ReplaceUserEmailAddressBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`).
@@ -8278,39 +8433,41 @@ pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "email_addresses")]
 crate::runtime::open_enum!(
     ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved =
     "reserved", Unverified = "unverified" }
 );
 
+#[cfg(feature = "users")]
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `ReplaceUserPhoneNumberBody` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ReplaceUserPhoneNumberBody {
     /// The `phone_number` property.
     pub phone_number: String,
     /// Default: `verified`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserPhoneNumberBodyIdentificationStatus>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// Default: `verified`.
 ///
 /// The `ReplaceUserPhoneNumberBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema/properties/identification_status`).
@@ -8327,11 +8484,13 @@ pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "phone_numbers")]
 crate::runtime::open_enum!(
     ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved =
     "reserved", Unverified = "unverified" }
 );
 
+#[cfg(feature = "email_sms_templates")]
 /// The `RevertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1revert/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8344,18 +8503,21 @@ pub enum RevertTemplateTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBadRequest {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -8366,30 +8528,31 @@ pub struct RevokeAdminPortalLinkTokenBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBody {
     /// The `revocation_reason` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub revocation_reason: Option<Option<String>>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenForbidden {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenForbiddenErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenForbiddenErrorsItem {
     /// The `message` property.
@@ -8400,16 +8563,18 @@ pub struct RevokeAdminPortalLinkTokenForbiddenErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenNotFound` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenNotFound {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenNotFoundErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -8420,8 +8585,9 @@ pub struct RevokeAdminPortalLinkTokenNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse {
     /// The `object` property: a [`RevokeAdminPortalLinkTokenResponseObject`].
@@ -8453,6 +8619,7 @@ pub struct RevokeAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8464,21 +8631,24 @@ pub enum RevokeAdminPortalLinkTokenResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::open_enum!(
     RevokeAdminPortalLinkTokenResponseObject { AdminPortalLinkToken =
     "admin_portal_link_token" }
 );
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenUnauthorized {
     /// The `errors` property.
     pub errors: Vec<RevokeAdminPortalLinkTokenUnauthorizedErrorsItem>,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenUnauthorizedErrorsItem {
     /// The `message` property.
@@ -8489,16 +8659,18 @@ pub struct RevokeAdminPortalLinkTokenUnauthorizedErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyBadRequest {
     /// The `errors` property.
     pub errors: Vec<RevokeApiKeyBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -8509,30 +8681,31 @@ pub struct RevokeApiKeyBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyBody {
     /// The `revocation_reason` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub revocation_reason: Option<Option<String>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyNotFound {
     /// The `errors` property.
     pub errors: Vec<RevokeApiKeyNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -8543,8 +8716,9 @@ pub struct RevokeApiKeyNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse {
     /// The `object` property: a [`RevokeApiKeyResponseObject`].
@@ -8559,7 +8733,6 @@ pub struct RevokeApiKeyResponse {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -8583,6 +8756,7 @@ pub struct RevokeApiKeyResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8594,10 +8768,12 @@ pub enum RevokeApiKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(RevokeApiKeyResponseObject { ApiKey = "api_key" });
 
+#[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponse` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeInvitationResponse {
     /// The `object` property: a [`RevokeInvitationResponseObject`].
@@ -8610,23 +8786,21 @@ pub struct RevokeInvitationResponse {
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `expires_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `revoked` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     /// The `status` property: a [`RevokeInvitationResponseStatus`].
     #[serde(default)]
     pub status: RevokeInvitationResponseStatus,
 }
 
+#[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponseObject` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8638,8 +8812,10 @@ pub enum RevokeInvitationResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(RevokeInvitationResponseObject { Invitation = "invitation" });
 
+#[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponseStatus` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8651,18 +8827,21 @@ pub enum RevokeInvitationResponseStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "invitations")]
 crate::runtime::open_enum!(RevokeInvitationResponseStatus { Revoked = "revoked" });
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenBadRequest {
     /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -8673,30 +8852,31 @@ pub struct RevokeM2mTokenBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenBody {
     /// The `revocation_reason` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub revocation_reason: Option<Option<String>>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenNotFound {
     /// The `errors` property.
     pub errors: Vec<RevokeM2mTokenNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -8707,8 +8887,9 @@ pub struct RevokeM2mTokenNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse {
     /// The `object` property: a [`RevokeM2mTokenResponseObject`].
@@ -8719,10 +8900,8 @@ pub struct RevokeM2mTokenResponse {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `revoked` property.
     pub revoked: bool,
@@ -8740,6 +8919,7 @@ pub struct RevokeM2mTokenResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8751,34 +8931,42 @@ pub enum RevokeM2mTokenResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     RevokeM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
 );
 
+#[cfg(feature = "o_auth_applications")]
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenBody {
     /// The `token` property.
     pub token: String,
 }
 
+#[cfg(feature = "organization_invitations")]
 /// The `RevokeOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RevokeOrganizationInvitationBody {
     /// The `requesting_user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub requesting_user_id: Option<Option<String>>,
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `Role` schema (`#/components/schemas/Role`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Role {
     /// The `object` property: a [`RoleObject`].
@@ -8802,6 +8990,13 @@ pub struct Role {
     pub updated_at: i64,
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `RoleObject` schema (`#/components/schemas/Role/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8813,10 +9008,18 @@ pub enum RoleObject {
     Unknown(String),
 }
 
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 crate::runtime::open_enum!(RoleObject { Role = "role" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSet {
     /// The `object` property: a [`RoleSetObject`].
@@ -8833,15 +9036,12 @@ pub struct RoleSet {
     /// The `roles` property.
     pub roles: Vec<RoleSetItem>,
     /// The `default_role` property: a [`RoleSetItem`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleSetItem>,
     /// The `creator_role` property: a [`RoleSetItem`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_role: Option<RoleSetItem>,
     /// The `type` property: a [`RoleSetType`].
     pub r#type: RoleSetType,
     /// The `role_set_migration` property: a [`RoleSetMigration`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_migration: Option<RoleSetMigration>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -8849,8 +9049,9 @@ pub struct RoleSet {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetItem` schema (`#/components/schemas/RoleSetItem`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSetItem {
     /// The `object` property: a [`RoleSetItemObject`].
@@ -8865,10 +9066,8 @@ pub struct RoleSetItem {
     /// The `description` property.
     pub description: Option<String>,
     /// The `members_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `has_members` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_members: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -8876,6 +9075,7 @@ pub struct RoleSetItem {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetItemObject` schema (`#/components/schemas/RoleSetItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8887,10 +9087,12 @@ pub enum RoleSetItemObject {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(RoleSetItemObject { RoleSetItem = "role_set_item" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSetMigration {
     /// The `object` property: a [`RoleSetMigrationObject`].
@@ -8899,14 +9101,12 @@ pub struct RoleSetMigration {
     /// The `id` property.
     pub id: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `instance_id` property.
     pub instance_id: String,
     /// The `source_role_set_id` property.
     pub source_role_set_id: String,
     /// The `dest_role_set_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_role_set_id: Option<String>,
     /// The `trigger_type` property.
     pub trigger_type: String,
@@ -8915,13 +9115,10 @@ pub struct RoleSetMigration {
     /// The `migrated_members` property.
     pub migrated_members: i64,
     /// The `mappings` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<std::collections::BTreeMap<String, String>>,
     /// The `started_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
     /// The `completed_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -8929,6 +9126,7 @@ pub struct RoleSetMigration {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetMigrationObject` schema (`#/components/schemas/RoleSetMigration/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8940,10 +9138,12 @@ pub enum RoleSetMigrationObject {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(
     RoleSetMigrationObject { RoleSetMigration = "role_set_migration" }
 );
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetObject` schema (`#/components/schemas/RoleSet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8955,8 +9155,10 @@ pub enum RoleSetObject {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(RoleSetObject { RoleSet = "role_set" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSetType` schema (`#/components/schemas/RoleSet/properties/type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8969,10 +9171,12 @@ pub enum RoleSetType {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(RoleSetType { Initial = "initial", Custom = "custom" });
 
+#[cfg(feature = "role_sets")]
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RoleSets {
     /// The `data` property.
@@ -8981,8 +9185,9 @@ pub struct RoleSets {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_roles")]
 /// The `Roles` schema (`#/components/schemas/Roles`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Roles {
     /// The `data` property.
@@ -8991,26 +9196,28 @@ pub struct Roles {
     pub total_count: i64,
 }
 
+#[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyBody` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyBody {
     /// Range: 0..=28800.
     pub previous_token_ttl: i64,
 }
 
+#[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyResponse {
     /// The `object` property: a [`RotateMachineSecretKeyResponseObject`].
     #[serde(default)]
     pub object: RotateMachineSecretKeyResponseObject,
     /// The `secret` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
+#[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9022,12 +9229,14 @@ pub enum RotateMachineSecretKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "machines")]
 crate::runtime::open_enum!(
     RotateMachineSecretKeyResponseObject { MachineSecretKey = "machine_secret_key" }
 );
 
+#[cfg(feature = "users")]
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccount {
     /// The `id` property.
@@ -9042,29 +9251,24 @@ pub struct SamlAccount {
     /// The `email_address` property.
     pub email_address: String,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `provider_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// The `last_authenticated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `verification` property: a [`SamlAccountVerification`].
     pub verification: Option<SamlAccountVerification>,
     /// The `saml_connection` property: a [`SamlAccountConnection`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
 
+#[cfg(feature = "users")]
 /// The `SamlAccountConnection` schema (`#/components/schemas/SAMLAccountConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccountConnection {
     /// The `id` property.
@@ -9073,10 +9277,8 @@ pub struct SamlAccountConnection {
     pub name: String,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `active` property.
     pub active: bool,
@@ -9085,13 +9287,10 @@ pub struct SamlAccountConnection {
     /// The `sync_user_attributes` property.
     pub sync_user_attributes: bool,
     /// The `allow_subdomains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// The `allow_idp_initiated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// The `disable_additional_identifications` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9099,6 +9298,7 @@ pub struct SamlAccountConnection {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `SamlAccountObject` schema (`#/components/schemas/SAMLAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9110,8 +9310,10 @@ pub enum SamlAccountObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(SamlAccountObject { SamlAccount = "saml_account" });
 
+#[cfg(feature = "users")]
 /// The `SamlAccountVerification` schema (`#/components/schemas/SAMLAccount/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -9125,16 +9327,7 @@ pub enum SamlAccountVerification {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for SamlAccountVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationSaml(value) => value.serialize(serializer),
-            Self::VerificationTicket(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for SamlAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9160,8 +9353,9 @@ impl<'de> Deserialize<'de> for SamlAccountVerification {
     }
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnection` schema (`#/components/schemas/SAMLConnection`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnection {
     /// The `object` property: a [`SamlConnectionObject`].
@@ -9173,10 +9367,8 @@ pub struct SamlConnection {
     pub name: String,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `idp_entity_id` property.
     pub idp_entity_id: Option<String>,
@@ -9189,10 +9381,8 @@ pub struct SamlConnection {
     /// The `idp_certificate_expires_at` property.
     pub idp_certificate_expires_at: Option<i64>,
     /// The `idp_metadata_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// The `idp_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
     /// The `acs_url` property.
     pub acs_url: String,
@@ -9201,10 +9391,8 @@ pub struct SamlConnection {
     /// The `sp_metadata_url` property.
     pub sp_metadata_url: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `attribute_mapping` property: a [`SamlConnectionAttributeMapping`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionAttributeMapping>,
     /// The `active` property.
     pub active: bool,
@@ -9227,7 +9415,6 @@ pub struct SamlConnection {
     /// The `login_hint` property: a [`SamlConnectionLoginHint`].
     pub login_hint: SamlConnectionLoginHint,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9239,8 +9426,9 @@ pub struct SamlConnection {
     pub disable_jit_provisioning: Option<serde_json::Value>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
@@ -9253,17 +9441,18 @@ pub struct SamlConnectionAttributeMapping {
     pub last_name: String,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property: a [`SamlConnectionLoginHintMode`].
     pub mode: SamlConnectionLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9278,11 +9467,13 @@ pub enum SamlConnectionLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     SamlConnectionLoginHintMode { EmailAddress = "email_address", CustomAttribute =
     "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionObject` schema (`#/components/schemas/SAMLConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9294,10 +9485,12 @@ pub enum SamlConnectionObject {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(SamlConnectionObject { SamlConnection = "saml_connection" });
 
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnections {
     /// The `data` property.
@@ -9306,11 +9499,13 @@ pub struct SamlConnections {
     pub total_count: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectories` schema (`#/components/schemas/SCIMDirectories`).
 pub type ScimDirectories = Vec<ScimDirectory>;
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectory` schema (`#/components/schemas/SCIMDirectory`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimDirectory {
     /// The `object` property: a [`ScimDirectoryObject`].
@@ -9321,7 +9516,6 @@ pub struct ScimDirectory {
     /// The `name` property.
     pub name: String,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `endpoint_url` property.
     pub endpoint_url: String,
@@ -9334,10 +9528,8 @@ pub struct ScimDirectory {
     /// The `attribute_mapping` property.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
     /// The `custom_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<ScimDirectoryCustomAttributesItem>>,
     /// The `api_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9345,30 +9537,26 @@ pub struct ScimDirectory {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryCustomAttributesItem` schema (`#/components/schemas/SCIMDirectory/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryObject` schema (`#/components/schemas/SCIMDirectory/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9380,10 +9568,12 @@ pub enum ScimDirectoryObject {
     Unknown(String),
 }
 
+#[cfg(feature = "scim_directories")]
 crate::runtime::open_enum!(ScimDirectoryObject { ScimDirectory = "scim_directory" });
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMapping {
     /// The `object` property: a [`ScimGroupRoleMappingObject`].
@@ -9404,7 +9594,6 @@ pub struct ScimGroupRoleMapping {
     /// The `directory_group_display_name` property.
     pub directory_group_display_name: String,
     /// The `role` property: a [`Role`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// The `precedence` property.
     pub precedence: i64,
@@ -9414,6 +9603,7 @@ pub struct ScimGroupRoleMapping {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMappingObject` schema (`#/components/schemas/SCIMGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9425,28 +9615,31 @@ pub enum ScimGroupRoleMappingObject {
     Unknown(String),
 }
 
+#[cfg(feature = "scim_directories")]
 crate::runtime::open_enum!(
     ScimGroupRoleMappingObject { ScimGroupRoleMapping = "scim_group_role_mapping" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMappings` schema (`#/components/schemas/SCIMGroupRoleMappings`).
 pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
 
+#[cfg(feature = "users")]
 /// The `ScimUserMetadata` schema (`#/components/schemas/SCIMUserMetadata`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
     pub directory_id: String,
     /// The `directory_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_enabled: Option<bool>,
     /// The `external_id` property.
     pub external_id: Option<String>,
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `Session` schema (`#/components/schemas/Session`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// The `object` property: a [`SessionObject`].
@@ -9459,17 +9652,14 @@ pub struct Session {
     /// The `client_id` property.
     pub client_id: String,
     /// The `actor` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `status` property: a [`SessionStatus`].
     pub status: SessionStatus,
     /// The `last_active_organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     /// The `last_active_at` property.
     pub last_active_at: i64,
     /// The `latest_activity` property: a [`SessionActivityResponse`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivityResponse>,
     /// The `expire_at` property.
     pub expire_at: i64,
@@ -9480,12 +9670,12 @@ pub struct Session {
     /// The `created_at` property.
     pub created_at: i64,
     /// The `tasks` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<SessionTask>>,
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionActivityResponse` schema (`#/components/schemas/SessionActivityResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SessionActivityResponse {
     /// The `object` property.
@@ -9493,27 +9683,22 @@ pub struct SessionActivityResponse {
     /// The `id` property.
     pub id: String,
     /// The `device_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// The `is_mobile` property.
     pub is_mobile: bool,
     /// The `browser_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
     /// The `browser_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     /// The `ip_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The `city` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionObject` schema (`#/components/schemas/Session/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9525,10 +9710,12 @@ pub enum SessionObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 crate::runtime::open_enum!(SessionObject { Session = "session" });
 
+#[cfg(feature = "sessions")]
 /// The `SessionRefresh` schema (`#/components/schemas/SessionRefresh`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -9541,6 +9728,7 @@ pub enum SessionRefresh {
     Unknown(serde_json::Value),
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionStatus` schema (`#/components/schemas/Session/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9565,36 +9753,38 @@ pub enum SessionStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 crate::runtime::open_enum!(
     SessionStatus { Active = "active", Revoked = "revoked", Ended = "ended", Expired =
     "expired", Removed = "removed", Abandoned = "abandoned", Replaced = "replaced",
     Pending = "pending" }
 );
 
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SessionTask {
     /// The `key` property.
     pub key: String,
 }
 
+#[cfg(feature = "users")]
 /// The `SetUserPasswordCompromisedBody` schema (`#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct SetUserPasswordCompromisedBody {
     /// The `revoke_all_sessions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub revoke_all_sessions: Option<Option<bool>>,
 }
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignInToken {
     /// The `object` property: a [`SignInTokenObject`].
@@ -9607,10 +9797,8 @@ pub struct SignInToken {
     /// The `user_id` property.
     pub user_id: String,
     /// The `token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -9618,6 +9806,7 @@ pub struct SignInToken {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenObject` schema (`#/components/schemas/SignInToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9629,8 +9818,10 @@ pub enum SignInTokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_in_tokens")]
 crate::runtime::open_enum!(SignInTokenObject { SignInToken = "sign_in_token" });
 
+#[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9645,12 +9836,14 @@ pub enum SignInTokenStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_in_tokens")]
 crate::runtime::open_enum!(
     SignInTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
 );
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignUp {
     /// The `object` property: a [`SignUpObject`].
@@ -9685,10 +9878,8 @@ pub struct SignUp {
     /// The `last_name` property.
     pub last_name: Option<String>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `custom_action` property.
     pub custom_action: bool,
@@ -9703,14 +9894,13 @@ pub struct SignUp {
     /// The `legal_accepted_at` property.
     pub legal_accepted_at: Option<i64>,
     /// The `locale` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The `external_account` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpObject` schema (`#/components/schemas/SignUp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9722,8 +9912,10 @@ pub enum SignUpObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(SignUpObject { SignUpAttempt = "sign_up_attempt" });
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpStatus` schema (`#/components/schemas/SignUp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9738,23 +9930,24 @@ pub enum SignUpStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(
     SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete",
     Abandoned = "abandoned" }
 );
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property: a [`SignUpVerificationNextAction`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<SignUpVerificationNextAction>,
     /// The `supported_strategies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpVerificationNextAction` schema (`#/components/schemas/SignUpVerification/properties/next_action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9769,13 +9962,15 @@ pub enum SignUpVerificationNextAction {
     Unknown(String),
 }
 
+#[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(
     SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt =
     "needs_attempt", Empty = "" }
 );
 
+#[cfg(feature = "sign_ups")]
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property: a [`SignUpVerification`].
@@ -9788,92 +9983,71 @@ pub struct SignUpVerifications {
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "webhooks")]
 /// The `SvixUrl` schema (`#/components/schemas/SvixURL`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct SvixUrl {
     /// The `svix_url` property.
     pub svix_url: String,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `Template` schema (`#/components/schemas/Template`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Template {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`TemplateObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<TemplateObject>,
     /// The `instance_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The `resource_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The `template_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `slug` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The `position` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// The `can_revert` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_revert: Option<bool>,
     /// The `can_delete` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<bool>,
     /// The `can_edit_body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_edit_body: Option<bool>,
     /// The `can_toggle` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_toggle: Option<bool>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The `markup` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markup: Option<String>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `available_variables` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_variables: Option<Vec<String>>,
     /// The `required_variables` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_variables: Option<Vec<String>>,
     /// The `from_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
     /// The `delivered_by_clerk` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `flagged_as_suspicious` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged_as_suspicious: Option<bool>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `TemplateObject` schema (`#/components/schemas/Template/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9885,10 +10059,12 @@ pub enum TemplateObject {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(TemplateObject { Template = "template" });
 
+#[cfg(feature = "testing_tokens")]
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TestingToken {
     /// The `object` property: a [`TestingTokenObject`].
@@ -9900,6 +10076,7 @@ pub struct TestingToken {
     pub expires_at: i64,
 }
 
+#[cfg(feature = "testing_tokens")]
 /// The `TestingTokenObject` schema (`#/components/schemas/TestingToken/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9911,18 +10088,20 @@ pub enum TestingTokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "testing_tokens")]
 crate::runtime::open_enum!(TestingTokenObject { TestingToken = "testing_token" });
 
+#[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ToggleTemplateDeliveryBody {
     /// The `delivered_by_clerk` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9935,12 +10114,14 @@ pub enum ToggleTemplateDeliveryTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(
     ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" }
 );
 
+#[cfg(feature = "sessions")]
 /// The `Token` schema (`#/components/schemas/Token`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Token {
     /// The `object` property: a [`TokenObject`].
@@ -9950,6 +10131,7 @@ pub struct Token {
     pub jwt: String,
 }
 
+#[cfg(feature = "sessions")]
 /// The `TokenObject` schema (`#/components/schemas/Token/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9961,10 +10143,12 @@ pub enum TokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "sessions")]
 crate::runtime::open_enum!(TokenObject { Token = "token" });
 
+#[cfg(feature = "users")]
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TotalCount {
     /// The `object` property: a [`TotalCountObject`].
@@ -9974,6 +10158,7 @@ pub struct TotalCount {
     pub total_count: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `TotalCountObject` schema (`#/components/schemas/TotalCount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9985,10 +10170,12 @@ pub enum TotalCountObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TotalCountObject { TotalCount = "total_count" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TrustedDevice {
     /// The `object` property: a [`TrustedDeviceObject`].
@@ -10001,7 +10188,6 @@ pub struct TrustedDevice {
     /// The `app_identifier` property.
     pub app_identifier: String,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `algorithm` property: a [`TrustedDeviceAlgorithm`].
     #[serde(default)]
@@ -10013,13 +10199,12 @@ pub struct TrustedDevice {
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_used_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<i64>,
     /// The `revoked_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<i64>,
 }
 
+#[cfg(feature = "users")]
 /// The `TrustedDeviceAlgorithm` schema (`#/components/schemas/TrustedDevice/properties/algorithm`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10031,8 +10216,10 @@ pub enum TrustedDeviceAlgorithm {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TrustedDeviceAlgorithm { Es256 = "ES256" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDeviceObject` schema (`#/components/schemas/TrustedDevice/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10044,8 +10231,10 @@ pub enum TrustedDeviceObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TrustedDeviceObject { TrustedDevice = "trusted_device" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDevicePlatform` schema (`#/components/schemas/TrustedDevice/properties/platform`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10058,8 +10247,10 @@ pub enum TrustedDevicePlatform {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(TrustedDevicePlatform { Ios = "ios", Android = "android" });
 
+#[cfg(feature = "users")]
 /// The `TrustedDeviceStatus` schema (`#/components/schemas/TrustedDevice/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10072,20 +10263,23 @@ pub enum TrustedDeviceStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     TrustedDeviceStatus { Active = "active", Revoked = "revoked" }
 );
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyBadRequest {
     /// The `errors` property.
     pub errors: Vec<UpdateApiKeyBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -10096,50 +10290,49 @@ pub struct UpdateApiKeyBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyBody {
     /// The `claims` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub claims: Option<Option<serde_json::Value>>,
     /// The `scopes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub seconds_until_expiration: Option<Option<f64>>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyNotFound {
     /// The `errors` property.
     pub errors: Vec<UpdateApiKeyNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -10150,8 +10343,9 @@ pub struct UpdateApiKeyNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse {
     /// The `object` property: a [`UpdateApiKeyResponseObject`].
@@ -10166,7 +10360,6 @@ pub struct UpdateApiKeyResponse {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -10190,6 +10383,7 @@ pub struct UpdateApiKeyResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10201,155 +10395,142 @@ pub enum UpdateApiKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(UpdateApiKeyResponseObject { ApiKey = "api_key" });
 
+#[cfg(feature = "directories")]
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDirectoryBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
+#[cfg(feature = "domains")]
 /// The `UpdateDomainBody` schema (`#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateDomainBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `proxy_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub proxy_url: Option<Option<String>>,
     /// The `is_secondary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub is_secondary: Option<Option<bool>>,
 }
 
+#[cfg(feature = "email_addresses")]
 /// The `UpdateEmailAddressBody` schema (`#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateEmailAddressBody {
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `domains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains: Option<Option<Vec<String>>>,
     /// The `active` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
     /// The `sync_user_attributes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sync_user_attributes: Option<Option<bool>>,
     /// The `disable_additional_identifications` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub disable_additional_identifications: Option<Option<bool>>,
     /// The `allow_organization_account_linking` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `saml` property: a [`UpdateEnterpriseConnectionBodySaml`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub saml: Option<Option<UpdateEnterpriseConnectionBodySaml>>,
     /// The `oidc` property: a [`UpdateEnterpriseConnectionBodyOidc`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oidc: Option<Option<UpdateEnterpriseConnectionBodyOidc>>,
     /// The `custom_attributes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -10358,132 +10539,118 @@ pub struct UpdateEnterpriseConnectionBody {
     >,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id: Option<Option<String>>,
     /// The `client_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_secret: Option<Option<String>>,
     /// The `discovery_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub discovery_url: Option<Option<String>>,
     /// The `auth_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub auth_url: Option<Option<String>>,
     /// The `token_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub token_url: Option<Option<String>>,
     /// The `user_info_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_info_url: Option<Option<String>>,
     /// The `requires_pkce` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub requires_pkce: Option<Option<bool>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySaml {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`UpdateEnterpriseConnectionBodySamlAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -10492,79 +10659,72 @@ pub struct UpdateEnterpriseConnectionBodySaml {
     >,
     /// The `allow_subdomains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `force_authn` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub force_authn: Option<Option<bool>>,
     /// The `login_hint` property: a [`UpdateEnterpriseConnectionBodySamlLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub login_hint: Option<Option<UpdateEnterpriseConnectionBodySamlLoginHint>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub user_id: Option<Option<String>>,
     /// The `email_address` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub email_address: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
     /// The `mode` property: a [`UpdateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: UpdateEnterpriseConnectionBodySamlLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10579,71 +10739,64 @@ pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     UpdateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigBody {
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub restricted_to_allowlist: Option<Option<bool>>,
     /// The `from_email_address` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub from_email_address: Option<Option<String>>,
     /// The `progressive_sign_up` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub progressive_sign_up: Option<Option<bool>>,
     /// The `test_mode` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub test_mode: Option<Option<bool>>,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponse` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigResponse {
     /// The `object` property: a [`UpdateInstanceAuthConfigResponseObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<UpdateInstanceAuthConfigResponseObject>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `restricted_to_allowlist` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
     /// The `from_email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
     /// The `progressive_sign_up` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progressive_sign_up: Option<bool>,
     /// The `enhanced_email_deliverability` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_email_deliverability: Option<bool>,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponseObject` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10655,71 +10808,64 @@ pub enum UpdateInstanceAuthConfigResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "beta_features")]
 crate::runtime::open_enum!(
     UpdateInstanceAuthConfigResponseObject { InstanceSettings = "instance_settings" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceBody {
     /// The `test_mode` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub test_mode: Option<Option<bool>>,
     /// The `hibp` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub hibp: Option<Option<bool>>,
     /// The `support_email` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub support_email: Option<Option<String>>,
     /// The `clerk_js_version` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub clerk_js_version: Option<Option<String>>,
     /// The `development_origin` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub development_origin: Option<Option<String>>,
     /// The `allowed_origins` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     /// The `cookieless_dev` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub cookieless_dev: Option<Option<bool>>,
     /// The `url_based_session_syncing` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub url_based_session_syncing: Option<Option<bool>>,
     /// The `preferred_sign_in_strategy_when_password_required` property: a [`UpdateInstancePreferredSignInStrategyWhenPasswordRequired`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -10728,56 +10874,50 @@ pub struct UpdateInstanceBody {
     >,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceCommunicationBody {
     /// The `blocked_country_codes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub blocked_country_codes: Option<Option<Vec<String>>>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOAuthApplicationSettingsBody` schema (`#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsBody {
     /// The `dynamic_oauth_client_registration` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub dynamic_oauth_client_registration: Option<Option<bool>>,
     /// The `default_scopes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub default_scopes: Option<Option<Vec<String>>>,
     /// The `oauth_jwt_access_tokens` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub oauth_jwt_access_tokens: Option<Option<bool>>,
     /// The `client_id_metadata_documents_advertised` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub client_id_metadata_documents_advertised: Option<Option<bool>>,
     /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -10786,7 +10926,6 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
     >,
     /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -10795,65 +10934,59 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
     >,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOrganizationSettingsBody` schema (`#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsBody {
     /// The `enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub enabled: Option<Option<bool>>,
     /// The `max_allowed_memberships` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `admin_delete_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub admin_delete_enabled: Option<Option<bool>>,
     /// The `domains_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains_enabled: Option<Option<bool>>,
     /// The `slug_disabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub slug_disabled: Option<Option<bool>>,
     /// The `domains_enrollment_modes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains_enrollment_modes: Option<Vec<String>>,
     /// The `creator_role_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub creator_role_id: Option<Option<String>>,
     /// The `domains_default_role_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains_default_role_id: Option<Option<String>>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstancePreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10868,76 +11001,71 @@ pub enum UpdateInstancePreferredSignInStrategyWhenPasswordRequired {
     Unknown(String),
 }
 
+#[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
     UpdateInstancePreferredSignInStrategyWhenPasswordRequired { Password = "password",
     Otp = "otp", Empty = "" }
 );
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceProtectBody` schema (`#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceProtectBody {
     /// The `rules_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub rules_enabled: Option<Option<bool>>,
     /// The `specter_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub specter_enabled: Option<Option<bool>>,
 }
 
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceRestrictionsBody` schema (`#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateInstanceRestrictionsBody {
     /// The `allowlist` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowlist: Option<Option<bool>>,
     /// The `blocklist` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub blocklist: Option<Option<bool>>,
     /// The `allowlist_blocklist_disabled_on_sign_in` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowlist_blocklist_disabled_on_sign_in: Option<Option<bool>>,
     /// The `block_email_subaddresses` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub block_email_subaddresses: Option<Option<bool>>,
     /// The `block_disposable_email_domains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub block_disposable_email_domains: Option<Option<bool>>,
 }
 
+#[cfg(feature = "jwt_templates")]
 /// The `UpdateJwtTemplateBody` schema (`#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateJwtTemplateBody {
     /// The `name` property.
@@ -10946,64 +11074,59 @@ pub struct UpdateJwtTemplateBody {
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub lifetime: Option<Option<i64>>,
     /// Range: 0..=300.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allowed_clock_skew: Option<Option<i64>>,
     /// The `custom_signing_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The `signing_algorithm` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_algorithm: Option<Option<String>>,
     /// The `signing_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub signing_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "machines")]
 /// The `UpdateMachineBody` schema (`#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateMachineBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Range: 1..=315360000.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "o_auth_applications")]
 /// The `UpdateOAuthApplicationBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOAuthApplicationBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `redirect_uris` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11011,268 +11134,249 @@ pub struct UpdateOAuthApplicationBody {
     /// The `callback_url` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub callback_url: Option<Option<String>>,
     /// Default: `profile email`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub scopes: Option<Option<String>>,
     /// The `consent_screen_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub consent_screen_enabled: Option<Option<bool>>,
     /// The `pkce_required` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub pkce_required: Option<Option<bool>>,
     /// The `public` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub public: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organizations")]
 /// The `UpdateOrganizationBody` schema (`#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `slug` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub slug: Option<Option<String>>,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `admin_delete_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub admin_delete_enabled: Option<Option<bool>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `role_set_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub role_set_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "organization_domains")]
 /// The `UpdateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationDomainBody {
     /// The `enrollment_mode` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub enrollment_mode: Option<Option<String>>,
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// The `role` property.
     pub role: String,
 }
 
+#[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "organization_permissions")]
 /// The `UpdateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationPermissionBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+#[cfg(feature = "organization_roles")]
 /// The `UpdateOrganizationRoleBody` schema (`#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRoleBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub key: Option<Option<String>>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `permissions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub permissions: Option<Option<Vec<String>>>,
 }
 
+#[cfg(feature = "phone_numbers")]
 /// The `UpdatePhoneNumberBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdatePhoneNumberBody {
     /// The `verified` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary: Option<Option<bool>>,
     /// The `reserved_for_second_factor` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub reserved_for_second_factor: Option<Option<bool>>,
 }
 
+#[cfg(feature = "beta_features")]
 /// The `UpdateProductionInstanceDomainBody` schema (`#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateProductionInstanceDomainBody {
     /// The `home_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// The `is_secondary` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateRoleSetBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub name: Option<Option<String>>,
     /// The `key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub key: Option<Option<String>>,
     /// The `description` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub description: Option<Option<String>>,
     /// The `type` property: a [`UpdateRoleSetBodyType`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub r#type: Option<Option<UpdateRoleSetBodyType>>,
     /// The `default_role_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub default_role_key: Option<Option<String>>,
     /// The `creator_role_key` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub creator_role_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBodyType` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11284,16 +11388,16 @@ pub enum UpdateRoleSetBodyType {
     Unknown(String),
 }
 
+#[cfg(feature = "role_sets")]
 crate::runtime::open_enum!(UpdateRoleSetBodyType { Initial = "initial" });
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSamlConnectionBody {
     /// The `name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
@@ -11301,157 +11405,141 @@ pub struct UpdateSamlConnectionBody {
     /// The `domain` property.
     #[deprecated]
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domain: Option<Option<String>>,
     /// The `domains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub domains: Option<Option<Vec<String>>>,
     /// The `idp_entity_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub idp_metadata: Option<Option<String>>,
     /// The `organization_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub organization_id: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`UpdateSamlConnectionBodyAttributeMapping`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub attribute_mapping: Option<Option<UpdateSamlConnectionBodyAttributeMapping>>,
     /// The `active` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub active: Option<Option<bool>>,
     /// The `sync_user_attributes` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sync_user_attributes: Option<Option<bool>>,
     /// The `allow_subdomains` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `disable_additional_identifications` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub disable_additional_identifications: Option<Option<bool>>,
     /// The `allow_organization_account_linking` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `force_authn` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`UpdateSamlConnectionBodyLoginHint`].
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub login_hint: Option<Option<UpdateSamlConnectionBodyLoginHint>>,
     /// The `consent_verified_domains_deletion` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub consent_verified_domains_deletion: Option<Option<bool>>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UpdateSamlConnectionBodyLoginHint {
     /// The `mode` property: a [`UpdateSamlConnectionBodyLoginHintMode`].
     pub mode: UpdateSamlConnectionBodyLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11466,271 +11554,249 @@ pub enum UpdateSamlConnectionBodyLoginHintMode {
     Unknown(String),
 }
 
+#[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     UpdateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
     CustomAttribute = "custom_attribute", Off = "off" }
 );
 
+#[cfg(feature = "scim_directories")]
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateScimDirectoryBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `provider` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
+#[cfg(feature = "sign_ups")]
 /// The `UpdateSignUpBody` schema (`#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateSignUpBody {
     /// The `external_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
     /// The `custom_action` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub custom_action: Option<Option<bool>>,
 }
 
+#[cfg(feature = "users")]
 /// The `UpdateUserBody` schema (`#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserBody {
     /// The `external_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub external_id: Option<Option<String>>,
     /// The `first_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub last_name: Option<Option<String>>,
     /// The `locale` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub locale: Option<Option<String>>,
     /// The `primary_email_address_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_email_address_id: Option<Option<String>>,
     /// Default: `false`.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
     /// The `primary_phone_number_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_phone_number_id: Option<Option<String>>,
     /// The `primary_web3_wallet_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub primary_web3_wallet_id: Option<Option<String>>,
     /// The `username` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub username: Option<Option<String>>,
     /// The `profile_image_id` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub profile_image_id: Option<Option<String>>,
     /// The `password` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub password: Option<Option<String>>,
     /// The `password_digest` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
     /// The `password_hasher` property: a [`PasswordHasher`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// The `skip_password_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_password_checks: Option<Option<bool>>,
     /// The `sign_out_of_other_sessions` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub sign_out_of_other_sessions: Option<Option<bool>>,
     /// The `totp_secret` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub totp_secret: Option<Option<String>>,
     /// The `backup_codes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `delete_self_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delete_self_enabled: Option<Option<bool>>,
     /// The `create_organization_enabled` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organization_enabled: Option<Option<bool>>,
     /// The `legal_accepted_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub legal_accepted_at: Option<Option<String>>,
     /// The `skip_legal_checks` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub skip_legal_checks: Option<Option<bool>>,
     /// The `create_organizations_limit` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub create_organizations_limit: Option<Option<i64>>,
     /// The `created_at` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub created_at: Option<Option<String>>,
     /// The `bypass_client_trust` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub bypass_client_trust: Option<Option<bool>>,
 }
 
+#[cfg(feature = "users")]
 /// The `UpdateUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserMetadataBody {
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpsertTemplateBody {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `subject` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub subject: Option<Option<String>>,
     /// The `markup` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub markup: Option<Option<String>>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `delivered_by_clerk` property.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub delivered_by_clerk: Option<Option<bool>>,
     /// The `from_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
 
+#[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/parameters/0/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11743,10 +11809,12 @@ pub enum UpsertTemplateTemplateType {
     Unknown(String),
 }
 
+#[cfg(feature = "email_sms_templates")]
 crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "sms" });
 
+#[cfg(feature = "users")]
 /// The `User` schema (`#/components/schemas/User`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// The `id` property.
@@ -11769,24 +11837,19 @@ pub struct User {
     /// The `last_name` property.
     pub last_name: Option<String>,
     /// The `locale` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The `profile_image_url` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
     /// The `public_metadata` property.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `email_addresses` property.
     pub email_addresses: Vec<EmailAddress>,
@@ -11809,7 +11872,6 @@ pub struct User {
     /// The `mfa_disabled_at` property.
     pub mfa_disabled_at: Option<i64>,
     /// The `password_last_updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_updated_at: Option<i64>,
     /// The `external_accounts` property.
     pub external_accounts: Vec<ExternalAccountWithVerification>,
@@ -11818,7 +11880,6 @@ pub struct User {
     /// The `enterprise_accounts` property.
     pub enterprise_accounts: Vec<EnterpriseAccount>,
     /// The `organization_memberships` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
     /// The `last_sign_in_at` property.
     pub last_sign_in_at: Option<i64>,
@@ -11827,7 +11888,6 @@ pub struct User {
     /// The `locked` property.
     pub locked: bool,
     /// The `deprovisioned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
     /// The `lockout_expires_in_seconds` property.
     pub lockout_expires_in_seconds: Option<i64>,
@@ -11842,20 +11902,18 @@ pub struct User {
     /// The `create_organization_enabled` property.
     pub create_organization_enabled: bool,
     /// The `create_organizations_limit` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_organizations_limit: Option<i64>,
     /// The `last_active_at` property.
     pub last_active_at: Option<i64>,
     /// The `legal_accepted_at` property.
     pub legal_accepted_at: Option<i64>,
     /// Default: `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_client_trust: Option<bool>,
     /// The `scim` property: a [`ScimUserMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
 
+#[cfg(feature = "users")]
 /// The `UserObject` schema (`#/components/schemas/User/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11867,16 +11925,19 @@ pub enum UserObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(UserObject { User = "user" });
 
+#[cfg(feature = "users")]
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UsersBanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `UsersGetOrganizationInvitationsStatus` schema (`#/paths/~1users~1{user_id}~1organization_invitations/get/parameters/3/schema`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11893,25 +11954,27 @@ pub enum UsersGetOrganizationInvitationsStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     UsersGetOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
     Revoked = "revoked", Expired = "expired" }
 );
 
+#[cfg(feature = "users")]
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UsersUnbanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
     /// The `object` property: a [`VerificationAdminObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationAdminObject>,
     /// The `status` property: a [`VerificationAdminStatus`].
     #[serde(default)]
@@ -11924,10 +11987,10 @@ pub struct VerificationAdmin {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminObject` schema (`#/components/schemas/verification_admin/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11939,10 +12002,12 @@ pub enum VerificationAdminObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationAdminObject { VerificationAdmin = "verification_admin" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11954,8 +12019,10 @@ pub enum VerificationAdminStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(VerificationAdminStatus { Verified = "verified" });
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -11967,14 +12034,15 @@ pub enum VerificationAdminStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationEmailLink {
     /// The `object` property: a [`VerificationEmailLinkObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationEmailLinkObject>,
     /// The `status` property: a [`VerificationEmailLinkStatus`].
     pub status: VerificationEmailLinkStatus,
@@ -11986,10 +12054,10 @@ pub struct VerificationEmailLink {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkObject` schema (`#/components/schemas/verification_email_link/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12001,10 +12069,12 @@ pub enum VerificationEmailLinkObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationEmailLinkObject { VerificationEmailLink = "verification_email_link" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStatus` schema (`#/components/schemas/verification_email_link/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12021,11 +12091,13 @@ pub enum VerificationEmailLinkStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationEmailLinkStatus { Unverified = "unverified", Verified = "verified",
     Failed = "failed", Expired = "expired" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStrategy` schema (`#/components/schemas/verification_email_link/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12037,31 +12109,31 @@ pub enum VerificationEmailLinkStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_link" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationFromOauth {
     /// The `object` property: a [`VerificationFromOauthObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationFromOauthObject>,
     /// The `status` property: a [`VerificationFromOauthStatus`].
     pub status: VerificationFromOauthStatus,
     /// The `strategy` property.
     pub strategy: String,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauthObject` schema (`#/components/schemas/verification_from_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12073,10 +12145,12 @@ pub enum VerificationFromOauthObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationFromOauthObject { VerificationFromOauth = "verification_from_oauth" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauthStatus` schema (`#/components/schemas/verification_from_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12089,16 +12163,17 @@ pub enum VerificationFromOauthStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationFromOauthStatus { Unverified = "unverified", Verified = "verified" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// The `object` property: a [`VerificationGoogleOneTapObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationGoogleOneTapObject>,
     /// The `status` property: a [`VerificationGoogleOneTapStatus`].
     pub status: VerificationGoogleOneTapStatus,
@@ -12110,13 +12185,12 @@ pub struct VerificationGoogleOneTap {
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapObject` schema (`#/components/schemas/verification_google_one_tap/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12128,11 +12202,13 @@ pub enum VerificationGoogleOneTapObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationGoogleOneTapObject { VerificationGoogleOneTap =
     "verification_google_one_tap" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStatus` schema (`#/components/schemas/verification_google_one_tap/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12145,10 +12221,12 @@ pub enum VerificationGoogleOneTapStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationGoogleOneTapStatus { Unverified = "unverified", Verified = "verified" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStrategy` schema (`#/components/schemas/verification_google_one_tap/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12160,36 +12238,35 @@ pub enum VerificationGoogleOneTapStrategy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationGoogleOneTapStrategy { GoogleOneTap = "google_one_tap" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOauth {
     /// The `object` property: a [`VerificationOauthObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationOauthObject>,
     /// The `status` property: a [`VerificationOauthStatus`].
     pub status: VerificationOauthStatus,
     /// The `strategy` property.
     pub strategy: String,
     /// The `external_verification_redirect_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
     pub expire_at: i64,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationOauthObject` schema (`#/components/schemas/verification_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12201,10 +12278,12 @@ pub enum VerificationOauthObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationOauthObject { VerificationOauth = "verification_oauth" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12223,17 +12302,18 @@ pub enum VerificationOauthStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired", Transferable = "transferable" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOtp {
     /// The `object` property: a [`VerificationOtpObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationOtpObject>,
     /// The `status` property: a [`VerificationOtpStatus`].
     pub status: VerificationOtpStatus,
@@ -12244,13 +12324,12 @@ pub struct VerificationOtp {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpObject` schema (`#/components/schemas/verification_otp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12262,10 +12341,12 @@ pub enum VerificationOtpObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationOtpObject { VerificationOtp = "verification_otp" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStatus` schema (`#/components/schemas/verification_otp/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12282,11 +12363,13 @@ pub enum VerificationOtpStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationOtpStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStrategy` schema (`#/components/schemas/verification_otp/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12301,17 +12384,18 @@ pub enum VerificationOtpStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationOtpStrategy { PhoneCode = "phone_code", EmailCode = "email_code",
     ResetPasswordEmailCode = "reset_password_email_code" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
     /// The `object` property: a [`VerificationPasskeyObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationPasskeyObject>,
     /// The `status` property: a [`VerificationPasskeyStatus`].
     #[serde(default)]
@@ -12320,20 +12404,18 @@ pub struct VerificationPasskey {
     #[serde(default)]
     pub strategy: VerificationPasskeyStrategy,
     /// The `nonce` property: a [`VerificationPasskeyNonce`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<VerificationPasskeyNonce>,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyNonce` schema (`#/components/schemas/verification_passkey/properties/nonce`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12345,8 +12427,10 @@ pub enum VerificationPasskeyNonce {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(VerificationPasskeyNonce { Nonce = "nonce" });
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyObject` schema (`#/components/schemas/verification_passkey/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12358,10 +12442,12 @@ pub enum VerificationPasskeyObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationPasskeyObject { VerificationPasskey = "verification_passkey" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyStatus` schema (`#/components/schemas/verification_passkey/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12373,8 +12459,10 @@ pub enum VerificationPasskeyStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(VerificationPasskeyStatus { Verified = "verified" });
 
+#[cfg(feature = "users")]
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12386,14 +12474,15 @@ pub enum VerificationPasskeyStrategy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationSaml {
     /// The `object` property: a [`VerificationSamlObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationSamlObject>,
     /// The `status` property: a [`VerificationSamlStatus`].
     pub status: VerificationSamlStatus,
@@ -12401,21 +12490,18 @@ pub struct VerificationSaml {
     #[serde(default)]
     pub strategy: VerificationSamlStrategy,
     /// The `external_verification_redirect_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
     /// The `error` property: a [`ClerkError`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlObject` schema (`#/components/schemas/verification_saml/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12427,10 +12513,12 @@ pub enum VerificationSamlObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationSamlObject { VerificationSaml = "verification_saml" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlStatus` schema (`#/components/schemas/verification_saml/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12449,11 +12537,13 @@ pub enum VerificationSamlStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationSamlStatus { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired", Transferable = "transferable" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlStrategy` schema (`#/components/schemas/verification_saml/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12465,14 +12555,15 @@ pub enum VerificationSamlStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationScim {
     /// The `object` property: a [`VerificationScimObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationScimObject>,
     /// The `status` property: a [`VerificationScimStatus`].
     #[serde(default)]
@@ -12486,6 +12577,7 @@ pub struct VerificationScim {
     pub expire_at: Option<i64>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimObject` schema (`#/components/schemas/verification_scim/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12497,10 +12589,12 @@ pub enum VerificationScimObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationScimObject { VerificationScim = "verification_scim" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12512,8 +12606,10 @@ pub enum VerificationScimStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationScimStatus { Verified = "verified" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimStrategy` schema (`#/components/schemas/verification_scim/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12525,14 +12621,15 @@ pub enum VerificationScimStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationTicket {
     /// The `object` property: a [`VerificationTicketObject`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationTicketObject>,
     /// The `status` property: a [`VerificationTicketStatus`].
     pub status: VerificationTicketStatus,
@@ -12544,10 +12641,10 @@ pub struct VerificationTicket {
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketObject` schema (`#/components/schemas/verification_ticket/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12559,10 +12656,12 @@ pub enum VerificationTicketObject {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationTicketObject { VerificationTicket = "verification_ticket" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketStatus` schema (`#/components/schemas/verification_ticket/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12577,11 +12676,13 @@ pub enum VerificationTicketStatus {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationTicketStatus { Unverified = "unverified", Verified = "verified", Expired
     = "expired" }
 );
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketStrategy` schema (`#/components/schemas/verification_ticket/properties/strategy`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12593,34 +12694,33 @@ pub enum VerificationTicketStrategy {
     Unknown(String),
 }
 
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
     /// The `object` property: a [`VerificationWeb3Object`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<VerificationWeb3Object>,
     /// The `status` property: a [`VerificationWeb3Status`].
     pub status: VerificationWeb3Status,
     /// The `strategy` property: a [`VerificationWeb3Strategy`].
     pub strategy: VerificationWeb3Strategy,
     /// The `nonce` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Object` schema (`#/components/schemas/verification_web3/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12632,10 +12732,12 @@ pub enum VerificationWeb3Object {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationWeb3Object { VerificationWeb3 = "verification_web3" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12652,11 +12754,13 @@ pub enum VerificationWeb3Status {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed =
     "failed", Expired = "expired" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Strategy` schema (`#/components/schemas/verification_web3/properties/strategy`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12675,6 +12779,7 @@ pub enum VerificationWeb3Strategy {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationWeb3Strategy { Web3MetamaskSignature = "web3_metamask_signature",
     Web3BaseSignature = "web3_base_signature", Web3CoinbaseWalletSignature =
@@ -12682,16 +12787,18 @@ crate::runtime::open_enum!(
     "web3_okx_wallet_signature", Web3SolanaSignature = "web3_solana_signature" }
 );
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBadRequest` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyBadRequest {
     /// The `errors` property.
     pub errors: Vec<VerifyApiKeyBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -12702,25 +12809,27 @@ pub struct VerifyApiKeyBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyBody {
     /// The `secret` property.
     pub secret: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyNotFound` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyNotFound {
     /// The `errors` property.
     pub errors: Vec<VerifyApiKeyNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -12731,8 +12840,9 @@ pub struct VerifyApiKeyNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse {
     /// The `object` property: a [`VerifyApiKeyResponseObject`].
@@ -12747,7 +12857,6 @@ pub struct VerifyApiKeyResponse {
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `claims` property.
     pub claims: Option<serde_json::Value>,
@@ -12771,6 +12880,7 @@ pub struct VerifyApiKeyResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponseObject` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12782,39 +12892,43 @@ pub enum VerifyApiKeyResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "api_keys")]
 crate::runtime::open_enum!(VerifyApiKeyResponseObject { ApiKey = "api_key" });
 
+#[cfg(feature = "clients")]
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyClientBody {
     /// The `token` property.
     pub token: String,
 }
 
+#[cfg(feature = "proxy_checks")]
 /// The `VerifyDomainProxyBody` schema (`#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyDomainProxyBody {
     /// The `domain_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// The `proxy_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenBadRequest {
     /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -12825,25 +12939,27 @@ pub struct VerifyM2mTokenBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenBody {
     /// The `token` property.
     pub token: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenNotFound {
     /// The `errors` property.
     pub errors: Vec<VerifyM2mTokenNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -12854,8 +12970,9 @@ pub struct VerifyM2mTokenNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse {
     /// The `object` property: a [`VerifyM2mTokenResponseObject`].
@@ -12866,10 +12983,8 @@ pub struct VerifyM2mTokenResponse {
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `revoked` property.
     pub revoked: bool,
@@ -12887,6 +13002,7 @@ pub struct VerifyM2mTokenResponse {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12898,20 +13014,23 @@ pub enum VerifyM2mTokenResponseObject {
     Unknown(String),
 }
 
+#[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
     VerifyM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
 );
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBadRequest` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBadRequest {
     /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenBadRequestErrorsItem>,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBadRequestErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -12922,29 +13041,32 @@ pub struct VerifyOAuthAccessTokenBadRequestErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBody {
     /// The `access_token` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The `secret` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenNotFound` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenNotFound {
     /// The `errors` property.
     pub errors: Vec<VerifyOAuthAccessTokenNotFoundErrorsItem>,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenNotFoundErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -12955,8 +13077,9 @@ pub struct VerifyOAuthAccessTokenNotFoundErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -12969,16 +13092,18 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseActive` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseActive {
     /// The `active` property.
     pub active: bool,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken {
     /// The `object` property: a [`VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject`].
@@ -13006,6 +13131,7 @@ pub struct VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken {
     pub updated_at: f64,
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13017,50 +13143,51 @@ pub enum VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject {
     Unknown(String),
 }
 
+#[cfg(feature = "o_auth_access_tokens")]
 crate::runtime::open_enum!(
     VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject {
     ClerkIdpOauthAccessToken = "clerk_idp_oauth_access_token" }
 );
 
+#[cfg(feature = "users")]
 /// The `VerifyPasswordBody` schema (`#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordBody {
     /// The `password` property.
     pub password: String,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyPasswordResponse` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
     /// The `verified` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct VerifyTotpBody {
     /// The `code` property.
     pub code: String,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyTotpResponse` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
     /// The `verified` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// The `code_type` property: a [`VerifyTotpResponseCodeType`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_type: Option<VerifyTotpResponseCodeType>,
 }
 
+#[cfg(feature = "users")]
 /// The `VerifyTotpResponseCodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13073,12 +13200,14 @@ pub enum VerifyTotpResponseCodeType {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerifyTotpResponseCodeType { Totp = "totp", BackupCode = "backup_code" }
 );
 
+#[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     /// The `object` property: a [`WaitlistEntryObject`].
@@ -13091,17 +13220,16 @@ pub struct WaitlistEntry {
     /// The `status` property: a [`WaitlistEntryStatus`].
     pub status: WaitlistEntryStatus,
     /// The `is_locked` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `invitation` property: a [`Invitation`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<Invitation>,
 }
 
+#[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntryObject` schema (`#/components/schemas/WaitlistEntry/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13113,8 +13241,10 @@ pub enum WaitlistEntryObject {
     Unknown(String),
 }
 
+#[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(WaitlistEntryObject { WaitlistEntry = "waitlist_entry" });
 
+#[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntryStatus` schema (`#/components/schemas/WaitlistEntry/properties/status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13131,17 +13261,18 @@ pub enum WaitlistEntryStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(
     WaitlistEntryStatus { Pending = "pending", Invited = "invited", Rejected =
     "rejected", Completed = "completed" }
 );
 
+#[cfg(feature = "users")]
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `object` property: a [`Web3WalletObject`].
     #[serde(default)]
@@ -13156,6 +13287,7 @@ pub struct Web3Wallet {
     pub updated_at: i64,
 }
 
+#[cfg(feature = "users")]
 /// The `Web3WalletObject` schema (`#/components/schemas/Web3Wallet/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13167,8 +13299,10 @@ pub enum Web3WalletObject {
     Unknown(String),
 }
 
+#[cfg(feature = "users")]
 crate::runtime::open_enum!(Web3WalletObject { Web3Wallet = "web3_wallet" });
 
+#[cfg(feature = "users")]
 /// The `Web3WalletVerification` schema (`#/components/schemas/Web3Wallet/properties/verification`).
 #[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
@@ -13182,16 +13316,7 @@ pub enum Web3WalletVerification {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for Web3WalletVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::VerificationWeb3(value) => value.serialize(serializer),
-            Self::VerificationAdmin(value) => value.serialize(serializer),
-            Self::Unknown(value) => value.serialize(serializer),
-        }
-    }
-}
-
+#[cfg(feature = "users")]
 impl<'de> Deserialize<'de> for Web3WalletVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 use crate::Error;
+
+#[allow(unused_imports)]
 use crate::operations;
 use crate::runtime::{
     ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, SecurityScheme,
@@ -63,13 +65,17 @@ impl Client {
         ClientBuilder::new(DEFAULTS)
     }
 
+    #[allow(dead_code)]
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
 
+    #[cfg(feature = "parcels")]
     /// The `Parcels` operations.
     ///
     /// Parcels and their whereabouts.
+    ///
+    /// Needs the crate's `parcels` feature (on by default).
     pub fn parcels(&self) -> operations::Parcels<'_> {
         operations::Parcels::new(self)
     }

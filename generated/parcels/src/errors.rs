@@ -5,6 +5,7 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use crate::models;
 
 /// The error type of every call: transport failures, timeouts, undecodable replies,

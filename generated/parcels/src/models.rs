@@ -11,21 +11,21 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
 /// The `Courier` schema (`#/components/schemas/Courier`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Courier {
     /// The `name` property.
     pub name: String,
     /// The `phone` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
 /// The `DelayedEvent` schema (`#/components/schemas/DelayedEvent`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DelayedEvent {
     /// The `type` property: a [`DelayedEventType`].
@@ -36,7 +36,6 @@ pub struct DelayedEvent {
     /// The `new_eta` property.
     pub new_eta: String,
     /// The `reason` property: a [`DelayedEventReason`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<DelayedEventReason>,
 }
 
@@ -73,7 +72,7 @@ pub enum DelayedEventType {
 crate::runtime::open_enum!(DelayedEventType { ParcelDelayed = "parcel.delayed" });
 
 /// The `DeliveredEvent` schema (`#/components/schemas/DeliveredEvent`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct DeliveredEvent {
     /// The `type` property: a [`DeliveredEventType`].
@@ -84,7 +83,6 @@ pub struct DeliveredEvent {
     /// The `delivered_at` property.
     pub delivered_at: String,
     /// The `signed_by` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_by: Option<String>,
 }
 
@@ -102,7 +100,7 @@ pub enum DeliveredEventType {
 crate::runtime::open_enum!(DeliveredEventType { ParcelDelivered = "parcel.delivered" });
 
 /// The `ListParcelsResponse` schema (`#/components/pathItems/Parcels/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ListParcelsResponse {
     /// The `parcels` property.
@@ -112,22 +110,20 @@ pub struct ListParcelsResponse {
 }
 
 /// The `NewParcel` schema (`#/components/schemas/NewParcel`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NewParcel {
     /// The `object` property: a [`NewParcelObject`].
-    #[serde(default)]
     pub object: NewParcelObject,
     /// The `recipient` property.
     pub recipient: String,
     /// Minimum: 0.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub insured_value: Option<Option<f64>>,
     /// The `reference` property: a [`NewParcelReference`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<NewParcelReference>,
 }
 
@@ -145,7 +141,7 @@ pub enum NewParcelObject {
 crate::runtime::open_enum!(NewParcelObject { Parcel = "parcel" });
 
 /// The `NewParcelReference` schema (`#/components/schemas/NewParcel/properties/reference`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -171,7 +167,7 @@ impl ::core::convert::From<i64> for NewParcelReference {
 }
 
 /// The `Parcel` schema (`#/components/schemas/Parcel`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Parcel {
     /// Example: `PX12345678`.
@@ -188,18 +184,14 @@ pub struct Parcel {
     /// When the parcel should arrive; `null` once it has.
     pub eta: Option<String>,
     /// Who carries the parcel now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub courier: Option<Courier>,
     /// The recipient's signature.
     ///
     /// `image/png` content, base64-encoded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// The sender's own reference for the parcel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<ParcelReference>,
     /// The `history` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<Scan>>,
 }
 
@@ -209,7 +201,7 @@ pub struct ParcelDimensions {
     /// Minimum: 0.
     pub weight_grams: i64,
     /// The `size` property: a [`ParcelSize`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<ParcelSize>,
 }
 
@@ -227,7 +219,7 @@ pub enum ParcelObject {
 crate::runtime::open_enum!(ParcelObject { Parcel = "parcel" });
 
 /// The sender's own reference for the parcel.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -259,18 +251,17 @@ crate::runtime::open_enum!(
 );
 
 /// The `Problem` schema (`parcels-common.yaml#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
     pub title: String,
     /// The `detail` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
 /// The `Scan` schema (`#/components/schemas/Scan`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Scan {
     /// The `place` property.
@@ -286,7 +277,7 @@ pub struct ScanBase {
     /// The `place` property.
     pub place: String,
     /// The `scanned_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scanned_at: Option<String>,
 }
 
@@ -312,17 +303,16 @@ crate::runtime::open_enum!(
 );
 
 /// The `UpdateParcelBody` schema (`#/paths/~1parcels~1{parcel_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct UpdateParcelBody {
     /// A note for the courier; `null` removes the current one.
     #[serde(
-        default,
         skip_serializing_if = "Option::is_none",
         with = "crate::runtime::double_option"
     )]
     pub note: Option<Option<String>>,
     /// The `dimensions` property: a [`ParcelDimensions`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<ParcelDimensions>,
 }

@@ -17,6 +17,7 @@ pub mod double_option;
 mod error;
 mod form;
 mod hooks;
+mod link_header;
 mod multipart;
 mod open_enum;
 mod options;
@@ -41,7 +42,8 @@ pub use self::multipart::Multipart;
 pub(crate) use self::open_enum::open_enum;
 pub use self::options::RequestOptions;
 #[doc(hidden)]
-pub use self::pagination::{Page, paginate};
+pub use self::pagination::{Cursor, Next, Page, paginate};
+pub use self::pagination::{PaginationError, PaginationErrorKind};
 #[doc(hidden)]
 pub use self::request::{RequestSpec, plain_text};
 #[doc(hidden)]

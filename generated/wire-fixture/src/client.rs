@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 use crate::Error;
+
+#[allow(unused_imports)]
 use crate::operations;
 use crate::runtime::{
     ApiDefaults, AuthScheme, ClientBuilder, Core, RetryPolicy, SecurityScheme,
@@ -72,26 +74,39 @@ impl Client {
         ClientBuilder::new(DEFAULTS)
     }
 
+    #[allow(dead_code)]
     pub(crate) fn core(&self) -> &Core {
         &self.core
     }
 
+    #[cfg(feature = "messages")]
     /// The `Messages` operations.
+    ///
+    /// Needs the crate's `messages` feature (on by default).
     pub fn messages(&self) -> operations::Messages<'_> {
         operations::Messages::new(self)
     }
 
+    #[cfg(feature = "charges")]
     /// The `Charges` operations.
+    ///
+    /// Needs the crate's `charges` feature (on by default).
     pub fn charges(&self) -> operations::Charges<'_> {
         operations::Charges::new(self)
     }
 
+    #[cfg(feature = "status")]
     /// The `Status` operations.
+    ///
+    /// Needs the crate's `status` feature (on by default).
     pub fn status(&self) -> operations::Status<'_> {
         operations::Status::new(self)
     }
 
+    #[cfg(feature = "sessions")]
     /// The `Sessions` operations.
+    ///
+    /// Needs the crate's `sessions` feature (on by default).
     pub fn sessions(&self) -> operations::Sessions<'_> {
         operations::Sessions::new(self)
     }

@@ -5,6 +5,7 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use crate::models;
 
 /// The error type of every call: transport failures, timeouts, undecodable replies,
@@ -15,6 +16,7 @@ pub type Error = crate::runtime::Error<ErrorBody>;
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ErrorBody {
+    #[cfg(feature = "messages")]
     /// A [`models::Problem`] body.
     Problem(models::Problem),
 }

@@ -11,22 +11,25 @@
 
 #![allow(deprecated)]
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "charges")]
 /// The `CreateChargeBody` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateChargeBody {
     /// The `amount` property.
     pub amount: i64,
     /// The `source` property: a [`CreateChargeBodySource`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<CreateChargeBodySource>,
     /// The `capture_method` property: a [`CreateChargeBodyCaptureMethod`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CreateChargeBodyCaptureMethod>,
 }
 
+#[cfg(feature = "charges")]
 /// The `CreateChargeBodyCaptureMethod` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema/properties/capture_method`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -38,10 +41,12 @@ pub enum CreateChargeBodyCaptureMethod {
     Unknown(String),
 }
 
+#[cfg(feature = "charges")]
 crate::runtime::open_enum!(CreateChargeBodyCaptureMethod { Manual = "manual" });
 
+#[cfg(feature = "charges")]
 /// The `CreateChargeBodySource` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema/properties/source`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
@@ -54,36 +59,40 @@ pub enum CreateChargeBodySource {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "charges")]
 impl ::core::convert::From<String> for CreateChargeBodySource {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(feature = "charges")]
 impl ::core::convert::From<CreateChargeBodySourceCard> for CreateChargeBodySource {
     fn from(value: CreateChargeBodySourceCard) -> Self {
         Self::Card(value)
     }
 }
 
+#[cfg(feature = "charges")]
 /// Card
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateChargeBodySourceCard {
     /// The `number` property.
     pub number: String,
 }
 
+#[cfg(feature = "charges")]
 /// The `CreateChargeResponse` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CreateChargeResponse {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `CreateMessageBody` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateMessageBody {
     /// The `To` property.
@@ -91,94 +100,96 @@ pub struct CreateMessageBody {
     pub to: String,
     /// The `Body` property.
     #[serde(rename = "Body")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `MediaUrl` property.
     #[serde(rename = "MediaUrl")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_url: Option<Vec<String>>,
     /// The `StatusCallbackEvent` property.
     #[serde(rename = "StatusCallbackEvent")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_callback_event: Option<Vec<String>>,
     /// The `Metadata` property.
     #[serde(rename = "Metadata")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The `Items` property.
     #[serde(rename = "Items")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CreateMessageBodyItemsItem>>,
 }
 
+#[cfg(feature = "messages")]
 /// The `CreateMessageBodyItemsItem` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/Items/items`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CreateMessageBodyItemsItem {
     /// The `price` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// The `quantity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Device` schema (`#/components/schemas/Device`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Device {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `Message` schema (`#/components/schemas/Message`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Message {
     /// The `sid` property.
     pub sid: String,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Owner` schema (`#/components/schemas/Owner`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Owner {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `Problem` schema (`#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
+#[cfg(feature = "messages")]
 /// The `SearchMessagesFilter` schema (`#/paths/~1messages~1search/get/parameters/3/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SearchMessagesFilter {
     /// The `from` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The `after` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<i64>,
 }
 
+#[cfg(feature = "sessions")]
 /// The `Session` schema (`#/components/schemas/Session`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// The `id` property.
     pub id: String,
     /// The `devices` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Option<Device>>>,
     /// The `labels` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `owner` property: a [`Owner`].
     pub owner: Option<Owner>,

@@ -35,6 +35,8 @@ pub struct RequestSpec {
     /// The operation's own security; `None` is the API's default.
     pub(super) security: Option<Security>,
     problem: Option<String>,
+    /// A next-page URL that replaces the path and query (see [`RequestSpec::follow`]).
+    target: Option<String>,
 }
 
 impl RequestSpec {
@@ -65,6 +67,7 @@ impl RequestSpec {
             idempotent,
             security: None,
             problem: None,
+            target: None,
         }
     }
 
@@ -174,6 +177,13 @@ impl RequestSpec {
             }
             Err(_) => self.fail(format!("invalid content type {content_type:?}")),
         }
+    }
+
+    /// Sends this request to `url`, a next-page URL the server gave (already resolved against
+    /// the base URL and checked to be on its origin by [`Next::url`](super::Next::url)),
+    /// instead of the path template and query parameters, which the URL carries itself.
+    pub fn follow(&mut self, url: String) {
+        self.target = Some(url);
     }
 
     /// Sends this request without the client's credential (`security: []` in the spec).
@@ -287,6 +297,14 @@ impl RequestSpec {
     pub(super) fn url(&self, base_url: &str) -> Result<reqwest::Url, String> {
         if let Some(problem) = &self.problem {
             return Err(problem.clone());
+        }
+        if let Some(target) = &self.target {
+            return reqwest::Url::parse(target).map_err(|e| {
+                format!(
+                    "`{}` was given an invalid next-page URL: {e}",
+                    self.operation_id
+                )
+            });
         }
         let mut url = String::with_capacity(
             base_url.len() + self.path_template.len() + self.query.len() + 32,

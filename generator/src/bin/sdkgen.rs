@@ -31,10 +31,13 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
-    /// Report the spec's diagnostics without writing anything.
+    /// Report the spec's diagnostics (errors, warnings, notes) without writing anything.
     Check {
         /// The OpenAPI 3.0 or 3.1 document (YAML or JSON).
         spec: PathBuf,
+        /// A generator config whose settings (such as `[pagination]`) apply.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Report what changing OLD into NEW does to the generated crate, and the release it needs.
     Diff {
@@ -73,7 +76,7 @@ fn main() -> ExitCode {
             crate_name,
             config,
         } => generate(&spec, &out, crate_name.as_deref(), config.as_deref()),
-        Command::Check { spec } => check(&spec),
+        Command::Check { spec, config } => check(&spec, config.as_deref()),
         Command::Diff {
             old,
             new,
@@ -125,16 +128,23 @@ fn generate(
     Ok(())
 }
 
-fn check(spec: &Path) -> Result<(), String> {
-    let job = sdkgen::Job::new(spec, None, None)?;
+fn check(spec: &Path, config: Option<&Path>) -> Result<(), String> {
+    let job = sdkgen::Job::new(spec, None, config)?;
     let output = job.run().map_err(|d| d.to_string())?;
     for warning in &output.warnings.0 {
         println!("{warning}");
     }
+    let notes = output
+        .warnings
+        .0
+        .iter()
+        .filter(|d| d.severity == sdkgen::Severity::Note)
+        .count();
     println!(
-        "{}: ok ({})",
+        "{}: ok ({}, {})",
         spec.display(),
-        sdkgen::diagnostics::counted(output.warnings.0.len(), "warning")
+        sdkgen::diagnostics::counted(output.warnings.0.len() - notes, "warning"),
+        sdkgen::diagnostics::counted(notes, "note")
     );
     Ok(())
 }

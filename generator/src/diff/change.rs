@@ -104,6 +104,9 @@ kinds! {
     StreamRemoved => "pagination removed",
     /// What `stream()` yields.
     StreamChanged => "pagination changed",
+    /// How `stream()` pages (strategy, the parameter that moves, the response fields it reads):
+    /// the Rust API stays, the requests for later pages differ.
+    PagingChanged => "pagination strategy changed",
     /// How the request body is encoded (JSON, form, multipart, raw media type).
     BodyEncodingChanged => "request body encoding changed",
     /// Whether the builder takes the body property by property or whole.

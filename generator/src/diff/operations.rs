@@ -9,7 +9,10 @@ use super::surface::{
 use super::{Side, documented_values, prose};
 use crate::diagnostics::Pointer;
 use crate::model::QueryStyle;
-use crate::model::{Api, BodyKind, Group, Operation, ParamLocation, Presence, Response};
+use crate::model::{
+    Api, BodyKind, CursorSource, FieldPath, Group, Operation, ParamLocation, Presence, Response,
+    Strategy,
+};
 
 pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
     groups(old.api, new.api, out);
@@ -157,6 +160,93 @@ impl OpView<'_> {
             .unwrap_or_default()
     }
 
+    /// How `stream()` pages, in wire names: the strategy, the parameters it sets and the
+    /// response fields it reads (empty without `stream()`). Plain text: the report quotes it.
+    fn paging(&self) -> String {
+        let Some(pagination) = &self.op.pagination else {
+            return String::new();
+        };
+        let wire = |rust: &str| {
+            let name = self
+                .op
+                .params
+                .iter()
+                .find(|p| p.rust_name == rust)
+                .map_or(rust, |p| p.wire_name.as_str());
+            name.to_owned()
+        };
+        let field = |path: &FieldPath| path.wire.clone();
+        let mut parts: Vec<String> = Vec::new();
+        let mut part = |label: &str, value: Option<String>| {
+            if let Some(value) = value {
+                parts.push(format!("{label} {value}"));
+            }
+        };
+        match &pagination.strategy {
+            Strategy::Offset {
+                offset,
+                limit,
+                total,
+                step,
+            } => {
+                part("offset", Some(wire(offset)));
+                part("page size", limit.as_deref().map(wire));
+                part("total", total.as_ref().map(field));
+                part("step", step.as_ref().map(field));
+            }
+            Strategy::PageNumber {
+                page,
+                size,
+                first,
+                total_pages,
+                has_more,
+            } => {
+                part("page", Some(format!("{} from {first}", wire(page))));
+                part("page size", size.as_deref().map(wire));
+                part("pages", total_pages.as_ref().map(field));
+                part("more", has_more.as_ref().map(field));
+            }
+            Strategy::Cursor {
+                param,
+                next,
+                has_more,
+            } => {
+                let from = match next {
+                    CursorSource::Field(path) => field(path),
+                    CursorSource::LastItem(rust) => format!("the last item's {rust}"),
+                };
+                part("cursor", Some(format!("{} from {from}", wire(param))));
+                part("more", has_more.as_ref().map(field));
+            }
+            Strategy::PageToken {
+                param,
+                next,
+                first_page_only,
+            } => {
+                part(
+                    "token",
+                    Some(format!("{} from {}", wire(param), field(next))),
+                );
+                let first: Vec<String> = first_page_only.iter().map(|p| wire(p)).collect();
+                part(
+                    "first page only",
+                    (!first.is_empty()).then(|| first.join(", ")),
+                );
+            }
+            Strategy::NextUrl { next } => part("URL from", Some(field(next))),
+            Strategy::LinkHeader => part("URL from", Some("the Link header".to_owned())),
+        }
+        let items = match pagination.items.wire.as_str() {
+            "" => "the body",
+            path => path,
+        };
+        format!(
+            "{}: {}; items in {items}",
+            pagination.strategy.name(),
+            parts.join(", ")
+        )
+    }
+
     fn body_encoding(&self) -> String {
         match self.op.body.as_ref().map(|b| &b.kind) {
             None => String::new(),
@@ -183,7 +273,7 @@ impl OpView<'_> {
 }
 
 /// The aspects of an operation (a function: views borrow the model).
-fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 12] {
+fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 13] {
     [
         Aspect {
             kind: Kind::BuilderRenamed,
@@ -240,6 +330,14 @@ fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 12] {
             read: OpView::stream,
             effect: |o, n| {
                 (!o.stream().is_empty() && !n.stream().is_empty()).then_some(Effect::Breaking)
+            },
+            prose: false,
+        },
+        Aspect {
+            kind: Kind::PagingChanged,
+            read: OpView::paging,
+            effect: |o, n| {
+                (!o.paging().is_empty() && !n.paging().is_empty()).then_some(Effect::Wire)
             },
             prose: false,
         },

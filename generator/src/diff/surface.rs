@@ -187,7 +187,7 @@ mod tests {
     /// Checks every struct field, group method, setter and `send()` of the crate for `spec`.
     fn check(spec: &[u8]) {
         let document = crate::load::load(spec, "spec").expect("loads");
-        let (api, _) = crate::model::build(document).expect("builds");
+        let (api, _) = crate::model::build(document, &Default::default()).expect("builds");
         let config = crate::Config::named("surface-check");
         let files = crate::emit::emit(&api, &config, "spec").expect("emits");
         let file = |path: &str| {
@@ -281,7 +281,14 @@ mod tests {
                     .iter()
                     .map(|m| normalize(&m.sig.ident.to_string()))
                     .filter(|n| {
-                        !["options", "send", "send_with_response", "stream"].contains(&n.as_str())
+                        ![
+                            "options",
+                            "send",
+                            "send_page",
+                            "send_with_response",
+                            "stream",
+                        ]
+                        .contains(&n.as_str())
                             && !n.ends_with("_null")
                     })
                     .collect();

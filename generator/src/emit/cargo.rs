@@ -1,5 +1,6 @@
 //! `Cargo.toml` of the generated crate.
 
+use super::feature_names;
 use crate::config::Config;
 use crate::model::Api;
 
@@ -33,6 +34,7 @@ pub fn manifest(api: &Api, config: &Config, spec_name: &str) -> String {
         version = toml_string(&package.version),
         description = toml_string(&description),
     );
+    text.push_str(&features(api));
     if !config.dev_dependencies.is_empty() {
         text.push_str("\n[dev-dependencies]\n");
         // One `name = <inline value>` line per crate, sorted, as a person would write it.
@@ -44,6 +46,45 @@ pub fn manifest(api: &Api, config: &Config, spec_name: &str) -> String {
         }
     }
     text
+}
+
+/// Features of the generated crate that are not groups.
+pub const FEATURES: &[&str] = &["default"];
+
+/// `[features]`: one per group, compiling its operations and the models they reach; `default`
+/// turns on every group, so `default-features = false` plus the groups a program calls builds
+/// only what it uses.
+fn features(api: &Api) -> String {
+    let names = feature_names(api);
+    let mut text = String::from(
+        "\n[features]\n# One feature per group of operations (`client.<group>()`): each compiles its operations and\n# the models they use. Turn off default features and name the groups you call to build less.\n",
+    );
+    if names.is_empty() {
+        text.push_str("default = []\n");
+    } else {
+        text.push_str("default = [\n");
+        for name in &names {
+            text.push_str(&format!("    {},\n", toml_string(name)));
+        }
+        text.push_str("]\n");
+    }
+    for name in &names {
+        text.push_str(&format!("{} = []\n", toml_key(name)));
+    }
+    text
+}
+
+/// A table key, bare when TOML allows it (a Rust identifier in ASCII always is).
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare {
+        key.to_owned()
+    } else {
+        toml_string(key)
+    }
 }
 
 /// "Typed async client for the {title} API", without saying "API" or "the" twice when the

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::{Doc, code, doc_attrs, paragraphs, spec_prose};
-use super::ident;
+use super::{feature_names, ident};
 use crate::config::{Config, derived_env_var};
 use crate::model::{Api, Auth, AuthKind, Security, StatusMatch};
 
@@ -80,8 +80,10 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     }
 
     // A document with webhooks only has no operations to reach.
+    // Unused when no group's feature is on.
     let operations = (!api.groups.is_empty()).then(|| {
         quote!(
+            #[allow(unused_imports)]
             use crate::operations;
         )
     });
@@ -92,7 +94,9 @@ pub fn client_rs(api: &Api, config: &Config) -> TokenStream {
     } else {
         (
             quote!(),
+            // Only operations call it, and none compile when no group's feature is on.
             quote! {
+                #[allow(dead_code)]
                 pub(crate) fn core(&self) -> &Core {
                     &self.core
                 }
@@ -194,15 +198,18 @@ fn defaults(api: &Api, config: &Config) -> TokenStream {
 fn accessors(api: &Api) -> Vec<TokenStream> {
     api.groups
         .iter()
-        .map(|group| {
+        .zip(feature_names(api))
+        .map(|(group, feature)| {
             let method = ident(&group.method);
             let ty = ident(&group.type_name);
             let group_doc = group.doc.as_deref().map(spec_prose);
             let doc = doc_attrs(&paragraphs([
                 Some(format!("The {} operations.", code(&group.tag)).as_str()),
                 group_doc.as_deref(),
+                Some(format!("Needs the crate's `{feature}` feature (on by default).").as_str()),
             ]));
             quote! {
+                #[cfg(feature = #feature)]
                 #doc
                 pub fn #method(&self) -> operations::#ty<'_> {
                     operations::#ty::new(self)

@@ -4,17 +4,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
-use super::ident;
-use crate::model::Api;
+use super::{feature_cfg, feature_names, features_of, ident};
+use crate::model::{Api, GroupReach};
 
 pub fn errors_rs(api: &Api) -> TokenStream {
+    let reach = GroupReach::of(api);
+    let features = feature_names(api);
     let variants = api.error_bodies.iter().map(|name| {
         let ty = ident(name);
         let doc = doc_attrs(&format!("A [`models::{name}`] body."));
-        quote!(#doc #ty(models::#ty),)
+        // Only the groups that can return it need the variant (and its model).
+        let cfg = feature_cfg(features_of(&features, reach.error_body_groups(name)).as_deref());
+        quote!(#cfg #doc #ty(models::#ty),)
     });
     let models_import = (!api.error_bodies.is_empty()).then(|| {
         quote!(
+            // Unused when the enabled features leave out every error body.
+            #[allow(unused_imports)]
             use crate::models;
         )
     });

@@ -5,9 +5,9 @@ use quote::quote;
 
 use super::docs::{code, describe, doc_attrs, doc_attrs_or, paragraphs};
 use super::format::{Piece, piece};
-use super::{ident, type_tokens};
+use super::{feature_cfg, feature_names, features_of, ident, type_tokens};
 use crate::model::{
-    Api, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Usage, Variant,
+    Api, Field, GroupReach, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Usage, Variant,
 };
 
 /// What `models.rs` imports: schema types avoid these names.
@@ -18,17 +18,32 @@ pub const ENUM_MEMBERS: &[&str] = &["Unknown"];
 
 /// The file's pieces: its header, then one per type (see [`super::format`]).
 pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
-    let header = piece(move || {
-        // Structs, unions and newtypes use serde's traits by name; enums and aliases do not.
-        let uses_serde = api.types.iter().any(|def| {
+    // Decided once for all types, so each piece carries only its own answer.
+    let usage = Usage::of(api);
+    let serde_of = |def: &TypeDef| Serde::of(def, &usage);
+    // Structs, unions and newtypes use serde's traits by name; enums and aliases do not.
+    let uses = |trait_: fn(Serde) -> bool| {
+        api.types.iter().any(|def| {
             matches!(
                 def.kind,
                 TypeKind::Struct { .. } | TypeKind::Union { .. } | TypeKind::Newtype(_)
-            )
-        });
-        let imports = uses_serde.then(|| {
-            let names = IMPORTS.iter().map(|name| ident(name));
+            ) && trait_(serde_of(def))
+        })
+    };
+    let imported: Vec<&str> = IMPORTS
+        .iter()
+        .copied()
+        .filter(|name| match *name {
+            "Serialize" => uses(|s| s.serialize),
+            _ => uses(|s| s.deserialize),
+        })
+        .collect();
+    let header = piece(move || {
+        let imports = (!imported.is_empty()).then(|| {
+            let names = imported.iter().map(|name| ident(name));
             quote!(
+                // Unused when the enabled features leave out every type that derives them.
+                #[allow(unused_imports)]
                 use serde::{#(#names),*};
             )
         });
@@ -48,20 +63,67 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
             #imports
         }
     });
-    // Decided once for all types, so each piece carries only its own answer.
-    let usage = Usage::of(api);
+    let reach = GroupReach::of(api);
+    let feature_names = feature_names(api);
     std::iter::once(header)
         .chain(api.types.iter().map(|def| {
             let non_exhaustive = usage.non_exhaustive(def);
+            let serde = serde_of(def);
             let sent = usage.sent(&def.name);
-            piece(move || type_def(api, def, non_exhaustive, sent))
+            let features = features_of(&feature_names, reach.type_groups(&def.name));
+            piece(move || {
+                type_def(
+                    api,
+                    def,
+                    non_exhaustive,
+                    serde,
+                    sent,
+                    feature_cfg(features.as_deref()),
+                )
+            })
         }))
         .collect()
 }
 
+/// Which of serde's traits a type implements: `Serialize` when it is sent, `Deserialize` when it
+/// is received, both when no operation uses it or it is part of such a schema (callers may use
+/// those either way; see [`Usage::standalone`]). Each derive
+/// that no call needs is compile time every user pays for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Serde {
+    serialize: bool,
+    deserialize: bool,
+}
+
+impl Serde {
+    fn of(def: &TypeDef, usage: &Usage) -> Self {
+        let standalone = usage.standalone(&def.name);
+        Self {
+            serialize: usage.sent(&def.name) || standalone,
+            deserialize: usage.received(&def.name) || standalone,
+        }
+    }
+
+    /// The derive list's serde part: `Serialize, Deserialize`, one of them, or nothing.
+    fn derives(self) -> TokenStream {
+        let serialize = self.serialize.then(|| quote!(Serialize,));
+        let deserialize = self.deserialize.then(|| quote!(Deserialize,));
+        quote!(#serialize #deserialize)
+    }
+}
+
 /// One named type. `non_exhaustive` (see [`Usage::non_exhaustive`]) makes a new field or
-/// variant a compatible change for callers; a union callers `sent` gets `From` conversions.
-fn type_def(api: &Api, def: &TypeDef, non_exhaustive: bool, sent: bool) -> TokenStream {
+/// variant a compatible change for callers; `serde` says which directions it travels in; a union
+/// callers `sent` gets `From` conversions; `cfg` (on each of its items) compiles it only with the
+/// features of the groups that use it.
+fn type_def(
+    api: &Api,
+    def: &TypeDef,
+    non_exhaustive: bool,
+    serde: Serde,
+    sent: bool,
+    cfg: Option<TokenStream>,
+) -> TokenStream {
     let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let origin = format!("The {} schema ({}).", code(&def.name), code(&def.origin));
     let has_prose = [&def.docs.description, &def.docs.summary]
@@ -82,12 +144,16 @@ fn type_def(api: &Api, def: &TypeDef, non_exhaustive: bool, sent: bool) -> Token
             fields,
             deny_unknown_fields,
         } => {
-            let deny = deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]));
-            let fields = fields.iter().map(field);
+            // Only decoding reads it, and a type that is never received is never decoded.
+            let deny = (*deny_unknown_fields && serde.deserialize)
+                .then(|| quote!(#[serde(deny_unknown_fields)]));
+            let fields = fields.iter().map(|f| field(f, serde));
+            let derives = serde.derives();
             quote! {
+                #cfg
                 #docs
                 #deprecated
-                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[derive(Clone, Debug, PartialEq, #derives)]
                 #deny
                 #non_exhaustive
                 pub struct #name {
@@ -96,29 +162,35 @@ fn type_def(api: &Api, def: &TypeDef, non_exhaustive: bool, sent: bool) -> Token
             }
         }
         TypeKind::Enum { variants } => {
-            open_enum(&name, &docs, deprecated, non_exhaustive, variants)
+            open_enum(&name, &docs, cfg, deprecated, non_exhaustive, variants)
         }
         TypeKind::Union {
             variants,
             discriminator,
         } => {
+            // The conversions exist exactly when the union does: its members are reached by
+            // every group that reaches it.
+            let conversions = sent.then(|| union_from_impls(api, &name, cfg.as_ref(), variants));
             let union = union(
                 &name,
                 &docs,
+                serde,
+                cfg,
                 deprecated,
                 non_exhaustive,
                 variants,
                 discriminator.as_deref(),
             );
-            let conversions = sent.then(|| union_from_impls(api, &name, variants));
             quote!(#union #conversions)
         }
         TypeKind::Newtype(target) => {
             let target = type_tokens(target, false);
+            let derives = serde.derives();
             quote! {
+                #cfg
                 #docs
                 #deprecated
-                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[derive(Clone, Debug, PartialEq, #derives)]
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
@@ -126,6 +198,7 @@ fn type_def(api: &Api, def: &TypeDef, non_exhaustive: bool, sent: bool) -> Token
         TypeKind::Alias(target) => {
             let target = type_tokens(target, false);
             quote! {
+                #cfg
                 #docs
                 pub type #name = #target;
             }
@@ -133,7 +206,8 @@ fn type_def(api: &Api, def: &TypeDef, non_exhaustive: bool, sent: bool) -> Token
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+/// One struct field; its serde attributes are those of the directions the struct travels in.
+fn field(field: &Field, serde: Serde) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = type_tokens(&field.ty, false);
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
@@ -150,21 +224,29 @@ fn field(field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });
-    let (ty, serde) = match field.presence {
-        Presence::Required => (ty, quote!()),
+    // A missing `Option` decodes as `None` without `default`; only `with` needs it.
+    let default = serde.deserialize.then(|| quote!(default));
+    let skip = serde
+        .serialize
+        .then(|| quote!(skip_serializing_if = "Option::is_none"));
+    let (ty, attrs) = match field.presence {
+        Presence::Required => (ty, vec![]),
         // Always sent, possibly as `null`.
-        Presence::RequiredNullable => (quote!(Option<#ty>), quote!()),
-        Presence::Optional => (
-            quote!(Option<#ty>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-        ),
+        Presence::RequiredNullable => (quote!(Option<#ty>), vec![]),
+        Presence::Optional => (quote!(Option<#ty>), vec![skip]),
         Presence::OptionalNullable => (
             quote!(Option<Option<#ty>>),
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::runtime::double_option")]),
+            vec![
+                default,
+                skip,
+                Some(quote!(with = "crate::runtime::double_option")),
+            ],
         ),
         // A single-value enum: it fills itself in, and a missing one is not an error.
-        Presence::Constant => (ty, quote!(#[serde(default)])),
+        Presence::Constant => (ty, vec![default]),
     };
+    let attrs: Vec<TokenStream> = attrs.into_iter().flatten().collect();
+    let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
     quote! {
         #docs
         #deprecated
@@ -180,6 +262,7 @@ fn field(field: &Field) -> TokenStream {
 fn open_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
+    cfg: Option<TokenStream>,
     deprecated: Option<TokenStream>,
     non_exhaustive: Option<TokenStream>,
     variants: &[Variant],
@@ -198,6 +281,7 @@ fn open_enum(
         quote!(#variant = #wire)
     });
     quote! {
+        #cfg
         #docs
         #deprecated
         #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -208,12 +292,11 @@ fn open_enum(
             Unknown(String),
         }
 
+        #cfg
         crate::runtime::open_enum!(#name { #(#wire_values),* });
     }
 }
 
-/// `oneOf`/`anyOf`. With a discriminator the tag picks the variant; without one the variants
-/// are tried in order. Either way a value that fits none is kept as `Unknown`.
 /// `impl From<Member> for Union`, so a request argument takes a member as it is
 /// (`.value(Card { … })` for `impl Into<PaymentSource>`). Members whose type another member
 /// shares, and free-form members (what `Unknown` holds), get none: the conversion would be
@@ -221,6 +304,7 @@ fn open_enum(
 fn union_from_impls(
     api: &Api,
     name: &proc_macro2::Ident,
+    cfg: Option<&TokenStream>,
     variants: &[UnionVariant],
 ) -> TokenStream {
     let resolved = |ty: &TypeRef| unaliased(api, ty, 16);
@@ -245,6 +329,7 @@ fn union_from_impls(
                 quote!(value)
             };
             quote! {
+                #cfg
                 impl ::core::convert::From<#ty> for #name {
                     fn from(value: #ty) -> Self {
                         Self::#variant(#value)
@@ -269,9 +354,14 @@ fn unaliased(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
     }
 }
 
+/// `oneOf`/`anyOf`. With a discriminator the tag picks the variant; without one the variants
+/// are tried in order. Either way a value that fits none is kept as `Unknown`.
+#[allow(clippy::too_many_arguments)]
 fn union(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
+    serde: Serde,
+    cfg: Option<TokenStream>,
     deprecated: Option<TokenStream>,
     non_exhaustive: Option<TokenStream>,
     variants: &[UnionVariant],
@@ -296,10 +386,12 @@ fn union(
         Unknown(serde_json::Value),
     };
     let Some(property) = discriminator else {
+        let derives = serde.derives();
         return quote! {
+            #cfg
             #docs
             #deprecated
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[derive(Clone, Debug, PartialEq, #derives)]
             #[serde(untagged)]
             #[allow(clippy::large_enum_variant)]
             #non_exhaustive
@@ -325,7 +417,36 @@ fn union(
             Some(#tag) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
         }
     });
+    let serialize = serde.serialize.then(|| {
+        quote! {
+            #cfg
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#serialize_arms)*
+                        Self::Unknown(value) => value.serialize(serializer),
+                    }
+                }
+            }
+        }
+    });
+    let deserialize = serde.deserialize.then(|| {
+        quote! {
+            #cfg
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                    match tag.as_deref() {
+                        #(#deserialize_arms)*
+                        _ => Ok(Self::Unknown(value)),
+                    }
+                }
+            }
+        }
+    });
     quote! {
+        #cfg
         #docs
         #deprecated
         #[derive(Clone, Debug, PartialEq)]
@@ -336,24 +457,7 @@ fn union(
             #unknown
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    Self::Unknown(value) => value.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    #(#deserialize_arms)*
-                    _ => Ok(Self::Unknown(value)),
-                }
-            }
-        }
+        #serialize
+        #deserialize
     }
 }

@@ -11,7 +11,7 @@ use super::docs::{
     code, describe, doc_attrs, doc_attrs_or, inner_doc_attrs, paragraphs, spec_prose,
 };
 use super::format::{Piece, piece};
-use super::{ident, type_tokens};
+use super::{feature_names, ident, type_tokens};
 use crate::model::places;
 use crate::model::{
     Api, Body, BodyKind, Field, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
@@ -34,6 +34,7 @@ pub const BUILDER_MEMBERS: &[&str] = &[
     "clone",
     "options",
     "send",
+    "send_page",
     "send_with_response",
     "stream",
 ];
@@ -45,24 +46,34 @@ pub const RUNTIME_IMPORTS: &[&str] = &["RequestOptions", "RequestSpec", "Respons
 pub const CRATE_IMPORTS: &[&str] = &["Client", "Error", "ErrorBody", "models"];
 
 pub fn mod_rs(api: &Api) -> TokenStream {
-    let modules = api.groups.iter().map(|g| {
-        let module = ident(&g.method);
-        let ty = ident(&g.type_name);
-        let doc = doc_attrs(&format!("Operations tagged {}.", code(&g.tag)));
-        // A tag named `Operations` gives `operations::operations`, which clippy flags; the
-        // module is still the natural name for the tag's accessor.
-        let inception =
-            (g.method == "operations").then(|| quote!(#[allow(clippy::module_inception)]));
-        quote! {
-            #doc
-            #inception
-            pub mod #module;
-            pub use self::#module::#ty;
-        }
-    });
+    let modules = api
+        .groups
+        .iter()
+        .zip(feature_names(api))
+        .map(|(g, feature)| {
+            let module = ident(&g.method);
+            let ty = ident(&g.type_name);
+            let doc = doc_attrs(&format!(
+                "Operations tagged {} (the `{feature}` feature).",
+                code(&g.tag)
+            ));
+            // A tag named `Operations` gives `operations::operations`, which clippy flags; the
+            // module is still the natural name for the tag's accessor.
+            let inception =
+                (g.method == "operations").then(|| quote!(#[allow(clippy::module_inception)]));
+            quote! {
+                #[cfg(feature = #feature)]
+                #doc
+                #inception
+                pub mod #module;
+                #[cfg(feature = #feature)]
+                pub use self::#module::#ty;
+            }
+        });
     quote! {
         //! Operations, one module per tag of the spec. Reach them through the
-        //! [`Client`](crate::Client) accessors.
+        //! [`Client`](crate::Client) accessors. Each module compiles with the crate feature of
+        //! the same name; `default` turns them all on.
 
         #(#modules)*
     }
@@ -483,8 +494,27 @@ impl<'a> OperationCode<'a> {
         let setters = self.slots.iter().filter(|s| !s.required).map(setter);
         let success = self.success_type();
         let send_doc = doc_attrs(&send_doc(op));
-        let send_body = self.send_body();
+        let follows = super::pagination::follows_urls(op);
+        let send_body = self.send_body(follows);
         let stream = self.stream();
+        // Paging by URL: the next pages are this request sent to the URL the server gave.
+        let (send_with_response, send_page) = if follows {
+            (
+                quote!(self.send_page(None).await),
+                Some(quote! {
+                    /// Sends the request, or the same one to a next-page URL from
+                    /// [`stream`](Self::stream), instead of its own path and query.
+                    async fn send_page(
+                        self,
+                        page_url: Option<String>,
+                    ) -> Result<Response<#success>, Error> {
+                        #send_body
+                    }
+                }),
+            )
+        } else {
+            (send_body, None)
+        };
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
         let doc = doc_attrs(&doc);
         quote! {
@@ -515,15 +545,34 @@ impl<'a> OperationCode<'a> {
 
                 /// Sends the request and returns the decoded body with the status and headers.
                 pub async fn send_with_response(self) -> Result<Response<#success>, Error> {
-                    #send_body
+                    #send_with_response
                 }
+
+                #send_page
 
                 #stream
             }
         }
     }
 
-    fn send_body(&self) -> TokenStream {
+    /// `stream()` for paged operations (see [`super::pagination`]).
+    fn stream(&self) -> Option<TokenStream> {
+        let Success::One(body) = self.op.success() else {
+            return None;
+        };
+        super::pagination::stream(self.op, self.api, body, |rust| {
+            self.slots.iter().find_map(|s| match s.kind {
+                SlotKind::Param(p) if p.rust_name == rust => Some(super::pagination::ParamSlot {
+                    name: ident(&s.name),
+                    required: s.required,
+                }),
+                _ => None,
+            })
+        })
+    }
+
+    /// The body of `send_with_response` (or, with `follow`, of `send_page`).
+    fn send_body(&self, follow: bool) -> TokenStream {
         let op = self.op;
         let id = &op.id;
         let method = proc_macro2::Ident::new(&op.http_method, proc_macro2::Span::call_site());
@@ -585,8 +634,18 @@ impl<'a> OperationCode<'a> {
             quote!(request.accept(#accept);)
         });
         let params: Vec<TokenStream> = params.collect();
-        let mutated =
-            security.is_some() || accept.is_some() || !params.is_empty() || body.is_some();
+        let follow = follow.then(|| {
+            quote! {
+                if let Some(url) = page_url {
+                    request.follow(url);
+                }
+            }
+        });
+        let mutated = security.is_some()
+            || accept.is_some()
+            || !params.is_empty()
+            || body.is_some()
+            || follow.is_some();
         let binding = if mutated {
             quote!(let mut request)
         } else {
@@ -606,6 +665,7 @@ impl<'a> OperationCode<'a> {
             #accept
             #(#params)*
             #body
+            #follow
             let raw = self.client.core().execute(request, &self.options).await?;
             #dispatch
         }
@@ -613,43 +673,6 @@ impl<'a> OperationCode<'a> {
 
     fn response_arms(&self) -> Arms {
         Dispatch::new(self.op).arms()
-    }
-
-    /// `stream()` for offset-paginated operations: every item across pages, fetched lazily.
-    fn stream(&self) -> Option<TokenStream> {
-        let pagination = self.op.pagination.as_ref()?;
-        let offset = ident(&pagination.offset_param);
-        let items = ident(&pagination.items_field);
-        let item_ty = type_tokens(&pagination.item_ty, true);
-        let total = match &pagination.total_field {
-            Some(total) => {
-                let total = ident(total);
-                quote!(Some(page.#total))
-            }
-            None => quote!(None),
-        };
-        let doc = doc_attrs(&format!(
-            "Every item across all pages, fetched lazily, one request per page.\n\nStarts at the `{offset}` set on this builder (else 0) and keeps `{limit}` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.",
-            offset = pagination.offset_param.trim_start_matches("r#"),
-            limit = pagination.limit_param.trim_start_matches("r#"),
-        ));
-        Some(quote! {
-            #doc
-            pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item_ty, Error>> {
-                let first = self.#offset.unwrap_or(0);
-                crate::runtime::paginate(first, move |offset| {
-                    let mut request = self.clone();
-                    request.#offset = Some(offset);
-                    async move {
-                        let page = request.send().await?;
-                        Ok(crate::runtime::Page {
-                            items: page.#items,
-                            total_count: #total,
-                        })
-                    }
-                })
-            }
-        })
     }
 }
 

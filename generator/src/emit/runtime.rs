@@ -16,6 +16,10 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
     ("lib.rs", include_str!("../../runtime/src/lib.rs")),
     (
+        "link_header.rs",
+        include_str!("../../runtime/src/link_header.rs"),
+    ),
+    (
         "multipart.rs",
         include_str!("../../runtime/src/multipart.rs"),
     ),

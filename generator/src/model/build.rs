@@ -7,14 +7,15 @@ use openapiv3::{Parameter, ReferenceOr};
 
 use super::components::resolve;
 use super::names::{field_name, method_name, places, type_name};
+use super::pagination;
 use super::paths;
 use super::schema::{Types, bounds, docs_of};
 use super::security::Schemes;
 use super::{
-    Api, Body, BodyKind, Docs, Group, Operation, Pagination, Param, ParamLocation, Presence,
-    QueryStyle, Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef,
-    TypeTable, idempotency,
+    Api, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
+    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeKind, TypeRef, TypeTable, idempotency,
 };
+use crate::config::PagingRule;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::Document;
 use openapiv3::OpenAPI;
@@ -24,11 +25,15 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Builds the model. Warnings come back with the model; errors instead of it.
+/// Builds the model. Warnings (and notes) come back with the model; errors instead of it.
+/// `paging` holds the `[pagination]` rules of `sdkgen.toml`, by operationId.
 ///
 /// Path items are typed one at a time as they are read (see [`crate::load::PathItems`]), so
 /// the document's biggest part is never held typed in full while the model grows.
-pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
+pub fn build(
+    document: Document,
+    paging: &BTreeMap<String, PagingRule>,
+) -> Result<(Api, Diagnostics), Diagnostics> {
     let Document {
         openapi,
         paths,
@@ -85,6 +90,7 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
                 method,
                 path_params: &item.parameters,
                 pointer: &pointer,
+                paging,
             };
             let (mut operation, tag, from_path) = context.build(op, &mut types, &mut diagnostics);
             operation.security = op.security.as_ref().map(|requirements| {
@@ -120,6 +126,12 @@ pub fn build(document: Document) -> Result<(Api, Diagnostics), Diagnostics> {
     for group in &mut groups {
         name_methods(group);
     }
+    let ids = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| op.id.as_str())
+        .collect();
+    pagination::unused_rules(paging.keys(), &ids, &mut diagnostics);
     let (webhooks, webhook_tag) =
         super::webhooks::build(webhooks, doc, &mut types, &mut diagnostics);
     let (security_schemes, security) = schemes.settle(root_security, &mut groups);
@@ -250,6 +262,8 @@ pub(super) struct OperationContext<'a> {
     pub method: &'a str,
     pub path_params: &'a [ReferenceOr<Parameter>],
     pub pointer: &'a Pointer,
+    /// The config's `[pagination]` rules, by operationId.
+    pub paging: &'a BTreeMap<String, PagingRule>,
 }
 
 impl OperationContext<'_> {
@@ -264,7 +278,20 @@ impl OperationContext<'_> {
         let params = self.params(op, &builder_name, types, diagnostics);
         let body = self.body(op, &builder_name, types, diagnostics);
         let responses = self.responses(op, &builder_name, types, diagnostics);
-        let pagination = pagination(&params, &responses, &types.defs);
+        let (pagination, list) = pagination::detect(
+            &pagination::Input {
+                doc: self.doc,
+                op,
+                id: &id,
+                method: self.method,
+                pointer: self.pointer,
+                params: &params,
+                responses: &responses,
+                defs: &types.defs,
+                rule: self.paging.get(&id),
+            },
+            diagnostics,
+        );
         // Without tags, the group comes from the path (`/v1/widgets/{id}` → `widgets`).
         let (tag, from_path) = match op.tags.first() {
             Some(tag) => (tag.clone(), false),
@@ -297,6 +324,7 @@ impl OperationContext<'_> {
             body,
             responses,
             pagination,
+            list,
             security: None,
             idempotency_key: None,
         };
@@ -846,51 +874,6 @@ fn strip_run(words: &[String], run: &[String]) -> Option<Vec<String>> {
     Some(rest)
 }
 
-/// Offset pagination: `offset` and `limit` integer query parameters and a success body with an
-/// array property plus (optionally) an integer total.
-fn pagination(
-    params: &[Param],
-    responses: &[Response],
-    defs: &BTreeMap<String, TypeDef>,
-) -> Option<Pagination> {
-    let find = |name: &str| {
-        params.iter().find(|p| {
-            p.location == ParamLocation::Query && p.wire_name == name && p.ty == TypeRef::I64
-        })
-    };
-    let offset = find("offset")?;
-    let limit = find("limit")?;
-    let success = responses.iter().find(|r| r.status.is_success())?;
-    let Some(TypeRef::Named(name)) = &success.body else {
-        return None;
-    };
-    let TypeKind::Struct { fields, .. } = &defs.get(name)?.kind else {
-        return None;
-    };
-    let arrays: Vec<_> = fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required && matches!(f.ty, TypeRef::Array(_)))
-        .collect();
-    let [items] = arrays.as_slice() else {
-        return None;
-    };
-    let TypeRef::Array(item_ty) = &items.ty else {
-        return None;
-    };
-    let total = fields.iter().find(|f| {
-        f.ty == TypeRef::I64 && (f.wire_name.contains("total") || f.wire_name == "count")
-    });
-    Some(Pagination {
-        offset_param: offset.rust_name.clone(),
-        limit_param: limit.rust_name.clone(),
-        items_field: items.rust_name.clone(),
-        item_ty: (**item_ty).clone(),
-        total_field: total
-            .filter(|t| t.presence == Presence::Required)
-            .map(|t| t.rust_name.clone()),
-    })
-}
-
 /// Decides what depends on whether a type is sent, received, or both: optional nullable fields
 /// of sent types are tri-state (absent vs `null`), and `additionalProperties: false` is only
 /// enforced on types that are never received, so a server adding a field never breaks decoding.
@@ -1190,7 +1173,9 @@ mod tests {
             "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:{paths}\ncomponents:\n  schemas:{schemas}\n"
         );
         let document = crate::load::load(spec.as_bytes(), "t.yaml").expect("the spec loads");
-        build(document).expect("the model builds").0
+        build(document, &Default::default())
+            .expect("the model builds")
+            .0
     }
 
     /// `(operationId, method, builder)` of each operation of the group tagged `tag`.

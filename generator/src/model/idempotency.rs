@@ -1,8 +1,8 @@
 //! Idempotency keys: the header an operation declares for one (`Idempotency-Key`, any case),
 //! or the one the config names for a whole API.
 
-use super::names::field_name;
-use super::{Api, Docs, Operation, Param, ParamLocation, QueryStyle, Scope, TypeRef};
+use super::names::{field_name, places};
+use super::{Api, Docs, Operation, Param, ParamLocation, QueryStyle, TypeRef};
 
 /// The header name APIs use for idempotency keys (Stripe, Adyen, PayPal, the IETF draft).
 const HEADER: &str = "Idempotency-Key";
@@ -44,17 +44,13 @@ impl Api {
                 op.idempotency_key = Some(param.wire_name.clone());
                 continue;
             }
-            // The builder's own methods are taken too, as in `params` (a header named `Body`).
-            let mut taken: Vec<&str> = op.params.iter().map(|p| p.rust_name.as_str()).collect();
-            taken.extend([
-                "client",
-                "options",
-                "body",
-                "send",
-                "send_with_response",
-                "stream",
-            ]);
-            let rust_name = Scope::with_reserved(taken.iter().copied()).claim(field_name(header));
+            // The builder's own members are taken too, as in `params` (a header named `Body`
+            // becomes `body_value`).
+            let mut scope = places::builder_members();
+            for param in &op.params {
+                scope.claim(param.rust_name.clone());
+            }
+            let rust_name = scope.claim(field_name(header));
             op.params.push(Param {
                 wire_name: header.to_owned(),
                 rust_name,

@@ -5,8 +5,10 @@
 
 mod build;
 mod components;
+mod features;
 mod idempotency;
 pub(crate) mod names;
+mod pagination;
 mod paths;
 mod schema;
 mod security;
@@ -14,7 +16,9 @@ mod usage;
 mod webhooks;
 
 pub use self::build::build;
+pub use self::features::GroupReach;
 pub use self::names::{Scope, escape_ident, field_name, method_name, places, type_name};
+pub use self::pagination::{Coverage, CoverageRow};
 pub use self::usage::Usage;
 
 use serde::{Deserialize, Serialize};
@@ -309,8 +313,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Documented responses.
     pub responses: Vec<Response>,
-    /// Offset pagination detected from the parameters and the success body.
+    /// How `stream()` pages, when the operation has one.
     pub pagination: Option<Pagination>,
+    /// Whether the operation returns a list and looks paged (for coverage and notes).
+    pub list: ListShape,
     /// The operation's security when it differs from [`Api::security`]; `Some(vec![])` for a
     /// public operation (`security: []`).
     pub security: Option<Security>,
@@ -324,20 +330,7 @@ impl Operation {
     /// ([`ResponseStatus::is_ok`]): what `send()` yields in the generated code, and what the
     /// diff compares.
     pub fn success(&self) -> Success<'_> {
-        let bodies: Vec<Option<&TypeRef>> = self
-            .responses
-            .iter()
-            .filter(|r| r.status.is_ok())
-            .map(|r| r.body.as_ref())
-            .collect();
-        let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
-        types.dedup();
-        match types.as_slice() {
-            [] => Success::Unit,
-            [one] if bodies.iter().all(Option::is_some) => Success::One(one),
-            [one] => Success::Optional(one),
-            _ => Success::Any,
-        }
+        Success::of(&self.responses)
     }
 
     /// The media types the operation can decode, in order of preference, for `Accept`:
@@ -380,6 +373,26 @@ pub enum Success<'a> {
     Optional(&'a TypeRef),
     /// Bodies of different types: decoded as JSON values.
     Any,
+}
+
+impl<'a> Success<'a> {
+    /// What a call with these documented responses returns (see [`Operation::success`]); for
+    /// the model's builders, which need it before the operation exists.
+    pub fn of(responses: &'a [Response]) -> Self {
+        let bodies: Vec<Option<&TypeRef>> = responses
+            .iter()
+            .filter(|r| r.status.is_ok())
+            .map(|r| r.body.as_ref())
+            .collect();
+        let mut types: Vec<&TypeRef> = bodies.iter().flatten().copied().collect();
+        types.dedup();
+        match types.as_slice() {
+            [] => Success::Unit,
+            [one] if bodies.iter().all(Option::is_some) => Success::One(one),
+            [one] => Success::Optional(one),
+            _ => Success::Any,
+        }
+    }
 }
 
 /// `application/json` and the `+json` types (`application/problem+json`).
@@ -530,19 +543,133 @@ impl std::fmt::Display for ResponseStatus {
     }
 }
 
-/// Offset/limit pagination: the list lives in `items_field`, the total in `total_field`.
+/// How `stream()` walks an operation's pages (see `model/pagination.rs` for how it is found).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
-    /// Rust name of the `offset` parameter.
-    pub offset_param: String,
-    /// Rust name of the `limit` parameter.
-    pub limit_param: String,
-    /// Rust name of the array field in the response.
-    pub items_field: String,
-    /// Type of one item.
+    /// What identifies a page and where the next one is.
+    pub strategy: Strategy,
+    /// The array of items in the success body; empty when the body is the array.
+    pub items: FieldPath,
+    /// The type of one item.
     pub item_ty: TypeRef,
-    /// Rust name of the total-count field, when present.
-    pub total_field: Option<String>,
+    /// What decided it.
+    pub source: PaginationSource,
+}
+
+/// A paging strategy, with the Rust names of the parameters and response fields it uses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Strategy {
+    /// `offset` (+ `limit`): the offset moves by the page size or the items received; ends at
+    /// the total, or at an empty page.
+    Offset {
+        /// The offset parameter.
+        offset: String,
+        /// The page-size parameter, if any.
+        limit: Option<String>,
+        /// The total item count, if the response has one.
+        total: Option<FieldPath>,
+        /// The page size the response reports (Box: pages may hold fewer items).
+        step: Option<FieldPath>,
+    },
+    /// `page` (+ `per_page`): the page number counts up; ends at an empty page or the page
+    /// count.
+    PageNumber {
+        /// The page-number parameter.
+        page: String,
+        /// The page-size parameter, if any.
+        size: Option<String>,
+        /// The number of the first page (0 or 1).
+        first: i64,
+        /// The page count, if the response has one.
+        total_pages: Option<FieldPath>,
+        /// The boolean that says whether more pages follow, if any.
+        has_more: Option<FieldPath>,
+    },
+    /// A cursor from the response goes into a query parameter (`starting_after`, `after`,
+    /// `cursor`, `marker`); `has_more`, or an absent cursor, ends it.
+    Cursor {
+        /// The cursor parameter.
+        param: String,
+        /// Where the next cursor comes from.
+        next: CursorSource,
+        /// The boolean that says whether more pages follow, if any.
+        has_more: Option<FieldPath>,
+    },
+    /// A page token (dropshot's `page_token` / `next_page`, Google's `pageToken`).
+    PageToken {
+        /// The token parameter.
+        param: String,
+        /// The response field with the next token.
+        next: FieldPath,
+        /// Query parameters sent on the first page only: dropshot encodes the scan parameters
+        /// in the token and rejects them next to it.
+        first_page_only: Vec<String>,
+    },
+    /// The response body has the next page's URL (Spotify `next`, Twilio `next_page_uri`).
+    NextUrl {
+        /// The field with the URL.
+        next: FieldPath,
+    },
+    /// The `Link: <…>; rel="next"` response header has the next page's URL (RFC 8288).
+    LinkHeader,
+}
+
+impl Strategy {
+    /// The name used in `sdkgen.toml`, notes and the corpus coverage table.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::Offset { .. } => "offset",
+            Strategy::PageNumber { .. } => "page",
+            Strategy::Cursor { .. } => "cursor",
+            Strategy::PageToken { .. } => "page-token",
+            Strategy::NextUrl { .. } => "next-url",
+            Strategy::LinkHeader => "link-header",
+        }
+    }
+}
+
+/// Where a cursor strategy finds the next cursor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CursorSource {
+    /// A response field (`last_id`, `next_cursor`, `next_marker`).
+    Field(FieldPath),
+    /// This field (Rust name) of the last item on the page, e.g. `id` for `starting_after`.
+    LastItem(String),
+}
+
+/// A field inside a response body, possibly nested (`meta.next_cursor`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldPath {
+    /// Rust field names, outermost first.
+    pub rust: Vec<String>,
+    /// The wire names joined with `.`, for docs and messages.
+    pub wire: String,
+}
+
+/// What decided an operation's pagination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaginationSource {
+    /// Parameter names and the response shape.
+    Detected,
+    /// The operation's `x-speakeasy-pagination` extension.
+    Extension,
+    /// `[pagination]` in `sdkgen.toml`.
+    Config,
+}
+
+/// How an operation relates to lists, for pagination coverage and notes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ListShape {
+    /// The success body is not a list and holds none.
+    NotList,
+    /// A list (an array, or an object holding one) with no sign of paging.
+    Unpaged,
+    /// A list with signs of paging (parameters, response fields, extensions, a `Link`
+    /// header). When it has no [`Pagination`], this says why.
+    Paged {
+        /// Why there is no `stream()`, when there is none.
+        left_out: Option<String>,
+    },
 }
 
 /// Documentation gathered for an item. Absent parts are left out of the recorded model

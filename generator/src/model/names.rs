@@ -468,6 +468,20 @@ mod tests {
         );
         assert_eq!(builders.claim("Users".into()), "Users2");
         assert_eq!(builders.claim("Option".into()), "OptionRequest");
+        // What a builder defines, paging included: a parameter of that name moves aside, as
+        // `…_value` (`body_value`, not `body2`).
+        let mut members = places::builder_members();
+        for name in [
+            "client",
+            "options",
+            "body",
+            "send",
+            "send_with_response",
+            "send_page",
+            "stream",
+        ] {
+            assert_eq!(members.claim(name.to_owned()), format!("{name}_value"));
+        }
         let mut groups = places::group_types();
         assert_eq!(groups.claim("Client".into()), "ClientGroup");
         assert_eq!(groups.claim("Default".into()), "Default");

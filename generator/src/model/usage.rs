@@ -18,6 +18,8 @@ pub struct Usage {
     caller_built: BTreeSet<String>,
     flattened_bodies: BTreeSet<String>,
     received: BTreeSet<String>,
+    /// Schemas no operation uses, and every type they contain.
+    standalone: BTreeSet<String>,
 }
 
 impl Usage {
@@ -52,11 +54,32 @@ impl Usage {
         }
         // Webhook payloads are decoded from the API's requests, never built by callers.
         received.extend(api.webhooks.iter().filter_map(|w| w.payload.as_ref()));
+        let caller_built = reach(built, &index);
+        let received = reach(received, &index);
+        let unused: Vec<TypeRef> = api
+            .types
+            .iter()
+            .map(|t| &t.name)
+            .filter(|name| {
+                !caller_built.contains(*name)
+                    && !flattened_bodies.contains(*name)
+                    && !received.contains(*name)
+            })
+            .map(|name| TypeRef::Named(name.clone()))
+            .collect();
         Self {
-            caller_built: reach(built, &index),
+            standalone: reach(unused.iter().collect(), &index),
+            caller_built,
             flattened_bodies,
-            received: reach(received, &index),
+            received,
         }
+    }
+
+    /// Whether the named type is a schema no operation uses, or is part of one. Callers may
+    /// use those either way (a value they store, forward or read from elsewhere), so they and
+    /// everything they contain travel in both directions.
+    pub fn standalone(&self, name: &str) -> bool {
+        self.standalone.contains(name)
     }
 
     /// Whether callers construct values of the named type themselves.
@@ -92,7 +115,7 @@ impl Usage {
 }
 
 /// The names of every type reachable from `roots` through fields, items, variants and aliases.
-fn reach(roots: Vec<&TypeRef>, index: &BTreeMap<&str, &TypeDef>) -> BTreeSet<String> {
+pub(super) fn reach(roots: Vec<&TypeRef>, index: &BTreeMap<&str, &TypeDef>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
     while let Some(ty) = stack.pop() {

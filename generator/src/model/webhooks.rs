@@ -10,6 +10,9 @@ use super::{BodyKind, TypeKind, TypeRef, Webhook};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::PathItems;
 
+static NO_PAGING: std::collections::BTreeMap<String, crate::config::PagingRule> =
+    std::collections::BTreeMap::new();
+
 /// Methods in the order a path item lists them.
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -74,6 +77,8 @@ pub(super) fn build(
                 method,
                 path_params: &item.parameters,
                 pointer: &pointer,
+                // Webhooks are requests the API sends: nothing to page through.
+                paging: &NO_PAGING,
             };
             let body = context.body(op, &format!("{variant}Webhook"), types, diagnostics);
             let body_doc = body.as_ref().and_then(|b| b.description.clone());

@@ -133,12 +133,14 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
 /// Fails on a compile error and on any warning in the generated code: computed imports and
 /// qualified paths must leave nothing unused or ambiguous.
 pub fn cargo_check(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), String> {
-    cargo(name, output, spec, &["check"])
+    write_crate(name, output, spec)?;
+    cargo(name, &["check"], &[])
 }
 
 /// Like [`cargo_check`], with clippy's default lints as errors (as CI lints generated crates).
 pub fn cargo_clippy(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), String> {
-    cargo(name, output, spec, &["clippy"])
+    write_crate(name, output, spec)?;
+    cargo(name, &["clippy"], &[])
 }
 
 /// Like [`cargo_clippy`], then `cargo doc` with rustdoc's warnings denied: the crate's docs
@@ -148,11 +150,29 @@ pub fn cargo_clippy_and_doc(
     output: &sdkgen::Output,
     spec: &[u8],
 ) -> Result<(), String> {
-    cargo(name, output, spec, &["clippy"])?;
-    cargo(name, output, spec, &["doc"])
+    write_crate(name, output, spec)?;
+    cargo(name, &["clippy"], &[])?;
+    cargo(name, &["doc"], &[])
 }
 
-fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> Result<(), String> {
+/// Writes the crate like [`cargo_clippy`], then lints it once per entry of `features`, each a
+/// `cargo` argument list such as `["--no-default-features", "--features", "pets"]`.
+pub fn cargo_clippy_features(
+    name: &str,
+    output: &sdkgen::Output,
+    spec: &[u8],
+    features: &[Vec<String>],
+) -> Result<(), String> {
+    write_crate(name, output, spec)?;
+    for args in features {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        cargo(name, &["clippy"], &args).map_err(|e| format!("with {}: {e}", args.join(" ")))?;
+    }
+    Ok(())
+}
+
+/// Writes the crate to `target/robustness/<name>/`, its own workspace sharing this one's lock file.
+fn write_crate(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), String> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = scratch(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -164,6 +184,11 @@ fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> 
     cargo_toml.push_str("\n[workspace]\n");
     std::fs::write(&manifest, cargo_toml).map_err(|e| e.to_string())?;
     let _ = std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"));
+    Ok(())
+}
+
+fn cargo(name: &str, command: &[&str], extra: &[&str]) -> Result<(), String> {
+    let dir = scratch(name);
     let doc = command == ["doc"];
     let run = std::process::Command::new(env!("CARGO"))
         .args(command)
@@ -172,6 +197,7 @@ fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> 
         } else {
             &["--quiet", "--all-targets", "--message-format", "short"][..]
         })
+        .args(extra)
         .env("RUSTDOCFLAGS", "-D warnings")
         .args(if command == ["clippy"] {
             &["--", "-D", "warnings"][..]
@@ -188,9 +214,10 @@ fn cargo(name: &str, output: &sdkgen::Output, spec: &[u8], command: &[&str]) -> 
         .filter(|line| line.contains(": error") || line.contains(": warning"))
         .collect();
     println!(
-        "{}: cargo {}: {}",
+        "{}: cargo {} {}: {}",
         dir.display(),
         command.join(" "),
+        extra.join(" "),
         run.status
     );
     if run.status.success() && problems.is_empty() {

@@ -178,6 +178,22 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
             ));
             continue;
         }
+        if outcome["kind"] == "pagination" {
+            // `stream()` read the page `send()` decoded and found it cannot be followed (more
+            // items, but no cursor): data the mock made up, or the spec's own example.
+            let cause = match (mode.as_str(), info.reply_example) {
+                ("static", true) => "spec: the response example is a page that cannot be followed",
+                _ => {
+                    "mock: Prism's page cannot be followed (`stream()` stops with `Error::Pagination`)"
+                }
+            };
+            report.not_ours.push(fail(
+                &mode,
+                cause.into(),
+                outcome["message"].as_str().unwrap_or_default().to_owned(),
+            ));
+            continue;
+        }
         if outcome["kind"] == "decode" {
             if let Some(violation) = matching_response_violation(line) {
                 let cause = match (mode.as_str(), info.reply_example) {
@@ -661,6 +677,25 @@ mod tests {
             report.not_ours[0].cause,
             "mock: Prism's static reply, sampled from the schema, breaks it"
         );
+    }
+
+    #[test]
+    fn a_page_stream_cannot_follow_is_the_mocks_data_or_the_specs_example() {
+        let stuck = json!({"kind": "pagination", "message": "`listPets` stopped paging at page 1: the page says there are more items, but `next_cursor`, which says where they are, is absent or empty"});
+        let out = [
+            line("static", "synthesized", json!([]), json!({"kind": "ok"})),
+            line("seed 1", "synthesized", json!([]), stuck),
+        ]
+        .join("\n");
+        let report = analyze("pets", &program("listPets"), &out);
+        assert!(report.failures.is_empty(), "{report:?}");
+        assert_eq!(report.not_ours.len(), 1);
+        assert!(
+            report.not_ours[0]
+                .cause
+                .starts_with("mock: Prism's page cannot be followed")
+        );
+        assert!(report.not_ours[0].detail.contains("next_cursor"));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub struct Program {
 /// The smoke crate's manifest; `sdk` is the generated crate in `../sdk`.
 pub fn manifest(package: &str, sdk_package: &str) -> String {
     format!(
-        "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nsdk = {{ path = \"../sdk\", package = \"{sdk_package}\" }}\nserde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"rt\", \"macros\", \"time\"] }}\n"
+        "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\nsdk = {{ path = \"../sdk\", package = \"{sdk_package}\" }}\nfutures-core = \"0.3\"\nserde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"rt\", \"macros\", \"time\"] }}\n"
     )
 }
 
@@ -279,6 +279,7 @@ fn describe(error: sdk::Error) -> (Value, bool) {
             (json!({"kind": "unexpected_status", "status": e.status().as_u16(), "body": body}), refused)
         }
         sdk::Error::InvalidRequest(message) => (json!({"kind": "invalid_request", "message": message}), true),
+        sdk::Error::Pagination(e) => (json!({"kind": "pagination", "message": e.to_string()}), false),
         other => (json!({"kind": "transport", "message": other.to_string()}), true),
     }
 }
@@ -290,6 +291,18 @@ fn arg<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, Fail
 
 fn finish<T>(result: Result<T, sdk::Error>) -> Result<(), Failure> {
     result.map(drop).map_err(Failure::Sdk)
+}
+
+/// The first item of a paged operation's `stream()`: its first page, decoded and read for
+/// where the next one is (the same request `send()` made).
+async fn first_item<T>(
+    stream: impl futures_core::Stream<Item = Result<T, sdk::Error>>,
+) -> Result<(), Failure> {
+    let mut stream = std::pin::pin!(stream);
+    match std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+        Some(Err(error)) => Err(Failure::Sdk(error)),
+        Some(Ok(_)) | None => Ok(()),
+    }
 }
 "##;
 
@@ -373,8 +386,14 @@ fn operation(
     for (setter, local) in setters {
         let _ = writeln!(call, "    let request = request.{setter}({local});");
     }
+    // One page through `send()`; a paged operation then also through `stream()`.
+    let send = if op.pagination.is_some() {
+        "    let request = request.options(options);\n    finish(request.clone().send().await)?;\n    first_item(request.stream()).await\n"
+    } else {
+        "    finish(request.options(options).send().await)\n"
+    };
     let function = format!(
-        "\n/// `{route}` (operation `{id}`).\nasync fn op_{index}(client: &sdk::Client, options: sdk::RequestOptions, ex: bool) -> Result<(), Failure> {{\n{lines}{call}    finish(request.options(options).send().await)\n}}\n",
+        "\n/// `{route}` (operation `{id}`).\nasync fn op_{index}(client: &sdk::Client, options: sdk::RequestOptions, ex: bool) -> Result<(), Failure> {{\n{lines}{call}{send}}}\n",
         route = info.route,
         id = op.id.replace('`', "'"),
     );

@@ -257,6 +257,43 @@ impl GetApiKeys {
             _ => Err(raw.unexpected_status()),
         }
     }
+
+    /// Every item across all pages, fetched lazily, one request per page.
+    ///
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<models::GetApiKeysResponseDataItem, Error>,
+    > {
+        let first = self.offset.map(|at| at as i64).unwrap_or(0);
+        crate::runtime::paginate(
+            "getApiKeys",
+            first,
+            move |at| {
+                let mut request = self.clone();
+                request.offset = Some(at as f64);
+
+                async move {
+                    let page = request.send().await?;
+                    let total = Some(page.total_count).map(|count| count as i64);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                    })
+                }
+            },
+        )
+    }
 }
 
 /// A `POST /api_keys` request; start it with [`ApiKeys::create`](super::ApiKeys::create), then `.send()` it.

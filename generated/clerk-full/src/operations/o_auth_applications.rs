@@ -250,22 +250,33 @@ impl ListOAuthApplications {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<Item = Result<models::OAuthApplication, Error>> {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "ListOAuthApplications",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },

@@ -274,7 +274,9 @@ impl ListInstanceOrganizationInvitations {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -282,16 +284,25 @@ impl ListInstanceOrganizationInvitations {
     > {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "ListInstanceOrganizationInvitations",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },
@@ -394,7 +405,9 @@ impl ListOrganizationInvitations {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -402,16 +415,25 @@ impl ListOrganizationInvitations {
     > {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "ListOrganizationInvitations",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },
@@ -646,7 +668,9 @@ impl ListPendingOrganizationInvitations {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -654,16 +678,25 @@ impl ListPendingOrganizationInvitations {
     > {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "ListPendingOrganizationInvitations",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },

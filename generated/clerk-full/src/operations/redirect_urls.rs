@@ -141,6 +141,35 @@ impl ListRedirectUrLs {
             _ => Err(raw.unexpected_status()),
         }
     }
+
+    /// Every item across all pages, fetched lazily, one request per page.
+    ///
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<Item = Result<models::RedirectUrl, Error>> {
+        let first = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            "ListRedirectURLs",
+            first,
+            move |at| {
+                let mut request = self.clone();
+                request.offset = Some(at);
+
+                async move {
+                    let page = request.send().await?;
+                    let items = page;
+                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                    })
+                }
+            },
+        )
+    }
 }
 
 /// A `POST /redirect_urls` request; start it with [`RedirectUrls::create`](super::RedirectUrls::create), then `.send()` it.

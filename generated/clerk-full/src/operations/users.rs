@@ -1025,6 +1025,35 @@ impl GetUserList {
             _ => Err(raw.unexpected_status()),
         }
     }
+
+    /// Every item across all pages, fetched lazily, one request per page.
+    ///
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<Item = Result<models::User, Error>> {
+        let first = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            "GetUserList",
+            first,
+            move |at| {
+                let mut request = self.clone();
+                request.offset = Some(at);
+
+                async move {
+                    let page = request.send().await?;
+                    let items = page;
+                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                    })
+                }
+            },
+        )
+    }
 }
 
 /// A `POST /users` request; start it with [`Users::create`](super::Users::create), then `.send()` it.
@@ -2731,6 +2760,37 @@ impl GetOAuthAccessToken {
             _ => Err(raw.unexpected_status()),
         }
     }
+
+    /// Every item across all pages, fetched lazily, one request per page.
+    ///
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
+    pub fn stream(
+        self,
+    ) -> impl futures_core::Stream<
+        Item = Result<models::OAuthAccessTokenInnerItem, Error>,
+    > {
+        let first = self.offset.unwrap_or(0);
+        crate::runtime::paginate(
+            "GetOAuthAccessToken",
+            first,
+            move |at| {
+                let mut request = self.clone();
+                request.offset = Some(at);
+
+                async move {
+                    let page = request.send().await?;
+                    let items = page;
+                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
+                    Ok(crate::runtime::Page {
+                        items,
+                        next,
+                    })
+                }
+            },
+        )
+    }
 }
 
 /// A `GET /users/{user_id}/organization_memberships` request; start it with [`Users::get_organization_memberships`](super::Users::get_organization_memberships), then `.send()` it.
@@ -2795,7 +2855,9 @@ impl UsersGetOrganizationMemberships {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -2803,16 +2865,25 @@ impl UsersGetOrganizationMemberships {
     > {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "UsersGetOrganizationMemberships",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },
@@ -2900,7 +2971,9 @@ impl UsersGetOrganizationInvitations {
 
     /// Every item across all pages, fetched lazily, one request per page.
     ///
-    /// Starts at the `offset` set on this builder (else 0) and keeps `limit` and every filter. Ends after the last item (by the total count, or at an empty page); a failed page is yielded as an error and ends the stream.
+    /// Pages by offset: starts at the `offset` set on this builder (else 0), keeps `limit` as the page size, and moves by the number of items received. Ends at the total (`total_count`) or at an empty page. Every other parameter set on this builder (filters, page size) is sent with each page.
+    ///
+    /// A failed page is yielded as an error and ends the stream, and so does a server that would make it loop (a repeated cursor or URL, a page identical to the previous one): [`Error::Pagination`](crate::Error).
     pub fn stream(
         self,
     ) -> impl futures_core::Stream<
@@ -2908,16 +2981,25 @@ impl UsersGetOrganizationInvitations {
     > {
         let first = self.offset.unwrap_or(0);
         crate::runtime::paginate(
+            "UsersGetOrganizationInvitations",
             first,
-            move |offset| {
+            move |at| {
                 let mut request = self.clone();
-                request.offset = Some(offset);
+                request.offset = Some(at);
 
                 async move {
                     let page = request.send().await?;
+                    let total = Some(page.total_count);
+                    let items = page.data;
+                    let next = crate::runtime::Next::offset(
+                        at,
+                        items.len(),
+                        None,
+                        total,
+                    );
                     Ok(crate::runtime::Page {
-                        items: page.data,
-                        total_count: Some(page.total_count),
+                        items,
+                        next,
                     })
                 }
             },

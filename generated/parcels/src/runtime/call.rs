@@ -474,6 +474,7 @@ impl<B> fmt::Display for ErrorKind<'_, B> {
             Error::ResponseTooLarge { .. } => "response_too_large",
             Error::InvalidRequest(_) => "invalid_request",
             Error::Config(_) => "config",
+            Error::Pagination(_) => "pagination",
         })
     }
 }

@@ -64,6 +64,9 @@ pub enum Error<B> {
     InvalidRequest(String),
     /// The client is misconfigured: missing token, invalid base URL, bad default header...
     Config(String),
+    /// A `stream()` stopped because the server would make it loop forever (a repeated cursor,
+    /// a page identical to the last) or pointed it somewhere it must not go.
+    Pagination(Box<super::pagination::PaginationError>),
 }
 
 impl<B> Error<B> {
@@ -74,7 +77,10 @@ impl<B> Error<B> {
             Error::Decode(e) => Some(e.status),
             Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Transport { source, .. } => source.status(),
-            Error::Timeout { .. } | Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::Timeout { .. }
+            | Error::InvalidRequest(_)
+            | Error::Config(_)
+            | Error::Pagination(_) => None,
         }
     }
 
@@ -90,7 +96,8 @@ impl<B> Error<B> {
             Error::Decode(_)
             | Error::ResponseTooLarge { .. }
             | Error::InvalidRequest(_)
-            | Error::Config(_) => false,
+            | Error::Config(_)
+            | Error::Pagination(_) => false,
         }
     }
 
@@ -102,7 +109,7 @@ impl<B> Error<B> {
             Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::ResponseTooLarge { attempts, .. } => Some(*attempts),
-            Error::InvalidRequest(_) | Error::Config(_) => None,
+            Error::InvalidRequest(_) | Error::Config(_) | Error::Pagination(_) => None,
         }
     }
 
@@ -216,6 +223,8 @@ impl<B: fmt::Debug> fmt::Display for Error<B> {
                 f.write_str("client configuration error: ")?;
                 write_capped(f, format_args!("{msg}"))
             }
+            // Capped where it quotes the server (a refused next-page link), in pagination.rs.
+            Error::Pagination(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -264,6 +273,7 @@ impl<B: fmt::Debug> fmt::Debug for Error<B> {
                 f.debug_tuple("InvalidRequest").field(&Capped(msg)).finish()
             }
             Error::Config(msg) => f.debug_tuple("Config").field(&Capped(msg)).finish(),
+            Error::Pagination(e) => f.debug_tuple("Pagination").field(e).finish(),
         }
     }
 }
@@ -272,6 +282,7 @@ impl<B: fmt::Debug> std::error::Error for Error<B> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
+            Error::Pagination(e) => Some(e.as_ref()),
             Error::Decode(e) => std::error::Error::source(&**e),
             _ => None,
         }
@@ -465,7 +476,7 @@ const SHOWN_BYTES: usize = 200;
 
 /// Formats `args`, keeping the first [`SHOWN_BYTES`] bytes (cut at a character boundary) and
 /// marking a cut with `…`.
-fn write_capped(f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>) -> fmt::Result {
+pub(super) fn write_capped(f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>) -> fmt::Result {
     let mut budget = Budget {
         out: f,
         left: SHOWN_BYTES,
@@ -505,7 +516,7 @@ impl fmt::Write for Budget<'_, '_> {
 }
 
 /// A value whose `Debug` is capped like [`write_capped`] (`{:#?}` stays pretty).
-struct Capped<'a, T: ?Sized>(&'a T);
+pub(super) struct Capped<'a, T: ?Sized>(pub(super) &'a T);
 
 impl<T: fmt::Debug + ?Sized> fmt::Debug for Capped<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
