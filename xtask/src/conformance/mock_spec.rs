@@ -10,7 +10,10 @@
 //! a JSON `null` in an array's place anyway. Nothing else changes, and the SDK is still
 //! generated from the user's own file.
 
+use sdkgen::diagnostics::Pointer;
 use serde_json::{Map, Value, json};
+
+use super::values::Values;
 
 /// Adds the default encoding to form bodies' array properties; how many it added.
 pub fn spell_out_defaults(spec: &mut Value) -> usize {
@@ -25,17 +28,18 @@ pub fn spell_out_defaults(spec: &mut Value) -> usize {
             let Some(mut body) = operation.get("requestBody") else {
                 continue;
             };
-            let mut pointer = format!("/paths/{}/{}/requestBody", escape(path), escape(method));
+            let mut pointer = Pointer::root()
+                .join("paths")
+                .join(path)
+                .join(method)
+                .join("requestBody");
             // A shared request body is changed where it is defined.
             if let Some(reference) = body.get("$ref").and_then(Value::as_str) {
-                let Some(target) = reference
-                    .strip_prefix('#')
-                    .and_then(|p| spec.pointer(p).map(|b| (p, b)))
-                else {
+                pointer = Pointer::from_ref(reference);
+                let Some(target) = spec.pointer(json_pointer(&pointer)) else {
                     continue;
                 };
-                pointer = target.0.to_owned();
-                body = target.1;
+                body = target;
             }
             for media in body
                 .get("content")
@@ -44,7 +48,7 @@ pub fn spell_out_defaults(spec: &mut Value) -> usize {
                 .flat_map(|content| content.keys())
                 .filter(|m| m.split(';').next().unwrap_or("").trim() == FORM)
             {
-                media_pointers.push(format!("{pointer}/content/{}", escape(media)));
+                media_pointers.push(pointer.join("content").join(media));
             }
         }
     }
@@ -54,7 +58,7 @@ pub fn spell_out_defaults(spec: &mut Value) -> usize {
     for pointer in media_pointers {
         added += localize_nullable_arrays(spec, &pointer);
         let arrays = array_properties(spec, &pointer);
-        let Some(Value::Object(media)) = spec.pointer_mut(&pointer) else {
+        let Some(Value::Object(media)) = spec.pointer_mut(json_pointer(&pointer)) else {
             continue;
         };
         let encoding = media
@@ -78,14 +82,15 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// Gives the form media type at `pointer` its own copy of its schema (so that shared schemas
 /// of JSON bodies stay as they are) and drops `null` from its nullable array properties; how
 /// many it changed.
-fn localize_nullable_arrays(spec: &mut Value, pointer: &str) -> usize {
-    let Some(schema) = spec.pointer(&format!("{pointer}/schema")) else {
+fn localize_nullable_arrays(spec: &mut Value, pointer: &Pointer) -> usize {
+    let at = pointer.join("schema");
+    let values = Values::new(spec);
+    let Some(schema) = spec.pointer(json_pointer(&at)) else {
         return 0;
     };
-    let mut schema = resolve(spec, schema).clone();
+    let mut schema = values.resolve(schema).clone();
     let mut changed = 0;
     let mut members = vec![&mut schema];
-    let mut copies = Vec::new();
     while let Some(member) = members.pop() {
         for property in member
             .get_mut("properties")
@@ -93,27 +98,24 @@ fn localize_nullable_arrays(spec: &mut Value, pointer: &str) -> usize {
             .into_iter()
             .flat_map(|p| p.values_mut())
         {
-            let resolved = resolve(spec, property).clone();
+            let resolved = values.resolve(property).clone();
             if is_array(&resolved) && is_nullable(&resolved) {
                 *property = without_null(resolved);
                 changed += 1;
             }
         }
+        // `allOf` members by reference become local copies too, then are walked.
         if let Some(Value::Array(all_of)) = member.get_mut("allOf") {
             for part in all_of.iter_mut() {
-                copies.push(part);
+                *part = values.resolve(part).clone();
+                members.push(part);
             }
         }
-        // `allOf` members by reference become local copies too, then are walked.
-        for part in copies.drain(..) {
-            *part = resolve(spec, part).clone();
-            members.push(part);
-        }
     }
-    if changed > 0 {
-        if let Some(slot) = spec.pointer_mut(&format!("{pointer}/schema")) {
-            *slot = schema;
-        }
+    if changed > 0
+        && let Some(slot) = spec.pointer_mut(json_pointer(&at))
+    {
+        *slot = schema;
     }
     changed
 }
@@ -143,10 +145,11 @@ fn without_null(mut schema: Value) -> Value {
 
 /// The names of the array properties of the schema of the media type at `pointer` (through
 /// `$ref`s and `allOf` members).
-fn array_properties(spec: &Value, pointer: &str) -> Vec<String> {
+fn array_properties(spec: &Value, pointer: &Pointer) -> Vec<String> {
+    let values = Values::new(spec);
     let mut names = Vec::new();
     let mut pending: Vec<&Value> = spec
-        .pointer(pointer)
+        .pointer(json_pointer(pointer))
         .and_then(|m| m.get("schema"))
         .into_iter()
         .collect();
@@ -156,14 +159,14 @@ fn array_properties(spec: &Value, pointer: &str) -> Vec<String> {
         if seen > 64 {
             break;
         }
-        let schema = resolve(spec, schema);
+        let schema = values.resolve(schema);
         for (name, property) in schema
             .get("properties")
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
         {
-            if is_array(resolve(spec, property)) && !names.contains(name) {
+            if is_array(values.resolve(property)) && !names.contains(name) {
                 names.push(name.clone());
             }
         }
@@ -178,24 +181,9 @@ fn array_properties(spec: &Value, pointer: &str) -> Vec<String> {
     names
 }
 
-fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| spec.pointer(p))
-        {
-            Some(target) => schema = target,
-            None => break,
-        }
-    }
-    schema
-}
-
-/// A JSON pointer segment (RFC 6901).
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+/// `pointer` as `serde_json::Value::pointer` takes it: without the leading `#`.
+fn json_pointer(pointer: &Pointer) -> &str {
+    pointer.as_str().trim_start_matches('#')
 }
 
 #[cfg(test)]
