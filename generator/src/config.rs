@@ -39,6 +39,9 @@ pub struct Config {
     /// What goes into the generated rustdoc.
     #[serde(default)]
     pub docs: DocsConfig,
+    /// How the model types are emitted.
+    #[serde(default)]
+    pub types: TypesConfig,
     /// `[dev-dependencies]` written verbatim into the generated `Cargo.toml` (for the crate's
     /// own tests and examples).
     #[serde(default, rename = "dev-dependencies")]
@@ -101,6 +104,29 @@ impl Default for DocsConfig {
     }
 }
 
+/// Model type settings.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TypesConfig {
+    /// Which of serde's traits each type derives.
+    #[serde(default)]
+    pub serde: SerdeDerives,
+}
+
+/// Which of serde's traits the model types derive.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum SerdeDerives {
+    /// `Serialize` on the types requests send, `Deserialize` on the types replies bring, both
+    /// on schemas no operation uses. Each derive no call needs is compile time every user pays
+    /// for, so this is the default.
+    #[default]
+    ByDirection,
+    /// `Serialize` and `Deserialize` on every type: for callers who also read request types
+    /// (a mock server, a queue that stores requests) or write reply types (a cache, a proxy).
+    Both,
+}
+
 fn yes() -> bool {
     true
 }
@@ -122,6 +148,7 @@ impl Config {
             },
             client: ClientConfig::default(),
             docs: DocsConfig::default(),
+            types: TypesConfig::default(),
             dev_dependencies: toml::Table::new(),
             pagination: BTreeMap::new(),
         }
@@ -343,6 +370,20 @@ mod tests {
         let config = Config::parse("[package]\nname = \"clerk-backend\"\n").unwrap();
         assert_eq!(config, Config::named("clerk-backend"));
         assert_eq!(config.lib_name(), "clerk_backend");
+    }
+
+    #[test]
+    fn serde_derives_are_by_direction_unless_asked_for_both() {
+        let by_default = Config::parse("[package]\nname = \"x\"\n").unwrap();
+        assert_eq!(by_default.types.serde, SerdeDerives::ByDirection);
+        let both = Config::parse("[package]\nname = \"x\"\n[types]\nserde = \"both\"\n").unwrap();
+        assert_eq!(both.types.serde, SerdeDerives::Both);
+        let err =
+            Config::parse("[package]\nname = \"x\"\n[types]\nserde = \"some\"\n").unwrap_err();
+        assert!(
+            err.contains("by-direction") && err.contains("both"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -153,12 +153,40 @@ components:
 /// also what it contains: `Part`, received and part of `Unused`). Field
 /// attributes follow (`skip_serializing_if` only for `Serialize`, `default` only where decoding
 /// needs it: the required single-value `kind` fills itself in when missing). The untagged paths
-/// make two groups, so each type also carries its group's feature. `additionalProperties: false` would be enforced when decoding, which a type that is
-/// only sent never is, so it shows nowhere.
+/// make two groups, so each type also carries its group's feature. `additionalProperties: false`
+/// would be enforced when decoding, which a type that is only sent never is, so it shows nowhere.
 #[test]
 fn serde_derives_follow_the_directions_a_type_travels() {
-    let files = generate(&spec(
-        r#"
+    let files = generate(&spec(DIRECTIONS));
+    insta::assert_snapshot!(file(&files, "src/models.rs"));
+}
+
+/// With `[types] serde = "both"` every type derives both traits, whichever way it travels.
+#[test]
+fn serde_both_derives_both_traits_on_every_type() {
+    let mut config = Config::named("example-sdk");
+    config.types.serde = sdkgen::config::SerdeDerives::Both;
+    let output = sdkgen::generate(spec(DIRECTIONS).as_bytes(), "spec.yaml", &config).unwrap();
+    let models = file(&output.files, "src/models.rs");
+    // Structs derive serde's traits (string enums implement both through `open_enum!`):
+    // ThingInput, ThingOutput, Part, Both, Unused, each with both.
+    let serde_derives: Vec<&str> = models
+        .lines()
+        .filter(|line| line.trim_start().starts_with("#[derive("))
+        .filter(|line| line.contains("Serialize") || line.contains("Deserialize"))
+        .collect();
+    assert_eq!(serde_derives.len(), 5, "{models}");
+    for line in serde_derives {
+        assert!(
+            line.contains("Serialize,") && line.contains("Deserialize"),
+            "{line}"
+        );
+    }
+}
+
+/// The spec of the serde direction tests: a type only sent, one only received, one both ways,
+/// one no operation uses.
+const DIRECTIONS: &str = r#"
 paths:
   /things:
     put:
@@ -216,10 +244,7 @@ components:
       properties:
         name: {type: string}
         part: {$ref: '#/components/schemas/Part'}
-"#,
-    ));
-    insta::assert_snapshot!(file(&files, "src/models.rs"));
-}
+"#;
 
 /// Integer formats: int32 → i32, int64 and unformatted → i64 (millisecond timestamps fit).
 #[test]

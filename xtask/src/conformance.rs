@@ -234,7 +234,10 @@ fn prepare(
     slug: &str,
 ) -> Result<(smoke::Program, PathBuf), String> {
     let crate_name = format!("conformance-{slug}");
-    let job = sdkgen::Job::new(&input.path, Some(&crate_name), None)?;
+    let mut job = sdkgen::Job::new(&input.path, Some(&crate_name), None)?;
+    // The smoke program reads request values from JSON (`serde_json::from_str`), so the types
+    // that requests send need `Deserialize` too; the SDK is otherwise the one users get.
+    job.config.types.serde = sdkgen::config::SerdeDerives::Both;
     let output = job.run().map_err(|d| first_line(&d.to_string()))?;
     let dir = scratch.join(slug);
     sdkgen::output::write(&dir.join("sdk"), &output.files)

@@ -131,7 +131,10 @@ pub fn emit(
         "src/client.rs".to_owned(),
         [piece(|| client::client_rs(api, config))],
     );
-    rust.add("src/models.rs".to_owned(), models::models_rs(api));
+    rust.add(
+        "src/models.rs".to_owned(),
+        models::models_rs(api, config.types.serde),
+    );
     rust.add(
         "src/errors.rs".to_owned(),
         [piece(|| errors::errors_rs(api))],

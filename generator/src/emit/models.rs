@@ -6,6 +6,7 @@ use quote::quote;
 use super::docs::{code, describe, doc_attrs, doc_attrs_or, paragraphs};
 use super::format::{Piece, piece};
 use super::{feature_cfg, feature_names, features_of, ident, type_tokens};
+use crate::config::SerdeDerives;
 use crate::model::{
     Api, Field, GroupReach, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Usage, Variant,
 };
@@ -17,10 +18,16 @@ pub const IMPORTS: &[&str] = &["Deserialize", "Serialize"];
 pub const ENUM_MEMBERS: &[&str] = &["Unknown"];
 
 /// The file's pieces: its header, then one per type (see [`super::format`]).
-pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
+pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
     // Decided once for all types, so each piece carries only its own answer.
     let usage = Usage::of(api);
-    let serde_of = |def: &TypeDef| Serde::of(def, &usage);
+    let serde_of = |def: &TypeDef| match derives {
+        SerdeDerives::ByDirection => Serde::of(def, &usage),
+        SerdeDerives::Both => Serde {
+            serialize: true,
+            deserialize: true,
+        },
+    };
     // Structs, unions and newtypes use serde's traits by name; enums and aliases do not.
     let uses = |trait_: fn(Serde) -> bool| {
         api.types.iter().any(|def| {
@@ -85,7 +92,8 @@ pub fn models_rs(api: &Api) -> Vec<Piece<'_>> {
         .collect()
 }
 
-/// Which of serde's traits a type implements: `Serialize` when it is sent, `Deserialize` when it
+/// Which of serde's traits a type implements (with [`SerdeDerives::ByDirection`], the default):
+/// `Serialize` when it is sent, `Deserialize` when it
 /// is received, both when no operation uses it or it is part of such a schema (callers may use
 /// those either way; see [`Usage::standalone`]). Each derive
 /// that no call needs is compile time every user pays for.

@@ -5,8 +5,9 @@
 //! directly or through fields, items, variants and aliases) is on, so a build with one group's
 //! feature compiles that group's operations and only the models they reach. Types no operation
 //! reaches, and types every group reaches, compile always: there is nothing to save on the
-//! latter, and the former may be what callers use on their own (webhook payloads), which makes
-//! everything such a schema contains compile always too.
+//! latter, and the former may be what callers use on their own, which makes everything such a
+//! schema contains compile always too. Webhook payloads compile always, like the `webhooks`
+//! module that decodes them.
 
 use std::collections::BTreeMap;
 
@@ -48,14 +49,18 @@ impl GroupReach {
                 types.entry(name).or_default().push(g);
             }
         }
-        // A schema no operation uses compiles always, and so must every type it contains.
+        // A schema no operation uses compiles always, and so must every type it contains. So
+        // must webhook payloads: the `webhooks` module belongs to no group.
         let unused: Vec<TypeRef> = api
             .types
             .iter()
             .filter(|t| !types.contains_key(&t.name))
             .map(|t| TypeRef::Named(t.name.clone()))
             .collect();
-        for name in reach(unused.iter().collect(), &index) {
+        let always = unused
+            .iter()
+            .chain(api.webhooks.iter().filter_map(|w| w.payload.as_ref()));
+        for name in reach(always.collect(), &index) {
             types.remove(&name);
         }
         Self {
@@ -203,5 +208,50 @@ components:
         assert_eq!(api.groups.len(), 2);
         assert_eq!(reach.type_groups("Err"), None);
         assert_eq!(reach.error_body_groups("Err"), None);
+    }
+
+    /// The `webhooks` module is in every build, so the payloads it decodes (and what they
+    /// contain) are too, even when a group's operations use them as well.
+    #[test]
+    fn webhook_payloads_compile_always() {
+        let spec = r##"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    post:
+      tags: [A]
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Event'}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/OnlyA'}}}}
+  /b:
+    get:
+      tags: [B]
+      responses:
+        '204': {description: done}
+webhooks:
+  newEvent:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Event'}
+      responses:
+        '200': {description: ok}
+components:
+  schemas:
+    Event: {type: object, properties: {detail: {$ref: '#/components/schemas/Detail'}}}
+    Detail: {type: object, properties: {x: {type: string}}}
+    OnlyA: {type: object, properties: {n: {type: integer}}}
+"##;
+        let api = api(spec);
+        assert_eq!(api.groups.len(), 2);
+        let reach = GroupReach::of(&api);
+        assert_eq!(reach.type_groups("Event"), None);
+        assert_eq!(reach.type_groups("Detail"), None, "inside a payload");
+        assert_eq!(reach.type_groups("OnlyA"), Some(&[0][..]));
     }
 }
