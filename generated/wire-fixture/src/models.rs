@@ -88,7 +88,26 @@ pub struct CreateChargeBodySourceCard {
 pub struct CreateChargeResponse {
     /// The `id` property.
     pub id: Option<String>,
+    /// The `captcha_provider` property: a [`CreateChargeResponseCaptchaProvider`].
+    pub captcha_provider: Option<CreateChargeResponseCaptchaProvider>,
 }
+
+#[cfg(feature = "charges")]
+/// The `CreateChargeResponseCaptchaProvider` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema/properties/captcha_provider`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateChargeResponseCaptchaProvider {
+    /// `turnstile`
+    #[default]
+    Turnstile,
+    /// A value this version of the SDK does not know.
+    Unknown(String),
+}
+
+#[cfg(feature = "charges")]
+crate::runtime::open_enum!(
+    CreateChargeResponseCaptchaProvider { Turnstile = "turnstile" }
+);
 
 #[cfg(feature = "messages")]
 /// The `CreateMessageBody` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema`).

@@ -279,6 +279,27 @@ async fn union_arguments_convert_and_optional_constants_stay_home() {
     );
 }
 
+/// Issue 12: a required, nullable single-value enum (Clerk FAPI's `captcha_provider`) is the
+/// value or `null`, and both decode.
+#[tokio::test]
+async fn a_required_nullable_constant_decodes_its_value_and_null() {
+    use wire_fixture::models::CreateChargeResponseCaptchaProvider;
+    for (reply, expected) in [
+        (
+            serde_json::json!({"id": "ch_1", "captcha_provider": "turnstile"}),
+            Some(CreateChargeResponseCaptchaProvider::Turnstile),
+        ),
+        (
+            serde_json::json!({"id": "ch_2", "captcha_provider": null}),
+            None,
+        ),
+    ] {
+        let server = server(ResponseTemplate::new(201).set_body_json(reply)).await;
+        let charge = client(&server).charges().create(1).send().await.unwrap();
+        assert_eq!(charge.captcha_provider, expected);
+    }
+}
+
 /// Issue 12: a redirect the operation documents is its answer (nexus's login `303`, Clerk
 /// FAPI's `307`s), not an "unexpected status"; the runtime follows no redirect, so the
 /// `Location` reaches the caller.

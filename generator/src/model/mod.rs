@@ -786,8 +786,9 @@ pub enum Presence {
     /// Optional and nullable in a type that is sent: absent, `null` and a value stay apart
     /// (`Option<Option<T>>`). Until `settle_directions` runs, every optional nullable field.
     OptionalNullable,
-    /// A required single-value enum: the field fills itself in, and a missing one is not an
-    /// error. An optional one is [`Presence::Optional`]: sent only when the caller sets it.
+    /// A required, non-nullable single-value enum: the field fills itself in, and a missing one
+    /// is not an error. An optional one is [`Presence::Optional`] (sent only when the caller
+    /// sets it), a nullable one [`Presence::RequiredNullable`] (the value or `null`).
     Constant,
 }
 
@@ -795,7 +796,9 @@ impl Presence {
     /// The presence of a property, as the schema states it.
     pub fn of(required: bool, nullable: bool, constant: bool) -> Self {
         match (constant, required, nullable) {
-            (true, true, _) => Self::Constant,
+            (true, true, false) => Self::Constant,
+            // The value or `null`: nothing to fill in, the caller (or the reply) decides.
+            (true, true, true) => Self::RequiredNullable,
             (true, false, nullable) => Self::of(false, nullable, false),
             (false, true, false) => Self::Required,
             (false, true, true) => Self::RequiredNullable,
@@ -892,7 +895,8 @@ mod tests {
         assert_eq!(exact(418).to_string(), "418");
     }
 
-    /// Every combination: a single-value enum fills itself in only where a value must be sent;
+    /// Every combination: a single-value enum fills itself in only where that value must be
+    /// sent (a required nullable one may be `null`, so it is an ordinary required nullable field);
     /// an optional one is an ordinary optional field, so it is never sent uninvited.
     #[test]
     fn presence_table() {
@@ -902,7 +906,7 @@ mod tests {
             (false, false, false, Presence::Optional),
             (false, true, false, Presence::OptionalNullable),
             (true, false, true, Presence::Constant),
-            (true, true, true, Presence::Constant),
+            (true, true, true, Presence::RequiredNullable),
             (false, false, true, Presence::Optional),
             (false, true, true, Presence::OptionalNullable),
         ] {
