@@ -132,7 +132,8 @@ fn bad_crate_names_are_errors_with_a_suggestion() {
     );
 }
 
-/// Every generated crate has a usage guide: install, client with its credentials, a call per
+/// Every generated crate has a usage guide: install (with the group features), client with its
+/// credentials, a call per
 /// group, pagination where there is some, errors; its code is compiled as the crate's doctests
 /// (the checked-in crates' doctests run in `cargo test --workspace`). A README someone wrote is
 /// left alone.
@@ -179,6 +180,7 @@ paths:
         "let _ = client.pets().list().send().await?;",
         "Groups whose operations need structured arguments: `client.owners()`.",
         "Err(pets::Error::Api(api))",
+        "pets = { path = \"pets\", default-features = false, features = [\"pets\", \"owners\"] }",
     ] {
         assert!(readme.contains(expected), "{expected}\n---\n{readme}");
     }

@@ -249,7 +249,7 @@ fn prepare(
     let spec = sdkgen::load::parse_value(&bytes, &input.name).map_err(|d| d.to_string())?;
     let program = smoke::program(&api, &spec);
     let mut mock = spec.clone();
-    let mock_spec = if mock_spec::spell_out_defaults(&mut mock) > 0 {
+    let mock_spec = if mock_spec::adapt_for_prism(&mut mock) > 0 {
         let path = dir.join("mock-spec.json");
         let text = serde_json::to_string(&mock).map_err(|e| e.to_string())?;
         write_if_changed(&path, &text)?;

@@ -53,6 +53,21 @@ pub fn readme(api: &Api, config: &Config, spec_name: &str) -> String {
         "## Install\n\n```toml\n[dependencies]\n{name} = {{ path = \"{name}\" }}   # or the version you publish\n{futures}tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n"
     );
 
+    let features = super::feature_names(api);
+    if features.len() > 1 {
+        // Builds with every group by default; a service calling a few compiles only those.
+        let some: Vec<String> = features
+            .iter()
+            .take(2)
+            .map(|f| format!("\"{f}\""))
+            .collect();
+        let _ = write!(
+            out,
+            "Each group of operations (`client.{}()` and the others below) is a Cargo feature, all on by default. To compile only the groups you call, and the models they use:\n\n```toml\n{name} = {{ path = \"{name}\", default-features = false, features = [{}] }}\n```\n\n",
+            api.groups[0].method,
+            some.join(", ")
+        );
+    }
     out.push_str("## The client\n\n");
     let (construct, explain) = client(api, config, &lib);
     out.push_str(&explain);

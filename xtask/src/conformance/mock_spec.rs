@@ -7,16 +7,85 @@
 //! mock gets a copy with that default written out for array properties that have no encoding
 //! entry. Prism also never reads a *nullable* array from a form (it checks for exactly
 //! `type: array`), so the mock's copy of such a property drops the `null`; a form cannot send
-//! a JSON `null` in an array's place anyway. Nothing else changes, and the SDK is still
-//! generated from the user's own file.
+//! a JSON `null` in an array's place anyway.
+//!
+//! Prism 5 does not split `spaceDelimited` or `pipeDelimited` query arrays either: it refuses
+//! `scope=email%20profile`, `email+profile` and `email|profile` alike, checking the whole
+//! string against the items' schema. So the mock's copy of such a parameter takes any items
+//! (the array itself, and whether it is required, are still checked). Nothing else changes,
+//! and the SDK is still generated from the user's own file.
 
 use sdkgen::diagnostics::Pointer;
 use serde_json::{Map, Value, json};
 
 use super::values::Values;
 
+/// Rewrites the mock's copy of the spec as the module says; how many places it changed.
+pub fn adapt_for_prism(spec: &mut Value) -> usize {
+    spell_out_form_defaults(spec) + relax_delimited_query_arrays(spec)
+}
+
+/// Lets every item through in `spaceDelimited` and `pipeDelimited` query arrays, where they
+/// are defined (a shared parameter in `components/parameters`); how many it changed.
+fn relax_delimited_query_arrays(spec: &mut Value) -> usize {
+    let mut pointers = Vec::new();
+    for (path, item) in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = Pointer::root().join("paths").join(path);
+        let path_level = item.get("parameters").map(|p| (at.join("parameters"), p));
+        let operations = item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(method, op)| {
+                Some((at.join(method).join("parameters"), op.get("parameters")?))
+            });
+        for (list_at, list) in path_level.into_iter().chain(operations) {
+            for (i, param) in list.as_array().into_iter().flatten().enumerate() {
+                pointers.push(match param.get("$ref").and_then(Value::as_str) {
+                    Some(reference) => Pointer::from_ref(reference),
+                    None => list_at.join(i),
+                });
+            }
+        }
+    }
+    pointers.sort();
+    pointers.dedup();
+    let mut changed = 0;
+    for pointer in pointers {
+        let values = Values::new(spec);
+        let Some(param) = spec.pointer(json_pointer(&pointer)) else {
+            continue;
+        };
+        let delimited = matches!(
+            param.get("style").and_then(Value::as_str),
+            Some("spaceDelimited" | "pipeDelimited")
+        );
+        if param.get("in").and_then(Value::as_str) != Some("query") || !delimited {
+            continue;
+        }
+        let Some(schema) = param.get("schema") else {
+            continue;
+        };
+        let mut schema = values.resolve(schema).clone();
+        if !is_array(&schema) {
+            continue;
+        }
+        schema["items"] = json!({});
+        if let Some(slot) = spec.pointer_mut(&format!("{}/schema", json_pointer(&pointer))) {
+            *slot = schema;
+            changed += 1;
+        }
+    }
+    changed
+}
+
 /// Adds the default encoding to form bodies' array properties; how many it added.
-pub fn spell_out_defaults(spec: &mut Value) -> usize {
+fn spell_out_form_defaults(spec: &mut Value) -> usize {
     let mut media_pointers = Vec::new();
     for (path, item) in spec
         .get("paths")
@@ -203,7 +272,7 @@ mod tests {
             }}}}
         });
         let shared = spec["components"].clone();
-        assert_eq!(spell_out_defaults(&mut spec), 4);
+        assert_eq!(adapt_for_prism(&mut spec), 4);
         assert_eq!(
             spec["components"], shared,
             "the shared schema is left alone"
@@ -251,7 +320,7 @@ mod tests {
             }
         });
         // Three encodings, and `ids` loses its `null` in the form's own copy of `Form`.
-        assert_eq!(spell_out_defaults(&mut spec), 4);
+        assert_eq!(adapt_for_prism(&mut spec), 4);
         assert_eq!(
             spec["paths"]["/a/{id}"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
                 ["schema"]["allOf"][1]["properties"]["ids"],
@@ -276,6 +345,48 @@ mod tests {
             spec["components"]["requestBodies"]["Shared"]["content"]["application/x-www-form-urlencoded; charset=utf-8"]
                 ["encoding"],
             json!({"to": {"style": "form", "explode": true}})
+        );
+    }
+
+    #[test]
+    fn delimited_query_arrays_take_any_items_and_nothing_else_changes() {
+        let scope = json!({"name": "scope", "in": "query", "style": "spaceDelimited", "explode": false,
+            "schema": {"type": "array", "items": {"type": "string", "enum": ["email", "profile"]}}});
+        let mut spec = json!({
+            "paths": {"/a": {
+                "parameters": [{"$ref": "#/components/parameters/Ids"}],
+                "get": {"parameters": [
+                    scope,
+                    {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"enum": ["x"]}}},
+                    {"name": "kind", "in": "header", "style": "pipeDelimited", "schema": {"type": "array"}}
+                ]}
+            }},
+            "components": {
+                "parameters": {"Ids": {"name": "ids", "in": "query", "style": "pipeDelimited",
+                    "schema": {"$ref": "#/components/schemas/Ids"}}},
+                "schemas": {"Ids": {"type": "array", "items": {"type": "integer"}}}
+            }
+        });
+        let before = spec.clone();
+        assert_eq!(adapt_for_prism(&mut spec), 2);
+        let get = &spec["paths"]["/a"]["get"]["parameters"];
+        assert_eq!(get[0]["schema"], json!({"type": "array", "items": {}}));
+        assert_eq!(
+            get[1], before["paths"]["/a"]["get"]["parameters"][1],
+            "form style"
+        );
+        assert_eq!(
+            get[2], before["paths"]["/a"]["get"]["parameters"][2],
+            "not a query"
+        );
+        assert_eq!(
+            spec["components"]["parameters"]["Ids"]["schema"],
+            json!({"type": "array", "items": {}}),
+            "a shared parameter changes where it is defined"
+        );
+        assert_eq!(
+            spec["components"]["schemas"],
+            before["components"]["schemas"]
         );
     }
 }
