@@ -133,10 +133,9 @@ fn bad_crate_names_are_errors_with_a_suggestion() {
 }
 
 /// Every generated crate has a usage guide: install (with the group features), client with its
-/// credentials, a call per
-/// group, pagination where there is some, errors; its code is compiled as the crate's doctests
-/// (the checked-in crates' doctests run in `cargo test --workspace`). A README someone wrote is
-/// left alone.
+/// credentials, a call per group, pagination where there is some, errors; its code is compiled
+/// as the crate's doctests (the checked-in crates' doctests run in `cargo test --workspace`). A
+/// README someone wrote is left alone.
 #[test]
 fn every_crate_gets_a_usage_guide() {
     let spec = br#"openapi: 3.0.3
