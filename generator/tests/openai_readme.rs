@@ -30,12 +30,14 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const MARKER: &str = "<!-- sdkgen-test: openai-readme-example";
 
 /// What the test assumes of the generated crate's names, all in one place: the crate name the
-/// example `use`s, and the operations (by operationId, the spec's own names) whose groups'
+/// example `use`s, the variable `Client::builder().token_from_env()` reads (derived from the
+/// crate name), and the operations (by operationId, the spec's own names) whose groups'
 /// features `app` turns on. Method, group and type names are only in the README.
 const CRATE_NAME: &str = "openai";
+const TOKEN_VAR: &str = "OPENAI_TOKEN";
 const OPERATIONS: [&str; 2] = ["listModels", "createChatCompletion"];
 
-/// The bearer token the example reads from `OPENAI_TOKEN`; the server wants exactly this one.
+/// The bearer token the example reads from [`TOKEN_VAR`]; the server wants exactly this one.
 const TOKEN: &str = "sk-readme-test-4f1c";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,7 +53,10 @@ async fn the_readme_openai_example_compiles_and_calls_both_operations_over_http(
 
     let started = Instant::now();
     let doctest = cargo(&dir, &["test", "--doc", "-p", "app"], &[]);
-    println!("compiled the README doctest in {:?}", started.elapsed());
+    println!(
+        "built both crates and compiled the README doctest in {:?}",
+        started.elapsed()
+    );
     let stdout = String::from_utf8_lossy(&doctest.stdout);
     assert!(
         doctest.status.success(),
@@ -69,7 +74,7 @@ async fn the_readme_openai_example_compiles_and_calls_both_operations_over_http(
     let base_url = format!("{}/v1", server.uri());
     let started = Instant::now();
     let run = tokio::task::spawn_blocking(move || {
-        let env = [("OPENAI_TOKEN", TOKEN), ("OPENAI_BASE_URL", &base_url)];
+        let env = [(TOKEN_VAR, TOKEN), ("OPENAI_BASE_URL", &base_url)];
         cargo(&dir, &["run", "--quiet", "-p", "app"], &env)
     })
     .await
@@ -162,9 +167,11 @@ fn write_scratch_workspace(spec: &[u8], example: &str) -> PathBuf {
             .iter()
             .position(|g| g.operations.iter().any(|op| op.id == id))
             .unwrap_or_else(|| panic!("the OpenAI spec has no operation {id}"));
-        features.push(format!("{:?}", feature_of_group[group]));
+        let feature = format!("{:?}", feature_of_group[group]);
+        if !features.contains(&feature) {
+            features.push(feature);
+        }
     }
-    features.dedup();
 
     let source = "The OpenAI example of the repository's README.md, written here by \
                   generator/tests/openai_readme.rs.";
