@@ -16,6 +16,8 @@
 mod harness;
 #[path = "robustness/mutations.rs"]
 mod mutations;
+#[path = "support/scratch.rs"]
+mod scratch;
 #[path = "robustness/strategies.rs"]
 mod strategies;
 
@@ -668,6 +670,109 @@ components:
     if let Err(failure) =
         harness::cargo_clippy_features("each-group", &output, spec.as_bytes(), &builds)
     {
+        panic!("{failure}");
+    }
+}
+
+/// Structs callers build, each way `new` can take or fill a field: a raw-identifier name, a
+/// single-value enum (filled in), strings, an array and a map, a required nullable field
+/// (`Option` argument), a required field boxed because `Expr` contains itself through a union,
+/// more than seven arguments, and a deprecated optional field. `Style` has no required field
+/// (`Default`); `Receipt` is only received (neither).
+const CONSTRUCTORS: &str = r##"
+openapi: 3.0.3
+info: {title: Constructors, version: '1'}
+paths:
+  /things:
+    post:
+      tags: [Things]
+      operationId: createThing
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+      responses:
+        '201': {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/Receipt'}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [type, kind, name, tags, counts, expr, note, created_at, active]
+      properties:
+        type: {type: string}
+        kind: {type: string, enum: [thing]}
+        name: {type: string}
+        tags: {type: array, items: {type: string}}
+        counts: {type: object, additionalProperties: {type: integer}}
+        expr: {$ref: '#/components/schemas/Expr'}
+        note: {type: string, nullable: true}
+        created_at: {type: integer}
+        active: {type: boolean}
+        style: {$ref: '#/components/schemas/Style'}
+        legacy: {type: string, deprecated: true}
+    Expr:
+      type: object
+      required: [op, left]
+      properties:
+        op: {type: string}
+        left: {$ref: '#/components/schemas/Operand'}
+    Operand:
+      oneOf: [{type: number}, {$ref: '#/components/schemas/Expr'}]
+    Style: {type: object, properties: {color: {type: string}}}
+    Receipt:
+      type: object
+      required: [id]
+      properties: {id: {type: string}}
+"##;
+
+fn constructors_crate() -> sdkgen::Output {
+    sdkgen::generate(
+        CONSTRUCTORS.as_bytes(),
+        "constructors.yaml",
+        &sdkgen::Config::named("constructors-sdk"),
+    )
+    .unwrap_or_else(|d| panic!("generation failed:\n{d}"))
+}
+
+#[test]
+fn structs_callers_build_get_new_or_default() {
+    let output = constructors_crate();
+    let models = &output
+        .files
+        .iter()
+        .find(|f| f.path == "src/models.rs")
+        .expect("models.rs")
+        .contents;
+    for expected in [
+        "#[allow(clippy::too_many_arguments)]\n    pub fn new(\n        r#type: impl Into<String>,",
+        "tags: impl IntoIterator<Item = impl Into<String>>,",
+        "counts: std::collections::BTreeMap<String, i64>,",
+        "expr: impl Into<Expr>,",
+        "note: Option<String>,",
+        "kind: ::core::default::Default::default(),",
+        "tags: tags.into_iter().map(Into::into).collect(),",
+        "legacy: None,",
+        "pub fn new(op: impl Into<String>, left: impl Into<Operand>) -> Self",
+        "left: Box::new(left.into()),",
+        "#[derive(Clone, Debug, Default, PartialEq, Serialize)]\npub struct Style {",
+    ] {
+        assert!(
+            models.contains(expected),
+            "models.rs lacks {expected:?}:\n{models}"
+        );
+    }
+    assert_eq!(models.matches("pub fn new(").count(), 2, "{models}");
+    assert!(
+        !models.contains("impl Receipt"),
+        "a reply gets no constructor"
+    );
+}
+
+/// The constructors above compile, and clippy finds nothing. Slow, hence `#[ignore]` (CI runs it).
+#[test]
+#[ignore = "slow: compiles a generated crate; run with --ignored"]
+fn constructors_compile() {
+    let output = constructors_crate();
+    if let Err(failure) = harness::cargo_clippy("constructors", &output, CONSTRUCTORS.as_bytes()) {
         panic!("{failure}");
     }
 }

@@ -126,6 +126,26 @@ pub struct AdjustCreditBalanceRequest {
 }
 
 #[cfg(any(feature = "users", feature = "organizations"))]
+impl AdjustCreditBalanceRequest {
+    /// Takes the required fields: `amount`, `action`, `idempotency_key`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `AdjustCreditBalanceRequest { field: Some(…), ..AdjustCreditBalanceRequest::new(…) }`.
+    pub fn new(
+        amount: i64,
+        action: impl Into<AdjustCreditBalanceRequestAction>,
+        idempotency_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            amount,
+            action: action.into(),
+            currency: None,
+            idempotency_key: idempotency_key.into(),
+            note: None,
+        }
+    }
+}
+
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequestAction` schema (`#/components/schemas/AdjustCreditBalanceRequest/properties/action`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -244,6 +264,16 @@ crate::runtime::open_enum!(
 pub struct ApplyCommerceDiscountRequest {
     /// The `discount_id` property.
     pub discount_id: String,
+}
+
+#[cfg(feature = "billing")]
+impl ApplyCommerceDiscountRequest {
+    /// Takes the required field: `discount_id`.
+    pub fn new(discount_id: impl Into<String>) -> Self {
+        Self {
+            discount_id: discount_id.into(),
+        }
+    }
 }
 
 #[cfg(feature = "email_addresses")]
@@ -2172,6 +2202,14 @@ pub struct CreateActorTokenBodyActor {
     pub sub: String,
 }
 
+#[cfg(feature = "actor_tokens")]
+impl CreateActorTokenBodyActor {
+    /// Takes the required field: `sub`.
+    pub fn new(sub: impl Into<String>) -> Self {
+        Self { sub: sub.into() }
+    }
+}
+
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -2355,7 +2393,7 @@ pub struct CreateAgentTaskBody {
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyOnBehalfOf` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateAgentTaskBodyOnBehalfOf {
     /// The `user_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2562,6 +2600,23 @@ pub struct CreateBillingPriceRequest {
 }
 
 #[cfg(feature = "billing")]
+impl CreateBillingPriceRequest {
+    /// Takes the required fields: `plan_id`, `amount`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateBillingPriceRequest { field: Some(…), ..CreateBillingPriceRequest::new(…) }`.
+    pub fn new(plan_id: impl Into<String>, amount: Option<i64>) -> Self {
+        Self {
+            plan_id: plan_id.into(),
+            currency: None,
+            amount,
+            annual_monthly_amount: None,
+            description: None,
+            supported_billing_periods: None,
+        }
+    }
+}
+
+#[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequestSupportedBillingPeriods` schema (`#/components/schemas/CreateBillingPriceRequest/properties/supported_billing_periods`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2633,6 +2688,24 @@ pub struct CreateBulkInvitationsBodyItem {
 }
 
 #[cfg(feature = "invitations")]
+impl CreateBulkInvitationsBodyItem {
+    /// Takes the required field: `email_address`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateBulkInvitationsBodyItem { field: Some(…), ..CreateBulkInvitationsBodyItem::new(…) }`.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            public_metadata: None,
+            redirect_url: None,
+            notify: None,
+            ignore_existing: None,
+            expires_in_days: None,
+            template_slug: None,
+        }
+    }
+}
+
+#[cfg(feature = "invitations")]
 /// Default: `invitation`.
 ///
 /// The `CreateBulkInvitationsBodyItemTemplateSlug` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`).
@@ -2665,6 +2738,19 @@ pub struct CreateBulkWaitlistEntriesBodyItem {
         with = "crate::runtime::double_option"
     )]
     pub notify: Option<Option<bool>>,
+}
+
+#[cfg(feature = "waitlist_entries")]
+impl CreateBulkWaitlistEntriesBodyItem {
+    /// Takes the required field: `email_address`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateBulkWaitlistEntriesBodyItem { field: Some(…), ..CreateBulkWaitlistEntriesBodyItem::new(…) }`.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            notify: None,
+        }
+    }
 }
 
 #[cfg(feature = "directories")]
@@ -2705,6 +2791,23 @@ pub struct CreateDirectoryBodyGroupRoleMappingsItem {
     /// Minimum: 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
+}
+
+#[cfg(feature = "directories")]
+impl CreateDirectoryBodyGroupRoleMappingsItem {
+    /// Takes the required field: `role_id`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateDirectoryBodyGroupRoleMappingsItem { field: Some(…), ..CreateDirectoryBodyGroupRoleMappingsItem::new(…) }`.
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            directory_group_id: None,
+            scim_group_id: None,
+            directory_group_display_name: None,
+            scim_group_display_name: None,
+            role_id: role_id.into(),
+            precedence: None,
+        }
+    }
 }
 
 #[cfg(feature = "directories")]
@@ -2825,8 +2928,25 @@ pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
 }
 
 #[cfg(feature = "enterprise_connections")]
+impl CreateEnterpriseConnectionBodyCustomAttributesItem {
+    /// Takes the required fields: `name`, `key`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateEnterpriseConnectionBodyCustomAttributesItem { field: Some(…), ..CreateEnterpriseConnectionBodyCustomAttributesItem::new(…) }`.
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            sso_path: None,
+            scim_path: None,
+            directory_path: None,
+            multi_valued: None,
+        }
+    }
+}
+
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
     #[serde(
@@ -2905,7 +3025,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySaml {
     /// The `idp_entity_id` property.
     #[serde(
@@ -2973,7 +3093,7 @@ pub struct CreateEnterpriseConnectionBodySaml {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
     #[serde(
@@ -3010,6 +3130,21 @@ pub struct CreateEnterpriseConnectionBodySamlLoginHint {
     /// The `source` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+#[cfg(feature = "enterprise_connections")]
+impl CreateEnterpriseConnectionBodySamlLoginHint {
+    /// Takes the required field: `mode`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateEnterpriseConnectionBodySamlLoginHint { field: Some(…), ..CreateEnterpriseConnectionBodySamlLoginHint::new(…) }`.
+    pub fn new(
+        mode: impl Into<CreateEnterpriseConnectionBodySamlLoginHintMode>,
+    ) -> Self {
+        Self {
+            mode: mode.into(),
+            source: None,
+        }
+    }
 }
 
 #[cfg(feature = "enterprise_connections")]
@@ -3540,6 +3675,25 @@ pub struct CreateOrganizationInvitationBulkBodyItem {
     pub notify: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_invitations")]
+impl CreateOrganizationInvitationBulkBodyItem {
+    /// Takes the required fields: `email_address`, `role`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateOrganizationInvitationBulkBodyItem { field: Some(…), ..CreateOrganizationInvitationBulkBodyItem::new(…) }`.
+    pub fn new(email_address: impl Into<String>, role: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            inviter_user_id: None,
+            role: role.into(),
+            public_metadata: None,
+            private_metadata: None,
+            redirect_url: None,
+            expires_in_days: None,
+            notify: None,
+        }
+    }
+}
+
 #[cfg(feature = "organization_memberships")]
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -3760,7 +3914,7 @@ pub struct CreateSamlConnectionBody {
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3785,6 +3939,19 @@ pub struct CreateSamlConnectionBodyLoginHint {
     /// The `source` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+#[cfg(feature = "saml_connections")]
+impl CreateSamlConnectionBodyLoginHint {
+    /// Takes the required field: `mode`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateSamlConnectionBodyLoginHint { field: Some(…), ..CreateSamlConnectionBodyLoginHint::new(…) }`.
+    pub fn new(mode: impl Into<CreateSamlConnectionBodyLoginHintMode>) -> Self {
+        Self {
+            mode: mode.into(),
+            source: None,
+        }
+    }
 }
 
 #[cfg(feature = "saml_connections")]
@@ -3862,6 +4029,21 @@ pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
     /// Minimum: 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
+}
+
+#[cfg(feature = "scim_directories")]
+impl CreateScimDirectoryBodyGroupRoleMappingsItem {
+    /// Takes the required fields: `scim_group_id`, `role_id`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `CreateScimDirectoryBodyGroupRoleMappingsItem { field: Some(…), ..CreateScimDirectoryBodyGroupRoleMappingsItem::new(…) }`.
+    pub fn new(scim_group_id: impl Into<String>, role_id: impl Into<String>) -> Self {
+        Self {
+            scim_group_id: scim_group_id.into(),
+            scim_group_display_name: None,
+            role_id: role_id.into(),
+            precedence: None,
+        }
+    }
 }
 
 #[cfg(feature = "scim_directories")]
@@ -5246,6 +5428,16 @@ pub struct EnterpriseConnections {
 pub struct ExtendFreeTrialRequest {
     /// The `extend_to` property.
     pub extend_to: String,
+}
+
+#[cfg(feature = "billing")]
+impl ExtendFreeTrialRequest {
+    /// Takes the required field: `extend_to`.
+    pub fn new(extend_to: impl Into<String>) -> Self {
+        Self {
+            extend_to: extend_to.into(),
+        }
+    }
 }
 
 #[cfg(feature = "users")]
@@ -8161,6 +8353,20 @@ pub struct PriceTransitionRequest {
     pub to_price_id: String,
 }
 
+#[cfg(feature = "billing")]
+impl PriceTransitionRequest {
+    /// Takes the required fields: `from_price_id`, `to_price_id`.
+    pub fn new(
+        from_price_id: impl Into<String>,
+        to_price_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            from_price_id: from_price_id.into(),
+            to_price_id: to_price_id.into(),
+        }
+    }
+}
+
 #[cfg(feature = "proxy_checks")]
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -8322,6 +8528,20 @@ pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 }
 
 #[cfg(feature = "directories")]
+impl ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
+    /// Takes the required field: `role_id`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `ReplaceDirectoryGroupRoleMappingsBodyMappingsItem { field: Some(…), ..ReplaceDirectoryGroupRoleMappingsBodyMappingsItem::new(…) }`.
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            directory_group_id: None,
+            scim_group_id: None,
+            role_id: role_id.into(),
+        }
+    }
+}
+
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
@@ -8385,6 +8605,17 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
     pub scim_group_id: String,
     /// The `role_id` property.
     pub role_id: String,
+}
+
+#[cfg(feature = "scim_directories")]
+impl ReplaceScimGroupRoleMappingsBodyMappingsItem {
+    /// Takes the required fields: `scim_group_id`, `role_id`.
+    pub fn new(scim_group_id: impl Into<String>, role_id: impl Into<String>) -> Self {
+        Self {
+            scim_group_id: scim_group_id.into(),
+            role_id: role_id.into(),
+        }
+    }
 }
 
 #[cfg(feature = "scim_directories")]
@@ -10562,8 +10793,25 @@ pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
 }
 
 #[cfg(feature = "enterprise_connections")]
+impl UpdateEnterpriseConnectionBodyCustomAttributesItem {
+    /// Takes the required fields: `name`, `key`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `UpdateEnterpriseConnectionBodyCustomAttributesItem { field: Some(…), ..UpdateEnterpriseConnectionBodyCustomAttributesItem::new(…) }`.
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            sso_path: None,
+            scim_path: None,
+            directory_path: None,
+            multi_valued: None,
+        }
+    }
+}
+
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
     #[serde(
@@ -10611,7 +10859,7 @@ pub struct UpdateEnterpriseConnectionBodyOidc {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySaml {
     /// The `name` property.
     #[serde(
@@ -10685,7 +10933,7 @@ pub struct UpdateEnterpriseConnectionBodySaml {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
     #[serde(
@@ -10722,6 +10970,21 @@ pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
     /// The `source` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+#[cfg(feature = "enterprise_connections")]
+impl UpdateEnterpriseConnectionBodySamlLoginHint {
+    /// Takes the required field: `mode`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `UpdateEnterpriseConnectionBodySamlLoginHint { field: Some(…), ..UpdateEnterpriseConnectionBodySamlLoginHint::new(…) }`.
+    pub fn new(
+        mode: impl Into<UpdateEnterpriseConnectionBodySamlLoginHintMode>,
+    ) -> Self {
+        Self {
+            mode: mode.into(),
+            source: None,
+        }
+    }
 }
 
 #[cfg(feature = "enterprise_connections")]
@@ -11512,7 +11775,7 @@ pub struct UpdateSamlConnectionBody {
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -11537,6 +11800,19 @@ pub struct UpdateSamlConnectionBodyLoginHint {
     /// The `source` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+#[cfg(feature = "saml_connections")]
+impl UpdateSamlConnectionBodyLoginHint {
+    /// Takes the required field: `mode`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `UpdateSamlConnectionBodyLoginHint { field: Some(…), ..UpdateSamlConnectionBodyLoginHint::new(…) }`.
+    pub fn new(mode: impl Into<UpdateSamlConnectionBodyLoginHintMode>) -> Self {
+        Self {
+            mode: mode.into(),
+            source: None,
+        }
+    }
 }
 
 #[cfg(feature = "saml_connections")]

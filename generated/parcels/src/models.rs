@@ -127,6 +127,20 @@ pub struct NewParcel {
     pub reference: Option<NewParcelReference>,
 }
 
+impl NewParcel {
+    /// Takes the required field: `recipient`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `NewParcel { field: Some(…), ..NewParcel::new(…) }`.
+    pub fn new(recipient: impl Into<String>) -> Self {
+        Self {
+            object: ::core::default::Default::default(),
+            recipient: recipient.into(),
+            insured_value: None,
+            reference: None,
+        }
+    }
+}
+
 /// The `NewParcelObject` schema (`#/components/schemas/NewParcel/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -203,6 +217,15 @@ pub struct ParcelDimensions {
     /// The `size` property: a [`ParcelSize`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<ParcelSize>,
+}
+
+impl ParcelDimensions {
+    /// Takes the required field: `weight_grams`.
+    ///
+    /// Optional fields start as `None`; set them with struct update syntax: `ParcelDimensions { field: Some(…), ..ParcelDimensions::new(…) }`.
+    pub fn new(weight_grams: i64) -> Self {
+        Self { weight_grams, size: None }
+    }
 }
 
 /// The `ParcelObject` schema (`#/components/schemas/Parcel/properties/object`).

@@ -134,6 +134,33 @@ async fn operations_from_path_items_and_a_filled_in_const() {
 }
 
 #[tokio::test]
+async fn new_takes_the_required_fields_and_fills_in_constants() {
+    let server = MockServer::start().await;
+    // `object` (a `const`) filled in, unset optional fields left out, set ones sent.
+    Mock::given(method("POST"))
+        .and(path("/parcels"))
+        .and(body_json(
+            json!({"object": "parcel", "recipient": "Grace", "reference": "order-8"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(parcel()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let parcel = models::NewParcel {
+        reference: Some(NewParcelReference::String("order-8".into())),
+        ..models::NewParcel::new("Grace")
+    };
+    let created = client(&server)
+        .await
+        .parcels()
+        .create(parcel)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.id, "PX12345678");
+}
+
+#[tokio::test]
 async fn null_is_sent_when_asked_for() {
     let server = MockServer::start().await;
     Mock::given(method("PATCH"))
@@ -144,10 +171,7 @@ async fn null_is_sent_when_asked_for() {
         .respond_with(ResponseTemplate::new(200).set_body_json(parcel()))
         .mount(&server)
         .await;
-    let dimensions = models::ParcelDimensions {
-        weight_grams: 900,
-        size: None,
-    };
+    let dimensions = models::ParcelDimensions::new(900);
     client(&server)
         .await
         .parcels()

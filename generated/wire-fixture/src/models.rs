@@ -82,6 +82,14 @@ pub struct CreateChargeBodySourceCard {
 }
 
 #[cfg(feature = "charges")]
+impl CreateChargeBodySourceCard {
+    /// Takes the required field: `number`.
+    pub fn new(number: impl Into<String>) -> Self {
+        Self { number: number.into() }
+    }
+}
+
+#[cfg(feature = "charges")]
 /// The `CreateChargeResponse` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
@@ -141,7 +149,7 @@ pub struct CreateMessageBody {
 
 #[cfg(feature = "messages")]
 /// The `CreateMessageBodyItemsItem` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/Items/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CreateMessageBodyItemsItem {
     /// The `price` property.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,7 +197,7 @@ pub struct Problem {
 
 #[cfg(feature = "messages")]
 /// The `SearchMessagesFilter` schema (`#/paths/~1messages~1search/get/parameters/3/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SearchMessagesFilter {
     /// The `from` property.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::docs::{code, describe, doc_attrs, doc_attrs_or, paragraphs};
 use super::format::{Piece, piece};
+use super::operations::{arg_type, convert, is_stored_as_given};
 use super::{feature_cfg, feature_names, features_of, ident, type_tokens};
 use crate::config::SerdeDerives;
 use crate::model::{
@@ -74,20 +75,14 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
     let feature_names = feature_names(api);
     std::iter::once(header)
         .chain(api.types.iter().map(|def| {
-            let non_exhaustive = usage.non_exhaustive(def);
+            let built = Built {
+                non_exhaustive: usage.non_exhaustive(def),
+                by_caller: usage.caller_built(&def.name),
+                sent: usage.sent(&def.name),
+            };
             let serde = serde_of(def);
-            let sent = usage.sent(&def.name);
             let features = features_of(&feature_names, reach.type_groups(&def.name));
-            piece(move || {
-                type_def(
-                    api,
-                    def,
-                    non_exhaustive,
-                    serde,
-                    sent,
-                    feature_cfg(features.as_deref()),
-                )
-            })
+            piece(move || type_def(api, def, built, serde, feature_cfg(features.as_deref())))
         }))
         .collect()
 }
@@ -120,19 +115,28 @@ impl Serde {
     }
 }
 
-/// One named type. `non_exhaustive` (see [`Usage::non_exhaustive`]) makes a new field or
-/// variant a compatible change for callers; `serde` says which directions it travels in; a union
-/// callers `sent` gets `From` conversions; `cfg` (on each of its items) compiles it only with the
-/// features of the groups that use it.
+/// Who builds values of a type, as far as its declaration cares.
+#[derive(Clone, Copy, Debug)]
+struct Built {
+    /// `#[non_exhaustive]` (see [`Usage::non_exhaustive`]).
+    non_exhaustive: bool,
+    /// Callers build it (see [`Usage::caller_built`]): a struct then gets `new` or `Default`.
+    by_caller: bool,
+    /// Requests send it (see [`Usage::sent`]): a union then gets `From` conversions.
+    sent: bool,
+}
+
+/// One named type. `built.non_exhaustive` makes a new field or variant a compatible change for
+/// callers; `serde` says which directions it travels in; `cfg` (on each of its items) compiles
+/// it only with the features of the groups that use it.
 fn type_def(
     api: &Api,
     def: &TypeDef,
-    non_exhaustive: bool,
+    built: Built,
     serde: Serde,
-    sent: bool,
     cfg: Option<TokenStream>,
 ) -> TokenStream {
-    let non_exhaustive = non_exhaustive.then(|| quote!(#[non_exhaustive]));
+    let non_exhaustive = built.non_exhaustive.then(|| quote!(#[non_exhaustive]));
     let origin = format!("The {} schema ({}).", code(&def.name), code(&def.origin));
     let has_prose = [&def.docs.description, &def.docs.summary]
         .into_iter()
@@ -155,18 +159,26 @@ fn type_def(
             // Only decoding reads it, and a type that is never received is never decoded.
             let deny = (*deny_unknown_fields && serde.deserialize)
                 .then(|| quote!(#[serde(deny_unknown_fields)]));
+            // Callers write struct literals of these; `new` (required fields as arguments) or
+            // `Default` (no required field) lets them name only the fields they set.
+            let required = fields.iter().any(|f| takes_argument(f.presence));
+            let default = (built.by_caller && !required).then(|| quote!(Default,));
+            let constructor = (built.by_caller && required)
+                .then(|| constructor(&name, &def.name, fields, cfg.as_ref()));
             let fields = fields.iter().map(|f| field(f, serde));
             let derives = serde.derives();
             quote! {
                 #cfg
                 #docs
                 #deprecated
-                #[derive(Clone, Debug, PartialEq, #derives)]
+                #[derive(Clone, Debug, #default PartialEq, #derives)]
                 #deny
                 #non_exhaustive
                 pub struct #name {
                     #(#fields)*
                 }
+
+                #constructor
             }
         }
         TypeKind::Enum { variants } => {
@@ -178,7 +190,9 @@ fn type_def(
         } => {
             // The conversions exist exactly when the union does: its members are reached by
             // every group that reaches it.
-            let conversions = sent.then(|| union_from_impls(api, &name, cfg.as_ref(), variants));
+            let conversions = built
+                .sent
+                .then(|| union_from_impls(api, &name, cfg.as_ref(), variants));
             let union = union(
                 &name,
                 &docs,
@@ -209,6 +223,91 @@ fn type_def(
                 #cfg
                 #docs
                 pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// Whether `new` takes the field as an argument: it has no value to start from (`None` would
+/// send a required nullable field as `null` without the caller saying so).
+fn takes_argument(presence: Presence) -> bool {
+    matches!(presence, Presence::Required | Presence::RequiredNullable)
+}
+
+/// `new` of a struct callers build: its required fields as arguments (taken like a builder
+/// method's), optional ones `None`, single-value enums filled in.
+fn constructor(
+    name: &proc_macro2::Ident,
+    type_name: &str,
+    fields: &[Field],
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
+    let required: Vec<&Field> = fields
+        .iter()
+        .filter(|f| takes_argument(f.presence))
+        .collect();
+    let args = required.iter().map(|f| {
+        let arg = ident(&f.rust_name);
+        let ty = match f.presence {
+            // Stored as given: the caller says `None` (sent as `null`) or `Some(…)`.
+            Presence::RequiredNullable => {
+                let ty = type_tokens(&f.ty, false);
+                if f.boxed {
+                    quote!(Option<Box<#ty>>)
+                } else {
+                    quote!(Option<#ty>)
+                }
+            }
+            _ => arg_type(&f.ty, false),
+        };
+        quote!(#arg: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        match f.presence {
+            Presence::Required if f.boxed => {
+                let value = convert(&f.ty, &field);
+                quote!(#field: Box::new(#value),)
+            }
+            Presence::Required if !is_stored_as_given(&f.ty) => {
+                let value = convert(&f.ty, &field);
+                quote!(#field: #value,)
+            }
+            Presence::Required | Presence::RequiredNullable => quote!(#field,),
+            Presence::Optional | Presence::OptionalNullable => quote!(#field: None,),
+            Presence::Constant => quote!(#field: ::core::default::Default::default(),),
+        }
+    });
+    let names: Vec<String> = required
+        .iter()
+        .map(|f| code(f.rust_name.trim_start_matches("r#")))
+        .collect();
+    let optional = fields
+        .iter()
+        .any(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable));
+    let update = if optional {
+        format!(
+            "\n\nOptional fields start as `None`; set them with struct update syntax: \
+             `{type_name} {{ field: Some(…), ..{type_name}::new(…) }}`."
+        )
+    } else {
+        String::new()
+    };
+    let doc = doc_attrs(&format!(
+        "Takes the required field{}: {}.{update}",
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", "),
+    ));
+    let many_args = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #cfg
+        impl #name {
+            #doc
+            #many_args
+            pub fn new(#(#args),*) -> Self {
+                Self {
+                    #(#inits)*
+                }
             }
         }
     }

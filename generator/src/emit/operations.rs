@@ -194,29 +194,30 @@ fn mentions_models(op: &Operation, api: &Api) -> bool {
         || op.body.as_ref().is_some_and(|b| named(&b.ty))
 }
 
-/// The parameter type a builder method takes for a value of type `ty`.
-fn arg_type(ty: &TypeRef) -> TokenStream {
+/// The parameter type a builder method (or a model's `new`, with `models_prefix` off) takes
+/// for a value of type `ty`.
+pub(super) fn arg_type(ty: &TypeRef, models_prefix: bool) -> TokenStream {
     match ty {
         TypeRef::String => quote!(impl Into<String>),
         TypeRef::Bytes => quote!(impl Into<bytes::Bytes>),
         TypeRef::Named(_) => {
-            let ty = type_tokens(ty, true);
+            let ty = type_tokens(ty, models_prefix);
             quote!(impl Into<#ty>)
         }
         TypeRef::Array(item) if matches!(**item, TypeRef::String | TypeRef::Named(_)) => {
-            let item = type_tokens(item, true);
+            let item = type_tokens(item, models_prefix);
             quote!(impl IntoIterator<Item = impl Into<#item>>)
         }
         TypeRef::Array(item) => {
-            let item = type_tokens(item, true);
+            let item = type_tokens(item, models_prefix);
             quote!(impl IntoIterator<Item = #item>)
         }
-        other => type_tokens(other, true),
+        other => type_tokens(other, models_prefix),
     }
 }
 
 /// Turns an argument `arg` (of [`arg_type`]) into the stored value.
-fn convert(ty: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
+pub(super) fn convert(ty: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
     match ty {
         TypeRef::String | TypeRef::Named(_) | TypeRef::Bytes => quote!(#arg.into()),
         TypeRef::Array(item) if matches!(**item, TypeRef::String | TypeRef::Named(_)) => {
@@ -228,7 +229,7 @@ fn convert(ty: &TypeRef, arg: &proc_macro2::Ident) -> TokenStream {
 }
 
 /// Whether [`convert`] leaves an argument of this type as it is.
-fn is_stored_as_given(ty: &TypeRef) -> bool {
+pub(super) fn is_stored_as_given(ty: &TypeRef) -> bool {
     !matches!(
         ty,
         TypeRef::String | TypeRef::Named(_) | TypeRef::Bytes | TypeRef::Array(_)
@@ -360,7 +361,7 @@ impl<'a> OperationCode<'a> {
         let required: Vec<&Slot<'_>> = self.slots.iter().filter(|s| s.required).collect();
         let args = required.iter().map(|s| {
             let name = ident(&s.name);
-            let arg = arg_type(s.ty);
+            let arg = arg_type(s.ty, true);
             quote!(#name: #arg)
         });
         let inits = self
@@ -960,7 +961,7 @@ fn or_fallback(docs: String, fallback: impl FnOnce() -> String) -> String {
 
 fn setter(slot: &Slot<'_>) -> TokenStream {
     let name = ident(&slot.name);
-    let arg = arg_type(slot.ty);
+    let arg = arg_type(slot.ty, true);
     let value = convert(slot.ty, &format_ident!("value"));
     let doc = doc_attrs_or(&slot.docs, slot.name.trim_start_matches("r#"));
     let deprecated = match slot.kind {

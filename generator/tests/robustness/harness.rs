@@ -121,11 +121,7 @@ pub fn child_entry() {
 
 /// `target/robustness/<name>/`, created.
 pub fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/robustness")
-        .join(name);
-    let _ = std::fs::create_dir_all(&dir);
-    dir
+    crate::scratch::dir(name)
 }
 
 /// Writes the crate to `target/robustness/<name>/` (with the spec beside it as `spec.json`)
@@ -190,7 +186,7 @@ fn write_crate(name: &str, output: &sdkgen::Output, spec: &[u8]) -> Result<(), S
 fn cargo(name: &str, command: &[&str], extra: &[&str]) -> Result<(), String> {
     let dir = scratch(name);
     let doc = command == ["doc"];
-    let run = std::process::Command::new(env!("CARGO"))
+    let run = crate::scratch::cargo(&dir)
         .args(command)
         .args(if doc {
             &["--quiet", "--no-deps", "--message-format", "short"][..]
@@ -204,8 +200,6 @@ fn cargo(name: &str, command: &[&str], extra: &[&str]) -> Result<(), String> {
         } else {
             &[]
         })
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", scratch("target"))
         .output()
         .map_err(|e| format!("cargo does not run: {e}"))?;
     let stderr = String::from_utf8_lossy(&run.stderr);
