@@ -9,6 +9,11 @@
 //! `type: array`), so the mock's copy of such a property drops the `null`; a form cannot send
 //! a JSON `null` in an array's place anyway.
 //!
+//! Prism reads `multipart/form-data` bodies the same way (repeated parts for an array only with
+//! an Encoding Object `style`), and it does not parse the JSON parts OpenAPI sends objects as
+//! (`expires_after must be object`, whatever the part's content type): the mock's copy of a
+//! multipart body gets the same array encodings and takes any value for object properties.
+//!
 //! Prism 5 does not split `spaceDelimited` or `pipeDelimited` query arrays either: it refuses
 //! `scope=email%20profile`, `email+profile` and `email|profile` alike, checking the whole
 //! string against the items' schema. So the mock's copy of such a parameter takes any items
@@ -115,17 +120,20 @@ fn spell_out_form_defaults(spec: &mut Value) -> usize {
                 .and_then(Value::as_object)
                 .into_iter()
                 .flat_map(|content| content.keys())
-                .filter(|m| m.split(';').next().unwrap_or("").trim() == FORM)
             {
-                media_pointers.push(pointer.join("content").join(media));
+                let essence = media.split(';').next().unwrap_or("").trim();
+                if [FORM, MULTIPART].contains(&essence) {
+                    let multipart = essence == MULTIPART;
+                    media_pointers.push((pointer.join("content").join(media), multipart));
+                }
             }
         }
     }
     media_pointers.sort();
     media_pointers.dedup();
     let mut added = 0;
-    for pointer in media_pointers {
-        added += localize_nullable_arrays(spec, &pointer);
+    for (pointer, multipart) in media_pointers {
+        added += localize(spec, &pointer, multipart);
         let arrays = array_properties(spec, &pointer);
         let Some(Value::Object(media)) = spec.pointer_mut(json_pointer(&pointer)) else {
             continue;
@@ -147,11 +155,13 @@ fn spell_out_form_defaults(spec: &mut Value) -> usize {
 }
 
 const FORM: &str = "application/x-www-form-urlencoded";
+const MULTIPART: &str = "multipart/form-data";
 
 /// Gives the form media type at `pointer` its own copy of its schema (so that shared schemas
-/// of JSON bodies stay as they are) and drops `null` from its nullable array properties; how
-/// many it changed.
-fn localize_nullable_arrays(spec: &mut Value, pointer: &Pointer) -> usize {
+/// of JSON bodies stay as they are), drops `null` from its nullable array properties and, in a
+/// `multipart` body, lets any value through for object properties (sent as JSON parts, which
+/// Prism does not parse); how many it changed.
+fn localize(spec: &mut Value, pointer: &Pointer, multipart: bool) -> usize {
     let at = pointer.join("schema");
     let values = Values::new(spec);
     let Some(schema) = spec.pointer(json_pointer(&at)) else {
@@ -168,7 +178,10 @@ fn localize_nullable_arrays(spec: &mut Value, pointer: &Pointer) -> usize {
             .flat_map(|p| p.values_mut())
         {
             let resolved = values.resolve(property).clone();
-            if is_array(&resolved) && is_nullable(&resolved) {
+            if multipart && is_object(&resolved) {
+                *property = json!({});
+                changed += 1;
+            } else if is_array(&resolved) && is_nullable(&resolved) {
                 *property = without_null(resolved);
                 changed += 1;
             }
@@ -194,6 +207,14 @@ fn is_array(schema: &Value) -> bool {
         Some(Value::String(t)) => t == "array",
         Some(Value::Array(types)) => types.iter().any(|t| t == "array"),
         _ => false,
+    }
+}
+
+fn is_object(schema: &Value) -> bool {
+    match schema.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
+        _ => schema.get("properties").is_some(),
     }
 }
 
@@ -387,6 +408,44 @@ mod tests {
         assert_eq!(
             spec["components"]["schemas"],
             before["components"]["schemas"]
+        );
+    }
+
+    #[test]
+    fn multipart_arrays_get_the_default_encoding_and_objects_take_any_value() {
+        let mut spec = json!({
+            "paths": {"/files": {"post": {"requestBody": {"content": {
+                "multipart/form-data": {"schema": {"properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "languages": {"type": "array", "items": {"type": "string"}},
+                    "expires_after": {"$ref": "#/components/schemas/Expiry"}
+                }}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/Expiry"}}
+            }}}}},
+            "components": {"schemas": {"Expiry": {"type": "object", "properties": {"days": {"type": "integer"}}}}}
+        });
+        let before = spec.clone();
+        assert_eq!(adapt_for_prism(&mut spec), 2);
+        let multipart =
+            &spec["paths"]["/files"]["post"]["requestBody"]["content"]["multipart/form-data"];
+        assert_eq!(
+            multipart["schema"]["properties"]["expires_after"],
+            json!({})
+        );
+        assert_eq!(
+            multipart["schema"]["properties"]["file"],
+            before["paths"]["/files"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+                ["properties"]["file"]
+        );
+        assert_eq!(
+            multipart["encoding"],
+            json!({"languages": {"style": "form", "explode": true}})
+        );
+        assert_eq!(spec["components"], before["components"]);
+        assert!(
+            spec["paths"]["/files"]["post"]["requestBody"]["content"]["application/json"]
+                .get("encoding")
+                .is_none()
         );
     }
 }
