@@ -110,6 +110,14 @@ impl Client {
     pub fn sessions(&self) -> operations::Sessions<'_> {
         operations::Sessions::new(self)
     }
+
+    #[cfg(feature = "tools")]
+    /// The `Tools` operations.
+    ///
+    /// Needs the crate's `tools` feature (on by default).
+    pub fn tools(&self) -> operations::Tools<'_> {
+        operations::Tools::new(self)
+    }
 }
 
 impl ClientBuilder {

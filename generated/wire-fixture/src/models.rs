@@ -168,6 +168,33 @@ pub struct Device {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "tools")]
+/// The `FunctionTool` schema (`#/components/schemas/FunctionTool`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FunctionTool {
+    /// The `type` property: a [`FunctionToolType`].
+    #[serde(default)]
+    pub r#type: FunctionToolType,
+    /// The `name` property.
+    pub name: String,
+}
+
+#[cfg(feature = "tools")]
+/// The `FunctionToolType` schema (`#/components/schemas/FunctionTool/properties/type`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FunctionToolType {
+    /// `function`
+    #[default]
+    Function,
+    /// A value this version of the SDK does not know.
+    Unknown(String),
+}
+
+#[cfg(feature = "tools")]
+crate::runtime::open_enum!(FunctionToolType { Function = "function" });
+
 #[cfg(feature = "messages")]
 /// The `Message` schema (`#/components/schemas/Message`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -207,6 +234,31 @@ pub struct SearchMessagesFilter {
     pub after: Option<i64>,
 }
 
+#[cfg(feature = "tools")]
+/// The `SearchTool` schema (`#/components/schemas/SearchTool`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct SearchTool {
+    /// The `type` property: a [`SearchToolType`].
+    #[serde(default)]
+    pub r#type: SearchToolType,
+}
+
+#[cfg(feature = "tools")]
+/// The `SearchToolType` schema (`#/components/schemas/SearchTool/properties/type`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchToolType {
+    /// `search`
+    #[default]
+    Search,
+    /// A value this version of the SDK does not know.
+    Unknown(String),
+}
+
+#[cfg(feature = "tools")]
+crate::runtime::open_enum!(SearchToolType { Search = "search" });
+
 #[cfg(feature = "sessions")]
 /// The `Session` schema (`#/components/schemas/Session`).
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -220,4 +272,44 @@ pub struct Session {
     pub labels: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `owner` property: a [`Owner`].
     pub owner: Option<Owner>,
+}
+
+#[cfg(feature = "tools")]
+/// The `Tool` schema (`#/components/schemas/Tool`).
+#[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
+pub enum Tool {
+    /// `function`: [`FunctionTool`].
+    FunctionTool(FunctionTool),
+    /// `search`: [`SearchTool`].
+    SearchTool(SearchTool),
+    /// A value that matches none of the known variants.
+    Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "tools")]
+impl<'de> Deserialize<'de> for Tool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("function") => {
+                serde_json::from_value(value)
+                    .map(Self::FunctionTool)
+                    .map_err(serde::de::Error::custom)
+            }
+            Some("search") => {
+                serde_json::from_value(value)
+                    .map(Self::SearchTool)
+                    .map_err(serde::de::Error::custom)
+            }
+            _ => Ok(Self::Unknown(value)),
+        }
+    }
 }

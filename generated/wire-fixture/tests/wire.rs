@@ -300,6 +300,33 @@ async fn a_required_nullable_constant_decodes_its_value_and_null() {
     }
 }
 
+/// Issue 12: a discriminator without `mapping` whose members pin its property (OpenAI's
+/// `Tool`: `FunctionTool` has `type: function`) is read by the pinned values, so a reply picks
+/// its member instead of falling to `Unknown`; an unknown kind is still kept.
+#[tokio::test]
+async fn a_discriminator_without_mapping_uses_the_values_members_pin() {
+    use wire_fixture::models::{FunctionTool, Tool};
+    let function = serde_json::json!({"type": "function", "name": "lookup"});
+    let functions = server(ResponseTemplate::new(200).set_body_json(&function)).await;
+    match client(&functions).tools().get("t1").send().await.unwrap() {
+        Tool::FunctionTool(FunctionTool { name, .. }) => assert_eq!(name, "lookup"),
+        other => panic!("expected the function tool, got {other:?}"),
+    }
+    let search =
+        server(ResponseTemplate::new(200).set_body_json(serde_json::json!({"type": "search"})))
+            .await;
+    assert!(matches!(
+        client(&search).tools().get("t2").send().await.unwrap(),
+        Tool::SearchTool(_)
+    ));
+    let later = serde_json::json!({"type": "browser", "url": "https://example.com"});
+    let newer = server(ResponseTemplate::new(200).set_body_json(&later)).await;
+    assert_eq!(
+        client(&newer).tools().get("t3").send().await.unwrap(),
+        Tool::Unknown(later)
+    );
+}
+
 /// Issue 12: a redirect the operation documents is its answer (nexus's login `303`, Clerk
 /// FAPI's `307`s), not an "unexpected status"; the runtime follows no redirect, so the
 /// `Location` reaches the caller.

@@ -462,6 +462,43 @@ impl<'d> Types<'d> {
         Some(values)
     }
 
+    /// The one value a union member allows for the discriminator `property`, when it pins it
+    /// (`enum: [function]`, or 3.1's `const`), directly or in an `allOf` part. With no
+    /// `mapping` entry OpenAPI says the value is the schema's name, but a member that pins
+    /// another value could never hold its name there: real specs (OpenAI's `Tool`, with
+    /// members `FunctionTool` of `type: function`, …) mean the pinned value.
+    fn pinned_value(&self, member: &ReferenceOr<Schema>, property: &str) -> Option<String> {
+        let schema = self.follow(member)?;
+        let parts: Vec<&ReferenceOr<Schema>> = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of.iter().collect(),
+            _ => Vec::new(),
+        };
+        std::iter::once(schema)
+            .chain(parts.into_iter().filter_map(|part| self.follow(part)))
+            .find_map(|schema| {
+                let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                    return None;
+                };
+                let value = match object.properties.get(property)? {
+                    ReferenceOr::Item(value) => value.as_ref(),
+                    ReferenceOr::Reference { reference } => {
+                        let key = component_key(reference, "schemas")?;
+                        match self.doc.components.as_ref()?.schemas.get(&key)? {
+                            ReferenceOr::Item(value) => value,
+                            ReferenceOr::Reference { .. } => return None,
+                        }
+                    }
+                };
+                match &value.schema_kind {
+                    SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
+                        [Some(only)] => Some(only.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            })
+    }
+
     /// The schema a member stands for: itself, or what its `$ref` leads to through references
     /// to references. `None` when the reference leads nowhere or in a circle.
     fn follow<'s>(&self, member: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
@@ -629,6 +666,7 @@ impl<'d> Types<'d> {
                         .iter()
                         .find(|(_, target)| *target == reference)
                         .map(|(value, _)| value.clone())
+                        .or_else(|| self.pinned_value(member, &d.property_name))
                         .unwrap_or_else(|| {
                             reference.rsplit('/').next().unwrap_or_default().to_owned()
                         }),
@@ -642,10 +680,13 @@ impl<'d> Types<'d> {
                 boxed: false,
             });
         }
+        // Values pinned by members (above) may repeat where names could not; the discriminator
+        // then cannot pick, and the members are tried in order instead.
+        let tags: BTreeSet<&str> = variants.iter().filter_map(|v| v.tag.as_deref()).collect();
         let discriminator = data
             .discriminator
             .as_ref()
-            .filter(|_| variants.iter().all(|v| v.tag.is_some()))
+            .filter(|_| variants.iter().all(|v| v.tag.is_some()) && tags.len() == variants.len())
             .map(|d| d.property_name.clone());
         self.insert(TypeDef {
             name: name.to_owned(),

@@ -31,3 +31,10 @@ pub mod sessions;
 
 #[cfg(feature = "sessions")]
 pub use self::sessions::Sessions;
+
+#[cfg(feature = "tools")]
+/// Operations tagged `Tools` (the `tools` feature).
+pub mod tools;
+
+#[cfg(feature = "tools")]
+pub use self::tools::Tools;
