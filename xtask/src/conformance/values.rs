@@ -164,17 +164,21 @@ impl<'a> Values<'a> {
             let Some(member) = members.first() else {
                 continue;
             };
-            if let (Some(property), Some(tag)) =
+            if let (Some(property), Some((tag, mapped))) =
                 (discriminator(holder), self.tag_of(holder, member))
             {
-                tags.push((property.to_owned(), tag));
+                let pinned = self.pins(member, property);
+                tags.push((property.to_owned(), (tag, mapped || !pinned)));
             }
             self.merge_into(member, &mut merged, &mut unions, 1);
         }
         let mut value = self.build(&Value::Object(merged), ctx)?;
         if let Value::Object(object) = &mut value {
-            for (property, tag) in tags {
-                object.insert(property, Value::String(tag));
+            // As in `build_union`: a value the member pinned stands unless `mapping` says.
+            for (property, (tag, set)) in tags {
+                if set {
+                    object.insert(property, Value::String(tag));
+                }
             }
         }
         Some(value)
@@ -250,10 +254,18 @@ impl<'a> Values<'a> {
             let Some(mut value) = self.build(member, ctx) else {
                 continue;
             };
-            // The discriminator names the member; set it the way the mapping says.
+            // The discriminator names the member; set it the way the mapping says. Without a
+            // mapping entry, a value the member's own schema gave the property (it pins one:
+            // `type: {enum: [function]}`) stands, as the generator reads it; else the name.
             if let (Some(property), Value::Object(object)) = (discriminator(holder), &mut value) {
-                if let Some(tag) = self.tag_of(holder, member) {
-                    object.insert(property.to_owned(), Value::String(tag));
+                match self.tag_of(holder, member) {
+                    Some((tag, true)) => {
+                        object.insert(property.to_owned(), Value::String(tag));
+                    }
+                    Some((name, false)) if !self.pins(member, property) => {
+                        object.insert(property.to_owned(), Value::String(name));
+                    }
+                    _ => {}
                 }
             }
             return Some(value);
@@ -261,16 +273,37 @@ impl<'a> Values<'a> {
         None
     }
 
-    /// The discriminator value of a union member: its key in `mapping`, else its schema name.
-    fn tag_of(&self, holder: &Map<String, Value>, member: &Value) -> Option<String> {
+    /// Whether a union member pins `property` to one value (`enum` of one, or `const`),
+    /// directly or in an `allOf` part.
+    fn pins(&self, member: &Value, property: &str) -> bool {
+        let schema = self.resolve(member);
+        let parts = schema.get("allOf").and_then(Value::as_array);
+        std::iter::once(schema)
+            .chain(parts.into_iter().flatten().map(|part| self.resolve(part)))
+            .filter_map(|schema| schema.get("properties")?.get(property))
+            .map(|p| self.resolve(p))
+            .any(|p| {
+                p.get("const").is_some()
+                    || p.get("enum")
+                        .and_then(Value::as_array)
+                        .is_some_and(|e| e.len() == 1)
+            })
+    }
+
+    /// The discriminator value of a union member, and whether `mapping` gave it: its key in
+    /// `mapping`, else its schema name.
+    fn tag_of(&self, holder: &Map<String, Value>, member: &Value) -> Option<(String, bool)> {
         let reference = member.get("$ref").and_then(Value::as_str)?;
         let mapping = holder.get("discriminator").and_then(|d| d.get("mapping"));
         if let Some(Value::Object(mapping)) = mapping {
             if let Some((tag, _)) = mapping.iter().find(|(_, v)| v.as_str() == Some(reference)) {
-                return Some(tag.clone());
+                return Some((tag.clone(), true));
             }
         }
-        reference.rsplit('/').next().map(str::to_owned)
+        reference
+            .rsplit('/')
+            .next()
+            .map(|name| (name.to_owned(), false))
     }
 
     fn build_array<'s>(&self, map: &'s Map<String, Value>, ctx: Ctx) -> Option<Value>
@@ -642,6 +675,30 @@ mod tests {
         assert_eq!(
             value(&spec, pet, Source::Synthesized),
             json!({"name": "sdkgen", "lives": 9, "kind": "cat"})
+        );
+    }
+
+    /// Without a `mapping` entry, a member that pins the discriminator keeps its value (as the
+    /// generator reads it); one that does not gets its schema name.
+    #[test]
+    fn a_member_that_pins_the_discriminator_keeps_its_value() {
+        let spec = json!({"components": {"schemas": {
+            "FunctionTool": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["function"]}}},
+            "Plain": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}},
+        }}});
+        let union = |first: &str| {
+            json!({
+                "oneOf": [{"$ref": format!("#/components/schemas/{first}")}],
+                "discriminator": {"propertyName": "type"}
+            })
+        };
+        assert_eq!(
+            value(&spec, union("FunctionTool"), Source::Synthesized),
+            json!({"type": "function"})
+        );
+        assert_eq!(
+            value(&spec, union("Plain"), Source::Synthesized),
+            json!({"type": "Plain"})
         );
     }
 
