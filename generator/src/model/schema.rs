@@ -481,13 +481,7 @@ impl<'d> Types<'d> {
                 };
                 let value = match object.properties.get(property)? {
                     ReferenceOr::Item(value) => value.as_ref(),
-                    ReferenceOr::Reference { reference } => {
-                        let key = component_key(reference, "schemas")?;
-                        match self.doc.components.as_ref()?.schemas.get(&key)? {
-                            ReferenceOr::Item(value) => value,
-                            ReferenceOr::Reference { .. } => return None,
-                        }
-                    }
+                    ReferenceOr::Reference { reference } => self.follow_reference(reference)?,
                 };
                 match &value.schema_kind {
                     SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
@@ -505,15 +499,22 @@ impl<'d> Types<'d> {
     where
         'd: 's,
     {
+        match member {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => self.follow_reference(reference),
+        }
+    }
+
+    /// The schema `reference` leads to, through references to references (31 at most).
+    /// `None` when it leads nowhere or in a circle.
+    fn follow_reference(&self, reference: &str) -> Option<&'d Schema> {
         let doc: &'d OpenAPI = self.doc;
-        let mut current = member;
-        for _ in 0..32 {
-            match current {
+        let mut reference = reference;
+        for _ in 0..31 {
+            let key = component_key(reference, "schemas")?;
+            match doc.components.as_ref()?.schemas.get(&key)? {
                 ReferenceOr::Item(schema) => return Some(schema),
-                ReferenceOr::Reference { reference } => {
-                    let key = component_key(reference, "schemas")?;
-                    current = doc.components.as_ref()?.schemas.get(&key)?;
-                }
+                ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
         None
