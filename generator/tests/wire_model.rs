@@ -332,3 +332,120 @@ fn retry_extension_warnings_are_reported() {
     );
     assert_eq!(api.retry.unwrap().statuses.len(), 2);
 }
+
+/// A union whose members are all strings (OpenAI's `anyOf: [string, {enum: [gpt-4o, …]}]`,
+/// the "known values, or any other" idiom) is one open string enum. As an untagged enum of its
+/// members it could never decode a later member: `String` (or a generated enum, which keeps
+/// unknown values) takes every string first, and the names came out as `String2`.
+#[test]
+fn unions_of_strings_are_one_open_enum() {
+    use sdkgen::model::{Presence, TypeKind, TypeRef};
+    let (api, _) = build(
+        r#"paths: {}
+components:
+  schemas:
+    Model: {type: string, enum: [small, large]}
+    Size: {type: string, enum: [s, m]}
+    OpenModel:
+      anyOf: [{type: string}, {$ref: '#/components/schemas/Model'}]
+    Holder:
+      type: object
+      required: [one_value]
+      properties:
+        known_or_any: {anyOf: [{type: string}, {type: string, enum: [a, b]}]}
+        any_first_or_known: {oneOf: [{type: string, enum: [a]}, {type: string}]}
+        one_value: {anyOf: [{type: string}, {type: string, enum: [only]}]}
+        model: {anyOf: [{type: string}, {$ref: '#/components/schemas/Model'}]}
+        two_enums: {oneOf: [{$ref: '#/components/schemas/Model'}, {$ref: '#/components/schemas/Size'}]}
+        nested: {anyOf: [{$ref: '#/components/schemas/OpenModel'}, {type: string, enum: [tiny, small]}]}
+        nullable: {nullable: true, anyOf: [{type: string}, {type: string, enum: [x]}]}
+        formats: {anyOf: [{type: string, format: date-time}, {type: string, format: date}]}
+        mixed: {anyOf: [{type: string}, {type: integer}]}
+"#,
+    );
+    let def = |name: &str| {
+        api.types
+            .iter()
+            .find(|t| t.name == name)
+            .unwrap_or_else(|| panic!("no type {name}"))
+    };
+    let values = |ty: &TypeRef| -> Vec<String> {
+        let TypeRef::Named(name) = ty else {
+            panic!("{ty:?} is not a named type");
+        };
+        match &def(name).kind {
+            TypeKind::Enum { variants } => variants.iter().map(|v| v.wire_name.clone()).collect(),
+            other => panic!("{name} is not an enum: {other:?}"),
+        }
+    };
+    let TypeKind::Struct { fields, .. } = &def("Holder").kind else {
+        panic!("Holder is not a struct");
+    };
+    let field = |name: &str| fields.iter().find(|f| f.wire_name == name).unwrap();
+    assert_eq!(values(&field("known_or_any").ty), ["a", "b"]);
+    assert_eq!(values(&field("any_first_or_known").ty), ["a"]);
+    // One known value is not a constant when any other string is allowed too: the caller
+    // sets it, and nothing fills it in.
+    assert_eq!(values(&field("one_value").ty), ["only"]);
+    assert_eq!(field("one_value").presence, Presence::Required);
+    // The referenced enum already keeps unknown values: it is the type, no copy of it.
+    assert_eq!(field("model").ty, TypeRef::Named("Model".into()));
+    assert_eq!(
+        def("OpenModel").kind,
+        TypeKind::Alias(TypeRef::Named("Model".into()))
+    );
+    assert_eq!(values(&field("two_enums").ty), ["small", "large", "s", "m"]);
+    assert_eq!(values(&field("nested").ty), ["small", "large", "tiny"]);
+    assert_eq!(values(&field("nullable").ty), ["x"]);
+    // `null` stays allowed (a type that is only received keeps it as `None`).
+    assert!(matches!(
+        field("nullable").presence,
+        Presence::Optional | Presence::OptionalNullable
+    ));
+    assert_eq!(field("formats").ty, TypeRef::String);
+    let TypeRef::Named(mixed) = &field("mixed").ty else {
+        panic!("mixed is not named");
+    };
+    assert!(matches!(def(mixed).kind, TypeKind::Union { .. }), "{mixed}");
+}
+
+/// Union members without a name of their own are named by their type, arrays by their items,
+/// so that several arrays tell themselves apart; a `title` that only repeats the JSON type
+/// (`title: array`) says nothing and is passed over.
+#[test]
+fn union_variants_are_named_by_their_type_and_items() {
+    use sdkgen::model::TypeKind;
+    let (api, _) = build(
+        r#"paths: {}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}}}
+    Input:
+      oneOf:
+        - {type: string, title: string}
+        - {type: array, title: array, items: {type: string}}
+        - {type: array, title: array, items: {type: integer}}
+        - {type: array, items: {type: array, items: {type: integer}}}
+        - {type: array, items: {$ref: '#/components/schemas/Pet'}}
+        - {type: array, items: {type: object, title: Point, properties: {x: {type: number}}}}
+        - {type: boolean, title: Flag}
+"#,
+    );
+    let input = api.types.iter().find(|t| t.name == "Input").unwrap();
+    let TypeKind::Union { variants, .. } = &input.kind else {
+        panic!("Input is not a union");
+    };
+    let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "String",
+            "StringArray",
+            "IntegerArray",
+            "IntegerArrayArray",
+            "PetArray",
+            "PointArray",
+            "Flag"
+        ]
+    );
+}

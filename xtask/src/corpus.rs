@@ -50,17 +50,27 @@ struct NameStats {
 
 impl NameStats {
     fn of(api: &sdkgen::model::Api) -> Self {
-        use sdkgen::model::TypeKind;
+        use sdkgen::emit::ArgSource;
+        use sdkgen::model::{TypeKind, TypeRef};
         let mut stats = Self::default();
         let mut lengths: Vec<usize> = api.types.iter().map(|t| t.name.chars().count()).collect();
         lengths.sort_unstable();
         stats.longest = lengths.last().copied().unwrap_or_default();
         stats.median = lengths.get(lengths.len() / 2).copied().unwrap_or_default();
-        let type_names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+        let type_names: Vec<Named> = api
+            .types
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.origin.rsplit('/').next().unwrap_or_default(),
+                )
+            })
+            .collect();
         stats.numbered += numbered(&type_names);
         stats.status_types = type_names
             .iter()
-            .filter(|n| {
+            .filter(|(n, _)| {
                 n.match_indices("Response").any(|(i, w)| {
                     let rest = &n[i + w.len()..];
                     rest.len() >= 3 && rest[..3].chars().all(|c| c.is_ascii_digit())
@@ -78,7 +88,16 @@ impl NameStats {
                             })
                         })
                         .count();
-                    let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+                    let names: Vec<Named> = variants
+                        .iter()
+                        .map(|v| {
+                            let source = match &v.ty {
+                                TypeRef::Named(name) => name.as_str(),
+                                _ => "",
+                            };
+                            (v.rust_name.as_str(), source)
+                        })
+                        .collect();
                     stats.numbered += numbered(&names);
                 }
                 TypeKind::Enum { variants } => {
@@ -87,27 +106,44 @@ impl NameStats {
                         .filter(|v| !v.wire_name.chars().any(char::is_alphanumeric))
                         .filter(|v| v.rust_name.starts_with("Type"))
                         .count();
-                    let names: Vec<&str> = variants.iter().map(|v| v.rust_name.as_str()).collect();
+                    let names: Vec<Named> = variants
+                        .iter()
+                        .map(|v| (v.rust_name.as_str(), v.wire_name.as_str()))
+                        .collect();
                     stats.numbered += numbered(&names);
                 }
                 _ => {}
             }
         }
-        let groups: Vec<&str> = api.groups.iter().map(|g| g.method.as_str()).collect();
+        let groups: Vec<Named> = api
+            .groups
+            .iter()
+            .map(|g| (g.method.as_str(), g.tag.as_str()))
+            .collect();
         stats.numbered += numbered(&groups);
         for group in &api.groups {
             if group.method == "default" {
                 stats.default_group += group.operations.len();
             }
-            let methods: Vec<&str> = group
+            let methods: Vec<Named> = group
                 .operations
                 .iter()
-                .map(|o| o.method_name.as_str())
+                .map(|o| (o.method_name.as_str(), o.id.as_str()))
                 .collect();
             stats.numbered += numbered(&methods);
             for op in &group.operations {
                 let args = sdkgen::emit::builder_args(op, api);
-                let names: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
+                let names: Vec<Named> = args
+                    .iter()
+                    .map(|a| {
+                        let source = match &a.source {
+                            ArgSource::Param(i) => op.params[*i].wire_name.as_str(),
+                            ArgSource::BodyField(wire) => wire.as_str(),
+                            ArgSource::Body => "",
+                        };
+                        (a.name.as_str(), source)
+                    })
+                    .collect();
                 stats.numbered += numbered(&names);
             }
         }
@@ -115,18 +151,27 @@ impl NameStats {
     }
 }
 
-/// How many of `names` are another of them plus a number (`body2` next to `body`).
-fn numbered(names: &[&str]) -> usize {
+/// A generated name and the spec text it was made from (a wire value, a schema key, an
+/// operation id), or `""` when it was made up.
+type Named<'a> = (&'a str, &'a str);
+
+/// How many of `names` are another of them plus a number the generator added to tell them
+/// apart (`body2` next to `body`). A number the source already ends with is its own
+/// (`Gpt4o20240806` for `gpt-4o-2024-08-06` next to `Gpt4o`, the schema `ImageRefParam-2`).
+fn numbered(names: &[Named]) -> usize {
     names
         .iter()
-        .filter(|name| {
+        .filter(|(name, source)| {
             let name = name.trim_start_matches("r#");
             let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
-            base.len() < name.len()
+            let number = &name[base.len()..];
+            let own: String = source.chars().filter(char::is_ascii_alphanumeric).collect();
+            !number.is_empty()
                 && !base.is_empty()
+                && !own.ends_with(number)
                 && names
                     .iter()
-                    .any(|other| other.trim_start_matches("r#") == base)
+                    .any(|(other, _)| other.trim_start_matches("r#") == base)
         })
         .count()
 }
@@ -534,4 +579,35 @@ fn render_pagination(rows: &[Row]) -> String {
         out.push_str(&left_out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn only_numbers_the_generator_added_count() {
+        for (names, count) in [
+            // `body2` was made up to tell two `body`s apart.
+            (&[("body", "body"), ("body2", "")][..], 1),
+            (&[("r#type", "type"), ("type2", "type")], 1),
+            // Numbers the spec wrote are the names' own.
+            (
+                &[("Gpt4o", "gpt-4o"), ("Gpt4o20240806", "gpt-4o-2024-08-06")],
+                0,
+            ),
+            (
+                &[
+                    ("ImageRefParam", "ImageRefParam"),
+                    ("ImageRefParam2", "ImageRefParam-2"),
+                ],
+                0,
+            ),
+            // A number with nothing to be told apart from is not a suffix.
+            (&[("Base64", "base64")], 0),
+            (&[("Array2", "")], 0),
+        ] {
+            assert_eq!(numbered(names), count, "{names:?}");
+        }
+    }
 }

@@ -6847,13 +6847,13 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `enterprise_sso`
     EnterpriseSso,
     /// `-manual_invitation`
-    ManualInvitation2,
+    MinusManualInvitation,
     /// `-automatic_invitation`
-    AutomaticInvitation2,
+    MinusAutomaticInvitation,
     /// `-automatic_suggestion`
-    AutomaticSuggestion2,
+    MinusAutomaticSuggestion,
     /// `-enterprise_sso`
-    EnterpriseSso2,
+    MinusEnterpriseSso,
     /// A value this version of the SDK does not know.
     Unknown(String),
 }
@@ -6863,9 +6863,9 @@ crate::runtime::open_enum!(
     ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation =
     "manual_invitation", AutomaticInvitation = "automatic_invitation",
     AutomaticSuggestion = "automatic_suggestion", EnterpriseSso = "enterprise_sso",
-    ManualInvitation2 = "-manual_invitation", AutomaticInvitation2 =
-    "-automatic_invitation", AutomaticSuggestion2 = "-automatic_suggestion",
-    EnterpriseSso2 = "-enterprise_sso" }
+    MinusManualInvitation = "-manual_invitation", MinusAutomaticInvitation =
+    "-automatic_invitation", MinusAutomaticSuggestion = "-automatic_suggestion",
+    MinusEnterpriseSso = "-enterprise_sso" }
 );
 
 #[cfg(feature = "organization_domains")]

@@ -2,7 +2,7 @@
 //!
 //! A generated string enum declares its variants (one per known value, plus
 //! `Unknown(String)`) and then calls `open_enum!` with the wire value of each known variant.
-//! The macro adds `as_str`, `Display`, `From<&str>`, `FromStr` and serde's `Serialize` /
+//! The macro adds `as_str`, `Display`, `From<&str>`, `From<String>`, `FromStr` and serde's `Serialize` /
 //! `Deserialize`, all going through the wire value, so a value the SDK does not know decodes
 //! into `Unknown` instead of failing, and is sent back unchanged.
 //!
@@ -41,6 +41,17 @@ macro_rules! open_enum {
                     }
                 )*
                 Self::Unknown(::std::borrow::ToOwned::to_owned(value))
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                $(
+                    if value == $wire {
+                        return Self::$variant;
+                    }
+                )*
+                Self::Unknown(value)
             }
         }
 
@@ -116,6 +127,7 @@ mod tests {
             assert_eq!(status.as_str(), wire);
             assert_eq!(status.to_string(), wire);
             assert_eq!(Status::from(wire), status);
+            assert_eq!(Status::from(wire.to_owned()), status);
             assert_eq!(wire.parse::<Status>(), Ok(status.clone()));
             let json = serde_json::to_string(&status).unwrap();
             assert_eq!(json, format!("\"{wire}\""));
@@ -130,6 +142,10 @@ mod tests {
         assert_eq!(status, Status::Unknown("archived".into()));
         assert_eq!(status.as_str(), "archived");
         assert_eq!(serde_json::to_string(&status).unwrap(), "\"archived\"");
+        assert_eq!(
+            Status::from(String::from("archived")),
+            Status::Unknown("archived".into())
+        );
         // Matching is exact: case and separators are part of the value.
         assert_eq!(Status::from("Active"), Status::Unknown("Active".into()));
         // Escaped JSON strings are decoded before matching.

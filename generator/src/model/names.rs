@@ -163,6 +163,32 @@ pub fn variant_name(value: &str) -> String {
     type_name(value)
 }
 
+/// The variant for a signed key when the enum lists the key with another sign too, where
+/// casing alone would give `CreatedAt` twice. With both signs it is the sort-order idiom
+/// (`order_by`): `-created_at` → `CreatedAtDesc`, `+created_at` → `CreatedAtAsc`. Next to
+/// the bare key only, the sign means what the API says (Clerk's `-enterprise_sso` excludes),
+/// so it is spelled: `MinusEnterpriseSso`. `None` for any other value.
+pub fn signed_key_name(value: &str, values: &[&str]) -> Option<String> {
+    let (sign, key) = value.split_at_checked(1)?;
+    let (spelled, order, opposite) = match sign {
+        "-" => ("Minus", "Desc", "+"),
+        "+" => ("Plus", "Asc", "-"),
+        _ => return None,
+    };
+    if !key.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        return None;
+    }
+    let name = type_name(key);
+    let name = name.trim_start_matches("r#");
+    if values.contains(&format!("{opposite}{key}").as_str()) {
+        Some(format!("{name}{order}"))
+    } else if values.contains(&key) {
+        Some(format!("{spelled}{name}"))
+    } else {
+        None
+    }
+}
+
 /// The longest type name derived for an inline schema. Nested inline schemas are named after
 /// their place (`GetUsersResponseDataItemAttributesAddress`), which grows with every level.
 pub const MAX_TYPE_NAME: usize = 60;
@@ -411,6 +437,38 @@ mod tests {
             ("€", "Eur"),
         ] {
             assert_eq!(variant_name(value), variant, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn signed_keys_say_their_sign_when_the_key_comes_in_several() {
+        let order_by = [
+            "created_at",
+            "+created_at",
+            "-created_at",
+            "-name",
+            "+1",
+            "-1",
+            "-",
+        ];
+        let filter = ["enterprise_sso", "-enterprise_sso", "+self"];
+        for (value, values, name) in [
+            ("created_at", &order_by[..], None),
+            ("+created_at", &order_by, Some("CreatedAtAsc")),
+            ("-created_at", &order_by, Some("CreatedAtDesc")),
+            // Alone in its enum, the sign tells nothing apart: casing does the job.
+            ("-name", &order_by, None),
+            // Signed numbers are spelled by `variant_name`.
+            ("+1", &order_by, None),
+            ("-1", &order_by, None),
+            ("-", &order_by, None),
+            // Without the opposite sign it may not be an order at all (Clerk's filters
+            // exclude with `-`): the sign is spelled, not interpreted.
+            ("-enterprise_sso", &filter, Some("MinusEnterpriseSso")),
+            ("+self", &filter, None),
+            ("-type", &["+type", "-type"], Some("TypeDesc")),
+        ] {
+            assert_eq!(signed_key_name(value, values).as_deref(), name, "{value:?}");
         }
     }
 

@@ -13,7 +13,9 @@ use openapiv3::{
 };
 
 use super::components::component_key;
-use super::names::{Scope, field_name, places, shorten_type_name, type_name, variant_name};
+use super::names::{
+    Scope, field_name, places, shorten_type_name, signed_key_name, type_name, variant_name,
+};
 use super::{Docs, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::load::TUPLE;
@@ -199,7 +201,7 @@ impl<'d> Types<'d> {
             Shape::Named(named) => {
                 let name = self.inline_name(hint);
                 let (enum_null, constant) = match &named {
-                    NamedShape::Enum { values, null } => (*null, values.len() == 1),
+                    NamedShape::Enum { values, null, open } => (*null, values.len() == 1 && !open),
                     _ => (false, false),
                 };
                 self.in_progress.push((identity, name.clone()));
@@ -310,6 +312,7 @@ impl<'d> Types<'d> {
                 Shape::Named(NamedShape::Enum {
                     values: s.enumeration.iter().flatten().map(String::as_str).collect(),
                     null: s.enumeration.contains(&None),
+                    open: false,
                 })
             }
             SchemaKind::Type(Type::String(_)) => Shape::Scalar(TypeRef::String),
@@ -330,8 +333,8 @@ impl<'d> Types<'d> {
                 o.additional_properties.as_ref(),
             )),
             SchemaKind::AllOf { all_of } => self.all_of(all_of, None),
-            SchemaKind::OneOf { one_of } => union_shape(one_of, "oneOf"),
-            SchemaKind::AnyOf { any_of } => union_shape(any_of, "anyOf"),
+            SchemaKind::OneOf { one_of } => self.union_shape(one_of, "oneOf"),
+            SchemaKind::AnyOf { any_of } => self.union_shape(any_of, "anyOf"),
             SchemaKind::Not { .. } => Shape::Unsupported("not".into()),
             SchemaKind::Any(any)
                 if any.typ.as_deref().is_some_and(|t| {
@@ -352,9 +355,9 @@ impl<'d> Types<'d> {
                 if !any.all_of.is_empty() {
                     self.all_of(&any.all_of, Some(own))
                 } else if !any.one_of.is_empty() && any.properties.is_empty() {
-                    union_shape(&any.one_of, "oneOf")
+                    self.union_shape(&any.one_of, "oneOf")
                 } else if !any.any_of.is_empty() && any.properties.is_empty() {
-                    union_shape(&any.any_of, "anyOf")
+                    self.union_shape(&any.any_of, "anyOf")
                 } else if !any.properties.is_empty() || any.typ.as_deref() == Some("object") {
                     object_shape(own)
                 } else if any.typ.as_deref() == Some("array") || any.items.is_some() {
@@ -411,6 +414,7 @@ impl<'d> Types<'d> {
                     Some(values) => Shape::Named(NamedShape::Enum {
                         values,
                         null: false,
+                        open: false,
                     }),
                     None => Shape::Scalar(TypeRef::String),
                 };
@@ -460,6 +464,97 @@ impl<'d> Types<'d> {
             }
         }
         Some(values)
+    }
+
+    /// `oneOf`/`anyOf`. A union whose members are all strings is one open string enum (see
+    /// [`Self::strings_of`]); any other union of two or more members is an enum of its members.
+    fn union_shape<'s>(
+        &self,
+        members: &'s [ReferenceOr<Schema>],
+        keyword: &'static str,
+    ) -> Shape<'s>
+    where
+        'd: 's,
+    {
+        let [_, _, ..] = members else {
+            return match members {
+                [only] => Shape::Wrapper {
+                    member: only,
+                    keyword,
+                    index: 0,
+                },
+                _ => Shape::Scalar(TypeRef::Json),
+            };
+        };
+        let Some(each) = members
+            .iter()
+            .map(|member| self.strings_of(member, 0))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return Shape::Named(NamedShape::Union { members, keyword });
+        };
+        let listing: Vec<usize> = (0..each.len())
+            .filter(|&i| !each[i].values.is_empty())
+            .collect();
+        let mut strings = Strings::default();
+        for member in each {
+            strings.add(member);
+        }
+        // `anyOf: [string, {$ref: Model}]` (the "known values, or any other" idiom) is the
+        // referenced enum itself: generated enums already keep values they do not know.
+        if let [index] = listing[..] {
+            if matches!(members[index], ReferenceOr::Reference { .. }) && !strings.null {
+                return Shape::Wrapper {
+                    member: &members[index],
+                    keyword,
+                    index,
+                };
+            }
+        }
+        if strings.values.is_empty() {
+            return Shape::Scalar(TypeRef::String);
+        }
+        Shape::Named(NamedShape::Enum {
+            values: strings.values,
+            null: strings.null,
+            open: strings.any,
+        })
+    }
+
+    /// What a union member allows when it is a string: its `enum` values, and whether it also
+    /// takes any other string. A union of such members reads best as one string enum: an
+    /// untagged enum of them could never decode its later members, since a generated string
+    /// enum (or `String`) takes every string first. `None` when the member is not a string.
+    fn strings_of<'s>(&self, member: &'s ReferenceOr<Schema>, depth: usize) -> Option<Strings<'s>>
+    where
+        'd: 's,
+    {
+        let schema = self.follow(member)?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => Some(Strings {
+                values: string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect(),
+                any: string.enumeration.is_empty(),
+                null: schema.schema_data.nullable || string.enumeration.contains(&None),
+            }),
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if depth < 8 && !members.is_empty() =>
+            {
+                let mut strings = Strings {
+                    null: schema.schema_data.nullable,
+                    ..Strings::default()
+                };
+                for member in members {
+                    strings.add(self.strings_of(member, depth + 1)?);
+                }
+                Some(strings)
+            }
+            _ => None,
+        }
     }
 
     /// The one value a union member allows for the discriminator `property`, when it pins it
@@ -647,16 +742,9 @@ impl<'d> Types<'d> {
                     .next()
                     .map(type_name)
                     .unwrap_or_else(|| format!("Variant{i}")),
-                ReferenceOr::Item(schema) => {
-                    member_name(schema).unwrap_or_else(|| match &schema.schema_kind {
-                        SchemaKind::Type(Type::String(_)) => "String".to_owned(),
-                        SchemaKind::Type(Type::Integer(_)) => "Integer".to_owned(),
-                        SchemaKind::Type(Type::Number(_)) => "Number".to_owned(),
-                        SchemaKind::Type(Type::Boolean(_)) => "Boolean".to_owned(),
-                        SchemaKind::Type(Type::Array(_)) => "Array".to_owned(),
-                        _ => format!("Variant{i}"),
-                    })
-                }
+                ReferenceOr::Item(schema) => member_name(schema)
+                    .or_else(|| kind_name(schema))
+                    .unwrap_or_else(|| format!("Variant{i}")),
             };
             let rust_name = variant_names.claim(base.trim_start_matches("r#").to_owned());
             let hint = format!("{name}{rust_name}");
@@ -782,8 +870,12 @@ impl<'d> Types<'d> {
             .iter()
             .map(|value| Variant {
                 wire_name: (*value).to_owned(),
-                rust_name: variant_names
-                    .claim(variant_name(value).trim_start_matches("r#").to_owned()),
+                rust_name: variant_names.claim(
+                    signed_key_name(value, values)
+                        .unwrap_or_else(|| variant_name(value))
+                        .trim_start_matches("r#")
+                        .to_owned(),
+                ),
             })
             .collect();
         self.insert(TypeDef {
@@ -799,12 +891,48 @@ impl<'d> Types<'d> {
     }
 }
 
+/// A union member's variant name from its type alone: `String`, `Integer`, …, and for arrays
+/// their items' name (`StringArray`, `IntegerArrayArray`, `PetArray`), so that a union of
+/// several arrays (OpenAI's `input`: strings, tokens, or arrays of tokens) tells them apart.
+fn kind_name(schema: &Schema) -> Option<String> {
+    let name = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(array)) => {
+            let items = match array.items.as_ref() {
+                Some(ReferenceOr::Reference { reference }) => {
+                    reference.rsplit('/').next().map(type_name)
+                }
+                Some(ReferenceOr::Item(items)) => items
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(type_name)
+                    .or_else(|| kind_name(items)),
+                None => None,
+            };
+            return Some(format!("{}Array", items.unwrap_or_default()));
+        }
+        _ => return None,
+    };
+    Some(name.to_owned())
+}
+
 /// What an inline union member is called when it says so itself: its `title`, its one string
 /// value (`{enum: [range]}` → `Range`), the one value of a tag-like property
 /// (`{type: {enum: [range_to]}, end: …}` → `RangeTo`), or its one property (`{ok: …}` →
 /// `Ok`). `None` leaves the name to the member's kind.
 fn member_name(schema: &Schema) -> Option<String> {
-    if let Some(title) = &schema.schema_data.title {
+    // A title that only names the JSON type (`title: array`, as generated specs write) says
+    // less than the type does.
+    if let Some(title) = schema.schema_data.title.as_deref().filter(|title| {
+        ![
+            "string", "integer", "number", "boolean", "array", "object", "null",
+        ]
+        .contains(&title.trim().to_ascii_lowercase().as_str())
+    }) {
         return Some(type_name(title));
     }
     let one_value = |schema: &Schema| match &schema.schema_kind {
@@ -887,11 +1015,37 @@ enum NamedShape<'s> {
     Enum {
         values: Vec<&'s str>,
         null: bool,
+        /// Any other string is allowed too (a union with a plain string member), so even a
+        /// single value is not a constant.
+        open: bool,
     },
     Union {
         members: &'s [ReferenceOr<Schema>],
         keyword: &'static str,
     },
+}
+
+/// The strings that union members allow, gathered by [`Types::strings_of`].
+#[derive(Default)]
+struct Strings<'s> {
+    /// Listed `enum` values, each once, in the order first listed.
+    values: Vec<&'s str>,
+    /// A member takes any string.
+    any: bool,
+    /// A member takes `null`.
+    null: bool,
+}
+
+impl<'s> Strings<'s> {
+    fn add(&mut self, more: Strings<'s>) {
+        for value in more.values {
+            if !self.values.contains(&value) {
+                self.values.push(value);
+            }
+        }
+        self.any |= more.any;
+        self.null |= more.null;
+    }
 }
 
 /// An object with properties is a struct; without, a map.
@@ -902,18 +1056,6 @@ fn object_shape(object: ObjectShape<'_>) -> Shape<'_> {
     match object.additional {
         Some(AdditionalProperties::Schema(value)) => Shape::Map(Some(value)),
         _ => Shape::Map(None),
-    }
-}
-
-fn union_shape<'s>(members: &'s [ReferenceOr<Schema>], keyword: &'static str) -> Shape<'s> {
-    match members {
-        [] => Shape::Scalar(TypeRef::Json),
-        [only] => Shape::Wrapper {
-            member: only,
-            keyword,
-            index: 0,
-        },
-        _ => Shape::Named(NamedShape::Union { members, keyword }),
     }
 }
 

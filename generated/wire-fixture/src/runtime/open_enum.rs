@@ -4,7 +4,7 @@
 //!
 //! A generated string enum declares its variants (one per known value, plus
 //! `Unknown(String)`) and then calls `open_enum!` with the wire value of each known variant.
-//! The macro adds `as_str`, `Display`, `From<&str>`, `FromStr` and serde's `Serialize` /
+//! The macro adds `as_str`, `Display`, `From<&str>`, `From<String>`, `FromStr` and serde's `Serialize` /
 //! `Deserialize`, all going through the wire value, so a value the SDK does not know decodes
 //! into `Unknown` instead of failing, and is sent back unchanged.
 //!
@@ -43,6 +43,17 @@ macro_rules! open_enum {
                     }
                 )*
                 Self::Unknown(::std::borrow::ToOwned::to_owned(value))
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                $(
+                    if value == $wire {
+                        return Self::$variant;
+                    }
+                )*
+                Self::Unknown(value)
             }
         }
 
