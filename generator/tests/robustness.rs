@@ -788,6 +788,23 @@ fn minimal(schemas_yaml: &str, paths_yaml: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Found by `random_documents_generate_the_same_as_their_upgrade` (a stack overflow): asking
+/// whether a union's members are all strings followed references from union to union.
+#[test]
+fn unions_whose_members_refer_to_each_other_terminate() {
+    let spec = minimal(
+        "    A: {oneOf: [{$ref: '#/components/schemas/B'}, {type: string}]}
+    B: {anyOf: [{$ref: '#/components/schemas/A'}, {allOf: [{$ref: '#/components/schemas/B'}]}, {type: string, enum: [b]}]}
+    C: {allOf: [{$ref: '#/components/schemas/C'}]}
+    D: {oneOf: [{$ref: '#/components/schemas/C'}, {type: string}]}
+",
+        " {}",
+    );
+    if let Err(failure) = generate_guarded(spec, TIMEOUT) {
+        panic!("{failure}");
+    }
+}
+
 /// Found by `random_documents_never_panic_and_emit_valid_rust`.
 #[test]
 fn self_reference_in_composite_all_of_becomes_a_recursive_type() {

@@ -449,3 +449,39 @@ components:
         ]
     );
 }
+
+/// A component that is a one-member union around an inline schema (3.0's `anyOf: [{…}]` +
+/// `nullable`, what 3.1's `anyOf: [{…}, {type: "null"}]` reads as) is that schema under the
+/// component's own name, described from both places: not an alias of a `…Inner` type.
+#[test]
+fn a_component_wrapping_one_inline_member_is_that_member() {
+    use sdkgen::model::TypeKind;
+    let (api, _) = build(
+        r#"paths: {}
+components:
+  schemas:
+    Prompt:
+      description: A prompt template.
+      nullable: true
+      anyOf:
+        - type: object
+          deprecated: true
+          required: [id]
+          properties: {id: {type: string}}
+"#,
+    );
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Prompt"]);
+    let prompt = api.types.iter().next().unwrap();
+    assert!(
+        matches!(prompt.kind, TypeKind::Struct { .. }),
+        "{:?}",
+        prompt.kind
+    );
+    assert_eq!(prompt.origin, "#/components/schemas/Prompt");
+    assert_eq!(
+        prompt.docs.description.as_deref(),
+        Some("A prompt template.")
+    );
+    assert!(prompt.docs.deprecated);
+}

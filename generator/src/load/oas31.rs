@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `type: [T, "null"]`, `type: "null"` | `type: T` + `nullable: true` |
 //! | `type: [A, B]` | `oneOf: [{type: A, …}, {type: B, …}]`, each keyword with its type |
-//! | `oneOf`/`anyOf` with a `{type: "null"}` member | the other members + `nullable: true`; a single one left is merged into the schema (or wrapped in `allOf` when it is a `$ref`) |
+//! | `oneOf`/`anyOf` with a `{type: "null"}` member | the other members + `nullable: true`; a single one left stays a one-member union as in 3.0 (merged into the schema when that has a shape of its own; wrapped in `allOf` when it is a `$ref`) |
 //! | `$ref` with siblings | `allOf: [{$ref}]` + the siblings, which apply at the use site |
 //! | `const: v` | `enum: [v]` (a single-value enum, filled in by builders) |
 //! | `examples: [a, …]` | `example: a` |
@@ -284,8 +284,9 @@ impl Context<'_> {
     }
 
     /// The one member left of `keyword` (at `index`) once its `null` members are gone. A
-    /// reference becomes an `allOf` wrapper; an inline schema is merged into `node`, whose own
-    /// annotations win, unless both decide the shape (then it stays a one-member union).
+    /// reference becomes an `allOf` wrapper; an inline schema stays a one-member union, unless
+    /// `node` has a shape of its own that the member adds to: then it is merged into `node`,
+    /// whose own annotations win.
     fn merge_member(
         &mut self,
         node: &mut Map<String, Value>,
@@ -317,9 +318,15 @@ impl Context<'_> {
             return false;
         }
         let shaping = |key: &String| !key.starts_with("x-") && !ANNOTATIONS.contains(&key.as_str());
-        if member
-            .keys()
-            .any(|key| shaping(key) && node.contains_key(key))
+        // With nothing but annotations around it, the member stays a one-member union: the
+        // very shape 3.0 writes (`anyOf: [member]` + `nullable`), so both versions read alike
+        // (the member's own docs and pointer stay its own). Merging is for a member that adds
+        // to a schema with a shape of its own, or when both decide the shape (then it stays a
+        // one-member union too).
+        if !node.keys().any(shaping)
+            || member
+                .keys()
+                .any(|key| shaping(key) && node.contains_key(key))
         {
             node.insert(keyword.into(), json!([Value::Object(member)]));
             self.origins

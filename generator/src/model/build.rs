@@ -9,7 +9,7 @@ use super::components::resolve;
 use super::names::{field_name, method_name, places, type_name};
 use super::pagination;
 use super::paths;
-use super::schema::{Types, bounds, docs_of};
+use super::schema::Types;
 use super::security::Schemes;
 use super::{
     Api, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
@@ -666,13 +666,10 @@ fn param_type(
     match &data.format {
         openapiv3::ParameterSchemaOrContent::Schema(schema) => {
             let converted = types.convert(schema, &at.join("schema"), hint);
-            let mut docs = match schema {
-                ReferenceOr::Item(s) => docs_of(&s.schema_data),
+            let docs = match schema {
+                ReferenceOr::Item(s) => types.value_docs(s),
                 ReferenceOr::Reference { .. } => Docs::default(),
             };
-            if let Some(s) = schema.as_item() {
-                (docs.minimum, docs.maximum) = bounds(s);
-            }
             (converted.ty, docs)
         }
         openapiv3::ParameterSchemaOrContent::Content(_) => {

@@ -187,7 +187,19 @@ impl<'d> Types<'d> {
 
     /// Converts an inline schema; objects, enums and unions become named types called `hint`.
     fn inline(&mut self, schema: &Schema, pointer: &Pointer, hint: &str) -> Converted {
-        let nullable = schema.schema_data.nullable || annotated_nullable(schema);
+        self.described(schema, &schema.schema_data, pointer, hint)
+    }
+
+    /// [`Self::inline`], with `data` describing the schema: its own, or merged with those of
+    /// the one-member unions around it.
+    fn described(
+        &mut self,
+        schema: &Schema,
+        data: &openapiv3::SchemaData,
+        pointer: &Pointer,
+        hint: &str,
+    ) -> Converted {
+        let nullable = data.nullable || annotated_nullable(schema);
         let plain = |ty| Converted {
             ty,
             nullable,
@@ -205,7 +217,7 @@ impl<'d> Types<'d> {
                     _ => (false, false),
                 };
                 self.in_progress.push((identity, name.clone()));
-                self.define_named(&name, named, &schema.schema_data, pointer);
+                self.define_named(&name, named, data, pointer);
                 self.in_progress.pop();
                 Converted {
                     ty: TypeRef::Named(name),
@@ -218,7 +230,18 @@ impl<'d> Types<'d> {
                 keyword,
                 index,
             } => {
-                let inner = self.convert(member, &pointer.join(keyword).join(index), hint);
+                let at = pointer.join(keyword).join(index);
+                let inner = match member {
+                    // The member is the value, described from both places.
+                    ReferenceOr::Item(member) if self.depth < MAX_DEPTH => {
+                        let data = wrapped_data(data, &member.schema_data);
+                        self.depth += 1;
+                        let inner = self.described(member, &data, &at, hint);
+                        self.depth -= 1;
+                        inner
+                    }
+                    _ => self.convert(member, &at, hint),
+                };
                 Converted {
                     nullable: nullable || inner.nullable,
                     ..inner
@@ -280,8 +303,21 @@ impl<'d> Types<'d> {
 
     /// Defines the named type `name` from a component schema.
     fn define(&mut self, name: &str, schema: &Schema, pointer: &Pointer) {
-        match self.shape(schema) {
-            Shape::Named(named) => self.define_named(name, named, &schema.schema_data, pointer),
+        // A one-member union around an inline schema (3.0's `anyOf: [{…}]` + `nullable`, 3.1's
+        // `anyOf: [{…}, {type: "null"}]`) is that schema, under the component's name.
+        let Unwrapped {
+            schema: inner,
+            data,
+            pointer: at,
+        } = self.unwrapped(schema, pointer);
+        match self.shape(inner) {
+            Shape::Named(named) => {
+                self.define_named(name, named, &data, &at);
+                // Found under its component, whatever wraps it there.
+                if let Some(def) = self.defs.get_mut(name) {
+                    def.origin = pointer.to_string();
+                }
+            }
             _ => {
                 // Anything else is an alias of what it converts to; the hint keeps inline
                 // parts named after the component.
@@ -289,7 +325,7 @@ impl<'d> Types<'d> {
                 self.insert(TypeDef {
                     name: name.to_owned(),
                     origin: pointer.to_string(),
-                    docs: docs_of(&schema.schema_data),
+                    docs: docs_of(&data),
                     kind: TypeKind::Alias(target.ty),
                 });
             }
@@ -466,6 +502,50 @@ impl<'d> Types<'d> {
         Some(values)
     }
 
+    /// The docs of a property or parameter schema, bounds included: its own, completed by the
+    /// inline member it only wraps (`anyOf: [{type: string, description: …}]` + `nullable`),
+    /// the way 3.1's `[T, null]` unions read once their `null` member is gone.
+    pub(super) fn value_docs(&self, schema: &Schema) -> Docs {
+        let (minimum, maximum) = bounds(schema);
+        let unwrapped = self.unwrapped(schema, &Pointer::root());
+        let (inner_minimum, inner_maximum) = bounds(unwrapped.schema);
+        Docs {
+            minimum: minimum.or(inner_minimum),
+            maximum: maximum.or(inner_maximum),
+            ..docs_of(&unwrapped.data)
+        }
+    }
+
+    /// What `schema` stands for through one-member unions around inline members: the
+    /// innermost member, described by all of them ([`wrapped_data`]), and its pointer (from
+    /// `pointer`, the schema's).
+    fn unwrapped<'s>(&self, schema: &'s Schema, pointer: &Pointer) -> Unwrapped<'s>
+    where
+        'd: 's,
+    {
+        let mut unwrapped = Unwrapped {
+            schema,
+            data: schema.schema_data.clone(),
+            pointer: pointer.clone(),
+        };
+        for _ in 0..MAX_DEPTH {
+            let Shape::Wrapper {
+                member: ReferenceOr::Item(member),
+                keyword,
+                index,
+            } = self.shape(unwrapped.schema)
+            else {
+                break;
+            };
+            unwrapped = Unwrapped {
+                schema: member,
+                data: wrapped_data(&unwrapped.data, &member.schema_data),
+                pointer: unwrapped.pointer.join(keyword).join(index),
+            };
+        }
+        unwrapped
+    }
+
     /// `oneOf`/`anyOf`. A union whose members are all strings is one open string enum (see
     /// [`Self::strings_of`]); any other union of two or more members is an enum of its members.
     fn union_shape<'s>(
@@ -529,8 +609,18 @@ impl<'d> Types<'d> {
     where
         'd: 's,
     {
+        if depth > 8 {
+            return None;
+        }
         let schema = self.follow(member)?;
+        // Not through `shape`: that classifies unions by calling this, and references may
+        // lead back here.
         match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                let mut strings = self.strings_of(&all_of[0], depth + 1)?;
+                strings.null |= schema.schema_data.nullable;
+                Some(strings)
+            }
             SchemaKind::Type(Type::String(string)) => Some(Strings {
                 values: string
                     .enumeration
@@ -542,7 +632,7 @@ impl<'d> Types<'d> {
                 null: schema.schema_data.nullable || string.enumeration.contains(&None),
             }),
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
-                if depth < 8 && !members.is_empty() =>
+                if !members.is_empty() =>
             {
                 let mut strings = Strings {
                     null: schema.schema_data.nullable,
@@ -578,6 +668,8 @@ impl<'d> Types<'d> {
                     ReferenceOr::Item(value) => value.as_ref(),
                     ReferenceOr::Reference { reference } => self.follow_reference(reference)?,
                 };
+                // 3.1's `anyOf: [{const: function}, {type: "null"}]` pins it too.
+                let value = self.unwrapped(value, &Pointer::root()).schema;
                 match &value.schema_kind {
                     SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
                         [Some(only)] => Some(only.clone()),
@@ -803,13 +895,8 @@ impl<'d> Types<'d> {
             let hint = format!("{name}{}", type_name(wire_name));
             let converted = self.convert(property, &at, &hint);
             let docs = match property {
-                ReferenceOr::Item(schema) => docs_of(&schema.schema_data),
+                ReferenceOr::Item(schema) => self.value_docs(schema),
                 ReferenceOr::Reference { .. } => Docs::default(),
-            };
-            let docs = Docs {
-                minimum: property.as_item().and_then(|s| bounds(s).0),
-                maximum: property.as_item().and_then(|s| bounds(s).1),
-                ..docs
             };
             fields.push(Field {
                 wire_name: wire_name.clone(),
@@ -935,11 +1022,15 @@ fn member_name(schema: &Schema) -> Option<String> {
     }) {
         return Some(type_name(title));
     }
+    // `null` among the values (3.1's nullable enums list it) is not a value to name.
     let one_value = |schema: &Schema| match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => match string.enumeration.as_slice() {
-            [Some(value)] => Some(variant_name(value)),
-            _ => None,
-        },
+        SchemaKind::Type(Type::String(string)) => {
+            let mut values = string.enumeration.iter().flatten();
+            match (values.next(), values.next()) {
+                (Some(value), None) => Some(variant_name(value)),
+                _ => None,
+            }
+        }
         _ => None,
     };
     match &schema.schema_kind {
@@ -1025,6 +1116,13 @@ enum NamedShape<'s> {
     },
 }
 
+/// A schema seen through the one-member unions around it: see [`Types::unwrapped`].
+struct Unwrapped<'s> {
+    schema: &'s Schema,
+    data: openapiv3::SchemaData,
+    pointer: Pointer,
+}
+
 /// The strings that union members allow, gathered by [`Types::strings_of`].
 #[derive(Default)]
 struct Strings<'s> {
@@ -1080,8 +1178,38 @@ fn is_empty_any(any: &openapiv3::AnySchema) -> bool {
         && any.enumeration.is_empty()
 }
 
+/// What describes the member of a one-member union: the union's annotations, completed by the
+/// member's own. The member's `discriminator` wins: it is the one that shapes the value.
+fn wrapped_data(
+    outer: &openapiv3::SchemaData,
+    member: &openapiv3::SchemaData,
+) -> openapiv3::SchemaData {
+    openapiv3::SchemaData {
+        nullable: outer.nullable || member.nullable,
+        read_only: outer.read_only || member.read_only,
+        write_only: outer.write_only || member.write_only,
+        deprecated: outer.deprecated || member.deprecated,
+        external_docs: outer
+            .external_docs
+            .clone()
+            .or_else(|| member.external_docs.clone()),
+        example: outer.example.clone().or_else(|| member.example.clone()),
+        title: outer.title.clone().or_else(|| member.title.clone()),
+        description: outer
+            .description
+            .clone()
+            .or_else(|| member.description.clone()),
+        discriminator: member
+            .discriminator
+            .clone()
+            .or_else(|| outer.discriminator.clone()),
+        default: outer.default.clone().or_else(|| member.default.clone()),
+        extensions: member.extensions.clone(),
+    }
+}
+
 /// Documentation carried by a schema.
-pub(super) fn docs_of(data: &openapiv3::SchemaData) -> Docs {
+fn docs_of(data: &openapiv3::SchemaData) -> Docs {
     Docs {
         summary: data.title.clone(),
         description: data.description.clone(),
@@ -1094,7 +1222,7 @@ pub(super) fn docs_of(data: &openapiv3::SchemaData) -> Docs {
 }
 
 /// Numeric bounds of a schema, for docs.
-pub(super) fn bounds(schema: &Schema) -> (Option<f64>, Option<f64>) {
+fn bounds(schema: &Schema) -> (Option<f64>, Option<f64>) {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Integer(i)) => {
             (i.minimum.map(|v| v as f64), i.maximum.map(|v| v as f64))
