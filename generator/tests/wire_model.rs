@@ -485,3 +485,36 @@ components:
     );
     assert!(prompt.docs.deprecated);
 }
+
+/// Two parameters that name alike (`frontendApi`, deprecated, and `frontend_api`): the plain
+/// name goes to the one to use, whatever the order, and the deprecated one says so.
+#[test]
+fn deprecated_parameters_yield_the_plain_name() {
+    let (api, _) = build(
+        r#"paths:
+  /interstitial:
+    get:
+      operationId: getInterstitial
+      parameters:
+        - {name: frontendApi, in: query, deprecated: true, schema: {type: string}}
+        - {name: frontend_api, in: query, schema: {type: string}}
+        - {name: key, in: query, schema: {type: string}}
+        - {name: Key, in: header, schema: {type: string}}
+      responses: {'204': {description: ok}}
+"#,
+    );
+    let names: Vec<(&str, &str)> = op(&api, "getInterstitial")
+        .params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.rust_name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("frontendApi", "frontend_api_deprecated"),
+            ("frontend_api", "frontend_api"),
+            ("key", "key"),
+            ("Key", "key2"),
+        ]
+    );
+}

@@ -343,8 +343,7 @@ impl OperationContext<'_> {
         types: &mut Types<'_>,
         diagnostics: &mut Diagnostics,
     ) -> Vec<Param> {
-        let mut names = places::builder_members();
-        let params: Vec<Param> = self
+        let mut params: Vec<Param> = self
             .merged_params(op, diagnostics)
             .into_iter()
             .map(|(param, at)| {
@@ -357,7 +356,7 @@ impl OperationContext<'_> {
                 }
                 Param {
                     wire_name: data.name.clone(),
-                    rust_name: names.claim(field_name(&data.name)),
+                    rust_name: String::new(),
                     location,
                     required: data.required || location == ParamLocation::Path,
                     ty,
@@ -371,6 +370,21 @@ impl OperationContext<'_> {
                 }
             })
             .collect();
+        // Deprecated parameters name themselves last: the plain name goes to the one to use.
+        let mut names = places::builder_members();
+        for deprecated in [false, true] {
+            for param in params
+                .iter_mut()
+                .filter(|p| p.docs.deprecated == deprecated)
+            {
+                let name = field_name(&param.wire_name);
+                param.rust_name = if deprecated {
+                    names.claim_deprecated(name)
+                } else {
+                    names.claim(name)
+                };
+            }
+        }
         self.check_template_declared(&params, diagnostics);
         params
     }

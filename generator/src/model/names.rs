@@ -280,6 +280,17 @@ impl Scope {
         self.claim(name)
     }
 
+    /// Claims a deprecated item's name after the others took theirs: one named like another
+    /// becomes `{name}_deprecated` (Clerk's deprecated `frontendApi` next to `frontend_api`),
+    /// so the name to use stays the plain one.
+    pub fn claim_deprecated(&mut self, name: String) -> String {
+        let bare = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+        if self.taken.contains(&bare) && !self.reserved.contains(&bare) {
+            return self.claim(format!("{}_deprecated", bare.trim_end_matches('_')));
+        }
+        self.claim(name)
+    }
+
     /// Claims `name`, or the first free `name2`, `name3`, ….
     ///
     /// Names are compared without `r#`: `r#mod` and `mod` are the same module file.

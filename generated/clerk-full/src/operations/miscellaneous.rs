@@ -22,13 +22,13 @@ impl<'a> Miscellaneous<'a> {
 
     /// `GET /public/interstitial` (operation `GetPublicInterstitial`)
     ///
-    /// Optional: [`frontend_api`](GetPublicInterstitial::frontend_api), [`frontend_api2`](GetPublicInterstitial::frontend_api2), [`publishable_key`](GetPublicInterstitial::publishable_key), [`proxy_url`](GetPublicInterstitial::proxy_url), [`domain`](GetPublicInterstitial::domain), [`sign_in_url`](GetPublicInterstitial::sign_in_url), [`use_domain_for_script`](GetPublicInterstitial::use_domain_for_script).
+    /// Optional: [`frontend_api_deprecated`](GetPublicInterstitial::frontend_api_deprecated), [`frontend_api`](GetPublicInterstitial::frontend_api), [`publishable_key`](GetPublicInterstitial::publishable_key), [`proxy_url`](GetPublicInterstitial::proxy_url), [`domain`](GetPublicInterstitial::domain), [`sign_in_url`](GetPublicInterstitial::sign_in_url), [`use_domain_for_script`](GetPublicInterstitial::use_domain_for_script).
     pub fn get_public_interstitial(&self) -> GetPublicInterstitial {
         GetPublicInterstitial {
             client: self.client.clone(),
             options: RequestOptions::default(),
+            frontend_api_deprecated: None,
             frontend_api: None,
-            frontend_api2: None,
             publishable_key: None,
             proxy_url: None,
             domain: None,
@@ -44,8 +44,8 @@ impl<'a> Miscellaneous<'a> {
 pub struct GetPublicInterstitial {
     client: Client,
     options: RequestOptions,
+    frontend_api_deprecated: Option<String>,
     frontend_api: Option<String>,
-    frontend_api2: Option<String>,
     publishable_key: Option<String>,
     proxy_url: Option<String>,
     domain: Option<String>,
@@ -56,14 +56,14 @@ pub struct GetPublicInterstitial {
 impl GetPublicInterstitial {
     /// The `frontendApi` query parameter.
     #[deprecated]
-    pub fn frontend_api(mut self, value: impl Into<String>) -> Self {
-        self.frontend_api = Some(value.into());
+    pub fn frontend_api_deprecated(mut self, value: impl Into<String>) -> Self {
+        self.frontend_api_deprecated = Some(value.into());
         self
     }
 
     /// The `frontend_api` query parameter.
-    pub fn frontend_api2(mut self, value: impl Into<String>) -> Self {
-        self.frontend_api2 = Some(value.into());
+    pub fn frontend_api(mut self, value: impl Into<String>) -> Self {
+        self.frontend_api = Some(value.into());
         self
     }
 
@@ -116,10 +116,10 @@ impl GetPublicInterstitial {
             "/public/interstitial",
         );
         request.unauthenticated();
-        if let Some(value) = &self.frontend_api {
+        if let Some(value) = &self.frontend_api_deprecated {
             request.query("frontendApi", value);
         }
-        if let Some(value) = &self.frontend_api2 {
+        if let Some(value) = &self.frontend_api {
             request.query("frontend_api", value);
         }
         if let Some(value) = &self.publishable_key {
