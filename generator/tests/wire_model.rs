@@ -409,7 +409,7 @@ components:
     assert!(matches!(def(mixed).kind, TypeKind::Union { .. }), "{mixed}");
 }
 
-/// Union members without a name of their own are named by their type, arrays by their items,
+/// Union members without a name of their own are named by their type (or what they wrap), arrays by their items,
 /// so that several arrays tell themselves apart; a `title` that only repeats the JSON type
 /// (`title: array`) says nothing and is passed over.
 #[test]
@@ -429,6 +429,7 @@ components:
         - {type: array, items: {$ref: '#/components/schemas/Pet'}}
         - {type: array, items: {type: object, title: Point, properties: {x: {type: number}}}}
         - {type: boolean, title: Flag}
+        - {allOf: [{$ref: '#/components/schemas/Pet'}], deprecated: true}
 "#,
     );
     let input = api.types.iter().find(|t| t.name == "Input").unwrap();
@@ -445,7 +446,9 @@ components:
             "IntegerArrayArray",
             "PetArray",
             "PointArray",
-            "Flag"
+            "Flag",
+            // A reference with siblings (3.1's `{$ref: Pet, deprecated: true}` reads so).
+            "Pet"
         ]
     );
 }

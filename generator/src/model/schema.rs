@@ -836,6 +836,17 @@ impl<'d> Types<'d> {
                     .unwrap_or_else(|| format!("Variant{i}")),
                 ReferenceOr::Item(schema) => member_name(schema)
                     .or_else(|| kind_name(schema))
+                    .or_else(|| {
+                        // `{$ref: X, deprecated: true}` (an `allOf` wrapper once read) is an X.
+                        let unwrapped = self.unwrapped(schema, pointer).schema;
+                        match self.shape(unwrapped) {
+                            Shape::Wrapper {
+                                member: ReferenceOr::Reference { reference },
+                                ..
+                            } => reference.rsplit('/').next().map(type_name),
+                            _ => None,
+                        }
+                    })
                     .unwrap_or_else(|| format!("Variant{i}")),
             };
             let rust_name = variant_names.claim(base.trim_start_matches("r#").to_owned());
