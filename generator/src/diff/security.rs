@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::aspect::{Changes, Place, pair, pair_unique, transition};
 use super::change::{Effect, Kind};
 use crate::diagnostics::Pointer;
-use crate::model::{Api, Auth, AuthKind, Operation, Security};
+use crate::model::{Api, Auth, AuthKind, Group, Operation, Security};
 
 /// The schemes of both sides: kept (by name), renamed (the only removed and the only added
 /// scheme of one kind), removed and added.
@@ -73,7 +73,7 @@ pub(super) fn compare(old: &Api, new: &Api, schemes: &Schemes<'_>, out: &mut Cha
             continue;
         }
         let mut detail = transition(&where_text(&o.kind), &where_text(&n.kind));
-        let effect = if still_fills(&o.kind, &n.kind, new) {
+        let effect = if still_fills(&o.kind, &n.kind, &n.scheme, new) {
             Effect::Wire
         } else {
             detail.push_str(&format!(
@@ -87,29 +87,31 @@ pub(super) fn compare(old: &Api, new: &Api, schemes: &Schemes<'_>, out: &mut Cha
     }
     for &o in &schemes.removed {
         let at = Place::old(item(o), pointer(o));
+        // The kind-wide setter still builds; naming the scheme no longer does.
         let detail = format!(
-            "{}; `{}` no longer sets it",
+            "`{}`; `credential(\"{}\", …)` no longer builds a client",
             where_text(&o.kind),
-            setter(&o.kind)
+            o.scheme
         );
         out.push(Kind::SchemeRemoved, Effect::Breaking, &at, detail);
     }
     // Operations that were there before: a new one needing the scheme breaks no one.
     let routes: BTreeSet<(&str, &str)> = operations(old)
-        .map(|op| (op.http_method.as_str(), op.path.as_str()))
+        .map(|(_, op)| (op.http_method.as_str(), op.path.as_str()))
         .collect();
     for &n in &schemes.added {
-        let needed: Vec<&Operation> = operations(new)
-            .filter(|op| routes.contains(&(op.http_method.as_str(), op.path.as_str())))
-            .filter(|op| requires(effective(op, new), &n.scheme))
+        let needed: Vec<(&Group, &Operation)> = operations(new)
+            .filter(|(_, op)| routes.contains(&(op.http_method.as_str(), op.path.as_str())))
+            .filter(|(_, op)| requires(effective(op, new), &n.scheme))
             .collect();
-        let mut detail = where_text(&n.kind);
+        let mut detail = format!("`{}`", where_text(&n.kind));
         let effect = match needed.as_slice() {
             [] => Effect::Compatible,
-            [first, rest @ ..] => {
+            [(group, op), rest @ ..] => {
                 detail.push_str(&format!(
-                    "; required by `{} {}`",
-                    first.http_method, first.path
+                    "; required by `{}().{}()`",
+                    group.method.trim_start_matches("r#"),
+                    op.method_name.trim_start_matches("r#")
                 ));
                 if !rest.is_empty() {
                     detail.push_str(&format!(" and {} more operations", rest.len()));
@@ -125,11 +127,11 @@ pub(super) fn compare(old: &Api, new: &Api, schemes: &Schemes<'_>, out: &mut Cha
         security_text(&new.security),
     );
     if before != after {
-        // Operations that state their own security are compared one by one.
-        let inheriting = operations(new).filter(|op| op.security.is_none()).count();
-        let detail = format!(
-            "{before} → {after}, for the {inheriting} operations that state none of their own"
-        );
+        // Operations with a security of their own are compared one by one.
+        let following = operations(new)
+            .filter(|(_, op)| op.security.is_none())
+            .count();
+        let detail = format!("{before} → {after}, for the {following} operations that follow it");
         let at = Place::both("Client", "#/security", "#/security");
         out.push(Kind::DefaultSecurityChanged, Effect::Wire, &at, detail);
     }
@@ -159,8 +161,10 @@ pub(super) fn operation(
     }
 }
 
-fn operations(api: &Api) -> impl Iterator<Item = &Operation> {
-    api.groups.iter().flat_map(|g| &g.operations)
+fn operations(api: &Api) -> impl Iterator<Item = (&Group, &Operation)> {
+    api.groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
 }
 
 /// The security an operation's requests follow.
@@ -233,13 +237,19 @@ fn setter(kind: &AuthKind) -> &'static str {
     }
 }
 
-/// Whether the setter that filled a scheme of kind `old` still fills it as `new`: the same
-/// setter, or (the runtime's rule) a token given to `bearer_token`/`api_key` for an API
-/// without schemes of that kind goes to the other kind of token.
-fn still_fills(old: &AuthKind, new: &AuthKind, api: &Api) -> bool {
+/// Whether the setter that filled a scheme of kind `old` still fills it as `new` (named
+/// `scheme` in `api`): the same setter, or, by the runtime's rule that a token given to
+/// `bearer_token`/`api_key` for an API without schemes of that kind goes to the other kind of
+/// token, when it is the API's only token scheme (with another, a token the caller gives for
+/// that one would win).
+fn still_fills(old: &AuthKind, new: &AuthKind, scheme: &str, api: &Api) -> bool {
     let (was, is) = (setter(old), setter(new));
+    let token = |setter: &str| setter != "basic_auth";
     was == is
-        || (was != "basic_auth"
-            && is != "basic_auth"
-            && !api.security_schemes.iter().any(|a| setter(&a.kind) == was))
+        || (token(was)
+            && token(is)
+            && !api
+                .security_schemes
+                .iter()
+                .any(|a| a.scheme != scheme && token(setter(&a.kind))))
 }

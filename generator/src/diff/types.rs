@@ -10,7 +10,13 @@ use super::surface::{field_text, spec_required, type_text};
 use super::{Side, documented_values, prose};
 use crate::model::{Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
+/// Compares the named types; returns the renamed ones (old Rust name → new), whose entry
+/// stands for every use of the type.
+pub(super) fn compare(
+    old: &Side<'_>,
+    new: &Side<'_>,
+    out: &mut Changes,
+) -> BTreeMap<String, String> {
     let old_types: Vec<&TypeDef> = visible(old);
     let new_types: Vec<&TypeDef> = visible(new);
     let (same, removed, added) = pair(&old_types, &new_types, |t| t.name.clone());
@@ -25,7 +31,12 @@ pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
         .into_iter()
         .map(|p| (p, ""))
         .chain(reshaped.into_iter().map(|p| (p, " (same shape)")));
+    let mut names = BTreeMap::new();
     for ((o, n), note) in renames {
+        names.insert(
+            o.name.trim_start_matches("r#").to_owned(),
+            n.name.trim_start_matches("r#").to_owned(),
+        );
         let place = Place::both(item(n), &o.origin, &n.origin);
         let detail = format!("{}{note}", transition(&o.name, &n.name));
         out.push(Kind::TypeRenamed, Effect::Breaking, &place, detail);
@@ -39,6 +50,7 @@ pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
         let place = Place::new(item(t), &t.origin);
         out.push(Kind::TypeAdded, Effect::Compatible, &place, kind_text(t));
     }
+    names
 }
 
 /// Pairs the leftover types that have one shape on each side: struct fields (wire names,
@@ -62,13 +74,15 @@ where
     let mut names: BTreeMap<&'a str, &'a str> = paired
         .map(|(o, n)| (o.name.as_str(), n.name.as_str()))
         .collect();
-    let mut found = Vec::new();
+    let mut found: Vec<(&'a TypeDef, &'a TypeDef)> = Vec::new();
     let none = BTreeMap::new();
     loop {
         let (pairs, r, a) =
             pair_unique(&removed, &added, |t| shape(t, &names), |t| shape(t, &none));
         (removed, added) = (r, a);
         if pairs.is_empty() {
+            // In name order, as the other types are reported.
+            found.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
             return (found, removed, added);
         }
         names.extend(
