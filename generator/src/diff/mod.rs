@@ -171,13 +171,19 @@ mod tests {
             new: None,
         };
         let explained = |kind, detail| follows_renames(&change(kind, detail), &renamed);
-        assert!(explained(Kind::TypeChanged, "`Option<Tag>` → `Option<Label>`"));
+        assert!(explained(
+            Kind::TypeChanged,
+            "`Option<Tag>` → `Option<Label>`"
+        ));
         assert!(explained(
             Kind::ReturnTypeChanged,
             "`BTreeMap<String, (Tag, Kind)>` → `BTreeMap<String, (Label, Species)>`"
         ));
         // A rename and another change; a name that only starts like a renamed one; another kind.
-        assert!(!explained(Kind::TypeChanged, "`Option<Tag>` → `Vec<Label>`"));
+        assert!(!explained(
+            Kind::TypeChanged,
+            "`Option<Tag>` → `Vec<Label>`"
+        ));
         assert!(!explained(Kind::TypeChanged, "`TagList` → `LabelList`"));
         assert!(!explained(Kind::RustNameChanged, "`Tag` → `Label`"));
         assert!(!follows_renames(
