@@ -115,10 +115,11 @@ fn rows() -> Vec<Row> {
             "https://api.example.com/v1",
             "https://api.example.com/v2",
         ),
+        // `bearer_token` still fills it: the API has no bearer scheme left (the runtime's rule).
         row(
-            AuthChanged,
+            SchemeChanged,
             Wire,
-            "Client::new",
+            "ClientBuilder::credential(\"bearer\")",
             "bearer: {type: http, scheme: bearer}",
             "bearer: {type: apiKey, in: header, name: X-Key}",
         ),
@@ -489,6 +490,148 @@ fn rows_31() -> Vec<Row> {
     ]
 }
 
+/// A spec with two schemes: a bearer token by default, an API key for one operation, a public
+/// operation, and a cookie scheme that nothing uses yet (so not part of the model).
+const AUTH_BASE: &str = r##"
+openapi: 3.0.3
+info: {title: Keys, version: "1.0.0"}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+    key: {type: apiKey, in: header, name: X-Key}
+    session: {type: apiKey, in: cookie, name: sid}
+security: [{bearer: []}]
+paths:
+  /things:
+    get:
+      operationId: ListThings
+      tags: [things]
+      responses:
+        "204": {description: none}
+    post:
+      operationId: CreateThing
+      tags: [things]
+      security: [{key: []}]
+      responses:
+        "204": {description: none}
+  /status:
+    get:
+      operationId: GetStatus
+      tags: [things]
+      security: []
+      responses:
+        "204": {description: none}
+"##;
+
+const CREATE_SECURITY: &str = "      security: [{key: []}]\n";
+const STATUS_SECURITY: &str = "      security: []\n";
+
+/// Rows on [`AUTH_BASE`]: every scheme, the default security and each operation's.
+fn rows_auth() -> Vec<Row> {
+    use Effect::*;
+    use Kind::*;
+    vec![
+        // `Client::new(user, password)` instead of `new(token)`.
+        row(
+            AuthChanged,
+            Breaking,
+            "Client::new",
+            "bearer: {type: http, scheme: bearer}",
+            "bearer: {type: http, scheme: basic}",
+        ),
+        row(
+            SchemeChanged,
+            Breaking,
+            "ClientBuilder::credential(\"bearer\")",
+            "bearer: {type: http, scheme: bearer}",
+            "bearer: {type: http, scheme: basic}",
+        ),
+        row(
+            SchemeChanged,
+            Wire,
+            "ClientBuilder::credential(\"key\")",
+            "name: X-Key",
+            "name: X-Api-Key",
+        ),
+        row(
+            SchemeChanged,
+            Wire,
+            "ClientBuilder::credential(\"key\")",
+            "key: {type: apiKey, in: header, name: X-Key}",
+            "key: {type: apiKey, in: query, name: X-Key}",
+        ),
+        // `api_key` no longer fills it, and the API still has a bearer scheme for
+        // `bearer_token`, so the runtime's fallback does not apply.
+        row(
+            SchemeChanged,
+            Breaking,
+            "ClientBuilder::credential(\"key\")",
+            "key: {type: apiKey, in: header, name: X-Key}",
+            "key: {type: oauth2, flows: {clientCredentials: {tokenUrl: \"https://auth.example.com/token\", scopes: {}}}}",
+        ),
+        row(
+            SchemeRemoved,
+            Breaking,
+            "ClientBuilder::credential(\"key\")",
+            CREATE_SECURITY,
+            "      security: [{bearer: []}]\n",
+        ),
+        // Another way in: the client that holds only the session cookie sends it, which the
+        // old server does not take.
+        row(
+            SchemeAdded,
+            Compatible,
+            "ClientBuilder::credential(\"session\")",
+            CREATE_SECURITY,
+            "      security: [{key: []}, {session: []}]\n",
+        ),
+        row(
+            SchemeAdded,
+            Wire,
+            "ClientBuilder::credential(\"session\")",
+            STATUS_SECURITY,
+            "      security: [{session: []}]\n",
+        ),
+        row(
+            AuthRequirementChanged,
+            Wire,
+            "things().create()",
+            CREATE_SECURITY,
+            "      security: [{key: []}, {session: []}]\n",
+        ),
+        row(
+            AuthRequirementChanged,
+            Wire,
+            "things().get_status()",
+            STATUS_SECURITY,
+            "      security: [{key: []}]\n",
+        ),
+        // `security: []` removed: the public call now needs the default credential.
+        row(
+            AuthRequirementChanged,
+            Wire,
+            "things().get_status()",
+            STATUS_SECURITY,
+            "",
+        ),
+        // Both schemes at once.
+        row(
+            AuthRequirementChanged,
+            Wire,
+            "things().create()",
+            CREATE_SECURITY,
+            "      security: [{key: [], bearer: []}]\n",
+        ),
+        row(
+            DefaultSecurityChanged,
+            Wire,
+            "Client",
+            "security: [{bearer: []}]\npaths",
+            "security: [{bearer: []}, {}]\npaths",
+        ),
+    ]
+}
+
 fn model(text: &str, name: &str) -> sdkgen::model::Api {
     sdkgen::model_from(text.as_bytes().to_vec(), name, &Config::named("pets"))
         .unwrap_or_else(|e| panic!("{name} does not build: {e}"))
@@ -509,6 +652,7 @@ fn report_on(base: &str, row: &Row) -> Report {
 fn all_rows() -> Vec<(&'static str, Row)> {
     let rows = rows().into_iter().map(|r| (BASE, r));
     rows.chain(rows_31().into_iter().map(|r| (BASE_31, r)))
+        .chain(rows_auth().into_iter().map(|r| (AUTH_BASE, r)))
         .collect()
 }
 
@@ -592,7 +736,7 @@ fn the_table_covers_at_least_25_kinds() {
 
 #[test]
 fn an_unchanged_spec_reports_nothing() {
-    for base in [BASE, BASE_31] {
+    for base in [BASE, BASE_31, AUTH_BASE] {
         let api = model(base, "base.yaml");
         let report = sdkgen::diff::diff(&api, &api);
         assert!(report.changes.is_empty(), "{:?}", report.changes);
@@ -846,4 +990,227 @@ fn a_paging_change_alone_is_a_minor_release_that_names_both_ways() {
          `offset: offset offset, page size limit, total total_count, step limit; items in data`"
     );
     assert_eq!(paging[0].old.as_deref(), Some("#/paths/~1pets/get"));
+}
+
+/// The report of `base` with each `(from, to)` edit applied.
+fn edited(base: &str, edits: &[(&str, &str)]) -> Report {
+    let mut new = base.to_owned();
+    for (from, to) in edits {
+        assert!(new.contains(from), "no {from:?}");
+        new = new.replace(from, to);
+    }
+    sdkgen::diff::diff(&model(base, "old.yaml"), &model(&new, "new.yaml"))
+}
+
+fn entries(report: &Report) -> Vec<String> {
+    report
+        .changes
+        .iter()
+        .map(|c| format!("{:?} {:?} {} — {}", c.kind, c.effect, c.item, c.detail))
+        .collect()
+}
+
+#[test]
+fn an_operations_security_entry_points_at_its_security() {
+    let report = edited(
+        AUTH_BASE,
+        &[(STATUS_SECURITY, "      security: [{key: []}]\n")],
+    );
+    let change = report
+        .changes
+        .iter()
+        .find(|c| c.kind == Kind::AuthRequirementChanged)
+        .expect("an entry");
+    assert_eq!(change.old.as_deref(), Some("#/paths/~1status/get/security"));
+    assert_eq!(change.new.as_deref(), Some("#/paths/~1status/get/security"));
+    assert_eq!(change.detail, "no credential → `key`");
+    assert_eq!(report.changes.len(), 1, "{:#?}", entries(&report));
+}
+
+#[test]
+fn a_renamed_scheme_is_one_entry_and_moves_no_operation() {
+    // The key renamed everywhere: the operation that uses it still sends the same credential.
+    let report = edited(AUTH_BASE, &[("key", "api_key")]);
+    assert_eq!(
+        entries(&report),
+        [
+            "SchemeRenamed Breaking ClientBuilder::credential(\"api_key\") — `key` → `api_key`; `credential(\"key\", …)` no longer builds a client"
+        ],
+    );
+    let change = &report.changes[0];
+    assert_eq!(
+        change.old.as_deref(),
+        Some("#/components/securitySchemes/key")
+    );
+    assert_eq!(
+        change.new.as_deref(),
+        Some("#/components/securitySchemes/api_key")
+    );
+}
+
+#[test]
+fn a_new_default_is_one_entry_for_the_operations_that_follow_it() {
+    // Every operation that states no security moves with the default: one entry, not one per
+    // operation; the one that states its own is unchanged.
+    let report = edited(
+        AUTH_BASE,
+        &[(
+            "security: [{bearer: []}]\npaths",
+            "security: [{key: []}]\npaths",
+        )],
+    );
+    let kinds: Vec<Kind> = report.changes.iter().map(|c| c.kind).collect();
+    assert!(
+        kinds.contains(&Kind::DefaultSecurityChanged),
+        "{:#?}",
+        entries(&report)
+    );
+    assert!(
+        !kinds.contains(&Kind::AuthRequirementChanged),
+        "{:#?}",
+        entries(&report)
+    );
+}
+
+/// `Tag` under another spec key, with the same one field.
+const TAG_RENAMED: [(&str, &str); 2] = [
+    ("    Tag:\n", "    Label:\n"),
+    ("#/components/schemas/Tag", "#/components/schemas/Label"),
+];
+
+#[test]
+fn a_schema_renamed_with_its_shape_is_one_entry() {
+    // The setter of the body property that refers to it changes only by the rename: the
+    // rename's entry says it.
+    let report = edited(BASE, &TAG_RENAMED);
+    assert_eq!(
+        entries(&report),
+        ["TypeRenamed Breaking models::Label — `Tag` → `Label` (same shape)"],
+    );
+    let change = report
+        .changes
+        .iter()
+        .find(|c| c.kind == Kind::TypeRenamed)
+        .unwrap();
+    assert_eq!(change.effect, Effect::Breaking);
+    assert_eq!(change.old.as_deref(), Some("#/components/schemas/Tag"));
+    assert_eq!(change.new.as_deref(), Some("#/components/schemas/Label"));
+}
+
+#[test]
+fn a_schema_renamed_with_a_renamed_field_type_is_paired_after_it() {
+    // `Pet` refers to `Kind`: both renamed, `Pet`'s field type counts as the same, and the
+    // return types that name `Pet` change only by the rename.
+    let report = edited(
+        BASE,
+        &[
+            ("    Pet:\n", "    Animal:\n"),
+            (
+                "#/components/schemas/Pet\"",
+                "#/components/schemas/Animal\"",
+            ),
+            ("    Kind: {type: string", "    Species: {type: string"),
+            (
+                "#/components/schemas/Kind\"",
+                "#/components/schemas/Species\"",
+            ),
+        ],
+    );
+    assert_eq!(
+        entries(&report),
+        [
+            "TypeRenamed Breaking models::Species — `Kind` → `Species` (same shape)",
+            "TypeRenamed Breaking models::Animal — `Pet` → `Animal` (same shape)",
+        ],
+    );
+}
+
+#[test]
+fn a_schema_renamed_with_another_shape_is_removed_and_added() {
+    let mut edits = TAG_RENAMED.to_vec();
+    edits.push((
+        "        label: {type: string}\n",
+        "        label: {type: integer}\n",
+    ));
+    let report = edited(BASE, &edits);
+    let kinds: Vec<(Kind, &str)> = report
+        .changes
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.kind,
+                Kind::TypeAdded | Kind::TypeRemoved | Kind::TypeRenamed
+            )
+        })
+        .map(|c| (c.kind, c.item.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (Kind::TypeRemoved, "models::Tag"),
+            (Kind::TypeAdded, "models::Label")
+        ],
+        "{:#?}",
+        entries(&report)
+    );
+}
+
+#[test]
+fn two_candidates_of_one_shape_pair_with_neither() {
+    const BADGE: &str =
+        "    Badge:\n      type: object\n      properties:\n        label: {type: string}\n";
+    let types = |report: &Report| {
+        let mut kinds: Vec<(Kind, String)> = report
+            .changes
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.kind,
+                    Kind::TypeAdded | Kind::TypeRemoved | Kind::TypeRenamed
+                )
+            })
+            .map(|c| (c.kind, c.item.clone()))
+            .collect();
+        kinds.sort();
+        kinds
+    };
+    // `Tag` is gone; `Label` and `Badge` both have its shape: no evidence which one it became.
+    let label_and_badge = format!("{BADGE}    Label:\n");
+    let report = edited(
+        BASE,
+        &[
+            ("#/components/schemas/Tag", "#/components/schemas/Label"),
+            ("    Tag:\n", &label_and_badge),
+        ],
+    );
+    assert_eq!(
+        types(&report),
+        [
+            (Kind::TypeAdded, "models::Badge".to_owned()),
+            (Kind::TypeAdded, "models::Label".to_owned()),
+            (Kind::TypeRemoved, "models::Tag".to_owned()),
+        ],
+        "{:#?}",
+        entries(&report)
+    );
+    // And the other way round: `Tag` and `Badge` of one shape are gone, `Label` is new.
+    let old = BASE.replacen("    Tag:\n", &format!("{BADGE}    Tag:\n"), 1);
+    let report = edited(
+        &old,
+        &TAG_RENAMED
+            .iter()
+            .chain(&[(BADGE, "")])
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(
+        types(&report),
+        [
+            (Kind::TypeAdded, "models::Label".to_owned()),
+            (Kind::TypeRemoved, "models::Badge".to_owned()),
+            (Kind::TypeRemoved, "models::Tag".to_owned()),
+        ],
+        "{:#?}",
+        entries(&report)
+    );
 }

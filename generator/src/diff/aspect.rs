@@ -142,3 +142,46 @@ pub(super) fn pair<'a, T, K: Ord>(
         .collect();
     (pairs, removed, added)
 }
+
+/// Items of `old` and `new` paired by keys read differently on each side, only where a key
+/// belongs to exactly one item on each side (several candidates are no evidence of which is
+/// which); items without a key stay unpaired. Then the leftovers, in order, as [`pair`].
+pub(super) fn pair_unique<'a, T, K: Ord + Clone>(
+    old: &[&'a T],
+    new: &[&'a T],
+    old_key: impl Fn(&T) -> Option<K>,
+    new_key: impl Fn(&T) -> Option<K>,
+) -> (Vec<(&'a T, &'a T)>, Vec<&'a T>, Vec<&'a T>) {
+    // Per key: how many items of each side have it, and the last of each.
+    let mut keys: BTreeMap<K, ([usize; 2], [usize; 2])> = BTreeMap::new();
+    let old_keys: Vec<Option<K>> = old.iter().map(|o| old_key(o)).collect();
+    let new_keys: Vec<Option<K>> = new.iter().map(|n| new_key(n)).collect();
+    for (side, list) in [&old_keys, &new_keys].into_iter().enumerate() {
+        for (i, key) in list.iter().enumerate() {
+            if let Some(key) = key {
+                let entry = keys.entry(key.clone()).or_insert(([0; 2], [0; 2]));
+                entry.0[side] += 1;
+                entry.1[side] = i;
+            }
+        }
+    }
+    let mut taken = vec![false; new.len()];
+    let mut pairs = Vec::new();
+    let mut removed = Vec::new();
+    for (o, key) in old.iter().zip(&old_keys) {
+        match key.as_ref().and_then(|k| keys.get(k)) {
+            Some(([1, 1], [_, i])) => {
+                taken[*i] = true;
+                pairs.push((*o, new[*i]));
+            }
+            _ => removed.push(*o),
+        }
+    }
+    let added = new
+        .iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(n, _)| *n)
+        .collect();
+    (pairs, removed, added)
+}

@@ -70,8 +70,18 @@ macro_rules! kinds {
 kinds! {
     /// `servers[0]`, the client's default base URL.
     ServerChanged => "default server changed",
-    /// How the client authenticates (scheme, or where the credential goes).
+    /// What `Client::new` takes for the API's main credential.
     AuthChanged => "authentication changed",
+    /// A security scheme operations use, so a credential the client can hold.
+    SchemeAdded => "security scheme added",
+    /// A security scheme no operation uses any more.
+    SchemeRemoved => "security scheme removed",
+    /// The same kind of credential under another `components.securitySchemes` key.
+    SchemeRenamed => "security scheme renamed",
+    /// Where a scheme's credential goes (its kind, header, query parameter or cookie).
+    SchemeChanged => "security scheme changed",
+    /// The credentials operations that state no `security` of their own send.
+    DefaultSecurityChanged => "default security changed",
     /// The default retry policy (`x-speakeasy-retries`).
     RetryPolicyChanged => "retry policy changed",
     /// A new `ErrorBody` variant.
@@ -94,7 +104,7 @@ kinds! {
     PathChanged => "path changed",
     /// The HTTP method.
     HttpMethodChanged => "HTTP method changed",
-    /// Whether the operation sends the credential.
+    /// Which credentials the operation sends (its `security`).
     AuthRequirementChanged => "authentication requirement changed",
     /// What `send()` returns.
     ReturnTypeChanged => "return type changed",
@@ -153,7 +163,8 @@ kinds! {
     TypeAdded => "type added",
     /// A named type that is gone.
     TypeRemoved => "type removed",
-    /// The same schema under another Rust name.
+    /// The same schema under another Rust name, or a schema renamed in the spec with the same
+    /// shape.
     TypeRenamed => "type renamed",
     /// A struct became an enum, an alias, … .
     TypeKindChanged => "type kind changed",

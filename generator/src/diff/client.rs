@@ -1,4 +1,4 @@
-//! The crate as a whole: `Client` (server, authentication, retries), `ErrorBody` and the API's
+//! The crate as a whole: `Client` (server, `Client::new`, retries), `ErrorBody` and the API's
 //! title and version.
 
 use super::Side;
@@ -6,7 +6,7 @@ use super::aspect::{Aspect, Changes, Place, pair};
 use super::change::{Effect, Kind};
 use super::surface::{constructor_text, find_type};
 use crate::diagnostics::Pointer;
-use crate::model::{Api, AuthKind, StatusMatch};
+use crate::model::{Api, StatusMatch};
 
 pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
     let (o, n) = (old.api, new.api);
@@ -77,13 +77,6 @@ const AUTH: &[Aspect<Api>] = &[
         prose: false,
     },
     Aspect {
-        kind: Kind::AuthChanged,
-        read: credential_text,
-        // With another constructor the entry above says it.
-        effect: |o, n| (constructor_text(o) == constructor_text(n)).then_some(Effect::Wire),
-        prose: false,
-    },
-    Aspect {
         kind: Kind::DocsChanged,
         read: |api| format!("{:?}", api.primary_auth().map(|a| &a.doc)),
         effect: |_, _| Some(Effect::Docs),
@@ -112,18 +105,6 @@ const INFO: &[Aspect<Api>] = &[
         prose: true,
     },
 ];
-
-/// Where the credential goes.
-fn credential_text(api: &Api) -> String {
-    match api.primary_auth().map(|a| &a.kind) {
-        None => String::new(),
-        Some(AuthKind::Bearer | AuthKind::OAuth2) => "Authorization: Bearer".to_owned(),
-        Some(AuthKind::Basic) => "Authorization: Basic".to_owned(),
-        Some(AuthKind::ApiKeyHeader(name)) => format!("header {name}"),
-        Some(AuthKind::ApiKeyQuery(name)) => format!("query parameter {name}"),
-        Some(AuthKind::ApiKeyCookie(name)) => format!("cookie {name}"),
-    }
-}
 
 /// The default retry policy in one line (the emitter's fallback when the spec has none).
 fn retry_text(api: &Api) -> String {

@@ -12,10 +12,13 @@ mod change;
 mod client;
 mod operations;
 mod render;
+mod security;
 mod semver;
 mod surface;
 mod types;
 mod webhooks;
+
+use std::collections::BTreeMap;
 
 use crate::model::{Api, Docs, Usage};
 
@@ -68,11 +71,14 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     let old = Side::new(old);
     let new = Side::new(new);
     let mut found = aspect::Changes::default();
+    let schemes = security::Schemes::of(old.api, new.api);
     client::compare(&old, &new, &mut found);
-    operations::compare(&old, &new, &mut found);
-    types::compare(&old, &new, &mut found);
+    security::compare(old.api, new.api, &schemes, &mut found);
+    operations::compare(&old, &new, &schemes, &mut found);
+    let renamed = types::compare(&old, &new, &mut found);
     webhooks::compare(old.api, new.api, &mut found);
     let mut changes = found.0;
+    changes.retain(|c| !follows_renames(c, &renamed));
     changes.sort_by_key(|c| c.effect);
     Report { changes }
 }
@@ -90,6 +96,40 @@ impl<'a> Side<'a> {
             usage: Usage::of(api),
         }
     }
+}
+
+/// Whether an entry's type change is only that the types it names were renamed (`Option<A>` →
+/// `Option<B>` with `A` renamed `B`): the rename's own entry says it, once.
+fn follows_renames(change: &Change, renamed: &BTreeMap<String, String>) -> bool {
+    if renamed.is_empty()
+        || !matches!(
+            change.kind,
+            Kind::TypeChanged | Kind::ReturnTypeChanged | Kind::StreamChanged
+        )
+    {
+        return false;
+    }
+    let Some((before, after)) = change.detail.split_once(" → ") else {
+        return false;
+    };
+    let unquote = |s: &str| s.strip_prefix('`')?.strip_suffix('`').map(str::to_owned);
+    let (Some(before), Some(after)) = (unquote(before), unquote(after)) else {
+        return false;
+    };
+    // The old type spelled with the new names, identifier by identifier.
+    let mut spelled = String::with_capacity(before.len());
+    let mut word = String::new();
+    for c in before.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        spelled.push_str(renamed.get(&word).map_or(&word, |n| n));
+        word.clear();
+        spelled.push(c);
+    }
+    spelled.pop();
+    spelled == after
 }
 
 /// The spec's prose of an item, compared but never shown.
@@ -110,4 +150,45 @@ fn documented_values(docs: &Docs) -> String {
         parts.push(format!("maximum {max}"));
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_type_change_is_left_out_only_when_renames_explain_all_of_it() {
+        let renamed: BTreeMap<String, String> = [("Tag", "Label"), ("Kind", "Species")]
+            .into_iter()
+            .map(|(o, n)| (o.to_owned(), n.to_owned()))
+            .collect();
+        let change = |kind, detail: &str| Change {
+            kind,
+            effect: Effect::Breaking,
+            item: "models::Pet::tags".to_owned(),
+            detail: detail.to_owned(),
+            old: None,
+            new: None,
+        };
+        let explained = |kind, detail| follows_renames(&change(kind, detail), &renamed);
+        assert!(explained(
+            Kind::TypeChanged,
+            "`Option<Tag>` → `Option<Label>`"
+        ));
+        assert!(explained(
+            Kind::ReturnTypeChanged,
+            "`BTreeMap<String, (Tag, Kind)>` → `BTreeMap<String, (Label, Species)>`"
+        ));
+        // A rename and another change; a name that only starts like a renamed one; another kind.
+        assert!(!explained(
+            Kind::TypeChanged,
+            "`Option<Tag>` → `Vec<Label>`"
+        ));
+        assert!(!explained(Kind::TypeChanged, "`TagList` → `LabelList`"));
+        assert!(!explained(Kind::RustNameChanged, "`Tag` → `Label`"));
+        assert!(!follows_renames(
+            &change(Kind::TypeChanged, "`Tag` → `Label`"),
+            &BTreeMap::new()
+        ));
+    }
 }

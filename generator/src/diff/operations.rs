@@ -3,6 +3,7 @@
 
 use super::aspect::{Aspect, Changes, Place, flag, pair, shown, transition};
 use super::change::{Effect, Kind};
+use super::security::{self, Schemes};
 use super::surface::{
     Slot, SlotKind, flattened_fields, return_text, slots, spec_required, type_text,
 };
@@ -14,7 +15,7 @@ use crate::model::{
     Strategy,
 };
 
-pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
+pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, schemes: &Schemes<'_>, out: &mut Changes) {
     groups(old.api, new.api, out);
 
     let old_ops = operations(old.api);
@@ -31,14 +32,15 @@ pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
     });
     let (reidentified, removed, added) = pair(&removed, &added, |r| r.op.id.clone());
 
+    let apis = (old.api, new.api);
     for (o, n) in same {
-        operation(o, n, old.api, new.api, out);
+        operation(o, n, apis, schemes, out);
     }
     for (o, n) in moved.into_iter().chain(reidentified) {
         let place = Place::both(n.item(), o.pointer(), n.pointer());
         let detail = transition(&o.item(), &n.item());
         out.push(Kind::OperationRenamed, Effect::Breaking, &place, detail);
-        operation(o, n, old.api, new.api, out);
+        operation(o, n, apis, schemes, out);
     }
     for o in removed {
         let place = Place::old(o.item(), o.pointer());
@@ -273,7 +275,7 @@ impl OpView<'_> {
 }
 
 /// The aspects of an operation (a function: views borrow the model).
-fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 13] {
+fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 12] {
     [
         Aspect {
             kind: Kind::BuilderRenamed,
@@ -290,16 +292,6 @@ fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 13] {
         Aspect {
             kind: Kind::HttpMethodChanged,
             read: |v| v.op.http_method.clone(),
-            effect: |_, _| Some(Effect::Wire),
-            prose: false,
-        },
-        Aspect {
-            kind: Kind::AuthRequirementChanged,
-            read: |v| match &v.op.security {
-                None => "the API's default credential".to_owned(),
-                Some(security) if security.is_empty() => "no credential".to_owned(),
-                Some(security) => format!("{security:?}"),
-            },
             effect: |_, _| Some(Effect::Wire),
             prose: false,
         },
@@ -368,10 +360,19 @@ fn operation_aspects<'a>() -> [Aspect<OpView<'a>>; 13] {
     ]
 }
 
-fn operation(o: &OpRef<'_>, n: &OpRef<'_>, old: &Api, new: &Api, out: &mut Changes) {
+fn operation(
+    o: &OpRef<'_>,
+    n: &OpRef<'_>,
+    (old, new): (&Api, &Api),
+    schemes: &Schemes<'_>,
+    out: &mut Changes,
+) {
     let place = Place::both(n.item(), o.pointer(), n.pointer());
     let (ov, nv) = (OpView { op: o.op, api: old }, OpView { op: n.op, api: new });
     out.compare(&operation_aspects(), &ov, &nv, &place);
+    let security = |op: &Operation| operation_pointer(op).join("security").to_string();
+    let at = Place::both(n.item(), security(o.op), security(n.op));
+    security::operation(o.op, n.op, old, new, schemes, &at, out);
     builder(o, n, old, new, out);
     responses(o, n, out);
 }

@@ -2,29 +2,44 @@
 //! newtypes. The bodies that builders take property by property are compared as builder
 //! arguments and setters instead (see `operations`).
 
-use super::aspect::{Aspect, Changes, Place, flag, pair, shown, transition};
+use std::collections::BTreeMap;
+
+use super::aspect::{Aspect, Changes, Place, flag, pair, pair_unique, shown, transition};
 use super::change::{Effect, Kind};
 use super::surface::{field_text, spec_required, type_text};
 use super::{Side, documented_values, prose};
-use crate::model::{Field, Presence, TypeDef, TypeKind, UnionVariant, Variant};
+use crate::model::{Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
-pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
+/// Compares the named types; returns the renamed ones (old Rust name → new), whose entry
+/// stands for every use of the type.
+pub(super) fn compare(
+    old: &Side<'_>,
+    new: &Side<'_>,
+    out: &mut Changes,
+) -> BTreeMap<String, String> {
     let old_types: Vec<&TypeDef> = visible(old);
     let new_types: Vec<&TypeDef> = visible(new);
     let (same, removed, added) = pair(&old_types, &new_types, |t| t.name.clone());
     // A schema whose Rust name changed (its operation or property was renamed, say).
     let (renamed, removed, added) = pair(&removed, &added, |t| t.origin.clone());
+    // A schema renamed in the spec: the one removed and the one added type of a shape.
+    let (reshaped, removed, added) = same_shape(same.iter().chain(&renamed), removed, added);
     for (o, n) in same {
         type_def(o, n, old, new, out);
     }
-    for (o, n) in renamed {
-        let place = Place::both(item(n), &o.origin, &n.origin);
-        out.push(
-            Kind::TypeRenamed,
-            Effect::Breaking,
-            &place,
-            transition(&o.name, &n.name),
+    let renames = renamed
+        .into_iter()
+        .map(|p| (p, ""))
+        .chain(reshaped.into_iter().map(|p| (p, " (same shape)")));
+    let mut names = BTreeMap::new();
+    for ((o, n), note) in renames {
+        names.insert(
+            o.name.trim_start_matches("r#").to_owned(),
+            n.name.trim_start_matches("r#").to_owned(),
         );
+        let place = Place::both(item(n), &o.origin, &n.origin);
+        let detail = format!("{}{note}", transition(&o.name, &n.name));
+        out.push(Kind::TypeRenamed, Effect::Breaking, &place, detail);
         type_def(o, n, old, new, out);
     }
     for t in removed {
@@ -34,6 +49,98 @@ pub(super) fn compare(old: &Side<'_>, new: &Side<'_>, out: &mut Changes) {
     for t in added {
         let place = Place::new(item(t), &t.origin);
         out.push(Kind::TypeAdded, Effect::Compatible, &place, kind_text(t));
+    }
+    names
+}
+
+/// Pairs the leftover types that have one shape on each side: struct fields (wire names,
+/// types, presence), enum values, or union members, where a reference to a type already paired
+/// counts as one to its partner. Repeated while it finds pairs, since a pair can make the
+/// fields of types that refer to it equal. Aliases, newtypes and empty types have no shape to
+/// tell them apart and stay unpaired.
+#[allow(clippy::type_complexity)]
+fn same_shape<'a, 'p>(
+    paired: impl Iterator<Item = &'p (&'a TypeDef, &'a TypeDef)>,
+    mut removed: Vec<&'a TypeDef>,
+    mut added: Vec<&'a TypeDef>,
+) -> (
+    Vec<(&'a TypeDef, &'a TypeDef)>,
+    Vec<&'a TypeDef>,
+    Vec<&'a TypeDef>,
+)
+where
+    'a: 'p,
+{
+    let mut names: BTreeMap<&'a str, &'a str> = paired
+        .map(|(o, n)| (o.name.as_str(), n.name.as_str()))
+        .collect();
+    let mut found: Vec<(&'a TypeDef, &'a TypeDef)> = Vec::new();
+    let none = BTreeMap::new();
+    loop {
+        let (pairs, r, a) =
+            pair_unique(&removed, &added, |t| shape(t, &names), |t| shape(t, &none));
+        (removed, added) = (r, a);
+        if pairs.is_empty() {
+            // In name order, as the other types are reported.
+            found.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+            return (found, removed, added);
+        }
+        names.extend(
+            pairs
+                .iter()
+                .map(|(o, n)| (o.name.as_str(), n.name.as_str())),
+        );
+        found.extend(pairs);
+    }
+}
+
+/// What a type holds, with the named types it refers to renamed by `names`.
+fn shape(def: &TypeDef, names: &BTreeMap<&str, &str>) -> Option<String> {
+    let ty = |ty: &TypeRef| type_text(&renamed(ty, names));
+    let (mut parts, tag): (Vec<String>, _) = match &def.kind {
+        TypeKind::Struct { fields, .. } => (
+            fields
+                .iter()
+                .map(|f| format!("{}: {} {:?}", f.wire_name, ty(&f.ty), f.presence))
+                .collect(),
+            None,
+        ),
+        TypeKind::Enum { variants } => {
+            (variants.iter().map(|v| v.wire_name.clone()).collect(), None)
+        }
+        TypeKind::Union {
+            variants,
+            discriminator,
+        } => (
+            variants
+                .iter()
+                .map(|v| format!("{:?} {}", v.tag, ty(&v.ty)))
+                .collect(),
+            discriminator.as_ref(),
+        ),
+        TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
+    };
+    if parts.is_empty() {
+        return None;
+    }
+    parts.sort();
+    Some(format!("{} {tag:?} {}", kind_text(def), parts.join(", ")))
+}
+
+/// `ty` with the named types in `names` under their new names.
+fn renamed(ty: &TypeRef, names: &BTreeMap<&str, &str>) -> TypeRef {
+    let inner = |t: &TypeRef| Box::new(renamed(t, names));
+    match ty {
+        TypeRef::Named(name) => TypeRef::Named(
+            names
+                .get(name.as_str())
+                .map_or_else(|| name.clone(), |n| (*n).to_owned()),
+        ),
+        TypeRef::Array(t) => TypeRef::Array(inner(t)),
+        TypeRef::Map(t) => TypeRef::Map(inner(t)),
+        TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
+        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|t| renamed(t, names)).collect()),
+        other => other.clone(),
     }
 }
 
