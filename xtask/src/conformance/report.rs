@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::reply_schema::ReplySchemas;
 use super::smoke::{OperationInfo, Program};
+use super::twins;
 
 /// How far one spec got.
 #[derive(Debug)]
@@ -79,8 +81,8 @@ impl SpecReport {
     }
 }
 
-/// Reads the program's output.
-pub fn analyze(spec: &str, program: &Program, stdout: &str) -> SpecReport {
+/// Reads the program's output; `schemas` is the spec's document, to check replies against.
+pub fn analyze(spec: &str, program: &Program, stdout: &str, schemas: &ReplySchemas) -> SpecReport {
     let mut report = SpecReport::failed(spec, Status::Ran);
     report.operations = program.operations.len();
     let mut by_op: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
@@ -94,12 +96,21 @@ pub fn analyze(spec: &str, program: &Program, stdout: &str) -> SpecReport {
     }
     for (index, info) in program.operations.iter().enumerate() {
         let lines = by_op.remove(&index).unwrap_or_default();
-        operation(&mut report, info, &lines);
+        operation(&mut report, info, &lines, schemas);
     }
     report
 }
 
-fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
+fn operation(
+    report: &mut SpecReport,
+    info: &OperationInfo,
+    lines: &[Value],
+    schemas: &ReplySchemas,
+) {
+    let (method, path) = info.route.split_once(' ').unwrap_or(("", &info.route));
+    // Another operation answers to the same request (a `#fragment` is never sent): what the
+    // mock replies is that operation's reply.
+    let twin = twins::twin(schemas.document(), method, path);
     let fail = |mode: &str, cause: String, detail: String| Failure {
         operation: info.id.clone(),
         route: info.route.clone(),
@@ -194,8 +205,24 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
             ));
             continue;
         }
+        if let Some(twin) = &twin {
+            let (_, detail) = reply_failure(line);
+            report.not_ours.push(fail(
+                &mode,
+                "mock: the request is another operation's (a `#fragment` is never sent), and Prism answered for that one".into(),
+                format!("`{}` is sent as {twin} is; {detail}", info.route),
+            ));
+            continue;
+        }
         if outcome["kind"] == "decode" {
-            if let Some(violation) = matching_response_violation(line) {
+            // Prism's own finding, else a JSON Schema validator's (Prism does not check every
+            // reply it serves, its static examples among them).
+            let found = matching_response_violation(line)
+                .map(|v| format!("Prism: {v}"))
+                .or_else(|| {
+                    schema_violation(schemas, method, path, line).map(|v| format!("validator: {v}"))
+                });
+            if let Some(violation) = found {
                 let cause = match (mode.as_str(), info.reply_example) {
                     ("static", true) => "spec: the response example breaks its own schema",
                     ("static", false) => {
@@ -207,7 +234,7 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
                     &mode,
                     cause.into(),
                     format!(
-                        "Prism: {violation}; SDK: `{}`: {}",
+                        "{violation}; SDK: `{}`: {}",
                         outcome["path"].as_str().unwrap_or_default(),
                         outcome["message"].as_str().unwrap_or_default()
                     ),
@@ -393,6 +420,28 @@ fn matching_response_violation(line: &Value) -> Option<String> {
                 v["message"].as_str().unwrap_or_default()
             )
         })
+}
+
+/// A violation of the response schema the spec declares, found by a validator in the reply
+/// body, that accounts for where decoding failed (see [`super::reply_schema::Violation::explains`]).
+/// `None` when there is none, or the body is not whole JSON, or the schema does not compile:
+/// the failure then stays ours.
+fn schema_violation(
+    schemas: &ReplySchemas,
+    method: &str,
+    path: &str,
+    line: &Value,
+) -> Option<String> {
+    let outcome = &line["outcome"];
+    let body: Value = serde_json::from_str(outcome["body"].as_str()?).ok()?;
+    let status = u16::try_from(outcome["status"].as_u64()?).ok()?;
+    let decoded = segments(outcome["path"].as_str().unwrap_or_default());
+    schemas
+        .violations(method, path, status, line["content_type"].as_str(), &body)
+        .ok()?
+        .into_iter()
+        .find(|v| v.explains(&decoded))
+        .map(|v| v.evidence())
 }
 
 /// `data[0].created_at` → `["data", "0", "created_at"]`.
@@ -598,6 +647,10 @@ mod tests {
         }
     }
 
+    fn no_spec() -> ReplySchemas {
+        ReplySchemas::new(json!({}))
+    }
+
     fn line(mode: &str, values: &str, violations: Value, outcome: Value) -> String {
         json!({"op": 0, "id": "listPets", "mode": mode, "values": values, "url": "http://127.0.0.1:1/pets?limit=1", "status": 200, "content_type": "application/json", "violations": violations, "outcome": outcome}).to_string()
     }
@@ -608,7 +661,7 @@ mod tests {
         let out = ["static", "seed 1", "seed 2", "seed 3"]
             .map(|m| line(m, "synthesized", json!([]), ok.clone()))
             .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!(
             (report.accepted, report.responses, report.decoded),
             (1, 4, 4)
@@ -634,7 +687,7 @@ mod tests {
             line("seed 3", "synthesized", json!([]), ok),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert!(report.is_clean(), "{report:?}");
         assert_eq!(report.not_ours.len(), 1);
         assert!(
@@ -653,7 +706,7 @@ mod tests {
             line("seed 1", "synthesized", json!([]), decode),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!(report.not_ours.len(), 1);
         // The spec wrote the static reply itself: its example breaks its own schema.
         assert_eq!(
@@ -672,11 +725,113 @@ mod tests {
         // the spec's.
         let mut sampled = program("listPets");
         sampled.operations[0].reply_example = false;
-        let report = analyze("pets", &sampled, &out);
+        let report = analyze("pets", &sampled, &out, &no_spec());
         assert_eq!(
             report.not_ours[0].cause,
             "mock: Prism's static reply, sampled from the schema, breaks it"
         );
+    }
+
+    /// A spec whose `GET /pets` replies `{"owner": {"login": string}}` (OpenAPI 3.0, so
+    /// `nullable` is translated), and whose `GET /pets#mine` is `GET /pets` on the wire.
+    fn pets_spec() -> ReplySchemas {
+        ReplySchemas::new(json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/pets": {"get": {"operationId": "listPets", "responses": {"200": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Pets"}
+                }}}}}},
+                "/pets#mine": {"get": {"operationId": "listMyPets", "responses": {"200": {"content": {"application/json": {
+                    "schema": {"type": "object", "required": ["mine"]}
+                }}}}}}
+            },
+            "components": {"schemas": {"Pets": {"type": "object", "properties": {
+                "owner": {"type": "object", "nullable": true, "properties": {"login": {"type": "string"}}},
+                "tag": {"type": "string"}
+            }}}}
+        }))
+    }
+
+    fn decode_line(mode: &str, path: &str, body: &str) -> String {
+        let outcome = json!({"kind": "decode", "status": 200, "path": path, "message": "invalid type", "body": body});
+        line(mode, "synthesized", json!([]), outcome)
+    }
+
+    #[test]
+    fn a_reply_that_breaks_its_schema_where_decoding_failed_is_not_ours() {
+        // (decode path, body, not ours)
+        let table = [
+            // The violation is at the failure, above it, or under it.
+            ("owner", r#"{"owner": [{"login": "a"}]}"#, true),
+            ("owner[0]", r#"{"owner": [{"login": "a"}]}"#, true),
+            ("owner.login", r#"{"owner": {"login": 1}}"#, true),
+            (".", r#"{"owner": {"login": 1}}"#, true),
+            // Elsewhere, or nowhere (a `null` owner is fine: `nullable` in 3.0).
+            ("owner", r#"{"owner": {"login": "a"}, "tag": 1}"#, false),
+            ("owner", r#"{"owner": null}"#, false),
+            // Not whole JSON (cut short): nothing to check, so ours.
+            ("owner", r#"{"owner": [tru"#, false),
+        ];
+        for (path, body, not_ours) in table {
+            let out = decode_line("static", path, body);
+            let report = analyze("pets", &program("listPets"), &out, &pets_spec());
+            assert_eq!(
+                report.not_ours.len(),
+                usize::from(not_ours),
+                "{path}: {report:?}"
+            );
+            assert_eq!(
+                report.failures.len(),
+                usize::from(!not_ours),
+                "{path}: {report:?}"
+            );
+            if not_ours {
+                assert_eq!(
+                    report.not_ours[0].cause,
+                    "spec: the response example breaks its own schema"
+                );
+                assert!(
+                    report.not_ours[0].detail.starts_with("validator: /"),
+                    "{report:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn replies_to_an_operation_whose_url_is_anothers_are_the_mocks() {
+        let mut mine = program("listMyPets");
+        mine.operations[0].route = "GET /pets#mine".into();
+        let out = [
+            decode_line("static", ".", r#"{"owner": null}"#),
+            line(
+                "seed 1",
+                "synthesized",
+                json!([]),
+                json!({"kind": "unexpected_status", "status": 201, "body": "{}"}),
+            ),
+            line("seed 2", "synthesized", json!([]), json!({"kind": "ok"})),
+        ]
+        .join("\n");
+        let report = analyze("pets", &mine, &out, &pets_spec());
+        assert!(report.failures.is_empty(), "{report:?}");
+        assert_eq!(report.not_ours.len(), 2);
+        assert!(
+            report.not_ours[0]
+                .cause
+                .starts_with("mock: the request is another operation's")
+        );
+        assert!(
+            report.not_ours[0]
+                .detail
+                .contains("`listPets` (`GET /pets`)"),
+            "{report:?}"
+        );
+        assert_eq!((report.responses, report.decoded), (1, 1));
+        // The same failures of `GET /pets` itself are not explained away.
+        let report = analyze("pets", &program("listPets"), &out, &pets_spec());
+        assert_eq!(report.failures.len(), 2, "{report:?}");
+        assert!(report.not_ours.is_empty());
     }
 
     #[test]
@@ -687,7 +842,7 @@ mod tests {
             line("seed 1", "synthesized", json!([]), stuck),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert!(report.failures.is_empty(), "{report:?}");
         assert_eq!(report.not_ours.len(), 1);
         assert!(
@@ -707,7 +862,7 @@ mod tests {
             line("seed 1", "synthesized", json!([]), untyped),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!((report.responses, report.decoded), (2, 1));
         assert_eq!(report.failures.len(), 1);
     }
@@ -721,7 +876,7 @@ mod tests {
             violation,
             json!({"kind": "api", "status": 422, "body": "{}"}),
         );
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!(report.accepted, 0);
         assert_eq!(
             report.failures[0].cause,
