@@ -18,6 +18,7 @@ mod reply_schema;
 mod report;
 mod smoke;
 mod twins;
+mod undefined;
 mod values;
 
 use std::path::{Path, PathBuf};
