@@ -32,6 +32,8 @@ pub struct Violation {
     pub missing: Option<String>,
     /// The validator's message.
     pub message: String,
+    /// The value that breaks the schema.
+    pub instance: Value,
 }
 
 impl Violation {
@@ -87,6 +89,47 @@ impl ReplySchemas {
     /// The document (with OpenAPI 3.0 schemas rewritten, paths as the spec writes them).
     pub fn document(&self) -> &Value {
         &self.document
+    }
+
+    /// Where the spec writes `value` as a schema's `example` (or one of its `examples`): a
+    /// reply Prism samples from a schema takes those as they are. Only values no sampler
+    /// makes up by itself are looked for (objects, arrays, strings other than `"string"`).
+    pub fn example_of(&self, value: &Value) -> Option<String> {
+        let distinctive = match value {
+            Value::Object(map) => !map.is_empty(),
+            Value::Array(items) => !items.is_empty(),
+            Value::String(text) => !text.is_empty() && text != "string",
+            _ => false,
+        };
+        if !distinctive {
+            return None;
+        }
+        let mut pending = vec![(String::from("#"), &self.document)];
+        while let Some((at, node)) = pending.pop() {
+            match node {
+                Value::Object(map) => {
+                    if map.get("example") == Some(value) {
+                        return Some(format!("{at}/example"));
+                    }
+                    if let Some(Value::Array(examples)) = map.get("examples")
+                        && let Some(i) = examples.iter().position(|e| e == value)
+                    {
+                        return Some(format!("{at}/examples/{i}"));
+                    }
+                    for (key, child) in map {
+                        let key = key.replace('~', "~0").replace('/', "~1");
+                        pending.push((format!("{at}/{key}"), child));
+                    }
+                }
+                Value::Array(items) => {
+                    for (i, child) in items.iter().enumerate() {
+                        pending.push((format!("{at}/{i}"), child));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// The violations of `body`, a reply to `method path` with `status` and `content_type`,
@@ -202,6 +245,7 @@ fn violation(error: &ValidationError<'_>) -> Option<Violation> {
         path,
         missing,
         message: clip(&error.to_string(), 300),
+        instance: error.instance().clone().into_owned(),
     })
 }
 
@@ -295,6 +339,7 @@ mod tests {
             path: segments(path),
             missing: missing.map(str::to_owned),
             message: String::new(),
+            instance: Value::Null,
         }
     }
 
@@ -408,6 +453,30 @@ mod tests {
         let thing = json!({"properties": {"name": {"type": "string", "nullable": true}}});
         let spec_31 = self::spec("3.1.0", thing);
         assert_eq!(check(&spec_31, json!({"name": null})).len(), 1);
+    }
+
+    #[test]
+    fn values_the_spec_writes_as_schema_examples_are_found() {
+        let owner = json!([{"id": 1}, {"login": "a"}]);
+        let thing = json!({"type": "object", "properties": {
+            "owner": {"type": "object", "example": owner},
+            "tags": {"type": "array", "examples": [["x"], ["y"]]},
+            "count": {"type": "integer", "example": 0},
+            "name": {"type": "string", "example": "string"}
+        }});
+        let schemas = ReplySchemas::new(spec("3.1.0", thing));
+        assert_eq!(
+            schemas.example_of(&owner).as_deref(),
+            Some("#/components/schemas/Thing/properties/owner/example")
+        );
+        assert_eq!(
+            schemas.example_of(&json!(["y"])).as_deref(),
+            Some("#/components/schemas/Thing/properties/tags/examples/1")
+        );
+        // What a sampler writes by itself is not taken for the spec's.
+        assert_eq!(schemas.example_of(&json!(0)), None);
+        assert_eq!(schemas.example_of(&json!("string")), None);
+        assert_eq!(schemas.example_of(&json!({"id": 2})), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::reply_schema::ReplySchemas;
+use super::reply_schema::{ReplySchemas, Violation};
 use super::smoke::{OperationInfo, Program};
 use super::twins;
 use super::undefined;
@@ -235,17 +235,29 @@ fn operation(
             // Prism's own finding, else a JSON Schema validator's (Prism does not check every
             // reply it serves, its static examples among them).
             let found = matching_response_violation(line)
-                .map(|v| format!("Prism: {v}"))
+                .map(|v| (format!("Prism: {v}"), None))
                 .or_else(|| {
-                    schema_violation(schemas, method, path, line).map(|v| format!("validator: {v}"))
+                    schema_violation(schemas, method, path, line).map(|v| {
+                        // A static reply sampled from the schema takes the schemas' own
+                        // `example`s: the breaking value may be one the spec wrote.
+                        let example = schemas.example_of(&v.instance);
+                        (format!("validator: {}", v.evidence()), example)
+                    })
                 });
-            if let Some(violation) = found {
-                let cause = match (mode.as_str(), info.reply_example) {
-                    ("static", true) => "spec: the response example breaks its own schema",
-                    ("static", false) => {
+            if let Some((violation, example)) = found {
+                let cause = match (mode.as_str(), info.reply_example, &example) {
+                    ("static", true, _) => "spec: the response example breaks its own schema",
+                    ("static", false, Some(_)) => {
+                        "spec: a schema's `example`, which Prism's static reply is built from, breaks the schema"
+                    }
+                    ("static", false, None) => {
                         "mock: Prism's static reply, sampled from the schema, breaks it"
                     }
                     _ => "mock: Prism generated data that breaks the schema",
+                };
+                let violation = match (mode.as_str(), &example) {
+                    ("static", Some(at)) => format!("{violation}; the value is the spec's `{at}`"),
+                    _ => violation,
                 };
                 report.not_ours.push(fail(
                     &mode,
@@ -478,7 +490,7 @@ fn schema_violation(
     method: &str,
     path: &str,
     line: &Value,
-) -> Option<String> {
+) -> Option<Violation> {
     let outcome = &line["outcome"];
     let body: Value = serde_json::from_str(outcome["body"].as_str()?).ok()?;
     let status = u16::try_from(outcome["status"].as_u64()?).ok()?;
@@ -488,7 +500,6 @@ fn schema_violation(
         .ok()?
         .into_iter()
         .find(|v| v.explains(&decoded))
-        .map(|v| v.evidence())
 }
 
 /// `data[0].created_at` → `["data", "0", "created_at"]`.
@@ -844,6 +855,42 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_sampled_static_reply_that_breaks_the_schema_with_the_specs_own_example_is_the_specs() {
+        let spec = ReplySchemas::new(json!({
+            "openapi": "3.1.0",
+            "paths": {"/pets": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"owner": {"type": "object", "example": [{"login": "a"}]}}
+            }}}}}}}}
+        }));
+        let mut sampled = program("listPets");
+        sampled.operations[0].reply_example = false;
+        let out = [
+            decode_line("static", "owner", r#"{"owner": [{"login": "a"}]}"#),
+            decode_line("seed 1", "owner", r#"{"owner": [{"login": "b"}]}"#),
+        ]
+        .join("\n");
+        let report = analyze("pets", &sampled, &out, &spec);
+        assert!(report.failures.is_empty(), "{report:?}");
+        // Generated replies come first, the static one last.
+        let (generated, static_reply) = (&report.not_ours[0], &report.not_ours[1]);
+        assert!(
+            static_reply.cause.starts_with("spec: a schema's `example`"),
+            "{report:?}"
+        );
+        assert!(
+            static_reply
+                .detail
+                .contains("the value is the spec's `#/paths/~1pets/get/responses/200/content/application~1json/schema/properties/owner/example`"),
+            "{report:?}"
+        );
+        assert_eq!(
+            generated.cause,
+            "mock: Prism generated data that breaks the schema"
+        );
     }
 
     #[test]
