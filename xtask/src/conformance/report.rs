@@ -240,7 +240,7 @@ fn operation(
                     schema_violation(schemas, method, path, line).map(|v| {
                         // A static reply sampled from the schema takes the schemas' own
                         // `example`s: the breaking value may be one the spec wrote.
-                        let example = schemas.example_of(&v.instance);
+                        let example = spec_example(schemas, line, &v);
                         (format!("validator: {}", v.evidence()), example)
                     })
                 });
@@ -500,6 +500,27 @@ fn schema_violation(
         .ok()?
         .into_iter()
         .find(|v| v.explains(&decoded))
+}
+
+/// Where the spec writes, as a schema's `example`, the value that breaks the schema or a value
+/// that encloses it in the reply (Prism builds a static reply from the examples of the
+/// schemas it meets, an enclosing object's example included).
+fn spec_example(schemas: &ReplySchemas, line: &Value, violation: &Violation) -> Option<String> {
+    let body: Value = serde_json::from_str(line["outcome"]["body"].as_str()?).ok()?;
+    let mut candidates = vec![violation.instance.clone()];
+    let mut value = &body;
+    let mut enclosing = vec![body.clone()];
+    for segment in &violation.path {
+        value = match value {
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            other => other.get(segment)?,
+        };
+        enclosing.push(value.clone());
+    }
+    // The innermost first.
+    enclosing.reverse();
+    candidates.extend(enclosing);
+    candidates.iter().find_map(|c| schemas.example_of(c))
 }
 
 /// `data[0].created_at` → `["data", "0", "created_at"]`.
@@ -890,6 +911,30 @@ mod tests {
         assert_eq!(
             generated.cause,
             "mock: Prism generated data that breaks the schema"
+        );
+
+        // The spec's example of the whole reply, which lacks a required property inside.
+        let spec = ReplySchemas::new(json!({
+            "openapi": "3.1.0",
+            "paths": {"/pets": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"usage": {"type": "object", "required": ["details"]}},
+                "example": {"id": "a", "usage": {"tokens": 1}}
+            }}}}}}}}
+        }));
+        let out = decode_line("static", "usage", r#"{"id": "a", "usage": {"tokens": 1}}"#);
+        let report = analyze("pets", &sampled, &out, &spec);
+        assert!(
+            report.not_ours[0]
+                .cause
+                .starts_with("spec: a schema's `example`"),
+            "{report:?}"
+        );
+        assert!(
+            report.not_ours[0]
+                .detail
+                .contains("application~1json/schema/example`"),
+            "{report:?}"
         );
     }
 
