@@ -249,6 +249,42 @@ paths:
     );
 }
 
+/// OpenAPI defines `form`, `spaceDelimited` and `pipeDelimited` for arrays of primitive values
+/// only: an array of objects (or of arrays) there is sent as JSON text per item, and said so
+/// at the parameter.
+#[test]
+fn query_arrays_of_objects_are_named_with_how_they_are_sent() {
+    let (_, warnings) = build(
+        r#"
+paths:
+  /search:
+    get:
+      operationId: Search
+      parameters:
+        - {name: filters, in: query, schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}}
+        - $ref: '#/components/parameters/Pairs'
+        - {name: maps, in: query, style: pipeDelimited, schema: {type: array, items: {type: object, additionalProperties: {type: string}}}}
+        - {name: deep, in: query, style: deepObject, schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}}
+        - {name: tags, in: query, schema: {type: array, items: {type: string}}}
+        - {name: head, in: header, schema: {type: array, items: {$ref: '#/components/schemas/Filter'}}}
+      responses: {'204': {description: ok}}
+components:
+  parameters:
+    Pairs: {name: pairs, in: query, explode: false, schema: {type: array, items: {type: array, items: {type: integer}}}}
+  schemas:
+    Filter: {type: object, properties: {key: {type: string}}}
+"#,
+    );
+    assert_eq!(
+        warnings,
+        [
+            "warning: #/paths/~1search/get/parameters/0: query parameter `filters` is an array of objects, which OpenAPI does not define for `form` style; the SDK sends each item as its JSON text, in a pair of its own (`filters={\"…\":…}&filters=…`)\n  help: check what the server reads; `style: deepObject` sends `filters[0][key]=value` instead, and items typed as strings are sent as given",
+            "warning: #/paths/~1search/get/parameters/1: query parameter `pairs` is an array of arrays, which OpenAPI does not define for `form` style; the SDK sends each item as its JSON text, the items joined by `,` in one pair (`pairs={…},{…}`)\n  help: check what the server reads; `style: deepObject` sends `pairs[0][key]=value` instead, and items typed as strings are sent as given",
+            "warning: #/paths/~1search/get/parameters/2: query parameter `maps` is an array of objects, which OpenAPI does not define for `pipeDelimited` style; the SDK sends each item as its JSON text, the items joined by `|` in one pair (`maps={…}|{…}`)\n  help: check what the server reads; `style: deepObject` sends `maps[0][key]=value` instead, and items typed as strings are sent as given",
+        ]
+    );
+}
+
 #[test]
 fn idempotency_keys_from_the_spec_or_the_config() {
     let spec = r#"

@@ -6,15 +6,19 @@
 //! examples or synthesized from its schemas ([`values`]), build it, start Prism on a free port
 //! of 127.0.0.1 ([`prism`]), run the program and read what happened to each call ([`report`]):
 //! whether Prism accepted the request (no `sl-violations` about it), and whether the SDK decoded
-//! the static example and three seeded generated replies. All scratch crates share one
+//! the static example and three seeded generated replies; a reply that does not decode is
+//! checked against the spec's own response schema ([`reply_schema`]). All scratch crates share one
 //! workspace and target dir, so dependencies are compiled once; the next spec builds while the
 //! current one runs.
 
 mod mock_spec;
 mod pattern;
 mod prism;
+mod reply_schema;
 mod report;
 mod smoke;
+mod twins;
+mod undefined;
 mod values;
 
 use std::path::{Path, PathBuf};
@@ -396,7 +400,13 @@ fn exercise(
     drop(prism);
     // Every call's line, for reading a failure in full.
     let _ = std::fs::write(binary_dir_calls(binary), &stdout);
-    let mut report = report::analyze(&input.name, program, &stdout);
+    // The spec's own document, to check replies that do not decode against it.
+    let document = std::fs::read(&input.path)
+        .ok()
+        .and_then(|bytes| sdkgen::load::parse_value(&bytes, &input.name).ok())
+        .unwrap_or_default();
+    let schemas = reply_schema::ReplySchemas::new(document);
+    let mut report = report::analyze(&input.name, program, &stdout, &schemas);
     match status {
         Some(status) if status.success() => {}
         Some(status) => report.note(format!(

@@ -13,7 +13,8 @@ use super::schema::Types;
 use super::security::Schemes;
 use super::{
     Api, Body, BodyKind, Docs, Group, Operation, Param, ParamLocation, Presence, QueryStyle,
-    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeKind, TypeRef, TypeTable, idempotency,
+    Response, ResponseStatus, RetryPolicy, StatusMatch, TypeDef, TypeKind, TypeRef, TypeTable,
+    idempotency,
 };
 use crate::config::PagingRule;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
@@ -354,6 +355,14 @@ impl OperationContext<'_> {
                 if location == ParamLocation::Path {
                     self.check_in_template(&data.name, &at, diagnostics);
                 }
+                if location == ParamLocation::Query
+                    && let Some(warning) = undefined_query_items(&data.name, &ty, style, &types.defs)
+                {
+                    diagnostics.push(Diagnostic::warning(at.clone(), warning).with_help(format!(
+                        "check what the server reads; `style: deepObject` sends `{0}[0][key]=value` instead, and items typed as strings are sent as given",
+                        data.name
+                    )));
+                }
                 Param {
                     wire_name: data.name.clone(),
                     rust_name: String::new(),
@@ -667,6 +676,67 @@ fn param_style(param: &Parameter) -> (ParamLocation, QueryStyle) {
         Parameter::Header { .. } => (ParamLocation::Header, single),
         Parameter::Cookie { .. } => (ParamLocation::Cookie, single),
     }
+}
+
+/// What OpenAPI leaves undefined about a query parameter, and how the SDK sends it: an array
+/// whose items are objects or arrays in `form`, `spaceDelimited` or `pipeDelimited` style,
+/// which OpenAPI defines for arrays of primitive values only. Each item goes out as its JSON
+/// text (`name={"a":1}`), which a server may or may not read.
+fn undefined_query_items(
+    name: &str,
+    ty: &TypeRef,
+    style: QueryStyle,
+    defs: &BTreeMap<String, TypeDef>,
+) -> Option<String> {
+    let TypeRef::Array(items) = follow(ty, defs) else {
+        return None;
+    };
+    let what = match follow(items, defs) {
+        TypeRef::Array(_) | TypeRef::Tuple(_) => "arrays",
+        TypeRef::Map(_) | TypeRef::JsonObject => "objects",
+        TypeRef::Named(item) => match defs.get(item).map(|d| &d.kind) {
+            Some(TypeKind::Struct { .. }) => "objects",
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let (style_name, how) = match style {
+        QueryStyle::Form { explode: true } => (
+            "form",
+            format!("in a pair of its own (`{name}={{\"…\":…}}&{name}=…`)"),
+        ),
+        QueryStyle::Form { explode: false } => (
+            "form",
+            format!("the items joined by `,` in one pair (`{name}={{…}},{{…}}`)"),
+        ),
+        QueryStyle::SpaceDelimited => (
+            "spaceDelimited",
+            format!("the items joined by spaces in one pair (`{name}={{…}}%20{{…}}`)"),
+        ),
+        QueryStyle::PipeDelimited => (
+            "pipeDelimited",
+            format!("the items joined by `|` in one pair (`{name}={{…}}|{{…}}`)"),
+        ),
+        QueryStyle::DeepObject => return None,
+    };
+    Some(format!(
+        "query parameter `{name}` is an array of {what}, which OpenAPI does not define for `{style_name}` style; the SDK sends each item as its JSON text, {how}"
+    ))
+}
+
+/// `ty` through nullability, aliases and newtypes.
+fn follow<'t>(mut ty: &'t TypeRef, defs: &'t BTreeMap<String, TypeDef>) -> &'t TypeRef {
+    for _ in 0..32 {
+        ty = match ty {
+            TypeRef::Nullable(inner) => inner,
+            TypeRef::Named(name) => match defs.get(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner)) => inner,
+                _ => return ty,
+            },
+            _ => return ty,
+        };
+    }
+    ty
 }
 
 /// A parameter's type, and the docs its schema carries (default, bounds, example).

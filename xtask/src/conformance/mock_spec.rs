@@ -14,6 +14,11 @@
 //! (`expires_after must be object`, whatever the part's content type): the mock's copy of a
 //! multipart body gets the same array encodings and takes any value for object properties.
 //!
+//! Prism reads a form or multipart body by the schema's `properties` and drops every other
+//! field, so a name listed in `required` without a property schema (`required: [grant_type]`
+//! and no `grant_type` property) is refused as missing however it is sent: the mock's copy
+//! gives such a name an empty schema `{}`, which takes any value and is still required.
+//!
 //! Prism 5 does not split `spaceDelimited` or `pipeDelimited` query arrays either: it refuses
 //! `scope=email%20profile`, `email+profile` and `email|profile` alike, checking the whole
 //! string against the items' schema. So the mock's copy of such a parameter takes any items
@@ -194,12 +199,71 @@ fn localize(spec: &mut Value, pointer: &Pointer, multipart: bool) -> usize {
             }
         }
     }
+    changed += name_required_fields(&mut schema);
     if changed > 0
         && let Some(slot) = spec.pointer_mut(json_pointer(&at))
     {
         *slot = schema;
     }
     changed
+}
+
+/// Gives every name a form schema lists in `required` without a property schema (in any of
+/// its `allOf` members, already local copies) an empty schema `{}`: Prism reads a form body
+/// by the schema's `properties` and drops every other field, so it would refuse a request
+/// that sends such a field as missing it. How many it added.
+fn name_required_fields(schema: &mut Value) -> usize {
+    let mut named: Vec<String> = Vec::new();
+    let mut pending = vec![&*schema];
+    while let Some(member) = pending.pop() {
+        named.extend(
+            member
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|p| p.keys().cloned()),
+        );
+        pending.extend(
+            member
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+    }
+    let mut added = 0;
+    let mut pending = vec![schema];
+    while let Some(member) = pending.pop() {
+        let missing: Vec<String> = member
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|name| !named.iter().any(|n| n == name))
+            .map(str::to_owned)
+            .collect();
+        if let Value::Object(map) = member
+            && !missing.is_empty()
+        {
+            let properties = map
+                .entry("properties")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(properties) = properties {
+                for name in missing {
+                    if !properties.contains_key(&name) {
+                        properties.insert(name.clone(), json!({}));
+                        named.push(name);
+                        added += 1;
+                    }
+                }
+            }
+        }
+        if let Some(Value::Array(all_of)) = member.get_mut("allOf") {
+            pending.extend(all_of.iter_mut());
+        }
+    }
+    added
 }
 
 fn is_array(schema: &Value) -> bool {
@@ -366,6 +430,64 @@ mod tests {
             spec["components"]["requestBodies"]["Shared"]["content"]["application/x-www-form-urlencoded; charset=utf-8"]
                 ["encoding"],
             json!({"to": {"style": "form", "explode": true}})
+        );
+    }
+
+    #[test]
+    fn required_form_fields_without_a_property_schema_get_an_empty_one() {
+        let mut spec = json!({
+            "paths": {
+                "/revoke": {"post": {"requestBody": {"content": {
+                    "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Revoke"}},
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Revoke"}}
+                }}}},
+                "/upload": {"post": {"requestBody": {"content": {"multipart/form-data": {"schema": {
+                    "allOf": [
+                        {"required": ["file", "purpose"], "properties": {"file": {"type": "string"}}},
+                        {"required": ["purpose"], "properties": {"purpose": {"type": "string"}}}
+                    ]
+                }}}}}}
+            },
+            "components": {"schemas": {"Revoke": {
+                "type": "object",
+                "required": ["grant_type", "token"],
+                "properties": {"token": {"type": "string"}}
+            }}}
+        });
+        let before = spec.clone();
+        // `grant_type` has no property schema; `purpose` has one in another `allOf` member.
+        assert_eq!(adapt_for_prism(&mut spec), 1);
+        let form = &spec["paths"]["/revoke"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"];
+        assert_eq!(
+            form["schema"],
+            json!({
+                "type": "object",
+                "required": ["grant_type", "token"],
+                "properties": {"token": {"type": "string"}, "grant_type": {}}
+            })
+        );
+        assert_eq!(
+            spec["components"], before["components"],
+            "the shared schema is left alone"
+        );
+        assert_eq!(
+            spec["paths"]["/revoke"]["post"]["requestBody"]["content"]["application/json"],
+            before["paths"]["/revoke"]["post"]["requestBody"]["content"]["application/json"],
+            "JSON bodies are read whole"
+        );
+        let upload = |spec: &Value| {
+            spec["paths"]["/upload"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+                .clone()
+        };
+        assert_eq!(upload(&spec), upload(&before));
+        // A required name no member describes gets its schema in the member that requires it.
+        let mut spec = json!({"paths": {"/a": {"post": {"requestBody": {"content": {
+            "multipart/form-data": {"schema": {"allOf": [{"required": ["x"]}]}}
+        }}}}}});
+        assert_eq!(adapt_for_prism(&mut spec), 1);
+        assert_eq!(
+            spec["paths"]["/a"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"],
+            json!({"allOf": [{"required": ["x"], "properties": {"x": {}}}]})
         );
     }
 

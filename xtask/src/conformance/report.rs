@@ -7,7 +7,10 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::reply_schema::{ReplySchemas, Violation};
 use super::smoke::{OperationInfo, Program};
+use super::twins;
+use super::undefined;
 
 /// How far one spec got.
 #[derive(Debug)]
@@ -40,6 +43,9 @@ pub struct SpecReport {
     pub spec: String,
     pub status: Status,
     pub operations: usize,
+    /// Requests checked: one per operation, less those set aside as not ours (a construct
+    /// the spec leaves undefined).
+    pub requests: usize,
     pub accepted: usize,
     /// Replies checked: four per accepted operation, less those set aside as not ours.
     pub responses: usize,
@@ -56,6 +62,7 @@ impl SpecReport {
             spec: spec.to_owned(),
             status,
             operations: 0,
+            requests: 0,
             accepted: 0,
             responses: 0,
             decoded: 0,
@@ -74,15 +81,16 @@ impl SpecReport {
         matches!(self.status, Status::Ran | Status::NotGenerated(_))
             && self.failures.is_empty()
             && self.notes.is_empty()
-            && self.accepted == self.operations
+            && self.accepted == self.requests
             && self.decoded == self.responses
     }
 }
 
-/// Reads the program's output.
-pub fn analyze(spec: &str, program: &Program, stdout: &str) -> SpecReport {
+/// Reads the program's output; `schemas` is the spec's document, to check replies against.
+pub fn analyze(spec: &str, program: &Program, stdout: &str, schemas: &ReplySchemas) -> SpecReport {
     let mut report = SpecReport::failed(spec, Status::Ran);
     report.operations = program.operations.len();
+    report.requests = program.operations.len();
     let mut by_op: BTreeMap<usize, Vec<Value>> = BTreeMap::new();
     for line in stdout.lines() {
         let Ok(value) = serde_json::from_str::<Value>(line) else {
@@ -94,12 +102,21 @@ pub fn analyze(spec: &str, program: &Program, stdout: &str) -> SpecReport {
     }
     for (index, info) in program.operations.iter().enumerate() {
         let lines = by_op.remove(&index).unwrap_or_default();
-        operation(&mut report, info, &lines);
+        operation(&mut report, info, &lines, schemas);
     }
     report
 }
 
-fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
+fn operation(
+    report: &mut SpecReport,
+    info: &OperationInfo,
+    lines: &[Value],
+    schemas: &ReplySchemas,
+) {
+    let (method, path) = info.route.split_once(' ').unwrap_or(("", &info.route));
+    // Another operation answers to the same request (a `#fragment` is never sent): what the
+    // mock replies is that operation's reply.
+    let twin = twins::twin(schemas.document(), method, path);
     let fail = |mode: &str, cause: String, detail: String| Failure {
         operation: info.id.clone(),
         route: info.route.clone(),
@@ -125,6 +142,17 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
     }
     if rejected(last) {
         let (cause, detail) = rejection(last);
+        // Refused only for query parameters whose wire form OpenAPI leaves undefined: the
+        // spec's gap, set aside with the evidence.
+        if let Some(evidence) = undefined_construct(schemas, method, path, last) {
+            report.requests -= 1;
+            report.not_ours.push(fail(
+                "static",
+                "spec: a query parameter whose wire form OpenAPI leaves undefined".into(),
+                format!("{evidence}; {detail}"),
+            ));
+            return;
+        }
         report.failures.push(fail("static", cause, detail));
         return;
     }
@@ -194,20 +222,48 @@ fn operation(report: &mut SpecReport, info: &OperationInfo, lines: &[Value]) {
             ));
             continue;
         }
+        if let Some(twin) = &twin {
+            let (_, detail) = reply_failure(line);
+            report.not_ours.push(fail(
+                &mode,
+                "mock: the request is another operation's (a `#fragment` is never sent), and Prism answered for that one".into(),
+                format!("`{}` is sent as {twin} is; {detail}", info.route),
+            ));
+            continue;
+        }
         if outcome["kind"] == "decode" {
-            if let Some(violation) = matching_response_violation(line) {
-                let cause = match (mode.as_str(), info.reply_example) {
-                    ("static", true) => "spec: the response example breaks its own schema",
-                    ("static", false) => {
+            // Prism's own finding, else a JSON Schema validator's (Prism does not check every
+            // reply it serves, its static examples among them).
+            let found = matching_response_violation(line)
+                .map(|v| (format!("Prism: {v}"), None))
+                .or_else(|| {
+                    schema_violation(schemas, method, path, line).map(|v| {
+                        // A static reply sampled from the schema takes the schemas' own
+                        // `example`s: the breaking value may be one the spec wrote.
+                        let example = spec_example(schemas, line, &v);
+                        (format!("validator: {}", v.evidence()), example)
+                    })
+                });
+            if let Some((violation, example)) = found {
+                let cause = match (mode.as_str(), info.reply_example, &example) {
+                    ("static", true, _) => "spec: the response example breaks its own schema",
+                    ("static", false, Some(_)) => {
+                        "spec: a schema's `example`, which Prism's static reply is built from, breaks the schema"
+                    }
+                    ("static", false, None) => {
                         "mock: Prism's static reply, sampled from the schema, breaks it"
                     }
                     _ => "mock: Prism generated data that breaks the schema",
+                };
+                let violation = match (mode.as_str(), &example) {
+                    ("static", Some(at)) => format!("{violation}; the value is the spec's `{at}`"),
+                    _ => violation,
                 };
                 report.not_ours.push(fail(
                     &mode,
                     cause.into(),
                     format!(
-                        "Prism: {violation}; SDK: `{}`: {}",
+                        "{violation}; SDK: `{}`: {}",
                         outcome["path"].as_str().unwrap_or_default(),
                         outcome["message"].as_str().unwrap_or_default()
                     ),
@@ -280,6 +336,36 @@ fn mock_error(outcome: &Value) -> Option<String> {
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect(),
     )
+}
+
+/// When every request violation of `line` is about a query parameter whose construct OpenAPI
+/// leaves undefined (see [`undefined`]), what each is and where.
+fn undefined_construct(
+    schemas: &ReplySchemas,
+    method: &str,
+    path: &str,
+    line: &Value,
+) -> Option<String> {
+    let located: Vec<&Value> = line["violations"]
+        .as_array()?
+        .iter()
+        .filter(|v| v["location"][0] == "request")
+        .collect();
+    let mut evidence: Vec<String> = Vec::new();
+    for violation in &located {
+        if violation["location"][1] != "query" {
+            return None;
+        }
+        let name = violation["location"][2].as_str()?;
+        let (at, what) = undefined::query_parameter(schemas.document(), method, path, name)?;
+        let text = format!(
+            "`{name}` (`{at}`) is {what}, which OpenAPI defines for arrays of primitive values only; the SDK sends each item as its JSON text and the generator warns at the parameter"
+        );
+        if !evidence.contains(&text) {
+            evidence.push(text);
+        }
+    }
+    (!evidence.is_empty()).then(|| evidence.join("; "))
 }
 
 /// The cause and detail of a refused request.
@@ -393,6 +479,48 @@ fn matching_response_violation(line: &Value) -> Option<String> {
                 v["message"].as_str().unwrap_or_default()
             )
         })
+}
+
+/// A violation of the response schema the spec declares, found by a validator in the reply
+/// body, that accounts for where decoding failed (see [`super::reply_schema::Violation::explains`]).
+/// `None` when there is none, or the body is not whole JSON, or the schema does not compile:
+/// the failure then stays ours.
+fn schema_violation(
+    schemas: &ReplySchemas,
+    method: &str,
+    path: &str,
+    line: &Value,
+) -> Option<Violation> {
+    let outcome = &line["outcome"];
+    let body: Value = serde_json::from_str(outcome["body"].as_str()?).ok()?;
+    let status = u16::try_from(outcome["status"].as_u64()?).ok()?;
+    let decoded = segments(outcome["path"].as_str().unwrap_or_default());
+    schemas
+        .violations(method, path, status, line["content_type"].as_str(), &body)
+        .ok()?
+        .into_iter()
+        .find(|v| v.explains(&decoded))
+}
+
+/// Where the spec writes, as a schema's `example`, the value that breaks the schema or a value
+/// that encloses it in the reply (Prism builds a static reply from the examples of the
+/// schemas it meets, an enclosing object's example included).
+fn spec_example(schemas: &ReplySchemas, line: &Value, violation: &Violation) -> Option<String> {
+    let body: Value = serde_json::from_str(line["outcome"]["body"].as_str()?).ok()?;
+    let mut candidates = vec![violation.instance.clone()];
+    let mut value = &body;
+    let mut enclosing = vec![body.clone()];
+    for segment in &violation.path {
+        value = match value {
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            other => other.get(segment)?,
+        };
+        enclosing.push(value.clone());
+    }
+    // The innermost first.
+    enclosing.reverse();
+    candidates.extend(enclosing);
+    candidates.iter().find_map(|c| schemas.example_of(c))
 }
 
 /// `data[0].created_at` → `["data", "0", "created_at"]`.
@@ -509,7 +637,7 @@ pub fn summary_table(reports: &[SpecReport]) -> String {
             "| {} | {} | {} | {} | {} | {} |",
             r.spec,
             r.operations,
-            percent(r.accepted, r.operations),
+            percent(r.accepted, r.requests),
             percent(r.decoded, r.responses),
             r.not_ours.len(),
             causes.replace('|', "\\|")
@@ -521,10 +649,11 @@ pub fn summary_table(reports: &[SpecReport]) -> String {
 /// The whole of CONFORMANCE.md.
 pub fn render(reports: &[SpecReport], prism_version: &str) -> String {
     let mut out = format!(
-        "# Conformance: every operation on the wire\n\nWritten by `cargo xtask conformance` (Stoplight Prism {prism_version}). Each operation of each spec is called through the generated SDK's public builders against Prism serving that spec with request validation. A request is accepted when Prism reports no `sl-violations` about it; its reply is decoded four times: Prism's static example and generated data under three seeds (`Prefer: dynamic=true, seed=N`). Values come from the spec's examples, else are synthesized from its schemas. Replies and examples that break the spec's own schemas (by Prism's own validation) are listed apart, with the evidence, and not counted. Prism is served a copy of the spec with fixes for what it cannot read otherwise (see `xtask/src/conformance/mock_spec.rs`): in form and multipart bodies, the OpenAPI default `style: form, explode: true` (repeated keys or parts, what the SDK sends) written out for array properties without an Encoding Object entry, and `null` dropped from nullable array properties; in multipart bodies, any value for object properties (the SDK sends them as JSON parts, which Prism does not parse); in `spaceDelimited` and `pipeDelimited` query arrays, which Prism does not split, any items accepted.\n\n"
+        "# Conformance: every operation on the wire\n\nWritten by `cargo xtask conformance` (Stoplight Prism {prism_version}). Each operation of each spec is called through the generated SDK's public builders against Prism serving that spec with request validation. A request is accepted when Prism reports no `sl-violations` about it; its reply is decoded four times: Prism's static example and generated data under three seeds (`Prefer: dynamic=true, seed=N`). Values come from the spec's examples, else are synthesized from its schemas. What is not the SDK's fault is listed apart as a spec or mock bug, with the evidence, and not counted: examples and replies that break the spec's own schemas (by Prism's validation, or, for a reply that does not decode, by a JSON Schema validator checking it against the declared response schema and finding a violation where decoding failed, at an enclosing value or inside it); replies to an operation whose path differs from another's only by a `#fragment`, which is never sent, so Prism answers for the other one; requests refused only at a query parameter whose wire form OpenAPI leaves undefined (arrays of objects or arrays in `form`, `spaceDelimited` or `pipeDelimited` style), which are not counted as requests either. Prism is served a copy of the spec with fixes for what it cannot read otherwise (see `xtask/src/conformance/mock_spec.rs`): in form and multipart bodies, the OpenAPI default `style: form, explode: true` (repeated keys or parts, what the SDK sends) written out for array properties without an Encoding Object entry, and `null` dropped from nullable array properties; in multipart bodies, any value for object properties (the SDK sends them as JSON parts, which Prism does not parse); in form and multipart bodies, an empty schema `{{}}` for names listed in `required` without a property schema (Prism reads those bodies by their `properties` and drops other fields, so it refuses such a name as missing however it is sent); in `spaceDelimited` and `pipeDelimited` query arrays, which Prism does not split, any items accepted.\n\n"
     );
     out.push_str(&summary_table(reports));
     let total_ops: usize = reports.iter().map(|r| r.operations).sum();
+    let total_requests: usize = reports.iter().map(|r| r.requests).sum();
     let total_accepted: usize = reports.iter().map(|r| r.accepted).sum();
     let total_responses: usize = reports.iter().map(|r| r.responses).sum();
     let total_decoded: usize = reports.iter().map(|r| r.decoded).sum();
@@ -532,7 +661,7 @@ pub fn render(reports: &[SpecReport], prism_version: &str) -> String {
         out,
         "\nIn all: {} operations, requests accepted {}, responses decoded {}.",
         total_ops,
-        percent(total_accepted, total_ops),
+        percent(total_accepted, total_requests),
         percent(total_decoded, total_responses)
     );
     let details = |out: &mut String, title: &str, pick: &dyn Fn(&SpecReport) -> &Vec<Failure>| {
@@ -598,6 +727,10 @@ mod tests {
         }
     }
 
+    fn no_spec() -> ReplySchemas {
+        ReplySchemas::new(json!({}))
+    }
+
     fn line(mode: &str, values: &str, violations: Value, outcome: Value) -> String {
         json!({"op": 0, "id": "listPets", "mode": mode, "values": values, "url": "http://127.0.0.1:1/pets?limit=1", "status": 200, "content_type": "application/json", "violations": violations, "outcome": outcome}).to_string()
     }
@@ -608,7 +741,7 @@ mod tests {
         let out = ["static", "seed 1", "seed 2", "seed 3"]
             .map(|m| line(m, "synthesized", json!([]), ok.clone()))
             .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!(
             (report.accepted, report.responses, report.decoded),
             (1, 4, 4)
@@ -634,7 +767,7 @@ mod tests {
             line("seed 3", "synthesized", json!([]), ok),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert!(report.is_clean(), "{report:?}");
         assert_eq!(report.not_ours.len(), 1);
         assert!(
@@ -653,7 +786,7 @@ mod tests {
             line("seed 1", "synthesized", json!([]), decode),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!(report.not_ours.len(), 1);
         // The spec wrote the static reply itself: its example breaks its own schema.
         assert_eq!(
@@ -672,11 +805,173 @@ mod tests {
         // the spec's.
         let mut sampled = program("listPets");
         sampled.operations[0].reply_example = false;
-        let report = analyze("pets", &sampled, &out);
+        let report = analyze("pets", &sampled, &out, &no_spec());
         assert_eq!(
             report.not_ours[0].cause,
             "mock: Prism's static reply, sampled from the schema, breaks it"
         );
+    }
+
+    /// A spec whose `GET /pets` replies `{"owner": {"login": string}}` (OpenAPI 3.0, so
+    /// `nullable` is translated), and whose `GET /pets#mine` is `GET /pets` on the wire.
+    fn pets_spec() -> ReplySchemas {
+        ReplySchemas::new(json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/pets": {"get": {"operationId": "listPets", "responses": {"200": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Pets"}
+                }}}}}},
+                "/pets#mine": {"get": {"operationId": "listMyPets", "responses": {"200": {"content": {"application/json": {
+                    "schema": {"type": "object", "required": ["mine"]}
+                }}}}}}
+            },
+            "components": {"schemas": {"Pets": {"type": "object", "properties": {
+                "owner": {"type": "object", "nullable": true, "properties": {"login": {"type": "string"}}},
+                "tag": {"type": "string"}
+            }}}}
+        }))
+    }
+
+    fn decode_line(mode: &str, path: &str, body: &str) -> String {
+        let outcome = json!({"kind": "decode", "status": 200, "path": path, "message": "invalid type", "body": body});
+        line(mode, "synthesized", json!([]), outcome)
+    }
+
+    #[test]
+    fn a_reply_that_breaks_its_schema_where_decoding_failed_is_not_ours() {
+        // (decode path, body, not ours)
+        let table = [
+            // The violation is at the failure, above it, or under it.
+            ("owner", r#"{"owner": [{"login": "a"}]}"#, true),
+            ("owner[0]", r#"{"owner": [{"login": "a"}]}"#, true),
+            ("owner.login", r#"{"owner": {"login": 1}}"#, true),
+            (".", r#"{"owner": {"login": 1}}"#, true),
+            // Elsewhere, or nowhere (a `null` owner is fine: `nullable` in 3.0).
+            ("owner", r#"{"owner": {"login": "a"}, "tag": 1}"#, false),
+            ("owner", r#"{"owner": null}"#, false),
+            // Not whole JSON (cut short): nothing to check, so ours.
+            ("owner", r#"{"owner": [tru"#, false),
+        ];
+        for (path, body, not_ours) in table {
+            let out = decode_line("static", path, body);
+            let report = analyze("pets", &program("listPets"), &out, &pets_spec());
+            assert_eq!(
+                report.not_ours.len(),
+                usize::from(not_ours),
+                "{path}: {report:?}"
+            );
+            assert_eq!(
+                report.failures.len(),
+                usize::from(!not_ours),
+                "{path}: {report:?}"
+            );
+            if not_ours {
+                assert_eq!(
+                    report.not_ours[0].cause,
+                    "spec: the response example breaks its own schema"
+                );
+                assert!(
+                    report.not_ours[0].detail.starts_with("validator: /"),
+                    "{report:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_sampled_static_reply_that_breaks_the_schema_with_the_specs_own_example_is_the_specs() {
+        let spec = ReplySchemas::new(json!({
+            "openapi": "3.1.0",
+            "paths": {"/pets": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"owner": {"type": "object", "example": [{"login": "a"}]}}
+            }}}}}}}}
+        }));
+        let mut sampled = program("listPets");
+        sampled.operations[0].reply_example = false;
+        let out = [
+            decode_line("static", "owner", r#"{"owner": [{"login": "a"}]}"#),
+            decode_line("seed 1", "owner", r#"{"owner": [{"login": "b"}]}"#),
+        ]
+        .join("\n");
+        let report = analyze("pets", &sampled, &out, &spec);
+        assert!(report.failures.is_empty(), "{report:?}");
+        // Generated replies come first, the static one last.
+        let (generated, static_reply) = (&report.not_ours[0], &report.not_ours[1]);
+        assert!(
+            static_reply.cause.starts_with("spec: a schema's `example`"),
+            "{report:?}"
+        );
+        assert!(
+            static_reply
+                .detail
+                .contains("the value is the spec's `#/paths/~1pets/get/responses/200/content/application~1json/schema/properties/owner/example`"),
+            "{report:?}"
+        );
+        assert_eq!(
+            generated.cause,
+            "mock: Prism generated data that breaks the schema"
+        );
+
+        // The spec's example of the whole reply, which lacks a required property inside.
+        let spec = ReplySchemas::new(json!({
+            "openapi": "3.1.0",
+            "paths": {"/pets": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"usage": {"type": "object", "required": ["details"]}},
+                "example": {"id": "a", "usage": {"tokens": 1}}
+            }}}}}}}}
+        }));
+        let out = decode_line("static", "usage", r#"{"id": "a", "usage": {"tokens": 1}}"#);
+        let report = analyze("pets", &sampled, &out, &spec);
+        assert!(
+            report.not_ours[0]
+                .cause
+                .starts_with("spec: a schema's `example`"),
+            "{report:?}"
+        );
+        assert!(
+            report.not_ours[0]
+                .detail
+                .contains("application~1json/schema/example`"),
+            "{report:?}"
+        );
+    }
+
+    #[test]
+    fn replies_to_an_operation_whose_url_is_anothers_are_the_mocks() {
+        let mut mine = program("listMyPets");
+        mine.operations[0].route = "GET /pets#mine".into();
+        let out = [
+            decode_line("static", ".", r#"{"owner": null}"#),
+            line(
+                "seed 1",
+                "synthesized",
+                json!([]),
+                json!({"kind": "unexpected_status", "status": 201, "body": "{}"}),
+            ),
+            line("seed 2", "synthesized", json!([]), json!({"kind": "ok"})),
+        ]
+        .join("\n");
+        let report = analyze("pets", &mine, &out, &pets_spec());
+        assert!(report.failures.is_empty(), "{report:?}");
+        assert_eq!(report.not_ours.len(), 2);
+        assert!(
+            report.not_ours[0]
+                .cause
+                .starts_with("mock: the request is another operation's")
+        );
+        assert!(
+            report.not_ours[0]
+                .detail
+                .contains("`listPets` (`GET /pets`)"),
+            "{report:?}"
+        );
+        assert_eq!((report.responses, report.decoded), (1, 1));
+        // The same failures of `GET /pets` itself are not explained away.
+        let report = analyze("pets", &program("listPets"), &out, &pets_spec());
+        assert_eq!(report.failures.len(), 2, "{report:?}");
+        assert!(report.not_ours.is_empty());
     }
 
     #[test]
@@ -687,7 +982,7 @@ mod tests {
             line("seed 1", "synthesized", json!([]), stuck),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert!(report.failures.is_empty(), "{report:?}");
         assert_eq!(report.not_ours.len(), 1);
         assert!(
@@ -707,8 +1002,59 @@ mod tests {
             line("seed 1", "synthesized", json!([]), untyped),
         ]
         .join("\n");
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!((report.responses, report.decoded), (2, 1));
+        assert_eq!(report.failures.len(), 1);
+    }
+
+    #[test]
+    fn a_request_refused_only_at_an_undefined_query_construct_is_set_aside() {
+        let spec = ReplySchemas::new(json!({"paths": {"/pets": {"get": {"parameters": [
+            {"name": "filters", "in": "query", "schema": {"type": "array", "items": {"type": "object"}}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+        ]}}}}));
+        let refused = |violations: Value| {
+            line(
+                "static",
+                "synthesized",
+                violations,
+                json!({"kind": "api", "status": 422, "body": "{}"}),
+            )
+        };
+        let filters =
+            json!({"location": ["request", "query", "filters", "0"], "message": "must be object"});
+        let limit =
+            json!({"location": ["request", "query", "limit"], "message": "must be integer"});
+        let report = analyze(
+            "pets",
+            &program("listPets"),
+            &refused(json!([filters])),
+            &spec,
+        );
+        assert!(report.is_clean(), "{report:?}");
+        assert_eq!(
+            (report.operations, report.requests, report.accepted),
+            (1, 0, 0)
+        );
+        assert_eq!(
+            report.not_ours[0].cause,
+            "spec: a query parameter whose wire form OpenAPI leaves undefined"
+        );
+        assert!(
+            report.not_ours[0]
+                .detail
+                .starts_with("`filters` (`#/paths/~1pets/get/parameters/0`) is an array of objects in `form` style"),
+            "{report:?}"
+        );
+        // Another violation besides it: ours.
+        let report = analyze(
+            "pets",
+            &program("listPets"),
+            &refused(json!([filters, limit])),
+            &spec,
+        );
+        assert_eq!((report.requests, report.accepted), (1, 0));
+        assert!(report.not_ours.is_empty());
         assert_eq!(report.failures.len(), 1);
     }
 
@@ -721,7 +1067,7 @@ mod tests {
             violation,
             json!({"kind": "api", "status": 422, "body": "{}"}),
         );
-        let report = analyze("pets", &program("listPets"), &out);
+        let report = analyze("pets", &program("listPets"), &out, &no_spec());
         assert_eq!(report.accepted, 0);
         assert_eq!(
             report.failures[0].cause,

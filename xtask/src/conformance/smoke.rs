@@ -258,6 +258,11 @@ fn describe(error: sdk::Error) -> (Value, bool) {
     fn text(bytes: &[u8]) -> String {
         String::from_utf8_lossy(&bytes[..bytes.len().min(4000)]).into_owned()
     }
+    // A body that does not decode is kept whole (up to 4 MiB), to be checked against the
+    // spec's schema.
+    fn whole(bytes: &[u8]) -> String {
+        String::from_utf8_lossy(&bytes[..bytes.len().min(4 << 20)]).into_owned()
+    }
     fn mock_error(body: &str) -> bool {
         REFUSALS
             .iter()
@@ -265,7 +270,7 @@ fn describe(error: sdk::Error) -> (Value, bool) {
     }
     match error {
         sdk::Error::Decode(e) => (
-            json!({"kind": "decode", "status": e.status().as_u16(), "path": e.path(), "message": e.message(), "body": text(e.raw_body())}),
+            json!({"kind": "decode", "status": e.status().as_u16(), "path": e.path(), "message": e.message(), "body": whole(e.raw_body())}),
             false,
         ),
         sdk::Error::Api(e) => {
