@@ -320,9 +320,8 @@ impl Context<'_> {
         let shaping = |key: &String| !key.starts_with("x-") && !ANNOTATIONS.contains(&key.as_str());
         // With nothing but annotations around it, the member stays a one-member union: the
         // very shape 3.0 writes (`anyOf: [member]` + `nullable`), so both versions read alike
-        // (the member's own docs and pointer stay its own). Merging is for a member that adds
-        // to a schema with a shape of its own, or when both decide the shape (then it stays a
-        // one-member union too).
+        // (the member keeps its own docs and pointer). It also stays one when both set the
+        // same shaping keyword. Otherwise it adds to the schema's own shape: merged below.
         if !node.keys().any(shaping)
             || member
                 .keys()
