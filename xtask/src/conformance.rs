@@ -28,6 +28,17 @@ use std::time::{Duration, Instant};
 
 use report::{SpecReport, Status};
 
+/// `Application/JSON; charset=utf-8` → `application/json`: how a spec's media type keys and a
+/// reply's `Content-Type` are compared.
+fn media_essence(media: &str) -> String {
+    media
+        .split(';')
+        .next()
+        .unwrap_or(media)
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// The longest one smoke program may run (all its calls together).
 const RUN_TIMEOUT: Duration = Duration::from_secs(45 * 60);
 

@@ -134,13 +134,16 @@ pub(super) fn pair<'a, T, K: Ord>(
             None => removed.push(o),
         }
     }
-    let added = new
-        .iter()
-        .zip(&taken)
-        .filter(|(_, t)| !**t)
+    (pairs, removed, untaken(new, &taken))
+}
+
+/// The items of `new` that `taken` does not mark, in order: what no old item was paired with.
+fn untaken<'a, T>(new: &[&'a T], taken: &[bool]) -> Vec<&'a T> {
+    new.iter()
+        .zip(taken)
+        .filter(|(_, taken)| !**taken)
         .map(|(n, _)| *n)
-        .collect();
-    (pairs, removed, added)
+        .collect()
 }
 
 /// Items of `old` and `new` paired by keys read differently on each side, only where a key
@@ -177,11 +180,5 @@ pub(super) fn pair_unique<'a, T, K: Ord + Clone>(
             _ => removed.push(*o),
         }
     }
-    let added = new
-        .iter()
-        .zip(&taken)
-        .filter(|(_, t)| !**t)
-        .map(|(n, _)| *n)
-        .collect();
-    (pairs, removed, added)
+    (pairs, removed, untaken(new, &taken))
 }

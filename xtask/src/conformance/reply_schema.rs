@@ -194,14 +194,7 @@ impl ReplySchemas {
             })
             .or_else(|| responses.get("default"))?;
         let content = values.resolve(response).get("content")?.as_object()?;
-        let essence = |media: &str| {
-            media
-                .split(';')
-                .next()
-                .unwrap_or(media)
-                .trim()
-                .to_ascii_lowercase()
-        };
+        let essence = super::media_essence;
         let replied = content_type.map(essence);
         let media = content
             .iter()

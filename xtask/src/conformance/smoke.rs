@@ -617,14 +617,7 @@ impl<'a> RawOperation<'a> {
     /// The media type the SDK sends, as the spec writes it.
     fn media(&self, op: &Operation) -> Option<&'a Value> {
         let content = self.body?.get("content")?.as_object()?;
-        let essence = |media: &str| {
-            media
-                .split(';')
-                .next()
-                .unwrap_or(media)
-                .trim()
-                .to_ascii_lowercase()
-        };
+        let essence = super::media_essence;
         let wanted = |media: &str| match &op.body.as_ref()?.kind {
             BodyKind::Json => {
                 let m = essence(media);
