@@ -12,10 +12,10 @@
 #![allow(deprecated)]
 
 #[allow(unused_imports)]
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A single problem found with the request.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkError {
     /// Short description of the problem.
@@ -36,8 +36,10 @@ pub struct ClerkError {
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+crate::runtime::decode_object!(ClerkError { message, long_message, code, meta });
+
 /// The body of every unsuccessful response.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     /// The problems found with the request.
@@ -51,6 +53,8 @@ pub struct ClerkErrors {
     /// Example: `trace_0a1b2c3d`.
     pub clerk_trace_id: Option<String>,
 }
+
+crate::runtime::decode_object!(ClerkErrors { errors, meta, clerk_trace_id });
 
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -84,13 +88,12 @@ pub struct CreateOrganizationMembershipBody {
 }
 
 /// An organization, as embedded in a membership.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     /// Kind of object; always `organization`.
     ///
     /// Example: `organization`.
-    #[serde(default)]
     pub object: OrganizationObject,
     /// Unique identifier of the organization.
     ///
@@ -162,8 +165,15 @@ pub struct Organization {
     pub role_set_key: Option<String>,
 }
 
+crate::runtime::decode_object!(
+    Organization { object: default, id, name, slug, image_url, has_image, members_count,
+        missing_member_with_elevated_permissions, pending_invitations_count,
+        max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata,
+        created_by, created_at, updated_at, last_active_at, role_set_key }
+);
+
 /// One user's membership of one organization.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     /// Unique identifier of the membership.
@@ -173,7 +183,6 @@ pub struct OrganizationMembership {
     /// Kind of object; always `organization_membership`.
     ///
     /// Example: `organization_membership`.
-    #[serde(default)]
     pub object: OrganizationMembershipObject,
     /// Role key held by the member.
     ///
@@ -209,6 +218,11 @@ pub struct OrganizationMembership {
     pub updated_at: i64,
 }
 
+crate::runtime::decode_object!(
+    OrganizationMembership { id, object: default, role, role_name, permissions, public_metadata,
+        private_metadata, organization, public_user_data, created_at, updated_at }
+);
+
 /// Kind of object; always `organization_membership`.
 ///
 /// Example: `organization_membership`.
@@ -227,7 +241,7 @@ crate::runtime::open_enum!(
 );
 
 /// The publicly visible details of the member.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// Identifier of the member.
@@ -273,8 +287,13 @@ pub struct OrganizationMembershipPublicUserData {
     pub deprovisioned: Option<bool>,
 }
 
+crate::runtime::decode_object!(
+    OrganizationMembershipPublicUserData { user_id, first_name, last_name, profile_image_url,
+        image_url, has_image, identifier, username, banned, deprovisioned }
+);
+
 /// One page of organization memberships.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The memberships on this page.
@@ -284,6 +303,8 @@ pub struct OrganizationMemberships {
     /// Example: `1`.
     pub total_count: i64,
 }
+
+crate::runtime::decode_object!(OrganizationMemberships { data, total_count });
 
 /// Kind of object; always `organization`.
 ///

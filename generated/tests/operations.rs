@@ -540,6 +540,40 @@ async fn create_sends_required_fields_only_and_decodes_membership() {
     );
 }
 
+/// `send()` and `send_with_response()` are plain `fn`s returning the runtime's future (not
+/// `async fn`s): what they return must still be `Send + 'static`, so services can spawn calls.
+#[tokio::test]
+async fn calls_can_be_spawned_on_other_tasks() {
+    let server = MockServer::start().await;
+    mount(
+        &server,
+        "POST",
+        MEMBERSHIPS,
+        ok_json(membership_json("orgmem_1", "user_456")),
+    )
+    .await;
+    let client = client(&server);
+    let memberships = client.organization_memberships();
+    let body = tokio::spawn(
+        memberships
+            .create("org_123", "user_456", "org:admin")
+            .send(),
+    );
+    let response = tokio::spawn(
+        memberships
+            .create("org_123", "user_456", "org:admin")
+            .send_with_response(),
+    );
+    let membership = body.await.expect("the task ends").expect("create succeeds");
+    assert_membership(&membership, "orgmem_1", "user_456");
+    let response = response
+        .await
+        .expect("the task ends")
+        .expect("create succeeds");
+    assert_eq!(response.status(), 200);
+    assert_membership(response.body(), "orgmem_1", "user_456");
+}
+
 #[tokio::test]
 async fn create_sends_metadata_with_nested_nulls_as_given() {
     let server = MockServer::start().await;

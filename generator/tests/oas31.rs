@@ -206,7 +206,8 @@ fn keywords_of_json_schema_2020_12() {
             "const (a string): a single-value enum that fills itself in",
             json!({"const": "fixed"}),
             Typed(&[
-                "    #[serde(default)]\n    pub field: ThingField,",
+                "    pub field: ThingField,",
+                "crate::runtime::decode_object!(Thing { field: default });",
                 "    #[default]\n    Fixed,",
             ]),
         ),
@@ -505,7 +506,10 @@ fn documents() {
         operations.contains("pub fn get(&self, id: impl Into<String>) -> GetA"),
         "{operations}"
     );
-    assert!(operations.contains("pub async fn send(self) -> Result<models::A, Error>"));
+    assert!(
+        operations.contains("pub fn send(self) -> impl Future<Output = Result<models::A, Error>>"),
+        "{operations}"
+    );
     assert!(
         operations.contains("/// - `id`: The b to fetch."),
         "{operations}"

@@ -16,11 +16,10 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "actor_tokens")]
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ActorToken {
     /// The `object` property: a [`ActorTokenObject`].
-    #[serde(default)]
     pub object: ActorTokenObject,
     /// The `id` property.
     pub id: String,
@@ -39,6 +38,11 @@ pub struct ActorToken {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(feature = "actor_tokens")]
+crate::runtime::decode_object!(
+    ActorToken { object: default, id, status, user_id, actor, token, url, created_at, updated_at }
+);
 
 #[cfg(feature = "actor_tokens")]
 /// The `ActorTokenObject` schema (`#/components/schemas/ActorToken/properties/object`).
@@ -165,11 +169,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "agent_tasks")]
 /// The `AgentTask` schema (`#/components/schemas/AgentTask`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AgentTask {
     /// The `object` property: a [`AgentTaskObject`].
-    #[serde(default)]
     pub object: AgentTaskObject,
     /// The `agent_id` property.
     pub agent_id: String,
@@ -181,6 +184,11 @@ pub struct AgentTask {
     /// The `url` property.
     pub url: Option<String>,
 }
+
+#[cfg(feature = "agent_tasks")]
+crate::runtime::decode_object!(
+    AgentTask { object: default, agent_id, agent_task_id, task_id, url }
+);
 
 #[cfg(feature = "agent_tasks")]
 /// The `AgentTaskObject` schema (`#/components/schemas/AgentTask/properties/object`).
@@ -199,7 +207,7 @@ crate::runtime::open_enum!(AgentTaskObject { AgentTask = "agent_task" });
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifier` schema (`#/components/schemas/AllowlistIdentifier`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// The `object` property: a [`AllowlistIdentifierObject`].
@@ -221,6 +229,12 @@ pub struct AllowlistIdentifier {
 }
 
 #[cfg(feature = "allow_list_block_list")]
+crate::runtime::decode_object!(
+    AllowlistIdentifier { object, id, invitation_id, identifier, identifier_type, instance_id,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifierIdentifierType` schema (`#/components/schemas/AllowlistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -237,8 +251,8 @@ pub enum AllowlistIdentifierIdentifierType {
 
 #[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
-    AllowlistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
-    "phone_number", Web3Wallet = "web3_wallet" }
+    AllowlistIdentifierIdentifierType { EmailAddress = "email_address",
+        PhoneNumber = "phone_number", Web3Wallet = "web3_wallet" }
 );
 
 #[cfg(feature = "allow_list_block_list")]
@@ -289,7 +303,7 @@ pub struct AttemptEmailAddressVerificationBody {
 
 #[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationResponse {
     /// The `object` property.
@@ -308,6 +322,12 @@ pub struct AttemptEmailAddressVerificationResponse {
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "email_addresses")]
+crate::runtime::decode_object!(
+    AttemptEmailAddressVerificationResponse { object, id, status, strategy, attempts, expire_at,
+        channel }
+);
+
 #[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -321,7 +341,7 @@ pub struct AttemptPhoneNumberVerificationBody {
 
 #[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationResponse {
     /// The `object` property.
@@ -340,9 +360,15 @@ pub struct AttemptPhoneNumberVerificationResponse {
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "phone_numbers")]
+crate::runtime::decode_object!(
+    AttemptPhoneNumberVerificationResponse { object, id, status, strategy, attempts, expire_at,
+        channel }
+);
+
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingDiscountsResponse` schema (`#/components/schemas/BillingDiscountsResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// The `proration` property: a [`BillingProrationDiscountDetail`].
@@ -351,13 +377,15 @@ pub struct BillingDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(BillingDiscountsResponse { proration, total });
+
 #[cfg(feature = "billing")]
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// The `object` property: a [`BillingPaymentAttemptObject`].
-    #[serde(default)]
     pub object: BillingPaymentAttemptObject,
     /// The `id` property.
     pub id: String,
@@ -406,6 +434,14 @@ pub struct BillingPaymentAttempt {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    BillingPaymentAttempt { object: default, id, payment_id, instance_id, charge_type, payee_id,
+        payee, payer_id, payer, subscription_item_id, subscription_item, amount, totals,
+        payment_method_id, payment_method, statement_id, gateway_external_id, gateway_external_url,
+        status, paid_at, failed_at, created_at, updated_at }
+);
+
+#[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptObject` schema (`#/components/schemas/BillingPaymentAttempt/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -418,9 +454,7 @@ pub enum BillingPaymentAttemptObject {
 }
 
 #[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    BillingPaymentAttemptObject { CommercePayment = "commerce_payment" }
-);
+crate::runtime::open_enum!(BillingPaymentAttemptObject { CommercePayment = "commerce_payment" });
 
 #[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptStatus` schema (`#/components/schemas/BillingPaymentAttempt/properties/status`).
@@ -444,11 +478,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `BillingPriceResponse` schema (`#/components/schemas/BillingPriceResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPriceResponse {
     /// The `object` property: a [`BillingPriceResponseObject`].
-    #[serde(default)]
     pub object: BillingPriceResponseObject,
     /// The `id` property.
     pub id: String,
@@ -479,6 +512,13 @@ pub struct BillingPriceResponse {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    BillingPriceResponse { object: default, id, plan_id, instance_id, currency, currency_symbol,
+        amount, annual_monthly_amount, fee, annual_monthly_fee, description, is_default, created_at,
+        supported_billing_periods }
+);
+
+#[cfg(feature = "billing")]
 /// The `BillingPriceResponseObject` schema (`#/components/schemas/BillingPriceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -491,9 +531,7 @@ pub enum BillingPriceResponseObject {
 }
 
 #[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    BillingPriceResponseObject { CommercePrice = "commerce_price" }
-);
+crate::runtime::open_enum!(BillingPriceResponseObject { CommercePrice = "commerce_price" });
 
 #[cfg(feature = "billing")]
 /// The `BillingPriceResponseSupportedBillingPeriods` schema (`#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`).
@@ -513,12 +551,12 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     BillingPriceResponseSupportedBillingPeriods { Month = "month", Annual = "annual",
-    Both = "both" }
+        Both = "both" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `BillingProrationDiscountDetail` schema (`#/components/schemas/BillingProrationDiscountDetail`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -531,13 +569,18 @@ pub struct BillingProrationDiscountDetail {
     pub cycle_passed_percent: f64,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    BillingProrationDiscountDetail { amount, cycle_days_passed, cycle_days_total,
+        cycle_passed_percent }
+);
+
 #[cfg(feature = "billing")]
 /// The `BillingStatement` schema (`#/components/schemas/BillingStatement`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BillingStatement {
     /// The `object` property: a [`BillingStatementObject`].
-    #[serde(default)]
     pub object: BillingStatementObject,
     /// The `id` property.
     pub id: String,
@@ -556,18 +599,25 @@ pub struct BillingStatement {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    BillingStatement { object: default, id, instance_id, timestamp, payer, status, totals, groups }
+);
+
+#[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItem` schema (`#/components/schemas/BillingStatement/properties/groups/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BillingStatementGroupsItem {
     /// The `object` property: a [`BillingStatementGroupsItemObject`].
-    #[serde(default)]
     pub object: BillingStatementGroupsItemObject,
     /// The `timestamp` property.
     pub timestamp: i64,
     /// The `items` property.
     pub items: Vec<BillingPaymentAttempt>,
 }
+
+#[cfg(feature = "billing")]
+crate::runtime::decode_object!(BillingStatementGroupsItem { object: default, timestamp, items });
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItemObject` schema (`#/components/schemas/BillingStatement/properties/groups/items/properties/object`).
@@ -583,8 +633,7 @@ pub enum BillingStatementGroupsItemObject {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    BillingStatementGroupsItemObject { CommerceStatementGroup =
-    "commerce_statement_group" }
+    BillingStatementGroupsItemObject { CommerceStatementGroup = "commerce_statement_group" }
 );
 
 #[cfg(feature = "billing")]
@@ -600,9 +649,7 @@ pub enum BillingStatementObject {
 }
 
 #[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    BillingStatementObject { CommerceStatement = "commerce_statement" }
-);
+crate::runtime::open_enum!(BillingStatementObject { CommerceStatement = "commerce_statement" });
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementStatus` schema (`#/components/schemas/BillingStatement/properties/status`).
@@ -622,7 +669,7 @@ crate::runtime::open_enum!(BillingStatementStatus { Open = "open", Closed = "clo
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementTotals` schema (`#/components/schemas/BillingStatement/properties/totals`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BillingStatementTotals {
     /// The `grand_total` property: a [`CommerceMoneyResponse`].
@@ -635,9 +682,14 @@ pub struct BillingStatementTotals {
     pub tax_total: CommerceMoneyResponse,
 }
 
+#[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    BillingStatementTotals { grand_total, subtotal, base_fee, tax_total }
+);
+
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifier` schema (`#/components/schemas/BlocklistIdentifier`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// The `object` property: a [`BlocklistIdentifierObject`].
@@ -657,6 +709,12 @@ pub struct BlocklistIdentifier {
 }
 
 #[cfg(feature = "allow_list_block_list")]
+crate::runtime::decode_object!(
+    BlocklistIdentifier { object, id, identifier, identifier_type, instance_id, created_at,
+        updated_at }
+);
+
+#[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierIdentifierType` schema (`#/components/schemas/BlocklistIdentifier/properties/identifier_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -673,8 +731,8 @@ pub enum BlocklistIdentifierIdentifierType {
 
 #[cfg(feature = "allow_list_block_list")]
 crate::runtime::open_enum!(
-    BlocklistIdentifierIdentifierType { EmailAddress = "email_address", PhoneNumber =
-    "phone_number", Web3Wallet = "web3_wallet" }
+    BlocklistIdentifierIdentifierType { EmailAddress = "email_address",
+        PhoneNumber = "phone_number", Web3Wallet = "web3_wallet" }
 );
 
 #[cfg(feature = "allow_list_block_list")]
@@ -696,7 +754,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifiers` schema (`#/components/schemas/BlocklistIdentifiers`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {
     /// The `data` property.
@@ -705,9 +763,12 @@ pub struct BlocklistIdentifiers {
     pub total_count: i64,
 }
 
+#[cfg(feature = "allow_list_block_list")]
+crate::runtime::decode_object!(BlocklistIdentifiers { data, total_count });
+
 #[cfg(feature = "domains")]
 /// The `CNameTarget` schema (`#/components/schemas/CNameTarget`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CNameTarget {
     /// The `host` property.
@@ -717,6 +778,9 @@ pub struct CNameTarget {
     /// The `required` property.
     pub required: bool,
 }
+
+#[cfg(feature = "domains")]
+crate::runtime::decode_object!(CNameTarget { host, value, required });
 
 #[cfg(feature = "beta_features")]
 /// The `ChangeProductionInstanceDomainBody` schema (`#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`).
@@ -770,7 +834,7 @@ pub struct ChangeProductionInstanceDomainBody {
     )
 )]
 /// The `ClerkError` schema (`#/components/schemas/ClerkError`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkError {
     /// The `message` property.
@@ -821,8 +885,48 @@ pub struct ClerkError {
         feature = "directories"
     )
 )]
+crate::runtime::decode_object!(ClerkError { message, long_message, code, meta });
+
+#[cfg(
+    any(
+        feature = "clients",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "sessions",
+        feature = "email_sms_templates",
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "allow_list_block_list",
+        feature = "beta_features",
+        feature = "actor_tokens",
+        feature = "domains",
+        feature = "instance_settings",
+        feature = "webhooks",
+        feature = "jwt_templates",
+        feature = "machines",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_memberships",
+        feature = "organization_domains",
+        feature = "proxy_checks",
+        feature = "redirect_urls",
+        feature = "sign_in_tokens",
+        feature = "sign_ups",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "agent_tasks",
+        feature = "waitlist_entries",
+        feature = "billing",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
 /// The `ClerkErrors` schema (`#/components/schemas/ClerkErrors`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     /// The `errors` property.
@@ -833,13 +937,52 @@ pub struct ClerkErrors {
     pub clerk_trace_id: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "clients",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "sessions",
+        feature = "email_sms_templates",
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "allow_list_block_list",
+        feature = "beta_features",
+        feature = "actor_tokens",
+        feature = "domains",
+        feature = "instance_settings",
+        feature = "webhooks",
+        feature = "jwt_templates",
+        feature = "machines",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_memberships",
+        feature = "organization_domains",
+        feature = "proxy_checks",
+        feature = "redirect_urls",
+        feature = "sign_in_tokens",
+        feature = "sign_ups",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "agent_tasks",
+        feature = "waitlist_entries",
+        feature = "billing",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
+crate::runtime::decode_object!(ClerkErrors { errors, meta, clerk_trace_id });
+
 #[cfg(feature = "clients")]
 /// The `ClientModel` schema (`#/components/schemas/Client`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ClientModel {
     /// The `object` property: a [`ClientModelObject`].
-    #[serde(default)]
     pub object: ClientModelObject,
     /// The `id` property.
     pub id: String,
@@ -862,6 +1005,12 @@ pub struct ClientModel {
 }
 
 #[cfg(feature = "clients")]
+crate::runtime::decode_object!(
+    ClientModel { object: default, id, session_ids, sessions, sign_in_id, sign_up_id,
+        last_active_session_id, last_authentication_strategy, updated_at, created_at }
+);
+
+#[cfg(feature = "clients")]
 /// The `ClientModelObject` schema (`#/components/schemas/Client/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -878,7 +1027,7 @@ crate::runtime::open_enum!(ClientModelObject { Client = "client" });
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditBalanceResponse` schema (`#/components/schemas/CommerceCreditBalanceResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
     /// The `object` property.
@@ -888,8 +1037,11 @@ pub struct CommerceCreditBalanceResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations"))]
+crate::runtime::decode_object!(CommerceCreditBalanceResponse { object, balance });
+
+#[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
     /// The `object` property.
@@ -910,9 +1062,15 @@ pub struct CommerceCreditLedgerResponse {
     pub created_at: String,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
+crate::runtime::decode_object!(
+    CommerceCreditLedgerResponse { object, id, payer_id, amount, source_type, source_id, note,
+        created_at }
+);
+
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceCreditsResponse` schema (`#/components/schemas/CommerceCreditsResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceCreditsResponse {
     /// The `proration` property: a [`CommerceProrationCreditDetailResponse`].
@@ -923,13 +1081,15 @@ pub struct CommerceCreditsResponse {
     pub total: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommerceCreditsResponse { proration, payer, total });
+
 #[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// The `object` property: a [`CommerceDiscountRedemptionResponseObject`].
-    #[serde(default)]
     pub object: CommerceDiscountRedemptionResponseObject,
     /// The `id` property.
     pub id: String,
@@ -964,6 +1124,13 @@ pub struct CommerceDiscountRedemptionResponse {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    CommerceDiscountRedemptionResponse { object: default, id, subscription_item_id, discount_id,
+        name, source, promo_code, effect, percent_off, amount_off, amount, cycles_remaining,
+        cycles_applied, status, redeemed_at, redeemed_by }
+);
+
+#[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseEffect` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -978,8 +1145,8 @@ pub enum CommerceDiscountRedemptionResponseEffect {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommerceDiscountRedemptionResponseEffect { Percentage = "percentage", FixedAmount =
-    "fixed_amount" }
+    CommerceDiscountRedemptionResponseEffect { Percentage = "percentage",
+        FixedAmount = "fixed_amount" }
 );
 
 #[cfg(feature = "billing")]
@@ -996,8 +1163,7 @@ pub enum CommerceDiscountRedemptionResponseObject {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommerceDiscountRedemptionResponseObject { CommerceDiscountRedemption =
-    "commerce_discount_redemption" }
+    CommerceDiscountRedemptionResponseObject { CommerceDiscountRedemption = "commerce_discount_redemption" }
 );
 
 #[cfg(feature = "billing")]
@@ -1017,8 +1183,8 @@ pub enum CommerceDiscountRedemptionResponseSource {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommerceDiscountRedemptionResponseSource { Promotion = "promotion", Manual =
-    "manual", PromoCode = "promo_code" }
+    CommerceDiscountRedemptionResponseSource { Promotion = "promotion", Manual = "manual",
+        PromoCode = "promo_code" }
 );
 
 #[cfg(feature = "billing")]
@@ -1038,13 +1204,13 @@ pub enum CommerceDiscountRedemptionResponseStatus {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommerceDiscountRedemptionResponseStatus { Active = "active", Exhausted =
-    "exhausted", Removed = "removed" }
+    CommerceDiscountRedemptionResponseStatus { Active = "active", Exhausted = "exhausted",
+        Removed = "removed" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceDiscountsResponse` schema (`#/components/schemas/CommerceDiscountsResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     /// The `proration` property: a [`CommerceProrationDiscountResponse`].
@@ -1054,8 +1220,11 @@ pub struct CommerceDiscountsResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommerceDiscountsResponse { proration, total });
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceMoneyResponse {
     /// The `amount` property.
@@ -1069,8 +1238,13 @@ pub struct CommerceMoneyResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceMoneyResponse { amount, amount_formatted, currency, currency_symbol }
+);
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerCreditResponse` schema (`#/components/schemas/CommercePayerCreditResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePayerCreditResponse {
     /// The `remaining_balance` property: a [`CommerceMoneyResponse`].
@@ -1080,12 +1254,14 @@ pub struct CommercePayerCreditResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommercePayerCreditResponse { remaining_balance, applied_amount });
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponse` schema (`#/components/schemas/CommercePayerResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePayerResponse {
     /// The `object` property: a [`CommercePayerResponseObject`].
-    #[serde(default)]
     pub object: CommercePayerResponseObject,
     /// The `id` property.
     pub id: String,
@@ -1113,13 +1289,18 @@ pub struct CommercePayerResponse {
     pub updated_at: Option<i64>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommercePayerResponse { object: default, id, instance_id, user_id, first_name, last_name, email,
+        organization_id, organization_name, image_url, credits_balance, created_at, updated_at }
+);
+
 #[cfg(feature = "billing")]
 /// The `CommercePayerResponse2` schema (`#/components/schemas/CommercePayerResponse-2`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePayerResponse2 {
     /// The `object` property: a [`CommercePayerResponse2Object`].
-    #[serde(default)]
     pub object: CommercePayerResponse2Object,
     /// The `id` property.
     pub id: String,
@@ -1148,6 +1329,13 @@ pub struct CommercePayerResponse2 {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    CommercePayerResponse2 { object: default, id, instance_id, user_id, first_name, last_name,
+        email, organization_id, organization_name, image_url, credits_balance, created_at,
+        updated_at }
+);
+
+#[cfg(feature = "billing")]
 /// The `CommercePayerResponse2Object` schema (`#/components/schemas/CommercePayerResponse-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1160,9 +1348,7 @@ pub enum CommercePayerResponse2Object {
 }
 
 #[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    CommercePayerResponse2Object { CommercePayer = "commerce_payer" }
-);
+crate::runtime::open_enum!(CommercePayerResponse2Object { CommercePayer = "commerce_payer" });
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
@@ -1177,17 +1363,14 @@ pub enum CommercePayerResponseObject {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
-crate::runtime::open_enum!(
-    CommercePayerResponseObject { CommercePayer = "commerce_payer" }
-);
+crate::runtime::open_enum!(CommercePayerResponseObject { CommercePayer = "commerce_payer" });
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponse` schema (`#/components/schemas/CommercePaymentMethodResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePaymentMethodResponse {
     /// The `object` property: a [`CommercePaymentMethodResponseObject`].
-    #[serde(default)]
     pub object: CommercePaymentMethodResponseObject,
     /// The `id` property.
     pub id: String,
@@ -1224,6 +1407,13 @@ pub struct CommercePaymentMethodResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommercePaymentMethodResponse { object: default, id, payer_id, payment_type, is_default,
+        gateway, gateway_external_id, gateway_external_account_id, last4, status, wallet_type,
+        card_type, expiry_year, expiry_month, created_at, updated_at, is_removable }
+);
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponseObject` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1237,8 +1427,7 @@ pub enum CommercePaymentMethodResponseObject {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
-    CommercePaymentMethodResponseObject { CommercePaymentMethod =
-    "commerce_payment_method" }
+    CommercePaymentMethodResponseObject { CommercePaymentMethod = "commerce_payment_method" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -1258,8 +1447,8 @@ pub enum CommercePaymentMethodResponsePaymentType {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
-    CommercePaymentMethodResponsePaymentType { Card = "card", Link = "link", PayerCredits
-    = "payer-credits" }
+    CommercePaymentMethodResponsePaymentType { Card = "card", Link = "link",
+        PayerCredits = "payer-credits" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -1277,17 +1466,15 @@ pub enum CommercePaymentMethodResponseStatus {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
-    CommercePaymentMethodResponseStatus { Active = "active", Disconnected =
-    "disconnected" }
+    CommercePaymentMethodResponseStatus { Active = "active", Disconnected = "disconnected" }
 );
 
 #[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponse` schema (`#/components/schemas/CommercePaymentSourceResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePaymentSourceResponse {
     /// The `object` property: a [`CommercePaymentSourceResponseObject`].
-    #[serde(default)]
     pub object: CommercePaymentSourceResponseObject,
     /// The `id` property.
     pub id: String,
@@ -1324,6 +1511,13 @@ pub struct CommercePaymentSourceResponse {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    CommercePaymentSourceResponse { object: default, id, payer_id, payment_method, is_default,
+        gateway, gateway_external_id, gateway_external_account_id, last4, status, wallet_type,
+        card_type, expiry_year, expiry_month, created_at, updated_at, is_removable }
+);
+
+#[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseObject` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1358,7 +1552,7 @@ pub enum CommercePaymentSourceResponsePaymentMethod {
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePaymentSourceResponsePaymentMethod { Card = "card", ApplePay = "apple_pay",
-    GooglePay = "google_pay" }
+        GooglePay = "google_pay" }
 );
 
 #[cfg(feature = "billing")]
@@ -1376,13 +1570,12 @@ pub enum CommercePaymentSourceResponseStatus {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommercePaymentSourceResponseStatus { Active = "active", Disconnected =
-    "disconnected" }
+    CommercePaymentSourceResponseStatus { Active = "active", Disconnected = "disconnected" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal {
     /// The `name` property.
@@ -1394,8 +1587,11 @@ pub struct CommercePerUnitTotal {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommercePerUnitTotal { name, block_size, tiers });
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal2` schema (`#/components/schemas/CommercePerUnitTotal-2`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal2 {
     /// The `name` property.
@@ -1407,8 +1603,11 @@ pub struct CommercePerUnitTotal2 {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommercePerUnitTotal2 { name, block_size, tiers });
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier` schema (`#/components/schemas/CommercePerUnitTotalTier`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// The `quantity` property.
@@ -1420,8 +1619,11 @@ pub struct CommercePerUnitTotalTier {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommercePerUnitTotalTier { quantity, fee_per_block, total });
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier2 {
     /// The `quantity` property.
@@ -1433,12 +1635,14 @@ pub struct CommercePerUnitTotalTier2 {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommercePerUnitTotalTier2 { quantity, fee_per_block, total });
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePlan {
     /// The `object` property: a [`CommercePlanObject`].
-    #[serde(default)]
     pub object: CommercePlanObject,
     /// The `id` property.
     pub id: String,
@@ -1479,13 +1683,19 @@ pub struct CommercePlan {
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommercePlan { object: default, id, name, fee, annual_monthly_fee, annual_fee, description,
+        product_id, is_default, is_recurring, publicly_visible, has_base_fee, for_payer_type, slug,
+        avatar_url, features, free_trial_enabled, free_trial_days, unit_prices }
+);
+
 #[cfg(feature = "billing")]
 /// The `CommercePlan2` schema (`#/components/schemas/CommercePlan-2`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePlan2 {
     /// The `object` property: a [`CommercePlan2Object`].
-    #[serde(default)]
     pub object: CommercePlan2Object,
     /// The `id` property.
     pub id: String,
@@ -1546,6 +1756,15 @@ pub struct CommercePlan2 {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    CommercePlan2 { object: default, id, name, fee, annual_monthly_fee, annual_fee, amount,
+        amount_formatted, annual_monthly_amount, annual_monthly_amount_formatted, annual_amount,
+        annual_amount_formatted, currency_symbol, currency, description, product_id, is_default,
+        is_recurring, publicly_visible, has_base_fee, payer_type, for_payer_type, slug, avatar_url,
+        period, interval, features, free_trial_enabled, free_trial_days }
+);
+
+#[cfg(feature = "billing")]
 /// The `CommercePlan2Object` schema (`#/components/schemas/CommercePlan-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1577,7 +1796,7 @@ crate::runtime::open_enum!(CommercePlanObject { CommercePlan = "commerce_plan" }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPrice` schema (`#/components/schemas/CommercePlanUnitPrice`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPrice {
     /// The `name` property.
@@ -1589,8 +1808,11 @@ pub struct CommercePlanUnitPrice {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommercePlanUnitPrice { name, block_size, tiers });
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanUnitPriceTier` schema (`#/components/schemas/CommercePlanUnitPriceTier`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
     /// The `starts_at_block` property.
@@ -1601,9 +1823,14 @@ pub struct CommercePlanUnitPriceTier {
     pub fee_per_block: CommerceMoneyResponse,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommercePlanUnitPriceTier { starts_at_block, ends_after_block, fee_per_block }
+);
+
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetails` schema (`#/components/schemas/CommercePriceTransitionDetails`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     /// The `previous_plan` property: a [`CommercePlan2`].
@@ -1627,6 +1854,13 @@ pub struct CommercePriceTransitionDetails {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    CommercePriceTransitionDetails { previous_plan, previous_price, effective_at, effective_mode,
+        next_billing_date, charged_immediately, immediate_charge, previous_subscription_item_status,
+        previous_subscription_item_id }
+);
+
+#[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetailsEffectiveMode` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1641,8 +1875,8 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommercePriceTransitionDetailsEffectiveMode { Immediate = "immediate", EndOfPeriod =
-    "end_of_period" }
+    CommercePriceTransitionDetailsEffectiveMode { Immediate = "immediate",
+        EndOfPeriod = "end_of_period" }
 );
 
 #[cfg(feature = "billing")]
@@ -1663,22 +1897,26 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
     CommercePriceTransitionDetailsPreviousSubscriptionItemStatus { Canceled = "canceled",
-    Ended = "ended", Abandoned = "abandoned" }
+        Ended = "ended", Abandoned = "abandoned" }
 );
 
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponse` schema (`#/components/schemas/CommercePriceTransitionResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
     /// The `object` property: a [`CommercePriceTransitionResponseObject`].
-    #[serde(default)]
     pub object: CommercePriceTransitionResponseObject,
     /// The `subscription_item` property: a [`CommerceSubscriptionItem2`].
     pub subscription_item: CommerceSubscriptionItem2,
     /// The `transition` property: a [`CommercePriceTransitionDetails`].
     pub transition: CommercePriceTransitionDetails,
 }
+
+#[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    CommercePriceTransitionResponse { object: default, subscription_item, transition }
+);
 
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponseObject` schema (`#/components/schemas/CommercePriceTransitionResponse/properties/object`).
@@ -1694,13 +1932,12 @@ pub enum CommercePriceTransitionResponseObject {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommercePriceTransitionResponseObject { CommercePriceTransition =
-    "commerce_price_transition" }
+    CommercePriceTransitionResponseObject { CommercePriceTransition = "commerce_price_transition" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationCreditDetailResponse` schema (`#/components/schemas/CommerceProrationCreditDetailResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1714,8 +1951,14 @@ pub struct CommerceProrationCreditDetailResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceProrationCreditDetailResponse { amount, cycle_days_remaining, cycle_days_total,
+        cycle_remaining_percent }
+);
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceProrationDiscountResponse` schema (`#/components/schemas/CommerceProrationDiscountResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1728,13 +1971,18 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_passed_percent: f32,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceProrationDiscountResponse { amount, cycle_days_passed, cycle_days_total,
+        cycle_passed_percent }
+);
+
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscription` schema (`#/components/schemas/CommerceSubscription`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscription {
     /// The `object` property: a [`CommerceSubscriptionObject`].
-    #[serde(default)]
     pub object: CommerceSubscriptionObject,
     /// The `id` property.
     pub id: String,
@@ -1760,9 +2008,16 @@ pub struct CommerceSubscription {
     pub eligible_for_free_trial: Option<bool>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations"))]
+crate::runtime::decode_object!(
+    CommerceSubscription { object: default, id, instance_id, status, payer_id, created_at,
+        updated_at, active_at, past_due_at, subscription_items, next_payment,
+        eligible_for_free_trial }
+);
+
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionCreditResponse` schema (`#/components/schemas/CommerceSubscriptionCreditResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1772,12 +2027,16 @@ pub struct CommerceSubscriptionCreditResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceSubscriptionCreditResponse { amount, cycle_remaining_percent }
+);
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItem` schema (`#/components/schemas/CommerceSubscriptionItem`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// The `object` property: a [`CommerceSubscriptionItemObject`].
-    #[serde(default)]
     pub object: CommerceSubscriptionItemObject,
     /// The `id` property.
     pub id: String,
@@ -1831,13 +2090,20 @@ pub struct CommerceSubscriptionItem {
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceSubscriptionItem { object: default, id, instance_id, status, credit, credits, plan_id,
+        price_id, plan, plan_period, payment_method, lifetime_paid, next_payment, payer_id, payer,
+        is_free_trial, period_start, period_end, proration_date, canceled_at, past_due_at, ended_at,
+        created_at, updated_at, seats, totals }
+);
+
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2` schema (`#/components/schemas/CommerceSubscriptionItem-2`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// The `object` property: a [`CommerceSubscriptionItem2Object`].
-    #[serde(default)]
     pub object: CommerceSubscriptionItem2Object,
     /// The `id` property.
     pub id: String,
@@ -1892,6 +2158,14 @@ pub struct CommerceSubscriptionItem2 {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    CommerceSubscriptionItem2 { object: default, id, instance_id, status, credit, plan_id, price_id,
+        plan, plan_period, payment_source_id, payment_source, lifetime_paid, amount, next_invoice,
+        next_payment, payer_id, payer, is_free_trial, period_start, period_end, proration_date,
+        canceled_at, past_due_at, ended_at, created_at, updated_at }
+);
+
+#[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Object` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1905,8 +2179,7 @@ pub enum CommerceSubscriptionItem2Object {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommerceSubscriptionItem2Object { CommerceSubscriptionItem =
-    "commerce_subscription_item" }
+    CommerceSubscriptionItem2Object { CommerceSubscriptionItem = "commerce_subscription_item" }
 );
 
 #[cfg(feature = "billing")]
@@ -1950,14 +2223,13 @@ pub enum CommerceSubscriptionItem2Status {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CommerceSubscriptionItem2Status { Active = "active", Ended = "ended", PastDue =
-    "past_due", Upcoming = "upcoming", Incomplete = "incomplete", Abandoned = "abandoned"
-    }
+    CommerceSubscriptionItem2Status { Active = "active", Ended = "ended", PastDue = "past_due",
+        Upcoming = "upcoming", Incomplete = "incomplete", Abandoned = "abandoned" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemNextPaymentResponse` schema (`#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// The `amount` property: a [`CommerceMoneyResponse`].
@@ -1969,6 +2241,11 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// The `totals` property: a [`CommerceTotalsResponse`].
     pub totals: Option<CommerceTotalsResponse>,
 }
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceSubscriptionItemNextPaymentResponse { amount, date, per_unit_totals, totals }
+);
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemObject` schema (`#/components/schemas/CommerceSubscriptionItem/properties/object`).
@@ -1984,8 +2261,7 @@ pub enum CommerceSubscriptionItemObject {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
-    CommerceSubscriptionItemObject { CommerceSubscriptionItem =
-    "commerce_subscription_item" }
+    CommerceSubscriptionItemObject { CommerceSubscriptionItem = "commerce_subscription_item" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -2008,7 +2284,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemSeatsResponse` schema (`#/components/schemas/CommerceSubscriptionItemSeatsResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// The `quantity` property.
@@ -2016,6 +2292,9 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     /// The `tiers` property.
     pub tiers: Option<Vec<CommercePerUnitTotalTier2>>,
 }
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(CommerceSubscriptionItemSeatsResponse { quantity, tiers });
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemStatus` schema (`#/components/schemas/CommerceSubscriptionItem/properties/status`).
@@ -2044,14 +2323,14 @@ pub enum CommerceSubscriptionItemStatus {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(
-    CommerceSubscriptionItemStatus { Active = "active", Canceled = "canceled", Expired =
-    "expired", Ended = "ended", PastDue = "past_due", Upcoming = "upcoming", Incomplete =
-    "incomplete", Abandoned = "abandoned" }
+    CommerceSubscriptionItemStatus { Active = "active", Canceled = "canceled", Expired = "expired",
+        Ended = "ended", PastDue = "past_due", Upcoming = "upcoming", Incomplete = "incomplete",
+        Abandoned = "abandoned" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionNextPayment` schema (`#/components/schemas/CommerceSubscriptionNextPayment`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     /// The `date` property.
@@ -2063,6 +2342,11 @@ pub struct CommerceSubscriptionNextPayment {
     /// The `totals` property: a [`CommerceTotalsResponse2`].
     pub totals: Option<CommerceTotalsResponse2>,
 }
+
+#[cfg(any(feature = "users", feature = "organizations"))]
+crate::runtime::decode_object!(
+    CommerceSubscriptionNextPayment { date, amount, per_unit_totals, totals }
+);
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionObject` schema (`#/components/schemas/CommerceSubscription/properties/object`).
@@ -2104,13 +2388,13 @@ pub enum CommerceSubscriptionStatus {
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::open_enum!(
-    CommerceSubscriptionStatus { Active = "active", PastDue = "past_due", Canceled =
-    "canceled", Ended = "ended", Abandoned = "abandoned", Incomplete = "incomplete" }
+    CommerceSubscriptionStatus { Active = "active", PastDue = "past_due", Canceled = "canceled",
+        Ended = "ended", Abandoned = "abandoned", Incomplete = "incomplete" }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse` schema (`#/components/schemas/CommerceTotalsResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
@@ -2130,8 +2414,14 @@ pub struct CommerceTotalsResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceTotalsResponse { subtotal, base_fee, tax_total, grand_total, per_unit_totals, credits,
+        discounts }
+);
+
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceTotalsResponse2` schema (`#/components/schemas/CommerceTotalsResponse-2`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse2 {
     /// The `subtotal` property: a [`CommerceMoneyResponse`].
@@ -2150,17 +2440,25 @@ pub struct CommerceTotalsResponse2 {
     pub discounts: Option<BillingDiscountsResponse>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    CommerceTotalsResponse2 { subtotal, base_fee, tax_total, grand_total, per_unit_totals, credits,
+        discounts }
+);
+
 #[cfg(feature = "sessions")]
 /// The `Cookies` schema (`#/components/schemas/Cookies`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Cookies {
     /// The `object` property: a [`CookiesObject`].
-    #[serde(default)]
     pub object: CookiesObject,
     /// The `cookies` property.
     pub cookies: Vec<String>,
 }
+
+#[cfg(feature = "sessions")]
+crate::runtime::decode_object!(Cookies { object: default, cookies });
 
 #[cfg(feature = "sessions")]
 /// The `CookiesObject` schema (`#/components/schemas/Cookies/properties/object`).
@@ -2212,7 +2510,7 @@ impl CreateActorTokenBodyActor {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBadRequest {
     /// The `errors` property.
@@ -2220,8 +2518,11 @@ pub struct CreateAdminPortalLinkTokenBadRequest {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(CreateAdminPortalLinkTokenBadRequest { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -2231,6 +2532,11 @@ pub struct CreateAdminPortalLinkTokenBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    CreateAdminPortalLinkTokenBadRequestErrorsItem { message, long_message, code }
+);
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
@@ -2253,7 +2559,7 @@ pub struct CreateAdminPortalLinkTokenBody {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenConflict` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenConflict {
     /// The `errors` property.
@@ -2261,8 +2567,11 @@ pub struct CreateAdminPortalLinkTokenConflict {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(CreateAdminPortalLinkTokenConflict { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenConflictErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenConflictErrorsItem {
     /// The `message` property.
@@ -2274,8 +2583,13 @@ pub struct CreateAdminPortalLinkTokenConflictErrorsItem {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    CreateAdminPortalLinkTokenConflictErrorsItem { message, long_message, code }
+);
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenForbidden {
     /// The `errors` property.
@@ -2283,8 +2597,11 @@ pub struct CreateAdminPortalLinkTokenForbidden {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(CreateAdminPortalLinkTokenForbidden { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenForbiddenErrorsItem {
     /// The `message` property.
@@ -2296,12 +2613,16 @@ pub struct CreateAdminPortalLinkTokenForbiddenErrorsItem {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    CreateAdminPortalLinkTokenForbiddenErrorsItem { message, long_message, code }
+);
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse {
     /// The `object` property: a [`CreateAdminPortalLinkTokenResponseObject`].
-    #[serde(default)]
     pub object: CreateAdminPortalLinkTokenResponseObject,
     /// The `id` property.
     pub id: String,
@@ -2332,6 +2653,13 @@ pub struct CreateAdminPortalLinkTokenResponse {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    CreateAdminPortalLinkTokenResponse { object: default, id, admin_portal_link_id, instance_id,
+        organization_id, it_contact_id, scopes, token, revoked, revocation_reason, expired,
+        expiration, created_at, updated_at }
+);
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2345,13 +2673,12 @@ pub enum CreateAdminPortalLinkTokenResponseObject {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::open_enum!(
-    CreateAdminPortalLinkTokenResponseObject { AdminPortalLinkToken =
-    "admin_portal_link_token" }
+    CreateAdminPortalLinkTokenResponseObject { AdminPortalLinkToken = "admin_portal_link_token" }
 );
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenUnauthorized {
     /// The `errors` property.
@@ -2359,8 +2686,11 @@ pub struct CreateAdminPortalLinkTokenUnauthorized {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(CreateAdminPortalLinkTokenUnauthorized { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenUnauthorizedErrorsItem {
     /// The `message` property.
@@ -2370,6 +2700,11 @@ pub struct CreateAdminPortalLinkTokenUnauthorizedErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    CreateAdminPortalLinkTokenUnauthorizedErrorsItem { message, long_message, code }
+);
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
@@ -2432,7 +2767,7 @@ pub struct CreateAllowlistIdentifierBody {
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBadRequest` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyBadRequest {
     /// The `errors` property.
@@ -2440,8 +2775,11 @@ pub struct CreateApiKeyBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(CreateApiKeyBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -2451,6 +2789,9 @@ pub struct CreateApiKeyBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(CreateApiKeyBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
@@ -2495,7 +2836,7 @@ pub struct CreateApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyConflict` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyConflict {
     /// The `errors` property.
@@ -2503,8 +2844,11 @@ pub struct CreateApiKeyConflict {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(CreateApiKeyConflict { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyConflictErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyConflictErrorsItem {
     /// The `message` property.
@@ -2516,12 +2860,14 @@ pub struct CreateApiKeyConflictErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(CreateApiKeyConflictErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse {
     /// The `object` property: a [`CreateApiKeyResponseObject`].
-    #[serde(default)]
     pub object: CreateApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
@@ -2556,6 +2902,13 @@ pub struct CreateApiKeyResponse {
     /// The `updated_at` property.
     pub updated_at: f64,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(
+    CreateApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
+        scopes, secret, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
+        created_at, updated_at }
+);
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponseObject` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
@@ -2633,8 +2986,8 @@ pub enum CreateBillingPriceRequestSupportedBillingPeriods {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual =
-    "annual", Both = "both" }
+    CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual = "annual",
+        Both = "both" }
 );
 
 #[cfg(feature = "allow_list_block_list")]
@@ -2723,7 +3076,7 @@ pub enum CreateBulkInvitationsBodyItemTemplateSlug {
 #[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
     CreateBulkInvitationsBodyItemTemplateSlug { Invitation = "invitation",
-    WaitlistInvitation = "waitlist_invitation" }
+        WaitlistInvitation = "waitlist_invitation" }
 );
 
 #[cfg(feature = "waitlist_entries")]
@@ -3017,10 +3370,9 @@ pub enum CreateEnterpriseConnectionBodyProvider {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
-    CreateEnterpriseConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
-    "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft", OidcCustom
-    = "oidc_custom", OidcGithubEnterprise = "oidc_github_enterprise", OidcGitlab =
-    "oidc_gitlab" }
+    CreateEnterpriseConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta = "saml_okta",
+        SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft", OidcCustom = "oidc_custom",
+        OidcGithubEnterprise = "oidc_github_enterprise", OidcGitlab = "oidc_gitlab" }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -3165,7 +3517,7 @@ pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     CreateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
-    CustomAttribute = "custom_attribute", Off = "off" }
+        CustomAttribute = "custom_attribute", Off = "off" }
 );
 
 #[cfg(feature = "invitations")]
@@ -3219,8 +3571,8 @@ pub enum CreateInvitationBodyTemplateSlug {
 
 #[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
-    CreateInvitationBodyTemplateSlug { Invitation = "invitation", WaitlistInvitation =
-    "waitlist_invitation" }
+    CreateInvitationBodyTemplateSlug { Invitation = "invitation",
+        WaitlistInvitation = "waitlist_invitation" }
 );
 
 #[cfg(feature = "jwt_templates")]
@@ -3263,7 +3615,7 @@ pub struct CreateJwtTemplateBody {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenBadRequest {
     /// The `errors` property.
@@ -3271,8 +3623,11 @@ pub struct CreateM2mTokenBadRequest {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(CreateM2mTokenBadRequest { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -3282,6 +3637,9 @@ pub struct CreateM2mTokenBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(CreateM2mTokenBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
@@ -3324,13 +3682,11 @@ pub enum CreateM2mTokenBodyTokenFormat {
 }
 
 #[cfg(feature = "m2m_tokens")]
-crate::runtime::open_enum!(
-    CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" }
-);
+crate::runtime::open_enum!(CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jwt = "jwt" });
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenConflict` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenConflict {
     /// The `errors` property.
@@ -3338,8 +3694,11 @@ pub struct CreateM2mTokenConflict {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(CreateM2mTokenConflict { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenConflictErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenConflictErrorsItem {
     /// The `message` property.
@@ -3351,12 +3710,14 @@ pub struct CreateM2mTokenConflictErrorsItem {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(CreateM2mTokenConflictErrorsItem { message, long_message, code });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse {
     /// The `object` property: a [`CreateM2mTokenResponseObject`].
-    #[serde(default)]
     pub object: CreateM2mTokenResponseObject,
     /// The `id` property.
     pub id: String,
@@ -3383,6 +3744,12 @@ pub struct CreateM2mTokenResponse {
     /// The `updated_at` property.
     pub updated_at: f64,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(
+    CreateM2mTokenResponse { object: default, id, subject, claims, scopes, token, revoked,
+        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+);
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
@@ -3418,11 +3785,10 @@ pub struct CreateMachineBody {
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineResponse` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMachineResponse {
     /// The `object` property: a [`CreateMachineResponseObject`].
-    #[serde(default)]
     pub object: CreateMachineResponseObject,
     /// The `id` property.
     pub id: String,
@@ -3441,6 +3807,12 @@ pub struct CreateMachineResponse {
     /// The `secret_key` property.
     pub secret_key: Option<String>,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(
+    CreateMachineResponse { object: default, id, name, instance_id, created_at, updated_at,
+        default_token_ttl, scoped_machines, secret_key }
+);
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineResponseObject` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
@@ -3839,9 +4211,7 @@ pub enum CreateRoleSetBodyType {
 }
 
 #[cfg(feature = "role_sets")]
-crate::runtime::open_enum!(
-    CreateRoleSetBodyType { Initial = "initial", Custom = "custom" }
-);
+crate::runtime::open_enum!(CreateRoleSetBodyType { Initial = "initial", Custom = "custom" });
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
@@ -3972,7 +4342,7 @@ pub enum CreateSamlConnectionBodyLoginHintMode {
 #[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     CreateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
-    CustomAttribute = "custom_attribute", Off = "off" }
+        CustomAttribute = "custom_attribute", Off = "off" }
 );
 
 #[cfg(feature = "saml_connections")]
@@ -3994,8 +4364,8 @@ pub enum CreateSamlConnectionBodyProvider {
 
 #[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
-    CreateSamlConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta =
-    "saml_okta", SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft" }
+    CreateSamlConnectionBodyProvider { SamlCustom = "saml_custom", SamlOkta = "saml_okta",
+        SamlGoogle = "saml_google", SamlMicrosoft = "saml_microsoft" }
 );
 
 #[cfg(feature = "scim_directories")]
@@ -4100,7 +4470,7 @@ pub struct CreateSessionTokenFromTemplateBody {
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateResponse {
     /// The `object` property: a [`CreateSessionTokenFromTemplateResponseObject`].
@@ -4108,6 +4478,9 @@ pub struct CreateSessionTokenFromTemplateResponse {
     /// The `jwt` property.
     pub jwt: Option<String>,
 }
+
+#[cfg(feature = "sessions")]
+crate::runtime::decode_object!(CreateSessionTokenFromTemplateResponse { object, jwt });
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
@@ -4122,13 +4495,11 @@ pub enum CreateSessionTokenFromTemplateResponseObject {
 }
 
 #[cfg(feature = "sessions")]
-crate::runtime::open_enum!(
-    CreateSessionTokenFromTemplateResponseObject { Token = "token" }
-);
+crate::runtime::open_enum!(CreateSessionTokenFromTemplateResponseObject { Token = "token" });
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionTokenResponse {
     /// The `object` property: a [`CreateSessionTokenResponseObject`].
@@ -4136,6 +4507,9 @@ pub struct CreateSessionTokenResponse {
     /// The `jwt` property.
     pub jwt: Option<String>,
 }
+
+#[cfg(feature = "sessions")]
+crate::runtime::decode_object!(CreateSessionTokenResponse { object, jwt });
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
@@ -4349,8 +4723,8 @@ pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
 
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
-    CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified", Reserved
-    = "reserved" }
+    CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified",
+        Reserved = "reserved" }
 );
 
 #[cfg(feature = "users")]
@@ -4368,8 +4742,8 @@ pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
 
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
-    CreateUserBodyPhoneNumberIdentificationStatusItem { Verified = "verified", Reserved =
-    "reserved" }
+    CreateUserBodyPhoneNumberIdentificationStatusItem { Verified = "verified",
+        Reserved = "reserved" }
 );
 
 #[cfg(feature = "waitlist_entries")]
@@ -4389,7 +4763,7 @@ pub struct CreateWaitlistEntryBody {
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyBadRequest {
     /// The `errors` property.
@@ -4397,8 +4771,11 @@ pub struct DeleteApiKeyBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(DeleteApiKeyBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -4410,8 +4787,11 @@ pub struct DeleteApiKeyBadRequestErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(DeleteApiKeyBadRequestErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyNotFound {
     /// The `errors` property.
@@ -4419,8 +4799,11 @@ pub struct DeleteApiKeyNotFound {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(DeleteApiKeyNotFound { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -4432,18 +4815,23 @@ pub struct DeleteApiKeyNotFoundErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(DeleteApiKeyNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse {
     /// The `id` property.
     pub id: String,
     /// The `object` property: a [`DeleteApiKeyResponseObject`].
-    #[serde(default)]
     pub object: DeleteApiKeyResponseObject,
     /// The `deleted` property.
     pub deleted: bool,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(DeleteApiKeyResponse { id, object: default, deleted });
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
@@ -4462,26 +4850,33 @@ crate::runtime::open_enum!(DeleteApiKeyResponseObject { ApiKey = "api_key" });
 
 #[cfg(feature = "users")]
 /// The `DeleteBackupCodeResponse` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBackupCodeResponse {
     /// The `user_id` property.
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(DeleteBackupCodeResponse { user_id });
+
 #[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteDirectoryGroupRoleMappingResponse {
     /// The `object` property: a [`DeleteDirectoryGroupRoleMappingResponseObject`].
-    #[serde(default)]
     pub object: DeleteDirectoryGroupRoleMappingResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `deleted` property.
     pub deleted: bool,
 }
+
+#[cfg(feature = "directories")]
+crate::runtime::decode_object!(
+    DeleteDirectoryGroupRoleMappingResponse { object: default, id, deleted }
+);
 
 #[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponseObject` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
@@ -4497,23 +4892,24 @@ pub enum DeleteDirectoryGroupRoleMappingResponseObject {
 
 #[cfg(feature = "directories")]
 crate::runtime::open_enum!(
-    DeleteDirectoryGroupRoleMappingResponseObject { DirectoryGroupRoleMapping =
-    "directory_group_role_mapping" }
+    DeleteDirectoryGroupRoleMappingResponseObject { DirectoryGroupRoleMapping = "directory_group_role_mapping" }
 );
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineResponse` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMachineResponse {
     /// The `object` property: a [`DeleteMachineResponseObject`].
-    #[serde(default)]
     pub object: DeleteMachineResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `deleted` property.
     pub deleted: bool,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(DeleteMachineResponse { object: default, id, deleted });
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineResponseObject` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
@@ -4532,11 +4928,10 @@ crate::runtime::open_enum!(DeleteMachineResponseObject { Machine = "machine" });
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponse` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMachineScopeResponse {
     /// The `object` property: a [`DeleteMachineScopeResponseObject`].
-    #[serde(default)]
     pub object: DeleteMachineScopeResponseObject,
     /// The `from_machine_id` property.
     pub from_machine_id: String,
@@ -4545,6 +4940,11 @@ pub struct DeleteMachineScopeResponse {
     /// The `deleted` property.
     pub deleted: bool,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(
+    DeleteMachineScopeResponse { object: default, from_machine_id, to_machine_id, deleted }
+);
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponseObject` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
@@ -4559,23 +4959,23 @@ pub enum DeleteMachineScopeResponseObject {
 }
 
 #[cfg(feature = "machines")]
-crate::runtime::open_enum!(
-    DeleteMachineScopeResponseObject { MachineScope = "machine_scope" }
-);
+crate::runtime::open_enum!(DeleteMachineScopeResponseObject { MachineScope = "machine_scope" });
 
 #[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteScimGroupRoleMappingResponse {
     /// The `object` property: a [`DeleteScimGroupRoleMappingResponseObject`].
-    #[serde(default)]
     pub object: DeleteScimGroupRoleMappingResponseObject,
     /// The `id` property.
     pub id: String,
     /// The `deleted` property.
     pub deleted: bool,
 }
+
+#[cfg(feature = "scim_directories")]
+crate::runtime::decode_object!(DeleteScimGroupRoleMappingResponse { object: default, id, deleted });
 
 #[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponseObject` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
@@ -4591,18 +4991,20 @@ pub enum DeleteScimGroupRoleMappingResponseObject {
 
 #[cfg(feature = "scim_directories")]
 crate::runtime::open_enum!(
-    DeleteScimGroupRoleMappingResponseObject { ScimGroupRoleMapping =
-    "scim_group_role_mapping" }
+    DeleteScimGroupRoleMappingResponseObject { ScimGroupRoleMapping = "scim_group_role_mapping" }
 );
 
 #[cfg(feature = "users")]
 /// The `DeleteTotpResponse` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteTotpResponse {
     /// The `user_id` property.
     pub user_id: Option<String>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(DeleteTotpResponse { user_id });
 
 #[cfg(
     any(
@@ -4627,7 +5029,7 @@ pub struct DeleteTotpResponse {
     )
 )]
 /// The `DeletedObject` schema (`#/components/schemas/DeletedObject`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeletedObject {
     /// The `object` property.
@@ -4642,17 +5044,40 @@ pub struct DeletedObject {
     pub external_id: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users",
+        feature = "allow_list_block_list",
+        feature = "domains",
+        feature = "jwt_templates",
+        feature = "organizations",
+        feature = "organization_roles",
+        feature = "organization_domains",
+        feature = "redirect_urls",
+        feature = "o_auth_applications",
+        feature = "saml_connections",
+        feature = "enterprise_connections",
+        feature = "waitlist_entries",
+        feature = "organization_permissions",
+        feature = "role_sets",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
+crate::runtime::decode_object!(DeletedObject { object, id, slug, deleted, external_id });
+
 #[cfg(feature = "directories")]
 /// The `Directories` schema (`#/components/schemas/Directories`).
 pub type Directories = Vec<Directory>;
 
 #[cfg(feature = "directories")]
 /// The `Directory` schema (`#/components/schemas/Directory`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Directory {
     /// The `object` property: a [`DirectoryObject`].
-    #[serde(default)]
     pub object: DirectoryObject,
     /// The `id` property.
     pub id: String,
@@ -4681,8 +5106,15 @@ pub struct Directory {
 }
 
 #[cfg(feature = "directories")]
+crate::runtime::decode_object!(
+    Directory { object: default, id, name, enterprise_connection_id, endpoint_url, provider,
+        enabled, group_role_mapping_enabled, attribute_mapping, custom_attributes, api_key,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "directories")]
 /// The `DirectoryCustomAttributesItem` schema (`#/components/schemas/Directory/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
     /// The `name` property.
@@ -4700,12 +5132,16 @@ pub struct DirectoryCustomAttributesItem {
 }
 
 #[cfg(feature = "directories")]
+crate::runtime::decode_object!(
+    DirectoryCustomAttributesItem { name, key, sso_path, scim_path, directory_path, multi_valued }
+);
+
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMapping` schema (`#/components/schemas/DirectoryGroupRoleMapping`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMapping {
     /// The `object` property: a [`DirectoryGroupRoleMappingObject`].
-    #[serde(default)]
     pub object: DirectoryGroupRoleMappingObject,
     /// The `id` property.
     pub id: String,
@@ -4732,6 +5168,13 @@ pub struct DirectoryGroupRoleMapping {
 }
 
 #[cfg(feature = "directories")]
+crate::runtime::decode_object!(
+    DirectoryGroupRoleMapping { object: default, id, directory_id, scim_directory_id,
+        directory_group_id, scim_group_id, directory_group_display_name, scim_group_display_name,
+        role, precedence, created_at, updated_at }
+);
+
+#[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMappingObject` schema (`#/components/schemas/DirectoryGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4745,8 +5188,7 @@ pub enum DirectoryGroupRoleMappingObject {
 
 #[cfg(feature = "directories")]
 crate::runtime::open_enum!(
-    DirectoryGroupRoleMappingObject { DirectoryGroupRoleMapping =
-    "directory_group_role_mapping" }
+    DirectoryGroupRoleMappingObject { DirectoryGroupRoleMapping = "directory_group_role_mapping" }
 );
 
 #[cfg(feature = "directories")]
@@ -4770,20 +5212,22 @@ crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
 #[cfg(feature = "users")]
 /// The `DisableMfaResponse` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
     /// The `user_id` property.
     pub user_id: Option<String>,
 }
 
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(DisableMfaResponse { user_id });
+
 #[cfg(feature = "domains")]
 /// The `Domain` schema (`#/components/schemas/Domain`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Domain {
     /// The `object` property: a [`DomainObject`].
-    #[serde(default)]
     pub object: DomainObject,
     /// The `id` property.
     pub id: String,
@@ -4804,6 +5248,12 @@ pub struct Domain {
 }
 
 #[cfg(feature = "domains")]
+crate::runtime::decode_object!(
+    Domain { object: default, id, name, is_satellite, frontend_api_url, accounts_portal_url,
+        proxy_url, development_origin, cname_targets }
+);
+
+#[cfg(feature = "domains")]
 /// The `DomainObject` schema (`#/components/schemas/Domain/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -4820,7 +5270,7 @@ crate::runtime::open_enum!(DomainObject { Domain = "domain" });
 
 #[cfg(feature = "domains")]
 /// The `Domains` schema (`#/components/schemas/Domains`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Domains {
     /// The `data` property.
@@ -4829,15 +5279,17 @@ pub struct Domains {
     pub total_count: i64,
 }
 
+#[cfg(feature = "domains")]
+crate::runtime::decode_object!(Domains { data, total_count });
+
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddress` schema (`#/components/schemas/EmailAddress`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EmailAddress {
     /// The `id` property.
     pub id: Option<String>,
     /// The `object` property: a [`EmailAddressObject`].
-    #[serde(default)]
     pub object: EmailAddressObject,
     /// The `email_address` property.
     pub email_address: String,
@@ -4854,6 +5306,12 @@ pub struct EmailAddress {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(any(feature = "email_addresses", feature = "users"))]
+crate::runtime::decode_object!(
+    EmailAddress { id, object: default, email_address, reserved, verification, linked_to,
+        matches_sso_connection, created_at, updated_at }
+);
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddressObject` schema (`#/components/schemas/EmailAddress/properties/object`).
@@ -4947,13 +5405,12 @@ impl<'de> Deserialize<'de> for EmailAddressVerification {
 
 #[cfg(feature = "users")]
 /// The `EnterpriseAccount` schema (`#/components/schemas/EnterpriseAccount`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     /// The `id` property.
     pub id: String,
     /// The `object` property: a [`EnterpriseAccountObject`].
-    #[serde(default)]
     pub object: EnterpriseAccountObject,
     /// The `protocol` property: a [`EnterpriseAccountProtocol`].
     pub protocol: Option<EnterpriseAccountProtocol>,
@@ -4982,8 +5439,15 @@ pub struct EnterpriseAccount {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    EnterpriseAccount { id, object: default, protocol, provider, active, email_address, first_name,
+        last_name, provider_user_id, enterprise_connection_id, public_metadata, verification,
+        enterprise_connection, last_authenticated_at }
+);
+
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountConnection` schema (`#/components/schemas/EnterpriseAccountConnection`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
@@ -5018,6 +5482,13 @@ pub struct EnterpriseAccountConnection {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    EnterpriseAccountConnection { id, protocol, provider, name, logo_public_url, domain, domains,
+        active, sync_user_attributes, allow_subdomains, allow_idp_initiated,
+        disable_additional_identifications, created_at, updated_at }
+);
+
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountObject` schema (`#/components/schemas/EnterpriseAccount/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5030,9 +5501,7 @@ pub enum EnterpriseAccountObject {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    EnterpriseAccountObject { EnterpriseAccount = "enterprise_account" }
-);
+crate::runtime::open_enum!(EnterpriseAccountObject { EnterpriseAccount = "enterprise_account" });
 
 #[cfg(feature = "users")]
 /// The `EnterpriseAccountProtocol` schema (`#/components/schemas/EnterpriseAccount/properties/protocol`).
@@ -5099,11 +5568,10 @@ impl<'de> Deserialize<'de> for EnterpriseAccountVerification {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnection` schema (`#/components/schemas/EnterpriseConnection`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnection {
     /// The `object` property: a [`EnterpriseConnectionObject`].
-    #[serde(default)]
     pub object: EnterpriseConnectionObject,
     /// The `id` property.
     pub id: String,
@@ -5142,8 +5610,16 @@ pub struct EnterpriseConnection {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnection { object: default, id, name, provider, logo_public_url, active, domains,
+        organization_id, sync_user_attributes, disable_additional_identifications,
+        allow_organization_account_linking, custom_attributes, saml_connection, oauth_config,
+        created_at, updated_at, authenticatable, disable_jit_provisioning }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionCustomAttributesItem` schema (`#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// The `name` property.
@@ -5161,8 +5637,14 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionCustomAttributesItem { name, key, sso_path, scim_path, directory_path,
+        multi_valued }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionOauthConfig` schema (`#/components/schemas/EnterpriseConnection/properties/oauth_config`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionOauthConfig {
     /// The `id` property.
@@ -5192,6 +5674,12 @@ pub struct EnterpriseConnectionOauthConfig {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionOauthConfig { id, name, provider_key, client_id, discovery_url, auth_url,
+        token_url, user_info_url, requires_pkce, logo_public_url, created_at, updated_at }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionObject` schema (`#/components/schemas/EnterpriseConnection/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5210,7 +5698,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnection` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// The `id` property.
@@ -5242,8 +5730,15 @@ pub struct EnterpriseConnectionSamlConnection {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionSamlConnection { id, name, idp_entity_id, idp_sso_url, idp_metadata_url,
+        acs_url, sp_entity_id, sp_metadata_url, active, allow_idp_initiated, allow_subdomains,
+        force_authn, login_hint }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// The `mode` property: a [`EnterpriseConnectionSamlConnectionLoginHintMode`].
@@ -5251,6 +5746,9 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// The `source` property.
     pub source: Option<String>,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(EnterpriseConnectionSamlConnectionLoginHint { mode, source });
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
@@ -5270,12 +5768,12 @@ pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     EnterpriseConnectionSamlConnectionLoginHintMode { EmailAddress = "email_address",
-    CustomAttribute = "custom_attribute", Off = "off" }
+        CustomAttribute = "custom_attribute", Off = "off" }
 );
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRun {
     /// The `id` property.
@@ -5297,6 +5795,12 @@ pub struct EnterpriseConnectionTestRun {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionTestRun { id, status, connection_type, parsed_user_info, logs, saml, oauth,
+        created_at }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunConnectionType` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5316,7 +5820,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunLogsItem` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
     /// The `level` property.
@@ -5330,8 +5834,13 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionTestRunLogsItem { level, code, short_message, message }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunOauth` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunOauth {
     /// The `id_token` property.
@@ -5343,8 +5852,13 @@ pub struct EnterpriseConnectionTestRunOauth {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionTestRunOauth { id_token, access_token, user_info }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunParsedUserInfo` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
     /// The `email_address` property.
@@ -5358,8 +5872,13 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionTestRunParsedUserInfo { email_address, first_name, last_name, user_id }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunResponse` schema (`#/components/schemas/EnterpriseConnectionTestRunResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
     /// The `url` property.
@@ -5367,8 +5886,11 @@ pub struct EnterpriseConnectionTestRunResponse {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(EnterpriseConnectionTestRunResponse { url });
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunSaml` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/saml`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunSaml {
     /// The `saml_request` property.
@@ -5378,6 +5900,11 @@ pub struct EnterpriseConnectionTestRunSaml {
     /// The `relay_state` property.
     pub relay_state: Option<String>,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(
+    EnterpriseConnectionTestRunSaml { saml_request, saml_response, relay_state }
+);
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunStatus` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/status`).
@@ -5396,13 +5923,13 @@ pub enum EnterpriseConnectionTestRunStatus {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
-    EnterpriseConnectionTestRunStatus { Pending = "pending", Success = "success", Failed
-    = "failed" }
+    EnterpriseConnectionTestRunStatus { Pending = "pending", Success = "success",
+        Failed = "failed" }
 );
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRuns` schema (`#/components/schemas/EnterpriseConnectionTestRuns`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     /// The `data` property.
@@ -5412,8 +5939,11 @@ pub struct EnterpriseConnectionTestRuns {
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(EnterpriseConnectionTestRuns { data, total_count });
+
+#[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnections` schema (`#/components/schemas/EnterpriseConnections`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnections {
     /// The `data` property.
@@ -5421,6 +5951,9 @@ pub struct EnterpriseConnections {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::decode_object!(EnterpriseConnections { data, total_count });
 
 #[cfg(feature = "billing")]
 /// The `ExtendFreeTrialRequest` schema (`#/components/schemas/ExtendFreeTrialRequest`).
@@ -5442,7 +5975,7 @@ impl ExtendFreeTrialRequest {
 
 #[cfg(feature = "users")]
 /// The `ExternalAccountWithVerification` schema (`#/components/schemas/ExternalAccountWithVerification`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// The `object` property: a [`ExternalAccountWithVerificationObject`].
@@ -5487,6 +6020,14 @@ pub struct ExternalAccountWithVerification {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    ExternalAccountWithVerification { object, id, provider, identification_id, provider_user_id,
+        approved_scopes, email_address, email_address_verified, first_name, last_name, avatar_url,
+        image_url, username, phone_number, public_metadata, label, created_at, updated_at,
+        verification }
+);
+
+#[cfg(feature = "users")]
 /// The `ExternalAccountWithVerificationObject` schema (`#/components/schemas/ExternalAccountWithVerification/properties/object`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5504,7 +6045,7 @@ pub enum ExternalAccountWithVerificationObject {
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
     ExternalAccountWithVerificationObject { ExternalAccount = "external_account",
-    FacebookAccount = "facebook_account", GoogleAccount = "google_account" }
+        FacebookAccount = "facebook_account", GoogleAccount = "google_account" }
 );
 
 #[cfg(feature = "users")]
@@ -5549,11 +6090,10 @@ impl<'de> Deserialize<'de> for ExternalAccountWithVerificationVerification {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponse` schema (`#/components/schemas/FeatureResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureResponse {
     /// The `object` property: a [`FeatureResponseObject`].
-    #[serde(default)]
     pub object: FeatureResponseObject,
     /// The `id` property.
     pub id: String,
@@ -5567,13 +6107,17 @@ pub struct FeatureResponse {
     pub avatar_url: Option<String>,
 }
 
+#[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
+crate::runtime::decode_object!(
+    FeatureResponse { object: default, id, name, description, slug, avatar_url }
+);
+
 #[cfg(feature = "billing")]
 /// The `FeatureResponse2` schema (`#/components/schemas/FeatureResponse-2`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureResponse2 {
     /// The `object` property: a [`FeatureResponse2Object`].
-    #[serde(default)]
     pub object: FeatureResponse2Object,
     /// The `id` property.
     pub id: String,
@@ -5586,6 +6130,11 @@ pub struct FeatureResponse2 {
     /// The `avatar_url` property.
     pub avatar_url: String,
 }
+
+#[cfg(feature = "billing")]
+crate::runtime::decode_object!(
+    FeatureResponse2 { object: default, id, name, description, slug, avatar_url }
+);
 
 #[cfg(feature = "billing")]
 /// The `FeatureResponse2Object` schema (`#/components/schemas/FeatureResponse-2/properties/object`).
@@ -5619,7 +6168,7 @@ crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeyBadRequest {
     /// The `errors` property.
@@ -5627,8 +6176,11 @@ pub struct GetApiKeyBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeyBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -5640,8 +6192,11 @@ pub struct GetApiKeyBadRequestErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeyBadRequestErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeyNotFound {
     /// The `errors` property.
@@ -5649,8 +6204,11 @@ pub struct GetApiKeyNotFound {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeyNotFound { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -5662,12 +6220,14 @@ pub struct GetApiKeyNotFoundErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeyNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeyResponse {
     /// The `object` property: a [`GetApiKeyResponseObject`].
-    #[serde(default)]
     pub object: GetApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
@@ -5702,6 +6262,13 @@ pub struct GetApiKeyResponse {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(
+    GetApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
+        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5718,7 +6285,7 @@ crate::runtime::open_enum!(GetApiKeyResponseObject { ApiKey = "api_key" });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeySecretBadRequest {
     /// The `errors` property.
@@ -5726,8 +6293,11 @@ pub struct GetApiKeySecretBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeySecretBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeySecretBadRequestErrorsItem {
     /// The `message` property.
@@ -5739,8 +6309,11 @@ pub struct GetApiKeySecretBadRequestErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeySecretBadRequestErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeySecretNotFound {
     /// The `errors` property.
@@ -5748,8 +6321,11 @@ pub struct GetApiKeySecretNotFound {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeySecretNotFound { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeySecretNotFoundErrorsItem {
     /// The `message` property.
@@ -5761,8 +6337,11 @@ pub struct GetApiKeySecretNotFoundErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeySecretNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse {
     /// The `secret` property.
@@ -5770,8 +6349,11 @@ pub struct GetApiKeySecretResponse {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeySecretResponse { secret });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysBadRequest` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysBadRequest {
     /// The `errors` property.
@@ -5779,8 +6361,11 @@ pub struct GetApiKeysBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeysBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysBadRequestErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysBadRequestErrorsItem {
     /// The `message` property.
@@ -5790,6 +6375,9 @@ pub struct GetApiKeysBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeysBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "api_keys")]
 /// Default: `false`.
@@ -5811,7 +6399,7 @@ crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "fa
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysNotFound` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysNotFound {
     /// The `errors` property.
@@ -5819,8 +6407,11 @@ pub struct GetApiKeysNotFound {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeysNotFound { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysNotFoundErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysNotFoundErrorsItem {
     /// The `message` property.
@@ -5832,8 +6423,11 @@ pub struct GetApiKeysNotFoundErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeysNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse {
     /// The `data` property.
@@ -5843,12 +6437,14 @@ pub struct GetApiKeysResponse {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(GetApiKeysResponse { data, total_count });
+
+#[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponseDataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysResponseDataItem {
     /// The `object` property: a [`GetApiKeysResponseDataItemObject`].
-    #[serde(default)]
     pub object: GetApiKeysResponseDataItemObject,
     /// The `id` property.
     pub id: String,
@@ -5881,6 +6477,13 @@ pub struct GetApiKeysResponseDataItem {
     /// The `updated_at` property.
     pub updated_at: f64,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(
+    GetApiKeysResponseDataItem { object: default, id, r#type = "type", subject, name, description,
+        claims, scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
+        created_at, updated_at }
+);
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponseDataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
@@ -5927,9 +6530,7 @@ pub enum GetCommerceSubscriptionItemListPayerType {
 }
 
 #[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" }
-);
+crate::runtime::open_enum!(GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" });
 
 #[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
@@ -5952,13 +6553,13 @@ pub enum GetCommerceSubscriptionItemListStatus {
 
 #[cfg(feature = "billing")]
 crate::runtime::open_enum!(
-    GetCommerceSubscriptionItemListStatus { Active = "active", Ended = "ended", PastDue =
-    "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
+    GetCommerceSubscriptionItemListStatus { Active = "active", Ended = "ended",
+        PastDue = "past_due", Upcoming = "upcoming", FreeTrial = "free_trial" }
 );
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensBadRequest` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensBadRequest {
     /// The `errors` property.
@@ -5966,8 +6567,11 @@ pub struct GetM2mTokensBadRequest {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(GetM2mTokensBadRequest { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensBadRequestErrorsItem {
     /// The `message` property.
@@ -5979,8 +6583,11 @@ pub struct GetM2mTokensBadRequestErrorsItem {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(GetM2mTokensBadRequestErrorsItem { message, long_message, code });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensForbidden` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensForbidden {
     /// The `errors` property.
@@ -5988,8 +6595,11 @@ pub struct GetM2mTokensForbidden {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(GetM2mTokensForbidden { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensForbiddenErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensForbiddenErrorsItem {
     /// The `message` property.
@@ -6001,8 +6611,11 @@ pub struct GetM2mTokensForbiddenErrorsItem {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(GetM2mTokensForbiddenErrorsItem { message, long_message, code });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensNotFound` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensNotFound {
     /// The `errors` property.
@@ -6010,8 +6623,11 @@ pub struct GetM2mTokensNotFound {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(GetM2mTokensNotFound { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensNotFoundErrorsItem {
     /// The `message` property.
@@ -6023,8 +6639,11 @@ pub struct GetM2mTokensNotFoundErrorsItem {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(GetM2mTokensNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse {
     /// The `m2m_tokens` property.
@@ -6034,12 +6653,14 @@ pub struct GetM2mTokensResponse {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(GetM2mTokensResponse { m2m_tokens, total_count });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponseM2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponseM2mTokensItem {
     /// The `object` property: a [`GetM2mTokensResponseM2mTokensItemObject`].
-    #[serde(default)]
     pub object: GetM2mTokensResponseM2mTokensItemObject,
     /// The `id` property.
     pub id: String,
@@ -6066,6 +6687,12 @@ pub struct GetM2mTokensResponseM2mTokensItem {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(
+    GetM2mTokensResponseM2mTokensItem { object: default, id, subject, claims, scopes, revoked,
+        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+);
+
+#[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponseM2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6079,21 +6706,22 @@ pub enum GetM2mTokensResponseM2mTokensItemObject {
 
 #[cfg(feature = "m2m_tokens")]
 crate::runtime::open_enum!(
-    GetM2mTokensResponseM2mTokensItemObject { MachineToMachineToken =
-    "machine_to_machine_token" }
+    GetM2mTokensResponseM2mTokensItemObject { MachineToMachineToken = "machine_to_machine_token" }
 );
 
 #[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetMachineSecretKeyResponse {
     /// The `object` property: a [`GetMachineSecretKeyResponseObject`].
-    #[serde(default)]
     pub object: GetMachineSecretKeyResponseObject,
     /// The `secret` property.
     pub secret: Option<String>,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(GetMachineSecretKeyResponse { object: default, secret });
 
 #[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
@@ -6138,8 +6766,7 @@ pub enum GetSessionListStatus {
 #[cfg(feature = "sessions")]
 crate::runtime::open_enum!(
     GetSessionListStatus { Abandoned = "abandoned", Active = "active", Ended = "ended",
-    Expired = "expired", Removed = "removed", Replaced = "replaced", Revoked = "revoked"
-    }
+        Expired = "expired", Removed = "removed", Replaced = "replaced", Revoked = "revoked" }
 );
 
 #[cfg(feature = "email_sms_templates")]
@@ -6176,7 +6803,7 @@ crate::runtime::open_enum!(GetTemplateTemplateType { Email = "email", Sms = "sms
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `IdentificationLink` schema (`#/components/schemas/IdentificationLink`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct IdentificationLink {
     /// The `type` property.
@@ -6185,13 +6812,15 @@ pub struct IdentificationLink {
     pub id: String,
 }
 
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+crate::runtime::decode_object!(IdentificationLink { r#type = "type", id });
+
 #[cfg(feature = "instance_settings")]
 /// The `Instance` schema (`#/components/schemas/Instance`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// The `object` property: a [`InstanceObject`].
-    #[serde(default)]
     pub object: InstanceObject,
     /// The `id` property.
     pub id: String,
@@ -6204,16 +6833,23 @@ pub struct Instance {
 }
 
 #[cfg(feature = "instance_settings")]
+crate::runtime::decode_object!(
+    Instance { object: default, id, environment_type, allowed_origins, workspace_id }
+);
+
+#[cfg(feature = "instance_settings")]
 /// The `InstanceCommunication` schema (`#/components/schemas/InstanceCommunication`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceCommunication {
     /// The `object` property: a [`InstanceCommunicationObject`].
-    #[serde(default)]
     pub object: InstanceCommunicationObject,
     /// The `blocked_country_codes` property.
     pub blocked_country_codes: Vec<String>,
 }
+
+#[cfg(feature = "instance_settings")]
+crate::runtime::decode_object!(InstanceCommunication { object: default, blocked_country_codes });
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceCommunicationObject` schema (`#/components/schemas/InstanceCommunication/properties/object`).
@@ -6249,11 +6885,10 @@ crate::runtime::open_enum!(InstanceObject { Instance = "instance" });
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceProtect` schema (`#/components/schemas/InstanceProtect`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceProtect {
     /// The `object` property: a [`InstanceProtectObject`].
-    #[serde(default)]
     pub object: InstanceProtectObject,
     /// The `rules_enabled` property.
     pub rules_enabled: bool,
@@ -6262,6 +6897,11 @@ pub struct InstanceProtect {
     /// The `checks_bypassed` property.
     pub checks_bypassed: bool,
 }
+
+#[cfg(feature = "instance_settings")]
+crate::runtime::decode_object!(
+    InstanceProtect { object: default, rules_enabled, specter_enabled, checks_bypassed }
+);
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceProtectObject` schema (`#/components/schemas/InstanceProtect/properties/object`).
@@ -6276,17 +6916,14 @@ pub enum InstanceProtectObject {
 }
 
 #[cfg(feature = "instance_settings")]
-crate::runtime::open_enum!(
-    InstanceProtectObject { InstanceProtect = "instance_protect" }
-);
+crate::runtime::open_enum!(InstanceProtectObject { InstanceProtect = "instance_protect" });
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictions` schema (`#/components/schemas/InstanceRestrictions`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceRestrictions {
     /// The `object` property: a [`InstanceRestrictionsObject`].
-    #[serde(default)]
     pub object: InstanceRestrictionsObject,
     /// The `allowlist` property.
     pub allowlist: bool,
@@ -6299,6 +6936,13 @@ pub struct InstanceRestrictions {
     /// The `block_disposable_email_domains` property.
     pub block_disposable_email_domains: bool,
 }
+
+#[cfg(feature = "instance_settings")]
+crate::runtime::decode_object!(
+    InstanceRestrictions { object: default, allowlist, blocklist,
+        allowlist_blocklist_disabled_on_sign_in, block_email_subaddresses,
+        block_disposable_email_domains }
+);
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictionsObject` schema (`#/components/schemas/InstanceRestrictions/properties/object`).
@@ -6319,11 +6963,10 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `Invitation` schema (`#/components/schemas/Invitation`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Invitation {
     /// The `object` property: a [`InvitationObject`].
-    #[serde(default)]
     pub object: InvitationObject,
     /// The `id` property.
     pub id: String,
@@ -6344,6 +6987,12 @@ pub struct Invitation {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+crate::runtime::decode_object!(
+    Invitation { object: default, id, email_address, public_metadata, revoked, status, url,
+        expires_at, created_at, updated_at }
+);
 
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `InvitationObject` schema (`#/components/schemas/Invitation/properties/object`).
@@ -6380,7 +7029,7 @@ pub enum InvitationStatus {
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 crate::runtime::open_enum!(
     InvitationStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
-    Expired = "expired" }
+        Expired = "expired" }
 );
 
 #[cfg(feature = "waitlist_entries")]
@@ -6398,7 +7047,7 @@ pub struct InviteWaitlistEntryBody {
 
 #[cfg(feature = "jwks")]
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Jwks {
     /// The `keys` property.
@@ -6406,8 +7055,11 @@ pub struct Jwks {
 }
 
 #[cfg(feature = "jwks")]
+crate::runtime::decode_object!(Jwks { keys });
+
+#[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     /// The `kid` property.
@@ -6417,7 +7069,6 @@ pub struct JwksEcdsaPrivateKey {
     /// The `use` property.
     pub r#use: String,
     /// The `kty` property: a [`JwksEcdsaPrivateKeyKty`].
-    #[serde(default)]
     pub kty: JwksEcdsaPrivateKeyKty,
     /// The `crv` property.
     pub crv: String,
@@ -6432,11 +7083,16 @@ pub struct JwksEcdsaPrivateKey {
     /// The `x5t` property.
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
-    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
     pub x5u: Option<String>,
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_object!(
+    JwksEcdsaPrivateKey { kid, alg, r#use = "use", kty: default, crv, x, y, d, x5c, x5t,
+        x5t_s256 = "x5t#S256", x5u }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`).
@@ -6455,7 +7111,7 @@ crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
     /// The `kid` property.
@@ -6465,7 +7121,6 @@ pub struct JwksEcdsaPublicKey {
     /// The `use` property.
     pub r#use: String,
     /// The `kty` property: a [`JwksEcdsaPublicKeyKty`].
-    #[serde(default)]
     pub kty: JwksEcdsaPublicKeyKty,
     /// The `crv` property.
     pub crv: String,
@@ -6478,11 +7133,16 @@ pub struct JwksEcdsaPublicKey {
     /// The `x5t` property.
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
-    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
     pub x5u: Option<String>,
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_object!(
+    JwksEcdsaPublicKey { kid, alg, r#use = "use", kty: default, crv, x, y, x5c, x5t,
+        x5t_s256 = "x5t#S256", x5u }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`).
@@ -6501,7 +7161,7 @@ crate::runtime::open_enum!(JwksEcdsaPublicKeyKty { Ec = "EC" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKey` schema (`#/components/schemas/JWKS.ed25519.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
     /// The `kid` property.
@@ -6511,10 +7171,8 @@ pub struct JwksEd25519PrivateKey {
     /// The `use` property.
     pub r#use: String,
     /// The `kty` property: a [`JwksEd25519PrivateKeyKty`].
-    #[serde(default)]
     pub kty: JwksEd25519PrivateKeyKty,
     /// The `crv` property: a [`JwksEd25519PrivateKeyCrv`].
-    #[serde(default)]
     pub crv: JwksEd25519PrivateKeyCrv,
     /// The `x` property.
     pub x: String,
@@ -6525,11 +7183,16 @@ pub struct JwksEd25519PrivateKey {
     /// The `x5t` property.
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
-    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
     pub x5u: Option<String>,
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_object!(
+    JwksEd25519PrivateKey { kid, alg, r#use = "use", kty: default, crv: default, x, d, x5c, x5t,
+        x5t_s256 = "x5t#S256", x5u }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`).
@@ -6563,7 +7226,7 @@ crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     /// The `kid` property.
@@ -6573,10 +7236,8 @@ pub struct JwksEd25519PublicKey {
     /// The `use` property.
     pub r#use: String,
     /// The `kty` property: a [`JwksEd25519PublicKeyKty`].
-    #[serde(default)]
     pub kty: JwksEd25519PublicKeyKty,
     /// The `crv` property: a [`JwksEd25519PublicKeyCrv`].
-    #[serde(default)]
     pub crv: JwksEd25519PublicKeyCrv,
     /// The `x` property.
     pub x: String,
@@ -6585,11 +7246,16 @@ pub struct JwksEd25519PublicKey {
     /// The `x5t` property.
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
-    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
     pub x5u: Option<String>,
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_object!(
+    JwksEd25519PublicKey { kid, alg, r#use = "use", kty: default, crv: default, x, x5c, x5t,
+        x5t_s256 = "x5t#S256", x5u }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`).
@@ -6648,7 +7314,7 @@ pub enum JwksKeysItem {
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     /// The `kid` property.
@@ -6658,7 +7324,6 @@ pub struct JwksRsaPrivateKey {
     /// The `use` property.
     pub r#use: String,
     /// The `kty` property: a [`JwksRsaPrivateKeyKty`].
-    #[serde(default)]
     pub kty: JwksRsaPrivateKeyKty,
     /// The `n` property.
     pub n: String,
@@ -6681,13 +7346,18 @@ pub struct JwksRsaPrivateKey {
     /// The `x5t` property.
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
-    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
     pub x5u: Option<String>,
     /// The `crv` property.
     pub crv: Option<serde_json::Value>,
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_object!(
+    JwksRsaPrivateKey { kid, alg, r#use = "use", kty: default, n, e, d, p, q, dp, dq, qi, x5c, x5t,
+        x5t_s256 = "x5t#S256", x5u, crv }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
@@ -6706,7 +7376,7 @@ crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwksRsaPublicKey {
     /// The `kid` property.
@@ -6716,7 +7386,6 @@ pub struct JwksRsaPublicKey {
     /// The `use` property.
     pub r#use: String,
     /// The `kty` property: a [`JwksRsaPublicKeyKty`].
-    #[serde(default)]
     pub kty: JwksRsaPublicKeyKty,
     /// The `n` property.
     pub n: String,
@@ -6727,11 +7396,16 @@ pub struct JwksRsaPublicKey {
     /// The `x5t` property.
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
-    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
     pub x5u: Option<String>,
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_object!(
+    JwksRsaPublicKey { kid, alg, r#use = "use", kty: default, n, e, x5c, x5t, x5t_s256 = "x5t#S256",
+        x5u }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKeyKty` schema (`#/components/schemas/JWKS.rsa.PublicKey/properties/kty`).
@@ -6750,7 +7424,7 @@ crate::runtime::open_enum!(JwksRsaPublicKeyKty { Rsa = "RSA" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksSymmetricKey` schema (`#/components/schemas/JWKS.symmetric.Key`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwksSymmetricKey {
     /// The `kid` property.
@@ -6760,7 +7434,6 @@ pub struct JwksSymmetricKey {
     /// The `use` property.
     pub r#use: String,
     /// The `kty` property: a [`JwksSymmetricKeyKty`].
-    #[serde(default)]
     pub kty: JwksSymmetricKeyKty,
     /// The `k` property.
     pub k: String,
@@ -6769,11 +7442,16 @@ pub struct JwksSymmetricKey {
     /// The `x5t` property.
     pub x5t: Option<String>,
     /// The `x5t#S256` property.
-    #[serde(rename = "x5t#S256")]
     pub x5t_s256: Option<String>,
     /// The `x5u` property.
     pub x5u: Option<String>,
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_object!(
+    JwksSymmetricKey { kid, alg, r#use = "use", kty: default, k, x5c, x5t, x5t_s256 = "x5t#S256",
+        x5u }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksSymmetricKeyKty` schema (`#/components/schemas/JWKS.symmetric.Key/properties/kty`).
@@ -6792,11 +7470,10 @@ crate::runtime::open_enum!(JwksSymmetricKeyKty { Oct = "oct" });
 
 #[cfg(feature = "jwt_templates")]
 /// The `JwtTemplate` schema (`#/components/schemas/JWTTemplate`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct JwtTemplate {
     /// The `object` property: a [`JwtTemplateObject`].
-    #[serde(default)]
     pub object: JwtTemplateObject,
     /// The `id` property.
     pub id: String,
@@ -6817,6 +7494,12 @@ pub struct JwtTemplate {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(feature = "jwt_templates")]
+crate::runtime::decode_object!(
+    JwtTemplate { object: default, id, name, claims, lifetime, allowed_clock_skew,
+        custom_signing_key, signing_algorithm, created_at, updated_at }
+);
 
 #[cfg(feature = "jwt_templates")]
 /// The `JwtTemplateObject` schema (`#/components/schemas/JWTTemplate/properties/object`).
@@ -6860,12 +7543,11 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
 
 #[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
-    ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation =
-    "manual_invitation", AutomaticInvitation = "automatic_invitation",
-    AutomaticSuggestion = "automatic_suggestion", EnterpriseSso = "enterprise_sso",
-    MinusManualInvitation = "-manual_invitation", MinusAutomaticInvitation =
-    "-automatic_invitation", MinusAutomaticSuggestion = "-automatic_suggestion",
-    MinusEnterpriseSso = "-enterprise_sso" }
+    ListAllOrganizationDomainsEnrollmentModeItem { ManualInvitation = "manual_invitation",
+        AutomaticInvitation = "automatic_invitation", AutomaticSuggestion = "automatic_suggestion",
+        EnterpriseSso = "enterprise_sso", MinusManualInvitation = "-manual_invitation",
+        MinusAutomaticInvitation = "-automatic_invitation",
+        MinusAutomaticSuggestion = "-automatic_suggestion", MinusEnterpriseSso = "-enterprise_sso" }
 );
 
 #[cfg(feature = "organization_domains")]
@@ -6882,13 +7564,11 @@ pub enum ListAllOrganizationDomainsVerified {
 }
 
 #[cfg(feature = "organization_domains")]
-crate::runtime::open_enum!(
-    ListAllOrganizationDomainsVerified { True = "true", False = "false" }
-);
+crate::runtime::open_enum!(ListAllOrganizationDomainsVerified { True = "true", False = "false" });
 
 #[cfg(feature = "directories")]
 /// The `ListDirectoriesResponse` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListDirectoriesResponse {
     /// The `data` property: a [`Directories`].
@@ -6898,8 +7578,11 @@ pub struct ListDirectoriesResponse {
 }
 
 #[cfg(feature = "directories")]
+crate::runtime::decode_object!(ListDirectoriesResponse { data, total_count });
+
+#[cfg(feature = "directories")]
 /// The `ListDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListDirectoryGroupRoleMappingsResponse {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
@@ -6907,6 +7590,9 @@ pub struct ListDirectoryGroupRoleMappingsResponse {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "directories")]
+crate::runtime::decode_object!(ListDirectoryGroupRoleMappingsResponse { data, total_count });
 
 #[cfg(feature = "enterprise_connections")]
 /// The `ListEnterpriseConnectionTestRunsStatusItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}~1test_runs/get/parameters/1/schema/items`).
@@ -6925,8 +7611,8 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
-    ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success =
-    "success", Failed = "failed" }
+    ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success = "success",
+        Failed = "failed" }
 );
 
 #[cfg(feature = "organization_invitations")]
@@ -6948,8 +7634,8 @@ pub enum ListInstanceOrganizationInvitationsStatus {
 
 #[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
-    ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted =
-    "accepted", Revoked = "revoked", Expired = "expired" }
+    ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
+        Revoked = "revoked", Expired = "expired" }
 );
 
 #[cfg(feature = "invitations")]
@@ -6971,13 +7657,13 @@ pub enum ListInvitationsStatus {
 
 #[cfg(feature = "invitations")]
 crate::runtime::open_enum!(
-    ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked =
-    "revoked", Expired = "expired" }
+    ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
+        Expired = "expired" }
 );
 
 #[cfg(feature = "machines")]
 /// The `ListMachinesResponse` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListMachinesResponse {
     /// The `data` property.
@@ -6985,6 +7671,9 @@ pub struct ListMachinesResponse {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(ListMachinesResponse { data, total_count });
 
 #[cfg(feature = "organization_invitations")]
 /// The `ListOrganizationInvitationsStatus` schema (`#/paths/~1organizations~1{organization_id}~1invitations/get/parameters/1/schema`).
@@ -7006,12 +7695,12 @@ pub enum ListOrganizationInvitationsStatus {
 #[cfg(feature = "organization_invitations")]
 crate::runtime::open_enum!(
     ListOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
-    Revoked = "revoked", Expired = "expired" }
+        Revoked = "revoked", Expired = "expired" }
 );
 
 #[cfg(feature = "scim_directories")]
 /// The `ListScimDirectoriesResponse` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListScimDirectoriesResponse {
     /// The `data` property: a [`ScimDirectories`].
@@ -7021,8 +7710,11 @@ pub struct ListScimDirectoriesResponse {
 }
 
 #[cfg(feature = "scim_directories")]
+crate::runtime::decode_object!(ListScimDirectoriesResponse { data, total_count });
+
+#[cfg(feature = "scim_directories")]
 /// The `ListScimGroupRoleMappingsResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListScimGroupRoleMappingsResponse {
     /// The `data` property: a [`ScimGroupRoleMappings`].
@@ -7031,9 +7723,12 @@ pub struct ListScimGroupRoleMappingsResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "scim_directories")]
+crate::runtime::decode_object!(ListScimGroupRoleMappingsResponse { data, total_count });
+
 #[cfg(feature = "users")]
 /// The `ListUserTrustedDevicesResponse` schema (`#/paths/~1users~1{user_id}~1trusted_devices/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserTrustedDevicesResponse {
     /// The `data` property.
@@ -7042,9 +7737,12 @@ pub struct ListUserTrustedDevicesResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(ListUserTrustedDevicesResponse { data, total_count });
+
 #[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesResponse` schema (`#/paths/~1waitlist_entries/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListWaitlistEntriesResponse {
     /// The `data` property.
@@ -7052,6 +7750,9 @@ pub struct ListWaitlistEntriesResponse {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "waitlist_entries")]
+crate::runtime::decode_object!(ListWaitlistEntriesResponse { data, total_count });
 
 #[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesStatus` schema (`#/paths/~1waitlist_entries/get/parameters/3/schema`).
@@ -7072,17 +7773,16 @@ pub enum ListWaitlistEntriesStatus {
 
 #[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(
-    ListWaitlistEntriesStatus { Pending = "pending", Invited = "invited", Completed =
-    "completed", Rejected = "rejected" }
+    ListWaitlistEntriesStatus { Pending = "pending", Invited = "invited", Completed = "completed",
+        Rejected = "rejected" }
 );
 
 #[cfg(feature = "machines")]
 /// The `Machine` schema (`#/components/schemas/Machine`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Machine {
     /// The `object` property: a [`MachineObject`].
-    #[serde(default)]
     pub object: MachineObject,
     /// The `id` property.
     pub id: String,
@@ -7101,6 +7801,12 @@ pub struct Machine {
 }
 
 #[cfg(feature = "machines")]
+crate::runtime::decode_object!(
+    Machine { object: default, id, name, instance_id, created_at, updated_at, default_token_ttl,
+        scoped_machines }
+);
+
+#[cfg(feature = "machines")]
 /// The `MachineObject` schema (`#/components/schemas/Machine/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7117,11 +7823,10 @@ crate::runtime::open_enum!(MachineObject { Machine = "machine" });
 
 #[cfg(feature = "machines")]
 /// The `MachineScope` schema (`#/components/schemas/MachineScope`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MachineScope {
     /// The `object` property: a [`MachineScopeObject`].
-    #[serde(default)]
     pub object: MachineScopeObject,
     /// The `from_machine_id` property.
     pub from_machine_id: String,
@@ -7130,6 +7835,11 @@ pub struct MachineScope {
     /// The `created_at` property.
     pub created_at: i64,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(
+    MachineScope { object: default, from_machine_id, to_machine_id, created_at }
+);
 
 #[cfg(feature = "machines")]
 /// The `MachineScopeObject` schema (`#/components/schemas/MachineScope/properties/object`).
@@ -7148,11 +7858,10 @@ crate::runtime::open_enum!(MachineScopeObject { MachineScope = "machine_scope" }
 
 #[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachines` schema (`#/components/schemas/MachineWithoutScopedMachines`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MachineWithoutScopedMachines {
     /// The `object` property: a [`MachineWithoutScopedMachinesObject`].
-    #[serde(default)]
     pub object: MachineWithoutScopedMachinesObject,
     /// The `id` property.
     pub id: String,
@@ -7167,6 +7876,12 @@ pub struct MachineWithoutScopedMachines {
     /// Default: `3600`. Minimum: 1.
     pub default_token_ttl: Option<i64>,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(
+    MachineWithoutScopedMachines { object: default, id, name, instance_id, created_at, updated_at,
+        default_token_ttl }
+);
 
 #[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachinesObject` schema (`#/components/schemas/MachineWithoutScopedMachines/properties/object`).
@@ -7202,11 +7917,10 @@ pub type OAuthAccessToken = Vec<OAuthAccessTokenInnerItem>;
 
 #[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItem` schema (`#/components/schemas/OAuthAccessToken/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthAccessTokenInnerItem {
     /// The `object` property: a [`OAuthAccessTokenInnerItemObject`].
-    #[serde(default)]
     pub object: OAuthAccessTokenInnerItemObject,
     /// The `external_account_id` property.
     pub external_account_id: String,
@@ -7231,6 +7945,12 @@ pub struct OAuthAccessTokenInnerItem {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    OAuthAccessTokenInnerItem { object: default, external_account_id, provider_user_id, token,
+        expires_at, provider, public_metadata, label, scopes, id_token, token_secret }
+);
+
+#[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItemObject` schema (`#/components/schemas/OAuthAccessToken/items/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7249,11 +7969,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplication` schema (`#/components/schemas/OAuthApplication`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplication {
     /// The `object` property: a [`OAuthApplicationObject`].
-    #[serde(default)]
     pub object: OAuthApplicationObject,
     /// The `id` property.
     pub id: String,
@@ -7299,6 +8018,14 @@ pub struct OAuthApplication {
 }
 
 #[cfg(feature = "o_auth_applications")]
+crate::runtime::decode_object!(
+    OAuthApplication { object: default, id, instance_id, name, client_id, client_uri,
+        client_image_url, dynamically_registered, consent_screen_enabled, pkce_required, public,
+        scopes, redirect_uris, callback_url, authorize_url, token_fetch_url, user_info_url,
+        discovery_url, token_introspection_url, created_at, updated_at }
+);
+
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationObject` schema (`#/components/schemas/OAuthApplication/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7311,17 +8038,14 @@ pub enum OAuthApplicationObject {
 }
 
 #[cfg(feature = "o_auth_applications")]
-crate::runtime::open_enum!(
-    OAuthApplicationObject { OauthApplication = "oauth_application" }
-);
+crate::runtime::open_enum!(OAuthApplicationObject { OauthApplication = "oauth_application" });
 
 #[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettings` schema (`#/components/schemas/OAuthApplicationSettings`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplicationSettings {
     /// The `object` property: a [`OAuthApplicationSettingsObject`].
-    #[serde(default)]
     pub object: OAuthApplicationSettingsObject,
     /// The `dynamic_oauth_client_registration` property.
     pub dynamic_oauth_client_registration: bool,
@@ -7338,6 +8062,14 @@ pub struct OAuthApplicationSettings {
 }
 
 #[cfg(feature = "instance_settings")]
+crate::runtime::decode_object!(
+    OAuthApplicationSettings { object: default, dynamic_oauth_client_registration, default_scopes,
+        oauth_jwt_access_tokens, client_id_metadata_documents_advertised,
+        client_id_metadata_documents_only_allow_pre_registered_clients,
+        client_id_metadata_documents_block_implicitly_allowed_clients }
+);
+
+#[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettingsObject` schema (`#/components/schemas/OAuthApplicationSettings/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7351,17 +8083,15 @@ pub enum OAuthApplicationSettingsObject {
 
 #[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
-    OAuthApplicationSettingsObject { OauthApplicationSettings =
-    "oauth_application_settings" }
+    OAuthApplicationSettingsObject { OauthApplicationSettings = "oauth_application_settings" }
 );
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecret` schema (`#/components/schemas/OAuthApplicationWithSecret`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     /// The `object` property: a [`OAuthApplicationWithSecretObject`].
-    #[serde(default)]
     pub object: OAuthApplicationWithSecretObject,
     /// The `id` property.
     pub id: String,
@@ -7409,6 +8139,14 @@ pub struct OAuthApplicationWithSecret {
 }
 
 #[cfg(feature = "o_auth_applications")]
+crate::runtime::decode_object!(
+    OAuthApplicationWithSecret { object: default, id, instance_id, name, client_id, client_uri,
+        client_image_url, dynamically_registered, consent_screen_enabled, pkce_required, public,
+        scopes, redirect_uris, callback_url, authorize_url, token_fetch_url, user_info_url,
+        discovery_url, token_introspection_url, created_at, updated_at, client_secret }
+);
+
+#[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecretObject` schema (`#/components/schemas/OAuthApplicationWithSecret/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7427,7 +8165,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplications {
     /// The `data` property.
@@ -7435,6 +8173,9 @@ pub struct OAuthApplications {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "o_auth_applications")]
+crate::runtime::decode_object!(OAuthApplications { data, total_count });
 
 #[cfg(
     any(
@@ -7444,11 +8185,10 @@ pub struct OAuthApplications {
     )
 )]
 /// The `Organization` schema (`#/components/schemas/Organization`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     /// The `object` property: a [`OrganizationObject`].
-    #[serde(default)]
     pub object: OrganizationObject,
     /// The `id` property.
     pub id: String,
@@ -7486,13 +8226,26 @@ pub struct Organization {
     pub role_set_key: Option<String>,
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organizations",
+        feature = "organization_memberships"
+    )
+)]
+crate::runtime::decode_object!(
+    Organization { object: default, id, name, slug, image_url, has_image, members_count,
+        missing_member_with_elevated_permissions, pending_invitations_count,
+        max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata,
+        created_by, created_at, updated_at, last_active_at, role_set_key }
+);
+
 #[cfg(feature = "organization_domains")]
 /// The `OrganizationDomain` schema (`#/components/schemas/OrganizationDomain`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// The `object` property: a [`OrganizationDomainObject`].
-    #[serde(default)]
     pub object: OrganizationDomainObject,
     /// The `id` property.
     pub id: String,
@@ -7524,6 +8277,14 @@ pub struct OrganizationDomain {
 }
 
 #[cfg(feature = "organization_domains")]
+crate::runtime::decode_object!(
+    OrganizationDomain { object: default, id, organization_id, name, enrollment_mode,
+        affiliation_email_address, affiliation_verification, ownership_verification, verification,
+        total_pending_invitations, total_pending_suggestions, public_organization_data, created_at,
+        updated_at }
+);
+
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainEnrollmentMode` schema (`#/components/schemas/OrganizationDomain/properties/enrollment_mode`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7543,8 +8304,8 @@ pub enum OrganizationDomainEnrollmentMode {
 #[cfg(feature = "organization_domains")]
 crate::runtime::open_enum!(
     OrganizationDomainEnrollmentMode { ManualInvitation = "manual_invitation",
-    AutomaticInvitation = "automatic_invitation", AutomaticSuggestion =
-    "automatic_suggestion", EnterpriseSso = "enterprise_sso" }
+        AutomaticInvitation = "automatic_invitation", AutomaticSuggestion = "automatic_suggestion",
+        EnterpriseSso = "enterprise_sso" }
 );
 
 #[cfg(feature = "organization_domains")]
@@ -7560,13 +8321,11 @@ pub enum OrganizationDomainObject {
 }
 
 #[cfg(feature = "organization_domains")]
-crate::runtime::open_enum!(
-    OrganizationDomainObject { OrganizationDomain = "organization_domain" }
-);
+crate::runtime::open_enum!(OrganizationDomainObject { OrganizationDomain = "organization_domain" });
 
 #[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainVerification` schema (`#/components/schemas/OrganizationDomainVerification`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// The `status` property.
@@ -7582,8 +8341,13 @@ pub struct OrganizationDomainVerification {
 }
 
 #[cfg(feature = "organization_domains")]
+crate::runtime::decode_object!(
+    OrganizationDomainVerification { status, strategy, attempts, expire_at, verified_at }
+);
+
+#[cfg(feature = "organization_domains")]
 /// The `OrganizationDomains` schema (`#/components/schemas/OrganizationDomains`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomains {
     /// The `data` property.
@@ -7592,13 +8356,15 @@ pub struct OrganizationDomains {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_domains")]
+crate::runtime::decode_object!(OrganizationDomains { data, total_count });
+
 #[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitation` schema (`#/components/schemas/OrganizationInvitation`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
     /// The `object` property: a [`OrganizationInvitationObject`].
-    #[serde(default)]
     pub object: OrganizationInvitationObject,
     /// The `id` property.
     pub id: String,
@@ -7631,6 +8397,13 @@ pub struct OrganizationInvitation {
 }
 
 #[cfg(feature = "organization_invitations")]
+crate::runtime::decode_object!(
+    OrganizationInvitation { object: default, id, email_address, role, role_name, organization_id,
+        inviter_id, public_inviter_data, status, public_metadata, private_metadata, url, expires_at,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitationObject` schema (`#/components/schemas/OrganizationInvitation/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7655,7 +8428,7 @@ crate::runtime::open_enum!(
     )
 )]
 /// The `OrganizationInvitationPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     /// The `id` property.
@@ -7670,9 +8443,20 @@ pub struct OrganizationInvitationPublicOrganizationData {
     pub has_image: bool,
 }
 
+#[cfg(
+    any(
+        feature = "users",
+        feature = "organization_invitations",
+        feature = "organization_domains"
+    )
+)]
+crate::runtime::decode_object!(
+    OrganizationInvitationPublicOrganizationData { id, name, slug, image_url, has_image }
+);
+
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationPublicUserData` schema (`#/components/schemas/OrganizationInvitationPublicUserData`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     /// The `user_id` property.
@@ -7690,12 +8474,17 @@ pub struct OrganizationInvitationPublicUserData {
 }
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
+crate::runtime::decode_object!(
+    OrganizationInvitationPublicUserData { user_id, first_name, last_name, image_url, has_image,
+        identifier }
+);
+
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationWithPublicOrganizationData {
     /// The `object` property: a [`OrganizationInvitationWithPublicOrganizationDataObject`].
-    #[serde(default)]
     pub object: OrganizationInvitationWithPublicOrganizationDataObject,
     /// The `id` property.
     pub id: String,
@@ -7730,6 +8519,13 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 }
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
+crate::runtime::decode_object!(
+    OrganizationInvitationWithPublicOrganizationData { object: default, id, email_address, role,
+        role_name, organization_id, inviter_id, public_inviter_data, status, public_metadata,
+        private_metadata, url, expires_at, created_at, updated_at, public_organization_data }
+);
+
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationDataObject` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7743,13 +8539,12 @@ pub enum OrganizationInvitationWithPublicOrganizationDataObject {
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 crate::runtime::open_enum!(
-    OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation =
-    "organization_invitation" }
+    OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation = "organization_invitation" }
 );
 
 #[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {
     /// The `data` property.
@@ -7758,9 +8553,12 @@ pub struct OrganizationInvitations {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_invitations")]
+crate::runtime::decode_object!(OrganizationInvitations { data, total_count });
+
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationsWithPublicOrganizationData` schema (`#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     /// The `data` property.
@@ -7769,15 +8567,19 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub total_count: i64,
 }
 
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
+crate::runtime::decode_object!(
+    OrganizationInvitationsWithPublicOrganizationData { data, total_count }
+);
+
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembership` schema (`#/components/schemas/OrganizationMembership`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     /// The `id` property.
     pub id: String,
     /// The `object` property: a [`OrganizationMembershipObject`].
-    #[serde(default)]
     pub object: OrganizationMembershipObject,
     /// The `role` property.
     pub role: String,
@@ -7800,6 +8602,12 @@ pub struct OrganizationMembership {
 }
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
+crate::runtime::decode_object!(
+    OrganizationMembership { id, object: default, role, role_name, permissions, public_metadata,
+        private_metadata, organization, public_user_data, created_at, updated_at }
+);
+
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipObject` schema (`#/components/schemas/OrganizationMembership/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7818,7 +8626,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipPublicUserData` schema (`#/components/schemas/OrganizationMembershipPublicUserData`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
@@ -7845,8 +8653,14 @@ pub struct OrganizationMembershipPublicUserData {
 }
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
+crate::runtime::decode_object!(
+    OrganizationMembershipPublicUserData { user_id, first_name, last_name, profile_image_url,
+        image_url, has_image, identifier, username, banned, deprovisioned }
+);
+
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMemberships` schema (`#/components/schemas/OrganizationMemberships`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The `data` property.
@@ -7854,6 +8668,9 @@ pub struct OrganizationMemberships {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(any(feature = "users", feature = "organization_memberships"))]
+crate::runtime::decode_object!(OrganizationMemberships { data, total_count });
 
 #[cfg(
     any(
@@ -7884,11 +8701,10 @@ crate::runtime::open_enum!(OrganizationObject { Organization = "organization" })
 
 #[cfg(feature = "instance_settings")]
 /// The `OrganizationSettings` schema (`#/components/schemas/OrganizationSettings`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationSettings {
     /// The `object` property: a [`OrganizationSettingsObject`].
-    #[serde(default)]
     pub object: OrganizationSettingsObject,
     /// The `enabled` property.
     pub enabled: bool,
@@ -7920,6 +8736,14 @@ pub struct OrganizationSettings {
 }
 
 #[cfg(feature = "instance_settings")]
+crate::runtime::decode_object!(
+    OrganizationSettings { object: default, enabled, max_allowed_memberships, max_allowed_roles,
+        max_role_sets_allowed, max_allowed_domains, max_allowed_permissions, creator_role,
+        admin_delete_enabled, domains_enabled, slug_disabled, domains_enrollment_modes,
+        domains_default_role, initial_role_set_key }
+);
+
+#[cfg(feature = "instance_settings")]
 /// The `OrganizationSettingsDomainsEnrollmentModesItem` schema (`#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7936,9 +8760,8 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
 
 #[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
-    OrganizationSettingsDomainsEnrollmentModesItem { ManualInvitation =
-    "manual_invitation", AutomaticInvitation = "automatic_invitation",
-    AutomaticSuggestion = "automatic_suggestion" }
+    OrganizationSettingsDomainsEnrollmentModesItem { ManualInvitation = "manual_invitation",
+        AutomaticInvitation = "automatic_invitation", AutomaticSuggestion = "automatic_suggestion" }
 );
 
 #[cfg(feature = "instance_settings")]
@@ -7960,11 +8783,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organizations")]
 /// The `OrganizationWithLogo` schema (`#/components/schemas/OrganizationWithLogo`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// The `object` property: a [`OrganizationWithLogoObject`].
-    #[serde(default)]
     pub object: OrganizationWithLogoObject,
     /// The `id` property.
     pub id: String,
@@ -8006,6 +8828,15 @@ pub struct OrganizationWithLogo {
 }
 
 #[cfg(feature = "organizations")]
+crate::runtime::decode_object!(
+    OrganizationWithLogo { object: default, id, name, slug, members_count,
+        missing_member_with_elevated_permissions, pending_invitations_count,
+        max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata,
+        created_by, created_at, updated_at, last_active_at, role_set_key, logo_url, image_url,
+        has_image }
+);
+
+#[cfg(feature = "organizations")]
 /// The `OrganizationWithLogoObject` schema (`#/components/schemas/OrganizationWithLogo/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8022,7 +8853,7 @@ crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organiza
 
 #[cfg(feature = "organizations")]
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Organizations {
     /// The `data` property.
@@ -8031,9 +8862,12 @@ pub struct Organizations {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organizations")]
+crate::runtime::decode_object!(Organizations { data, total_count });
+
 #[cfg(feature = "billing")]
 /// The `PaginatedBillingPaymentAttemptResponse` schema (`#/components/schemas/PaginatedBillingPaymentAttemptResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// The `data` property.
@@ -8043,8 +8877,11 @@ pub struct PaginatedBillingPaymentAttemptResponse {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(PaginatedBillingPaymentAttemptResponse { data, total_count });
+
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingPriceResponse` schema (`#/components/schemas/PaginatedBillingPriceResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     /// The `data` property.
@@ -8054,8 +8891,11 @@ pub struct PaginatedBillingPriceResponse {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(PaginatedBillingPriceResponse { data, total_count });
+
+#[cfg(feature = "billing")]
 /// The `PaginatedBillingStatementResponse` schema (`#/components/schemas/PaginatedBillingStatementResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     /// The `data` property.
@@ -8065,8 +8905,11 @@ pub struct PaginatedBillingStatementResponse {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(PaginatedBillingStatementResponse { data, total_count });
+
+#[cfg(feature = "billing")]
 /// The `PaginatedCommercePlanResponse` schema (`#/components/schemas/PaginatedCommercePlanResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     /// The `data` property.
@@ -8076,8 +8919,11 @@ pub struct PaginatedCommercePlanResponse {
 }
 
 #[cfg(feature = "billing")]
+crate::runtime::decode_object!(PaginatedCommercePlanResponse { data, total_count });
+
+#[cfg(feature = "billing")]
 /// The `PaginatedCommerceSubscriptionItemResponse` schema (`#/components/schemas/PaginatedCommerceSubscriptionItemResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// The `data` property.
@@ -8086,15 +8932,17 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "billing")]
+crate::runtime::decode_object!(PaginatedCommerceSubscriptionItemResponse { data, total_count });
+
 #[cfg(feature = "users")]
 /// The `Passkey` schema (`#/components/schemas/Passkey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Passkey {
     /// The `id` property.
     pub id: Option<String>,
     /// The `object` property: a [`PasskeyObject`].
-    #[serde(default)]
     pub object: PasskeyObject,
     /// The `name` property.
     pub name: String,
@@ -8103,6 +8951,9 @@ pub struct Passkey {
     /// The `verification` property: a [`VerificationPasskey`].
     pub verification: Option<VerificationPasskey>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(Passkey { id, object: default, name, last_used_at, verification });
 
 #[cfg(feature = "users")]
 /// The `PasskeyObject` schema (`#/components/schemas/Passkey/properties/object`).
@@ -8132,11 +8983,10 @@ pub type PasswordHasher = String;
     )
 )]
 /// The `Permission` schema (`#/components/schemas/Permission`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Permission {
     /// The `object` property: a [`PermissionObject`].
-    #[serde(default)]
     pub object: PermissionObject,
     /// The `id` property.
     pub id: String,
@@ -8153,6 +9003,19 @@ pub struct Permission {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "organization_permissions",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
+crate::runtime::decode_object!(
+    Permission { object: default, id, name, key, description, r#type = "type", created_at,
+        updated_at }
+);
 
 #[cfg(
     any(
@@ -8185,7 +9048,7 @@ crate::runtime::open_enum!(PermissionObject { Permission = "permission" });
 
 #[cfg(feature = "organization_permissions")]
 /// The `Permissions` schema (`#/components/schemas/Permissions`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Permissions {
     /// The `data` property.
@@ -8194,15 +9057,17 @@ pub struct Permissions {
     pub total_count: i64,
 }
 
+#[cfg(feature = "organization_permissions")]
+crate::runtime::decode_object!(Permissions { data, total_count });
+
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumber` schema (`#/components/schemas/PhoneNumber`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// The `id` property.
     pub id: Option<String>,
     /// The `object` property: a [`PhoneNumberObject`].
-    #[serde(default)]
     pub object: PhoneNumberObject,
     /// The `phone_number` property.
     pub phone_number: String,
@@ -8223,6 +9088,13 @@ pub struct PhoneNumber {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+crate::runtime::decode_object!(
+    PhoneNumber { id, object: default, phone_number, reserved_for_second_factor,
+        default_second_factor, reserved, verification, linked_to, backup_codes, created_at,
+        updated_at }
+);
 
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumberObject` schema (`#/components/schemas/PhoneNumber/properties/object`).
@@ -8281,7 +9153,7 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
 
 #[cfg(feature = "email_addresses")]
 /// The `PrepareEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PrepareEmailAddressVerificationResponse {
     /// The `object` property.
@@ -8300,9 +9172,15 @@ pub struct PrepareEmailAddressVerificationResponse {
     pub channel: Option<String>,
 }
 
+#[cfg(feature = "email_addresses")]
+crate::runtime::decode_object!(
+    PrepareEmailAddressVerificationResponse { object, id, status, strategy, attempts, expire_at,
+        channel }
+);
+
 #[cfg(feature = "phone_numbers")]
 /// The `PreparePhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PreparePhoneNumberVerificationResponse {
     /// The `object` property.
@@ -8320,6 +9198,12 @@ pub struct PreparePhoneNumberVerificationResponse {
     /// The `channel` property.
     pub channel: Option<String>,
 }
+
+#[cfg(feature = "phone_numbers")]
+crate::runtime::decode_object!(
+    PreparePhoneNumberVerificationResponse { object, id, status, strategy, attempts, expire_at,
+        channel }
+);
 
 #[cfg(feature = "email_sms_templates")]
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
@@ -8369,11 +9253,10 @@ impl PriceTransitionRequest {
 
 #[cfg(feature = "proxy_checks")]
 /// The `ProxyCheck` schema (`#/components/schemas/ProxyCheck`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyCheck {
     /// The `object` property: a [`ProxyCheckObject`].
-    #[serde(default)]
     pub object: ProxyCheckObject,
     /// The `id` property.
     pub id: String,
@@ -8390,6 +9273,12 @@ pub struct ProxyCheck {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(feature = "proxy_checks")]
+crate::runtime::decode_object!(
+    ProxyCheck { object: default, id, domain_id, last_run_at, proxy_url, successful, created_at,
+        updated_at }
+);
 
 #[cfg(feature = "proxy_checks")]
 /// The `ProxyCheckObject` schema (`#/components/schemas/ProxyCheck/properties/object`).
@@ -8412,11 +9301,10 @@ pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
 
 #[cfg(feature = "redirect_urls")]
 /// The `RedirectUrl` schema (`#/components/schemas/RedirectURL`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RedirectUrl {
     /// The `object` property: a [`RedirectUrlObject`].
-    #[serde(default)]
     pub object: RedirectUrlObject,
     /// The `id` property.
     pub id: String,
@@ -8427,6 +9315,9 @@ pub struct RedirectUrl {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(feature = "redirect_urls")]
+crate::runtime::decode_object!(RedirectUrl { object: default, id, url, created_at, updated_at });
 
 #[cfg(feature = "redirect_urls")]
 /// The `RedirectUrlObject` schema (`#/components/schemas/RedirectURL/properties/object`).
@@ -8490,9 +9381,7 @@ pub enum RefreshSessionBodyFormat {
 }
 
 #[cfg(feature = "sessions")]
-crate::runtime::open_enum!(
-    RefreshSessionBodyFormat { Token = "token", Cookie = "cookie" }
-);
+crate::runtime::open_enum!(RefreshSessionBodyFormat { Token = "token", Cookie = "cookie" });
 
 #[cfg(feature = "users")]
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
@@ -8543,7 +9432,7 @@ impl ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 
 #[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     /// The `data` property: a [`DirectoryGroupRoleMappings`].
@@ -8551,6 +9440,9 @@ pub struct ReplaceDirectoryGroupRoleMappingsResponse {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "directories")]
+crate::runtime::decode_object!(ReplaceDirectoryGroupRoleMappingsResponse { data, total_count });
 
 #[cfg(feature = "organizations")]
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
@@ -8620,7 +9512,7 @@ impl ReplaceScimGroupRoleMappingsBodyMappingsItem {
 
 #[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsResponse {
     /// The `data` property: a [`ScimGroupRoleMappings`].
@@ -8628,6 +9520,9 @@ pub struct ReplaceScimGroupRoleMappingsResponse {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "scim_directories")]
+crate::runtime::decode_object!(ReplaceScimGroupRoleMappingsResponse { data, total_count });
 
 #[cfg(feature = "email_addresses")]
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
@@ -8666,8 +9561,8 @@ pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
 
 #[cfg(feature = "email_addresses")]
 crate::runtime::open_enum!(
-    ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved =
-    "reserved", Unverified = "unverified" }
+    ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved = "reserved",
+        Unverified = "unverified" }
 );
 
 #[cfg(feature = "users")]
@@ -8717,8 +9612,8 @@ pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
 
 #[cfg(feature = "phone_numbers")]
 crate::runtime::open_enum!(
-    ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved =
-    "reserved", Unverified = "unverified" }
+    ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved = "reserved",
+        Unverified = "unverified" }
 );
 
 #[cfg(feature = "email_sms_templates")]
@@ -8739,7 +9634,7 @@ crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBadRequest {
     /// The `errors` property.
@@ -8747,8 +9642,11 @@ pub struct RevokeAdminPortalLinkTokenBadRequest {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(RevokeAdminPortalLinkTokenBadRequest { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -8758,6 +9656,11 @@ pub struct RevokeAdminPortalLinkTokenBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    RevokeAdminPortalLinkTokenBadRequestErrorsItem { message, long_message, code }
+);
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -8774,7 +9677,7 @@ pub struct RevokeAdminPortalLinkTokenBody {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenForbidden {
     /// The `errors` property.
@@ -8782,8 +9685,11 @@ pub struct RevokeAdminPortalLinkTokenForbidden {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(RevokeAdminPortalLinkTokenForbidden { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenForbiddenErrorsItem {
     /// The `message` property.
@@ -8795,8 +9701,13 @@ pub struct RevokeAdminPortalLinkTokenForbiddenErrorsItem {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    RevokeAdminPortalLinkTokenForbiddenErrorsItem { message, long_message, code }
+);
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenNotFound` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenNotFound {
     /// The `errors` property.
@@ -8804,8 +9715,11 @@ pub struct RevokeAdminPortalLinkTokenNotFound {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(RevokeAdminPortalLinkTokenNotFound { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenNotFoundErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -8817,12 +9731,16 @@ pub struct RevokeAdminPortalLinkTokenNotFoundErrorsItem {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    RevokeAdminPortalLinkTokenNotFoundErrorsItem { message, long_message, code }
+);
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse {
     /// The `object` property: a [`RevokeAdminPortalLinkTokenResponseObject`].
-    #[serde(default)]
     pub object: RevokeAdminPortalLinkTokenResponseObject,
     /// The `id` property.
     pub id: String,
@@ -8851,6 +9769,13 @@ pub struct RevokeAdminPortalLinkTokenResponse {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    RevokeAdminPortalLinkTokenResponse { object: default, id, admin_portal_link_id, instance_id,
+        organization_id, it_contact_id, scopes, revoked, revocation_reason, expired, expiration,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8864,13 +9789,12 @@ pub enum RevokeAdminPortalLinkTokenResponseObject {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::open_enum!(
-    RevokeAdminPortalLinkTokenResponseObject { AdminPortalLinkToken =
-    "admin_portal_link_token" }
+    RevokeAdminPortalLinkTokenResponseObject { AdminPortalLinkToken = "admin_portal_link_token" }
 );
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenUnauthorized {
     /// The `errors` property.
@@ -8878,8 +9802,11 @@ pub struct RevokeAdminPortalLinkTokenUnauthorized {
 }
 
 #[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(RevokeAdminPortalLinkTokenUnauthorized { errors });
+
+#[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenUnauthorizedErrorsItem {
     /// The `message` property.
@@ -8890,9 +9817,14 @@ pub struct RevokeAdminPortalLinkTokenUnauthorizedErrorsItem {
     pub code: String,
 }
 
+#[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::decode_object!(
+    RevokeAdminPortalLinkTokenUnauthorizedErrorsItem { message, long_message, code }
+);
+
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeApiKeyBadRequest {
     /// The `errors` property.
@@ -8900,8 +9832,11 @@ pub struct RevokeApiKeyBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(RevokeApiKeyBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -8911,6 +9846,9 @@ pub struct RevokeApiKeyBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(RevokeApiKeyBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -8927,7 +9865,7 @@ pub struct RevokeApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeApiKeyNotFound {
     /// The `errors` property.
@@ -8935,8 +9873,11 @@ pub struct RevokeApiKeyNotFound {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(RevokeApiKeyNotFound { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -8948,12 +9889,14 @@ pub struct RevokeApiKeyNotFoundErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(RevokeApiKeyNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeApiKeyResponse {
     /// The `object` property: a [`RevokeApiKeyResponseObject`].
-    #[serde(default)]
     pub object: RevokeApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
@@ -8988,6 +9931,13 @@ pub struct RevokeApiKeyResponse {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(
+    RevokeApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
+        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9004,11 +9954,10 @@ crate::runtime::open_enum!(RevokeApiKeyResponseObject { ApiKey = "api_key" });
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponse` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeInvitationResponse {
     /// The `object` property: a [`RevokeInvitationResponseObject`].
-    #[serde(default)]
     pub object: RevokeInvitationResponseObject,
     /// The `id` property.
     pub id: String,
@@ -9027,9 +9976,14 @@ pub struct RevokeInvitationResponse {
     /// The `revoked` property.
     pub revoked: Option<bool>,
     /// The `status` property: a [`RevokeInvitationResponseStatus`].
-    #[serde(default)]
     pub status: RevokeInvitationResponseStatus,
 }
+
+#[cfg(feature = "invitations")]
+crate::runtime::decode_object!(
+    RevokeInvitationResponse { object: default, id, email_address, public_metadata, url, expires_at,
+        created_at, updated_at, revoked, status: default }
+);
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponseObject` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
@@ -9063,7 +10017,7 @@ crate::runtime::open_enum!(RevokeInvitationResponseStatus { Revoked = "revoked" 
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenBadRequest {
     /// The `errors` property.
@@ -9071,8 +10025,11 @@ pub struct RevokeM2mTokenBadRequest {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(RevokeM2mTokenBadRequest { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -9082,6 +10039,9 @@ pub struct RevokeM2mTokenBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(RevokeM2mTokenBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -9098,7 +10058,7 @@ pub struct RevokeM2mTokenBody {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenNotFound {
     /// The `errors` property.
@@ -9106,8 +10066,11 @@ pub struct RevokeM2mTokenNotFound {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(RevokeM2mTokenNotFound { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -9119,12 +10082,14 @@ pub struct RevokeM2mTokenNotFoundErrorsItem {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(RevokeM2mTokenNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenResponse {
     /// The `object` property: a [`RevokeM2mTokenResponseObject`].
-    #[serde(default)]
     pub object: RevokeM2mTokenResponseObject,
     /// The `id` property.
     pub id: String,
@@ -9149,6 +10114,12 @@ pub struct RevokeM2mTokenResponse {
     /// The `updated_at` property.
     pub updated_at: f64,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(
+    RevokeM2mTokenResponse { object: default, id, subject, claims, scopes, revoked,
+        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+);
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
@@ -9197,11 +10168,10 @@ pub struct RevokeOrganizationInvitationBody {
     )
 )]
 /// The `Role` schema (`#/components/schemas/Role`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Role {
     /// The `object` property: a [`RoleObject`].
-    #[serde(default)]
     pub object: RoleObject,
     /// The `id` property.
     pub id: String,
@@ -9220,6 +10190,18 @@ pub struct Role {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(
+    any(
+        feature = "organization_roles",
+        feature = "scim_directories",
+        feature = "directories"
+    )
+)]
+crate::runtime::decode_object!(
+    Role { object: default, id, name, key, description, is_creator_eligible, permissions,
+        created_at, updated_at }
+);
 
 #[cfg(
     any(
@@ -9250,11 +10232,10 @@ crate::runtime::open_enum!(RoleObject { Role = "role" });
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSet` schema (`#/components/schemas/RoleSet`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSet {
     /// The `object` property: a [`RoleSetObject`].
-    #[serde(default)]
     pub object: RoleSetObject,
     /// The `id` property.
     pub id: String,
@@ -9281,12 +10262,17 @@ pub struct RoleSet {
 }
 
 #[cfg(feature = "role_sets")]
+crate::runtime::decode_object!(
+    RoleSet { object: default, id, name, key, description, roles, default_role, creator_role,
+        r#type = "type", role_set_migration, created_at, updated_at }
+);
+
+#[cfg(feature = "role_sets")]
 /// The `RoleSetItem` schema (`#/components/schemas/RoleSetItem`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSetItem {
     /// The `object` property: a [`RoleSetItemObject`].
-    #[serde(default)]
     pub object: RoleSetItemObject,
     /// The `id` property.
     pub id: String,
@@ -9307,6 +10293,12 @@ pub struct RoleSetItem {
 }
 
 #[cfg(feature = "role_sets")]
+crate::runtime::decode_object!(
+    RoleSetItem { object: default, id, name, key, description, members_count, has_members,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "role_sets")]
 /// The `RoleSetItemObject` schema (`#/components/schemas/RoleSetItem/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9323,11 +10315,10 @@ crate::runtime::open_enum!(RoleSetItemObject { RoleSetItem = "role_set_item" });
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetMigration` schema (`#/components/schemas/RoleSetMigration`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSetMigration {
     /// The `object` property: a [`RoleSetMigrationObject`].
-    #[serde(default)]
     pub object: RoleSetMigrationObject,
     /// The `id` property.
     pub id: String,
@@ -9358,6 +10349,13 @@ pub struct RoleSetMigration {
 }
 
 #[cfg(feature = "role_sets")]
+crate::runtime::decode_object!(
+    RoleSetMigration { object: default, id, organization_id, instance_id, source_role_set_id,
+        dest_role_set_id, trigger_type, status, migrated_members, mappings, started_at,
+        completed_at, created_at, updated_at }
+);
+
+#[cfg(feature = "role_sets")]
 /// The `RoleSetMigrationObject` schema (`#/components/schemas/RoleSetMigration/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9370,9 +10368,7 @@ pub enum RoleSetMigrationObject {
 }
 
 #[cfg(feature = "role_sets")]
-crate::runtime::open_enum!(
-    RoleSetMigrationObject { RoleSetMigration = "role_set_migration" }
-);
+crate::runtime::open_enum!(RoleSetMigrationObject { RoleSetMigration = "role_set_migration" });
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetObject` schema (`#/components/schemas/RoleSet/properties/object`).
@@ -9407,7 +10403,7 @@ crate::runtime::open_enum!(RoleSetType { Initial = "initial", Custom = "custom" 
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSets` schema (`#/components/schemas/RoleSets`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSets {
     /// The `data` property.
@@ -9416,9 +10412,12 @@ pub struct RoleSets {
     pub total_count: i64,
 }
 
+#[cfg(feature = "role_sets")]
+crate::runtime::decode_object!(RoleSets { data, total_count });
+
 #[cfg(feature = "organization_roles")]
 /// The `Roles` schema (`#/components/schemas/Roles`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Roles {
     /// The `data` property.
@@ -9426,6 +10425,9 @@ pub struct Roles {
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "organization_roles")]
+crate::runtime::decode_object!(Roles { data, total_count });
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyBody` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`).
@@ -9438,15 +10440,17 @@ pub struct RotateMachineSecretKeyBody {
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyResponse {
     /// The `object` property: a [`RotateMachineSecretKeyResponseObject`].
-    #[serde(default)]
     pub object: RotateMachineSecretKeyResponseObject,
     /// The `secret` property.
     pub secret: Option<String>,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::decode_object!(RotateMachineSecretKeyResponse { object: default, secret });
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
@@ -9467,13 +10471,12 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAccount {
     /// The `id` property.
     pub id: String,
     /// The `object` property: a [`SamlAccountObject`].
-    #[serde(default)]
     pub object: SamlAccountObject,
     /// The `provider` property.
     pub provider: String,
@@ -9498,8 +10501,14 @@ pub struct SamlAccount {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    SamlAccount { id, object: default, provider, active, email_address, first_name, last_name,
+        provider_user_id, last_authenticated_at, public_metadata, verification, saml_connection }
+);
+
+#[cfg(feature = "users")]
 /// The `SamlAccountConnection` schema (`#/components/schemas/SAMLAccountConnection`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAccountConnection {
     /// The `id` property.
@@ -9528,6 +10537,13 @@ pub struct SamlAccountConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    SamlAccountConnection { id, name, domain, domains, active, provider, sync_user_attributes,
+        allow_subdomains, allow_idp_initiated, disable_additional_identifications, created_at,
+        updated_at }
+);
 
 #[cfg(feature = "users")]
 /// The `SamlAccountObject` schema (`#/components/schemas/SAMLAccount/properties/object`).
@@ -9586,11 +10602,10 @@ impl<'de> Deserialize<'de> for SamlAccountVerification {
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnection` schema (`#/components/schemas/SAMLConnection`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnection {
     /// The `object` property: a [`SamlConnectionObject`].
-    #[serde(default)]
     pub object: SamlConnectionObject,
     /// The `id` property.
     pub id: String,
@@ -9658,8 +10673,19 @@ pub struct SamlConnection {
 }
 
 #[cfg(feature = "saml_connections")]
+crate::runtime::decode_object!(
+    SamlConnection { object: default, id, name, domain, domains, idp_entity_id, idp_sso_url,
+        idp_certificate, idp_certificate_issued_at, idp_certificate_expires_at, idp_metadata_url,
+        idp_metadata, acs_url, sp_entity_id, sp_metadata_url, organization_id, attribute_mapping,
+        active, provider, user_count, sync_user_attributes, allow_subdomains, allow_idp_initiated,
+        disable_additional_identifications, allow_organization_account_linking, force_authn,
+        login_hint, enterprise_connection_id, created_at, updated_at, authenticatable,
+        disable_jit_provisioning }
+);
+
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionAttributeMapping` schema (`#/components/schemas/SAMLConnectionAttributeMapping`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
@@ -9673,8 +10699,13 @@ pub struct SamlConnectionAttributeMapping {
 }
 
 #[cfg(feature = "saml_connections")]
+crate::runtime::decode_object!(
+    SamlConnectionAttributeMapping { user_id, email_address, first_name, last_name }
+);
+
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property: a [`SamlConnectionLoginHintMode`].
@@ -9682,6 +10713,9 @@ pub struct SamlConnectionLoginHint {
     /// The `source` property.
     pub source: Option<String>,
 }
+
+#[cfg(feature = "saml_connections")]
+crate::runtime::decode_object!(SamlConnectionLoginHint { mode, source });
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
@@ -9700,8 +10734,8 @@ pub enum SamlConnectionLoginHintMode {
 
 #[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
-    SamlConnectionLoginHintMode { EmailAddress = "email_address", CustomAttribute =
-    "custom_attribute", Off = "off" }
+    SamlConnectionLoginHintMode { EmailAddress = "email_address",
+        CustomAttribute = "custom_attribute", Off = "off" }
 );
 
 #[cfg(feature = "saml_connections")]
@@ -9721,7 +10755,7 @@ crate::runtime::open_enum!(SamlConnectionObject { SamlConnection = "saml_connect
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnections` schema (`#/components/schemas/SAMLConnections`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnections {
     /// The `data` property.
@@ -9730,17 +10764,19 @@ pub struct SamlConnections {
     pub total_count: i64,
 }
 
+#[cfg(feature = "saml_connections")]
+crate::runtime::decode_object!(SamlConnections { data, total_count });
+
 #[cfg(feature = "scim_directories")]
 /// The `ScimDirectories` schema (`#/components/schemas/SCIMDirectories`).
 pub type ScimDirectories = Vec<ScimDirectory>;
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimDirectory` schema (`#/components/schemas/SCIMDirectory`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ScimDirectory {
     /// The `object` property: a [`ScimDirectoryObject`].
-    #[serde(default)]
     pub object: ScimDirectoryObject,
     /// The `id` property.
     pub id: String,
@@ -9769,8 +10805,15 @@ pub struct ScimDirectory {
 }
 
 #[cfg(feature = "scim_directories")]
+crate::runtime::decode_object!(
+    ScimDirectory { object: default, id, name, enterprise_connection_id, endpoint_url, provider,
+        enabled, group_role_mapping_enabled, attribute_mapping, custom_attributes, api_key,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryCustomAttributesItem` schema (`#/components/schemas/SCIMDirectory/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
     /// The `name` property.
@@ -9786,6 +10829,12 @@ pub struct ScimDirectoryCustomAttributesItem {
     /// The `multi_valued` property.
     pub multi_valued: Option<bool>,
 }
+
+#[cfg(feature = "scim_directories")]
+crate::runtime::decode_object!(
+    ScimDirectoryCustomAttributesItem { name, key, sso_path, scim_path, directory_path,
+        multi_valued }
+);
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryObject` schema (`#/components/schemas/SCIMDirectory/properties/object`).
@@ -9804,11 +10853,10 @@ crate::runtime::open_enum!(ScimDirectoryObject { ScimDirectory = "scim_directory
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMapping` schema (`#/components/schemas/SCIMGroupRoleMapping`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMapping {
     /// The `object` property: a [`ScimGroupRoleMappingObject`].
-    #[serde(default)]
     pub object: ScimGroupRoleMappingObject,
     /// The `id` property.
     pub id: String,
@@ -9835,6 +10883,13 @@ pub struct ScimGroupRoleMapping {
 }
 
 #[cfg(feature = "scim_directories")]
+crate::runtime::decode_object!(
+    ScimGroupRoleMapping { object: default, id, scim_directory_id, directory_id, scim_group_id,
+        directory_group_id, scim_group_display_name, directory_group_display_name, role, precedence,
+        created_at, updated_at }
+);
+
+#[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMappingObject` schema (`#/components/schemas/SCIMGroupRoleMapping/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -9857,7 +10912,7 @@ pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;
 
 #[cfg(feature = "users")]
 /// The `ScimUserMetadata` schema (`#/components/schemas/SCIMUserMetadata`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
@@ -9868,13 +10923,15 @@ pub struct ScimUserMetadata {
     pub external_id: Option<String>,
 }
 
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(ScimUserMetadata { directory_id, directory_enabled, external_id });
+
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `Session` schema (`#/components/schemas/Session`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// The `object` property: a [`SessionObject`].
-    #[serde(default)]
     pub object: SessionObject,
     /// The `id` property.
     pub id: String,
@@ -9905,8 +10962,14 @@ pub struct Session {
 }
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
+crate::runtime::decode_object!(
+    Session { object: default, id, user_id, client_id, actor, status, last_active_organization_id,
+        last_active_at, latest_activity, expire_at, abandon_at, updated_at, created_at, tasks }
+);
+
+#[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionActivityResponse` schema (`#/components/schemas/SessionActivityResponse`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SessionActivityResponse {
     /// The `object` property.
@@ -9928,6 +10991,12 @@ pub struct SessionActivityResponse {
     /// The `country` property.
     pub country: Option<String>,
 }
+
+#[cfg(any(feature = "clients", feature = "sessions"))]
+crate::runtime::decode_object!(
+    SessionActivityResponse { object, id, device_type, is_mobile, browser_name, browser_version,
+        ip_address, city, country }
+);
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionObject` schema (`#/components/schemas/Session/properties/object`).
@@ -9986,19 +11055,21 @@ pub enum SessionStatus {
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 crate::runtime::open_enum!(
-    SessionStatus { Active = "active", Revoked = "revoked", Ended = "ended", Expired =
-    "expired", Removed = "removed", Abandoned = "abandoned", Replaced = "replaced",
-    Pending = "pending" }
+    SessionStatus { Active = "active", Revoked = "revoked", Ended = "ended", Expired = "expired",
+        Removed = "removed", Abandoned = "abandoned", Replaced = "replaced", Pending = "pending" }
 );
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionTask` schema (`#/components/schemas/SessionTask`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SessionTask {
     /// The `key` property.
     pub key: String,
 }
+
+#[cfg(any(feature = "clients", feature = "sessions"))]
+crate::runtime::decode_object!(SessionTask { key });
 
 #[cfg(feature = "users")]
 /// The `SetUserPasswordCompromisedBody` schema (`#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`).
@@ -10015,11 +11086,10 @@ pub struct SetUserPasswordCompromisedBody {
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SignInToken {
     /// The `object` property: a [`SignInTokenObject`].
-    #[serde(default)]
     pub object: SignInTokenObject,
     /// The `id` property.
     pub id: String,
@@ -10036,6 +11106,11 @@ pub struct SignInToken {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(feature = "sign_in_tokens")]
+crate::runtime::decode_object!(
+    SignInToken { object: default, id, status, user_id, token, url, created_at, updated_at }
+);
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenObject` schema (`#/components/schemas/SignInToken/properties/object`).
@@ -10074,11 +11149,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SignUp {
     /// The `object` property: a [`SignUpObject`].
-    #[serde(default)]
     pub object: SignUpObject,
     /// The `id` property.
     pub id: String,
@@ -10132,6 +11206,15 @@ pub struct SignUp {
 }
 
 #[cfg(feature = "sign_ups")]
+crate::runtime::decode_object!(
+    SignUp { object: default, id, status, required_fields, optional_fields, missing_fields,
+        unverified_fields, verifications, username, email_address, phone_number, web3_wallet,
+        password_enabled, first_name, last_name, unsafe_metadata, public_metadata, custom_action,
+        external_id, created_session_id, created_user_id, abandon_at, legal_accepted_at, locale,
+        external_account }
+);
+
+#[cfg(feature = "sign_ups")]
 /// The `SignUpObject` schema (`#/components/schemas/SignUp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10164,12 +11247,12 @@ pub enum SignUpStatus {
 #[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(
     SignUpStatus { MissingRequirements = "missing_requirements", Complete = "complete",
-    Abandoned = "abandoned" }
+        Abandoned = "abandoned" }
 );
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpVerification` schema (`#/components/schemas/SignUpVerification`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property: a [`SignUpVerificationNextAction`].
@@ -10177,6 +11260,9 @@ pub struct SignUpVerification {
     /// The `supported_strategies` property.
     pub supported_strategies: Option<Vec<String>>,
 }
+
+#[cfg(feature = "sign_ups")]
+crate::runtime::decode_object!(SignUpVerification { next_action, supported_strategies });
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpVerificationNextAction` schema (`#/components/schemas/SignUpVerification/properties/next_action`).
@@ -10195,13 +11281,13 @@ pub enum SignUpVerificationNextAction {
 
 #[cfg(feature = "sign_ups")]
 crate::runtime::open_enum!(
-    SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt =
-    "needs_attempt", Empty = "" }
+    SignUpVerificationNextAction { NeedsPrepare = "needs_prepare", NeedsAttempt = "needs_attempt",
+        Empty = "" }
 );
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpVerifications` schema (`#/components/schemas/SignUpVerifications`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property: a [`SignUpVerification`].
@@ -10214,18 +11300,26 @@ pub struct SignUpVerifications {
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "sign_ups")]
+crate::runtime::decode_object!(
+    SignUpVerifications { email_address, phone_number, web3_wallet, external_account }
+);
+
 #[cfg(feature = "webhooks")]
 /// The `SvixUrl` schema (`#/components/schemas/SvixURL`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SvixUrl {
     /// The `svix_url` property.
     pub svix_url: String,
 }
 
+#[cfg(feature = "webhooks")]
+crate::runtime::decode_object!(SvixUrl { svix_url });
+
 #[cfg(feature = "email_sms_templates")]
 /// The `Template` schema (`#/components/schemas/Template`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
     /// The `id` property.
@@ -10279,6 +11373,14 @@ pub struct Template {
 }
 
 #[cfg(feature = "email_sms_templates")]
+crate::runtime::decode_object!(
+    Template { id, object, instance_id, resource_type, template_type, name, slug, position,
+        can_revert, can_delete, can_edit_body, can_toggle, subject, markup, body,
+        available_variables, required_variables, from_email_name, reply_to_email_name,
+        delivered_by_clerk, enabled, flagged_as_suspicious, updated_at, created_at }
+);
+
+#[cfg(feature = "email_sms_templates")]
 /// The `TemplateObject` schema (`#/components/schemas/Template/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10295,17 +11397,19 @@ crate::runtime::open_enum!(TemplateObject { Template = "template" });
 
 #[cfg(feature = "testing_tokens")]
 /// The `TestingToken` schema (`#/components/schemas/TestingToken`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TestingToken {
     /// The `object` property: a [`TestingTokenObject`].
-    #[serde(default)]
     pub object: TestingTokenObject,
     /// The `token` property.
     pub token: String,
     /// The `expires_at` property.
     pub expires_at: i64,
 }
+
+#[cfg(feature = "testing_tokens")]
+crate::runtime::decode_object!(TestingToken { object: default, token, expires_at });
 
 #[cfg(feature = "testing_tokens")]
 /// The `TestingTokenObject` schema (`#/components/schemas/TestingToken/properties/object`).
@@ -10346,21 +11450,21 @@ pub enum ToggleTemplateDeliveryTemplateType {
 }
 
 #[cfg(feature = "email_sms_templates")]
-crate::runtime::open_enum!(
-    ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" }
-);
+crate::runtime::open_enum!(ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" });
 
 #[cfg(feature = "sessions")]
 /// The `Token` schema (`#/components/schemas/Token`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Token {
     /// The `object` property: a [`TokenObject`].
-    #[serde(default)]
     pub object: TokenObject,
     /// The `jwt` property.
     pub jwt: String,
 }
+
+#[cfg(feature = "sessions")]
+crate::runtime::decode_object!(Token { object: default, jwt });
 
 #[cfg(feature = "sessions")]
 /// The `TokenObject` schema (`#/components/schemas/Token/properties/object`).
@@ -10379,15 +11483,17 @@ crate::runtime::open_enum!(TokenObject { Token = "token" });
 
 #[cfg(feature = "users")]
 /// The `TotalCount` schema (`#/components/schemas/TotalCount`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TotalCount {
     /// The `object` property: a [`TotalCountObject`].
-    #[serde(default)]
     pub object: TotalCountObject,
     /// The `total_count` property.
     pub total_count: i64,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(TotalCount { object: default, total_count });
 
 #[cfg(feature = "users")]
 /// The `TotalCountObject` schema (`#/components/schemas/TotalCount/properties/object`).
@@ -10406,11 +11512,10 @@ crate::runtime::open_enum!(TotalCountObject { TotalCount = "total_count" });
 
 #[cfg(feature = "users")]
 /// The `TrustedDevice` schema (`#/components/schemas/TrustedDevice`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TrustedDevice {
     /// The `object` property: a [`TrustedDeviceObject`].
-    #[serde(default)]
     pub object: TrustedDeviceObject,
     /// The `id` property.
     pub id: String,
@@ -10421,7 +11526,6 @@ pub struct TrustedDevice {
     /// The `name` property.
     pub name: Option<String>,
     /// The `algorithm` property: a [`TrustedDeviceAlgorithm`].
-    #[serde(default)]
     pub algorithm: TrustedDeviceAlgorithm,
     /// The `status` property: a [`TrustedDeviceStatus`].
     pub status: TrustedDeviceStatus,
@@ -10434,6 +11538,12 @@ pub struct TrustedDevice {
     /// The `revoked_at` property.
     pub revoked_at: Option<i64>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    TrustedDevice { object: default, id, platform, app_identifier, name, algorithm: default, status,
+        created_at, updated_at, last_used_at, revoked_at }
+);
 
 #[cfg(feature = "users")]
 /// The `TrustedDeviceAlgorithm` schema (`#/components/schemas/TrustedDevice/properties/algorithm`).
@@ -10495,13 +11605,11 @@ pub enum TrustedDeviceStatus {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    TrustedDeviceStatus { Active = "active", Revoked = "revoked" }
-);
+crate::runtime::open_enum!(TrustedDeviceStatus { Active = "active", Revoked = "revoked" });
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyBadRequest {
     /// The `errors` property.
@@ -10509,8 +11617,11 @@ pub struct UpdateApiKeyBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(UpdateApiKeyBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -10520,6 +11631,9 @@ pub struct UpdateApiKeyBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(UpdateApiKeyBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
@@ -10554,7 +11668,7 @@ pub struct UpdateApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyNotFound {
     /// The `errors` property.
@@ -10562,8 +11676,11 @@ pub struct UpdateApiKeyNotFound {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(UpdateApiKeyNotFound { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -10575,12 +11692,14 @@ pub struct UpdateApiKeyNotFoundErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(UpdateApiKeyNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyResponse {
     /// The `object` property: a [`UpdateApiKeyResponseObject`].
-    #[serde(default)]
     pub object: UpdateApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
@@ -10613,6 +11732,13 @@ pub struct UpdateApiKeyResponse {
     /// The `updated_at` property.
     pub updated_at: f64,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(
+    UpdateApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
+        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
+        created_at, updated_at }
+);
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
@@ -11005,7 +12131,7 @@ pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::open_enum!(
     UpdateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
-    CustomAttribute = "custom_attribute", Off = "off" }
+        CustomAttribute = "custom_attribute", Off = "off" }
 );
 
 #[cfg(feature = "beta_features")]
@@ -11041,7 +12167,7 @@ pub struct UpdateInstanceAuthConfigBody {
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponse` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigResponse {
     /// The `object` property: a [`UpdateInstanceAuthConfigResponseObject`].
@@ -11058,6 +12184,12 @@ pub struct UpdateInstanceAuthConfigResponse {
     #[deprecated]
     pub enhanced_email_deliverability: Option<bool>,
 }
+
+#[cfg(feature = "beta_features")]
+crate::runtime::decode_object!(
+    UpdateInstanceAuthConfigResponse { object, id, restricted_to_allowlist, from_email_address,
+        progressive_sign_up, enhanced_email_deliverability }
+);
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponseObject` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
@@ -11266,8 +12398,8 @@ pub enum UpdateInstancePreferredSignInStrategyWhenPasswordRequired {
 
 #[cfg(feature = "instance_settings")]
 crate::runtime::open_enum!(
-    UpdateInstancePreferredSignInStrategyWhenPasswordRequired { Password = "password",
-    Otp = "otp", Empty = "" }
+    UpdateInstancePreferredSignInStrategyWhenPasswordRequired { Password = "password", Otp = "otp",
+        Empty = "" }
 );
 
 #[cfg(feature = "instance_settings")]
@@ -11833,7 +12965,7 @@ pub enum UpdateSamlConnectionBodyLoginHintMode {
 #[cfg(feature = "saml_connections")]
 crate::runtime::open_enum!(
     UpdateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
-    CustomAttribute = "custom_attribute", Off = "off" }
+        CustomAttribute = "custom_attribute", Off = "off" }
 );
 
 #[cfg(feature = "scim_directories")]
@@ -12090,13 +13222,12 @@ crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "
 
 #[cfg(feature = "users")]
 /// The `User` schema (`#/components/schemas/User`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     /// The `id` property.
     pub id: String,
     /// The `object` property: a [`UserObject`].
-    #[serde(default)]
     pub object: UserObject,
     /// The `external_id` property.
     pub external_id: Option<String>,
@@ -12190,6 +13321,20 @@ pub struct User {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    User { id, object: default, external_id, primary_email_address_id, primary_phone_number_id,
+        primary_web3_wallet_id, username, first_name, last_name, locale, profile_image_url,
+        image_url, has_image, public_metadata, private_metadata, unsafe_metadata, email_addresses,
+        phone_numbers, web3_wallets, passkeys, password_enabled, two_factor_enabled, totp_enabled,
+        backup_code_enabled, mfa_enabled_at, mfa_disabled_at, password_last_updated_at,
+        external_accounts, saml_accounts, enterprise_accounts, organization_memberships,
+        last_sign_in_at, banned, locked, deprovisioned, lockout_expires_in_seconds,
+        verification_attempts_remaining, updated_at, created_at, delete_self_enabled,
+        create_organization_enabled, create_organizations_limit, last_active_at, legal_accepted_at,
+        bypass_client_trust, scim }
+);
+
+#[cfg(feature = "users")]
 /// The `UserObject` schema (`#/components/schemas/User/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12233,7 +13378,7 @@ pub enum UsersGetOrganizationInvitationsStatus {
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
     UsersGetOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
-    Revoked = "revoked", Expired = "expired" }
+        Revoked = "revoked", Expired = "expired" }
 );
 
 #[cfg(feature = "users")]
@@ -12247,16 +13392,14 @@ pub struct UsersUnbanBody {
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
     /// The `object` property: a [`VerificationAdminObject`].
     pub object: Option<VerificationAdminObject>,
     /// The `status` property: a [`VerificationAdminStatus`].
-    #[serde(default)]
     pub status: VerificationAdminStatus,
     /// The `strategy` property: a [`VerificationAdminStrategy`].
-    #[serde(default)]
     pub strategy: VerificationAdminStrategy,
     /// The `attempts` property.
     pub attempts: Option<i64>,
@@ -12265,6 +13408,12 @@ pub struct VerificationAdmin {
     /// The `verified_at_client` property.
     pub verified_at_client: Option<String>,
 }
+
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+crate::runtime::decode_object!(
+    VerificationAdmin { object, status: default, strategy: default, attempts, expire_at,
+        verified_at_client }
+);
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminObject` schema (`#/components/schemas/verification_admin/properties/object`).
@@ -12279,9 +13428,7 @@ pub enum VerificationAdminObject {
 }
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-crate::runtime::open_enum!(
-    VerificationAdminObject { VerificationAdmin = "verification_admin" }
-);
+crate::runtime::open_enum!(VerificationAdminObject { VerificationAdmin = "verification_admin" });
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
@@ -12315,7 +13462,7 @@ crate::runtime::open_enum!(VerificationAdminStrategy { Admin = "admin" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLink` schema (`#/components/schemas/verification_email_link`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationEmailLink {
     /// The `object` property: a [`VerificationEmailLinkObject`].
@@ -12323,7 +13470,6 @@ pub struct VerificationEmailLink {
     /// The `status` property: a [`VerificationEmailLinkStatus`].
     pub status: VerificationEmailLinkStatus,
     /// The `strategy` property: a [`VerificationEmailLinkStrategy`].
-    #[serde(default)]
     pub strategy: VerificationEmailLinkStrategy,
     /// The `attempts` property.
     pub attempts: Option<i64>,
@@ -12332,6 +13478,12 @@ pub struct VerificationEmailLink {
     /// The `verified_at_client` property.
     pub verified_at_client: Option<String>,
 }
+
+#[cfg(any(feature = "email_addresses", feature = "users"))]
+crate::runtime::decode_object!(
+    VerificationEmailLink { object, status, strategy: default, attempts, expire_at,
+        verified_at_client }
+);
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkObject` schema (`#/components/schemas/verification_email_link/properties/object`).
@@ -12370,7 +13522,7 @@ pub enum VerificationEmailLinkStatus {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationEmailLinkStatus { Unverified = "unverified", Verified = "verified",
-    Failed = "failed", Expired = "expired" }
+        Failed = "failed", Expired = "expired" }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -12390,7 +13542,7 @@ crate::runtime::open_enum!(VerificationEmailLinkStrategy { EmailLink = "email_li
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauth` schema (`#/components/schemas/verification_from_oauth`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationFromOauth {
     /// The `object` property: a [`VerificationFromOauthObject`].
@@ -12408,6 +13560,12 @@ pub struct VerificationFromOauth {
     /// The `verified_at_client` property.
     pub verified_at_client: Option<String>,
 }
+
+#[cfg(any(feature = "email_addresses", feature = "users"))]
+crate::runtime::decode_object!(
+    VerificationFromOauth { object, status, strategy, error, expire_at, attempts,
+        verified_at_client }
+);
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauthObject` schema (`#/components/schemas/verification_from_oauth/properties/object`).
@@ -12446,7 +13604,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTap` schema (`#/components/schemas/verification_google_one_tap`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// The `object` property: a [`VerificationGoogleOneTapObject`].
@@ -12454,7 +13612,6 @@ pub struct VerificationGoogleOneTap {
     /// The `status` property: a [`VerificationGoogleOneTapStatus`].
     pub status: VerificationGoogleOneTapStatus,
     /// The `strategy` property: a [`VerificationGoogleOneTapStrategy`].
-    #[serde(default)]
     pub strategy: VerificationGoogleOneTapStrategy,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
@@ -12465,6 +13622,12 @@ pub struct VerificationGoogleOneTap {
     /// The `error` property: a [`ClerkError`].
     pub error: Option<ClerkError>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    VerificationGoogleOneTap { object, status, strategy: default, expire_at, attempts,
+        verified_at_client, error }
+);
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapObject` schema (`#/components/schemas/verification_google_one_tap/properties/object`).
@@ -12480,8 +13643,7 @@ pub enum VerificationGoogleOneTapObject {
 
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
-    VerificationGoogleOneTapObject { VerificationGoogleOneTap =
-    "verification_google_one_tap" }
+    VerificationGoogleOneTapObject { VerificationGoogleOneTap = "verification_google_one_tap" }
 );
 
 #[cfg(feature = "users")]
@@ -12515,13 +13677,11 @@ pub enum VerificationGoogleOneTapStrategy {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    VerificationGoogleOneTapStrategy { GoogleOneTap = "google_one_tap" }
-);
+crate::runtime::open_enum!(VerificationGoogleOneTapStrategy { GoogleOneTap = "google_one_tap" });
 
 #[cfg(feature = "users")]
 /// The `VerificationOauth` schema (`#/components/schemas/verification_oauth`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationOauth {
     /// The `object` property: a [`VerificationOauthObject`].
@@ -12543,6 +13703,12 @@ pub struct VerificationOauth {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    VerificationOauth { object, status, strategy, external_verification_redirect_url, error,
+        expire_at, attempts, verified_at_client }
+);
+
+#[cfg(feature = "users")]
 /// The `VerificationOauthObject` schema (`#/components/schemas/verification_oauth/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12555,9 +13721,7 @@ pub enum VerificationOauthObject {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    VerificationOauthObject { VerificationOauth = "verification_oauth" }
-);
+crate::runtime::open_enum!(VerificationOauthObject { VerificationOauth = "verification_oauth" });
 
 #[cfg(feature = "users")]
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
@@ -12580,13 +13744,13 @@ pub enum VerificationOauthStatus {
 
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
-    VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed =
-    "failed", Expired = "expired", Transferable = "transferable" }
+    VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed = "failed",
+        Expired = "expired", Transferable = "transferable" }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationOtp {
     /// The `object` property: a [`VerificationOtpObject`].
@@ -12606,6 +13770,11 @@ pub struct VerificationOtp {
 }
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+crate::runtime::decode_object!(
+    VerificationOtp { object, status, strategy, attempts, expire_at, channel, verified_at_client }
+);
+
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpObject` schema (`#/components/schemas/verification_otp/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12618,9 +13787,7 @@ pub enum VerificationOtpObject {
 }
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-crate::runtime::open_enum!(
-    VerificationOtpObject { VerificationOtp = "verification_otp" }
-);
+crate::runtime::open_enum!(VerificationOtpObject { VerificationOtp = "verification_otp" });
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStatus` schema (`#/components/schemas/verification_otp/properties/status`).
@@ -12641,8 +13808,8 @@ pub enum VerificationOtpStatus {
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
-    VerificationOtpStatus { Unverified = "unverified", Verified = "verified", Failed =
-    "failed", Expired = "expired" }
+    VerificationOtpStatus { Unverified = "unverified", Verified = "verified", Failed = "failed",
+        Expired = "expired" }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
@@ -12663,21 +13830,19 @@ pub enum VerificationOtpStrategy {
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(
     VerificationOtpStrategy { PhoneCode = "phone_code", EmailCode = "email_code",
-    ResetPasswordEmailCode = "reset_password_email_code" }
+        ResetPasswordEmailCode = "reset_password_email_code" }
 );
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskey` schema (`#/components/schemas/verification_passkey`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
     /// The `object` property: a [`VerificationPasskeyObject`].
     pub object: Option<VerificationPasskeyObject>,
     /// The `status` property: a [`VerificationPasskeyStatus`].
-    #[serde(default)]
     pub status: VerificationPasskeyStatus,
     /// The `strategy` property: a [`VerificationPasskeyStrategy`].
-    #[serde(default)]
     pub strategy: VerificationPasskeyStrategy,
     /// The `nonce` property: a [`VerificationPasskeyNonce`].
     pub nonce: Option<VerificationPasskeyNonce>,
@@ -12690,6 +13855,12 @@ pub struct VerificationPasskey {
     /// The `verified_at_client` property.
     pub verified_at_client: Option<String>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    VerificationPasskey { object, status: default, strategy: default, nonce, message, attempts,
+        expire_at, verified_at_client }
+);
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskeyNonce` schema (`#/components/schemas/verification_passkey/properties/nonce`).
@@ -12755,7 +13926,7 @@ crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationSaml {
     /// The `object` property: a [`VerificationSamlObject`].
@@ -12763,7 +13934,6 @@ pub struct VerificationSaml {
     /// The `status` property: a [`VerificationSamlStatus`].
     pub status: VerificationSamlStatus,
     /// The `strategy` property: a [`VerificationSamlStrategy`].
-    #[serde(default)]
     pub strategy: VerificationSamlStrategy,
     /// The `external_verification_redirect_url` property.
     pub external_verification_redirect_url: Option<String>,
@@ -12778,6 +13948,12 @@ pub struct VerificationSaml {
 }
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
+crate::runtime::decode_object!(
+    VerificationSaml { object, status, strategy: default, external_verification_redirect_url, error,
+        expire_at, attempts, verified_at_client }
+);
+
+#[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlObject` schema (`#/components/schemas/verification_saml/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -12790,9 +13966,7 @@ pub enum VerificationSamlObject {
 }
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-crate::runtime::open_enum!(
-    VerificationSamlObject { VerificationSaml = "verification_saml" }
-);
+crate::runtime::open_enum!(VerificationSamlObject { VerificationSaml = "verification_saml" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlStatus` schema (`#/components/schemas/verification_saml/properties/status`).
@@ -12815,8 +13989,8 @@ pub enum VerificationSamlStatus {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
-    VerificationSamlStatus { Unverified = "unverified", Verified = "verified", Failed =
-    "failed", Expired = "expired", Transferable = "transferable" }
+    VerificationSamlStatus { Unverified = "unverified", Verified = "verified", Failed = "failed",
+        Expired = "expired", Transferable = "transferable" }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -12836,22 +14010,25 @@ crate::runtime::open_enum!(VerificationSamlStrategy { Saml = "saml" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScim` schema (`#/components/schemas/verification_scim`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationScim {
     /// The `object` property: a [`VerificationScimObject`].
     pub object: Option<VerificationScimObject>,
     /// The `status` property: a [`VerificationScimStatus`].
-    #[serde(default)]
     pub status: VerificationScimStatus,
     /// The `strategy` property: a [`VerificationScimStrategy`].
-    #[serde(default)]
     pub strategy: VerificationScimStrategy,
     /// The `attempts` property.
     pub attempts: Option<i64>,
     /// The `expire_at` property.
     pub expire_at: Option<i64>,
 }
+
+#[cfg(any(feature = "email_addresses", feature = "users"))]
+crate::runtime::decode_object!(
+    VerificationScim { object, status: default, strategy: default, attempts, expire_at }
+);
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimObject` schema (`#/components/schemas/verification_scim/properties/object`).
@@ -12866,9 +14043,7 @@ pub enum VerificationScimObject {
 }
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-crate::runtime::open_enum!(
-    VerificationScimObject { VerificationScim = "verification_scim" }
-);
+crate::runtime::open_enum!(VerificationScimObject { VerificationScim = "verification_scim" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
@@ -12902,7 +14077,7 @@ crate::runtime::open_enum!(VerificationScimStrategy { Scim = "scim" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicket` schema (`#/components/schemas/verification_ticket`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationTicket {
     /// The `object` property: a [`VerificationTicketObject`].
@@ -12910,7 +14085,6 @@ pub struct VerificationTicket {
     /// The `status` property: a [`VerificationTicketStatus`].
     pub status: VerificationTicketStatus,
     /// The `strategy` property: a [`VerificationTicketStrategy`].
-    #[serde(default)]
     pub strategy: VerificationTicketStrategy,
     /// The `attempts` property.
     pub attempts: Option<i64>,
@@ -12919,6 +14093,12 @@ pub struct VerificationTicket {
     /// The `verified_at_client` property.
     pub verified_at_client: Option<String>,
 }
+
+#[cfg(any(feature = "email_addresses", feature = "users"))]
+crate::runtime::decode_object!(
+    VerificationTicket { object, status, strategy: default, attempts, expire_at,
+        verified_at_client }
+);
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketObject` schema (`#/components/schemas/verification_ticket/properties/object`).
@@ -12933,9 +14113,7 @@ pub enum VerificationTicketObject {
 }
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
-crate::runtime::open_enum!(
-    VerificationTicketObject { VerificationTicket = "verification_ticket" }
-);
+crate::runtime::open_enum!(VerificationTicketObject { VerificationTicket = "verification_ticket" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketStatus` schema (`#/components/schemas/verification_ticket/properties/status`).
@@ -12954,8 +14132,8 @@ pub enum VerificationTicketStatus {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(
-    VerificationTicketStatus { Unverified = "unverified", Verified = "verified", Expired
-    = "expired" }
+    VerificationTicketStatus { Unverified = "unverified", Verified = "verified",
+        Expired = "expired" }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -12975,7 +14153,7 @@ crate::runtime::open_enum!(VerificationTicketStrategy { Ticket = "ticket" });
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3` schema (`#/components/schemas/verification_web3`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
     /// The `object` property: a [`VerificationWeb3Object`].
@@ -12997,6 +14175,12 @@ pub struct VerificationWeb3 {
 }
 
 #[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    VerificationWeb3 { object, status, strategy, nonce, message, attempts, expire_at,
+        verified_at_client }
+);
+
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Object` schema (`#/components/schemas/verification_web3/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13009,9 +14193,7 @@ pub enum VerificationWeb3Object {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    VerificationWeb3Object { VerificationWeb3 = "verification_web3" }
-);
+crate::runtime::open_enum!(VerificationWeb3Object { VerificationWeb3 = "verification_web3" });
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
@@ -13032,8 +14214,8 @@ pub enum VerificationWeb3Status {
 
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
-    VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed =
-    "failed", Expired = "expired" }
+    VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed = "failed",
+        Expired = "expired" }
 );
 
 #[cfg(feature = "users")]
@@ -13058,14 +14240,15 @@ pub enum VerificationWeb3Strategy {
 #[cfg(feature = "users")]
 crate::runtime::open_enum!(
     VerificationWeb3Strategy { Web3MetamaskSignature = "web3_metamask_signature",
-    Web3BaseSignature = "web3_base_signature", Web3CoinbaseWalletSignature =
-    "web3_coinbase_wallet_signature", Web3OkxWalletSignature =
-    "web3_okx_wallet_signature", Web3SolanaSignature = "web3_solana_signature" }
+        Web3BaseSignature = "web3_base_signature",
+        Web3CoinbaseWalletSignature = "web3_coinbase_wallet_signature",
+        Web3OkxWalletSignature = "web3_okx_wallet_signature",
+        Web3SolanaSignature = "web3_solana_signature" }
 );
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBadRequest` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyApiKeyBadRequest {
     /// The `errors` property.
@@ -13073,8 +14256,11 @@ pub struct VerifyApiKeyBadRequest {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(VerifyApiKeyBadRequest { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyApiKeyBadRequestErrorsItem {
     /// The `message` property.
@@ -13084,6 +14270,9 @@ pub struct VerifyApiKeyBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(VerifyApiKeyBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
@@ -13096,7 +14285,7 @@ pub struct VerifyApiKeyBody {
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyNotFound` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyApiKeyNotFound {
     /// The `errors` property.
@@ -13104,8 +14293,11 @@ pub struct VerifyApiKeyNotFound {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(VerifyApiKeyNotFound { errors });
+
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyApiKeyNotFoundErrorsItem {
     /// The `message` property.
@@ -13117,12 +14309,14 @@ pub struct VerifyApiKeyNotFoundErrorsItem {
 }
 
 #[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(VerifyApiKeyNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyApiKeyResponse {
     /// The `object` property: a [`VerifyApiKeyResponseObject`].
-    #[serde(default)]
     pub object: VerifyApiKeyResponseObject,
     /// The `id` property.
     pub id: String,
@@ -13155,6 +14349,13 @@ pub struct VerifyApiKeyResponse {
     /// The `updated_at` property.
     pub updated_at: f64,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::decode_object!(
+    VerifyApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
+        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
+        created_at, updated_at }
+);
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponseObject` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
@@ -13195,7 +14396,7 @@ pub struct VerifyDomainProxyBody {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenBadRequest {
     /// The `errors` property.
@@ -13203,8 +14404,11 @@ pub struct VerifyM2mTokenBadRequest {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(VerifyM2mTokenBadRequest { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -13214,6 +14418,9 @@ pub struct VerifyM2mTokenBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(VerifyM2mTokenBadRequestErrorsItem { message, long_message, code });
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
@@ -13226,7 +14433,7 @@ pub struct VerifyM2mTokenBody {
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenNotFound {
     /// The `errors` property.
@@ -13234,8 +14441,11 @@ pub struct VerifyM2mTokenNotFound {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(VerifyM2mTokenNotFound { errors });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -13247,12 +14457,14 @@ pub struct VerifyM2mTokenNotFoundErrorsItem {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(VerifyM2mTokenNotFoundErrorsItem { message, long_message, code });
+
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenResponse {
     /// The `object` property: a [`VerifyM2mTokenResponseObject`].
-    #[serde(default)]
     pub object: VerifyM2mTokenResponseObject,
     /// The `id` property.
     pub id: String,
@@ -13279,6 +14491,12 @@ pub struct VerifyM2mTokenResponse {
 }
 
 #[cfg(feature = "m2m_tokens")]
+crate::runtime::decode_object!(
+    VerifyM2mTokenResponse { object: default, id, subject, claims, scopes, revoked,
+        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+);
+
+#[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13297,7 +14515,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBadRequest` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBadRequest {
     /// The `errors` property.
@@ -13305,8 +14523,11 @@ pub struct VerifyOAuthAccessTokenBadRequest {
 }
 
 #[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::decode_object!(VerifyOAuthAccessTokenBadRequest { errors });
+
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBadRequestErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBadRequestErrorsItem {
     /// The `message` property.
@@ -13316,6 +14537,11 @@ pub struct VerifyOAuthAccessTokenBadRequestErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::decode_object!(
+    VerifyOAuthAccessTokenBadRequestErrorsItem { message, long_message, code }
+);
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
@@ -13333,7 +14559,7 @@ pub struct VerifyOAuthAccessTokenBody {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenNotFound` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenNotFound {
     /// The `errors` property.
@@ -13341,8 +14567,11 @@ pub struct VerifyOAuthAccessTokenNotFound {
 }
 
 #[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::decode_object!(VerifyOAuthAccessTokenNotFound { errors });
+
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenNotFoundErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenNotFoundErrorsItem {
     /// The `message` property.
@@ -13352,6 +14581,11 @@ pub struct VerifyOAuthAccessTokenNotFoundErrorsItem {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::decode_object!(
+    VerifyOAuthAccessTokenNotFoundErrorsItem { message, long_message, code }
+);
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).
@@ -13370,7 +14604,7 @@ pub enum VerifyOAuthAccessTokenResponse {
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseActive` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseActive {
     /// The `active` property.
@@ -13378,12 +14612,14 @@ pub struct VerifyOAuthAccessTokenResponseActive {
 }
 
 #[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::decode_object!(VerifyOAuthAccessTokenResponseActive { active });
+
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken {
     /// The `object` property: a [`VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject`].
-    #[serde(default)]
     pub object: VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject,
     /// The `id` property.
     pub id: String,
@@ -13408,6 +14644,12 @@ pub struct VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken {
 }
 
 #[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::decode_object!(
+    VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken { object: default, id, client_id,
+        subject, scopes, revoked, revocation_reason, expired, expiration, created_at, updated_at }
+);
+
+#[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -13421,8 +14663,7 @@ pub enum VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject {
 
 #[cfg(feature = "o_auth_access_tokens")]
 crate::runtime::open_enum!(
-    VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject {
-    ClerkIdpOauthAccessToken = "clerk_idp_oauth_access_token" }
+    VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject { ClerkIdpOauthAccessToken = "clerk_idp_oauth_access_token" }
 );
 
 #[cfg(feature = "users")]
@@ -13436,12 +14677,15 @@ pub struct VerifyPasswordBody {
 
 #[cfg(feature = "users")]
 /// The `VerifyPasswordResponse` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
     /// The `verified` property.
     pub verified: Option<bool>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(VerifyPasswordResponse { verified });
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
@@ -13454,7 +14698,7 @@ pub struct VerifyTotpBody {
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpResponse` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
     /// The `verified` property.
@@ -13462,6 +14706,9 @@ pub struct VerifyTotpResponse {
     /// The `code_type` property: a [`VerifyTotpResponseCodeType`].
     pub code_type: Option<VerifyTotpResponseCodeType>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(VerifyTotpResponse { verified, code_type });
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpResponseCodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
@@ -13483,11 +14730,10 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntry` schema (`#/components/schemas/WaitlistEntry`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     /// The `object` property: a [`WaitlistEntryObject`].
-    #[serde(default)]
     pub object: WaitlistEntryObject,
     /// The `id` property.
     pub id: String,
@@ -13504,6 +14750,12 @@ pub struct WaitlistEntry {
     /// The `invitation` property: a [`Invitation`].
     pub invitation: Option<Invitation>,
 }
+
+#[cfg(feature = "waitlist_entries")]
+crate::runtime::decode_object!(
+    WaitlistEntry { object: default, id, email_address, status, is_locked, created_at, updated_at,
+        invitation }
+);
 
 #[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntryObject` schema (`#/components/schemas/WaitlistEntry/properties/object`).
@@ -13539,19 +14791,18 @@ pub enum WaitlistEntryStatus {
 
 #[cfg(feature = "waitlist_entries")]
 crate::runtime::open_enum!(
-    WaitlistEntryStatus { Pending = "pending", Invited = "invited", Rejected =
-    "rejected", Completed = "completed" }
+    WaitlistEntryStatus { Pending = "pending", Invited = "invited", Rejected = "rejected",
+        Completed = "completed" }
 );
 
 #[cfg(feature = "users")]
 /// The `Web3Wallet` schema (`#/components/schemas/Web3Wallet`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Web3Wallet {
     /// The `id` property.
     pub id: Option<String>,
     /// The `object` property: a [`Web3WalletObject`].
-    #[serde(default)]
     pub object: Web3WalletObject,
     /// The `web3_wallet` property.
     pub web3_wallet: String,
@@ -13562,6 +14813,11 @@ pub struct Web3Wallet {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::decode_object!(
+    Web3Wallet { id, object: default, web3_wallet, verification, created_at, updated_at }
+);
 
 #[cfg(feature = "users")]
 /// The `Web3WalletObject` schema (`#/components/schemas/Web3Wallet/properties/object`).

@@ -11,11 +11,8 @@
 
 #![allow(deprecated)]
 
-#[allow(unused_imports)]
-use serde::Deserialize;
-
 /// The `Item` schema (`#/components/schemas/Item`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     /// The `id` property.
@@ -23,6 +20,8 @@ pub struct Item {
     /// The `n` property.
     pub n: i64,
 }
+
+crate::runtime::decode_object!(Item { id, n });
 
 #[cfg(feature = "cursors")]
 /// The `ListAfterLastIdOrder` schema (`#/paths/~1cursor~1after/get/parameters/2/schema`).
@@ -42,11 +41,10 @@ crate::runtime::open_enum!(ListAfterLastIdOrder { Asc = "asc", Desc = "desc" });
 
 #[cfg(feature = "cursors")]
 /// The `ListAfterLastIdResponse` schema (`#/paths/~1cursor~1after/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListAfterLastIdResponse {
     /// The `object` property: a [`ListAfterLastIdResponseObject`].
-    #[serde(default)]
     pub object: ListAfterLastIdResponseObject,
     /// The `data` property.
     pub data: Vec<Item>,
@@ -57,6 +55,11 @@ pub struct ListAfterLastIdResponse {
     /// The `has_more` property.
     pub has_more: bool,
 }
+
+#[cfg(feature = "cursors")]
+crate::runtime::decode_object!(
+    ListAfterLastIdResponse { object: default, data, first_id, last_id, has_more }
+);
 
 #[cfg(feature = "cursors")]
 /// The `ListAfterLastIdResponseObject` schema (`#/paths/~1cursor~1after/get/responses/200/content/application~1json/schema/properties/object`).
@@ -75,7 +78,7 @@ crate::runtime::open_enum!(ListAfterLastIdResponseObject { List = "list" });
 
 #[cfg(feature = "declared")]
 /// The `ListConfiguredResponse` schema (`#/paths/~1declared~1config/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListConfiguredResponse {
     /// The `rows` property.
@@ -85,17 +88,23 @@ pub struct ListConfiguredResponse {
 }
 
 #[cfg(feature = "declared")]
+crate::runtime::decode_object!(ListConfiguredResponse { rows, continue_from });
+
+#[cfg(feature = "declared")]
 /// The `ListDeclaredResponse` schema (`#/paths/~1declared~1extension/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListDeclaredResponse {
     /// The `rows` property.
     pub rows: Vec<Item>,
 }
 
+#[cfg(feature = "declared")]
+crate::runtime::decode_object!(ListDeclaredResponse { rows });
+
 #[cfg(feature = "tokens")]
 /// The `ListDropshotResponse` schema (`#/paths/~1tokens~1dropshot/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListDropshotResponse {
     /// The `items` property.
@@ -103,6 +112,9 @@ pub struct ListDropshotResponse {
     /// The `next_page` property.
     pub next_page: Option<String>,
 }
+
+#[cfg(feature = "tokens")]
+crate::runtime::decode_object!(ListDropshotResponse { items, next_page });
 
 #[cfg(feature = "tokens")]
 /// The `ListDropshotSortBy` schema (`#/paths/~1tokens~1dropshot/get/parameters/2/schema`).
@@ -119,13 +131,12 @@ pub enum ListDropshotSortBy {
 
 #[cfg(feature = "tokens")]
 crate::runtime::open_enum!(
-    ListDropshotSortBy { NameAscending = "name_ascending", NameDescending =
-    "name_descending" }
+    ListDropshotSortBy { NameAscending = "name_ascending", NameDescending = "name_descending" }
 );
 
 #[cfg(feature = "cursors")]
 /// The `ListMarkerResponse` schema (`#/paths/~1cursor~1marker/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListMarkerResponse {
     /// The `limit` property.
@@ -139,8 +150,11 @@ pub struct ListMarkerResponse {
 }
 
 #[cfg(feature = "cursors")]
+crate::runtime::decode_object!(ListMarkerResponse { limit, next_marker, prev_marker, entries });
+
+#[cfg(feature = "cursors")]
 /// The `ListNestedResponse` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNestedResponse {
     /// The `artists` property: a [`ListNestedResponseArtists`].
@@ -148,8 +162,11 @@ pub struct ListNestedResponse {
 }
 
 #[cfg(feature = "cursors")]
+crate::runtime::decode_object!(ListNestedResponse { artists });
+
+#[cfg(feature = "cursors")]
 /// The `ListNestedResponseArtists` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema/properties/artists`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNestedResponseArtists {
     /// The `href` property.
@@ -161,8 +178,11 @@ pub struct ListNestedResponseArtists {
 }
 
 #[cfg(feature = "cursors")]
+crate::runtime::decode_object!(ListNestedResponseArtists { href, items, cursors });
+
+#[cfg(feature = "cursors")]
 /// The `ListNestedResponseArtistsCursors` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema/properties/artists/properties/cursors`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNestedResponseArtistsCursors {
     /// The `after` property.
@@ -170,8 +190,11 @@ pub struct ListNestedResponseArtistsCursors {
 }
 
 #[cfg(feature = "cursors")]
+crate::runtime::decode_object!(ListNestedResponseArtistsCursors { after });
+
+#[cfg(feature = "cursors")]
 /// The `ListNextCursorResponse` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNextCursorResponse {
     /// The `results` property.
@@ -181,17 +204,23 @@ pub struct ListNextCursorResponse {
 }
 
 #[cfg(feature = "cursors")]
+crate::runtime::decode_object!(ListNextCursorResponse { results, meta });
+
+#[cfg(feature = "cursors")]
 /// The `ListNextCursorResponseMeta` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema/properties/meta`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNextCursorResponseMeta {
     /// The `next_cursor` property.
     pub next_cursor: Option<String>,
 }
 
+#[cfg(feature = "cursors")]
+crate::runtime::decode_object!(ListNextCursorResponseMeta { next_cursor });
+
 #[cfg(feature = "links")]
 /// The `ListNextPageUriResponse` schema (`#/paths/~1next-url~1relative.json/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNextPageUriResponse {
     /// The `calls` property.
@@ -207,8 +236,13 @@ pub struct ListNextPageUriResponse {
 }
 
 #[cfg(feature = "links")]
+crate::runtime::decode_object!(
+    ListNextPageUriResponse { calls, first_page_uri, next_page_uri, page, page_size }
+);
+
+#[cfg(feature = "links")]
 /// The `ListNextUrlResponse` schema (`#/paths/~1next-url~1absolute/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNextUrlResponse {
     /// The `href` property.
@@ -219,9 +253,12 @@ pub struct ListNextUrlResponse {
     pub next: Option<String>,
 }
 
+#[cfg(feature = "links")]
+crate::runtime::decode_object!(ListNextUrlResponse { href, items, next });
+
 #[cfg(feature = "offsets")]
 /// The `ListNumberTypedResponse` schema (`#/paths/~1offset~1numbers/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListNumberTypedResponse {
     /// The `data` property.
@@ -230,21 +267,26 @@ pub struct ListNumberTypedResponse {
     pub total_count: f64,
 }
 
+#[cfg(feature = "offsets")]
+crate::runtime::decode_object!(ListNumberTypedResponse { data, total_count });
+
 #[cfg(feature = "tokens")]
 /// The `ListPageTokenResponse` schema (`#/paths/~1tokens~1google/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListPageTokenResponse {
     /// The `things` property.
     pub things: Option<Vec<Item>>,
     /// The `nextPageToken` property.
-    #[serde(rename = "nextPageToken")]
     pub next_page_token: Option<String>,
 }
 
+#[cfg(feature = "tokens")]
+crate::runtime::decode_object!(ListPageTokenResponse { things, next_page_token = "nextPageToken" });
+
 #[cfg(feature = "pages")]
 /// The `ListPagesResponse` schema (`#/paths/~1pages/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListPagesResponse {
     /// The `items` property.
@@ -253,9 +295,12 @@ pub struct ListPagesResponse {
     pub total_pages: Option<i64>,
 }
 
+#[cfg(feature = "pages")]
+crate::runtime::decode_object!(ListPagesResponse { items, total_pages });
+
 #[cfg(feature = "offsets")]
 /// The `ListReportedLimitResponse` schema (`#/paths/~1offset~1reported-limit/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListReportedLimitResponse {
     /// The `total_count` property.
@@ -271,17 +316,25 @@ pub struct ListReportedLimitResponse {
 }
 
 #[cfg(feature = "offsets")]
+crate::runtime::decode_object!(
+    ListReportedLimitResponse { total_count, limit, offset, order, entries }
+);
+
+#[cfg(feature = "offsets")]
 /// The `ListReportedLimitResponseOrderItem` schema (`#/paths/~1offset~1reported-limit/get/responses/200/content/application~1json/schema/properties/order/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListReportedLimitResponseOrderItem {
     /// The `by` property.
     pub by: Option<String>,
 }
 
+#[cfg(feature = "offsets")]
+crate::runtime::decode_object!(ListReportedLimitResponseOrderItem { by });
+
 #[cfg(feature = "cursors")]
 /// The `ListStartingAfterResponse` schema (`#/paths/~1cursor~1starting-after/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListStartingAfterResponse {
     /// The `object` property.
@@ -292,18 +345,24 @@ pub struct ListStartingAfterResponse {
     pub has_more: bool,
 }
 
+#[cfg(feature = "cursors")]
+crate::runtime::decode_object!(ListStartingAfterResponse { object, data, has_more });
+
 #[cfg(feature = "other")]
 /// The `ListUnsureResponse` schema (`#/paths/~1other~1unsure/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListUnsureResponse {
     /// The `data` property.
     pub data: Option<Vec<Item>>,
 }
 
+#[cfg(feature = "other")]
+crate::runtime::decode_object!(ListUnsureResponse { data });
+
 #[cfg(feature = "offsets")]
 /// The `ListWithTotalResponse` schema (`#/paths/~1offset~1total/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListWithTotalResponse {
     /// The `data` property.
@@ -312,9 +371,12 @@ pub struct ListWithTotalResponse {
     pub total_count: i64,
 }
 
+#[cfg(feature = "offsets")]
+crate::runtime::decode_object!(ListWithTotalResponse { data, total_count });
+
 #[cfg(feature = "other")]
 /// The `SearchItemsResponse` schema (`#/paths/~1other~1search/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SearchItemsResponse {
     /// The `data` property.
@@ -322,3 +384,6 @@ pub struct SearchItemsResponse {
     /// The `total` property.
     pub total: Option<i64>,
 }
+
+#[cfg(feature = "other")]
+crate::runtime::decode_object!(SearchItemsResponse { data, total });

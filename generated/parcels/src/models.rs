@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The `Courier` schema (`#/components/schemas/Courier`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Courier {
     /// The `name` property.
@@ -24,12 +24,13 @@ pub struct Courier {
     pub phone: Option<String>,
 }
 
+crate::runtime::decode_object!(Courier { name, phone });
+
 /// The `DelayedEvent` schema (`#/components/schemas/DelayedEvent`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DelayedEvent {
     /// The `type` property: a [`DelayedEventType`].
-    #[serde(default)]
     pub r#type: DelayedEventType,
     /// The `parcel_id` property.
     pub parcel_id: String,
@@ -38,6 +39,10 @@ pub struct DelayedEvent {
     /// The `reason` property: a [`DelayedEventReason`].
     pub reason: Option<DelayedEventReason>,
 }
+
+crate::runtime::decode_object!(
+    DelayedEvent { r#type = "type": default, parcel_id, new_eta, reason }
+);
 
 /// The `DelayedEventReason` schema (`#/components/schemas/DelayedEvent/properties/reason`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,8 +59,7 @@ pub enum DelayedEventReason {
 }
 
 crate::runtime::open_enum!(
-    DelayedEventReason { Weather = "weather", Capacity = "capacity", Address = "address"
-    }
+    DelayedEventReason { Weather = "weather", Capacity = "capacity", Address = "address" }
 );
 
 /// The `DelayedEventType` schema (`#/components/schemas/DelayedEvent/properties/type`).
@@ -72,11 +76,10 @@ pub enum DelayedEventType {
 crate::runtime::open_enum!(DelayedEventType { ParcelDelayed = "parcel.delayed" });
 
 /// The `DeliveredEvent` schema (`#/components/schemas/DeliveredEvent`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeliveredEvent {
     /// The `type` property: a [`DeliveredEventType`].
-    #[serde(default)]
     pub r#type: DeliveredEventType,
     /// The `parcel_id` property.
     pub parcel_id: String,
@@ -85,6 +88,10 @@ pub struct DeliveredEvent {
     /// The `signed_by` property.
     pub signed_by: Option<String>,
 }
+
+crate::runtime::decode_object!(
+    DeliveredEvent { r#type = "type": default, parcel_id, delivered_at, signed_by }
+);
 
 /// The `DeliveredEventType` schema (`#/components/schemas/DeliveredEvent/properties/type`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,7 +107,7 @@ pub enum DeliveredEventType {
 crate::runtime::open_enum!(DeliveredEventType { ParcelDelivered = "parcel.delivered" });
 
 /// The `ListParcelsResponse` schema (`#/components/pathItems/Parcels/get/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ListParcelsResponse {
     /// The `parcels` property.
@@ -108,6 +115,8 @@ pub struct ListParcelsResponse {
     /// Where the next page starts; `null` on the last page.
     pub next_cursor: Option<String>,
 }
+
+crate::runtime::decode_object!(ListParcelsResponse { parcels, next_cursor });
 
 /// The `NewParcel` schema (`#/components/schemas/NewParcel`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -181,13 +190,12 @@ impl ::core::convert::From<i64> for NewParcelReference {
 }
 
 /// The `Parcel` schema (`#/components/schemas/Parcel`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Parcel {
     /// Example: `PX12345678`.
     pub id: String,
     /// The `object` property: a [`ParcelObject`].
-    #[serde(default)]
     pub object: ParcelObject,
     /// The `status` property: a [`Status`].
     pub status: Status,
@@ -209,8 +217,13 @@ pub struct Parcel {
     pub history: Option<Vec<Scan>>,
 }
 
+crate::runtime::decode_object!(
+    Parcel { id, object: default, status, location, dimensions, eta, courier, signature, reference,
+        history }
+);
+
 /// The `ParcelDimensions` schema (`#/components/schemas/Parcel/properties/dimensions`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ParcelDimensions {
     /// Minimum: 0.
     pub weight_grams: i64,
@@ -218,6 +231,8 @@ pub struct ParcelDimensions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<ParcelSize>,
 }
+
+crate::runtime::decode_object!(ParcelDimensions { weight_grams, size });
 
 impl ParcelDimensions {
     /// Takes the required field: `weight_grams`.
@@ -269,12 +284,10 @@ pub enum ParcelSize {
     Unknown(String),
 }
 
-crate::runtime::open_enum!(
-    ParcelSize { Small = "small", Medium = "medium", Large = "large" }
-);
+crate::runtime::open_enum!(ParcelSize { Small = "small", Medium = "medium", Large = "large" });
 
 /// The `Problem` schema (`parcels-common.yaml#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
@@ -283,8 +296,10 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
+crate::runtime::decode_object!(Problem { title, detail });
+
 /// The `Scan` schema (`#/components/schemas/Scan`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Scan {
     /// The `place` property.
@@ -293,8 +308,10 @@ pub struct Scan {
     pub scanned_at: String,
 }
 
+crate::runtime::decode_object!(Scan { place, scanned_at });
+
 /// The `ScanBase` schema (`#/components/schemas/ScanBase`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ScanBase {
     /// The `place` property.
@@ -303,6 +320,8 @@ pub struct ScanBase {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scanned_at: Option<String>,
 }
+
+crate::runtime::decode_object!(ScanBase { place, scanned_at });
 
 /// The `Status` schema (`#/components/schemas/Status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -321,8 +340,8 @@ pub enum Status {
 }
 
 crate::runtime::open_enum!(
-    Status { LabelCreated = "label_created", InTransit = "in_transit", Delivered =
-    "delivered", Delayed = "delayed" }
+    Status { LabelCreated = "label_created", InTransit = "in_transit", Delivered = "delivered",
+        Delayed = "delayed" }
 );
 
 /// The `UpdateParcelBody` schema (`#/paths/~1parcels~1{parcel_id}/patch/requestBody/content/application~1json/schema`).

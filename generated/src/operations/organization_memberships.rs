@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Organization Memberships` operations.
@@ -412,14 +412,16 @@ impl ListOrganizationMemberships {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationMemberships, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationMemberships, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationMemberships>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationMemberships>, Error>> {
         let mut request = RequestSpec::new(
             "ListOrganizationMemberships",
             reqwest::Method::GET,
@@ -481,12 +483,12 @@ impl ListOrganizationMemberships {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -579,14 +581,16 @@ impl CreateOrganizationMembership {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationMembership, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationMembership, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationMembership>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationMembership>, Error>> {
         let mut request = RequestSpec::new(
             "CreateOrganizationMembership",
             reqwest::Method::POST,
@@ -595,12 +599,12 @@ impl CreateOrganizationMembership {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -622,14 +626,16 @@ impl DeleteOrganizationMembership {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationMembership, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationMembership, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationMembership>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationMembership>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteOrganizationMembership",
             reqwest::Method::DELETE,
@@ -638,12 +644,12 @@ impl DeleteOrganizationMembership {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -666,14 +672,16 @@ impl UpdateOrganizationMembership {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationMembership, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationMembership, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationMembership>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationMembership>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateOrganizationMembership",
             reqwest::Method::PATCH,
@@ -683,12 +691,12 @@ impl UpdateOrganizationMembership {
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -733,14 +741,16 @@ impl UpdateOrganizationMembershipMetadata {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationMembership, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationMembership, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationMembership>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationMembership>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateOrganizationMembershipMetadata",
             reqwest::Method::PATCH,
@@ -750,12 +760,12 @@ impl UpdateOrganizationMembershipMetadata {
         request.path_param("organization_id", &self.organization_id);
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -806,14 +816,16 @@ impl InstanceGetOrganizationMemberships {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationMemberships, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationMemberships, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationMemberships>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationMemberships>, Error>> {
         let mut request = RequestSpec::new(
             "InstanceGetOrganizationMemberships",
             reqwest::Method::GET,
@@ -829,12 +841,12 @@ impl InstanceGetOrganizationMemberships {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.

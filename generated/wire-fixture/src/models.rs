@@ -91,7 +91,7 @@ impl CreateChargeBodySourceCard {
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeResponse` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChargeResponse {
     /// The `id` property.
@@ -99,6 +99,9 @@ pub struct CreateChargeResponse {
     /// The `captcha_provider` property: a [`CreateChargeResponseCaptchaProvider`].
     pub captcha_provider: Option<CreateChargeResponseCaptchaProvider>,
 }
+
+#[cfg(feature = "charges")]
+crate::runtime::decode_object!(CreateChargeResponse { id, captcha_provider });
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeResponseCaptchaProvider` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema/properties/captcha_provider`).
@@ -113,9 +116,7 @@ pub enum CreateChargeResponseCaptchaProvider {
 }
 
 #[cfg(feature = "charges")]
-crate::runtime::open_enum!(
-    CreateChargeResponseCaptchaProvider { Turnstile = "turnstile" }
-);
+crate::runtime::open_enum!(CreateChargeResponseCaptchaProvider { Turnstile = "turnstile" });
 
 #[cfg(feature = "messages")]
 /// The `CreateMessageBody` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema`).
@@ -161,24 +162,29 @@ pub struct CreateMessageBodyItemsItem {
 
 #[cfg(feature = "sessions")]
 /// The `Device` schema (`#/components/schemas/Device`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Device {
     /// The `name` property.
     pub name: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
+crate::runtime::decode_object!(Device { name });
+
 #[cfg(feature = "tools")]
 /// The `FunctionTool` schema (`#/components/schemas/FunctionTool`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FunctionTool {
     /// The `type` property: a [`FunctionToolType`].
-    #[serde(default)]
     pub r#type: FunctionToolType,
     /// The `name` property.
     pub name: String,
 }
+
+#[cfg(feature = "tools")]
+crate::runtime::decode_object!(FunctionTool { r#type = "type": default, name });
 
 #[cfg(feature = "tools")]
 /// The `FunctionToolType` schema (`#/components/schemas/FunctionTool/properties/type`).
@@ -197,30 +203,39 @@ crate::runtime::open_enum!(FunctionToolType { Function = "function" });
 
 #[cfg(feature = "messages")]
 /// The `Message` schema (`#/components/schemas/Message`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Message {
     /// The `sid` property.
     pub sid: String,
 }
 
+#[cfg(feature = "messages")]
+crate::runtime::decode_object!(Message { sid });
+
 #[cfg(feature = "sessions")]
 /// The `Owner` schema (`#/components/schemas/Owner`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Owner {
     /// The `name` property.
     pub name: Option<String>,
 }
 
+#[cfg(feature = "sessions")]
+crate::runtime::decode_object!(Owner { name });
+
 #[cfg(feature = "messages")]
 /// The `Problem` schema (`#/components/schemas/Problem`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
     /// The `title` property.
     pub title: Option<String>,
 }
+
+#[cfg(feature = "messages")]
+crate::runtime::decode_object!(Problem { title });
 
 #[cfg(feature = "messages")]
 /// The `SearchMessagesFilter` schema (`#/paths/~1messages~1search/get/parameters/3/schema`).
@@ -236,13 +251,15 @@ pub struct SearchMessagesFilter {
 
 #[cfg(feature = "tools")]
 /// The `SearchTool` schema (`#/components/schemas/SearchTool`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SearchTool {
     /// The `type` property: a [`SearchToolType`].
-    #[serde(default)]
     pub r#type: SearchToolType,
 }
+
+#[cfg(feature = "tools")]
+crate::runtime::decode_object!(SearchTool { r#type = "type": default });
 
 #[cfg(feature = "tools")]
 /// The `SearchToolType` schema (`#/components/schemas/SearchTool/properties/type`).
@@ -261,7 +278,7 @@ crate::runtime::open_enum!(SearchToolType { Search = "search" });
 
 #[cfg(feature = "sessions")]
 /// The `Session` schema (`#/components/schemas/Session`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// The `id` property.
@@ -273,6 +290,9 @@ pub struct Session {
     /// The `owner` property: a [`Owner`].
     pub owner: Option<Owner>,
 }
+
+#[cfg(feature = "sessions")]
+crate::runtime::decode_object!(Session { id, devices, labels, owner });
 
 #[cfg(feature = "tools")]
 /// The `Tool` schema (`#/components/schemas/Tool`).

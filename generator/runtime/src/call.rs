@@ -20,10 +20,28 @@ use super::error::{Error, TimeLimit};
 use super::hooks::{AttemptError, RequestInfo, ResponseInfo};
 use super::options::RequestOptions;
 use super::request::{RequestSpec, parse_header};
-use super::response::RawResponse;
+use super::response::{RawResponse, Response};
 use super::retry::{RetryPolicy, server_retry_hint};
 
 impl Core {
+    /// What a generated operation's `send_with_response` returns: `request` sent by
+    /// [`execute`](Self::execute), its response then read by `read` (the operation's status
+    /// dispatch). The operation builds `request` before the call starts, and is a plain `fn`:
+    /// an `async fn` per operation is one more state machine for rustc to type-check and
+    /// borrow-check in every build of the crate, while this one is generic and written once.
+    pub fn call<T, B, F>(
+        &self,
+        request: RequestSpec,
+        options: RequestOptions,
+        read: F,
+    ) -> impl Future<Output = Result<T, Error<B>>> + use<T, B, F>
+    where
+        F: FnOnce(RawResponse) -> Result<T, Error<B>>,
+    {
+        let core = self.clone();
+        async move { read(core.execute(request, &options).await?) }
+    }
+
     /// Sends `request`, retrying according to the effective [`RetryPolicy`], and returns the
     /// final response whatever its status; the generated operation interprets it.
     ///
@@ -65,6 +83,14 @@ impl Core {
         .instrument(span)
         .await
     }
+}
+
+/// What a generated operation's `send` returns: its `send_with_response` without the status
+/// and headers.
+pub async fn into_body<T, B>(
+    call: impl Future<Output = Result<Response<T>, Error<B>>>,
+) -> Result<T, Error<B>> {
+    call.await.map(Response::into_body)
 }
 
 /// Everything about a call that stays the same from one attempt to the next.

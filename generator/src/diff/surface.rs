@@ -303,11 +303,14 @@ mod tests {
                     .find(|m| m.sig.ident == "send")
                     .expect("send");
                 let syn::ReturnType::Type(_, returned) = &send.sig.output else {
-                    panic!("send returns a Result");
+                    panic!("send returns a future");
                 };
                 assert_eq!(
                     tokens(returned),
-                    normalize(&format!("Result<{}, Error>", return_text(op))),
+                    normalize(&format!(
+                        "impl Future<Output = Result<{}, Error>>",
+                        return_text(op)
+                    )),
                     "send() of {}",
                     op.id
                 );

@@ -122,8 +122,115 @@ fn print_all(pieces: &[Piece<'_>]) -> Vec<Result<String, syn::Error>> {
 /// Pretty-prints the tokens of one piece. Parsing takes `tokens` by value: a shared stream
 /// would make syn deep-copy it first.
 fn print(tokens: TokenStream) -> Result<String, syn::Error> {
-    let file = syn::parse2::<syn::File>(tokens)?;
-    Ok(prettyplease::unparse(&file))
+    let mut file = syn::parse2::<syn::File>(tokens)?;
+    // prettyplease fills a macro's tokens like a paragraph, which breaks entries anywhere
+    // (`PhoneNumber =⏎"phone_number"`) and reflows them all when one changes. The runtime's list
+    // macros are laid out here instead: each body becomes a placeholder that prettyplease
+    // prints as is, then is replaced by the entries, broken only between two of them.
+    let mut lists = Vec::new();
+    for item in &mut file.items {
+        if let syn::Item::Macro(item) = item
+            && item
+                .mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| LIST_MACROS.contains(&s.ident.to_string().as_str()))
+        {
+            let placeholder = quote::format_ident!("__sdkgen_list_{}", lists.len());
+            let body = std::mem::replace(&mut item.mac.tokens, quote::quote!(#placeholder));
+            lists.push((placeholder.to_string(), body));
+        }
+    }
+    let mut text = prettyplease::unparse(&file);
+    for (placeholder, body) in lists {
+        let Some(at) = text.find(&placeholder) else {
+            continue;
+        };
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let (before, after) = (
+            &text[line_start..at],
+            &text[at + placeholder.len()..line_end],
+        );
+        let laid_out = list_call(before, &body, after);
+        text.replace_range(line_start..line_end, &laid_out);
+    }
+    Ok(text)
+}
+
+/// The runtime macros whose calls are a name and a braced list of entries:
+/// `open_enum!(Status { Active = "active", … })`, `decode_object!(Pet { id, … })`.
+const LIST_MACROS: &[&str] = &["open_enum", "decode_object"];
+
+/// Widest line prettyplease writes.
+const MARGIN: usize = 100;
+
+/// A list macro's call, `before` and `after` being the text around its body
+/// (`crate::runtime::open_enum!(` and `);`): on one line when it fits, otherwise the body on
+/// lines of its own, filled up to the margin, each break between two entries. A body that is
+/// not a name and a braced list is printed as tokens.
+fn list_call(before: &str, body: &TokenStream, after: &str) -> String {
+    let tokens: Vec<proc_macro2::TokenTree> = body.clone().into_iter().collect();
+    let (name, entries, rest) = match tokens.as_slice() {
+        [
+            proc_macro2::TokenTree::Ident(name),
+            proc_macro2::TokenTree::Group(group),
+            rest @ ..,
+        ] if group.delimiter() == proc_macro2::Delimiter::Brace => (name, group.stream(), rest),
+        _ => return format!("{before}{body}{after}"),
+    };
+    let mut list: Vec<String> = vec![String::new()];
+    for token in entries {
+        match &token {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => list.push(String::new()),
+            _ => {
+                let entry = list.last_mut().expect("starts with one entry");
+                let tight =
+                    matches!(&token, proc_macro2::TokenTree::Punct(p) if p.as_char() == ':');
+                if !entry.is_empty() && !tight {
+                    entry.push(' ');
+                }
+                entry.push_str(&token.to_string());
+            }
+        }
+    }
+    list.retain(|entry| !entry.is_empty());
+    let rest: Vec<String> = rest.iter().map(ToString::to_string).collect();
+    let rest = if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", rest.join(" "))
+    };
+    let one_line = if list.is_empty() {
+        format!("{before}{name} {{}}{rest}{after}")
+    } else {
+        format!("{before}{name} {{ {} }}{rest}{after}", list.join(", "))
+    };
+    if one_line.len() <= MARGIN {
+        return one_line;
+    }
+    // Filled, breaking only between entries: a list of many short entries stays a few lines.
+    let indent = " ".repeat(before.len() - before.trim_start().len());
+    let mut text = format!("{before}\n");
+    let mut line = format!("{indent}    {name} {{");
+    for (i, entry) in list.iter().enumerate() {
+        let piece = if i + 1 == list.len() {
+            format!("{entry} }}{rest}")
+        } else {
+            format!("{entry},")
+        };
+        if i > 0 && line.len() + 1 + piece.len() > MARGIN {
+            text.push_str(&line);
+            text.push('\n');
+            line = format!("{indent}       ");
+        }
+        line.push(' ');
+        line.push_str(&piece);
+    }
+    text.push_str(&line);
+    text.push_str(&format!("\n{indent}{}", after.trim_start()));
+    text
 }
 
 /// Spec prose lands in `///` comments verbatim, so characters that are harmless in YAML but

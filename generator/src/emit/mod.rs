@@ -92,6 +92,7 @@ pub const RESERVED: Reserved = Reserved {
 pub const PRELUDE_IN_USE: &[&str] = &[
     "Box",
     "Err",
+    "Future",
     "Into",
     "IntoIterator",
     "None",

@@ -29,21 +29,24 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
             deserialize: true,
         },
     };
-    // Structs, unions and newtypes use serde's traits by name; enums and aliases do not.
-    let uses = |trait_: fn(Serde) -> bool| {
+    // Unions and newtypes use serde's traits by name, structs only `Serialize` (their
+    // `Deserialize` comes from `decode_object!`); enums and aliases use neither.
+    let uses = |trait_: fn(Serde) -> bool, structs: bool| {
         api.types.iter().any(|def| {
-            matches!(
-                def.kind,
-                TypeKind::Struct { .. } | TypeKind::Union { .. } | TypeKind::Newtype(_)
-            ) && trait_(serde_of(def))
+            let named = match def.kind {
+                TypeKind::Struct { .. } => structs,
+                TypeKind::Union { .. } | TypeKind::Newtype(_) => true,
+                TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
+            };
+            named && trait_(serde_of(def))
         })
     };
     let imported: Vec<&str> = IMPORTS
         .iter()
         .copied()
         .filter(|name| match *name {
-            "Serialize" => uses(|s| s.serialize),
-            _ => uses(|s| s.deserialize),
+            "Serialize" => uses(|s| s.serialize, true),
+            _ => uses(|s| s.deserialize, false),
         })
         .collect();
     let header = piece(move || {
@@ -156,28 +159,32 @@ fn type_def(
             fields,
             deny_unknown_fields,
         } => {
-            // Only decoding reads it, and a type that is never received is never decoded.
-            let deny = (*deny_unknown_fields && serde.deserialize)
-                .then(|| quote!(#[serde(deny_unknown_fields)]));
             // Callers write struct literals of these; `new` (required fields as arguments) or
             // `Default` (no required field) lets them name only the fields they set.
             let required = fields.iter().any(|f| takes_argument(f.presence));
             let default = (built.by_caller && !required).then(|| quote!(Default,));
             let constructor = (built.by_caller && required)
                 .then(|| constructor(&name, &def.name, fields, cfg.as_ref()));
-            let fields = fields.iter().map(|f| field(f, serde));
-            let derives = serde.derives();
+            let decode = serde
+                .deserialize
+                .then(|| decode_object(&name, fields, *deny_unknown_fields, cfg.as_ref()));
+            let fields = fields.iter().map(|f| field(f, serde.serialize));
+            let derives = Serde {
+                deserialize: false,
+                ..serde
+            }
+            .derives();
             quote! {
                 #cfg
                 #docs
                 #deprecated
                 #[derive(Clone, Debug, #default PartialEq, #derives)]
-                #deny
                 #non_exhaustive
                 pub struct #name {
                     #(#fields)*
                 }
 
+                #decode
                 #constructor
             }
         }
@@ -313,8 +320,9 @@ fn constructor(
     }
 }
 
-/// One struct field; its serde attributes are those of the directions the struct travels in.
-fn field(field: &Field, serde: Serde) -> TokenStream {
+/// One struct field, with the serde attributes its `Serialize` derive needs when the struct is
+/// sent (decoding is [`decode_object`]'s).
+fn field(field: &Field, serialize: bool) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = type_tokens(&field.ty, false);
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
@@ -327,39 +335,62 @@ fn field(field: &Field, serde: Serde) -> TokenStream {
     let docs = doc_attrs_or(&docs, &fallback);
     let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
     let unraw = field.rust_name.trim_start_matches("r#");
-    let rename = (unraw != field.wire_name).then(|| {
+    let rename = (serialize && unraw != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote!(#[serde(rename = #wire)])
     });
-    // A missing `Option` decodes as `None` without `default`; only `with` needs it.
-    let default = serde.deserialize.then(|| quote!(default));
-    let skip = serde
-        .serialize
-        .then(|| quote!(skip_serializing_if = "Option::is_none"));
+    let skip = quote!(skip_serializing_if = "Option::is_none");
     let (ty, attrs) = match field.presence {
-        Presence::Required => (ty, vec![]),
+        Presence::Required | Presence::Constant => (ty, None),
         // Always sent, possibly as `null`.
-        Presence::RequiredNullable => (quote!(Option<#ty>), vec![]),
-        Presence::Optional => (quote!(Option<#ty>), vec![skip]),
+        Presence::RequiredNullable => (quote!(Option<#ty>), None),
+        Presence::Optional => (quote!(Option<#ty>), Some(skip)),
         Presence::OptionalNullable => (
             quote!(Option<Option<#ty>>),
-            vec![
-                default,
-                skip,
-                Some(quote!(with = "crate::runtime::double_option")),
-            ],
+            Some(quote!(#skip, with = "crate::runtime::double_option")),
         ),
-        // A single-value enum: it fills itself in, and a missing one is not an error.
-        Presence::Constant => (ty, vec![default]),
     };
-    let attrs: Vec<TokenStream> = attrs.into_iter().flatten().collect();
-    let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
+    let serde = attrs
+        .filter(|_| serialize)
+        .map(|attrs| quote!(#[serde(#attrs)]));
     quote! {
         #docs
         #deprecated
         #rename
         #serde
         pub #name: #ty,
+    }
+}
+
+/// A received struct's `Deserialize`: `crate::runtime::decode_object!(Name { field, other =
+/// "wire": mode, … })`, each field with its wire name where that differs from the field's and
+/// how a missing one is read. The runtime's `decode.rs` says why this is not serde's derive.
+fn decode_object(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    deny_unknown_fields: bool,
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = (f.rust_name != f.wire_name).then(|| {
+            let wire = &f.wire_name;
+            quote!(= #wire)
+        });
+        let mode = match f.presence {
+            // Absent is `None`, `null` is `Some(None)`.
+            Presence::OptionalNullable => Some(quote!(: double_option)),
+            // A single-value enum: it fills itself in, and a missing one is not an error.
+            Presence::Constant => Some(quote!(: default)),
+            // A missing `Option` is `None`; anything else missing is an error.
+            Presence::Required | Presence::RequiredNullable | Presence::Optional => None,
+        };
+        quote!(#field #wire #mode)
+    });
+    let deny = deny_unknown_fields.then(|| quote!(deny_unknown_fields));
+    quote! {
+        #cfg
+        crate::runtime::decode_object!(#name { #(#entries),* } #deny);
     }
 }
 

@@ -40,7 +40,7 @@ pub const BUILDER_MEMBERS: &[&str] = &[
 ];
 
 /// What an operations module imports from the runtime.
-pub const RUNTIME_IMPORTS: &[&str] = &["RequestOptions", "RequestSpec", "Response"];
+pub const RUNTIME_IMPORTS: &[&str] = &["RawResponse", "RequestOptions", "RequestSpec", "Response"];
 
 /// What an operations module may import from the crate root (only what it uses).
 pub const CRATE_IMPORTS: &[&str] = &["Client", "Error", "ErrorBody", "models"];
@@ -501,14 +501,14 @@ impl<'a> OperationCode<'a> {
         // Paging by URL: the next pages are this request sent to the URL the server gave.
         let (send_with_response, send_page) = if follows {
             (
-                quote!(self.send_page(None).await),
+                quote!(self.send_page(None)),
                 Some(quote! {
                     /// Sends the request, or the same one to a next-page URL from
                     /// [`stream`](Self::stream), instead of its own path and query.
-                    async fn send_page(
+                    fn send_page(
                         self,
                         page_url: Option<String>,
-                    ) -> Result<Response<#success>, Error> {
+                    ) -> impl Future<Output = Result<Response<#success>, Error>> {
                         #send_body
                     }
                 }),
@@ -539,13 +539,17 @@ impl<'a> OperationCode<'a> {
                     self
                 }
 
+                // Plain `fn`s returning the runtime's generic future: an `async fn` per
+                // operation was most of what a crate's check spent on operations.
                 #send_doc
-                pub async fn send(self) -> Result<#success, Error> {
-                    self.send_with_response().await.map(Response::into_body)
+                pub fn send(self) -> impl Future<Output = Result<#success, Error>> {
+                    crate::runtime::into_body(self.send_with_response())
                 }
 
                 /// Sends the request and returns the decoded body with the status and headers.
-                pub async fn send_with_response(self) -> Result<Response<#success>, Error> {
+                pub fn send_with_response(
+                    self,
+                ) -> impl Future<Output = Result<Response<#success>, Error>> {
                     #send_with_response
                 }
 
@@ -667,8 +671,9 @@ impl<'a> OperationCode<'a> {
             #(#params)*
             #body
             #follow
-            let raw = self.client.core().execute(request, &self.options).await?;
-            #dispatch
+            // A named closure: prettyplease would break a closure argument over many lines.
+            let read = |raw: RawResponse| #dispatch;
+            self.client.core().call(request, self.options, read)
         }
     }
 

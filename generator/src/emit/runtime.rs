@@ -7,6 +7,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../runtime/src/auth.rs")),
     ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
+    ("decode.rs", include_str!("../../runtime/src/decode.rs")),
     (
         "double_option.rs",
         include_str!("../../runtime/src/double_option.rs"),

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Admin Portal Link Tokens` operations.
@@ -99,16 +99,20 @@ impl CreateAdminPortalLinkToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateAdminPortalLinkTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::CreateAdminPortalLinkTokenResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateAdminPortalLinkTokenResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CreateAdminPortalLinkTokenResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "createAdminPortalLinkToken",
             reqwest::Method::POST,
@@ -116,15 +120,15 @@ impl CreateAdminPortalLinkToken {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             201 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenBadRequest)),
             401 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenUnauthorized)),
             403 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenForbidden)),
             409 => Err(raw.api_error(ErrorBody::CreateAdminPortalLinkTokenConflict)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -158,16 +162,20 @@ impl RevokeAdminPortalLinkToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::RevokeAdminPortalLinkTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::RevokeAdminPortalLinkTokenResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::RevokeAdminPortalLinkTokenResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::RevokeAdminPortalLinkTokenResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "revokeAdminPortalLinkToken",
             reqwest::Method::POST,
@@ -176,14 +184,14 @@ impl RevokeAdminPortalLinkToken {
         request.accept("application/json");
         request.path_param("adminPortalLinkTokenID", &self.admin_portal_link_token_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenBadRequest)),
             401 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenUnauthorized)),
             403 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenForbidden)),
             404 => Err(raw.api_error(ErrorBody::RevokeAdminPortalLinkTokenNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Agent Tasks` operations.
@@ -88,12 +88,14 @@ impl CreateAgentTask {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::AgentTask, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::AgentTask, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::AgentTask>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::AgentTask>, Error>> {
         let mut request = RequestSpec::new(
             "CreateAgentTask",
             reqwest::Method::POST,
@@ -101,12 +103,12 @@ impl CreateAgentTask {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -127,12 +129,14 @@ impl RevokeAgentTask {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::AgentTask, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::AgentTask, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::AgentTask>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::AgentTask>, Error>> {
         let mut request = RequestSpec::new(
             "RevokeAgentTask",
             reqwest::Method::POST,
@@ -140,11 +144,11 @@ impl RevokeAgentTask {
         );
         request.accept("application/json");
         request.path_param("agent_task_id", &self.agent_task_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Allow-list / Block-list` operations.
@@ -150,14 +150,18 @@ impl ListAllowlistIdentifiers {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::AllowlistIdentifier>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::AllowlistIdentifier>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<models::AllowlistIdentifier>>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<Vec<models::AllowlistIdentifier>>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListAllowlistIdentifiers",
             reqwest::Method::GET,
@@ -173,12 +177,12 @@ impl ListAllowlistIdentifiers {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 402 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -234,14 +238,16 @@ impl CreateAllowlistIdentifier {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::AllowlistIdentifier, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::AllowlistIdentifier, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::AllowlistIdentifier>, Error> {
+    ) -> impl Future<Output = Result<Response<models::AllowlistIdentifier>, Error>> {
         let mut request = RequestSpec::new(
             "CreateAllowlistIdentifier",
             reqwest::Method::POST,
@@ -249,12 +255,12 @@ impl CreateAllowlistIdentifier {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -275,14 +281,14 @@ impl DeleteAllowlistIdentifier {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteAllowlistIdentifier",
             reqwest::Method::DELETE,
@@ -290,12 +296,12 @@ impl DeleteAllowlistIdentifier {
         );
         request.accept("application/json");
         request.path_param("identifier_id", &self.identifier_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -315,26 +321,28 @@ impl ListBlocklistIdentifiers {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::BlocklistIdentifiers, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BlocklistIdentifiers, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::BlocklistIdentifiers>, Error> {
+    ) -> impl Future<Output = Result<Response<models::BlocklistIdentifiers>, Error>> {
         let mut request = RequestSpec::new(
             "ListBlocklistIdentifiers",
             reqwest::Method::GET,
             "/blocklist_identifiers",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 402 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -355,14 +363,16 @@ impl CreateBlocklistIdentifier {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::BlocklistIdentifier, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BlocklistIdentifier, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::BlocklistIdentifier>, Error> {
+    ) -> impl Future<Output = Result<Response<models::BlocklistIdentifier>, Error>> {
         let mut request = RequestSpec::new(
             "CreateBlocklistIdentifier",
             reqwest::Method::POST,
@@ -370,12 +380,12 @@ impl CreateBlocklistIdentifier {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -396,14 +406,14 @@ impl DeleteBlocklistIdentifier {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteBlocklistIdentifier",
             reqwest::Method::DELETE,
@@ -411,11 +421,11 @@ impl DeleteBlocklistIdentifier {
         );
         request.accept("application/json");
         request.path_param("identifier_id", &self.identifier_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `API Keys` operations.
@@ -219,14 +219,16 @@ impl GetApiKeys {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetApiKeysResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GetApiKeysResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::GetApiKeysResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::GetApiKeysResponse>, Error>> {
         let mut request = RequestSpec::new(
             "getApiKeys",
             reqwest::Method::GET,
@@ -249,13 +251,13 @@ impl GetApiKeys {
         if let Some(value) = &self.query {
             request.query("query", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::GetApiKeysBadRequest)),
             404 => Err(raw.api_error(ErrorBody::GetApiKeysNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -373,14 +375,16 @@ impl CreateApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateApiKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CreateApiKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateApiKeyResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::CreateApiKeyResponse>, Error>> {
         let mut request = RequestSpec::new(
             "createApiKey",
             reqwest::Method::POST,
@@ -388,13 +392,13 @@ impl CreateApiKey {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::CreateApiKeyBadRequest)),
             409 => Err(raw.api_error(ErrorBody::CreateApiKeyConflict)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -415,14 +419,14 @@ impl GetApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetApiKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::GetApiKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::GetApiKeyResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::GetApiKeyResponse>, Error>> {
         let mut request = RequestSpec::new(
             "getApiKey",
             reqwest::Method::GET,
@@ -430,13 +434,13 @@ impl GetApiKey {
         );
         request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::GetApiKeyBadRequest)),
             404 => Err(raw.api_error(ErrorBody::GetApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -457,14 +461,16 @@ impl DeleteApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteApiKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeleteApiKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteApiKeyResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeleteApiKeyResponse>, Error>> {
         let mut request = RequestSpec::new(
             "deleteApiKey",
             reqwest::Method::DELETE,
@@ -472,13 +478,13 @@ impl DeleteApiKey {
         );
         request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::DeleteApiKeyBadRequest)),
             404 => Err(raw.api_error(ErrorBody::DeleteApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -548,14 +554,16 @@ impl UpdateApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::UpdateApiKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::UpdateApiKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::UpdateApiKeyResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::UpdateApiKeyResponse>, Error>> {
         let mut request = RequestSpec::new(
             "updateApiKey",
             reqwest::Method::PATCH,
@@ -564,13 +572,13 @@ impl UpdateApiKey {
         request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::UpdateApiKeyBadRequest)),
             404 => Err(raw.api_error(ErrorBody::UpdateApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -591,14 +599,16 @@ impl GetApiKeySecret {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetApiKeySecretResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GetApiKeySecretResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::GetApiKeySecretResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::GetApiKeySecretResponse>, Error>> {
         let mut request = RequestSpec::new(
             "getApiKeySecret",
             reqwest::Method::GET,
@@ -606,13 +616,13 @@ impl GetApiKeySecret {
         );
         request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::GetApiKeySecretBadRequest)),
             404 => Err(raw.api_error(ErrorBody::GetApiKeySecretNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -646,14 +656,16 @@ impl RevokeApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RevokeApiKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RevokeApiKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::RevokeApiKeyResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::RevokeApiKeyResponse>, Error>> {
         let mut request = RequestSpec::new(
             "revokeApiKey",
             reqwest::Method::POST,
@@ -662,13 +674,13 @@ impl RevokeApiKey {
         request.accept("application/json");
         request.path_param("apiKeyID", &self.api_key_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::RevokeApiKeyBadRequest)),
             404 => Err(raw.api_error(ErrorBody::RevokeApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -689,14 +701,16 @@ impl VerifyApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyApiKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerifyApiKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyApiKeyResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::VerifyApiKeyResponse>, Error>> {
         let mut request = RequestSpec::new(
             "verifyApiKey",
             reqwest::Method::POST,
@@ -704,12 +718,12 @@ impl VerifyApiKey {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::VerifyApiKeyBadRequest)),
             404 => Err(raw.api_error(ErrorBody::VerifyApiKeyNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

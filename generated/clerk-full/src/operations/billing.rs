@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Billing` operations.
@@ -272,14 +272,18 @@ impl GetCommercePlanList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedCommercePlanResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaginatedCommercePlanResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedCommercePlanResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedCommercePlanResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetCommercePlanList",
             reqwest::Method::GET,
@@ -298,12 +302,12 @@ impl GetCommercePlanList {
         if let Some(value) = &self.payer_type {
             request.query("payer_type", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -386,14 +390,18 @@ impl GetBillingPriceList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedBillingPriceResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaginatedBillingPriceResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedBillingPriceResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedBillingPriceResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetBillingPriceList",
             reqwest::Method::GET,
@@ -412,12 +420,12 @@ impl GetBillingPriceList {
         if let Some(value) = &self.plan_id {
             request.query("plan_id", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -473,14 +481,16 @@ impl CreateBillingPrice {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::BillingPriceResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::BillingPriceResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::BillingPriceResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::BillingPriceResponse>, Error>> {
         let mut request = RequestSpec::new(
             "CreateBillingPrice",
             reqwest::Method::POST,
@@ -488,12 +498,12 @@ impl CreateBillingPrice {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -575,16 +585,23 @@ impl GetCommerceSubscriptionItemList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PaginatedCommerceSubscriptionItemResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::PaginatedCommerceSubscriptionItemResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedCommerceSubscriptionItemResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<
+            Response<models::PaginatedCommerceSubscriptionItemResponse>,
+            Error,
+        >,
+    > {
         let mut request = RequestSpec::new(
             "GetCommerceSubscriptionItemList",
             reqwest::Method::GET,
@@ -615,12 +632,12 @@ impl GetCommerceSubscriptionItemList {
         if let Some(value) = &self.query {
             request.query("query", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -685,14 +702,18 @@ impl CancelCommerceSubscriptionItem {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceSubscriptionItem, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceSubscriptionItem, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceSubscriptionItem>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceSubscriptionItem>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "CancelCommerceSubscriptionItem",
             reqwest::Method::DELETE,
@@ -703,14 +724,14 @@ impl CancelCommerceSubscriptionItem {
         if let Some(value) = &self.end_now {
             request.query("end_now", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -732,14 +753,18 @@ impl ExtendBillingSubscriptionItemFreeTrial {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceSubscriptionItem2, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceSubscriptionItem2, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceSubscriptionItem2>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceSubscriptionItem2>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ExtendBillingSubscriptionItemFreeTrial",
             reqwest::Method::POST,
@@ -748,14 +773,14 @@ impl ExtendBillingSubscriptionItemFreeTrial {
         request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -777,14 +802,18 @@ impl CreateBillingPriceTransition {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommercePriceTransitionResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommercePriceTransitionResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommercePriceTransitionResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommercePriceTransitionResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "CreateBillingPriceTransition",
             reqwest::Method::POST,
@@ -793,14 +822,14 @@ impl CreateBillingPriceTransition {
         request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -822,16 +851,20 @@ impl ApplyBillingSubscriptionItemDiscount {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CommerceDiscountRedemptionResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::CommerceDiscountRedemptionResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceDiscountRedemptionResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceDiscountRedemptionResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ApplyBillingSubscriptionItemDiscount",
             reqwest::Method::POST,
@@ -840,14 +873,14 @@ impl ApplyBillingSubscriptionItemDiscount {
         request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -869,16 +902,20 @@ impl RemoveBillingSubscriptionItemDiscount {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CommerceDiscountRedemptionResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::CommerceDiscountRedemptionResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceDiscountRedemptionResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceDiscountRedemptionResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "RemoveBillingSubscriptionItemDiscount",
             reqwest::Method::DELETE,
@@ -887,14 +924,14 @@ impl RemoveBillingSubscriptionItemDiscount {
         request.accept("application/json");
         request.path_param("subscription_item_id", &self.subscription_item_id);
         request.path_param("discount_id", &self.discount_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -935,14 +972,18 @@ impl GetBillingStatementList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PaginatedBillingStatementResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::PaginatedBillingStatementResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedBillingStatementResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedBillingStatementResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetBillingStatementList",
             reqwest::Method::GET,
@@ -958,12 +999,12 @@ impl GetBillingStatementList {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -1019,14 +1060,14 @@ impl GetBillingStatement {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::BillingStatement, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::BillingStatement, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::BillingStatement>, Error> {
+    ) -> impl Future<Output = Result<Response<models::BillingStatement>, Error>> {
         let mut request = RequestSpec::new(
             "GetBillingStatement",
             reqwest::Method::GET,
@@ -1034,12 +1075,12 @@ impl GetBillingStatement {
         );
         request.accept("application/json");
         request.path_param("statementID", &self.statement_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -1081,16 +1122,20 @@ impl GetBillingStatementPaymentAttempts {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PaginatedBillingPaymentAttemptResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::PaginatedBillingPaymentAttemptResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PaginatedBillingPaymentAttemptResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PaginatedBillingPaymentAttemptResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetBillingStatementPaymentAttempts",
             reqwest::Method::GET,
@@ -1107,12 +1152,12 @@ impl GetBillingStatementPaymentAttempts {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Clients` operations.
@@ -101,14 +101,14 @@ impl GetClientList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::ClientModel>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::ClientModel>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<models::ClientModel>>, Error> {
+    ) -> impl Future<Output = Result<Response<Vec<models::ClientModel>>, Error>> {
         let mut request = RequestSpec::new(
             "GetClientList",
             reqwest::Method::GET,
@@ -124,12 +124,12 @@ impl GetClientList {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 410 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -179,14 +179,14 @@ impl VerifyClient {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ClientModel, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ClientModel, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ClientModel>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ClientModel>, Error>> {
         let mut request = RequestSpec::new(
             "VerifyClient",
             reqwest::Method::POST,
@@ -194,12 +194,12 @@ impl VerifyClient {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -220,14 +220,14 @@ impl GetClient {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ClientModel, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ClientModel, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ClientModel>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ClientModel>, Error>> {
         let mut request = RequestSpec::new(
             "GetClient",
             reqwest::Method::GET,
@@ -235,11 +235,11 @@ impl GetClient {
         );
         request.accept("application/json");
         request.path_param("client_id", &self.client_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

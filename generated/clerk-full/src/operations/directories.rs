@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Directories` operations.
@@ -236,14 +236,16 @@ impl ListDirectories {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListDirectoriesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListDirectoriesResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListDirectoriesResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListDirectoriesResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListDirectories",
             reqwest::Method::GET,
@@ -256,12 +258,12 @@ impl ListDirectories {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -336,12 +338,14 @@ impl CreateDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Directory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Directory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Directory>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Directory>, Error>> {
         let mut request = RequestSpec::new(
             "CreateDirectory",
             reqwest::Method::POST,
@@ -349,12 +353,12 @@ impl CreateDirectory {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -375,12 +379,14 @@ impl GetDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Directory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Directory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Directory>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Directory>, Error>> {
         let mut request = RequestSpec::new(
             "GetDirectory",
             reqwest::Method::GET,
@@ -388,12 +394,12 @@ impl GetDirectory {
         );
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -414,14 +420,14 @@ impl DeleteDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteDirectory",
             reqwest::Method::DELETE,
@@ -429,12 +435,12 @@ impl DeleteDirectory {
         );
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -489,12 +495,14 @@ impl UpdateDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Directory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Directory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Directory>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Directory>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateDirectory",
             reqwest::Method::PATCH,
@@ -503,12 +511,12 @@ impl UpdateDirectory {
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -529,12 +537,14 @@ impl RotateDirectoryApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Directory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Directory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Directory>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Directory>, Error>> {
         let mut request = RequestSpec::new(
             "RotateDirectoryAPIKey",
             reqwest::Method::POST,
@@ -542,12 +552,12 @@ impl RotateDirectoryApiKey {
         );
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -568,16 +578,20 @@ impl ListDirectoryGroupRoleMappings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ListDirectoryGroupRoleMappingsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::ListDirectoryGroupRoleMappingsResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListDirectoryGroupRoleMappingsResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::ListDirectoryGroupRoleMappingsResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListDirectoryGroupRoleMappings",
             reqwest::Method::GET,
@@ -585,12 +599,12 @@ impl ListDirectoryGroupRoleMappings {
         );
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -612,16 +626,23 @@ impl ReplaceDirectoryGroupRoleMappings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ReplaceDirectoryGroupRoleMappingsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::ReplaceDirectoryGroupRoleMappingsResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ReplaceDirectoryGroupRoleMappingsResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<
+            Response<models::ReplaceDirectoryGroupRoleMappingsResponse>,
+            Error,
+        >,
+    > {
         let mut request = RequestSpec::new(
             "ReplaceDirectoryGroupRoleMappings",
             reqwest::Method::PUT,
@@ -630,12 +651,12 @@ impl ReplaceDirectoryGroupRoleMappings {
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -675,14 +696,18 @@ impl CreateDirectoryGroupRoleMapping {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DirectoryGroupRoleMapping, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DirectoryGroupRoleMapping, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DirectoryGroupRoleMapping>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::DirectoryGroupRoleMapping>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "CreateDirectoryGroupRoleMapping",
             reqwest::Method::POST,
@@ -691,12 +716,12 @@ impl CreateDirectoryGroupRoleMapping {
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -718,16 +743,20 @@ impl DeleteDirectoryGroupRoleMapping {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DeleteDirectoryGroupRoleMappingResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::DeleteDirectoryGroupRoleMappingResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteDirectoryGroupRoleMappingResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::DeleteDirectoryGroupRoleMappingResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "DeleteDirectoryGroupRoleMapping",
             reqwest::Method::DELETE,
@@ -736,11 +765,11 @@ impl DeleteDirectoryGroupRoleMapping {
         request.accept("application/json");
         request.path_param("directory_id", &self.directory_id);
         request.path_param("mapping_id", &self.mapping_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Domains` operations.
@@ -98,23 +98,25 @@ impl ListDomains {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Domains, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Domains, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Domains>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Domains>, Error>> {
         let mut request = RequestSpec::new(
             "ListDomains",
             reqwest::Method::GET,
             "/domains",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -147,12 +149,14 @@ impl AddDomain {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Domain, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Domain, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Domain>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Domain>, Error>> {
         let mut request = RequestSpec::new(
             "AddDomain",
             reqwest::Method::POST,
@@ -160,12 +164,12 @@ impl AddDomain {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -186,14 +190,14 @@ impl DeleteDomain {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteDomain",
             reqwest::Method::DELETE,
@@ -201,12 +205,12 @@ impl DeleteDomain {
         );
         request.accept("application/json");
         request.path_param("domain_id", &self.domain_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -264,12 +268,14 @@ impl UpdateDomain {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Domain, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Domain, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Domain>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Domain>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateDomain",
             reqwest::Method::PATCH,
@@ -278,11 +284,11 @@ impl UpdateDomain {
         request.accept("application/json");
         request.path_param("domain_id", &self.domain_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Email Addresses` operations.
@@ -211,14 +211,14 @@ impl CreateEmailAddress {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EmailAddress, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::EmailAddress, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EmailAddress>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EmailAddress>, Error>> {
         let mut request = RequestSpec::new(
             "CreateEmailAddress",
             reqwest::Method::POST,
@@ -226,14 +226,14 @@ impl CreateEmailAddress {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 | 422 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -254,14 +254,14 @@ impl GetEmailAddress {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EmailAddress, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::EmailAddress, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EmailAddress>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EmailAddress>, Error>> {
         let mut request = RequestSpec::new(
             "GetEmailAddress",
             reqwest::Method::GET,
@@ -269,12 +269,12 @@ impl GetEmailAddress {
         );
         request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -295,14 +295,14 @@ impl DeleteEmailAddress {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteEmailAddress",
             reqwest::Method::DELETE,
@@ -310,12 +310,12 @@ impl DeleteEmailAddress {
         );
         request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -373,14 +373,14 @@ impl UpdateEmailAddress {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EmailAddress, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::EmailAddress, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EmailAddress>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EmailAddress>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateEmailAddress",
             reqwest::Method::PATCH,
@@ -389,12 +389,12 @@ impl UpdateEmailAddress {
         request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -415,16 +415,20 @@ impl PrepareEmailAddressVerification {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PrepareEmailAddressVerificationResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::PrepareEmailAddressVerificationResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PrepareEmailAddressVerificationResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PrepareEmailAddressVerificationResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "PrepareEmailAddressVerification",
             reqwest::Method::POST,
@@ -432,12 +436,12 @@ impl PrepareEmailAddressVerification {
         );
         request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -459,16 +463,20 @@ impl AttemptEmailAddressVerification {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::AttemptEmailAddressVerificationResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::AttemptEmailAddressVerificationResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::AttemptEmailAddressVerificationResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::AttemptEmailAddressVerificationResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "AttemptEmailAddressVerification",
             reqwest::Method::POST,
@@ -477,12 +485,12 @@ impl AttemptEmailAddressVerification {
         request.accept("application/json");
         request.path_param("email_address_id", &self.email_address_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -525,14 +533,14 @@ impl ReplaceUserEmailAddress {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EmailAddress, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::EmailAddress, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EmailAddress>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EmailAddress>, Error>> {
         let mut request = RequestSpec::new(
             "ReplaceUserEmailAddress",
             reqwest::Method::PUT,
@@ -541,11 +549,11 @@ impl ReplaceUserEmailAddress {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Email & SMS Templates` operations.
@@ -206,14 +206,14 @@ impl GetTemplateList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::Template>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Template>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<models::Template>>, Error> {
+    ) -> impl Future<Output = Result<Response<Vec<models::Template>>, Error>> {
         let mut request = RequestSpec::new(
             "GetTemplateList",
             reqwest::Method::GET,
@@ -230,12 +230,12 @@ impl GetTemplateList {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -287,12 +287,14 @@ impl GetTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Template, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Template, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Template>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Template>, Error>> {
         let mut request = RequestSpec::new(
             "GetTemplate",
             reqwest::Method::GET,
@@ -301,12 +303,12 @@ impl GetTemplate {
         request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -390,12 +392,14 @@ impl UpsertTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Template, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Template, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Template>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Template>, Error>> {
         let mut request = RequestSpec::new(
             "UpsertTemplate",
             reqwest::Method::PUT,
@@ -405,12 +409,12 @@ impl UpsertTemplate {
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400..=404 | 422 | 423 | 429 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -433,12 +437,14 @@ impl RevertTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Template, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Template, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Template>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Template>, Error>> {
         let mut request = RequestSpec::new(
             "RevertTemplate",
             reqwest::Method::POST,
@@ -447,12 +453,12 @@ impl RevertTemplate {
         request.accept("application/json");
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400..=402 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -506,16 +512,20 @@ impl PreviewTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<serde_json::Map<String, serde_json::Value>, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<serde_json::Map<String, serde_json::Value>>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<serde_json::Map<String, serde_json::Value>>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "PreviewTemplate",
             reqwest::Method::POST,
@@ -525,12 +535,12 @@ impl PreviewTemplate {
         request.path_param("template_type", &self.template_type);
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -560,12 +570,14 @@ impl ToggleTemplateDelivery {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Template, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Template, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Template>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Template>, Error>> {
         let mut request = RequestSpec::new(
             "ToggleTemplateDelivery",
             reqwest::Method::POST,
@@ -575,11 +587,11 @@ impl ToggleTemplateDelivery {
         request.path_param("template_type", &self.template_type.to_string());
         request.path_param("slug", &self.slug);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 423 | 429 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Enterprise Connections` operations.
@@ -210,14 +210,16 @@ impl ListEnterpriseConnections {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EnterpriseConnections, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EnterpriseConnections, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EnterpriseConnections>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EnterpriseConnections>, Error>> {
         let mut request = RequestSpec::new(
             "ListEnterpriseConnections",
             reqwest::Method::GET,
@@ -236,12 +238,12 @@ impl ListEnterpriseConnections {
         if let Some(value) = &self.active {
             request.query("active", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -374,14 +376,16 @@ impl CreateEnterpriseConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EnterpriseConnection, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EnterpriseConnection, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EnterpriseConnection>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EnterpriseConnection>, Error>> {
         let mut request = RequestSpec::new(
             "CreateEnterpriseConnection",
             reqwest::Method::POST,
@@ -389,12 +393,12 @@ impl CreateEnterpriseConnection {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             201 => raw.json(),
             402..=404 | 409 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -415,14 +419,16 @@ impl GetEnterpriseConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EnterpriseConnection, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EnterpriseConnection, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EnterpriseConnection>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EnterpriseConnection>, Error>> {
         let mut request = RequestSpec::new(
             "GetEnterpriseConnection",
             reqwest::Method::GET,
@@ -430,12 +436,12 @@ impl GetEnterpriseConnection {
         );
         request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -456,14 +462,14 @@ impl DeleteEnterpriseConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteEnterpriseConnection",
             reqwest::Method::DELETE,
@@ -471,12 +477,12 @@ impl DeleteEnterpriseConnection {
         );
         request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -634,14 +640,16 @@ impl UpdateEnterpriseConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EnterpriseConnection, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EnterpriseConnection, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EnterpriseConnection>, Error> {
+    ) -> impl Future<Output = Result<Response<models::EnterpriseConnection>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateEnterpriseConnection",
             reqwest::Method::PATCH,
@@ -650,12 +658,12 @@ impl UpdateEnterpriseConnection {
         request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402..=404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -702,14 +710,18 @@ impl ListEnterpriseConnectionTestRuns {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::EnterpriseConnectionTestRuns, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::EnterpriseConnectionTestRuns, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EnterpriseConnectionTestRuns>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::EnterpriseConnectionTestRuns>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListEnterpriseConnectionTestRuns",
             reqwest::Method::GET,
@@ -726,12 +738,12 @@ impl ListEnterpriseConnectionTestRuns {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -789,16 +801,20 @@ impl CreateEnterpriseConnectionTestRun {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::EnterpriseConnectionTestRunResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::EnterpriseConnectionTestRunResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::EnterpriseConnectionTestRunResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::EnterpriseConnectionTestRunResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "CreateEnterpriseConnectionTestRun",
             reqwest::Method::POST,
@@ -806,11 +822,11 @@ impl CreateEnterpriseConnectionTestRun {
         );
         request.accept("application/json");
         request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Instance Settings` operations.
@@ -184,23 +184,25 @@ impl GetInstance {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Instance, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Instance, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Instance>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Instance>, Error>> {
         let mut request = RequestSpec::new(
             "GetInstance",
             reqwest::Method::GET,
             "/instance",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -334,12 +336,14 @@ impl UpdateInstance {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<(), Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<()>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateInstance",
             reqwest::Method::PATCH,
@@ -347,12 +351,12 @@ impl UpdateInstance {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             204 => raw.empty(),
             422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -433,14 +437,16 @@ impl UpdateInstanceRestrictions {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::InstanceRestrictions, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstanceRestrictions, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::InstanceRestrictions>, Error> {
+    ) -> impl Future<Output = Result<Response<models::InstanceRestrictions>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateInstanceRestrictions",
             reqwest::Method::PATCH,
@@ -448,12 +454,12 @@ impl UpdateInstanceRestrictions {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -473,25 +479,25 @@ impl GetInstanceProtect {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::InstanceProtect, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceProtect, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::InstanceProtect>, Error> {
+    ) -> impl Future<Output = Result<Response<models::InstanceProtect>, Error>> {
         let mut request = RequestSpec::new(
             "GetInstanceProtect",
             reqwest::Method::GET,
             "/instance/protect",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -536,14 +542,14 @@ impl UpdateInstanceProtect {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::InstanceProtect, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::InstanceProtect, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::InstanceProtect>, Error> {
+    ) -> impl Future<Output = Result<Response<models::InstanceProtect>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateInstanceProtect",
             reqwest::Method::PATCH,
@@ -551,12 +557,12 @@ impl UpdateInstanceProtect {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -576,25 +582,27 @@ impl GetInstanceCommunication {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::InstanceCommunication, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstanceCommunication, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::InstanceCommunication>, Error> {
+    ) -> impl Future<Output = Result<Response<models::InstanceCommunication>, Error>> {
         let mut request = RequestSpec::new(
             "GetInstanceCommunication",
             reqwest::Method::GET,
             "/instance/communication",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -632,14 +640,16 @@ impl UpdateInstanceCommunication {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::InstanceCommunication, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::InstanceCommunication, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::InstanceCommunication>, Error> {
+    ) -> impl Future<Output = Result<Response<models::InstanceCommunication>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateInstanceCommunication",
             reqwest::Method::PATCH,
@@ -647,12 +657,12 @@ impl UpdateInstanceCommunication {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -672,25 +682,29 @@ impl GetInstanceOAuthApplicationSettings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplicationSettings, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OAuthApplicationSettings, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplicationSettings>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::OAuthApplicationSettings>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetInstanceOAuthApplicationSettings",
             reqwest::Method::GET,
             "/instance/oauth_application_settings",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -806,14 +820,18 @@ impl UpdateInstanceOAuthApplicationSettings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplicationSettings, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OAuthApplicationSettings, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplicationSettings>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::OAuthApplicationSettings>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "UpdateInstanceOAuthApplicationSettings",
             reqwest::Method::PATCH,
@@ -821,12 +839,12 @@ impl UpdateInstanceOAuthApplicationSettings {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -846,26 +864,28 @@ impl GetInstanceOrganizationSettings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationSettings, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationSettings, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationSettings>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationSettings>, Error>> {
         let mut request = RequestSpec::new(
             "GetInstanceOrganizationSettings",
             reqwest::Method::GET,
             "/instance/organization_settings",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -981,14 +1001,16 @@ impl UpdateInstanceOrganizationSettings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationSettings, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationSettings, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationSettings>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationSettings>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateInstanceOrganizationSettings",
             reqwest::Method::PATCH,
@@ -996,11 +1018,11 @@ impl UpdateInstanceOrganizationSettings {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402..=404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `JWT Templates` operations.
@@ -156,14 +156,14 @@ impl ListJwtTemplates {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::JwtTemplate>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::JwtTemplate>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<models::JwtTemplate>>, Error> {
+    ) -> impl Future<Output = Result<Response<Vec<models::JwtTemplate>>, Error>> {
         let mut request = RequestSpec::new(
             "ListJWTTemplates",
             reqwest::Method::GET,
@@ -179,11 +179,11 @@ impl ListJwtTemplates {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -287,14 +287,14 @@ impl CreateJwtTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::JwtTemplate, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::JwtTemplate, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::JwtTemplate>, Error> {
+    ) -> impl Future<Output = Result<Response<models::JwtTemplate>, Error>> {
         let mut request = RequestSpec::new(
             "CreateJWTTemplate",
             reqwest::Method::POST,
@@ -302,12 +302,12 @@ impl CreateJwtTemplate {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -328,14 +328,14 @@ impl GetJwtTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::JwtTemplate, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::JwtTemplate, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::JwtTemplate>, Error> {
+    ) -> impl Future<Output = Result<Response<models::JwtTemplate>, Error>> {
         let mut request = RequestSpec::new(
             "GetJWTTemplate",
             reqwest::Method::GET,
@@ -343,12 +343,12 @@ impl GetJwtTemplate {
         );
         request.accept("application/json");
         request.path_param("template_id", &self.template_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -369,14 +369,14 @@ impl DeleteJwtTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteJWTTemplate",
             reqwest::Method::DELETE,
@@ -384,12 +384,12 @@ impl DeleteJwtTemplate {
         );
         request.accept("application/json");
         request.path_param("template_id", &self.template_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -465,14 +465,14 @@ impl UpdateJwtTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::JwtTemplate, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::JwtTemplate, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::JwtTemplate>, Error> {
+    ) -> impl Future<Output = Result<Response<models::JwtTemplate>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateJWTTemplate",
             reqwest::Method::PATCH,
@@ -481,11 +481,11 @@ impl UpdateJwtTemplate {
         request.accept("application/json");
         request.path_param("template_id", &self.template_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `M2M Tokens` operations.
@@ -134,14 +134,16 @@ impl GetM2mTokens {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetM2mTokensResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GetM2mTokensResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::GetM2mTokensResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::GetM2mTokensResponse>, Error>> {
         let mut request = RequestSpec::new(
             "getM2MTokens",
             reqwest::Method::GET,
@@ -161,14 +163,14 @@ impl GetM2mTokens {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::GetM2mTokensBadRequest)),
             403 => Err(raw.api_error(ErrorBody::GetM2mTokensForbidden)),
             404 => Err(raw.api_error(ErrorBody::GetM2mTokensNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -265,14 +267,16 @@ impl CreateM2mToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateM2mTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CreateM2mTokenResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateM2mTokenResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::CreateM2mTokenResponse>, Error>> {
         let mut request = RequestSpec::new(
             "createM2MToken",
             reqwest::Method::POST,
@@ -280,13 +284,13 @@ impl CreateM2mToken {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             201 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::CreateM2mTokenBadRequest)),
             409 => Err(raw.api_error(ErrorBody::CreateM2mTokenConflict)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -320,14 +324,16 @@ impl RevokeM2mToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RevokeM2mTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RevokeM2mTokenResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::RevokeM2mTokenResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::RevokeM2mTokenResponse>, Error>> {
         let mut request = RequestSpec::new(
             "revokeM2MToken",
             reqwest::Method::POST,
@@ -336,13 +342,13 @@ impl RevokeM2mToken {
         request.accept("application/json");
         request.path_param("m2m_token_id", &self.m2m_token_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::RevokeM2mTokenBadRequest)),
             404 => Err(raw.api_error(ErrorBody::RevokeM2mTokenNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -363,14 +369,16 @@ impl VerifyM2mToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyM2mTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerifyM2mTokenResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyM2mTokenResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::VerifyM2mTokenResponse>, Error>> {
         let mut request = RequestSpec::new(
             "verifyM2MToken",
             reqwest::Method::POST,
@@ -378,12 +386,12 @@ impl VerifyM2mToken {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::VerifyM2mTokenBadRequest)),
             404 => Err(raw.api_error(ErrorBody::VerifyM2mTokenNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Machines` operations.
@@ -217,14 +217,16 @@ impl ListMachines {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListMachinesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListMachinesResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListMachinesResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListMachinesResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListMachines",
             reqwest::Method::GET,
@@ -243,12 +245,12 @@ impl ListMachines {
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -319,14 +321,16 @@ impl CreateMachine {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateMachineResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CreateMachineResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateMachineResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::CreateMachineResponse>, Error>> {
         let mut request = RequestSpec::new(
             "CreateMachine",
             reqwest::Method::POST,
@@ -334,12 +338,12 @@ impl CreateMachine {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -360,12 +364,14 @@ impl GetMachine {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Machine, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Machine, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Machine>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Machine>, Error>> {
         let mut request = RequestSpec::new(
             "GetMachine",
             reqwest::Method::GET,
@@ -373,12 +379,12 @@ impl GetMachine {
         );
         request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -399,14 +405,16 @@ impl DeleteMachine {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteMachineResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeleteMachineResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteMachineResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeleteMachineResponse>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteMachine",
             reqwest::Method::DELETE,
@@ -414,12 +422,12 @@ impl DeleteMachine {
         );
         request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -453,12 +461,14 @@ impl UpdateMachine {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Machine, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Machine, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Machine>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Machine>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateMachine",
             reqwest::Method::PATCH,
@@ -467,12 +477,12 @@ impl UpdateMachine {
         request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -493,14 +503,18 @@ impl GetMachineSecretKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::GetMachineSecretKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::GetMachineSecretKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::GetMachineSecretKeyResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::GetMachineSecretKeyResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetMachineSecretKey",
             reqwest::Method::GET,
@@ -508,12 +522,12 @@ impl GetMachineSecretKey {
         );
         request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -535,14 +549,18 @@ impl RotateMachineSecretKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RotateMachineSecretKeyResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::RotateMachineSecretKeyResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::RotateMachineSecretKeyResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::RotateMachineSecretKeyResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "RotateMachineSecretKey",
             reqwest::Method::POST,
@@ -551,12 +569,12 @@ impl RotateMachineSecretKey {
         request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -578,14 +596,14 @@ impl CreateMachineScope {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::MachineScope, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::MachineScope, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::MachineScope>, Error> {
+    ) -> impl Future<Output = Result<Response<models::MachineScope>, Error>> {
         let mut request = RequestSpec::new(
             "CreateMachineScope",
             reqwest::Method::POST,
@@ -594,14 +612,14 @@ impl CreateMachineScope {
         request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 | 422 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -623,14 +641,18 @@ impl DeleteMachineScope {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteMachineScopeResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeleteMachineScopeResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteMachineScopeResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::DeleteMachineScopeResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "DeleteMachineScope",
             reqwest::Method::DELETE,
@@ -639,11 +661,11 @@ impl DeleteMachineScope {
         request.accept("application/json");
         request.path_param("machine_id", &self.machine_id);
         request.path_param("other_machine_id", &self.other_machine_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `OAuth Access Tokens` operations.
@@ -65,14 +65,18 @@ impl VerifyOAuthAccessToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyOAuthAccessTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerifyOAuthAccessTokenResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyOAuthAccessTokenResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::VerifyOAuthAccessTokenResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "verifyOAuthAccessToken",
             reqwest::Method::POST,
@@ -80,12 +84,12 @@ impl VerifyOAuthAccessToken {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 => Err(raw.api_error(ErrorBody::VerifyOAuthAccessTokenBadRequest)),
             404 => Err(raw.api_error(ErrorBody::VerifyOAuthAccessTokenNotFound)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `OAuth Applications` operations.
@@ -214,14 +214,14 @@ impl ListOAuthApplications {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplications, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::OAuthApplications, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplications>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OAuthApplications>, Error>> {
         let mut request = RequestSpec::new(
             "ListOAuthApplications",
             reqwest::Method::GET,
@@ -240,12 +240,12 @@ impl ListOAuthApplications {
         if let Some(value) = &self.name_query {
             request.query("name_query", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -379,14 +379,18 @@ impl CreateOAuthApplication {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplicationWithSecret, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OAuthApplicationWithSecret, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplicationWithSecret>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::OAuthApplicationWithSecret>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "CreateOAuthApplication",
             reqwest::Method::POST,
@@ -394,12 +398,12 @@ impl CreateOAuthApplication {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -420,14 +424,14 @@ impl GetOAuthApplication {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplication, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::OAuthApplication, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplication>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OAuthApplication>, Error>> {
         let mut request = RequestSpec::new(
             "GetOAuthApplication",
             reqwest::Method::GET,
@@ -435,12 +439,12 @@ impl GetOAuthApplication {
         );
         request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -461,14 +465,14 @@ impl DeleteOAuthApplication {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteOAuthApplication",
             reqwest::Method::DELETE,
@@ -476,12 +480,12 @@ impl DeleteOAuthApplication {
         );
         request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -593,14 +597,14 @@ impl UpdateOAuthApplication {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplication, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::OAuthApplication, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplication>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OAuthApplication>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateOAuthApplication",
             reqwest::Method::PATCH,
@@ -609,12 +613,12 @@ impl UpdateOAuthApplication {
         request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -642,14 +646,14 @@ impl UploadOAuthApplicationLogo {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplication, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::OAuthApplication, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplication>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OAuthApplication>, Error>> {
         let mut request = RequestSpec::new(
             "UploadOAuthApplicationLogo",
             reqwest::Method::PUT,
@@ -660,12 +664,12 @@ impl UploadOAuthApplicationLogo {
         if let Some(body) = &self.body {
             request.multipart_body(body);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 | 413 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -686,14 +690,18 @@ impl RotateOAuthApplicationSecret {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthApplicationWithSecret, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OAuthApplicationWithSecret, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthApplicationWithSecret>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::OAuthApplicationWithSecret>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "RotateOAuthApplicationSecret",
             reqwest::Method::POST,
@@ -701,12 +709,12 @@ impl RotateOAuthApplicationSecret {
         );
         request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -728,12 +736,14 @@ impl RevokeOAuthApplicationToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<(), Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<()>, Error>> {
         let mut request = RequestSpec::new(
             "RevokeOAuthApplicationToken",
             reqwest::Method::POST,
@@ -742,11 +752,11 @@ impl RevokeOAuthApplicationToken {
         request.accept("application/json");
         request.path_param("oauth_application_id", &self.oauth_application_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             204 => raw.empty(),
             400 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Organization Invitations` operations.
@@ -230,18 +230,22 @@ impl ListInstanceOrganizationInvitations {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::OrganizationInvitationsWithPublicOrganizationData, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::OrganizationInvitationsWithPublicOrganizationData, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        Response<models::OrganizationInvitationsWithPublicOrganizationData>,
-        Error,
+    ) -> impl Future<
+        Output = Result<
+            Response<models::OrganizationInvitationsWithPublicOrganizationData>,
+            Error,
+        >,
     > {
         let mut request = RequestSpec::new(
             "ListInstanceOrganizationInvitations",
@@ -264,12 +268,12 @@ impl ListInstanceOrganizationInvitations {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -365,14 +369,16 @@ impl ListOrganizationInvitations {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationInvitations, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationInvitations, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationInvitations>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationInvitations>, Error>> {
         let mut request = RequestSpec::new(
             "ListOrganizationInvitations",
             reqwest::Method::GET,
@@ -395,12 +401,12 @@ impl ListOrganizationInvitations {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -537,14 +543,16 @@ impl CreateOrganizationInvitation {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationInvitation, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationInvitation, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationInvitation>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationInvitation>, Error>> {
         let mut request = RequestSpec::new(
             "CreateOrganizationInvitation",
             reqwest::Method::POST,
@@ -553,12 +561,12 @@ impl CreateOrganizationInvitation {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402..=404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -580,14 +588,16 @@ impl CreateOrganizationInvitationBulk {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationInvitations, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationInvitations, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationInvitations>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationInvitations>, Error>> {
         let mut request = RequestSpec::new(
             "CreateOrganizationInvitationBulk",
             reqwest::Method::POST,
@@ -596,12 +606,12 @@ impl CreateOrganizationInvitationBulk {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -637,14 +647,16 @@ impl ListPendingOrganizationInvitations {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationInvitations, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationInvitations, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationInvitations>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationInvitations>, Error>> {
         let mut request = RequestSpec::new(
             "ListPendingOrganizationInvitations",
             reqwest::Method::GET,
@@ -658,12 +670,12 @@ impl ListPendingOrganizationInvitations {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -722,14 +734,16 @@ impl GetOrganizationInvitation {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationInvitation, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationInvitation, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationInvitation>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationInvitation>, Error>> {
         let mut request = RequestSpec::new(
             "GetOrganizationInvitation",
             reqwest::Method::GET,
@@ -738,12 +752,12 @@ impl GetOrganizationInvitation {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -778,14 +792,16 @@ impl RevokeOrganizationInvitation {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationInvitation, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationInvitation, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationInvitation>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationInvitation>, Error>> {
         let mut request = RequestSpec::new(
             "RevokeOrganizationInvitation",
             reqwest::Method::POST,
@@ -795,11 +811,11 @@ impl RevokeOrganizationInvitation {
         request.path_param("organization_id", &self.organization_id);
         request.path_param("invitation_id", &self.invitation_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Organization Permissions` operations.
@@ -155,14 +155,14 @@ impl ListOrganizationPermissions {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Permissions, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Permissions, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Permissions>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Permissions>, Error>> {
         let mut request = RequestSpec::new(
             "ListOrganizationPermissions",
             reqwest::Method::GET,
@@ -181,12 +181,12 @@ impl ListOrganizationPermissions {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -248,14 +248,14 @@ impl CreateOrganizationPermission {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Permission, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Permission, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Permission>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Permission>, Error>> {
         let mut request = RequestSpec::new(
             "CreateOrganizationPermission",
             reqwest::Method::POST,
@@ -263,12 +263,12 @@ impl CreateOrganizationPermission {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400..=402 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -289,14 +289,14 @@ impl GetOrganizationPermission {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Permission, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Permission, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Permission>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Permission>, Error>> {
         let mut request = RequestSpec::new(
             "GetOrganizationPermission",
             reqwest::Method::GET,
@@ -304,12 +304,12 @@ impl GetOrganizationPermission {
         );
         request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -330,14 +330,14 @@ impl DeleteOrganizationPermission {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteOrganizationPermission",
             reqwest::Method::DELETE,
@@ -345,12 +345,12 @@ impl DeleteOrganizationPermission {
         );
         request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -390,14 +390,14 @@ impl UpdateOrganizationPermission {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Permission, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Permission, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Permission>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Permission>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateOrganizationPermission",
             reqwest::Method::PATCH,
@@ -406,11 +406,11 @@ impl UpdateOrganizationPermission {
         request.accept("application/json");
         request.path_param("permission_id", &self.permission_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Organization Roles` operations.
@@ -196,12 +196,14 @@ impl ListOrganizationRoles {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Roles, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Roles, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Roles>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Roles>, Error>> {
         let mut request = RequestSpec::new(
             "ListOrganizationRoles",
             reqwest::Method::GET,
@@ -220,12 +222,12 @@ impl ListOrganizationRoles {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -320,12 +322,14 @@ impl CreateOrganizationRole {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Role, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Role, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Role>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Role>, Error>> {
         let mut request = RequestSpec::new(
             "CreateOrganizationRole",
             reqwest::Method::POST,
@@ -333,12 +337,12 @@ impl CreateOrganizationRole {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400..=404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -359,12 +363,14 @@ impl GetOrganizationRole {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Role, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Role, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Role>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Role>, Error>> {
         let mut request = RequestSpec::new(
             "GetOrganizationRole",
             reqwest::Method::GET,
@@ -372,12 +378,12 @@ impl GetOrganizationRole {
         );
         request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -398,14 +404,14 @@ impl DeleteOrganizationRole {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteOrganizationRole",
             reqwest::Method::DELETE,
@@ -413,12 +419,12 @@ impl DeleteOrganizationRole {
         );
         request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -491,12 +497,14 @@ impl UpdateOrganizationRole {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Role, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Role, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Role>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Role>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateOrganizationRole",
             reqwest::Method::PATCH,
@@ -505,12 +513,12 @@ impl UpdateOrganizationRole {
         request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -532,12 +540,14 @@ impl AssignPermissionToOrganizationRole {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Role, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Role, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Role>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Role>, Error>> {
         let mut request = RequestSpec::new(
             "AssignPermissionToOrganizationRole",
             reqwest::Method::POST,
@@ -546,12 +556,12 @@ impl AssignPermissionToOrganizationRole {
         request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.path_param("permission_id", &self.permission_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 | 409 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -573,12 +583,14 @@ impl RemovePermissionFromOrganizationRole {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Role, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Role, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Role>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Role>, Error>> {
         let mut request = RequestSpec::new(
             "RemovePermissionFromOrganizationRole",
             reqwest::Method::DELETE,
@@ -587,11 +599,11 @@ impl RemovePermissionFromOrganizationRole {
         request.accept("application/json");
         request.path_param("organization_role_id", &self.organization_role_id);
         request.path_param("permission_id", &self.permission_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

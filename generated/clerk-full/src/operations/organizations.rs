@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Organizations` operations.
@@ -327,14 +327,14 @@ impl ListOrganizations {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Organizations, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Organizations, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Organizations>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Organizations>, Error>> {
         let mut request = RequestSpec::new(
             "ListOrganizations",
             reqwest::Method::GET,
@@ -365,12 +365,12 @@ impl ListOrganizations {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -516,14 +516,14 @@ impl CreateOrganization {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Organization, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Organization, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Organization>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Organization>, Error>> {
         let mut request = RequestSpec::new(
             "CreateOrganization",
             reqwest::Method::POST,
@@ -531,12 +531,12 @@ impl CreateOrganization {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -574,14 +574,14 @@ impl GetOrganization {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Organization, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Organization, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Organization>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Organization>, Error>> {
         let mut request = RequestSpec::new(
             "GetOrganization",
             reqwest::Method::GET,
@@ -595,12 +595,12 @@ impl GetOrganization {
         if let Some(value) = &self.include_missing_member_with_elevated_permissions {
             request.query("include_missing_member_with_elevated_permissions", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -621,14 +621,14 @@ impl DeleteOrganization {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteOrganization",
             reqwest::Method::DELETE,
@@ -636,12 +636,12 @@ impl DeleteOrganization {
         );
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -735,14 +735,14 @@ impl UpdateOrganization {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Organization, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Organization, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Organization>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Organization>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateOrganization",
             reqwest::Method::PATCH,
@@ -751,12 +751,12 @@ impl UpdateOrganization {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402..=404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -796,14 +796,14 @@ impl ReplaceOrganizationMetadata {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Organization, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Organization, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Organization>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Organization>, Error>> {
         let mut request = RequestSpec::new(
             "ReplaceOrganizationMetadata",
             reqwest::Method::PUT,
@@ -812,12 +812,12 @@ impl ReplaceOrganizationMetadata {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -857,14 +857,14 @@ impl MergeOrganizationMetadata {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Organization, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Organization, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Organization>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Organization>, Error>> {
         let mut request = RequestSpec::new(
             "MergeOrganizationMetadata",
             reqwest::Method::PATCH,
@@ -873,12 +873,12 @@ impl MergeOrganizationMetadata {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -906,14 +906,16 @@ impl UploadOrganizationLogo {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationWithLogo, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationWithLogo, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationWithLogo>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationWithLogo>, Error>> {
         let mut request = RequestSpec::new(
             "UploadOrganizationLogo",
             reqwest::Method::PUT,
@@ -924,12 +926,12 @@ impl UploadOrganizationLogo {
         if let Some(body) = &self.body {
             request.multipart_body(body);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 | 413 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -950,14 +952,14 @@ impl DeleteOrganizationLogo {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Organization, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Organization, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::Organization>, Error> {
+    ) -> impl Future<Output = Result<Response<models::Organization>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteOrganizationLogo",
             reqwest::Method::DELETE,
@@ -965,12 +967,12 @@ impl DeleteOrganizationLogo {
         );
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -991,14 +993,16 @@ impl GetOrganizationBillingSubscription {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceSubscription, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceSubscription, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceSubscription>, Error> {
+    ) -> impl Future<Output = Result<Response<models::CommerceSubscription>, Error>> {
         let mut request = RequestSpec::new(
             "GetOrganizationBillingSubscription",
             reqwest::Method::GET,
@@ -1006,14 +1010,14 @@ impl GetOrganizationBillingSubscription {
         );
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -1034,14 +1038,18 @@ impl GetOrganizationBillingCreditBalance {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceCreditBalanceResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceCreditBalanceResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceCreditBalanceResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceCreditBalanceResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetOrganizationBillingCreditBalance",
             reqwest::Method::GET,
@@ -1049,14 +1057,14 @@ impl GetOrganizationBillingCreditBalance {
         );
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -1078,14 +1086,18 @@ impl AdjustOrganizationBillingCreditBalance {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceCreditLedgerResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceCreditLedgerResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceCreditLedgerResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceCreditLedgerResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "AdjustOrganizationBillingCreditBalance",
             reqwest::Method::POST,
@@ -1094,13 +1106,13 @@ impl AdjustOrganizationBillingCreditBalance {
         request.accept("application/json");
         request.path_param("organization_id", &self.organization_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Phone Numbers` operations.
@@ -210,14 +210,14 @@ impl CreatePhoneNumber {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PhoneNumber, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::PhoneNumber, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PhoneNumber>, Error> {
+    ) -> impl Future<Output = Result<Response<models::PhoneNumber>, Error>> {
         let mut request = RequestSpec::new(
             "CreatePhoneNumber",
             reqwest::Method::POST,
@@ -225,12 +225,12 @@ impl CreatePhoneNumber {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -251,14 +251,14 @@ impl GetPhoneNumber {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PhoneNumber, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::PhoneNumber, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PhoneNumber>, Error> {
+    ) -> impl Future<Output = Result<Response<models::PhoneNumber>, Error>> {
         let mut request = RequestSpec::new(
             "GetPhoneNumber",
             reqwest::Method::GET,
@@ -266,12 +266,12 @@ impl GetPhoneNumber {
         );
         request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -292,14 +292,14 @@ impl DeletePhoneNumber {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeletePhoneNumber",
             reqwest::Method::DELETE,
@@ -307,12 +307,12 @@ impl DeletePhoneNumber {
         );
         request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -370,14 +370,14 @@ impl UpdatePhoneNumber {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PhoneNumber, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::PhoneNumber, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PhoneNumber>, Error> {
+    ) -> impl Future<Output = Result<Response<models::PhoneNumber>, Error>> {
         let mut request = RequestSpec::new(
             "UpdatePhoneNumber",
             reqwest::Method::PATCH,
@@ -386,12 +386,12 @@ impl UpdatePhoneNumber {
         request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -412,16 +412,20 @@ impl PreparePhoneNumberVerification {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PreparePhoneNumberVerificationResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::PreparePhoneNumberVerificationResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PreparePhoneNumberVerificationResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::PreparePhoneNumberVerificationResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "PreparePhoneNumberVerification",
             reqwest::Method::POST,
@@ -429,14 +433,14 @@ impl PreparePhoneNumberVerification {
         );
         request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 429 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -458,16 +462,20 @@ impl AttemptPhoneNumberVerification {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::AttemptPhoneNumberVerificationResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::AttemptPhoneNumberVerificationResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::AttemptPhoneNumberVerificationResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::AttemptPhoneNumberVerificationResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "AttemptPhoneNumberVerification",
             reqwest::Method::POST,
@@ -476,12 +484,12 @@ impl AttemptPhoneNumberVerification {
         request.accept("application/json");
         request.path_param("phone_number_id", &self.phone_number_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -512,14 +520,14 @@ impl ReplaceUserPhoneNumber {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::PhoneNumber, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::PhoneNumber, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::PhoneNumber>, Error> {
+    ) -> impl Future<Output = Result<Response<models::PhoneNumber>, Error>> {
         let mut request = RequestSpec::new(
             "ReplaceUserPhoneNumber",
             reqwest::Method::PUT,
@@ -528,11 +536,11 @@ impl ReplaceUserPhoneNumber {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

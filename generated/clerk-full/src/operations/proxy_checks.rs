@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Proxy Checks` operations.
@@ -64,14 +64,14 @@ impl VerifyDomainProxy {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ProxyCheck, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ProxyCheck, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ProxyCheck>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ProxyCheck>, Error>> {
         let mut request = RequestSpec::new(
             "VerifyDomainProxy",
             reqwest::Method::POST,
@@ -79,11 +79,11 @@ impl VerifyDomainProxy {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

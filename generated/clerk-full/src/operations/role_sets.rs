@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Role Sets` operations.
@@ -220,12 +220,14 @@ impl ListRoleSets {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RoleSets, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::RoleSets, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::RoleSets>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::RoleSets>, Error>> {
         let mut request = RequestSpec::new(
             "ListRoleSets",
             reqwest::Method::GET,
@@ -244,12 +246,12 @@ impl ListRoleSets {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -329,12 +331,14 @@ impl CreateRoleSet {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RoleSet, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::RoleSet, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::RoleSet>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::RoleSet>, Error>> {
         let mut request = RequestSpec::new(
             "CreateRoleSet",
             reqwest::Method::POST,
@@ -342,12 +346,12 @@ impl CreateRoleSet {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400..=404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -368,12 +372,14 @@ impl GetRoleSet {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RoleSet, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::RoleSet, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::RoleSet>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::RoleSet>, Error>> {
         let mut request = RequestSpec::new(
             "GetRoleSet",
             reqwest::Method::GET,
@@ -381,12 +387,12 @@ impl GetRoleSet {
         );
         request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -480,12 +486,14 @@ impl UpdateRoleSet {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RoleSet, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::RoleSet, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::RoleSet>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::RoleSet>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateRoleSet",
             reqwest::Method::PATCH,
@@ -494,12 +502,12 @@ impl UpdateRoleSet {
         request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -530,14 +538,14 @@ impl ReplaceRoleSet {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "ReplaceRoleSet",
             reqwest::Method::POST,
@@ -546,12 +554,12 @@ impl ReplaceRoleSet {
         request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -585,12 +593,14 @@ impl AddRolesToRoleSet {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RoleSet, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::RoleSet, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::RoleSet>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::RoleSet>, Error>> {
         let mut request = RequestSpec::new(
             "AddRolesToRoleSet",
             reqwest::Method::POST,
@@ -599,12 +609,12 @@ impl AddRolesToRoleSet {
         request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -626,12 +636,14 @@ impl ReplaceRoleInRoleSet {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::RoleSet, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::RoleSet, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::RoleSet>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::RoleSet>, Error>> {
         let mut request = RequestSpec::new(
             "ReplaceRoleInRoleSet",
             reqwest::Method::POST,
@@ -640,11 +652,11 @@ impl ReplaceRoleInRoleSet {
         request.accept("application/json");
         request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

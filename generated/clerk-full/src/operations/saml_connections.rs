@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `SAML Connections` operations.
@@ -192,14 +192,14 @@ impl ListSamlConnections {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SamlConnections, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::SamlConnections, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SamlConnections>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SamlConnections>, Error>> {
         let mut request = RequestSpec::new(
             "ListSAMLConnections",
             reqwest::Method::GET,
@@ -221,12 +221,12 @@ impl ListSamlConnections {
         if let Some(value) = &self.organization_id {
             request.query_array("organization_id", value, crate::runtime::Style::FORM);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -407,14 +407,14 @@ impl CreateSamlConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SamlConnection, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::SamlConnection, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SamlConnection>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SamlConnection>, Error>> {
         let mut request = RequestSpec::new(
             "CreateSAMLConnection",
             reqwest::Method::POST,
@@ -422,12 +422,12 @@ impl CreateSamlConnection {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 | 409 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -449,14 +449,14 @@ impl GetSamlConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SamlConnection, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::SamlConnection, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SamlConnection>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SamlConnection>, Error>> {
         let mut request = RequestSpec::new(
             "GetSAMLConnection",
             reqwest::Method::GET,
@@ -464,12 +464,12 @@ impl GetSamlConnection {
         );
         request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -491,14 +491,14 @@ impl DeleteSamlConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteSAMLConnection",
             reqwest::Method::DELETE,
@@ -506,12 +506,12 @@ impl DeleteSamlConnection {
         );
         request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -766,14 +766,14 @@ impl UpdateSamlConnection {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SamlConnection, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::SamlConnection, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SamlConnection>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SamlConnection>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateSAMLConnection",
             reqwest::Method::PATCH,
@@ -782,11 +782,11 @@ impl UpdateSamlConnection {
         request.accept("application/json");
         request.path_param("saml_connection_id", &self.saml_connection_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402..=404 | 409 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

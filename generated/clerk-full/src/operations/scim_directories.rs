@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `SCIM Directories` operations.
@@ -237,14 +237,18 @@ impl ListScimDirectories {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListScimDirectoriesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListScimDirectoriesResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListScimDirectoriesResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::ListScimDirectoriesResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListSCIMDirectories",
             reqwest::Method::GET,
@@ -257,12 +261,12 @@ impl ListScimDirectories {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -337,14 +341,14 @@ impl CreateScimDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ScimDirectory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ScimDirectory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ScimDirectory>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ScimDirectory>, Error>> {
         let mut request = RequestSpec::new(
             "CreateSCIMDirectory",
             reqwest::Method::POST,
@@ -352,12 +356,12 @@ impl CreateScimDirectory {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -378,14 +382,14 @@ impl GetScimDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ScimDirectory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ScimDirectory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ScimDirectory>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ScimDirectory>, Error>> {
         let mut request = RequestSpec::new(
             "GetSCIMDirectory",
             reqwest::Method::GET,
@@ -393,12 +397,12 @@ impl GetScimDirectory {
         );
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -419,14 +423,14 @@ impl DeleteScimDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteSCIMDirectory",
             reqwest::Method::DELETE,
@@ -434,12 +438,12 @@ impl DeleteScimDirectory {
         );
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -494,14 +498,14 @@ impl UpdateScimDirectory {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ScimDirectory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ScimDirectory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ScimDirectory>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ScimDirectory>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateSCIMDirectory",
             reqwest::Method::PATCH,
@@ -510,12 +514,12 @@ impl UpdateScimDirectory {
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -536,14 +540,14 @@ impl RotateScimDirectoryApiKey {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ScimDirectory, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ScimDirectory, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ScimDirectory>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ScimDirectory>, Error>> {
         let mut request = RequestSpec::new(
             "RotateSCIMDirectoryAPIKey",
             reqwest::Method::POST,
@@ -551,12 +555,12 @@ impl RotateScimDirectoryApiKey {
         );
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -577,14 +581,18 @@ impl ListScimGroupRoleMappings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListScimGroupRoleMappingsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListScimGroupRoleMappingsResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListScimGroupRoleMappingsResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::ListScimGroupRoleMappingsResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListSCIMGroupRoleMappings",
             reqwest::Method::GET,
@@ -592,12 +600,12 @@ impl ListScimGroupRoleMappings {
         );
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -619,16 +627,20 @@ impl ReplaceScimGroupRoleMappings {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::ReplaceScimGroupRoleMappingsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::ReplaceScimGroupRoleMappingsResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ReplaceScimGroupRoleMappingsResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::ReplaceScimGroupRoleMappingsResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ReplaceSCIMGroupRoleMappings",
             reqwest::Method::PUT,
@@ -637,12 +649,12 @@ impl ReplaceScimGroupRoleMappings {
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -670,14 +682,16 @@ impl CreateScimGroupRoleMapping {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ScimGroupRoleMapping, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ScimGroupRoleMapping, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ScimGroupRoleMapping>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ScimGroupRoleMapping>, Error>> {
         let mut request = RequestSpec::new(
             "CreateSCIMGroupRoleMapping",
             reqwest::Method::POST,
@@ -686,12 +700,12 @@ impl CreateScimGroupRoleMapping {
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -713,16 +727,20 @@ impl DeleteScimGroupRoleMapping {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::DeleteScimGroupRoleMappingResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::DeleteScimGroupRoleMappingResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteScimGroupRoleMappingResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::DeleteScimGroupRoleMappingResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "DeleteSCIMGroupRoleMapping",
             reqwest::Method::DELETE,
@@ -731,11 +749,11 @@ impl DeleteScimGroupRoleMapping {
         request.accept("application/json");
         request.path_param("scim_directory_id", &self.scim_directory_id);
         request.path_param("mapping_id", &self.mapping_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Sessions` operations.
@@ -213,14 +213,14 @@ impl GetSessionList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::Session>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Session>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<models::Session>>, Error> {
+    ) -> impl Future<Output = Result<Response<Vec<models::Session>>, Error>> {
         let mut request = RequestSpec::new(
             "GetSessionList",
             reqwest::Method::GET,
@@ -245,12 +245,12 @@ impl GetSessionList {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -306,12 +306,14 @@ impl CreateSession {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Session, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Session, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Session>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Session>, Error>> {
         let mut request = RequestSpec::new(
             "createSession",
             reqwest::Method::POST,
@@ -319,12 +321,12 @@ impl CreateSession {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -345,12 +347,14 @@ impl GetSession {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Session, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Session, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Session>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Session>, Error>> {
         let mut request = RequestSpec::new(
             "GetSession",
             reqwest::Method::GET,
@@ -358,12 +362,12 @@ impl GetSession {
         );
         request.accept("application/json");
         request.path_param("session_id", &self.session_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -424,14 +428,14 @@ impl RefreshSession {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SessionRefresh, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::SessionRefresh, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SessionRefresh>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SessionRefresh>, Error>> {
         let mut request = RequestSpec::new(
             "RefreshSession",
             reqwest::Method::POST,
@@ -440,12 +444,12 @@ impl RefreshSession {
         request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -466,12 +470,14 @@ impl RevokeSession {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Session, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Session, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Session>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Session>, Error>> {
         let mut request = RequestSpec::new(
             "RevokeSession",
             reqwest::Method::POST,
@@ -479,12 +485,12 @@ impl RevokeSession {
         );
         request.accept("application/json");
         request.path_param("session_id", &self.session_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -518,14 +524,18 @@ impl CreateSessionToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CreateSessionTokenResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CreateSessionTokenResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateSessionTokenResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CreateSessionTokenResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "CreateSessionToken",
             reqwest::Method::POST,
@@ -534,12 +544,12 @@ impl CreateSessionToken {
         request.accept("application/json");
         request.path_param("session_id", &self.session_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -574,16 +584,20 @@ impl CreateSessionTokenFromTemplate {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::CreateSessionTokenFromTemplateResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::CreateSessionTokenFromTemplateResponse, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CreateSessionTokenFromTemplateResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CreateSessionTokenFromTemplateResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "CreateSessionTokenFromTemplate",
             reqwest::Method::POST,
@@ -593,11 +607,11 @@ impl CreateSessionTokenFromTemplate {
         request.path_param("session_id", &self.session_id);
         request.path_param("template_name", &self.template_name);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Sign Ups` operations.
@@ -70,12 +70,14 @@ impl GetSignUp {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SignUp, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::SignUp, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::SignUp>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::SignUp>, Error>> {
         let mut request = RequestSpec::new(
             "GetSignUp",
             reqwest::Method::GET,
@@ -83,12 +85,12 @@ impl GetSignUp {
         );
         request.accept("application/json");
         request.path_param("id", &self.id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -134,12 +136,14 @@ impl UpdateSignUp {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SignUp, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::SignUp, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::SignUp>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::SignUp>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateSignUp",
             reqwest::Method::PATCH,
@@ -148,11 +152,11 @@ impl UpdateSignUp {
         request.accept("application/json");
         request.path_param("id", &self.id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Users` operations.
@@ -928,12 +928,14 @@ impl GetUserList {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::User>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<Vec<models::User>>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<Vec<models::User>>, Error>> {
         let mut request = RequestSpec::new(
             "GetUserList",
             reqwest::Method::GET,
@@ -1018,12 +1020,12 @@ impl GetUserList {
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -1408,12 +1410,14 @@ impl CreateUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "CreateUser",
             reqwest::Method::POST,
@@ -1421,12 +1425,12 @@ impl CreateUser {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400..=403 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -1625,14 +1629,14 @@ impl GetUsersCount {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TotalCount, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::TotalCount, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TotalCount>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TotalCount>, Error>> {
         let mut request = RequestSpec::new(
             "GetUsersCount",
             reqwest::Method::GET,
@@ -1705,12 +1709,12 @@ impl GetUsersCount {
         if let Some(value) = &self.provider_user_id {
             request.query_array("provider_user_id", value, crate::runtime::Style::FORM);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -1731,12 +1735,14 @@ impl GetUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "GetUser",
             reqwest::Method::GET,
@@ -1744,12 +1750,12 @@ impl GetUser {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -1770,14 +1776,14 @@ impl DeleteUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteUser",
             reqwest::Method::DELETE,
@@ -1785,12 +1791,12 @@ impl DeleteUser {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2085,12 +2091,14 @@ impl UpdateUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateUser",
             reqwest::Method::PATCH,
@@ -2099,12 +2107,12 @@ impl UpdateUser {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 409 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2125,12 +2133,14 @@ impl BanUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "BanUser",
             reqwest::Method::POST,
@@ -2138,12 +2148,12 @@ impl BanUser {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2164,12 +2174,14 @@ impl UnbanUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "UnbanUser",
             reqwest::Method::POST,
@@ -2177,12 +2189,12 @@ impl UnbanUser {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             402 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2203,12 +2215,14 @@ impl UsersBan {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::User>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<Vec<models::User>>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<Vec<models::User>>, Error>> {
         let mut request = RequestSpec::new(
             "UsersBan",
             reqwest::Method::POST,
@@ -2216,12 +2230,12 @@ impl UsersBan {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2242,12 +2256,14 @@ impl UsersUnban {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::User>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::User>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<Vec<models::User>>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<Vec<models::User>>, Error>> {
         let mut request = RequestSpec::new(
             "UsersUnban",
             reqwest::Method::POST,
@@ -2255,12 +2271,12 @@ impl UsersUnban {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 402 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2281,12 +2297,14 @@ impl LockUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "LockUser",
             reqwest::Method::POST,
@@ -2294,12 +2312,12 @@ impl LockUser {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2320,12 +2338,14 @@ impl UnlockUser {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "UnlockUser",
             reqwest::Method::POST,
@@ -2333,12 +2353,12 @@ impl UnlockUser {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2360,12 +2380,14 @@ impl SetUserProfileImage {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "SetUserProfileImage",
             reqwest::Method::POST,
@@ -2374,12 +2396,12 @@ impl SetUserProfileImage {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.multipart_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2400,12 +2422,14 @@ impl DeleteUserProfileImage {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteUserProfileImage",
             reqwest::Method::DELETE,
@@ -2413,12 +2437,12 @@ impl DeleteUserProfileImage {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2467,12 +2491,14 @@ impl ReplaceUserMetadata {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "ReplaceUserMetadata",
             reqwest::Method::PUT,
@@ -2481,12 +2507,12 @@ impl ReplaceUserMetadata {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2535,12 +2561,14 @@ impl UpdateUserMetadata {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateUserMetadata",
             reqwest::Method::PATCH,
@@ -2549,12 +2577,12 @@ impl UpdateUserMetadata {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2575,14 +2603,16 @@ impl GetUserBillingSubscription {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceSubscription, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceSubscription, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceSubscription>, Error> {
+    ) -> impl Future<Output = Result<Response<models::CommerceSubscription>, Error>> {
         let mut request = RequestSpec::new(
             "GetUserBillingSubscription",
             reqwest::Method::GET,
@@ -2590,14 +2620,14 @@ impl GetUserBillingSubscription {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2618,14 +2648,18 @@ impl GetUserBillingCreditBalance {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceCreditBalanceResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceCreditBalanceResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceCreditBalanceResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceCreditBalanceResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "GetUserBillingCreditBalance",
             reqwest::Method::GET,
@@ -2633,14 +2667,14 @@ impl GetUserBillingCreditBalance {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2662,14 +2696,18 @@ impl AdjustUserBillingCreditBalance {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::CommerceCreditLedgerResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::CommerceCreditLedgerResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::CommerceCreditLedgerResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::CommerceCreditLedgerResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "AdjustUserBillingCreditBalance",
             reqwest::Method::POST,
@@ -2678,14 +2716,14 @@ impl AdjustUserBillingCreditBalance {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 409 | 422 | 500 => {
                 Err(raw.api_error(ErrorBody::ClerkErrors))
             }
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -2728,14 +2766,14 @@ impl GetOAuthAccessToken {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OAuthAccessToken, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::OAuthAccessToken, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OAuthAccessToken>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OAuthAccessToken>, Error>> {
         let mut request = RequestSpec::new(
             "GetOAuthAccessToken",
             reqwest::Method::GET,
@@ -2753,12 +2791,12 @@ impl GetOAuthAccessToken {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -2824,14 +2862,16 @@ impl UsersGetOrganizationMemberships {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::OrganizationMemberships, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::OrganizationMemberships, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::OrganizationMemberships>, Error> {
+    ) -> impl Future<Output = Result<Response<models::OrganizationMemberships>, Error>> {
         let mut request = RequestSpec::new(
             "UsersGetOrganizationMemberships",
             reqwest::Method::GET,
@@ -2845,12 +2885,12 @@ impl UsersGetOrganizationMemberships {
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -2932,18 +2972,22 @@ impl UsersGetOrganizationInvitations {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::OrganizationInvitationsWithPublicOrganizationData, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    ) -> impl Future<
+        Output = Result<models::OrganizationInvitationsWithPublicOrganizationData, Error>,
+    > {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<
-        Response<models::OrganizationInvitationsWithPublicOrganizationData>,
-        Error,
+    ) -> impl Future<
+        Output = Result<
+            Response<models::OrganizationInvitationsWithPublicOrganizationData>,
+            Error,
+        >,
     > {
         let mut request = RequestSpec::new(
             "UsersGetOrganizationInvitations",
@@ -2961,12 +3005,12 @@ impl UsersGetOrganizationInvitations {
         if let Some(value) = &self.status {
             request.query("status", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -3031,12 +3075,14 @@ impl RemoveUserPassword {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "RemoveUserPassword",
             reqwest::Method::POST,
@@ -3045,12 +3091,12 @@ impl RemoveUserPassword {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3072,14 +3118,16 @@ impl VerifyPassword {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyPasswordResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerifyPasswordResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyPasswordResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::VerifyPasswordResponse>, Error>> {
         let mut request = RequestSpec::new(
             "VerifyPassword",
             reqwest::Method::POST,
@@ -3088,13 +3136,13 @@ impl VerifyPassword {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 => Err(raw.untyped_api_error()),
             500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3116,14 +3164,16 @@ impl VerifyTotp {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::VerifyTotpResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::VerifyTotpResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::VerifyTotpResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::VerifyTotpResponse>, Error>> {
         let mut request = RequestSpec::new(
             "VerifyTOTP",
             reqwest::Method::POST,
@@ -3132,13 +3182,13 @@ impl VerifyTotp {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 422 => Err(raw.untyped_api_error()),
             500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3159,14 +3209,16 @@ impl DisableMfa {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DisableMfaResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DisableMfaResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DisableMfaResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DisableMfaResponse>, Error>> {
         let mut request = RequestSpec::new(
             "DisableMFA",
             reqwest::Method::DELETE,
@@ -3174,12 +3226,12 @@ impl DisableMfa {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3200,14 +3252,18 @@ impl DeleteBackupCode {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteBackupCodeResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeleteBackupCodeResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteBackupCodeResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::DeleteBackupCodeResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "DeleteBackupCode",
             reqwest::Method::DELETE,
@@ -3215,12 +3271,12 @@ impl DeleteBackupCode {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3242,14 +3298,14 @@ impl UserPasskeyDelete {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "UserPasskeyDelete",
             reqwest::Method::DELETE,
@@ -3258,12 +3314,12 @@ impl UserPasskeyDelete {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("passkey_identification_id", &self.passkey_identification_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3284,14 +3340,18 @@ impl ListUserTrustedDevices {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListUserTrustedDevicesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListUserTrustedDevicesResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListUserTrustedDevicesResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::ListUserTrustedDevicesResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListUserTrustedDevices",
             reqwest::Method::GET,
@@ -3299,12 +3359,12 @@ impl ListUserTrustedDevices {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3326,14 +3386,14 @@ impl RevokeUserTrustedDevice {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::TrustedDevice, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::TrustedDevice, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::TrustedDevice>, Error> {
+    ) -> impl Future<Output = Result<Response<models::TrustedDevice>, Error>> {
         let mut request = RequestSpec::new(
             "RevokeUserTrustedDevice",
             reqwest::Method::DELETE,
@@ -3342,12 +3402,12 @@ impl RevokeUserTrustedDevice {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("trusted_device_id", &self.trusted_device_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3369,14 +3429,14 @@ impl UserWeb3WalletDelete {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "UserWeb3WalletDelete",
             reqwest::Method::DELETE,
@@ -3389,12 +3449,12 @@ impl UserWeb3WalletDelete {
                 "web3_wallet_identification_id",
                 &self.web3_wallet_identification_id,
             );
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3415,14 +3475,16 @@ impl DeleteTotp {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeleteTotpResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::DeleteTotpResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeleteTotpResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeleteTotpResponse>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteTOTP",
             reqwest::Method::DELETE,
@@ -3430,12 +3492,12 @@ impl DeleteTotp {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3457,14 +3519,14 @@ impl DeleteExternalAccount {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteExternalAccount",
             reqwest::Method::DELETE,
@@ -3473,12 +3535,12 @@ impl DeleteExternalAccount {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.path_param("external_account_id", &self.external_account_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 403 | 404 | 500 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3512,12 +3574,14 @@ impl SetUserPasswordCompromised {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "SetUserPasswordCompromised",
             reqwest::Method::POST,
@@ -3526,12 +3590,12 @@ impl SetUserPasswordCompromised {
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -3552,12 +3616,14 @@ impl UnsetUserPasswordCompromised {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::User, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::User, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::User>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::User>, Error>> {
         let mut request = RequestSpec::new(
             "UnsetUserPasswordCompromised",
             reqwest::Method::POST,
@@ -3565,11 +3631,11 @@ impl UnsetUserPasswordCompromised {
         );
         request.accept("application/json");
         request.path_param("user_id", &self.user_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 401 | 403 | 404 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Waitlist Entries` operations.
@@ -163,14 +163,18 @@ impl ListWaitlistEntries {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListWaitlistEntriesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListWaitlistEntriesResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListWaitlistEntriesResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::ListWaitlistEntriesResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListWaitlistEntries",
             reqwest::Method::GET,
@@ -192,11 +196,11 @@ impl ListWaitlistEntries {
         if let Some(value) = &self.order_by {
             request.query("order_by", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -264,14 +268,14 @@ impl CreateWaitlistEntry {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::WaitlistEntry, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::WaitlistEntry, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::WaitlistEntry>, Error> {
+    ) -> impl Future<Output = Result<Response<models::WaitlistEntry>, Error>> {
         let mut request = RequestSpec::new(
             "CreateWaitlistEntry",
             reqwest::Method::POST,
@@ -279,12 +283,12 @@ impl CreateWaitlistEntry {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -316,14 +320,16 @@ impl CreateBulkWaitlistEntries {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::WaitlistEntry>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<models::WaitlistEntry>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<models::WaitlistEntry>>, Error> {
+    ) -> impl Future<Output = Result<Response<Vec<models::WaitlistEntry>>, Error>> {
         let mut request = RequestSpec::new(
             "CreateBulkWaitlistEntries",
             reqwest::Method::POST,
@@ -333,12 +339,12 @@ impl CreateBulkWaitlistEntries {
         if let Some(body) = &self.body {
             request.json_body(body);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -359,14 +365,14 @@ impl DeleteWaitlistEntry {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::DeletedObject, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::DeletedObject, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::DeletedObject>, Error> {
+    ) -> impl Future<Output = Result<Response<models::DeletedObject>, Error>> {
         let mut request = RequestSpec::new(
             "DeleteWaitlistEntry",
             reqwest::Method::DELETE,
@@ -374,12 +380,12 @@ impl DeleteWaitlistEntry {
         );
         request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 409 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -413,14 +419,14 @@ impl InviteWaitlistEntry {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::WaitlistEntry, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::WaitlistEntry, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::WaitlistEntry>, Error> {
+    ) -> impl Future<Output = Result<Response<models::WaitlistEntry>, Error>> {
         let mut request = RequestSpec::new(
             "InviteWaitlistEntry",
             reqwest::Method::POST,
@@ -429,12 +435,12 @@ impl InviteWaitlistEntry {
         request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 409 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -455,14 +461,14 @@ impl RejectWaitlistEntry {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::WaitlistEntry, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::WaitlistEntry, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::WaitlistEntry>, Error> {
+    ) -> impl Future<Output = Result<Response<models::WaitlistEntry>, Error>> {
         let mut request = RequestSpec::new(
             "RejectWaitlistEntry",
             reqwest::Method::POST,
@@ -470,11 +476,11 @@ impl RejectWaitlistEntry {
         );
         request.accept("application/json");
         request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             400 | 404 | 409 | 422 => Err(raw.api_error(ErrorBody::ClerkErrors)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

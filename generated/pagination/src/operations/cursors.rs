@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
 /// The `Cursors` operations.
@@ -134,14 +134,18 @@ impl ListStartingAfter {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListStartingAfterResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListStartingAfterResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListStartingAfterResponse>, Error> {
+    ) -> impl Future<
+        Output = Result<Response<models::ListStartingAfterResponse>, Error>,
+    > {
         let mut request = RequestSpec::new(
             "ListStartingAfter",
             reqwest::Method::GET,
@@ -157,11 +161,11 @@ impl ListStartingAfter {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -244,14 +248,16 @@ impl ListAfterLastId {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListAfterLastIdResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListAfterLastIdResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListAfterLastIdResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListAfterLastIdResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListAfterLastId",
             reqwest::Method::GET,
@@ -270,11 +276,11 @@ impl ListAfterLastId {
         if let Some(value) = &self.after {
             request.query("after", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -346,14 +352,16 @@ impl ListNextCursor {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListNextCursorResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListNextCursorResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListNextCursorResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListNextCursorResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListNextCursor",
             reqwest::Method::GET,
@@ -369,11 +377,11 @@ impl ListNextCursor {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -452,14 +460,16 @@ impl ListMarker {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListMarkerResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListMarkerResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListMarkerResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListMarkerResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListMarker",
             reqwest::Method::GET,
@@ -475,11 +485,11 @@ impl ListMarker {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -550,14 +560,16 @@ impl ListNested {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListNestedResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListNestedResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListNestedResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListNestedResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListNested",
             reqwest::Method::GET,
@@ -573,11 +585,11 @@ impl ListNested {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.

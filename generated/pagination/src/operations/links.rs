@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
 /// The `Links` operations.
@@ -103,21 +103,23 @@ impl ListByLinkHeader {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::Item>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Item>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<Vec<models::Item>>, Error> {
-        self.send_page(None).await
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<Vec<models::Item>>, Error>> {
+        self.send_page(None)
     }
 
     /// Sends the request, or the same one to a next-page URL from
     /// [`stream`](Self::stream), instead of its own path and query.
-    async fn send_page(
+    fn send_page(
         self,
         page_url: Option<String>,
-    ) -> Result<Response<Vec<models::Item>>, Error> {
+    ) -> impl Future<Output = Result<Response<Vec<models::Item>>, Error>> {
         let mut request = RequestSpec::new(
             "ListByLinkHeader",
             reqwest::Method::GET,
@@ -136,11 +138,11 @@ impl ListByLinkHeader {
         if let Some(url) = page_url {
             request.follow(url);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -203,23 +205,25 @@ impl ListNextUrl {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListNextUrlResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListNextUrlResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListNextUrlResponse>, Error> {
-        self.send_page(None).await
+    ) -> impl Future<Output = Result<Response<models::ListNextUrlResponse>, Error>> {
+        self.send_page(None)
     }
 
     /// Sends the request, or the same one to a next-page URL from
     /// [`stream`](Self::stream), instead of its own path and query.
-    async fn send_page(
+    fn send_page(
         self,
         page_url: Option<String>,
-    ) -> Result<Response<models::ListNextUrlResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListNextUrlResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListNextUrl",
             reqwest::Method::GET,
@@ -235,11 +239,11 @@ impl ListNextUrl {
         if let Some(url) = page_url {
             request.follow(url);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.
@@ -319,23 +323,25 @@ impl ListNextPageUri {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListNextPageUriResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListNextPageUriResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListNextPageUriResponse>, Error> {
-        self.send_page(None).await
+    ) -> impl Future<Output = Result<Response<models::ListNextPageUriResponse>, Error>> {
+        self.send_page(None)
     }
 
     /// Sends the request, or the same one to a next-page URL from
     /// [`stream`](Self::stream), instead of its own path and query.
-    async fn send_page(
+    fn send_page(
         self,
         page_url: Option<String>,
-    ) -> Result<Response<models::ListNextPageUriResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListNextPageUriResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListNextPageUri",
             reqwest::Method::GET,
@@ -357,11 +363,11 @@ impl ListNextPageUri {
         if let Some(url) = page_url {
             request.follow(url);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
 /// The `Other` operations.
@@ -74,23 +74,25 @@ impl ListColors {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<String>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<Vec<String>>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<Vec<String>>, Error>> {
         let mut request = RequestSpec::new(
             "ListColors",
             reqwest::Method::GET,
             "/other/unpaged",
         );
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -117,14 +119,16 @@ impl ListUnsure {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListUnsureResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListUnsureResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListUnsureResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListUnsureResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListUnsure",
             reqwest::Method::GET,
@@ -134,11 +138,11 @@ impl ListUnsure {
         if let Some(value) = &self.cursor {
             request.query("cursor", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -172,14 +176,16 @@ impl SearchItems {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::SearchItemsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::SearchItemsResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::SearchItemsResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::SearchItemsResponse>, Error>> {
         let mut request = RequestSpec::new(
             "SearchItems",
             reqwest::Method::POST,
@@ -192,10 +198,10 @@ impl SearchItems {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

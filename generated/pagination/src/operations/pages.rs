@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
 /// The `Pages` operations.
@@ -73,14 +73,14 @@ impl ListPages {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListPagesResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::ListPagesResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListPagesResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListPagesResponse>, Error>> {
         let mut request = RequestSpec::new("ListPages", reqwest::Method::GET, "/pages");
         request.accept("application/json");
         if let Some(value) = &self.color {
@@ -92,11 +92,11 @@ impl ListPages {
         if let Some(value) = &self.per_page {
             request.query("per_page", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 
     /// Every item across all pages, fetched lazily, one request per page.

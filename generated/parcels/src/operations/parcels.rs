@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Parcels` operations.
@@ -123,14 +123,16 @@ impl ListParcels {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::ListParcelsResponse, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<models::ListParcelsResponse, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<models::ListParcelsResponse>, Error> {
+    ) -> impl Future<Output = Result<Response<models::ListParcelsResponse>, Error>> {
         let mut request = RequestSpec::new(
             "ListParcels",
             reqwest::Method::GET,
@@ -143,11 +145,11 @@ impl ListParcels {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -168,12 +170,14 @@ impl CreateParcel {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Parcel, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Parcel, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Parcel>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Parcel>, Error>> {
         let mut request = RequestSpec::new(
             "CreateParcel",
             reqwest::Method::POST,
@@ -181,11 +185,11 @@ impl CreateParcel {
         );
         request.accept("application/json");
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             201 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -206,12 +210,14 @@ impl GetParcel {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Parcel, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Parcel, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Parcel>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Parcel>, Error>> {
         let mut request = RequestSpec::new(
             "GetParcel",
             reqwest::Method::GET,
@@ -219,12 +225,12 @@ impl GetParcel {
         );
         request.accept("application/json, application/problem+json");
         request.path_param("parcel_id", &self.parcel_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 => Err(raw.api_error(ErrorBody::Problem)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -264,12 +270,14 @@ impl UpdateParcel {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Parcel, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Parcel, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Parcel>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Parcel>, Error>> {
         let mut request = RequestSpec::new(
             "UpdateParcel",
             reqwest::Method::PATCH,
@@ -278,12 +286,12 @@ impl UpdateParcel {
         request.accept("application/json, application/problem+json");
         request.path_param("parcel_id", &self.parcel_id);
         request.json_body(&self.body);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             404 => Err(raw.api_error(ErrorBody::Problem)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -304,12 +312,14 @@ impl GetLabel {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<bytes::Bytes, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<bytes::Bytes, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<bytes::Bytes>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<bytes::Bytes>, Error>> {
         let mut request = RequestSpec::new(
             "GetLabel",
             reqwest::Method::GET,
@@ -317,10 +327,10 @@ impl GetLabel {
         );
         request.accept("application/pdf");
         request.path_param("parcel_id", &self.parcel_id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.bytes(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -13,6 +13,8 @@ mod auth;
 mod call;
 mod client;
 #[doc(hidden)]
+pub mod decode;
+#[doc(hidden)]
 pub mod double_option;
 mod error;
 mod form;
@@ -29,6 +31,8 @@ mod secret;
 
 #[doc(hidden)]
 pub use self::auth::{AuthScheme, Security, SecurityScheme};
+#[doc(hidden)]
+pub use self::call::into_body;
 pub use self::client::ClientBuilder;
 #[doc(hidden)]
 pub use self::client::{ApiDefaults, Core};
@@ -37,6 +41,9 @@ pub use self::error::{ApiError, DecodeError, Error, TimeLimit};
 pub use self::form::Style;
 pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
 pub use self::multipart::Multipart;
+// Generated reply structs call `crate::runtime::decode_object!`; a crate without any does not.
+#[allow(unused_imports)]
+pub(crate) use self::decode::decode_object;
 // Generated string enums call `crate::runtime::open_enum!`; a crate without any does not.
 #[allow(unused_imports)]
 pub(crate) use self::open_enum::open_enum;

@@ -8,9 +8,10 @@
 //! `Deserialize`, all going through the wire value, so a value the SDK does not know decodes
 //! into `Unknown` instead of failing, and is sent back unchanged.
 //!
-//! Every path in the expansion is absolute (`::core::…`, `::serde::…`): the enum's own
-//! variants (`Ok`, `Err`, …) and the spec's type names (`From`, `Default`, …) cannot change
-//! what it means.
+//! Every path in the expansion is absolute (`::core::…`, `::serde::…`, `crate::runtime::…`):
+//! the enum's own variants (`Ok`, `Err`, …) and the spec's type names (`From`, `Default`, …)
+//! cannot change what it means. Decoding is the runtime's generic
+//! [`open_string`](super::decode::open_string), so each enum adds no visitor of its own.
 
 /// Implements an open string enum's methods and traits from its wire values:
 /// `open_enum!(Status { Active = "active", OnHold = "on-hold" });` for
@@ -37,23 +38,19 @@ macro_rules! open_enum {
 
         impl ::core::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                $(
-                    if value == $wire {
-                        return Self::$variant;
-                    }
-                )*
-                Self::Unknown(::std::borrow::ToOwned::to_owned(value))
+                match value {
+                    $($wire => Self::$variant,)*
+                    _ => Self::Unknown(::std::borrow::ToOwned::to_owned(value)),
+                }
             }
         }
 
         impl ::core::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                $(
-                    if value == $wire {
-                        return Self::$variant;
-                    }
-                )*
-                Self::Unknown(value)
+                match value.as_str() {
+                    $($wire => Self::$variant,)*
+                    _ => Self::Unknown(value),
+                }
             }
         }
 
@@ -78,9 +75,7 @@ macro_rules! open_enum {
             fn deserialize<D: ::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                let value: ::std::borrow::Cow<'de, str> =
-                    ::serde::Deserialize::deserialize(deserializer)?;
-                ::core::result::Result::Ok(<Self as ::core::convert::From<&str>>::from(&value))
+                crate::runtime::decode::open_string(deserializer)
             }
         }
     };
@@ -89,4 +84,3 @@ macro_rules! open_enum {
 // Reached as `crate::runtime::open_enum!` by generated models; unused where there are none.
 #[allow(unused_imports)]
 pub(crate) use open_enum;
-

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
 
 /// The `Messages` operations.
@@ -138,12 +138,14 @@ impl CreateMessage {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Message, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Message, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Message>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Message>, Error>> {
         let mut request = RequestSpec::new(
             "CreateMessage",
             reqwest::Method::POST,
@@ -156,12 +158,12 @@ impl CreateMessage {
                 &self.body,
                 &[("StatusCallbackEvent", crate::runtime::Style::FORM_UNEXPLODED)],
             );
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             201 => raw.json(),
             400..=499 => Err(raw.api_error(ErrorBody::Problem)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -209,14 +211,14 @@ impl SearchMessages {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<Vec<models::Message>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Vec<models::Message>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Vec<models::Message>>, Error> {
+    ) -> impl Future<Output = Result<Response<Vec<models::Message>>, Error>> {
         let mut request = RequestSpec::new(
             "SearchMessages",
             reqwest::Method::GET,
@@ -236,11 +238,11 @@ impl SearchMessages {
         if let Some(value) = &self.filter {
             request.query_object("filter", value, crate::runtime::Style::DeepObject);
         }
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -261,12 +263,14 @@ impl GetMessageReceipt {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<bytes::Bytes, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<bytes::Bytes, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<bytes::Bytes>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<bytes::Bytes>, Error>> {
         let mut request = RequestSpec::new(
             "GetMessageReceipt",
             reqwest::Method::GET,
@@ -275,11 +279,11 @@ impl GetMessageReceipt {
         request.security(&[&["bearerAuth", "appKey"]]);
         request.accept("application/pdf, application/json");
         request.path_param("id", &self.id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.bytes(),
             404 => Err(raw.api_error(ErrorBody::Problem)),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

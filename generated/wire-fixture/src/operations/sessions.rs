@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
 /// The `Sessions` operations.
@@ -55,24 +55,26 @@ impl CreateSession {
     /// Sends the request and returns the decoded body.
     ///
     /// A documented redirect (`303`) is not followed: it is returned as `Ok`, and [`send_with_response`](Self::send_with_response) gives its `Location` header.
-    pub async fn send(self) -> Result<(), Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<(), Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<()>, Error>> {
         let mut request = RequestSpec::new(
             "CreateSession",
             reqwest::Method::POST,
             "/sessions",
         );
         request.unauthenticated();
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             303 => raw.empty(),
             401 => Err(raw.untyped_api_error()),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
 
@@ -94,14 +96,14 @@ impl GetSession {
     /// Sends the request and returns the decoded body.
     ///
     /// A documented redirect (`302`) is not followed: it is returned as `Ok`, and [`send_with_response`](Self::send_with_response) gives its `Location` header.
-    pub async fn send(self) -> Result<Option<models::Session>, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<Option<models::Session>, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> Result<Response<Option<models::Session>>, Error> {
+    ) -> impl Future<Output = Result<Response<Option<models::Session>>, Error>> {
         let mut request = RequestSpec::new(
             "GetSession",
             reqwest::Method::GET,
@@ -109,12 +111,12 @@ impl GetSession {
         );
         request.unauthenticated();
         request.accept("application/json");
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json().map(|r| r.map(Some)),
             302 => raw.empty().map(|r| r.map(|()| None)),
             304 => Err(raw.untyped_api_error()),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use crate::runtime::{RequestOptions, RequestSpec, Response};
+use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, models};
 
 /// The `Tools` operations.
@@ -51,12 +51,14 @@ impl GetTool {
     }
 
     /// Sends the request and returns the decoded body.
-    pub async fn send(self) -> Result<models::Tool, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    pub fn send(self) -> impl Future<Output = Result<models::Tool, Error>> {
+        crate::runtime::into_body(self.send_with_response())
     }
 
     /// Sends the request and returns the decoded body with the status and headers.
-    pub async fn send_with_response(self) -> Result<Response<models::Tool>, Error> {
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<Response<models::Tool>, Error>> {
         let mut request = RequestSpec::new(
             "GetTool",
             reqwest::Method::GET,
@@ -65,10 +67,10 @@ impl GetTool {
         request.unauthenticated();
         request.accept("application/json");
         request.path_param("id", &self.id);
-        let raw = self.client.core().execute(request, &self.options).await?;
-        match raw.status().as_u16() {
+        let read = |raw: RawResponse| match raw.status().as_u16() {
             200 => raw.json(),
             _ => Err(raw.unexpected_status()),
-        }
+        };
+        self.client.core().call(request, self.options, read)
     }
 }
