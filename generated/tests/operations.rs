@@ -574,6 +574,35 @@ async fn calls_can_be_spawned_on_other_tasks() {
     assert_membership(response.body(), "orgmem_1", "user_456");
 }
 
+/// A call's future is a few KiB, and a debug build's `poll` of a caller that awaits many calls
+/// keeps each of them in its frame: `send()` must not hold the `send_with_response()` future
+/// twice (as an `async fn` wrapping it would), or a service awaiting a few hundred calls in one
+/// function overflows the main thread's stack (it did, in the conformance harness).
+#[test]
+fn a_call_future_is_held_once() {
+    let client = Client::builder()
+        .bearer_token(TOKEN)
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .expect("the client builds");
+    let memberships = client.organization_memberships();
+    let send = memberships
+        .create("org_123", "user_456", "org:admin")
+        .send();
+    let with_response = memberships
+        .create("org_123", "user_456", "org:admin")
+        .send_with_response();
+    let (send, with_response) = (size_of_val(&send), size_of_val(&with_response));
+    assert!(
+        send <= with_response + 16,
+        "send: {send} bytes, send_with_response: {with_response}"
+    );
+    assert!(
+        with_response <= 8 * 1024,
+        "send_with_response: {with_response} bytes"
+    );
+}
+
 #[tokio::test]
 async fn create_sends_metadata_with_nested_nulls_as_given() {
     let server = MockServer::start().await;

@@ -420,6 +420,54 @@ mod tests {
     }
 
     #[test]
+    fn list_macros_break_only_between_entries() {
+        let print_one = |tokens: TokenStream| print(tokens).unwrap();
+        assert_eq!(
+            print_one(quote!(crate::runtime::decode_object!(Pet { id, kind: default });)),
+            "crate::runtime::decode_object!(Pet { id, kind: default });\n"
+        );
+        assert_eq!(
+            print_one(quote!(crate::runtime::decode_object!(Empty {});)),
+            "crate::runtime::decode_object!(Empty {});\n"
+        );
+        let entries = (0..12).map(|i| {
+            let variant = format_ident!("PhoneNumber{i}");
+            let wire = format!("phone_number_{i}");
+            quote!(#variant = #wire)
+        });
+        let text = print_one(quote! {
+            #[cfg(feature = "users")]
+            crate::runtime::open_enum!(Kind { #(#entries),* } deny_unknown_fields);
+        });
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "#[cfg(feature = \"users\")]");
+        assert_eq!(lines[1], "crate::runtime::open_enum!(");
+        assert!(lines[2].starts_with("    Kind { PhoneNumber0 = \"phone_number_0\","));
+        assert!(lines.last() == Some(&");"), "{text}");
+        assert!(
+            lines[lines.len() - 2].ends_with("} deny_unknown_fields"),
+            "{text}"
+        );
+        for line in &lines[2..lines.len() - 1] {
+            assert!(line.len() <= MARGIN, "{line}");
+            // Each line holds whole entries: `Name = "wire"` is never split.
+            assert_eq!(
+                line.matches(" = ").count(),
+                line.matches('"').count() / 2,
+                "{line}"
+            );
+        }
+        // Every entry is there once, in order.
+        let joined = lines[2..lines.len() - 1].join(" ");
+        let mut at = 0;
+        for i in 0..12 {
+            let entry = format!("PhoneNumber{i} = \"phone_number_{i}\"");
+            let found = joined[at..].find(&entry).expect(&entry);
+            at += found + entry.len();
+        }
+    }
+
+    #[test]
     fn carriage_returns_go_and_bidi_controls_are_spelled_out() {
         assert_eq!(
             clean_text("/// a\r\n/// b\u{202E}c\n".to_owned()),

@@ -88,11 +88,14 @@ impl Core {
 }
 
 /// What a generated operation's `send` returns: its `send_with_response` without the status
-/// and headers.
-pub async fn into_body<T, B>(
+/// and headers. Not an `async fn`: that would hold `call` twice (once as its argument, once
+/// while awaiting it; rust-lang/rust#62958), and a call's future is a few KiB, which adds up
+/// in a caller's `async fn` that awaits many calls (a debug build keeps every temporary
+/// future in the frame of its `poll`).
+pub fn into_body<T, B>(
     call: impl Future<Output = Result<Response<T>, Error<B>>>,
-) -> Result<T, Error<B>> {
-    call.await.map(Response::into_body)
+) -> impl Future<Output = Result<T, Error<B>>> {
+    futures_util::TryFutureExt::map_ok(call, Response::into_body)
 }
 
 /// Everything about a call that stays the same from one attempt to the next.
