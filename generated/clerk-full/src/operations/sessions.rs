@@ -3,6 +3,7 @@
 //! Operations tagged `Sessions`: the [`Sessions`] group and its request builders.
 
 #![allow(deprecated)]
+#![allow(clippy::type_complexity)]
 
 use crate::runtime::{RawResponse, RequestOptions, RequestSpec, Response};
 use crate::{Client, Error, ErrorBody, models};
