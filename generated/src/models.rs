@@ -36,7 +36,7 @@ pub struct ClerkError {
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-crate::runtime::decode_object!(ClerkError { message, long_message, code, meta });
+crate::runtime::decode_object!(ClerkError { message, long_message, code, meta: default });
 
 /// The body of every unsuccessful response.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,7 +54,7 @@ pub struct ClerkErrors {
     pub clerk_trace_id: Option<String>,
 }
 
-crate::runtime::decode_object!(ClerkErrors { errors, meta, clerk_trace_id });
+crate::runtime::decode_object!(ClerkErrors { errors, meta: default, clerk_trace_id: default });
 
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -166,10 +166,11 @@ pub struct Organization {
 }
 
 crate::runtime::decode_object!(
-    Organization { object: default, id, name, slug, image_url, has_image, members_count,
-        missing_member_with_elevated_permissions, pending_invitations_count,
-        max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata,
-        created_by, created_at, updated_at, last_active_at, role_set_key }
+    Organization { object: default, id, name, slug, image_url: default, has_image,
+        members_count: default, missing_member_with_elevated_permissions: default,
+        pending_invitations_count: default, max_allowed_memberships, admin_delete_enabled,
+        public_metadata, private_metadata: default, created_by: default, created_at, updated_at,
+        last_active_at: default, role_set_key: default }
 );
 
 /// One user's membership of one organization.
@@ -219,8 +220,9 @@ pub struct OrganizationMembership {
 }
 
 crate::runtime::decode_object!(
-    OrganizationMembership { id, object: default, role, role_name, permissions, public_metadata,
-        private_metadata, organization, public_user_data, created_at, updated_at }
+    OrganizationMembership { id, object: default, role, role_name: default, permissions,
+        public_metadata, private_metadata: default, organization, public_user_data: default,
+        created_at, updated_at }
 );
 
 /// Kind of object; always `organization_membership`.
@@ -288,8 +290,9 @@ pub struct OrganizationMembershipPublicUserData {
 }
 
 crate::runtime::decode_object!(
-    OrganizationMembershipPublicUserData { user_id, first_name, last_name, profile_image_url,
-        image_url, has_image, identifier, username, banned, deprovisioned }
+    OrganizationMembershipPublicUserData { user_id, first_name: default, last_name: default,
+        profile_image_url: default, image_url, has_image, identifier: default, username: default,
+        banned: default, deprovisioned: default }
 );
 
 /// One page of organization memberships.

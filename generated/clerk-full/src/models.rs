@@ -41,7 +41,8 @@ pub struct ActorToken {
 
 #[cfg(feature = "actor_tokens")]
 crate::runtime::decode_object!(
-    ActorToken { object: default, id, status, user_id, actor, token, url, created_at, updated_at }
+    ActorToken { object: default, id, status, user_id, actor, token: default, url: default,
+        created_at, updated_at }
 );
 
 #[cfg(feature = "actor_tokens")]
@@ -187,7 +188,7 @@ pub struct AgentTask {
 
 #[cfg(feature = "agent_tasks")]
 crate::runtime::decode_object!(
-    AgentTask { object: default, agent_id, agent_task_id, task_id, url }
+    AgentTask { object: default, agent_id, agent_task_id, task_id, url: default }
 );
 
 #[cfg(feature = "agent_tasks")]
@@ -230,8 +231,8 @@ pub struct AllowlistIdentifier {
 
 #[cfg(feature = "allow_list_block_list")]
 crate::runtime::decode_object!(
-    AllowlistIdentifier { object, id, invitation_id, identifier, identifier_type, instance_id,
-        created_at, updated_at }
+    AllowlistIdentifier { object: default, id: default, invitation_id: default, identifier: default,
+        identifier_type: default, instance_id: default, created_at: default, updated_at: default }
 );
 
 #[cfg(feature = "allow_list_block_list")]
@@ -324,8 +325,8 @@ pub struct AttemptEmailAddressVerificationResponse {
 
 #[cfg(feature = "email_addresses")]
 crate::runtime::decode_object!(
-    AttemptEmailAddressVerificationResponse { object, id, status, strategy, attempts, expire_at,
-        channel }
+    AttemptEmailAddressVerificationResponse { object: default, id: default, status: default,
+        strategy: default, attempts: default, expire_at: default, channel: default }
 );
 
 #[cfg(feature = "phone_numbers")]
@@ -362,8 +363,8 @@ pub struct AttemptPhoneNumberVerificationResponse {
 
 #[cfg(feature = "phone_numbers")]
 crate::runtime::decode_object!(
-    AttemptPhoneNumberVerificationResponse { object, id, status, strategy, attempts, expire_at,
-        channel }
+    AttemptPhoneNumberVerificationResponse { object: default, id: default, status: default,
+        strategy: default, attempts: default, expire_at: default, channel: default }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -378,7 +379,7 @@ pub struct BillingDiscountsResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
-crate::runtime::decode_object!(BillingDiscountsResponse { proration, total });
+crate::runtime::decode_object!(BillingDiscountsResponse { proration: default, total });
 
 #[cfg(feature = "billing")]
 /// The `BillingPaymentAttempt` schema (`#/components/schemas/BillingPaymentAttempt`).
@@ -436,9 +437,10 @@ pub struct BillingPaymentAttempt {
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
     BillingPaymentAttempt { object: default, id, payment_id, instance_id, charge_type, payee_id,
-        payee, payer_id, payer, subscription_item_id, subscription_item, amount, totals,
-        payment_method_id, payment_method, statement_id, gateway_external_id, gateway_external_url,
-        status, paid_at, failed_at, created_at, updated_at }
+        payee, payer_id, payer, subscription_item_id: default, subscription_item: default, amount,
+        totals: default, payment_method_id, payment_method, statement_id,
+        gateway_external_id: default, gateway_external_url: default, status, paid_at: default,
+        failed_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "billing")]
@@ -514,8 +516,8 @@ pub struct BillingPriceResponse {
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
     BillingPriceResponse { object: default, id, plan_id, instance_id, currency, currency_symbol,
-        amount, annual_monthly_amount, fee, annual_monthly_fee, description, is_default, created_at,
-        supported_billing_periods }
+        amount, annual_monthly_amount, fee: default, annual_monthly_fee: default,
+        description: default, is_default, created_at, supported_billing_periods }
 );
 
 #[cfg(feature = "billing")]
@@ -710,8 +712,8 @@ pub struct BlocklistIdentifier {
 
 #[cfg(feature = "allow_list_block_list")]
 crate::runtime::decode_object!(
-    BlocklistIdentifier { object, id, identifier, identifier_type, instance_id, created_at,
-        updated_at }
+    BlocklistIdentifier { object: default, id: default, identifier: default,
+        identifier_type: default, instance_id: default, created_at: default, updated_at: default }
 );
 
 #[cfg(feature = "allow_list_block_list")]
@@ -885,7 +887,7 @@ pub struct ClerkError {
         feature = "directories"
     )
 )]
-crate::runtime::decode_object!(ClerkError { message, long_message, code, meta });
+crate::runtime::decode_object!(ClerkError { message, long_message, code, meta: default });
 
 #[cfg(
     any(
@@ -975,7 +977,7 @@ pub struct ClerkErrors {
         feature = "directories"
     )
 )]
-crate::runtime::decode_object!(ClerkErrors { errors, meta, clerk_trace_id });
+crate::runtime::decode_object!(ClerkErrors { errors, meta: default, clerk_trace_id: default });
 
 #[cfg(feature = "clients")]
 /// The `ClientModel` schema (`#/components/schemas/Client`).
@@ -1006,8 +1008,9 @@ pub struct ClientModel {
 
 #[cfg(feature = "clients")]
 crate::runtime::decode_object!(
-    ClientModel { object: default, id, session_ids, sessions, sign_in_id, sign_up_id,
-        last_active_session_id, last_authentication_strategy, updated_at, created_at }
+    ClientModel { object: default, id, session_ids, sessions, sign_in_id: default,
+        sign_up_id: default, last_active_session_id: default, last_authentication_strategy: default,
+        updated_at, created_at }
 );
 
 #[cfg(feature = "clients")]
@@ -1037,7 +1040,7 @@ pub struct CommerceCreditBalanceResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations"))]
-crate::runtime::decode_object!(CommerceCreditBalanceResponse { object, balance });
+crate::runtime::decode_object!(CommerceCreditBalanceResponse { object, balance: default });
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceCreditLedgerResponse` schema (`#/components/schemas/CommerceCreditLedgerResponse`).
@@ -1064,8 +1067,8 @@ pub struct CommerceCreditLedgerResponse {
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::decode_object!(
-    CommerceCreditLedgerResponse { object, id, payer_id, amount, source_type, source_id, note,
-        created_at }
+    CommerceCreditLedgerResponse { object, id, payer_id, amount, source_type, source_id,
+        note: default, created_at }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -1082,7 +1085,9 @@ pub struct CommerceCreditsResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
-crate::runtime::decode_object!(CommerceCreditsResponse { proration, payer, total });
+crate::runtime::decode_object!(
+    CommerceCreditsResponse { proration: default, payer: default, total }
+);
 
 #[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponse` schema (`#/components/schemas/CommerceDiscountRedemptionResponse`).
@@ -1126,8 +1131,9 @@ pub struct CommerceDiscountRedemptionResponse {
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
     CommerceDiscountRedemptionResponse { object: default, id, subscription_item_id, discount_id,
-        name, source, promo_code, effect, percent_off, amount_off, amount, cycles_remaining,
-        cycles_applied, status, redeemed_at, redeemed_by }
+        name: default, source, promo_code: default, effect: default, percent_off: default,
+        amount_off: default, amount: default, cycles_remaining: default, cycles_applied,
+        status: default, redeemed_at, redeemed_by: default }
 );
 
 #[cfg(feature = "billing")]
@@ -1220,7 +1226,7 @@ pub struct CommerceDiscountsResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
-crate::runtime::decode_object!(CommerceDiscountsResponse { proration, total });
+crate::runtime::decode_object!(CommerceDiscountsResponse { proration: default, total });
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceMoneyResponse` schema (`#/components/schemas/CommerceMoneyResponse`).
@@ -1291,8 +1297,9 @@ pub struct CommercePayerResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommercePayerResponse { object: default, id, instance_id, user_id, first_name, last_name, email,
-        organization_id, organization_name, image_url, credits_balance, created_at, updated_at }
+    CommercePayerResponse { object: default, id, instance_id, user_id: default, first_name: default,
+        last_name: default, email: default, organization_id: default, organization_name: default,
+        image_url: default, credits_balance: default, created_at: default, updated_at: default }
 );
 
 #[cfg(feature = "billing")]
@@ -1330,9 +1337,9 @@ pub struct CommercePayerResponse2 {
 
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
-    CommercePayerResponse2 { object: default, id, instance_id, user_id, first_name, last_name,
-        email, organization_id, organization_name, image_url, credits_balance, created_at,
-        updated_at }
+    CommercePayerResponse2 { object: default, id, instance_id, user_id: default, first_name,
+        last_name, email, organization_id: default, organization_name: default, image_url,
+        credits_balance: default, created_at, updated_at }
 );
 
 #[cfg(feature = "billing")]
@@ -1408,9 +1415,10 @@ pub struct CommercePaymentMethodResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommercePaymentMethodResponse { object: default, id, payer_id, payment_type, is_default,
-        gateway, gateway_external_id, gateway_external_account_id, last4, status, wallet_type,
-        card_type, expiry_year, expiry_month, created_at, updated_at, is_removable }
+    CommercePaymentMethodResponse { object: default, id, payer_id, payment_type,
+        is_default: default, gateway, gateway_external_id, gateway_external_account_id: default,
+        last4: default, status, wallet_type: default, card_type: default, expiry_year: default,
+        expiry_month: default, created_at: default, updated_at: default, is_removable: default }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -1512,9 +1520,10 @@ pub struct CommercePaymentSourceResponse {
 
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
-    CommercePaymentSourceResponse { object: default, id, payer_id, payment_method, is_default,
-        gateway, gateway_external_id, gateway_external_account_id, last4, status, wallet_type,
-        card_type, expiry_year, expiry_month, created_at, updated_at, is_removable }
+    CommercePaymentSourceResponse { object: default, id, payer_id, payment_method,
+        is_default: default, gateway, gateway_external_id, gateway_external_account_id: default,
+        last4, status, wallet_type, card_type, expiry_year: default, expiry_month: default,
+        created_at, updated_at, is_removable: default }
 );
 
 #[cfg(feature = "billing")]
@@ -1619,7 +1628,9 @@ pub struct CommercePerUnitTotalTier {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
-crate::runtime::decode_object!(CommercePerUnitTotalTier { quantity, fee_per_block, total });
+crate::runtime::decode_object!(
+    CommercePerUnitTotalTier { quantity: default, fee_per_block, total }
+);
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotalTier2` schema (`#/components/schemas/CommercePerUnitTotalTier-2`).
@@ -1635,7 +1646,9 @@ pub struct CommercePerUnitTotalTier2 {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
-crate::runtime::decode_object!(CommercePerUnitTotalTier2 { quantity, fee_per_block, total });
+crate::runtime::decode_object!(
+    CommercePerUnitTotalTier2 { quantity: default, fee_per_block, total }
+);
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlan` schema (`#/components/schemas/CommercePlan`).
@@ -1685,9 +1698,10 @@ pub struct CommercePlan {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommercePlan { object: default, id, name, fee, annual_monthly_fee, annual_fee, description,
-        product_id, is_default, is_recurring, publicly_visible, has_base_fee, for_payer_type, slug,
-        avatar_url, features, free_trial_enabled, free_trial_days, unit_prices }
+    CommercePlan { object: default, id, name, fee: default, annual_monthly_fee: default,
+        annual_fee: default, description: default, product_id, is_default, is_recurring,
+        publicly_visible, has_base_fee, for_payer_type, slug, avatar_url: default,
+        features: default, free_trial_enabled, free_trial_days: default, unit_prices: default }
 );
 
 #[cfg(feature = "billing")]
@@ -1757,11 +1771,12 @@ pub struct CommercePlan2 {
 
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
-    CommercePlan2 { object: default, id, name, fee, annual_monthly_fee, annual_fee, amount,
-        amount_formatted, annual_monthly_amount, annual_monthly_amount_formatted, annual_amount,
-        annual_amount_formatted, currency_symbol, currency, description, product_id, is_default,
-        is_recurring, publicly_visible, has_base_fee, payer_type, for_payer_type, slug, avatar_url,
-        period, interval, features, free_trial_enabled, free_trial_days }
+    CommercePlan2 { object: default, id, name, fee: default, annual_monthly_fee: default,
+        annual_fee: default, amount, amount_formatted, annual_monthly_amount,
+        annual_monthly_amount_formatted, annual_amount, annual_amount_formatted, currency_symbol,
+        currency, description, product_id, is_default, is_recurring, publicly_visible, has_base_fee,
+        payer_type, for_payer_type, slug, avatar_url, period: default, interval: default, features,
+        free_trial_enabled: default, free_trial_days: default }
 );
 
 #[cfg(feature = "billing")]
@@ -1825,7 +1840,7 @@ pub struct CommercePlanUnitPriceTier {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommercePlanUnitPriceTier { starts_at_block, ends_after_block, fee_per_block }
+    CommercePlanUnitPriceTier { starts_at_block, ends_after_block: default, fee_per_block }
 );
 
 #[cfg(feature = "billing")]
@@ -1856,8 +1871,8 @@ pub struct CommercePriceTransitionDetails {
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
     CommercePriceTransitionDetails { previous_plan, previous_price, effective_at, effective_mode,
-        next_billing_date, charged_immediately, immediate_charge, previous_subscription_item_status,
-        previous_subscription_item_id }
+        next_billing_date: default, charged_immediately, immediate_charge: default,
+        previous_subscription_item_status, previous_subscription_item_id }
 );
 
 #[cfg(feature = "billing")]
@@ -2011,8 +2026,8 @@ pub struct CommerceSubscription {
 #[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::decode_object!(
     CommerceSubscription { object: default, id, instance_id, status, payer_id, created_at,
-        updated_at, active_at, past_due_at, subscription_items, next_payment,
-        eligible_for_free_trial }
+        updated_at, active_at: default, past_due_at: default, subscription_items,
+        next_payment: default, eligible_for_free_trial: default }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -2028,7 +2043,7 @@ pub struct CommerceSubscriptionCreditResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommerceSubscriptionCreditResponse { amount, cycle_remaining_percent }
+    CommerceSubscriptionCreditResponse { amount: default, cycle_remaining_percent: default }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -2092,10 +2107,12 @@ pub struct CommerceSubscriptionItem {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommerceSubscriptionItem { object: default, id, instance_id, status, credit, credits, plan_id,
-        price_id, plan, plan_period, payment_method, lifetime_paid, next_payment, payer_id, payer,
-        is_free_trial, period_start, period_end, proration_date, canceled_at, past_due_at, ended_at,
-        created_at, updated_at, seats, totals }
+    CommerceSubscriptionItem { object: default, id, instance_id, status, credit: default,
+        credits: default, plan_id: default, price_id: default, plan: default, plan_period,
+        payment_method: default, lifetime_paid: default, next_payment: default, payer_id,
+        payer: default, is_free_trial, period_start, period_end: default, proration_date: default,
+        canceled_at: default, past_due_at: default, ended_at: default, created_at: default,
+        updated_at: default, seats: default, totals: default }
 );
 
 #[cfg(feature = "billing")]
@@ -2159,10 +2176,12 @@ pub struct CommerceSubscriptionItem2 {
 
 #[cfg(feature = "billing")]
 crate::runtime::decode_object!(
-    CommerceSubscriptionItem2 { object: default, id, instance_id, status, credit, plan_id, price_id,
-        plan, plan_period, payment_source_id, payment_source, lifetime_paid, amount, next_invoice,
-        next_payment, payer_id, payer, is_free_trial, period_start, period_end, proration_date,
-        canceled_at, past_due_at, ended_at, created_at, updated_at }
+    CommerceSubscriptionItem2 { object: default, id, instance_id, status, credit: default, plan_id,
+        price_id: default, plan: default, plan_period, payment_source_id, payment_source: default,
+        lifetime_paid: default, amount: default, next_invoice: default, next_payment: default,
+        payer_id, payer: default, is_free_trial, period_start: default, period_end: default,
+        proration_date, canceled_at: default, past_due_at: default, ended_at: default, created_at,
+        updated_at }
 );
 
 #[cfg(feature = "billing")]
@@ -2244,7 +2263,8 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommerceSubscriptionItemNextPaymentResponse { amount, date, per_unit_totals, totals }
+    CommerceSubscriptionItemNextPaymentResponse { amount: default, date: default,
+        per_unit_totals: default, totals: default }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -2294,7 +2314,9 @@ pub struct CommerceSubscriptionItemSeatsResponse {
 }
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
-crate::runtime::decode_object!(CommerceSubscriptionItemSeatsResponse { quantity, tiers });
+crate::runtime::decode_object!(
+    CommerceSubscriptionItemSeatsResponse { quantity: default, tiers: default }
+);
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemStatus` schema (`#/components/schemas/CommerceSubscriptionItem/properties/status`).
@@ -2345,7 +2367,7 @@ pub struct CommerceSubscriptionNextPayment {
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 crate::runtime::decode_object!(
-    CommerceSubscriptionNextPayment { date, amount, per_unit_totals, totals }
+    CommerceSubscriptionNextPayment { date, amount, per_unit_totals: default, totals: default }
 );
 
 #[cfg(any(feature = "users", feature = "organizations"))]
@@ -2415,8 +2437,8 @@ pub struct CommerceTotalsResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommerceTotalsResponse { subtotal, base_fee, tax_total, grand_total, per_unit_totals, credits,
-        discounts }
+    CommerceTotalsResponse { subtotal, base_fee, tax_total, grand_total, per_unit_totals: default,
+        credits: default, discounts: default }
 );
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
@@ -2442,8 +2464,8 @@ pub struct CommerceTotalsResponse2 {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    CommerceTotalsResponse2 { subtotal, base_fee, tax_total, grand_total, per_unit_totals, credits,
-        discounts }
+    CommerceTotalsResponse2 { subtotal, base_fee, tax_total, grand_total, per_unit_totals: default,
+        credits: default, discounts: default }
 );
 
 #[cfg(feature = "sessions")]
@@ -2655,8 +2677,8 @@ pub struct CreateAdminPortalLinkTokenResponse {
 #[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::decode_object!(
     CreateAdminPortalLinkTokenResponse { object: default, id, admin_portal_link_id, instance_id,
-        organization_id, it_contact_id, scopes, token, revoked, revocation_reason, expired,
-        expiration, created_at, updated_at }
+        organization_id: default, it_contact_id: default, scopes: default, token, revoked,
+        revocation_reason: default, expired, expiration: default, created_at, updated_at }
 );
 
 #[cfg(feature = "admin_portal_link_tokens")]
@@ -2905,9 +2927,10 @@ pub struct CreateApiKeyResponse {
 
 #[cfg(feature = "api_keys")]
 crate::runtime::decode_object!(
-    CreateApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
-        scopes, secret, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
-        created_at, updated_at }
+    CreateApiKeyResponse { object: default, id, r#type = "type", subject, name,
+        description: default, claims: default, scopes, secret, revoked, revocation_reason: default,
+        expired, expiration: default, created_by: default, last_used_at: default, created_at,
+        updated_at }
 );
 
 #[cfg(feature = "api_keys")]
@@ -3747,8 +3770,9 @@ pub struct CreateM2mTokenResponse {
 
 #[cfg(feature = "m2m_tokens")]
 crate::runtime::decode_object!(
-    CreateM2mTokenResponse { object: default, id, subject, claims, scopes, token, revoked,
-        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+    CreateM2mTokenResponse { object: default, id, subject, claims: default, scopes: default, token,
+        revoked, revocation_reason: default, expired, expiration: default, last_used_at: default,
+        created_at, updated_at }
 );
 
 #[cfg(feature = "m2m_tokens")]
@@ -3811,7 +3835,7 @@ pub struct CreateMachineResponse {
 #[cfg(feature = "machines")]
 crate::runtime::decode_object!(
     CreateMachineResponse { object: default, id, name, instance_id, created_at, updated_at,
-        default_token_ttl, scoped_machines, secret_key }
+        default_token_ttl: default, scoped_machines, secret_key: default }
 );
 
 #[cfg(feature = "machines")]
@@ -4480,7 +4504,9 @@ pub struct CreateSessionTokenFromTemplateResponse {
 }
 
 #[cfg(feature = "sessions")]
-crate::runtime::decode_object!(CreateSessionTokenFromTemplateResponse { object, jwt });
+crate::runtime::decode_object!(
+    CreateSessionTokenFromTemplateResponse { object: default, jwt: default }
+);
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
@@ -4509,7 +4535,7 @@ pub struct CreateSessionTokenResponse {
 }
 
 #[cfg(feature = "sessions")]
-crate::runtime::decode_object!(CreateSessionTokenResponse { object, jwt });
+crate::runtime::decode_object!(CreateSessionTokenResponse { object: default, jwt: default });
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
@@ -4858,7 +4884,7 @@ pub struct DeleteBackupCodeResponse {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::decode_object!(DeleteBackupCodeResponse { user_id });
+crate::runtime::decode_object!(DeleteBackupCodeResponse { user_id: default });
 
 #[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
@@ -5004,7 +5030,7 @@ pub struct DeleteTotpResponse {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::decode_object!(DeleteTotpResponse { user_id });
+crate::runtime::decode_object!(DeleteTotpResponse { user_id: default });
 
 #[cfg(
     any(
@@ -5066,7 +5092,9 @@ pub struct DeletedObject {
         feature = "directories"
     )
 )]
-crate::runtime::decode_object!(DeletedObject { object, id, slug, deleted, external_id });
+crate::runtime::decode_object!(
+    DeletedObject { object, id: default, slug: default, deleted, external_id: default }
+);
 
 #[cfg(feature = "directories")]
 /// The `Directories` schema (`#/components/schemas/Directories`).
@@ -5107,9 +5135,9 @@ pub struct Directory {
 
 #[cfg(feature = "directories")]
 crate::runtime::decode_object!(
-    Directory { object: default, id, name, enterprise_connection_id, endpoint_url, provider,
-        enabled, group_role_mapping_enabled, attribute_mapping, custom_attributes, api_key,
-        created_at, updated_at }
+    Directory { object: default, id, name, enterprise_connection_id: default, endpoint_url,
+        provider, enabled, group_role_mapping_enabled, attribute_mapping,
+        custom_attributes: default, api_key: default, created_at, updated_at }
 );
 
 #[cfg(feature = "directories")]
@@ -5133,7 +5161,8 @@ pub struct DirectoryCustomAttributesItem {
 
 #[cfg(feature = "directories")]
 crate::runtime::decode_object!(
-    DirectoryCustomAttributesItem { name, key, sso_path, scim_path, directory_path, multi_valued }
+    DirectoryCustomAttributesItem { name: default, key: default, sso_path: default,
+        scim_path: default, directory_path: default, multi_valued: default }
 );
 
 #[cfg(feature = "directories")]
@@ -5171,7 +5200,7 @@ pub struct DirectoryGroupRoleMapping {
 crate::runtime::decode_object!(
     DirectoryGroupRoleMapping { object: default, id, directory_id, scim_directory_id,
         directory_group_id, scim_group_id, directory_group_display_name, scim_group_display_name,
-        role, precedence, created_at, updated_at }
+        role: default, precedence, created_at, updated_at }
 );
 
 #[cfg(feature = "directories")]
@@ -5220,7 +5249,7 @@ pub struct DisableMfaResponse {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::decode_object!(DisableMfaResponse { user_id });
+crate::runtime::decode_object!(DisableMfaResponse { user_id: default });
 
 #[cfg(feature = "domains")]
 /// The `Domain` schema (`#/components/schemas/Domain`).
@@ -5249,8 +5278,9 @@ pub struct Domain {
 
 #[cfg(feature = "domains")]
 crate::runtime::decode_object!(
-    Domain { object: default, id, name, is_satellite, frontend_api_url, accounts_portal_url,
-        proxy_url, development_origin, cname_targets }
+    Domain { object: default, id, name, is_satellite, frontend_api_url,
+        accounts_portal_url: default, proxy_url: default, development_origin,
+        cname_targets: default }
 );
 
 #[cfg(feature = "domains")]
@@ -5309,8 +5339,8 @@ pub struct EmailAddress {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::decode_object!(
-    EmailAddress { id, object: default, email_address, reserved, verification, linked_to,
-        matches_sso_connection, created_at, updated_at }
+    EmailAddress { id: default, object: default, email_address, reserved, verification: default,
+        linked_to, matches_sso_connection: default, created_at, updated_at }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -5440,9 +5470,10 @@ pub struct EnterpriseAccount {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    EnterpriseAccount { id, object: default, protocol, provider, active, email_address, first_name,
-        last_name, provider_user_id, enterprise_connection_id, public_metadata, verification,
-        enterprise_connection, last_authenticated_at }
+    EnterpriseAccount { id, object: default, protocol: default, provider, active, email_address,
+        first_name: default, last_name: default, provider_user_id: default,
+        enterprise_connection_id: default, public_metadata: default, verification: default,
+        enterprise_connection: default, last_authenticated_at: default }
 );
 
 #[cfg(feature = "users")]
@@ -5483,9 +5514,9 @@ pub struct EnterpriseAccountConnection {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    EnterpriseAccountConnection { id, protocol, provider, name, logo_public_url, domain, domains,
-        active, sync_user_attributes, allow_subdomains, allow_idp_initiated,
-        disable_additional_identifications, created_at, updated_at }
+    EnterpriseAccountConnection { id, protocol, provider, name, logo_public_url: default,
+        domain: default, domains: default, active, sync_user_attributes, allow_subdomains,
+        allow_idp_initiated, disable_additional_identifications, created_at, updated_at }
 );
 
 #[cfg(feature = "users")]
@@ -5611,10 +5642,11 @@ pub struct EnterpriseConnection {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnection { object: default, id, name, provider, logo_public_url, active, domains,
-        organization_id, sync_user_attributes, disable_additional_identifications,
-        allow_organization_account_linking, custom_attributes, saml_connection, oauth_config,
-        created_at, updated_at, authenticatable, disable_jit_provisioning }
+    EnterpriseConnection { object: default, id, name, provider, logo_public_url: default, active,
+        domains, organization_id: default, sync_user_attributes: default,
+        disable_additional_identifications: default, allow_organization_account_linking: default,
+        custom_attributes: default, saml_connection: default, oauth_config: default, created_at,
+        updated_at, authenticatable: default, disable_jit_provisioning: default }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5638,8 +5670,8 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionCustomAttributesItem { name, key, sso_path, scim_path, directory_path,
-        multi_valued }
+    EnterpriseConnectionCustomAttributesItem { name, key, sso_path: default, scim_path: default,
+        directory_path: default, multi_valued: default }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5675,8 +5707,10 @@ pub struct EnterpriseConnectionOauthConfig {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionOauthConfig { id, name, provider_key, client_id, discovery_url, auth_url,
-        token_url, user_info_url, requires_pkce, logo_public_url, created_at, updated_at }
+    EnterpriseConnectionOauthConfig { id: default, name: default, provider_key: default,
+        client_id: default, discovery_url: default, auth_url: default, token_url: default,
+        user_info_url: default, requires_pkce: default, logo_public_url: default,
+        created_at: default, updated_at: default }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5731,9 +5765,10 @@ pub struct EnterpriseConnectionSamlConnection {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionSamlConnection { id, name, idp_entity_id, idp_sso_url, idp_metadata_url,
-        acs_url, sp_entity_id, sp_metadata_url, active, allow_idp_initiated, allow_subdomains,
-        force_authn, login_hint }
+    EnterpriseConnectionSamlConnection { id: default, name: default, idp_entity_id: default,
+        idp_sso_url: default, idp_metadata_url: default, acs_url: default, sp_entity_id: default,
+        sp_metadata_url: default, active: default, allow_idp_initiated: default,
+        allow_subdomains: default, force_authn: default, login_hint: default }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5748,7 +5783,9 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
 }
 
 #[cfg(feature = "enterprise_connections")]
-crate::runtime::decode_object!(EnterpriseConnectionSamlConnectionLoginHint { mode, source });
+crate::runtime::decode_object!(
+    EnterpriseConnectionSamlConnectionLoginHint { mode, source: default }
+);
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
@@ -5796,8 +5833,8 @@ pub struct EnterpriseConnectionTestRun {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionTestRun { id, status, connection_type, parsed_user_info, logs, saml, oauth,
-        created_at }
+    EnterpriseConnectionTestRun { id, status, connection_type, parsed_user_info: default,
+        logs: default, saml: default, oauth: default, created_at }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5835,7 +5872,7 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionTestRunLogsItem { level, code, short_message, message }
+    EnterpriseConnectionTestRunLogsItem { level, code: default, short_message: default, message }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5853,7 +5890,8 @@ pub struct EnterpriseConnectionTestRunOauth {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionTestRunOauth { id_token, access_token, user_info }
+    EnterpriseConnectionTestRunOauth { id_token: default, access_token: default,
+        user_info: default }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5873,7 +5911,8 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionTestRunParsedUserInfo { email_address, first_name, last_name, user_id }
+    EnterpriseConnectionTestRunParsedUserInfo { email_address: default, first_name: default,
+        last_name: default, user_id: default }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -5903,7 +5942,8 @@ pub struct EnterpriseConnectionTestRunSaml {
 
 #[cfg(feature = "enterprise_connections")]
 crate::runtime::decode_object!(
-    EnterpriseConnectionTestRunSaml { saml_request, saml_response, relay_state }
+    EnterpriseConnectionTestRunSaml { saml_request: default, saml_response: default,
+        relay_state: default }
 );
 
 #[cfg(feature = "enterprise_connections")]
@@ -6022,9 +6062,9 @@ pub struct ExternalAccountWithVerification {
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
     ExternalAccountWithVerification { object, id, provider, identification_id, provider_user_id,
-        approved_scopes, email_address, email_address_verified, first_name, last_name, avatar_url,
-        image_url, username, phone_number, public_metadata, label, created_at, updated_at,
-        verification }
+        approved_scopes, email_address, email_address_verified: default, first_name, last_name,
+        avatar_url: default, image_url: default, username: default, phone_number: default,
+        public_metadata, label: default, created_at, updated_at, verification: default }
 );
 
 #[cfg(feature = "users")]
@@ -6109,7 +6149,7 @@ pub struct FeatureResponse {
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::decode_object!(
-    FeatureResponse { object: default, id, name, description, slug, avatar_url }
+    FeatureResponse { object: default, id, name, description: default, slug, avatar_url: default }
 );
 
 #[cfg(feature = "billing")]
@@ -6263,9 +6303,9 @@ pub struct GetApiKeyResponse {
 
 #[cfg(feature = "api_keys")]
 crate::runtime::decode_object!(
-    GetApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
-        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
-        created_at, updated_at }
+    GetApiKeyResponse { object: default, id, r#type = "type", subject, name, description: default,
+        claims: default, scopes, revoked, revocation_reason: default, expired, expiration: default,
+        created_by: default, last_used_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "api_keys")]
@@ -6480,9 +6520,9 @@ pub struct GetApiKeysResponseDataItem {
 
 #[cfg(feature = "api_keys")]
 crate::runtime::decode_object!(
-    GetApiKeysResponseDataItem { object: default, id, r#type = "type", subject, name, description,
-        claims, scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
-        created_at, updated_at }
+    GetApiKeysResponseDataItem { object: default, id, r#type = "type", subject, name,
+        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
+        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "api_keys")]
@@ -6688,8 +6728,9 @@ pub struct GetM2mTokensResponseM2mTokensItem {
 
 #[cfg(feature = "m2m_tokens")]
 crate::runtime::decode_object!(
-    GetM2mTokensResponseM2mTokensItem { object: default, id, subject, claims, scopes, revoked,
-        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+    GetM2mTokensResponseM2mTokensItem { object: default, id, subject, claims: default,
+        scopes: default, revoked, revocation_reason: default, expired, expiration: default,
+        last_used_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "m2m_tokens")]
@@ -6721,7 +6762,7 @@ pub struct GetMachineSecretKeyResponse {
 }
 
 #[cfg(feature = "machines")]
-crate::runtime::decode_object!(GetMachineSecretKeyResponse { object: default, secret });
+crate::runtime::decode_object!(GetMachineSecretKeyResponse { object: default, secret: default });
 
 #[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
@@ -6834,7 +6875,8 @@ pub struct Instance {
 
 #[cfg(feature = "instance_settings")]
 crate::runtime::decode_object!(
-    Instance { object: default, id, environment_type, allowed_origins, workspace_id }
+    Instance { object: default, id, environment_type, allowed_origins: default,
+        workspace_id: default }
 );
 
 #[cfg(feature = "instance_settings")]
@@ -6990,8 +7032,8 @@ pub struct Invitation {
 
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 crate::runtime::decode_object!(
-    Invitation { object: default, id, email_address, public_metadata, revoked, status, url,
-        expires_at, created_at, updated_at }
+    Invitation { object: default, id, email_address, public_metadata, revoked: default, status,
+        url: default, expires_at: default, created_at, updated_at }
 );
 
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
@@ -7055,7 +7097,7 @@ pub struct Jwks {
 }
 
 #[cfg(feature = "jwks")]
-crate::runtime::decode_object!(Jwks { keys });
+crate::runtime::decode_object!(Jwks { keys: default });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKey` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey`).
@@ -7090,8 +7132,8 @@ pub struct JwksEcdsaPrivateKey {
 
 #[cfg(feature = "jwks")]
 crate::runtime::decode_object!(
-    JwksEcdsaPrivateKey { kid, alg, r#use = "use", kty: default, crv, x, y, d, x5c, x5t,
-        x5t_s256 = "x5t#S256", x5u }
+    JwksEcdsaPrivateKey { kid, alg, r#use = "use", kty: default, crv, x, y, d, x5c: default,
+        x5t: default, x5t_s256 = "x5t#S256": default, x5u: default }
 );
 
 #[cfg(feature = "jwks")]
@@ -7140,8 +7182,8 @@ pub struct JwksEcdsaPublicKey {
 
 #[cfg(feature = "jwks")]
 crate::runtime::decode_object!(
-    JwksEcdsaPublicKey { kid, alg, r#use = "use", kty: default, crv, x, y, x5c, x5t,
-        x5t_s256 = "x5t#S256", x5u }
+    JwksEcdsaPublicKey { kid, alg, r#use = "use", kty: default, crv, x, y, x5c: default,
+        x5t: default, x5t_s256 = "x5t#S256": default, x5u: default }
 );
 
 #[cfg(feature = "jwks")]
@@ -7190,8 +7232,8 @@ pub struct JwksEd25519PrivateKey {
 
 #[cfg(feature = "jwks")]
 crate::runtime::decode_object!(
-    JwksEd25519PrivateKey { kid, alg, r#use = "use", kty: default, crv: default, x, d, x5c, x5t,
-        x5t_s256 = "x5t#S256", x5u }
+    JwksEd25519PrivateKey { kid, alg, r#use = "use", kty: default, crv: default, x, d, x5c: default,
+        x5t: default, x5t_s256 = "x5t#S256": default, x5u: default }
 );
 
 #[cfg(feature = "jwks")]
@@ -7253,8 +7295,8 @@ pub struct JwksEd25519PublicKey {
 
 #[cfg(feature = "jwks")]
 crate::runtime::decode_object!(
-    JwksEd25519PublicKey { kid, alg, r#use = "use", kty: default, crv: default, x, x5c, x5t,
-        x5t_s256 = "x5t#S256", x5u }
+    JwksEd25519PublicKey { kid, alg, r#use = "use", kty: default, crv: default, x, x5c: default,
+        x5t: default, x5t_s256 = "x5t#S256": default, x5u: default }
 );
 
 #[cfg(feature = "jwks")]
@@ -7355,8 +7397,9 @@ pub struct JwksRsaPrivateKey {
 
 #[cfg(feature = "jwks")]
 crate::runtime::decode_object!(
-    JwksRsaPrivateKey { kid, alg, r#use = "use", kty: default, n, e, d, p, q, dp, dq, qi, x5c, x5t,
-        x5t_s256 = "x5t#S256", x5u, crv }
+    JwksRsaPrivateKey { kid, alg, r#use = "use", kty: default, n, e, d, p, q, dp: default,
+        dq: default, qi: default, x5c: default, x5t: default, x5t_s256 = "x5t#S256": default,
+        x5u: default, crv: default }
 );
 
 #[cfg(feature = "jwks")]
@@ -7403,8 +7446,8 @@ pub struct JwksRsaPublicKey {
 
 #[cfg(feature = "jwks")]
 crate::runtime::decode_object!(
-    JwksRsaPublicKey { kid, alg, r#use = "use", kty: default, n, e, x5c, x5t, x5t_s256 = "x5t#S256",
-        x5u }
+    JwksRsaPublicKey { kid, alg, r#use = "use", kty: default, n, e, x5c: default, x5t: default,
+        x5t_s256 = "x5t#S256": default, x5u: default }
 );
 
 #[cfg(feature = "jwks")]
@@ -7449,8 +7492,8 @@ pub struct JwksSymmetricKey {
 
 #[cfg(feature = "jwks")]
 crate::runtime::decode_object!(
-    JwksSymmetricKey { kid, alg, r#use = "use", kty: default, k, x5c, x5t, x5t_s256 = "x5t#S256",
-        x5u }
+    JwksSymmetricKey { kid, alg, r#use = "use", kty: default, k, x5c: default, x5t: default,
+        x5t_s256 = "x5t#S256": default, x5u: default }
 );
 
 #[cfg(feature = "jwks")]
@@ -7802,8 +7845,8 @@ pub struct Machine {
 
 #[cfg(feature = "machines")]
 crate::runtime::decode_object!(
-    Machine { object: default, id, name, instance_id, created_at, updated_at, default_token_ttl,
-        scoped_machines }
+    Machine { object: default, id, name, instance_id, created_at, updated_at,
+        default_token_ttl: default, scoped_machines }
 );
 
 #[cfg(feature = "machines")]
@@ -7880,7 +7923,7 @@ pub struct MachineWithoutScopedMachines {
 #[cfg(feature = "machines")]
 crate::runtime::decode_object!(
     MachineWithoutScopedMachines { object: default, id, name, instance_id, created_at, updated_at,
-        default_token_ttl }
+        default_token_ttl: default }
 );
 
 #[cfg(feature = "machines")]
@@ -7947,7 +7990,8 @@ pub struct OAuthAccessTokenInnerItem {
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
     OAuthAccessTokenInnerItem { object: default, external_account_id, provider_user_id, token,
-        expires_at, provider, public_metadata, label, scopes, id_token, token_secret }
+        expires_at: default, provider, public_metadata, label: default, scopes: default,
+        id_token: default, token_secret: default }
 );
 
 #[cfg(feature = "users")]
@@ -8019,9 +8063,9 @@ pub struct OAuthApplication {
 
 #[cfg(feature = "o_auth_applications")]
 crate::runtime::decode_object!(
-    OAuthApplication { object: default, id, instance_id, name, client_id, client_uri,
-        client_image_url, dynamically_registered, consent_screen_enabled, pkce_required, public,
-        scopes, redirect_uris, callback_url, authorize_url, token_fetch_url, user_info_url,
+    OAuthApplication { object: default, id, instance_id, name, client_id, client_uri: default,
+        client_image_url: default, dynamically_registered, consent_screen_enabled, pkce_required,
+        public, scopes, redirect_uris, callback_url, authorize_url, token_fetch_url, user_info_url,
         discovery_url, token_introspection_url, created_at, updated_at }
 );
 
@@ -8063,8 +8107,8 @@ pub struct OAuthApplicationSettings {
 
 #[cfg(feature = "instance_settings")]
 crate::runtime::decode_object!(
-    OAuthApplicationSettings { object: default, dynamic_oauth_client_registration, default_scopes,
-        oauth_jwt_access_tokens, client_id_metadata_documents_advertised,
+    OAuthApplicationSettings { object: default, dynamic_oauth_client_registration,
+        default_scopes: default, oauth_jwt_access_tokens, client_id_metadata_documents_advertised,
         client_id_metadata_documents_only_allow_pre_registered_clients,
         client_id_metadata_documents_block_implicitly_allowed_clients }
 );
@@ -8140,10 +8184,11 @@ pub struct OAuthApplicationWithSecret {
 
 #[cfg(feature = "o_auth_applications")]
 crate::runtime::decode_object!(
-    OAuthApplicationWithSecret { object: default, id, instance_id, name, client_id, client_uri,
-        client_image_url, dynamically_registered, consent_screen_enabled, pkce_required, public,
-        scopes, redirect_uris, callback_url, authorize_url, token_fetch_url, user_info_url,
-        discovery_url, token_introspection_url, created_at, updated_at, client_secret }
+    OAuthApplicationWithSecret { object: default, id, instance_id, name, client_id,
+        client_uri: default, client_image_url: default, dynamically_registered,
+        consent_screen_enabled, pkce_required, public, scopes, redirect_uris, callback_url,
+        authorize_url, token_fetch_url, user_info_url, discovery_url, token_introspection_url,
+        created_at, updated_at, client_secret: default }
 );
 
 #[cfg(feature = "o_auth_applications")]
@@ -8234,10 +8279,11 @@ pub struct Organization {
     )
 )]
 crate::runtime::decode_object!(
-    Organization { object: default, id, name, slug, image_url, has_image, members_count,
-        missing_member_with_elevated_permissions, pending_invitations_count,
-        max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata,
-        created_by, created_at, updated_at, last_active_at, role_set_key }
+    Organization { object: default, id, name, slug, image_url: default, has_image,
+        members_count: default, missing_member_with_elevated_permissions: default,
+        pending_invitations_count: default, max_allowed_memberships, admin_delete_enabled,
+        public_metadata, private_metadata: default, created_by: default, created_at, updated_at,
+        last_active_at: default, role_set_key: default }
 );
 
 #[cfg(feature = "organization_domains")]
@@ -8279,9 +8325,9 @@ pub struct OrganizationDomain {
 #[cfg(feature = "organization_domains")]
 crate::runtime::decode_object!(
     OrganizationDomain { object: default, id, organization_id, name, enrollment_mode,
-        affiliation_email_address, affiliation_verification, ownership_verification, verification,
-        total_pending_invitations, total_pending_suggestions, public_organization_data, created_at,
-        updated_at }
+        affiliation_email_address: default, affiliation_verification: default,
+        ownership_verification: default, verification: default, total_pending_invitations,
+        total_pending_suggestions, public_organization_data: default, created_at, updated_at }
 );
 
 #[cfg(feature = "organization_domains")]
@@ -8342,7 +8388,8 @@ pub struct OrganizationDomainVerification {
 
 #[cfg(feature = "organization_domains")]
 crate::runtime::decode_object!(
-    OrganizationDomainVerification { status, strategy, attempts, expire_at, verified_at }
+    OrganizationDomainVerification { status, strategy, attempts: default, expire_at: default,
+        verified_at: default }
 );
 
 #[cfg(feature = "organization_domains")]
@@ -8398,9 +8445,10 @@ pub struct OrganizationInvitation {
 
 #[cfg(feature = "organization_invitations")]
 crate::runtime::decode_object!(
-    OrganizationInvitation { object: default, id, email_address, role, role_name, organization_id,
-        inviter_id, public_inviter_data, status, public_metadata, private_metadata, url, expires_at,
-        created_at, updated_at }
+    OrganizationInvitation { object: default, id, email_address, role, role_name,
+        organization_id: default, inviter_id: default, public_inviter_data: default,
+        status: default, public_metadata, private_metadata: default, url: default,
+        expires_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "organization_invitations")]
@@ -8451,7 +8499,7 @@ pub struct OrganizationInvitationPublicOrganizationData {
     )
 )]
 crate::runtime::decode_object!(
-    OrganizationInvitationPublicOrganizationData { id, name, slug, image_url, has_image }
+    OrganizationInvitationPublicOrganizationData { id, name, slug, image_url: default, has_image }
 );
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
@@ -8475,8 +8523,8 @@ pub struct OrganizationInvitationPublicUserData {
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 crate::runtime::decode_object!(
-    OrganizationInvitationPublicUserData { user_id, first_name, last_name, image_url, has_image,
-        identifier }
+    OrganizationInvitationPublicUserData { user_id, first_name: default, last_name: default,
+        image_url, has_image, identifier }
 );
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
@@ -8521,8 +8569,9 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 crate::runtime::decode_object!(
     OrganizationInvitationWithPublicOrganizationData { object: default, id, email_address, role,
-        role_name, organization_id, inviter_id, public_inviter_data, status, public_metadata,
-        private_metadata, url, expires_at, created_at, updated_at, public_organization_data }
+        role_name, organization_id: default, inviter_id: default, public_inviter_data: default,
+        status: default, public_metadata, private_metadata: default, url: default,
+        expires_at: default, created_at, updated_at, public_organization_data: default }
 );
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
@@ -8603,8 +8652,9 @@ pub struct OrganizationMembership {
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 crate::runtime::decode_object!(
-    OrganizationMembership { id, object: default, role, role_name, permissions, public_metadata,
-        private_metadata, organization, public_user_data, created_at, updated_at }
+    OrganizationMembership { id, object: default, role, role_name: default, permissions,
+        public_metadata, private_metadata: default, organization, public_user_data: default,
+        created_at, updated_at }
 );
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
@@ -8654,8 +8704,9 @@ pub struct OrganizationMembershipPublicUserData {
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 crate::runtime::decode_object!(
-    OrganizationMembershipPublicUserData { user_id, first_name, last_name, profile_image_url,
-        image_url, has_image, identifier, username, banned, deprovisioned }
+    OrganizationMembershipPublicUserData { user_id, first_name: default, last_name: default,
+        profile_image_url: default, image_url, has_image, identifier: default, username: default,
+        banned: default, deprovisioned: default }
 );
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
@@ -8738,9 +8789,9 @@ pub struct OrganizationSettings {
 #[cfg(feature = "instance_settings")]
 crate::runtime::decode_object!(
     OrganizationSettings { object: default, enabled, max_allowed_memberships, max_allowed_roles,
-        max_role_sets_allowed, max_allowed_domains, max_allowed_permissions, creator_role,
-        admin_delete_enabled, domains_enabled, slug_disabled, domains_enrollment_modes,
-        domains_default_role, initial_role_set_key }
+        max_role_sets_allowed: default, max_allowed_domains, max_allowed_permissions: default,
+        creator_role, admin_delete_enabled, domains_enabled, slug_disabled: default,
+        domains_enrollment_modes, domains_default_role, initial_role_set_key: default }
 );
 
 #[cfg(feature = "instance_settings")]
@@ -8829,11 +8880,11 @@ pub struct OrganizationWithLogo {
 
 #[cfg(feature = "organizations")]
 crate::runtime::decode_object!(
-    OrganizationWithLogo { object: default, id, name, slug, members_count,
-        missing_member_with_elevated_permissions, pending_invitations_count,
-        max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata,
-        created_by, created_at, updated_at, last_active_at, role_set_key, logo_url, image_url,
-        has_image }
+    OrganizationWithLogo { object: default, id, name, slug, members_count: default,
+        missing_member_with_elevated_permissions: default, pending_invitations_count: default,
+        max_allowed_memberships, admin_delete_enabled, public_metadata, private_metadata: default,
+        created_by: default, created_at, updated_at, last_active_at: default, role_set_key: default,
+        logo_url: default, image_url, has_image }
 );
 
 #[cfg(feature = "organizations")]
@@ -8953,7 +9004,9 @@ pub struct Passkey {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::decode_object!(Passkey { id, object: default, name, last_used_at, verification });
+crate::runtime::decode_object!(
+    Passkey { id: default, object: default, name, last_used_at, verification: default }
+);
 
 #[cfg(feature = "users")]
 /// The `PasskeyObject` schema (`#/components/schemas/Passkey/properties/object`).
@@ -9091,9 +9144,9 @@ pub struct PhoneNumber {
 
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 crate::runtime::decode_object!(
-    PhoneNumber { id, object: default, phone_number, reserved_for_second_factor,
-        default_second_factor, reserved, verification, linked_to, backup_codes, created_at,
-        updated_at }
+    PhoneNumber { id: default, object: default, phone_number, reserved_for_second_factor: default,
+        default_second_factor: default, reserved, verification: default, linked_to,
+        backup_codes: default, created_at, updated_at }
 );
 
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
@@ -9174,8 +9227,8 @@ pub struct PrepareEmailAddressVerificationResponse {
 
 #[cfg(feature = "email_addresses")]
 crate::runtime::decode_object!(
-    PrepareEmailAddressVerificationResponse { object, id, status, strategy, attempts, expire_at,
-        channel }
+    PrepareEmailAddressVerificationResponse { object: default, id: default, status: default,
+        strategy: default, attempts: default, expire_at: default, channel: default }
 );
 
 #[cfg(feature = "phone_numbers")]
@@ -9201,8 +9254,8 @@ pub struct PreparePhoneNumberVerificationResponse {
 
 #[cfg(feature = "phone_numbers")]
 crate::runtime::decode_object!(
-    PreparePhoneNumberVerificationResponse { object, id, status, strategy, attempts, expire_at,
-        channel }
+    PreparePhoneNumberVerificationResponse { object: default, id: default, status: default,
+        strategy: default, attempts: default, expire_at: default, channel: default }
 );
 
 #[cfg(feature = "email_sms_templates")]
@@ -9276,8 +9329,8 @@ pub struct ProxyCheck {
 
 #[cfg(feature = "proxy_checks")]
 crate::runtime::decode_object!(
-    ProxyCheck { object: default, id, domain_id, last_run_at, proxy_url, successful, created_at,
-        updated_at }
+    ProxyCheck { object: default, id, domain_id, last_run_at: default, proxy_url, successful,
+        created_at, updated_at }
 );
 
 #[cfg(feature = "proxy_checks")]
@@ -9771,8 +9824,8 @@ pub struct RevokeAdminPortalLinkTokenResponse {
 #[cfg(feature = "admin_portal_link_tokens")]
 crate::runtime::decode_object!(
     RevokeAdminPortalLinkTokenResponse { object: default, id, admin_portal_link_id, instance_id,
-        organization_id, it_contact_id, scopes, revoked, revocation_reason, expired, expiration,
-        created_at, updated_at }
+        organization_id: default, it_contact_id: default, scopes: default, revoked,
+        revocation_reason: default, expired, expiration: default, created_at, updated_at }
 );
 
 #[cfg(feature = "admin_portal_link_tokens")]
@@ -9932,9 +9985,9 @@ pub struct RevokeApiKeyResponse {
 
 #[cfg(feature = "api_keys")]
 crate::runtime::decode_object!(
-    RevokeApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
-        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
-        created_at, updated_at }
+    RevokeApiKeyResponse { object: default, id, r#type = "type", subject, name,
+        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
+        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "api_keys")]
@@ -9981,8 +10034,8 @@ pub struct RevokeInvitationResponse {
 
 #[cfg(feature = "invitations")]
 crate::runtime::decode_object!(
-    RevokeInvitationResponse { object: default, id, email_address, public_metadata, url, expires_at,
-        created_at, updated_at, revoked, status: default }
+    RevokeInvitationResponse { object: default, id, email_address, public_metadata, url: default,
+        expires_at: default, created_at, updated_at, revoked: default, status: default }
 );
 
 #[cfg(feature = "invitations")]
@@ -10117,8 +10170,9 @@ pub struct RevokeM2mTokenResponse {
 
 #[cfg(feature = "m2m_tokens")]
 crate::runtime::decode_object!(
-    RevokeM2mTokenResponse { object: default, id, subject, claims, scopes, revoked,
-        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+    RevokeM2mTokenResponse { object: default, id, subject, claims: default, scopes: default,
+        revoked, revocation_reason: default, expired, expiration: default, last_used_at: default,
+        created_at, updated_at }
 );
 
 #[cfg(feature = "m2m_tokens")]
@@ -10199,7 +10253,7 @@ pub struct Role {
     )
 )]
 crate::runtime::decode_object!(
-    Role { object: default, id, name, key, description, is_creator_eligible, permissions,
+    Role { object: default, id, name, key, description: default, is_creator_eligible, permissions,
         created_at, updated_at }
 );
 
@@ -10263,8 +10317,9 @@ pub struct RoleSet {
 
 #[cfg(feature = "role_sets")]
 crate::runtime::decode_object!(
-    RoleSet { object: default, id, name, key, description, roles, default_role, creator_role,
-        r#type = "type", role_set_migration, created_at, updated_at }
+    RoleSet { object: default, id, name, key, description: default, roles, default_role: default,
+        creator_role: default, r#type = "type", role_set_migration: default, created_at,
+        updated_at }
 );
 
 #[cfg(feature = "role_sets")]
@@ -10294,8 +10349,8 @@ pub struct RoleSetItem {
 
 #[cfg(feature = "role_sets")]
 crate::runtime::decode_object!(
-    RoleSetItem { object: default, id, name, key, description, members_count, has_members,
-        created_at, updated_at }
+    RoleSetItem { object: default, id, name, key, description: default, members_count: default,
+        has_members: default, created_at, updated_at }
 );
 
 #[cfg(feature = "role_sets")]
@@ -10350,9 +10405,9 @@ pub struct RoleSetMigration {
 
 #[cfg(feature = "role_sets")]
 crate::runtime::decode_object!(
-    RoleSetMigration { object: default, id, organization_id, instance_id, source_role_set_id,
-        dest_role_set_id, trigger_type, status, migrated_members, mappings, started_at,
-        completed_at, created_at, updated_at }
+    RoleSetMigration { object: default, id, organization_id: default, instance_id,
+        source_role_set_id, dest_role_set_id: default, trigger_type, status, migrated_members,
+        mappings: default, started_at: default, completed_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "role_sets")]
@@ -10450,7 +10505,7 @@ pub struct RotateMachineSecretKeyResponse {
 }
 
 #[cfg(feature = "machines")]
-crate::runtime::decode_object!(RotateMachineSecretKeyResponse { object: default, secret });
+crate::runtime::decode_object!(RotateMachineSecretKeyResponse { object: default, secret: default });
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
@@ -10502,8 +10557,9 @@ pub struct SamlAccount {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    SamlAccount { id, object: default, provider, active, email_address, first_name, last_name,
-        provider_user_id, last_authenticated_at, public_metadata, verification, saml_connection }
+    SamlAccount { id, object: default, provider, active, email_address, first_name: default,
+        last_name: default, provider_user_id: default, last_authenticated_at: default,
+        public_metadata: default, verification: default, saml_connection: default }
 );
 
 #[cfg(feature = "users")]
@@ -10540,9 +10596,9 @@ pub struct SamlAccountConnection {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    SamlAccountConnection { id, name, domain, domains, active, provider, sync_user_attributes,
-        allow_subdomains, allow_idp_initiated, disable_additional_identifications, created_at,
-        updated_at }
+    SamlAccountConnection { id, name, domain: default, domains: default, active, provider,
+        sync_user_attributes, allow_subdomains: default, allow_idp_initiated: default,
+        disable_additional_identifications: default, created_at, updated_at }
 );
 
 #[cfg(feature = "users")]
@@ -10674,13 +10730,15 @@ pub struct SamlConnection {
 
 #[cfg(feature = "saml_connections")]
 crate::runtime::decode_object!(
-    SamlConnection { object: default, id, name, domain, domains, idp_entity_id, idp_sso_url,
-        idp_certificate, idp_certificate_issued_at, idp_certificate_expires_at, idp_metadata_url,
-        idp_metadata, acs_url, sp_entity_id, sp_metadata_url, organization_id, attribute_mapping,
-        active, provider, user_count, sync_user_attributes, allow_subdomains, allow_idp_initiated,
+    SamlConnection { object: default, id, name, domain: default, domains: default,
+        idp_entity_id: default, idp_sso_url: default, idp_certificate: default,
+        idp_certificate_issued_at: default, idp_certificate_expires_at: default,
+        idp_metadata_url: default, idp_metadata: default, acs_url, sp_entity_id, sp_metadata_url,
+        organization_id: default, attribute_mapping: default, active, provider, user_count,
+        sync_user_attributes, allow_subdomains, allow_idp_initiated,
         disable_additional_identifications, allow_organization_account_linking, force_authn,
-        login_hint, enterprise_connection_id, created_at, updated_at, authenticatable,
-        disable_jit_provisioning }
+        login_hint, enterprise_connection_id: default, created_at, updated_at,
+        authenticatable: default, disable_jit_provisioning: default }
 );
 
 #[cfg(feature = "saml_connections")]
@@ -10715,7 +10773,7 @@ pub struct SamlConnectionLoginHint {
 }
 
 #[cfg(feature = "saml_connections")]
-crate::runtime::decode_object!(SamlConnectionLoginHint { mode, source });
+crate::runtime::decode_object!(SamlConnectionLoginHint { mode, source: default });
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
@@ -10806,9 +10864,9 @@ pub struct ScimDirectory {
 
 #[cfg(feature = "scim_directories")]
 crate::runtime::decode_object!(
-    ScimDirectory { object: default, id, name, enterprise_connection_id, endpoint_url, provider,
-        enabled, group_role_mapping_enabled, attribute_mapping, custom_attributes, api_key,
-        created_at, updated_at }
+    ScimDirectory { object: default, id, name, enterprise_connection_id: default, endpoint_url,
+        provider, enabled, group_role_mapping_enabled, attribute_mapping,
+        custom_attributes: default, api_key: default, created_at, updated_at }
 );
 
 #[cfg(feature = "scim_directories")]
@@ -10832,8 +10890,8 @@ pub struct ScimDirectoryCustomAttributesItem {
 
 #[cfg(feature = "scim_directories")]
 crate::runtime::decode_object!(
-    ScimDirectoryCustomAttributesItem { name, key, sso_path, scim_path, directory_path,
-        multi_valued }
+    ScimDirectoryCustomAttributesItem { name: default, key: default, sso_path: default,
+        scim_path: default, directory_path: default, multi_valued: default }
 );
 
 #[cfg(feature = "scim_directories")]
@@ -10885,8 +10943,8 @@ pub struct ScimGroupRoleMapping {
 #[cfg(feature = "scim_directories")]
 crate::runtime::decode_object!(
     ScimGroupRoleMapping { object: default, id, scim_directory_id, directory_id, scim_group_id,
-        directory_group_id, scim_group_display_name, directory_group_display_name, role, precedence,
-        created_at, updated_at }
+        directory_group_id, scim_group_display_name, directory_group_display_name, role: default,
+        precedence, created_at, updated_at }
 );
 
 #[cfg(feature = "scim_directories")]
@@ -10924,7 +10982,9 @@ pub struct ScimUserMetadata {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::decode_object!(ScimUserMetadata { directory_id, directory_enabled, external_id });
+crate::runtime::decode_object!(
+    ScimUserMetadata { directory_id, directory_enabled: default, external_id: default }
+);
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `Session` schema (`#/components/schemas/Session`).
@@ -10963,8 +11023,9 @@ pub struct Session {
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 crate::runtime::decode_object!(
-    Session { object: default, id, user_id, client_id, actor, status, last_active_organization_id,
-        last_active_at, latest_activity, expire_at, abandon_at, updated_at, created_at, tasks }
+    Session { object: default, id, user_id, client_id, actor: default, status,
+        last_active_organization_id: default, last_active_at, latest_activity: default, expire_at,
+        abandon_at, updated_at, created_at, tasks: default }
 );
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
@@ -10994,8 +11055,8 @@ pub struct SessionActivityResponse {
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 crate::runtime::decode_object!(
-    SessionActivityResponse { object, id, device_type, is_mobile, browser_name, browser_version,
-        ip_address, city, country }
+    SessionActivityResponse { object, id, device_type: default, is_mobile, browser_name: default,
+        browser_version: default, ip_address: default, city: default, country: default }
 );
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
@@ -11109,7 +11170,8 @@ pub struct SignInToken {
 
 #[cfg(feature = "sign_in_tokens")]
 crate::runtime::decode_object!(
-    SignInToken { object: default, id, status, user_id, token, url, created_at, updated_at }
+    SignInToken { object: default, id, status, user_id, token: default, url: default, created_at,
+        updated_at }
 );
 
 #[cfg(feature = "sign_in_tokens")]
@@ -11208,10 +11270,11 @@ pub struct SignUp {
 #[cfg(feature = "sign_ups")]
 crate::runtime::decode_object!(
     SignUp { object: default, id, status, required_fields, optional_fields, missing_fields,
-        unverified_fields, verifications, username, email_address, phone_number, web3_wallet,
-        password_enabled, first_name, last_name, unsafe_metadata, public_metadata, custom_action,
-        external_id, created_session_id, created_user_id, abandon_at, legal_accepted_at, locale,
-        external_account }
+        unverified_fields, verifications, username: default, email_address: default,
+        phone_number: default, web3_wallet: default, password_enabled, first_name: default,
+        last_name: default, unsafe_metadata: default, public_metadata: default, custom_action,
+        external_id: default, created_session_id: default, created_user_id: default, abandon_at,
+        legal_accepted_at: default, locale: default, external_account: default }
 );
 
 #[cfg(feature = "sign_ups")]
@@ -11262,7 +11325,9 @@ pub struct SignUpVerification {
 }
 
 #[cfg(feature = "sign_ups")]
-crate::runtime::decode_object!(SignUpVerification { next_action, supported_strategies });
+crate::runtime::decode_object!(
+    SignUpVerification { next_action: default, supported_strategies: default }
+);
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpVerificationNextAction` schema (`#/components/schemas/SignUpVerification/properties/next_action`).
@@ -11302,7 +11367,8 @@ pub struct SignUpVerifications {
 
 #[cfg(feature = "sign_ups")]
 crate::runtime::decode_object!(
-    SignUpVerifications { email_address, phone_number, web3_wallet, external_account }
+    SignUpVerifications { email_address: default, phone_number: default, web3_wallet: default,
+        external_account: default }
 );
 
 #[cfg(feature = "webhooks")]
@@ -11374,10 +11440,13 @@ pub struct Template {
 
 #[cfg(feature = "email_sms_templates")]
 crate::runtime::decode_object!(
-    Template { id, object, instance_id, resource_type, template_type, name, slug, position,
-        can_revert, can_delete, can_edit_body, can_toggle, subject, markup, body,
-        available_variables, required_variables, from_email_name, reply_to_email_name,
-        delivered_by_clerk, enabled, flagged_as_suspicious, updated_at, created_at }
+    Template { id: default, object: default, instance_id: default, resource_type: default,
+        template_type: default, name: default, slug: default, position: default,
+        can_revert: default, can_delete: default, can_edit_body: default, can_toggle: default,
+        subject: default, markup: default, body: default, available_variables: default,
+        required_variables: default, from_email_name: default, reply_to_email_name: default,
+        delivered_by_clerk: default, enabled: default, flagged_as_suspicious: default,
+        updated_at: default, created_at: default }
 );
 
 #[cfg(feature = "email_sms_templates")]
@@ -11541,8 +11610,9 @@ pub struct TrustedDevice {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    TrustedDevice { object: default, id, platform, app_identifier, name, algorithm: default, status,
-        created_at, updated_at, last_used_at, revoked_at }
+    TrustedDevice { object: default, id, platform, app_identifier, name: default,
+        algorithm: default, status, created_at, updated_at, last_used_at: default,
+        revoked_at: default }
 );
 
 #[cfg(feature = "users")]
@@ -11735,9 +11805,9 @@ pub struct UpdateApiKeyResponse {
 
 #[cfg(feature = "api_keys")]
 crate::runtime::decode_object!(
-    UpdateApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
-        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
-        created_at, updated_at }
+    UpdateApiKeyResponse { object: default, id, r#type = "type", subject, name,
+        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
+        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "api_keys")]
@@ -12187,8 +12257,9 @@ pub struct UpdateInstanceAuthConfigResponse {
 
 #[cfg(feature = "beta_features")]
 crate::runtime::decode_object!(
-    UpdateInstanceAuthConfigResponse { object, id, restricted_to_allowlist, from_email_address,
-        progressive_sign_up, enhanced_email_deliverability }
+    UpdateInstanceAuthConfigResponse { object: default, id: default,
+        restricted_to_allowlist: default, from_email_address: default, progressive_sign_up: default,
+        enhanced_email_deliverability: default }
 );
 
 #[cfg(feature = "beta_features")]
@@ -13322,16 +13393,19 @@ pub struct User {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    User { id, object: default, external_id, primary_email_address_id, primary_phone_number_id,
-        primary_web3_wallet_id, username, first_name, last_name, locale, profile_image_url,
-        image_url, has_image, public_metadata, private_metadata, unsafe_metadata, email_addresses,
-        phone_numbers, web3_wallets, passkeys, password_enabled, two_factor_enabled, totp_enabled,
-        backup_code_enabled, mfa_enabled_at, mfa_disabled_at, password_last_updated_at,
-        external_accounts, saml_accounts, enterprise_accounts, organization_memberships,
-        last_sign_in_at, banned, locked, deprovisioned, lockout_expires_in_seconds,
-        verification_attempts_remaining, updated_at, created_at, delete_self_enabled,
-        create_organization_enabled, create_organizations_limit, last_active_at, legal_accepted_at,
-        bypass_client_trust, scim }
+    User { id, object: default, external_id: default, primary_email_address_id: default,
+        primary_phone_number_id: default, primary_web3_wallet_id: default, username: default,
+        first_name: default, last_name: default, locale: default, profile_image_url: default,
+        image_url: default, has_image, public_metadata, private_metadata: default,
+        unsafe_metadata: default, email_addresses, phone_numbers, web3_wallets, passkeys,
+        password_enabled, two_factor_enabled, totp_enabled, backup_code_enabled,
+        mfa_enabled_at: default, mfa_disabled_at: default, password_last_updated_at: default,
+        external_accounts, saml_accounts, enterprise_accounts, organization_memberships: default,
+        last_sign_in_at: default, banned, locked, deprovisioned: default,
+        lockout_expires_in_seconds: default, verification_attempts_remaining: default, updated_at,
+        created_at, delete_self_enabled, create_organization_enabled,
+        create_organizations_limit: default, last_active_at: default, legal_accepted_at: default,
+        bypass_client_trust: default, scim: default }
 );
 
 #[cfg(feature = "users")]
@@ -13411,8 +13485,8 @@ pub struct VerificationAdmin {
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::decode_object!(
-    VerificationAdmin { object, status: default, strategy: default, attempts, expire_at,
-        verified_at_client }
+    VerificationAdmin { object: default, status: default, strategy: default, attempts: default,
+        expire_at: default, verified_at_client: default }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
@@ -13481,8 +13555,8 @@ pub struct VerificationEmailLink {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::decode_object!(
-    VerificationEmailLink { object, status, strategy: default, attempts, expire_at,
-        verified_at_client }
+    VerificationEmailLink { object: default, status, strategy: default, attempts: default,
+        expire_at: default, verified_at_client: default }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -13563,8 +13637,8 @@ pub struct VerificationFromOauth {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::decode_object!(
-    VerificationFromOauth { object, status, strategy, error, expire_at, attempts,
-        verified_at_client }
+    VerificationFromOauth { object: default, status, strategy, error: default, expire_at: default,
+        attempts: default, verified_at_client: default }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -13625,8 +13699,8 @@ pub struct VerificationGoogleOneTap {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    VerificationGoogleOneTap { object, status, strategy: default, expire_at, attempts,
-        verified_at_client, error }
+    VerificationGoogleOneTap { object: default, status, strategy: default, expire_at: default,
+        attempts: default, verified_at_client: default, error: default }
 );
 
 #[cfg(feature = "users")]
@@ -13704,8 +13778,9 @@ pub struct VerificationOauth {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    VerificationOauth { object, status, strategy, external_verification_redirect_url, error,
-        expire_at, attempts, verified_at_client }
+    VerificationOauth { object: default, status, strategy,
+        external_verification_redirect_url: default, error: default, expire_at, attempts: default,
+        verified_at_client: default }
 );
 
 #[cfg(feature = "users")]
@@ -13771,7 +13846,8 @@ pub struct VerificationOtp {
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::decode_object!(
-    VerificationOtp { object, status, strategy, attempts, expire_at, channel, verified_at_client }
+    VerificationOtp { object: default, status, strategy, attempts: default, expire_at: default,
+        channel: default, verified_at_client: default }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
@@ -13858,8 +13934,8 @@ pub struct VerificationPasskey {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    VerificationPasskey { object, status: default, strategy: default, nonce, message, attempts,
-        expire_at, verified_at_client }
+    VerificationPasskey { object: default, status: default, strategy: default, nonce: default,
+        message: default, attempts: default, expire_at: default, verified_at_client: default }
 );
 
 #[cfg(feature = "users")]
@@ -13949,8 +14025,9 @@ pub struct VerificationSaml {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::decode_object!(
-    VerificationSaml { object, status, strategy: default, external_verification_redirect_url, error,
-        expire_at, attempts, verified_at_client }
+    VerificationSaml { object: default, status, strategy: default,
+        external_verification_redirect_url: default, error: default, expire_at: default,
+        attempts: default, verified_at_client: default }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -14027,7 +14104,8 @@ pub struct VerificationScim {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::decode_object!(
-    VerificationScim { object, status: default, strategy: default, attempts, expire_at }
+    VerificationScim { object: default, status: default, strategy: default, attempts: default,
+        expire_at: default }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -14096,8 +14174,8 @@ pub struct VerificationTicket {
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::decode_object!(
-    VerificationTicket { object, status, strategy: default, attempts, expire_at,
-        verified_at_client }
+    VerificationTicket { object: default, status, strategy: default, attempts: default,
+        expire_at: default, verified_at_client: default }
 );
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -14176,8 +14254,8 @@ pub struct VerificationWeb3 {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    VerificationWeb3 { object, status, strategy, nonce, message, attempts, expire_at,
-        verified_at_client }
+    VerificationWeb3 { object: default, status, strategy, nonce: default, message: default,
+        attempts: default, expire_at: default, verified_at_client: default }
 );
 
 #[cfg(feature = "users")]
@@ -14352,9 +14430,9 @@ pub struct VerifyApiKeyResponse {
 
 #[cfg(feature = "api_keys")]
 crate::runtime::decode_object!(
-    VerifyApiKeyResponse { object: default, id, r#type = "type", subject, name, description, claims,
-        scopes, revoked, revocation_reason, expired, expiration, created_by, last_used_at,
-        created_at, updated_at }
+    VerifyApiKeyResponse { object: default, id, r#type = "type", subject, name,
+        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
+        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
 );
 
 #[cfg(feature = "api_keys")]
@@ -14492,8 +14570,9 @@ pub struct VerifyM2mTokenResponse {
 
 #[cfg(feature = "m2m_tokens")]
 crate::runtime::decode_object!(
-    VerifyM2mTokenResponse { object: default, id, subject, claims, scopes, revoked,
-        revocation_reason, expired, expiration, last_used_at, created_at, updated_at }
+    VerifyM2mTokenResponse { object: default, id, subject, claims: default, scopes: default,
+        revoked, revocation_reason: default, expired, expiration: default, last_used_at: default,
+        created_at, updated_at }
 );
 
 #[cfg(feature = "m2m_tokens")]
@@ -14646,7 +14725,8 @@ pub struct VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken {
 #[cfg(feature = "o_auth_access_tokens")]
 crate::runtime::decode_object!(
     VerifyOAuthAccessTokenResponseClerkIdpOauthAccessToken { object: default, id, client_id,
-        subject, scopes, revoked, revocation_reason, expired, expiration, created_at, updated_at }
+        subject, scopes, revoked, revocation_reason: default, expired, expiration: default,
+        created_at, updated_at }
 );
 
 #[cfg(feature = "o_auth_access_tokens")]
@@ -14685,7 +14765,7 @@ pub struct VerifyPasswordResponse {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::decode_object!(VerifyPasswordResponse { verified });
+crate::runtime::decode_object!(VerifyPasswordResponse { verified: default });
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
@@ -14708,7 +14788,7 @@ pub struct VerifyTotpResponse {
 }
 
 #[cfg(feature = "users")]
-crate::runtime::decode_object!(VerifyTotpResponse { verified, code_type });
+crate::runtime::decode_object!(VerifyTotpResponse { verified: default, code_type: default });
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpResponseCodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
@@ -14753,8 +14833,8 @@ pub struct WaitlistEntry {
 
 #[cfg(feature = "waitlist_entries")]
 crate::runtime::decode_object!(
-    WaitlistEntry { object: default, id, email_address, status, is_locked, created_at, updated_at,
-        invitation }
+    WaitlistEntry { object: default, id, email_address, status, is_locked: default, created_at,
+        updated_at, invitation: default }
 );
 
 #[cfg(feature = "waitlist_entries")]
@@ -14816,7 +14896,8 @@ pub struct Web3Wallet {
 
 #[cfg(feature = "users")]
 crate::runtime::decode_object!(
-    Web3Wallet { id, object: default, web3_wallet, verification, created_at, updated_at }
+    Web3Wallet { id: default, object: default, web3_wallet, verification: default, created_at,
+        updated_at }
 );
 
 #[cfg(feature = "users")]

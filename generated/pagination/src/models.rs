@@ -58,7 +58,7 @@ pub struct ListAfterLastIdResponse {
 
 #[cfg(feature = "cursors")]
 crate::runtime::decode_object!(
-    ListAfterLastIdResponse { object: default, data, first_id, last_id, has_more }
+    ListAfterLastIdResponse { object: default, data, first_id: default, last_id: default, has_more }
 );
 
 #[cfg(feature = "cursors")]
@@ -88,7 +88,7 @@ pub struct ListConfiguredResponse {
 }
 
 #[cfg(feature = "declared")]
-crate::runtime::decode_object!(ListConfiguredResponse { rows, continue_from });
+crate::runtime::decode_object!(ListConfiguredResponse { rows: default, continue_from: default });
 
 #[cfg(feature = "declared")]
 /// The `ListDeclaredResponse` schema (`#/paths/~1declared~1extension/get/responses/200/content/application~1json/schema`).
@@ -114,7 +114,7 @@ pub struct ListDropshotResponse {
 }
 
 #[cfg(feature = "tokens")]
-crate::runtime::decode_object!(ListDropshotResponse { items, next_page });
+crate::runtime::decode_object!(ListDropshotResponse { items, next_page: default });
 
 #[cfg(feature = "tokens")]
 /// The `ListDropshotSortBy` schema (`#/paths/~1tokens~1dropshot/get/parameters/2/schema`).
@@ -150,7 +150,10 @@ pub struct ListMarkerResponse {
 }
 
 #[cfg(feature = "cursors")]
-crate::runtime::decode_object!(ListMarkerResponse { limit, next_marker, prev_marker, entries });
+crate::runtime::decode_object!(
+    ListMarkerResponse { limit: default, next_marker: default, prev_marker: default,
+        entries: default }
+);
 
 #[cfg(feature = "cursors")]
 /// The `ListNestedResponse` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema`).
@@ -178,7 +181,9 @@ pub struct ListNestedResponseArtists {
 }
 
 #[cfg(feature = "cursors")]
-crate::runtime::decode_object!(ListNestedResponseArtists { href, items, cursors });
+crate::runtime::decode_object!(
+    ListNestedResponseArtists { href: default, items, cursors: default }
+);
 
 #[cfg(feature = "cursors")]
 /// The `ListNestedResponseArtistsCursors` schema (`#/paths/~1cursor~1nested/get/responses/200/content/application~1json/schema/properties/artists/properties/cursors`).
@@ -190,7 +195,7 @@ pub struct ListNestedResponseArtistsCursors {
 }
 
 #[cfg(feature = "cursors")]
-crate::runtime::decode_object!(ListNestedResponseArtistsCursors { after });
+crate::runtime::decode_object!(ListNestedResponseArtistsCursors { after: default });
 
 #[cfg(feature = "cursors")]
 /// The `ListNextCursorResponse` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema`).
@@ -204,7 +209,7 @@ pub struct ListNextCursorResponse {
 }
 
 #[cfg(feature = "cursors")]
-crate::runtime::decode_object!(ListNextCursorResponse { results, meta });
+crate::runtime::decode_object!(ListNextCursorResponse { results, meta: default });
 
 #[cfg(feature = "cursors")]
 /// The `ListNextCursorResponseMeta` schema (`#/paths/~1cursor~1next-cursor/get/responses/200/content/application~1json/schema/properties/meta`).
@@ -216,7 +221,7 @@ pub struct ListNextCursorResponseMeta {
 }
 
 #[cfg(feature = "cursors")]
-crate::runtime::decode_object!(ListNextCursorResponseMeta { next_cursor });
+crate::runtime::decode_object!(ListNextCursorResponseMeta { next_cursor: default });
 
 #[cfg(feature = "links")]
 /// The `ListNextPageUriResponse` schema (`#/paths/~1next-url~1relative.json/get/responses/200/content/application~1json/schema`).
@@ -237,7 +242,8 @@ pub struct ListNextPageUriResponse {
 
 #[cfg(feature = "links")]
 crate::runtime::decode_object!(
-    ListNextPageUriResponse { calls, first_page_uri, next_page_uri, page, page_size }
+    ListNextPageUriResponse { calls: default, first_page_uri: default, next_page_uri: default,
+        page: default, page_size: default }
 );
 
 #[cfg(feature = "links")]
@@ -254,7 +260,7 @@ pub struct ListNextUrlResponse {
 }
 
 #[cfg(feature = "links")]
-crate::runtime::decode_object!(ListNextUrlResponse { href, items, next });
+crate::runtime::decode_object!(ListNextUrlResponse { href: default, items, next: default });
 
 #[cfg(feature = "offsets")]
 /// The `ListNumberTypedResponse` schema (`#/paths/~1offset~1numbers/get/responses/200/content/application~1json/schema`).
@@ -282,7 +288,9 @@ pub struct ListPageTokenResponse {
 }
 
 #[cfg(feature = "tokens")]
-crate::runtime::decode_object!(ListPageTokenResponse { things, next_page_token = "nextPageToken" });
+crate::runtime::decode_object!(
+    ListPageTokenResponse { things: default, next_page_token = "nextPageToken": default }
+);
 
 #[cfg(feature = "pages")]
 /// The `ListPagesResponse` schema (`#/paths/~1pages/get/responses/200/content/application~1json/schema`).
@@ -296,7 +304,7 @@ pub struct ListPagesResponse {
 }
 
 #[cfg(feature = "pages")]
-crate::runtime::decode_object!(ListPagesResponse { items, total_pages });
+crate::runtime::decode_object!(ListPagesResponse { items, total_pages: default });
 
 #[cfg(feature = "offsets")]
 /// The `ListReportedLimitResponse` schema (`#/paths/~1offset~1reported-limit/get/responses/200/content/application~1json/schema`).
@@ -317,7 +325,8 @@ pub struct ListReportedLimitResponse {
 
 #[cfg(feature = "offsets")]
 crate::runtime::decode_object!(
-    ListReportedLimitResponse { total_count, limit, offset, order, entries }
+    ListReportedLimitResponse { total_count: default, limit: default, offset: default,
+        order: default, entries: default }
 );
 
 #[cfg(feature = "offsets")]
@@ -330,7 +339,7 @@ pub struct ListReportedLimitResponseOrderItem {
 }
 
 #[cfg(feature = "offsets")]
-crate::runtime::decode_object!(ListReportedLimitResponseOrderItem { by });
+crate::runtime::decode_object!(ListReportedLimitResponseOrderItem { by: default });
 
 #[cfg(feature = "cursors")]
 /// The `ListStartingAfterResponse` schema (`#/paths/~1cursor~1starting-after/get/responses/200/content/application~1json/schema`).
@@ -346,7 +355,7 @@ pub struct ListStartingAfterResponse {
 }
 
 #[cfg(feature = "cursors")]
-crate::runtime::decode_object!(ListStartingAfterResponse { object, data, has_more });
+crate::runtime::decode_object!(ListStartingAfterResponse { object: default, data, has_more });
 
 #[cfg(feature = "other")]
 /// The `ListUnsureResponse` schema (`#/paths/~1other~1unsure/get/responses/200/content/application~1json/schema`).
@@ -358,7 +367,7 @@ pub struct ListUnsureResponse {
 }
 
 #[cfg(feature = "other")]
-crate::runtime::decode_object!(ListUnsureResponse { data });
+crate::runtime::decode_object!(ListUnsureResponse { data: default });
 
 #[cfg(feature = "offsets")]
 /// The `ListWithTotalResponse` schema (`#/paths/~1offset~1total/get/responses/200/content/application~1json/schema`).
@@ -386,4 +395,4 @@ pub struct SearchItemsResponse {
 }
 
 #[cfg(feature = "other")]
-crate::runtime::decode_object!(SearchItemsResponse { data, total });
+crate::runtime::decode_object!(SearchItemsResponse { data: default, total: default });

@@ -24,7 +24,7 @@ pub struct Courier {
     pub phone: Option<String>,
 }
 
-crate::runtime::decode_object!(Courier { name, phone });
+crate::runtime::decode_object!(Courier { name, phone: default });
 
 /// The `DelayedEvent` schema (`#/components/schemas/DelayedEvent`).
 #[derive(Clone, Debug, PartialEq)]
@@ -41,7 +41,7 @@ pub struct DelayedEvent {
 }
 
 crate::runtime::decode_object!(
-    DelayedEvent { r#type = "type": default, parcel_id, new_eta, reason }
+    DelayedEvent { r#type = "type": default, parcel_id, new_eta, reason: default }
 );
 
 /// The `DelayedEventReason` schema (`#/components/schemas/DelayedEvent/properties/reason`).
@@ -90,7 +90,7 @@ pub struct DeliveredEvent {
 }
 
 crate::runtime::decode_object!(
-    DeliveredEvent { r#type = "type": default, parcel_id, delivered_at, signed_by }
+    DeliveredEvent { r#type = "type": default, parcel_id, delivered_at, signed_by: default }
 );
 
 /// The `DeliveredEventType` schema (`#/components/schemas/DeliveredEvent/properties/type`).
@@ -116,7 +116,7 @@ pub struct ListParcelsResponse {
     pub next_cursor: Option<String>,
 }
 
-crate::runtime::decode_object!(ListParcelsResponse { parcels, next_cursor });
+crate::runtime::decode_object!(ListParcelsResponse { parcels, next_cursor: default });
 
 /// The `NewParcel` schema (`#/components/schemas/NewParcel`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -218,8 +218,8 @@ pub struct Parcel {
 }
 
 crate::runtime::decode_object!(
-    Parcel { id, object: default, status, location, dimensions, eta, courier, signature, reference,
-        history }
+    Parcel { id, object: default, status, location, dimensions, eta: default, courier: default,
+        signature: default, reference: default, history: default }
 );
 
 /// The `ParcelDimensions` schema (`#/components/schemas/Parcel/properties/dimensions`).
@@ -232,7 +232,7 @@ pub struct ParcelDimensions {
     pub size: Option<ParcelSize>,
 }
 
-crate::runtime::decode_object!(ParcelDimensions { weight_grams, size });
+crate::runtime::decode_object!(ParcelDimensions { weight_grams, size: default });
 
 impl ParcelDimensions {
     /// Takes the required field: `weight_grams`.
@@ -296,7 +296,7 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
-crate::runtime::decode_object!(Problem { title, detail });
+crate::runtime::decode_object!(Problem { title, detail: default });
 
 /// The `Scan` schema (`#/components/schemas/Scan`).
 #[derive(Clone, Debug, PartialEq)]
@@ -321,7 +321,7 @@ pub struct ScanBase {
     pub scanned_at: Option<String>,
 }
 
-crate::runtime::decode_object!(ScanBase { place, scanned_at });
+crate::runtime::decode_object!(ScanBase { place, scanned_at: default });
 
 /// The `Status` schema (`#/components/schemas/Status`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

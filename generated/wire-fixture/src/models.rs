@@ -101,7 +101,7 @@ pub struct CreateChargeResponse {
 }
 
 #[cfg(feature = "charges")]
-crate::runtime::decode_object!(CreateChargeResponse { id, captcha_provider });
+crate::runtime::decode_object!(CreateChargeResponse { id: default, captcha_provider: default });
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeResponseCaptchaProvider` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema/properties/captcha_provider`).
@@ -170,7 +170,7 @@ pub struct Device {
 }
 
 #[cfg(feature = "sessions")]
-crate::runtime::decode_object!(Device { name });
+crate::runtime::decode_object!(Device { name: default });
 
 #[cfg(feature = "tools")]
 /// The `FunctionTool` schema (`#/components/schemas/FunctionTool`).
@@ -223,7 +223,7 @@ pub struct Owner {
 }
 
 #[cfg(feature = "sessions")]
-crate::runtime::decode_object!(Owner { name });
+crate::runtime::decode_object!(Owner { name: default });
 
 #[cfg(feature = "messages")]
 /// The `Problem` schema (`#/components/schemas/Problem`).
@@ -235,7 +235,7 @@ pub struct Problem {
 }
 
 #[cfg(feature = "messages")]
-crate::runtime::decode_object!(Problem { title });
+crate::runtime::decode_object!(Problem { title: default });
 
 #[cfg(feature = "messages")]
 /// The `SearchMessagesFilter` schema (`#/paths/~1messages~1search/get/parameters/3/schema`).
@@ -292,7 +292,7 @@ pub struct Session {
 }
 
 #[cfg(feature = "sessions")]
-crate::runtime::decode_object!(Session { id, devices, labels, owner });
+crate::runtime::decode_object!(Session { id, devices: default, labels: default, owner: default });
 
 #[cfg(feature = "tools")]
 /// The `Tool` schema (`#/components/schemas/Tool`).

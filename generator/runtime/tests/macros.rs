@@ -118,7 +118,7 @@ runtime::decode_object!(Pet {
     id,
     name,
     r#type = "type",
-    age_years = "age-years",
+    age_years = "age-years": default,
     kind: default,
     note: double_option,
     tags,

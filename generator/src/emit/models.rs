@@ -380,10 +380,14 @@ fn decode_object(
         let mode = match f.presence {
             // Absent is `None`, `null` is `Some(None)`.
             Presence::OptionalNullable => Some(quote!(: double_option)),
-            // A single-value enum: it fills itself in, and a missing one is not an error.
-            Presence::Constant => Some(quote!(: default)),
-            // A missing `Option` is `None`; anything else missing is an error.
-            Presence::Required | Presence::RequiredNullable | Presence::Optional => None,
+            // A single-value enum fills itself in, and a missing `Option` is `None`: neither is
+            // an error. (Bare, the macro would find that out through serde at compile time,
+            // which is most of what an `Option` field costs to check.)
+            Presence::Constant | Presence::Optional | Presence::RequiredNullable => {
+                Some(quote!(: default))
+            }
+            // Missing is an error.
+            Presence::Required => None,
         };
         quote!(#field #wire #mode)
     });

@@ -200,7 +200,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
 /// decode_object!(Pet {
 ///     id,                         // wire name `id`; missing: an error, or `None` for an `Option`
 ///     r#type = "type",            // wire name other than the field's
-///     kind: default,              // missing: `Default::default()`
+///     kind: default,              // missing: `Default::default()` (`None` for an `Option`)
 ///     note: double_option,        // `Option<Option<T>>`: missing `None`, `null` `Some(None)`
 /// });
 /// decode_object!(Closed { id } deny_unknown_fields);
