@@ -144,7 +144,8 @@ fn print(tokens: TokenStream) -> Result<String, syn::Error> {
     }
     let mut text = prettyplease::unparse(&file);
     for (placeholder, body) in lists {
-        let Some(at) = text.find(&placeholder) else {
+        // As the macro's whole body: a doc comment above it may quote anything.
+        let Some(at) = text.find(&format!("!({placeholder})")).map(|at| at + 2) else {
             continue;
         };
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -429,6 +430,15 @@ mod tests {
         assert_eq!(
             print_one(quote!(crate::runtime::decode_object!(Empty {});)),
             "crate::runtime::decode_object!(Empty {});\n"
+        );
+        // Docs that happen to spell the placeholder are left alone.
+        assert_eq!(
+            print_one(quote! {
+                /// Mentions __sdkgen_list_0.
+                pub struct Pet {}
+                crate::runtime::decode_object!(Pet {});
+            }),
+            "/// Mentions __sdkgen_list_0.\npub struct Pet {}\ncrate::runtime::decode_object!(Pet {});\n"
         );
         let entries = (0..12).map(|i| {
             let variant = format_ident!("PhoneNumber{i}");
