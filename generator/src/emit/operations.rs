@@ -501,6 +501,8 @@ impl<'a> OperationCode<'a> {
         let follows = super::pagination::follows_urls(op);
         let send_body = self.send_body(follows);
         let stream = self.stream();
+        // What `send_with_response` (and `send_page`) return.
+        let with_response = quote!(impl Future<Output = Result<Response<#success>, Error>>);
         // Paging by URL: the next pages are this request sent to the URL the server gave.
         let (send_with_response, send_page) = if follows {
             (
@@ -511,7 +513,7 @@ impl<'a> OperationCode<'a> {
                     fn send_page(
                         self,
                         page_url: Option<String>,
-                    ) -> impl Future<Output = Result<Response<#success>, Error>> {
+                    ) -> #with_response {
                         #send_body
                     }
                 }),
@@ -550,9 +552,7 @@ impl<'a> OperationCode<'a> {
                 }
 
                 /// Sends the request and returns the decoded body with the status and headers.
-                pub fn send_with_response(
-                    self,
-                ) -> impl Future<Output = Result<Response<#success>, Error>> {
+                pub fn send_with_response(self) -> #with_response {
                     #send_with_response
                 }
 
