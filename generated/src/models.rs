@@ -11,9 +11,6 @@
 
 #![allow(deprecated)]
 
-#[allow(unused_imports)]
-use serde::Serialize;
-
 /// A single problem found with the request.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -57,7 +54,7 @@ pub struct ClerkErrors {
 crate::runtime::decode_object!(ClerkErrors { errors, meta: default, clerk_trace_id: default });
 
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// Identifier of the user to add. The user must live in the same
@@ -72,20 +69,17 @@ pub struct CreateOrganizationMembershipBody {
     /// Initial metadata for the membership, readable from both frontend and backend code.
     ///
     /// Example: `{"team":"platform"}`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Initial metadata for the membership, readable only from backend code.
     ///
     /// Example: `{"seat_id":42}`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
 }
+
+crate::runtime::encode_object!(
+    CreateOrganizationMembershipBody { user_id, role, public_metadata: double_option,
+        private_metadata: double_option }
+);
 
 /// An organization, as embedded in a membership.
 #[derive(Clone, Debug, PartialEq)]
@@ -325,7 +319,7 @@ pub enum OrganizationObject {
 crate::runtime::open_enum!(OrganizationObject { Organization = "organization" });
 
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// Role key the membership switches to.
@@ -334,18 +328,23 @@ pub struct UpdateOrganizationMembershipBody {
     pub role: String,
 }
 
+crate::runtime::encode_object!(UpdateOrganizationMembershipBody { role });
+
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// Object deep-merged into the metadata that frontend and backend code can both read.
     ///
     /// Example: `{"team":"platform"}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Object deep-merged into the metadata that only backend code can read.
     ///
     /// Example: `{"seat_id":null}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
+crate::runtime::encode_object!(
+    UpdateOrganizationMembershipMetadataBody { public_metadata: skip_none,
+        private_metadata: skip_none }
+);

@@ -338,7 +338,8 @@ fn keywords_of_json_schema_2020_12() {
             "deprecated, readOnly, writeOnly",
             json!({"type": "string", "deprecated": true, "readOnly": true}),
             Typed(&[
-                "    #[deprecated]\n    #[serde(skip_serializing_if = \"Option::is_none\")]\n    pub field: Option<String>,",
+                "    #[deprecated]\n    pub field: Option<String>,",
+                "field: skip_none",
             ]),
         ),
         (

@@ -753,7 +753,7 @@ fn structs_callers_build_get_new_or_default() {
         "legacy: None,",
         "pub fn new(op: impl Into<String>, left: impl Into<Operand>) -> Self",
         "left: Box::new(left.into()),",
-        "#[derive(Clone, Debug, Default, PartialEq, Serialize)]\npub struct Style {",
+        "#[derive(Clone, Debug, Default, PartialEq)]\npub struct Style {",
     ] {
         assert!(
             models.contains(expected),

@@ -12,7 +12,7 @@
 #![allow(deprecated)]
 
 #[allow(unused_imports)]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[cfg(feature = "actor_tokens")]
 /// The `ActorToken` schema (`#/components/schemas/ActorToken`).
@@ -82,7 +82,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "domains")]
 /// The `AddDomainBody` schema (`#/paths/~1domains/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddDomainBody {
     /// The `name` property.
@@ -90,45 +90,51 @@ pub struct AddDomainBody {
     /// The `is_satellite` property.
     pub is_satellite: bool,
     /// The `proxy_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub proxy_url: Option<Option<String>>,
 }
 
+#[cfg(feature = "domains")]
+crate::runtime::encode_object!(AddDomainBody { name, is_satellite, proxy_url: double_option });
+
 #[cfg(feature = "role_sets")]
 /// The `AddRolesToRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddRolesToRoleSetBody {
     /// The `role_keys` property.
     pub role_keys: Vec<String>,
     /// The `default_role_key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
     /// The `creator_role_key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<String>,
 }
 
+#[cfg(feature = "role_sets")]
+crate::runtime::encode_object!(
+    AddRolesToRoleSetBody { role_keys, default_role_key: skip_none, creator_role_key: skip_none }
+);
+
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequest` schema (`#/components/schemas/AdjustCreditBalanceRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AdjustCreditBalanceRequest {
     /// The `amount` property.
     pub amount: i64,
     /// The `action` property: a [`AdjustCreditBalanceRequestAction`].
     pub action: AdjustCreditBalanceRequestAction,
     /// The `currency` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `idempotency_key` property.
     pub idempotency_key: String,
     /// The `note` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
+
+#[cfg(any(feature = "users", feature = "organizations"))]
+crate::runtime::encode_object!(
+    AdjustCreditBalanceRequest { amount, action, currency: skip_none, idempotency_key,
+        note: skip_none }
+);
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 impl AdjustCreditBalanceRequest {
@@ -275,11 +281,14 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `ApplyCommerceDiscountRequest` schema (`#/components/schemas/ApplyCommerceDiscountRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ApplyCommerceDiscountRequest {
     /// The `discount_id` property.
     pub discount_id: String,
 }
+
+#[cfg(feature = "billing")]
+crate::runtime::encode_object!(ApplyCommerceDiscountRequest { discount_id });
 
 #[cfg(feature = "billing")]
 impl ApplyCommerceDiscountRequest {
@@ -293,7 +302,7 @@ impl ApplyCommerceDiscountRequest {
 
 #[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationBody` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationBody {
     /// The `verification_id` property.
@@ -301,6 +310,9 @@ pub struct AttemptEmailAddressVerificationBody {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "email_addresses")]
+crate::runtime::encode_object!(AttemptEmailAddressVerificationBody { verification_id, code });
 
 #[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
@@ -331,7 +343,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationBody {
     /// The `verification_id` property.
@@ -339,6 +351,9 @@ pub struct AttemptPhoneNumberVerificationBody {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "phone_numbers")]
+crate::runtime::encode_object!(AttemptPhoneNumberVerificationBody { verification_id, code });
 
 #[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
@@ -786,16 +801,19 @@ crate::runtime::decode_object!(CNameTarget { host, value, required });
 
 #[cfg(feature = "beta_features")]
 /// The `ChangeProductionInstanceDomainBody` schema (`#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeProductionInstanceDomainBody {
     /// The `home_url` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// The `is_secondary` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
+
+#[cfg(feature = "beta_features")]
+crate::runtime::encode_object!(
+    ChangeProductionInstanceDomainBody { home_url: skip_none, is_secondary: skip_none }
+);
 
 #[cfg(
     any(
@@ -2499,7 +2517,7 @@ crate::runtime::open_enum!(CookiesObject { Cookies = "cookies" });
 
 #[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBody` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActorTokenBody {
     /// The `user_id` property.
@@ -2507,20 +2525,27 @@ pub struct CreateActorTokenBody {
     /// The `actor` property: a [`CreateActorTokenBodyActor`].
     pub actor: CreateActorTokenBodyActor,
     /// Default: `3600`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
     /// Default: `1800`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
 #[cfg(feature = "actor_tokens")]
+crate::runtime::encode_object!(
+    CreateActorTokenBody { user_id, actor, expires_in_seconds: skip_none,
+        session_max_duration_in_seconds: skip_none }
+);
+
+#[cfg(feature = "actor_tokens")]
 /// The `CreateActorTokenBodyActor` schema (`#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateActorTokenBodyActor {
     /// The `sub` property.
     pub sub: String,
 }
+
+#[cfg(feature = "actor_tokens")]
+crate::runtime::encode_object!(CreateActorTokenBodyActor { sub });
 
 #[cfg(feature = "actor_tokens")]
 impl CreateActorTokenBodyActor {
@@ -2562,22 +2587,24 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenBody {
     /// The `organization_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `it_contact_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
     /// The `scopes` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Default: `3600`. Range: 0..=86400.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<i64>,
 }
+
+#[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::encode_object!(
+    CreateAdminPortalLinkTokenBody { organization_id: skip_none, it_contact_id: skip_none,
+        scopes: skip_none, seconds_until_expiration: skip_none }
+);
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenConflict` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
@@ -2730,7 +2757,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAgentTaskBody {
     /// The `on_behalf_of` property: a [`CreateAgentTaskBodyOnBehalfOf`].
@@ -2744,21 +2771,29 @@ pub struct CreateAgentTaskBody {
     /// The `redirect_url` property.
     pub redirect_url: String,
     /// Default: `1800`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
 #[cfg(feature = "agent_tasks")]
+crate::runtime::encode_object!(
+    CreateAgentTaskBody { on_behalf_of, permissions, agent_name, task_description, redirect_url,
+        session_max_duration_in_seconds: skip_none }
+);
+
+#[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyOnBehalfOf` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateAgentTaskBodyOnBehalfOf {
     /// The `user_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `identifier` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
+
+#[cfg(feature = "agent_tasks")]
+crate::runtime::encode_object!(
+    CreateAgentTaskBodyOnBehalfOf { user_id: skip_none, identifier: skip_none }
+);
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyPermissions` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`).
@@ -2777,15 +2812,17 @@ crate::runtime::open_enum!(CreateAgentTaskBodyPermissions { Asterisk = "*" });
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `CreateAllowlistIdentifierBody` schema (`#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAllowlistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
+
+#[cfg(feature = "allow_list_block_list")]
+crate::runtime::encode_object!(CreateAllowlistIdentifierBody { identifier, notify: skip_none });
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBadRequest` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
@@ -2817,44 +2854,33 @@ crate::runtime::decode_object!(CreateApiKeyBadRequestErrorsItem { message, long_
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyBody {
     /// Default: `api_key`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The `name` property.
     pub name: String,
     /// The `description` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// The `subject` property.
     pub subject: String,
     /// The `claims` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub claims: Option<Option<serde_json::Value>>,
     /// Default: `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `created_by` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub created_by: Option<Option<String>>,
     /// Minimum: 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub seconds_until_expiration: Option<Option<f64>>,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::encode_object!(
+    CreateApiKeyBody { r#type = "type": skip_none, name, description: double_option, subject,
+        claims: double_option, scopes: skip_none, created_by: double_option,
+        seconds_until_expiration: double_option }
+);
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyConflict` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
@@ -2950,30 +2976,30 @@ crate::runtime::open_enum!(CreateApiKeyResponseObject { ApiKey = "api_key" });
 
 #[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequest` schema (`#/components/schemas/CreateBillingPriceRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateBillingPriceRequest {
     /// The `plan_id` property.
     pub plan_id: String,
     /// Default: `USD`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The `amount` property.
     pub amount: Option<i64>,
     /// The `annual_monthly_amount` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub annual_monthly_amount: Option<Option<i64>>,
     /// The `description` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The `supported_billing_periods` property: a [`CreateBillingPriceRequestSupportedBillingPeriods`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_billing_periods: Option<
         CreateBillingPriceRequestSupportedBillingPeriods,
     >,
 }
+
+#[cfg(feature = "billing")]
+crate::runtime::encode_object!(
+    CreateBillingPriceRequest { plan_id, currency: skip_none, amount,
+        annual_monthly_amount: double_option, description: skip_none,
+        supported_billing_periods: skip_none }
+);
 
 #[cfg(feature = "billing")]
 impl CreateBillingPriceRequest {
@@ -3015,53 +3041,42 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBlocklistIdentifierBody {
     /// The `identifier` property.
     pub identifier: String,
 }
 
+#[cfg(feature = "allow_list_block_list")]
+crate::runtime::encode_object!(CreateBlocklistIdentifierBody { identifier });
+
 #[cfg(feature = "invitations")]
 /// The `CreateBulkInvitationsBodyItem` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateBulkInvitationsBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// The `public_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub redirect_url: Option<Option<String>>,
     /// Default: `true`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify: Option<Option<bool>>,
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub ignore_existing: Option<Option<bool>>,
     /// Range: 1..=365.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `invitation`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateBulkInvitationsBodyItemTemplateSlug>,
 }
+
+#[cfg(feature = "invitations")]
+crate::runtime::encode_object!(
+    CreateBulkInvitationsBodyItem { email_address, public_metadata: double_option,
+        redirect_url: double_option, notify: double_option, ignore_existing: double_option,
+        expires_in_days: double_option, template_slug: skip_none }
+);
 
 #[cfg(feature = "invitations")]
 impl CreateBulkInvitationsBodyItem {
@@ -3104,17 +3119,18 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `CreateBulkWaitlistEntriesBodyItem` schema (`#/paths/~1waitlist_entries~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateBulkWaitlistEntriesBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify: Option<Option<bool>>,
 }
+
+#[cfg(feature = "waitlist_entries")]
+crate::runtime::encode_object!(
+    CreateBulkWaitlistEntriesBodyItem { email_address, notify: double_option }
+);
 
 #[cfg(feature = "waitlist_entries")]
 impl CreateBulkWaitlistEntriesBodyItem {
@@ -3131,43 +3147,49 @@ impl CreateBulkWaitlistEntriesBodyItem {
 
 #[cfg(feature = "directories")]
 /// The `CreateDirectoryBody` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider` property.
     pub provider: String,
     /// The `group_role_mappings` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateDirectoryBodyGroupRoleMappingsItem>>,
 }
 
 #[cfg(feature = "directories")]
+crate::runtime::encode_object!(
+    CreateDirectoryBody { enterprise_connection_id, name: skip_none, provider,
+        group_role_mappings: skip_none }
+);
+
+#[cfg(feature = "directories")]
 /// The `CreateDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateDirectoryBodyGroupRoleMappingsItem {
     /// The `directory_group_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `directory_group_display_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_display_name: Option<String>,
     /// The `scim_group_display_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
+
+#[cfg(feature = "directories")]
+crate::runtime::encode_object!(
+    CreateDirectoryBodyGroupRoleMappingsItem { directory_group_id: skip_none,
+        scim_group_id: skip_none, directory_group_display_name: skip_none,
+        scim_group_display_name: skip_none, role_id, precedence: skip_none }
+);
 
 #[cfg(feature = "directories")]
 impl CreateDirectoryBodyGroupRoleMappingsItem {
@@ -3188,25 +3210,28 @@ impl CreateDirectoryBodyGroupRoleMappingsItem {
 
 #[cfg(feature = "directories")]
 /// The `CreateDirectoryGroupRoleMappingBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingBody {
     /// The `directory_group_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "directories")]
+crate::runtime::encode_object!(
+    CreateDirectoryGroupRoleMappingBody { directory_group_id: skip_none, scim_group_id: skip_none,
+        role_id, precedence: skip_none }
+);
+
 #[cfg(feature = "email_addresses")]
 /// The `CreateEmailAddressBody` schema (`#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEmailAddressBody {
     /// The `user_id` property.
@@ -3214,28 +3239,22 @@ pub struct CreateEmailAddressBody {
     /// The `email_address` property.
     pub email_address: String,
     /// The `verified` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary: Option<Option<bool>>,
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "email_addresses")]
+crate::runtime::encode_object!(
+    CreateEmailAddressBody { user_id, email_address, verified: double_option,
+        primary: double_option, notify_primary_email_address_changed: double_option }
+);
+
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionBody {
     /// The `name` property.
@@ -3245,63 +3264,51 @@ pub struct CreateEnterpriseConnectionBody {
     /// The `domains` property.
     pub domains: Vec<String>,
     /// The `organization_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub organization_id: Option<Option<String>>,
     /// The `allow_organization_account_linking` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `active` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub active: Option<Option<bool>>,
     /// The `saml` property: a [`CreateEnterpriseConnectionBodySaml`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub saml: Option<Option<CreateEnterpriseConnectionBodySaml>>,
     /// The `oidc` property: a [`CreateEnterpriseConnectionBodyOidc`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub oidc: Option<Option<CreateEnterpriseConnectionBodyOidc>>,
     /// The `custom_attributes` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<CreateEnterpriseConnectionBodyCustomAttributesItem>,
     >,
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    CreateEnterpriseConnectionBody { name, provider, domains, organization_id: double_option,
+        allow_organization_account_linking: double_option, active: double_option,
+        saml: double_option, oidc: double_option, custom_attributes: skip_none }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    CreateEnterpriseConnectionBodyCustomAttributesItem { name, key, sso_path: skip_none,
+        scim_path: skip_none, directory_path: skip_none, multi_valued: skip_none }
+);
 
 #[cfg(feature = "enterprise_connections")]
 impl CreateEnterpriseConnectionBodyCustomAttributesItem {
@@ -3322,51 +3329,30 @@ impl CreateEnterpriseConnectionBodyCustomAttributesItem {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub client_id: Option<Option<String>>,
     /// The `client_secret` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub client_secret: Option<Option<String>>,
     /// The `discovery_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub discovery_url: Option<Option<String>>,
     /// The `auth_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub auth_url: Option<Option<String>>,
     /// The `token_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub token_url: Option<Option<String>>,
     /// The `user_info_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub user_info_url: Option<Option<String>>,
     /// The `requires_pkce` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub requires_pkce: Option<Option<bool>>,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    CreateEnterpriseConnectionBodyOidc { client_id: double_option, client_secret: double_option,
+        discovery_url: double_option, auth_url: double_option, token_url: double_option,
+        user_info_url: double_option, requires_pkce: double_option }
+);
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyProvider` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`).
@@ -3400,112 +3386,75 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEnterpriseConnectionBodySaml {
     /// The `idp_entity_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`CreateEnterpriseConnectionBodySamlAttributeMapping`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub attribute_mapping: Option<
         Option<CreateEnterpriseConnectionBodySamlAttributeMapping>,
     >,
     /// The `allow_subdomains` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `force_authn` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub force_authn: Option<Option<bool>>,
     /// The `login_hint` property: a [`CreateEnterpriseConnectionBodySamlLoginHint`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub login_hint: Option<Option<CreateEnterpriseConnectionBodySamlLoginHint>>,
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    CreateEnterpriseConnectionBodySaml { idp_entity_id: double_option, idp_sso_url: double_option,
+        idp_certificate: double_option, idp_metadata_url: double_option,
+        idp_metadata: double_option, attribute_mapping: double_option,
+        allow_subdomains: double_option, allow_idp_initiated: double_option,
+        force_authn: double_option, login_hint: double_option }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub user_id: Option<Option<String>>,
     /// The `email_address` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub email_address: Option<Option<String>>,
     /// The `first_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub last_name: Option<Option<String>>,
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    CreateEnterpriseConnectionBodySamlAttributeMapping { user_id: double_option,
+        email_address: double_option, first_name: double_option, last_name: double_option }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateEnterpriseConnectionBodySamlLoginHint {
     /// The `mode` property: a [`CreateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: CreateEnterpriseConnectionBodySamlLoginHintMode,
     /// The `source` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    CreateEnterpriseConnectionBodySamlLoginHint { mode, source: skip_none }
+);
 
 #[cfg(feature = "enterprise_connections")]
 impl CreateEnterpriseConnectionBodySamlLoginHint {
@@ -3545,39 +3494,31 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "invitations")]
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
     /// The `public_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `redirect_url` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// Default: `true`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify: Option<Option<bool>>,
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub ignore_existing: Option<Option<bool>>,
     /// Range: 1..=365.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub expires_in_days: Option<Option<i64>>,
     /// The `template_slug` property: a [`CreateInvitationBodyTemplateSlug`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateInvitationBodyTemplateSlug>,
 }
+
+#[cfg(feature = "invitations")]
+crate::runtime::encode_object!(
+    CreateInvitationBody { email_address, public_metadata: skip_none, redirect_url: skip_none,
+        notify: double_option, ignore_existing: double_option, expires_in_days: double_option,
+        template_slug: skip_none }
+);
 
 #[cfg(feature = "invitations")]
 /// The `CreateInvitationBodyTemplateSlug` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`).
@@ -3600,7 +3541,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "jwt_templates")]
 /// The `CreateJwtTemplateBody` schema (`#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateJwtTemplateBody {
     /// The `name` property.
@@ -3608,33 +3549,23 @@ pub struct CreateJwtTemplateBody {
     /// The `claims` property.
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub lifetime: Option<Option<i64>>,
     /// Range: 0..=300.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allowed_clock_skew: Option<Option<i64>>,
     /// The `custom_signing_key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The `signing_algorithm` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub signing_algorithm: Option<Option<String>>,
     /// The `signing_key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub signing_key: Option<Option<String>>,
 }
+
+#[cfg(feature = "jwt_templates")]
+crate::runtime::encode_object!(
+    CreateJwtTemplateBody { name, claims, lifetime: double_option,
+        allowed_clock_skew: double_option, custom_signing_key: skip_none,
+        signing_algorithm: double_option, signing_key: double_option }
+);
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
@@ -3666,28 +3597,24 @@ crate::runtime::decode_object!(CreateM2mTokenBadRequestErrorsItem { message, lon
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenBody {
     /// Default: `opaque`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_format: Option<CreateM2mTokenBodyTokenFormat>,
     /// Minimum: 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub seconds_until_expiration: Option<Option<f64>>,
     /// The `claims` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub claims: Option<Option<serde_json::Value>>,
     /// Minimum: 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_remaining_ttl_seconds: Option<i64>,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::encode_object!(
+    CreateM2mTokenBody { token_format: skip_none, seconds_until_expiration: double_option,
+        claims: double_option, min_remaining_ttl_seconds: skip_none }
+);
 
 #[cfg(feature = "m2m_tokens")]
 /// Default: `opaque`.
@@ -3794,18 +3721,21 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineBody` schema (`#/paths/~1machines/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMachineBody {
     /// The `name` property.
     pub name: String,
     /// The `scoped_machines` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
     /// Default: `3600`. Range: 1..=315360000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::encode_object!(
+    CreateMachineBody { name, scoped_machines: skip_none, default_token_ttl: skip_none }
+);
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineResponse` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema`).
@@ -3855,221 +3785,152 @@ crate::runtime::open_enum!(CreateMachineResponseObject { Machine = "machine" });
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMachineScopeBody {
     /// The `to_machine_id` property.
     pub to_machine_id: String,
 }
 
+#[cfg(feature = "machines")]
+crate::runtime::encode_object!(CreateMachineScopeBody { to_machine_id });
+
 #[cfg(feature = "o_auth_applications")]
 /// The `CreateOAuthApplicationBody` schema (`#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOAuthApplicationBody {
     /// The `name` property.
     pub name: String,
     /// The `redirect_uris` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub redirect_uris: Option<Option<Vec<String>>>,
     /// The `callback_url` property.
     #[deprecated]
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub callback_url: Option<Option<String>>,
     /// Default: `profile email`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub scopes: Option<Option<String>>,
     /// Default: `true`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub consent_screen_enabled: Option<Option<bool>>,
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub pkce_required: Option<Option<bool>>,
     /// The `public` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public: Option<Option<bool>>,
 }
 
+#[cfg(feature = "o_auth_applications")]
+crate::runtime::encode_object!(
+    CreateOAuthApplicationBody { name, redirect_uris: double_option, callback_url: double_option,
+        scopes: double_option, consent_screen_enabled: double_option, pkce_required: double_option,
+        public: double_option }
+);
+
 #[cfg(feature = "organizations")]
 /// The `CreateOrganizationBody` schema (`#/paths/~1organizations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationBody {
     /// The `name` property.
     pub name: String,
     /// The `created_by` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub created_by: Option<Option<String>>,
     /// The `private_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `public_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `slug` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub slug: Option<Option<String>>,
     /// Minimum: 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `created_at` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub created_at: Option<Option<String>>,
     /// The `role_set_key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub role_set_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "organizations")]
+crate::runtime::encode_object!(
+    CreateOrganizationBody { name, created_by: double_option, private_metadata: double_option,
+        public_metadata: double_option, slug: double_option, max_allowed_memberships: double_option,
+        created_at: double_option, role_set_key: double_option }
+);
+
 #[cfg(feature = "organization_domains")]
 /// The `CreateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationDomainBody {
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enrollment_mode` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<String>,
     /// The `verified` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub verified: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_domains")]
+crate::runtime::encode_object!(
+    CreateOrganizationDomainBody { name: skip_none, enrollment_mode: skip_none,
+        verified: double_option }
+);
+
 #[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationInvitationBody {
     /// The `email_address` property.
     pub email_address: String,
     /// The `inviter_user_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub inviter_user_id: Option<Option<String>>,
     /// The `role` property.
     pub role: String,
     /// The `public_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub redirect_url: Option<Option<String>>,
     /// Range: 1..=365.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `true`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify: Option<Option<bool>>,
 }
 
 #[cfg(feature = "organization_invitations")]
+crate::runtime::encode_object!(
+    CreateOrganizationInvitationBody { email_address, inviter_user_id: double_option, role,
+        public_metadata: double_option, private_metadata: double_option,
+        redirect_url: double_option, expires_in_days: double_option, notify: double_option }
+);
+
+#[cfg(feature = "organization_invitations")]
 /// The `CreateOrganizationInvitationBulkBodyItem` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateOrganizationInvitationBulkBodyItem {
     /// The `email_address` property.
     pub email_address: String,
     /// The `inviter_user_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub inviter_user_id: Option<Option<String>>,
     /// The `role` property.
     pub role: String,
     /// The `public_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `redirect_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub redirect_url: Option<Option<String>>,
     /// Range: 1..=365.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub expires_in_days: Option<Option<i64>>,
     /// Default: `true`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify: Option<Option<bool>>,
 }
+
+#[cfg(feature = "organization_invitations")]
+crate::runtime::encode_object!(
+    CreateOrganizationInvitationBulkBodyItem { email_address, inviter_user_id: double_option, role,
+        public_metadata: double_option, private_metadata: double_option,
+        redirect_url: double_option, expires_in_days: double_option, notify: double_option }
+);
 
 #[cfg(feature = "organization_invitations")]
 impl CreateOrganizationInvitationBulkBodyItem {
@@ -4092,7 +3953,7 @@ impl CreateOrganizationInvitationBulkBodyItem {
 
 #[cfg(feature = "organization_memberships")]
 /// The `CreateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationMembershipBody {
     /// The `user_id` property.
@@ -4100,22 +3961,20 @@ pub struct CreateOrganizationMembershipBody {
     /// The `role` property.
     pub role: String,
     /// The `public_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// The `private_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub private_metadata: Option<Option<serde_json::Map<String, serde_json::Value>>>,
 }
 
+#[cfg(feature = "organization_memberships")]
+crate::runtime::encode_object!(
+    CreateOrganizationMembershipBody { user_id, role, public_metadata: double_option,
+        private_metadata: double_option }
+);
+
 #[cfg(feature = "organization_permissions")]
 /// The `CreateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationPermissionBody {
     /// The `name` property.
@@ -4123,13 +3982,17 @@ pub struct CreateOrganizationPermissionBody {
     /// The `key` property.
     pub key: String,
     /// The `description` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+#[cfg(feature = "organization_permissions")]
+crate::runtime::encode_object!(
+    CreateOrganizationPermissionBody { name, key, description: skip_none }
+);
+
 #[cfg(feature = "organization_roles")]
 /// The `CreateOrganizationRoleBody` schema (`#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationRoleBody {
     /// The `name` property.
@@ -4137,28 +4000,22 @@ pub struct CreateOrganizationRoleBody {
     /// The `key` property.
     pub key: String,
     /// The `description` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// The `permissions` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub permissions: Option<Option<Vec<String>>>,
     /// The `include_in_initial_role_set` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub include_in_initial_role_set: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_roles")]
+crate::runtime::encode_object!(
+    CreateOrganizationRoleBody { name, key, description: double_option, permissions: double_option,
+        include_in_initial_role_set: double_option }
+);
+
 #[cfg(feature = "phone_numbers")]
 /// The `CreatePhoneNumberBody` schema (`#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePhoneNumberBody {
     /// The `user_id` property.
@@ -4166,60 +4023,57 @@ pub struct CreatePhoneNumberBody {
     /// The `phone_number` property.
     pub phone_number: String,
     /// The `verified` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary: Option<Option<bool>>,
     /// The `reserved_for_second_factor` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub reserved_for_second_factor: Option<Option<bool>>,
 }
 
+#[cfg(feature = "phone_numbers")]
+crate::runtime::encode_object!(
+    CreatePhoneNumberBody { user_id, phone_number, verified: double_option, primary: double_option,
+        reserved_for_second_factor: double_option }
+);
+
 #[cfg(feature = "redirect_urls")]
 /// The `CreateRedirectUrlBody` schema (`#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRedirectUrlBody {
     /// The `url` property.
     pub url: String,
 }
 
+#[cfg(feature = "redirect_urls")]
+crate::runtime::encode_object!(CreateRedirectUrlBody { url });
+
 #[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBody` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoleSetBody {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `description` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// The `default_role_key` property.
     pub default_role_key: String,
     /// The `creator_role_key` property.
     pub creator_role_key: String,
     /// The `type` property: a [`CreateRoleSetBodyType`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateRoleSetBodyType>,
     /// The `roles` property.
     pub roles: Vec<String>,
 }
+
+#[cfg(feature = "role_sets")]
+crate::runtime::encode_object!(
+    CreateRoleSetBody { name, key: skip_none, description: double_option, default_role_key,
+        creator_role_key, r#type = "type": skip_none, roles }
+);
 
 #[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBodyType` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`).
@@ -4239,101 +4093,79 @@ crate::runtime::open_enum!(CreateRoleSetBodyType { Initial = "initial", Custom =
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSamlConnectionBody {
     /// The `name` property.
     pub name: String,
     /// The `domain` property.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `provider` property: a [`CreateSamlConnectionBodyProvider`].
     pub provider: CreateSamlConnectionBodyProvider,
     /// The `idp_entity_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata: Option<Option<String>>,
     /// The `organization_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub organization_id: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`CreateSamlConnectionBodyAttributeMapping`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub attribute_mapping: Option<Option<CreateSamlConnectionBodyAttributeMapping>>,
     /// The `force_authn` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`CreateSamlConnectionBodyLoginHint`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub login_hint: Option<Option<CreateSamlConnectionBodyLoginHint>>,
 }
 
 #[cfg(feature = "saml_connections")]
+crate::runtime::encode_object!(
+    CreateSamlConnectionBody { name, domain: skip_none, domains: skip_none, provider,
+        idp_entity_id: double_option, idp_sso_url: double_option, idp_certificate: double_option,
+        idp_metadata_url: double_option, idp_metadata: double_option,
+        organization_id: double_option, attribute_mapping: double_option, force_authn: skip_none,
+        login_hint: double_option }
+);
+
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `email_address` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
 #[cfg(feature = "saml_connections")]
+crate::runtime::encode_object!(
+    CreateSamlConnectionBodyAttributeMapping { user_id: skip_none, email_address: skip_none,
+        first_name: skip_none, last_name: skip_none }
+);
+
+#[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateSamlConnectionBodyLoginHint {
     /// The `mode` property: a [`CreateSamlConnectionBodyLoginHintMode`].
     pub mode: CreateSamlConnectionBodyLoginHintMode,
     /// The `source` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "saml_connections")]
+crate::runtime::encode_object!(CreateSamlConnectionBodyLoginHint { mode, source: skip_none });
 
 #[cfg(feature = "saml_connections")]
 impl CreateSamlConnectionBodyLoginHint {
@@ -4394,36 +4226,44 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBody` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScimDirectoryBody {
     /// The `enterprise_connection_id` property.
     pub enterprise_connection_id: String,
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `provider` property.
     pub provider: String,
     /// The `group_role_mappings` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateScimDirectoryBodyGroupRoleMappingsItem>>,
 }
 
 #[cfg(feature = "scim_directories")]
+crate::runtime::encode_object!(
+    CreateScimDirectoryBody { enterprise_connection_id, name: skip_none, provider,
+        group_role_mappings: skip_none }
+);
+
+#[cfg(feature = "scim_directories")]
 /// The `CreateScimDirectoryBodyGroupRoleMappingsItem` schema (`#/paths/~1scim_directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
     /// The `scim_group_display_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
+
+#[cfg(feature = "scim_directories")]
+crate::runtime::encode_object!(
+    CreateScimDirectoryBodyGroupRoleMappingsItem { scim_group_id,
+        scim_group_display_name: skip_none, role_id, precedence: skip_none }
+);
 
 #[cfg(feature = "scim_directories")]
 impl CreateScimDirectoryBodyGroupRoleMappingsItem {
@@ -4442,7 +4282,7 @@ impl CreateScimDirectoryBodyGroupRoleMappingsItem {
 
 #[cfg(feature = "scim_directories")]
 /// The `CreateScimGroupRoleMappingBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScimGroupRoleMappingBody {
     /// The `scim_group_id` property.
@@ -4450,47 +4290,53 @@ pub struct CreateScimGroupRoleMappingBody {
     /// The `role_id` property.
     pub role_id: String,
     /// Minimum: 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
+#[cfg(feature = "scim_directories")]
+crate::runtime::encode_object!(
+    CreateScimGroupRoleMappingBody { scim_group_id, role_id, precedence: skip_none }
+);
+
 #[cfg(feature = "sessions")]
 /// The `CreateSessionBody` schema (`#/paths/~1sessions/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionBody {
     /// The `user_id` property.
     pub user_id: String,
     /// The `active_organization_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_organization_id: Option<String>,
 }
 
 #[cfg(feature = "sessions")]
+crate::runtime::encode_object!(CreateSessionBody { user_id, active_organization_id: skip_none });
+
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenBody` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionTokenBody {
     /// Range: 30..=315360000.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
 #[cfg(feature = "sessions")]
+crate::runtime::encode_object!(CreateSessionTokenBody { expires_in_seconds: double_option });
+
+#[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateBody` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateBody {
     /// Range: 30..=315360000.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub expires_in_seconds: Option<Option<i64>>,
 }
+
+#[cfg(feature = "sessions")]
+crate::runtime::encode_object!(
+    CreateSessionTokenFromTemplateBody { expires_in_seconds: double_option }
+);
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
@@ -4554,185 +4400,109 @@ crate::runtime::open_enum!(CreateSessionTokenResponseObject { Token = "token" })
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSignInTokenBody {
     /// The `user_id` property.
     pub user_id: String,
     /// The `org_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub org_id: Option<Option<String>>,
     /// Default: `2592000`. Minimum: 1.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub expires_in_seconds: Option<Option<i64>>,
 }
 
+#[cfg(feature = "sign_in_tokens")]
+crate::runtime::encode_object!(
+    CreateSignInTokenBody { user_id, org_id: double_option, expires_in_seconds: double_option }
+);
+
 #[cfg(feature = "users")]
 /// The `CreateUserBody` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUserBody {
     /// The `external_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub external_id: Option<Option<String>>,
     /// The `first_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub last_name: Option<Option<String>>,
     /// The `locale` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub locale: Option<Option<String>>,
     /// The `email_address` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
     /// The `email_address_identification_status` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address_identification_status: Option<
         Vec<CreateUserBodyEmailAddressIdentificationStatusItem>,
     >,
     /// The `phone_number` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// The `phone_number_identification_status` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_identification_status: Option<
         Vec<CreateUserBodyPhoneNumberIdentificationStatusItem>,
     >,
     /// The `web3_wallet` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
     /// The `username` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub username: Option<Option<String>>,
     /// The `password` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub password: Option<Option<String>>,
     /// The `password_digest` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub password_digest: Option<Option<String>>,
     /// The `password_hasher` property: a [`PasswordHasher`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// The `skip_password_checks` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub skip_password_checks: Option<Option<bool>>,
     /// The `skip_password_requirement` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub skip_password_requirement: Option<Option<bool>>,
     /// The `totp_secret` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub totp_secret: Option<Option<String>>,
     /// The `backup_codes` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `public_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `delete_self_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub delete_self_enabled: Option<Option<bool>>,
     /// The `legal_accepted_at` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub legal_accepted_at: Option<Option<String>>,
     /// The `skip_legal_checks` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub skip_legal_checks: Option<Option<bool>>,
     /// The `skip_user_requirement` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub skip_user_requirement: Option<Option<bool>>,
     /// The `create_organization_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub create_organization_enabled: Option<Option<bool>>,
     /// The `create_organizations_limit` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub create_organizations_limit: Option<Option<i64>>,
     /// The `created_at` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub created_at: Option<Option<String>>,
     /// The `bypass_client_trust` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub bypass_client_trust: Option<Option<bool>>,
     /// The `banned` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub banned: Option<Option<bool>>,
     /// The `locked` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub locked: Option<Option<bool>>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(
+    CreateUserBody { external_id: double_option, first_name: double_option,
+        last_name: double_option, locale: double_option, email_address: skip_none,
+        email_address_identification_status: skip_none, phone_number: skip_none,
+        phone_number_identification_status: skip_none, web3_wallet: skip_none,
+        username: double_option, password: double_option, password_digest: double_option,
+        password_hasher: skip_none, skip_password_checks: double_option,
+        skip_password_requirement: double_option, totp_secret: double_option,
+        backup_codes: skip_none, public_metadata: skip_none, private_metadata: skip_none,
+        unsafe_metadata: skip_none, delete_self_enabled: double_option,
+        legal_accepted_at: double_option, skip_legal_checks: double_option,
+        skip_user_requirement: double_option, create_organization_enabled: double_option,
+        create_organizations_limit: double_option, created_at: double_option,
+        bypass_client_trust: double_option, banned: double_option, locked: double_option }
+);
 
 #[cfg(feature = "users")]
 /// The `CreateUserBodyEmailAddressIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`).
@@ -4774,18 +4544,17 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `CreateWaitlistEntryBody` schema (`#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWaitlistEntryBody {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `true`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify: Option<Option<bool>>,
 }
+
+#[cfg(feature = "waitlist_entries")]
+crate::runtime::encode_object!(CreateWaitlistEntryBody { email_address, notify: double_option });
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
@@ -5997,11 +5766,14 @@ crate::runtime::decode_object!(EnterpriseConnections { data, total_count });
 
 #[cfg(feature = "billing")]
 /// The `ExtendFreeTrialRequest` schema (`#/components/schemas/ExtendFreeTrialRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExtendFreeTrialRequest {
     /// The `extend_to` property.
     pub extend_to: String,
 }
+
+#[cfg(feature = "billing")]
+crate::runtime::encode_object!(ExtendFreeTrialRequest { extend_to });
 
 #[cfg(feature = "billing")]
 impl ExtendFreeTrialRequest {
@@ -7076,16 +6848,15 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `InviteWaitlistEntryBody` schema (`#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InviteWaitlistEntryBody {
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub ignore_existing: Option<Option<bool>>,
 }
+
+#[cfg(feature = "waitlist_entries")]
+crate::runtime::encode_object!(InviteWaitlistEntryBody { ignore_existing: double_option });
 
 #[cfg(feature = "jwks")]
 /// The `Jwks` schema (`#/components/schemas/JWKS`).
@@ -7943,16 +7714,19 @@ crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machi
 
 #[cfg(feature = "organizations")]
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct MergeOrganizationMetadataBody {
     /// The `public_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
+#[cfg(feature = "organizations")]
+crate::runtime::encode_object!(
+    MergeOrganizationMetadataBody { public_metadata: skip_none, private_metadata: skip_none }
+);
 
 #[cfg(feature = "users")]
 /// The `OAuthAccessToken` schema (`#/components/schemas/OAuthAccessToken`).
@@ -9260,35 +9034,37 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PreviewTemplateBody {
     /// The `subject` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub subject: Option<Option<String>>,
     /// The `body` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `from_email_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
 
+#[cfg(feature = "email_sms_templates")]
+crate::runtime::encode_object!(
+    PreviewTemplateBody { subject: double_option, body: skip_none, from_email_name: skip_none,
+        reply_to_email_name: skip_none }
+);
+
 #[cfg(feature = "billing")]
 /// The `PriceTransitionRequest` schema (`#/components/schemas/PriceTransitionRequest`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PriceTransitionRequest {
     /// The `from_price_id` property.
     pub from_price_id: String,
     /// The `to_price_id` property.
     pub to_price_id: String,
 }
+
+#[cfg(feature = "billing")]
+crate::runtime::encode_object!(PriceTransitionRequest { from_price_id, to_price_id });
 
 #[cfg(feature = "billing")]
 impl PriceTransitionRequest {
@@ -9389,7 +9165,7 @@ crate::runtime::open_enum!(RedirectUrlObject { RedirectUrl = "redirect_url" });
 
 #[cfg(feature = "sessions")]
 /// The `RefreshSessionBody` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RefreshSessionBody {
     /// The `expired_token` property.
@@ -9399,24 +9175,19 @@ pub struct RefreshSessionBody {
     /// The `request_origin` property.
     pub request_origin: String,
     /// The `request_headers` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub request_headers: Option<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Default: `token`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub format: Option<Option<RefreshSessionBodyFormat>>,
     /// The `request_originating_ip` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub request_originating_ip: Option<Option<String>>,
 }
+
+#[cfg(feature = "sessions")]
+crate::runtime::encode_object!(
+    RefreshSessionBody { expired_token, refresh_token, request_origin,
+        request_headers: double_option, format: double_option,
+        request_originating_ip: double_option }
+);
 
 #[cfg(feature = "sessions")]
 /// Default: `token`.
@@ -9438,17 +9209,19 @@ crate::runtime::open_enum!(RefreshSessionBodyFormat { Token = "token", Cookie = 
 
 #[cfg(feature = "users")]
 /// The `RemoveUserPasswordBody` schema (`#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveUserPasswordBody {
     /// Default: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
 
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(RemoveUserPasswordBody { sign_out_of_other_sessions: skip_none });
+
 #[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBody` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsBody {
     /// The `mappings` property.
@@ -9456,18 +9229,25 @@ pub struct ReplaceDirectoryGroupRoleMappingsBody {
 }
 
 #[cfg(feature = "directories")]
+crate::runtime::encode_object!(ReplaceDirectoryGroupRoleMappingsBody { mappings });
+
+#[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
     /// The `directory_group_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The `scim_group_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The `role_id` property.
     pub role_id: String,
 }
+
+#[cfg(feature = "directories")]
+crate::runtime::encode_object!(
+    ReplaceDirectoryGroupRoleMappingsBodyMappingsItem { directory_group_id: skip_none,
+        scim_group_id: skip_none, role_id }
+);
 
 #[cfg(feature = "directories")]
 impl ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
@@ -9499,20 +9279,23 @@ crate::runtime::decode_object!(ReplaceDirectoryGroupRoleMappingsResponse { data,
 
 #[cfg(feature = "organizations")]
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceOrganizationMetadataBody {
     /// The `public_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "organizations")]
+crate::runtime::encode_object!(
+    ReplaceOrganizationMetadataBody { public_metadata: skip_none, private_metadata: skip_none }
+);
+
 #[cfg(feature = "role_sets")]
 /// The `ReplaceRoleInRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceRoleInRoleSetBody {
     /// The `role_key` property.
@@ -9522,20 +9305,27 @@ pub struct ReplaceRoleInRoleSetBody {
 }
 
 #[cfg(feature = "role_sets")]
+crate::runtime::encode_object!(ReplaceRoleInRoleSetBody { role_key, to_role_key });
+
+#[cfg(feature = "role_sets")]
 /// The `ReplaceRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceRoleSetBody {
     /// The `dest_role_set_key` property.
     pub dest_role_set_key: String,
     /// The `reassignment_mappings` property: a [`ReassignmentMappings`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
 
+#[cfg(feature = "role_sets")]
+crate::runtime::encode_object!(
+    ReplaceRoleSetBody { dest_role_set_key, reassignment_mappings: skip_none }
+);
+
 #[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsBody {
     /// The `mappings` property.
@@ -9543,14 +9333,22 @@ pub struct ReplaceScimGroupRoleMappingsBody {
 }
 
 #[cfg(feature = "scim_directories")]
+crate::runtime::encode_object!(ReplaceScimGroupRoleMappingsBody { mappings });
+
+#[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsBodyMappingsItem` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/requestBody/content/application~1json/schema/properties/mappings/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
     /// The `scim_group_id` property.
     pub scim_group_id: String,
     /// The `role_id` property.
     pub role_id: String,
 }
+
+#[cfg(feature = "scim_directories")]
+crate::runtime::encode_object!(
+    ReplaceScimGroupRoleMappingsBodyMappingsItem { scim_group_id, role_id }
+);
 
 #[cfg(feature = "scim_directories")]
 impl ReplaceScimGroupRoleMappingsBodyMappingsItem {
@@ -9579,21 +9377,22 @@ crate::runtime::decode_object!(ReplaceScimGroupRoleMappingsResponse { data, tota
 
 #[cfg(feature = "email_addresses")]
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceUserEmailAddressBody {
     /// The `email_address` property.
     pub email_address: String,
     /// Default: `verified`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserEmailAddressBodyIdentificationStatus>,
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
+
+#[cfg(feature = "email_addresses")]
+crate::runtime::encode_object!(
+    ReplaceUserEmailAddressBody { email_address, identification_status: skip_none,
+        notify_primary_email_address_changed: double_option }
+);
 
 #[cfg(feature = "email_addresses")]
 /// Default: `verified`.
@@ -9620,31 +9419,38 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceUserMetadataBody {
     /// The `public_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(
+    ReplaceUserMetadataBody { public_metadata: skip_none, private_metadata: skip_none,
+        unsafe_metadata: skip_none }
+);
+
 #[cfg(feature = "phone_numbers")]
 /// The `ReplaceUserPhoneNumberBody` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceUserPhoneNumberBody {
     /// The `phone_number` property.
     pub phone_number: String,
     /// Default: `verified`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserPhoneNumberBodyIdentificationStatus>,
 }
+
+#[cfg(feature = "phone_numbers")]
+crate::runtime::encode_object!(
+    ReplaceUserPhoneNumberBody { phone_number, identification_status: skip_none }
+);
 
 #[cfg(feature = "phone_numbers")]
 /// Default: `verified`.
@@ -9717,16 +9523,15 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenBody {
     /// The `revocation_reason` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub revocation_reason: Option<Option<String>>,
 }
+
+#[cfg(feature = "admin_portal_link_tokens")]
+crate::runtime::encode_object!(RevokeAdminPortalLinkTokenBody { revocation_reason: double_option });
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
@@ -9905,16 +9710,15 @@ crate::runtime::decode_object!(RevokeApiKeyBadRequestErrorsItem { message, long_
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeApiKeyBody {
     /// The `revocation_reason` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub revocation_reason: Option<Option<String>>,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::encode_object!(RevokeApiKeyBody { revocation_reason: double_option });
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
@@ -10098,16 +9902,15 @@ crate::runtime::decode_object!(RevokeM2mTokenBadRequestErrorsItem { message, lon
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeM2mTokenBody {
     /// The `revocation_reason` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub revocation_reason: Option<Option<String>>,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::encode_object!(RevokeM2mTokenBody { revocation_reason: double_option });
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
@@ -10194,25 +9997,29 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenBody {
     /// The `token` property.
     pub token: String,
 }
 
+#[cfg(feature = "o_auth_applications")]
+crate::runtime::encode_object!(RevokeOAuthApplicationTokenBody { token });
+
 #[cfg(feature = "organization_invitations")]
 /// The `RevokeOrganizationInvitationBody` schema (`#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeOrganizationInvitationBody {
     /// The `requesting_user_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub requesting_user_id: Option<Option<String>>,
 }
+
+#[cfg(feature = "organization_invitations")]
+crate::runtime::encode_object!(
+    RevokeOrganizationInvitationBody { requesting_user_id: double_option }
+);
 
 #[cfg(
     any(
@@ -10486,12 +10293,15 @@ crate::runtime::decode_object!(Roles { data, total_count });
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyBody` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyBody {
     /// Range: 0..=28800.
     pub previous_token_ttl: i64,
 }
+
+#[cfg(feature = "machines")]
+crate::runtime::encode_object!(RotateMachineSecretKeyBody { previous_token_ttl });
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
@@ -11134,16 +10944,17 @@ crate::runtime::decode_object!(SessionTask { key });
 
 #[cfg(feature = "users")]
 /// The `SetUserPasswordCompromisedBody` schema (`#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SetUserPasswordCompromisedBody {
     /// The `revoke_all_sessions` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub revoke_all_sessions: Option<Option<bool>>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(
+    SetUserPasswordCompromisedBody { revoke_all_sessions: double_option }
+);
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `SignInToken` schema (`#/components/schemas/SignInToken`).
@@ -11497,13 +11308,15 @@ crate::runtime::open_enum!(TestingTokenObject { TestingToken = "testing_token" }
 
 #[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ToggleTemplateDeliveryBody {
     /// The `delivered_by_clerk` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
+
+#[cfg(feature = "email_sms_templates")]
+crate::runtime::encode_object!(ToggleTemplateDeliveryBody { delivered_by_clerk: skip_none });
 
 #[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/parameters/0/schema`).
@@ -11707,34 +11520,26 @@ crate::runtime::decode_object!(UpdateApiKeyBadRequestErrorsItem { message, long_
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateApiKeyBody {
     /// The `claims` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub claims: Option<Option<serde_json::Value>>,
     /// The `scopes` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The `description` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// The `subject` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Minimum: 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub seconds_until_expiration: Option<Option<f64>>,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::encode_object!(
+    UpdateApiKeyBody { claims: double_option, scopes: skip_none, description: double_option,
+        subject: skip_none, seconds_until_expiration: double_option }
+);
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
@@ -11827,166 +11632,125 @@ crate::runtime::open_enum!(UpdateApiKeyResponseObject { ApiKey = "api_key" });
 
 #[cfg(feature = "directories")]
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDirectoryBody {
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enabled` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `provider` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
+#[cfg(feature = "directories")]
+crate::runtime::encode_object!(
+    UpdateDirectoryBody { name: skip_none, enabled: skip_none, provider: skip_none,
+        attribute_mapping: skip_none, group_role_mapping_enabled: skip_none }
+);
+
 #[cfg(feature = "domains")]
 /// The `UpdateDomainBody` schema (`#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDomainBody {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `proxy_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub proxy_url: Option<Option<String>>,
     /// The `is_secondary` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub is_secondary: Option<Option<bool>>,
 }
 
+#[cfg(feature = "domains")]
+crate::runtime::encode_object!(
+    UpdateDomainBody { name: double_option, proxy_url: double_option, is_secondary: double_option }
+);
+
 #[cfg(feature = "email_addresses")]
 /// The `UpdateEmailAddressBody` schema (`#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEmailAddressBody {
     /// The `verified` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary: Option<Option<bool>>,
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
 }
 
+#[cfg(feature = "email_addresses")]
+crate::runtime::encode_object!(
+    UpdateEmailAddressBody { verified: double_option, primary: double_option,
+        notify_primary_email_address_changed: double_option }
+);
+
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBody` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionBody {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `domains` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub domains: Option<Option<Vec<String>>>,
     /// The `active` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub active: Option<Option<bool>>,
     /// The `sync_user_attributes` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub sync_user_attributes: Option<Option<bool>>,
     /// The `disable_additional_identifications` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub disable_additional_identifications: Option<Option<bool>>,
     /// The `allow_organization_account_linking` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `organization_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub organization_id: Option<Option<String>>,
     /// The `saml` property: a [`UpdateEnterpriseConnectionBodySaml`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub saml: Option<Option<UpdateEnterpriseConnectionBodySaml>>,
     /// The `oidc` property: a [`UpdateEnterpriseConnectionBodyOidc`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub oidc: Option<Option<UpdateEnterpriseConnectionBodyOidc>>,
     /// The `custom_attributes` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub custom_attributes: Option<
         Option<Vec<UpdateEnterpriseConnectionBodyCustomAttributesItem>>,
     >,
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    UpdateEnterpriseConnectionBody { name: double_option, domains: double_option,
+        active: double_option, sync_user_attributes: double_option,
+        disable_additional_identifications: double_option,
+        allow_organization_account_linking: double_option, organization_id: double_option,
+        saml: double_option, oidc: double_option, custom_attributes: double_option }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
     /// The `name` property.
     pub name: String,
     /// The `key` property.
     pub key: String,
     /// The `sso_path` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The `scim_path` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The `directory_path` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// The `multi_valued` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    UpdateEnterpriseConnectionBodyCustomAttributesItem { name, key, sso_path: skip_none,
+        scim_path: skip_none, directory_path: skip_none, multi_valued: skip_none }
+);
 
 #[cfg(feature = "enterprise_connections")]
 impl UpdateEnterpriseConnectionBodyCustomAttributesItem {
@@ -12007,166 +11771,104 @@ impl UpdateEnterpriseConnectionBodyCustomAttributesItem {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEnterpriseConnectionBodyOidc {
     /// The `client_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub client_id: Option<Option<String>>,
     /// The `client_secret` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub client_secret: Option<Option<String>>,
     /// The `discovery_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub discovery_url: Option<Option<String>>,
     /// The `auth_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub auth_url: Option<Option<String>>,
     /// The `token_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub token_url: Option<Option<String>>,
     /// The `user_info_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub user_info_url: Option<Option<String>>,
     /// The `requires_pkce` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub requires_pkce: Option<Option<bool>>,
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    UpdateEnterpriseConnectionBodyOidc { client_id: double_option, client_secret: double_option,
+        discovery_url: double_option, auth_url: double_option, token_url: double_option,
+        user_info_url: double_option, requires_pkce: double_option }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEnterpriseConnectionBodySaml {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `idp_entity_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`UpdateEnterpriseConnectionBodySamlAttributeMapping`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub attribute_mapping: Option<
         Option<UpdateEnterpriseConnectionBodySamlAttributeMapping>,
     >,
     /// The `allow_subdomains` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `force_authn` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub force_authn: Option<Option<bool>>,
     /// The `login_hint` property: a [`UpdateEnterpriseConnectionBodySamlLoginHint`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub login_hint: Option<Option<UpdateEnterpriseConnectionBodySamlLoginHint>>,
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    UpdateEnterpriseConnectionBodySaml { name: double_option, idp_entity_id: double_option,
+        idp_sso_url: double_option, idp_certificate: double_option, idp_metadata_url: double_option,
+        idp_metadata: double_option, attribute_mapping: double_option,
+        allow_subdomains: double_option, allow_idp_initiated: double_option,
+        force_authn: double_option, login_hint: double_option }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
     /// The `user_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub user_id: Option<Option<String>>,
     /// The `email_address` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub email_address: Option<Option<String>>,
     /// The `first_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub last_name: Option<Option<String>>,
 }
 
 #[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    UpdateEnterpriseConnectionBodySamlAttributeMapping { user_id: double_option,
+        email_address: double_option, first_name: double_option, last_name: double_option }
+);
+
+#[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
     /// The `mode` property: a [`UpdateEnterpriseConnectionBodySamlLoginHintMode`].
     pub mode: UpdateEnterpriseConnectionBodySamlLoginHintMode,
     /// The `source` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "enterprise_connections")]
+crate::runtime::encode_object!(
+    UpdateEnterpriseConnectionBodySamlLoginHint { mode, source: skip_none }
+);
 
 #[cfg(feature = "enterprise_connections")]
 impl UpdateEnterpriseConnectionBodySamlLoginHint {
@@ -12206,34 +11908,25 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigBody {
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub restricted_to_allowlist: Option<Option<bool>>,
     /// The `from_email_address` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub from_email_address: Option<Option<String>>,
     /// The `progressive_sign_up` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub progressive_sign_up: Option<Option<bool>>,
     /// The `test_mode` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub test_mode: Option<Option<bool>>,
 }
+
+#[cfg(feature = "beta_features")]
+crate::runtime::encode_object!(
+    UpdateInstanceAuthConfigBody { restricted_to_allowlist: double_option,
+        from_email_address: double_option, progressive_sign_up: double_option,
+        test_mode: double_option }
+);
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponse` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema`).
@@ -12281,176 +11974,118 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceBody` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceBody {
     /// The `test_mode` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub test_mode: Option<Option<bool>>,
     /// The `hibp` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub hibp: Option<Option<bool>>,
     /// The `support_email` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub support_email: Option<Option<String>>,
     /// The `clerk_js_version` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub clerk_js_version: Option<Option<String>>,
     /// The `development_origin` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub development_origin: Option<Option<String>>,
     /// The `allowed_origins` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     /// The `cookieless_dev` property.
     #[deprecated]
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub cookieless_dev: Option<Option<bool>>,
     /// The `url_based_session_syncing` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub url_based_session_syncing: Option<Option<bool>>,
     /// The `preferred_sign_in_strategy_when_password_required` property: a [`UpdateInstancePreferredSignInStrategyWhenPasswordRequired`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub preferred_sign_in_strategy_when_password_required: Option<
         Option<UpdateInstancePreferredSignInStrategyWhenPasswordRequired>,
     >,
 }
 
 #[cfg(feature = "instance_settings")]
+crate::runtime::encode_object!(
+    UpdateInstanceBody { test_mode: double_option, hibp: double_option,
+        support_email: double_option, clerk_js_version: double_option,
+        development_origin: double_option, allowed_origins: skip_none,
+        cookieless_dev: double_option, url_based_session_syncing: double_option,
+        preferred_sign_in_strategy_when_password_required: double_option }
+);
+
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceCommunicationBody` schema (`#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceCommunicationBody {
     /// The `blocked_country_codes` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub blocked_country_codes: Option<Option<Vec<String>>>,
 }
 
 #[cfg(feature = "instance_settings")]
+crate::runtime::encode_object!(
+    UpdateInstanceCommunicationBody { blocked_country_codes: double_option }
+);
+
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOAuthApplicationSettingsBody` schema (`#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsBody {
     /// The `dynamic_oauth_client_registration` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub dynamic_oauth_client_registration: Option<Option<bool>>,
     /// The `default_scopes` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub default_scopes: Option<Option<Vec<String>>>,
     /// The `oauth_jwt_access_tokens` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub oauth_jwt_access_tokens: Option<Option<bool>>,
     /// The `client_id_metadata_documents_advertised` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub client_id_metadata_documents_advertised: Option<Option<bool>>,
     /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub client_id_metadata_documents_only_allow_pre_registered_clients: Option<
         Option<bool>,
     >,
     /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub client_id_metadata_documents_block_implicitly_allowed_clients: Option<
         Option<bool>,
     >,
 }
 
 #[cfg(feature = "instance_settings")]
+crate::runtime::encode_object!(
+    UpdateInstanceOAuthApplicationSettingsBody { dynamic_oauth_client_registration: double_option,
+        default_scopes: double_option, oauth_jwt_access_tokens: double_option,
+        client_id_metadata_documents_advertised: double_option,
+        client_id_metadata_documents_only_allow_pre_registered_clients: double_option,
+        client_id_metadata_documents_block_implicitly_allowed_clients: double_option }
+);
+
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceOrganizationSettingsBody` schema (`#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsBody {
     /// The `enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub enabled: Option<Option<bool>>,
     /// The `max_allowed_memberships` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `admin_delete_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub admin_delete_enabled: Option<Option<bool>>,
     /// The `domains_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub domains_enabled: Option<Option<bool>>,
     /// The `slug_disabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub slug_disabled: Option<Option<bool>>,
     /// The `domains_enrollment_modes` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains_enrollment_modes: Option<Vec<String>>,
     /// The `creator_role_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub creator_role_id: Option<Option<String>>,
     /// The `domains_default_role_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub domains_default_role_id: Option<Option<String>>,
 }
+
+#[cfg(feature = "instance_settings")]
+crate::runtime::encode_object!(
+    UpdateInstanceOrganizationSettingsBody { enabled: double_option,
+        max_allowed_memberships: double_option, admin_delete_enabled: double_option,
+        domains_enabled: double_option, slug_disabled: double_option,
+        domains_enrollment_modes: skip_none, creator_role_id: double_option,
+        domains_default_role_id: double_option }
+);
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstancePreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
@@ -12475,63 +12110,47 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceProtectBody` schema (`#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceProtectBody {
     /// The `rules_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub rules_enabled: Option<Option<bool>>,
     /// The `specter_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub specter_enabled: Option<Option<bool>>,
 }
 
 #[cfg(feature = "instance_settings")]
+crate::runtime::encode_object!(
+    UpdateInstanceProtectBody { rules_enabled: double_option, specter_enabled: double_option }
+);
+
+#[cfg(feature = "instance_settings")]
 /// The `UpdateInstanceRestrictionsBody` schema (`#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceRestrictionsBody {
     /// The `allowlist` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allowlist: Option<Option<bool>>,
     /// The `blocklist` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub blocklist: Option<Option<bool>>,
     /// The `allowlist_blocklist_disabled_on_sign_in` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allowlist_blocklist_disabled_on_sign_in: Option<Option<bool>>,
     /// The `block_email_subaddresses` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub block_email_subaddresses: Option<Option<bool>>,
     /// The `block_disposable_email_domains` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub block_disposable_email_domains: Option<Option<bool>>,
 }
 
+#[cfg(feature = "instance_settings")]
+crate::runtime::encode_object!(
+    UpdateInstanceRestrictionsBody { allowlist: double_option, blocklist: double_option,
+        allowlist_blocklist_disabled_on_sign_in: double_option,
+        block_email_subaddresses: double_option, block_disposable_email_domains: double_option }
+);
+
 #[cfg(feature = "jwt_templates")]
 /// The `UpdateJwtTemplateBody` schema (`#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateJwtTemplateBody {
     /// The `name` property.
@@ -12539,162 +12158,112 @@ pub struct UpdateJwtTemplateBody {
     /// The `claims` property.
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// Range: 30..=315360000.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub lifetime: Option<Option<i64>>,
     /// Range: 0..=300.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allowed_clock_skew: Option<Option<i64>>,
     /// The `custom_signing_key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The `signing_algorithm` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub signing_algorithm: Option<Option<String>>,
     /// The `signing_key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub signing_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "jwt_templates")]
+crate::runtime::encode_object!(
+    UpdateJwtTemplateBody { name, claims, lifetime: double_option,
+        allowed_clock_skew: double_option, custom_signing_key: skip_none,
+        signing_algorithm: double_option, signing_key: double_option }
+);
+
 #[cfg(feature = "machines")]
 /// The `UpdateMachineBody` schema (`#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMachineBody {
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Range: 1..=315360000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
+#[cfg(feature = "machines")]
+crate::runtime::encode_object!(UpdateMachineBody { name: skip_none, default_token_ttl: skip_none });
+
 #[cfg(feature = "o_auth_applications")]
 /// The `UpdateOAuthApplicationBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOAuthApplicationBody {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `redirect_uris` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub redirect_uris: Option<Option<Vec<String>>>,
     /// The `callback_url` property.
     #[deprecated]
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub callback_url: Option<Option<String>>,
     /// Default: `profile email`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub scopes: Option<Option<String>>,
     /// The `consent_screen_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub consent_screen_enabled: Option<Option<bool>>,
     /// The `pkce_required` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub pkce_required: Option<Option<bool>>,
     /// The `public` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub public: Option<Option<bool>>,
 }
 
+#[cfg(feature = "o_auth_applications")]
+crate::runtime::encode_object!(
+    UpdateOAuthApplicationBody { name: double_option, redirect_uris: double_option,
+        callback_url: double_option, scopes: double_option, consent_screen_enabled: double_option,
+        pkce_required: double_option, public: double_option }
+);
+
 #[cfg(feature = "organizations")]
 /// The `UpdateOrganizationBody` schema (`#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationBody {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `slug` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub slug: Option<Option<String>>,
     /// Minimum: 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub max_allowed_memberships: Option<Option<i64>>,
     /// The `admin_delete_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub admin_delete_enabled: Option<Option<bool>>,
     /// The `created_at` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub created_at: Option<Option<String>>,
     /// The `role_set_key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub role_set_key: Option<Option<String>>,
 }
 
+#[cfg(feature = "organizations")]
+crate::runtime::encode_object!(
+    UpdateOrganizationBody { name: double_option, slug: double_option,
+        max_allowed_memberships: double_option, admin_delete_enabled: double_option,
+        created_at: double_option, role_set_key: double_option }
+);
+
 #[cfg(feature = "organization_domains")]
 /// The `UpdateOrganizationDomainBody` schema (`#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationDomainBody {
     /// The `enrollment_mode` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub enrollment_mode: Option<Option<String>>,
     /// The `verified` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub verified: Option<Option<bool>>,
 }
 
+#[cfg(feature = "organization_domains")]
+crate::runtime::encode_object!(
+    UpdateOrganizationDomainBody { enrollment_mode: double_option, verified: double_option }
+);
+
 #[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipBody {
     /// The `role` property.
@@ -12702,145 +12271,124 @@ pub struct UpdateOrganizationMembershipBody {
 }
 
 #[cfg(feature = "organization_memberships")]
+crate::runtime::encode_object!(UpdateOrganizationMembershipBody { role });
+
+#[cfg(feature = "organization_memberships")]
 /// The `UpdateOrganizationMembershipMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// The `public_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "organization_memberships")]
+crate::runtime::encode_object!(
+    UpdateOrganizationMembershipMetadataBody { public_metadata: skip_none,
+        private_metadata: skip_none }
+);
+
 #[cfg(feature = "organization_permissions")]
 /// The `UpdateOrganizationPermissionBody` schema (`#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationPermissionBody {
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// The `description` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+#[cfg(feature = "organization_permissions")]
+crate::runtime::encode_object!(
+    UpdateOrganizationPermissionBody { name: skip_none, key: skip_none, description: skip_none }
+);
+
 #[cfg(feature = "organization_roles")]
 /// The `UpdateOrganizationRoleBody` schema (`#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRoleBody {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub key: Option<Option<String>>,
     /// The `description` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// The `permissions` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub permissions: Option<Option<Vec<String>>>,
 }
 
+#[cfg(feature = "organization_roles")]
+crate::runtime::encode_object!(
+    UpdateOrganizationRoleBody { name: double_option, key: double_option,
+        description: double_option, permissions: double_option }
+);
+
 #[cfg(feature = "phone_numbers")]
 /// The `UpdatePhoneNumberBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePhoneNumberBody {
     /// The `verified` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub verified: Option<Option<bool>>,
     /// The `primary` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary: Option<Option<bool>>,
     /// The `reserved_for_second_factor` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub reserved_for_second_factor: Option<Option<bool>>,
 }
 
+#[cfg(feature = "phone_numbers")]
+crate::runtime::encode_object!(
+    UpdatePhoneNumberBody { verified: double_option, primary: double_option,
+        reserved_for_second_factor: double_option }
+);
+
 #[cfg(feature = "beta_features")]
 /// The `UpdateProductionInstanceDomainBody` schema (`#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateProductionInstanceDomainBody {
     /// The `home_url` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// The `is_secondary` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
 
+#[cfg(feature = "beta_features")]
+crate::runtime::encode_object!(
+    UpdateProductionInstanceDomainBody { home_url: skip_none, is_secondary: skip_none }
+);
+
 #[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBody` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleSetBody {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub key: Option<Option<String>>,
     /// The `description` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub description: Option<Option<String>>,
     /// The `type` property: a [`UpdateRoleSetBodyType`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub r#type: Option<Option<UpdateRoleSetBodyType>>,
     /// The `default_role_key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub default_role_key: Option<Option<String>>,
     /// The `creator_role_key` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub creator_role_key: Option<Option<String>>,
 }
+
+#[cfg(feature = "role_sets")]
+crate::runtime::encode_object!(
+    UpdateRoleSetBody { name: double_option, key: double_option, description: double_option,
+        r#type = "type": double_option, default_role_key: double_option,
+        creator_role_key: double_option }
+);
 
 #[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBodyType` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`).
@@ -12859,151 +12407,94 @@ crate::runtime::open_enum!(UpdateRoleSetBodyType { Initial = "initial" });
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBody` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSamlConnectionBody {
     /// The `name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub name: Option<Option<String>>,
     /// The `domain` property.
     #[deprecated]
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub domain: Option<Option<String>>,
     /// The `domains` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub domains: Option<Option<Vec<String>>>,
     /// The `idp_entity_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_entity_id: Option<Option<String>>,
     /// The `idp_sso_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_sso_url: Option<Option<String>>,
     /// The `idp_certificate` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_certificate: Option<Option<String>>,
     /// The `idp_metadata_url` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata_url: Option<Option<String>>,
     /// The `idp_metadata` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub idp_metadata: Option<Option<String>>,
     /// The `organization_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub organization_id: Option<Option<String>>,
     /// The `attribute_mapping` property: a [`UpdateSamlConnectionBodyAttributeMapping`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub attribute_mapping: Option<Option<UpdateSamlConnectionBodyAttributeMapping>>,
     /// The `active` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub active: Option<Option<bool>>,
     /// The `sync_user_attributes` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub sync_user_attributes: Option<Option<bool>>,
     /// The `allow_subdomains` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_subdomains: Option<Option<bool>>,
     /// The `allow_idp_initiated` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_idp_initiated: Option<Option<bool>>,
     /// The `disable_additional_identifications` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub disable_additional_identifications: Option<Option<bool>>,
     /// The `allow_organization_account_linking` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub allow_organization_account_linking: Option<Option<bool>>,
     /// The `force_authn` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// The `login_hint` property: a [`UpdateSamlConnectionBodyLoginHint`].
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub login_hint: Option<Option<UpdateSamlConnectionBodyLoginHint>>,
     /// The `consent_verified_domains_deletion` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub consent_verified_domains_deletion: Option<Option<bool>>,
 }
 
 #[cfg(feature = "saml_connections")]
+crate::runtime::encode_object!(
+    UpdateSamlConnectionBody { name: double_option, domain: double_option, domains: double_option,
+        idp_entity_id: double_option, idp_sso_url: double_option, idp_certificate: double_option,
+        idp_metadata_url: double_option, idp_metadata: double_option,
+        organization_id: double_option, attribute_mapping: double_option, active: double_option,
+        sync_user_attributes: double_option, allow_subdomains: double_option,
+        allow_idp_initiated: double_option, disable_additional_identifications: double_option,
+        allow_organization_account_linking: double_option, force_authn: skip_none,
+        login_hint: double_option, consent_verified_domains_deletion: double_option }
+);
+
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateSamlConnectionBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `email_address` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     /// The `first_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
 #[cfg(feature = "saml_connections")]
+crate::runtime::encode_object!(
+    UpdateSamlConnectionBodyAttributeMapping { user_id: skip_none, email_address: skip_none,
+        first_name: skip_none, last_name: skip_none }
+);
+
+#[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UpdateSamlConnectionBodyLoginHint {
     /// The `mode` property: a [`UpdateSamlConnectionBodyLoginHintMode`].
     pub mode: UpdateSamlConnectionBodyLoginHintMode,
     /// The `source` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+#[cfg(feature = "saml_connections")]
+crate::runtime::encode_object!(UpdateSamlConnectionBodyLoginHint { mode, source: skip_none });
 
 #[cfg(feature = "saml_connections")]
 impl UpdateSamlConnectionBodyLoginHint {
@@ -13041,239 +12532,159 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "scim_directories")]
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateScimDirectoryBody {
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `enabled` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `provider` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The `attribute_mapping` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// The `group_role_mapping_enabled` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
+#[cfg(feature = "scim_directories")]
+crate::runtime::encode_object!(
+    UpdateScimDirectoryBody { name: skip_none, enabled: skip_none, provider: skip_none,
+        attribute_mapping: skip_none, group_role_mapping_enabled: skip_none }
+);
+
 #[cfg(feature = "sign_ups")]
 /// The `UpdateSignUpBody` schema (`#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSignUpBody {
     /// The `external_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub external_id: Option<Option<String>>,
     /// The `custom_action` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub custom_action: Option<Option<bool>>,
 }
 
+#[cfg(feature = "sign_ups")]
+crate::runtime::encode_object!(
+    UpdateSignUpBody { external_id: double_option, custom_action: double_option }
+);
+
 #[cfg(feature = "users")]
 /// The `UpdateUserBody` schema (`#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserBody {
     /// The `external_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub external_id: Option<Option<String>>,
     /// The `first_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub first_name: Option<Option<String>>,
     /// The `last_name` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub last_name: Option<Option<String>>,
     /// The `locale` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub locale: Option<Option<String>>,
     /// The `primary_email_address_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary_email_address_id: Option<Option<String>>,
     /// Default: `false`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub notify_primary_email_address_changed: Option<Option<bool>>,
     /// The `primary_phone_number_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary_phone_number_id: Option<Option<String>>,
     /// The `primary_web3_wallet_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub primary_web3_wallet_id: Option<Option<String>>,
     /// The `username` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub username: Option<Option<String>>,
     /// The `profile_image_id` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub profile_image_id: Option<Option<String>>,
     /// The `password` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub password: Option<Option<String>>,
     /// The `password_digest` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
     /// The `password_hasher` property: a [`PasswordHasher`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// The `skip_password_checks` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub skip_password_checks: Option<Option<bool>>,
     /// The `sign_out_of_other_sessions` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub sign_out_of_other_sessions: Option<Option<bool>>,
     /// The `totp_secret` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub totp_secret: Option<Option<String>>,
     /// The `backup_codes` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// The `delete_self_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub delete_self_enabled: Option<Option<bool>>,
     /// The `create_organization_enabled` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub create_organization_enabled: Option<Option<bool>>,
     /// The `legal_accepted_at` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub legal_accepted_at: Option<Option<String>>,
     /// The `skip_legal_checks` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub skip_legal_checks: Option<Option<bool>>,
     /// The `create_organizations_limit` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub create_organizations_limit: Option<Option<i64>>,
     /// The `created_at` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub created_at: Option<Option<String>>,
     /// The `bypass_client_trust` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub bypass_client_trust: Option<Option<bool>>,
 }
 
 #[cfg(feature = "users")]
+crate::runtime::encode_object!(
+    UpdateUserBody { external_id: double_option, first_name: double_option,
+        last_name: double_option, locale: double_option, primary_email_address_id: double_option,
+        notify_primary_email_address_changed: double_option, primary_phone_number_id: double_option,
+        primary_web3_wallet_id: double_option, username: double_option,
+        profile_image_id: double_option, password: double_option, password_digest: skip_none,
+        password_hasher: skip_none, skip_password_checks: double_option,
+        sign_out_of_other_sessions: double_option, totp_secret: double_option,
+        backup_codes: skip_none, delete_self_enabled: double_option,
+        create_organization_enabled: double_option, legal_accepted_at: double_option,
+        skip_legal_checks: double_option, create_organizations_limit: double_option,
+        created_at: double_option, bypass_client_trust: double_option }
+);
+
+#[cfg(feature = "users")]
 /// The `UpdateUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUserMetadataBody {
     /// The `public_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `private_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `unsafe_metadata` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(
+    UpdateUserMetadataBody { public_metadata: skip_none, private_metadata: skip_none,
+        unsafe_metadata: skip_none }
+);
+
 #[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpsertTemplateBody {
     /// The `name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The `subject` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub subject: Option<Option<String>>,
     /// The `markup` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub markup: Option<Option<String>>,
     /// The `body` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `delivered_by_clerk` property.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub delivered_by_clerk: Option<Option<bool>>,
     /// The `from_email_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The `reply_to_email_name` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
+
+#[cfg(feature = "email_sms_templates")]
+crate::runtime::encode_object!(
+    UpsertTemplateBody { name: skip_none, subject: double_option, markup: double_option,
+        body: skip_none, delivered_by_clerk: double_option, from_email_name: skip_none,
+        reply_to_email_name: skip_none }
+);
 
 #[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/parameters/0/schema`).
@@ -13425,12 +12836,15 @@ crate::runtime::open_enum!(UserObject { User = "user" });
 
 #[cfg(feature = "users")]
 /// The `UsersBanBody` schema (`#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UsersBanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(UsersBanBody { user_ids });
 
 #[cfg(feature = "users")]
 /// The `UsersGetOrganizationInvitationsStatus` schema (`#/paths/~1users~1{user_id}~1organization_invitations/get/parameters/3/schema`).
@@ -13457,12 +12871,15 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UsersUnbanBody {
     /// The `user_ids` property.
     pub user_ids: Vec<String>,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(UsersUnbanBody { user_ids });
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdmin` schema (`#/components/schemas/verification_admin`).
@@ -14354,12 +13771,15 @@ crate::runtime::decode_object!(VerifyApiKeyBadRequestErrorsItem { message, long_
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyApiKeyBody {
     /// The `secret` property.
     pub secret: String,
 }
+
+#[cfg(feature = "api_keys")]
+crate::runtime::encode_object!(VerifyApiKeyBody { secret });
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyNotFound` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
@@ -14452,25 +13872,31 @@ crate::runtime::open_enum!(VerifyApiKeyResponseObject { ApiKey = "api_key" });
 
 #[cfg(feature = "clients")]
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyClientBody {
     /// The `token` property.
     pub token: String,
 }
 
+#[cfg(feature = "clients")]
+crate::runtime::encode_object!(VerifyClientBody { token });
+
 #[cfg(feature = "proxy_checks")]
 /// The `VerifyDomainProxyBody` schema (`#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyDomainProxyBody {
     /// The `domain_id` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// The `proxy_url` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
+
+#[cfg(feature = "proxy_checks")]
+crate::runtime::encode_object!(
+    VerifyDomainProxyBody { domain_id: skip_none, proxy_url: skip_none }
+);
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
@@ -14502,12 +13928,15 @@ crate::runtime::decode_object!(VerifyM2mTokenBadRequestErrorsItem { message, lon
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenBody {
     /// The `token` property.
     pub token: String,
 }
+
+#[cfg(feature = "m2m_tokens")]
+crate::runtime::encode_object!(VerifyM2mTokenBody { token });
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
@@ -14624,17 +14053,20 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenBody {
     /// The `access_token` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The `secret` property.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
+
+#[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::encode_object!(
+    VerifyOAuthAccessTokenBody { access_token: skip_none, secret: skip_none }
+);
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenNotFound` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
@@ -14748,12 +14180,15 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerifyPasswordBody` schema (`#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyPasswordBody {
     /// The `password` property.
     pub password: String,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(VerifyPasswordBody { password });
 
 #[cfg(feature = "users")]
 /// The `VerifyPasswordResponse` schema (`#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`).
@@ -14769,12 +14204,15 @@ crate::runtime::decode_object!(VerifyPasswordResponse { verified: default });
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpBody` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyTotpBody {
     /// The `code` property.
     pub code: String,
 }
+
+#[cfg(feature = "users")]
+crate::runtime::encode_object!(VerifyTotpBody { code });
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpResponse` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`).

@@ -119,22 +119,21 @@ pub struct ListParcelsResponse {
 crate::runtime::decode_object!(ListParcelsResponse { parcels, next_cursor: default });
 
 /// The `NewParcel` schema (`#/components/schemas/NewParcel`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewParcel {
     /// The `object` property: a [`NewParcelObject`].
     pub object: NewParcelObject,
     /// The `recipient` property.
     pub recipient: String,
     /// Minimum: 0.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub insured_value: Option<Option<f64>>,
     /// The `reference` property: a [`NewParcelReference`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<NewParcelReference>,
 }
+
+crate::runtime::encode_object!(
+    NewParcel { object, recipient, insured_value: double_option, reference: skip_none }
+);
 
 impl NewParcel {
     /// Takes the required field: `recipient`.
@@ -223,14 +222,15 @@ crate::runtime::decode_object!(
 );
 
 /// The `ParcelDimensions` schema (`#/components/schemas/Parcel/properties/dimensions`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ParcelDimensions {
     /// Minimum: 0.
     pub weight_grams: i64,
     /// The `size` property: a [`ParcelSize`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<ParcelSize>,
 }
+
+crate::runtime::encode_object!(ParcelDimensions { weight_grams, size: skip_none });
 
 crate::runtime::decode_object!(ParcelDimensions { weight_grams, size: default });
 
@@ -311,15 +311,16 @@ pub struct Scan {
 crate::runtime::decode_object!(Scan { place, scanned_at });
 
 /// The `ScanBase` schema (`#/components/schemas/ScanBase`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ScanBase {
     /// The `place` property.
     pub place: String,
     /// The `scanned_at` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scanned_at: Option<String>,
 }
+
+crate::runtime::encode_object!(ScanBase { place, scanned_at: skip_none });
 
 crate::runtime::decode_object!(ScanBase { place, scanned_at: default });
 
@@ -345,16 +346,13 @@ crate::runtime::open_enum!(
 );
 
 /// The `UpdateParcelBody` schema (`#/paths/~1parcels~1{parcel_id}/patch/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateParcelBody {
     /// A note for the courier; `null` removes the current one.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::double_option"
-    )]
     pub note: Option<Option<String>>,
     /// The `dimensions` property: a [`ParcelDimensions`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<ParcelDimensions>,
 }
+
+crate::runtime::encode_object!(UpdateParcelBody { note: double_option, dimensions: skip_none });

@@ -15,7 +15,7 @@ mod client;
 #[doc(hidden)]
 pub mod decode;
 #[doc(hidden)]
-pub mod double_option;
+pub mod encode;
 mod error;
 mod form;
 mod hooks;
@@ -44,6 +44,9 @@ pub use self::multipart::Multipart;
 // Generated reply structs call `crate::runtime::decode_object!`; a crate without any does not.
 #[allow(unused_imports)]
 pub(crate) use self::decode::decode_object;
+// Generated request structs call `crate::runtime::encode_object!`; a crate without any does not.
+#[allow(unused_imports)]
+pub(crate) use self::encode::encode_object;
 // Generated string enums call `crate::runtime::open_enum!`; a crate without any does not.
 #[allow(unused_imports)]
 pub(crate) use self::open_enum::open_enum;

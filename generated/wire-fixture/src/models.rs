@@ -16,18 +16,21 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeBody` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateChargeBody {
     /// The `amount` property.
     pub amount: i64,
     /// The `source` property: a [`CreateChargeBodySource`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<CreateChargeBodySource>,
     /// The `capture_method` property: a [`CreateChargeBodyCaptureMethod`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub capture_method: Option<CreateChargeBodyCaptureMethod>,
 }
+
+#[cfg(feature = "charges")]
+crate::runtime::encode_object!(
+    CreateChargeBody { amount, source: skip_none, capture_method: skip_none }
+);
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeBodyCaptureMethod` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema/properties/capture_method`).
@@ -75,11 +78,14 @@ impl ::core::convert::From<CreateChargeBodySourceCard> for CreateChargeBodySourc
 
 #[cfg(feature = "charges")]
 /// Card
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CreateChargeBodySourceCard {
     /// The `number` property.
     pub number: String,
 }
+
+#[cfg(feature = "charges")]
+crate::runtime::encode_object!(CreateChargeBodySourceCard { number });
 
 #[cfg(feature = "charges")]
 impl CreateChargeBodySourceCard {
@@ -120,45 +126,44 @@ crate::runtime::open_enum!(CreateChargeResponseCaptchaProvider { Turnstile = "tu
 
 #[cfg(feature = "messages")]
 /// The `CreateMessageBody` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMessageBody {
     /// The `To` property.
-    #[serde(rename = "To")]
     pub to: String,
     /// The `Body` property.
-    #[serde(rename = "Body")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The `MediaUrl` property.
-    #[serde(rename = "MediaUrl")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_url: Option<Vec<String>>,
     /// The `StatusCallbackEvent` property.
-    #[serde(rename = "StatusCallbackEvent")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_callback_event: Option<Vec<String>>,
     /// The `Metadata` property.
-    #[serde(rename = "Metadata")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
     /// The `Items` property.
-    #[serde(rename = "Items")]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<CreateMessageBodyItemsItem>>,
 }
 
 #[cfg(feature = "messages")]
+crate::runtime::encode_object!(
+    CreateMessageBody { to = "To", body = "Body": skip_none, media_url = "MediaUrl": skip_none,
+        status_callback_event = "StatusCallbackEvent": skip_none, metadata = "Metadata": skip_none,
+        items = "Items": skip_none }
+);
+
+#[cfg(feature = "messages")]
 /// The `CreateMessageBodyItemsItem` schema (`#/paths/~1Accounts~1{AccountSid}~1Messages.json/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/Items/items`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateMessageBodyItemsItem {
     /// The `price` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
     /// The `quantity` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
 }
+
+#[cfg(feature = "messages")]
+crate::runtime::encode_object!(
+    CreateMessageBodyItemsItem { price: skip_none, quantity: skip_none }
+);
 
 #[cfg(feature = "sessions")]
 /// The `Device` schema (`#/components/schemas/Device`).
@@ -239,15 +244,16 @@ crate::runtime::decode_object!(Problem { title: default });
 
 #[cfg(feature = "messages")]
 /// The `SearchMessagesFilter` schema (`#/paths/~1messages~1search/get/parameters/3/schema`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchMessagesFilter {
     /// The `from` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// The `after` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<i64>,
 }
+
+#[cfg(feature = "messages")]
+crate::runtime::encode_object!(SearchMessagesFilter { from: skip_none, after: skip_none });
 
 #[cfg(feature = "tools")]
 /// The `SearchTool` schema (`#/components/schemas/SearchTool`).

@@ -1,17 +1,22 @@
-//! The runtime's macros, `open_enum!` and `decode_object!`, on their own. `decode_object!`
-//! decodes what serde's derive decodes, and fails where it fails, with the same message: each
-//! input of a table is decoded by a struct the macro implements and by its twin that derives
-//! `Deserialize` with the attributes the generator used to write.
+//! The runtime's macros, `open_enum!`, `decode_object!` and `encode_object!`, on their own.
+//! `decode_object!` decodes what serde's derive decodes, and fails where it fails, with the same
+//! message: each input of a table is decoded by a struct the macro implements and by its twin
+//! that derives `Deserialize` with the attributes the generator used to write.
+//! `encode_object!` likewise writes what the derived `Serialize` writes.
 
 // The macros reach the runtime as `crate::runtime::…`, as in a generated crate.
 #[path = "../src/decode.rs"]
 mod decode;
+#[path = "../src/encode.rs"]
+mod encode;
 #[path = "../src/open_enum.rs"]
 mod open_enum;
 
 mod runtime {
     pub(crate) use super::decode;
     pub(crate) use super::decode::decode_object;
+    pub(crate) use super::encode;
+    pub(crate) use super::encode::encode_object;
     pub(crate) use super::open_enum::open_enum;
 }
 
@@ -345,4 +350,286 @@ fn the_table_reaches_every_outcome() {
             .starts_with("unknown field `colour`, expected `id` or `size`"),
         "{closed}"
     );
+}
+
+mod encoding {
+    //! `encode_object!` against `#[derive(Serialize)]` with the attributes the generator wrote
+    //! for a sent struct before it (`rename`, `skip_serializing_if`, `with = double_option`).
+
+    use serde::Serialize;
+    use serde_test::{Token, assert_ser_tokens, assert_ser_tokens_error};
+
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    enum Kind {
+        #[default]
+        #[serde(rename = "order")]
+        Order,
+    }
+
+    /// A value whose encoding fails, as a map with non-string keys does in JSON.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Broken;
+
+    impl Serialize for Broken {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("broken value"))
+        }
+    }
+
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Order {
+        id: String,
+        r#type: String,
+        kind: Kind,
+        quantity: Option<i64>,
+        note: Option<Option<String>>,
+        coupon: Option<String>,
+        lines: Vec<Line>,
+        parent: Option<Box<Order>>,
+    }
+
+    crate::runtime::encode_object!(Order {
+        id,
+        r#type = "type",
+        kind,
+        quantity = "qty": skip_none,
+        note: double_option,
+        coupon,
+        lines,
+        parent: skip_none,
+    });
+
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Line {
+        sku: String,
+        extra: Option<Broken>,
+    }
+
+    crate::runtime::encode_object!(Line {
+        sku,
+        extra: skip_none
+    });
+
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+
+    crate::runtime::encode_object!(Empty {});
+
+    /// What `#[derive(Serialize)]` made of `Order`. `coupon` is a required nullable field:
+    /// always sent, `null` when `None`.
+    #[derive(Serialize)]
+    struct DerivedOrder {
+        id: String,
+        r#type: String,
+        kind: Kind,
+        #[serde(rename = "qty", skip_serializing_if = "Option::is_none")]
+        quantity: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
+        note: Option<Option<String>>,
+        coupon: Option<String>,
+        lines: Vec<DerivedLine>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        parent: Option<Box<DerivedOrder>>,
+    }
+
+    #[derive(Serialize)]
+    struct DerivedLine {
+        sku: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        extra: Option<Broken>,
+    }
+
+    #[derive(Serialize)]
+    struct DerivedEmpty {}
+
+    mod double_option {
+        use serde::{Serialize, Serializer};
+
+        pub fn serialize<T: Serialize, S: Serializer>(
+            value: &Option<Option<T>>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(inner) => inner.serialize(serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+    }
+
+    fn derived(order: &Order) -> DerivedOrder {
+        DerivedOrder {
+            id: order.id.clone(),
+            r#type: order.r#type.clone(),
+            kind: order.kind.clone(),
+            quantity: order.quantity,
+            note: order.note.clone(),
+            coupon: order.coupon.clone(),
+            lines: order
+                .lines
+                .iter()
+                .map(|line| DerivedLine {
+                    sku: line.sku.clone(),
+                    extra: line.extra.clone(),
+                })
+                .collect(),
+            parent: order
+                .parent
+                .as_ref()
+                .map(|parent| Box::new(derived(parent))),
+        }
+    }
+
+    fn orders() -> Vec<Order> {
+        let full = Order {
+            id: "o1".into(),
+            r#type: "retail".into(),
+            kind: Kind::Order,
+            quantity: Some(3),
+            note: Some(Some("gift".into())),
+            coupon: Some("SAVE".into()),
+            lines: vec![Line {
+                sku: "a".into(),
+                extra: None,
+            }],
+            parent: None,
+        };
+        vec![
+            // Every field set, then every optional one `None`, then `note` as an explicit null.
+            full.clone(),
+            Order::default(),
+            Order {
+                note: Some(None),
+                ..Order::default()
+            },
+            // Nested: a parent that is itself an order.
+            Order {
+                parent: Some(Box::new(full.clone())),
+                ..full.clone()
+            },
+            // Text that JSON must escape.
+            Order {
+                id: "quote \" and \\ and \u{1F600}".into(),
+                ..Order::default()
+            },
+        ]
+    }
+
+    #[test]
+    fn objects_encode_as_the_derive_does() {
+        for order in orders() {
+            let twin = derived(&order);
+            assert_eq!(
+                serde_json::to_string(&order).unwrap(),
+                serde_json::to_string(&twin).unwrap(),
+                "{order:?}"
+            );
+            assert_eq!(
+                serde_json::to_string_pretty(&order).unwrap(),
+                serde_json::to_string_pretty(&twin).unwrap(),
+            );
+            assert_eq!(
+                serde_json::to_value(&order).unwrap(),
+                serde_json::to_value(&twin).unwrap(),
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&Empty {}).unwrap(),
+            serde_json::to_string(&DerivedEmpty {}).unwrap()
+        );
+        assert_eq!(
+            serde_json::to_string(&orders()[2]).unwrap(),
+            r#"{"id":"","type":"","kind":"order","note":null,"coupon":null,"lines":[]}"#
+        );
+    }
+
+    #[test]
+    fn a_field_that_fails_fails_the_object_as_with_the_derive() {
+        let order = Order {
+            lines: vec![Line {
+                sku: "a".into(),
+                extra: Some(Broken),
+            }],
+            ..Order::default()
+        };
+        let ours = serde_json::to_string(&order).unwrap_err().to_string();
+        let derived = serde_json::to_string(&derived(&order))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(ours, "broken value");
+        assert_eq!(ours, derived);
+        assert_ser_tokens_error(
+            &order,
+            &[
+                Token::Struct {
+                    name: "Order",
+                    len: 5,
+                },
+                Token::Str("id"),
+                Token::Str(""),
+                Token::Str("type"),
+                Token::Str(""),
+                Token::Str("kind"),
+                Token::UnitVariant {
+                    name: "Kind",
+                    variant: "order",
+                },
+                Token::Str("coupon"),
+                Token::None,
+                Token::Str("lines"),
+                Token::Seq { len: Some(1) },
+                Token::Struct {
+                    name: "Line",
+                    len: 2,
+                },
+                Token::Str("sku"),
+                Token::Str("a"),
+                Token::Str("extra"),
+                Token::Some,
+            ],
+            "broken value",
+        );
+    }
+
+    /// The serializer sees what the derive showed it: the struct's name, the number of fields
+    /// sent, and each sent field by wire name, an `Option` as an `Option`.
+    #[test]
+    fn the_serializer_sees_the_derives_calls() {
+        let order = Order {
+            quantity: Some(2),
+            note: Some(None),
+            ..Order::default()
+        };
+        let tokens = [
+            Token::Struct {
+                name: "Order",
+                len: 7,
+            },
+            Token::Str("id"),
+            Token::Str(""),
+            Token::Str("type"),
+            Token::Str(""),
+            Token::Str("kind"),
+            Token::UnitVariant {
+                name: "Kind",
+                variant: "order",
+            },
+            Token::Str("qty"),
+            Token::Some,
+            Token::I64(2),
+            Token::Str("note"),
+            Token::None,
+            Token::Str("coupon"),
+            Token::None,
+            Token::Str("lines"),
+            Token::Seq { len: Some(0) },
+            Token::SeqEnd,
+            Token::StructEnd,
+        ];
+        assert_ser_tokens(&order, &tokens);
+        let twin = [Token::Struct {
+            name: "DerivedOrder",
+            len: 7,
+        }];
+        assert_ser_tokens(&derived(&order), &[&twin[..], &tokens[1..]].concat());
+    }
 }

@@ -7,6 +7,7 @@ use crate::model::Api;
 /// The runtime's dependencies. `tests::the_runtime_is_built_with_the_dependencies_it_ships_with`
 /// fails when this differs from `generator/runtime/Cargo.toml` and the workspace's versions.
 const DEPENDENCIES: &str = r#"bytes = "1"
+erased-serde = "0.4"
 fastrand = "2"
 futures-core = "0.3"
 futures-util = { version = "0.3", default-features = false, features = ["std"] }

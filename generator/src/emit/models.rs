@@ -29,24 +29,20 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
             deserialize: true,
         },
     };
-    // Unions and newtypes use serde's traits by name, structs only `Serialize` (their
-    // `Deserialize` comes from `decode_object!`); enums and aliases use neither.
-    let uses = |trait_: fn(Serde) -> bool, structs: bool| {
+    // Unions and newtypes use serde's traits by name; structs (`encode_object!`,
+    // `decode_object!`), enums and aliases do not.
+    let uses = |trait_: fn(Serde) -> bool| {
         api.types.iter().any(|def| {
-            let named = match def.kind {
-                TypeKind::Struct { .. } => structs,
-                TypeKind::Union { .. } | TypeKind::Newtype(_) => true,
-                TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
-            };
-            named && trait_(serde_of(def))
+            matches!(def.kind, TypeKind::Union { .. } | TypeKind::Newtype(_))
+                && trait_(serde_of(def))
         })
     };
     let imported: Vec<&str> = IMPORTS
         .iter()
         .copied()
         .filter(|name| match *name {
-            "Serialize" => uses(|s| s.serialize, true),
-            _ => uses(|s| s.deserialize, false),
+            "Serialize" => uses(|s| s.serialize),
+            _ => uses(|s| s.deserialize),
         })
         .collect();
     let header = piece(move || {
@@ -165,25 +161,24 @@ fn type_def(
             let default = (built.by_caller && !required).then(|| quote!(Default,));
             let constructor = (built.by_caller && required)
                 .then(|| constructor(&name, &def.name, fields, cfg.as_ref()));
+            let encode = serde
+                .serialize
+                .then(|| encode_object(&name, fields, cfg.as_ref()));
             let decode = serde
                 .deserialize
                 .then(|| decode_object(&name, fields, *deny_unknown_fields, cfg.as_ref()));
-            let fields = fields.iter().map(|f| field(f, serde.serialize));
-            let derives = Serde {
-                deserialize: false,
-                ..serde
-            }
-            .derives();
+            let fields = fields.iter().map(field);
             quote! {
                 #cfg
                 #docs
                 #deprecated
-                #[derive(Clone, Debug, #default PartialEq, #derives)]
+                #[derive(Clone, Debug, #default PartialEq)]
                 #non_exhaustive
                 pub struct #name {
                     #(#fields)*
                 }
 
+                #encode
                 #decode
                 #constructor
             }
@@ -320,9 +315,9 @@ fn constructor(
     }
 }
 
-/// One struct field, with the serde attributes its `Serialize` derive needs when the struct is
-/// sent (decoding is [`decode_object`]'s).
-fn field(field: &Field, serialize: bool) -> TokenStream {
+/// One struct field: its docs, its name and its type. How it travels is [`encode_object`]'s and
+/// [`decode_object`]'s.
+fn field(field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let ty = type_tokens(&field.ty, false);
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
@@ -334,31 +329,53 @@ fn field(field: &Field, serialize: bool) -> TokenStream {
     };
     let docs = doc_attrs_or(&docs, &fallback);
     let deprecated = field.docs.deprecated.then(|| quote!(#[deprecated]));
-    let unraw = field.rust_name.trim_start_matches("r#");
-    let rename = (serialize && unraw != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote!(#[serde(rename = #wire)])
-    });
-    let skip = quote!(skip_serializing_if = "Option::is_none");
-    let (ty, attrs) = match field.presence {
-        Presence::Required | Presence::Constant => (ty, None),
+    let ty = match field.presence {
+        Presence::Required | Presence::Constant => ty,
         // Always sent, possibly as `null`.
-        Presence::RequiredNullable => (quote!(Option<#ty>), None),
-        Presence::Optional => (quote!(Option<#ty>), Some(skip)),
-        Presence::OptionalNullable => (
-            quote!(Option<Option<#ty>>),
-            Some(quote!(#skip, with = "crate::runtime::double_option")),
-        ),
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        // Absent, `null` or a value.
+        Presence::OptionalNullable => quote!(Option<Option<#ty>>),
     };
-    let serde = attrs
-        .filter(|_| serialize)
-        .map(|attrs| quote!(#[serde(#attrs)]));
     quote! {
         #docs
         #deprecated
-        #rename
-        #serde
         pub #name: #ty,
+    }
+}
+
+/// A field's entry in either object macro: `field`, or `field = "wire"` when its wire name is
+/// not its Rust name.
+fn object_entry(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let wire = (field.rust_name != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(= #wire)
+    });
+    quote!(#name #wire)
+}
+
+/// A sent struct's `Serialize`: `crate::runtime::encode_object!(Name { field, other = "wire",
+/// size: skip_none, … })`. The runtime's `encode.rs` says why this is not serde's derive.
+fn encode_object(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    cfg: Option<&TokenStream>,
+) -> TokenStream {
+    let entries = fields.iter().map(|f| {
+        let entry = object_entry(f);
+        let mode = match f.presence {
+            // Left out when `None`.
+            Presence::Optional => Some(quote!(: skip_none)),
+            // Left out when `None`, `Some(None)` is sent as `null`.
+            Presence::OptionalNullable => Some(quote!(: double_option)),
+            // Always sent (a required nullable `None` as `null`).
+            Presence::Required | Presence::RequiredNullable | Presence::Constant => None,
+        };
+        quote!(#entry #mode)
+    });
+    quote! {
+        #cfg
+        crate::runtime::encode_object!(#name { #(#entries),* });
     }
 }
 
@@ -372,11 +389,7 @@ fn decode_object(
     cfg: Option<&TokenStream>,
 ) -> TokenStream {
     let entries = fields.iter().map(|f| {
-        let field = ident(&f.rust_name);
-        let wire = (f.rust_name != f.wire_name).then(|| {
-            let wire = &f.wire_name;
-            quote!(= #wire)
-        });
+        let entry = object_entry(f);
         let mode = match f.presence {
             // Absent is `None`, `null` is `Some(None)`.
             Presence::OptionalNullable => Some(quote!(: double_option)),
@@ -389,7 +402,7 @@ fn decode_object(
             // Missing is an error.
             Presence::Required => None,
         };
-        quote!(#field #wire #mode)
+        quote!(#entry #mode)
     });
     let deny = deny_unknown_fields.then(|| quote!(deny_unknown_fields));
     quote! {

@@ -8,10 +8,7 @@ pub(crate) const SOURCES: &[(&str, &str)] = &[
     ("call.rs", include_str!("../../runtime/src/call.rs")),
     ("client.rs", include_str!("../../runtime/src/client.rs")),
     ("decode.rs", include_str!("../../runtime/src/decode.rs")),
-    (
-        "double_option.rs",
-        include_str!("../../runtime/src/double_option.rs"),
-    ),
+    ("encode.rs", include_str!("../../runtime/src/encode.rs")),
     ("error.rs", include_str!("../../runtime/src/error.rs")),
     ("form.rs", include_str!("../../runtime/src/form.rs")),
     ("hooks.rs", include_str!("../../runtime/src/hooks.rs")),
