@@ -222,7 +222,7 @@ crate::runtime::decode_object!(
 /// Kind of object; always `organization_membership`.
 ///
 /// Example: `organization_membership`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationMembershipObject {
     /// `organization_membership`
@@ -306,7 +306,7 @@ crate::runtime::decode_object!(OrganizationMemberships { data, total_count });
 /// Kind of object; always `organization`.
 ///
 /// Example: `organization`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationObject {
     /// `organization`

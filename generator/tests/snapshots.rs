@@ -61,6 +61,78 @@ fn spec(rest: &str) -> String {
     format!("{HEADER}{rest}")
 }
 
+/// Unions: without a discriminator the members are tried in order through the runtime's
+/// `decode_untagged!` (and sent as they are through `encode_untagged!`), each only in the
+/// directions the union travels; with one, the tag picks the member. A union that is sent gets
+/// `From` for each member, so a request argument takes a member as it is.
+#[test]
+fn unions_with_and_without_a_discriminator() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /payments:
+    post:
+      operationId: CreatePayment
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [source]
+              properties:
+                source: {$ref: '#/components/schemas/Source'}
+      responses:
+        '200':
+          description: The payment.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Payment'}
+components:
+  schemas:
+    Source:
+      description: Where the money comes from.
+      oneOf:
+        - {$ref: '#/components/schemas/Card'}
+        - {type: string, description: A saved source's id.}
+    Card:
+      type: object
+      required: [number]
+      properties:
+        number: {type: string}
+    Payment:
+      type: object
+      required: [id, method]
+      properties:
+        id: {type: string}
+        method: {$ref: '#/components/schemas/Method'}
+        status:
+          anyOf:
+            - {type: integer}
+            - {type: string}
+    Method:
+      oneOf:
+        - {$ref: '#/components/schemas/Wallet'}
+        - {$ref: '#/components/schemas/Bank'}
+      discriminator:
+        propertyName: kind
+    Wallet:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string}
+        provider: {type: string}
+    Bank:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string}
+        iban: {type: string}
+"#,
+    ));
+    insta::assert_snapshot!(file(&files, "src/models.rs"));
+}
+
 /// Optional fields are omitted when `None`; required nullable ones accept and send `null`;
 /// optional nullable ones in request bodies tell absent from `null`.
 #[test]

@@ -47,7 +47,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "actor_tokens")]
 /// The `ActorTokenObject` schema (`#/components/schemas/ActorToken/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum ActorTokenObject {
     /// `actor_token`
@@ -62,7 +62,7 @@ crate::runtime::open_enum!(ActorTokenObject { ActorToken = "actor_token" });
 
 #[cfg(feature = "actor_tokens")]
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ActorTokenStatus {
     /// `pending`
@@ -158,7 +158,7 @@ impl AdjustCreditBalanceRequest {
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `AdjustCreditBalanceRequestAction` schema (`#/components/schemas/AdjustCreditBalanceRequest/properties/action`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum AdjustCreditBalanceRequestAction {
     /// `increase`
@@ -199,7 +199,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "agent_tasks")]
 /// The `AgentTaskObject` schema (`#/components/schemas/AgentTask/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum AgentTaskObject {
     /// `agent_task`
@@ -243,7 +243,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifierIdentifierType` schema (`#/components/schemas/AllowlistIdentifier/properties/identifier_type`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum AllowlistIdentifierIdentifierType {
     /// `email_address`
@@ -264,7 +264,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `AllowlistIdentifierObject` schema (`#/components/schemas/AllowlistIdentifier/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum AllowlistIdentifierObject {
     /// `allowlist_identifier`
@@ -460,7 +460,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptObject` schema (`#/components/schemas/BillingPaymentAttempt/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum BillingPaymentAttemptObject {
     /// `commerce_payment`
@@ -475,7 +475,7 @@ crate::runtime::open_enum!(BillingPaymentAttemptObject { CommercePayment = "comm
 
 #[cfg(feature = "billing")]
 /// The `BillingPaymentAttemptStatus` schema (`#/components/schemas/BillingPaymentAttempt/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BillingPaymentAttemptStatus {
     /// `pending`
@@ -537,7 +537,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `BillingPriceResponseObject` schema (`#/components/schemas/BillingPriceResponse/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum BillingPriceResponseObject {
     /// `commerce_price`
@@ -552,7 +552,7 @@ crate::runtime::open_enum!(BillingPriceResponseObject { CommercePrice = "commerc
 
 #[cfg(feature = "billing")]
 /// The `BillingPriceResponseSupportedBillingPeriods` schema (`#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BillingPriceResponseSupportedBillingPeriods {
     /// `month`
@@ -638,7 +638,7 @@ crate::runtime::decode_object!(BillingStatementGroupsItem { object: default, tim
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementGroupsItemObject` schema (`#/components/schemas/BillingStatement/properties/groups/items/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum BillingStatementGroupsItemObject {
     /// `commerce_statement_group`
@@ -655,7 +655,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementObject` schema (`#/components/schemas/BillingStatement/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum BillingStatementObject {
     /// `commerce_statement`
@@ -670,7 +670,7 @@ crate::runtime::open_enum!(BillingStatementObject { CommerceStatement = "commerc
 
 #[cfg(feature = "billing")]
 /// The `BillingStatementStatus` schema (`#/components/schemas/BillingStatement/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BillingStatementStatus {
     /// `open`
@@ -733,7 +733,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierIdentifierType` schema (`#/components/schemas/BlocklistIdentifier/properties/identifier_type`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum BlocklistIdentifierIdentifierType {
     /// `email_address`
@@ -754,7 +754,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierObject` schema (`#/components/schemas/BlocklistIdentifier/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum BlocklistIdentifierObject {
     /// `blocklist_identifier`
@@ -1033,7 +1033,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "clients")]
 /// The `ClientModelObject` schema (`#/components/schemas/Client/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum ClientModelObject {
     /// `client`
@@ -1156,7 +1156,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseEffect` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseEffect {
     /// `percentage`
@@ -1175,7 +1175,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseObject` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseObject {
     /// `commerce_discount_redemption`
@@ -1192,7 +1192,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseSource` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseSource {
     /// `promotion`
@@ -1213,7 +1213,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceDiscountRedemptionResponseStatus` schema (`#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseStatus {
     /// `active`
@@ -1362,7 +1362,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePayerResponse2Object` schema (`#/components/schemas/CommercePayerResponse-2/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommercePayerResponse2Object {
     /// `commerce_payer`
@@ -1377,7 +1377,7 @@ crate::runtime::open_enum!(CommercePayerResponse2Object { CommercePayer = "comme
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommercePayerResponseObject {
     /// `commerce_payer`
@@ -1441,7 +1441,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponseObject` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommercePaymentMethodResponseObject {
     /// `commerce_payment_method`
@@ -1458,7 +1458,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponsePaymentType` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommercePaymentMethodResponsePaymentType {
     /// `card`
@@ -1479,7 +1479,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePaymentMethodResponseStatus` schema (`#/components/schemas/CommercePaymentMethodResponse/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommercePaymentMethodResponseStatus {
     /// `active`
@@ -1546,7 +1546,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseObject` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommercePaymentSourceResponseObject {
     /// `commerce_source`
@@ -1563,7 +1563,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponsePaymentMethod` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommercePaymentSourceResponsePaymentMethod {
     /// `card`
@@ -1584,7 +1584,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseStatus` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommercePaymentSourceResponseStatus {
     /// `active`
@@ -1799,7 +1799,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePlan2Object` schema (`#/components/schemas/CommercePlan-2/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommercePlan2Object {
     /// `commerce_plan`
@@ -1814,7 +1814,7 @@ crate::runtime::open_enum!(CommercePlan2Object { CommercePlan = "commerce_plan" 
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommercePlanObject {
     /// `commerce_plan`
@@ -1895,7 +1895,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetailsEffectiveMode` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// `immediate`
@@ -1914,7 +1914,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionDetailsPreviousSubscriptionItemStatus` schema (`#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// `canceled`
@@ -1953,7 +1953,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePriceTransitionResponseObject` schema (`#/components/schemas/CommercePriceTransitionResponse/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommercePriceTransitionResponseObject {
     /// `commerce_price_transition`
@@ -2204,7 +2204,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Object` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItem2Object {
     /// `commerce_subscription_item`
@@ -2221,7 +2221,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2PlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/plan_period`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItem2PlanPeriod {
     /// `month`
@@ -2239,7 +2239,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Status` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItem2Status {
     /// `active`
@@ -2287,7 +2287,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemObject` schema (`#/components/schemas/CommerceSubscriptionItem/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItemObject {
     /// `commerce_subscription_item`
@@ -2304,7 +2304,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemPlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem/properties/plan_period`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `month`
@@ -2338,7 +2338,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommerceSubscriptionItemStatus` schema (`#/components/schemas/CommerceSubscriptionItem/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItemStatus {
     /// `active`
@@ -2390,7 +2390,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionObject` schema (`#/components/schemas/CommerceSubscription/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionObject {
     /// `commerce_subscription`
@@ -2407,7 +2407,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "users", feature = "organizations"))]
 /// The `CommerceSubscriptionStatus` schema (`#/components/schemas/CommerceSubscription/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionStatus {
     /// `active`
@@ -2502,7 +2502,7 @@ crate::runtime::decode_object!(Cookies { object: default, cookies });
 
 #[cfg(feature = "sessions")]
 /// The `CookiesObject` schema (`#/components/schemas/Cookies/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CookiesObject {
     /// `cookies`
@@ -2710,7 +2710,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateAdminPortalLinkTokenResponseObject {
     /// `admin_portal_link_token`
@@ -2797,7 +2797,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBodyPermissions` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateAgentTaskBodyPermissions {
     /// `*`
@@ -2961,7 +2961,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponseObject` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateApiKeyResponseObject {
     /// `api_key`
@@ -3020,7 +3020,7 @@ impl CreateBillingPriceRequest {
 
 #[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequestSupportedBillingPeriods` schema (`#/components/schemas/CreateBillingPriceRequest/properties/supported_billing_periods`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     /// `month`
@@ -3100,7 +3100,7 @@ impl CreateBulkInvitationsBodyItem {
 /// Default: `invitation`.
 ///
 /// The `CreateBulkInvitationsBodyItemTemplateSlug` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateBulkInvitationsBodyItemTemplateSlug {
     /// `invitation`
@@ -3356,7 +3356,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodyProvider` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateEnterpriseConnectionBodyProvider {
     /// `saml_custom`
@@ -3473,7 +3473,7 @@ impl CreateEnterpriseConnectionBodySamlLoginHint {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
     /// `email_address`
@@ -3522,7 +3522,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "invitations")]
 /// The `CreateInvitationBodyTemplateSlug` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateInvitationBodyTemplateSlug {
     /// `invitation`
@@ -3620,7 +3620,7 @@ crate::runtime::encode_object!(
 /// Default: `opaque`.
 ///
 /// The `CreateM2mTokenBodyTokenFormat` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateM2mTokenBodyTokenFormat {
     /// `opaque`
@@ -3704,7 +3704,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateM2mTokenResponseObject {
     /// `machine_to_machine_token`
@@ -3770,7 +3770,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineResponseObject` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateMachineResponseObject {
     /// `machine`
@@ -4077,7 +4077,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBodyType` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateRoleSetBodyType {
     /// `initial`
@@ -4182,7 +4182,7 @@ impl CreateSamlConnectionBodyLoginHint {
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateSamlConnectionBodyLoginHintMode {
     /// `email_address`
@@ -4203,7 +4203,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyProvider` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateSamlConnectionBodyProvider {
     /// `saml_custom`
@@ -4356,7 +4356,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateSessionTokenFromTemplateResponseObject {
     /// `token`
@@ -4385,7 +4385,7 @@ crate::runtime::decode_object!(CreateSessionTokenResponse { object: default, jwt
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateSessionTokenResponseObject {
     /// `token`
@@ -4506,7 +4506,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "users")]
 /// The `CreateUserBodyEmailAddressIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
     /// `verified`
@@ -4525,7 +4525,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `CreateUserBodyPhoneNumberIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/phone_number_identification_status/items`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum CreateUserBodyPhoneNumberIdentificationStatusItem {
     /// `verified`
@@ -4630,7 +4630,7 @@ crate::runtime::decode_object!(DeleteApiKeyResponse { id, object: default, delet
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DeleteApiKeyResponseObject {
     /// `api_key`
@@ -4675,7 +4675,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponseObject` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DeleteDirectoryGroupRoleMappingResponseObject {
     /// `directory_group_role_mapping`
@@ -4708,7 +4708,7 @@ crate::runtime::decode_object!(DeleteMachineResponse { object: default, id, dele
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineResponseObject` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DeleteMachineResponseObject {
     /// `machine`
@@ -4743,7 +4743,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponseObject` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DeleteMachineScopeResponseObject {
     /// `machine_scope`
@@ -4774,7 +4774,7 @@ crate::runtime::decode_object!(DeleteScimGroupRoleMappingResponse { object: defa
 
 #[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponseObject` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DeleteScimGroupRoleMappingResponseObject {
     /// `scim_group_role_mapping`
@@ -4974,7 +4974,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "directories")]
 /// The `DirectoryGroupRoleMappingObject` schema (`#/components/schemas/DirectoryGroupRoleMapping/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DirectoryGroupRoleMappingObject {
     /// `directory_group_role_mapping`
@@ -4995,7 +4995,7 @@ pub type DirectoryGroupRoleMappings = Vec<DirectoryGroupRoleMapping>;
 
 #[cfg(feature = "directories")]
 /// The `DirectoryObject` schema (`#/components/schemas/Directory/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DirectoryObject {
     /// `directory`
@@ -5054,7 +5054,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "domains")]
 /// The `DomainObject` schema (`#/components/schemas/Domain/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DomainObject {
     /// `domain`
@@ -5114,7 +5114,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `EmailAddressObject` schema (`#/components/schemas/EmailAddress/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum EmailAddressObject {
     /// `email_address`
@@ -5290,7 +5290,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `EnterpriseAccountObject` schema (`#/components/schemas/EnterpriseAccount/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum EnterpriseAccountObject {
     /// `enterprise_account`
@@ -5305,7 +5305,7 @@ crate::runtime::open_enum!(EnterpriseAccountObject { EnterpriseAccount = "enterp
 
 #[cfg(feature = "users")]
 /// The `EnterpriseAccountProtocol` schema (`#/components/schemas/EnterpriseAccount/properties/protocol`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum EnterpriseAccountProtocol {
     /// `oauth`
@@ -5484,7 +5484,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionObject` schema (`#/components/schemas/EnterpriseConnection/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum EnterpriseConnectionObject {
     /// `enterprise_connection`
@@ -5558,7 +5558,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
     /// `email_address`
@@ -5608,7 +5608,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunConnectionType` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum EnterpriseConnectionTestRunConnectionType {
     /// `saml`
@@ -5717,7 +5717,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRunStatus` schema (`#/components/schemas/EnterpriseConnectionTestRun/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum EnterpriseConnectionTestRunStatus {
     /// `pending`
@@ -5841,7 +5841,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `ExternalAccountWithVerificationObject` schema (`#/components/schemas/ExternalAccountWithVerification/properties/object`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ExternalAccountWithVerificationObject {
     /// `external_account`
@@ -5950,7 +5950,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `FeatureResponse2Object` schema (`#/components/schemas/FeatureResponse-2/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum FeatureResponse2Object {
     /// `feature`
@@ -5965,7 +5965,7 @@ crate::runtime::open_enum!(FeatureResponse2Object { Feature = "feature" });
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum FeatureResponseObject {
     /// `feature`
@@ -6082,7 +6082,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum GetApiKeyResponseObject {
     /// `api_key`
@@ -6195,7 +6195,7 @@ crate::runtime::decode_object!(GetApiKeysBadRequestErrorsItem { message, long_me
 /// Default: `false`.
 ///
 /// The `GetApiKeysIncludeInvalid` schema (`#/paths/~1api_keys/get/parameters/2/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetApiKeysIncludeInvalid {
     /// `true`
@@ -6299,7 +6299,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponseDataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum GetApiKeysResponseDataItemObject {
     /// `api_key`
@@ -6314,7 +6314,7 @@ crate::runtime::open_enum!(GetApiKeysResponseDataItemObject { ApiKey = "api_key"
 
 #[cfg(feature = "billing")]
 /// The `GetCommercePlanListPayerType` schema (`#/paths/~1billing~1plans/get/parameters/3/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetCommercePlanListPayerType {
     /// `user`
@@ -6330,7 +6330,7 @@ crate::runtime::open_enum!(GetCommercePlanListPayerType { User = "user", Org = "
 
 #[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListPayerType {
     /// `user`
@@ -6346,7 +6346,7 @@ crate::runtime::open_enum!(GetCommerceSubscriptionItemListPayerType { User = "us
 
 #[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListStatus {
     /// `active`
@@ -6507,7 +6507,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponseM2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum GetM2mTokensResponseM2mTokensItemObject {
     /// `machine_to_machine_token`
@@ -6538,7 +6538,7 @@ crate::runtime::decode_object!(GetMachineSecretKeyResponse { object: default, se
 
 #[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum GetMachineSecretKeyResponseObject {
     /// `machine_secret_key`
@@ -6555,7 +6555,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "sessions")]
 /// The `GetSessionListStatus` schema (`#/paths/~1sessions/get/parameters/2/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetSessionListStatus {
     /// `abandoned`
@@ -6584,7 +6584,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateListTemplateType` schema (`#/paths/~1templates~1{template_type}/get/parameters/0/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetTemplateListTemplateType {
     /// `email`
@@ -6600,7 +6600,7 @@ crate::runtime::open_enum!(GetTemplateListTemplateType { Email = "email", Sms = 
 
 #[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetTemplateTemplateType {
     /// `email`
@@ -6667,7 +6667,7 @@ crate::runtime::decode_object!(InstanceCommunication { object: default, blocked_
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceCommunicationObject` schema (`#/components/schemas/InstanceCommunication/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum InstanceCommunicationObject {
     /// `instance_communication`
@@ -6684,7 +6684,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceObject` schema (`#/components/schemas/Instance/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum InstanceObject {
     /// `instance`
@@ -6719,7 +6719,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceProtectObject` schema (`#/components/schemas/InstanceProtect/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum InstanceProtectObject {
     /// `instance_protect`
@@ -6760,7 +6760,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "instance_settings")]
 /// The `InstanceRestrictionsObject` schema (`#/components/schemas/InstanceRestrictions/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum InstanceRestrictionsObject {
     /// `instance_restrictions`
@@ -6810,7 +6810,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `InvitationObject` schema (`#/components/schemas/Invitation/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum InvitationObject {
     /// `invitation`
@@ -6825,7 +6825,7 @@ crate::runtime::open_enum!(InvitationObject { Invitation = "invitation" });
 
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum InvitationStatus {
     /// `pending`
@@ -6909,7 +6909,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksEcdsaPrivateKeyKty {
     /// `EC`
@@ -6959,7 +6959,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksEcdsaPublicKeyKty {
     /// `EC`
@@ -7009,7 +7009,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksEd25519PrivateKeyCrv {
     /// `Ed25519`
@@ -7024,7 +7024,7 @@ crate::runtime::open_enum!(JwksEd25519PrivateKeyCrv { Ed25519 = "Ed25519" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksEd25519PrivateKeyKty {
     /// `OKP`
@@ -7072,7 +7072,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksEd25519PublicKeyCrv {
     /// `Ed25519`
@@ -7087,7 +7087,7 @@ crate::runtime::open_enum!(JwksEd25519PublicKeyCrv { Ed25519 = "Ed25519" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKeyKty` schema (`#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksEd25519PublicKeyKty {
     /// `OKP`
@@ -7102,8 +7102,7 @@ crate::runtime::open_enum!(JwksEd25519PublicKeyKty { Okp = "OKP" });
 
 #[cfg(feature = "jwks")]
 /// The `JwksKeysItem` schema (`#/components/schemas/JWKS/properties/keys/items`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum JwksKeysItem {
@@ -7124,6 +7123,12 @@ pub enum JwksKeysItem {
     /// A value that matches none of the known variants.
     Unknown(serde_json::Value),
 }
+
+#[cfg(feature = "jwks")]
+crate::runtime::decode_untagged!(
+    JwksKeysItem { JwksEd25519PublicKey, JwksEcdsaPublicKey, JwksRsaPublicKey,
+        JwksEd25519PrivateKey, JwksEcdsaPrivateKey, JwksRsaPrivateKey, JwksSymmetricKey }
+);
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKey` schema (`#/components/schemas/JWKS.rsa.PrivateKey`).
@@ -7175,7 +7180,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksRsaPrivateKeyKty {
     /// `RSA`
@@ -7223,7 +7228,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKeyKty` schema (`#/components/schemas/JWKS.rsa.PublicKey/properties/kty`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksRsaPublicKeyKty {
     /// `RSA`
@@ -7269,7 +7274,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksSymmetricKeyKty` schema (`#/components/schemas/JWKS.symmetric.Key/properties/kty`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwksSymmetricKeyKty {
     /// `oct`
@@ -7317,7 +7322,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwt_templates")]
 /// The `JwtTemplateObject` schema (`#/components/schemas/JWTTemplate/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum JwtTemplateObject {
     /// `jwt_template`
@@ -7332,7 +7337,7 @@ crate::runtime::open_enum!(JwtTemplateObject { JwtTemplate = "jwt_template" });
 
 #[cfg(feature = "organization_domains")]
 /// The `ListAllOrganizationDomainsEnrollmentModeItem` schema (`#/paths/~1organization_domains/get/parameters/2/schema/items`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `manual_invitation`
@@ -7366,7 +7371,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organization_domains")]
 /// The `ListAllOrganizationDomainsVerified` schema (`#/paths/~1organization_domains/get/parameters/1/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListAllOrganizationDomainsVerified {
     /// `true`
@@ -7410,7 +7415,7 @@ crate::runtime::decode_object!(ListDirectoryGroupRoleMappingsResponse { data, to
 
 #[cfg(feature = "enterprise_connections")]
 /// The `ListEnterpriseConnectionTestRunsStatusItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}~1test_runs/get/parameters/1/schema/items`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `pending`
@@ -7431,7 +7436,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organization_invitations")]
 /// The `ListInstanceOrganizationInvitationsStatus` schema (`#/paths/~1organization_invitations/get/parameters/1/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListInstanceOrganizationInvitationsStatus {
     /// `pending`
@@ -7454,7 +7459,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "invitations")]
 /// The `ListInvitationsStatus` schema (`#/paths/~1invitations/get/parameters/0/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListInvitationsStatus {
     /// `pending`
@@ -7491,7 +7496,7 @@ crate::runtime::decode_object!(ListMachinesResponse { data, total_count });
 
 #[cfg(feature = "organization_invitations")]
 /// The `ListOrganizationInvitationsStatus` schema (`#/paths/~1organizations~1{organization_id}~1invitations/get/parameters/1/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListOrganizationInvitationsStatus {
     /// `pending`
@@ -7570,7 +7575,7 @@ crate::runtime::decode_object!(ListWaitlistEntriesResponse { data, total_count }
 
 #[cfg(feature = "waitlist_entries")]
 /// The `ListWaitlistEntriesStatus` schema (`#/paths/~1waitlist_entries/get/parameters/3/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListWaitlistEntriesStatus {
     /// `pending`
@@ -7622,7 +7627,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `MachineObject` schema (`#/components/schemas/Machine/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum MachineObject {
     /// `machine`
@@ -7657,7 +7662,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `MachineScopeObject` schema (`#/components/schemas/MachineScope/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum MachineScopeObject {
     /// `machine_scope`
@@ -7699,7 +7704,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachinesObject` schema (`#/components/schemas/MachineWithoutScopedMachines/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum MachineWithoutScopedMachinesObject {
     /// `machine`
@@ -7770,7 +7775,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `OAuthAccessTokenInnerItemObject` schema (`#/components/schemas/OAuthAccessToken/items/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OAuthAccessTokenInnerItemObject {
     /// `oauth_access_token`
@@ -7845,7 +7850,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationObject` schema (`#/components/schemas/OAuthApplication/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OAuthApplicationObject {
     /// `oauth_application`
@@ -7889,7 +7894,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "instance_settings")]
 /// The `OAuthApplicationSettingsObject` schema (`#/components/schemas/OAuthApplicationSettings/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OAuthApplicationSettingsObject {
     /// `oauth_application_settings`
@@ -7967,7 +7972,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecretObject` schema (`#/components/schemas/OAuthApplicationWithSecret/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OAuthApplicationWithSecretObject {
     /// `oauth_application`
@@ -8106,7 +8111,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainEnrollmentMode` schema (`#/components/schemas/OrganizationDomain/properties/enrollment_mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum OrganizationDomainEnrollmentMode {
     /// `manual_invitation`
@@ -8130,7 +8135,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organization_domains")]
 /// The `OrganizationDomainObject` schema (`#/components/schemas/OrganizationDomain/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationDomainObject {
     /// `organization_domain`
@@ -8227,7 +8232,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitationObject` schema (`#/components/schemas/OrganizationInvitation/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationInvitationObject {
     /// `organization_invitation`
@@ -8350,7 +8355,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationDataObject` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationInvitationWithPublicOrganizationDataObject {
     /// `organization_invitation`
@@ -8433,7 +8438,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "users", feature = "organization_memberships"))]
 /// The `OrganizationMembershipObject` schema (`#/components/schemas/OrganizationMembership/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationMembershipObject {
     /// `organization_membership`
@@ -8505,7 +8510,7 @@ crate::runtime::decode_object!(OrganizationMemberships { data, total_count });
     )
 )]
 /// The `OrganizationObject` schema (`#/components/schemas/Organization/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationObject {
     /// `organization`
@@ -8570,7 +8575,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "instance_settings")]
 /// The `OrganizationSettingsDomainsEnrollmentModesItem` schema (`#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     /// `manual_invitation`
@@ -8591,7 +8596,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "instance_settings")]
 /// The `OrganizationSettingsObject` schema (`#/components/schemas/OrganizationSettings/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationSettingsObject {
     /// `organization_settings`
@@ -8663,7 +8668,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "organizations")]
 /// The `OrganizationWithLogoObject` schema (`#/components/schemas/OrganizationWithLogo/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum OrganizationWithLogoObject {
     /// `organization`
@@ -8784,7 +8789,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `PasskeyObject` schema (`#/components/schemas/Passkey/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum PasskeyObject {
     /// `passkey`
@@ -8853,7 +8858,7 @@ crate::runtime::decode_object!(
     )
 )]
 /// The `PermissionObject` schema (`#/components/schemas/Permission/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum PermissionObject {
     /// `permission`
@@ -8925,7 +8930,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `PhoneNumberObject` schema (`#/components/schemas/PhoneNumber/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum PhoneNumberObject {
     /// `phone_number`
@@ -9111,7 +9116,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "proxy_checks")]
 /// The `ProxyCheckObject` schema (`#/components/schemas/ProxyCheck/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum ProxyCheckObject {
     /// `proxy_check`
@@ -9150,7 +9155,7 @@ crate::runtime::decode_object!(RedirectUrl { object: default, id, url, created_a
 
 #[cfg(feature = "redirect_urls")]
 /// The `RedirectUrlObject` schema (`#/components/schemas/RedirectURL/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RedirectUrlObject {
     /// `redirect_url`
@@ -9193,7 +9198,7 @@ crate::runtime::encode_object!(
 /// Default: `token`.
 ///
 /// The `RefreshSessionBodyFormat` schema (`#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum RefreshSessionBodyFormat {
     /// `token`
@@ -9398,7 +9403,7 @@ crate::runtime::encode_object!(
 /// Default: `verified`.
 ///
 /// The `ReplaceUserEmailAddressBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
     /// `verified`
@@ -9456,7 +9461,7 @@ crate::runtime::encode_object!(
 /// Default: `verified`.
 ///
 /// The `ReplaceUserPhoneNumberBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema/properties/identification_status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     /// `verified`
@@ -9477,7 +9482,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `RevertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1revert/post/parameters/0/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum RevertTemplateTemplateType {
     /// `email`
@@ -9635,7 +9640,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RevokeAdminPortalLinkTokenResponseObject {
     /// `admin_portal_link_token`
@@ -9796,7 +9801,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RevokeApiKeyResponseObject {
     /// `api_key`
@@ -9844,7 +9849,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponseObject` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RevokeInvitationResponseObject {
     /// `invitation`
@@ -9859,7 +9864,7 @@ crate::runtime::open_enum!(RevokeInvitationResponseObject { Invitation = "invita
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponseStatus` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RevokeInvitationResponseStatus {
     /// `revoked`
@@ -9980,7 +9985,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RevokeM2mTokenResponseObject {
     /// `machine_to_machine_token`
@@ -10072,7 +10077,7 @@ crate::runtime::decode_object!(
     )
 )]
 /// The `RoleObject` schema (`#/components/schemas/Role/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RoleObject {
     /// `role`
@@ -10162,7 +10167,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetItemObject` schema (`#/components/schemas/RoleSetItem/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RoleSetItemObject {
     /// `role_set_item`
@@ -10219,7 +10224,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetMigrationObject` schema (`#/components/schemas/RoleSetMigration/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RoleSetMigrationObject {
     /// `role_set_migration`
@@ -10234,7 +10239,7 @@ crate::runtime::open_enum!(RoleSetMigrationObject { RoleSetMigration = "role_set
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetObject` schema (`#/components/schemas/RoleSet/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RoleSetObject {
     /// `role_set`
@@ -10249,7 +10254,7 @@ crate::runtime::open_enum!(RoleSetObject { RoleSet = "role_set" });
 
 #[cfg(feature = "role_sets")]
 /// The `RoleSetType` schema (`#/components/schemas/RoleSet/properties/type`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum RoleSetType {
     /// `initial`
@@ -10319,7 +10324,7 @@ crate::runtime::decode_object!(RotateMachineSecretKeyResponse { object: default,
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum RotateMachineSecretKeyResponseObject {
     /// `machine_secret_key`
@@ -10413,7 +10418,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `SamlAccountObject` schema (`#/components/schemas/SAMLAccount/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum SamlAccountObject {
     /// `saml_account`
@@ -10587,7 +10592,7 @@ crate::runtime::decode_object!(SamlConnectionLoginHint { mode, source: default }
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SamlConnectionLoginHintMode {
     /// `email_address`
@@ -10608,7 +10613,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "saml_connections")]
 /// The `SamlConnectionObject` schema (`#/components/schemas/SAMLConnection/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum SamlConnectionObject {
     /// `saml_connection`
@@ -10706,7 +10711,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimDirectoryObject` schema (`#/components/schemas/SCIMDirectory/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum ScimDirectoryObject {
     /// `scim_directory`
@@ -10759,7 +10764,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "scim_directories")]
 /// The `ScimGroupRoleMappingObject` schema (`#/components/schemas/SCIMGroupRoleMapping/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum ScimGroupRoleMappingObject {
     /// `scim_group_role_mapping`
@@ -10871,7 +10876,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionObject` schema (`#/components/schemas/Session/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum SessionObject {
     /// `session`
@@ -10886,8 +10891,7 @@ crate::runtime::open_enum!(SessionObject { Session = "session" });
 
 #[cfg(feature = "sessions")]
 /// The `SessionRefresh` schema (`#/components/schemas/SessionRefresh`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum SessionRefresh {
@@ -10899,9 +10903,12 @@ pub enum SessionRefresh {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "sessions")]
+crate::runtime::decode_untagged!(SessionRefresh { Token, Cookies });
+
 #[cfg(any(feature = "clients", feature = "sessions"))]
 /// The `SessionStatus` schema (`#/components/schemas/Session/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SessionStatus {
     /// `active`
@@ -10987,7 +10994,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenObject` schema (`#/components/schemas/SignInToken/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum SignInTokenObject {
     /// `sign_in_token`
@@ -11002,7 +11009,7 @@ crate::runtime::open_enum!(SignInTokenObject { SignInToken = "sign_in_token" });
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SignInTokenStatus {
     /// `pending`
@@ -11090,7 +11097,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpObject` schema (`#/components/schemas/SignUp/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum SignUpObject {
     /// `sign_up_attempt`
@@ -11105,7 +11112,7 @@ crate::runtime::open_enum!(SignUpObject { SignUpAttempt = "sign_up_attempt" });
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpStatus` schema (`#/components/schemas/SignUp/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SignUpStatus {
     /// `missing_requirements`
@@ -11142,7 +11149,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUpVerificationNextAction` schema (`#/components/schemas/SignUpVerification/properties/next_action`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SignUpVerificationNextAction {
     /// `needs_prepare`
@@ -11262,7 +11269,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `TemplateObject` schema (`#/components/schemas/Template/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum TemplateObject {
     /// `template`
@@ -11293,7 +11300,7 @@ crate::runtime::decode_object!(TestingToken { object: default, token, expires_at
 
 #[cfg(feature = "testing_tokens")]
 /// The `TestingTokenObject` schema (`#/components/schemas/TestingToken/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum TestingTokenObject {
     /// `testing_token`
@@ -11320,7 +11327,7 @@ crate::runtime::encode_object!(ToggleTemplateDeliveryBody { delivered_by_clerk: 
 
 #[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/parameters/0/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ToggleTemplateDeliveryTemplateType {
     /// `email`
@@ -11350,7 +11357,7 @@ crate::runtime::decode_object!(Token { object: default, jwt });
 
 #[cfg(feature = "sessions")]
 /// The `TokenObject` schema (`#/components/schemas/Token/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum TokenObject {
     /// `token`
@@ -11379,7 +11386,7 @@ crate::runtime::decode_object!(TotalCount { object: default, total_count });
 
 #[cfg(feature = "users")]
 /// The `TotalCountObject` schema (`#/components/schemas/TotalCount/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum TotalCountObject {
     /// `total_count`
@@ -11430,7 +11437,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `TrustedDeviceAlgorithm` schema (`#/components/schemas/TrustedDevice/properties/algorithm`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum TrustedDeviceAlgorithm {
     /// `ES256`
@@ -11445,7 +11452,7 @@ crate::runtime::open_enum!(TrustedDeviceAlgorithm { Es256 = "ES256" });
 
 #[cfg(feature = "users")]
 /// The `TrustedDeviceObject` schema (`#/components/schemas/TrustedDevice/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum TrustedDeviceObject {
     /// `trusted_device`
@@ -11460,7 +11467,7 @@ crate::runtime::open_enum!(TrustedDeviceObject { TrustedDevice = "trusted_device
 
 #[cfg(feature = "users")]
 /// The `TrustedDevicePlatform` schema (`#/components/schemas/TrustedDevice/properties/platform`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum TrustedDevicePlatform {
     /// `ios`
@@ -11476,7 +11483,7 @@ crate::runtime::open_enum!(TrustedDevicePlatform { Ios = "ios", Android = "andro
 
 #[cfg(feature = "users")]
 /// The `TrustedDeviceStatus` schema (`#/components/schemas/TrustedDevice/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum TrustedDeviceStatus {
     /// `active`
@@ -11617,7 +11624,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum UpdateApiKeyResponseObject {
     /// `api_key`
@@ -11887,7 +11894,7 @@ impl UpdateEnterpriseConnectionBodySamlLoginHint {
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
     /// `email_address`
@@ -11957,7 +11964,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigResponseObject` schema (`#/paths/~1beta_features~1instance_settings/patch/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum UpdateInstanceAuthConfigResponseObject {
     /// `instance_settings`
@@ -12089,7 +12096,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "instance_settings")]
 /// The `UpdateInstancePreferredSignInStrategyWhenPasswordRequired` schema (`#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum UpdateInstancePreferredSignInStrategyWhenPasswordRequired {
     /// `password`
@@ -12392,7 +12399,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "role_sets")]
 /// The `UpdateRoleSetBodyType` schema (`#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum UpdateRoleSetBodyType {
     /// `initial`
@@ -12511,7 +12518,7 @@ impl UpdateSamlConnectionBodyLoginHint {
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum UpdateSamlConnectionBodyLoginHintMode {
     /// `email_address`
@@ -12688,7 +12695,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/parameters/0/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum UpsertTemplateTemplateType {
     /// `email`
@@ -12821,7 +12828,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `UserObject` schema (`#/components/schemas/User/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum UserObject {
     /// `user`
@@ -12848,7 +12855,7 @@ crate::runtime::encode_object!(UsersBanBody { user_ids });
 
 #[cfg(feature = "users")]
 /// The `UsersGetOrganizationInvitationsStatus` schema (`#/paths/~1users~1{user_id}~1organization_invitations/get/parameters/3/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum UsersGetOrganizationInvitationsStatus {
     /// `pending`
@@ -12908,7 +12915,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminObject` schema (`#/components/schemas/verification_admin/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationAdminObject {
     /// `verification_admin`
@@ -12923,7 +12930,7 @@ crate::runtime::open_enum!(VerificationAdminObject { VerificationAdmin = "verifi
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationAdminStatus {
     /// `verified`
@@ -12938,7 +12945,7 @@ crate::runtime::open_enum!(VerificationAdminStatus { Verified = "verified" });
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationAdminStrategy {
     /// `admin`
@@ -12978,7 +12985,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkObject` schema (`#/components/schemas/verification_email_link/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationEmailLinkObject {
     /// `verification_email_link`
@@ -12995,7 +13002,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStatus` schema (`#/components/schemas/verification_email_link/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationEmailLinkStatus {
     /// `unverified`
@@ -13018,7 +13025,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStrategy` schema (`#/components/schemas/verification_email_link/properties/strategy`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationEmailLinkStrategy {
     /// `email_link`
@@ -13060,7 +13067,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauthObject` schema (`#/components/schemas/verification_from_oauth/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationFromOauthObject {
     /// `verification_from_oauth`
@@ -13077,7 +13084,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationFromOauthStatus` schema (`#/components/schemas/verification_from_oauth/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationFromOauthStatus {
     /// `unverified`
@@ -13122,7 +13129,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapObject` schema (`#/components/schemas/verification_google_one_tap/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationGoogleOneTapObject {
     /// `verification_google_one_tap`
@@ -13139,7 +13146,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStatus` schema (`#/components/schemas/verification_google_one_tap/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationGoogleOneTapStatus {
     /// `unverified`
@@ -13157,7 +13164,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStrategy` schema (`#/components/schemas/verification_google_one_tap/properties/strategy`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationGoogleOneTapStrategy {
     /// `google_one_tap`
@@ -13202,7 +13209,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `VerificationOauthObject` schema (`#/components/schemas/verification_oauth/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationOauthObject {
     /// `verification_oauth`
@@ -13217,7 +13224,7 @@ crate::runtime::open_enum!(VerificationOauthObject { VerificationOauth = "verifi
 
 #[cfg(feature = "users")]
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationOauthStatus {
     /// `unverified`
@@ -13269,7 +13276,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpObject` schema (`#/components/schemas/verification_otp/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationOtpObject {
     /// `verification_otp`
@@ -13284,7 +13291,7 @@ crate::runtime::open_enum!(VerificationOtpObject { VerificationOtp = "verificati
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStatus` schema (`#/components/schemas/verification_otp/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationOtpStatus {
     /// `unverified`
@@ -13307,7 +13314,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStrategy` schema (`#/components/schemas/verification_otp/properties/strategy`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationOtpStrategy {
     /// `phone_code`
@@ -13357,7 +13364,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskeyNonce` schema (`#/components/schemas/verification_passkey/properties/nonce`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationPasskeyNonce {
     /// `nonce`
@@ -13372,7 +13379,7 @@ crate::runtime::open_enum!(VerificationPasskeyNonce { Nonce = "nonce" });
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskeyObject` schema (`#/components/schemas/verification_passkey/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationPasskeyObject {
     /// `verification_passkey`
@@ -13389,7 +13396,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskeyStatus` schema (`#/components/schemas/verification_passkey/properties/status`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationPasskeyStatus {
     /// `verified`
@@ -13404,7 +13411,7 @@ crate::runtime::open_enum!(VerificationPasskeyStatus { Verified = "verified" });
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationPasskeyStrategy {
     /// `passkey`
@@ -13449,7 +13456,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlObject` schema (`#/components/schemas/verification_saml/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationSamlObject {
     /// `verification_saml`
@@ -13464,7 +13471,7 @@ crate::runtime::open_enum!(VerificationSamlObject { VerificationSaml = "verifica
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlStatus` schema (`#/components/schemas/verification_saml/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationSamlStatus {
     /// `unverified`
@@ -13489,7 +13496,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSamlStrategy` schema (`#/components/schemas/verification_saml/properties/strategy`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationSamlStrategy {
     /// `saml`
@@ -13527,7 +13534,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimObject` schema (`#/components/schemas/verification_scim/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationScimObject {
     /// `verification_scim`
@@ -13542,7 +13549,7 @@ crate::runtime::open_enum!(VerificationScimObject { VerificationScim = "verifica
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationScimStatus {
     /// `verified`
@@ -13557,7 +13564,7 @@ crate::runtime::open_enum!(VerificationScimStatus { Verified = "verified" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationScimStrategy` schema (`#/components/schemas/verification_scim/properties/strategy`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationScimStrategy {
     /// `scim`
@@ -13597,7 +13604,7 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketObject` schema (`#/components/schemas/verification_ticket/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationTicketObject {
     /// `verification_ticket`
@@ -13612,7 +13619,7 @@ crate::runtime::open_enum!(VerificationTicketObject { VerificationTicket = "veri
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketStatus` schema (`#/components/schemas/verification_ticket/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationTicketStatus {
     /// `unverified`
@@ -13633,7 +13640,7 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationTicketStrategy` schema (`#/components/schemas/verification_ticket/properties/strategy`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationTicketStrategy {
     /// `ticket`
@@ -13677,7 +13684,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3Object` schema (`#/components/schemas/verification_web3/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerificationWeb3Object {
     /// `verification_web3`
@@ -13692,7 +13699,7 @@ crate::runtime::open_enum!(VerificationWeb3Object { VerificationWeb3 = "verifica
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationWeb3Status {
     /// `unverified`
@@ -13715,7 +13722,7 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3Strategy` schema (`#/components/schemas/verification_web3/properties/strategy`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerificationWeb3Strategy {
     /// `web3_metamask_signature`
@@ -13857,7 +13864,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponseObject` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerifyApiKeyResponseObject {
     /// `api_key`
@@ -14006,7 +14013,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerifyM2mTokenResponseObject {
     /// `machine_to_machine_token`
@@ -14100,8 +14107,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
@@ -14112,6 +14118,11 @@ pub enum VerifyOAuthAccessTokenResponse {
     /// A value that matches none of the known variants.
     Unknown(serde_json::Value),
 }
+
+#[cfg(feature = "o_auth_access_tokens")]
+crate::runtime::decode_untagged!(
+    VerifyOAuthAccessTokenResponse { ClerkIdpOauthAccessToken, Active }
+);
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseActive` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`).
@@ -14163,7 +14174,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponseClerkIdpOauthAccessTokenObject {
     /// `clerk_idp_oauth_access_token`
@@ -14230,7 +14241,7 @@ crate::runtime::decode_object!(VerifyTotpResponse { verified: default, code_type
 
 #[cfg(feature = "users")]
 /// The `VerifyTotpResponseCodeType` schema (`#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum VerifyTotpResponseCodeType {
     /// `totp`
@@ -14277,7 +14288,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntryObject` schema (`#/components/schemas/WaitlistEntry/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum WaitlistEntryObject {
     /// `waitlist_entry`
@@ -14292,7 +14303,7 @@ crate::runtime::open_enum!(WaitlistEntryObject { WaitlistEntry = "waitlist_entry
 
 #[cfg(feature = "waitlist_entries")]
 /// The `WaitlistEntryStatus` schema (`#/components/schemas/WaitlistEntry/properties/status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum WaitlistEntryStatus {
     /// `pending`
@@ -14340,7 +14351,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "users")]
 /// The `Web3WalletObject` schema (`#/components/schemas/Web3Wallet/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum Web3WalletObject {
     /// `web3_wallet`

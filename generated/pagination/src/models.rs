@@ -25,7 +25,7 @@ crate::runtime::decode_object!(Item { id, n });
 
 #[cfg(feature = "cursors")]
 /// The `ListAfterLastIdOrder` schema (`#/paths/~1cursor~1after/get/parameters/2/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListAfterLastIdOrder {
     /// `asc`
@@ -63,7 +63,7 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "cursors")]
 /// The `ListAfterLastIdResponseObject` schema (`#/paths/~1cursor~1after/get/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum ListAfterLastIdResponseObject {
     /// `list`
@@ -118,7 +118,7 @@ crate::runtime::decode_object!(ListDropshotResponse { items, next_page: default 
 
 #[cfg(feature = "tokens")]
 /// The `ListDropshotSortBy` schema (`#/paths/~1tokens~1dropshot/get/parameters/2/schema`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListDropshotSortBy {
     /// `name_ascending`

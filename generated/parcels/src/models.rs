@@ -11,9 +11,6 @@
 
 #![allow(deprecated)]
 
-#[allow(unused_imports)]
-use serde::{Deserialize, Serialize};
-
 /// The `Courier` schema (`#/components/schemas/Courier`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -45,7 +42,7 @@ crate::runtime::decode_object!(
 );
 
 /// The `DelayedEventReason` schema (`#/components/schemas/DelayedEvent/properties/reason`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum DelayedEventReason {
     /// `weather`
@@ -63,7 +60,7 @@ crate::runtime::open_enum!(
 );
 
 /// The `DelayedEventType` schema (`#/components/schemas/DelayedEvent/properties/type`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DelayedEventType {
     /// `parcel.delayed`
@@ -94,7 +91,7 @@ crate::runtime::decode_object!(
 );
 
 /// The `DeliveredEventType` schema (`#/components/schemas/DeliveredEvent/properties/type`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum DeliveredEventType {
     /// `parcel.delivered`
@@ -150,7 +147,7 @@ impl NewParcel {
 }
 
 /// The `NewParcelObject` schema (`#/components/schemas/NewParcel/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum NewParcelObject {
     /// `parcel`
@@ -163,8 +160,7 @@ pub enum NewParcelObject {
 crate::runtime::open_enum!(NewParcelObject { Parcel = "parcel" });
 
 /// The `NewParcelReference` schema (`#/components/schemas/NewParcel/properties/reference`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum NewParcelReference {
@@ -175,6 +171,8 @@ pub enum NewParcelReference {
     /// A value that matches none of the known variants.
     Unknown(serde_json::Value),
 }
+
+crate::runtime::encode_untagged!(NewParcelReference { String, Integer });
 
 impl ::core::convert::From<String> for NewParcelReference {
     fn from(value: String) -> Self {
@@ -244,7 +242,7 @@ impl ParcelDimensions {
 }
 
 /// The `ParcelObject` schema (`#/components/schemas/Parcel/properties/object`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum ParcelObject {
     /// `parcel`
@@ -257,8 +255,7 @@ pub enum ParcelObject {
 crate::runtime::open_enum!(ParcelObject { Parcel = "parcel" });
 
 /// The sender's own reference for the parcel.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum ParcelReference {
@@ -270,8 +267,10 @@ pub enum ParcelReference {
     Unknown(serde_json::Value),
 }
 
+crate::runtime::decode_untagged!(ParcelReference { String, Integer });
+
 /// The `ParcelSize` schema (`#/components/schemas/Parcel/$defs/Size`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ParcelSize {
     /// `small`
@@ -325,7 +324,7 @@ crate::runtime::encode_object!(ScanBase { place, scanned_at: skip_none });
 crate::runtime::decode_object!(ScanBase { place, scanned_at: default });
 
 /// The `Status` schema (`#/components/schemas/Status`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Status {
     /// `label_created`

@@ -41,12 +41,12 @@ pub use self::error::{ApiError, DecodeError, Error, TimeLimit};
 pub use self::form::Style;
 pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
 pub use self::multipart::Multipart;
-// Generated reply structs call `crate::runtime::decode_object!`; a crate without any does not.
+// Generated structs and unions call `crate::runtime::decode_object!`, `encode_object!`,
+// `decode_untagged!` and `encode_untagged!`; a crate without them does not.
 #[allow(unused_imports)]
-pub(crate) use self::decode::decode_object;
-// Generated request structs call `crate::runtime::encode_object!`; a crate without any does not.
+pub(crate) use self::decode::{decode_object, decode_untagged};
 #[allow(unused_imports)]
-pub(crate) use self::encode::encode_object;
+pub(crate) use self::encode::{encode_object, encode_untagged};
 // Generated string enums call `crate::runtime::open_enum!`; a crate without any does not.
 #[allow(unused_imports)]
 pub(crate) use self::open_enum::open_enum;

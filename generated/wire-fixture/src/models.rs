@@ -12,7 +12,7 @@
 #![allow(deprecated)]
 
 #[allow(unused_imports)]
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeBody` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema`).
@@ -34,7 +34,7 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeBodyCaptureMethod` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema/properties/capture_method`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateChargeBodyCaptureMethod {
     /// `manual`
@@ -49,8 +49,7 @@ crate::runtime::open_enum!(CreateChargeBodyCaptureMethod { Manual = "manual" });
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeBodySource` schema (`#/paths/~1charges/post/requestBody/content/application~1json/schema/properties/source`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 #[non_exhaustive]
 pub enum CreateChargeBodySource {
@@ -61,6 +60,9 @@ pub enum CreateChargeBodySource {
     /// A value that matches none of the known variants.
     Unknown(serde_json::Value),
 }
+
+#[cfg(feature = "charges")]
+crate::runtime::encode_untagged!(CreateChargeBodySource { String, Card });
 
 #[cfg(feature = "charges")]
 impl ::core::convert::From<String> for CreateChargeBodySource {
@@ -111,7 +113,7 @@ crate::runtime::decode_object!(CreateChargeResponse { id: default, captcha_provi
 
 #[cfg(feature = "charges")]
 /// The `CreateChargeResponseCaptchaProvider` schema (`#/paths/~1charges/post/responses/201/content/application~1json/schema/properties/captcha_provider`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum CreateChargeResponseCaptchaProvider {
     /// `turnstile`
@@ -193,7 +195,7 @@ crate::runtime::decode_object!(FunctionTool { r#type = "type": default, name });
 
 #[cfg(feature = "tools")]
 /// The `FunctionToolType` schema (`#/components/schemas/FunctionTool/properties/type`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum FunctionToolType {
     /// `function`
@@ -269,7 +271,7 @@ crate::runtime::decode_object!(SearchTool { r#type = "type": default });
 
 #[cfg(feature = "tools")]
 /// The `SearchToolType` schema (`#/components/schemas/SearchTool/properties/type`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum SearchToolType {
     /// `search`

@@ -2,9 +2,15 @@
 //!
 //! A generated string enum declares its variants (one per known value, plus
 //! `Unknown(String)`) and then calls `open_enum!` with the wire value of each known variant.
-//! The macro adds `as_str`, `Display`, `From<&str>`, `From<String>`, `FromStr` and serde's `Serialize` /
-//! `Deserialize`, all going through the wire value, so a value the SDK does not know decodes
-//! into `Unknown` instead of failing, and is sent back unchanged.
+//! The macro adds `as_str`, `Display`, `From<&str>`, `From<String>`, `FromStr`, serde's
+//! `Serialize` / `Deserialize`, and the comparison traits (`PartialEq`, `Eq`, `Hash`,
+//! `PartialOrd`, `Ord`), all going through the wire value, so a value the SDK does not know
+//! decodes into `Unknown` instead of failing, and is sent back unchanged.
+//!
+//! Comparing by wire value means two values are equal when the server would see the same
+//! string (`Unknown("active")` is `Active`), and they sort by that string, which does not move
+//! when the spec reorders its values. It is also a fraction of what rustc spends checking the
+//! derived traits, which match on every pair of variants.
 //!
 //! Every path in the expansion is absolute (`::core::…`, `::serde::…`, `crate::runtime::…`):
 //! the enum's own variants (`Ok`, `Err`, …) and the spec's type names (`From`, `Default`, …)
@@ -25,6 +31,32 @@ macro_rules! open_enum {
                     $(Self::$variant => $wire,)*
                     Self::Unknown(value) => value,
                 }
+            }
+        }
+
+        impl ::core::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::core::cmp::Eq for $name {}
+
+        impl ::core::hash::Hash for $name {
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                ::core::hash::Hash::hash(self.as_str(), state)
+            }
+        }
+
+        impl ::core::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::core::option::Option<::core::cmp::Ordering> {
+                ::core::option::Option::Some(::core::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        impl ::core::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
+                ::core::cmp::Ord::cmp(self.as_str(), other.as_str())
             }
         }
 

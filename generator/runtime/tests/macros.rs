@@ -2,7 +2,8 @@
 //! `decode_object!` decodes what serde's derive decodes, and fails where it fails, with the same
 //! message: each input of a table is decoded by a struct the macro implements and by its twin
 //! that derives `Deserialize` with the attributes the generator used to write.
-//! `encode_object!` likewise writes what the derived `Serialize` writes.
+//! `encode_object!` likewise writes what the derived `Serialize` writes, and
+//! `decode_untagged!` / `encode_untagged!` do what `#[serde(untagged)]` does.
 
 // The macros reach the runtime as `crate::runtime::…`, as in a generated crate.
 #[path = "../src/decode.rs"]
@@ -14,9 +15,9 @@ mod open_enum;
 
 mod runtime {
     pub(crate) use super::decode;
-    pub(crate) use super::decode::decode_object;
+    pub(crate) use super::decode::{decode_object, decode_untagged};
     pub(crate) use super::encode;
-    pub(crate) use super::encode::encode_object;
+    pub(crate) use super::encode::{encode_object, encode_untagged};
     pub(crate) use super::open_enum::open_enum;
 }
 
@@ -25,7 +26,7 @@ mod open_enums {
 
     /// Variants named like the prelude's `Ok` and `Err` (and `FromStr::Err`) must not confuse
     /// the expansion.
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Clone, Debug, Default)]
     enum Status {
         #[default]
         Active,
@@ -42,12 +43,18 @@ mod open_enums {
         Err = "err",
     });
 
-    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    #[derive(Clone, Debug)]
     enum Nothing {
         Unknown(String),
     }
 
     open_enum!(Nothing {});
+
+    /// Asserts two values are the same variant. `==` compares wire values, which would call
+    /// `Unknown("active")` and `Active` the same; `Debug` is derived and tells them apart.
+    fn same_variant(a: &Status, b: &Status) {
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
 
     #[test]
     fn known_values_round_trip_through_every_spelling() {
@@ -59,35 +66,69 @@ mod open_enums {
         ] {
             assert_eq!(status.as_str(), wire);
             assert_eq!(status.to_string(), wire);
-            assert_eq!(Status::from(wire), status);
-            assert_eq!(Status::from(wire.to_owned()), status);
-            assert_eq!(wire.parse::<Status>(), Ok(status.clone()));
+            same_variant(&Status::from(wire), &status);
+            same_variant(&Status::from(wire.to_owned()), &status);
+            same_variant(&wire.parse::<Status>().unwrap(), &status);
             let json = serde_json::to_string(&status).unwrap();
             assert_eq!(json, format!("\"{wire}\""));
-            assert_eq!(serde_json::from_str::<Status>(&json).unwrap(), status);
+            same_variant(&serde_json::from_str::<Status>(&json).unwrap(), &status);
         }
-        assert_eq!(Status::default(), Status::Active);
+        same_variant(&Status::default(), &Status::Active);
     }
 
     #[test]
     fn unknown_values_are_kept_and_sent_back_unchanged() {
         let status: Status = serde_json::from_str("\"archived\"").unwrap();
-        assert_eq!(status, Status::Unknown("archived".into()));
+        same_variant(&status, &Status::Unknown("archived".into()));
         assert_eq!(status.as_str(), "archived");
         assert_eq!(serde_json::to_string(&status).unwrap(), "\"archived\"");
-        assert_eq!(
-            Status::from(String::from("archived")),
-            Status::Unknown("archived".into())
+        same_variant(
+            &Status::from(String::from("archived")),
+            &Status::Unknown("archived".into()),
         );
         // Matching is exact: case and separators are part of the value.
-        assert_eq!(Status::from("Active"), Status::Unknown("Active".into()));
+        same_variant(&Status::from("Active"), &Status::Unknown("Active".into()));
         // Escaped JSON strings are decoded before matching.
-        assert_eq!(
-            serde_json::from_str::<Status>("\"on\\u002dhold\"").unwrap(),
-            Status::OnHold
+        same_variant(
+            &serde_json::from_str::<Status>("\"on\\u002dhold\"").unwrap(),
+            &Status::OnHold,
         );
         let nothing: Nothing = serde_json::from_str("\"x\"").unwrap();
         assert_eq!(nothing.as_str(), "x");
+    }
+
+    /// Equality, hashing and order go by the wire value: the same string is the same value
+    /// whichever variant holds it, and values sort as their strings do, not in the spec's order.
+    #[test]
+    fn values_compare_hash_and_sort_by_their_wire_value() {
+        use std::collections::HashSet;
+        use std::hash::{BuildHasher, RandomState};
+
+        let hasher = RandomState::new();
+        let known = Status::Active;
+        let spelled = Status::Unknown("active".into());
+        assert_eq!(known, spelled);
+        assert_eq!(hasher.hash_one(&known), hasher.hash_one(&spelled));
+        assert_eq!(known.cmp(&spelled), std::cmp::Ordering::Equal);
+        assert_ne!(Status::Active, Status::OnHold);
+        assert_ne!(Status::Unknown("Active".into()), Status::Active);
+
+        let mut values = vec![
+            Status::OnHold,
+            Status::Unknown("archived".into()),
+            Status::Ok,
+            Status::Active,
+            Status::Err,
+        ];
+        values.sort();
+        let sorted: Vec<&str> = values.iter().map(Status::as_str).collect();
+        assert_eq!(sorted, ["active", "archived", "err", "ok", "on-hold"]);
+        assert_eq!(
+            Status::Active.partial_cmp(&Status::OnHold),
+            Some(std::cmp::Ordering::Less)
+        );
+        let set: HashSet<Status> = [known, spelled, Status::Ok].into_iter().collect();
+        assert_eq!(set.len(), 2);
     }
 
     #[test]
@@ -631,5 +672,144 @@ mod encoding {
             len: 7,
         }];
         assert_ser_tokens(&derived(&order), &[&twin[..], &tokens[1..]].concat());
+    }
+}
+
+mod untagged {
+    //! `decode_untagged!` / `encode_untagged!` against `#[serde(untagged)]` with the same
+    //! variants, the last one holding any value.
+
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    struct Card {
+        number: String,
+        cvc: Option<String>,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Transfer {
+        iban: String,
+    }
+
+    #[derive(Clone, Debug, PartialEq)]
+    enum Payment {
+        Card(Card),
+        Transfer(Box<Transfer>),
+        Code(i64),
+        Label(String),
+        Several(Vec<Card>),
+        Unknown(serde_json::Value),
+    }
+
+    crate::runtime::decode_untagged!(Payment {
+        Card,
+        Transfer,
+        Code,
+        Label,
+        Several
+    });
+    crate::runtime::encode_untagged!(Payment {
+        Card,
+        Transfer,
+        Code,
+        Label,
+        Several
+    });
+
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum DerivedPayment {
+        Card(Card),
+        Transfer(Box<Transfer>),
+        Code(i64),
+        Label(String),
+        Several(Vec<Card>),
+        Unknown(serde_json::Value),
+    }
+
+    fn converted(derived: DerivedPayment) -> Payment {
+        match derived {
+            DerivedPayment::Card(v) => Payment::Card(v),
+            DerivedPayment::Transfer(v) => Payment::Transfer(v),
+            DerivedPayment::Code(v) => Payment::Code(v),
+            DerivedPayment::Label(v) => Payment::Label(v),
+            DerivedPayment::Several(v) => Payment::Several(v),
+            DerivedPayment::Unknown(v) => Payment::Unknown(v),
+        }
+    }
+
+    const PAYMENTS: &[&str] = &[
+        // Each variant; a value two variants take goes to the first (a card with an extra key
+        // is still a card; a transfer refuses one and becomes `Unknown`).
+        r#"{"number": "4242", "cvc": "123"}"#,
+        r#"{"number": "4242", "iban": "DE00"}"#,
+        r#"{"iban": "DE00"}"#,
+        r#"{"iban": "DE00", "bic": "X"}"#,
+        r#"7"#,
+        r#"-7"#,
+        r#"7.5"#,
+        r#"18446744073709551615"#,
+        r#""seven""#,
+        r#""esc\u0061ped""#,
+        r#"[{"number": "1"}, {"number": "2", "cvc": null}]"#,
+        r#"[{"number": "1"}, 2]"#,
+        // What no variant takes is kept.
+        r#"null"#,
+        r#"true"#,
+        r#"{}"#,
+        r#"{"number": 4242}"#,
+        r#"{"a": {"b": [1, "x", null]}}"#,
+        // Broken JSON.
+        r#"{"number": "4242""#,
+        r#"[1, 2"#,
+    ];
+
+    #[test]
+    fn unions_decode_as_the_derive_does() {
+        let mut kinds = std::collections::BTreeSet::new();
+        for input in PAYMENTS {
+            let derived = serde_json::from_str::<DerivedPayment>(input)
+                .map(converted)
+                .map_err(|e| e.to_string());
+            let ours = serde_json::from_str::<Payment>(input).map_err(|e| e.to_string());
+            assert_eq!(ours, derived, "input: {input}");
+            kinds.insert(match &ours {
+                Ok(payment) => format!("{payment:?}").split('(').next().unwrap().to_owned(),
+                Err(_) => "error".to_owned(),
+            });
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(input) {
+                let derived = DerivedPayment::deserialize(&value)
+                    .map(converted)
+                    .map_err(|e| e.to_string());
+                assert_eq!(
+                    Payment::deserialize(&value).map_err(|e| e.to_string()),
+                    derived
+                );
+            }
+        }
+        // Guards the table: every variant and an error are reached.
+        let every = [
+            "Card", "Code", "Label", "Several", "Transfer", "Unknown", "error",
+        ];
+        assert_eq!(kinds.into_iter().collect::<Vec<_>>(), every);
+    }
+
+    #[test]
+    fn unions_encode_as_the_derive_does() {
+        for input in PAYMENTS {
+            let (Ok(ours), Ok(derived)) = (
+                serde_json::from_str::<Payment>(input),
+                serde_json::from_str::<DerivedPayment>(input),
+            ) else {
+                continue;
+            };
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&derived).unwrap(),
+                "input: {input}"
+            );
+        }
     }
 }

@@ -161,8 +161,15 @@ fn print(tokens: TokenStream) -> Result<String, syn::Error> {
 }
 
 /// The runtime macros whose calls are a name and a braced list of entries:
-/// `open_enum!(Status { Active = "active", … })`, `decode_object!(Pet { id, … })`, `encode_object!`.
-const LIST_MACROS: &[&str] = &["open_enum", "decode_object", "encode_object"];
+/// `open_enum!(Status { Active = "active", … })`, `decode_object!(Pet { id, … })`,
+/// `encode_object!`, `decode_untagged!(Payment { Card, … })`, `encode_untagged!`.
+const LIST_MACROS: &[&str] = &[
+    "open_enum",
+    "decode_object",
+    "encode_object",
+    "decode_untagged",
+    "encode_untagged",
+];
 
 /// Widest line prettyplease writes.
 const MARGIN: usize = 100;

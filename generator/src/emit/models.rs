@@ -29,12 +29,16 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
             deserialize: true,
         },
     };
-    // Unions and newtypes use serde's traits by name; structs (`encode_object!`,
-    // `decode_object!`), enums and aliases do not.
+    // Newtypes and unions with a discriminator use serde's traits by name; structs and
+    // untagged unions (the runtime's macros), enums and aliases do not.
     let uses = |trait_: fn(Serde) -> bool| {
         api.types.iter().any(|def| {
-            matches!(def.kind, TypeKind::Union { .. } | TypeKind::Newtype(_))
-                && trait_(serde_of(def))
+            let named = match &def.kind {
+                TypeKind::Newtype(_) => true,
+                TypeKind::Union { discriminator, .. } => discriminator.is_some(),
+                TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
+            };
+            named && trait_(serde_of(def))
         })
     };
     let imported: Vec<&str> = IMPORTS
@@ -412,8 +416,8 @@ fn decode_object(
 }
 
 /// A string enum that accepts values it does not know, so a server adding one is not a break.
-/// The declaration is written out; `as_str`, `Display`, `FromStr` and serde come from the
-/// runtime's `open_enum!`, given each variant's wire value.
+/// The declaration is written out; `as_str`, `Display`, `FromStr`, serde and the comparison
+/// traits come from the runtime's `open_enum!`, given each variant's wire value.
 fn open_enum(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
@@ -439,7 +443,7 @@ fn open_enum(
         #cfg
         #docs
         #deprecated
-        #[derive(Clone, Debug, #default PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, #default)]
         #non_exhaustive
         pub enum #name {
             #(#decls)*
@@ -541,19 +545,35 @@ fn union(
         Unknown(serde_json::Value),
     };
     let Some(property) = discriminator else {
-        let derives = serde.derives();
+        // Tried in order, as serde's `untagged` would; the runtime's `decode.rs` says why this
+        // is not serde's derive.
+        let members: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+        let encode = serde.serialize.then(|| {
+            quote! {
+                #cfg
+                crate::runtime::encode_untagged!(#name { #(#members),* });
+            }
+        });
+        let decode = serde.deserialize.then(|| {
+            quote! {
+                #cfg
+                crate::runtime::decode_untagged!(#name { #(#members),* });
+            }
+        });
         return quote! {
             #cfg
             #docs
             #deprecated
-            #[derive(Clone, Debug, PartialEq, #derives)]
-            #[serde(untagged)]
+            #[derive(Clone, Debug, PartialEq)]
             #[allow(clippy::large_enum_variant)]
             #non_exhaustive
             pub enum #name {
                 #(#decls)*
                 #unknown
             }
+
+            #encode
+            #decode
         };
     };
     let serialize_arms = variants.iter().map(|v| {

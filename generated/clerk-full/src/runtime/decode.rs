@@ -291,3 +291,37 @@ macro_rules! decode_object {
 // Reached as `crate::runtime::decode_object!` by generated models; unused where there are none.
 #[allow(unused_imports)]
 pub(crate) use decode_object;
+
+/// Implements `Deserialize` for a union without a discriminator from its variants, tried in
+/// order: the reply becomes the first variant whose type decodes it, and `Unknown` (a
+/// `serde_json::Value`) when none does, as serde's `untagged` with that last variant does.
+/// `decode_untagged!(Payment { Card, Transfer })` for
+/// `enum Payment { Card(Card), Transfer(Box<Transfer>), Unknown(serde_json::Value) }`.
+///
+/// serde's derive buffers the reply in its private `Content` and writes a decoder per variant;
+/// here the buffer is a `serde_json::Value` and each try is one call.
+// A generated crate without such unions does not use it.
+#[allow(unused_macros)]
+macro_rules! decode_untagged {
+    ($name:ident { $($variant:ident),* $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                let value: ::serde_json::Value = ::serde::Deserialize::deserialize(deserializer)?;
+                $(
+                    if let ::core::result::Result::Ok(member) =
+                        ::serde::Deserialize::deserialize(&value)
+                    {
+                        return ::core::result::Result::Ok(Self::$variant(member));
+                    }
+                )*
+                ::core::result::Result::Ok(Self::Unknown(value))
+            }
+        }
+    };
+}
+
+// Reached as `crate::runtime::decode_untagged!` by generated models; unused where there are none.
+#[allow(unused_imports)]
+pub(crate) use decode_untagged;

@@ -98,3 +98,30 @@ macro_rules! encode_object {
 // Reached as `crate::runtime::encode_object!` by generated models; unused where there are none.
 #[allow(unused_imports)]
 pub(crate) use encode_object;
+
+/// Implements `Serialize` for a union without a discriminator from its variants, each of which
+/// holds one value: the value is sent as it is, the variant leaves no trace (serde's
+/// `untagged`). `encode_untagged!(Payment { Card, Transfer })` for
+/// `enum Payment { Card(Card), Transfer(Box<Transfer>), Unknown(serde_json::Value) }`.
+// A generated crate without such unions does not use it.
+#[allow(unused_macros)]
+macro_rules! encode_untagged {
+    ($name:ident { $($variant:ident),* $(,)? }) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                let value: &dyn ::erased_serde::Serialize = match self {
+                    $(Self::$variant(value) => value,)*
+                    Self::Unknown(value) => value,
+                };
+                ::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    };
+}
+
+// Reached as `crate::runtime::encode_untagged!` by generated models; unused where there are none.
+#[allow(unused_imports)]
+pub(crate) use encode_untagged;
