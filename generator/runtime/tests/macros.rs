@@ -113,7 +113,7 @@ mod open_enums {
         assert_ne!(Status::Active, Status::OnHold);
         assert_ne!(Status::Unknown("Active".into()), Status::Active);
 
-        let mut values = vec![
+        let mut values = [
             Status::OnHold,
             Status::Unknown("archived".into()),
             Status::Ok,
