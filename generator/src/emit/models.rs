@@ -68,7 +68,7 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
             //! `#[non_exhaustive]`, so a later version of the API may add variants and fields
             //! without breaking your code: match them with a `_` arm, and read replies' fields.
 
-            // Serde's derives touch deprecated fields; only users' code should be warned.
+            // The serde impls touch deprecated fields; only users' code should be warned.
             #![allow(deprecated)]
 
             #imports
