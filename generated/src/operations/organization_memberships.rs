@@ -509,22 +509,23 @@ impl ListOrganizationMemberships {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -867,22 +868,23 @@ impl InstanceGetOrganizationMemberships {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

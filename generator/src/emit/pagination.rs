@@ -228,11 +228,10 @@ pub(super) fn stream(
             crate::runtime::paginate(#id, first, move |at| {
                 let mut request = self.clone();
                 #set
-                async move {
-                    let page = request.send().await?;
+                crate::runtime::read_page(request.send(), move |page| {
                     #read
-                    Ok(crate::runtime::Page { items, next })
-                }
+                    crate::runtime::Page { items, next }
+                })
             })
         }
     })
@@ -253,12 +252,11 @@ fn url_stream(
         pub fn stream(self) -> impl futures_core::Stream<Item = Result<#item_ty, Error>> {
             crate::runtime::paginate(#id, None::<String>, move |at| {
                 let request = self.clone();
-                async move {
-                    let base_url = request.client.core().base_url().to_owned();
-                    let response = request.send_page(at).await?;
+                let base_url = request.client.core().base_url().to_owned();
+                crate::runtime::read_page(request.send_page(at), move |response| {
                     #read
-                    Ok(crate::runtime::Page { items, next })
-                }
+                    crate::runtime::Page { items, next }
+                })
             })
         }
     }

@@ -326,22 +326,23 @@ impl GetCommercePlanList {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -444,22 +445,23 @@ impl GetBillingPriceList {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -658,22 +660,23 @@ impl GetCommerceSubscriptionItemList {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -1023,22 +1026,23 @@ impl GetBillingStatementList {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -1176,22 +1180,23 @@ impl GetBillingStatementPaymentAttempts {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

@@ -202,16 +202,22 @@ impl ListJwtTemplates {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let items = page;
-                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let items = page;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            None,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

@@ -191,22 +191,23 @@ impl GetM2mTokens {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at as f64);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count).map(|count| count as i64);
-                    let items = page.m2m_tokens;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count).map(|count| count as i64);
+                        let items = page.m2m_tokens;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

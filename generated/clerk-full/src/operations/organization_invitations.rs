@@ -294,22 +294,23 @@ impl ListInstanceOrganizationInvitations {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -427,22 +428,23 @@ impl ListOrganizationInvitations {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -696,22 +698,23 @@ impl ListPendingOrganizationInvitations {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

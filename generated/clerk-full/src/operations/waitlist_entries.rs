@@ -219,22 +219,23 @@ impl ListWaitlistEntries {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

@@ -184,22 +184,23 @@ impl ListStartingAfter {
             move |at| {
                 let mut request = self.clone();
                 request.starting_after = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let has_more = Some(page.has_more);
-                    let items = page.data;
-                    let cursor = items.last().map(|item| item.id.clone());
-                    let next = crate::runtime::Next::cursor(
-                        cursor,
-                        has_more,
-                        "data[-1].id",
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let has_more = Some(page.has_more);
+                        let items = page.data;
+                        let cursor = items.last().map(|item| item.id.clone());
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            has_more,
+                            "data[-1].id",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -299,18 +300,23 @@ impl ListAfterLastId {
             move |at| {
                 let mut request = self.clone();
                 request.after = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let has_more = Some(page.has_more);
-                    let cursor = page.last_id.as_ref().cloned();
-                    let items = page.data;
-                    let next = crate::runtime::Next::cursor(cursor, has_more, "last_id");
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let has_more = Some(page.has_more);
+                        let cursor = page.last_id.as_ref().cloned();
+                        let items = page.data;
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            has_more,
+                            "last_id",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -400,25 +406,26 @@ impl ListNextCursor {
             move |at| {
                 let mut request = self.clone();
                 request.cursor = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let cursor = page
-                        .meta
-                        .as_ref()
-                        .and_then(|v| v.next_cursor.as_ref())
-                        .cloned();
-                    let items = page.results;
-                    let next = crate::runtime::Next::cursor(
-                        cursor,
-                        None,
-                        "meta.next_cursor",
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let cursor = page
+                            .meta
+                            .as_ref()
+                            .and_then(|v| v.next_cursor.as_ref())
+                            .cloned();
+                        let items = page.results;
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            None,
+                            "meta.next_cursor",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -508,17 +515,22 @@ impl ListMarker {
             move |at| {
                 let mut request = self.clone();
                 request.marker = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let cursor = page.next_marker.as_ref().cloned();
-                    let items = page.entries.unwrap_or_default();
-                    let next = crate::runtime::Next::cursor(cursor, None, "next_marker");
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let cursor = page.next_marker.as_ref().cloned();
+                        let items = page.entries.unwrap_or_default();
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            None,
+                            "next_marker",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -608,26 +620,27 @@ impl ListNested {
             move |at| {
                 let mut request = self.clone();
                 request.after = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let cursor = page
-                        .artists
-                        .cursors
-                        .as_ref()
-                        .and_then(|v| v.after.as_ref())
-                        .cloned();
-                    let items = page.artists.items;
-                    let next = crate::runtime::Next::cursor(
-                        cursor,
-                        None,
-                        "artists.cursors.after",
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let cursor = page
+                            .artists
+                            .cursors
+                            .as_ref()
+                            .and_then(|v| v.after.as_ref())
+                            .cloned();
+                        let items = page.artists.items;
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            None,
+                            "artists.cursors.after",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

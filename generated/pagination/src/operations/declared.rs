@@ -149,17 +149,22 @@ impl ListDeclared {
             move |at| {
                 let mut request = self.clone();
                 request.since = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let items = page.rows;
-                    let cursor = items.last().map(|item| item.id.clone());
-                    let next = crate::runtime::Next::cursor(cursor, None, "rows[-1].id");
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let items = page.rows;
+                        let cursor = items.last().map(|item| item.id.clone());
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            None,
+                            "rows[-1].id",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -239,21 +244,22 @@ impl ListConfigured {
             move |at| {
                 let mut request = self.clone();
                 request.from = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let cursor = page.continue_from.as_ref().cloned();
-                    let items = page.rows.unwrap_or_default();
-                    let next = crate::runtime::Next::cursor(
-                        cursor,
-                        None,
-                        "continue_from",
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let cursor = page.continue_from.as_ref().cloned();
+                        let items = page.rows.unwrap_or_default();
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            None,
+                            "continue_from",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

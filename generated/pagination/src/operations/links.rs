@@ -159,18 +159,22 @@ impl ListByLinkHeader {
             None::<String>,
             move |at| {
                 let request = self.clone();
-
-                async move {
-                    let base_url = request.client.core().base_url().to_owned();
-                    let response = request.send_page(at).await?;
-                    let next = crate::runtime::Next::link(&base_url, response.headers());
-                    let page = response.into_body();
-                    let items = page;
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                let base_url = request.client.core().base_url().to_owned();
+                crate::runtime::read_page(
+                    request.send_page(at),
+                    move |response| {
+                        let next = crate::runtime::Next::link(
+                            &base_url,
+                            response.headers(),
+                        );
+                        let page = response.into_body();
+                        let items = page;
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -260,21 +264,22 @@ impl ListNextUrl {
             None::<String>,
             move |at| {
                 let request = self.clone();
-
-                async move {
-                    let base_url = request.client.core().base_url().to_owned();
-                    let response = request.send_page(at).await?;
-                    let page = response.into_body();
-                    let next = crate::runtime::Next::url(
-                        &base_url,
-                        page.next.as_ref().cloned().as_deref(),
-                    );
-                    let items = page.items;
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                let base_url = request.client.core().base_url().to_owned();
+                crate::runtime::read_page(
+                    request.send_page(at),
+                    move |response| {
+                        let page = response.into_body();
+                        let next = crate::runtime::Next::url(
+                            &base_url,
+                            page.next.as_ref().cloned().as_deref(),
+                        );
+                        let items = page.items;
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -384,21 +389,22 @@ impl ListNextPageUri {
             None::<String>,
             move |at| {
                 let request = self.clone();
-
-                async move {
-                    let base_url = request.client.core().base_url().to_owned();
-                    let response = request.send_page(at).await?;
-                    let page = response.into_body();
-                    let next = crate::runtime::Next::url(
-                        &base_url,
-                        page.next_page_uri.as_ref().cloned().as_deref(),
-                    );
-                    let items = page.calls.unwrap_or_default();
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                let base_url = request.client.core().base_url().to_owned();
+                crate::runtime::read_page(
+                    request.send_page(at),
+                    move |response| {
+                        let page = response.into_body();
+                        let next = crate::runtime::Next::url(
+                            &base_url,
+                            page.next_page_uri.as_ref().cloned().as_deref(),
+                        );
+                        let items = page.calls.unwrap_or_default();
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

@@ -166,22 +166,23 @@ impl ListWithTotal {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -271,22 +272,23 @@ impl ListNumberTyped {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at as f64);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = Some(page.total_count).map(|count| count as i64);
-                    let items = page.data;
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        None,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = Some(page.total_count).map(|count| count as i64);
+                        let items = page.data;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -374,16 +376,22 @@ impl ListBareArray {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(i32::try_from(at).unwrap_or(i32::MAX));
-
-                async move {
-                    let page = request.send().await?;
-                    let items = page;
-                    let next = crate::runtime::Next::offset(at, items.len(), None, None);
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let items = page;
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            None,
+                            None,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -475,23 +483,24 @@ impl ListReportedLimit {
             move |at| {
                 let mut request = self.clone();
                 request.offset = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total = page.total_count.as_ref().copied();
-                    let step = page.limit.as_ref().copied();
-                    let items = page.entries.unwrap_or_default();
-                    let next = crate::runtime::Next::offset(
-                        at,
-                        items.len(),
-                        step,
-                        total,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total = page.total_count.as_ref().copied();
+                        let step = page.limit.as_ref().copied();
+                        let items = page.entries.unwrap_or_default();
+                        let next = crate::runtime::Next::offset(
+                            at,
+                            items.len(),
+                            step,
+                            total,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

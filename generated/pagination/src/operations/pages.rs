@@ -115,23 +115,24 @@ impl ListPages {
             move |at| {
                 let mut request = self.clone();
                 request.page = Some(at);
-
-                async move {
-                    let page = request.send().await?;
-                    let total_pages = page.total_pages.as_ref().copied();
-                    let items = page.items;
-                    let next = crate::runtime::Next::page(
-                        at,
-                        1i64,
-                        items.len(),
-                        total_pages,
-                        None,
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let total_pages = page.total_pages.as_ref().copied();
+                        let items = page.items;
+                        let next = crate::runtime::Next::page(
+                            at,
+                            1i64,
+                            items.len(),
+                            total_pages,
+                            None,
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

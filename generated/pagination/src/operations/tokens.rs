@@ -139,17 +139,22 @@ impl ListDropshot {
                     request.sort_by = None;
                 }
                 request.page_token = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let cursor = page.next_page.as_ref().cloned();
-                    let items = page.items;
-                    let next = crate::runtime::Next::cursor(cursor, None, "next_page");
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let cursor = page.next_page.as_ref().cloned();
+                        let items = page.items;
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            None,
+                            "next_page",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }
@@ -239,21 +244,22 @@ impl ListPageToken {
             move |at| {
                 let mut request = self.clone();
                 request.page_token = at;
-
-                async move {
-                    let page = request.send().await?;
-                    let cursor = page.next_page_token.as_ref().cloned();
-                    let items = page.things.unwrap_or_default();
-                    let next = crate::runtime::Next::cursor(
-                        cursor,
-                        None,
-                        "nextPageToken",
-                    );
-                    Ok(crate::runtime::Page {
-                        items,
-                        next,
-                    })
-                }
+                crate::runtime::read_page(
+                    request.send(),
+                    move |page| {
+                        let cursor = page.next_page_token.as_ref().cloned();
+                        let items = page.things.unwrap_or_default();
+                        let next = crate::runtime::Next::cursor(
+                            cursor,
+                            None,
+                            "nextPageToken",
+                        );
+                        crate::runtime::Page {
+                            items,
+                            next,
+                        }
+                    },
+                )
             },
         )
     }

@@ -14,6 +14,8 @@ use std::future::Future;
 use std::hash::Hash;
 
 use futures_core::Stream;
+use futures_util::TryFutureExt;
+use futures_util::future::MapOk;
 use http::HeaderMap;
 
 use super::error::{Capped, Error, write_capped};
@@ -30,6 +32,17 @@ pub struct Page<T, S> {
     pub items: Vec<T>,
     /// Where to go next, as this page says.
     pub next: Next<S>,
+}
+
+/// A page request's future: the call's, with its reply read into a [`Page`] by `read` when it
+/// arrives. A plain `map_ok` rather than an `async` block per list operation, which rustc would
+/// check as a state machine of its own.
+pub fn read_page<Fut, R, T, S, B, P>(call: Fut, read: P) -> MapOk<Fut, P>
+where
+    Fut: Future<Output = Result<R, Error<B>>>,
+    P: FnOnce(R) -> Page<T, S>,
+{
+    call.map_ok(read)
 }
 
 /// Where the next page is, as the last page said.

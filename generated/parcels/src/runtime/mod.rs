@@ -52,7 +52,7 @@ pub(crate) use self::encode::{encode_object, encode_untagged};
 pub(crate) use self::open_enum::open_enum;
 pub use self::options::RequestOptions;
 #[doc(hidden)]
-pub use self::pagination::{Cursor, Next, Page, paginate};
+pub use self::pagination::{Cursor, Next, Page, paginate, read_page};
 pub use self::pagination::{PaginationError, PaginationErrorKind};
 #[doc(hidden)]
 pub use self::request::{RequestSpec, plain_text};
