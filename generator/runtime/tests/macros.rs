@@ -555,6 +555,23 @@ mod encoding {
         ]
     }
 
+    /// The tokens an `Order` with default `id`, `type` and `kind` starts with: the struct
+    /// (named `name`, `len` fields sent) and those three fields.
+    fn order_head(name: &'static str, len: usize) -> [Token; 7] {
+        [
+            Token::Struct { name, len },
+            Token::Str("id"),
+            Token::Str(""),
+            Token::Str("type"),
+            Token::Str(""),
+            Token::Str("kind"),
+            Token::UnitVariant {
+                name: "Kind",
+                variant: "order",
+            },
+        ]
+    }
+
     #[test]
     fn objects_encode_as_the_derive_does() {
         for order in orders() {
@@ -598,35 +615,23 @@ mod encoding {
             .to_string();
         assert_eq!(ours, "broken value");
         assert_eq!(ours, derived);
+        let tokens = [
+            Token::Str("coupon"),
+            Token::None,
+            Token::Str("lines"),
+            Token::Seq { len: Some(1) },
+            Token::Struct {
+                name: "Line",
+                len: 2,
+            },
+            Token::Str("sku"),
+            Token::Str("a"),
+            Token::Str("extra"),
+            Token::Some,
+        ];
         assert_ser_tokens_error(
             &order,
-            &[
-                Token::Struct {
-                    name: "Order",
-                    len: 5,
-                },
-                Token::Str("id"),
-                Token::Str(""),
-                Token::Str("type"),
-                Token::Str(""),
-                Token::Str("kind"),
-                Token::UnitVariant {
-                    name: "Kind",
-                    variant: "order",
-                },
-                Token::Str("coupon"),
-                Token::None,
-                Token::Str("lines"),
-                Token::Seq { len: Some(1) },
-                Token::Struct {
-                    name: "Line",
-                    len: 2,
-                },
-                Token::Str("sku"),
-                Token::Str("a"),
-                Token::Str("extra"),
-                Token::Some,
-            ],
+            &[&order_head("Order", 5)[..], &tokens].concat(),
             "broken value",
         );
     }
@@ -641,19 +646,6 @@ mod encoding {
             ..Order::default()
         };
         let tokens = [
-            Token::Struct {
-                name: "Order",
-                len: 7,
-            },
-            Token::Str("id"),
-            Token::Str(""),
-            Token::Str("type"),
-            Token::Str(""),
-            Token::Str("kind"),
-            Token::UnitVariant {
-                name: "Kind",
-                variant: "order",
-            },
             Token::Str("qty"),
             Token::Some,
             Token::I64(2),
@@ -666,12 +658,11 @@ mod encoding {
             Token::SeqEnd,
             Token::StructEnd,
         ];
-        assert_ser_tokens(&order, &tokens);
-        let twin = [Token::Struct {
-            name: "DerivedOrder",
-            len: 7,
-        }];
-        assert_ser_tokens(&derived(&order), &[&twin[..], &tokens[1..]].concat());
+        assert_ser_tokens(&order, &[&order_head("Order", 7)[..], &tokens].concat());
+        assert_ser_tokens(
+            &derived(&order),
+            &[&order_head("DerivedOrder", 7)[..], &tokens].concat(),
+        );
     }
 }
 
