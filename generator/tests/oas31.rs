@@ -889,6 +889,58 @@ fn all_of_merges_and_pointer_references() {
     }
 }
 
+/// A one-member union as an `allOf` member (3.0 writes a nullable reference as `anyOf: [$ref]`
+/// + `nullable`) merges as its member, as the 3.1 upgrade's `allOf: [$ref]` does; and a cycle
+/// through one is the same error in both, without a warning on one side only. Found by
+/// `random_documents_generate_the_same_as_their_upgrade`.
+#[test]
+fn one_member_unions_merge_as_their_member() {
+    let spec = |extra: Value| {
+        let mut schemas = json!({
+            "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "MaybeBase": {"anyOf": [{"$ref": "#/components/schemas/Base"}], "nullable": true},
+            "Wrapper": {"allOf": [
+                {"$ref": "#/components/schemas/MaybeBase"},
+                {"type": "object", "properties": {"extra": {"type": "boolean"}}}
+            ]}
+        });
+        schemas
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Unions", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas}
+        })
+    };
+    let merged = spec(json!({}));
+    if let Err(difference) = same_as_upgraded(&merged, "spec.json") {
+        panic!("{difference}");
+    }
+    let generated = generate(&merged).unwrap_or_else(|e| panic!("{e}"));
+    assert!(generated.warnings.is_empty(), "{}", generated.warnings);
+    assert!(
+        generated
+            .models()
+            .contains("pub struct Wrapper {\n    /// The `id` property.\n    pub id: String,"),
+        "{}",
+        generated.models()
+    );
+
+    let cycle = spec(json!({
+        "Loop": {"anyOf": [{"$ref": "#/components/schemas/Loop"}], "nullable": true},
+        "Holder": {"type": "array", "items": {"allOf": [
+            {"$ref": "#/components/schemas/Loop"},
+            {"type": "object", "properties": {"n": {"type": "integer"}}}
+        ]}}
+    }));
+    if let Err(difference) = same_as_upgraded(&cycle, "spec.json") {
+        panic!("{difference}");
+    }
+}
+
 /// References to other files are read from disk next to the spec: a pointer into another
 /// document, and a whole file that is one schema.
 #[test]

@@ -4,6 +4,8 @@
 //!
 //! Optional fields are `Option`s and are left out of requests when `None`. String enums
 //! are open: a value this SDK does not know decodes into `Unknown` instead of failing.
+//! They compare, hash and sort by their wire value, so `Unknown("x")` equals the known
+//! variant whose value is `x`.
 //!
 //! Enums, unions and the structs you never build yourself (replies) are
 //! `#[non_exhaustive]`, so a later version of the API may add variants and fields

@@ -742,6 +742,14 @@ impl<'d> Types<'d> {
                 &[],
             ),
             SchemaKind::AllOf { all_of } => (None, all_of),
+            // A one-member union is its member (3.0 writes a nullable reference as
+            // `anyOf: [$ref]` + `nullable`, which 3.1's `[$ref, null]` upgrade reads as
+            // `allOf: [$ref]`): both versions merge the same schemas.
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if members.len() == 1 =>
+            {
+                (None, members)
+            }
             SchemaKind::Any(any) if matches!(part(schema), Part::Values(_)) => {
                 let _ = any;
                 return Err(
