@@ -890,8 +890,8 @@ fn all_of_merges_and_pointer_references() {
 }
 
 /// A one-member union as an `allOf` member (3.0 writes a nullable reference as `anyOf: [$ref]`
-/// + `nullable`) merges as its member, as the 3.1 upgrade's `allOf: [$ref]` does; and a cycle
-/// through one is the same error in both, without a warning on one side only. Found by
+/// with `nullable`) merges as its member, as the 3.1 upgrade's `allOf: [$ref]` does; and a
+/// cycle through one is the same error in both, without a warning on one side only. Found by
 /// `random_documents_generate_the_same_as_their_upgrade`.
 #[test]
 fn one_member_unions_merge_as_their_member() {
