@@ -62,8 +62,8 @@ fn spec(rest: &str) -> String {
 }
 
 /// Unions: without a discriminator the members are tried in order through the runtime's
-/// `decode_untagged!` (and sent as they are through `encode_untagged!`), each only in the
-/// directions the union travels; with one, the tag picks the member. A union that is sent gets
+/// `decode_untagged!`, each only in the directions the union travels; with one, the tag picks
+/// the member. Either way a member is sent as it is, through `encode_union!`. A union that is sent gets
 /// `From` for each member, so a request argument takes a member as it is.
 #[test]
 fn unions_with_and_without_a_discriminator() {

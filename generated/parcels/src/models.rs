@@ -174,7 +174,7 @@ pub enum NewParcelReference {
     Unknown(serde_json::Value),
 }
 
-crate::runtime::encode_untagged!(NewParcelReference { String, Integer });
+crate::runtime::encode_union!(NewParcelReference { String, Integer });
 
 impl ::core::convert::From<String> for NewParcelReference {
     fn from(value: String) -> Self {

@@ -64,7 +64,7 @@ pub enum CreateChargeBodySource {
 }
 
 #[cfg(feature = "charges")]
-crate::runtime::encode_untagged!(CreateChargeBodySource { String, Card });
+crate::runtime::encode_union!(CreateChargeBodySource { String, Card });
 
 #[cfg(feature = "charges")]
 impl ::core::convert::From<String> for CreateChargeBodySource {

@@ -3,7 +3,7 @@
 //! message: each input of a table is decoded by a struct the macro implements and by its twin
 //! that derives `Deserialize` with the attributes the generator used to write.
 //! `encode_object!` likewise writes what the derived `Serialize` writes, and
-//! `decode_untagged!` / `encode_untagged!` do what `#[serde(untagged)]` does.
+//! `decode_untagged!` / `encode_union!` do what `#[serde(untagged)]` does.
 
 // The macros reach the runtime as `crate::runtime::…`, as in a generated crate.
 #[path = "../src/decode.rs"]
@@ -17,7 +17,7 @@ mod runtime {
     pub(crate) use super::decode;
     pub(crate) use super::decode::{decode_object, decode_untagged};
     pub(crate) use super::encode;
-    pub(crate) use super::encode::{encode_object, encode_untagged};
+    pub(crate) use super::encode::{encode_object, encode_union};
     pub(crate) use super::open_enum::open_enum;
 }
 
@@ -667,7 +667,7 @@ mod encoding {
 }
 
 mod untagged {
-    //! `decode_untagged!` / `encode_untagged!` against `#[serde(untagged)]` with the same
+    //! `decode_untagged!` / `encode_union!` against `#[serde(untagged)]` with the same
     //! variants, the last one holding any value.
 
     use serde::{Deserialize, Serialize};
@@ -701,7 +701,7 @@ mod untagged {
         Label,
         Several
     });
-    crate::runtime::encode_untagged!(Payment {
+    crate::runtime::encode_union!(Payment {
         Card,
         Transfer,
         Code,

@@ -162,13 +162,13 @@ fn print(tokens: TokenStream) -> Result<String, syn::Error> {
 
 /// The runtime macros whose calls are a name and a braced list of entries:
 /// `open_enum!(Status { Active = "active", … })`, `decode_object!(Pet { id, … })`,
-/// `encode_object!`, `decode_untagged!(Payment { Card, … })`, `encode_untagged!`.
+/// `encode_object!`, `decode_untagged!(Payment { Card, … })`, `encode_union!`.
 const LIST_MACROS: &[&str] = &[
     "open_enum",
     "decode_object",
     "encode_object",
     "decode_untagged",
-    "encode_untagged",
+    "encode_union",
 ];
 
 /// Widest line prettyplease writes.

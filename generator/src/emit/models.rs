@@ -29,13 +29,14 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
             deserialize: true,
         },
     };
-    // Newtypes and unions with a discriminator use serde's traits by name; structs and
-    // untagged unions (the runtime's macros), enums and aliases do not.
-    let uses = |trait_: fn(Serde) -> bool| {
+    // Newtypes derive serde's traits by name, and unions with a discriminator implement
+    // `Deserialize` by hand; structs, the other unions' decoding and every union's encoding
+    // (the runtime's macros), enums and aliases name neither.
+    let uses = |trait_: fn(Serde) -> bool, tagged_unions: bool| {
         api.types.iter().any(|def| {
             let named = match &def.kind {
                 TypeKind::Newtype(_) => true,
-                TypeKind::Union { discriminator, .. } => discriminator.is_some(),
+                TypeKind::Union { discriminator, .. } => tagged_unions && discriminator.is_some(),
                 TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
             };
             named && trait_(serde_of(def))
@@ -45,8 +46,8 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
         .iter()
         .copied()
         .filter(|name| match *name {
-            "Serialize" => uses(|s| s.serialize),
-            _ => uses(|s| s.deserialize),
+            "Serialize" => uses(|s| s.serialize, false),
+            _ => uses(|s| s.deserialize, true),
         })
         .collect();
     let header = piece(move || {
@@ -546,16 +547,17 @@ fn union(
         /// A value that matches none of the known variants.
         Unknown(serde_json::Value),
     };
+    // Either way a member is sent as it is: a tag is the member's own property.
+    let members: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let encode = serde.serialize.then(|| {
+        quote! {
+            #cfg
+            crate::runtime::encode_union!(#name { #(#members),* });
+        }
+    });
     let Some(property) = discriminator else {
         // Tried in order, as serde's `untagged` would; the runtime's `decode.rs` says why this
         // is not serde's derive.
-        let members: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-        let encode = serde.serialize.then(|| {
-            quote! {
-                #cfg
-                crate::runtime::encode_untagged!(#name { #(#members),* });
-            }
-        });
         let decode = serde.deserialize.then(|| {
             quote! {
                 #cfg
@@ -578,10 +580,6 @@ fn union(
             #decode
         };
     };
-    let serialize_arms = variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        quote!(Self::#variant(value) => value.serialize(serializer),)
-    });
     let deserialize_arms = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let tag = v.tag.as_deref().unwrap_or_default();
@@ -592,19 +590,6 @@ fn union(
         };
         quote! {
             Some(#tag) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
-        }
-    });
-    let serialize = serde.serialize.then(|| {
-        quote! {
-            #cfg
-            impl Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    match self {
-                        #(#serialize_arms)*
-                        Self::Unknown(value) => value.serialize(serializer),
-                    }
-                }
-            }
         }
     });
     let deserialize = serde.deserialize.then(|| {
@@ -634,7 +619,7 @@ fn union(
             #unknown
         }
 
-        #serialize
+        #encode
         #deserialize
     }
 }

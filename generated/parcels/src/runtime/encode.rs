@@ -99,13 +99,13 @@ macro_rules! encode_object {
 #[allow(unused_imports)]
 pub(crate) use encode_object;
 
-/// Implements `Serialize` for a union without a discriminator from its variants, each of which
-/// holds one value: the value is sent as it is, the variant leaves no trace (serde's
-/// `untagged`). `encode_untagged!(Payment { Card, Transfer })` for
+/// Implements `Serialize` for a union from its variants, each of which holds one value: the
+/// value is sent as it is and the variant leaves no trace (serde's `untagged`; a discriminator
+/// is a property of the member itself). `encode_union!(Payment { Card, Transfer })` for
 /// `enum Payment { Card(Card), Transfer(Box<Transfer>), Unknown(serde_json::Value) }`.
-// A generated crate without such unions does not use it.
+// A generated crate without unions that are sent does not use it.
 #[allow(unused_macros)]
-macro_rules! encode_untagged {
+macro_rules! encode_union {
     ($name:ident { $($variant:ident),* $(,)? }) => {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(
@@ -122,6 +122,6 @@ macro_rules! encode_untagged {
     };
 }
 
-// Reached as `crate::runtime::encode_untagged!` by generated models; unused where there are none.
+// Reached as `crate::runtime::encode_union!` by generated models; unused where there are none.
 #[allow(unused_imports)]
-pub(crate) use encode_untagged;
+pub(crate) use encode_union;

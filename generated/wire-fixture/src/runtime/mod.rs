@@ -42,11 +42,11 @@ pub use self::form::Style;
 pub use self::hooks::{AttemptError, RequestInfo, ResponseInfo};
 pub use self::multipart::Multipart;
 // Generated structs and unions call `crate::runtime::decode_object!`, `encode_object!`,
-// `decode_untagged!` and `encode_untagged!`; a crate without them does not.
+// `decode_untagged!` and `encode_union!`; a crate without them does not.
 #[allow(unused_imports)]
 pub(crate) use self::decode::{decode_object, decode_untagged};
 #[allow(unused_imports)]
-pub(crate) use self::encode::{encode_object, encode_untagged};
+pub(crate) use self::encode::{encode_object, encode_union};
 // Generated string enums call `crate::runtime::open_enum!`; a crate without any does not.
 #[allow(unused_imports)]
 pub(crate) use self::open_enum::open_enum;
