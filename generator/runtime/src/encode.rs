@@ -1,5 +1,5 @@
 //! `encode_object!`: how every generated struct that is sent in a request is encoded, written
-//! once.
+//! once (and `encode_union!`, for the unions that are sent).
 //!
 //! serde's derive writes, per struct, a `serialize_field` call generic over the serializer for
 //! each field (and a wrapper type with its own `Serialize` impl for each `with` field), which
