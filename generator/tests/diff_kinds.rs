@@ -649,10 +649,59 @@ fn report_on(base: &str, row: &Row) -> Report {
 }
 
 /// Every row of both tables, with the spec it edits.
+/// Three inline enums, two of one shape: `ListItemsOrder` is an alias of `ListItemsSort`.
+const SHAPES_BASE: &str = r##"
+openapi: 3.0.3
+info: {title: Items, version: "1.0.0"}
+paths:
+  /items:
+    get:
+      operationId: ListItems
+      tags: [items]
+      parameters:
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
+        - {name: sort, in: query, schema: {type: string, enum: [asc, desc]}}
+        - {name: mode, in: query, schema: {type: string, enum: [on, off]}}
+      responses:
+        "204": {description: none}
+"##;
+
+fn rows_shapes() -> Vec<Row> {
+    use Effect::*;
+    use Kind::*;
+    vec![
+        // Its own type again: code that passed one for the other no longer compiles.
+        row(
+            SameTypeChanged,
+            Breaking,
+            "models::ListItemsOrder",
+            "order, in: query, schema: {type: string, enum: [asc, desc]}",
+            "order, in: query, schema: {type: string, enum: [asc, desc, up]}",
+        ),
+        // `ListItemsMode` takes the shape and declares it (the shortest name, then the first):
+        // `Sort` joins it, and `Order` stays the type it was.
+        row(
+            SameTypeChanged,
+            Compatible,
+            "models::ListItemsSort",
+            "enum: [on, off]",
+            "enum: [asc, desc]",
+        ),
+        row(
+            SameTypeChanged,
+            Compatible,
+            "models::ListItemsOrder",
+            "enum: [on, off]",
+            "enum: [asc, desc]",
+        ),
+    ]
+}
+
 fn all_rows() -> Vec<(&'static str, Row)> {
     let rows = rows().into_iter().map(|r| (BASE, r));
     rows.chain(rows_31().into_iter().map(|r| (BASE_31, r)))
         .chain(rows_auth().into_iter().map(|r| (AUTH_BASE, r)))
+        .chain(rows_shapes().into_iter().map(|r| (SHAPES_BASE, r)))
         .collect()
 }
 

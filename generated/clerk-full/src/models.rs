@@ -62,7 +62,7 @@ pub enum ActorTokenObject {
 #[cfg(feature = "actor_tokens")]
 crate::runtime::open_enum!(ActorTokenObject { ActorToken = "actor_token" });
 
-#[cfg(feature = "actor_tokens")]
+#[cfg(any(feature = "actor_tokens", feature = "sign_in_tokens"))]
 /// The `ActorTokenStatus` schema (`#/components/schemas/ActorToken/properties/status`).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -77,7 +77,7 @@ pub enum ActorTokenStatus {
     Unknown(String),
 }
 
-#[cfg(feature = "actor_tokens")]
+#[cfg(any(feature = "actor_tokens", feature = "sign_in_tokens"))]
 crate::runtime::open_enum!(
     ActorTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
 );
@@ -318,30 +318,9 @@ crate::runtime::encode_object!(AttemptEmailAddressVerificationBody { verificatio
 
 #[cfg(feature = "email_addresses")]
 /// The `AttemptEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct AttemptEmailAddressVerificationResponse {
-    /// The `object` property.
-    pub object: Option<String>,
-    /// The `id` property.
-    pub id: Option<String>,
-    /// The `status` property.
-    pub status: Option<String>,
-    /// The `strategy` property.
-    pub strategy: Option<String>,
-    /// The `attempts` property.
-    pub attempts: Option<i64>,
-    /// The `expire_at` property.
-    pub expire_at: Option<i64>,
-    /// The `channel` property.
-    pub channel: Option<String>,
-}
-
-#[cfg(feature = "email_addresses")]
-crate::runtime::decode_object!(
-    AttemptEmailAddressVerificationResponse { object: default, id: default, status: default,
-        strategy: default, attempts: default, expire_at: default, channel: default }
-);
+///
+/// Another name for [`AttemptPhoneNumberVerificationResponse`], whose shape the spec repeats here.
+pub type AttemptEmailAddressVerificationResponse = AttemptPhoneNumberVerificationResponse;
 
 #[cfg(feature = "phone_numbers")]
 /// The `AttemptPhoneNumberVerificationBody` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`).
@@ -357,7 +336,7 @@ pub struct AttemptPhoneNumberVerificationBody {
 #[cfg(feature = "phone_numbers")]
 crate::runtime::encode_object!(AttemptPhoneNumberVerificationBody { verification_id, code });
 
-#[cfg(feature = "phone_numbers")]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers"))]
 /// The `AttemptPhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/responses/200/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -378,7 +357,7 @@ pub struct AttemptPhoneNumberVerificationResponse {
     pub channel: Option<String>,
 }
 
-#[cfg(feature = "phone_numbers")]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers"))]
 crate::runtime::decode_object!(
     AttemptPhoneNumberVerificationResponse { object: default, id: default, status: default,
         strategy: default, attempts: default, expire_at: default, channel: default }
@@ -735,24 +714,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierIdentifierType` schema (`#/components/schemas/BlocklistIdentifier/properties/identifier_type`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum BlocklistIdentifierIdentifierType {
-    /// `email_address`
-    EmailAddress,
-    /// `phone_number`
-    PhoneNumber,
-    /// `web3_wallet`
-    Web3Wallet,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "allow_list_block_list")]
-crate::runtime::open_enum!(
-    BlocklistIdentifierIdentifierType { EmailAddress = "email_address",
-        PhoneNumber = "phone_number", Web3Wallet = "web3_wallet" }
-);
+///
+/// Another name for [`AllowlistIdentifierIdentifierType`], whose shape the spec repeats here.
+pub type BlocklistIdentifierIdentifierType = AllowlistIdentifierIdentifierType;
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `BlocklistIdentifierObject` schema (`#/components/schemas/BlocklistIdentifier/properties/object`).
@@ -1364,18 +1328,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePayerResponse2Object` schema (`#/components/schemas/CommercePayerResponse-2/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum CommercePayerResponse2Object {
-    /// `commerce_payer`
-    #[default]
-    CommercePayer,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(CommercePayerResponse2Object { CommercePayer = "commerce_payer" });
+///
+/// Another name for [`CommercePayerResponseObject`], whose shape the spec repeats here.
+pub type CommercePayerResponse2Object = CommercePayerResponseObject;
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePayerResponseObject` schema (`#/components/schemas/CommercePayerResponse/properties/object`).
@@ -1586,21 +1541,9 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePaymentSourceResponseStatus` schema (`#/components/schemas/CommercePaymentSourceResponse/properties/status`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CommercePaymentSourceResponseStatus {
-    /// `active`
-    Active,
-    /// `disconnected`
-    Disconnected,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    CommercePaymentSourceResponseStatus { Active = "active", Disconnected = "disconnected" }
-);
+///
+/// Another name for [`CommercePaymentMethodResponseStatus`], whose shape the spec repeats here.
+pub type CommercePaymentSourceResponseStatus = CommercePaymentMethodResponseStatus;
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePerUnitTotal` schema (`#/components/schemas/CommercePerUnitTotal`).
@@ -1801,18 +1744,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommercePlan2Object` schema (`#/components/schemas/CommercePlan-2/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum CommercePlan2Object {
-    /// `commerce_plan`
-    #[default]
-    CommercePlan,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(CommercePlan2Object { CommercePlan = "commerce_plan" });
+///
+/// Another name for [`CommercePlanObject`], whose shape the spec repeats here.
+pub type CommercePlan2Object = CommercePlanObject;
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `CommercePlanObject` schema (`#/components/schemas/CommercePlan/properties/object`).
@@ -2206,38 +2140,15 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Object` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum CommerceSubscriptionItem2Object {
-    /// `commerce_subscription_item`
-    #[default]
-    CommerceSubscriptionItem,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    CommerceSubscriptionItem2Object { CommerceSubscriptionItem = "commerce_subscription_item" }
-);
+///
+/// Another name for [`CommerceSubscriptionItemObject`], whose shape the spec repeats here.
+pub type CommerceSubscriptionItem2Object = CommerceSubscriptionItemObject;
 
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2PlanPeriod` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/plan_period`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CommerceSubscriptionItem2PlanPeriod {
-    /// `month`
-    Month,
-    /// `annual`
-    Annual,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    CommerceSubscriptionItem2PlanPeriod { Month = "month", Annual = "annual" }
-);
+///
+/// Another name for [`CommerceSubscriptionItemPlanPeriod`], whose shape the spec repeats here.
+pub type CommerceSubscriptionItem2PlanPeriod = CommerceSubscriptionItemPlanPeriod;
 
 #[cfg(feature = "billing")]
 /// The `CommerceSubscriptionItem2Status` schema (`#/components/schemas/CommerceSubscriptionItem-2/properties/status`).
@@ -2559,33 +2470,15 @@ impl CreateActorTokenBodyActor {
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(CreateAdminPortalLinkTokenBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    CreateAdminPortalLinkTokenBadRequestErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`).
@@ -2610,63 +2503,27 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenConflict` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenConflict {
-    /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenConflictErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(CreateAdminPortalLinkTokenConflict { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenConflict = GetApiKeyNotFound;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenConflictErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenConflictErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    CreateAdminPortalLinkTokenConflictErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenConflictErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenForbidden {
-    /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenForbiddenErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(CreateAdminPortalLinkTokenForbidden { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenForbidden = GetApiKeyNotFound;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenForbiddenErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    CreateAdminPortalLinkTokenForbiddenErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenForbiddenErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`).
@@ -2729,33 +2586,15 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenUnauthorized {
-    /// The `errors` property.
-    pub errors: Vec<CreateAdminPortalLinkTokenUnauthorizedErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(CreateAdminPortalLinkTokenUnauthorized { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenUnauthorized = GetApiKeyNotFound;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `CreateAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateAdminPortalLinkTokenUnauthorizedErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    CreateAdminPortalLinkTokenUnauthorizedErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type CreateAdminPortalLinkTokenUnauthorizedErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "agent_tasks")]
 /// The `CreateAgentTaskBody` schema (`#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`).
@@ -2828,31 +2667,15 @@ crate::runtime::encode_object!(CreateAllowlistIdentifierBody { identifier, notif
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBadRequest` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateApiKeyBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<CreateApiKeyBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(CreateApiKeyBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type CreateApiKeyBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateApiKeyBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(CreateApiKeyBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type CreateApiKeyBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyBody` schema (`#/paths/~1api_keys/post/requestBody/content/application~1json/schema`).
@@ -2886,31 +2709,15 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyConflict` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateApiKeyConflict {
-    /// The `errors` property.
-    pub errors: Vec<CreateApiKeyConflictErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(CreateApiKeyConflict { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type CreateApiKeyConflict = GetApiKeyNotFound;
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyConflictErrorsItem` schema (`#/paths/~1api_keys/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateApiKeyConflictErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(CreateApiKeyConflictErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type CreateApiKeyConflictErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponse` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema`).
@@ -2963,18 +2770,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `CreateApiKeyResponseObject` schema (`#/paths/~1api_keys/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum CreateApiKeyResponseObject {
-    /// `api_key`
-    #[default]
-    ApiKey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::open_enum!(CreateApiKeyResponseObject { ApiKey = "api_key" });
+///
+/// Another name for [`GetApiKeyResponseObject`], whose shape the spec repeats here.
+pub type CreateApiKeyResponseObject = GetApiKeyResponseObject;
 
 #[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequest` schema (`#/components/schemas/CreateBillingPriceRequest`).
@@ -3022,24 +2820,9 @@ impl CreateBillingPriceRequest {
 
 #[cfg(feature = "billing")]
 /// The `CreateBillingPriceRequestSupportedBillingPeriods` schema (`#/components/schemas/CreateBillingPriceRequest/properties/supported_billing_periods`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CreateBillingPriceRequestSupportedBillingPeriods {
-    /// `month`
-    Month,
-    /// `annual`
-    Annual,
-    /// `both`
-    Both,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(
-    CreateBillingPriceRequestSupportedBillingPeriods { Month = "month", Annual = "annual",
-        Both = "both" }
-);
+///
+/// Another name for [`BillingPriceResponseSupportedBillingPeriods`], whose shape the spec repeats here.
+pub type CreateBillingPriceRequestSupportedBillingPeriods = BillingPriceResponseSupportedBillingPeriods;
 
 #[cfg(feature = "allow_list_block_list")]
 /// The `CreateBlocklistIdentifierBody` schema (`#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`).
@@ -3102,22 +2885,9 @@ impl CreateBulkInvitationsBodyItem {
 /// Default: `invitation`.
 ///
 /// The `CreateBulkInvitationsBodyItemTemplateSlug` schema (`#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CreateBulkInvitationsBodyItemTemplateSlug {
-    /// `invitation`
-    Invitation,
-    /// `waitlist_invitation`
-    WaitlistInvitation,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "invitations")]
-crate::runtime::open_enum!(
-    CreateBulkInvitationsBodyItemTemplateSlug { Invitation = "invitation",
-        WaitlistInvitation = "waitlist_invitation" }
-);
+///
+/// Another name for [`CreateInvitationBodyTemplateSlug`], whose shape the spec repeats here.
+pub type CreateBulkInvitationsBodyItemTemplateSlug = CreateInvitationBodyTemplateSlug;
 
 #[cfg(feature = "waitlist_entries")]
 /// The `CreateBulkWaitlistEntriesBodyItem` schema (`#/paths/~1waitlist_entries~1bulk/post/requestBody/content/application~1json/schema/items`).
@@ -3445,54 +3215,15 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateEnterpriseConnectionBodySamlLoginHint {
-    /// The `mode` property: a [`CreateEnterpriseConnectionBodySamlLoginHintMode`].
-    pub mode: CreateEnterpriseConnectionBodySamlLoginHintMode,
-    /// The `source` property.
-    pub source: Option<String>,
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::encode_object!(
-    CreateEnterpriseConnectionBodySamlLoginHint { mode, source: skip_none }
-);
-
-#[cfg(feature = "enterprise_connections")]
-impl CreateEnterpriseConnectionBodySamlLoginHint {
-    /// Takes the required field: `mode`.
-    ///
-    /// Optional fields start as `None`; set them with struct update syntax: `CreateEnterpriseConnectionBodySamlLoginHint { field: Some(…), ..CreateEnterpriseConnectionBodySamlLoginHint::new(…) }`.
-    pub fn new(
-        mode: impl Into<CreateEnterpriseConnectionBodySamlLoginHintMode>,
-    ) -> Self {
-        Self {
-            mode: mode.into(),
-            source: None,
-        }
-    }
-}
+///
+/// Another name for [`CreateSamlConnectionBodyLoginHint`], whose shape the spec repeats here.
+pub type CreateEnterpriseConnectionBodySamlLoginHint = CreateSamlConnectionBodyLoginHint;
 
 #[cfg(feature = "enterprise_connections")]
 /// The `CreateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CreateEnterpriseConnectionBodySamlLoginHintMode {
-    /// `email_address`
-    EmailAddress,
-    /// `custom_attribute`
-    CustomAttribute,
-    /// `off`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::open_enum!(
-    CreateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
-        CustomAttribute = "custom_attribute", Off = "off" }
-);
+///
+/// Another name for [`SamlConnectionLoginHintMode`], whose shape the spec repeats here.
+pub type CreateEnterpriseConnectionBodySamlLoginHintMode = SamlConnectionLoginHintMode;
 
 #[cfg(feature = "invitations")]
 /// The `CreateInvitationBody` schema (`#/paths/~1invitations/post/requestBody/content/application~1json/schema`).
@@ -3571,31 +3302,15 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateM2mTokenBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<CreateM2mTokenBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(CreateM2mTokenBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type CreateM2mTokenBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateM2mTokenBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(CreateM2mTokenBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type CreateM2mTokenBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenBody` schema (`#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`).
@@ -3638,31 +3353,15 @@ crate::runtime::open_enum!(CreateM2mTokenBodyTokenFormat { Opaque = "opaque", Jw
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenConflict` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateM2mTokenConflict {
-    /// The `errors` property.
-    pub errors: Vec<CreateM2mTokenConflictErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(CreateM2mTokenConflict { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type CreateM2mTokenConflict = GetApiKeyNotFound;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenConflictErrorsItem` schema (`#/paths/~1m2m_tokens/post/responses/409/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateM2mTokenConflictErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(CreateM2mTokenConflictErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type CreateM2mTokenConflictErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `CreateM2mTokenResponse` schema (`#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`).
@@ -3772,18 +3471,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineResponseObject` schema (`#/paths/~1machines/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum CreateMachineResponseObject {
-    /// `machine`
-    #[default]
-    Machine,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "machines")]
-crate::runtime::open_enum!(CreateMachineResponseObject { Machine = "machine" });
+///
+/// Another name for [`MachineObject`], whose shape the spec repeats here.
+pub type CreateMachineResponseObject = MachineObject;
 
 #[cfg(feature = "machines")]
 /// The `CreateMachineScopeBody` schema (`#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`).
@@ -4079,19 +3769,9 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "role_sets")]
 /// The `CreateRoleSetBodyType` schema (`#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CreateRoleSetBodyType {
-    /// `initial`
-    Initial,
-    /// `custom`
-    Custom,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "role_sets")]
-crate::runtime::open_enum!(CreateRoleSetBodyType { Initial = "initial", Custom = "custom" });
+///
+/// Another name for [`RoleSetType`], whose shape the spec repeats here.
+pub type CreateRoleSetBodyType = RoleSetType;
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBody` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`).
@@ -4156,7 +3836,7 @@ crate::runtime::encode_object!(
         first_name: skip_none, last_name: skip_none }
 );
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 /// The `CreateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateSamlConnectionBodyLoginHint {
@@ -4166,10 +3846,10 @@ pub struct CreateSamlConnectionBodyLoginHint {
     pub source: Option<String>,
 }
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 crate::runtime::encode_object!(CreateSamlConnectionBodyLoginHint { mode, source: skip_none });
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 impl CreateSamlConnectionBodyLoginHint {
     /// Takes the required field: `mode`.
     ///
@@ -4182,26 +3862,11 @@ impl CreateSamlConnectionBodyLoginHint {
     }
 }
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 /// The `CreateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CreateSamlConnectionBodyLoginHintMode {
-    /// `email_address`
-    EmailAddress,
-    /// `custom_attribute`
-    CustomAttribute,
-    /// `off`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "saml_connections")]
-crate::runtime::open_enum!(
-    CreateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
-        CustomAttribute = "custom_attribute", Off = "off" }
-);
+///
+/// Another name for [`SamlConnectionLoginHintMode`], whose shape the spec repeats here.
+pub type CreateSamlConnectionBodyLoginHintMode = SamlConnectionLoginHintMode;
 
 #[cfg(feature = "saml_connections")]
 /// The `CreateSamlConnectionBodyProvider` schema (`#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`).
@@ -4342,34 +4007,15 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSessionTokenFromTemplateResponse {
-    /// The `object` property: a [`CreateSessionTokenFromTemplateResponseObject`].
-    pub object: Option<CreateSessionTokenFromTemplateResponseObject>,
-    /// The `jwt` property.
-    pub jwt: Option<String>,
-}
-
-#[cfg(feature = "sessions")]
-crate::runtime::decode_object!(
-    CreateSessionTokenFromTemplateResponse { object: default, jwt: default }
-);
+///
+/// Another name for [`CreateSessionTokenResponse`], whose shape the spec repeats here.
+pub type CreateSessionTokenFromTemplateResponse = CreateSessionTokenResponse;
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenFromTemplateResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum CreateSessionTokenFromTemplateResponseObject {
-    /// `token`
-    #[default]
-    Token,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "sessions")]
-crate::runtime::open_enum!(CreateSessionTokenFromTemplateResponseObject { Token = "token" });
+///
+/// Another name for [`TokenObject`], whose shape the spec repeats here.
+pub type CreateSessionTokenFromTemplateResponseObject = TokenObject;
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponse` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`).
@@ -4387,18 +4033,9 @@ crate::runtime::decode_object!(CreateSessionTokenResponse { object: default, jwt
 
 #[cfg(feature = "sessions")]
 /// The `CreateSessionTokenResponseObject` schema (`#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum CreateSessionTokenResponseObject {
-    /// `token`
-    #[default]
-    Token,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "sessions")]
-crate::runtime::open_enum!(CreateSessionTokenResponseObject { Token = "token" });
+///
+/// Another name for [`TokenObject`], whose shape the spec repeats here.
+pub type CreateSessionTokenResponseObject = TokenObject;
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `CreateSignInTokenBody` schema (`#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`).
@@ -4508,22 +4145,9 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "users")]
 /// The `CreateUserBodyEmailAddressIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
-    /// `verified`
-    Verified,
-    /// `reserved`
-    Reserved,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    CreateUserBodyEmailAddressIdentificationStatusItem { Verified = "verified",
-        Reserved = "reserved" }
-);
+///
+/// Another name for [`CreateUserBodyPhoneNumberIdentificationStatusItem`], whose shape the spec repeats here.
+pub type CreateUserBodyEmailAddressIdentificationStatusItem = CreateUserBodyPhoneNumberIdentificationStatusItem;
 
 #[cfg(feature = "users")]
 /// The `CreateUserBodyPhoneNumberIdentificationStatusItem` schema (`#/paths/~1users/post/requestBody/content/application~1json/schema/properties/phone_number_identification_status/items`).
@@ -4560,59 +4184,27 @@ crate::runtime::encode_object!(CreateWaitlistEntryBody { email_address, notify: 
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteApiKeyBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<DeleteApiKeyBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(DeleteApiKeyBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type DeleteApiKeyBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteApiKeyBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(DeleteApiKeyBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type DeleteApiKeyBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteApiKeyNotFound {
-    /// The `errors` property.
-    pub errors: Vec<DeleteApiKeyNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(DeleteApiKeyNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type DeleteApiKeyNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteApiKeyNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(DeleteApiKeyNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type DeleteApiKeyNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`).
@@ -4632,30 +4224,15 @@ crate::runtime::decode_object!(DeleteApiKeyResponse { id, object: default, delet
 
 #[cfg(feature = "api_keys")]
 /// The `DeleteApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum DeleteApiKeyResponseObject {
-    /// `api_key`
-    #[default]
-    ApiKey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::open_enum!(DeleteApiKeyResponseObject { ApiKey = "api_key" });
+///
+/// Another name for [`GetApiKeyResponseObject`], whose shape the spec repeats here.
+pub type DeleteApiKeyResponseObject = GetApiKeyResponseObject;
 
 #[cfg(feature = "users")]
 /// The `DeleteBackupCodeResponse` schema (`#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DeleteBackupCodeResponse {
-    /// The `user_id` property.
-    pub user_id: Option<String>,
-}
-
-#[cfg(feature = "users")]
-crate::runtime::decode_object!(DeleteBackupCodeResponse { user_id: default });
+///
+/// Another name for [`DeleteTotpResponse`], whose shape the spec repeats here.
+pub type DeleteBackupCodeResponse = DeleteTotpResponse;
 
 #[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
@@ -4677,20 +4254,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "directories")]
 /// The `DeleteDirectoryGroupRoleMappingResponseObject` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum DeleteDirectoryGroupRoleMappingResponseObject {
-    /// `directory_group_role_mapping`
-    #[default]
-    DirectoryGroupRoleMapping,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "directories")]
-crate::runtime::open_enum!(
-    DeleteDirectoryGroupRoleMappingResponseObject { DirectoryGroupRoleMapping = "directory_group_role_mapping" }
-);
+///
+/// Another name for [`DirectoryGroupRoleMappingObject`], whose shape the spec repeats here.
+pub type DeleteDirectoryGroupRoleMappingResponseObject = DirectoryGroupRoleMappingObject;
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineResponse` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema`).
@@ -4710,18 +4276,9 @@ crate::runtime::decode_object!(DeleteMachineResponse { object: default, id, dele
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineResponseObject` schema (`#/paths/~1machines~1{machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum DeleteMachineResponseObject {
-    /// `machine`
-    #[default]
-    Machine,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "machines")]
-crate::runtime::open_enum!(DeleteMachineResponseObject { Machine = "machine" });
+///
+/// Another name for [`MachineObject`], whose shape the spec repeats here.
+pub type DeleteMachineResponseObject = MachineObject;
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponse` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema`).
@@ -4745,18 +4302,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `DeleteMachineScopeResponseObject` schema (`#/paths/~1machines~1{machine_id}~1scopes~1{other_machine_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum DeleteMachineScopeResponseObject {
-    /// `machine_scope`
-    #[default]
-    MachineScope,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "machines")]
-crate::runtime::open_enum!(DeleteMachineScopeResponseObject { MachineScope = "machine_scope" });
+///
+/// Another name for [`MachineScopeObject`], whose shape the spec repeats here.
+pub type DeleteMachineScopeResponseObject = MachineScopeObject;
 
 #[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema`).
@@ -4776,20 +4324,9 @@ crate::runtime::decode_object!(DeleteScimGroupRoleMappingResponse { object: defa
 
 #[cfg(feature = "scim_directories")]
 /// The `DeleteScimGroupRoleMappingResponseObject` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings~1{mapping_id}/delete/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum DeleteScimGroupRoleMappingResponseObject {
-    /// `scim_group_role_mapping`
-    #[default]
-    ScimGroupRoleMapping,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "scim_directories")]
-crate::runtime::open_enum!(
-    DeleteScimGroupRoleMappingResponseObject { ScimGroupRoleMapping = "scim_group_role_mapping" }
-);
+///
+/// Another name for [`ScimGroupRoleMappingObject`], whose shape the spec repeats here.
+pub type DeleteScimGroupRoleMappingResponseObject = ScimGroupRoleMappingObject;
 
 #[cfg(feature = "users")]
 /// The `DeleteTotpResponse` schema (`#/paths/~1users~1{user_id}~1totp/delete/responses/200/content/application~1json/schema`).
@@ -5012,15 +4549,9 @@ crate::runtime::open_enum!(DirectoryObject { Directory = "directory" });
 
 #[cfg(feature = "users")]
 /// The `DisableMfaResponse` schema (`#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct DisableMfaResponse {
-    /// The `user_id` property.
-    pub user_id: Option<String>,
-}
-
-#[cfg(feature = "users")]
-crate::runtime::decode_object!(DisableMfaResponse { user_id: default });
+///
+/// Another name for [`DeleteTotpResponse`], whose shape the spec repeats here.
+pub type DisableMfaResponse = DeleteTotpResponse;
 
 #[cfg(feature = "domains")]
 /// The `Domain` schema (`#/components/schemas/Domain`).
@@ -5544,40 +5075,15 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHint` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct EnterpriseConnectionSamlConnectionLoginHint {
-    /// The `mode` property: a [`EnterpriseConnectionSamlConnectionLoginHintMode`].
-    pub mode: EnterpriseConnectionSamlConnectionLoginHintMode,
-    /// The `source` property.
-    pub source: Option<String>,
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::decode_object!(
-    EnterpriseConnectionSamlConnectionLoginHint { mode, source: default }
-);
+///
+/// Another name for [`SamlConnectionLoginHint`], whose shape the spec repeats here.
+pub type EnterpriseConnectionSamlConnectionLoginHint = SamlConnectionLoginHint;
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionSamlConnectionLoginHintMode` schema (`#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
-    /// `email_address`
-    EmailAddress,
-    /// `custom_attribute`
-    CustomAttribute,
-    /// `off`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::open_enum!(
-    EnterpriseConnectionSamlConnectionLoginHintMode { EmailAddress = "email_address",
-        CustomAttribute = "custom_attribute", Off = "off" }
-);
+///
+/// Another name for [`SamlConnectionLoginHintMode`], whose shape the spec repeats here.
+pub type EnterpriseConnectionSamlConnectionLoginHintMode = SamlConnectionLoginHintMode;
 
 #[cfg(feature = "enterprise_connections")]
 /// The `EnterpriseConnectionTestRun` schema (`#/components/schemas/EnterpriseConnectionTestRun`).
@@ -5952,18 +5458,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "billing")]
 /// The `FeatureResponse2Object` schema (`#/components/schemas/FeatureResponse-2/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum FeatureResponse2Object {
-    /// `feature`
-    #[default]
-    Feature,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(FeatureResponse2Object { Feature = "feature" });
+///
+/// Another name for [`FeatureResponseObject`], whose shape the spec repeats here.
+pub type FeatureResponse2Object = FeatureResponseObject;
 
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 /// The `FeatureResponseObject` schema (`#/components/schemas/FeatureResponse/properties/object`).
@@ -5980,7 +5477,14 @@ pub enum FeatureResponseObject {
 #[cfg(any(feature = "users", feature = "organizations", feature = "billing"))]
 crate::runtime::open_enum!(FeatureResponseObject { Feature = "feature" });
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 /// The `GetApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -5989,10 +5493,24 @@ pub struct GetApiKeyBadRequest {
     pub errors: Vec<GetApiKeyBadRequestErrorsItem>,
 }
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 crate::runtime::decode_object!(GetApiKeyBadRequest { errors });
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 /// The `GetApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/400/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -6005,10 +5523,24 @@ pub struct GetApiKeyBadRequestErrorsItem {
     pub code: String,
 }
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 crate::runtime::decode_object!(GetApiKeyBadRequestErrorsItem { message, long_message, code });
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 /// The `GetApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -6017,10 +5549,24 @@ pub struct GetApiKeyNotFound {
     pub errors: Vec<GetApiKeyNotFoundErrorsItem>,
 }
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 crate::runtime::decode_object!(GetApiKeyNotFound { errors });
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 /// The `GetApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/get/responses/404/content/application~1json/schema/properties/errors/items`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -6033,7 +5579,14 @@ pub struct GetApiKeyNotFoundErrorsItem {
     pub code: String,
 }
 
-#[cfg(feature = "api_keys")]
+#[cfg(
+    any(
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens",
+        feature = "o_auth_access_tokens"
+    )
+)]
 crate::runtime::decode_object!(GetApiKeyNotFoundErrorsItem { message, long_message, code });
 
 #[cfg(feature = "api_keys")]
@@ -6099,59 +5652,27 @@ crate::runtime::open_enum!(GetApiKeyResponseObject { ApiKey = "api_key" });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeySecretBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<GetApiKeySecretBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeySecretBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type GetApiKeySecretBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeySecretBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeySecretBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type GetApiKeySecretBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeySecretNotFound {
-    /// The `errors` property.
-    pub errors: Vec<GetApiKeySecretNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeySecretNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type GetApiKeySecretNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeySecretNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeySecretNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type GetApiKeySecretNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeySecretResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`).
@@ -6167,33 +5688,17 @@ crate::runtime::decode_object!(GetApiKeySecretResponse { secret });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysBadRequest` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeysBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<GetApiKeysBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeysBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type GetApiKeysBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysBadRequestErrorsItem` schema (`#/paths/~1api_keys/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeysBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type GetApiKeysBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeysBadRequestErrorsItem { message, long_message, code });
-
-#[cfg(feature = "api_keys")]
+#[cfg(any(feature = "organization_domains", feature = "api_keys"))]
 /// Default: `false`.
 ///
 /// The `GetApiKeysIncludeInvalid` schema (`#/paths/~1api_keys/get/parameters/2/schema`).
@@ -6208,36 +5713,20 @@ pub enum GetApiKeysIncludeInvalid {
     Unknown(String),
 }
 
-#[cfg(feature = "api_keys")]
+#[cfg(any(feature = "organization_domains", feature = "api_keys"))]
 crate::runtime::open_enum!(GetApiKeysIncludeInvalid { True = "true", False = "false" });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysNotFound` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeysNotFound {
-    /// The `errors` property.
-    pub errors: Vec<GetApiKeysNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeysNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type GetApiKeysNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysNotFoundErrorsItem` schema (`#/paths/~1api_keys/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeysNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(GetApiKeysNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type GetApiKeysNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponse` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema`).
@@ -6255,64 +5744,15 @@ crate::runtime::decode_object!(GetApiKeysResponse { data, total_count });
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponseDataItem` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetApiKeysResponseDataItem {
-    /// The `object` property: a [`GetApiKeysResponseDataItemObject`].
-    pub object: GetApiKeysResponseDataItemObject,
-    /// The `id` property.
-    pub id: String,
-    /// The `type` property.
-    pub r#type: String,
-    /// The `subject` property.
-    pub subject: String,
-    /// The `name` property.
-    pub name: String,
-    /// The `description` property.
-    pub description: Option<String>,
-    /// The `claims` property.
-    pub claims: Option<serde_json::Value>,
-    /// The `scopes` property.
-    pub scopes: Vec<String>,
-    /// The `revoked` property.
-    pub revoked: bool,
-    /// The `revocation_reason` property.
-    pub revocation_reason: Option<String>,
-    /// The `expired` property.
-    pub expired: bool,
-    /// The `expiration` property.
-    pub expiration: Option<f64>,
-    /// The `created_by` property.
-    pub created_by: Option<String>,
-    /// The `last_used_at` property.
-    pub last_used_at: Option<f64>,
-    /// The `created_at` property.
-    pub created_at: f64,
-    /// The `updated_at` property.
-    pub updated_at: f64,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(
-    GetApiKeysResponseDataItem { object: default, id, r#type = "type", subject, name,
-        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
-        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
-);
+///
+/// Another name for [`GetApiKeyResponse`], whose shape the spec repeats here.
+pub type GetApiKeysResponseDataItem = GetApiKeyResponse;
 
 #[cfg(feature = "api_keys")]
 /// The `GetApiKeysResponseDataItemObject` schema (`#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum GetApiKeysResponseDataItemObject {
-    /// `api_key`
-    #[default]
-    ApiKey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::open_enum!(GetApiKeysResponseDataItemObject { ApiKey = "api_key" });
+///
+/// Another name for [`GetApiKeyResponseObject`], whose shape the spec repeats here.
+pub type GetApiKeysResponseDataItemObject = GetApiKeyResponseObject;
 
 #[cfg(feature = "billing")]
 /// The `GetCommercePlanListPayerType` schema (`#/paths/~1billing~1plans/get/parameters/3/schema`).
@@ -6332,19 +5772,9 @@ crate::runtime::open_enum!(GetCommercePlanListPayerType { User = "user", Org = "
 
 #[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListPayerType` schema (`#/paths/~1billing~1subscription_items/get/parameters/4/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum GetCommerceSubscriptionItemListPayerType {
-    /// `user`
-    User,
-    /// `org`
-    Org,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "billing")]
-crate::runtime::open_enum!(GetCommerceSubscriptionItemListPayerType { User = "user", Org = "org" });
+///
+/// Another name for [`GetCommercePlanListPayerType`], whose shape the spec repeats here.
+pub type GetCommerceSubscriptionItemListPayerType = GetCommercePlanListPayerType;
 
 #[cfg(feature = "billing")]
 /// The `GetCommerceSubscriptionItemListStatus` schema (`#/paths/~1billing~1subscription_items/get/parameters/3/schema`).
@@ -6373,87 +5803,39 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensBadRequest` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetM2mTokensBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<GetM2mTokensBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(GetM2mTokensBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type GetM2mTokensBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetM2mTokensBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(GetM2mTokensBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type GetM2mTokensBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensForbidden` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetM2mTokensForbidden {
-    /// The `errors` property.
-    pub errors: Vec<GetM2mTokensForbiddenErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(GetM2mTokensForbidden { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type GetM2mTokensForbidden = GetApiKeyNotFound;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensForbiddenErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetM2mTokensForbiddenErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(GetM2mTokensForbiddenErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type GetM2mTokensForbiddenErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensNotFound` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetM2mTokensNotFound {
-    /// The `errors` property.
-    pub errors: Vec<GetM2mTokensNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(GetM2mTokensNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type GetM2mTokensNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens/get/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetM2mTokensNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(GetM2mTokensNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type GetM2mTokensNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponse` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`).
@@ -6471,58 +5853,15 @@ crate::runtime::decode_object!(GetM2mTokensResponse { m2m_tokens, total_count })
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponseM2mTokensItem` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct GetM2mTokensResponseM2mTokensItem {
-    /// The `object` property: a [`GetM2mTokensResponseM2mTokensItemObject`].
-    pub object: GetM2mTokensResponseM2mTokensItemObject,
-    /// The `id` property.
-    pub id: String,
-    /// The `subject` property.
-    pub subject: String,
-    /// The `claims` property.
-    pub claims: Option<serde_json::Value>,
-    /// Default: `[]`.
-    pub scopes: Option<Vec<String>>,
-    /// The `revoked` property.
-    pub revoked: bool,
-    /// The `revocation_reason` property.
-    pub revocation_reason: Option<String>,
-    /// The `expired` property.
-    pub expired: bool,
-    /// The `expiration` property.
-    pub expiration: Option<f64>,
-    /// The `last_used_at` property.
-    pub last_used_at: Option<f64>,
-    /// The `created_at` property.
-    pub created_at: f64,
-    /// The `updated_at` property.
-    pub updated_at: f64,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(
-    GetM2mTokensResponseM2mTokensItem { object: default, id, subject, claims: default,
-        scopes: default, revoked, revocation_reason: default, expired, expiration: default,
-        last_used_at: default, created_at, updated_at }
-);
+///
+/// Another name for [`RevokeM2mTokenResponse`], whose shape the spec repeats here.
+pub type GetM2mTokensResponseM2mTokensItem = RevokeM2mTokenResponse;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `GetM2mTokensResponseM2mTokensItemObject` schema (`#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum GetM2mTokensResponseM2mTokensItemObject {
-    /// `machine_to_machine_token`
-    #[default]
-    MachineToMachineToken,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::open_enum!(
-    GetM2mTokensResponseM2mTokensItemObject { MachineToMachineToken = "machine_to_machine_token" }
-);
+///
+/// Another name for [`CreateM2mTokenResponseObject`], whose shape the spec repeats here.
+pub type GetM2mTokensResponseM2mTokensItemObject = CreateM2mTokenResponseObject;
 
 #[cfg(feature = "machines")]
 /// The `GetMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key/get/responses/200/content/application~1json/schema`).
@@ -6586,19 +5925,9 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateListTemplateType` schema (`#/paths/~1templates~1{template_type}/get/parameters/0/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum GetTemplateListTemplateType {
-    /// `email`
-    Email,
-    /// `sms`
-    Sms,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "email_sms_templates")]
-crate::runtime::open_enum!(GetTemplateListTemplateType { Email = "email", Sms = "sms" });
+///
+/// Another name for [`GetTemplateTemplateType`], whose shape the spec repeats here.
+pub type GetTemplateListTemplateType = GetTemplateTemplateType;
 
 #[cfg(feature = "email_sms_templates")]
 /// The `GetTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/get/parameters/0/schema`).
@@ -6825,7 +6154,14 @@ pub enum InvitationObject {
 #[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
 crate::runtime::open_enum!(InvitationObject { Invitation = "invitation" });
 
-#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg(
+    any(
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "waitlist_entries"
+    )
+)]
 /// The `InvitationStatus` schema (`#/components/schemas/Invitation/properties/status`).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -6842,7 +6178,14 @@ pub enum InvitationStatus {
     Unknown(String),
 }
 
-#[cfg(any(feature = "invitations", feature = "waitlist_entries"))]
+#[cfg(
+    any(
+        feature = "users",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "waitlist_entries"
+    )
+)]
 crate::runtime::open_enum!(
     InvitationStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
         Expired = "expired" }
@@ -6911,18 +6254,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPrivateKeyKty` schema (`#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum JwksEcdsaPrivateKeyKty {
-    /// `EC`
-    #[default]
-    Ec,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "jwks")]
-crate::runtime::open_enum!(JwksEcdsaPrivateKeyKty { Ec = "EC" });
+///
+/// Another name for [`JwksEcdsaPublicKeyKty`], whose shape the spec repeats here.
+pub type JwksEcdsaPrivateKeyKty = JwksEcdsaPublicKeyKty;
 
 #[cfg(feature = "jwks")]
 /// The `JwksEcdsaPublicKey` schema (`#/components/schemas/JWKS.ecdsa.PublicKey`).
@@ -7011,33 +6345,15 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyCrv` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum JwksEd25519PrivateKeyCrv {
-    /// `Ed25519`
-    #[default]
-    Ed25519,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "jwks")]
-crate::runtime::open_enum!(JwksEd25519PrivateKeyCrv { Ed25519 = "Ed25519" });
+///
+/// Another name for [`JwksEd25519PublicKeyCrv`], whose shape the spec repeats here.
+pub type JwksEd25519PrivateKeyCrv = JwksEd25519PublicKeyCrv;
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PrivateKeyKty` schema (`#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum JwksEd25519PrivateKeyKty {
-    /// `OKP`
-    #[default]
-    Okp,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "jwks")]
-crate::runtime::open_enum!(JwksEd25519PrivateKeyKty { Okp = "OKP" });
+///
+/// Another name for [`JwksEd25519PublicKeyKty`], whose shape the spec repeats here.
+pub type JwksEd25519PrivateKeyKty = JwksEd25519PublicKeyKty;
 
 #[cfg(feature = "jwks")]
 /// The `JwksEd25519PublicKey` schema (`#/components/schemas/JWKS.ed25519.PublicKey`).
@@ -7182,18 +6498,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPrivateKeyKty` schema (`#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum JwksRsaPrivateKeyKty {
-    /// `RSA`
-    #[default]
-    Rsa,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "jwks")]
-crate::runtime::open_enum!(JwksRsaPrivateKeyKty { Rsa = "RSA" });
+///
+/// Another name for [`JwksRsaPublicKeyKty`], whose shape the spec repeats here.
+pub type JwksRsaPrivateKeyKty = JwksRsaPublicKeyKty;
 
 #[cfg(feature = "jwks")]
 /// The `JwksRsaPublicKey` schema (`#/components/schemas/JWKS.rsa.PublicKey`).
@@ -7373,19 +6680,9 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "organization_domains")]
 /// The `ListAllOrganizationDomainsVerified` schema (`#/paths/~1organization_domains/get/parameters/1/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ListAllOrganizationDomainsVerified {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "organization_domains")]
-crate::runtime::open_enum!(ListAllOrganizationDomainsVerified { True = "true", False = "false" });
+///
+/// Another name for [`GetApiKeysIncludeInvalid`], whose shape the spec repeats here.
+pub type ListAllOrganizationDomainsVerified = GetApiKeysIncludeInvalid;
 
 #[cfg(feature = "directories")]
 /// The `ListDirectoriesResponse` schema (`#/paths/~1directories/get/responses/200/content/application~1json/schema`).
@@ -7417,70 +6714,21 @@ crate::runtime::decode_object!(ListDirectoryGroupRoleMappingsResponse { data, to
 
 #[cfg(feature = "enterprise_connections")]
 /// The `ListEnterpriseConnectionTestRunsStatusItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}~1test_runs/get/parameters/1/schema/items`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ListEnterpriseConnectionTestRunsStatusItem {
-    /// `pending`
-    Pending,
-    /// `success`
-    Success,
-    /// `failed`
-    Failed,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::open_enum!(
-    ListEnterpriseConnectionTestRunsStatusItem { Pending = "pending", Success = "success",
-        Failed = "failed" }
-);
+///
+/// Another name for [`EnterpriseConnectionTestRunStatus`], whose shape the spec repeats here.
+pub type ListEnterpriseConnectionTestRunsStatusItem = EnterpriseConnectionTestRunStatus;
 
 #[cfg(feature = "organization_invitations")]
 /// The `ListInstanceOrganizationInvitationsStatus` schema (`#/paths/~1organization_invitations/get/parameters/1/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ListInstanceOrganizationInvitationsStatus {
-    /// `pending`
-    Pending,
-    /// `accepted`
-    Accepted,
-    /// `revoked`
-    Revoked,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "organization_invitations")]
-crate::runtime::open_enum!(
-    ListInstanceOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
-        Revoked = "revoked", Expired = "expired" }
-);
+///
+/// Another name for [`InvitationStatus`], whose shape the spec repeats here.
+pub type ListInstanceOrganizationInvitationsStatus = InvitationStatus;
 
 #[cfg(feature = "invitations")]
 /// The `ListInvitationsStatus` schema (`#/paths/~1invitations/get/parameters/0/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ListInvitationsStatus {
-    /// `pending`
-    Pending,
-    /// `accepted`
-    Accepted,
-    /// `revoked`
-    Revoked,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "invitations")]
-crate::runtime::open_enum!(
-    ListInvitationsStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked",
-        Expired = "expired" }
-);
+///
+/// Another name for [`InvitationStatus`], whose shape the spec repeats here.
+pub type ListInvitationsStatus = InvitationStatus;
 
 #[cfg(feature = "machines")]
 /// The `ListMachinesResponse` schema (`#/paths/~1machines/get/responses/200/content/application~1json/schema`).
@@ -7498,26 +6746,9 @@ crate::runtime::decode_object!(ListMachinesResponse { data, total_count });
 
 #[cfg(feature = "organization_invitations")]
 /// The `ListOrganizationInvitationsStatus` schema (`#/paths/~1organizations~1{organization_id}~1invitations/get/parameters/1/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ListOrganizationInvitationsStatus {
-    /// `pending`
-    Pending,
-    /// `accepted`
-    Accepted,
-    /// `revoked`
-    Revoked,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "organization_invitations")]
-crate::runtime::open_enum!(
-    ListOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
-        Revoked = "revoked", Expired = "expired" }
-);
+///
+/// Another name for [`InvitationStatus`], whose shape the spec repeats here.
+pub type ListOrganizationInvitationsStatus = InvitationStatus;
 
 #[cfg(feature = "scim_directories")]
 /// The `ListScimDirectoriesResponse` schema (`#/paths/~1scim_directories/get/responses/200/content/application~1json/schema`).
@@ -7706,18 +6937,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "machines")]
 /// The `MachineWithoutScopedMachinesObject` schema (`#/components/schemas/MachineWithoutScopedMachines/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum MachineWithoutScopedMachinesObject {
-    /// `machine`
-    #[default]
-    Machine,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "machines")]
-crate::runtime::open_enum!(MachineWithoutScopedMachinesObject { Machine = "machine" });
+///
+/// Another name for [`MachineObject`], whose shape the spec repeats here.
+pub type MachineWithoutScopedMachinesObject = MachineObject;
 
 #[cfg(feature = "organizations")]
 /// The `MergeOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`).
@@ -7974,20 +7196,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplicationWithSecretObject` schema (`#/components/schemas/OAuthApplicationWithSecret/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum OAuthApplicationWithSecretObject {
-    /// `oauth_application`
-    #[default]
-    OauthApplication,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "o_auth_applications")]
-crate::runtime::open_enum!(
-    OAuthApplicationWithSecretObject { OauthApplication = "oauth_application" }
-);
+///
+/// Another name for [`OAuthApplicationObject`], whose shape the spec repeats here.
+pub type OAuthApplicationWithSecretObject = OAuthApplicationObject;
 
 #[cfg(feature = "o_auth_applications")]
 /// The `OAuthApplications` schema (`#/components/schemas/OAuthApplications`).
@@ -8232,7 +7443,7 @@ crate::runtime::decode_object!(
         expires_at: default, created_at, updated_at }
 );
 
-#[cfg(feature = "organization_invitations")]
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationObject` schema (`#/components/schemas/OrganizationInvitation/properties/object`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -8244,7 +7455,7 @@ pub enum OrganizationInvitationObject {
     Unknown(String),
 }
 
-#[cfg(feature = "organization_invitations")]
+#[cfg(any(feature = "users", feature = "organization_invitations"))]
 crate::runtime::open_enum!(
     OrganizationInvitationObject { OrganizationInvitation = "organization_invitation" }
 );
@@ -8357,20 +7568,9 @@ crate::runtime::decode_object!(
 
 #[cfg(any(feature = "users", feature = "organization_invitations"))]
 /// The `OrganizationInvitationWithPublicOrganizationDataObject` schema (`#/components/schemas/OrganizationInvitationWithPublicOrganizationData/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum OrganizationInvitationWithPublicOrganizationDataObject {
-    /// `organization_invitation`
-    #[default]
-    OrganizationInvitation,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "users", feature = "organization_invitations"))]
-crate::runtime::open_enum!(
-    OrganizationInvitationWithPublicOrganizationDataObject { OrganizationInvitation = "organization_invitation" }
-);
+///
+/// Another name for [`OrganizationInvitationObject`], whose shape the spec repeats here.
+pub type OrganizationInvitationWithPublicOrganizationDataObject = OrganizationInvitationObject;
 
 #[cfg(feature = "organization_invitations")]
 /// The `OrganizationInvitations` schema (`#/components/schemas/OrganizationInvitations`).
@@ -8670,18 +7870,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "organizations")]
 /// The `OrganizationWithLogoObject` schema (`#/components/schemas/OrganizationWithLogo/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum OrganizationWithLogoObject {
-    /// `organization`
-    #[default]
-    Organization,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "organizations")]
-crate::runtime::open_enum!(OrganizationWithLogoObject { Organization = "organization" });
+///
+/// Another name for [`OrganizationObject`], whose shape the spec repeats here.
+pub type OrganizationWithLogoObject = OrganizationObject;
 
 #[cfg(feature = "organizations")]
 /// The `Organizations` schema (`#/components/schemas/Organizations`).
@@ -8987,57 +8178,15 @@ impl<'de> Deserialize<'de> for PhoneNumberVerification {
 
 #[cfg(feature = "email_addresses")]
 /// The `PrepareEmailAddressVerificationResponse` schema (`#/paths/~1email_addresses~1{email_address_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct PrepareEmailAddressVerificationResponse {
-    /// The `object` property.
-    pub object: Option<String>,
-    /// The `id` property.
-    pub id: Option<String>,
-    /// The `status` property.
-    pub status: Option<String>,
-    /// The `strategy` property.
-    pub strategy: Option<String>,
-    /// The `attempts` property.
-    pub attempts: Option<i64>,
-    /// The `expire_at` property.
-    pub expire_at: Option<i64>,
-    /// The `channel` property.
-    pub channel: Option<String>,
-}
-
-#[cfg(feature = "email_addresses")]
-crate::runtime::decode_object!(
-    PrepareEmailAddressVerificationResponse { object: default, id: default, status: default,
-        strategy: default, attempts: default, expire_at: default, channel: default }
-);
+///
+/// Another name for [`AttemptPhoneNumberVerificationResponse`], whose shape the spec repeats here.
+pub type PrepareEmailAddressVerificationResponse = AttemptPhoneNumberVerificationResponse;
 
 #[cfg(feature = "phone_numbers")]
 /// The `PreparePhoneNumberVerificationResponse` schema (`#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct PreparePhoneNumberVerificationResponse {
-    /// The `object` property.
-    pub object: Option<String>,
-    /// The `id` property.
-    pub id: Option<String>,
-    /// The `status` property.
-    pub status: Option<String>,
-    /// The `strategy` property.
-    pub strategy: Option<String>,
-    /// The `attempts` property.
-    pub attempts: Option<i64>,
-    /// The `expire_at` property.
-    pub expire_at: Option<i64>,
-    /// The `channel` property.
-    pub channel: Option<String>,
-}
-
-#[cfg(feature = "phone_numbers")]
-crate::runtime::decode_object!(
-    PreparePhoneNumberVerificationResponse { object: default, id: default, status: default,
-        strategy: default, attempts: default, expire_at: default, channel: default }
-);
+///
+/// Another name for [`AttemptPhoneNumberVerificationResponse`], whose shape the spec repeats here.
+pub type PreparePhoneNumberVerificationResponse = AttemptPhoneNumberVerificationResponse;
 
 #[cfg(feature = "email_sms_templates")]
 /// The `PreviewTemplateBody` schema (`#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`).
@@ -9272,17 +8421,9 @@ impl ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 
 #[cfg(feature = "directories")]
 /// The `ReplaceDirectoryGroupRoleMappingsResponse` schema (`#/paths/~1directories~1{directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceDirectoryGroupRoleMappingsResponse {
-    /// The `data` property: a [`DirectoryGroupRoleMappings`].
-    pub data: DirectoryGroupRoleMappings,
-    /// The `total_count` property.
-    pub total_count: i64,
-}
-
-#[cfg(feature = "directories")]
-crate::runtime::decode_object!(ReplaceDirectoryGroupRoleMappingsResponse { data, total_count });
+///
+/// Another name for [`ListDirectoryGroupRoleMappingsResponse`], whose shape the spec repeats here.
+pub type ReplaceDirectoryGroupRoleMappingsResponse = ListDirectoryGroupRoleMappingsResponse;
 
 #[cfg(feature = "organizations")]
 /// The `ReplaceOrganizationMetadataBody` schema (`#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`).
@@ -9370,17 +8511,9 @@ impl ReplaceScimGroupRoleMappingsBodyMappingsItem {
 
 #[cfg(feature = "scim_directories")]
 /// The `ReplaceScimGroupRoleMappingsResponse` schema (`#/paths/~1scim_directories~1{scim_directory_id}~1group_role_mappings/put/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct ReplaceScimGroupRoleMappingsResponse {
-    /// The `data` property: a [`ScimGroupRoleMappings`].
-    pub data: ScimGroupRoleMappings,
-    /// The `total_count` property.
-    pub total_count: i64,
-}
-
-#[cfg(feature = "scim_directories")]
-crate::runtime::decode_object!(ReplaceScimGroupRoleMappingsResponse { data, total_count });
+///
+/// Another name for [`ListScimGroupRoleMappingsResponse`], whose shape the spec repeats here.
+pub type ReplaceScimGroupRoleMappingsResponse = ListScimGroupRoleMappingsResponse;
 
 #[cfg(feature = "email_addresses")]
 /// The `ReplaceUserEmailAddressBody` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`).
@@ -9405,24 +8538,9 @@ crate::runtime::encode_object!(
 /// Default: `verified`.
 ///
 /// The `ReplaceUserEmailAddressBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
-    /// `verified`
-    Verified,
-    /// `reserved`
-    Reserved,
-    /// `unverified`
-    Unverified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "email_addresses")]
-crate::runtime::open_enum!(
-    ReplaceUserEmailAddressBodyIdentificationStatus { Verified = "verified", Reserved = "reserved",
-        Unverified = "unverified" }
-);
+///
+/// Another name for [`ReplaceUserPhoneNumberBodyIdentificationStatus`], whose shape the spec repeats here.
+pub type ReplaceUserEmailAddressBodyIdentificationStatus = ReplaceUserPhoneNumberBodyIdentificationStatus;
 
 #[cfg(feature = "users")]
 /// The `ReplaceUserMetadataBody` schema (`#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`).
@@ -9459,7 +8577,7 @@ crate::runtime::encode_object!(
     ReplaceUserPhoneNumberBody { phone_number, identification_status: skip_none }
 );
 
-#[cfg(feature = "phone_numbers")]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers"))]
 /// Default: `verified`.
 ///
 /// The `ReplaceUserPhoneNumberBodyIdentificationStatus` schema (`#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema/properties/identification_status`).
@@ -9476,7 +8594,7 @@ pub enum ReplaceUserPhoneNumberBodyIdentificationStatus {
     Unknown(String),
 }
 
-#[cfg(feature = "phone_numbers")]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers"))]
 crate::runtime::open_enum!(
     ReplaceUserPhoneNumberBodyIdentificationStatus { Verified = "verified", Reserved = "reserved",
         Unverified = "unverified" }
@@ -9484,49 +8602,21 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `RevertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1revert/post/parameters/0/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum RevertTemplateTemplateType {
-    /// `email`
-    Email,
-    /// `sms`
-    Sms,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "email_sms_templates")]
-crate::runtime::open_enum!(RevertTemplateTemplateType { Email = "email", Sms = "sms" });
+///
+/// Another name for [`GetTemplateTemplateType`], whose shape the spec repeats here.
+pub type RevertTemplateTemplateType = GetTemplateTemplateType;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBadRequest` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(RevokeAdminPortalLinkTokenBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBadRequestErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    RevokeAdminPortalLinkTokenBadRequestErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenBody` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -9542,63 +8632,27 @@ crate::runtime::encode_object!(RevokeAdminPortalLinkTokenBody { revocation_reaso
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenForbidden` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenForbidden {
-    /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenForbiddenErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(RevokeAdminPortalLinkTokenForbidden { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenForbidden = GetApiKeyNotFound;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenForbiddenErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/403/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenForbiddenErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    RevokeAdminPortalLinkTokenForbiddenErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenForbiddenErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenNotFound` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenNotFound {
-    /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(RevokeAdminPortalLinkTokenNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenNotFoundErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    RevokeAdminPortalLinkTokenNotFoundErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponse` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`).
@@ -9642,78 +8696,33 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenResponseObject` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum RevokeAdminPortalLinkTokenResponseObject {
-    /// `admin_portal_link_token`
-    #[default]
-    AdminPortalLinkToken,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::open_enum!(
-    RevokeAdminPortalLinkTokenResponseObject { AdminPortalLinkToken = "admin_portal_link_token" }
-);
+///
+/// Another name for [`CreateAdminPortalLinkTokenResponseObject`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenResponseObject = CreateAdminPortalLinkTokenResponseObject;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenUnauthorized` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenUnauthorized {
-    /// The `errors` property.
-    pub errors: Vec<RevokeAdminPortalLinkTokenUnauthorizedErrorsItem>,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(RevokeAdminPortalLinkTokenUnauthorized { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenUnauthorized = GetApiKeyNotFound;
 
 #[cfg(feature = "admin_portal_link_tokens")]
 /// The `RevokeAdminPortalLinkTokenUnauthorizedErrorsItem` schema (`#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/401/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenUnauthorizedErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "admin_portal_link_tokens")]
-crate::runtime::decode_object!(
-    RevokeAdminPortalLinkTokenUnauthorizedErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type RevokeAdminPortalLinkTokenUnauthorizedErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeApiKeyBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<RevokeApiKeyBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(RevokeApiKeyBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type RevokeApiKeyBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeApiKeyBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(RevokeApiKeyBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type RevokeApiKeyBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -9729,92 +8738,27 @@ crate::runtime::encode_object!(RevokeApiKeyBody { revocation_reason: double_opti
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeApiKeyNotFound {
-    /// The `errors` property.
-    pub errors: Vec<RevokeApiKeyNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(RevokeApiKeyNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type RevokeApiKeyNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeApiKeyNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(RevokeApiKeyNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type RevokeApiKeyNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeApiKeyResponse {
-    /// The `object` property: a [`RevokeApiKeyResponseObject`].
-    pub object: RevokeApiKeyResponseObject,
-    /// The `id` property.
-    pub id: String,
-    /// The `type` property.
-    pub r#type: String,
-    /// The `subject` property.
-    pub subject: String,
-    /// The `name` property.
-    pub name: String,
-    /// The `description` property.
-    pub description: Option<String>,
-    /// The `claims` property.
-    pub claims: Option<serde_json::Value>,
-    /// The `scopes` property.
-    pub scopes: Vec<String>,
-    /// The `revoked` property.
-    pub revoked: bool,
-    /// The `revocation_reason` property.
-    pub revocation_reason: Option<String>,
-    /// The `expired` property.
-    pub expired: bool,
-    /// The `expiration` property.
-    pub expiration: Option<f64>,
-    /// The `created_by` property.
-    pub created_by: Option<String>,
-    /// The `last_used_at` property.
-    pub last_used_at: Option<f64>,
-    /// The `created_at` property.
-    pub created_at: f64,
-    /// The `updated_at` property.
-    pub updated_at: f64,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(
-    RevokeApiKeyResponse { object: default, id, r#type = "type", subject, name,
-        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
-        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
-);
+///
+/// Another name for [`GetApiKeyResponse`], whose shape the spec repeats here.
+pub type RevokeApiKeyResponse = GetApiKeyResponse;
 
 #[cfg(feature = "api_keys")]
 /// The `RevokeApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum RevokeApiKeyResponseObject {
-    /// `api_key`
-    #[default]
-    ApiKey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::open_enum!(RevokeApiKeyResponseObject { ApiKey = "api_key" });
+///
+/// Another name for [`GetApiKeyResponseObject`], whose shape the spec repeats here.
+pub type RevokeApiKeyResponseObject = GetApiKeyResponseObject;
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponse` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema`).
@@ -9851,18 +8795,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponseObject` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum RevokeInvitationResponseObject {
-    /// `invitation`
-    #[default]
-    Invitation,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "invitations")]
-crate::runtime::open_enum!(RevokeInvitationResponseObject { Invitation = "invitation" });
+///
+/// Another name for [`InvitationObject`], whose shape the spec repeats here.
+pub type RevokeInvitationResponseObject = InvitationObject;
 
 #[cfg(feature = "invitations")]
 /// The `RevokeInvitationResponseStatus` schema (`#/paths/~1invitations~1{invitation_id}~1revoke/post/responses/200/content/application~1json/schema/properties/status`).
@@ -9881,31 +8816,15 @@ crate::runtime::open_enum!(RevokeInvitationResponseStatus { Revoked = "revoked" 
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<RevokeM2mTokenBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(RevokeM2mTokenBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type RevokeM2mTokenBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(RevokeM2mTokenBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type RevokeM2mTokenBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenBody` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`).
@@ -9921,31 +8840,15 @@ crate::runtime::encode_object!(RevokeM2mTokenBody { revocation_reason: double_op
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenNotFound {
-    /// The `errors` property.
-    pub errors: Vec<RevokeM2mTokenNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(RevokeM2mTokenNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type RevokeM2mTokenNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RevokeM2mTokenNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(RevokeM2mTokenNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type RevokeM2mTokenNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema`).
@@ -9987,20 +8890,9 @@ crate::runtime::decode_object!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `RevokeM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum RevokeM2mTokenResponseObject {
-    /// `machine_to_machine_token`
-    #[default]
-    MachineToMachineToken,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::open_enum!(
-    RevokeM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
-);
+///
+/// Another name for [`CreateM2mTokenResponseObject`], whose shape the spec repeats here.
+pub type RevokeM2mTokenResponseObject = CreateM2mTokenResponseObject;
 
 #[cfg(feature = "o_auth_applications")]
 /// The `RevokeOAuthApplicationTokenBody` schema (`#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`).
@@ -10312,34 +9204,15 @@ crate::runtime::encode_object!(RotateMachineSecretKeyBody { previous_token_ttl }
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponse` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RotateMachineSecretKeyResponse {
-    /// The `object` property: a [`RotateMachineSecretKeyResponseObject`].
-    pub object: RotateMachineSecretKeyResponseObject,
-    /// The `secret` property.
-    pub secret: Option<String>,
-}
-
-#[cfg(feature = "machines")]
-crate::runtime::decode_object!(RotateMachineSecretKeyResponse { object: default, secret: default });
+///
+/// Another name for [`GetMachineSecretKeyResponse`], whose shape the spec repeats here.
+pub type RotateMachineSecretKeyResponse = GetMachineSecretKeyResponse;
 
 #[cfg(feature = "machines")]
 /// The `RotateMachineSecretKeyResponseObject` schema (`#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum RotateMachineSecretKeyResponseObject {
-    /// `machine_secret_key`
-    #[default]
-    MachineSecretKey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "machines")]
-crate::runtime::open_enum!(
-    RotateMachineSecretKeyResponseObject { MachineSecretKey = "machine_secret_key" }
-);
+///
+/// Another name for [`GetMachineSecretKeyResponseObject`], whose shape the spec repeats here.
+pub type RotateMachineSecretKeyResponseObject = GetMachineSecretKeyResponseObject;
 
 #[cfg(feature = "users")]
 /// The `SamlAccount` schema (`#/components/schemas/SAMLAccount`).
@@ -10578,7 +9451,7 @@ crate::runtime::decode_object!(
     SamlConnectionAttributeMapping { user_id, email_address, first_name, last_name }
 );
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 /// The `SamlConnectionLoginHint` schema (`#/components/schemas/SAMLConnectionLoginHint`).
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -10589,10 +9462,10 @@ pub struct SamlConnectionLoginHint {
     pub source: Option<String>,
 }
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 crate::runtime::decode_object!(SamlConnectionLoginHint { mode, source: default });
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 /// The `SamlConnectionLoginHintMode` schema (`#/components/schemas/SAMLConnectionLoginHint/properties/mode`).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -10607,7 +9480,7 @@ pub enum SamlConnectionLoginHintMode {
     Unknown(String),
 }
 
-#[cfg(feature = "saml_connections")]
+#[cfg(any(feature = "saml_connections", feature = "enterprise_connections"))]
 crate::runtime::open_enum!(
     SamlConnectionLoginHintMode { EmailAddress = "email_address",
         CustomAttribute = "custom_attribute", Off = "off" }
@@ -11011,23 +9884,9 @@ crate::runtime::open_enum!(SignInTokenObject { SignInToken = "sign_in_token" });
 
 #[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenStatus` schema (`#/components/schemas/SignInToken/properties/status`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum SignInTokenStatus {
-    /// `pending`
-    Pending,
-    /// `accepted`
-    Accepted,
-    /// `revoked`
-    Revoked,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "sign_in_tokens")]
-crate::runtime::open_enum!(
-    SignInTokenStatus { Pending = "pending", Accepted = "accepted", Revoked = "revoked" }
-);
+///
+/// Another name for [`ActorTokenStatus`], whose shape the spec repeats here.
+pub type SignInTokenStatus = ActorTokenStatus;
 
 #[cfg(feature = "sign_ups")]
 /// The `SignUp` schema (`#/components/schemas/SignUp`).
@@ -11329,19 +10188,9 @@ crate::runtime::encode_object!(ToggleTemplateDeliveryBody { delivered_by_clerk: 
 
 #[cfg(feature = "email_sms_templates")]
 /// The `ToggleTemplateDeliveryTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/parameters/0/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum ToggleTemplateDeliveryTemplateType {
-    /// `email`
-    Email,
-    /// `sms`
-    Sms,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "email_sms_templates")]
-crate::runtime::open_enum!(ToggleTemplateDeliveryTemplateType { Email = "email", Sms = "sms" });
+///
+/// Another name for [`GetTemplateTemplateType`], whose shape the spec repeats here.
+pub type ToggleTemplateDeliveryTemplateType = GetTemplateTemplateType;
 
 #[cfg(feature = "sessions")]
 /// The `Token` schema (`#/components/schemas/Token`).
@@ -11501,31 +10350,15 @@ crate::runtime::open_enum!(TrustedDeviceStatus { Active = "active", Revoked = "r
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBadRequest` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateApiKeyBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<UpdateApiKeyBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(UpdateApiKeyBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type UpdateApiKeyBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateApiKeyBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(UpdateApiKeyBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type UpdateApiKeyBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyBody` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`).
@@ -11552,92 +10385,27 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyNotFound` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateApiKeyNotFound {
-    /// The `errors` property.
-    pub errors: Vec<UpdateApiKeyNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(UpdateApiKeyNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type UpdateApiKeyNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateApiKeyNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(UpdateApiKeyNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type UpdateApiKeyNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponse` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct UpdateApiKeyResponse {
-    /// The `object` property: a [`UpdateApiKeyResponseObject`].
-    pub object: UpdateApiKeyResponseObject,
-    /// The `id` property.
-    pub id: String,
-    /// The `type` property.
-    pub r#type: String,
-    /// The `subject` property.
-    pub subject: String,
-    /// The `name` property.
-    pub name: String,
-    /// The `description` property.
-    pub description: Option<String>,
-    /// The `claims` property.
-    pub claims: Option<serde_json::Value>,
-    /// The `scopes` property.
-    pub scopes: Vec<String>,
-    /// The `revoked` property.
-    pub revoked: bool,
-    /// The `revocation_reason` property.
-    pub revocation_reason: Option<String>,
-    /// The `expired` property.
-    pub expired: bool,
-    /// The `expiration` property.
-    pub expiration: Option<f64>,
-    /// The `created_by` property.
-    pub created_by: Option<String>,
-    /// The `last_used_at` property.
-    pub last_used_at: Option<f64>,
-    /// The `created_at` property.
-    pub created_at: f64,
-    /// The `updated_at` property.
-    pub updated_at: f64,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(
-    UpdateApiKeyResponse { object: default, id, r#type = "type", subject, name,
-        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
-        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
-);
+///
+/// Another name for [`GetApiKeyResponse`], whose shape the spec repeats here.
+pub type UpdateApiKeyResponse = GetApiKeyResponse;
 
 #[cfg(feature = "api_keys")]
 /// The `UpdateApiKeyResponseObject` schema (`#/paths/~1api_keys~1{apiKeyID}/patch/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum UpdateApiKeyResponseObject {
-    /// `api_key`
-    #[default]
-    ApiKey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::open_enum!(UpdateApiKeyResponseObject { ApiKey = "api_key" });
+///
+/// Another name for [`GetApiKeyResponseObject`], whose shape the spec repeats here.
+pub type UpdateApiKeyResponseObject = GetApiKeyResponseObject;
 
 #[cfg(feature = "directories")]
 /// The `UpdateDirectoryBody` schema (`#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`).
@@ -11739,71 +10507,15 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyCustomAttributesItem` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/custom_attributes/items`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateEnterpriseConnectionBodyCustomAttributesItem {
-    /// The `name` property.
-    pub name: String,
-    /// The `key` property.
-    pub key: String,
-    /// The `sso_path` property.
-    pub sso_path: Option<String>,
-    /// The `scim_path` property.
-    pub scim_path: Option<String>,
-    /// The `directory_path` property.
-    pub directory_path: Option<String>,
-    /// The `multi_valued` property.
-    pub multi_valued: Option<bool>,
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::encode_object!(
-    UpdateEnterpriseConnectionBodyCustomAttributesItem { name, key, sso_path: skip_none,
-        scim_path: skip_none, directory_path: skip_none, multi_valued: skip_none }
-);
-
-#[cfg(feature = "enterprise_connections")]
-impl UpdateEnterpriseConnectionBodyCustomAttributesItem {
-    /// Takes the required fields: `name`, `key`.
-    ///
-    /// Optional fields start as `None`; set them with struct update syntax: `UpdateEnterpriseConnectionBodyCustomAttributesItem { field: Some(…), ..UpdateEnterpriseConnectionBodyCustomAttributesItem::new(…) }`.
-    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            key: key.into(),
-            sso_path: None,
-            scim_path: None,
-            directory_path: None,
-            multi_valued: None,
-        }
-    }
-}
+///
+/// Another name for [`CreateEnterpriseConnectionBodyCustomAttributesItem`], whose shape the spec repeats here.
+pub type UpdateEnterpriseConnectionBodyCustomAttributesItem = CreateEnterpriseConnectionBodyCustomAttributesItem;
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodyOidc` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateEnterpriseConnectionBodyOidc {
-    /// The `client_id` property.
-    pub client_id: Option<Option<String>>,
-    /// The `client_secret` property.
-    pub client_secret: Option<Option<String>>,
-    /// The `discovery_url` property.
-    pub discovery_url: Option<Option<String>>,
-    /// The `auth_url` property.
-    pub auth_url: Option<Option<String>>,
-    /// The `token_url` property.
-    pub token_url: Option<Option<String>>,
-    /// The `user_info_url` property.
-    pub user_info_url: Option<Option<String>>,
-    /// The `requires_pkce` property.
-    pub requires_pkce: Option<Option<bool>>,
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::encode_object!(
-    UpdateEnterpriseConnectionBodyOidc { client_id: double_option, client_secret: double_option,
-        discovery_url: double_option, auth_url: double_option, token_url: double_option,
-        user_info_url: double_option, requires_pkce: double_option }
-);
+///
+/// Another name for [`CreateEnterpriseConnectionBodyOidc`], whose shape the spec repeats here.
+pub type UpdateEnterpriseConnectionBodyOidc = CreateEnterpriseConnectionBodyOidc;
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySaml` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`).
@@ -11846,74 +10558,21 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlAttributeMapping` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateEnterpriseConnectionBodySamlAttributeMapping {
-    /// The `user_id` property.
-    pub user_id: Option<Option<String>>,
-    /// The `email_address` property.
-    pub email_address: Option<Option<String>>,
-    /// The `first_name` property.
-    pub first_name: Option<Option<String>>,
-    /// The `last_name` property.
-    pub last_name: Option<Option<String>>,
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::encode_object!(
-    UpdateEnterpriseConnectionBodySamlAttributeMapping { user_id: double_option,
-        email_address: double_option, first_name: double_option, last_name: double_option }
-);
+///
+/// Another name for [`CreateEnterpriseConnectionBodySamlAttributeMapping`], whose shape the spec repeats here.
+pub type UpdateEnterpriseConnectionBodySamlAttributeMapping = CreateEnterpriseConnectionBodySamlAttributeMapping;
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHint` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateEnterpriseConnectionBodySamlLoginHint {
-    /// The `mode` property: a [`UpdateEnterpriseConnectionBodySamlLoginHintMode`].
-    pub mode: UpdateEnterpriseConnectionBodySamlLoginHintMode,
-    /// The `source` property.
-    pub source: Option<String>,
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::encode_object!(
-    UpdateEnterpriseConnectionBodySamlLoginHint { mode, source: skip_none }
-);
-
-#[cfg(feature = "enterprise_connections")]
-impl UpdateEnterpriseConnectionBodySamlLoginHint {
-    /// Takes the required field: `mode`.
-    ///
-    /// Optional fields start as `None`; set them with struct update syntax: `UpdateEnterpriseConnectionBodySamlLoginHint { field: Some(…), ..UpdateEnterpriseConnectionBodySamlLoginHint::new(…) }`.
-    pub fn new(
-        mode: impl Into<UpdateEnterpriseConnectionBodySamlLoginHintMode>,
-    ) -> Self {
-        Self {
-            mode: mode.into(),
-            source: None,
-        }
-    }
-}
+///
+/// Another name for [`CreateSamlConnectionBodyLoginHint`], whose shape the spec repeats here.
+pub type UpdateEnterpriseConnectionBodySamlLoginHint = CreateSamlConnectionBodyLoginHint;
 
 #[cfg(feature = "enterprise_connections")]
 /// The `UpdateEnterpriseConnectionBodySamlLoginHintMode` schema (`#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum UpdateEnterpriseConnectionBodySamlLoginHintMode {
-    /// `email_address`
-    EmailAddress,
-    /// `custom_attribute`
-    CustomAttribute,
-    /// `off`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "enterprise_connections")]
-crate::runtime::open_enum!(
-    UpdateEnterpriseConnectionBodySamlLoginHintMode { EmailAddress = "email_address",
-        CustomAttribute = "custom_attribute", Off = "off" }
-);
+///
+/// Another name for [`SamlConnectionLoginHintMode`], whose shape the spec repeats here.
+pub type UpdateEnterpriseConnectionBodySamlLoginHintMode = SamlConnectionLoginHintMode;
 
 #[cfg(feature = "beta_features")]
 /// The `UpdateInstanceAuthConfigBody` schema (`#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`).
@@ -12474,70 +11133,21 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyAttributeMapping` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateSamlConnectionBodyAttributeMapping {
-    /// The `user_id` property.
-    pub user_id: Option<String>,
-    /// The `email_address` property.
-    pub email_address: Option<String>,
-    /// The `first_name` property.
-    pub first_name: Option<String>,
-    /// The `last_name` property.
-    pub last_name: Option<String>,
-}
-
-#[cfg(feature = "saml_connections")]
-crate::runtime::encode_object!(
-    UpdateSamlConnectionBodyAttributeMapping { user_id: skip_none, email_address: skip_none,
-        first_name: skip_none, last_name: skip_none }
-);
+///
+/// Another name for [`CreateSamlConnectionBodyAttributeMapping`], whose shape the spec repeats here.
+pub type UpdateSamlConnectionBodyAttributeMapping = CreateSamlConnectionBodyAttributeMapping;
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHint` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdateSamlConnectionBodyLoginHint {
-    /// The `mode` property: a [`UpdateSamlConnectionBodyLoginHintMode`].
-    pub mode: UpdateSamlConnectionBodyLoginHintMode,
-    /// The `source` property.
-    pub source: Option<String>,
-}
-
-#[cfg(feature = "saml_connections")]
-crate::runtime::encode_object!(UpdateSamlConnectionBodyLoginHint { mode, source: skip_none });
-
-#[cfg(feature = "saml_connections")]
-impl UpdateSamlConnectionBodyLoginHint {
-    /// Takes the required field: `mode`.
-    ///
-    /// Optional fields start as `None`; set them with struct update syntax: `UpdateSamlConnectionBodyLoginHint { field: Some(…), ..UpdateSamlConnectionBodyLoginHint::new(…) }`.
-    pub fn new(mode: impl Into<UpdateSamlConnectionBodyLoginHintMode>) -> Self {
-        Self {
-            mode: mode.into(),
-            source: None,
-        }
-    }
-}
+///
+/// Another name for [`CreateSamlConnectionBodyLoginHint`], whose shape the spec repeats here.
+pub type UpdateSamlConnectionBodyLoginHint = CreateSamlConnectionBodyLoginHint;
 
 #[cfg(feature = "saml_connections")]
 /// The `UpdateSamlConnectionBodyLoginHintMode` schema (`#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/login_hint/properties/mode`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum UpdateSamlConnectionBodyLoginHintMode {
-    /// `email_address`
-    EmailAddress,
-    /// `custom_attribute`
-    CustomAttribute,
-    /// `off`
-    Off,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "saml_connections")]
-crate::runtime::open_enum!(
-    UpdateSamlConnectionBodyLoginHintMode { EmailAddress = "email_address",
-        CustomAttribute = "custom_attribute", Off = "off" }
-);
+///
+/// Another name for [`SamlConnectionLoginHintMode`], whose shape the spec repeats here.
+pub type UpdateSamlConnectionBodyLoginHintMode = SamlConnectionLoginHintMode;
 
 #[cfg(feature = "scim_directories")]
 /// The `UpdateScimDirectoryBody` schema (`#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`).
@@ -12697,19 +11307,9 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "email_sms_templates")]
 /// The `UpsertTemplateTemplateType` schema (`#/paths/~1templates~1{template_type}~1{slug}/put/parameters/0/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum UpsertTemplateTemplateType {
-    /// `email`
-    Email,
-    /// `sms`
-    Sms,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "email_sms_templates")]
-crate::runtime::open_enum!(UpsertTemplateTemplateType { Email = "email", Sms = "sms" });
+///
+/// Another name for [`GetTemplateTemplateType`], whose shape the spec repeats here.
+pub type UpsertTemplateTemplateType = GetTemplateTemplateType;
 
 #[cfg(feature = "users")]
 /// The `User` schema (`#/components/schemas/User`).
@@ -12857,26 +11457,9 @@ crate::runtime::encode_object!(UsersBanBody { user_ids });
 
 #[cfg(feature = "users")]
 /// The `UsersGetOrganizationInvitationsStatus` schema (`#/paths/~1users~1{user_id}~1organization_invitations/get/parameters/3/schema`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum UsersGetOrganizationInvitationsStatus {
-    /// `pending`
-    Pending,
-    /// `accepted`
-    Accepted,
-    /// `revoked`
-    Revoked,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    UsersGetOrganizationInvitationsStatus { Pending = "pending", Accepted = "accepted",
-        Revoked = "revoked", Expired = "expired" }
-);
+///
+/// Another name for [`InvitationStatus`], whose shape the spec repeats here.
+pub type UsersGetOrganizationInvitationsStatus = InvitationStatus;
 
 #[cfg(feature = "users")]
 /// The `UsersUnbanBody` schema (`#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`).
@@ -12932,18 +11515,9 @@ crate::runtime::open_enum!(VerificationAdminObject { VerificationAdmin = "verifi
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStatus` schema (`#/components/schemas/verification_admin/properties/status`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum VerificationAdminStatus {
-    /// `verified`
-    #[default]
-    Verified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
-crate::runtime::open_enum!(VerificationAdminStatus { Verified = "verified" });
+///
+/// Another name for [`VerificationScimStatus`], whose shape the spec repeats here.
+pub type VerificationAdminStatus = VerificationScimStatus;
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationAdminStrategy` schema (`#/components/schemas/verification_admin/properties/strategy`).
@@ -13004,26 +11578,9 @@ crate::runtime::open_enum!(
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStatus` schema (`#/components/schemas/verification_email_link/properties/status`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum VerificationEmailLinkStatus {
-    /// `unverified`
-    Unverified,
-    /// `verified`
-    Verified,
-    /// `failed`
-    Failed,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "email_addresses", feature = "users"))]
-crate::runtime::open_enum!(
-    VerificationEmailLinkStatus { Unverified = "unverified", Verified = "verified",
-        Failed = "failed", Expired = "expired" }
-);
+///
+/// Another name for [`VerificationOtpStatus`], whose shape the spec repeats here.
+pub type VerificationEmailLinkStatus = VerificationOtpStatus;
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationEmailLinkStrategy` schema (`#/components/schemas/verification_email_link/properties/strategy`).
@@ -13148,21 +11705,9 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStatus` schema (`#/components/schemas/verification_google_one_tap/properties/status`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum VerificationGoogleOneTapStatus {
-    /// `unverified`
-    Unverified,
-    /// `verified`
-    Verified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    VerificationGoogleOneTapStatus { Unverified = "unverified", Verified = "verified" }
-);
+///
+/// Another name for [`VerificationFromOauthStatus`], whose shape the spec repeats here.
+pub type VerificationGoogleOneTapStatus = VerificationFromOauthStatus;
 
 #[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStrategy` schema (`#/components/schemas/verification_google_one_tap/properties/strategy`).
@@ -13226,28 +11771,9 @@ crate::runtime::open_enum!(VerificationOauthObject { VerificationOauth = "verifi
 
 #[cfg(feature = "users")]
 /// The `VerificationOauthStatus` schema (`#/components/schemas/verification_oauth/properties/status`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum VerificationOauthStatus {
-    /// `unverified`
-    Unverified,
-    /// `verified`
-    Verified,
-    /// `failed`
-    Failed,
-    /// `expired`
-    Expired,
-    /// `transferable`
-    Transferable,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    VerificationOauthStatus { Unverified = "unverified", Verified = "verified", Failed = "failed",
-        Expired = "expired", Transferable = "transferable" }
-);
+///
+/// Another name for [`VerificationSamlStatus`], whose shape the spec repeats here.
+pub type VerificationOauthStatus = VerificationSamlStatus;
 
 #[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtp` schema (`#/components/schemas/verification_otp`).
@@ -13398,33 +11924,15 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskeyStatus` schema (`#/components/schemas/verification_passkey/properties/status`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum VerificationPasskeyStatus {
-    /// `verified`
-    #[default]
-    Verified,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-crate::runtime::open_enum!(VerificationPasskeyStatus { Verified = "verified" });
+///
+/// Another name for [`VerificationScimStatus`], whose shape the spec repeats here.
+pub type VerificationPasskeyStatus = VerificationScimStatus;
 
 #[cfg(feature = "users")]
 /// The `VerificationPasskeyStrategy` schema (`#/components/schemas/verification_passkey/properties/strategy`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum VerificationPasskeyStrategy {
-    /// `passkey`
-    #[default]
-    Passkey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-crate::runtime::open_enum!(VerificationPasskeyStrategy { Passkey = "passkey" });
+///
+/// Another name for [`PasskeyObject`], whose shape the spec repeats here.
+pub type VerificationPasskeyStrategy = PasskeyObject;
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 /// The `VerificationSaml` schema (`#/components/schemas/verification_saml`).
@@ -13549,7 +12057,7 @@ pub enum VerificationScimObject {
 #[cfg(any(feature = "email_addresses", feature = "users"))]
 crate::runtime::open_enum!(VerificationScimObject { VerificationScim = "verification_scim" });
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 /// The `VerificationScimStatus` schema (`#/components/schemas/verification_scim/properties/status`).
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -13561,7 +12069,7 @@ pub enum VerificationScimStatus {
     Unknown(String),
 }
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
 crate::runtime::open_enum!(VerificationScimStatus { Verified = "verified" });
 
 #[cfg(any(feature = "email_addresses", feature = "users"))]
@@ -13701,26 +12209,9 @@ crate::runtime::open_enum!(VerificationWeb3Object { VerificationWeb3 = "verifica
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3Status` schema (`#/components/schemas/verification_web3/properties/status`).
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum VerificationWeb3Status {
-    /// `unverified`
-    Unverified,
-    /// `verified`
-    Verified,
-    /// `failed`
-    Failed,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "users")]
-crate::runtime::open_enum!(
-    VerificationWeb3Status { Unverified = "unverified", Verified = "verified", Failed = "failed",
-        Expired = "expired" }
-);
+///
+/// Another name for [`VerificationOtpStatus`], whose shape the spec repeats here.
+pub type VerificationWeb3Status = VerificationOtpStatus;
 
 #[cfg(feature = "users")]
 /// The `VerificationWeb3Strategy` schema (`#/components/schemas/verification_web3/properties/strategy`).
@@ -13752,31 +12243,15 @@ crate::runtime::open_enum!(
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBadRequest` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyApiKeyBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<VerifyApiKeyBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(VerifyApiKeyBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type VerifyApiKeyBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBadRequestErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyApiKeyBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(VerifyApiKeyBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type VerifyApiKeyBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyBody` schema (`#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`).
@@ -13792,92 +12267,27 @@ crate::runtime::encode_object!(VerifyApiKeyBody { secret });
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyNotFound` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyApiKeyNotFound {
-    /// The `errors` property.
-    pub errors: Vec<VerifyApiKeyNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(VerifyApiKeyNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type VerifyApiKeyNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyNotFoundErrorsItem` schema (`#/paths/~1api_keys~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyApiKeyNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(VerifyApiKeyNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type VerifyApiKeyNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponse` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyApiKeyResponse {
-    /// The `object` property: a [`VerifyApiKeyResponseObject`].
-    pub object: VerifyApiKeyResponseObject,
-    /// The `id` property.
-    pub id: String,
-    /// The `type` property.
-    pub r#type: String,
-    /// The `subject` property.
-    pub subject: String,
-    /// The `name` property.
-    pub name: String,
-    /// The `description` property.
-    pub description: Option<String>,
-    /// The `claims` property.
-    pub claims: Option<serde_json::Value>,
-    /// The `scopes` property.
-    pub scopes: Vec<String>,
-    /// The `revoked` property.
-    pub revoked: bool,
-    /// The `revocation_reason` property.
-    pub revocation_reason: Option<String>,
-    /// The `expired` property.
-    pub expired: bool,
-    /// The `expiration` property.
-    pub expiration: Option<f64>,
-    /// The `created_by` property.
-    pub created_by: Option<String>,
-    /// The `last_used_at` property.
-    pub last_used_at: Option<f64>,
-    /// The `created_at` property.
-    pub created_at: f64,
-    /// The `updated_at` property.
-    pub updated_at: f64,
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::decode_object!(
-    VerifyApiKeyResponse { object: default, id, r#type = "type", subject, name,
-        description: default, claims: default, scopes, revoked, revocation_reason: default, expired,
-        expiration: default, created_by: default, last_used_at: default, created_at, updated_at }
-);
+///
+/// Another name for [`GetApiKeyResponse`], whose shape the spec repeats here.
+pub type VerifyApiKeyResponse = GetApiKeyResponse;
 
 #[cfg(feature = "api_keys")]
 /// The `VerifyApiKeyResponseObject` schema (`#/paths/~1api_keys~1verify/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum VerifyApiKeyResponseObject {
-    /// `api_key`
-    #[default]
-    ApiKey,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "api_keys")]
-crate::runtime::open_enum!(VerifyApiKeyResponseObject { ApiKey = "api_key" });
+///
+/// Another name for [`GetApiKeyResponseObject`], whose shape the spec repeats here.
+pub type VerifyApiKeyResponseObject = GetApiKeyResponseObject;
 
 #[cfg(feature = "clients")]
 /// The `VerifyClientBody` schema (`#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`).
@@ -13909,31 +12319,15 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBadRequest` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<VerifyM2mTokenBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(VerifyM2mTokenBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type VerifyM2mTokenBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBadRequestErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(VerifyM2mTokenBadRequestErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type VerifyM2mTokenBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenBody` schema (`#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`).
@@ -13949,116 +12343,39 @@ crate::runtime::encode_object!(VerifyM2mTokenBody { token });
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenNotFound` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenNotFound {
-    /// The `errors` property.
-    pub errors: Vec<VerifyM2mTokenNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(VerifyM2mTokenNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type VerifyM2mTokenNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenNotFoundErrorsItem` schema (`#/paths/~1m2m_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(VerifyM2mTokenNotFoundErrorsItem { message, long_message, code });
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type VerifyM2mTokenNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponse` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyM2mTokenResponse {
-    /// The `object` property: a [`VerifyM2mTokenResponseObject`].
-    pub object: VerifyM2mTokenResponseObject,
-    /// The `id` property.
-    pub id: String,
-    /// The `subject` property.
-    pub subject: String,
-    /// The `claims` property.
-    pub claims: Option<serde_json::Value>,
-    /// Default: `[]`.
-    pub scopes: Option<Vec<String>>,
-    /// The `revoked` property.
-    pub revoked: bool,
-    /// The `revocation_reason` property.
-    pub revocation_reason: Option<String>,
-    /// The `expired` property.
-    pub expired: bool,
-    /// The `expiration` property.
-    pub expiration: Option<f64>,
-    /// The `last_used_at` property.
-    pub last_used_at: Option<f64>,
-    /// The `created_at` property.
-    pub created_at: f64,
-    /// The `updated_at` property.
-    pub updated_at: f64,
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::decode_object!(
-    VerifyM2mTokenResponse { object: default, id, subject, claims: default, scopes: default,
-        revoked, revocation_reason: default, expired, expiration: default, last_used_at: default,
-        created_at, updated_at }
-);
+///
+/// Another name for [`RevokeM2mTokenResponse`], whose shape the spec repeats here.
+pub type VerifyM2mTokenResponse = RevokeM2mTokenResponse;
 
 #[cfg(feature = "m2m_tokens")]
 /// The `VerifyM2mTokenResponseObject` schema (`#/paths/~1m2m_tokens~1verify/post/responses/200/content/application~1json/schema/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum VerifyM2mTokenResponseObject {
-    /// `machine_to_machine_token`
-    #[default]
-    MachineToMachineToken,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-#[cfg(feature = "m2m_tokens")]
-crate::runtime::open_enum!(
-    VerifyM2mTokenResponseObject { MachineToMachineToken = "machine_to_machine_token" }
-);
+///
+/// Another name for [`CreateM2mTokenResponseObject`], whose shape the spec repeats here.
+pub type VerifyM2mTokenResponseObject = CreateM2mTokenResponseObject;
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBadRequest` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenBadRequest {
-    /// The `errors` property.
-    pub errors: Vec<VerifyOAuthAccessTokenBadRequestErrorsItem>,
-}
-
-#[cfg(feature = "o_auth_access_tokens")]
-crate::runtime::decode_object!(VerifyOAuthAccessTokenBadRequest { errors });
+///
+/// Another name for [`GetApiKeyBadRequest`], whose shape the spec repeats here.
+pub type VerifyOAuthAccessTokenBadRequest = GetApiKeyBadRequest;
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBadRequestErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/400/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenBadRequestErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "o_auth_access_tokens")]
-crate::runtime::decode_object!(
-    VerifyOAuthAccessTokenBadRequestErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyBadRequestErrorsItem`], whose shape the spec repeats here.
+pub type VerifyOAuthAccessTokenBadRequestErrorsItem = GetApiKeyBadRequestErrorsItem;
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenBody` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`).
@@ -14079,33 +12396,15 @@ crate::runtime::encode_object!(
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenNotFound` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenNotFound {
-    /// The `errors` property.
-    pub errors: Vec<VerifyOAuthAccessTokenNotFoundErrorsItem>,
-}
-
-#[cfg(feature = "o_auth_access_tokens")]
-crate::runtime::decode_object!(VerifyOAuthAccessTokenNotFound { errors });
+///
+/// Another name for [`GetApiKeyNotFound`], whose shape the spec repeats here.
+pub type VerifyOAuthAccessTokenNotFound = GetApiKeyNotFound;
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenNotFoundErrorsItem` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/404/content/application~1json/schema/properties/errors/items`).
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct VerifyOAuthAccessTokenNotFoundErrorsItem {
-    /// The `message` property.
-    pub message: String,
-    /// The `long_message` property.
-    pub long_message: String,
-    /// The `code` property.
-    pub code: String,
-}
-
-#[cfg(feature = "o_auth_access_tokens")]
-crate::runtime::decode_object!(
-    VerifyOAuthAccessTokenNotFoundErrorsItem { message, long_message, code }
-);
+///
+/// Another name for [`GetApiKeyNotFoundErrorsItem`], whose shape the spec repeats here.
+pub type VerifyOAuthAccessTokenNotFoundErrorsItem = GetApiKeyNotFoundErrorsItem;
 
 #[cfg(feature = "o_auth_access_tokens")]
 /// The `VerifyOAuthAccessTokenResponse` schema (`#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`).

@@ -149,44 +149,14 @@ impl NewParcel {
 }
 
 /// The `NewParcelObject` schema (`#/components/schemas/NewParcel/properties/object`).
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub enum NewParcelObject {
-    /// `parcel`
-    #[default]
-    Parcel,
-    /// A value this version of the SDK does not know.
-    Unknown(String),
-}
-
-crate::runtime::open_enum!(NewParcelObject { Parcel = "parcel" });
+///
+/// Another name for [`ParcelObject`], whose shape the spec repeats here.
+pub type NewParcelObject = ParcelObject;
 
 /// The `NewParcelReference` schema (`#/components/schemas/NewParcel/properties/reference`).
-#[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
-#[non_exhaustive]
-pub enum NewParcelReference {
-    /// A [`String`].
-    String(String),
-    /// A [`i64`].
-    Integer(i64),
-    /// A value that matches none of the known variants.
-    Unknown(serde_json::Value),
-}
-
-crate::runtime::encode_union!(NewParcelReference { String, Integer });
-
-impl ::core::convert::From<String> for NewParcelReference {
-    fn from(value: String) -> Self {
-        Self::String(value)
-    }
-}
-
-impl ::core::convert::From<i64> for NewParcelReference {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
+///
+/// Another name for [`ParcelReference`], whose shape the spec repeats here.
+pub type NewParcelReference = ParcelReference;
 
 /// The `Parcel` schema (`#/components/schemas/Parcel`).
 #[derive(Clone, Debug, PartialEq)]
@@ -269,7 +239,21 @@ pub enum ParcelReference {
     Unknown(serde_json::Value),
 }
 
+crate::runtime::encode_union!(ParcelReference { String, Integer });
+
 crate::runtime::decode_untagged!(ParcelReference { String, Integer });
+
+impl ::core::convert::From<String> for ParcelReference {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+
+impl ::core::convert::From<i64> for ParcelReference {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
 
 /// The `ParcelSize` schema (`#/components/schemas/Parcel/$defs/Size`).
 #[derive(Clone, Debug)]

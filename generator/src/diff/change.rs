@@ -168,6 +168,8 @@ kinds! {
     TypeRenamed => "type renamed",
     /// A struct became an enum, an alias, … .
     TypeKindChanged => "type kind changed",
+    /// Which type an inline type is, when another type has its shape too (it is an alias).
+    SameTypeChanged => "same type as",
     /// Whether the struct is `#[non_exhaustive]`.
     NonExhaustiveChanged => "non_exhaustive changed",
     /// Whether decoding rejects unknown fields (`additionalProperties: false`).

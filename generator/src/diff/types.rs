@@ -96,7 +96,8 @@ where
 
 /// What a type holds, with the named types it refers to renamed by `names`.
 fn shape(def: &TypeDef, names: &BTreeMap<&str, &str>) -> Option<String> {
-    let ty = |ty: &TypeRef| type_text(&renamed(ty, names));
+    let ty =
+        |ty: &TypeRef| type_text(&ty.renamed(&|name| names.get(name).map(|n| (*n).to_owned())));
     let (mut parts, tag): (Vec<String>, _) = match &def.kind {
         TypeKind::Struct { fields, .. } => (
             fields
@@ -125,23 +126,6 @@ fn shape(def: &TypeDef, names: &BTreeMap<&str, &str>) -> Option<String> {
     }
     parts.sort();
     Some(format!("{} {tag:?} {}", kind_text(def), parts.join(", ")))
-}
-
-/// `ty` with the named types in `names` under their new names.
-fn renamed(ty: &TypeRef, names: &BTreeMap<&str, &str>) -> TypeRef {
-    let inner = |t: &TypeRef| Box::new(renamed(t, names));
-    match ty {
-        TypeRef::Named(name) => TypeRef::Named(
-            names
-                .get(name.as_str())
-                .map_or_else(|| name.clone(), |n| (*n).to_owned()),
-        ),
-        TypeRef::Array(t) => TypeRef::Array(inner(t)),
-        TypeRef::Map(t) => TypeRef::Map(inner(t)),
-        TypeRef::Nullable(t) => TypeRef::Nullable(inner(t)),
-        TypeRef::Tuple(items) => TypeRef::Tuple(items.iter().map(|t| renamed(t, names)).collect()),
-        other => other.clone(),
-    }
 }
 
 /// The types compared here: all but the flattened request bodies.
@@ -293,6 +277,18 @@ fn type_def(o: &TypeDef, n: &TypeDef, old: &Side<'_>, new: &Side<'_>, out: &mut 
         out.push(Kind::TypeKindChanged, Effect::Breaking, &place, detail);
         return;
     }
+    if o.same_as != n.same_as {
+        let detail = transition(
+            o.same_as.as_deref().unwrap_or_default(),
+            n.same_as.as_deref().unwrap_or_default(),
+        );
+        out.push(
+            Kind::SameTypeChanged,
+            same_type_effect(o, n, new),
+            &place,
+            detail,
+        );
+    }
     let (ov, nv) = (TypeView::new(o, old), TypeView::new(n, new));
     out.compare(&type_aspects(), &ov, &nv, &place);
     match (&o.kind, &n.kind) {
@@ -310,6 +306,25 @@ fn type_def(o: &TypeDef, n: &TypeDef, old: &Side<'_>, new: &Side<'_>, out: &mut 
             },
         ) => union_variants(o, n, ou, nu, discriminator.is_none(), out),
         _ => {}
+    }
+}
+
+/// A type that shared its shape with another was that type (see [`TypeDef::same_as`]): code
+/// may pass one where the other is taken, which breaks once they are apart. Joining a type, or
+/// the same type declared under another of its names, breaks nothing.
+fn same_type_effect(o: &TypeDef, n: &TypeDef, new: &Side<'_>) -> Effect {
+    let Some(before) = &o.same_as else {
+        return Effect::Compatible;
+    };
+    let declared = |name: &str| {
+        new.api
+            .type_def(name)
+            .map(|def| def.same_as.as_deref().unwrap_or(&def.name).to_owned())
+    };
+    if declared(before) == declared(&n.name) {
+        Effect::Compatible
+    } else {
+        Effect::Breaking
     }
 }
 

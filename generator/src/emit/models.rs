@@ -33,14 +33,19 @@ pub fn models_rs(api: &Api, derives: SerdeDerives) -> Vec<Piece<'_>> {
     // `Deserialize` by hand; structs, the other unions' decoding and every union's encoding
     // (the runtime's macros), enums and aliases name neither.
     let uses = |trait_: fn(Serde) -> bool, tagged_unions: bool| {
-        api.types.iter().any(|def| {
-            let named = match &def.kind {
-                TypeKind::Newtype(_) => true,
-                TypeKind::Union { discriminator, .. } => tagged_unions && discriminator.is_some(),
-                TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
-            };
-            named && trait_(serde_of(def))
-        })
+        api.types
+            .iter()
+            .filter(|def| def.same_as.is_none())
+            .any(|def| {
+                let named = match &def.kind {
+                    TypeKind::Newtype(_) => true,
+                    TypeKind::Union { discriminator, .. } => {
+                        tagged_unions && discriminator.is_some()
+                    }
+                    TypeKind::Struct { .. } | TypeKind::Enum { .. } | TypeKind::Alias(_) => false,
+                };
+                named && trait_(serde_of(def))
+            })
     };
     let imported: Vec<&str> = IMPORTS
         .iter()
@@ -157,6 +162,9 @@ fn type_def(
     );
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
+    if let Some(declared) = &def.same_as {
+        return same_shape_alias(&name, &docs, cfg, declared);
+    }
     match &def.kind {
         TypeKind::Struct {
             fields,
@@ -234,6 +242,27 @@ fn type_def(
                 pub type #name = #target;
             }
         }
+    }
+}
+
+/// An inline type whose shape `declared` has too (see [`TypeDef::same_as`]): its name, with its
+/// own docs, for that type.
+fn same_shape_alias(
+    name: &proc_macro2::Ident,
+    docs: &TokenStream,
+    cfg: Option<TokenStream>,
+    declared: &str,
+) -> TokenStream {
+    let note = doc_attrs(&format!(
+        "Another name for [`{declared}`], whose shape the spec repeats here."
+    ));
+    let declared = ident(declared);
+    quote! {
+        #cfg
+        #docs
+        ///
+        #note
+        pub type #name = #declared;
     }
 }
 
@@ -506,8 +535,15 @@ fn union_from_impls(
 /// `pub type Id = String`): two conversions from one type would conflict.
 fn unaliased(api: &Api, ty: &TypeRef, depth: usize) -> TypeRef {
     match ty {
-        TypeRef::Named(n) if depth > 0 => match api.type_def(n).map(|d| &d.kind) {
-            Some(TypeKind::Alias(target)) => unaliased(api, target, depth - 1),
+        TypeRef::Named(n) if depth > 0 => match api.type_def(n) {
+            Some(TypeDef {
+                same_as: Some(declared),
+                ..
+            }) => TypeRef::Named(declared.clone()),
+            Some(TypeDef {
+                kind: TypeKind::Alias(target),
+                ..
+            }) => unaliased(api, target, depth - 1),
             _ => ty.clone(),
         },
         TypeRef::Array(inner) => TypeRef::Array(Box::new(unaliased(api, inner, depth))),

@@ -143,6 +143,7 @@ pub fn build(
     received_as_webhooks(&mut api_types, &webhooks);
     break_alias_cycles(&mut api_types, &mut diagnostics);
     box_recursion(&mut api_types);
+    super::shapes::alias_same_shapes(&mut api_types, &groups);
     let error_bodies = error_bodies(&groups);
 
     diagnostics.0.append(&mut types.diagnostics.0);

@@ -254,4 +254,43 @@ components:
         assert_eq!(reach.type_groups("Detail"), None, "inside a payload");
         assert_eq!(reach.type_groups("OnlyA"), Some(&[0][..]));
     }
+
+    /// An inline type declared by another's shape needs that type in every build it is in.
+    #[test]
+    fn a_shape_compiles_with_every_group_whose_types_have_it() {
+        let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      tags: [A]
+      operationId: getA
+      parameters:
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc]}}
+      responses:
+        '204': {description: done}
+  /b:
+    get:
+      tags: [B]
+      operationId: getB
+      parameters:
+        - {name: direction, in: query, schema: {type: string, enum: [asc, desc]}}
+      responses:
+        '204': {description: done}
+  /c:
+    get:
+      tags: [C]
+      responses:
+        '204': {description: done}
+"##;
+        let api = api(spec);
+        let declared = api.type_def("GetAOrder").expect("group a's enum");
+        assert_eq!(declared.same_as, None);
+        let alias = api.type_def("GetBDirection").expect("group b's enum");
+        assert_eq!(alias.same_as.as_deref(), Some("GetAOrder"));
+        let reach = GroupReach::of(&api);
+        assert_eq!(reach.type_groups("GetAOrder"), Some(&[0, 1][..]));
+        assert_eq!(reach.type_groups("GetBDirection"), Some(&[1][..]));
+    }
 }

@@ -12,6 +12,7 @@ mod pagination;
 mod paths;
 mod schema;
 mod security;
+mod shapes;
 mod usage;
 mod webhooks;
 
@@ -711,6 +712,10 @@ pub struct TypeDef {
     pub docs: Docs,
     /// Its shape.
     pub kind: TypeKind,
+    /// The type that declares this inline type's shape, when another type has it too: this
+    /// one is emitted as an alias of it (see `shapes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
 }
 
 /// The shape of a named type.
@@ -862,6 +867,23 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
     /// A [`TypeDef`] by Rust name.
     Named(String),
+}
+
+impl TypeRef {
+    /// The same type with the named types `rename` knows under their new names.
+    pub fn renamed(&self, rename: &impl Fn(&str) -> Option<String>) -> TypeRef {
+        let inner = |ty: &TypeRef| Box::new(ty.renamed(rename));
+        match self {
+            TypeRef::Named(name) => TypeRef::Named(rename(name).unwrap_or_else(|| name.clone())),
+            TypeRef::Array(ty) => TypeRef::Array(inner(ty)),
+            TypeRef::Map(ty) => TypeRef::Map(inner(ty)),
+            TypeRef::Nullable(ty) => TypeRef::Nullable(inner(ty)),
+            TypeRef::Tuple(items) => {
+                TypeRef::Tuple(items.iter().map(|t| t.renamed(rename)).collect())
+            }
+            other => other.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

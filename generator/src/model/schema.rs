@@ -99,6 +99,7 @@ impl<'d> Types<'d> {
                     let docs = Docs::default();
                     self.insert(TypeDef {
                         name: name.clone(),
+                        same_as: None,
                         origin: pointer.to_string(),
                         docs,
                         kind: TypeKind::Alias(target.ty),
@@ -324,6 +325,7 @@ impl<'d> Types<'d> {
                 let target = self.inline(schema, pointer, &format!("{name}Inner"));
                 self.insert(TypeDef {
                     name: name.to_owned(),
+                    same_as: None,
                     origin: pointer.to_string(),
                     docs: docs_of(&data),
                     kind: TypeKind::Alias(target.ty),
@@ -890,6 +892,7 @@ impl<'d> Types<'d> {
             .map(|d| d.property_name.clone());
         self.insert(TypeDef {
             name: name.to_owned(),
+            same_as: None,
             origin: pointer.to_string(),
             docs: docs_of(data),
             kind: TypeKind::Union {
@@ -954,6 +957,7 @@ impl<'d> Types<'d> {
         let closed = matches!(object.additional, Some(AdditionalProperties::Any(false)));
         self.insert(TypeDef {
             name: name.to_owned(),
+            same_as: None,
             origin: pointer.to_string(),
             docs: docs_of(data),
             kind: TypeKind::Struct {
@@ -986,6 +990,7 @@ impl<'d> Types<'d> {
             .collect();
         self.insert(TypeDef {
             name: name.to_owned(),
+            same_as: None,
             origin: pointer.to_string(),
             docs: docs_of(data),
             kind: TypeKind::Enum { variants },

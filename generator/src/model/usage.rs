@@ -114,32 +114,37 @@ impl Usage {
     }
 }
 
-/// The names of every type reachable from `roots` through fields, items, variants and aliases.
+/// The names of every type reachable from `roots` through fields, items, variants and aliases
+/// (an inline type reaches the type that declares its shape: that is what compiles for it).
 pub(super) fn reach(roots: Vec<&TypeRef>, index: &BTreeMap<&str, &TypeDef>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut stack = roots;
-    while let Some(ty) = stack.pop() {
-        match ty {
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                stack.push(inner)
+    let mut refs = roots;
+    let mut names: Vec<&str> = Vec::new();
+    loop {
+        if let Some(name) = names.pop() {
+            if !seen.insert(name.to_owned()) {
+                continue;
             }
-            TypeRef::Tuple(items) => stack.extend(items),
-            TypeRef::Named(name) => {
-                if !seen.insert(name.clone()) {
-                    continue;
-                }
-                match index.get(name.as_str()).map(|d| &d.kind) {
-                    Some(TypeKind::Struct { fields, .. }) => {
-                        stack.extend(fields.iter().map(|f| &f.ty))
-                    }
-                    Some(TypeKind::Union { variants, .. }) => {
-                        stack.extend(variants.iter().map(|v| &v.ty))
-                    }
-                    Some(TypeKind::Alias(inner) | TypeKind::Newtype(inner)) => stack.push(inner),
-                    Some(TypeKind::Enum { .. }) | None => {}
-                }
+            let Some(def) = index.get(name) else {
+                continue;
+            };
+            names.extend(def.same_as.as_deref());
+            match &def.kind {
+                TypeKind::Struct { fields, .. } => refs.extend(fields.iter().map(|f| &f.ty)),
+                TypeKind::Union { variants, .. } => refs.extend(variants.iter().map(|v| &v.ty)),
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => refs.push(inner),
+                TypeKind::Enum { .. } => {}
             }
-            _ => {}
+            continue;
+        }
+        match refs.pop() {
+            Some(TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner)) => {
+                refs.push(inner)
+            }
+            Some(TypeRef::Tuple(items)) => refs.extend(items),
+            Some(TypeRef::Named(name)) => names.push(name),
+            Some(_) => {}
+            None => break,
         }
     }
     seen
