@@ -694,6 +694,15 @@ fn rows_shapes() -> Vec<Row> {
             "enum: [on, off]",
             "enum: [asc, desc]",
         ),
+        // The declaring type is gone (a breaking change of its own); no name left was a type
+        // apart.
+        row(
+            SameTypeChanged,
+            Compatible,
+            "models::ListItemsOrder",
+            "        - {name: sort, in: query, schema: {type: string, enum: [asc, desc]}}\n",
+            "",
+        ),
     ]
 }
 

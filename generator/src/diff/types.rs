@@ -284,7 +284,7 @@ fn type_def(o: &TypeDef, n: &TypeDef, old: &Side<'_>, new: &Side<'_>, out: &mut 
         );
         out.push(
             Kind::SameTypeChanged,
-            same_type_effect(o, n, new),
+            same_type_effect(o, n, old, new),
             &place,
             detail,
         );
@@ -309,22 +309,26 @@ fn type_def(o: &TypeDef, n: &TypeDef, old: &Side<'_>, new: &Side<'_>, out: &mut 
     }
 }
 
-/// A type that shared its shape with another was that type (see [`TypeDef::same_as`]): code
-/// may pass one where the other is taken, which breaks once they are apart. Joining a type, or
-/// the same type declared under another of its names, breaks nothing.
-fn same_type_effect(o: &TypeDef, n: &TypeDef, new: &Side<'_>) -> Effect {
-    let Some(before) = &o.same_as else {
-        return Effect::Compatible;
-    };
-    let declared = |name: &str| {
-        new.api
-            .type_def(name)
-            .map(|def| def.same_as.as_deref().unwrap_or(&def.name).to_owned())
-    };
-    if declared(before) == declared(&n.name) {
-        Effect::Compatible
-    } else {
+/// A type that shares its shape with others is one type with them (see [`TypeDef::same_as`]):
+/// code may pass a value of one name where another is taken. That breaks once any of the old
+/// names still there is a type apart from it; joining a shape, or the same types declared under
+/// another of their names, breaks nothing.
+fn same_type_effect(o: &TypeDef, n: &TypeDef, old: &Side<'_>, new: &Side<'_>) -> Effect {
+    let declared = |def: &TypeDef| def.same_as.clone().unwrap_or_else(|| def.name.clone());
+    let declared_in = |side: &Side<'_>, name: &str| side.api.type_def(name).map(declared);
+    let was = declared(o);
+    let now = declared(n);
+    let split = old
+        .api
+        .types
+        .iter()
+        .filter(|t| declared(t) == was)
+        .filter_map(|t| declared_in(new, &t.name))
+        .any(|d| d != now);
+    if split {
         Effect::Breaking
+    } else {
+        Effect::Compatible
     }
 }
 
