@@ -111,6 +111,23 @@ pub struct TypesConfig {
     /// Which of serde's traits each type derives.
     #[serde(default)]
     pub serde: SerdeDerives,
+    /// What the places of an inline shape the spec repeats become.
+    #[serde(default)]
+    pub repeated_shapes: RepeatedShapes,
+}
+
+/// What the places of an inline shape the spec repeats become (every list's
+/// `direction: {enum: [ASC, DESC]}`, say).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepeatedShapes {
+    /// One type, which the other places are aliases of: less to compile, and a value of one
+    /// place can be passed to another. A value the API adds in only one place then splits the
+    /// type, which `diff` reports as breaking for code that mixed them.
+    #[default]
+    Alias,
+    /// A type of its own in every place.
+    Separate,
 }
 
 /// Which of serde's traits the model types derive.
@@ -384,6 +401,19 @@ mod tests {
             err.contains("by-direction") && err.contains("both"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn repeated_shapes_are_aliases_unless_asked_to_be_separate() {
+        let by_default = Config::parse("[package]\nname = \"x\"\n").unwrap();
+        assert_eq!(by_default.types.repeated_shapes, RepeatedShapes::Alias);
+        let separate =
+            Config::parse("[package]\nname = \"x\"\n[types]\nrepeated_shapes = \"separate\"\n")
+                .unwrap();
+        assert_eq!(separate.types.repeated_shapes, RepeatedShapes::Separate);
+        let err = Config::parse("[package]\nname = \"x\"\n[types]\nrepeated_shapes = \"one\"\n")
+            .unwrap_err();
+        assert!(err.contains("alias") && err.contains("separate"), "{err}");
     }
 
     #[test]

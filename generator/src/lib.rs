@@ -80,6 +80,9 @@ fn generate_document(
         }
         api.send_idempotency_keys(header);
     }
+    if config.types.repeated_shapes == config::RepeatedShapes::Separate {
+        api.separate_shapes();
+    }
     if !config.docs.spec_prose {
         api.strip_prose();
     }
@@ -174,6 +177,9 @@ pub fn model_from(bytes: Vec<u8>, name: &str, config: &Config) -> Result<model::
     drop(bytes);
     let (mut api, _warnings) =
         model::build(document, &config.pagination).map_err(|d| d.to_string())?;
+    if config.types.repeated_shapes == config::RepeatedShapes::Separate {
+        api.separate_shapes();
+    }
     if !config.docs.spec_prose {
         api.strip_prose();
     }

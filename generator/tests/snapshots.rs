@@ -682,3 +682,83 @@ components:
     ));
     insta::assert_snapshot!(file(&files, "src/models.rs"));
 }
+
+/// Inline shapes the spec repeats, each declared once: the two `direction` parameters and the
+/// `direction` of both `order` objects are the `Direction` component's shape; the two `order`
+/// objects are one shape once their `direction`s are (the shorter name declares it), each alias
+/// keeping its own description. `sort` has other values, and `Mode`'s field docs differ from
+/// `order`'s, so both stay types of their own.
+const REPEATED: &str = r#"
+paths:
+  /folders:
+    get:
+      operationId: ListFolders
+      tags: [Folders]
+      parameters:
+        - {name: direction, in: query, schema: {type: string, enum: [ASC, DESC]}}
+        - {name: sort, in: query, schema: {type: string, enum: [ASC, DESC, RANDOM]}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Folder'}}}}
+  /files:
+    get:
+      operationId: ListFiles
+      tags: [Files]
+      parameters:
+        - {name: direction, in: query, schema: {type: string, enum: [ASC, DESC]}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/File'}}}}
+components:
+  schemas:
+    Direction: {type: string, enum: [ASC, DESC]}
+    Folder:
+      type: object
+      properties:
+        order:
+          type: object
+          description: How the folder's items are ordered.
+          properties:
+            by: {type: string, description: The field to order by.}
+            direction: {type: string, enum: [ASC, DESC]}
+        mode:
+          type: object
+          properties:
+            by: {type: string, description: The field to pick by.}
+            direction: {type: string, enum: [ASC, DESC]}
+    File:
+      type: object
+      properties:
+        order:
+          type: object
+          description: How the file's versions are ordered.
+          properties:
+            by: {type: string, description: The field to order by.}
+            direction: {type: string, enum: [ASC, DESC]}
+"#;
+
+#[test]
+fn repeated_shapes_are_declared_once() {
+    let files = generate(&spec(REPEATED));
+    insta::assert_snapshot!(file(&files, "src/models.rs"));
+}
+
+/// With `[types] repeated_shapes = "separate"` every place declares its own type.
+#[test]
+fn repeated_shapes_can_be_separate() {
+    let mut config = Config::named("example-sdk");
+    config.types.repeated_shapes = sdkgen::config::RepeatedShapes::Separate;
+    let output = sdkgen::generate(spec(REPEATED).as_bytes(), "spec.yaml", &config).unwrap();
+    let models = file(&output.files, "src/models.rs");
+    assert!(!models.contains("pub type"), "{models}");
+    for name in [
+        "FileOrder",
+        "FolderOrder",
+        "FileOrderDirection",
+        "ListFilesDirection",
+    ] {
+        assert!(
+            models.contains(&format!("pub struct {name} {{"))
+                || models.contains(&format!("pub enum {name} {{")),
+            "{name} is not declared:\n{models}"
+        );
+    }
+}

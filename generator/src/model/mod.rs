@@ -30,6 +30,14 @@ impl Api {
         self.types.get(name)
     }
 
+    /// Gives every type a declaration of its own, shapes the spec repeats too (`[types]
+    /// repeated_shapes = "separate"`; see `shapes`).
+    pub fn separate_shapes(&mut self) {
+        for def in self.types.iter_mut() {
+            def.same_as = None;
+        }
+    }
+
     /// Drops the spec's prose (titles, summaries, descriptions, examples), keeping what is
     /// structure: names, types, defaults and ranges.
     pub fn strip_prose(&mut self) {
