@@ -80,12 +80,7 @@ fn generate_document(
         }
         api.send_idempotency_keys(header);
     }
-    if config.types.repeated_shapes == config::RepeatedShapes::Separate {
-        api.separate_shapes();
-    }
-    if !config.docs.spec_prose {
-        api.strip_prose();
-    }
+    apply_config(&mut api, config);
     let pagination = model::Coverage::of(&api);
     let files = emit::emit(&api, config, spec_name)?;
     Ok(Output {
@@ -167,6 +162,17 @@ pub fn model_of(path: &std::path::Path, config: &Config) -> Result<model::Api, S
     model_from(bytes, &path.to_string_lossy().replace('\\', "/"), config)
 }
 
+/// What the config changes in the model itself, the same for generating and for comparing:
+/// a type per place of a repeated shape, and no spec prose.
+fn apply_config(api: &mut model::Api, config: &Config) {
+    if config.types.repeated_shapes == config::RepeatedShapes::Separate {
+        api.separate_shapes();
+    }
+    if !config.docs.spec_prose {
+        api.strip_prose();
+    }
+}
+
 /// [`model_of`] for contents already read; `name` names them in messages.
 pub fn model_from(bytes: Vec<u8>, name: &str, config: &Config) -> Result<model::Api, String> {
     if record::is_record(&bytes) {
@@ -177,12 +183,7 @@ pub fn model_from(bytes: Vec<u8>, name: &str, config: &Config) -> Result<model::
     drop(bytes);
     let (mut api, _warnings) =
         model::build(document, &config.pagination).map_err(|d| d.to_string())?;
-    if config.types.repeated_shapes == config::RepeatedShapes::Separate {
-        api.separate_shapes();
-    }
-    if !config.docs.spec_prose {
-        api.strip_prose();
-    }
+    apply_config(&mut api, config);
     Ok(api)
 }
 

@@ -762,3 +762,32 @@ fn repeated_shapes_can_be_separate() {
         );
     }
 }
+
+/// An alias of a deprecated shape is deprecated too: rustc would not warn through the alias.
+#[test]
+fn aliases_of_deprecated_shapes_are_deprecated() {
+    let files = generate(&spec(
+        r#"
+paths:
+  /things:
+    get:
+      operationId: ListThings
+      parameters:
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc], deprecated: true}}
+        - {name: sort, in: query, schema: {type: string, enum: [asc, desc], deprecated: true}}
+      responses:
+        '204': {description: none}
+"#,
+    ));
+    let models = file(&files, "src/models.rs");
+    assert!(
+        models.contains("#[deprecated]\npub type ListThingsOrder = ListThingsSort;"),
+        "{models}"
+    );
+    assert!(
+        models.contains(
+            "#[deprecated]\n#[derive(Clone, Debug)]\n#[non_exhaustive]\npub enum ListThingsSort {"
+        ),
+        "{models}"
+    );
+}

@@ -163,7 +163,7 @@ fn type_def(
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     if let Some(declared) = &def.same_as {
-        return same_shape_alias(&name, &docs, cfg, declared);
+        return same_shape_alias(&name, &docs, cfg, deprecated, declared);
     }
     match &def.kind {
         TypeKind::Struct {
@@ -246,11 +246,13 @@ fn type_def(
 }
 
 /// An inline type whose shape `declared` has too (see [`TypeDef::same_as`]): its name, with its
-/// own docs, for that type.
+/// own docs, for that type. Deprecation is part of a shape, and an alias of a deprecated type
+/// does not warn by itself.
 fn same_shape_alias(
     name: &proc_macro2::Ident,
     docs: &TokenStream,
     cfg: Option<TokenStream>,
+    deprecated: Option<TokenStream>,
     declared: &str,
 ) -> TokenStream {
     let note = doc_attrs(&format!(
@@ -262,6 +264,7 @@ fn same_shape_alias(
         #docs
         ///
         #note
+        #deprecated
         pub type #name = #declared;
     }
 }
