@@ -429,7 +429,8 @@ pub(crate) fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn slug(name: &str) -> String {
+/// A spec's path as a name for folders and crates: lowercase ASCII, `-` between words.
+pub(crate) fn slug(name: &str) -> String {
     let s: String = name
         .trim_end_matches(".yaml")
         .trim_end_matches(".yml")

@@ -1,8 +1,8 @@
 //! Inline types with the shape of another type, which the SDK declares once: every list's
 //! `direction: {enum: [ASC, DESC]}` is one Rust enum, and the other names are aliases of it.
 //!
-//! An API repeats shapes inline far more than it names them (Box: 332 of its 1,082 types, Clerk
-//! 156 of 644). Each repeat would be a type with its own impls, compiled by every user, and
+//! An API repeats shapes inline far more than it names them (Box: 331 of its 1,082 types, Clerk
+//! 152 of 644). Each repeat would be a type with its own impls, compiled by every user, and
 //! values of one could not be passed where another is taken. A shape is what the emitted type
 //! would be: its fields (wire and Rust names, types, presence, boxing and their docs), values or
 //! members. Only a type's own docs may differ, and its alias keeps them.
