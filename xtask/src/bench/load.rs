@@ -1,5 +1,7 @@
-//! Loading speed per byte: a YAML spec through the generator's parser (serde-saphyr) and through
-//! serde_norway (libyaml translated to Rust), and the same document as JSON through serde_json.
+//! Loading speed per byte: a YAML spec through the generator's parser (serde-saphyr), through
+//! serde_norway (libyaml translated to Rust) and through yaml-rust2 (its tree converted to a
+//! `serde_json::Value`, as the generator would have to), and the same document as JSON through
+//! serde_json.
 //!
 //! The JSON text is the YAML document's value written pretty-printed (as JSON specs are
 //! published), so both formats carry the same content; each is timed per byte of its own text.
@@ -12,14 +14,15 @@ pub struct Row {
     pub input: String,
     pub parser: &'static str,
     pub bytes: usize,
-    pub median: Duration,
-    pub min: Duration,
+    /// Median and min of the runs, or why the parser refused the document.
+    pub times: Result<(Duration, Duration), String>,
 }
 
 impl Row {
     /// MiB of text per second, at the median.
-    pub fn mib_per_s(&self) -> f64 {
-        self.bytes as f64 / (1024.0 * 1024.0) / self.median.as_secs_f64().max(1e-9)
+    pub fn mib_per_s(&self) -> Option<f64> {
+        let (median, _) = self.times.as_ref().ok()?;
+        Some(self.bytes as f64 / (1024.0 * 1024.0) / median.as_secs_f64().max(1e-9))
     }
 }
 
@@ -49,6 +52,12 @@ pub fn run(label: &str, path: &Path, runs: usize) -> Result<Vec<Row>, String> {
             .map(drop)
             .map_err(|e| e.to_string())
     };
+    let yaml_rust2 = || {
+        let text = std::str::from_utf8(&yaml).map_err(|e| e.to_string())?;
+        let docs = yaml_rust2::YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
+        let doc = docs.into_iter().next().ok_or("no YAML document")?;
+        yaml_rust2_value(doc).map(drop)
+    };
     let serde_json = || {
         sdkgen::load::parse_value(&json, label)
             .map(drop)
@@ -62,22 +71,61 @@ pub fn run(label: &str, path: &Path, runs: usize) -> Result<Vec<Row>, String> {
             &saphyr as &dyn Fn() -> Result<(), String>,
         ),
         ("YAML: serde_norway (libyaml)", yaml.len(), &norway),
+        ("YAML: yaml-rust2", yaml.len(), &yaml_rust2),
         (
             "JSON: serde_json (the generator's)",
             json.len(),
             &serde_json,
         ),
     ] {
-        let (median, min) = time(parse)?;
         rows.push(Row {
             input: label.to_owned(),
             parser,
             bytes,
-            median,
-            min,
+            times: time(parse),
         });
     }
     Ok(rows)
+}
+
+/// yaml-rust2's tree as the `serde_json::Value` the generator reads; scalar keys become
+/// strings, and anchors were resolved by the loader.
+fn yaml_rust2_value(yaml: yaml_rust2::Yaml) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    use yaml_rust2::Yaml;
+    Ok(match yaml {
+        Yaml::Null => Value::Null,
+        Yaml::Boolean(b) => Value::Bool(b),
+        Yaml::Integer(i) => Value::from(i),
+        Yaml::Real(text) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map_or(Value::String(text), Value::Number),
+        Yaml::String(text) => Value::String(text),
+        Yaml::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(yaml_rust2_value)
+                .collect::<Result<_, _>>()?,
+        ),
+        Yaml::Hash(entries) => Value::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| {
+                    // Unquoted `200:` is an integer key; JSON has only strings.
+                    let key = match key {
+                        Yaml::String(key) | Yaml::Real(key) => key,
+                        Yaml::Integer(i) => i.to_string(),
+                        Yaml::Boolean(b) => b.to_string(),
+                        other => return Err(format!("a key that is not a scalar: {other:?}")),
+                    };
+                    Ok((key, yaml_rust2_value(value)?))
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        Yaml::Alias(_) | Yaml::BadValue => return Err("an unresolved alias or a bad value".into()),
+    })
 }
 
 /// The Markdown section: one row per parser and document, and YAML's cost per byte over JSON's.
@@ -89,21 +137,32 @@ pub fn render(rows: &[Row]) -> String {
          | input | parser | KiB | median ms | min ms | MiB/s | per byte vs JSON |\n|---|---|---:|---:|---:|---:|---:|\n",
     );
     for row in rows {
+        let kib = row.bytes as f64 / 1024.0;
+        let (median, min) = match &row.times {
+            Ok(times) => times,
+            Err(why) => {
+                let why = why.replace('|', "\\|");
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {kib:.0} | fails: {why} | | | |",
+                    row.input, row.parser
+                );
+                continue;
+            }
+        };
         let json = rows
             .iter()
-            .find(|r| r.input == row.input && r.parser.starts_with("JSON"));
-        let per_byte = json.map_or("—".to_owned(), |json| {
-            format!("{:.1}×", json.mib_per_s() / row.mib_per_s())
-        });
+            .find(|r| r.input == row.input && r.parser.starts_with("JSON"))
+            .and_then(Row::mib_per_s);
+        let speed = row.mib_per_s().unwrap_or_default();
+        let per_byte = json.map_or("—".to_owned(), |json| format!("{:.1}×", json / speed));
         let _ = writeln!(
             md,
-            "| {} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {per_byte} |",
+            "| {} | {} | {kib:.0} | {:.1} | {:.1} | {speed:.1} | {per_byte} |",
             row.input,
             row.parser,
-            row.bytes as f64 / 1024.0,
-            row.median.as_secs_f64() * 1000.0,
-            row.min.as_secs_f64() * 1000.0,
-            row.mib_per_s(),
+            median.as_secs_f64() * 1000.0,
+            min.as_secs_f64() * 1000.0,
         );
     }
     md
